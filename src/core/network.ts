@@ -1,0 +1,108 @@
+/**
+ * The contract between the hub and a network adapter (IRC, XMPP, ...).
+ *
+ * The hub owns the lifecycle: it calls `connect()`, and when the adapter reports a lost
+ * connection through `NetworkContext.connectionLost()`, the hub's reconnect policy decides
+ * when to call `connect()` again. Adapters never reconnect on their own (turn off the
+ * protocol library's auto-reconnect).
+ */
+import type { ChannelRef, UserRef } from './refs.js';
+import type { Attachment, MessageKind } from './message.js';
+import type { RichText } from './richtext.js';
+import type { AnyEventInput } from './event.js';
+import type { Logger } from './log.js';
+import type { KeyValueStore } from '../store/types.js';
+
+/** What a network can do; features degrade visibly where a capability is missing. */
+export interface NetworkCapabilities {
+  readonly edits: boolean;
+  readonly deletes: boolean;
+  readonly reactions: boolean;
+  readonly replies: boolean;
+  readonly threads: boolean;
+  /** Native file upload (otherwise attachments are sent as links). */
+  readonly attachments: boolean;
+  readonly typing: boolean;
+  /** The body format the network renders natively. */
+  readonly formatting: 'plain' | 'irc' | 'xmpp-styling' | 'html' | 'markdown';
+  /** Largest message body in bytes (UTF-8) before it must be split, when there is a limit. */
+  readonly maxMessageBytes?: number;
+}
+
+/** Connection state, as reported on /health. */
+export type NetworkState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
+
+/** A message for a network to deliver. */
+export interface OutgoingMessage {
+  /** A channel, or a user for a private message. */
+  readonly target: { readonly channel: ChannelRef } | { readonly user: UserRef };
+  readonly kind: MessageKind;
+  readonly body: RichText;
+  readonly attachments?: readonly Attachment[];
+  /** Network id of the message replied to, where the network supports replies. */
+  readonly replyTo?: string;
+  /** Network id of the message this corrects, where the network supports edits. */
+  readonly editOf?: string;
+  /** Display name to send as, where the network can show one per message (puppets). */
+  readonly asUser?: UserRef;
+}
+
+/** What the network sent for one OutgoingMessage: one or several network message ids. */
+export interface SendResult {
+  readonly ids: readonly string[];
+}
+
+/** Details of a lost connection. */
+export interface ConnectionLoss {
+  /** true when it had been fully connected (after ENDBURST); false when connecting failed. */
+  readonly wasSuccessful: boolean;
+  readonly reason: string;
+  /** Set when retrying is pointless (bad credentials, banned): the hub stops retrying. */
+  readonly fatal?: boolean;
+}
+
+/** What the hub hands to an adapter when creating it. */
+export interface NetworkContext {
+  /** The configured network name. */
+  readonly name: string;
+  readonly log: Logger;
+  /** Persistent key-value storage private to this network. */
+  readonly store: KeyValueStore;
+  /** Hands an event to the hub. `ts` is stamped when missing. Never throws. */
+  emit(event: AnyEventInput): void;
+  /**
+   * Reports that the connection ended without `disconnect()` being called. The hub emits
+   * DISCONNECT and schedules a reconnect through its policy.
+   */
+  connectionLost(loss: ConnectionLoss): void;
+}
+
+/** A connection to one network. */
+export interface Network {
+  readonly name: string;
+  readonly protocol: string;
+  readonly capabilities: NetworkCapabilities;
+  /**
+   * Connects, logs in and joins the configured channels. Resolves once the network is ready
+   * (the adapter emits ENDBURST just before); rejects when this attempt failed.
+   */
+  connect(): Promise<void>;
+  /**
+   * Delivers what is still queued (up to `deadlineMs`), then closes the connection.
+   * Must not call `connectionLost`.
+   */
+  disconnect(options?: { readonly deadlineMs?: number; readonly reason?: string }): Promise<void>;
+  /** Sends one message; rejects when it could not be accepted for delivery. */
+  send(message: OutgoingMessage): Promise<SendResult>;
+  /** Number of outgoing items waiting to be written (a metric). */
+  queueDepth(): number;
+}
+
+/** A protocol implementation: validates its config and creates networks. */
+export interface ProtocolDefinition<Config = unknown> {
+  /** The `protocol:` value in config, e.g. `irc`. */
+  readonly protocol: string;
+  /** Validates and normalises one network's config; see config/schema.ts for the error format. */
+  readonly configSchema: import('zod').ZodType<Config>;
+  create(context: NetworkContext, config: Config): Network;
+}
