@@ -1,0 +1,66 @@
+/**
+ * The validated configuration the hub runs with (the result of loading switchboard.yaml).
+ * docs/configuration.md documents the file format.
+ */
+import type { ChannelRef } from '../core/refs.js';
+
+/** Where state is kept: a SQLite file (default) or a PostgreSQL URL. */
+export type StorageConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+/** The reconnect policy applied to every network (see core/reconnect.ts). */
+export interface ReconnectConfig {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly factor: number;
+  /** Fraction of each delay that is randomised, 0..1. */
+  readonly jitter: number;
+  /** A connection that lasted this long resets the backoff. */
+  readonly stableAfterMs: number;
+}
+
+export interface HttpConfig {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** One configured network; `options` has been validated by its protocol's schema. */
+export interface NetworkConfig {
+  readonly name: string;
+  readonly protocol: string;
+  readonly options: unknown;
+}
+
+/** One bridge: the linked channels and its options (interpreted by the relay module). */
+export interface BridgeConfig {
+  readonly name: string;
+  readonly channels: readonly ChannelRef[];
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** One entry of `modules:`, in priority order. */
+export interface ModuleConfig {
+  /** As written in the file: a path (relative to the config file) or a package name. */
+  readonly module: string;
+  /** What to import: an absolute file path or a package name. */
+  readonly specifier: string;
+  /** The module's raw config, handed to its parseConfig. */
+  readonly config: unknown;
+  /** Where the entry is in the config file, for error messages. */
+  readonly line?: number;
+}
+
+export interface HubConfig {
+  /** The absolute path of the config file. */
+  readonly file: string;
+  readonly storage: StorageConfig;
+  /** The HTTP server, or undefined when disabled (`http: false`). */
+  readonly http?: HttpConfig;
+  readonly log: { readonly level: string };
+  readonly reconnect: ReconnectConfig;
+  readonly shutdown: { readonly deadlineMs: number };
+  readonly networks: readonly NetworkConfig[];
+  readonly bridges: readonly BridgeConfig[];
+  readonly modules: readonly ModuleConfig[];
+}
