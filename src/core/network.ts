@@ -68,6 +68,11 @@ export interface NetworkContext {
   readonly log: Logger;
   /** Persistent key-value storage private to this network. */
   readonly store: KeyValueStore;
+  /**
+   * The channels the hub wants this network to be in (from bridges and modules). The adapter
+   * joins them on every (re)connect; the list may change at run time (call it again each time).
+   */
+  wantedChannels(): readonly ChannelRef[];
   /** Hands an event to the hub. `ts` is stamped when missing. Never throws. */
   emit(event: AnyEventInput): void;
   /**
@@ -96,6 +101,25 @@ export interface Network {
   send(message: OutgoingMessage): Promise<SendResult>;
   /** Number of outgoing items waiting to be written (a metric). */
   queueDepth(): number;
+  /** Joins a channel now (and on every reconnect), e.g. a bridge added at run time. */
+  join(channel: ChannelRef): Promise<void>;
+  /** Leaves a channel and stops rejoining it. */
+  part(channel: ChannelRef, reason?: string): Promise<void>;
+  /** The members of a joined channel as currently known. */
+  members(channel: ChannelRef): readonly UserRef[];
+  /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
+  deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
+  /** Adds or withdraws a reaction, where supported (capabilities.reactions). */
+  react?(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
+  /** Channel moderation, where the bot's rights allow it. */
+  readonly moderation?: ModerationActions;
+}
+
+/** Moderation a network can perform when the bot has the rights (IRC op, MUC moderator/admin). */
+export interface ModerationActions {
+  kick(channel: ChannelRef, user: UserRef, reason?: string): Promise<void>;
+  /** Bans (IRC MODE +b on a mask / XMPP outcast) and removes the user. */
+  ban(channel: ChannelRef, user: UserRef, reason?: string): Promise<void>;
 }
 
 /** A protocol implementation: validates its config and creates networks. */
