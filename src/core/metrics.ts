@@ -1,0 +1,189 @@
+/**
+ * The hub's Prometheus metrics, kept in a registry of their own (never prom-client's global
+ * one), so several hubs and tests in one process do not clash. Served on GET /metrics.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from './log.js';
+
+/**
+ * Typed recording helpers over the hub's metrics: callers never build label sets.
+ *
+ * Label values must come from a small fixed set (network names, event commands, module
+ * names, short reason words), never from user text, or the series count explodes.
+ */
+export interface HubMetrics {
+  /** The registry holding every metric below plus the process defaults; modules may add their own. */
+  readonly registry: Registry;
+  /** The Content-Type of {@link HubMetrics.render}'s output. */
+  readonly contentType: string;
+  /** An event arrived from `network` (`switchboard_events_in_total`). */
+  eventIn(network: string, command: string): void;
+  /** A message was sent to `network` (`switchboard_events_out_total`). */
+  eventOut(network: string, command: string): void;
+  /** An event from `network` was refused, e.g. by a check (`switchboard_events_rejected_total`). */
+  eventRejected(network: string, command: string, reason: string): void;
+  /** Time from an event's arrival until all its listeners were done (`switchboard_dispatch_seconds`). */
+  observeDispatch(command: string, seconds: number): void;
+  /** Starts a dispatch timer; calling the returned function records the elapsed time. */
+  startDispatchTimer(command: string): () => void;
+  /** A module's listener threw (`switchboard_listener_errors_total`). */
+  listenerError(module: string, command: string): void;
+  /** The hub scheduled a reconnect of `network` (`switchboard_reconnects_total`). */
+  reconnect(network: string): void;
+  /** Whether `network` is connected right now (`switchboard_network_up`, 1 or 0). */
+  networkUp(network: string, up: boolean): void;
+  /**
+   * Reports `network`'s outgoing queue depth on every scrape (`switchboard_queue_depth`) by
+   * calling `depth`. Returns a function that stops tracking. A callback that throws or returns
+   * something other than a finite number is skipped for that scrape and logged once per
+   * failure streak. Tracking the same network again replaces its callback.
+   */
+  trackQueue(network: string, depth: () => number): () => void;
+  /** The Prometheus text exposition of every metric in {@link HubMetrics.registry}. */
+  render(): Promise<string>;
+}
+
+export interface MetricsOptions {
+  /** Where a failing queue-depth callback is reported; default: nowhere. */
+  readonly log?: Logger;
+  /** Collect prom-client's default process metrics (CPU, memory, event loop); default true. */
+  readonly processMetrics?: boolean;
+}
+
+/** Dispatch is in-process work: most events should finish in well under 100 ms. */
+const DISPATCH_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** Creates the metrics of one hub in a fresh registry. */
+export function createMetrics(options: MetricsOptions = {}): HubMetrics {
+  const registry = new Registry();
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const eventsIn = new Counter({
+    name: 'switchboard_events_in_total',
+    help: 'Events received from networks.',
+    labelNames: ['network', 'command'] as const,
+    registers,
+  });
+  const eventsOut = new Counter({
+    name: 'switchboard_events_out_total',
+    help: 'Messages sent to networks.',
+    labelNames: ['network', 'command'] as const,
+    registers,
+  });
+  const eventsRejected = new Counter({
+    name: 'switchboard_events_rejected_total',
+    help: 'Events refused before dispatch, by reason.',
+    labelNames: ['network', 'command', 'reason'] as const,
+    registers,
+  });
+  const dispatch = new Histogram({
+    name: 'switchboard_dispatch_seconds',
+    help: "Time from an event's arrival until all its listeners were done.",
+    labelNames: ['command'] as const,
+    buckets: DISPATCH_BUCKETS,
+    registers,
+  });
+  const listenerErrors = new Counter({
+    name: 'switchboard_listener_errors_total',
+    help: 'Listener callbacks that threw, by module and event command.',
+    labelNames: ['module', 'command'] as const,
+    registers,
+  });
+  const reconnects = new Counter({
+    name: 'switchboard_reconnects_total',
+    help: 'Reconnects scheduled after a lost connection.',
+    labelNames: ['network'] as const,
+    registers,
+  });
+  const networkUp = new Gauge({
+    name: 'switchboard_network_up',
+    help: 'Whether the network is connected (1) or not (0).',
+    labelNames: ['network'] as const,
+    registers,
+  });
+
+  const queueSources = new QueueSources(options.log);
+  new Gauge({
+    name: 'switchboard_queue_depth',
+    help: 'Outgoing items waiting to be written, per network.',
+    labelNames: ['network'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [network, depth] of queueSources.read()) this.set({ network }, depth);
+    },
+  });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    eventIn: (network, command) => eventsIn.inc({ network, command }),
+    eventOut: (network, command) => eventsOut.inc({ network, command }),
+    eventRejected: (network, command, reason) => eventsRejected.inc({ network, command, reason }),
+    observeDispatch: (command, seconds) => dispatch.observe({ command }, seconds),
+    startDispatchTimer: (command) => {
+      const end = dispatch.startTimer({ command });
+      return () => void end();
+    },
+    listenerError: (module, command) => listenerErrors.inc({ module, command }),
+    reconnect: (network) => reconnects.inc({ network }),
+    networkUp: (network, up) => networkUp.set({ network }, up ? 1 : 0),
+    trackQueue: (network, depth) => queueSources.add(network, depth),
+    render: () => registry.metrics(),
+  };
+}
+
+/** The queue-depth callbacks, read on each scrape. */
+class QueueSources {
+  readonly #sources = new Map<string, () => number>();
+  /** Networks whose callback failed on the last scrape, so each failure streak is logged once. */
+  readonly #failing = new Set<string>();
+  readonly #log: Logger | undefined;
+
+  constructor(log: Logger | undefined) {
+    this.#log = log;
+  }
+
+  add(network: string, depth: () => number): () => void {
+    this.#sources.set(network, depth);
+    return () => {
+      if (this.#sources.get(network) === depth) this.remove(network);
+    };
+  }
+
+  remove(network: string): void {
+    this.#sources.delete(network);
+    this.#failing.delete(network);
+  }
+
+  /** The current depth of every tracked network whose callback gives a usable number. */
+  *read(): Generator<[string, number]> {
+    for (const [network, depth] of this.#sources) {
+      const result = callDepth(depth);
+      if (result.ok) {
+        this.#failing.delete(network);
+        yield [network, result.value];
+      } else if (!this.#failing.has(network)) {
+        this.#failing.add(network);
+        this.#log?.warn(
+          { network, err: result.error, returned: result.returned },
+          'queue depth callback failed; switchboard_queue_depth omits this network until it recovers',
+        );
+      }
+    }
+  }
+}
+
+type DepthResult = { ok: true; value: number } | { ok: false; error?: unknown; returned?: string };
+
+function callDepth(depth: () => number): DepthResult {
+  let value: unknown;
+  try {
+    value = depth();
+  } catch (error) {
+    return { ok: false, error };
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value };
+  return { ok: false, returned: String(value) };
+}
