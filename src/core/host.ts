@@ -1,0 +1,64 @@
+/**
+ * `switchboard run`: loads the config, starts the hub, and stops it gracefully on SIGINT or
+ * SIGTERM. Returns the process exit code (0 stopped cleanly, 1 runtime failure, 2 the
+ * config or environment must be fixed).
+ */
+import { loadConfig } from '../config/load.js';
+import { ConfigError, formatProblems } from '../config/errors.js';
+import { builtinProtocols } from '../networks/registry.js';
+import { createLogger } from './log.js';
+import { Hub } from './hub.js';
+import { StartupError } from './startup-error.js';
+
+export interface RunOptions {
+  readonly configPath: string;
+  /** Resolves when the hub should stop; default: the first SIGINT or SIGTERM. */
+  readonly stopSignal?: Promise<string>;
+}
+
+export async function runHub(options: RunOptions): Promise<number> {
+  let config;
+  try {
+    config = await loadConfig(options.configPath, builtinProtocols());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`switchboard: the configuration has problems:\n${formatProblems(error.problems)}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.log.level });
+  let hub: Hub;
+  try {
+    hub = await Hub.start({ config, log, protocols: builtinProtocols() });
+  } catch (error) {
+    if (error instanceof StartupError) {
+      process.stderr.write(`switchboard: cannot start: ${error.message}\n`);
+      log.flush?.();
+      return error.exitCode;
+    }
+    log.fatal({ err: error }, 'start failed');
+    return 1;
+  }
+  const signal = await (options.stopSignal ?? firstSignal(log));
+  log.info({ signal }, 'stop requested');
+  await hub.stop();
+  return 0;
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one forces exit without waiting. */
+function firstSignal(log: { warn(obj: object, msg: string): void }): Promise<string> {
+  return new Promise((resolve) => {
+    let received = false;
+    const handler = (signal: NodeJS.Signals) => {
+      if (received) {
+        log.warn({ signal }, 'second signal: exiting without waiting for shutdown');
+        process.exit(1);
+      }
+      received = true;
+      resolve(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}

@@ -1,0 +1,235 @@
+/**
+ * The hub: owns storage, networks, modules, the dispatcher and the HTTP server, and runs the
+ * lifecycle: open storage → create networks → load and set up modules (config order) → start
+ * HTTP → connect networks → ready (onReady) once every network connected or failed its first
+ * attempt → run → stop (stop accepting, drain, flush and close networks, onShutdown, close
+ * HTTP, close storage).
+ */
+import type { HubConfig } from '../config/types.js';
+import type { Logger } from './log.js';
+import type { Network, NetworkContext, ProtocolDefinition } from './network.js';
+import type { ChannelRef } from './refs.js';
+import type { NetworkHandle } from '../modules/api.js';
+import { Dispatcher } from './dispatcher.js';
+import { NetworkSupervisor } from './supervisor.js';
+import { ReconnectPolicy } from './reconnect.js';
+import { createNetworkHandle } from './network-handle.js';
+import { StartupError } from './startup-error.js';
+import { createMetrics, type HubMetrics } from './metrics.js';
+import { ListenerRegistry } from '../modules/listeners.js';
+import { LifecycleCallbacks } from '../modules/lifecycle.js';
+import { createModuleApi, type ModuleHost } from '../modules/module-api.js';
+import { loadModules, describeEntry, ModuleLoadError } from '../modules/loader.js';
+import { openStore } from '../store/open.js';
+import { StoreError } from '../store/errors.js';
+import type { HubStore } from '../store/hub-store.js';
+import { startHttpServer } from '../http/server.js';
+import { HttpListenError } from '../http/errors.js';
+import type { HealthReport } from '../http/health.js';
+
+export interface HubOptions {
+  readonly config: HubConfig;
+  readonly log: Logger;
+  readonly protocols: readonly ProtocolDefinition[];
+}
+
+interface RunningNetwork {
+  readonly network: Network;
+  readonly supervisor: NetworkSupervisor;
+  readonly handle: NetworkHandle;
+}
+
+type HubStatus = 'starting' | 'running' | 'stopping' | 'stopped';
+
+export class Hub {
+  private status: HubStatus = 'starting';
+  private readonly startedAt = Date.now();
+  private readonly networks = new Map<string, RunningNetwork>();
+  private readonly listeners = new ListenerRegistry();
+  private readonly readyCallbacks = new LifecycleCallbacks('onReady');
+  private readonly shutdownCallbacks = new LifecycleCallbacks('onShutdown');
+  private readonly metrics: HubMetrics = createMetrics();
+  private readonly dispatcher: Dispatcher;
+  private store: HubStore | undefined;
+  private http: { address: string; port: number; close(): Promise<void> } | undefined;
+  private readyPromise: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | undefined;
+
+  private constructor(private readonly options: HubOptions) {
+    this.dispatcher = new Dispatcher({
+      log: options.log.child({ component: 'dispatcher' }),
+      listeners: this.listeners,
+      observer: {
+        eventIn: (network, command) => this.metrics.eventIn(network, command),
+        dispatched: (command, seconds) => this.metrics.observeDispatch(command, seconds),
+        listenerError: (module, command) => this.metrics.listenerError(module, command),
+        rejected: (network, command, reason) => this.metrics.eventRejected(network, command, reason),
+      },
+    });
+  }
+
+  /**
+   * Starts the hub. Resolves once HTTP is listening and networks are connecting; `ready`
+   * resolves when every network has connected or failed its first attempt. Throws
+   * StartupError (after undoing whatever had started) when the config or environment is wrong.
+   */
+  static async start(options: HubOptions): Promise<Hub> {
+    const hub = new Hub(options);
+    try {
+      await hub.startServices();
+    } catch (error) {
+      await hub.stop().catch(() => undefined);
+      throw asStartupError(error);
+    }
+    return hub;
+  }
+
+  /** Resolves once every network has connected or failed its first attempt and onReady ran. */
+  get ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  /** The HTTP address, when HTTP is enabled. */
+  get httpAddress(): string | undefined {
+    return this.http?.address;
+  }
+
+  /** The module handle of a network (for embedding and tests). */
+  network(name: string): NetworkHandle | undefined {
+    return this.networks.get(name)?.handle;
+  }
+
+  /** The state of the hub and of every network, as served on /health. */
+  health(): HealthReport {
+    const networks: HealthReport['networks'] = {};
+    for (const [name, running] of this.networks) {
+      const status = running.supervisor.status;
+      networks[name] = {
+        protocol: running.network.protocol,
+        state: status.state,
+        since: new Date(status.since).toISOString(),
+        reconnects: status.reconnects,
+        queueDepth: running.network.queueDepth(),
+        ...(status.lastError === undefined ? {} : { lastError: status.lastError }),
+      };
+    }
+    const allUp = [...this.networks.values()].every((n) => n.supervisor.status.state === 'connected');
+    const status = this.status === 'running' ? (allUp ? 'ok' : 'degraded') : this.status === 'starting' ? 'starting' : 'stopping';
+    return { status, uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000), networks };
+  }
+
+  /** Graceful shutdown; safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async startServices(): Promise<void> {
+    const { config, log } = this.options;
+    this.store = await openStore(config.storage, log.child({ component: 'store' }));
+    for (const networkConfig of config.networks) this.createNetwork(networkConfig.name, networkConfig.protocol, networkConfig.options);
+    await this.setupModules();
+    if (config.http) {
+      this.http = await startHttpServer({
+        host: config.http.host,
+        port: config.http.port,
+        log: log.child({ component: 'http' }),
+        metrics: this.metrics,
+        health: () => this.health(),
+      });
+      log.info({ address: this.http.address }, 'http listening');
+    }
+    this.status = 'running';
+    this.readyPromise = this.connectNetworks();
+  }
+
+  private createNetwork(name: string, protocol: string, options: unknown): void {
+    const definition = this.options.protocols.find((p) => p.protocol === protocol);
+    if (!definition) throw new StartupError(`${this.options.config.file}: networks.${name}.protocol: unknown protocol "${protocol}"`);
+    const log = this.options.log.child({ network: name });
+    const store = this.store!;
+    let supervisor: NetworkSupervisor | undefined;
+    const context: NetworkContext = {
+      name,
+      log,
+      store: store.kv(`network:${name}`),
+      wantedChannels: () => this.bridgeChannels(name),
+      emit: (event) => this.dispatcher.ingest(event),
+      connectionLost: (loss) => supervisor?.connectionLost(loss),
+    };
+    const network = definition.create(context, options);
+    supervisor = new NetworkSupervisor(network, {
+      log,
+      policy: new ReconnectPolicy(this.options.config.reconnect),
+      onDisconnect: (wasSuccessful, reason) =>
+        this.dispatcher.ingest({ network: name, sender: name, command: 'DISCONNECT', args: { wasSuccessful, reason } }),
+      onRetry: () => this.metrics.reconnect(name),
+      onState: (state) => this.metrics.networkUp(name, state === 'connected'),
+    });
+    this.metrics.trackQueue(name, () => network.queueDepth());
+    const handle = createNetworkHandle(network, supervisor, (n, command) => this.metrics.eventOut(n, command));
+    this.networks.set(name, { network, supervisor, handle });
+  }
+
+  private bridgeChannels(network: string): readonly ChannelRef[] {
+    return this.options.config.bridges.flatMap((b) => b.channels.filter((c) => c.network === network));
+  }
+
+  private async setupModules(): Promise<void> {
+    const { config, log } = this.options;
+    const host: ModuleHost = {
+      log,
+      store: this.store!,
+      listeners: this.listeners,
+      ready: this.readyCallbacks,
+      shutdown: this.shutdownCallbacks,
+      networks: () => [...this.networks.values()].map((n) => n.handle),
+      bridges: () => config.bridges,
+    };
+    for (const module of await loadModules(config.file, config.modules)) {
+      const api = createModuleApi(host, module.definition.name, module.order);
+      try {
+        await module.definition.setup(api, module.config);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ModuleLoadError(describeEntry(config.file, module.entry, module.order), `setup of module ${module.definition.name} failed: ${reason}`);
+      }
+      log.info({ module: module.definition.name, listeners: this.listeners.ofModule(module.definition.name).length }, 'module loaded');
+    }
+  }
+
+  private async connectNetworks(): Promise<void> {
+    const results = await Promise.all([...this.networks.values()].map((n) => n.supervisor.start()));
+    if (this.status !== 'running') return;
+    const connected = results.filter(Boolean).length;
+    this.options.log.info({ connected, failed: results.length - connected }, 'ready');
+    await this.readyCallbacks.run(this.options.log);
+  }
+
+  private async shutdown(): Promise<void> {
+    const { log, config } = this.options;
+    const deadline = Date.now() + config.shutdown.deadlineMs;
+    const remaining = () => Math.max(0, deadline - Date.now());
+    this.status = 'stopping';
+    log.info('shutting down');
+    this.dispatcher.stopAccepting();
+    if (!(await this.dispatcher.drain(remaining()))) {
+      log.warn({ pending: this.dispatcher.pending }, 'shutdown deadline reached with events still being handled');
+    }
+    await Promise.all([...this.networks.values()].map((n) => n.supervisor.stop(remaining())));
+    await this.shutdownCallbacks.run(log, true);
+    await this.http?.close().catch((error: unknown) => log.warn({ err: error }, 'error closing http'));
+    await this.store?.close().catch((error: unknown) => log.warn({ err: error }, 'error closing storage'));
+    this.status = 'stopped';
+    log.info('stopped');
+  }
+}
+
+/** Turns the errors of misconfiguration into StartupError; anything else is a bug and stays as it is. */
+function asStartupError(error: unknown): unknown {
+  if (error instanceof StartupError) return error;
+  if (error instanceof StoreError || error instanceof HttpListenError || error instanceof ModuleLoadError) {
+    return new StartupError(error.message, { cause: error });
+  }
+  return error;
+}

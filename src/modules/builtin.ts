@@ -1,0 +1,12 @@
+/**
+ * Modules shipped with Switchboard, loadable by name in `modules:` (e.g. `- module: relay`).
+ * They are written against the same public module API as third-party modules.
+ */
+import type { ModuleDefinition } from './define.js';
+
+type BuiltinLoader = () => Promise<ModuleDefinition<unknown>>;
+
+/** Name → lazy loader of every built-in module. */
+export function builtinModules(): Readonly<Record<string, BuiltinLoader>> {
+  return {};
+}

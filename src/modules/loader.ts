@@ -1,0 +1,92 @@
+/**
+ * Loads the modules named in `modules:`, in order, and validates their config.
+ */
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import type { ModuleConfig } from '../config/types.js';
+import { isModuleDefinition, ModuleConfigError, type ModuleDefinition } from './define.js';
+import { builtinModules } from './builtin.js';
+
+/** A module ready for `setup`. */
+export interface LoadedModule {
+  readonly definition: ModuleDefinition<unknown>;
+  /** The result of its parseConfig (or the raw config when it has none). */
+  readonly config: unknown;
+  /** Its position in `modules:`. */
+  readonly order: number;
+  readonly entry: ModuleConfig;
+}
+
+/** A module could not be loaded, or refused its config. The hub does not start. */
+export class ModuleLoadError extends Error {
+  override readonly name = 'ModuleLoadError';
+  constructor(
+    /** Where in the config the module is named, e.g. `switchboard.yaml:12: modules[1] (./x.js)`. */
+    readonly where: string,
+    readonly reason: string,
+  ) {
+    super(`${where}: ${reason}`);
+  }
+}
+
+/** Describes a `modules:` entry for error messages. */
+export function describeEntry(file: string, entry: ModuleConfig, index: number): string {
+  return `${file}${entry.line ? `:${entry.line}` : ''}: modules[${index}] (${entry.module})`;
+}
+
+/** Imports, checks and configures every module, in order. Throws ModuleLoadError on the first problem. */
+export async function loadModules(file: string, entries: readonly ModuleConfig[]): Promise<LoadedModule[]> {
+  const loaded: LoadedModule[] = [];
+  const names = new Map<string, number>();
+  for (const [index, entry] of entries.entries()) {
+    const where = describeEntry(file, entry, index);
+    const definition = await importDefinition(entry, where);
+    const previous = names.get(definition.name);
+    if (previous !== undefined) {
+      throw new ModuleLoadError(where, `module name "${definition.name}" is already used by modules[${previous}]; each module may be listed once`);
+    }
+    names.set(definition.name, index);
+    loaded.push({ definition, config: parseModuleConfig(definition, entry, where), order: index, entry });
+  }
+  return loaded;
+}
+
+async function importDefinition(entry: ModuleConfig, where: string): Promise<ModuleDefinition<unknown>> {
+  const builtin = builtinModules()[entry.specifier];
+  let exported: unknown;
+  try {
+    if (builtin) {
+      exported = await builtin();
+    } else {
+      const target = isAbsolute(entry.specifier) ? pathToFileURL(entry.specifier).href : entry.specifier;
+      const namespace = (await import(target)) as { default?: unknown };
+      exported = namespace.default;
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ModuleLoadError(where, `cannot load: ${reason} — check the path (relative to the config file) or install the package`);
+  }
+  if (isModuleDefinition(exported) || looksLikeDefinition(exported)) return exported;
+  throw new ModuleLoadError(where, 'the default export is not a module: export default defineModule({ name, setup })');
+}
+
+/** Plain objects with a name and a setup function are accepted too (JavaScript modules without our import). */
+function looksLikeDefinition(value: unknown): value is ModuleDefinition<unknown> {
+  const candidate = value as Partial<ModuleDefinition<unknown>> | undefined;
+  return typeof candidate === 'object' && candidate !== null
+    && typeof candidate.name === 'string' && candidate.name.trim() !== ''
+    && typeof candidate.setup === 'function';
+}
+
+function parseModuleConfig(definition: ModuleDefinition<unknown>, entry: ModuleConfig, where: string): unknown {
+  if (!definition.parseConfig) return entry.config;
+  try {
+    return definition.parseConfig(entry.config);
+  } catch (error) {
+    if (error instanceof ModuleConfigError) {
+      throw new ModuleLoadError(`${where}: config.${error.field}`, `${error.reason} (module ${definition.name})`);
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ModuleLoadError(where, `module ${definition.name} refused its config: ${reason}`);
+  }
+}
