@@ -74,7 +74,7 @@ export const userRefArbitrary: fc.Arbitrary<UserRef> = fc.record(
     nick: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 }),
     account: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 }),
   },
-  { requiredKeys: ['network', 'id'] },
+  { requiredKeys: ['network', 'id'], noNullPrototype: true },
 );
 
 /**
@@ -95,12 +95,12 @@ export function richTextArbitrary(options: RichTextArbitraryOptions = {}): fc.Ar
     leaves.push(
       fc.record(
         { type: fc.constant('pre' as const), text: str, language: fc.constantFrom('ts', 'python', 'c++', '') },
-        { requiredKeys: ['type', 'text'] },
+        { requiredKeys: ['type', 'text'], noNullPrototype: true },
       ),
     );
   }
   if (types.has('mention')) {
-    leaves.push(fc.record({ type: fc.constant('mention' as const), user: userRefArbitrary, text: str }));
+    leaves.push(fc.record({ type: fc.constant('mention' as const), user: userRefArbitrary, text: str }, { noNullPrototype: true }));
   }
   if (leaves.length === 0) throw new Error('richTextArbitrary: options.types must include a leaf type (text, code, pre or mention)');
   const leaf = fc.oneof(...leaves);
@@ -114,14 +114,14 @@ export function richTextArbitrary(options: RichTextArbitraryOptions = {}): fc.Ar
     }
     if (types.has('link')) {
       containers.push(
-        fc.record({ type: fc.constant('link' as const), url: fc.webUrl(), children }),
+        fc.record({ type: fc.constant('link' as const), url: fc.webUrl(), children }, { noNullPrototype: true }),
       );
     }
     if (types.has('colour')) {
       containers.push(
         fc.record(
           { type: fc.constant('colour' as const), fg: hexColour, bg: hexColour, children },
-          { requiredKeys: ['type', 'children'] },
+          { requiredKeys: ['type', 'children'], noNullPrototype: true },
         ),
       );
     }
