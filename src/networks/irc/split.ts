@@ -1,0 +1,167 @@
+/**
+ * Splits a message into IRC lines that fit the server's line length.
+ *
+ * A line the server relays is `:nick!user@host PRIVMSG #chan :text\r\n` and may not exceed
+ * 512 bytes (or the advertised LINELEN). `messageBudget` computes what is left for `text`;
+ * `splitRuns` cuts the message there: at grapheme boundaries (never inside a UTF-8 character
+ * or a grapheme, unless one grapheme alone is larger than the budget), preferably after
+ * whitespace, re-opening the formatting in effect at the start of every part. Line breaks in
+ * the message start a new IRC line; empty lines are skipped. Beyond `maxLines` lines the rest
+ * is replaced by a note `… (N more lines truncated)`.
+ */
+import type { RichText } from '../../core/richtext.js';
+import { renderRuns, transition } from './format-render.js';
+import { mergeRuns, PLAIN_STYLE, richTextToRuns, sameStyle, type RunStyle, type StyledRun } from './runs.js';
+
+/** The IRC line length when the server does not advertise LINELEN. */
+export const DEFAULT_LINE_LENGTH = 512;
+/** Assumed host length while the bot's real host is unknown (the longest a host may be). */
+export const CONSERVATIVE_HOST_LENGTH = 63;
+/** Assumed `~user` length while the bot's real username is unknown (USERLEN 10 plus `~`). */
+export const CONSERVATIVE_USER_LENGTH = 11;
+
+/** What the server will put around the text of one message line. */
+export interface BudgetInput {
+  /** The advertised LINELEN, or 512. */
+  readonly lineLength?: number;
+  readonly nick: string;
+  /** The bot's username as the server shows it (with `~` if any); unknown = conservative. */
+  readonly user?: string;
+  /** The bot's host as the server shows it; unknown = conservative. */
+  readonly host?: string;
+  readonly command: 'PRIVMSG' | 'NOTICE';
+  readonly target: string;
+  /** A CTCP ACTION adds `\x01ACTION ` and `\x01` around the text. */
+  readonly action?: boolean;
+}
+
+const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** Bytes left for the message text on one line (see BudgetInput). */
+export function messageBudget(input: BudgetInput): number {
+  const user = input.user === undefined ? CONSERVATIVE_USER_LENGTH : utf8(input.user);
+  const host = input.host === undefined ? CONSERVATIVE_HOST_LENGTH : utf8(input.host);
+  const prefix = 1 + utf8(input.nick) + 1 + user + 1 + host + 1 + utf8(input.command) + 1 + utf8(input.target) + 2;
+  const action = input.action ? utf8('\x01ACTION \x01') : 0;
+  return (input.lineLength ?? DEFAULT_LINE_LENGTH) - prefix - 2 - action;
+}
+
+export interface SplitOptions {
+  /** Bytes available for the text of one line, formatting codes included (see messageBudget). */
+  readonly maxBytes: number;
+  /** The most lines one message may become; at least 2 (the last one may be the note). */
+  readonly maxLines: number;
+}
+
+/** The smallest budget the splitter accepts (one 4-byte character plus formatting). */
+export const MIN_SPLIT_BYTES = 32;
+
+interface Atom {
+  readonly text: string;
+  readonly style: RunStyle;
+  readonly bytes: number;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function atomsOf(runs: readonly StyledRun[]): Atom[] {
+  const atoms: Atom[] = [];
+  for (const run of runs) {
+    for (const { segment } of graphemes.segment(run.text)) atoms.push({ text: segment, style: run.style, bytes: utf8(segment) });
+  }
+  return atoms;
+}
+
+/** Worst-case bytes to switch styles (assumes the text after a colour needs a separator). */
+function switchCost(from: RunStyle, to: RunStyle): number {
+  return sameStyle(from, to) ? 0 : utf8(transition(from, to, ',0'));
+}
+
+function render(atoms: readonly Atom[]): string {
+  return renderRuns(mergeRuns(atoms.map((a) => ({ text: a.text, style: a.style }))));
+}
+
+/** Splits one line (no `\n`) into rendered parts of at most `maxBytes` bytes. */
+function splitLine(runs: readonly StyledRun[], maxBytes: number): string[] {
+  const parts: string[] = [];
+  const pending = atomsOf(runs);
+  let current: Atom[] = [];
+  let cost = 0;
+  let style = PLAIN_STYLE;
+  const push = (atom: Atom): void => {
+    cost += switchCost(style, atom.style) + atom.bytes;
+    style = atom.style;
+    current.push(atom);
+  };
+  const reset = (): void => {
+    current = [];
+    cost = 0;
+    style = PLAIN_STYLE;
+  };
+  while (pending.length > 0) {
+    const atom = pending.shift() as Atom;
+    if (cost + switchCost(style, atom.style) + atom.bytes <= maxBytes) {
+      push(atom);
+      continue;
+    }
+    if (current.length === 0) {
+      const codePoints = [...atom.text];
+      if (codePoints.length < 2) throw new Error(`split budget ${maxBytes} is too small for one character`);
+      pending.unshift(...codePoints.map((text) => ({ text, style: atom.style, bytes: utf8(text) })));
+      continue;
+    }
+    const cut = wordBreak(current, maxBytes);
+    parts.push(render(current.slice(0, cut)));
+    pending.unshift(...current.slice(cut), atom);
+    reset();
+  }
+  if (current.length > 0) parts.push(render(current));
+  return parts;
+}
+
+/** Where to end a full part: after its last whitespace, unless that leaves it less than half full. */
+function wordBreak(atoms: readonly Atom[], maxBytes: number): number {
+  let bytes = 0;
+  let cut = atoms.length;
+  let bytesAtCut = 0;
+  atoms.forEach((atom, index) => {
+    bytes += atom.bytes;
+    if (/^\s+$/u.test(atom.text)) {
+      cut = index + 1;
+      bytesAtCut = bytes;
+    }
+  });
+  return cut < atoms.length && bytesAtCut * 2 >= maxBytes ? cut : atoms.length;
+}
+
+/** Splits runs at `\n` into lines; empty lines are dropped. */
+function linesOf(runs: readonly StyledRun[]): StyledRun[][] {
+  const lines: StyledRun[][] = [[]];
+  for (const run of runs) {
+    run.text.split('\n').forEach((piece, index) => {
+      if (index > 0) lines.push([]);
+      if (piece !== '') (lines[lines.length - 1] as StyledRun[]).push({ text: piece, style: run.style });
+    });
+  }
+  return lines.filter((line) => line.length > 0);
+}
+
+/** The note that replaces lines beyond the maximum. */
+export function truncationNote(hiddenLines: number): string {
+  return `… (${hiddenLines} more line${hiddenLines === 1 ? '' : 's'} truncated)`;
+}
+
+/** Splits styled runs into rendered IRC texts (see the module comment). */
+export function splitRuns(runs: readonly StyledRun[], options: SplitOptions): string[] {
+  if (options.maxBytes < MIN_SPLIT_BYTES) throw new Error(`split budget ${options.maxBytes} is below ${MIN_SPLIT_BYTES} bytes`);
+  const maxLines = Math.max(2, Math.floor(options.maxLines));
+  const parts = linesOf(runs).flatMap((line) => splitLine(line, options.maxBytes));
+  if (parts.length <= maxLines) return parts;
+  const kept = parts.slice(0, maxLines - 1);
+  return [...kept, truncationNote(parts.length - kept.length)];
+}
+
+/** Renders and splits a message body (see splitRuns). */
+export function splitMessage(text: RichText, options: SplitOptions): string[] {
+  return splitRuns(richTextToRuns(text), options);
+}
