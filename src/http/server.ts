@@ -1,0 +1,96 @@
+/**
+ * The hub's HTTP server (Fastify): GET /health, GET /metrics and the modules' web resources.
+ */
+import { fastify, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../core/log.js';
+import type { HubMetrics } from '../core/metrics.js';
+import { HttpListenError, formatHostPort } from './errors.js';
+import { healthHttpStatus, type HealthReport } from './health.js';
+import { RequestLogController, describeRequest } from './request-log.js';
+import { mountWebResources, type HttpApp, type WebResource } from './resources.js';
+
+export interface HttpServerOptions {
+  /** The address to bind, e.g. `127.0.0.1` or `::1`. */
+  readonly host: string;
+  /** The port to bind; 0 picks a free one (see {@link RunningHttpServer.port}). */
+  readonly port: number;
+  /** The logger for the server and its requests (request lines at debug); give it context first. */
+  readonly log: Logger;
+  readonly metrics: HubMetrics;
+  /** Builds the /health body; called on every request. */
+  readonly health: () => HealthReport;
+  /** Module web resources, mounted at their paths as-is. */
+  readonly resources?: ReadonlyArray<WebResource>;
+}
+
+export interface RunningHttpServer {
+  /** The base URL, e.g. `http://127.0.0.1:8480` (as Fastify's `listen()` reports it). */
+  readonly address: string;
+  /** The bound IP address, e.g. `127.0.0.1` or `::1`. */
+  readonly host: string;
+  /** The bound port (the one picked when 0 was asked for). */
+  readonly port: number;
+  /** Stops accepting connections, closes idle ones and waits for requests in flight. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server and resolves once it listens.
+ *
+ * @throws HttpListenError when the address cannot be bound (port in use, no permission,
+ *   host not local); the message says what to change in `http.listen`.
+ * @throws WebResourceError when a resource path is invalid, reserved or taken twice.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const log = options.log.child({}, { serializers: { req: describeRequest } });
+  const app = fastify({ loggerInstance: log, logController: new RequestLogController() });
+  try {
+    configure(app, options);
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    await app.close();
+    if (isListenFailure(error)) throw new HttpListenError(formatHostPort(options.host, options.port), error);
+    throw error;
+  }
+  const bound = app.server.address() as AddressInfo;
+  return {
+    address: `http://${formatHostPort(bound.address, bound.port)}`,
+    host: bound.address,
+    port: bound.port,
+    close: () => app.close(),
+  };
+}
+
+function configure(app: HttpApp, options: HttpServerOptions): void {
+  // Bodies of types Fastify does not parse reach web resources as Buffers.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.setErrorHandler(handleError);
+
+  app.get('/health', async (_request, reply) => {
+    const report = options.health();
+    return reply.code(healthHttpStatus(report)).header('cache-control', 'no-store').send(report);
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const body = await options.metrics.render();
+    return reply.header('content-type', options.metrics.contentType).header('cache-control', 'no-store').send(body);
+  });
+  mountWebResources(app, options.resources ?? [], app.log);
+}
+
+/** Client errors keep Fastify's message; server errors are logged and answered generically. */
+function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err: error, req: request }, 'http request failed');
+    void reply.code(500).send({ error: 'internal error' });
+    return;
+  }
+  request.log.debug({ err: error, req: request }, 'http request refused');
+  void reply.code(status).send({ error: error.message });
+}
+
+function isListenFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('E') || code === 'ERR_SOCKET_BAD_PORT');
+}
