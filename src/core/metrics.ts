@@ -12,7 +12,7 @@ import type { Logger } from './log.js';
  * names, short reason words), never from user text, or the series count explodes.
  */
 export interface HubMetrics {
-  /** The registry holding every metric below plus the process defaults; modules may add their own. */
+  /** The registry holding every metric below (not the process metrics); modules may add their own. */
   readonly registry: Registry;
   /** The Content-Type of {@link HubMetrics.render}'s output. */
   readonly contentType: string;
@@ -39,7 +39,7 @@ export interface HubMetrics {
    * failure streak. Tracking the same network again replaces its callback.
    */
   trackQueue(network: string, depth: () => number): () => void;
-  /** The Prometheus text exposition of every metric in {@link HubMetrics.registry}. */
+  /** The Prometheus text exposition: the process metrics, then every metric in {@link HubMetrics.registry}. */
   render(): Promise<string>;
 }
 
@@ -56,7 +56,7 @@ const DISPATCH_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 
 /** Creates the metrics of one hub in a fresh registry. */
 export function createMetrics(options: MetricsOptions = {}): HubMetrics {
   const registry = new Registry();
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  const processRegistry = options.processMetrics === false ? undefined : sharedProcessRegistry();
   const registers = [registry];
 
   const eventsIn = new Counter({
@@ -130,8 +130,27 @@ export function createMetrics(options: MetricsOptions = {}): HubMetrics {
     reconnect: (network) => reconnects.inc({ network }),
     networkUp: (network, up) => networkUp.set({ network }, up ? 1 : 0),
     trackQueue: (network, depth) => queueSources.add(network, depth),
-    render: () => registry.metrics(),
+    render: async () => {
+      const [processText, hubText] = await Promise.all([processRegistry?.metrics() ?? '', registry.metrics()]);
+      // Each registry's text ends with a newline (or is empty): plain concatenation is valid.
+      return processText + hubText;
+    },
   };
+}
+
+let processRegistryInstance: Registry | undefined;
+
+/**
+ * prom-client's default process metrics (CPU, memory, event loop, GC), collected once per
+ * process: they describe the process, not a hub, and each collection starts observers that
+ * are never stopped.
+ */
+function sharedProcessRegistry(): Registry {
+  if (!processRegistryInstance) {
+    processRegistryInstance = new Registry();
+    collectDefaultMetrics({ register: processRegistryInstance });
+  }
+  return processRegistryInstance;
 }
 
 /** The queue-depth callbacks, read on each scrape. */
