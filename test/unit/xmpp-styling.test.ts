@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { RichNode, RichText } from '../../src/core/richtext.js';
+import { richTextArbitrary } from './arbitraries.js';
 import { parseStyling } from '../../src/networks/xmpp/styling-parse.js';
 import { plainText, renderStyling } from '../../src/networks/xmpp/styling-render.js';
 
@@ -132,24 +133,6 @@ void describe('XEP-0393 styling', () => {
     );
   });
 
-  const anyText = fc.string({ unit: 'binary', maxLength: 12 });
-  const { node: anyNode } = fc.letrec<{ node: RichNode }>((tie) => ({
-    node: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      anyText.map((text): RichNode => ({ type: 'text', text })),
-      anyText.map((text): RichNode => ({ type: 'code', text })),
-      fc.record({ text: anyText, language: fc.option(fc.stringMatching(/^[a-z]{1,5}$/), { nil: undefined }) }).map(
-        ({ text, language }): RichNode => (language === undefined ? { type: 'pre', text } : { type: 'pre', text, language }),
-      ),
-      anyText.map((text): RichNode => ({ type: 'mention', user: { network: 'n', id: text }, text })),
-      fc.tuple(
-        fc.constantFrom('bold', 'italic', 'underline', 'strike', 'spoiler') as fc.Arbitrary<'bold'>,
-        fc.array(tie('node'), { maxLength: 3 }),
-      ).map(([type, children]): RichNode => ({ type, children })),
-      fc.array(tie('node'), { maxLength: 3 }).map((children): RichNode => ({ type: 'colour', fg: '#ff0000', children })),
-    ),
-  }));
-
   /** The text leaves of a body, in order. */
   function leafTexts(body: RichText): string[] {
     return body.flatMap((n): string[] => ('children' in n ? leafTexts(n.children) : [n.text]));
@@ -157,7 +140,7 @@ void describe('XEP-0393 styling', () => {
 
   void it('property: rendering never loses or reorders text', () => {
     fc.assert(
-      fc.property(fc.array(anyNode, { maxLength: 5 }), (body) => {
+      fc.property(richTextArbitrary(), (body) => {
         const rendered = renderStyling(body);
         let at = 0;
         for (const text of leafTexts(body)) {

@@ -1,0 +1,205 @@
+/**
+ * Parsers for the stanzas the adapter receives. Pure functions: element in, plain data out.
+ * They never throw on odd input: unknown elements are ignored and missing attributes left out,
+ * so a malformed stanza yields less data, not a crash.
+ */
+import type { Element } from '@xmpp/xml';
+import { NS } from './namespaces.js';
+import { CHAT_STATES, type ChatState, type OobLink } from './stanza-build.js';
+import { bareJid, resourceOf } from './jid.js';
+
+/** What a `<message>` stanza carries, as far as the adapter cares. */
+export interface ParsedMessage {
+  readonly type: string;
+  readonly from: string;
+  readonly to: string;
+  /** The stanza's `id` attribute. */
+  readonly id?: string;
+  /** XEP-0359 origin-id set by the sender. */
+  readonly originId?: string;
+  /** XEP-0359 stanza-id set by the room (groupchat) or our server (chat). */
+  readonly stanzaId?: string;
+  /** The body with any reply fallback (XEP-0461/XEP-0428) removed. */
+  readonly body?: string;
+  /** true when the sender asked for no styling (`<unstyled/>`). */
+  readonly unstyled: boolean;
+  /** true when the message carries a delay (XEP-0203): history or offline delivery. */
+  readonly delayed: boolean;
+  /** The room subject, when the message sets one (may be empty). */
+  readonly subject?: string;
+  /** XEP-0308: id of the corrected message. */
+  readonly replaceId?: string;
+  /** XEP-0424: id of the retracted message. */
+  readonly retractId?: string;
+  /** XEP-0444: the sender's full reaction set for message `id`. */
+  readonly reactions?: { readonly id: string; readonly emojis: readonly string[] };
+  /** XEP-0461: the message replied to. */
+  readonly reply?: { readonly id: string; readonly to?: string };
+  readonly chatState?: ChatState;
+  /** XEP-0066 links. */
+  readonly links: readonly OobLink[];
+  /** For type=error: the error condition. */
+  readonly error?: string;
+}
+
+const attr = (el: Element | undefined, name: string): string | undefined => {
+  const value = el?.attrs[name];
+  return value === undefined || value === '' ? undefined : value;
+};
+
+/** Parses a `<message>`; undefined for anything else or one without a sender. */
+export function parseMessage(el: Element): ParsedMessage | undefined {
+  if (el.name !== 'message') return undefined;
+  const from = attr(el, 'from');
+  if (from === undefined) return undefined;
+  const type = attr(el, 'type') ?? 'normal';
+  const to = attr(el, 'to') ?? '';
+  const stanzaIdBy = type === 'groupchat' ? bareJid(from) : bareJid(to);
+  const stanzaId = el.getChildren('stanza-id', NS.sid).find((s) => bareJid(s.attrs.by ?? '') === stanzaIdBy);
+  const subject = el.getChild('subject');
+  const bodyEl = el.getChild('body');
+  const reply = el.getChild('reply', NS.reply);
+  const reactions = el.getChild('reactions', NS.reactions);
+  const reactionsId = attr(reactions, 'id');
+  const replyId = attr(reply, 'id');
+  return omitUndefined({
+    type,
+    from,
+    to,
+    id: attr(el, 'id'),
+    originId: attr(el.getChild('origin-id', NS.sid), 'id'),
+    stanzaId: attr(stanzaId, 'id'),
+    body: bodyEl === undefined ? undefined : stripFallbacks(bodyEl.text(), el),
+    unstyled: el.getChild('unstyled', NS.styling) !== undefined,
+    delayed: el.getChild('delay', NS.delay) !== undefined,
+    subject: subject === undefined ? undefined : subject.text(),
+    replaceId: attr(el.getChild('replace', NS.correct), 'id'),
+    retractId: retractionTarget(el),
+    reactions: reactionsId === undefined ? undefined : { id: reactionsId, emojis: uniqueReactions(reactions) },
+    reply: replyId === undefined ? undefined : omitUndefined({ id: replyId, to: attr(reply, 'to') }),
+    chatState: CHAT_STATES.find((state) => el.getChild(state, NS.chatStates) !== undefined),
+    links: el.getChildren('x', NS.oob).flatMap((x) => oobLink(x)),
+    error: type === 'error' ? errorCondition(el) : undefined,
+  });
+}
+
+function retractionTarget(el: Element): string | undefined {
+  const current = attr(el.getChild('retract', NS.retract), 'id');
+  if (current !== undefined) return current;
+  const applyTo = el.getChild('apply-to', NS.fasten);
+  return applyTo?.getChild('retract', NS.retractLegacy) ? attr(applyTo, 'id') : undefined;
+}
+
+function uniqueReactions(reactions: Element | undefined): string[] {
+  const all = (reactions?.getChildren('reaction') ?? []).map((r) => r.text().trim()).filter((r) => r !== '');
+  return [...new Set(all)];
+}
+
+function oobLink(x: Element): OobLink[] {
+  const url = x.getChildText('url')?.trim();
+  if (!url || !/^https?:\/\//i.test(url)) return [];
+  const desc = x.getChildText('desc')?.trim();
+  return [desc ? { url, desc } : { url }];
+}
+
+/**
+ * Removes the fallback parts of a body (XEP-0428) that belong to replies (the quoted original):
+ * ranges are in Unicode code points; a body without ranges for a reply is wholly fallback.
+ */
+function stripFallbacks(body: string, el: Element): string {
+  const points = [...body];
+  const drop = new Set<number>();
+  for (const fallback of el.getChildren('fallback', NS.fallback)) {
+    if (fallback.attrs.for !== NS.reply) continue;
+    for (const range of fallback.getChildren('body')) {
+      const start = Number(range.attrs.start);
+      const end = Number(range.attrs.end);
+      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > points.length || start >= end) continue;
+      for (let i = start; i < end; i++) drop.add(i);
+    }
+  }
+  return drop.size === 0 ? body : points.filter((_, i) => !drop.has(i)).join('');
+}
+
+function errorCondition(el: Element): string {
+  const error = el.getChild('error');
+  const condition = error?.getChildElements().find((c) => c.getNS() === NS.stanzas && c.name !== 'text');
+  return condition?.name ?? 'undefined-condition';
+}
+
+/** A presence from a MUC occupant (XEP-0045), or undefined when it is not one. */
+export interface MucPresence {
+  /** Bare room JID, lower-cased. */
+  readonly room: string;
+  readonly nick: string;
+  readonly type: 'available' | 'unavailable' | 'error';
+  /** Status codes (110 self, 303 nick change, 307 kicked, 301 banned, 201 created, ...). */
+  readonly codes: readonly number[];
+  readonly affiliation?: string;
+  readonly role?: string;
+  /** The occupant's real JID, in non-anonymous rooms. */
+  readonly realJid?: string;
+  /** The new nick, with status 303. */
+  readonly newNick?: string;
+  /** Who kicked or banned (nick), with 307/301. */
+  readonly actor?: string;
+  readonly reason?: string;
+  readonly show?: string;
+  readonly status?: string;
+  /** For type=error: the condition (e.g. `conflict` for a taken nick). */
+  readonly error?: string;
+}
+
+/** Parses a presence carrying MUC user data (or a MUC error); undefined for other presences. */
+export function parseMucPresence(el: Element): MucPresence | undefined {
+  if (el.name !== 'presence') return undefined;
+  const from = attr(el, 'from');
+  const type = attr(el, 'type') ?? 'available';
+  const x = el.getChild('x', NS.mucUser);
+  // Errors (a taken nick, a wrong password) carry no muc#user data: the caller matches the room.
+  if (from === undefined || (x === undefined && type !== 'error')) return undefined;
+  if (type !== 'available' && type !== 'unavailable' && type !== 'error') return undefined;
+  const nick = resourceOf(from);
+  if (nick === '') return undefined;
+  const item = x?.getChild('item');
+  return omitUndefined<MucPresence>({
+    room: bareJid(from),
+    nick,
+    type: type as MucPresence['type'],
+    codes: (x?.getChildren('status') ?? []).map((s) => Number(s.attrs.code)).filter((c) => Number.isInteger(c)),
+    affiliation: attr(item, 'affiliation'),
+    role: attr(item, 'role'),
+    realJid: attr(item, 'jid'),
+    newNick: attr(item, 'nick'),
+    actor: attr(item?.getChild('actor'), 'nick'),
+    reason: item?.getChildText('reason') ?? undefined,
+    show: el.getChildText('show') ?? undefined,
+    status: el.getChildText('status') ?? undefined,
+    error: type === 'error' ? errorCondition(el) : undefined,
+  });
+}
+
+/** A presence from a contact (not a MUC occupant). */
+export interface ContactPresence {
+  readonly from: string;
+  readonly type: string;
+  readonly show?: string;
+  readonly status?: string;
+}
+
+/** Parses a plain presence; undefined for MUC presences and ones without a sender. */
+export function parseContactPresence(el: Element): ContactPresence | undefined {
+  const from = attr(el, 'from');
+  if (el.name !== 'presence' || from === undefined || el.getChild('x', NS.mucUser) !== undefined) return undefined;
+  return omitUndefined({
+    from,
+    type: attr(el, 'type') ?? 'available',
+    show: el.getChildText('show') ?? undefined,
+    status: el.getChildText('status') ?? undefined,
+  });
+}
+
+/** Drops keys whose value is undefined, so results compare cleanly and survive JSON. */
+function omitUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
