@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { startHttpServer, type RunningHttpServer } from '../../src/http/server.js';
-import { HttpListenError, WebResourceError } from '../../src/http/errors.js';
+import { HttpListenError, WebResourceError, formatHostPort } from '../../src/http/errors.js';
 import type { HealthReport } from '../../src/http/health.js';
 import type { WebResource, WebResponse } from '../../src/http/resources.js';
 import { createMetrics, type HubMetrics } from '../../src/core/metrics.js';
@@ -241,6 +241,13 @@ void describe('startHttpServer', () => {
       assert.equal(error.message, `another process uses 127.0.0.1:${port}: choose another port in http.listen or stop that process`);
       return true;
     });
+  });
+
+  void it('writes IPv6 hosts in brackets in addresses and messages', () => {
+    assert.equal(formatHostPort('::1', 8480), '[::1]:8480');
+    assert.equal(formatHostPort('127.0.0.1', 8480), '127.0.0.1:8480');
+    const error = new HttpListenError(formatHostPort('::1', 8480), Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' }));
+    assert.equal(error.message, 'another process uses [::1]:8480: choose another port in http.listen or stop that process');
   });
 
   void it('throws HttpListenError when the host is not an address of this machine', async () => {
