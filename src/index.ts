@@ -8,3 +8,4 @@ export type * from './core/catalog.js';
 export type { HubEvent, AnyEvent, EventInput, AnyEventInput } from './core/event.js';
 export type * from './core/network.js';
 export type { KeyValueStore } from './store/types.js';
+export * from './modules/public.js';

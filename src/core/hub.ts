@@ -19,13 +19,15 @@ import { createMetrics, type HubMetrics } from './metrics.js';
 import { ListenerRegistry } from '../modules/listeners.js';
 import { LifecycleCallbacks } from '../modules/lifecycle.js';
 import { createModuleApi, type ModuleHost } from '../modules/module-api.js';
+import { ModuleCallbacks } from '../modules/callbacks/index.js';
+import { WebResourceRegistry } from '../modules/web-resources.js';
 import { loadModules, describeEntry, ModuleLoadError } from '../modules/loader.js';
 import { openStore } from '../store/open.js';
 import { StoreError } from '../store/errors.js';
 import type { HubStore } from '../store/hub-store.js';
 import { startHttpServer } from '../http/server.js';
 import { HttpListenError } from '../http/errors.js';
-import type { HealthReport } from '../http/health.js';
+import { overallStatus, type HealthReport } from '../http/health.js';
 
 export interface HubOptions {
   readonly config: HubConfig;
@@ -48,17 +50,23 @@ export class Hub {
   private readonly listeners = new ListenerRegistry();
   private readonly readyCallbacks = new LifecycleCallbacks('onReady');
   private readonly shutdownCallbacks = new LifecycleCallbacks('onShutdown');
-  private readonly metrics: HubMetrics = createMetrics();
+  private readonly metrics: HubMetrics;
   private readonly dispatcher: Dispatcher;
+  private readonly callbacks: ModuleCallbacks;
+  private readonly webResources: WebResourceRegistry;
   private store: HubStore | undefined;
   private http: { address: string; port: number; close(): Promise<void> } | undefined;
   private readyPromise: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | undefined;
 
   private constructor(private readonly options: HubOptions) {
+    this.metrics = createMetrics({ log: options.log.child({ component: 'metrics' }) });
+    this.callbacks = new ModuleCallbacks({ log: options.log, listeners: this.listeners, bridges: () => options.config.bridges });
+    this.webResources = new WebResourceRegistry(options.log.child({ component: 'http' }));
     this.dispatcher = new Dispatcher({
       log: options.log.child({ component: 'dispatcher' }),
       listeners: this.listeners,
+      checks: () => this.callbacks.eventChecks(),
       observer: {
         eventIn: (network, command) => this.metrics.eventIn(network, command),
         dispatched: (command, seconds) => this.metrics.observeDispatch(command, seconds),
@@ -113,9 +121,8 @@ export class Hub {
         ...(status.lastError === undefined ? {} : { lastError: status.lastError }),
       };
     }
-    const allUp = [...this.networks.values()].every((n) => n.supervisor.status.state === 'connected');
-    const status = this.status === 'running' ? (allUp ? 'ok' : 'degraded') : this.status === 'starting' ? 'starting' : 'stopping';
-    return { status, uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000), networks };
+    const phase = this.status === 'stopped' ? 'stopping' : this.status;
+    return { status: overallStatus(phase, networks), uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000), networks };
   }
 
   /** Graceful shutdown; safe to call more than once. */
@@ -136,6 +143,7 @@ export class Hub {
         log: log.child({ component: 'http' }),
         metrics: this.metrics,
         health: () => this.health(),
+        resources: this.webResources.list(),
       });
       log.info({ address: this.http.address }, 'http listening');
     }
@@ -183,6 +191,8 @@ export class Hub {
       listeners: this.listeners,
       ready: this.readyCallbacks,
       shutdown: this.shutdownCallbacks,
+      callbacks: this.callbacks,
+      webResources: this.webResources,
       networks: () => [...this.networks.values()].map((n) => n.handle),
       bridges: () => config.bridges,
     };
@@ -196,6 +206,7 @@ export class Hub {
       }
       log.info({ module: module.definition.name, listeners: this.listeners.ofModule(module.definition.name).length }, 'module loaded');
     }
+    this.webResources.freeze();
   }
 
   private async connectNetworks(): Promise<void> {

@@ -6,6 +6,24 @@ import type { Logger } from '../core/log.js';
 import type { KeyValueStore } from '../store/types.js';
 import type { BridgeConfig } from '../config/types.js';
 import type { ChannelRef, UserRef } from '../core/refs.js';
+import type { RichText } from '../core/richtext.js';
+import type { MessageKind } from '../core/message.js';
+import type {
+  AccountDataCallbacks,
+  AccountValidityCallbacks,
+  AddExtraFieldsToUnsignedClientEventCallbacks,
+  BackgroundUpdateControllerCallbacks,
+  PasswordAuthProviderCallbacks,
+  PresenceRouterCallbacks,
+  RelayCallbacks,
+  SpamCheckerCallbacks,
+  ThirdPartyRulesCallbacks,
+} from './callbacks/types.js';
+import type { CallbackOperations } from './callbacks/index.js';
+import type { AccountDataStore } from './callbacks/account-data.js';
+import type { JoinRefusedListener } from './callbacks/join-guard.js';
+import type { AnyAsyncFunction, CacheOptions } from './cache.js';
+import type { WebHandler } from './web-resources.js';
 import type {
   ModerationActions,
   NetworkCapabilities,
@@ -49,14 +67,49 @@ export interface ModuleApi {
   /** Key-value storage private to this module. */
   readonly store: KeyValueStore;
 
-  /** Listens to one command. Listeners run in module order, one after another. */
+  /** Listens to one command, or to every event with `'*'`. Listeners run in module order, one after another. */
   on<C extends Command>(command: C, listener: EventListener<C>): Disposer;
-  /** Listens to every event. Runs in module order along with per-command listeners. */
+  on(command: '*', listener: AnyEventListener): Disposer;
+  /** Listens to every event (same as `on('*', …)`). Runs in module order along with per-command listeners. */
   onEvent(listener: AnyEventListener): Disposer;
   /** Called once when every network has connected or failed its first attempt. */
   onReady(callback: () => void | Promise<void>): Disposer;
   /** Called at shutdown, after networks have flushed and before storage closes (reverse module order). */
   onShutdown(callback: () => void | Promise<void>): Disposer;
+  /** Called for every join to a bridged channel that userMayJoinRoom refused (module order). */
+  onJoinRefused(listener: JoinRefusedListener): Disposer;
+
+  // --- callbacks (docs/modules.md lists each one's combination rule and call site) -------
+  registerSpamCheckerCallbacks(callbacks: SpamCheckerCallbacks): Disposer;
+  registerThirdPartyRulesCallbacks(callbacks: ThirdPartyRulesCallbacks): Disposer;
+  /** getUsersForStates and getInterestedUsers must be registered together. */
+  registerPresenceRouterCallbacks(callbacks: PresenceRouterCallbacks): Disposer;
+  /** Throws (the hub does not start) when another module registered one of the login types with different fields. */
+  registerPasswordAuthProviderCallbacks(callbacks: PasswordAuthProviderCallbacks): Disposer;
+  registerAccountValidityCallbacks(callbacks: AccountValidityCallbacks): Disposer;
+  registerAccountDataCallbacks(callbacks: AccountDataCallbacks): Disposer;
+  /** Only the first module to call this is used; later calls are ignored with a warning. onUpdate is required. */
+  registerBackgroundUpdateControllerCallbacks(callbacks: BackgroundUpdateControllerCallbacks): Disposer;
+  registerAddExtraFieldsToUnsignedClientEventCallbacks(callbacks: AddExtraFieldsToUnsignedClientEventCallbacks): Disposer;
+  registerRelayCallbacks(callbacks: RelayCallbacks): Disposer;
+  /** The operations' side of the callbacks, for features that perform those operations (relay, access, ...). */
+  readonly callbacks: CallbackOperations;
+
+  // --- services ----------------------------------------------------------------------------
+  /**
+   * Serves `handler` at `path` on the hub's HTTP server. Register in `setup`. The first module
+   * to register a path wins (later ones are ignored with a warning, and this returns false);
+   * paths under `/_switchboard/` belong to Switchboard and throw.
+   */
+  registerWebResource(path: string, handler: WebHandler): boolean;
+  /** Wraps an async function with a cache keyed by its (JSON-serialisable) arguments. */
+  cached<F extends AnyAsyncFunction>(fn: F, options?: CacheOptions): F;
+  /** Forgets the cached result of `fn` for the argument list `key`; true when there was one. */
+  invalidateCache(fn: AnyAsyncFunction, key: readonly unknown[]): boolean;
+  /** Per-user settings; every change runs the onAccountDataUpdated callbacks. */
+  readonly accountData: AccountDataStore;
+  /** Sends a message into a channel through its network (not through the relay: no beforeSend). */
+  sendMessage(channel: ChannelRef, body: RichText, kind?: MessageKind): Promise<SendResult>;
 
   /** Every configured network. */
   networks(): readonly NetworkHandle[];
@@ -64,4 +117,10 @@ export interface ModuleApi {
   network(name: string): NetworkHandle | undefined;
   /** The configured bridges. */
   bridges(): readonly BridgeConfig[];
+  /** One bridge by name. */
+  bridge(name: string): BridgeConfig | undefined;
+  /** The bridges that contain `channel`. */
+  bridgesOf(channel: ChannelRef): readonly BridgeConfig[];
+  /** The known members of a channel (empty when its network is unknown or not joined). */
+  members(channel: ChannelRef): readonly UserRef[];
 }

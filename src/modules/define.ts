@@ -61,3 +61,6 @@ export class ModuleConfigError extends Error {
     super(`${field}: ${reason}`);
   }
 }
+
+/** The name the issue and the docs use for ModuleConfigError (Synapse's `ConfigError`). */
+export { ModuleConfigError as ConfigError };

@@ -84,7 +84,7 @@ function parseModuleConfig(definition: ModuleDefinition<unknown>, entry: ModuleC
     return definition.parseConfig(entry.config);
   } catch (error) {
     if (error instanceof ModuleConfigError) {
-      throw new ModuleLoadError(`${where}: config.${error.field}`, `${error.reason} (module ${definition.name})`);
+      throw new ModuleLoadError(where, `module ${definition.name}: ${error.field}: ${error.reason}`);
     }
     const reason = error instanceof Error ? error.message : String(error);
     throw new ModuleLoadError(where, `module ${definition.name} refused its config: ${reason}`);

@@ -1,0 +1,57 @@
+/**
+ * The dispatcher's check stage, built from module callbacks, in this order:
+ * shouldDropFederatedEvent, then checkEventForSpam (all spam checks), then checkEventAllowed
+ * (all third-party rules, which may replace the event). Events the hub makes about its own
+ * connections (DISCONNECT) are not checked: they are facts, not content.
+ */
+import type { CheckOutcome, EventCheck } from '../../core/dispatcher.js';
+import type { AnyEvent } from '../../core/event.js';
+import type { SpamChecker } from './spam-checker.js';
+import type { ThirdPartyRules } from './third-party-rules.js';
+
+/** Commands the checks never see. */
+const UNCHECKED: ReadonlySet<string> = new Set(['DISCONNECT']);
+
+const ALLOW: CheckOutcome = { action: 'allow' };
+
+/** The checks to run now (only the categories some module registered, so an idle hub pays nothing). */
+export function buildEventChecks(spam: SpamChecker, rules: ThirdPartyRules): EventCheck[] {
+  const checks: EventCheck[] = [];
+  if (spam.registry.list('shouldDropFederatedEvent').size > 0) {
+    checks.push({
+      module: 'spam checker',
+      name: 'shouldDropFederatedEvent',
+      async check(event: AnyEvent) {
+        if (UNCHECKED.has(event.command)) return ALLOW;
+        const result = await spam.shouldDropFederatedEvent(event);
+        return result.drop ? { action: 'reject', reason: `dropped by module ${result.module}` } : ALLOW;
+      },
+    });
+  }
+  if (spam.registry.list('checkEventForSpam').size > 0) {
+    checks.push({
+      module: 'spam checker',
+      name: 'checkEventForSpam',
+      async check(event: AnyEvent) {
+        if (UNCHECKED.has(event.command)) return ALLOW;
+        const decision = await spam.checkEventForSpam(event);
+        if (decision.allowed) return ALLOW;
+        const message = decision.message === undefined ? '' : ` (${decision.message})`;
+        return { action: 'reject', reason: `module ${decision.module}: ${decision.code}${message}` };
+      },
+    });
+  }
+  if (rules.registry.list('checkEventAllowed').size > 0) {
+    checks.push({
+      module: 'third-party rules',
+      name: 'checkEventAllowed',
+      async check(event: AnyEvent) {
+        if (UNCHECKED.has(event.command)) return ALLOW;
+        const decision = await rules.checkEventAllowed(event);
+        if (!decision.allowed) return { action: 'reject', reason: `module ${decision.module}: ${decision.reason}` };
+        return decision.event === event ? ALLOW : { action: 'allow', event: decision.event };
+      },
+    });
+  }
+  return checks;
+}

@@ -1,0 +1,45 @@
+/**
+ * Relay callbacks: beforeSend, which the relay calls once per target delivery.
+ */
+import type { Logger } from '../../core/log.js';
+import type { Message } from '../../core/message.js';
+import type { ChannelRef } from '../../core/refs.js';
+import { CategoryRegistry } from './category-registry.js';
+import { rewriteChain, type Rewritten } from './combine.js';
+import { describeValue } from './values.js';
+
+export class RelayHooks {
+  readonly registry = new CategoryRegistry('relay', 'registerRelayCallbacks');
+
+  constructor(private readonly log: Logger) {}
+
+  /**
+   * Runs every beforeSend in module order, each on the previous one's output. Resolves to
+   * the message to deliver to `target`, or `null` when a module suppressed this delivery
+   * (by returning null, or by throwing: fail closed, logged).
+   */
+  async beforeSend(message: Message, target: ChannelRef): Promise<Message | null> {
+    const result = await this.beforeSendDetailed(message, target);
+    return result.suppressed ? null : result.value;
+  }
+
+  /** beforeSend with the module that suppressed the delivery, for logs and metrics. */
+  beforeSendDetailed(message: Message, target: ChannelRef): Promise<Rewritten<Message>> {
+    return rewriteChain(
+      { category: 'relay', name: 'beforeSend', log: this.log },
+      this.registry.list('beforeSend').entries,
+      message,
+      (fn, current) => fn(current, target),
+      readMessage,
+    );
+  }
+}
+
+function readMessage(answer: unknown): Message | null {
+  if (answer === null) return null;
+  const message = answer as Partial<Message> | undefined;
+  if (typeof message === 'object' && Array.isArray(message.body) && typeof message.id === 'string' && typeof message.author === 'object') {
+    return answer as Message;
+  }
+  throw new TypeError(`expected a message or null, got ${describeValue(answer)}`);
+}

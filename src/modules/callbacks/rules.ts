@@ -1,0 +1,184 @@
+/**
+ * THE table: every module callback, how several modules' answers combine, what happens
+ * when one throws, and which Switchboard operation calls it. The invokers read their rule
+ * and failure policy from here, and docs/modules.md carries this table as rendered by
+ * `renderRulesTable()` (a test checks they agree).
+ */
+import type { CallbackName, Category } from './types.js';
+
+/** How the answers of several modules combine (modules are asked in `modules:` order). */
+export type CombinationRule =
+  /** Asked in order; an answer equal to `passes` falls through; the first other answer decides and later modules are not asked. */
+  | { readonly kind: 'first-decides'; readonly passes: 'NOT_SPAM' | 'null' | 'true' | 'false' | 'ALLOW' }
+  /** Every module runs, in order. */
+  | { readonly kind: 'run-all' }
+  /** Every module runs in order and may change the request; the first one that throws refuses the operation and stops the rest. */
+  | { readonly kind: 'run-until-refused' }
+  /** Every module runs; the maps are merged and the sets of the same key concatenated. */
+  | { readonly kind: 'merge-sets' }
+  /** Every module runs; the sets are concatenated, unless one answers PRESENCE_ALL_USERS, which wins and stops the rest. */
+  | { readonly kind: 'union-or-all' }
+  /** Only the first module to register the category is used; later registrations are ignored with a warning. */
+  | { readonly kind: 'first-registered-only' }
+  /** Every module runs; for the same field the last-registered module wins; core fields cannot be overridden. */
+  | { readonly kind: 'last-wins-per-field' }
+  /** Per login type: checkers run in order until one returns a user; two modules with different fields for one login type refuse the start. */
+  | { readonly kind: 'auth-checkers' }
+  /** Every module runs in order on the previous one's output; null suppresses the delivery and stops the rest. */
+  | { readonly kind: 'rewrite-chain' };
+
+/** What happens when a module's callback throws (or rejects). */
+export type FailurePolicy =
+  /** The operation is refused (fail closed); later modules are not asked. Logged with the module. */
+  | 'refuse'
+  /** Logged with the module; that module's answer is left out and the others still run. */
+  | 'skip'
+  /** The error fails the operation (it reaches the caller); later modules are not asked. */
+  | 'fail-operation'
+  /** Logged; Switchboard's default is used for that module's answer. */
+  | 'use-default';
+
+export interface CallbackRule {
+  readonly rule: CombinationRule;
+  readonly onThrow: FailurePolicy;
+  /** The Switchboard operation that calls it. */
+  readonly calledBy: string;
+  /** When the operation is not built yet: the issue that builds it. */
+  readonly pending?: string;
+}
+
+const NOT_SPAM_RULE = { kind: 'first-decides', passes: 'NOT_SPAM' } as const;
+const FIRST_NOT_TRUE = { kind: 'first-decides', passes: 'true' } as const;
+const FIRST_NOT_FALSE = { kind: 'first-decides', passes: 'false' } as const;
+const FIRST_NOT_NULL = { kind: 'first-decides', passes: 'null' } as const;
+const RUN_ALL = { kind: 'run-all' } as const;
+
+const GATEWAY = 'the XMPP gateway issue, not yet built';
+const HTTP_LOGIN = 'the HTTP API login issue, not yet built';
+const BRIDGE_ADMIN = 'the bridge administration (run-time bridges) issue, not yet built';
+
+/** Every callback of every category. */
+export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in CallbackName<C>]-?: CallbackRule } } = {
+  spamChecker: {
+    checkEventForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'every inbound event, in the dispatcher check stage before third-party rules' },
+    userMayJoinRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'every JOIN to a bridged channel (the result is logged and reported to onJoinRefused listeners; kicking is the access issue)' },
+    userMayInvite: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'relaying an invite to another network', pending: 'the relay issue (issue 6), not yet built' },
+    userMaySend3pidInvite: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'inviting by email from the gateway', pending: GATEWAY },
+    userMayCreateRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'creating a bridge or gateway room at run time', pending: BRIDGE_ADMIN },
+    userMayCreateRoomAlias: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'adding an alias to a bridge or gateway room', pending: BRIDGE_ADMIN },
+    userMayPublishRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: "publishing a room in the gateway's room directory", pending: GATEWAY },
+    checkUsernameForSpam: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: 'user search (a refused user is left out of the results)', pending: GATEWAY },
+    checkRegistrationForSpam: { rule: { kind: 'first-decides', passes: 'ALLOW' }, onThrow: 'refuse', calledBy: 'gateway registration', pending: GATEWAY },
+    checkMediaFileForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'storing an attachment (relay uploads, gateway uploads)', pending: 'the attachments issue, not yet built' },
+    shouldDropFederatedEvent: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: 'every event arriving from a network, first of the dispatcher checks (a drop is silent: logged at debug)' },
+    checkLoginForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'HTTP API / web UI login and gateway login', pending: HTTP_LOGIN },
+  },
+  thirdPartyRules: {
+    checkEventAllowed: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'every inbound event, in the dispatcher check stage after all spam checks; an allowed event may be replaced for the stages after it' },
+    onCreateRoom: { rule: { kind: 'run-until-refused' }, onThrow: 'refuse', calledBy: 'creating a bridge or gateway room at run time', pending: BRIDGE_ADMIN },
+    checkThreepidCanBeInvited: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'inviting by email from the gateway', pending: GATEWAY },
+    checkVisibilityCanBeModified: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: "changing a room's visibility in the gateway's directory", pending: GATEWAY },
+    onNewEvent: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'every accepted event, as a listener in module order (after the checks)' },
+    checkCanShutdownRoom: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'removing a bridge at run time', pending: BRIDGE_ADMIN },
+    checkCanDeactivateUser: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'deactivating a gateway account', pending: GATEWAY },
+    onProfileUpdate: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'a gateway user changing their profile', pending: GATEWAY },
+    onUserDeactivationStatusChanged: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'deactivating or reactivating a gateway account', pending: GATEWAY },
+    onAddUserThirdPartyIdentifier: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'adding an email address to a gateway account', pending: GATEWAY },
+    onRemoveUserThirdPartyIdentifier: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'removing an email address from a gateway account', pending: GATEWAY },
+    onThreepidBind: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'deprecated alias: registered as onAddUserThirdPartyIdentifier', pending: GATEWAY },
+  },
+  presenceRouter: {
+    getUsersForStates: { rule: { kind: 'merge-sets' }, onThrow: 'skip', calledBy: 'presence and away changes relayed between networks', pending: 'the relay issue (issue 6), not yet built' },
+    getInterestedUsers: { rule: { kind: 'union-or-all' }, onThrow: 'skip', calledBy: 'deciding whose presence a user may see', pending: 'the relay issue (issue 6), not yet built' },
+  },
+  passwordAuthProvider: {
+    authCheckers: { rule: { kind: 'auth-checkers' }, onThrow: 'refuse', calledBy: 'HTTP API / web UI login and gateway registration', pending: HTTP_LOGIN },
+    check3pidAuth: { rule: FIRST_NOT_NULL, onThrow: 'refuse', calledBy: 'login with an email address', pending: HTTP_LOGIN },
+    onLoggedOut: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'logout from the HTTP API / web UI', pending: HTTP_LOGIN },
+    getUsernameForRegistration: { rule: FIRST_NOT_NULL, onThrow: 'fail-operation', calledBy: 'gateway registration', pending: GATEWAY },
+    getDisplaynameForRegistration: { rule: FIRST_NOT_NULL, onThrow: 'fail-operation', calledBy: 'gateway registration', pending: GATEWAY },
+    is3pidAllowed: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'adding an email address to a gateway account', pending: GATEWAY },
+  },
+  accountValidity: {
+    isUserExpired: { rule: FIRST_NOT_NULL, onThrow: 'refuse', calledBy: 'every authenticated HTTP API request and gateway session', pending: HTTP_LOGIN },
+    onUserRegistration: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'gateway registration', pending: GATEWAY },
+    onUserLogin: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'HTTP API / web UI login and gateway login', pending: HTTP_LOGIN },
+  },
+  accountData: {
+    onAccountDataUpdated: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'api.accountData.set / delete (the per-user settings store), after the value is stored' },
+  },
+  backgroundUpdateController: {
+    onUpdate: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every iteration of a background update run by BackgroundUpdater (batch jobs); storage migrations run before modules load, see docs/modules.md' },
+    defaultBatchSize: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'the first iteration of a background update' },
+    minBatchSize: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every later iteration of a background update' },
+  },
+  addExtraFieldsToUnsignedClientEvent: {
+    addFieldToUnsigned: { rule: { kind: 'last-wins-per-field' }, onThrow: 'skip', calledBy: 'events served to HTTP / web clients', pending: 'the web network issue, not yet built' },
+  },
+  relay: {
+    beforeSend: { rule: { kind: 'rewrite-chain' }, onThrow: 'refuse', calledBy: 'every delivery of a relayed message to one target channel (api.callbacks.relay.beforeSend)', pending: 'called by the relay (issue 6) for every delivery' },
+  },
+};
+
+/** The rule of one callback. */
+export function ruleOf<C extends Category>(category: C, name: CallbackName<C>): CallbackRule {
+  return (CALLBACK_RULES[category] as Record<string, CallbackRule>)[name]!;
+}
+
+/** Every callback, as `[category, name, rule]`, in table order. */
+export function allCallbacks(): ReadonlyArray<readonly [Category, string, CallbackRule]> {
+  return (Object.keys(CALLBACK_RULES) as Category[]).flatMap((category) =>
+    Object.entries(CALLBACK_RULES[category] as Record<string, CallbackRule>).map(([name, rule]) => [category, name, rule] as const),
+  );
+}
+
+/** The combination rule in words, as in docs/modules.md. */
+export function describeRule(rule: CombinationRule): string {
+  switch (rule.kind) {
+    case 'first-decides':
+      return rule.passes === 'NOT_SPAM'
+        ? 'first answer that is not NOT_SPAM decides, later ones are not called'
+        : rule.passes === 'ALLOW'
+          ? 'first answer that is not ALLOW decides, later ones are not called'
+          : rule.passes === 'null'
+            ? 'first answer that is not null decides, later ones are not called'
+            : `first answer that is not ${rule.passes} decides, later ones are not called`;
+    case 'run-all':
+      return 'run all in order';
+    case 'run-until-refused':
+      return 'run all in order, each may change the request; the first that throws refuses and stops the ones after it';
+    case 'merge-sets':
+      return 'run all; merge the maps and concatenate the sets of the same key';
+    case 'union-or-all':
+      return 'run all and concatenate the sets; PRESENCE_ALL_USERS short-circuits';
+    case 'first-registered-only':
+      return 'first registered only (later registrations ignored with a warning)';
+    case 'last-wins-per-field':
+      return 'run all; last registered wins per field; core fields cannot be overridden';
+    case 'auth-checkers':
+      return 'per login type, in order until one returns a user; refuse to start when two modules register the same login type with different fields';
+    case 'rewrite-chain':
+      return 'run all in order on the previous output; null suppresses this delivery and stops the ones after it';
+  }
+}
+
+const FAILURE_TEXT: Record<FailurePolicy, string> = {
+  refuse: 'operation refused (fail closed), logged',
+  skip: 'logged; the others still run',
+  'fail-operation': 'the operation fails with the error',
+  'use-default': "logged; Switchboard's default is used",
+};
+
+/** The failure policy in words. */
+export function describeFailure(policy: FailurePolicy): string {
+  return FAILURE_TEXT[policy];
+}
+
+/** The markdown table of every callback, as docs/modules.md carries it. */
+export function renderRulesTable(): string {
+  const rows = allCallbacks().map(([category, name, rule]) => {
+    const calledBy = rule.pending ? `${rule.calledBy} — called by ${rule.pending}` : rule.calledBy;
+    return `| ${category} | \`${name}\` | ${describeRule(rule.rule)} | ${describeFailure(rule.onThrow)} | ${calledBy} |`;
+  });
+  return ['| category | callback | combination rule | when it throws | called by |', '|---|---|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,20 @@
+/**
+ * What module authors import from `switchboard`: defining modules and the values callbacks
+ * return. (Types come along through src/index.ts.)
+ */
+export { defineModule, ModuleConfigError, ConfigError } from './define.js';
+export type { ModuleDefinition } from './define.js';
+export type * from './api.js';
+export type * from './callbacks/types.js';
+export { NOT_SPAM, Codes, RegistrationBehaviour, PRESENCE_ALL_USERS } from './callbacks/values.js';
+export type { Code, NotSpam, SpamCheckResult, PresenceAllUsers } from './callbacks/values.js';
+export type { SpamDecision } from './callbacks/spam-checker.js';
+export type { EventAllowedDecision } from './callbacks/third-party-rules.js';
+export type { AuthResult } from './callbacks/password-auth.js';
+export type { BackgroundUpdate } from './callbacks/background-updates.js';
+export type { JoinRefusal, JoinRefusedListener } from './callbacks/join-guard.js';
+export type { CallbackOperations } from './callbacks/index.js';
+export type { AccountDataStore } from './callbacks/account-data.js';
+export type { CacheOptions } from './cache.js';
+export type { WebHandler } from './web-resources.js';
+export type { WebRequest, WebResponse } from '../http/resources.js';
