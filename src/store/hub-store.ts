@@ -1,0 +1,14 @@
+/**
+ * The store the host opens: the shared `Store` contract plus what the hub itself needs.
+ */
+import type { Store } from './types.js';
+import type { MessageMapStore } from './message-map.js';
+import type { AppliedMigration } from './migrate.js';
+
+export interface HubStore extends Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** The relay's message id map. */
+  readonly messages: MessageMapStore;
+  /** The applied schema migrations, oldest first (for `switchboard check` and diagnostics). */
+  migrations(): Promise<AppliedMigration[]>;
+}

@@ -1,0 +1,112 @@
+/**
+ * `Store.kv(namespace)`: JSON values under string keys, one namespace per module or network.
+ */
+import type { Logger } from '../core/log.js';
+import { StoreError, messageOf } from './errors.js';
+import { checkText, type StoreConnection } from './connection.js';
+import type { KeyValueStore } from './types.js';
+
+/** Remembers which corrupt values were already logged, so each is logged once. */
+export type CorruptValueLog = Set<string>;
+
+export class KyselyKeyValueStore implements KeyValueStore {
+  readonly #namespace: string;
+
+  constructor(
+    private readonly connection: StoreConnection,
+    namespace: string,
+    private readonly log: Logger,
+    private readonly reportedCorrupt: CorruptValueLog,
+  ) {
+    this.#namespace = checkText('kv namespace', namespace, { allowEmpty: false });
+  }
+
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    checkText('kv key', key, { allowEmpty: true });
+    const row = await this.connection.run(this.#describe('get', key), (db) =>
+      db
+        .selectFrom('kv')
+        .select('value')
+        .where('namespace', '=', this.#namespace)
+        .where('key', '=', key)
+        .executeTakeFirst(),
+    );
+    if (!row) return undefined;
+    try {
+      return JSON.parse(row.value) as T;
+    } catch (error) {
+      this.#reportCorrupt(key, error);
+      return undefined;
+    }
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    checkText('kv key', key, { allowEmpty: true });
+    const json = serialise(this.#describe('set', key), value);
+    const updatedAt = this.connection.now();
+    await this.connection.run(this.#describe('set', key), (db) =>
+      db
+        .insertInto('kv')
+        .values({ namespace: this.#namespace, key, value: json, updated_at: updatedAt })
+        .onConflict((oc) => oc.columns(['namespace', 'key']).doUpdateSet({ value: json, updated_at: updatedAt }))
+        .execute(),
+    );
+    this.reportedCorrupt.delete(this.#corruptId(key));
+  }
+
+  async delete(key: string): Promise<boolean> {
+    checkText('kv key', key, { allowEmpty: true });
+    const result = await this.connection.run(this.#describe('delete', key), (db) =>
+      db.deleteFrom('kv').where('namespace', '=', this.#namespace).where('key', '=', key).executeTakeFirst(),
+    );
+    this.reportedCorrupt.delete(this.#corruptId(key));
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async keys(prefix = ''): Promise<string[]> {
+    checkText('kv key prefix', prefix, { allowEmpty: true });
+    const rows = await this.connection.run(`kv(${JSON.stringify(this.#namespace)}).keys`, (db) => {
+      let query = db.selectFrom('kv').select('key').where('namespace', '=', this.#namespace);
+      if (prefix !== '') {
+        // `>=` lets the primary key narrow the scan; substr (which counts code points in both
+        // dialects) decides. LIKE is avoided: it is case-insensitive in SQLite and needs escaping.
+        query = query
+          .where('key', '>=', prefix)
+          .where((eb) => eb(eb.fn('substr', ['key', eb.val(1), eb.val([...prefix].length)]), '=', prefix));
+      }
+      return query.orderBy('key').execute();
+    });
+    return rows.map((r) => r.key);
+  }
+
+  #describe(operation: string, key: string): string {
+    return `kv(${JSON.stringify(this.#namespace)}).${operation}(${JSON.stringify(key)})`;
+  }
+
+  #corruptId(key: string): string {
+    return `${this.#namespace}\0${key}`;
+  }
+
+  #reportCorrupt(key: string, error: unknown): void {
+    const id = this.#corruptId(key);
+    if (this.reportedCorrupt.has(id)) return;
+    this.reportedCorrupt.add(id);
+    this.log.warn(
+      { namespace: this.#namespace, key, reason: messageOf(error) },
+      'stored value is not valid JSON; treating it as missing until it is set again',
+    );
+  }
+}
+
+function serialise(what: string, value: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw new StoreError(`${what}: the value cannot be stored as JSON: ${messageOf(error)}`, { cause: error });
+  }
+  if (json === undefined) {
+    throw new StoreError(`${what}: the value cannot be stored as JSON (got ${typeof value}); use delete() to remove a key`);
+  }
+  return json;
+}

@@ -1,0 +1,118 @@
+/**
+ * The `message_map` table behind `HubStore.messages`.
+ */
+import type { Selectable } from 'kysely';
+import { StoreError } from './errors.js';
+import { checkText, type StoreConnection } from './connection.js';
+import type { MessageCopy, MessageLocation, MessageMapStore, MessageMapping, SentMessage } from './message-map.js';
+import type { MessageMapTable } from './schema.js';
+
+export class KyselyMessageMapStore implements MessageMapStore {
+  constructor(private readonly connection: StoreConnection) {}
+
+  async recordSent(mapping: SentMessage): Promise<void> {
+    const source = checkLocation('source', mapping.source);
+    const target = checkLocation('target', mapping.target);
+    const row = {
+      source_network: source.network,
+      source_channel: source.channel,
+      source_message_id: source.messageId,
+      target_network: target.network,
+      target_channel: target.channel,
+      target_message_id: target.messageId,
+      is_primary: mapping.primary ? 1 : 0,
+      created_at: this.connection.now(),
+    };
+    await this.connection.run('messages.recordSent', (db) =>
+      db
+        .insertInto('message_map')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['target_network', 'target_message_id', 'target_channel']).doUpdateSet({
+            source_network: row.source_network,
+            source_channel: row.source_channel,
+            source_message_id: row.source_message_id,
+            is_primary: row.is_primary,
+            created_at: row.created_at,
+          }),
+        )
+        .execute(),
+    );
+  }
+
+  async findTargets(network: string, messageId: string): Promise<MessageMapping[]> {
+    checkText('network', network, { allowEmpty: false });
+    checkText('message id', messageId, { allowEmpty: false });
+    const rows = await this.connection.run('messages.findTargets', (db) =>
+      db
+        .selectFrom('message_map')
+        .selectAll()
+        .where('source_network', '=', network)
+        .where('source_message_id', '=', messageId)
+        .orderBy('is_primary', 'desc')
+        .orderBy('target_network')
+        .orderBy('target_channel')
+        .orderBy('created_at')
+        .orderBy('target_message_id')
+        .execute(),
+    );
+    return rows.map(toMapping);
+  }
+
+  async findSource(network: string, messageId: string): Promise<MessageMapping | undefined> {
+    checkText('network', network, { allowEmpty: false });
+    checkText('message id', messageId, { allowEmpty: false });
+    const row = await this.connection.run('messages.findSource', (db) =>
+      db
+        .selectFrom('message_map')
+        .selectAll()
+        .where('target_network', '=', network)
+        .where('target_message_id', '=', messageId)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst(),
+    );
+    return row && toMapping(row);
+  }
+
+  async findCounterparts(network: string, messageId: string): Promise<MessageCopy[]> {
+    const asTarget = await this.findSource(network, messageId);
+    const source = asTarget?.source ?? { network, channel: '', messageId };
+    const targets = await this.findTargets(source.network, source.messageId);
+    if (!asTarget && targets.length === 0) return [];
+    const copies: MessageCopy[] = [];
+    if (asTarget) copies.push({ ...asTarget.source, role: 'source', primary: true });
+    for (const { target, primary } of targets) {
+      if (target.network === network && target.messageId === messageId) continue;
+      copies.push({ ...target, role: 'target', primary });
+    }
+    return copies;
+  }
+
+  async prune(olderThanMs: number): Promise<number> {
+    if (!Number.isFinite(olderThanMs) || olderThanMs < 0) {
+      throw new StoreError(`messages.prune: olderThanMs must be a non-negative number of milliseconds, got ${olderThanMs}`);
+    }
+    const cutoff = this.connection.now() - olderThanMs;
+    const result = await this.connection.run('messages.prune', (db) =>
+      db.deleteFrom('message_map').where('created_at', '<', cutoff).executeTakeFirst(),
+    );
+    return Number(result.numDeletedRows);
+  }
+}
+
+function checkLocation(role: string, location: MessageLocation): MessageLocation {
+  if (typeof location !== 'object' || location === null) throw new StoreError(`messages.recordSent: ${role} is missing`);
+  checkText(`messages.recordSent: ${role}.network`, location.network, { allowEmpty: false });
+  checkText(`messages.recordSent: ${role}.channel`, location.channel, { allowEmpty: true });
+  checkText(`messages.recordSent: ${role}.messageId`, location.messageId, { allowEmpty: false });
+  return location;
+}
+
+function toMapping(row: Selectable<MessageMapTable>): MessageMapping {
+  return {
+    source: { network: row.source_network, channel: row.source_channel, messageId: row.source_message_id },
+    target: { network: row.target_network, channel: row.target_channel, messageId: row.target_message_id },
+    primary: Number(row.is_primary) === 1,
+    createdAt: Number(row.created_at),
+  };
+}

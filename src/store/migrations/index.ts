@@ -1,0 +1,10 @@
+/**
+ * Every schema migration, oldest first. Add new ones at the end; never edit or reorder one
+ * that has been released.
+ */
+import type { Migration } from './migration.js';
+import { initial } from './0001-initial.js';
+
+export type { Migration, MigrationContext } from './migration.js';
+
+export const migrations: readonly Migration[] = [initial];

@@ -1,0 +1,59 @@
+/**
+ * Opens the configured store: connects, runs pending migrations, and hands back a HubStore.
+ */
+import type { Kysely } from 'kysely';
+import type { StorageConfig } from '../config/types.js';
+import type { Logger } from '../core/log.js';
+import { postgresSupport, sqliteSupport, type DialectSupport } from './dialect.js';
+import { StoreError, messageOf } from './errors.js';
+import type { HubStore } from './hub-store.js';
+import { migrate } from './migrate.js';
+import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import { openPostgres, redactUrl } from './postgres.js';
+import type { Database } from './schema.js';
+import { openSqlite } from './sqlite.js';
+import { SqlStore } from './sql-store.js';
+
+export interface OpenStoreOptions {
+  /** The clock for stored timestamps; default `Date.now`. */
+  readonly now?: () => number;
+  /** The schema migrations to apply; default: all of Switchboard's. Tests add their own. */
+  readonly migrations?: readonly Migration[];
+}
+
+/**
+ * Opens the store described by `config` and brings its schema up to date.
+ *
+ * Rejects with a {@link StoreError} whose message names the path or URL (never a password),
+ * the reason and the fix when the database cannot be opened or migrated, or when it was
+ * created by a newer Switchboard.
+ */
+export async function openStore(config: StorageConfig, log: Logger, options: OpenStoreOptions = {}): Promise<HubStore> {
+  const storeLog = log.child({ component: 'store' });
+  const now = options.now ?? Date.now;
+  const { db, dialect, where } = await connect(config, storeLog);
+  try {
+    const applied = await migrate({ db, dialect, migrations: options.migrations ?? allMigrations, log: storeLog, now });
+    const store = new SqlStore(db, dialect, storeLog, now);
+    storeLog.info({ kind: dialect.kind, where, schemaVersion: await store.schemaVersion(), applied }, 'storage ready');
+    return store;
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    if (error instanceof StoreError) throw new StoreError(`storage (${where}): ${error.message}`, { cause: error });
+    throw new StoreError(`storage (${where}): cannot prepare the database: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+async function connect(
+  config: StorageConfig,
+  log: Logger,
+): Promise<{ db: Kysely<Database>; dialect: DialectSupport; where: string }> {
+  switch (config.kind) {
+    case 'sqlite':
+      return { db: openSqlite(config.path, log), dialect: sqliteSupport, where: config.path };
+    case 'postgres':
+      return { db: await openPostgres(config.url, log), dialect: postgresSupport, where: redactUrl(config.url) };
+    default:
+      throw new StoreError(`storage.kind: unknown kind ${JSON.stringify((config as { kind: unknown }).kind)}; use sqlite or postgres`);
+  }
+}

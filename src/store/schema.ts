@@ -1,0 +1,39 @@
+/**
+ * The tables as the queries see them, after all migrations (see migrations/).
+ */
+
+/** `schema_migrations`: one row per applied migration. */
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  /** Milliseconds since the epoch. */
+  applied_at: number;
+}
+
+/** `kv`: the key-value namespaces behind `Store.kv()`. */
+export interface KvTable {
+  namespace: string;
+  key: string;
+  /** The value as JSON text. */
+  value: string;
+  updated_at: number;
+}
+
+/** `message_map`: one row per message the relay sent for a source message. */
+export interface MessageMapTable {
+  source_network: string;
+  source_channel: string;
+  source_message_id: string;
+  target_network: string;
+  target_channel: string;
+  target_message_id: string;
+  /** 1 for the main message sent for the source (e.g. the first part of a split), else 0. */
+  is_primary: number;
+  created_at: number;
+}
+
+export interface Database {
+  schema_migrations: SchemaMigrationsTable;
+  kv: KvTable;
+  message_map: MessageMapTable;
+}

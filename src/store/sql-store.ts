@@ -1,0 +1,63 @@
+/**
+ * The HubStore over a Kysely connection, the same for every dialect.
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from '../core/log.js';
+import type { DialectSupport } from './dialect.js';
+import { messageOf } from './errors.js';
+import { StoreConnection } from './connection.js';
+import type { HubStore } from './hub-store.js';
+import { KyselyKeyValueStore, type CorruptValueLog } from './kv.js';
+import { KyselyMessageMapStore } from './kysely-message-map.js';
+import { appliedMigrations, currentVersion, type AppliedMigration } from './migrate.js';
+import type { Database } from './schema.js';
+import type { KeyValueStore } from './types.js';
+
+export class SqlStore implements HubStore {
+  readonly kind: DialectSupport['kind'];
+  readonly messages: KyselyMessageMapStore;
+  readonly #connection: StoreConnection;
+  readonly #reportedCorrupt: CorruptValueLog = new Set();
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly dialect: DialectSupport,
+    private readonly log: Logger,
+    now: () => number,
+  ) {
+    this.kind = dialect.kind;
+    this.#connection = new StoreConnection(db, now);
+    this.messages = new KyselyMessageMapStore(this.#connection);
+  }
+
+  schemaVersion(): Promise<number> {
+    return this.#connection.run('schemaVersion', currentVersion);
+  }
+
+  migrations(): Promise<AppliedMigration[]> {
+    return this.#connection.run('migrations', appliedMigrations);
+  }
+
+  kv(namespace: string): KeyValueStore {
+    return new KyselyKeyValueStore(this.#connection, namespace, this.log, this.#reportedCorrupt);
+  }
+
+  /** Closes the connection (after a WAL checkpoint on SQLite). Safe to call more than once. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#connection.markClosed();
+    const db = this.#connection.db;
+    try {
+      await this.dialect.beforeClose(db);
+    } catch (error) {
+      this.log.warn({ kind: this.kind, reason: messageOf(error) }, 'storage: final checkpoint failed; closing anyway');
+    }
+    await db.destroy();
+    this.log.debug({ kind: this.kind }, 'storage closed');
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The store on SQLite: the shared contract suite plus what only SQLite has (WAL, file paths).
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StorageConfig } from '../../src/config/types.js';
+import { silentLogger } from '../../src/core/log.js';
+import { StoreError } from '../../src/store/errors.js';
+import { openStore } from '../../src/store/open.js';
+import { describeStoreContract } from '../support/store-contract.js';
+
+const root = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+let databases = 0;
+describeStoreContract('sqlite', async () => ({ kind: 'sqlite', path: join(root, `db-${++databases}.sqlite`) }));
+
+/** Byte 18 of a SQLite file header is the write format: 1 = rollback journal, 2 = WAL. */
+function headerWriteVersion(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const header = Buffer.alloc(20);
+    readSync(fd, header, 0, 20, 0);
+    assert.equal(header.subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
+    return header[18]!;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function openError(config: StorageConfig): Promise<StoreError> {
+  try {
+    const store = await openStore(config, silentLogger());
+    await store.close();
+  } catch (error) {
+    assert.ok(error instanceof StoreError, `expected a StoreError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail(`opening ${JSON.stringify(config)} should have failed`);
+}
+
+describe('SQLite store', () => {
+  it('uses WAL mode and checkpoints the WAL away on close', async () => {
+    const path = join(root, 'wal.sqlite');
+    const store = await openStore({ kind: 'sqlite', path }, silentLogger());
+    await store.kv('w').set('k', 'v');
+    assert.equal(headerWriteVersion(path), 2, 'file header says WAL');
+    assert.ok(existsSync(`${path}-wal`), 'writes go to the WAL while open');
+    await store.close();
+    assert.equal(existsSync(`${path}-wal`), false, 'checkpointed and removed on close');
+    const again = await openStore({ kind: 'sqlite', path }, silentLogger());
+    assert.equal(await again.kv('w').get('k'), 'v');
+    await again.close();
+  });
+
+  it('names the path, the OS reason and the fix when a parent is a regular file', async () => {
+    const file = join(root, 'file.txt');
+    writeFileSync(file, 'not a directory');
+    const path = join(file, 'sub', 'db.sqlite');
+    const error = await openError({ kind: 'sqlite', path });
+    assert.match(error.message, /^storage\.path: cannot open /);
+    assert.ok(error.message.includes(path), error.message);
+    assert.match(error.message, /ENOTDIR not a directory/);
+    assert.match(error.message, /choose another path/);
+  });
+
+  it('names the missing directory and says to create it', async () => {
+    const path = join(root, 'missing-dir', 'db.sqlite');
+    const error = await openError({ kind: 'sqlite', path });
+    assert.ok(error.message.includes(path), error.message);
+    assert.match(error.message, /ENOENT no such file or directory/);
+    assert.match(error.message, /create the directory or choose another path/);
+    assert.equal(existsSync(join(root, 'missing-dir')), false, 'nothing was created');
+  });
+
+  it('refuses a file that is not a SQLite database and leaves it untouched', async () => {
+    const path = join(root, 'notes.txt');
+    const content = 'important notes, not a database\n'.repeat(100);
+    writeFileSync(path, content);
+    const error = await openError({ kind: 'sqlite', path });
+    assert.ok(error.message.includes(path), error.message);
+    assert.match(error.message, /not a database/);
+    assert.equal(readFileSync(path, 'utf8'), content);
+    assert.equal(existsSync(`${path}-wal`), false);
+  });
+
+  it('refuses a directory as the database path', async () => {
+    const path = join(root, 'a-directory');
+    mkdirSync(path);
+    const error = await openError({ kind: 'sqlite', path });
+    assert.match(error.message, /EISDIR/);
+    assert.match(error.message, /add a file name/);
+  });
+
+  it('refuses an unknown storage kind', async () => {
+    const error = await openError({ kind: 'mongo', path: 'x' } as unknown as StorageConfig);
+    assert.match(error.message, /storage\.kind: unknown kind "mongo"; use sqlite or postgres/);
+  });
+
+  it('works in memory', async () => {
+    const store = await openStore({ kind: 'sqlite', path: ':memory:' }, silentLogger());
+    await store.kv('m').set('k', [1]);
+    assert.deepEqual(await store.kv('m').get('k'), [1]);
+    await store.close();
+  });
+});
