@@ -52,7 +52,7 @@ export function validateBridges(raw: unknown, networkNames: readonly string[]): 
       const path = [...listPath, index];
       const ref = parseChannelRef(text);
       if (!ref) {
-        problems.push({ path, reason: `"${text}" is not "network:channel" (e.g. "libera:#lobby" or "jabber:lobby@conference.example.org")` });
+        problems.push({ path, reason: `not "network:channel" (e.g. "libera:#lobby" or "jabber:lobby@conference.example.org")` });
         continue;
       }
       if (!networkNames.includes(ref.network)) {
