@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's test() returns a promise that the runner tracks itself */
 /**
  * Environment-variable substitution in config strings: ${NAME}, ${NAME:-default}, $${.
  */

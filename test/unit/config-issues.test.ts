@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's test() returns a promise that the runner tracks itself */
 /**
  * zod issues → config problems, and the "did you mean" hints.
  */

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's test() returns a promise that the runner tracks itself */
 /**
  * The HTTP listen address: host:port and [ipv6]:port, and which hosts count as loopback.
  */

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's test() returns a promise that the runner tracks itself */
 /**
  * loadConfig against the fixture files in test/fixtures/config: every bad input of the issue
  * with its exact message and line, and the defaults, env substitution and path resolution of
