@@ -156,17 +156,16 @@ export class Hub {
     if (!definition) throw new StartupError(`${this.options.config.file}: networks.${name}.protocol: unknown protocol "${protocol}"`);
     const log = this.options.log.child({ network: name });
     const store = this.store!;
-    let supervisor: NetworkSupervisor | undefined;
     const context: NetworkContext = {
       name,
       log,
       store: store.kv(`network:${name}`),
       wantedChannels: () => this.bridgeChannels(name),
       emit: (event) => this.dispatcher.ingest(event),
-      connectionLost: (loss) => supervisor?.connectionLost(loss),
+      connectionLost: (loss) => this.networks.get(name)?.supervisor.connectionLost(loss),
     };
     const network = definition.create(context, options);
-    supervisor = new NetworkSupervisor(network, {
+    const supervisor = new NetworkSupervisor(network, {
       log,
       policy: new ReconnectPolicy(this.options.config.reconnect),
       onDisconnect: (wasSuccessful, reason) =>
