@@ -24,18 +24,19 @@ export interface OpenStoreOptions {
 /**
  * Opens the store described by `config` and brings its schema up to date.
  *
+ * `log` should already carry the caller's context (the host passes a `component: store` child).
+ *
  * Rejects with a {@link StoreError} whose message names the path or URL (never a password),
  * the reason and the fix when the database cannot be opened or migrated, or when it was
  * created by a newer Switchboard.
  */
 export async function openStore(config: StorageConfig, log: Logger, options: OpenStoreOptions = {}): Promise<HubStore> {
-  const storeLog = log.child({ component: 'store' });
   const now = options.now ?? Date.now;
-  const { db, dialect, where } = await connect(config, storeLog);
+  const { db, dialect, where } = await connect(config, log);
   try {
-    const applied = await migrate({ db, dialect, migrations: options.migrations ?? allMigrations, log: storeLog, now });
-    const store = new SqlStore(db, dialect, storeLog, now);
-    storeLog.info({ kind: dialect.kind, where, schemaVersion: await store.schemaVersion(), applied }, 'storage ready');
+    const applied = await migrate({ db, dialect, migrations: options.migrations ?? allMigrations, log, now });
+    const store = new SqlStore(db, dialect, log, now);
+    log.info({ kind: dialect.kind, where, schemaVersion: await store.schemaVersion(), applied }, 'storage ready');
     return store;
   } catch (error) {
     await db.destroy().catch(() => undefined);
