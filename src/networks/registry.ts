@@ -3,8 +3,9 @@
  * with its protocol's schema; the host creates networks through `create`.
  */
 import type { ProtocolDefinition } from '../core/network.js';
+import { ircProtocol } from './irc/index.js';
 
 /** Every built-in protocol definition, by `protocol:` name. */
 export function builtinProtocols(): readonly ProtocolDefinition[] {
-  return [];
+  return [ircProtocol as ProtocolDefinition];
 }

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-floating-promises, no-control-regex -- node:test runs describe/it promises itself; control characters are the subject of these tests */
+/* eslint-disable no-control-regex -- control characters are the subject of these tests */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

@@ -1,0 +1,461 @@
+/**
+ * The IRC network adapter: one bot connection (irc-framework) that joins the wanted channels,
+ * turns what it sees into catalog events (inbound.ts) and sends messages through a
+ * flood-controlled queue (queue.ts), rendered and split for IRC (format-render.ts, split.ts).
+ *
+ * Lifecycle (see core/network.ts): `connect()` resolves after registration and the joins, just
+ * after ENDBURST is emitted; it rejects when the attempt fails (and then does not call
+ * `connectionLost`). A connection that drops later is reported once through
+ * `ctx.connectionLost` and the hub calls `connect()` again; irc-framework's own reconnect is off.
+ * Lines still queued stay queued across a reconnect and are sent, in order, once connected.
+ */
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Client, type ConnectOptions, type ParsedLine } from 'irc-framework';
+import type {
+  ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult,
+} from '../../core/network.js';
+import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { IrcConfig } from './config.js';
+import { ServerSupport } from './isupport.js';
+import { MemberTracker } from './members.js';
+import { InboundMapper } from './inbound.js';
+import { OutgoingQueue } from './queue.js';
+import { messageBudget, splitMessage } from './split.js';
+import { renderIrcLine } from './format-render.js';
+import { nickCandidate } from './nick.js';
+import { IrcTransport } from './transport.js';
+
+/** How long a JOIN may take before the adapter stops waiting for it. */
+const JOIN_TIMEOUT_MS = 10_000;
+/** How long QUIT may take before the socket is closed anyway. */
+const QUIT_GRACE_MS = 2_000;
+/** Numerics that refuse a JOIN; params[1] is the channel. */
+const JOIN_ERRORS = new Set(['403', '405', '437', '471', '473', '474', '475', '476', '477', '489', '520']);
+/** Numerics meaning retrying is pointless (banned, wrong password, SASL refused). */
+const FATAL_NUMERICS = new Set(['464', '465', '904', '905']);
+
+type State = 'idle' | 'connecting' | 'connected' | 'stopped';
+
+interface PendingJoin {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/** true when a protocol parameter can be sent as a middle parameter without breaking the line. */
+function safeParam(value: string): boolean {
+  return value !== '' && !/[\s\0,:]/.test(value[0] as string) && !/[\r\n\0 ]/.test(value);
+}
+
+export class IrcNetwork implements Network {
+  readonly protocol = 'irc';
+  readonly capabilities: NetworkCapabilities = {
+    edits: false, deletes: false, reactions: false, replies: false, threads: false, attachments: false, typing: false,
+    formatting: 'irc', maxMessageBytes: 400,
+  };
+  readonly moderation: ModerationActions = {
+    kick: (channel, user, reason) => this.kick(channel, user, reason),
+    ban: (channel, user, reason) => this.ban(channel, user, reason),
+  };
+
+  private state: State = 'idle';
+  private client: Client | undefined;
+  private support = new ServerSupport();
+  private tracker = new MemberTracker(this.support);
+  private readonly queue: OutgoingQueue;
+  private nick: string;
+  private ownUser: string | undefined;
+  private ownHost: string | undefined;
+  private counter = 0;
+  private readonly extraChannels = new Map<string, ChannelRef>();
+  private readonly partedChannels = new Set<string>();
+  private readonly pendingJoins = new Map<string, PendingJoin[]>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
+    this.nick = config.nick;
+    this.queue = new OutgoingQueue(config.flood, (line) => this.writeNow(line));
+  }
+
+  get name(): string {
+    return this.ctx.name;
+  }
+
+  /** The bot's current nick. */
+  currentNick(): string {
+    return this.nick;
+  }
+
+  // --- lifecycle ----------------------------------------------------------------------------
+
+  connect(): Promise<void> {
+    if (this.state === 'connecting' || this.state === 'connected') return Promise.reject(new Error(`${this.name}: already ${this.state}`));
+    this.state = 'connecting';
+    this.support = new ServerSupport();
+    this.tracker = new MemberTracker(this.support);
+    this.nick = this.config.nick;
+    this.ownUser = undefined;
+    this.ownHost = undefined;
+    const client = new Client();
+    this.client = client;
+    const mapper = this.createMapper();
+    let settled = false;
+    let registered = false;
+    let nickAttempt = 0;
+    let nickMax = 30;
+    let closeReason = 'connection closed';
+    let fatal = false;
+
+    return new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => fail(new Error(`${this.name}: no registration within ${this.config.connectTimeoutMs} ms`)), this.config.connectTimeoutMs);
+      const fail = (error: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timeout);
+        this.state = 'idle';
+        this.client = undefined;
+        client.connection.end(undefined, true);
+        reject(error);
+      };
+      const succeed = (): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timeout);
+        this.state = 'connected';
+        this.queue.resume();
+        this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
+        resolve();
+      };
+
+      client.connection.on('message', (line: ParsedLine) => {
+        if (this.client !== client) return;
+        if (!registered && (line.command === '433' || line.command === '432' || line.command === '436')) {
+          if (line.command === '432') nickMax = Math.min(nickMax, 9);
+          else nickAttempt++;
+          const next = nickCandidate(this.config.nick, nickAttempt, nickMax);
+          this.ctx.log.info({ taken: line.params[1], next }, 'nick unavailable, trying another');
+          client.changeNick(next);
+          return;
+        }
+        if (FATAL_NUMERICS.has(line.command)) {
+          fatal = true;
+          closeReason = `${line.command} ${line.params[line.params.length - 1] ?? ''}`.trim();
+        }
+        if (line.command === 'ERROR') closeReason = line.params[0] ?? closeReason;
+        this.onLine(line, mapper);
+      });
+      client.connection.on('decode fallback', (text: string) => {
+        this.ctx.log.warn({ sample: text.slice(0, 80) }, 'received invalid UTF-8; decoding such lines as latin-1');
+      });
+      client.on('sasl failed', (event: { reason?: string; message?: string }) => {
+        fatal = true;
+        closeReason = `SASL failed: ${event.message ?? event.reason ?? 'unknown reason'}`;
+        fail(Object.assign(new Error(`${this.name}: ${closeReason}`), { fatal: true }));
+      });
+      client.on('registered', () => {
+        if (this.client !== client) return;
+        registered = true;
+        this.afterRegistration(client).then(succeed, (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
+      });
+      client.on('socket close', (error?: Error | false) => {
+        if (this.client !== client) return;
+        const reason = error ? `${closeReason} (${error.message})` : closeReason;
+        if (!settled) {
+          fail(Object.assign(new Error(`${this.name}: ${reason}`), { fatal }));
+          return;
+        }
+        this.connectionEnded(reason, fatal);
+      });
+      client.connect(this.connectOptions());
+    });
+  }
+
+  private connectOptions(): ConnectOptions {
+    const { config } = this;
+    const readPem = (path: string): string => readFileSync(path, 'utf8');
+    const options: ConnectOptions = {
+      host: config.host,
+      port: config.port,
+      nick: config.nick,
+      username: config.username ?? (config.nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || 'switchbrd'),
+      gecos: config.realname,
+      tls: config.tls,
+      rejectUnauthorized: !config.tlsInsecure,
+      auto_reconnect: false,
+      ping_interval: config.pingIntervalSec,
+      ping_timeout: config.pingIntervalSec > 0 ? config.pingIntervalSec * 2 : 0,
+      version: null,
+      enable_chghost: true,
+      enable_echomessage: false,
+      sasl_disconnect_on_fail: true,
+      // An empty account keeps irc-framework from reusing the server password for SASL.
+      account: config.sasl?.mechanism === 'PLAIN' ? { account: config.sasl.account, password: config.sasl.password } : {},
+      transport: IrcTransport,
+    };
+    if (config.serverPassword) options.password = config.serverPassword;
+    if (config.sasl?.mechanism === 'EXTERNAL') options.sasl_mechanism = 'EXTERNAL';
+    if (config.tlsCa) options.ca = readPem(config.tlsCa);
+    if (config.clientCert && config.clientKey) {
+      options.client_certificate = { certificate: readPem(config.clientCert), private_key: readPem(config.clientKey) };
+    }
+    return options;
+  }
+
+  private async afterRegistration(client: Client): Promise<void> {
+    if (this.config.nickservPassword && !this.config.sasl) {
+      this.writeNow(`PRIVMSG ${this.config.nickservNick} :IDENTIFY ${this.config.nickservPassword}`, client);
+    }
+    const results = await Promise.allSettled(this.channelsToJoin().map((channel) => this.joinNow(channel)));
+    results.forEach((result) => {
+      if (result.status === 'rejected') this.ctx.log.warn({ err: (result.reason as Error).message }, 'could not join a channel');
+    });
+  }
+
+  /** Called once when an established connection ends without disconnect(). */
+  private connectionEnded(reason: string, fatal: boolean): void {
+    if (this.state !== 'connected') return;
+    this.state = 'idle';
+    this.client = undefined;
+    this.queue.pause();
+    this.tracker.clear();
+    this.clearTimers();
+    this.rejectPendingJoins(new Error('connection lost'));
+    this.ctx.log.warn({ reason, fatal }, 'connection lost');
+    this.ctx.connectionLost({ wasSuccessful: true, reason, ...(fatal ? { fatal } : {}) });
+  }
+
+  async disconnect(options: { readonly deadlineMs?: number; readonly reason?: string } = {}): Promise<void> {
+    const client = this.client;
+    const wasConnected = this.state === 'connected';
+    this.state = 'stopped';
+    this.clearTimers();
+    if (!client) return;
+    if (wasConnected) await this.queue.drain(options.deadlineMs ?? 5_000);
+    this.queue.pause();
+    const dropped = this.queue.discard();
+    if (dropped > 0) this.ctx.log.warn({ dropped }, 'lines still queued at disconnect were dropped');
+    this.client = undefined;
+    this.rejectPendingJoins(new Error('disconnected'));
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        client.connection.end(undefined, true);
+        resolve();
+      }, QUIT_GRACE_MS);
+      client.once('socket close', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      if (client.connected) client.quit(renderIrcLine([{ type: 'text', text: options.reason ?? 'Switchboard shutting down' }]));
+      else client.connection.end(undefined, true);
+    });
+    this.tracker.clear();
+  }
+
+  // --- inbound ------------------------------------------------------------------------------
+
+  private createMapper(): InboundMapper {
+    return new InboundMapper({
+      network: this.name,
+      support: this.support,
+      members: this.tracker,
+      ownNick: () => this.nick,
+      emit: (event) => this.ctx.emit(event),
+      mintId: () => this.mintId(),
+      own: {
+        joined: (channel, user, host) => {
+          this.ownUser = user;
+          this.ownHost = host;
+          this.settleJoin(channel);
+        },
+        kicked: (channel, by, reason) => this.onKicked(channel, by, reason),
+        nickChanged: (nick) => {
+          this.nick = nick;
+        },
+        hostChanged: (user, host) => {
+          this.ownUser = user;
+          this.ownHost = host;
+        },
+      },
+    });
+  }
+
+  private onLine(line: ParsedLine, mapper: InboundMapper): void {
+    if (line.command === '001') this.nick = line.params[0] ?? this.nick;
+    else if (line.command === '005') this.support.update(line.params.slice(1, -1));
+    else if (JOIN_ERRORS.has(line.command) && line.params[1]) {
+      const channel = line.params[1];
+      const reason = line.params[2] ?? line.command;
+      this.ctx.log.warn({ channel, numeric: line.command, reason }, 'join refused');
+      this.settleJoin(channel, new Error(`${channel}: ${reason} (${line.command})`));
+    }
+    try {
+      mapper.handle(line);
+    } catch (error) {
+      this.ctx.log.error({ err: error, command: line.command }, 'could not handle a line from the server');
+    }
+  }
+
+  private onKicked(channel: string, by: string, reason: string): void {
+    this.ctx.log.warn({ channel, by, reason }, 'kicked from a channel');
+    if (!this.config.rejoinAfterKick) return;
+    const ref = this.channelsToJoin().find((c) => this.support.equal(c.name ?? c.id, channel) || this.support.equal(c.id, channel));
+    if (!ref) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.state !== 'connected') return;
+      this.joinNow(ref).catch((error: unknown) => this.ctx.log.warn({ channel, err: (error as Error).message }, 'rejoin after kick failed'));
+    }, this.config.rejoinDelayMs);
+    this.timers.add(timer);
+  }
+
+  // --- channels -----------------------------------------------------------------------------
+
+  /** The channels to be in: the hub's wanted channels plus join() calls, minus part() calls. */
+  private channelsToJoin(): ChannelRef[] {
+    const byKey = new Map<string, ChannelRef>();
+    for (const channel of [...this.ctx.wantedChannels(), ...this.extraChannels.values()]) {
+      if (channel.network !== this.name) continue;
+      const key = this.support.fold(channel.id);
+      if (!this.partedChannels.has(key) && !byKey.has(key)) byKey.set(key, channel);
+    }
+    return [...byKey.values()];
+  }
+
+  private channelKey(name: string): string | undefined {
+    for (const [channel, key] of Object.entries(this.config.channelKeys)) if (this.support.equal(channel, name)) return key;
+    return undefined;
+  }
+
+  private joinNow(channel: ChannelRef): Promise<void> {
+    const name = channel.name ?? channel.id;
+    if (!safeParam(name) || !this.support.isChannel(name)) return Promise.reject(new Error(`not a channel name: ${JSON.stringify(name)}`));
+    const folded = this.support.fold(name);
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.settleJoin(name, new Error(`${name}: no answer to JOIN within ${JOIN_TIMEOUT_MS} ms`));
+      }, JOIN_TIMEOUT_MS);
+      this.timers.add(timer);
+      const waiters = this.pendingJoins.get(folded) ?? [];
+      waiters.push({
+        resolve: () => { clearTimeout(timer); this.timers.delete(timer); resolve(); },
+        reject: (error) => { clearTimeout(timer); this.timers.delete(timer); reject(error); },
+      });
+      this.pendingJoins.set(folded, waiters);
+      const key = this.channelKey(name);
+      this.writeNow(key ? `JOIN ${name} ${key}` : `JOIN ${name}`);
+    });
+  }
+
+  private settleJoin(channel: string, error?: Error): void {
+    const folded = this.support.fold(channel);
+    const waiters = this.pendingJoins.get(folded) ?? [];
+    this.pendingJoins.delete(folded);
+    for (const waiter of waiters) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
+  }
+
+  private rejectPendingJoins(error: Error): void {
+    for (const key of [...this.pendingJoins.keys()]) this.settleJoin(key, error);
+  }
+
+  async join(channel: ChannelRef): Promise<void> {
+    if (channel.network !== this.name) throw new Error(`${this.name}: cannot join a channel of network ${channel.network}`);
+    const key = this.support.fold(channel.id);
+    this.extraChannels.set(key, channel);
+    this.partedChannels.delete(key);
+    if (this.state === 'connected' && !this.tracker.channel(channel.name ?? channel.id)) await this.joinNow(channel);
+  }
+
+  async part(channel: ChannelRef, reason?: string): Promise<void> {
+    const key = this.support.fold(channel.id);
+    this.extraChannels.delete(key);
+    this.partedChannels.add(key);
+    const name = channel.name ?? channel.id;
+    if (this.state !== 'connected' || !this.tracker.channel(name)) return;
+    const text = reason ? renderIrcLine([{ type: 'text', text: reason }]) : '';
+    this.writeNow(text ? `PART ${name} :${text}` : `PART ${name}`);
+    this.tracker.removeChannel(name);
+  }
+
+  members(channel: ChannelRef): readonly UserRef[] {
+    return this.tracker.members(channel.name ?? channel.id).map((member) => ({
+      network: this.name,
+      id: this.support.fold(member.nick),
+      nick: member.nick,
+      ...(member.user && member.host ? { host: `${member.user}@${member.host}` } : {}),
+      ...(member.account ? { account: member.account } : {}),
+    }));
+  }
+
+  // --- outbound -----------------------------------------------------------------------------
+
+  /**
+   * Renders, splits and queues a message. Resolves once the lines are queued (not yet
+   * written) with one minted id per IRC line, in order; rejects when not connected or when
+   * the target is not a valid IRC target.
+   */
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    if (this.state !== 'connected') throw new Error(`${this.name}: not connected`);
+    const target = 'channel' in message.target
+      ? message.target.channel.name ?? message.target.channel.id
+      : message.target.user.nick ?? message.target.user.id;
+    if (!safeParam(target)) throw new Error(`${this.name}: invalid IRC target ${JSON.stringify(target)}`);
+    const command = message.kind === 'notice' ? 'NOTICE' : 'PRIVMSG';
+    const action = message.kind === 'action';
+    const maxBytes = messageBudget({
+      lineLength: this.support.lineLen, nick: this.nick, user: this.ownUser, host: this.ownHost, command, target, action,
+    });
+    const body = [...message.body];
+    for (const attachment of message.attachments ?? []) {
+      if (attachment.url) body.push({ type: 'text', text: `\n${attachment.name}: ${attachment.url}` });
+    }
+    const texts = splitMessage(body, { maxBytes, maxLines: this.config.maxLines });
+    const lines = texts.map((text) => `${command} ${target} :${action ? `\x01ACTION ${text}\x01` : text}`);
+    const ids = lines.map(() => this.mintId());
+    void this.queue.enqueue(this.support.fold(target), lines);
+    return { ids };
+  }
+
+  queueDepth(): number {
+    return this.queue.depth();
+  }
+
+  private async kick(channel: ChannelRef, user: UserRef, reason?: string): Promise<void> {
+    const name = channel.name ?? channel.id;
+    const nick = user.nick ?? user.id;
+    if (!safeParam(name) || !safeParam(nick)) throw new Error(`${this.name}: invalid kick target`);
+    const text = renderIrcLine([{ type: 'text', text: reason ?? '' }]);
+    if (!this.writeNow(`KICK ${name} ${nick} :${text}`)) throw new Error(`${this.name}: not connected`);
+  }
+
+  private async ban(channel: ChannelRef, user: UserRef, reason?: string): Promise<void> {
+    const name = channel.name ?? channel.id;
+    const nick = user.nick ?? user.id;
+    const member = this.tracker.member(name, nick);
+    const mask = member?.host ? `*!*@${member.host}` : `${nick}!*@*`;
+    if (!safeParam(name) || !safeParam(mask)) throw new Error(`${this.name}: invalid ban target`);
+    if (!this.writeNow(`MODE ${name} +b ${mask}`)) throw new Error(`${this.name}: not connected`);
+    await this.kick(channel, user, reason);
+  }
+
+  /** Writes one protocol line now. Refuses (throws) a line with CR, LF or NUL. */
+  private writeNow(line: string, client: Client | undefined = this.client): boolean {
+    if (/[\r\n\0]/.test(line)) throw new Error('refusing to write a line containing CR, LF or NUL');
+    if (!client?.connected) return false;
+    client.raw(line);
+    return true;
+  }
+
+  private mintId(): string {
+    this.counter += 1;
+    return `irc:${this.name}:${this.counter}:${randomBytes(4).toString('hex')}`;
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

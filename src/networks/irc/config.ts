@@ -1,0 +1,64 @@
+/* eslint-disable no-control-regex -- the patterns reject control characters in nicks, channels and keys */
+/**
+ * The options of a `protocol: irc` network (docs/networks/irc.md documents each one).
+ */
+import { z } from 'zod';
+
+const nickPattern = /^[^\s,*?!@:#&$\x00-\x1f][^\s,*?!@\x00-\x1f]*$/;
+const channelPattern = /^[^\s,\x00-\x1f\x07]+$/;
+
+const floodSchema = z.strictObject({
+  /** Lines sent back to back after a quiet period. */
+  burst: z.number().int().min(1).max(100).default(4),
+  /** Milliseconds per line once the burst is used up. */
+  intervalMs: z.number().int().min(0).max(60_000).default(1_000),
+});
+
+const saslSchema = z.discriminatedUnion('mechanism', [
+  z.strictObject({ mechanism: z.literal('PLAIN'), account: z.string().min(1), password: z.string().min(1) }),
+  z.strictObject({ mechanism: z.literal('EXTERNAL') }),
+]);
+
+export const ircConfigSchema = z
+  .strictObject({
+    /** Accepted and ignored: the config loader may or may not strip it. */
+    protocol: z.literal('irc').optional(),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).optional(),
+    tls: z.boolean().default(false),
+    /** A PEM file with the CA (or self-signed certificate) to trust. */
+    tlsCa: z.string().min(1).optional(),
+    /** Accept any server certificate (test servers only). */
+    tlsInsecure: z.boolean().default(false),
+    /** PEM client certificate and key files (CertFP, SASL EXTERNAL). */
+    clientCert: z.string().min(1).optional(),
+    clientKey: z.string().min(1).optional(),
+    nick: z.string().regex(nickPattern, 'not a valid IRC nick'),
+    username: z.string().regex(/^[^\s@]+$/).optional(),
+    realname: z.string().min(1).default('Switchboard relay'),
+    serverPassword: z.string().min(1).optional(),
+    sasl: saslSchema.optional(),
+    nickservPassword: z.string().min(1).optional(),
+    nickservNick: z.string().min(1).default('NickServ'),
+    channelKeys: z.record(z.string().regex(channelPattern), z.string().regex(/^[^\s,\x00-\x1f]+$/)).default({}),
+    rejoinAfterKick: z.boolean().default(true),
+    rejoinDelayMs: z.number().int().min(0).max(3_600_000).default(5_000),
+    maxLines: z.number().int().min(2).max(100).default(5),
+    flood: floodSchema.default({ burst: 4, intervalMs: 1_000 }),
+    connectTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
+    /** Seconds between keep-alive PINGs; 0 turns them off. */
+    pingIntervalSec: z.number().int().min(0).max(3_600).default(60),
+    mode: z.literal('relay').default('relay'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.sasl?.mechanism === 'EXTERNAL' && !(config.clientCert && config.clientKey)) {
+      ctx.addIssue({ code: 'custom', path: ['sasl'], message: 'SASL EXTERNAL needs clientCert and clientKey' });
+    }
+    if ((config.clientCert === undefined) !== (config.clientKey === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['clientCert'], message: 'clientCert and clientKey go together' });
+    }
+  })
+  .transform((config) => ({ ...config, port: config.port ?? (config.tls ? 6697 : 6667) }));
+
+/** The validated options of one IRC network. */
+export type IrcConfig = z.output<typeof ircConfigSchema>;

@@ -1,0 +1,312 @@
+/**
+ * Turns IRC protocol lines into catalog events and keeps member tracking up to date.
+ *
+ * Channel ids are casefolded per CASEMAPPING (`ChannelRef.name` keeps the spelling); user
+ * ids are casefolded nicks (`UserRef.nick` keeps the spelling). The bot's own lines are never
+ * turned into events as if someone else had sent them: its own PRIVMSG/NOTICE echoes, JOIN,
+ * PART, QUIT, NICK, TOPIC, MODE and AWAY are dropped here and reported through `OwnHooks`
+ * instead. A KICK of the bot is emitted (someone else did it) and reported too.
+ */
+import type { AnyEventInput } from '../../core/event.js';
+import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { Message, MessageKind } from '../../core/message.js';
+import type { ServerSupport } from './isupport.js';
+import type { MemberTracker } from './members.js';
+import { parseIrcFormatting } from './format-parse.js';
+import { parseChannelModes } from './modes.js';
+
+/** One parsed protocol line (the shape irc-framework's parser produces). */
+export interface IrcLine {
+  readonly tags: Readonly<Record<string, unknown>>;
+  /** `nick!user@host` or a server name; empty when absent. */
+  readonly prefix: string;
+  readonly nick: string;
+  readonly ident: string;
+  readonly hostname: string;
+  /** Upper-case command or three-digit numeric. */
+  readonly command: string;
+  readonly params: readonly string[];
+}
+
+/** What the adapter wants to know about its own presence. */
+export interface OwnHooks {
+  joined?(channel: string, user: string, host: string): void;
+  parted?(channel: string): void;
+  kicked?(channel: string, by: string, reason: string): void;
+  nickChanged?(newNick: string): void;
+  hostChanged?(user: string, host: string): void;
+}
+
+export interface InboundOptions {
+  readonly network: string;
+  readonly support: ServerSupport;
+  readonly members: MemberTracker;
+  /** The bot's current nick. */
+  ownNick(): string;
+  emit(event: AnyEventInput): void;
+  /** Mints a message id when the server sent no msgid. */
+  mintId(): string;
+  readonly own?: OwnHooks;
+}
+
+function tag(line: IrcLine, name: string): string | undefined {
+  const value = line.tags[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The event time: the IRCv3 server-time tag when present and valid, else now. */
+export function lineTime(line: IrcLine, now: () => number = Date.now): number {
+  const time = tag(line, 'time');
+  const parsed = time === undefined ? Number.NaN : Date.parse(time);
+  return Number.isFinite(parsed) ? parsed : now();
+}
+
+export class InboundMapper {
+  constructor(private readonly options: InboundOptions) {}
+
+  private get support(): ServerSupport {
+    return this.options.support;
+  }
+
+  private get members(): MemberTracker {
+    return this.options.members;
+  }
+
+  /** A channel ref: canonical id, display name. */
+  channelRef(name: string): ChannelRef {
+    return { network: this.options.network, id: this.support.fold(name), name };
+  }
+
+  /** A user ref for a nick, with what is known about it. */
+  userRef(nick: string, user?: string, host?: string, account?: string): UserRef {
+    const ref: { -readonly [K in keyof UserRef]: UserRef[K] } = { network: this.options.network, id: this.support.fold(nick), nick };
+    if (user && host) ref.host = `${user}@${host}`;
+    if (account) ref.account = account;
+    return ref;
+  }
+
+  private sourceRef(line: IrcLine): UserRef {
+    const account = tag(line, 'account') ?? this.knownAccount(line.nick);
+    return this.userRef(line.nick, line.ident, line.hostname, account);
+  }
+
+  private knownAccount(nick: string): string | undefined {
+    for (const channel of this.members.channelsOf(nick)) {
+      const account = this.members.member(channel, nick)?.account;
+      if (account) return account;
+    }
+    return undefined;
+  }
+
+  private isOwn(nick: string): boolean {
+    return this.support.equal(nick, this.options.ownNick());
+  }
+
+  /** true when a line comes from a server rather than a user. */
+  private fromServer(line: IrcLine): boolean {
+    return line.prefix === '' || (!line.prefix.includes('!') && line.prefix.includes('.'));
+  }
+
+  private emit(line: IrcLine, sender: string, event: Omit<AnyEventInput, 'network' | 'sender' | 'ts'>): void {
+    this.options.emit({ network: this.options.network, sender, ts: lineTime(line), ...event } as AnyEventInput);
+  }
+
+  /** Handles one line from the server. Unknown commands and numerics are ignored. */
+  handle(line: IrcLine): void {
+    switch (line.command) {
+      case 'PRIVMSG': case 'NOTICE': this.onMessage(line); break;
+      case 'JOIN': this.onJoin(line); break;
+      case 'PART': this.onPart(line); break;
+      case 'KICK': this.onKick(line); break;
+      case 'QUIT': this.onQuit(line); break;
+      case 'NICK': this.onNick(line); break;
+      case 'TOPIC': this.onTopic(line); break;
+      case 'MODE': this.onMode(line); break;
+      case 'INVITE': this.onInvite(line); break;
+      case 'AWAY': this.onAway(line); break;
+      case 'CHGHOST': this.onChgHost(line); break;
+      case 'ACCOUNT': this.onAccount(line); break;
+      case '332': this.onTopicReply(line); break;
+      case '353': this.onNames(line); break;
+    }
+  }
+
+  private onMessage(line: IrcLine): void {
+    const [rawTarget = '', rawText = ''] = line.params;
+    if (this.fromServer(line) || this.isOwn(line.nick)) return;
+    let kind: MessageKind = line.command === 'NOTICE' ? 'notice' : 'message';
+    let text = rawText;
+    if (text.startsWith('\x01')) {
+      const inner = text.endsWith('\x01') ? text.slice(1, -1) : text.slice(1);
+      const space = inner.indexOf(' ');
+      const ctcp = (space === -1 ? inner : inner.slice(0, space)).toUpperCase();
+      if (ctcp !== 'ACTION') return;
+      kind = 'action';
+      text = space === -1 ? '' : inner.slice(space + 1);
+    }
+    const target = this.stripStatusPrefix(rawTarget);
+    const author = this.sourceRef(line);
+    const channel = this.support.isChannel(target) ? this.channelRef(target) : undefined;
+    const message: Message = {
+      id: tag(line, 'msgid') ?? this.options.mintId(),
+      ...(channel ? { channel } : { recipient: this.userRef(this.options.ownNick()) }),
+      author,
+      kind,
+      body: parseIrcFormatting(text),
+      attachments: [],
+      ts: lineTime(line),
+    };
+    this.emit(line, author.id, { command: 'MESSAGE', args: channel ? { channel, message } : { message } });
+  }
+
+  /** `@#chan` (STATUSMSG) → `#chan`. */
+  private stripStatusPrefix(target: string): string {
+    let start = 0;
+    while (start < target.length - 1 && this.support.modeForSymbol(target[start] as string) !== undefined
+      && !this.support.isChannel(target.slice(start))) start++;
+    return target.slice(start);
+  }
+
+  private onJoin(line: IrcLine): void {
+    const [channel = '', account, realName] = line.params;
+    if (this.isOwn(line.nick)) {
+      this.members.addChannel(channel);
+      this.members.add(channel, line.nick, { user: line.ident, host: line.hostname });
+      this.options.own?.joined?.(channel, line.ident, line.hostname);
+      return;
+    }
+    const knownAccount = account && account !== '*' ? account : undefined;
+    this.members.add(channel, line.nick, { user: line.ident, host: line.hostname, account: knownAccount, realName });
+    const user = this.userRef(line.nick, line.ident, line.hostname, knownAccount);
+    this.emit(line, user.id, { command: 'JOIN', args: { channel: this.channelRef(channel), users: [user] } });
+  }
+
+  private onPart(line: IrcLine): void {
+    const [channel = '', reason = ''] = line.params;
+    if (this.isOwn(line.nick)) {
+      this.members.removeChannel(channel);
+      this.options.own?.parted?.(channel);
+      return;
+    }
+    const user = this.sourceRef(line);
+    this.members.remove(channel, line.nick);
+    this.emit(line, user.id, { command: 'PART', args: { channel: this.channelRef(channel), user, reason } });
+  }
+
+  private onKick(line: IrcLine): void {
+    const [channel = '', target = '', reason = ''] = line.params;
+    const by = this.fromServer(line) ? undefined : this.sourceRef(line);
+    const targetMember = this.members.member(channel, target);
+    const targetRef = this.userRef(target, targetMember?.user, targetMember?.host, targetMember?.account);
+    const channelRef = this.channelRef(channel);
+    if (this.isOwn(target)) {
+      this.members.removeChannel(channel);
+      this.options.own?.kicked?.(channel, line.nick || line.prefix, reason);
+    } else {
+      this.members.remove(channel, target);
+    }
+    this.emit(line, by?.id ?? line.prefix, { command: 'KICK', args: { channel: channelRef, target: targetRef, ...(by ? { by } : {}), reason } });
+  }
+
+  private onQuit(line: IrcLine): void {
+    if (this.isOwn(line.nick)) return;
+    const user = this.sourceRef(line);
+    const channels = this.members.removeEverywhere(line.nick).map((name) => this.channelRef(name));
+    this.emit(line, user.id, { command: 'QUIT', args: { user, reason: line.params[0] ?? '', channels } });
+  }
+
+  private onNick(line: IrcLine): void {
+    const newNick = line.params[0] ?? '';
+    if (this.isOwn(line.nick)) {
+      this.members.rename(line.nick, newNick);
+      this.options.own?.nickChanged?.(newNick);
+      return;
+    }
+    const user = this.sourceRef(line);
+    this.members.rename(line.nick, newNick);
+    this.emit(line, user.id, { command: 'NICK', args: { user, oldNick: line.nick, newNick } });
+  }
+
+  private onTopic(line: IrcLine): void {
+    const [channel = '', text = ''] = line.params;
+    const state = this.members.channel(channel);
+    const oldText = state?.topic;
+    if (state) state.topic = text;
+    if (this.isOwn(line.nick)) return;
+    this.emit(line, line.nick || line.prefix, {
+      command: 'TOPIC',
+      args: { channel: this.channelRef(channel), text, ...(oldText === undefined ? {} : { oldText }), setter: line.prefix },
+    });
+  }
+
+  private onTopicReply(line: IrcLine): void {
+    const [, channel = '', text = ''] = line.params;
+    const state = this.members.channel(channel);
+    if (state) state.topic = text;
+  }
+
+  private onNames(line: IrcLine): void {
+    const [, , channel = '', names = ''] = line.params;
+    for (const entry of names.split(' ')) {
+      if (!entry) continue;
+      let start = 0;
+      const modes: string[] = [];
+      for (let mode = this.support.modeForSymbol(entry[start] as string); mode !== undefined && start < entry.length - 1;
+        mode = this.support.modeForSymbol(entry[start] as string)) {
+        modes.push(mode);
+        start++;
+      }
+      const mask = entry.slice(start);
+      const bang = mask.indexOf('!');
+      const at = mask.indexOf('@');
+      const nick = bang === -1 ? mask : mask.slice(0, bang);
+      const details = bang !== -1 && at > bang ? { user: mask.slice(bang + 1, at), host: mask.slice(at + 1) } : {};
+      this.members.add(channel, nick, details, modes);
+    }
+  }
+
+  private onMode(line: IrcLine): void {
+    const [target = '', ...rest] = line.params;
+    if (!this.support.isChannel(target)) return;
+    const modes = parseChannelModes(rest, this.support);
+    for (const change of modes) {
+      const letter = change.mode.slice(1);
+      if (change.arg !== undefined && this.support.isPrefixMode(letter)) this.members.setMode(target, change.arg, letter, change.mode[0] === '+');
+    }
+    if (!this.fromServer(line) && this.isOwn(line.nick)) return;
+    this.emit(line, line.nick || line.prefix, { command: 'MODE', args: { channel: this.channelRef(target), modes } });
+  }
+
+  private onInvite(line: IrcLine): void {
+    const [target = '', channel = ''] = line.params;
+    if (this.fromServer(line)) return;
+    const by = this.sourceRef(line);
+    this.emit(line, by.id, { command: 'INVITE', args: { channel: this.channelRef(channel), target: this.userRef(target), by } });
+  }
+
+  private onAway(line: IrcLine): void {
+    if (this.isOwn(line.nick)) return;
+    const user = this.sourceRef(line);
+    this.emit(line, user.id, { command: 'AWAY', args: { user, text: line.params[0] ?? '' } });
+  }
+
+  private onChgHost(line: IrcLine): void {
+    const [newIdent = '', newHost = ''] = line.params;
+    this.members.update(line.nick, { user: newIdent, host: newHost });
+    if (this.isOwn(line.nick)) {
+      this.options.own?.hostChanged?.(newIdent, newHost);
+      return;
+    }
+    const target = this.sourceRef(line);
+    this.emit(line, target.id, { command: 'CHGHOST', args: { target, newHost, newIdent } });
+  }
+
+  private onAccount(line: IrcLine): void {
+    const raw = line.params[0] ?? '*';
+    const account = raw === '*' ? '' : raw;
+    this.members.update(line.nick, { account: account || undefined });
+    if (this.isOwn(line.nick)) return;
+    const user = this.userRef(line.nick, line.ident, line.hostname, account || undefined);
+    this.emit(line, user.id, { command: 'CLIENT_SERVICES_LOGIN', args: { user, account } });
+  }
+}
