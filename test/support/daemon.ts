@@ -1,0 +1,129 @@
+/**
+ * A server process started by a test: output to a log file, stopped by PID (TERM, then KILL),
+ * and killed by a process-exit safety net if a test forgot to stop it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { withTimeout } from './wait.js';
+
+/** How to start a daemon in the foreground. */
+export interface DaemonSpec {
+  /** Short name for messages, e.g. 'ngircd'. */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** stdout and stderr are appended to this file. */
+  readonly logFile: string;
+}
+
+/** How a daemon ended. */
+export interface DaemonExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Set when the process could not be started at all (e.g. the binary is missing). */
+  readonly error?: Error;
+}
+
+const running = new Set<ChildProcess>();
+let safetyNetInstalled = false;
+
+/** On process exit, SIGKILL every daemon that is still running (a test forgot to stop it or crashed). */
+function installSafetyNet(): void {
+  if (safetyNetInstalled) return;
+  safetyNetInstalled = true;
+  process.on('exit', () => {
+    for (const child of running) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+/** A running (or ended) daemon child process. */
+export class Daemon {
+  readonly pid: number;
+  /** Resolves when the process has exited and been reaped. */
+  readonly exited: Promise<DaemonExit>;
+  #exit: DaemonExit | undefined;
+  #stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly spec: DaemonSpec,
+    private readonly child: ChildProcess,
+  ) {
+    this.pid = child.pid ?? -1;
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        running.delete(child);
+        this.#exit = { code, signal };
+        resolve(this.#exit);
+      });
+      child.once('error', (error) => {
+        // 'error' without a pid means spawn failed; with a pid, 'exit' still follows.
+        if (child.pid !== undefined) return;
+        running.delete(child);
+        this.#exit = { code: null, signal: null, error };
+        resolve(this.#exit);
+      });
+    });
+  }
+
+  /** Starts the daemon; output goes to `spec.logFile`. */
+  static start(spec: DaemonSpec): Daemon {
+    installSafetyNet();
+    const log = openSync(spec.logFile, 'a');
+    try {
+      const child = spawn(spec.command, spec.args, { cwd: spec.cwd, stdio: ['ignore', log, log] });
+      if (child.pid !== undefined) running.add(child);
+      return new Daemon(spec, child);
+    } finally {
+      closeSync(log);
+    }
+  }
+
+  /** How the process ended, or undefined while it runs. */
+  get exit(): DaemonExit | undefined {
+    return this.#exit;
+  }
+
+  /** An error describing an unexpected exit, or undefined while the process runs. */
+  deathError(): Error | undefined {
+    const exit = this.#exit;
+    if (!exit) return undefined;
+    if (exit.error) return new Error(`${this.spec.name} could not be started: ${exit.error.message}`);
+    const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+    return new Error(`${this.spec.name} (pid ${this.pid}) exited early with ${how}`);
+  }
+
+  /**
+   * SIGTERM by PID, wait up to `graceMs`, then SIGKILL and wait for the exit. Idempotent;
+   * resolves once the process is gone.
+   */
+  stop(graceMs = 5000): Promise<void> {
+    this.#stopping ??= this.#stop(graceMs);
+    return this.#stopping;
+  }
+
+  async #stop(graceMs: number): Promise<void> {
+    if (this.#exit) return;
+    this.#signal('SIGTERM');
+    try {
+      await withTimeout(this.exited, graceMs, `${this.spec.name} (pid ${this.pid}) to exit after SIGTERM`);
+    } catch {
+      this.#signal('SIGKILL');
+      await withTimeout(this.exited, 5000, `${this.spec.name} (pid ${this.pid}) to exit after SIGKILL`);
+    }
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    try {
+      process.kill(this.pid, signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
+}

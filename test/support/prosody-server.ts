@@ -1,0 +1,144 @@
+/**
+ * A real Prosody XMPP server for tests: c2s, MUC, one XEP-0114 component and optionally HTTP
+ * upload (mod_http_file_share), on random loopback ports in its own temp dir.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { prosodyConfig } from './configs/prosody.js';
+import type { DaemonSpec } from './daemon.js';
+import { freePorts, waitForPort } from './ports.js';
+import { makeServerDir, ServerBase, startWithRetries, type RunningServer } from './server-base.js';
+
+const run = promisify(execFile);
+
+/** Largest file the upload service accepts (bytes). */
+export const UPLOAD_SIZE_LIMIT = 100 * 1024 * 1024;
+
+/** A running Prosody server. */
+export interface XmppServer extends RunningServer {
+  /** 'localhost' */
+  readonly domain: string;
+  /** 'conference.localhost' */
+  readonly mucDomain: string;
+  /** XEP-0114 component port. */
+  readonly componentPort: number;
+  /** 'gateway.localhost' */
+  readonly componentDomain: string;
+  readonly componentSecret: string;
+  /** 'upload.localhost' when httpUpload is enabled. */
+  readonly uploadDomain?: string;
+  /** HTTP port (upload GET/PUT URLs point at http://127.0.0.1:<httpPort>/) when httpUpload is enabled. */
+  readonly httpPort?: number;
+  /** Registers an account on `domain` with prosodyctl (works while the server runs). */
+  registerUser(user: string, password: string): Promise<void>;
+  /** Stops the process and starts it again on the same ports with the same data (for reconnect tests). */
+  restart(): Promise<void>;
+}
+
+/** Options for {@link startProsody}. */
+export interface ProsodyOptions {
+  /** Enable mod_http_file_share on 'upload.localhost' (size limit {@link UPLOAD_SIZE_LIMIT}). */
+  readonly httpUpload?: boolean;
+  /** Accounts to register before resolving: [user, password] pairs on `domain`. */
+  readonly users?: ReadonlyArray<readonly [string, string]>;
+  /** Global Prosody options or extra Component sections (see configs/prosody.ts). */
+  readonly extraConfig?: string;
+}
+
+interface ProsodyPorts {
+  readonly c2s: number;
+  readonly component: number;
+  readonly http?: number;
+}
+
+class Prosody extends ServerBase implements XmppServer {
+  readonly domain = 'localhost';
+  readonly mucDomain = 'conference.localhost';
+  readonly componentDomain = 'gateway.localhost';
+  readonly componentSecret = randomBytes(12).toString('hex');
+  readonly componentPort: number;
+  readonly uploadDomain?: string;
+  readonly httpPort?: number;
+  readonly configFile: string;
+
+  constructor(dir: string, ports: ProsodyPorts, private readonly options: ProsodyOptions) {
+    super('prosody', dir, ports.c2s, [join(dir, 'stdout.log')]);
+    this.componentPort = ports.component;
+    if (ports.http !== undefined) {
+      this.httpPort = ports.http;
+      this.uploadDomain = 'upload.localhost';
+    }
+    this.configFile = join(dir, 'prosody.cfg.lua');
+  }
+
+  async start(): Promise<this> {
+    await mkdir(join(this.dir, 'data'));
+    await mkdir(join(this.dir, 'certs'));
+    const upload =
+      this.uploadDomain !== undefined && this.httpPort !== undefined
+        ? { domain: this.uploadDomain, port: this.httpPort, sizeLimit: UPLOAD_SIZE_LIMIT }
+        : undefined;
+    const config = prosodyConfig({
+      dir: this.dir,
+      domain: this.domain,
+      mucDomain: this.mucDomain,
+      c2sPort: this.port,
+      componentPort: this.componentPort,
+      componentDomain: this.componentDomain,
+      componentSecret: this.componentSecret,
+      upload,
+      extraConfig: this.options.extraConfig,
+    });
+    await writeFile(this.configFile, config);
+    await this.launch();
+    return this;
+  }
+
+  protected daemonSpec(): DaemonSpec {
+    // -F: foreground; logs at level info go to stdout (the config also writes a debug prosody.log).
+    return { name: this.name, command: 'prosody', args: ['-F', '--config', this.configFile], cwd: this.dir, logFile: join(this.dir, 'stdout.log') };
+  }
+
+  protected async probeReady(deadline: number): Promise<void> {
+    const ports = [this.port, this.componentPort, ...(this.httpPort === undefined ? [] : [this.httpPort])];
+    for (const port of ports) await waitForPort(this.host, port, deadline, this.deathError);
+  }
+
+  async registerUser(user: string, password: string): Promise<void> {
+    try {
+      await run('prosodyctl', ['--config', this.configFile, 'register', user, this.domain, password], { timeout: 10_000 });
+    } catch (error) {
+      const e = error as Error & { stdout?: string; stderr?: string };
+      throw new Error(`prosodyctl register ${user}@${this.domain} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async restart(): Promise<void> {
+    await this.stopDaemon();
+    await this.launch();
+  }
+}
+
+/**
+ * Starts Prosody on random loopback ports: plaintext c2s with PLAIN allowed, MUC on
+ * 'conference.localhost' (rooms unlocked on creation), component 'gateway.localhost' with a random
+ * secret, no offline storage, and optionally HTTP upload. Registers `users`, then resolves.
+ */
+export async function startProsody(options: ProsodyOptions = {}): Promise<XmppServer> {
+  const server = await startWithRetries(async () => {
+    const [c2s = 0, component = 0, http] = await freePorts(options.httpUpload ? 3 : 2);
+    return new Prosody(await makeServerDir('prosody'), { c2s, component, http }, options).start();
+  });
+  try {
+    for (const [user, password] of options.users ?? []) await server.registerUser(user, password);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}

@@ -1,0 +1,153 @@
+/**
+ * What all test servers share: a temp dir, a daemon, log collection, readiness with a timeout and
+ * clean-up, and retrying the start when a randomly picked port was taken meanwhile.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Daemon, type DaemonSpec } from './daemon.js';
+import { LOOPBACK } from './ports.js';
+
+/** How long a server may take to become ready before the start fails with its log. */
+export const READY_TIMEOUT_MS = 15_000;
+const START_ATTEMPTS = 3;
+
+/** A server process started by a test on 127.0.0.1. */
+export interface RunningServer {
+  /** 'ngircd' | 'inspircd' | 'prosody' */
+  readonly name: string;
+  /** '127.0.0.1' */
+  readonly host: string;
+  /** The client port (randomly chosen free port). */
+  readonly port: number;
+  /** PID of the server process (changes when an XMPP server is restarted). */
+  readonly pid: number;
+  /** Temp dir with config, data and logs (removed by stop()). */
+  readonly dir: string;
+  /** The server's log output so far (after stop(): as it was when stopped), for failure messages. */
+  logs(): Promise<string>;
+  /** SIGTERM by PID, wait up to 5 s, then SIGKILL; removes the temp dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Creates a fresh private temp dir for one server. */
+export function makeServerDir(name: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `switchboard-${name}-`));
+}
+
+/** Reads log files that exist, each under a header when there are several. */
+async function readLogs(files: readonly string[]): Promise<string> {
+  const parts: string[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    parts.push(files.length > 1 ? `==> ${file} <==\n${text}` : text);
+  }
+  return parts.join('\n');
+}
+
+/**
+ * Base of the concrete servers: owns the daemon and the temp dir. Subclasses provide the daemon
+ * spec and the readiness probe.
+ */
+export abstract class ServerBase implements RunningServer {
+  readonly host = LOOPBACK;
+  #daemon: Daemon | undefined;
+  #stopping: Promise<void> | undefined;
+  #finalLogs: string | undefined;
+
+  protected constructor(
+    readonly name: string,
+    readonly dir: string,
+    readonly port: number,
+    /** Log files to show in {@link logs}, the daemon's own output first. */
+    private readonly logFiles: readonly string[],
+  ) {}
+
+  /** The command line that runs the server in the foreground. */
+  protected abstract daemonSpec(): DaemonSpec;
+  /** Resolves when the server answers; may throw. Called with the deadline (ms since epoch). */
+  protected abstract probeReady(deadline: number): Promise<void>;
+
+  get pid(): number {
+    return this.#daemon?.pid ?? -1;
+  }
+
+  /** The running daemon; throws if the server is not running. */
+  protected get daemon(): Daemon {
+    if (!this.#daemon) throw new Error(`${this.name} is not running`);
+    return this.#daemon;
+  }
+
+  /** Error if the daemon has died, for readiness loops. */
+  protected deathError = (): Error | undefined => this.#daemon?.deathError();
+
+  logs(): Promise<string> {
+    if (this.#finalLogs !== undefined) return Promise.resolve(this.#finalLogs);
+    return readLogs(this.logFiles);
+  }
+
+  /**
+   * Starts the daemon and waits until it is ready. On failure stops the server (removing its dir)
+   * and throws a {@link StartError} with the log.
+   */
+  protected async launch(): Promise<void> {
+    this.#daemon = Daemon.start(this.daemonSpec());
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    try {
+      await this.probeReady(deadline);
+    } catch (error) {
+      await this.stop();
+      const log = await this.logs();
+      throw new StartError(
+        `${this.name} did not become ready within ${READY_TIMEOUT_MS / 1000} s: ${(error as Error).message}\n--- ${this.name} log ---\n${log}`,
+        log,
+      );
+    }
+  }
+
+  /** Stops the current daemon only (keeps the dir), for restarts. */
+  protected async stopDaemon(): Promise<void> {
+    await this.#daemon?.stop();
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      try {
+        await this.#daemon?.stop();
+      } finally {
+        this.#finalLogs = await readLogs(this.logFiles);
+        await rm(this.dir, { recursive: true, force: true });
+      }
+    })();
+    return this.#stopping;
+  }
+}
+
+/** A failed start, carrying the server log so the retry logic can look for bind errors. */
+export class StartError extends Error {
+  constructor(
+    message: string,
+    readonly log: string,
+  ) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
+
+const PORT_TAKEN = /address already in use|EADDRINUSE|could not bind|can't bind|failed to bind|failed to open server port/i;
+
+/**
+ * Runs `attempt` (which picks new random ports each time) up to 3 times while the failure looks like
+ * a port taken by another process between picking and binding; other failures are thrown at once.
+ */
+export async function startWithRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const portTaken = error instanceof StartError && PORT_TAKEN.test(error.log);
+      if (!portTaken || i >= START_ATTEMPTS) throw error;
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Real chat servers for e2e tests, started on random loopback ports in temp dirs and stopped by PID.
+ *
+ * ```ts
+ * const server = await startNgircd();
+ * t.after(() => server.stop());
+ * ```
+ * A process-exit safety net SIGKILLs any server a test forgot to stop.
+ */
+export type { RunningServer } from './server-base.js';
+export { READY_TIMEOUT_MS } from './server-base.js';
+export { startNgircd, startInspircd, type IrcServer, type IrcLinkBlock } from './irc-servers.js';
+export { startProsody, UPLOAD_SIZE_LIMIT, type XmppServer, type ProsodyOptions } from './prosody-server.js';
+export { freePort, freePorts, LOOPBACK } from './ports.js';
