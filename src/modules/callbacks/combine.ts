@@ -82,7 +82,7 @@ function passes(rule: CallbackRule, value: unknown): boolean {
  * answer into R (and throws on an answer of the wrong type, which counts as the module
  * failing); `refusal` is the answer used when a module throws and the policy is `refuse`.
  */
-export async function firstDecides<F, R>(
+export function firstDecides<F, R>(
   site: CallbackSite,
   entries: ReadonlyArray<Registered<F>>,
   call: (fn: F) => unknown,
@@ -90,6 +90,33 @@ export async function firstDecides<F, R>(
   refusal: R,
 ): Promise<Decision<R>> {
   const rule = ruleFor(site, 'first-decides');
+  return decide(site, rule, entries, call, read, refusal, (value) => passes(rule, value));
+}
+
+/**
+ * The auth checkers of one login type: asked in order until one returns a user (null falls
+ * through); a throw refuses (authentication denied). Conflicting registrations are refused
+ * when they are made (password-auth.ts).
+ */
+export function firstUser<F, R>(
+  site: CallbackSite,
+  entries: ReadonlyArray<Registered<F>>,
+  call: (fn: F) => unknown,
+  read: (answer: unknown) => R | null,
+): Promise<Decision<R | null>> {
+  const rule = ruleFor(site, 'auth-checkers');
+  return decide<F, R | null>(site, rule, entries, call, read, null, (value) => value === null);
+}
+
+async function decide<F, R>(
+  site: CallbackSite,
+  rule: CallbackRule,
+  entries: ReadonlyArray<Registered<F>>,
+  call: (fn: F) => unknown,
+  read: (answer: unknown) => R,
+  refusal: R,
+  fallsThrough: (value: R) => boolean,
+): Promise<Decision<R>> {
   for (const entry of entries) {
     let value: R;
     try {
@@ -98,7 +125,7 @@ export async function firstDecides<F, R>(
       if (onThrow(site, rule, entry.module, error) === 'skip') continue;
       return { decided: true, value: refusal, module: entry.module, threw: error };
     }
-    if (!passes(rule, value)) return { decided: true, value, module: entry.module };
+    if (!fallsThrough(value)) return { decided: true, value, module: entry.module };
   }
   return { decided: false };
 }

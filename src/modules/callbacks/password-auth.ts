@@ -6,7 +6,7 @@ import type { Logger } from '../../core/log.js';
 import type { Disposer } from '../api.js';
 import { CallbackList } from './callback-list.js';
 import { CallbackRegistrationError, CategoryRegistry } from './category-registry.js';
-import { firstDecides, runAll, type CallbackSite } from './combine.js';
+import { firstDecides, firstUser, runAll, type CallbackSite, type Decision } from './combine.js';
 import { readBoolean } from './spam-checker.js';
 import type { AuthChecker, AuthSuccess, CallbackName, PasswordAuthProviderCallbacks } from './types.js';
 import { describeValue } from './values.js';
@@ -71,7 +71,7 @@ export class PasswordAuthProviders {
     if (!type || type.checkers.size === 0) return { ok: false, reason: 'unknown-login-type' };
     const missing = type.fields.filter((field) => !(field in loginDict));
     if (missing.length > 0) return { ok: false, reason: 'missing-fields', detail: missing.join(', ') };
-    const decision = await firstDecides(this.site('authCheckers'), type.checkers.entries, (check) => check(user, loginType, loginDict), readAuthSuccess, null);
+    const decision = await firstUser(this.site('authCheckers'), type.checkers.entries, (check) => check(user, loginType, loginDict), readAuthSuccess);
     return toAuthResult(decision);
   }
 
@@ -143,7 +143,7 @@ function readOptionalString(answer: unknown): string | undefined {
   throw new TypeError(`expected a string or null, got ${describeValue(answer)}`);
 }
 
-function toAuthResult(decision: Awaited<ReturnType<typeof firstDecides<unknown, AuthSuccess | null>>>): AuthResult {
+function toAuthResult(decision: Decision<AuthSuccess | null>): AuthResult {
   if (!decision.decided) return { ok: false, reason: 'denied' };
   if (decision.value === null) return { ok: false, reason: 'failed', detail: `module ${decision.module} failed` };
   return { ok: true, module: decision.module, success: decision.value };
