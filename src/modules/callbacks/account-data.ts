@@ -54,10 +54,10 @@ export class AccountDataStore {
   }
 }
 
-/** `user \0 channel-or-empty \0 type`: NUL cannot appear in ids, so keys never collide. */
+/** The JSON of `[user, channel or "", type]`: unambiguous whatever the ids contain. */
 function accountDataKey(userId: string, type: string, channel?: ChannelRef): string {
   for (const [what, value] of [['user id', userId], ['type', type]] as const) {
-    if (typeof value !== 'string' || value === '' || value.includes('\0')) throw new TypeError(`account data: the ${what} must be a non-empty string without NUL`);
+    if (typeof value !== 'string' || value === '') throw new TypeError(`account data: the ${what} must be a non-empty string`);
   }
-  return `${userId}\0${channel ? formatChannelRef(channel) : ''}\0${type}`;
+  return JSON.stringify([userId, channel ? formatChannelRef(channel) : '', type]);
 }
