@@ -3,12 +3,15 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { StorageConfig } from '../../src/config/types.js';
 import { silentLogger } from '../../src/core/log.js';
 import { StoreError } from '../../src/store/errors.js';
+import { migrations } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/open.js';
 import { describeStoreContract } from '../support/store-contract.js';
 
@@ -40,6 +43,24 @@ async function openError(config: StorageConfig): Promise<StoreError> {
     return error;
   }
   assert.fail(`opening ${JSON.stringify(config)} should have failed`);
+}
+
+/** Waits for a child to exit (killing it after `timeoutMs`) and returns its output. */
+function finish(
+  child: ReturnType<typeof spawn>,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 describe('SQLite store', () => {
@@ -98,6 +119,50 @@ describe('SQLite store', () => {
   it('refuses an unknown storage kind', async () => {
     const error = await openError({ kind: 'mongo', path: 'x' } as unknown as StorageConfig);
     assert.match(error.message, /storage\.kind: unknown kind "mongo"; use sqlite or postgres/);
+  });
+
+  it('migrates once when several processes open a new database file at the same time', async (t) => {
+    const path = join(root, 'shared.sqlite');
+    const runsFile = join(root, 'shared-runs.txt');
+    const storeModule = fileURLToPath(new URL('../../src/store/index.js', import.meta.url));
+    const migrationsModule = fileURLToPath(new URL('../../src/store/migrations/index.js', import.meta.url));
+    const logModule = fileURLToPath(new URL('../../src/core/log.js', import.meta.url));
+    // Each child opens the store with Switchboard's migrations, the first of which is slowed
+    // down (so the children overlap) and notes each run in a file; then it reports and exits.
+    const program = `
+      import { appendFileSync } from 'node:fs';
+      const { openStore } = await import(${JSON.stringify(storeModule)});
+      const { migrations } = await import(${JSON.stringify(migrationsModule)});
+      const { silentLogger } = await import(${JSON.stringify(logModule)});
+      const [first, ...rest] = migrations;
+      const slowFirst = { ...first, async up(context) {
+        appendFileSync(${JSON.stringify(runsFile)}, process.pid + '\\n');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await first.up(context);
+      } };
+      const store = await openStore({ kind: 'sqlite', path: ${JSON.stringify(path)} }, silentLogger(), { migrations: [slowFirst, ...rest] });
+      const version = await store.schemaVersion();
+      await store.close();
+      process.stdout.write(JSON.stringify({ version }));
+    `;
+    const children = Array.from({ length: 3 }, () =>
+      spawn(process.execPath, ['--input-type=module', '-e', program], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    t.after(() => {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    const results = await Promise.all(children.map((child) => finish(child, 30_000)));
+    for (const result of results) {
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), { version: migrations.length });
+    }
+    assert.equal(readFileSync(runsFile, 'utf8').trim().split('\n').length, 1, 'the first migration ran once');
+    const store = await openStore({ kind: 'sqlite', path }, silentLogger());
+    try {
+      assert.deepEqual((await store.migrations()).map((m) => m.version), migrations.map((m) => m.version));
+    } finally {
+      await store.close();
+    }
   });
 
   it('works in memory', async () => {
