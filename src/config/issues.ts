@@ -130,6 +130,13 @@ export function issuesToProblems(issues: readonly Issue[], schema: ZodType, inpu
         return;
       }
       case 'invalid_union': {
+        const choices = 'options' in issue ? issue.options : undefined;
+        if (issue.discriminator !== undefined && choices !== undefined && issue.errors.length === 0) {
+          // zod puts the path of the discriminator field itself on this issue.
+          const given = valueAt(input, path);
+          problems.push({ path: [...base, ...path], reason: given === undefined ? `required field is missing (${expectedValues(choices)})` : expectedValues(choices) });
+          return;
+        }
         if (valueAt(input, path) === undefined) {
           problems.push({ path: [...base, ...path], reason: 'required field is missing' });
           return;

@@ -55,6 +55,18 @@ test('a union failure is narrowed to the branch the value was meant for', () => 
   assert.deepEqual(problems(schema, { server: { host: 'h' }, auth: true }), [{ path: ['auth'], reason: 'invalid value' }]);
 });
 
+test('a discriminated union names the discriminator and its choices', () => {
+  const sasl = z.strictObject({
+    sasl: z.discriminatedUnion('mechanism', [
+      z.strictObject({ mechanism: z.literal('PLAIN'), password: z.string() }),
+      z.strictObject({ mechanism: z.literal('EXTERNAL') }),
+    ]),
+  });
+  assert.deepEqual(problems(sasl, { sasl: { mechanism: 'SCRAM' } }), [{ path: ['sasl', 'mechanism'], reason: 'expected one of "PLAIN", "EXTERNAL"' }]);
+  assert.deepEqual(problems(sasl, { sasl: {} }), [{ path: ['sasl', 'mechanism'], reason: 'required field is missing (expected one of "PLAIN", "EXTERNAL")' }]);
+  assert.deepEqual(problems(sasl, { sasl: { mechanism: 'PLAIN' } }), [{ path: ['sasl', 'password'], reason: 'required field is missing (expected a string)' }]);
+});
+
 test('a schema\'s own messages are kept', () => {
   const custom = z.strictObject({ jid: z.string({ error: 'give the bot\'s JID' }).includes('@', { error: 'must contain @' }) });
   assert.deepEqual(problems(custom, { jid: 5 }), [{ path: ['jid'], reason: 'give the bot\'s JID' }]);
