@@ -128,6 +128,7 @@ export interface KnockArgs {
 
 /** NICK: a user changed nick (also an XMPP MUC nick change, status 303). */
 export interface NickArgs {
+  /** The user as they were BEFORE the change (old nick; for XMPP MUC the old occupant JID). */
   readonly user: UserRef;
   readonly oldNick: string;
   readonly newNick: string;
@@ -199,7 +200,7 @@ export interface ClientOperedArgs {
 
 // --- channel state ------------------------------------------------------------------------
 
-/** MODE: modes were changed on a channel or a user. */
+/** MODE: modes were changed on a channel or a user; exactly one of `channel` and `user` is set. */
 export interface ModeArgs {
   /** The channel, for channel modes. */
   readonly channel?: ChannelRef;
