@@ -39,7 +39,15 @@ export async function validateNetworks(
       problems.push({ path: ['networks', name, 'protocol'], reason: `unknown protocol "${protocol}"${didYouMean(protocol, known)}; ${choices}` });
       continue;
     }
-    const result = await definition.configSchema.safeParseAsync(options);
+    let result;
+    try {
+      result = await definition.configSchema.safeParseAsync(options);
+    } catch (error) {
+      // A transform or refinement in the protocol's schema threw instead of reporting an issue.
+      const message = error instanceof Error ? error.message : String(error);
+      problems.push({ path: ['networks', name], reason: `the ${protocol} protocol could not validate these options: ${message}` });
+      continue;
+    }
     if (result.success) networks.push({ name, protocol, options: result.data });
     else problems.push(...issuesToProblems(result.error.issues, definition.configSchema, options, ['networks', name]));
   }

@@ -35,7 +35,8 @@ export async function readConfigSource(file: string): Promise<SourceResult> {
 /** Parses config text (see readConfigSource). */
 export function parseConfigText(text: string): SourceResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // resolveKnownTags: false keeps YAML 1.1 types (!!binary, !!timestamp, !!set) out: plain data only.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false });
   const lineAtOffset = (offset: number): number => lineCounter.linePos(offset).line;
   const problems: FieldProblem[] = [];
   let fatal = false;
@@ -50,6 +51,10 @@ export function parseConfigText(text: string): SourceResult {
     fatal = true;
     problems.push({ path: [], line: lineAtOffset(error.pos[0]), reason: `invalid YAML: ${firstLine(error.message)}` });
   }
+  for (const warning of doc.warnings) {
+    if (warning.code !== 'TAG_RESOLVE_FAILED') continue;
+    problems.push({ path: [], line: lineAtOffset(warning.pos[0]), reason: `unsupported YAML tag ${firstLine(warning.message).replace(/^Unresolved tag: /, '')}; remove it (values are plain strings, numbers, booleans, lists and mappings)` });
+  }
   if (fatal) return { problems };
 
   const contents = doc.contents;
@@ -61,10 +66,14 @@ export function parseConfigText(text: string): SourceResult {
       problems: [{ path: [], line: lineAtOffset(contents.range?.[0] ?? 0), reason: 'the config file must be a YAML mapping (keys such as storage:, networks:, bridges:)' }],
     };
   }
-  const source: ConfigSource = {
-    data: doc.toJS({ maxAliasCount: 100 }),
-    lineOf: (path) => lineOfPath(doc, path, lineAtOffset),
-  };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml refuses alias bombs ("Excessive alias count ...") here.
+    return { problems: [...problems, { path: [], reason: `invalid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+  const source: ConfigSource = { data, lineOf: (path) => lineOfPath(doc, path, lineAtOffset) };
   return { source, problems };
 }
 

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ConfigError, formatProblems } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
+import { z } from 'zod';
+import type { ProtocolDefinition } from '../../src/core/network.js';
 import { testProtocols } from '../fixtures/config/protocols.js';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/config/', import.meta.url));
@@ -42,6 +44,49 @@ test('malformed YAML is reported with its line', async () => {
   assert.deepEqual(await problemLines('malformed.yaml'), [
     `${file}:5: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }`,
   ]);
+});
+
+test('YAML 1.1 and custom tags are refused, core tags work', async () => {
+  const file = fixture('yaml-tags.yaml');
+  const reason = 'remove it (values are plain strings, numbers, booleans, lists and mappings)';
+  assert.deepEqual(await problemLines('yaml-tags.yaml'), [
+    `${file}:1: unsupported YAML tag tag:yaml.org,2002:binary; ${reason}`,
+    `${file}:1: storage: expected a mapping, got a string`,
+    `${file}:2: unsupported YAML tag !custom; ${reason}`,
+    `${file}:2: http: expected false (no HTTP server) or a mapping { listen: "host:port" }`,
+  ]);
+});
+
+test('an alias bomb is refused without expanding it', async () => {
+  assert.deepEqual(await problemLines('alias-bomb.yaml'), [
+    `${fixture('alias-bomb.yaml')}: invalid YAML: Excessive alias count indicates a resource exhaustion attack`,
+  ]);
+});
+
+test('an empty file and a file that is not a mapping are refused with the fix', async () => {
+  assert.deepEqual(await problemLines('empty.yaml'), [`${fixture('empty.yaml')}: the config file is empty; write one with \`switchboard init\``]);
+  assert.deepEqual(await problemLines('not-a-mapping.yaml'), [
+    `${fixture('not-a-mapping.yaml')}:1: the config file must be a YAML mapping (keys such as storage:, networks:, bridges:)`,
+  ]);
+});
+
+test('a protocol schema that throws becomes a problem for that network only', async () => {
+  const throwing: ProtocolDefinition = {
+    protocol: 'irc',
+    configSchema: z.object({}).transform(() => {
+      throw new Error('boom');
+    }),
+    create: () => assert.fail('not created'),
+  };
+  const file = fixture('unknown-protocol.yaml');
+  await assert.rejects(loadConfig(file, [throwing], {}), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.deepEqual(error.problems.map((p) => `${p.line}: ${p.path}: ${p.reason}`), [
+      '2: networks.libera: the irc protocol could not validate these options: boom',
+      '7: networks.matrix.protocol: unknown protocol "matrix"; known protocols: irc',
+    ]);
+    return true;
+  });
 });
 
 test('an unknown protocol lists the known ones', async () => {
