@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/core/log.js';
 import { StoreError } from '../../src/store/errors.js';
 import type { HubStore } from '../../src/store/hub-store.js';
-import { migrations } from '../../src/store/migrations/index.js';
+import { migrations, type Migration } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/open.js';
 import { captureLog } from '../support/log-capture.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
@@ -31,9 +31,24 @@ describeStoreContract('postgres', async () => ({ kind: 'postgres', url: await ru
 describe('PostgreSQL store', () => {
   it('migrates once when several processes open the same database at the same time', async () => {
     const url = await running().createDatabase();
+    // The first migration is slowed down so that the openers overlap; each run is counted.
+    let runs = 0;
+    const [first, ...rest] = migrations;
+    const slowFirst: Migration = {
+      ...first!,
+      async up(context) {
+        runs++;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await first!.up(context);
+      },
+    };
     const captures = Array.from({ length: 4 }, () => captureLog());
-    const stores = await Promise.all(captures.map((c) => openStore({ kind: 'postgres', url }, c.log)));
+    const opening = captures.map((c) => openStore({ kind: 'postgres', url }, c.log, { migrations: [slowFirst, ...rest] }));
+    const results = await Promise.allSettled(opening);
+    const stores = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     try {
+      for (const result of results) if (result.status === 'rejected') throw result.reason;
+      assert.equal(runs, 1);
       const applied = captures.flatMap((c) => c.lines.filter((l) => l.msg === 'applied schema migration'));
       assert.equal(applied.length, migrations.length);
       for (const store of stores) assert.equal(await store.schemaVersion(), migrations.length);
