@@ -70,7 +70,7 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     checkUsernameForSpam: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: 'user search (a refused user is left out of the results)', pending: GATEWAY },
     checkRegistrationForSpam: { rule: { kind: 'first-decides', passes: 'ALLOW' }, onThrow: 'refuse', calledBy: 'gateway registration', pending: GATEWAY },
     checkMediaFileForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'storing an attachment (relay uploads, gateway uploads)', pending: 'the attachments issue, not yet built' },
-    shouldDropFederatedEvent: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: 'every event arriving from a network, first of the dispatcher checks (a drop is silent: logged at debug)' },
+    shouldDropFederatedEvent: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: 'every event arriving from a network, first of the dispatcher checks (dropped without telling anyone; logged and counted as a rejection)' },
     checkLoginForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'HTTP API / web UI login and gateway login', pending: HTTP_LOGIN },
   },
   thirdPartyRules: {
