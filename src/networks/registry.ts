@@ -4,8 +4,9 @@
  */
 import type { ProtocolDefinition } from '../core/network.js';
 import { ircProtocol } from './irc/index.js';
+import { xmppProtocol } from './xmpp/index.js';
 
 /** Every built-in protocol definition, by `protocol:` name. */
 export function builtinProtocols(): readonly ProtocolDefinition[] {
-  return [ircProtocol as ProtocolDefinition];
+  return [ircProtocol as ProtocolDefinition, xmppProtocol as ProtocolDefinition];
 }

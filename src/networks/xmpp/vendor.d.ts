@@ -68,16 +68,16 @@ declare module '@xmpp/client-core' {
   }
 }
 
-declare module '@xmpp/connection-tcp' {
-  /** The plain TCP transport (`xmpp://`). */
+declare module '@xmpp/tcp/lib/Connection.js' {
+  /** The plain TCP client transport (`xmpp://`). */
   export default class ConnectionTCP {
     socketParameters(service: string): Record<string, unknown> | undefined;
   }
 }
 
 declare module '@xmpp/tls/lib/Connection.js' {
-  import ConnectionTCP from '@xmpp/connection-tcp';
-  /** The direct TLS transport (`xmpps://`). */
+  import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
+  /** The direct TLS client transport (`xmpps://`). */
   export default class ConnectionTLS extends ConnectionTCP {}
 }
 

@@ -1,0 +1,116 @@
+/**
+ * Composes an xmpp.js client from its parts, like `@xmpp/client` does, but with what the hub
+ * needs: no reconnect plugin (the hub's policy reconnects), STARTTLS and direct TLS with a
+ * configurable CA, and a SASL mechanism choice (SCRAM by default, PLAIN only when configured or
+ * over TLS). Stream management (XEP-0198) is on; the ping IQ is answered.
+ */
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { Socket as NetSocket } from 'node:net';
+import { Client } from '@xmpp/client-core';
+import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
+import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
+import TlsSocket from '@xmpp/tls/lib/Socket.js';
+import xml from '@xmpp/xml';
+import middlewareFactory from '@xmpp/middleware';
+import streamFeaturesFactory from '@xmpp/stream-features';
+import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
+import iqCalleeFactory from '@xmpp/iq/callee.js';
+import SASLFactory from 'saslmechanisms';
+import saslPlain from '@xmpp/sasl-plain';
+import saslScramSha1 from '@xmpp/sasl-scram-sha-1';
+import sasl from '@xmpp/sasl';
+import resourceBinding from '@xmpp/resource-binding';
+import streamManagement, { type StreamManagement } from '@xmpp/stream-management';
+import type { XmppConfig } from './config.js';
+import { splitJid } from './jid.js';
+
+const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+
+/** A configuration problem or refusal that retrying will not fix. */
+export class FatalXmppError extends Error {
+  readonly fatal = true;
+}
+
+/** The composed client and the parts the adapter talks to. */
+export interface XmppClient {
+  readonly entity: Client;
+  readonly iqCaller: IqCaller;
+  readonly sm: StreamManagement;
+}
+
+/** The TLS options for `tls.connect`: the CA to trust and whether to check the certificate. */
+function tlsOptions(config: XmppConfig, domain: string): Record<string, unknown> {
+  const options: Record<string, unknown> = { servername: domain, rejectUnauthorized: !config.tlsInsecure };
+  if (config.tlsCa !== undefined) {
+    try {
+      options.ca = readFileSync(config.tlsCa);
+    } catch (error) {
+      throw new FatalXmppError(`cannot read tlsCa file ${config.tlsCa}: ${(error as Error).message}`);
+    }
+  }
+  return options;
+}
+
+/** Creates a client for one connection attempt. */
+export function createXmppClient(config: XmppConfig): XmppClient {
+  const { local: username, domain } = splitJid(config.jid);
+  const tls = tlsOptions(config, domain);
+  const entity = new Client({ service: config.service, domain, timeout: 10_000 });
+
+  class DirectTls extends ConnectionTLS {
+    override socketParameters(service: string): Record<string, unknown> | undefined {
+      const params = super.socketParameters(service);
+      return params === undefined ? undefined : { ...params, ...tls };
+    }
+  }
+  entity.transports.push(ConnectionTCP, DirectTls);
+
+  const middleware = middlewareFactory({ entity });
+  const streamFeatures = streamFeaturesFactory({ middleware });
+  const iqCaller = iqCallerFactory({ middleware, entity });
+  const iqCallee = iqCalleeFactory({ middleware, entity });
+  iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
+
+  // Stream features run in registration order: STARTTLS, SASL, stream management, binding.
+  streamFeatures.use('starttls', NS_TLS, async ({ entity: e }) => {
+    const socket = e.socket;
+    if (!(socket instanceof NetSocket)) return;
+    const reply = await e.sendReceive(xml('starttls', { xmlns: NS_TLS }));
+    if (!reply.is('proceed', NS_TLS)) throw new Error('the server refused STARTTLS');
+    const secure = new TlsSocket();
+    secure.connect({ socket, host: domain, ...tls });
+    await once(secure, 'connect');
+    e._attachSocket(secure);
+    await e.restart();
+  });
+
+  const saslFactory = new SASLFactory();
+  saslScramSha1(saslFactory);
+  saslPlain(saslFactory);
+  sasl({ streamFeatures, saslFactory }, async (authenticate, offered) => {
+    if (config.requireTls && !entity.isSecure()) {
+      throw new FatalXmppError('the connection is not encrypted and requireTls is on (the server offered no STARTTLS)');
+    }
+    const mechanism = chooseMechanism(offered, config.saslMechanism, entity.isSecure());
+    if (mechanism === undefined) {
+      throw new FatalXmppError(`no acceptable SASL mechanism (server offers ${offered.join(', ') || 'none'})`);
+    }
+    await authenticate({ username, password: config.password }, mechanism);
+  });
+
+  const sm = streamManagement({ streamFeatures, entity, middleware });
+  resourceBinding({ iqCaller, streamFeatures }, config.resource);
+  return { entity, iqCaller, sm };
+}
+
+/**
+ * Picks the SASL mechanism: the preferred one when offered, else SCRAM-SHA-1; PLAIN (which
+ * sends the password itself) only when preferred or over an encrypted connection.
+ */
+export function chooseMechanism(offered: readonly string[], preferred: string, secure: boolean): string | undefined {
+  if (offered.includes(preferred)) return preferred;
+  if (offered.includes('SCRAM-SHA-1')) return 'SCRAM-SHA-1';
+  if (offered.includes('PLAIN') && secure) return 'PLAIN';
+  return undefined;
+}

@@ -1,0 +1,50 @@
+/**
+ * The options of an `xmpp` network (docs/networks/xmpp.md documents each one).
+ */
+import { z } from 'zod';
+import { bareJid, isBareJid, splitJid } from './jid.js';
+
+const roomJid = z.string().refine(isBareJid, { error: 'must be a bare room JID like room@conference.example.org' });
+
+/** The zod schema of an xmpp network's options. Error messages never include the value. */
+export const xmppConfigSchema = z
+  .strictObject({
+    /** Accepted and ignored (the config loader may pass it along). */
+    protocol: z.literal('xmpp').optional(),
+    jid: z.string().refine(isBareJid, { error: 'must be a bare JID like bot@example.org' }),
+    password: z.string().min(1, { error: 'must not be empty' }),
+    /** `xmpp://host:port` (STARTTLS when offered) or `xmpps://host:port` (direct TLS). */
+    service: z
+      .string()
+      .regex(/^xmpps?:\/\/[^/\s]+$/, { error: 'must look like xmpp://host:5222 or xmpps://host:5223' })
+      .optional(),
+    resource: z.string().min(1).default('switchboard'),
+    nick: z.string().min(1, { error: 'must not be empty' }).default('switchboard'),
+    /** Path of a PEM file with the CA (or self-signed certificate) to trust for TLS. */
+    tlsCa: z.string().min(1).optional(),
+    /** Accept any TLS certificate. Only for test servers. */
+    tlsInsecure: z.boolean().default(false),
+    /** Refuse to log in over a connection that is not encrypted. */
+    requireTls: z.boolean().default(true),
+    /** Preferred SASL mechanism; PLAIN is only used when chosen here or over TLS. */
+    saslMechanism: z.enum(['SCRAM-SHA-1', 'PLAIN']).default('SCRAM-SHA-1'),
+    /** Room JID → password, for password-protected rooms. */
+    roomPasswords: z.record(roomJid, z.string()).default({}),
+    /** Wait this long before rejoining a room the bot was kicked from. */
+    rejoinDelayMs: z.number().int().min(0).default(5000),
+    /** How long to wait for a room join to be confirmed. */
+    joinTimeoutMs: z.number().int().min(100).default(15_000),
+    /** JID of the XEP-0363 upload service; discovered on the server when absent. */
+    uploadService: z.string().min(1).optional(),
+    /** Files larger than this are sent as links instead of being uploaded. */
+    maxUploadBytes: z.number().int().min(0).default(50 * 1024 * 1024),
+  })
+  .transform((options) => ({
+    ...options,
+    jid: bareJid(options.jid),
+    service: options.service ?? `xmpp://${splitJid(options.jid).domain}:5222`,
+    roomPasswords: Object.fromEntries(Object.entries(options.roomPasswords).map(([room, pw]) => [bareJid(room), pw])),
+  }));
+
+/** Validated, normalised options of an xmpp network. */
+export type XmppConfig = z.output<typeof xmppConfigSchema>;

@@ -1,0 +1,234 @@
+/**
+ * Turns received stanzas into catalog events: room messages, corrections, retractions,
+ * reactions, chat states, subjects, occupant presence and one-to-one messages. Changes that
+ * concern the bot itself in a room (joined, join error, removed, renamed) go back to the
+ * adapter through `onSelfChange`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Element } from '@xmpp/xml';
+import type { Command, EventArgsMap } from '../../core/catalog.js';
+import type { AnyEventInput } from '../../core/event.js';
+import type { Attachment, Message } from '../../core/message.js';
+import type { NetworkContext } from '../../core/network.js';
+import type { ChannelRef, UserRef } from '../../core/refs.js';
+import { bareJid, resourceOf } from './jid.js';
+import type { MessageIds } from './message-ids.js';
+import { optional, type MucRoom, type Occupant, type RoomChange } from './muc-room.js';
+import type { ReactionSets } from './reactions.js';
+import { contactRef, occupantRef, presenceState } from './refs.js';
+import { parseContactPresence, parseMessage, parseMucPresence, type ParsedMessage } from './stanza-parse.js';
+import { parseStyling } from './styling-parse.js';
+import type { LogOnce } from './log-once.js';
+
+/** What the inbound side needs from the adapter. */
+export interface InboundDeps {
+  readonly ctx: NetworkContext;
+  readonly rooms: ReadonlyMap<string, MucRoom>;
+  readonly ids: MessageIds;
+  readonly reactions: ReactionSets;
+  readonly logOnce: LogOnce;
+  /** Our account's bare JID. */
+  readonly account: string;
+  /** A change about the bot itself in a room. */
+  onSelfChange(room: MucRoom, change: RoomChange): void;
+  /** A room bounced one of our stanzas (we may no longer be in it). */
+  onRoomError(room: MucRoom, condition: string): void;
+}
+
+/** Who wrote a message, where, and how its ids are scoped. */
+interface Origin {
+  readonly scope: string;
+  readonly author: UserRef;
+  readonly channel?: ChannelRef;
+  readonly recipient?: UserRef;
+}
+
+export class Inbound {
+  private readonly network: string;
+
+  constructor(private readonly deps: InboundDeps) {
+    this.network = deps.ctx.name;
+  }
+
+  /** Handles one stanza. Never throws: a stanza that cannot be handled is logged once. */
+  handle(el: Element): void {
+    try {
+      if (el.name === 'message') this.message(el);
+      else if (el.name === 'presence') this.presence(el);
+    } catch (error) {
+      this.deps.logOnce.log('warn', `stanza:${el.name}:${(error as Error).message}`, { err: error, stanza: el.name, from: el.attrs.from }, 'could not handle a stanza; ignored');
+    }
+  }
+
+  private emit<C extends Command>(command: C, sender: string, args: EventArgsMap[C]): void {
+    this.deps.ctx.emit({ network: this.network, sender, command, args } as AnyEventInput);
+  }
+
+  // --- messages ---------------------------------------------------------------------------
+
+  private message(el: Element): void {
+    const m = parseMessage(el);
+    if (m === undefined) return;
+    if (m.type === 'error') return this.messageError(m);
+    if (m.type === 'groupchat') return this.groupchat(m);
+    if (m.type === 'chat' || m.type === 'normal') return this.direct(m);
+  }
+
+  private messageError(m: ParsedMessage): void {
+    const room = this.deps.rooms.get(bareJid(m.from));
+    if (room !== undefined) this.deps.onRoomError(room, m.error ?? 'undefined-condition');
+    else this.deps.logOnce.log('warn', `message-error:${bareJid(m.from)}:${m.error}`, { to: m.from, condition: m.error }, 'a message we sent bounced');
+  }
+
+  private groupchat(m: ParsedMessage): void {
+    const room = this.deps.rooms.get(bareJid(m.from));
+    if (room === undefined) return; // not a room we are in (a late stanza after leaving)
+    const channel: ChannelRef = { network: this.network, id: room.id };
+    const nick = resourceOf(m.from);
+    if (m.subject !== undefined && m.body === undefined) return this.subject(room, channel, nick, m.subject);
+    if (m.delayed && !room.historyDone) return; // join-time history: never relayed as new
+    if (nick === '') return; // the room's own notices
+    const senderIds = { ...optional('senderId', m.originId ?? m.id), ...optional('stanzaId', m.stanzaId) };
+    if (nick === room.nick) {
+      this.deps.ids.record(room.id, senderIds); // our own echo: learn the room's stanza-id
+      return;
+    }
+    const occupant: Occupant = room.occupant(nick) ?? { nick, jid: `${room.id}/${nick}` };
+    this.content(m, { scope: room.id, author: occupantRef(this.network, occupant), channel });
+  }
+
+  private subject(room: MucRoom, channel: ChannelRef, setter: string, text: string): void {
+    const oldText = room.subject;
+    room.subjectReceived(text);
+    if (oldText === text) return; // the same subject again (a rejoin)
+    this.emit('TOPIC', setter === '' ? room.id : `${room.id}/${setter}`, {
+      channel,
+      text,
+      ...optional('oldText', oldText),
+      ...optional('setter', setter === '' ? undefined : setter),
+    });
+  }
+
+  private direct(m: ParsedMessage): void {
+    if (bareJid(m.from) === this.deps.account) return; // our own other sessions
+    const viaRoom = this.deps.rooms.has(bareJid(m.from)) && resourceOf(m.from) !== '';
+    const author = contactRef(this.network, m.from, viaRoom);
+    const recipient: UserRef = { network: this.network, id: this.deps.account, account: this.deps.account };
+    this.content(m, { scope: viaRoom ? m.from : bareJid(m.from), author, recipient });
+  }
+
+  /** The content of a message from someone else: edit, retraction, reactions, typing or text. */
+  private content(m: ParsedMessage, origin: Origin): void {
+    const { scope, author, channel } = origin;
+    const where = optional('channel', channel);
+    const hubId = this.deps.ids.record(scope, { ...optional('senderId', m.originId ?? m.id), ...optional('stanzaId', m.stanzaId) }) ?? randomUUID();
+    if (m.retractId !== undefined) {
+      this.emit('DELETE', author.id, { ...where, messageId: this.deps.ids.hubId(scope, m.retractId), by: author });
+      return;
+    }
+    if (m.reactions !== undefined) {
+      const messageId = this.deps.ids.hubId(scope, m.reactions.id);
+      const diff = this.deps.reactions.replace(scope, messageId, author.id, m.reactions.emojis);
+      for (const reaction of diff.added) this.emit('REACT', author.id, { ...where, messageId, user: author, reaction, removed: false });
+      for (const reaction of diff.removed) this.emit('REACT', author.id, { ...where, messageId, user: author, reaction, removed: true });
+      return;
+    }
+    if (m.body === undefined && m.links.length === 0) {
+      if (m.chatState !== undefined) this.emit('TYPING', author.id, { ...where, user: author, state: m.chatState });
+      return;
+    }
+    const message = this.toMessage(m, origin, hubId);
+    if (m.replaceId !== undefined) {
+      const messageId = this.deps.ids.hubId(scope, m.replaceId);
+      this.emit('EDIT', author.id, { ...where, messageId, message: { ...message, editOf: messageId } });
+    } else {
+      this.emit('MESSAGE', author.id, { ...where, message });
+    }
+  }
+
+  private toMessage(m: ParsedMessage, origin: Origin, id: string): Message {
+    const text = m.body ?? '';
+    // Clients send a file as a body holding just its URL plus the same URL as OOB data.
+    const bodyIsLink = m.links.some((link) => link.url === text.trim());
+    const content = bodyIsLink ? '' : text;
+    const isAction = content.startsWith('/me ');
+    const shown = isAction ? content.slice(4) : content;
+    const attachments: Attachment[] = m.links.map((link) => ({ url: link.url, name: link.desc ?? fileNameOf(link.url) }));
+    return {
+      id,
+      ...optional('channel', origin.channel),
+      ...optional('recipient', origin.recipient),
+      author: origin.author,
+      kind: isAction ? 'action' : 'message',
+      body: m.unstyled ? (shown === '' ? [] : [{ type: 'text', text: shown }]) : parseStyling(shown),
+      attachments,
+      ...optional('replyTo', m.reply === undefined ? undefined : this.deps.ids.hubId(origin.scope, m.reply.id)),
+      ts: Date.now(),
+    };
+  }
+
+  // --- presence ---------------------------------------------------------------------------
+
+  private presence(el: Element): void {
+    const muc = parseMucPresence(el);
+    const room = muc === undefined ? undefined : this.deps.rooms.get(muc.room);
+    if (muc !== undefined && room !== undefined) {
+      for (const change of room.apply(muc)) this.roomChange(room, change);
+      return;
+    }
+    const contact = parseContactPresence(el);
+    if (contact === undefined || bareJid(contact.from) === this.deps.account) return;
+    if (contact.type !== 'available' && contact.type !== 'unavailable') return;
+    const user = contactRef(this.network, contact.from, false);
+    this.emit('PRESENCE', user.id, { user, state: presenceState(contact.type, contact.show), ...optional('status', contact.status) });
+  }
+
+  private roomChange(room: MucRoom, change: RoomChange): void {
+    const channel: ChannelRef = { network: this.network, id: room.id };
+    const ref = (occupant: Occupant): UserRef => occupantRef(this.network, occupant);
+    switch (change.kind) {
+      case 'joined':
+        this.emit('JOIN', `${room.id}/${room.nick}`, { channel, users: change.occupants.map(ref) });
+        return this.deps.onSelfChange(room, change);
+      case 'join':
+        return this.emit('JOIN', change.occupant.jid, { channel, users: [ref(change.occupant)] });
+      case 'part':
+        return this.emit('PART', change.occupant.jid, { channel, user: ref(change.occupant), reason: change.reason });
+      case 'nick':
+        return this.emit('NICK', `${room.id}/${change.oldNick}`, {
+          user: ref(change.occupant),
+          oldNick: change.oldNick,
+          newNick: change.occupant.nick,
+          channel,
+        });
+      case 'kick': {
+        const actor = change.actor === undefined ? undefined : room.occupant(change.actor);
+        return this.emit('KICK', actor?.jid ?? room.id, {
+          channel,
+          target: ref(change.occupant),
+          ...optional('by', actor === undefined ? undefined : ref(actor)),
+          reason: change.reason,
+          ban: change.ban,
+        });
+      }
+      case 'presence':
+        return this.emit('PRESENCE', change.occupant.jid, {
+          user: ref(change.occupant),
+          state: presenceState('available', change.occupant.show),
+          ...optional('status', change.occupant.status),
+        });
+      default:
+        return this.deps.onSelfChange(room, change);
+    }
+  }
+}
+
+/** The last path segment of a URL, decoded, as a file name. */
+export function fileNameOf(url: string): string {
+  try {
+    const segment = new URL(url).pathname.split('/').filter((s) => s !== '').pop();
+    return segment === undefined ? url : decodeURIComponent(segment);
+  } catch {
+    return url;
+  }
+}

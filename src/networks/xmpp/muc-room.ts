@@ -1,0 +1,196 @@
+/**
+ * The state of one MUC room (XEP-0045) as the bot sees it: join progress, our nick, the
+ * occupants, and whether the join-time history is over. Occupant presences go in, the changes
+ * the adapter turns into events come out. No I/O here.
+ */
+import type { MucPresence } from './stanza-parse.js';
+
+/** Someone in the room. */
+export interface Occupant {
+  readonly nick: string;
+  /** The occupant JID, `room@service/nick`. */
+  readonly jid: string;
+  /** The real bare-or-full JID, in non-anonymous rooms. */
+  readonly realJid?: string;
+  readonly role?: string;
+  readonly affiliation?: string;
+  readonly show?: string;
+  readonly status?: string;
+}
+
+/** Why the bot is no longer in a room. */
+export type RemovalCause = 'kick' | 'ban' | 'part' | 'shutdown' | 'other';
+
+/** A change worth an event. */
+export type RoomChange =
+  | { readonly kind: 'joined'; readonly occupants: readonly Occupant[] }
+  | { readonly kind: 'join'; readonly occupant: Occupant }
+  | { readonly kind: 'part'; readonly occupant: Occupant; readonly reason: string }
+  | { readonly kind: 'nick'; readonly occupant: Occupant; readonly oldNick: string }
+  | { readonly kind: 'kick'; readonly occupant: Occupant; readonly actor?: string; readonly reason: string; readonly ban: boolean }
+  | { readonly kind: 'presence'; readonly occupant: Occupant }
+  | { readonly kind: 'self-nick'; readonly oldNick: string; readonly newNick: string }
+  | { readonly kind: 'self-removed'; readonly cause: RemovalCause; readonly actor?: string; readonly reason?: string }
+  | { readonly kind: 'join-error'; readonly condition: string };
+
+const SELF = 110;
+const NICK_CHANGED = 303;
+const KICKED = 307;
+const BANNED = 301;
+const SHUTDOWN = 332;
+
+export class MucRoom {
+  private readonly occupants = new Map<string, Occupant>();
+  private state: 'joining' | 'joined' | 'left' = 'left';
+  private subjectSeen = false;
+  private currentSubject: string | undefined;
+
+  /**
+   * @param id the bare room JID, lower-cased
+   * @param nick the nick we join with (the room may give us another)
+   */
+  constructor(
+    readonly id: string,
+    public nick: string,
+  ) {}
+
+  /** True once our self-presence arrived and until we leave. */
+  get joined(): boolean {
+    return this.state === 'joined';
+  }
+
+  /** True while a join is under way. */
+  get joining(): boolean {
+    return this.state === 'joining';
+  }
+
+  /**
+   * True once the room sent its subject, which ends the join-time history (XEP-0045 §7.2.15):
+   * delayed messages before that are history, not new messages.
+   */
+  get historyDone(): boolean {
+    return this.subjectSeen;
+  }
+
+  /** Starts a (re)join: forgets the occupants. */
+  startJoin(nick: string): void {
+    this.nick = nick;
+    this.state = 'joining';
+    this.subjectSeen = false;
+    this.occupants.clear();
+  }
+
+  /** We left (or lost the connection): forgets the occupants. */
+  markLeft(): void {
+    this.state = 'left';
+    this.subjectSeen = false;
+    this.occupants.clear();
+  }
+
+  /** The room's subject (topic), once received. */
+  get subject(): string | undefined {
+    return this.currentSubject;
+  }
+
+  /** The subject arrived: the join-time history is over. */
+  subjectReceived(text: string): void {
+    this.subjectSeen = true;
+    this.currentSubject = text;
+  }
+
+  /** The occupants, ourselves included. */
+  members(): readonly Occupant[] {
+    return [...this.occupants.values()];
+  }
+
+  /** The occupant with this nick, if present. */
+  occupant(nick: string): Occupant | undefined {
+    return this.occupants.get(nick);
+  }
+
+  /** Applies a presence from this room and returns what changed. */
+  apply(p: MucPresence): RoomChange[] {
+    if (p.type === 'error') {
+      if (!this.joining) return [];
+      this.markLeft();
+      return [{ kind: 'join-error', condition: p.error ?? 'undefined-condition' }];
+    }
+    const isSelf = p.codes.includes(SELF);
+    return isSelf ? this.applySelf(p) : this.applyOther(p);
+  }
+
+  private applySelf(p: MucPresence): RoomChange[] {
+    if (p.type === 'unavailable') {
+      if (p.codes.includes(NICK_CHANGED) && p.newNick !== undefined) {
+        const oldNick = this.nick;
+        this.renameOccupant(oldNick, p.newNick);
+        this.nick = p.newNick;
+        return [{ kind: 'self-nick', oldNick, newNick: p.newNick }];
+      }
+      const wasThere = this.state !== 'left';
+      this.markLeft();
+      if (!wasThere) return [];
+      return [{ kind: 'self-removed', cause: removalCause(p.codes), ...optional('actor', p.actor), ...optional('reason', p.reason) }];
+    }
+    this.nick = p.nick;
+    this.occupants.set(p.nick, occupantOf(this.id, p));
+    if (this.state === 'joined') return [];
+    this.state = 'joined';
+    return [{ kind: 'joined', occupants: this.members() }];
+  }
+
+  private applyOther(p: MucPresence): RoomChange[] {
+    const known = this.occupants.get(p.nick);
+    if (p.type === 'available') {
+      const occupant = occupantOf(this.id, p);
+      this.occupants.set(p.nick, occupant);
+      if (!this.joined) return []; // the occupant list before our self-presence
+      if (known === undefined) return [{ kind: 'join', occupant }];
+      return known.show !== occupant.show || known.status !== occupant.status ? [{ kind: 'presence', occupant }] : [];
+    }
+    const occupant = known ?? occupantOf(this.id, p);
+    if (p.codes.includes(NICK_CHANGED) && p.newNick !== undefined) {
+      const renamed = this.renameOccupant(p.nick, p.newNick) ?? { ...occupant, nick: p.newNick, jid: `${this.id}/${p.newNick}` };
+      return this.joined ? [{ kind: 'nick', occupant: renamed, oldNick: p.nick }] : [];
+    }
+    this.occupants.delete(p.nick);
+    if (!this.joined) return [];
+    if (p.codes.includes(KICKED) || p.codes.includes(BANNED)) {
+      return [{ kind: 'kick', occupant, ...optional('actor', p.actor), reason: p.reason ?? '', ban: p.codes.includes(BANNED) }];
+    }
+    return [{ kind: 'part', occupant, reason: p.status ?? '' }];
+  }
+
+  private renameOccupant(oldNick: string, newNick: string): Occupant | undefined {
+    const occupant = this.occupants.get(oldNick);
+    if (occupant === undefined) return undefined;
+    this.occupants.delete(oldNick);
+    const renamed = { ...occupant, nick: newNick, jid: `${this.id}/${newNick}` };
+    this.occupants.set(newNick, renamed);
+    return renamed;
+  }
+}
+
+function removalCause(codes: readonly number[]): RemovalCause {
+  if (codes.includes(BANNED)) return 'ban';
+  if (codes.includes(KICKED)) return 'kick';
+  if (codes.includes(SHUTDOWN)) return 'shutdown';
+  return codes.length <= 1 ? 'part' : 'other';
+}
+
+function occupantOf(room: string, p: MucPresence): Occupant {
+  return {
+    nick: p.nick,
+    jid: `${room}/${p.nick}`,
+    ...optional('realJid', p.realJid),
+    ...optional('role', p.role),
+    ...optional('affiliation', p.affiliation),
+    ...optional('show', p.show),
+    ...optional('status', p.status),
+  };
+}
+
+/** `{ [name]: value }` when value is defined, else `{}`: keeps optional fields absent. */
+export function optional<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
+}

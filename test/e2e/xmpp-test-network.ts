@@ -1,0 +1,99 @@
+/**
+ * Plays the hub's role for XMPP adapter e2e tests: a NetworkContext that collects emitted events
+ * and connection losses, with bounded waits on them. Not a mock of any server: the adapter talks
+ * to a real Prosody.
+ */
+import type { AnyEventInput } from '../../src/core/event.js';
+import type { ConnectionLoss, NetworkContext } from '../../src/core/network.js';
+import type { ChannelRef } from '../../src/core/refs.js';
+import type { KeyValueStore } from '../../src/store/types.js';
+import { silentLogger, type Logger } from '../../src/core/log.js';
+import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
+import { XmppNetwork } from '../../src/networks/xmpp/adapter.js';
+import type { XmppServer } from '../support/servers.js';
+import { waitFor } from '../support/wait.js';
+
+export const WAIT_MS = 10_000;
+export const NETWORK = 'jabber';
+
+/** A KeyValueStore kept in memory. */
+class MemoryStore implements KeyValueStore {
+  private readonly data = new Map<string, unknown>();
+  async get<T>(key: string): Promise<T | undefined> {
+    return this.data.get(key) as T | undefined;
+  }
+  async set(key: string, value: unknown): Promise<void> {
+    this.data.set(key, value);
+  }
+  async delete(key: string): Promise<boolean> {
+    return this.data.delete(key);
+  }
+  async keys(prefix = ''): Promise<string[]> {
+    return [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+}
+
+/** The adapter under test and what it reported. */
+export interface TestNetwork {
+  readonly network: XmppNetwork;
+  readonly events: AnyEventInput[];
+  readonly losses: ConnectionLoss[];
+  /** The hub's wanted channels; tests may push more. */
+  readonly wanted: ChannelRef[];
+  /** Resolves with the first event matching `predicate` that no earlier wait returned. */
+  waitForEvent<E extends AnyEventInput = AnyEventInput>(predicate: (event: AnyEventInput) => boolean, what: string, timeoutMs?: number): Promise<E>;
+}
+
+export interface TestNetworkOptions {
+  readonly user: string;
+  readonly password: string;
+  readonly rooms: readonly string[];
+  /** Extra network options (nick, rejoinDelayMs, uploadService, ...). */
+  readonly options?: Record<string, unknown>;
+  readonly log?: Logger;
+}
+
+/** Creates (does not connect) an adapter for `server` through the protocol's own config schema. */
+export function createTestNetwork(server: XmppServer, opts: TestNetworkOptions): TestNetwork {
+  const events: AnyEventInput[] = [];
+  const losses: ConnectionLoss[] = [];
+  const consumed = new Set<number>();
+  const wanted: ChannelRef[] = opts.rooms.map((id) => ({ network: NETWORK, id }));
+  const context: NetworkContext = {
+    name: NETWORK,
+    log: opts.log ?? silentLogger(),
+    store: new MemoryStore(),
+    wantedChannels: () => wanted,
+    emit: (event) => {
+      events.push(event);
+    },
+    connectionLost: (loss) => {
+      losses.push(loss);
+    },
+  };
+  const config = xmppConfigSchema.parse({
+    jid: `${opts.user}@${server.domain}`,
+    password: opts.password,
+    service: `xmpp://${server.host}:${server.port}`,
+    requireTls: false,
+    saslMechanism: 'PLAIN',
+    ...opts.options,
+  });
+  const network = new XmppNetwork(context, config);
+  return {
+    network,
+    events,
+    losses,
+    wanted,
+    waitForEvent: <E extends AnyEventInput>(predicate: (event: AnyEventInput) => boolean, what: string, timeoutMs = WAIT_MS) =>
+      waitFor(
+        () => {
+          const index = events.findIndex((e, i) => !consumed.has(i) && predicate(e));
+          if (index < 0) return undefined;
+          consumed.add(index);
+          return events[index] as E;
+        },
+        { timeoutMs, what: `${what}; events so far: ${events.map((e) => e.command).join(' ')}` },
+      ),
+  };
+}
