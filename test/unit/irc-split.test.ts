@@ -2,7 +2,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { RichText } from '../../src/core/richtext.js';
 import { messageBudget, splitMessage, splitRuns, truncationNote } from '../../src/networks/irc/split.js';
 import { parseIrcRuns } from '../../src/networks/irc/format-parse.js';
 import { mergeRuns, richTextToRuns, type StyledRun } from '../../src/networks/irc/runs.js';
@@ -10,9 +9,23 @@ import { richTextArbitrary } from './arbitraries.js';
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
-/** The runs of a message with line breaks removed: what the parts must add up to. */
-function expectedRuns(text: RichText): StyledRun[] {
-  return mergeRuns(richTextToRuns(text).map((run) => ({ ...run, text: run.text.replace(/\n/g, '') })));
+/** Runs with all whitespace removed and merged: splitting may drop one space per break. */
+function withoutSpace(runs: readonly StyledRun[]): StyledRun[] {
+  return mergeRuns(runs.map((run) => ({ ...run, text: run.text.replace(/\s/gu, '') })));
+}
+
+/**
+ * true when the parts put back together give `text`: each part follows the previous one
+ * directly or after exactly one dropped whitespace character (also after the last part).
+ */
+function reassembles(parts: readonly string[], text: string): boolean {
+  let rest = text;
+  for (const part of parts) {
+    if (rest.startsWith(part)) rest = rest.slice(part.length);
+    else if (/^\s/u.test(rest) && rest.slice([...rest][0]?.length ?? 1).startsWith(part)) rest = rest.slice(([...rest][0]?.length ?? 1) + part.length);
+    else return false;
+  }
+  return rest === '' || /^\s$/u.test(rest);
 }
 
 const graphemeList = (s: string): string[] => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].map((g) => g.segment);
@@ -42,10 +55,10 @@ describe('IRC line splitting', () => {
     assert.deepEqual(splitMessage([{ type: 'bold', children: [{ type: 'text', text: 'hi' }] }], { maxBytes: 100, maxLines: 5 }), ['\x02hi']);
   });
 
-  it('prefers word boundaries and keeps the space at the end of the earlier part', () => {
+  it('prefers word boundaries and drops the space at the break', () => {
     const text = 'lorem ipsum dolor sit amet consectetur adipiscing elit';
-    const parts = splitMessage([{ type: 'text', text }], { maxBytes: 40, maxLines: 5 });
-    assert.deepEqual(parts, ['lorem ipsum dolor sit amet consectetur ', 'adipiscing elit']);
+    assert.deepEqual(splitMessage([{ type: 'text', text }], { maxBytes: 40, maxLines: 5 }), ['lorem ipsum dolor sit amet consectetur', 'adipiscing elit']);
+    assert.deepEqual(splitMessage([{ type: 'text', text: `${'a'.repeat(40)} b` }], { maxBytes: 40, maxLines: 5 }), ['a'.repeat(40), 'b']);
   });
 
   it('cuts inside a word when there is no whitespace in the second half of a part', () => {
@@ -89,7 +102,10 @@ describe('IRC line splitting', () => {
           assert.doesNotMatch(part, /[\r\n\0\x01]/);
           assert.equal(Buffer.from(part, 'utf8').toString('utf8'), part, 'no broken surrogate pair');
         }
-        assert.deepEqual(mergeRuns(parts.flatMap((part) => parseIrcRuns(part))), expectedRuns(text));
+        const parsed = parts.map((part) => parseIrcRuns(part));
+        assert.deepEqual(withoutSpace(parsed.flat()), withoutSpace(richTextToRuns(text)));
+        const lines = richTextToRuns(text).map((r) => r.text).join('').split('\n').filter((l) => l !== '').join('');
+        assert.ok(reassembles(parsed.map((runs) => runs.map((r) => r.text).join('')), lines), 'parts reassemble to the text');
       }),
       { numRuns: 400 },
     );
@@ -97,7 +113,7 @@ describe('IRC line splitting', () => {
 
   it('property: graphemes are never split when each fits the budget', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }).filter((s) => !/[\x00-\x1f\x7f]/.test(s)), (text) => {
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }).filter((s) => !/[\x00-\x1f\x7f\s]/u.test(s)), (text) => {
         const parts = splitRuns([{ text, style: { bold: false, italic: false, underline: false, strike: false, mono: false } }], { maxBytes: 64, maxLines: 1000 });
         assert.deepEqual(parts.flatMap(graphemeList), graphemeList(text));
       }),

@@ -4,8 +4,9 @@
  * A line the server relays is `:nick!user@host PRIVMSG #chan :text\r\n` and may not exceed
  * 512 bytes (or the advertised LINELEN). `messageBudget` computes what is left for `text`;
  * `splitRuns` cuts the message there: at grapheme boundaries (never inside a UTF-8 character
- * or a grapheme, unless one grapheme alone is larger than the budget), preferably after
- * whitespace, re-opening the formatting in effect at the start of every part. Line breaks in
+ * or a grapheme, unless one grapheme alone is larger than the budget), preferably at
+ * whitespace (the one whitespace character at such a break is dropped), re-opening the
+ * formatting in effect at the start of every part. Line breaks in
  * the message start a new IRC line; empty lines are skipped. Beyond `maxLines` lines the rest
  * is replaced by a note `… (N more lines truncated)`.
  */
@@ -110,28 +111,42 @@ function splitLine(runs: readonly StyledRun[], maxBytes: number): string[] {
       pending.unshift(...codePoints.map((text) => ({ text, style: atom.style, bytes: utf8(text) })));
       continue;
     }
-    const cut = wordBreak(current, maxBytes);
-    parts.push(render(current.slice(0, cut)));
-    pending.unshift(...current.slice(cut), atom);
+    if (isSpace(atom)) {
+      // The part is full and a space follows: the break goes there and the space is dropped.
+      parts.push(render(current));
+      reset();
+      continue;
+    }
+    const { end, resume } = wordBreak(current, maxBytes);
+    parts.push(render(current.slice(0, end)));
+    pending.unshift(...current.slice(resume), atom);
     reset();
   }
   if (current.length > 0) parts.push(render(current));
   return parts;
 }
 
-/** Where to end a full part: after its last whitespace, unless that leaves it less than half full. */
-function wordBreak(atoms: readonly Atom[], maxBytes: number): number {
+function isSpace(atom: Atom): boolean {
+  return /^\s+$/u.test(atom.text);
+}
+
+/**
+ * Where to end a full part: at its last whitespace (which is dropped: the line break stands
+ * for it, and servers such as ngIRCd strip trailing spaces anyway), unless that leaves the part
+ * less than half full; then it is cut where it is full.
+ */
+function wordBreak(atoms: readonly Atom[], maxBytes: number): { end: number; resume: number } {
   let bytes = 0;
-  let cut = atoms.length;
-  let bytesAtCut = 0;
+  let space = -1;
+  let bytesBeforeSpace = 0;
   atoms.forEach((atom, index) => {
-    bytes += atom.bytes;
-    if (/^\s+$/u.test(atom.text)) {
-      cut = index + 1;
-      bytesAtCut = bytes;
+    if (isSpace(atom)) {
+      space = index;
+      bytesBeforeSpace = bytes;
     }
+    bytes += atom.bytes;
   });
-  return cut < atoms.length && bytesAtCut * 2 >= maxBytes ? cut : atoms.length;
+  return space > 0 && bytesBeforeSpace * 2 >= maxBytes ? { end: space, resume: space + 1 } : { end: atoms.length, resume: atoms.length };
 }
 
 /** Splits runs at `\n` into lines; empty lines are dropped. */
