@@ -286,7 +286,7 @@ export class XmppNetwork implements Network {
     if (change.kind !== 'self-removed') return;
     const channel: ChannelRef = { network: this.name, id: room.id };
     const self: UserRef = { network: this.name, id: `${room.id}/${room.nick}`, nick: room.nick, account: this.config.jid };
-    const actor = change.actor === undefined ? undefined : room.occupant(change.actor);
+    const actor = change.actor;
     if (change.cause === 'kick' || change.cause === 'ban') {
       this.ctx.emit({
         network: this.name,

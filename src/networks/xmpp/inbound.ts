@@ -201,16 +201,14 @@ export class Inbound {
           newNick: change.occupant.nick,
           channel,
         });
-      case 'kick': {
-        const actor = change.actor === undefined ? undefined : room.occupant(change.actor);
-        return this.emit('KICK', actor?.jid ?? room.id, {
+      case 'kick':
+        return this.emit('KICK', change.actor?.jid ?? room.id, {
           channel,
           target: ref(change.occupant),
-          ...optional('by', actor === undefined ? undefined : ref(actor)),
+          ...optional('by', change.actor && ref(change.actor)),
           reason: change.reason,
           ban: change.ban,
         });
-      }
       case 'presence':
         return this.emit('PRESENCE', change.occupant.jid, {
           user: ref(change.occupant),

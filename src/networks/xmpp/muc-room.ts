@@ -27,10 +27,10 @@ export type RoomChange =
   | { readonly kind: 'join'; readonly occupant: Occupant }
   | { readonly kind: 'part'; readonly occupant: Occupant; readonly reason: string }
   | { readonly kind: 'nick'; readonly occupant: Occupant; readonly oldNick: string }
-  | { readonly kind: 'kick'; readonly occupant: Occupant; readonly actor?: string; readonly reason: string; readonly ban: boolean }
+  | { readonly kind: 'kick'; readonly occupant: Occupant; readonly actor?: Occupant; readonly reason: string; readonly ban: boolean }
   | { readonly kind: 'presence'; readonly occupant: Occupant }
   | { readonly kind: 'self-nick'; readonly oldNick: string; readonly newNick: string }
-  | { readonly kind: 'self-removed'; readonly cause: RemovalCause; readonly actor?: string; readonly reason?: string }
+  | { readonly kind: 'self-removed'; readonly cause: RemovalCause; readonly actor?: Occupant; readonly reason?: string }
   | { readonly kind: 'join-error'; readonly condition: string };
 
 const SELF = 110;
@@ -128,9 +128,10 @@ export class MucRoom {
         return [{ kind: 'self-nick', oldNick, newNick: p.newNick }];
       }
       const wasThere = this.state !== 'left';
+      const actor = this.actorOf(p.actor);
       this.markLeft();
       if (!wasThere) return [];
-      return [{ kind: 'self-removed', cause: removalCause(p.codes), ...optional('actor', p.actor), ...optional('reason', p.reason) }];
+      return [{ kind: 'self-removed', cause: removalCause(p.codes), ...optional('actor', actor), ...optional('reason', p.reason) }];
     }
     this.nick = p.nick;
     this.occupants.set(p.nick, occupantOf(this.id, p));
@@ -156,9 +157,15 @@ export class MucRoom {
     this.occupants.delete(p.nick);
     if (!this.joined) return [];
     if (p.codes.includes(KICKED) || p.codes.includes(BANNED)) {
-      return [{ kind: 'kick', occupant, ...optional('actor', p.actor), reason: p.reason ?? '', ban: p.codes.includes(BANNED) }];
+      return [{ kind: 'kick', occupant, ...optional('actor', this.actorOf(p.actor)), reason: p.reason ?? '', ban: p.codes.includes(BANNED) }];
     }
     return [{ kind: 'part', occupant, reason: p.status ?? '' }];
+  }
+
+  /** The occupant who kicked or banned, by nick (as far as we know them). */
+  private actorOf(nick: string | undefined): Occupant | undefined {
+    if (nick === undefined) return undefined;
+    return this.occupants.get(nick) ?? { nick, jid: `${this.id}/${nick}` };
   }
 
   private renameOccupant(oldNick: string, newNick: string): Occupant | undefined {
