@@ -10,7 +10,6 @@ import { validateBridges } from './bridges.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { issuesToProblems } from './issues.js';
-import { parseListenAddress } from './listen.js';
 import { resolveModuleSpecifier } from './modules.js';
 import { validateNetworks } from './networks.js';
 import { formatPath, type FieldProblem } from './path.js';
@@ -52,11 +51,10 @@ export async function loadConfig(file: string, protocols: readonly ProtocolDefin
   const hubFile: ParsedHubFile = parsed.data;
   const absolute = resolve(file);
   const configDir = dirname(absolute);
-  const http = hubFile.http === false ? undefined : parseListenAddress(hubFile.http.listen);
   return {
     file: absolute,
     storage: storageConfig(hubFile.storage, configDir),
-    http: http === undefined || 'error' in http ? undefined : http,
+    http: hubFile.http === false ? undefined : hubFile.http.listen,
     log: hubFile.log,
     reconnect: hubFile.reconnect,
     shutdown: hubFile.shutdown,

@@ -34,13 +34,16 @@ const storageSchema = z
     }
   });
 
-const listenSchema = z.string().superRefine((text, ctx) => {
+/** `"host:port"` in, `{ host, port }` out. */
+const listenSchema = z.string().transform((text, ctx) => {
   const parsed = parseListenAddress(text);
-  if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+  if (!('error' in parsed)) return parsed;
+  ctx.addIssue({ code: 'custom', message: parsed.error });
+  return z.NEVER;
 });
 
 const httpSchema = z.union(
-  [z.literal(false), z.strictObject({ listen: listenSchema.default(DEFAULT_HTTP_LISTEN) })],
+  [z.literal(false), z.strictObject({ listen: listenSchema.prefault(DEFAULT_HTTP_LISTEN) })],
   { error: 'expected false (no HTTP server) or a mapping { listen: "host:port" }' },
 );
 
@@ -73,7 +76,7 @@ const moduleSchema = z.strictObject({
 /** The whole file; `networks.*` keeps protocol options unvalidated for the second pass. */
 export const hubSchema = z.strictObject({
   storage: storageSchema.default({ path: DEFAULT_STORAGE_PATH }),
-  http: httpSchema.default({ listen: DEFAULT_HTTP_LISTEN }),
+  http: httpSchema.prefault({}),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
   reconnect: reconnectSchema.prefault({}),
   shutdown: z.strictObject({ deadlineMs: z.int().min(0).default(5000) }).prefault({}),

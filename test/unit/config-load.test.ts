@@ -220,6 +220,12 @@ test('defaults apply to everything left out', async () => {
   assert.deepEqual(config.modules, []);
 });
 
+test('http: false turns the server off; a PostgreSQL url is kept with its secret filled in', async () => {
+  const config = await loadConfig(fixture('http-off-postgres.yaml'), testProtocols, { SB_TEST_PG_PASSWORD: 'pw' });
+  assert.equal(config.http, undefined);
+  assert.deepEqual(config.storage, { kind: 'postgres', url: 'postgres://switchboard:pw@127.0.0.1:5432/switchboard' });
+});
+
 test('the example config is valid with irc and xmpp options', async () => {
   const file = fileURLToPath(new URL('../../../examples/switchboard.yaml', import.meta.url));
   const config = await loadConfig(file, testProtocols, { XMPP_PASSWORD: 'x' });
