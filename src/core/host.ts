@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../config/load.js';
 import { ConfigError, formatProblems } from '../config/errors.js';
+import { configWarnings } from '../config/warnings.js';
 import { builtinProtocols } from '../networks/registry.js';
 import { createLogger } from './log.js';
 import { Hub } from './hub.js';
@@ -28,6 +29,7 @@ export async function runHub(options: RunOptions): Promise<number> {
     throw error;
   }
   const log = createLogger({ level: config.log.level });
+  for (const warning of configWarnings(config)) log.warn({ file: warning.file, field: warning.path }, warning.reason);
   let hub: Hub;
   try {
     hub = await Hub.start({ config, log, protocols: builtinProtocols() });
