@@ -42,7 +42,7 @@ export const xmppConfigSchema = z
   .transform((options) => ({
     ...options,
     jid: bareJid(options.jid),
-    service: options.service ?? `xmpp://${splitJid(options.jid).domain}:5222`,
+    service: options.service ?? `xmpp://${splitJid(bareJid(options.jid)).domain}:5222`,
     roomPasswords: Object.fromEntries(Object.entries(options.roomPasswords).map(([room, pw]) => [bareJid(room), pw])),
   }));
 

@@ -173,8 +173,8 @@ export function parseMucPresence(el: Element): MucPresence | undefined {
     newNick: attr(item, 'nick'),
     actor: attr(item?.getChild('actor'), 'nick'),
     reason: item?.getChildText('reason') ?? undefined,
-    show: el.getChildText('show') ?? undefined,
-    status: el.getChildText('status') ?? undefined,
+    show: showOf(el),
+    status: el.getChildText('status') || undefined,
     error: type === 'error' ? errorCondition(el) : undefined,
   });
 }
@@ -194,9 +194,15 @@ export function parseContactPresence(el: Element): ContactPresence | undefined {
   return omitUndefined({
     from,
     type: attr(el, 'type') ?? 'available',
-    show: el.getChildText('show') ?? undefined,
-    status: el.getChildText('status') ?? undefined,
+    show: showOf(el),
+    status: el.getChildText('status') || undefined,
   });
+}
+
+/** The `<show/>` value when it is one RFC 6121 defines; anything else counts as none. */
+function showOf(el: Element): string | undefined {
+  const show = el.getChildText('show')?.trim();
+  return show === 'away' || show === 'chat' || show === 'dnd' || show === 'xa' ? show : undefined;
 }
 
 /** Drops keys whose value is undefined, so results compare cleanly and survive JSON. */

@@ -1,0 +1,187 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import parseXml from '@xmpp/xml/lib/parse.js';
+import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
+import { MessageIds } from '../../src/networks/xmpp/message-ids.js';
+import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
+import { BoundedMap } from '../../src/networks/xmpp/bounded-map.js';
+import { parseMucPresence, type MucPresence } from '../../src/networks/xmpp/stanza-parse.js';
+import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
+import { chooseMechanism } from '../../src/networks/xmpp/client.js';
+import { maxFileSize, parseSlot } from '../../src/networks/xmpp/upload.js';
+import { fileNameOf } from '../../src/networks/xmpp/inbound.js';
+
+const ROOM = 'room@conf.test';
+
+/** A MUC presence from `nick`, built as XML and parsed like a received one. */
+function presence(nick: string, opts: { type?: string; codes?: number[]; item?: string; show?: string } = {}): MucPresence {
+  const type = opts.type ? ` type='${opts.type}'` : '';
+  const codes = (opts.codes ?? []).map((c) => `<status code='${c}'/>`).join('');
+  const show = opts.show ? `<show>${opts.show}</show>` : '';
+  const el = parseXml(`<presence from='${ROOM}/${nick}'${type}>${show}<x xmlns='http://jabber.org/protocol/muc#user'>${opts.item ?? "<item role='participant'/>"}${codes}</x></presence>`);
+  const parsed = parseMucPresence(el);
+  assert.ok(parsed);
+  return parsed;
+}
+
+void describe('MucRoom', () => {
+  const joinedRoom = (): MucRoom => {
+    const room = new MucRoom(ROOM, 'bot');
+    room.startJoin('bot');
+    assert.deepEqual(room.apply(presence('al')), [], 'occupants before our self-presence make no events');
+    const [joined] = room.apply(presence('bot', { codes: [110] }));
+    assert.equal(joined?.kind, 'joined');
+    assert.deepEqual(joined?.kind === 'joined' && joined.occupants.map((o) => o.nick), ['al', 'bot']);
+    return room;
+  };
+
+  void it('reports the occupant list when our self-presence arrives', () => {
+    const room = joinedRoom();
+    assert.ok(room.joined);
+    assert.deepEqual(room.members().map((o) => o.jid), [`${ROOM}/al`, `${ROOM}/bot`]);
+  });
+
+  void it('turns occupant presence into join, presence, nick, part and kick changes', () => {
+    const room = joinedRoom();
+    assert.deepEqual(room.apply(presence('cy')).map((c) => c.kind), ['join']);
+    assert.deepEqual(room.apply(presence('cy')), [], 'an unchanged presence is no change');
+    assert.deepEqual(room.apply(presence('cy', { show: 'away' })).map((c) => c.kind), ['presence']);
+    const [nick] = room.apply(presence('cy', { type: 'unavailable', codes: [303], item: "<item nick='cyril'/>" }));
+    assert.deepEqual(nick?.kind === 'nick' && [nick.oldNick, nick.occupant.nick, nick.occupant.jid], ['cy', 'cyril', `${ROOM}/cyril`]);
+    assert.deepEqual(room.apply(presence('cyril', { show: 'away' })), [], 'the presence after a nick change is no new join');
+    const [kick] = room.apply(presence('cyril', { type: 'unavailable', codes: [307], item: "<item role='none'><actor nick='al'/><reason>spam</reason></item>" }));
+    assert.deepEqual(kick?.kind === 'kick' && [kick.occupant.nick, kick.actor?.jid, kick.reason, kick.ban], ['cyril', `${ROOM}/al`, 'spam', false]);
+    const [part] = room.apply(presence('al', { type: 'unavailable' }));
+    assert.equal(part?.kind, 'part');
+    assert.deepEqual(room.members().map((o) => o.nick), ['bot']);
+  });
+
+  void it('reports our own removal with its cause, and join errors only while joining', () => {
+    const room = joinedRoom();
+    const [removed] = room.apply(presence('bot', { type: 'unavailable', codes: [301, 110], item: "<item affiliation='outcast'><actor nick='al'/><reason>bye</reason></item>" }));
+    assert.deepEqual(removed?.kind === 'self-removed' && [removed.cause, removed.actor?.nick, removed.reason], ['ban', 'al', 'bye']);
+    assert.equal(room.joined, false);
+    assert.deepEqual(room.members(), []);
+    const error = parseMucPresence(parseXml(`<presence from='${ROOM}/bot' type='error'><error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></presence>`));
+    assert.ok(error);
+    assert.deepEqual(room.apply(error), [], 'no join under way');
+    room.startJoin('bot');
+    assert.deepEqual(room.apply(error), [{ kind: 'join-error', condition: 'conflict' }]);
+  });
+
+  void it('follows our own nick change', () => {
+    const room = joinedRoom();
+    const [change] = room.apply(presence('bot', { type: 'unavailable', codes: [303, 110], item: "<item nick='bot2'/>" }));
+    assert.deepEqual(change, { kind: 'self-nick', oldNick: 'bot', newNick: 'bot2' });
+    assert.equal(room.nick, 'bot2');
+    assert.deepEqual(room.apply(presence('bot2', { codes: [110] })), []);
+  });
+
+  void it('the join-time history lasts until the subject', () => {
+    const room = joinedRoom();
+    assert.equal(room.historyDone, false);
+    room.subjectReceived('topic');
+    assert.equal(room.historyDone, true);
+    room.startJoin('bot');
+    assert.equal(room.historyDone, false, 'a rejoin has a history of its own');
+    assert.equal(room.subject, 'topic');
+  });
+});
+
+void describe('MessageIds', () => {
+  void it('uses the stanza-id for others, and keeps the id send() returned for our own echoes', () => {
+    const ids = new MessageIds();
+    assert.equal(ids.record(ROOM, { senderId: 'o1', stanzaId: 's1' }), 's1');
+    assert.equal(ids.hubId(ROOM, 'o1'), 's1');
+    assert.equal(ids.forCorrection(ROOM, 's1'), 'o1');
+    assert.equal(ids.forReference(ROOM, 's1'), 's1');
+    assert.equal(ids.record(ROOM, { senderId: 'mine' }), 'mine');
+    assert.equal(ids.record(ROOM, { senderId: 'mine', stanzaId: 's2' }), 'mine', 'the echo keeps our id');
+    assert.equal(ids.hubId(ROOM, 's2'), 'mine');
+    assert.equal(ids.forReference(ROOM, 'mine'), 's2');
+    assert.equal(ids.forCorrection(ROOM, 'mine'), 'mine');
+    assert.equal(ids.hubId('other@conf', 'o1'), 'o1', 'ids are scoped by conversation');
+    assert.equal(ids.record(ROOM, {}), undefined);
+  });
+});
+
+void describe('ReactionSets', () => {
+  void it('property: applying diffs to the old set gives the new set', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uniqueArray(fc.constantFrom('👍', '🎉', '❤️', 'x'))), (sets) => {
+        const reactions = new ReactionSets();
+        let current = new Set<string>();
+        for (const next of sets) {
+          const diff = reactions.replace('s', 'm', 'u', next);
+          for (const r of diff.added) current.add(r);
+          for (const r of diff.removed) current.delete(r);
+          assert.deepEqual([...current].sort(), [...next].sort());
+          current = new Set(next);
+        }
+      }),
+    );
+  });
+});
+
+void describe('BoundedMap', () => {
+  void it('forgets the oldest entries past its limit', () => {
+    const map = new BoundedMap<string, number>(2);
+    map.set('a', 1);
+    map.set('b', 2);
+    map.set('a', 3); // refreshes a
+    map.set('c', 4);
+    assert.deepEqual([map.has('a'), map.has('b'), map.has('c'), map.size], [true, false, true, 2]);
+  });
+});
+
+void describe('xmpp config', () => {
+  const base = { jid: 'Bot@Example.org', password: 'pw' };
+
+  void it('fills defaults and normalises JIDs', () => {
+    const config = xmppConfigSchema.parse({ ...base, protocol: 'xmpp', roomPasswords: { 'Room@Conf.Example.org': 'x' } });
+    assert.equal(config.jid, 'bot@example.org');
+    assert.equal(config.service, 'xmpp://example.org:5222');
+    assert.equal(config.nick, 'switchboard');
+    assert.equal(config.saslMechanism, 'SCRAM-SHA-1');
+    assert.equal(config.requireTls, true);
+    assert.deepEqual(config.roomPasswords, { 'room@conf.example.org': 'x' });
+  });
+
+  void it('rejects bad values with messages that do not echo them', () => {
+    const result = xmppConfigSchema.safeParse({ jid: 'not a jid', password: '', service: 'http://x', saslMechanism: 'DIGEST-MD5', typo: 1 });
+    assert.equal(result.success, false);
+    const text = JSON.stringify(result.error?.issues);
+    for (const path of ['jid', 'password', 'service', 'saslMechanism']) assert.ok(text.includes(`"${path}"`), `${path} in ${text}`);
+    assert.ok(text.includes('typo'));
+    assert.ok(!text.includes('not a jid'));
+  });
+});
+
+void describe('SASL mechanism choice', () => {
+  void it('prefers the configured mechanism, else SCRAM, and PLAIN only when chosen or over TLS', () => {
+    assert.equal(chooseMechanism(['SCRAM-SHA-1', 'PLAIN'], 'SCRAM-SHA-1', false), 'SCRAM-SHA-1');
+    assert.equal(chooseMechanism(['SCRAM-SHA-1', 'PLAIN'], 'PLAIN', false), 'PLAIN');
+    assert.equal(chooseMechanism(['PLAIN'], 'SCRAM-SHA-1', false), undefined);
+    assert.equal(chooseMechanism(['PLAIN'], 'SCRAM-SHA-1', true), 'PLAIN');
+    assert.equal(chooseMechanism([], 'PLAIN', true), undefined);
+  });
+});
+
+void describe('HTTP upload parsing', () => {
+  void it('reads the size limit and a slot, dropping headers the XEP does not allow', () => {
+    const info = parseXml(`<query xmlns='http://jabber.org/protocol/disco#info'><feature var='urn:xmpp:http:upload:0'/>
+      <x xmlns='jabber:x:data' type='result'><field var='FORM_TYPE'><value>urn:xmpp:http:upload:0</value></field><field var='max-file-size'><value>1024</value></field></x></query>`);
+    assert.equal(maxFileSize(info), 1024);
+    const slot = parseXml(`<slot xmlns='urn:xmpp:http:upload:0'><put url='https://up.test/p'><header name='Authorization'>Basic x</header><header name='Host'>evil</header><header name='Cookie'>a=b\r\nX: y</header></put><get url='https://up.test/g'/></slot>`);
+    assert.deepEqual(parseSlot(slot), { putUrl: 'https://up.test/p', getUrl: 'https://up.test/g', headers: { authorization: 'Basic x', cookie: 'a=bX: y' } });
+    assert.throws(() => parseSlot(parseXml(`<slot xmlns='urn:xmpp:http:upload:0'><put url='ftp://x'/><get url='https://g'/></slot>`)), /valid put\/get/);
+    assert.throws(() => parseSlot(undefined), /valid put\/get/);
+  });
+
+  void it('names files after the last path segment', () => {
+    assert.equal(fileNameOf('https://x.test/a/b%20c.png?x=1'), 'b c.png');
+    assert.equal(fileNameOf('https://x.test/'), 'https://x.test/');
+    assert.equal(fileNameOf('not a url'), 'not a url');
+  });
+});
