@@ -21,6 +21,8 @@ import { LifecycleCallbacks } from '../modules/lifecycle.js';
 import { createModuleApi, type ModuleHost } from '../modules/module-api.js';
 import { ModuleCallbacks } from '../modules/callbacks/index.js';
 import { WebResourceRegistry } from '../modules/web-resources.js';
+import { ModuleHealthChecks } from '../modules/health.js';
+import { AccessPredicateRegistry } from '../features/access/registry.js';
 import { loadModules, describeEntry, ModuleLoadError } from '../modules/loader.js';
 import { openStore } from '../store/open.js';
 import { StoreError } from '../store/errors.js';
@@ -54,6 +56,8 @@ export class Hub {
   private readonly dispatcher: Dispatcher;
   private readonly callbacks: ModuleCallbacks;
   private readonly webResources: WebResourceRegistry;
+  private readonly moduleHealth: ModuleHealthChecks;
+  private readonly accessPredicates = new AccessPredicateRegistry();
   private store: HubStore | undefined;
   private http: { address: string; port: number; close(): Promise<void> } | undefined;
   private readyPromise: Promise<void> = Promise.resolve();
@@ -63,6 +67,7 @@ export class Hub {
     this.metrics = createMetrics({ log: options.log.child({ component: 'metrics' }) });
     this.callbacks = new ModuleCallbacks({ log: options.log, listeners: this.listeners, bridges: () => options.config.bridges });
     this.webResources = new WebResourceRegistry(options.log.child({ component: 'http' }));
+    this.moduleHealth = new ModuleHealthChecks(options.log.child({ component: 'health' }));
     this.dispatcher = new Dispatcher({
       log: options.log.child({ component: 'dispatcher' }),
       listeners: this.listeners,
@@ -122,7 +127,15 @@ export class Hub {
       };
     }
     const phase = this.status === 'stopped' ? 'stopping' : this.status;
-    return { status: overallStatus(phase, networks), uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000), networks };
+    const modules = this.moduleHealth.report();
+    const status = overallStatus(phase, networks);
+    const moduleDegraded = modules !== undefined && Object.values(modules).some((m) => m.status === 'degraded');
+    return {
+      status: status === 'ok' && moduleDegraded ? 'degraded' : status,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      networks,
+      ...(modules === undefined ? {} : { modules }),
+    };
   }
 
   /** Graceful shutdown; safe to call more than once. */
@@ -192,6 +205,8 @@ export class Hub {
       shutdown: this.shutdownCallbacks,
       callbacks: this.callbacks,
       webResources: this.webResources,
+      accessPredicates: this.accessPredicates,
+      health: this.moduleHealth,
       networks: () => [...this.networks.values()].map((n) => n.handle),
       bridges: () => config.bridges,
     };

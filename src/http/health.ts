@@ -3,6 +3,7 @@
  * status.
  */
 import type { NetworkState } from '../core/network.js';
+import type { ModuleHealth } from '../modules/health.js';
 
 /** The hub as a whole: `ok` only while running with every network connected. */
 export type HubStatus = 'ok' | 'degraded' | 'starting' | 'stopping';
@@ -30,6 +31,8 @@ export interface HealthReport {
   readonly uptimeSeconds: number;
   /** By configured network name. */
   readonly networks: Record<string, NetworkHealth>;
+  /** Details from modules that registered a health check, by module name (absent when none did). */
+  readonly modules?: Record<string, ModuleHealth>;
 }
 
 /**

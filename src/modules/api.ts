@@ -24,6 +24,8 @@ import type { AccountDataStore } from './callbacks/account-data.js';
 import type { JoinRefusedListener } from './callbacks/join-guard.js';
 import type { AnyAsyncFunction, CacheOptions } from './cache.js';
 import type { WebHandler } from './web-resources.js';
+import type { HealthCheck } from './health.js';
+import type { AccessPredicate } from '../features/access/predicate.js';
 import type {
   ModerationActions,
   NetworkCapabilities,
@@ -102,6 +104,16 @@ export interface ModuleApi {
    * paths under `/_switchboard/` belong to Switchboard and throw.
    */
   registerWebResource(path: string, handler: WebHandler): boolean;
+  /**
+   * Registers a channel access predicate (IMMP's AccessPredicate) under the module's name, or
+   * `<module>/<name>`; the `access` module consults the names its config lists. Throws when
+   * the name is taken or the predicate has neither channelAccess nor channelAccessMulti.
+   */
+  registerAccessPredicate(predicate: AccessPredicate, name?: string): Disposer;
+  /** The access predicate registered under `name` (`<module>` or `<module>/<name>`), if any. */
+  accessPredicate(name: string): AccessPredicate | undefined;
+  /** Adds the module's details to GET /health; `degraded` makes the hub's status `degraded`. */
+  registerHealthCheck(check: HealthCheck): Disposer;
   /** Wraps an async function with a cache keyed by its (JSON-serialisable) arguments. */
   cached<F extends AnyAsyncFunction>(fn: F, options?: CacheOptions): F;
   /** Forgets the cached result of `fn` for the argument list `key`; true when there was one. */

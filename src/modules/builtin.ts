@@ -8,5 +8,7 @@ type BuiltinLoader = () => Promise<ModuleDefinition<unknown>>;
 
 /** Name → lazy loader of every built-in module. */
 export function builtinModules(): Readonly<Record<string, BuiltinLoader>> {
-  return {};
+  return {
+    access: async () => (await import('../features/access/module.js')).default as ModuleDefinition<unknown>,
+  };
 }

@@ -14,6 +14,8 @@ import { callbackOperations, type ModuleCallbacks } from './callbacks/index.js';
 import { ACCOUNT_DATA_NAMESPACE, AccountDataStore } from './callbacks/account-data.js';
 import { cached, invalidateCache } from './cache.js';
 import type { WebResourceRegistry } from './web-resources.js';
+import type { ModuleHealthChecks } from './health.js';
+import type { AccessPredicateRegistry } from '../features/access/registry.js';
 
 /** What the hub provides to every module's API. */
 export interface ModuleHost {
@@ -26,6 +28,10 @@ export interface ModuleHost {
   readonly webResources: WebResourceRegistry;
   networks(): readonly NetworkHandle[];
   bridges(): readonly BridgeConfig[];
+  /** Access predicates by name (absent in hosts without access control). */
+  readonly accessPredicates?: AccessPredicateRegistry;
+  /** Modules' /health details (absent in hosts without /health). */
+  readonly health?: ModuleHealthChecks;
 }
 
 /** The key-value namespace of a module. */
@@ -67,6 +73,12 @@ export function createModuleApi(host: ModuleHost, name: string, order: number): 
     callbacks: callbackOperations(callbacks),
 
     registerWebResource: (path, handler) => host.webResources.register(name, path, handler),
+    registerAccessPredicate(predicate, predicateName) {
+      if (!host.accessPredicates) throw new Error(`module ${name}: this host has no access control`);
+      return host.accessPredicates.register(name, predicate, predicateName);
+    },
+    accessPredicate: (predicateName) => host.accessPredicates?.get(predicateName),
+    registerHealthCheck: (check) => host.health?.add(name, check) ?? (() => undefined),
     cached: (fn, options) => cached(fn, options),
     invalidateCache: (fn, key) => invalidateCache(fn, key),
     accountData: new AccountDataStore(host.store.kv(ACCOUNT_DATA_NAMESPACE), callbacks.accountData),
