@@ -1,9 +1,15 @@
 /**
- * A server process started by a test: output to a log file, stopped by PID (TERM, then KILL),
- * and killed by a process-exit safety net if a test forgot to stop it.
+ * A server process started by a test: output to a log file, stopped by PID (TERM, then KILL).
+ *
+ * Two safety nets keep a forgotten or orphaned server from outliving the test process:
+ * - on process exit (and SIGINT/SIGTERM/SIGHUP) every daemon still running gets SIGKILL
+ *   (see exit-cleanup.ts);
+ * - the daemon is started through `setpriv --pdeathsig KILL` (util-linux, always on Debian), so the
+ *   kernel kills it even when the test process itself is SIGKILLed (e.g. by a runner timeout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { onProcessEnd } from './exit-cleanup.js';
 import { withTimeout } from './wait.js';
 
 /** How to start a daemon in the foreground. */
@@ -15,6 +21,11 @@ export interface DaemonSpec {
   readonly cwd: string;
   /** stdout and stderr are appended to this file. */
   readonly logFile: string;
+  /**
+   * When we are root, run the daemon as this user and group instead (for servers that would drop
+   * privileges by themselves, which would clear the parent-death signal).
+   */
+  readonly unprivileged?: { readonly user: string; readonly group: string };
 }
 
 /** How a daemon ended. */
@@ -25,22 +36,17 @@ export interface DaemonExit {
   readonly error?: Error;
 }
 
-const running = new Set<ChildProcess>();
-let safetyNetInstalled = false;
+const SETPRIV = '/usr/bin/setpriv';
 
-/** On process exit, SIGKILL every daemon that is still running (a test forgot to stop it or crashed). */
-function installSafetyNet(): void {
-  if (safetyNetInstalled) return;
-  safetyNetInstalled = true;
-  process.on('exit', () => {
-    for (const child of running) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
+/** The command line actually run: wrapped in setpriv for the parent-death signal and user switch. */
+function commandLine(spec: DaemonSpec): { command: string; args: string[] } {
+  if (!existsSync(SETPRIV)) return { command: spec.command, args: [...spec.args] };
+  const asUser =
+    spec.unprivileged && process.getuid?.() === 0
+      ? ['--reuid', spec.unprivileged.user, '--regid', spec.unprivileged.group, '--clear-groups']
+      : [];
+  // --pdeathsig is applied after the uid switch, so it survives it.
+  return { command: SETPRIV, args: [...asUser, '--pdeathsig', 'KILL', '--', spec.command, ...spec.args] };
 }
 
 /** A running (or ended) daemon child process. */
@@ -53,19 +59,19 @@ export class Daemon {
 
   private constructor(
     readonly spec: DaemonSpec,
-    private readonly child: ChildProcess,
+    child: ChildProcess,
   ) {
     this.pid = child.pid ?? -1;
+    const forget = child.pid === undefined ? () => true : onProcessEnd(() => child.kill('SIGKILL'));
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        running.delete(child);
+        forget();
         this.#exit = { code, signal };
         resolve(this.#exit);
       });
       child.once('error', (error) => {
         // 'error' without a pid means spawn failed; with a pid, 'exit' still follows.
         if (child.pid !== undefined) return;
-        running.delete(child);
         this.#exit = { code: null, signal: null, error };
         resolve(this.#exit);
       });
@@ -74,11 +80,10 @@ export class Daemon {
 
   /** Starts the daemon; output goes to `spec.logFile`. */
   static start(spec: DaemonSpec): Daemon {
-    installSafetyNet();
     const log = openSync(spec.logFile, 'a');
     try {
-      const child = spawn(spec.command, spec.args, { cwd: spec.cwd, stdio: ['ignore', log, log] });
-      if (child.pid !== undefined) running.add(child);
+      const { command, args } = commandLine(spec);
+      const child = spawn(command, args, { cwd: spec.cwd, stdio: ['ignore', log, log] });
       return new Daemon(spec, child);
     } finally {
       closeSync(log);

@@ -2,7 +2,7 @@
  * Real IRC servers for tests: ngIRCd and InspIRCd on random loopback ports, each in its own temp dir.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ngircdConfig } from './configs/ngircd.js';
 import { inspircdConfig } from './configs/inspircd.js';
@@ -34,6 +34,19 @@ export interface IrcServer extends RunningServer {
   readonly linkPort?: number;
   /** The configured server link (see {@link IrcLinkBlock}). */
   readonly link: IrcLinkBlock;
+  /**
+   * Stops the server by PID and starts it again with the same config on the same port
+   * (connections drop; channels and nicks are gone). Resolves once a client can register.
+   */
+  restart(): Promise<void>;
+}
+
+/** Options for {@link startInspircd}. */
+export interface InspircdOptions {
+  /** Appended verbatim to the config. */
+  readonly extraConfig?: string;
+  /** Attributes of the loopback connect class (see configs/inspircd.ts, e.g. DEBIAN_CONNECT_CLASS). */
+  readonly connectClass?: string;
 }
 
 function secret(): string {
@@ -47,7 +60,7 @@ function linkBlock(peerName: string): IrcLinkBlock {
 /** Readiness for IRC: the port accepts and a client completes registration (001). */
 async function probeIrc(host: string, port: number, deadline: number, deathError: () => Error | undefined): Promise<void> {
   await waitForPort(host, port, deadline, deathError);
-  const nick = `probe${randomBytes(3).toString('hex')}`;
+  const nick = `pr${randomBytes(2).toString('hex')}`; // short: fits any nick length limit
   const client = await connectRawIrc({ host, port, nick, timeoutMs: Math.max(1000, deadline - Date.now()) });
   await client.close();
 }
@@ -74,14 +87,24 @@ class Ngircd extends ServerBase implements IrcServer {
       link: this.link,
       extraConfig: this.options.extraConfig,
     });
-    await writeFile(this.configFile, config);
+    // Run as "nobody" (see daemonSpec), which must be able to read the config.
+    await writeFile(this.configFile, config, { mode: 0o644 });
+    await chmod(this.dir, 0o711);
     await this.launch();
     return this;
   }
 
   protected daemonSpec(): DaemonSpec {
-    // -n: stay in the foreground and log to stderr. As root ngIRCd drops to "nobody" by itself.
-    return { name: this.name, command: 'ngircd', args: ['-n', '-f', this.configFile], cwd: this.dir, logFile: join(this.dir, 'ngircd.log') };
+    // -n: stay in the foreground and log to stderr. Started as root, ngIRCd would drop to "nobody" by
+    // itself, which clears the parent-death signal; so it is started as nobody directly.
+    return {
+      name: this.name,
+      command: 'ngircd',
+      args: ['-n', '-f', this.configFile],
+      cwd: this.dir,
+      logFile: join(this.dir, 'ngircd.log'),
+      unprivileged: { user: 'nobody', group: 'nogroup' },
+    };
   }
 
   protected probeReady(deadline: number): Promise<void> {
@@ -96,7 +119,7 @@ class Inspircd extends ServerBase implements IrcServer {
   readonly link = linkBlock('bridge.inspircd.test');
   readonly configFile: string;
 
-  constructor(dir: string, port: number, readonly linkPort: number, private readonly options: { extraConfig?: string }) {
+  constructor(dir: string, port: number, readonly linkPort: number, private readonly options: InspircdOptions) {
     super('inspircd', dir, port, [join(dir, 'stdout.log'), join(dir, 'ircd.log')]);
     this.configFile = join(dir, 'inspircd.conf');
   }
@@ -112,6 +135,7 @@ class Inspircd extends ServerBase implements IrcServer {
       operPassword: this.operPassword,
       link: this.link,
       extraConfig: this.options.extraConfig,
+      connectClass: this.options.connectClass,
     });
     await writeFile(this.configFile, config);
     await this.launch();
@@ -150,7 +174,7 @@ export function startNgircd(options: { nickLength?: number; extraConfig?: string
  * permissive connect class, an operator and a U-lined link block. Resolves once a client can
  * register (about 1 s: InspIRCd registers clients on a 1 s tick).
  */
-export function startInspircd(options: { extraConfig?: string } = {}): Promise<IrcServer> {
+export function startInspircd(options: InspircdOptions = {}): Promise<IrcServer> {
   return startWithRetries(async () => {
     const [port, linkPort] = await freePorts(2);
     const server = new Inspircd(await makeServerDir('inspircd'), port ?? 0, linkPort ?? 0, options);

@@ -63,6 +63,9 @@ class Prosody extends ServerBase implements XmppServer {
   readonly uploadDomain?: string;
   readonly httpPort?: number;
   readonly configFile: string;
+  // Prosody keeps running when it cannot bind a port, refuses to run as root or cannot load a
+  // module (e.g. one named in extraConfig): treat those as a failed start.
+  protected override readonly fatalLogPattern = /Failed to open server port.*|Refusing to run as root.*|Unable to load module.*/;
 
   constructor(dir: string, ports: ProsodyPorts, private readonly options: ProsodyOptions) {
     super('prosody', dir, ports.c2s, [join(dir, 'stdout.log')]);
@@ -105,6 +108,8 @@ class Prosody extends ServerBase implements XmppServer {
   protected async probeReady(deadline: number): Promise<void> {
     const ports = [this.port, this.componentPort, ...(this.httpPort === undefined ? [] : [this.httpPort])];
     for (const port of ports) await waitForPort(this.host, port, deadline, this.deathError);
+    const problem = this.deathError();
+    if (problem) throw problem;
   }
 
   async registerUser(user: string, password: string): Promise<void> {
@@ -116,11 +121,6 @@ class Prosody extends ServerBase implements XmppServer {
         cause: error,
       });
     }
-  }
-
-  async restart(): Promise<void> {
-    await this.stopDaemon();
-    await this.launch();
   }
 }
 

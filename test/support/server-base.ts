@@ -2,10 +2,12 @@
  * What all test servers share: a temp dir, a daemon, log collection, readiness with a timeout and
  * clean-up, and retrying the start when a randomly picked port was taken meanwhile.
  */
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Daemon, type DaemonSpec } from './daemon.js';
+import { onProcessEnd } from './exit-cleanup.js';
 import { LOOPBACK } from './ports.js';
 
 /** How long a server may take to become ready before the start fails with its log. */
@@ -20,7 +22,7 @@ export interface RunningServer {
   readonly host: string;
   /** The client port (randomly chosen free port). */
   readonly port: number;
-  /** PID of the server process (changes when an XMPP server is restarted). */
+  /** PID of the server process (changes on restart()). */
   readonly pid: number;
   /** Temp dir with config, data and logs (removed by stop()). */
   readonly dir: string;
@@ -33,6 +35,14 @@ export interface RunningServer {
 /** Creates a fresh private temp dir for one server. */
 export function makeServerDir(name: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `switchboard-${name}-`));
+}
+
+function readLogSync(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Reads log files that exist, each under a header when there are several. */
@@ -55,6 +65,7 @@ export abstract class ServerBase implements RunningServer {
   #daemon: Daemon | undefined;
   #stopping: Promise<void> | undefined;
   #finalLogs: string | undefined;
+  readonly #forgetDir: () => void;
 
   protected constructor(
     readonly name: string,
@@ -62,7 +73,10 @@ export abstract class ServerBase implements RunningServer {
     readonly port: number,
     /** Log files to show in {@link logs}, the daemon's own output first. */
     private readonly logFiles: readonly string[],
-  ) {}
+  ) {
+    // If the test process ends without stop(), still remove the temp dir.
+    this.#forgetDir = onProcessEnd(() => rmSync(dir, { recursive: true, force: true }));
+  }
 
   /** The command line that runs the server in the foreground. */
   protected abstract daemonSpec(): DaemonSpec;
@@ -79,8 +93,20 @@ export abstract class ServerBase implements RunningServer {
     return this.#daemon;
   }
 
-  /** Error if the daemon has died, for readiness loops. */
-  protected deathError = (): Error | undefined => this.#daemon?.deathError();
+  /**
+   * Log lines that mean the start has failed although the process keeps running (Prosody, for
+   * one, stays up when it cannot bind a port). Checked while waiting for readiness.
+   */
+  protected readonly fatalLogPattern: RegExp | undefined = undefined;
+
+  /** Error if the daemon has died or logged a fatal problem, for readiness loops. */
+  protected deathError = (): Error | undefined => {
+    const dead = this.#daemon?.deathError();
+    if (dead || !this.fatalLogPattern) return dead;
+    const log = this.logFiles[0] === undefined ? '' : readLogSync(this.logFiles[0]);
+    const fatal = this.fatalLogPattern.exec(log);
+    return fatal ? new Error(`${this.name} logged a fatal problem: ${fatal[0]}`) : undefined;
+  };
 
   logs(): Promise<string> {
     if (this.#finalLogs !== undefined) return Promise.resolve(this.#finalLogs);
@@ -97,18 +123,24 @@ export abstract class ServerBase implements RunningServer {
     try {
       await this.probeReady(deadline);
     } catch (error) {
+      const pid = this.pid;
       await this.stop();
       const log = await this.logs();
       throw new StartError(
-        `${this.name} did not become ready within ${READY_TIMEOUT_MS / 1000} s: ${(error as Error).message}\n--- ${this.name} log ---\n${log}`,
-        log,
+        `${this.name} failed to start (readiness timeout ${READY_TIMEOUT_MS / 1000} s): ${(error as Error).message}\n--- ${this.name} log ---\n${log}`,
+        { log, pid, dir: this.dir, cause: error },
       );
     }
   }
 
-  /** Stops the current daemon only (keeps the dir), for restarts. */
-  protected async stopDaemon(): Promise<void> {
+  /**
+   * Stops the process by PID and starts it again with the same config, ports and data dir
+   * (connections drop). Resolves once the server is ready again; `pid` changes.
+   */
+  async restart(): Promise<void> {
+    if (this.#stopping) throw new Error(`${this.name} was stopped; it cannot be restarted`);
     await this.#daemon?.stop();
+    await this.launch();
   }
 
   stop(): Promise<void> {
@@ -118,20 +150,28 @@ export abstract class ServerBase implements RunningServer {
       } finally {
         this.#finalLogs = await readLogs(this.logFiles);
         await rm(this.dir, { recursive: true, force: true });
+        this.#forgetDir();
       }
     })();
     return this.#stopping;
   }
 }
 
-/** A failed start, carrying the server log so the retry logic can look for bind errors. */
+/** A failed start (the server was stopped and its dir removed), with the server log. */
 export class StartError extends Error {
-  constructor(
-    message: string,
-    readonly log: string,
-  ) {
-    super(message);
+  /** The server's log output, also part of the message. */
+  readonly log: string;
+  /** PID of the process that failed (already stopped). */
+  readonly pid: number;
+  /** The temp dir that was used (already removed). */
+  readonly dir: string;
+
+  constructor(message: string, details: { log: string; pid: number; dir: string; cause?: unknown }) {
+    super(message, { cause: details.cause });
     this.name = 'StartError';
+    this.log = details.log;
+    this.pid = details.pid;
+    this.dir = details.dir;
   }
 }
 

@@ -8,7 +8,8 @@
  * A process-exit safety net SIGKILLs any server a test forgot to stop.
  */
 export type { RunningServer } from './server-base.js';
-export { READY_TIMEOUT_MS } from './server-base.js';
-export { startNgircd, startInspircd, type IrcServer, type IrcLinkBlock } from './irc-servers.js';
+export { READY_TIMEOUT_MS, StartError } from './server-base.js';
+export { startNgircd, startInspircd, type IrcServer, type IrcLinkBlock, type InspircdOptions } from './irc-servers.js';
+export { DEBIAN_CONNECT_CLASS } from './configs/inspircd.js';
 export { startProsody, UPLOAD_SIZE_LIMIT, type XmppServer, type ProsodyOptions } from './prosody-server.js';
 export { freePort, freePorts, LOOPBACK } from './ports.js';
