@@ -152,3 +152,29 @@ test('ngircd restart(): same port, new pid, clients are dropped and can register
   await server.stop();
   await assert.rejects(server.restart(), /cannot be restarted/);
 });
+
+test('ngircd link block: a pseudo-server sending peerSends is answered with serverSends', async (t) => {
+  const server = await startNgircd();
+  t.after(() => server.stop());
+  const peer = await connectRawIrc({ host: server.host, port: server.port, nick: 'link', register: false });
+  t.after(() => peer.close());
+  peer.send(`PASS ${server.link.peerSends} 0210-IRC+ harness|0.1:CMSX`);
+  peer.send(`SERVER ${server.link.peerName} 1 :harness pseudo-server`);
+  await peer.waitForLine(new RegExp(`^:${server.serverName} PASS ${server.link.serverSends} 0210-IRC\\+`), 5000);
+  await peer.waitForLine(new RegExp(`^:${server.serverName} SERVER ${server.serverName} 1 `), 5000);
+});
+
+test('inspircd link block: a pseudo-server on linkPort sending peerSends is answered with serverSends', async (t) => {
+  const server = await startInspircd();
+  t.after(() => server.stop());
+  assert.ok(server.linkPort !== undefined);
+  const peer = await connectRawIrc({ host: server.host, port: server.linkPort, nick: 'link', register: false });
+  t.after(() => peer.close());
+  await peer.waitForLine(/^CAPAB START 1205/, 5000);
+  peer.send('CAPAB START 1205');
+  peer.send('CAPAB CAPABILITIES :CASEMAPPING=rfc1459');
+  peer.send('CAPAB END');
+  peer.send(`SERVER ${server.link.peerName} ${server.link.peerSends} 0 1HN :harness pseudo-server`);
+  await peer.waitForLine(new RegExp(`^SERVER ${server.serverName.replace(/\./g, '\\.')} ${server.link.serverSends} 0 0AA `), 5000);
+  peer.send(`:1HN SQUIT 1HN :bye`);
+});

@@ -42,6 +42,18 @@ test('prosody: a wrong password is refused with a clear error', async (t) => {
   await assert.rejects(login(server, 'alice', 'wrong'), /XMPP login of alice@localhost .* failed/);
 });
 
+test('prosody: joinRoom with a taken nick fails with the error presence; waits explain timeouts', async (t) => {
+  const server = await startProsody({ users: [['erin', 'erinpass'], ['frank', 'frankpass']] });
+  t.after(() => server.stop());
+  const [erin, frank] = await Promise.all([login(server, 'erin', 'erinpass'), login(server, 'frank', 'frankpass')]);
+  t.after(() => Promise.all([erin.close(), frank.close()]));
+  const room = `taken@${server.mucDomain}`;
+  const self = await erin.joinRoom(room, 'Same');
+  assert.equal(self.attrs.from, `${room}/Same`);
+  await assert.rejects(frank.joinRoom(room, 'Same'), /joining taken@conference\.localhost\/Same failed: .*conflict/);
+  await assert.rejects(frank.waitForStanza((s) => s.is('message'), 50), /timed out after 50ms .*last stanzas received/s);
+});
+
 test('prosody: restart() keeps ports and accounts; clients can log in again', async (t) => {
   const server = await startProsody({ users: [['carol', 'carolpass']] });
   t.after(() => server.stop());

@@ -15,6 +15,11 @@ export interface RawIrcOptions {
   readonly realname?: string;
   /** Wait for 001 (RPL_WELCOME) before resolving (default true). */
   readonly waitForWelcome?: boolean;
+  /**
+   * Send NICK/USER on connect (default true). Set false to speak another handshake on the raw
+   * line connection, e.g. a server link (PASS/SERVER, CAPAB).
+   */
+  readonly register?: boolean;
   /** Timeout for connecting and registering (default 10 s). */
   readonly timeoutMs?: number;
 }
@@ -141,7 +146,8 @@ class RawIrcConnection implements RawIrcClient {
 }
 
 /**
- * Connects and registers (NICK/USER); by default resolves once the server sent 001.
+ * Connects and registers (NICK/USER, unless `register` is false); by default resolves once the
+ * server sent 001.
  * @throws when the connection fails, the server refuses the nick, or registration times out.
  */
 export async function connectRawIrc(options: RawIrcOptions): Promise<RawIrcClient> {
@@ -159,6 +165,7 @@ export async function connectRawIrc(options: RawIrcOptions): Promise<RawIrcClien
     throw error;
   });
   const client = new RawIrcConnection(options.nick, socket);
+  if (options.register === false) return client;
   client.send(`NICK ${options.nick}`);
   client.send(`USER ${options.user ?? options.nick} 0 * :${options.realname ?? `${options.nick} (test client)`}`);
   if (options.waitForWelcome === false) return client;
