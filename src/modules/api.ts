@@ -4,6 +4,7 @@
 import type { AnyEvent, Command, HubEvent } from '../core/event.js';
 import type { Logger } from '../core/log.js';
 import type { KeyValueStore } from '../store/types.js';
+import type { MessageMapStore } from '../store/message-map.js';
 import type { BridgeConfig } from '../config/types.js';
 import type { ChannelRef, UserRef } from '../core/refs.js';
 import type { RichText } from '../core/richtext.js';
@@ -54,6 +55,11 @@ export interface NetworkHandle {
   join(channel: ChannelRef): Promise<void>;
   part(channel: ChannelRef, reason?: string): Promise<void>;
   members(channel: ChannelRef): readonly UserRef[];
+  /**
+   * Outgoing items the network has accepted but not yet written (its flood-control queue).
+   * Optional: hosts that do not expose it leave it out, and callers then cannot wait for a flush.
+   */
+  queueDepth?(): number;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
   /** Present when the network supports moderation. */
@@ -68,6 +74,12 @@ export interface ModuleApi {
   readonly log: Logger;
   /** Key-value storage private to this module. */
   readonly store: KeyValueStore;
+  /**
+   * The hub's persisted message id map (shared by every module): which message was sent where
+   * for which source message. The relay records every delivery here; modules may read it to
+   * find the copies of a message on other networks, or record their own sends.
+   */
+  readonly messages: MessageMapStore;
 
   /** Listens to one command, or to every event with `'*'`. Listeners run in module order, one after another. */
   on<C extends Command>(command: C, listener: EventListener<C>): Disposer;

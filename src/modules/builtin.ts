@@ -10,5 +10,6 @@ type BuiltinLoader = () => Promise<ModuleDefinition<unknown>>;
 export function builtinModules(): Readonly<Record<string, BuiltinLoader>> {
   return {
     access: async () => (await import('../features/access/module.js')).default as ModuleDefinition<unknown>,
+    relay: async () => (await import('../features/relay/index.js')).default as ModuleDefinition<unknown>,
   };
 }

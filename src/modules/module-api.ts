@@ -4,7 +4,7 @@
 import type { AnyEvent, Command } from '../core/event.js';
 import type { Logger } from '../core/log.js';
 import type { ChannelRef } from '../core/refs.js';
-import type { Store } from '../store/types.js';
+import type { HubStore } from '../store/hub-store.js';
 import type { BridgeConfig } from '../config/types.js';
 import type { AnyEventListener, Disposer, EventListener, ModuleApi, NetworkHandle } from './api.js';
 import type { ListenerRegistry } from './listeners.js';
@@ -20,7 +20,7 @@ import type { AccessPredicateRegistry } from '../features/access/registry.js';
 /** What the hub provides to every module's API. */
 export interface ModuleHost {
   readonly log: Logger;
-  readonly store: Store;
+  readonly store: HubStore;
   readonly listeners: ListenerRegistry;
   readonly ready: LifecycleCallbacks;
   readonly shutdown: LifecycleCallbacks;
@@ -53,6 +53,7 @@ export function createModuleApi(host: ModuleHost, name: string, order: number): 
     name,
     log,
     store: host.store.kv(moduleNamespace(name)),
+    messages: host.store.messages,
     on<C extends Command>(command: C | '*', listener: EventListener<C> | AnyEventListener) {
       return listen(command, listener as (event: AnyEvent) => void | Promise<void>);
     },

@@ -18,5 +18,6 @@ export type { AccountDataStore } from './callbacks/account-data.js';
 export type { CacheOptions } from './cache.js';
 export type { WebHandler } from './web-resources.js';
 export type { WebRequest, WebResponse } from '../http/resources.js';
+export type { MessageCopy, MessageLocation, MessageMapStore, MessageMapping, SentMessage } from '../store/message-map.js';
 export type { AccessPredicate, AccessDecision, AccessPair, AccessMembers, AccessVerdicts } from '../features/access/predicate.js';
 export type { ModuleHealth, HealthCheck } from './health.js';

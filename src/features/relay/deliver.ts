@@ -1,0 +1,174 @@
+/**
+ * Delivers one job to its target network: finds the target's copies of the messages the job
+ * refers to (message map), chooses the native feature or the fallback, sends, waits until the
+ * network has written it out, and records what was sent.
+ */
+import type { Attachment, Message } from '../../core/message.js';
+import type { ChannelRef } from '../../core/refs.js';
+import type { OutgoingMessage } from '../../core/network.js';
+import type { ModuleApi, NetworkHandle } from '../../modules/api.js';
+import type { MessageCopy, MessageLocation } from '../../store/message-map.js';
+import type { DeliveryOptions } from './config.js';
+import type { DeleteJob, EditJob, MessageJob, NoticeJob, ReactJob, RelayJob } from './jobs.js';
+import {
+  deleteFallbackBody, editFallbackBody, eventBody, reactionFallbackBody, relayedBody, replyFallbackBody,
+} from './render.js';
+
+/** A delivery that cannot succeed however often it is tried (unknown network, refused by the network). */
+export class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
+}
+
+export interface DelivererOptions {
+  readonly api: ModuleApi;
+  /** The options for deliveries to `target` in bridge `bridge`. */
+  optionsFor(bridge: string, target: ChannelRef): DeliveryOptions;
+  /** How long to wait for a network to write a delivery out. */
+  readonly flushTimeoutMs: number;
+}
+
+const FLUSH_POLL_MS = 10;
+
+/** Whether a stored location is in `channel` (channel ids compare case-insensitively, as in bridges). */
+function inChannel(location: MessageLocation, channel: ChannelRef): boolean {
+  return location.network === channel.network && location.channel.toLowerCase() === channel.id.toLowerCase();
+}
+
+export class Deliverer {
+  constructor(private readonly options: DelivererOptions) {}
+
+  /** Delivers `job`. Throws PermanentDeliveryError when retrying cannot help; other errors may be retried. */
+  async deliver(job: RelayJob): Promise<void> {
+    const handle = this.options.api.network(job.target.network);
+    if (!handle) throw new PermanentDeliveryError(`no network named "${job.target.network}"`);
+    const options = this.options.optionsFor(job.bridge, job.target);
+    switch (job.op) {
+      case 'message': return this.message(handle, job, options);
+      case 'edit': return this.edit(handle, job, options);
+      case 'delete': return this.delete(handle, job, options);
+      case 'react': return this.react(handle, job, options);
+      case 'notice': return this.notice(handle, job, options);
+    }
+  }
+
+  /** true when `job` (a message) was already delivered to its target: e.g. before a crash. */
+  async alreadyDelivered(job: RelayJob): Promise<boolean> {
+    if (job.op !== 'message') return false;
+    const targets = await this.options.api.messages.findTargets(job.source.network, job.source.messageId);
+    return targets.some((t) => inChannel(t.target, job.target));
+  }
+
+  private protocolOf(message: Message): string {
+    return this.options.api.network(message.author.network)?.protocol ?? message.author.network;
+  }
+
+  /** The copies of `original` in `channel`, primary first (the original itself when it lives there). */
+  private async copiesIn(original: MessageLocation, channel: ChannelRef): Promise<MessageCopy[]> {
+    const copies = await this.options.api.messages.findCounterparts(original.network, original.messageId);
+    const here = copies.filter((c) => inChannel(c, channel));
+    if (inChannel(original, channel)) here.unshift({ ...original, role: 'source', primary: true });
+    return here.sort((a, b) => Number(b.primary) - Number(a.primary));
+  }
+
+  private async message(handle: NetworkHandle, job: MessageJob, options: DeliveryOptions): Promise<void> {
+    const protocol = this.protocolOf(job.message);
+    const look = handle.capabilities;
+    let replyTo: string | undefined;
+    let body = relayedBody(job.message, protocol, options, look);
+    if (job.reply) {
+      const copy = handle.capabilities.replies ? (await this.copiesIn(job.reply.original, job.target))[0] : undefined;
+      if (copy) replyTo = copy.messageId;
+      else body = replyFallbackBody(job.message, protocol, job.reply.quote, options, look);
+    }
+    const { native, links } = splitAttachments(job.message.attachments, options.maxFileBytes);
+    if (links.length > 0) body = [...body, ...links.map((a) => ({ type: 'text' as const, text: `\n${a.name}: ${a.url}` }))];
+    const outgoing: OutgoingMessage = {
+      target: { channel: job.target },
+      kind: job.message.kind === 'action' ? 'action' : job.message.kind,
+      body,
+      ...(native.length > 0 ? { attachments: native } : {}),
+      ...(replyTo === undefined ? {} : { replyTo }),
+    };
+    const sent = await this.send(handle, outgoing);
+    await this.record(job.source, job.target, sent);
+  }
+
+  private async edit(handle: NetworkHandle, job: EditJob, options: DeliveryOptions): Promise<void> {
+    const protocol = this.protocolOf(job.message);
+    const copy = handle.capabilities.edits ? (await this.copiesIn(job.original, job.target)).find((c) => c.role === 'target') : undefined;
+    if (copy) {
+      await this.send(handle, { target: { channel: job.target }, kind: job.message.kind, body: relayedBody(job.message, protocol, options, handle.capabilities), editOf: copy.messageId });
+      return;
+    }
+    if (options.edits !== 'fallback') return;
+    await this.send(handle, { target: { channel: job.target }, kind: 'message', body: editFallbackBody(job.message, protocol, options, handle.capabilities) });
+  }
+
+  private async delete(handle: NetworkHandle, job: DeleteJob, options: DeliveryOptions): Promise<void> {
+    if (handle.capabilities.deletes) {
+      const copies = (await this.copiesIn(job.original, job.target)).filter((c) => c.role === 'target');
+      for (const copy of copies) await handle.deleteMessage(job.target, copy.messageId);
+      if (copies.length > 0) return;
+    }
+    if (options.deletes !== 'fallback') return;
+    const protocol = this.protocolOf(job.message);
+    await this.send(handle, { target: { channel: job.target }, kind: 'message', body: deleteFallbackBody(job.message, protocol, job.quote, options, handle.capabilities) });
+  }
+
+  private async react(handle: NetworkHandle, job: ReactJob, options: DeliveryOptions): Promise<void> {
+    if (handle.capabilities.reactions) {
+      const copy = (await this.copiesIn(job.original, job.target))[0];
+      if (copy) {
+        await handle.react(job.target, copy.messageId, job.reaction, job.removed);
+        return;
+      }
+    }
+    if (options.reactions !== 'fallback') return;
+    const protocol = this.protocolOf(job.message);
+    const body = reactionFallbackBody(job.message, protocol, job.reaction, job.removed, job.quote, options, handle.capabilities);
+    await this.send(handle, { target: { channel: job.target }, kind: 'message', body });
+  }
+
+  private async notice(handle: NetworkHandle, job: NoticeJob, options: DeliveryOptions): Promise<void> {
+    const protocol = this.protocolOf(job.message);
+    await this.send(handle, { target: { channel: job.target }, kind: 'notice', body: eventBody(job.message, protocol, job.message.body, options, handle.capabilities) });
+  }
+
+  /** Sends, then waits (bounded) until the network's outgoing queue has written it out. */
+  private async send(handle: NetworkHandle, outgoing: OutgoingMessage): Promise<readonly string[]> {
+    const result = await handle.send(outgoing);
+    await waitFlushed(handle, this.options.flushTimeoutMs);
+    return result.ids;
+  }
+
+  private async record(source: MessageLocation, target: ChannelRef, ids: readonly string[]): Promise<void> {
+    for (const [index, messageId] of ids.entries()) {
+      await this.options.api.messages.recordSent({ source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0 });
+    }
+  }
+}
+
+/** Attachments to upload natively, and those sent as links (no URL-less ones: those cannot be relayed). */
+export function splitAttachments(attachments: readonly Attachment[], maxFileBytes: number): { native: Attachment[]; links: Attachment[] } {
+  const native: Attachment[] = [];
+  const links: Attachment[] = [];
+  for (const attachment of attachments) {
+    if (attachment.url === undefined) continue;
+    if (attachment.size !== undefined && attachment.size > maxFileBytes) links.push(attachment);
+    else native.push(attachment);
+  }
+  return { native, links };
+}
+
+/**
+ * Resolves once the network's outgoing queue is empty (so what was just queued has been
+ * written), or after `timeoutMs`. Networks without a queue report 0 at once.
+ */
+async function waitFlushed(handle: NetworkHandle, timeoutMs: number): Promise<void> {
+  const depth = handle.queueDepth?.bind(handle);
+  if (!depth) return;
+  const deadline = Date.now() + timeoutMs;
+  while (depth() > 0 && Date.now() < deadline && handle.state() === 'connected') {
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_POLL_MS));
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * A relay job: one delivery to one target channel, as kept in the persisted per-target queue.
+ * Jobs are plain JSON. Every job carries the `message` that went through `beforeSend` for that
+ * target (for events that are not messages, a message describing the event); lookups of the
+ * target's copies of other messages happen when the job is delivered, so an edit queued right
+ * behind its message finds the message's copy.
+ */
+import type { Message } from '../../core/message.js';
+import type { ChannelRef } from '../../core/refs.js';
+import type { MessageLocation } from '../../store/message-map.js';
+
+/** The start of a message, kept for readable fallbacks (quotes in replies and reactions). */
+export interface Excerpt {
+  /** The author's nick. */
+  readonly nick: string;
+  /** The start of the plain text. */
+  readonly text: string;
+}
+
+/** A new message. `reply` is set when it answers another message. */
+export interface MessageJob {
+  readonly op: 'message';
+  readonly bridge: string;
+  readonly target: ChannelRef;
+  /** The source message (where it was said, its id there). */
+  readonly source: MessageLocation;
+  readonly message: Message;
+  /** The message it replies to (its original location) and a quote of it. */
+  readonly reply?: { readonly original: MessageLocation; readonly quote?: Excerpt };
+}
+
+/** A correction of the message at `original`. */
+export interface EditJob {
+  readonly op: 'edit';
+  readonly bridge: string;
+  readonly target: ChannelRef;
+  readonly original: MessageLocation;
+  readonly message: Message;
+}
+
+/** The message at `original` was deleted; `message.author` is who deleted it. */
+export interface DeleteJob {
+  readonly op: 'delete';
+  readonly bridge: string;
+  readonly target: ChannelRef;
+  readonly original: MessageLocation;
+  readonly quote?: Excerpt;
+  readonly message: Message;
+}
+
+/** A reaction to the message at `original` was added or removed; `message.author` reacted. */
+export interface ReactJob {
+  readonly op: 'react';
+  readonly bridge: string;
+  readonly target: ChannelRef;
+  readonly original: MessageLocation;
+  readonly reaction: string;
+  readonly removed: boolean;
+  readonly quote?: Excerpt;
+  readonly message: Message;
+}
+
+/** A membership or channel event (join, part, quit, kick, nick, topic) shown as a notice. */
+export interface NoticeJob {
+  readonly op: 'notice';
+  readonly bridge: string;
+  readonly target: ChannelRef;
+  /** `message.author` is who it is about; `message.body` describes what happened. */
+  readonly message: Message;
+}
+
+export type RelayJob = MessageJob | EditJob | DeleteJob | ReactJob | NoticeJob;
+
+/** How long quotes are (characters of plain text). */
+export const QUOTE_LENGTH = 40;
+
+/** The start of `text` for a quote: whitespace collapsed, cut at QUOTE_LENGTH with an ellipsis. */
+export function quoteStart(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= QUOTE_LENGTH ? flat : `${chars.slice(0, QUOTE_LENGTH).join('')}…`;
+}

@@ -1,0 +1,169 @@
+/**
+ * The persisted, bounded queue of one target channel, and the worker that empties it.
+ *
+ * A job is written to storage before the event that caused it counts as handled ("accepted"),
+ * and removed only after it was delivered (or recorded as failed). One worker per target sends
+ * the jobs one after another, in order; while the target's network is down it waits (woken on
+ * reconnect), so a slow or disconnected target never delays the others.
+ */
+import type { Logger } from '../../core/log.js';
+import type { ChannelRef } from '../../core/refs.js';
+import type { KeyValueStore } from '../../store/types.js';
+import type { RelayJob } from './jobs.js';
+
+/** What the worker needs from the rest of the relay. */
+export interface TargetQueueDeps {
+  readonly store: KeyValueStore;
+  readonly log: Logger;
+  /** Most jobs kept; further ones are refused (recorded as failed). */
+  readonly maxSize: number;
+  /** true while the target's network is connected. */
+  isUp(): boolean;
+  deliver(job: RelayJob): Promise<void>;
+  /** true when retrying `error` cannot help. */
+  isPermanent(error: unknown): boolean;
+  /** true when the job was already delivered (it is then dropped without sending). */
+  alreadyDelivered(job: RelayJob): Promise<boolean>;
+  /** Records a job that will never be delivered, with the reason. */
+  failed(job: RelayJob, reason: string): Promise<void>;
+}
+
+interface Entry {
+  readonly key: string;
+  readonly job: RelayJob;
+}
+
+/** Tries before a job that fails while its network is up is given up. */
+const MAX_ATTEMPTS = 3;
+/** How long a waiting worker sleeps before checking again without being woken. */
+const IDLE_RECHECK_MS = 1_000;
+const SEQ_DIGITS = 16;
+
+/** The storage key prefix of a target's queue. */
+export function queuePrefix(target: ChannelRef): string {
+  return `queue/${encodeURIComponent(target.network)}/${encodeURIComponent(target.id.toLowerCase())}/`;
+}
+
+export class TargetQueue {
+  private readonly entries: Entry[] = [];
+  private readonly prefix: string;
+  private seq = 0;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private wakeUp: (() => void) | undefined;
+  private overflowLogged = false;
+
+  constructor(readonly target: ChannelRef, private readonly deps: TargetQueueDeps) {
+    this.prefix = queuePrefix(target);
+  }
+
+  /** Jobs waiting (including the one being delivered). */
+  get depth(): number {
+    return this.entries.length;
+  }
+
+  /** Reads the jobs left over from an earlier run; call once before `push`. Returns how many. */
+  async load(): Promise<number> {
+    for (const key of await this.deps.store.keys(this.prefix)) {
+      const job = await this.deps.store.get<RelayJob>(key);
+      this.seq = Math.max(this.seq, Number(key.slice(this.prefix.length)) || 0);
+      if (job) this.entries.push({ key, job });
+    }
+    if (this.entries.length > 0) this.kick();
+    return this.entries.length;
+  }
+
+  /** Persists `job` at the end of the queue and starts delivering. Refuses it (recorded as failed) when full. */
+  async push(job: RelayJob): Promise<void> {
+    if (this.stopped) return;
+    if (this.entries.length >= this.deps.maxSize) {
+      if (!this.overflowLogged) {
+        this.overflowLogged = true;
+        this.deps.log.error({ target: this.target, maxSize: this.deps.maxSize }, 'relay queue full: further messages for this target are recorded as failed');
+      }
+      await this.deps.failed(job, `queue full (${this.deps.maxSize} waiting)`);
+      return;
+    }
+    this.overflowLogged = false;
+    this.seq += 1;
+    const key = `${this.prefix}${String(this.seq).padStart(SEQ_DIGITS, '0')}`;
+    await this.deps.store.set(key, job);
+    this.entries.push({ key, job });
+    this.kick();
+  }
+
+  /** Wakes a worker that waits for its network (call on reconnect). */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Stops the worker after the job in hand; waiting jobs stay stored for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.running;
+  }
+
+  private kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.work().finally(() => {
+      this.running = undefined;
+      if (this.entries.length > 0 && !this.stopped) this.kick();
+    });
+  }
+
+  private async work(): Promise<void> {
+    let attempts = 0;
+    while (!this.stopped) {
+      const entry = this.entries[0];
+      if (!entry) return;
+      if (!this.deps.isUp()) {
+        await this.sleep(IDLE_RECHECK_MS);
+        continue;
+      }
+      const outcome = await this.attempt(entry.job);
+      if (outcome === 'retry') {
+        attempts += 1;
+        if (attempts < MAX_ATTEMPTS || !this.deps.isUp()) {
+          await this.sleep(this.deps.isUp() ? 200 * attempts : IDLE_RECHECK_MS);
+          continue;
+        }
+        await this.deps.failed(entry.job, `gave up after ${attempts} attempts`);
+      }
+      attempts = 0;
+      await this.deps.store.delete(entry.key);
+      this.entries.shift();
+    }
+  }
+
+  /** One delivery attempt: 'done' (delivered, skipped or failed for good) or 'retry'. */
+  private async attempt(job: RelayJob): Promise<'done' | 'retry'> {
+    try {
+      if (await this.deps.alreadyDelivered(job)) return 'done';
+      await this.deps.deliver(job);
+      return 'done';
+    } catch (error) {
+      if (this.deps.isPermanent(error)) {
+        await this.deps.failed(job, error instanceof Error ? error.message : String(error));
+        return 'done';
+      }
+      this.deps.log.debug({ target: this.target, err: error }, 'relay delivery failed; will retry');
+      return 'retry';
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * The relay: turns events in bridged channels into jobs for every other channel of the bridge
+ * (after `beforeSend` for each target) and hands them to the targets' persisted queues.
+ */
+import type { HubEvent } from '../../core/event.js';
+import type { Message } from '../../core/message.js';
+import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { RichText } from '../../core/richtext.js';
+import { plainText } from '../../core/richtext-ops.js';
+import type { ModuleApi } from '../../modules/api.js';
+import type { MessageLocation } from '../../store/message-map.js';
+import type { DeliveryOptions, RelayBridge, RelayConfig, RelayEvents } from './config.js';
+import { Deliverer, PermanentDeliveryError } from './deliver.js';
+import { Excerpts } from './excerpts.js';
+import { quoteStart, type Excerpt, type RelayJob } from './jobs.js';
+import { TargetQueue } from './queue.js';
+import { statusText } from './status.js';
+import { checkAttachments } from './attachments.js';
+
+/** TOPIC events without a previous topic this soon after a (re)connect are the topic learnt on joining. */
+const JOIN_TOPIC_GRACE_MS = 500;
+
+/** The key of a channel: network and case-folded id. */
+function channelKey(channel: ChannelRef): string {
+  return `${channel.network}\u0000${channel.id.toLowerCase()}`;
+}
+
+/** A job without its target (filled in per target). */
+type JobTemplate = RelayJob extends infer J ? (J extends RelayJob ? Omit<J, 'target' | 'bridge'> : never) : never;
+
+export class Relay {
+  private readonly bridgeOf = new Map<string, RelayBridge>();
+  private readonly queues = new Map<string, TargetQueue>();
+  private readonly excerpts = new Excerpts();
+  private readonly deliverer: Deliverer;
+  /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
+  private readonly bursting = new Set<string>();
+  /** When each connected network last finished connecting (its ENDBURST). */
+  private readonly upSince = new Map<string, number>();
+  private readonly loggedFailures = new Set<string>();
+  private failures = 0;
+
+  constructor(private readonly api: ModuleApi, private readonly config: RelayConfig, private readonly bridges: readonly RelayBridge[]) {
+    for (const bridge of bridges) for (const channel of bridge.channels) this.bridgeOf.set(channelKey(channel), bridge);
+    for (const network of api.networks()) this.bursting.add(network.name);
+    this.deliverer = new Deliverer({
+      api,
+      optionsFor: (bridge, target) => this.optionsFor(target) ?? this.bridges.find((b) => b.name === bridge)!.optionsFor(target.network),
+      flushTimeoutMs: config.flushTimeoutMs,
+    });
+  }
+
+  /** The options for deliveries to `target`, when it is in a bridge. */
+  optionsFor(target: ChannelRef): DeliveryOptions | undefined {
+    return this.bridgeOf.get(channelKey(target))?.optionsFor(target.network);
+  }
+
+  /** Creates every target's queue and resumes the jobs left from an earlier run. */
+  async start(): Promise<void> {
+    for (const bridge of this.bridges) {
+      for (const channel of bridge.channels) {
+        const queue = this.createQueue(channel);
+        this.queues.set(channelKey(channel), queue);
+        const left = await queue.load();
+        if (left > 0) this.api.log.info({ target: channel, jobs: left }, 'resuming relay deliveries queued before the restart');
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.stop()));
+  }
+
+  /** Registers the listeners. */
+  listen(): void {
+    const { api } = this;
+    api.on('ENDBURST', (event) => {
+      this.bursting.delete(event.network);
+      this.upSince.set(event.network, event.ts);
+      for (const queue of this.queues.values()) if (queue.target.network === event.network) queue.wake();
+    });
+    api.on('DISCONNECT', (event) => {
+      this.bursting.add(event.network);
+      this.upSince.delete(event.network);
+    });
+    api.on('MESSAGE', (event) => this.onMessage(event));
+    api.on('EDIT', (event) => this.onEdit(event));
+    api.on('DELETE', (event) => this.onDelete(event));
+    api.on('REACT', (event) => this.onReact(event));
+    api.on('JOIN', async (event) => {
+      for (const user of event.args.users) await this.notice(event.args.channel, 'joins', user, 'joined', event.ts);
+    });
+    api.on('PART', (event) => this.notice(event.args.channel, 'parts', event.args.user, withReason('left', event.args.reason), event.ts));
+    api.on('QUIT', async (event) => {
+      for (const channel of event.args.channels) await this.notice(channel, 'quits', event.args.user, withReason('quit', event.args.reason), event.ts);
+    });
+    api.on('KICK', (event) => {
+      const by = event.args.by ? ` by ${event.args.by.nick ?? event.args.by.id}` : '';
+      return this.notice(event.args.channel, 'kicks', event.args.target, withReason(`was kicked${by}`, event.args.reason), event.ts);
+    });
+    api.on('NICK', async (event) => {
+      const channels = event.args.channel ? [event.args.channel] : this.channelsWith(event.network, event.args.newNick);
+      for (const channel of channels) await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts);
+    });
+    api.on('TOPIC', (event) => {
+      if (this.isJoinTimeTopic(event)) return;
+      const setter = event.args.setter?.split('!')[0] ?? event.sender;
+      const user: UserRef = { network: event.network, id: setter, nick: setter };
+      return this.notice(event.args.channel, 'topics', user, `changed the topic to: ${event.args.text}`, event.ts);
+    });
+  }
+
+  /** The depth of every target's queue, and how many deliveries failed since the start. */
+  queueDepth(target: ChannelRef): number {
+    return this.queues.get(channelKey(target))?.depth ?? 0;
+  }
+
+  // --- events -------------------------------------------------------------------------------
+
+  private async onMessage(event: HubEvent<'MESSAGE'>): Promise<void> {
+    const { channel, message } = event.args;
+    const bridge = channel && this.bridgeOf.get(channelKey(channel));
+    if (!channel || !bridge) return;
+    if (plainText(message.body).trim() === this.config.statusCommand) {
+      await this.answerStatus(channel, bridge);
+      return;
+    }
+    if (await this.isOwnCopy(event.network, message.id)) return;
+    const source = location(channel, message.id);
+    this.excerpts.remember(source, excerptOf(message));
+    let reply: { original: MessageLocation; quote?: Excerpt } | undefined;
+    if (message.replyTo !== undefined) {
+      const original = await this.original(channel, message.replyTo);
+      const quote = this.excerpts.get(original);
+      reply = { original, ...(quote ? { quote } : {}) };
+    }
+    const attachments = await checkAttachments(this.api, message.attachments);
+    const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
+    await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, message: relayed, ...(reply ? { reply } : {}) });
+  }
+
+  private async onEdit(event: HubEvent<'EDIT'>): Promise<void> {
+    const { channel, message, messageId } = event.args;
+    const bridge = channel && this.bridgeOf.get(channelKey(channel));
+    if (!channel || !bridge) return;
+    const original = await this.original(channel, messageId);
+    this.excerpts.remember(original, excerptOf(message));
+    await this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off');
+  }
+
+  private async onDelete(event: HubEvent<'DELETE'>): Promise<void> {
+    const { channel, messageId, by } = event.args;
+    const bridge = channel && this.bridgeOf.get(channelKey(channel));
+    if (!channel || !bridge) return;
+    const original = await this.original(channel, messageId);
+    const quote = this.excerpts.get(original);
+    const message = describe(channel, by, [], event.ts, `delete:${messageId}`);
+    await this.fanOut(channel, bridge, 'messages', message, { op: 'delete', original, message, ...(quote ? { quote } : {}) }, (o) => o.deletes !== 'off');
+  }
+
+  private async onReact(event: HubEvent<'REACT'>): Promise<void> {
+    const { channel, messageId, user, reaction, removed } = event.args;
+    const bridge = channel && this.bridgeOf.get(channelKey(channel));
+    if (!channel || !bridge) return;
+    const original = await this.original(channel, messageId);
+    const quote = this.excerpts.get(original);
+    const message = describe(channel, user, [{ type: 'text', text: reaction }], event.ts, `react:${messageId}`);
+    await this.fanOut(channel, bridge, 'messages', message, { op: 'react', original, reaction, removed, message, ...(quote ? { quote } : {}) }, (o) => o.reactions !== 'off');
+  }
+
+  private async notice(channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number): Promise<void> {
+    const bridge = this.bridgeOf.get(channelKey(channel));
+    if (!bridge || this.bursting.has(channel.network)) return;
+    const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
+    await this.fanOut(channel, bridge, kind, message, { op: 'notice', message });
+  }
+
+  /** Queues the job for every other channel of the bridge that takes `kind`, after beforeSend. */
+  private async fanOut(
+    from: ChannelRef,
+    bridge: RelayBridge,
+    kind: keyof RelayEvents,
+    message: Message,
+    template: JobTemplate,
+    wanted: (options: DeliveryOptions) => boolean = () => true,
+  ): Promise<void> {
+    const fromKey = channelKey(from);
+    for (const target of bridge.channels) {
+      if (channelKey(target) === fromKey) continue;
+      const options = bridge.optionsFor(target.network);
+      if (!options.events[kind] || !wanted(options)) continue;
+      const rewritten = await this.api.callbacks.relay.beforeSend(message, target);
+      if (rewritten === null) continue;
+      const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
+      await this.queues.get(channelKey(target))?.push(job);
+    }
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  /** true when `messageId` is a message the relay sent (an echo that slipped through). */
+  private async isOwnCopy(network: string, messageId: string): Promise<boolean> {
+    return (await this.api.messages.findSource(network, messageId)) !== undefined;
+  }
+
+  /** Where the message `messageId` seen in `channel` was originally said (itself, unless the relay sent it). */
+  private async original(channel: ChannelRef, messageId: string): Promise<MessageLocation> {
+    const mapping = await this.api.messages.findSource(channel.network, messageId);
+    return mapping ? mapping.source : location(channel, messageId);
+  }
+
+  /**
+   * Adapters also send TOPIC for the topic they learn on joining (docs/events.md), without
+   * marking it. Such an event has no previous topic and either no setter or arrives just after
+   * the network (re)connected; a real change has a previous topic, or a setter well after that.
+   */
+  private isJoinTimeTopic(event: HubEvent<'TOPIC'>): boolean {
+    if (event.args.oldText === event.args.text) return true;
+    if (event.args.oldText !== undefined) return false;
+    const upSince = this.upSince.get(event.network);
+    return event.args.setter === undefined || upSince === undefined || event.ts - upSince < JOIN_TOPIC_GRACE_MS;
+  }
+
+  /** Bridged channels on `network` where `nick` is a member. */
+  private channelsWith(network: string, nick: string): ChannelRef[] {
+    const folded = nick.toLowerCase();
+    return this.bridges.flatMap((b) => b.channels).filter((c) =>
+      c.network === network && this.api.members(c).some((m) => (m.nick ?? m.id).toLowerCase() === folded));
+  }
+
+  private async answerStatus(channel: ChannelRef, bridge: RelayBridge): Promise<void> {
+    const text = statusText(bridge, (name) => this.api.network(name), (target) => this.queueDepth(target), this.failures);
+    await this.api.sendMessage(channel, [{ type: 'text', text }], 'notice');
+  }
+
+  private createQueue(target: ChannelRef): TargetQueue {
+    return new TargetQueue(target, {
+      store: this.api.store,
+      log: this.api.log,
+      maxSize: this.config.maxQueuePerTarget,
+      isUp: () => this.api.network(target.network)?.state() === 'connected',
+      deliver: (job) => this.deliverer.deliver(job),
+      isPermanent: (error) => error instanceof PermanentDeliveryError,
+      alreadyDelivered: (job) => this.deliverer.alreadyDelivered(job),
+      failed: (job, reason) => this.recordFailure(job, reason),
+    });
+  }
+
+  /** Logs a failed delivery (once per target and reason) and keeps a record of it. */
+  private async recordFailure(job: RelayJob, reason: string): Promise<void> {
+    this.failures += 1;
+    const logKey = `${channelKey(job.target)}\u0000${reason}`;
+    if (!this.loggedFailures.has(logKey)) {
+      if (this.loggedFailures.size > 1000) this.loggedFailures.clear();
+      this.loggedFailures.add(logKey);
+      this.api.log.warn({ bridge: job.bridge, target: job.target, op: job.op, reason }, 'relay delivery failed; it will not be retried');
+    }
+    const at = Date.now();
+    await this.api.store.set(`failed/${String(at).padStart(15, '0')}/${Math.random().toString(36).slice(2, 10)}`, {
+      at, bridge: job.bridge, target: job.target, op: job.op, reason,
+      ...(job.op === 'message' ? { source: job.source } : {}),
+    });
+  }
+}
+
+function location(channel: ChannelRef, messageId: string): MessageLocation {
+  return { network: channel.network, channel: channel.id, messageId };
+}
+
+function excerptOf(message: Message): Excerpt {
+  return { nick: message.author.nick ?? message.author.id, text: quoteStart(plainText(message.body)) };
+}
+
+function withReason(what: string, reason: string): string {
+  return reason.trim() === '' ? what : `${what} (${reason})`;
+}
+
+/** A message describing an event (for beforeSend and the notice text). */
+function describe(channel: ChannelRef, author: UserRef, body: RichText, ts: number, id: string): Message {
+  return { id, channel, author, kind: 'notice', body, attachments: [], ts };
+}

@@ -1,0 +1,132 @@
+/**
+ * A real bridge for relay e2e tests: an IRC server (ngIRCd or InspIRCd), Prosody, a hub running
+ * the `relay` module with a bridge between `#lobby` and `lobby@conference.localhost`, and one
+ * independent client on each side (a raw IRC client, an @xmpp/client user) in the channels.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hub } from '../../src/core/hub.js';
+import type { HubConfig } from '../../src/config/types.js';
+import type { Logger } from '../../src/core/log.js';
+import { ircConfigSchema } from '../../src/networks/irc/config.js';
+import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
+import { builtinProtocols } from '../../src/networks/registry.js';
+import { startNgircd, startInspircd, startProsody, type IrcServer, type XmppServer } from '../support/servers.js';
+import { connectRawIrc, connectXmppClient, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
+import { captureLog } from '../support/log-capture.js';
+
+export const WAIT_MS = 15_000;
+export const IRC_CHANNEL = '#lobby';
+export const BOT_NICK = 'relaybot';
+export const XMPP_BOT_NICK = 'switchboard';
+
+export interface BridgeSetup {
+  readonly irc: IrcServer;
+  readonly xmpp: XmppServer;
+  readonly room: string;
+  readonly dir: string;
+  readonly log: Logger;
+  /** Log lines captured so far. */
+  readonly logLines: readonly Record<string, unknown>[];
+  hub: Hub;
+  /** Builds the hub config (bridge options and relay module config as given). */
+  config(bridgeOptions?: Record<string, unknown>, relayConfig?: unknown): HubConfig;
+  /** Starts the hub with `config()` and waits until it is ready. */
+  startHub(bridgeOptions?: Record<string, unknown>, relayConfig?: unknown): Promise<Hub>;
+  /** A raw IRC client that joined #lobby. */
+  ircUser(nick: string): Promise<RawIrcClient>;
+  /** An XMPP user (registered on the fly) who joined the room as `nick`. */
+  xmppUser(user: string, nick: string): Promise<TestXmppClient>;
+  /** Stops everything this setup started (clients, hub, servers). */
+  stop(): Promise<void>;
+}
+
+/** Starts the servers (not the hub). Call `stop()` in an `after` hook. */
+export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd' } = {}): Promise<BridgeSetup> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-relay-'));
+  const irc = options.ircServer === 'inspircd' ? await startInspircd() : await startNgircd();
+  let xmpp: XmppServer;
+  try {
+    xmpp = await startProsody({ users: [['bridgebot', 'botpass']] });
+  } catch (error) {
+    await irc.stop();
+    throw error;
+  }
+  const captured = captureLog('info');
+  const room = `lobby@${xmpp.mucDomain}`;
+  const clients: { close(): Promise<void> }[] = [];
+  const setup: BridgeSetup = {
+    irc,
+    xmpp,
+    room,
+    dir,
+    log: captured.log,
+    logLines: captured.lines as readonly Record<string, unknown>[],
+    hub: undefined as unknown as Hub,
+    config(bridgeOptions = {}, relayConfig = undefined) {
+      return {
+        file: join(dir, 'switchboard.yaml'),
+        storage: { kind: 'sqlite', path: join(dir, 'switchboard.db') },
+        log: { level: 'info' },
+        reconnect: { initialDelayMs: 300, maxDelayMs: 2000, factor: 2, jitter: 0, stableAfterMs: 1000 },
+        shutdown: { deadlineMs: 5000 },
+        networks: [
+          { name: 'irc', protocol: 'irc', options: ircConfigSchema.parse({ host: irc.host, port: irc.port, nick: BOT_NICK, flood: { burst: 20, intervalMs: 5 }, maxLines: 10 }) },
+          {
+            name: 'jabber',
+            protocol: 'xmpp',
+            options: xmppConfigSchema.parse({
+              jid: `bridgebot@${xmpp.domain}`, password: 'botpass', service: `xmpp://${xmpp.host}:${xmpp.port}`,
+              requireTls: false, saslMechanism: 'PLAIN', nick: XMPP_BOT_NICK,
+            }),
+          },
+        ],
+        bridges: [{ name: 'lobby', channels: [{ network: 'irc', id: IRC_CHANNEL }, { network: 'jabber', id: room }], options: bridgeOptions }],
+        modules: [{ module: 'relay', specifier: 'relay', config: relayConfig }],
+      };
+    },
+    async startHub(bridgeOptions, relayConfig) {
+      setup.hub = await Hub.start({ config: setup.config(bridgeOptions, relayConfig), log: captured.log, protocols: builtinProtocols() });
+      await setup.hub.ready;
+      return setup.hub;
+    },
+    async ircUser(nick) {
+      const client = await connectRawIrc({ host: irc.host, port: irc.port, nick });
+      clients.push(client);
+      client.send(`JOIN ${IRC_CHANNEL}`);
+      await client.waitForLine(new RegExp(`^:${nick}!\\S+ JOIN :?${IRC_CHANNEL}`, 'i'), WAIT_MS);
+      return client;
+    },
+    async xmppUser(user, nick) {
+      await xmpp.registerUser(user, 'pw');
+      const client = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: user, password: 'pw' });
+      clients.push(client);
+      await client.joinRoom(room, nick, WAIT_MS);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+      await setup.hub?.stop().catch(() => undefined);
+      await Promise.all([irc.stop(), xmpp.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return setup;
+}
+
+/** The text of a message stanza's body, or undefined. */
+export function bodyOf(stanza: XmlElement): string | undefined {
+  return stanza.getChildText('body') ?? undefined;
+}
+
+/** A predicate for a groupchat message from the bot in `room` whose body satisfies `test`. */
+export function fromBot(room: string, test: (body: string) => boolean): (stanza: XmlElement) => boolean {
+  return (s) => s.is('message') && s.attrs.type === 'groupchat' && s.attrs.from === `${room}/${XMPP_BOT_NICK}` && test(bodyOf(s) ?? '');
+}
+
+/** The text of a PRIVMSG/NOTICE line (after ` :`). */
+export function ircText(line: string): string {
+  const at = line.indexOf(' :', 1);
+  return at === -1 ? '' : line.slice(at + 2);
+}
