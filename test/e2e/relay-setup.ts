@@ -31,9 +31,9 @@ export interface BridgeSetup {
   readonly logLines: readonly Record<string, unknown>[];
   hub: Hub;
   /** Builds the hub config (bridge options and relay module config as given). */
-  config(bridgeOptions?: Record<string, unknown>, relayConfig?: unknown): HubConfig;
+  config(bridgeOptions?: Record<string, unknown>, relayConfig?: unknown, overrides?: Partial<HubConfig>): HubConfig;
   /** Starts the hub with `config()` and waits until it is ready. */
-  startHub(bridgeOptions?: Record<string, unknown>, relayConfig?: unknown): Promise<Hub>;
+  startHub(bridgeOptions?: Record<string, unknown>, relayConfig?: unknown, overrides?: Partial<HubConfig>): Promise<Hub>;
   /** A raw IRC client that joined #lobby. */
   ircUser(nick: string): Promise<RawIrcClient>;
   /** An XMPP user (registered on the fly) who joined the room as `nick`. */
@@ -64,7 +64,7 @@ export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd' }
     log: captured.log,
     logLines: captured.lines as readonly Record<string, unknown>[],
     hub: undefined as unknown as Hub,
-    config(bridgeOptions = {}, relayConfig = undefined) {
+    config(bridgeOptions = {}, relayConfig = undefined, overrides = {}) {
       return {
         file: join(dir, 'switchboard.yaml'),
         storage: { kind: 'sqlite', path: join(dir, 'switchboard.db') },
@@ -84,10 +84,11 @@ export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd' }
         ],
         bridges: [{ name: 'lobby', channels: [{ network: 'irc', id: IRC_CHANNEL }, { network: 'jabber', id: room }], options: bridgeOptions }],
         modules: [{ module: 'relay', specifier: 'relay', config: relayConfig }],
+        ...overrides,
       };
     },
-    async startHub(bridgeOptions, relayConfig) {
-      setup.hub = await Hub.start({ config: setup.config(bridgeOptions, relayConfig), log: captured.log, protocols: builtinProtocols() });
+    async startHub(bridgeOptions, relayConfig, overrides) {
+      setup.hub = await Hub.start({ config: setup.config(bridgeOptions, relayConfig, overrides), log: captured.log, protocols: builtinProtocols() });
       await setup.hub.ready;
       return setup.hub;
     },
