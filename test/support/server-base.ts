@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Daemon, type DaemonSpec } from './daemon.js';
 import { onProcessEnd } from './exit-cleanup.js';
 import { LOOPBACK } from './ports.js';
+import { withTimeout } from './wait.js';
 
 /** How long a server may take to become ready before the start fails with its log. */
 export const READY_TIMEOUT_MS = 15_000;
@@ -87,12 +88,6 @@ export abstract class ServerBase implements RunningServer {
     return this.#daemon?.pid ?? -1;
   }
 
-  /** The running daemon; throws if the server is not running. */
-  protected get daemon(): Daemon {
-    if (!this.#daemon) throw new Error(`${this.name} is not running`);
-    return this.#daemon;
-  }
-
   /**
    * Log lines that mean the start has failed although the process keeps running (Prosody, for
    * one, stays up when it cannot bind a port). Checked while waiting for readiness.
@@ -121,7 +116,8 @@ export abstract class ServerBase implements RunningServer {
     this.#daemon = Daemon.start(this.daemonSpec());
     const deadline = Date.now() + READY_TIMEOUT_MS;
     try {
-      await this.probeReady(deadline);
+      // The probes honour the deadline themselves; the outer timeout is a backstop.
+      await withTimeout(this.probeReady(deadline), READY_TIMEOUT_MS + 1000, `${this.name} to answer`);
     } catch (error) {
       const pid = this.pid;
       await this.stop();
