@@ -1,0 +1,77 @@
+/**
+ * The relay's configuration: module config, bridge options, per-network overrides, and the
+ * errors that name the bridge and the field.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BUILTIN_DEFAULTS, parseRelayConfig, resolveBridges } from '../../src/features/relay/config.js';
+import { ModuleConfigError } from '../../src/modules/define.js';
+import type { BridgeConfig } from '../../src/config/types.js';
+
+const channels = [{ network: 'irc', id: '#lobby' }, { network: 'jabber', id: 'lobby@conference.example.org' }];
+const bridge = (options: Record<string, unknown>, name = 'lobby'): BridgeConfig => ({ name, channels, options });
+
+function refusal(fn: () => unknown): ModuleConfigError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ModuleConfigError, `expected a ModuleConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a refusal');
+}
+
+describe('relay config', () => {
+  it('has defaults when the module has no config block', () => {
+    const config = parseRelayConfig(undefined);
+    assert.equal(config.maxQueuePerTarget, 10_000);
+    assert.equal(config.statusCommand, '!bridge status');
+    const [resolved] = resolveBridges([bridge({})], config);
+    assert.deepEqual(resolved!.optionsFor('irc'), BUILTIN_DEFAULTS);
+  });
+
+  it('layers module defaults, bridge options and per-network overrides (events merge field by field)', () => {
+    const config = parseRelayConfig({ defaults: { identity: '[{nick}] ', events: { joins: true } } });
+    const [resolved] = resolveBridges([bridge({
+      events: { topics: false },
+      edits: 'off',
+      networks: { irc: { identity: '<{nick}> ', nickColours: true, events: { parts: true } } },
+    })], config);
+    const irc = resolved!.optionsFor('irc');
+    const jabber = resolved!.optionsFor('jabber');
+    assert.equal(irc.identity, '<{nick}> ');
+    assert.equal(jabber.identity, '[{nick}] ');
+    assert.equal(irc.nickColours, true);
+    assert.equal(jabber.nickColours, false);
+    assert.deepEqual(irc.events, { ...BUILTIN_DEFAULTS.events, joins: true, topics: false, parts: true });
+    assert.deepEqual(jabber.events, { ...BUILTIN_DEFAULTS.events, joins: true, topics: false });
+    assert.equal(irc.edits, 'off');
+  });
+
+  it('compiles rewrite rules as global, Unicode regular expressions', () => {
+    const [resolved] = resolveBridges([bridge({ rewrite: [{ match: 'a(b)', replace: '$1', ignoreCase: true }], ignoreText: ['^!'] })], parseRelayConfig({}));
+    const options = resolved!.optionsFor('irc');
+    assert.equal('xAbyab'.replace(options.rewrite[0]!.pattern, options.rewrite[0]!.replace), 'xbyb');
+    assert.equal(options.ignoreText[0]!.test('!cmd'), true);
+  });
+
+  it('refuses bad bridge options naming the bridge and the field', () => {
+    assert.equal(refusal(() => resolveBridges([bridge({ edits: 'sometimes' })], parseRelayConfig({}))).field, 'bridges.lobby.edits');
+    assert.equal(refusal(() => resolveBridges([bridge({ rewrite: [{ match: '(', replace: '' }] })], parseRelayConfig({}))).field, 'bridges.lobby.rewrite.0.match');
+    const unknown = refusal(() => resolveBridges([bridge({ identiy: 'x' })], parseRelayConfig({})));
+    assert.equal(unknown.field, 'bridges.lobby');
+    assert.match(unknown.reason, /unknown option "identiy"/);
+    assert.equal(refusal(() => resolveBridges([bridge({ events: { joins: 'yes' } })], parseRelayConfig({}))).field, 'bridges.lobby.events.joins');
+  });
+
+  it('refuses overrides for a network that is not in the bridge', () => {
+    const error = refusal(() => resolveBridges([bridge({ networks: { libera: { identity: 'x' } } })], parseRelayConfig({})));
+    assert.equal(error.field, 'bridges.lobby.networks.libera');
+    assert.match(error.reason, /irc, jabber/);
+  });
+
+  it('refuses a bad module config naming the field', () => {
+    assert.equal(refusal(() => parseRelayConfig({ maxQueuePerTarget: 0 })).field, 'maxQueuePerTarget');
+    assert.equal(refusal(() => parseRelayConfig({ defaults: { deletes: 'yes' } })).field, 'defaults.deletes');
+  });
+});

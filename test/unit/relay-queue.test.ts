@@ -1,0 +1,160 @@
+/**
+ * The relay's per-target queue on real storage (SQLite in memory): order, waiting while the
+ * network is down, resuming after a restart, bounds, permanent failures and already-delivered
+ * jobs. Every wait has a timeout; nothing asserts on timing.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { openStore } from '../../src/store/open.js';
+import { silentLogger } from '../../src/core/log.js';
+import { TargetQueue, queuePrefix, type TargetQueueDeps } from '../../src/features/relay/queue.js';
+import { PermanentDeliveryError } from '../../src/features/relay/deliver.js';
+import type { NoticeJob, RelayJob } from '../../src/features/relay/jobs.js';
+import type { KeyValueStore } from '../../src/store/types.js';
+import { waitFor } from '../support/wait.js';
+
+const target = { network: 'irc', id: '#Lobby' };
+const job = (n: number): NoticeJob => ({
+  op: 'notice', bridge: 'lobby', target,
+  message: { id: `m${n}`, author: { network: 'jabber', id: 'bob' }, kind: 'notice', body: [{ type: 'text', text: String(n) }], attachments: [], ts: n },
+});
+const numberOf = (j: RelayJob) => Number(j.message.id.slice(1));
+
+interface Harness {
+  readonly delivered: number[];
+  readonly failed: Array<[number, string]>;
+  up: boolean;
+  deps: TargetQueueDeps;
+}
+
+function harness(store: KeyValueStore, over: Partial<TargetQueueDeps> = {}): Harness {
+  const h: Harness = {
+    delivered: [],
+    failed: [],
+    up: true,
+    deps: undefined as unknown as TargetQueueDeps,
+  };
+  h.deps = {
+    store,
+    log: silentLogger(),
+    maxSize: 100,
+    isUp: () => h.up,
+    deliver: async (j) => { h.delivered.push(numberOf(j)); },
+    isPermanent: (error) => error instanceof PermanentDeliveryError,
+    alreadyDelivered: async () => false,
+    failed: async (j, reason) => { h.failed.push([numberOf(j), reason]); },
+    ...over,
+  };
+  return h;
+}
+
+async function withStore(fn: (store: KeyValueStore) => Promise<void>): Promise<void> {
+  const hub = await openStore({ kind: 'sqlite', path: ':memory:' }, silentLogger());
+  try {
+    await fn(hub.kv('module:relay'));
+  } finally {
+    await hub.close();
+  }
+}
+
+const until = (what: string, probe: () => boolean) => waitFor(() => (probe() ? true : undefined), { timeoutMs: 5000, what });
+
+describe('relay target queue', () => {
+  it('delivers in order and empties its storage', () => withStore(async (store) => {
+    const h = harness(store);
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < 50; i++) await queue.push(job(i));
+    await until('50 deliveries', () => h.delivered.length === 50);
+    assert.deepEqual(h.delivered, Array.from({ length: 50 }, (_, i) => i));
+    await until('an empty queue', () => queue.depth === 0);
+    assert.deepEqual(await store.keys(queuePrefix(target)), []);
+    await queue.stop();
+  }));
+
+  it('waits while the network is down, keeps the jobs stored, and delivers them in order when woken', () => withStore(async (store) => {
+    const h = harness(store);
+    h.up = false;
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < 5; i++) await queue.push(job(i));
+    assert.equal((await store.keys(queuePrefix(target))).length, 5);
+    assert.deepEqual(h.delivered, []);
+    h.up = true;
+    queue.wake();
+    await until('5 deliveries', () => h.delivered.length === 5);
+    assert.deepEqual(h.delivered, [0, 1, 2, 3, 4]);
+    await queue.stop();
+  }));
+
+  it('resumes stored jobs after a restart, in order, then numbers new ones after them', () => withStore(async (store) => {
+    const first = harness(store);
+    first.up = false;
+    const before = new TargetQueue(target, first.deps);
+    await before.load();
+    for (let i = 0; i < 3; i++) await before.push(job(i));
+    await before.stop();
+
+    const second = harness(store);
+    const after = new TargetQueue(target, second.deps);
+    assert.equal(await after.load(), 3);
+    await after.push(job(3));
+    await until('4 deliveries', () => second.delivered.length === 4);
+    assert.deepEqual(second.delivered, [0, 1, 2, 3]);
+    await after.stop();
+  }));
+
+  it('skips jobs that were already delivered (e.g. just before a crash)', () => withStore(async (store) => {
+    const h = harness(store, { alreadyDelivered: async (j) => numberOf(j) % 2 === 0 });
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < 6; i++) await queue.push(job(i));
+    await until('the queue to drain', () => queue.depth === 0);
+    assert.deepEqual(h.delivered, [1, 3, 5]);
+    await queue.stop();
+  }));
+
+  it('records a permanent failure once and goes on with the next job', () => withStore(async (store) => {
+    const h = harness(store);
+    h.deps = { ...h.deps, deliver: async (j) => {
+      if (numberOf(j) === 1) throw new PermanentDeliveryError('refused');
+      h.delivered.push(numberOf(j));
+    } };
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < 3; i++) await queue.push(job(i));
+    await until('the queue to drain', () => queue.depth === 0);
+    assert.deepEqual(h.delivered, [0, 2]);
+    assert.deepEqual(h.failed, [[1, 'refused']]);
+    await queue.stop();
+  }));
+
+  it('gives a job up after repeated failures while the network is up', () => withStore(async (store) => {
+    const h = harness(store);
+    h.deps = { ...h.deps, deliver: async (j) => {
+      if (numberOf(j) === 0) throw new Error('flaky');
+      h.delivered.push(numberOf(j));
+    } };
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    await queue.push(job(0));
+    await queue.push(job(1));
+    await until('the queue to drain', () => queue.depth === 0);
+    assert.deepEqual(h.delivered, [1]);
+    assert.deepEqual(h.failed.map(([n]) => n), [0]);
+    assert.match(h.failed[0]![1], /gave up after 3 attempts/);
+    await queue.stop();
+  }));
+
+  it('is bounded: jobs beyond maxSize are recorded as failed, not stored', () => withStore(async (store) => {
+    const h = harness(store, { maxSize: 3 });
+    h.up = false;
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < 5; i++) await queue.push(job(i));
+    assert.equal(queue.depth, 3);
+    assert.deepEqual(h.failed.map(([n]) => n), [3, 4]);
+    assert.match(h.failed[0]![1], /queue full/);
+    await queue.stop();
+  }));
+});
