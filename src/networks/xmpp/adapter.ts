@@ -137,7 +137,15 @@ export class XmppNetwork implements Network {
     await this.joinWantedRooms();
     if (this.client !== client || this.closing || entity.status !== 'online') throw new Error('the connection closed while joining rooms');
     this.online = true;
-    this.ctx.log.info({ jid: this.config.jid, rooms: [...this.rooms.values()].filter((r) => r.joined).map((r) => r.id) }, 'XMPP online');
+    this.ctx.log.info(
+      {
+        jid: this.config.jid,
+        encrypted: entity.isSecure(),
+        streamManagement: client.sm.enabled,
+        rooms: [...this.rooms.values()].filter((r) => r.joined).map((r) => r.id),
+      },
+      'XMPP online',
+    );
     this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
   }
 
