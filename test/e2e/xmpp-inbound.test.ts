@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { EventInput } from '../../src/core/event.js';
 import { startProsody, type XmppServer } from '../support/servers.js';
 import { connectXmppClient, xml, type TestXmppClient } from '../support/clients.js';
-import { createTestNetwork, NETWORK, type TestNetwork } from './xmpp-test-network.js';
+import { waitFor } from '../support/wait.js';
+import { createTestNetwork, NETWORK, WAIT_MS, type TestNetwork } from './xmpp-test-network.js';
 
 void describe('XMPP adapter: inbound events', () => {
   let server: XmppServer;
@@ -138,6 +139,23 @@ void describe('XMPP adapter: inbound events', () => {
     await alice.joinRoom(room, 'Alice');
     const join = await bot.waitForEvent<EventInput<'JOIN'>>((e) => e.command === 'JOIN' && inRoom(e), 'JOIN');
     assert.deepEqual(join.args.users.map((u) => u.nick), ['Alice']);
+  });
+
+  void it('a flood of messages arrives complete and in order', async () => {
+    const count = 300;
+    const before = bot.events.filter((e) => e.command === 'MESSAGE').length;
+    await Promise.all(Array.from({ length: count }, (_, i) => alice.sayInRoom(room, `flood ${i}`)));
+    const flood = await waitFor(
+      () => {
+        const messages = bot.events.filter((e): e is EventInput<'MESSAGE'> => e.command === 'MESSAGE').slice(before);
+        return messages.length >= count ? messages : undefined;
+      },
+      { timeoutMs: WAIT_MS * 3, what: `${count} flood messages` },
+    );
+    assert.deepEqual(
+      flood.map((e) => e.args.message.body.map((n) => (n.type === 'text' ? n.text : '')).join('')),
+      Array.from({ length: count }, (_, i) => `flood ${i}`),
+    );
   });
 
   void it('one-to-one chat messages arrive without a channel', async () => {

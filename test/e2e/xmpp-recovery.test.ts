@@ -128,6 +128,19 @@ void describe('XMPP adapter: rooms, moderation and recovery', () => {
     assert.deepEqual(bot.network.members(channel(rooms.hall)), []);
   });
 
+  void it('a destroyed room is left and, after a delay, created again by rejoining', async () => {
+    await alice.xmpp.iqCaller.request(
+      xml('iq', { type: 'set', to: rooms.secret }, xml('query', { xmlns: 'http://jabber.org/protocol/muc#owner' }, xml('destroy', {}, xml('reason', {}, 'closing')))),
+      WAIT_MS,
+    );
+    const inSecret = (e: { args: unknown }) => (e.args as { channel?: ChannelRef }).channel?.id === rooms.secret;
+    const part = await bot.waitForEvent<EventInput<'PART'>>((e) => e.command === 'PART' && inSecret(e), 'the bot leaving the destroyed room');
+    assert.deepEqual([part.args.user.nick, part.args.reason], ['switchbot', 'destroyed']);
+    const partIndex = bot.events.indexOf(part);
+    const join = await bot.waitForEvent<EventInput<'JOIN'>>((e) => e.command === 'JOIN' && inSecret(e) && bot.events.indexOf(e) > partIndex, 'the rejoin');
+    assert.deepEqual(join.args.users.map((u) => u.nick), ['switchbot']);
+  });
+
   void it('reports a server restart as a lost connection and rejoins every room on connect()', async () => {
     await server.restart();
     await waitFor(() => bot.losses[0], { timeoutMs: WAIT_MS, what: 'connectionLost' });

@@ -70,6 +70,13 @@ void describe('MucRoom', () => {
     assert.deepEqual(room.apply(error), [{ kind: 'join-error', condition: 'conflict' }]);
   });
 
+  void it('a destroy notice without status 110 still removes us', () => {
+    const room = joinedRoom();
+    const [removed] = room.apply(presence('bot', { type: 'unavailable', item: "<item role='none'/><destroy><reason>closing</reason></destroy>" }));
+    assert.deepEqual(removed?.kind === 'self-removed' && removed.cause, 'destroyed');
+    assert.equal(room.joined, false);
+  });
+
   void it('follows our own nick change', () => {
     const room = joinedRoom();
     const [change] = room.apply(presence('bot', { type: 'unavailable', codes: [303, 110], item: "<item nick='bot2'/>" }));

@@ -19,7 +19,7 @@ export interface Occupant {
 }
 
 /** Why the bot is no longer in a room. */
-export type RemovalCause = 'kick' | 'ban' | 'part' | 'shutdown' | 'other';
+export type RemovalCause = 'kick' | 'ban' | 'part' | 'destroyed' | 'shutdown' | 'other';
 
 /** A change worth an event. */
 export type RoomChange =
@@ -115,7 +115,8 @@ export class MucRoom {
       this.markLeft();
       return [{ kind: 'join-error', condition: p.error ?? 'undefined-condition' }];
     }
-    const isSelf = p.codes.includes(SELF);
+    // Nicks are unique in a room; a destroy notice may come without status 110.
+    const isSelf = p.codes.includes(SELF) || (this.state !== 'left' && p.nick === this.nick);
     return isSelf ? this.applySelf(p) : this.applyOther(p);
   }
 
@@ -131,7 +132,8 @@ export class MucRoom {
       const actor = this.actorOf(p.actor);
       this.markLeft();
       if (!wasThere) return [];
-      return [{ kind: 'self-removed', cause: removalCause(p.codes), ...optional('actor', actor), ...optional('reason', p.reason) }];
+      const cause = p.destroyed === true ? 'destroyed' : removalCause(p.codes);
+      return [{ kind: 'self-removed', cause, ...optional('actor', actor), ...optional('reason', p.reason) }];
     }
     this.nick = p.nick;
     this.occupants.set(p.nick, occupantOf(this.id, p));

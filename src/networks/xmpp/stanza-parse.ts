@@ -148,6 +148,8 @@ export interface MucPresence {
   readonly status?: string;
   /** For type=error: the condition (e.g. `conflict` for a taken nick). */
   readonly error?: string;
+  /** true when the room was destroyed (XEP-0045 §10.9). */
+  readonly destroyed?: boolean;
 }
 
 /** Parses a presence carrying MUC user data (or a MUC error); undefined for other presences. */
@@ -176,6 +178,7 @@ export function parseMucPresence(el: Element): MucPresence | undefined {
     show: showOf(el),
     status: el.getChildText('status') || undefined,
     error: type === 'error' ? errorCondition(el) : undefined,
+    destroyed: x?.getChild('destroy') !== undefined ? true : undefined,
   });
 }
 
