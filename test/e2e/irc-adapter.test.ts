@@ -2,81 +2,12 @@
  * The IRC adapter against real ngIRCd and InspIRCd: an independent raw client (not our
  * adapter) checks what the bot sends, and the events the adapter emits for what it sends.
  */
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AnyEventInput } from '../../src/core/event.js';
-import type { ChannelRef } from '../../src/core/refs.js';
-import type { ConnectionLoss, NetworkContext } from '../../src/core/network.js';
-import type { KeyValueStore } from '../../src/store/types.js';
-import { silentLogger } from '../../src/core/log.js';
-import { ircProtocol } from '../../src/networks/irc/index.js';
-import type { IrcNetwork } from '../../src/networks/irc/adapter.js';
 import { parseIrcFormatting } from '../../src/networks/irc/format-parse.js';
 import { startInspircd, startNgircd, type IrcServer } from '../support/servers.js';
-import { connectRawIrc, type RawIrcClient } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
-
-const WAIT_MS = 10_000;
-const NETWORK = 'testirc';
-
-/** A KeyValueStore kept in memory, for the adapter's context. */
-class MemoryStore implements KeyValueStore {
-  private readonly data = new Map<string, unknown>();
-  async get<T>(key: string): Promise<T | undefined> {
-    return this.data.get(key) as T | undefined;
-  }
-  async set(key: string, value: unknown): Promise<void> {
-    this.data.set(key, value);
-  }
-  async delete(key: string): Promise<boolean> {
-    return this.data.delete(key);
-  }
-  async keys(prefix = ''): Promise<string[]> {
-    return [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort();
-  }
-}
-
-interface Bot {
-  readonly network: IrcNetwork;
-  readonly events: AnyEventInput[];
-  readonly losses: ConnectionLoss[];
-  readonly channel: ChannelRef;
-}
-
-/** Creates (not connects) an adapter for `server` that wants `channel`; disconnects it after the test. */
-function makeBot(t: TestContext, server: IrcServer, channel: string, options: Record<string, unknown> = {}): Bot {
-  const events: AnyEventInput[] = [];
-  const losses: ConnectionLoss[] = [];
-  const ref: ChannelRef = { network: NETWORK, id: channel.toLowerCase(), name: channel };
-  const ctx: NetworkContext = {
-    name: NETWORK,
-    log: silentLogger(),
-    store: new MemoryStore(),
-    wantedChannels: () => [ref],
-    emit: (event) => events.push(event),
-    connectionLost: (loss) => losses.push(loss),
-  };
-  const config = ircProtocol.configSchema.parse({
-    protocol: 'irc', host: server.host, port: server.port, nick: 'relaybot', flood: { burst: 10, intervalMs: 10 }, ...options,
-  });
-  const network = ircProtocol.create(ctx, config) as IrcNetwork;
-  t.after(() => network.disconnect({ deadlineMs: 1000 }));
-  return { network, events, losses, channel: ref };
-}
-
-/** A raw client that joined `channel` (and is its operator when it is the first one in). */
-async function rawInChannel(t: TestContext, server: IrcServer, nick: string, channel: string): Promise<RawIrcClient> {
-  const client = await connectRawIrc({ host: server.host, port: server.port, nick, timeoutMs: WAIT_MS });
-  t.after(() => client.close());
-  client.send(`JOIN ${channel}`);
-  await client.waitForLine(new RegExp(` 366 ${nick} `), WAIT_MS);
-  return client;
-}
-
-/** The text of a PRIVMSG/NOTICE line as received. */
-function textOf(line: string): string {
-  return line.slice(line.indexOf(' :', line.indexOf(' PRIVMSG ') >= 0 ? line.indexOf(' PRIVMSG ') : line.indexOf(' NOTICE ')) + 2);
-}
+import { makeBot, NETWORK, rawInChannel, textOf, WAIT_MS } from './irc-test-bot.js';
 
 const servers: ReadonlyArray<[string, () => Promise<IrcServer>]> = [['ngircd', () => startNgircd()], ['inspircd', () => startInspircd()]];
 

@@ -74,4 +74,101 @@ describe('IRC flood control', () => {
     assert.equal(await dropped, false);
     assert.equal(queue.depth(), 0);
   });
+
+  it('token bucket: a line may cost several tokens, capped at the burst', () => {
+    let now = 0;
+    const bucket = new TokenBucket({ burst: 3, intervalMs: 1000 }, () => now);
+    assert.equal(bucket.tryTake(2), true);
+    assert.equal(bucket.tryTake(2), false, 'one token left');
+    assert.equal(bucket.waitMs(2), 1000);
+    now = 1000;
+    assert.equal(bucket.tryTake(2), true);
+    now = 10_000;
+    assert.equal(bucket.tryTake(50), true, 'a cost above the burst takes the whole burst');
+    assert.equal(bucket.tryTake(), false);
+  });
+
+  it('token bucket: intervalMs 0 means no limit', () => {
+    const bucket = new TokenBucket({ burst: 1, intervalMs: 0 }, () => 0);
+    assert.equal([1, 2, 3, 4, 5].every(() => bucket.tryTake()), true);
+    assert.equal(bucket.waitMs(), 0);
+  });
+
+  it('outgoing queue: control lines go first, and only control lines while the gate is "control"', async () => {
+    const written: string[] = [];
+    const queue = new OutgoingQueue({ burst: 100, intervalMs: 1 }, (line) => {
+      written.push(line);
+      return true;
+    });
+    const message = queue.enqueue('#a', ['PRIVMSG #a :1']);
+    const join = queue.enqueueControl('JOIN #a');
+    assert.deepEqual(written, [], 'closed until resumed');
+    queue.resume('control');
+    assert.equal(await join, true);
+    assert.deepEqual(written, ['JOIN #a']);
+    assert.equal(queue.depth(), 1, 'the message waits for the gate to open fully');
+    queue.resume();
+    assert.equal(await message, true);
+    void queue.enqueue('#a', ['PRIVMSG #a :2', 'PRIVMSG #a :3']);
+    assert.deepEqual(written, ['JOIN #a', 'PRIVMSG #a :1', 'PRIVMSG #a :2', 'PRIVMSG #a :3']);
+  });
+
+  it('outgoing queue: a control line overtakes queued messages but waits for tokens like them', () => {
+    let now = 0;
+    const written: string[] = [];
+    const queue = new OutgoingQueue({ burst: 2, intervalMs: 1000 }, (line) => {
+      written.push(line);
+      return true;
+    }, () => now);
+    queue.resume();
+    void queue.enqueue('#a', ['m1', 'm2', 'm3', 'm4']);
+    assert.deepEqual(written, ['m1', 'm2']);
+    void queue.enqueueControl('KICK #a x :bye');
+    assert.deepEqual(written, ['m1', 'm2'], 'no token left: the control line waits too');
+    queue.pause();
+    now = 1000;
+    queue.resume();
+    assert.deepEqual(written, ['m1', 'm2', 'KICK #a x :bye'], 'then goes before m3');
+    queue.discard();
+  });
+
+  it('outgoing queue: discardControl drops only control lines; a line the writer refuses is dropped', async () => {
+    const written: string[] = [];
+    const queue = new OutgoingQueue({ burst: 100, intervalMs: 1 }, (line) => {
+      if (line.includes('bad')) throw new Error('refused');
+      written.push(line);
+      return true;
+    });
+    const join = queue.enqueueControl('JOIN #old');
+    const message = queue.enqueue('#a', ['kept']);
+    assert.equal(queue.discardControl(), 1);
+    assert.equal(await join, false);
+    assert.equal(queue.depth(), 1);
+    const bad = queue.enqueue('#a', ['bad line']);
+    queue.resume();
+    assert.equal(await message, true);
+    assert.equal(await bad, false);
+    assert.deepEqual(written, ['kept']);
+  });
+
+  it('property: with any mix of control lines and messages, every line is written once, control lines before messages queued with them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constant('control'), fc.constantFrom('#a', '#b')), { maxLength: 40 }), (kinds) => {
+        const written: string[] = [];
+        const queue = new OutgoingQueue({ burst: 1000, intervalMs: 1 }, (line) => {
+          written.push(line);
+          return true;
+        });
+        kinds.forEach((kind, i) => {
+          if (kind === 'control') void queue.enqueueControl(`c${i}`);
+          else void queue.enqueue(kind, [`${kind}:${i}`]);
+        });
+        queue.resume();
+        assert.equal(written.length, kinds.length);
+        const firstMessage = written.findIndex((line) => line.startsWith('#'));
+        if (firstMessage >= 0) assert.ok(written.slice(firstMessage).every((line) => line.startsWith('#')), 'all control lines first');
+        assert.equal(new Set(written).size, kinds.length);
+      }),
+    );
+  });
 });

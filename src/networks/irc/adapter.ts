@@ -26,8 +26,13 @@ import { renderIrcLine } from './format-render.js';
 import { nickCandidate } from './nick.js';
 import { IrcTransport } from './transport.js';
 
-/** How long a JOIN may take before the adapter stops waiting for it. */
+/** How long the answer to a JOIN (once written) may take before the adapter stops waiting for it. */
 const JOIN_TIMEOUT_MS = 10_000;
+/**
+ * Flood-control tokens a JOIN costs: servers charge more for it than for a message (InspIRCd
+ * counts a JOIN as two commands).
+ */
+const JOIN_COST = 2;
 /** How long QUIT may take before the socket is closed anyway. */
 const QUIT_GRACE_MS = 2_000;
 /** Numerics that refuse a JOIN; params[1] is the channel. */
@@ -91,6 +96,8 @@ export class IrcNetwork implements Network {
   connect(): Promise<void> {
     if (this.state === 'connecting' || this.state === 'connected') return Promise.reject(new Error(`${this.name}: already ${this.state}`));
     this.state = 'connecting';
+    this.queue.pause();
+    this.queue.discardControl();
     this.support = new ServerSupport();
     this.tracker = new MemberTracker(this.support);
     this.nick = this.config.nick;
@@ -114,6 +121,8 @@ export class IrcNetwork implements Network {
         clearTimeout(timeout);
         this.state = 'idle';
         this.client = undefined;
+        this.queue.pause();
+        this.queue.discardControl();
         client.connection.end(undefined, true);
         reject(error);
       };
@@ -155,7 +164,8 @@ export class IrcNetwork implements Network {
       client.on('registered', () => {
         if (this.client !== client) return;
         registered = true;
-        this.afterRegistration(client).then(succeed, (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
+        this.queue.resume('control');
+        this.afterRegistration().then(succeed, (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
       });
       client.on('socket close', (error?: Error | false) => {
         if (this.client !== client) return;
@@ -201,9 +211,9 @@ export class IrcNetwork implements Network {
     return options;
   }
 
-  private async afterRegistration(client: Client): Promise<void> {
+  private async afterRegistration(): Promise<void> {
     if (this.config.nickservPassword && !this.config.sasl) {
-      this.writeNow(`PRIVMSG ${this.config.nickservNick} :IDENTIFY ${this.config.nickservPassword}`, client);
+      void this.queue.enqueueControl(`PRIVMSG ${this.config.nickservNick} :IDENTIFY ${this.config.nickservPassword}`);
     }
     const results = await Promise.allSettled(this.channelsToJoin().map((channel) => this.joinNow(channel)));
     results.forEach((result) => {
@@ -217,6 +227,7 @@ export class IrcNetwork implements Network {
     this.state = 'idle';
     this.client = undefined;
     this.queue.pause();
+    this.queue.discardControl();
     this.tracker.clear();
     this.clearTimers();
     this.rejectPendingJoins(new Error('connection lost'));
@@ -331,19 +342,30 @@ export class IrcNetwork implements Network {
     if (!safeParam(name) || !this.support.isChannel(name)) return Promise.reject(new Error(`not a channel name: ${JSON.stringify(name)}`));
     const folded = this.support.fold(name);
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.settleJoin(name, new Error(`${name}: no answer to JOIN within ${JOIN_TIMEOUT_MS} ms`));
-      }, JOIN_TIMEOUT_MS);
-      this.timers.add(timer);
+      let timer: NodeJS.Timeout | undefined;
+      const stopTimer = (): void => {
+        clearTimeout(timer);
+        if (timer) this.timers.delete(timer);
+      };
       const waiters = this.pendingJoins.get(folded) ?? [];
       waiters.push({
-        resolve: () => { clearTimeout(timer); this.timers.delete(timer); resolve(); },
-        reject: (error) => { clearTimeout(timer); this.timers.delete(timer); reject(error); },
+        resolve: () => { stopTimer(); resolve(); },
+        reject: (error) => { stopTimer(); reject(error); },
       });
       this.pendingJoins.set(folded, waiters);
       const key = this.channelKey(name);
-      this.writeNow(key ? `JOIN ${name} ${key}` : `JOIN ${name}`);
+      void this.queue.enqueueControl(key ? `JOIN ${name} ${key}` : `JOIN ${name}`, JOIN_COST).then((written) => {
+        if (!written) {
+          this.settleJoin(name, new Error(`${name}: JOIN not sent (connection gone)`));
+          return;
+        }
+        if (!this.pendingJoins.has(folded)) return;
+        timer = setTimeout(() => {
+          this.timers.delete(timer as NodeJS.Timeout);
+          this.settleJoin(name, new Error(`${name}: no answer to JOIN within ${JOIN_TIMEOUT_MS} ms`));
+        }, JOIN_TIMEOUT_MS);
+        this.timers.add(timer);
+      });
     });
   }
 
@@ -376,8 +398,8 @@ export class IrcNetwork implements Network {
     const name = channel.name ?? channel.id;
     if (this.state !== 'connected' || !this.tracker.channel(name)) return;
     const text = reason ? renderIrcLine([{ type: 'text', text: reason }]) : '';
-    this.writeNow(text ? `PART ${name} :${text}` : `PART ${name}`);
     this.tracker.removeChannel(name);
+    await this.queue.enqueueControl(text ? `PART ${name} :${text}` : `PART ${name}`);
   }
 
   members(channel: ChannelRef): readonly UserRef[] {
@@ -428,7 +450,7 @@ export class IrcNetwork implements Network {
     const nick = user.nick ?? user.id;
     if (!safeParam(name) || !safeParam(nick)) throw new Error(`${this.name}: invalid kick target`);
     const text = renderIrcLine([{ type: 'text', text: reason ?? '' }]);
-    if (!this.writeNow(`KICK ${name} ${nick} :${text}`)) throw new Error(`${this.name}: not connected`);
+    await this.control(`KICK ${name} ${nick} :${text}`);
   }
 
   private async ban(channel: ChannelRef, user: UserRef, reason?: string): Promise<void> {
@@ -437,8 +459,18 @@ export class IrcNetwork implements Network {
     const member = this.tracker.member(name, nick);
     const mask = member?.host ? `*!*@${member.host}` : `${nick}!*@*`;
     if (!safeParam(name) || !safeParam(mask)) throw new Error(`${this.name}: invalid ban target`);
-    if (!this.writeNow(`MODE ${name} +b ${mask}`)) throw new Error(`${this.name}: not connected`);
+    await this.control(`MODE ${name} +b ${mask}`);
     await this.kick(channel, user, reason);
+  }
+
+  /**
+   * Sends a control line (KICK, MODE, ...) through the flood queue's control lane; rejects
+   * when not connected or when the connection drops before it was written.
+   */
+  private async control(line: string): Promise<void> {
+    if (/[\r\n\0]/.test(line)) throw new Error('refusing to write a line containing CR, LF or NUL');
+    if (this.state !== 'connected') throw new Error(`${this.name}: not connected`);
+    if (!(await this.queue.enqueueControl(line))) throw new Error(`${this.name}: connection lost before ${line.split(' ')[0]} was sent`);
   }
 
   /** Writes one protocol line now. Refuses (throws) a line with CR, LF or NUL. */

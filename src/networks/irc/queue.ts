@@ -1,10 +1,15 @@
 /**
- * Outgoing flood control: a token bucket in front of a fair queue.
+ * Outgoing flood control: a token bucket in front of two lanes.
  *
- * Lines are queued per key (one key per channel or private target). Sending takes one token
- * per line; tokens refill one per `intervalMs` up to `burst`. When several keys wait, they
- * take turns (round robin), so one busy channel does not stall the rest; within a key the
- * order is kept.
+ * - The control lane (JOIN, PART, KICK, MODE, NickServ, nick reclaim) is a plain FIFO served
+ *   first; it opens right after registration, before the channels are joined.
+ * - The message lane is queued per key (one key per channel or private target). When several
+ *   keys wait, they take turns (round robin), so one busy channel does not stall the rest;
+ *   within a key the order is kept. It opens once the connection is ready.
+ *
+ * Sending takes `cost` tokens per line (1 for most lines; servers charge more for some
+ * commands, e.g. InspIRCd for JOIN); tokens refill one per `intervalMs` up to `burst`. Both
+ * lanes share one bucket, so a join storm cannot flood the server either.
  */
 
 /** Flood-control settings. */
@@ -27,23 +32,30 @@ export class TokenBucket {
 
   private refill(): void {
     const now = this.now();
-    const earned = (now - this.updatedAt) / this.options.intervalMs;
+    const earned = this.options.intervalMs === 0 ? Infinity : (now - this.updatedAt) / this.options.intervalMs;
     this.tokens = Math.min(this.options.burst, this.tokens + earned);
     this.updatedAt = now;
   }
 
-  /** Takes a token if one is available. */
-  tryTake(): boolean {
+  /** A cost the bucket can ever pay: at least 1, at most `burst`. */
+  private payable(cost: number): number {
+    return Math.min(Math.max(1, cost), this.options.burst);
+  }
+
+  /** Takes `cost` tokens (default 1; capped at `burst`) if they are available. */
+  tryTake(cost = 1): boolean {
     this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    const need = this.payable(cost);
+    if (this.tokens < need) return false;
+    this.tokens -= need;
     return true;
   }
 
-  /** Milliseconds until a token will be available (0 when one is). */
-  waitMs(): number {
+  /** Milliseconds until `cost` tokens will be available (0 when they are). */
+  waitMs(cost = 1): number {
     this.refill();
-    return this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) * this.options.intervalMs);
+    const need = this.payable(cost);
+    return this.tokens >= need ? 0 : Math.ceil((need - this.tokens) * this.options.intervalMs);
   }
 }
 
@@ -87,6 +99,12 @@ export class FairQueue<T> {
     return item;
   }
 
+  /** The item {@link shift} would return, left in place. */
+  peek(): T | undefined {
+    const key = this.turn[0];
+    return key === undefined ? undefined : this.queues.get(key)?.[0];
+  }
+
   get size(): number {
     return this.count;
   }
@@ -99,22 +117,27 @@ export class FairQueue<T> {
   }
 }
 
-/** One queued line and the callback to run once it was written (or dropped). */
+/** One queued line, its token cost and the callback to run once it was written (or dropped). */
 interface QueuedLine {
   readonly key: string;
   readonly line: string;
+  readonly cost: number;
   readonly done: (written: boolean) => void;
 }
 
+/** Which lanes are open: none, the control lane only (registered, joining), or both. */
+export type QueueGate = 'closed' | 'control' | 'all';
+
 /**
  * The per-connection outgoing queue. `write` puts one line on the wire and returns false when
- * it could not (not connected); the queue is paused until `resume()`.
+ * it could not (not connected); the queue then closes until `resume()`.
  */
 export class OutgoingQueue {
-  private readonly queue = new FairQueue<QueuedLine>();
+  private readonly messages = new FairQueue<QueuedLine>();
+  private readonly control: QueuedLine[] = [];
   private readonly bucket: TokenBucket;
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private gate: QueueGate = 'closed';
   private idleWaiters: Array<() => void> = [];
 
   constructor(options: FloodOptions, private readonly write: (line: string) => boolean, now: () => number = Date.now) {
@@ -123,32 +146,42 @@ export class OutgoingQueue {
 
   /** Queues lines under a key; the promise resolves when they were all written (false if dropped). */
   enqueue(key: string, lines: readonly string[]): Promise<boolean> {
-    const results = lines.map((line) => new Promise<boolean>((done) => this.queue.push(key, { key, line, done })));
+    const results = lines.map((line) => new Promise<boolean>((done) => this.messages.push(key, { key, line, cost: 1, done })));
     this.pump();
     return Promise.all(results).then((written) => written.every(Boolean));
   }
 
-  /** Lines waiting to be written. */
-  depth(): number {
-    return this.queue.size;
+  /**
+   * Queues one control line (JOIN, PART, KICK, MODE, ...) ahead of all messages. Resolves true
+   * once written, false when dropped (connection lost, disconnect).
+   */
+  enqueueControl(line: string, cost = 1): Promise<boolean> {
+    const result = new Promise<boolean>((done) => this.control.push({ key: '', line, cost, done }));
+    this.pump();
+    return result;
   }
 
-  /** Starts writing (after connecting). */
-  resume(): void {
-    this.running = true;
+  /** Lines waiting to be written (both lanes). */
+  depth(): number {
+    return this.messages.size + this.control.length;
+  }
+
+  /** Opens the control lane only (`'control'`) or both lanes (`'all'`, the default). */
+  resume(gate: Exclude<QueueGate, 'closed'> = 'all'): void {
+    this.gate = gate;
     this.pump();
   }
 
   /** Stops writing; queued lines stay queued (e.g. while reconnecting). */
   pause(): void {
-    this.running = false;
+    this.gate = 'closed';
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
 
   /** Resolves when the queue is empty or after `deadlineMs`, whichever comes first. */
   drain(deadlineMs: number): Promise<void> {
-    if (this.queue.size === 0) return Promise.resolve();
+    if (this.depth() === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timeout = setTimeout(finish, Math.max(0, deadlineMs));
       function finish(): void {
@@ -159,25 +192,44 @@ export class OutgoingQueue {
     });
   }
 
+  /**
+   * Drops the control lane (its lines belong to a connection that is gone: the next one
+   * joins afresh). Returns how many lines were dropped.
+   */
+  discardControl(): number {
+    const dropped = this.control.splice(0);
+    for (const item of dropped) item.done(false);
+    this.notifyIdle();
+    return dropped.length;
+  }
+
   /** Drops everything still queued (their promises resolve with false). */
   discard(): number {
-    const dropped = this.queue.clear();
+    const dropped = [...this.control.splice(0), ...this.messages.clear()];
     for (const item of dropped) item.done(false);
     this.notifyIdle();
     return dropped.length;
   }
 
   private notifyIdle(): void {
-    if (this.queue.size > 0) return;
+    if (this.depth() > 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const waiter of waiters) waiter();
   }
 
+  /** The line to write next, without taking it: control first, then messages when open. */
+  private peek(): { item: QueuedLine; lane: 'control' | 'messages' } | undefined {
+    const control = this.control[0];
+    if (control && this.gate !== 'closed') return { item: control, lane: 'control' };
+    const message = this.gate === 'all' ? this.messages.peek() : undefined;
+    return message ? { item: message, lane: 'messages' } : undefined;
+  }
+
   private pump(): void {
-    if (!this.running || this.timer) return;
-    while (this.queue.size > 0) {
-      const wait = this.bucket.waitMs();
+    if (this.gate === 'closed' || this.timer) return;
+    for (let next = this.peek(); next; next = this.peek()) {
+      const wait = this.bucket.waitMs(next.item.cost);
       if (wait > 0) {
         this.timer = setTimeout(() => {
           this.timer = undefined;
@@ -185,14 +237,23 @@ export class OutgoingQueue {
         }, wait);
         return;
       }
-      this.bucket.tryTake();
-      const item = this.queue.shift() as QueuedLine;
-      if (!this.write(item.line)) {
+      const item = next.lane === 'control' ? (this.control.shift() as QueuedLine) : (this.messages.shift() as QueuedLine);
+      let written: boolean;
+      try {
+        written = this.write(item.line);
+      } catch {
+        // A line the writer refuses (it checks for CR, LF and NUL) is dropped, not retried.
+        item.done(false);
+        continue;
+      }
+      if (!written) {
         // Not connected: keep it first in line until resume().
-        this.queue.unshift(item.key, item);
-        this.running = false;
+        if (next.lane === 'control') this.control.unshift(item);
+        else this.messages.unshift(item.key, item);
+        this.gate = 'closed';
         return;
       }
+      this.bucket.tryTake(item.cost);
       item.done(true);
     }
     this.notifyIdle();
