@@ -121,7 +121,11 @@ export class XmppNetwork implements Network {
     entity.on('error', (error: Error) => {
       this.logOnce.log('warn', `client-error:${error.message}`, { err: error }, 'XMPP connection error');
     });
-    entity.on('stanza', (el: Element) => this.inbound.handle(el));
+    // Listeners stay attached (xmpp.js's own, e.g. stream management's timers, need theirs);
+    // ours ignore a client that is no longer current.
+    entity.on('stanza', (el: Element) => {
+      if (this.client === client) this.inbound.handle(el);
+    });
     const dropped = new Promise<never>((_resolve, reject) => {
       entity.once('disconnect', (info?: { reason?: unknown }) => reject(new Error(`connection closed while logging in: ${describe(info?.reason)}`)));
     });
@@ -172,8 +176,6 @@ export class XmppNetwork implements Network {
     for (const room of this.rooms.values()) room.markLeft();
     if (client === undefined) return;
     const { entity } = client;
-    entity.removeAllListeners('stanza');
-    entity.removeAllListeners('disconnect');
     if (deadlineMs > 0 && entity.status !== 'disconnect' && entity.status !== 'offline') {
       await withDeadline(entity.stop().catch(() => undefined), deadlineMs);
     }
