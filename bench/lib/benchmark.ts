@@ -1,0 +1,27 @@
+/**
+ * What a benchmark file exports, and what it receives when it runs.
+ */
+import type { BenchOutcome } from './result.js';
+
+/** Handed to a benchmark's `run`. */
+export interface BenchContext {
+  /** A progress line on stderr (never in the results). */
+  progress(message: string): void;
+  /**
+   * Fewer repeats and smaller runs, to check that a benchmark works (BENCH_QUICK=1 or
+   * `--quick`). Quick figures are not a baseline.
+   */
+  readonly quick: boolean;
+  /**
+   * When set (`--profile`), child processes the benchmark starts (the switchboard binary)
+   * should run with `--cpu-prof --cpu-prof-dir=<profileDir>`.
+   */
+  readonly profileDir?: string;
+}
+
+/** The default export of every `bench/*.bench.ts` file. */
+export interface Benchmark {
+  readonly name: string;
+  readonly title: string;
+  run(context: BenchContext): Promise<BenchOutcome>;
+}

@@ -1,0 +1,22 @@
+/**
+ * Every benchmark, in the order `npm run bench` runs them. Kept free of imports so the runner
+ * can read it without loading any benchmark.
+ */
+
+export interface BenchEntry {
+  /** The name used on the command line and for `bench/results/<name>.json`. */
+  readonly name: string;
+  /** The compiled file, relative to dist/bench/. */
+  readonly file: string;
+  /** Run the benchmark process on one CPU (`taskset -c 0`): in-process figures "on one core". */
+  readonly pinOneCore: boolean;
+  readonly description: string;
+}
+
+export const BENCHMARKS: readonly BenchEntry[] = [
+  { name: 'dispatcher', file: 'dispatcher.bench.js', pinOneCore: true, description: 'events/s through the hub pipeline with 0, 5, 20 no-op modules and with the relay to two in-memory targets' },
+  { name: 'storage', file: 'storage.bench.js', pinOneCore: true, description: 'message-map writes and lookups per second on SQLite (WAL)' },
+  { name: 'scale', file: 'scale.bench.js', pinOneCore: false, description: 'RSS, heap and start-up time to ready of the switchboard process with 1, 100, 1,000 bridges' },
+  { name: 'relay-latency', file: 'relay-latency.bench.js', pinOneCore: false, description: 'paced end-to-end latency IRC→XMPP and XMPP→IRC through the real process, and without the bridge hop' },
+  { name: 'relay-throughput', file: 'relay-throughput.bench.js', pinOneCore: false, description: 'bursts of 1,000 messages each way, with server flood limits lifted and with defaults' },
+];
