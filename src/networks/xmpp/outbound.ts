@@ -1,0 +1,180 @@
+/**
+ * What the hub sends through the XMPP network: messages (styling, corrections, replies, files
+ * via HTTP File Upload), retractions, reactions and moderation requests.
+ */
+import { randomUUID } from 'node:crypto';
+import xml from '@xmpp/xml';
+import type { Attachment } from '../../core/message.js';
+import type { OutgoingMessage, SendResult } from '../../core/network.js';
+import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { XmppClient } from './client.js';
+import type { XmppConfig } from './config.js';
+import { bareJid, resourceOf, splitJid } from './jid.js';
+import type { LogOnce } from './log-once.js';
+import type { MessageIds } from './message-ids.js';
+import { optional, type MucRoom } from './muc-room.js';
+import type { ReactionSets } from './reactions.js';
+import {
+  buildChatMessage,
+  buildMucAdminQuery,
+  buildReactions,
+  buildRetraction,
+  type ChatMessageSpec,
+  type MessageType,
+  type MucAdminItem,
+} from './stanza-build.js';
+import { renderStyling } from './styling-render.js';
+import { discoverUploadService, downloadFile, uploadFile, type UploadService } from './upload.js';
+
+/** Our own entry in the reaction sets. */
+const SELF = '\u0000self';
+
+/** Where a message goes and how its ids are scoped. */
+interface Address {
+  readonly to: string;
+  readonly type: MessageType;
+  readonly scope: string;
+}
+
+/** What the outbound side needs from the adapter. */
+export interface OutboundDeps {
+  readonly name: string;
+  readonly config: XmppConfig;
+  readonly logOnce: LogOnce;
+  readonly rooms: ReadonlyMap<string, MucRoom>;
+  readonly ids: MessageIds;
+  readonly reactions: ReactionSets;
+  /** The connected client; throws when not connected. */
+  client(): XmppClient;
+}
+
+export class Outbound {
+  private uploadService: Promise<UploadService | undefined> | undefined;
+
+  constructor(private readonly deps: OutboundDeps) {}
+
+  /** Forgets the upload service found on the previous connection. */
+  reset(): void {
+    this.uploadService = undefined;
+  }
+
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    const client = this.deps.client();
+    const address = this.addressOf(message.target);
+    const rendered = renderStyling(message.body);
+    const body = message.kind === 'action' ? `/me ${rendered}` : rendered;
+    const attachments = message.attachments ?? [];
+    const { ids } = this.deps;
+    const sent: string[] = [];
+    if (body !== '' || attachments.length === 0) {
+      sent.push(
+        await this.sendMessage(client, address, {
+          body,
+          ...optional('replaceId', message.editOf === undefined ? undefined : ids.forCorrection(address.scope, message.editOf)),
+          ...optional('reply', message.replyTo === undefined ? undefined : { id: ids.forReference(address.scope, message.replyTo) }),
+        }),
+      );
+    }
+    for (const attachment of attachments) {
+      const url = await this.shareAttachment(client, attachment);
+      if (url !== undefined) sent.push(await this.sendMessage(client, address, { body: url, links: [{ url, desc: attachment.name }] }));
+    }
+    return { ids: sent };
+  }
+
+  private async sendMessage(client: XmppClient, address: Address, content: Omit<ChatMessageSpec, 'to' | 'type' | 'id'>): Promise<string> {
+    const id = randomUUID();
+    this.deps.ids.record(address.scope, { senderId: id });
+    await client.entity.send(buildChatMessage({ to: address.to, type: address.type, id, ...content }));
+    return id;
+  }
+
+  /** Re-uploads an attachment with HTTP File Upload; falls back to its original link. */
+  private async shareAttachment(client: XmppClient, attachment: Attachment): Promise<string | undefined> {
+    const { logOnce, config } = this.deps;
+    if (attachment.url === undefined) {
+      logOnce.log('warn', 'attachment-without-url', { name: attachment.name }, 'an attachment without a URL cannot be sent; skipped');
+      return undefined;
+    }
+    try {
+      const service = await this.findUploadService(client);
+      if (service === undefined) throw new Error('the server has no upload service');
+      const file = await downloadFile(attachment.url, config.maxUploadBytes);
+      return await uploadFile(client.iqCaller, service, {
+        name: attachment.name,
+        data: file.data,
+        ...optional('contentType', attachment.mimeType ?? file.contentType),
+      });
+    } catch (error) {
+      const reason = (error as Error).message;
+      logOnce.log('warn', `upload:${reason}`, { err: error, file: attachment.name }, 'file upload failed; sending the link instead');
+      return attachment.url;
+    }
+  }
+
+  private findUploadService(client: XmppClient): Promise<UploadService | undefined> {
+    const { config } = this.deps;
+    this.uploadService ??= discoverUploadService(client.iqCaller, splitJid(config.jid).domain, config.uploadService).catch((error: unknown) => {
+      this.uploadService = undefined; // try again next time
+      throw error;
+    });
+    return this.uploadService;
+  }
+
+  /** Retracts a message (XEP-0424). */
+  async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
+    const client = this.deps.client();
+    const address = this.addressOf({ channel });
+    const targetId = this.deps.ids.forReference(address.scope, messageId);
+    await client.entity.send(buildRetraction({ to: address.to, type: address.type, id: randomUUID(), targetId }));
+  }
+
+  /** Adds or withdraws one of our reactions and sends our whole set (XEP-0444). */
+  async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void> {
+    const client = this.deps.client();
+    const address = this.addressOf({ channel });
+    const { reactions, ids } = this.deps;
+    const mine = new Set(reactions.get(address.scope, messageId, SELF));
+    if (remove) mine.delete(reaction);
+    else mine.add(reaction);
+    reactions.replace(address.scope, messageId, SELF, mine);
+    const targetId = ids.forReference(address.scope, messageId);
+    await client.entity.send(buildReactions({ to: address.to, type: address.type, id: randomUUID(), targetId, reactions: [...mine] }));
+  }
+
+  /** Kicks (role none) or bans (affiliation outcast of the real JID) an occupant. */
+  async moderate(channel: ChannelRef, user: UserRef, action: 'kick' | 'ban', reason?: string): Promise<void> {
+    const client = this.deps.client();
+    const room = this.joinedRoom(channel);
+    const nick = user.nick ?? resourceOf(user.id);
+    let item: MucAdminItem;
+    if (action === 'kick') {
+      item = { nick, role: 'none', ...optional('reason', reason) };
+    } else {
+      const realJid = room.occupant(nick)?.realJid ?? user.account;
+      if (realJid === undefined) throw new Error(`cannot ban ${nick} in ${room.id}: their real JID is not known (anonymous room)`);
+      item = { jid: bareJid(realJid), affiliation: 'outcast', ...optional('reason', reason) };
+    }
+    try {
+      await client.iqCaller.request(xml('iq', { type: 'set', to: room.id }, buildMucAdminQuery(item)), this.deps.config.joinTimeoutMs);
+    } catch (error) {
+      throw new Error(`cannot ${action} ${nick} in ${room.id}: ${(error as Error).message} (does the bot have the rights?)`, { cause: error });
+    }
+  }
+
+  private joinedRoom(channel: ChannelRef): MucRoom {
+    const room = this.deps.rooms.get(bareJid(channel.id));
+    if (!room?.joined) throw new Error(`${this.deps.name} is not in ${channel.id}`);
+    return room;
+  }
+
+  private addressOf(target: OutgoingMessage['target']): Address {
+    if ('channel' in target) {
+      const room = this.joinedRoom(target.channel);
+      return { to: room.id, type: 'groupchat', scope: room.id };
+    }
+    const id = target.user.id;
+    const viaRoom = resourceOf(id) !== '' && this.deps.rooms.has(bareJid(id));
+    return { to: id, type: 'chat', scope: viaRoom ? id : bareJid(id) };
+  }
+}
