@@ -78,7 +78,7 @@ export const ARGS_SCHEMAS = {
   MODE: z
     .strictObject({ channel: channel.optional(), user: user.optional(), modes: z.array(modeChangeSchema) })
     .refine((a) => (a.channel === undefined) !== (a.user === undefined), 'MODE needs exactly one of channel and user'),
-  TOPIC: z.strictObject({ channel, text, oldText: text.optional(), setter: text.optional() }),
+  TOPIC: z.strictObject({ channel, text, oldText: text.optional(), setter: text.optional(), initial: z.boolean().optional() }),
   SQUIT: z.strictObject({
     server: id,
     uplink: text.optional(),

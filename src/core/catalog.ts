@@ -216,6 +216,11 @@ export interface TopicArgs {
   readonly oldText?: string;
   /** Who set it, as given by the network (nick, nick!user@host, server name). */
   readonly setter?: string;
+  /**
+   * true when this is the topic the bot learned on joining (IRC 332, the MUC subject sent at
+   * join), not a change someone made now. Relays do not repeat initial topics.
+   */
+  readonly initial?: boolean;
 }
 
 // --- servers and network lifecycle --------------------------------------------------------

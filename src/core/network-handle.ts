@@ -25,6 +25,8 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
     join: (channel: ChannelRef) => network.join(channel),
     part: (channel: ChannelRef, reason?: string) => network.part(channel, reason),
     members: (channel: ChannelRef) => network.members(channel),
+    queueDepth: () => network.queueDepth(),
+    botUser: (channel: ChannelRef) => network.botUser?.(channel),
     async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
       if (!network.deleteMessage) return unsupported('deleting messages');
       await network.deleteMessage(channel, messageId);

@@ -107,6 +107,11 @@ export interface Network {
   part(channel: ChannelRef, reason?: string): Promise<void>;
   /** The members of a joined channel as currently known. */
   members(channel: ChannelRef): readonly UserRef[];
+  /**
+   * The bot itself as it appears in `channel` (its nick on IRC, its occupant JID in a MUC), so
+   * features can tell it apart from other members. Undefined when not joined.
+   */
+  botUser?(channel: ChannelRef): UserRef | undefined;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
   /** Adds or withdraws a reaction, where supported (capabilities.reactions). */

@@ -55,11 +55,10 @@ export interface NetworkHandle {
   join(channel: ChannelRef): Promise<void>;
   part(channel: ChannelRef, reason?: string): Promise<void>;
   members(channel: ChannelRef): readonly UserRef[];
-  /**
-   * Outgoing items the network has accepted but not yet written (its flood-control queue).
-   * Optional: hosts that do not expose it leave it out, and callers then cannot wait for a flush.
-   */
-  queueDepth?(): number;
+  /** Outgoing items the network has accepted but not yet written (its flood-control queue). */
+  queueDepth(): number;
+  /** The bot itself as seen in `channel`, when the network can tell (see Network.botUser). */
+  botUser(channel: ChannelRef): UserRef | undefined;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
   /** Present when the network supports moderation. */
