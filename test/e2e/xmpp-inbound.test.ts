@@ -165,5 +165,10 @@ void describe('XMPP adapter: inbound events', () => {
     assert.equal(dm.args.message.author.id, 'alice@localhost');
     assert.equal(dm.args.message.recipient?.id, 'bot@localhost');
     assert.deepEqual(dm.args.message.body, [{ type: 'text', text: 'psst ' }, { type: 'italic', children: [{ type: 'text', text: 'hi' }] }]);
+
+    await alice.send(xml('message', { to: `${room}/switchbot`, type: 'chat', id: 'c2' }, xml('body', {}, 'pm'), xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' })));
+    const pm = await bot.waitForEvent<EventInput<'MESSAGE'>>((e) => e.command === 'MESSAGE' && !inRoom(e), 'the private room message');
+    assert.equal(pm.args.message.author.id, `${room}/Alice`);
+    assert.equal(pm.args.message.author.nick, 'Alice');
   });
 });

@@ -105,6 +105,10 @@ void describe('XMPP adapter: outbound stanzas', () => {
     await bot.network.send({ target: { user: { network: NETWORK, id: 'alice@localhost' } }, kind: 'message', body: [{ type: 'text', text: 'private' }] });
     const dm = await alice.waitForStanza((s) => s.is('message') && s.attrs.type === 'chat' && s.attrs.from?.startsWith('bot@localhost/') === true, WAIT_MS);
     assert.equal(dm.getChildText('body'), 'private');
+
+    await bot.network.send({ target: { user: { network: NETWORK, id: `${room}/Alice`, nick: 'Alice' } }, kind: 'message', body: [{ type: 'text', text: 'via the room' }] });
+    const pm = await alice.waitForStanza((s) => s.is('message') && s.attrs.type === 'chat' && s.attrs.from === `${room}/switchbot`, WAIT_MS);
+    assert.equal(pm.getChildText('body'), 'via the room');
   });
 
   void it('uploads attachments with HTTP File Upload and sends them as OOB links', async () => {

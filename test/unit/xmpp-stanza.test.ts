@@ -71,6 +71,13 @@ void describe('stanza building', () => {
     );
   });
 
+  void it('marks private messages to room occupants', () => {
+    assert.equal(
+      buildChatMessage({ to: 'r@c/al', type: 'chat', id: 'p', body: 'psst', mucPrivate: true }).toString(),
+      '<message to="r@c/al" type="chat" id="p"><body>psst</body><origin-id xmlns="urn:xmpp:sid:0" id="p"/><x xmlns="http://jabber.org/protocol/muc#user"/></message>',
+    );
+  });
+
   void it('builds retractions in the current and the legacy form', () => {
     const el = roundTrip(buildRetraction({ to: 'r@c', type: 'groupchat', id: 'x', targetId: 't1' }));
     assert.equal(el.getChild('apply-to', 'urn:xmpp:fasten:0')?.attrs.id, 't1');
@@ -146,6 +153,9 @@ void describe('message parsing', () => {
     const subject = parseMessage(parseXml(`<message from='r@c' type='groupchat'><subject>Topic</subject><delay xmlns='urn:xmpp:delay' stamp='2020-01-01T00:00:00Z'/></message>`));
     assert.equal(subject?.subject, 'Topic');
     assert.equal(subject?.delayed, true);
+    assert.equal(subject?.sentAt, Date.UTC(2020, 0, 1));
+    const badStamp = parseMessage(parseXml(`<message from='r@c/a'><body>x</body><delay xmlns='urn:xmpp:delay' stamp='yesterday'/></message>`));
+    assert.deepEqual([badStamp?.delayed, badStamp?.sentAt], [true, undefined]);
     const reactions = parseMessage(parseXml(`<message from='r@c/al' type='groupchat'><reactions xmlns='urn:xmpp:reactions:0' id='m1'><reaction>👍</reaction><reaction>👍</reaction><reaction> </reaction><reaction>🎉</reaction></reactions></message>`));
     assert.deepEqual(reactions?.reactions, { id: 'm1', emojis: ['👍', '🎉'] });
     const error = parseMessage(parseXml(`<message from='r@c' type='error'><error type='cancel'><forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>no</text></error></message>`));

@@ -8,6 +8,8 @@ import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
 import { BoundedMap } from '../../src/networks/xmpp/bounded-map.js';
 import { parseMucPresence, type MucPresence } from '../../src/networks/xmpp/stanza-parse.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
+import { validateNetworks } from '../../src/config/networks.js';
+import { builtinProtocols } from '../../src/networks/registry.js';
 import { chooseMechanism } from '../../src/networks/xmpp/client.js';
 import { maxFileSize, parseSlot } from '../../src/networks/xmpp/upload.js';
 import { fileNameOf } from '../../src/networks/xmpp/inbound.js';
@@ -153,6 +155,13 @@ void describe('xmpp config', () => {
     assert.equal(config.saslMechanism, 'SCRAM-SHA-1');
     assert.equal(config.requireTls, true);
     assert.deepEqual(config.roomPasswords, { 'room@conf.example.org': 'x' });
+  });
+
+  void it('is registered: the config loader validates xmpp networks with it', async () => {
+    const { networks, problems } = await validateNetworks({ jabber: { protocol: 'xmpp', ...base }, bad: { protocol: 'xmpp', jid: 'x' } }, builtinProtocols());
+    assert.deepEqual(networks.map((n) => [n.name, n.protocol, (n.options as { jid: string }).jid]), [['jabber', 'xmpp', 'bot@example.org']]);
+    assert.ok(problems.some((p) => p.path.join('.') === 'networks.bad.jid'), JSON.stringify(problems));
+    assert.ok(problems.some((p) => p.path.join('.') === 'networks.bad.password'), JSON.stringify(problems));
   });
 
   void it('rejects bad values with messages that do not echo them', () => {

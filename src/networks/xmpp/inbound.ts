@@ -163,7 +163,7 @@ export class Inbound {
       body: m.unstyled ? (shown === '' ? [] : [{ type: 'text', text: shown }]) : parseStyling(shown),
       attachments,
       ...optional('replyTo', m.reply === undefined ? undefined : this.deps.ids.hubId(origin.scope, m.reply.id)),
-      ts: Date.now(),
+      ts: m.sentAt ?? Date.now(),
     };
   }
 

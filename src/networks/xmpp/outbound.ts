@@ -34,6 +34,8 @@ interface Address {
   readonly to: string;
   readonly type: MessageType;
   readonly scope: string;
+  /** A private message to a room occupant. */
+  readonly mucPrivate?: boolean;
 }
 
 /** What the outbound side needs from the adapter. */
@@ -85,7 +87,7 @@ export class Outbound {
   private async sendMessage(client: XmppClient, address: Address, content: Omit<ChatMessageSpec, 'to' | 'type' | 'id'>): Promise<string> {
     const id = randomUUID();
     this.deps.ids.record(address.scope, { senderId: id });
-    await client.entity.send(buildChatMessage({ to: address.to, type: address.type, id, ...content }));
+    await client.entity.send(buildChatMessage({ to: address.to, type: address.type, id, ...optional('mucPrivate', address.mucPrivate), ...content }));
     return id;
   }
 
@@ -175,6 +177,6 @@ export class Outbound {
     }
     const id = target.user.id;
     const viaRoom = resourceOf(id) !== '' && this.deps.rooms.has(bareJid(id));
-    return { to: id, type: 'chat', scope: viaRoom ? id : bareJid(id) };
+    return viaRoom ? { to: id, type: 'chat', scope: id, mucPrivate: true } : { to: id, type: 'chat', scope: bareJid(id) };
   }
 }

@@ -33,6 +33,8 @@ export interface ChatMessageSpec {
   readonly reply?: { readonly id: string; readonly to?: string };
   /** Out-of-band links (XEP-0066), for files. */
   readonly links?: readonly OobLink[];
+  /** A private message to a room occupant (XEP-0045 §7.5): marked so clients show it as such. */
+  readonly mucPrivate?: boolean;
 }
 
 /** Builds a message with body, origin-id, and the correction/reply/OOB elements asked for. */
@@ -49,6 +51,7 @@ export function buildChatMessage(spec: ChatMessageSpec): Element {
     (spec.links ?? []).map((link) =>
       xml('x', { xmlns: NS.oob }, xml('url', {}, clean(link.url)), link.desc === undefined ? null : xml('desc', {}, clean(link.desc))),
     ),
+    spec.mucPrivate === true && xml('x', { xmlns: NS.mucUser }),
   );
 }
 

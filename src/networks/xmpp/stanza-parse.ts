@@ -25,6 +25,8 @@ export interface ParsedMessage {
   readonly unstyled: boolean;
   /** true when the message carries a delay (XEP-0203): history or offline delivery. */
   readonly delayed: boolean;
+  /** When it was originally sent (ms since the epoch), from the delay's stamp. */
+  readonly sentAt?: number;
   /** The room subject, when the message sets one (may be empty). */
   readonly subject?: string;
   /** XEP-0308: id of the corrected message. */
@@ -72,6 +74,7 @@ export function parseMessage(el: Element): ParsedMessage | undefined {
     body: bodyEl === undefined ? undefined : stripFallbacks(bodyEl.text(), el),
     unstyled: el.getChild('unstyled', NS.styling) !== undefined,
     delayed: el.getChild('delay', NS.delay) !== undefined,
+    sentAt: stampOf(el.getChild('delay', NS.delay)),
     subject: subject === undefined ? undefined : subject.text(),
     replaceId: attr(el.getChild('replace', NS.correct), 'id'),
     retractId: retractionTarget(el),
@@ -81,6 +84,14 @@ export function parseMessage(el: Element): ParsedMessage | undefined {
     links: el.getChildren('x', NS.oob).flatMap((x) => oobLink(x)),
     error: type === 'error' ? errorCondition(el) : undefined,
   });
+}
+
+/** The XEP-0082 date-time of a delay element, when valid. */
+function stampOf(delay: Element | undefined): number | undefined {
+  const stamp = delay?.attrs.stamp;
+  if (stamp === undefined || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(stamp)) return undefined;
+  const ms = Date.parse(stamp);
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 function retractionTarget(el: Element): string | undefined {
