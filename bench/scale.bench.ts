@@ -1,0 +1,197 @@
+/**
+ * Scale: memory (RSS, V8 heap) and start-up time to ready of the real switchboard process,
+ * with ngIRCd and Prosody already running on loopback: the shipped example config, and configs
+ * with 1, 100 and 1,000 bridges (IRC channel ↔ MUC room, relay module loaded; every channel is
+ * joined before the hub reports ready). Memory per IRC puppet connection when puppet mode
+ * exists.
+ */
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ircConfigSchema } from '../src/networks/irc/config.js';
+import { startNgircd, startProsody, freePort, type IrcServer, type XmppServer } from '../test/support/servers.js';
+import { waitFor } from '../test/support/wait.js';
+import type { Benchmark, BenchContext } from './lib/benchmark.js';
+import { figure, type Figure, type Unavailable } from './lib/result.js';
+import { field, repeatRuns } from './lib/repeat.js';
+import { httpGet, metricValue, residentBytes, startSwitchboardProcess } from './lib/switchboard-process.js';
+
+const MB = 1024 * 1024;
+/** How long the hub idles after ready before memory is read. */
+const SETTLE_MS = 2_000;
+const XMPP_PASSWORD = 'botpass';
+
+interface Scenario {
+  readonly key: string;
+  readonly label: string;
+  /** undefined: the shipped example config (examples/switchboard.yaml) with servers' addresses. */
+  readonly bridges?: number;
+  readonly repeats: number;
+  readonly rssTarget?: number;
+  readonly readyTarget?: number;
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  { key: 'example', label: 'example config', repeats: 5, rssTarget: 70, readyTarget: 500 },
+  { key: 'bridges_1', label: '1 bridge', bridges: 1, repeats: 5 },
+  { key: 'bridges_100', label: '100 bridges', bridges: 100, repeats: 3 },
+  { key: 'bridges_1000', label: '1,000 bridges', bridges: 1000, repeats: 3, rssTarget: 100, readyTarget: 1000 },
+];
+
+/** The shipped example with the test servers' addresses and a free HTTP port; nothing else changed but TLS (loopback test servers have none). */
+function exampleConfig(irc: IrcServer, xmpp: XmppServer, httpPort: number): string {
+  const example = readFileSync(fileURLToPath(new URL('../../examples/switchboard.yaml', import.meta.url)), 'utf8');
+  const replaced = example
+    .replace('listen: "127.0.0.1:8480"', `listen: "127.0.0.1:${httpPort}"`)
+    .replace('port: 6667', `port: ${irc.port}`)
+    .replace('service: "xmpp://127.0.0.1:5222"', `service: "xmpp://127.0.0.1:${xmpp.port}"\n    requireTls: false`);
+  if (!replaced.includes(`port: ${irc.port}`) || !replaced.includes('requireTls: false') || !replaced.includes(`127.0.0.1:${httpPort}`)) {
+    throw new Error('examples/switchboard.yaml changed shape: update bench/scale.bench.ts');
+  }
+  return replaced;
+}
+
+/** `count` bridges #bN ↔ bN@conference, the relay module, flood limits lifted on both sides. */
+function bridgesConfig(irc: IrcServer, xmpp: XmppServer, httpPort: number, count: number): string {
+  const bridges = Array.from({ length: count }, (_, i) => `  b${i}: ["irc:#b${i}", "jabber:b${i}@${xmpp.mucDomain}"]`).join('\n');
+  return `storage:
+  path: ./switchboard.db
+http:
+  listen: "127.0.0.1:${httpPort}"
+log:
+  level: info
+networks:
+  irc:
+    protocol: irc
+    host: 127.0.0.1
+    port: ${irc.port}
+    nick: switchboard
+    flood: { burst: 100, intervalMs: 0 }
+  jabber:
+    protocol: xmpp
+    jid: bridgebot@${xmpp.domain}
+    password: "\${XMPP_PASSWORD}"
+    service: "xmpp://127.0.0.1:${xmpp.port}"
+    requireTls: false
+bridges:
+${bridges}
+modules:
+  - module: relay
+`;
+}
+
+interface StartRun {
+  readonly readyMs: number;
+  readonly healthOkMs: number;
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+}
+
+async function measureStart(context: BenchContext, config: string): Promise<StartRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-scale-'));
+  const httpPort = Number(/listen: "127\.0\.0\.1:(\d+)"/.exec(config)?.[1]);
+  const hub = startSwitchboardProcess({ dir, config, env: { XMPP_PASSWORD }, ...(context.profileDir ? { profileDir: context.profileDir } : {}) });
+  try {
+    const readyAt = await hub.ready(60_000);
+    if (!hub.output().includes('"failed":0,"msg":"ready"')) throw new Error('the hub became ready with a network that failed to connect');
+    const healthAt = await waitFor(async () => {
+      const health = await httpGet(`127.0.0.1:${httpPort}`, '/health').catch(() => undefined);
+      return health?.status === 200 ? performance.now() : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 5, what: 'GET /health to answer 200 (status ok)' });
+    await sleep(SETTLE_MS);
+    const rss = residentBytes(hub.pid);
+    const metrics = (await httpGet(`127.0.0.1:${httpPort}`, '/metrics')).body;
+    return {
+      readyMs: readyAt - hub.spawnedAt,
+      healthOkMs: healthAt - hub.spawnedAt,
+      rssMb: rss / MB,
+      heapUsedMb: metricValue(metrics, 'nodejs_heap_size_used_bytes') / MB,
+      heapTotalMb: metricValue(metrics, 'nodejs_heap_size_total_bytes') / MB,
+    };
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- switchboard output ---\n${hub.output().slice(-3000)}`, { cause: error });
+  } finally {
+    await hub.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** RSS of a bare `node` process that does nothing, for reference. */
+async function bareNodeRssMb(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  try {
+    await sleep(1000);
+    return residentBytes(child.pid!) / MB;
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+function scenarioFigures(scenario: Scenario, runs: readonly StartRun[]): Figure[] {
+  const k = scenario.key;
+  return [
+    figure({ key: `ready_ms.${k}`, label: `start-up to ready, ${scenario.label}`, unit: 'ms', ...(scenario.readyTarget ? { target: { op: '<=', value: scenario.readyTarget } } : {}), note: 'spawn of `node bin/switchboard.js run` until the hub logs "ready" (every network connected, every channel joined)' }, field(runs, (r) => r.readyMs)),
+    figure({ key: `health_ok_ms.${k}`, label: `start-up to GET /health 200, ${scenario.label}`, unit: 'ms' }, field(runs, (r) => r.healthOkMs)),
+    figure({ key: `rss_mb.${k}`, label: `RSS at idle, ${scenario.label}`, unit: 'MB', ...(scenario.rssTarget ? { target: { op: '<=', value: scenario.rssTarget } } : {}), note: `read from /proc ${SETTLE_MS / 1000} s after ready` }, field(runs, (r) => r.rssMb)),
+    figure({ key: `heap_used_mb.${k}`, label: `V8 heap used at idle, ${scenario.label}`, unit: 'MB' }, field(runs, (r) => r.heapUsedMb)),
+    figure({ key: `heap_total_mb.${k}`, label: `V8 heap total at idle, ${scenario.label}`, unit: 'MB' }, field(runs, (r) => r.heapTotalMb)),
+  ];
+}
+
+/** Memory per puppet: only when the IRC adapter accepts a puppet mode. */
+function puppetsUnavailable(): Unavailable | undefined {
+  const accepted = ['puppets', 'puppet'].some((mode) => ircConfigSchema.safeParse({ host: '127.0.0.1', nick: 'x', mode }).success);
+  if (accepted) return undefined;
+  return {
+    key: 'puppet_connection_kb',
+    label: 'memory per IRC puppet connection (100 puppets)',
+    reason: 'the IRC adapter has no puppet mode (its `mode` option accepts only "relay")',
+  };
+}
+
+const benchmark: Benchmark = {
+  name: 'scale',
+  title: 'Memory and start-up time at scale',
+  async run(context) {
+    const irc = await startNgircd();
+    let xmpp: XmppServer | undefined;
+    try {
+      // `bridge` is the example config's JID; `bridgebot` the bridge configs'.
+      xmpp = await startProsody({ users: [['bridge', XMPP_PASSWORD], ['bridgebot', XMPP_PASSWORD]] });
+      const figures: Figure[] = [];
+      for (const scenario of SCENARIOS) {
+        const httpPort = await freePort();
+        const config = scenario.bridges === undefined ? exampleConfig(irc, xmpp, httpPort) : bridgesConfig(irc, xmpp, httpPort, scenario.bridges);
+        const runs = await repeatRuns({ warmups: 1, repeats: context.quick ? 1 : scenario.repeats }, async (index) => {
+          const run = await measureStart(context, config);
+          context.progress(`${scenario.label} run ${index}: ready ${run.readyMs.toFixed(0)} ms, RSS ${run.rssMb.toFixed(1)} MB, heap ${run.heapUsedMb.toFixed(1)} MB`);
+          return run;
+        });
+        figures.push(...scenarioFigures(scenario, runs));
+      }
+      const bare = await bareNodeRssMb();
+      figures.push(figure({ key: 'rss_mb.bare_node', label: 'RSS of a bare idle `node` process (reference)', unit: 'MB' }, [bare]));
+      const puppets = puppetsUnavailable();
+      if (!puppets) context.progress('the IRC adapter now accepts a puppet mode: add the puppet measurement to bench/scale.bench.ts');
+      return {
+        parameters: { scenarios: SCENARIOS.map((s) => ({ key: s.key, bridges: s.bridges ?? 'example', repeats: s.repeats })), settleMs: SETTLE_MS, warmups: 1 },
+        figures,
+        unavailable: puppets ? [puppets] : [{ key: 'puppet_connection_kb', label: 'memory per IRC puppet connection (100 puppets)', reason: 'puppet mode exists but is not measured yet' }],
+        notes: [
+          'ngIRCd and Prosody run on loopback before the hub starts (limits lifted on ngIRCd: MaxPenaltyTime = 0, no per-IP cap).',
+          'Example config: examples/switchboard.yaml unchanged except the servers\' ports, a free HTTP port and requireTls: false (the test Prosody speaks plaintext); it logs in with the default SASL mechanism (SCRAM-SHA-1) and has no modules.',
+          'Bridge configs: N bridges of one IRC channel and one MUC room each, the relay module, the IRC adapter\'s flood bucket raised (burst 100, intervalMs 0: with the default 4 lines then 1 line/s, 1,000 JOINs would take over half an hour); XMPP with SCRAM-SHA-1.',
+          'The first (warm-up) start creates the MUC rooms on Prosody; the recorded starts join existing rooms.',
+        ],
+      };
+    } finally {
+      await Promise.all([irc.stop(), xmpp?.stop()]);
+    }
+  },
+};
+export default benchmark;
