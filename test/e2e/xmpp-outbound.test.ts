@@ -101,6 +101,12 @@ void describe('XMPP adapter: outbound stanzas', () => {
     assert.equal(retraction.getChild('retract', 'urn:xmpp:message-retract:1')?.attrs.id, first.ids[0]);
   });
 
+  void it('answers disco#info with the features it supports', async () => {
+    const reply = await alice.xmpp.iqCaller.request(xml('iq', { type: 'get', to: 'bot@localhost/switchboard' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })), WAIT_MS);
+    const features = reply.getChild('query', 'http://jabber.org/protocol/disco#info')?.getChildren('feature').map((f) => f.attrs.var) ?? [];
+    for (const ns of ['urn:xmpp:reactions:0', 'urn:xmpp:message-correct:0', 'urn:xmpp:message-retract:1', 'urn:xmpp:reply:0']) assert.ok(features.includes(ns), ns);
+  });
+
   void it('sends one-to-one messages', async () => {
     await bot.network.send({ target: { user: { network: NETWORK, id: 'alice@localhost' } }, kind: 'message', body: [{ type: 'text', text: 'private' }] });
     const dm = await alice.waitForStanza((s) => s.is('message') && s.attrs.type === 'chat' && s.attrs.from?.startsWith('bot@localhost/') === true, WAIT_MS);

@@ -24,6 +24,7 @@ import resourceBinding from '@xmpp/resource-binding';
 import streamManagement, { type StreamManagement } from '@xmpp/stream-management';
 import type { XmppConfig } from './config.js';
 import { splitJid } from './jid.js';
+import { NS } from './namespaces.js';
 
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 
@@ -71,6 +72,7 @@ export function createXmppClient(config: XmppConfig): XmppClient {
   const iqCaller = iqCallerFactory({ middleware, entity });
   const iqCallee = iqCalleeFactory({ middleware, entity });
   iqCallee.get('urn:xmpp:ping', 'ping', () => ({}));
+  iqCallee.get(NS.discoInfo, 'query', () => discoInfo());
 
   // Stream features run in registration order: STARTTLS, SASL, stream management, binding.
   streamFeatures.use('starttls', NS_TLS, async ({ entity: e }) => {
@@ -102,6 +104,20 @@ export function createXmppClient(config: XmppConfig): XmppClient {
   const sm = streamManagement({ streamFeatures, entity, middleware });
   resourceBinding({ iqCaller, streamFeatures }, config.resource);
   return { entity, iqCaller, sm };
+}
+
+/** What the bot supports (XEP-0030), so clients offer reactions, corrections and the like. */
+export const SUPPORTED_FEATURES: readonly string[] = [
+  NS.discoInfo, NS.muc, NS.chatStates, NS.correct, NS.retract, NS.reactions, NS.reply, NS.oob, NS.styling, NS.sid, 'urn:xmpp:ping',
+];
+
+function discoInfo(): ReturnType<typeof xml> {
+  return xml(
+    'query',
+    { xmlns: NS.discoInfo },
+    xml('identity', { category: 'client', type: 'bot', name: 'Switchboard' }),
+    SUPPORTED_FEATURES.map((feature) => xml('feature', { var: feature })),
+  );
 }
 
 /**

@@ -133,6 +133,7 @@ declare module '@xmpp/iq/callee.js' {
   import type { Client } from '@xmpp/client-core';
   import type { Middleware } from '@xmpp/middleware';
   export interface IqCallee {
+    /** Answers IQ gets for `<name xmlns=ns/>`; the handler returns the reply child (or `{}` for none). */
     get(ns: string, name: string, handler: () => unknown): void;
   }
   export default function iqCallee(deps: { middleware: Middleware; entity: Client }): IqCallee;
