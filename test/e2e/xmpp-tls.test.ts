@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startProsody, type XmppServer } from '../support/servers.js';
+import { freePort, startProsody, type XmppServer } from '../support/servers.js';
 import { captureLog } from '../support/log-capture.js';
 import { createTestNetwork, WAIT_MS } from './xmpp-test-network.js';
 
@@ -33,11 +33,13 @@ void describe('XMPP adapter: TLS and login', () => {
   let tlsServer: XmppServer;
   let plainServer: XmppServer;
   let cert: { key: string; cert: string };
+  let directTlsPort: number;
   const users = [['bot', 'botpass']] as const;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'switchboard-xmpp-tls-'));
     cert = await selfSignedCert(dir);
+    directTlsPort = await freePort();
     tlsServer = await startProsody({
       users,
       extraConfig: [
@@ -46,6 +48,8 @@ void describe('XMPP adapter: TLS and login', () => {
         'c2s_require_encryption = true',
         'allow_unencrypted_plain_auth = false',
         `ssl = { key = ${JSON.stringify(cert.key)}; certificate = ${JSON.stringify(cert.cert)} }`,
+        `c2s_direct_tls_ports = { ${directTlsPort} }`,
+        `c2s_direct_tls_ssl = { key = ${JSON.stringify(cert.key)}; certificate = ${JSON.stringify(cert.cert)} }`,
       ].join('\n'),
     });
     plainServer = await startProsody({ users });
@@ -73,6 +77,23 @@ void describe('XMPP adapter: TLS and login', () => {
       assert.equal(online?.streamManagement, true, captured.text());
       assert.ok(bot.events.some((e) => e.command === 'ENDBURST'));
       assert.ok(!captured.text().includes('botpass'));
+    } finally {
+      await bot.network.disconnect({ deadlineMs: 1000 });
+    }
+  });
+
+  void it('logs in with direct TLS (xmpps://) trusting the given CA', async () => {
+    const captured = captureLog('info');
+    const bot = createTestNetwork(tlsServer, {
+      user: 'bot',
+      password: 'botpass',
+      rooms: [],
+      options: { service: `xmpps://${tlsServer.host}:${directTlsPort}`, requireTls: true, tlsCa: cert.cert },
+      log: captured.log,
+    });
+    try {
+      await bot.network.connect();
+      assert.equal(captured.lines.find((l) => l.msg === 'XMPP online')?.encrypted, true, captured.text());
     } finally {
       await bot.network.disconnect({ deadlineMs: 1000 });
     }
