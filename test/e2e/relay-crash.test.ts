@@ -59,12 +59,7 @@ describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 
     await setup?.stop();
   });
 
-  // TODO until src/core/network-handle.ts passes `queueDepth: () => network.queueDepth()` to
-  // modules: without it the relay cannot tell when IRC has written a line out, counts lines
-  // queued in the adapter as delivered, and loses them on SIGKILL. With that one line the test
-  // passes (verified by patching the built handle); it runs and reports, but cannot fail the suite.
-  const needsQueueDepth = 'needs NetworkHandle.queueDepth from the host (contract change requested in docs/adr/0004-relay.md)';
-  it('delivers every accepted message after a SIGKILL and restart, in order, nothing lost', { todo: needsQueueDepth }, async () => {
+  it('delivers every accepted message after a SIGKILL and restart, in order, nothing lost', async () => {
     const base = setup.config();
     const config = {
       ...base,
@@ -87,6 +82,7 @@ describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 
     };
     while (received.length < 15) await next();
     await killByPid(child, 'SIGKILL');
+    const firstRunLog = stderr.length;
     child = await startChild(configFile, stderr);
     try {
       while (!received.includes(COUNT - 1)) await next();
@@ -99,9 +95,13 @@ describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 
     assert.deepEqual(unique, Array.from({ length: COUNT }, (_, i) => i), 'every message, in order');
     assert.ok(duplicates.length <= 1, `at most the line in flight at the kill is repeated, got ${JSON.stringify(duplicates)}`);
     if (duplicates.length === 1) {
-      const at = received.lastIndexOf(duplicates[0]!);
-      assert.equal(received[at - 1] ?? -1, duplicates[0]! - 1 < 0 ? -1 : received[at - 1], 'the repeat comes right where the stream resumed');
+      // The line in flight was the last one before the kill and is the first one after it.
+      const repeated = duplicates[0]!;
+      assert.equal(received[received.lastIndexOf(repeated) - 1], repeated, 'the repeat comes right where the stream resumed');
     }
+    const resumed = stderr.slice(firstRunLog).join('').split('\n').filter((l) => l.includes('resuming relay deliveries queued before the restart'));
+    assert.equal(resumed.length, 1, 'the restarted hub resumed the queue it found');
+    assert.ok((JSON.parse(resumed[0]!) as { jobs: number }).jobs > 0, 'the kill came mid-stream: deliveries were still queued');
     await killByPid(child, 'SIGTERM');
   });
 });

@@ -27,7 +27,13 @@ export interface DelivererOptions {
   readonly flushTimeoutMs: number;
 }
 
+/** How often the network's queue is checked while more than one item waits in it. */
 const FLUSH_POLL_MS = 10;
+/**
+ * How often it is checked once only the last item is left: that item is written next, and the
+ * sooner the relay notices, the shorter the window in which a crash repeats it (ADR 0004).
+ */
+const FLUSH_POLL_LAST_MS = 1;
 
 /** Whether a stored location is in `channel` (channel ids compare case-insensitively, as in bridges). */
 function inChannel(location: MessageLocation, channel: ChannelRef): boolean {
@@ -165,10 +171,9 @@ export function splitAttachments(attachments: readonly Attachment[], maxFileByte
  * written), or after `timeoutMs`. Networks without a queue report 0 at once.
  */
 async function waitFlushed(handle: NetworkHandle, timeoutMs: number): Promise<void> {
-  const depth = handle.queueDepth?.bind(handle);
-  if (!depth) return;
+  const depth = (): number => handle.queueDepth();
   const deadline = Date.now() + timeoutMs;
-  while (depth() > 0 && Date.now() < deadline && handle.state() === 'connected') {
-    await new Promise((resolve) => setTimeout(resolve, FLUSH_POLL_MS));
+  for (let left = depth(); left > 0 && Date.now() < deadline && handle.state() === 'connected'; left = depth()) {
+    await new Promise((resolve) => setTimeout(resolve, left === 1 ? FLUSH_POLL_LAST_MS : FLUSH_POLL_MS));
   }
 }
