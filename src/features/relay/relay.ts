@@ -16,9 +16,7 @@ import { quoteStart, type Excerpt, type RelayJob } from './jobs.js';
 import { TargetQueue } from './queue.js';
 import { statusText } from './status.js';
 import { checkAttachments } from './attachments.js';
-
-/** TOPIC events without a previous topic this soon after a (re)connect are the topic learnt on joining. */
-const JOIN_TOPIC_GRACE_MS = 500;
+import { isJoinTimeTopic } from './topics.js';
 
 /** The key of a channel: network and case-folded id. */
 function channelKey(channel: ChannelRef): string {
@@ -103,7 +101,7 @@ export class Relay {
       for (const channel of channels) await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts);
     });
     api.on('TOPIC', (event) => {
-      if (this.isJoinTimeTopic(event)) return;
+      if (isJoinTimeTopic(event.args, event.ts, this.upSince.get(event.network))) return;
       const setter = event.args.setter?.split('!')[0] ?? event.sender;
       const user: UserRef = { network: event.network, id: setter, nick: setter };
       return this.notice(event.args.channel, 'topics', user, `changed the topic to: ${event.args.text}`, event.ts);
@@ -207,18 +205,6 @@ export class Relay {
   private async original(channel: ChannelRef, messageId: string): Promise<MessageLocation> {
     const mapping = await this.api.messages.findSource(channel.network, messageId);
     return mapping ? mapping.source : location(channel, messageId);
-  }
-
-  /**
-   * Adapters also send TOPIC for the topic they learn on joining (docs/events.md), without
-   * marking it. Such an event has no previous topic and either no setter or arrives just after
-   * the network (re)connected; a real change has a previous topic, or a setter well after that.
-   */
-  private isJoinTimeTopic(event: HubEvent<'TOPIC'>): boolean {
-    if (event.args.oldText === event.args.text) return true;
-    if (event.args.oldText !== undefined) return false;
-    const upSince = this.upSince.get(event.network);
-    return event.args.setter === undefined || upSince === undefined || event.ts - upSince < JOIN_TOPIC_GRACE_MS;
   }
 
   /** Bridged channels on `network` where `nick` is a member. */
