@@ -56,6 +56,8 @@ networks:
     password: "\${DEMO_XMPP_PASSWORD}"
     service: "xmpp://${xmpp.host}:${xmpp.port}"
     nick: switchboard
+    requireTls: false       # loopback test server without TLS
+    saslMechanism: PLAIN    # SCRAM costs ~1.5 s per login; fine on loopback only
 bridges:
   lobby: ["irc:#lobby", "xmpp:lobby@${xmpp.mucDomain}"]
 modules:
@@ -92,7 +94,17 @@ modules:
     process.exit(code || 1);
   });
 
-  const health = await waitForHealth(httpPort, 60_000);
+  let health;
+  try {
+    health = await waitForHealth(httpPort, 60_000);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    stopping = true;
+    child.kill('SIGKILL');
+    await exited;
+    await cleanup();
+    process.exit(1);
+  }
   console.log(`
 ────────────────────────────────────────────────────────────────────────
 Switchboard is running (health: http://127.0.0.1:${httpPort}/health → ${health.status}).

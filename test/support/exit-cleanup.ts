@@ -1,7 +1,9 @@
 /**
- * Last-resort clean-up when a test process ends without stopping what it started: on exit and on
- * SIGINT/SIGTERM/SIGHUP, run the registered synchronous clean-ups. A signal is re-raised when
- * nobody else handles it, so the process still ends the way it would have.
+ * Last-resort clean-up when a test process ends without stopping what it started: on exit, and on
+ * SIGINT/SIGTERM/SIGHUP that nobody else handles, run the registered synchronous clean-ups and
+ * re-raise the signal, so the process still ends the way it would have. When the program has its
+ * own handler for the signal (the demo stops Switchboard before its servers), that handler is in
+ * charge and the clean-ups wait for the exit.
  */
 
 const cleanups = new Set<() => void>();
@@ -24,8 +26,9 @@ function install(): void {
   process.on('exit', runAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
+      if (process.listenerCount(signal) > 0) return;
       runAll();
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      process.kill(process.pid, signal);
     });
   }
 }
