@@ -158,6 +158,15 @@ void describe('XMPP adapter: inbound events', () => {
     );
   });
 
+  void it('an invitation to another room arrives as INVITE', async () => {
+    const other = `other@${server.mucDomain}`;
+    await alice.joinRoom(other, 'Alice');
+    await alice.send(xml('message', { to: other }, xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }, xml('invite', { to: 'bot@localhost' }, xml('reason', {}, 'come')))));
+    const invite = await bot.waitForEvent<EventInput<'INVITE'>>((e) => e.command === 'INVITE', 'INVITE');
+    // Prosody names the inviter by occupant JID in its (semi-anonymous) rooms.
+    assert.deepEqual([invite.args.channel.id, invite.args.by.id, invite.args.by.nick, invite.args.target.id], [other, `${other}/Alice`, 'Alice', 'bot@localhost']);
+  });
+
   void it('one-to-one chat messages arrive without a channel', async () => {
     await alice.send(xml('message', { to: 'bot@localhost', type: 'chat', id: 'c1' }, xml('body', {}, 'psst _hi_')));
     const dm = await bot.waitForEvent<EventInput<'MESSAGE'>>((e) => e.command === 'MESSAGE' && !inRoom(e), 'the direct message');

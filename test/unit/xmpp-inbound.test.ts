@@ -81,6 +81,17 @@ void describe('inbound stanzas', () => {
     assert.deepEqual(events.slice(before).map((e) => e.command), [], JSON.stringify(events.slice(before)));
   });
 
+  void it('turns mediated and direct invitations into INVITE', () => {
+    const { events, feed } = setup();
+    feed(`<message from='Other@conf.test'><x xmlns='${MUC_USER}'><invite from='al@x.test/r'><reason>join us</reason></invite></x></message>`);
+    feed(`<message from='cy@x.test/r'><x xmlns='jabber:x:conference' jid='third@conf.test' reason='hi'/></message>`);
+    const invites = events.filter((e) => e.command === 'INVITE').map((e) => e.args as { channel: { id: string }; by: { id: string }; target: { id: string } });
+    assert.deepEqual(invites.map((a) => [a.channel.id, a.by.id, a.target.id]), [
+      ['other@conf.test', 'al@x.test', 'bot@x.test'],
+      ['third@conf.test', 'cy@x.test', 'bot@x.test'],
+    ]);
+  });
+
   void it('property: any body text arrives without loss of its characters', () => {
     fc.assert(
       fc.property(chatStringArbitrary('printable', 1), (text) => {

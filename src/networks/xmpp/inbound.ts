@@ -70,6 +70,7 @@ export class Inbound {
     const m = parseMessage(el);
     if (m === undefined) return;
     if (m.type === 'error') return this.messageError(m);
+    if (m.invite !== undefined) return this.invite(m.invite);
     if (m.type === 'groupchat') return this.groupchat(m);
     if (m.type === 'chat' || m.type === 'normal') return this.direct(m);
   }
@@ -78,6 +79,14 @@ export class Inbound {
     const room = this.deps.rooms.get(bareJid(m.from));
     if (room !== undefined) this.deps.onRoomError(room, m.error ?? 'undefined-condition');
     else this.deps.logOnce.log('warn', `message-error:${bareJid(m.from)}:${m.error}`, { to: m.from, condition: m.error }, 'a message we sent bounced');
+  }
+
+  private invite(invite: NonNullable<ParsedMessage['invite']>): void {
+    // Rooms may name the inviter by occupant JID (semi-anonymous rooms).
+    const viaRoom = bareJid(invite.from) === invite.room || this.deps.rooms.has(bareJid(invite.from));
+    const by = contactRef(this.network, invite.from, viaRoom && resourceOf(invite.from) !== '');
+    const target: UserRef = { network: this.network, id: this.deps.account, account: this.deps.account };
+    this.emit('INVITE', by.id, { channel: { network: this.network, id: invite.room }, target, by });
   }
 
   private groupchat(m: ParsedMessage): void {

@@ -3,6 +3,8 @@ export const NS = {
   muc: 'http://jabber.org/protocol/muc',
   mucUser: 'http://jabber.org/protocol/muc#user',
   mucAdmin: 'http://jabber.org/protocol/muc#admin',
+  /** XEP-0249 direct MUC invitations. */
+  conference: 'jabber:x:conference',
   discoInfo: 'http://jabber.org/protocol/disco#info',
   discoItems: 'http://jabber.org/protocol/disco#items',
   delay: 'urn:xmpp:delay',

@@ -42,6 +42,8 @@ export interface ParsedMessage {
   readonly links: readonly OobLink[];
   /** For type=error: the error condition. */
   readonly error?: string;
+  /** An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). */
+  readonly invite?: { readonly room: string; readonly from: string; readonly reason?: string };
 }
 
 const attr = (el: Element | undefined, name: string): string | undefined => {
@@ -83,7 +85,20 @@ export function parseMessage(el: Element): ParsedMessage | undefined {
     chatState: CHAT_STATES.find((state) => el.getChild(state, NS.chatStates) !== undefined),
     links: el.getChildren('x', NS.oob).flatMap((x) => oobLink(x)),
     error: type === 'error' ? errorCondition(el) : undefined,
+    invite: inviteOf(el, from),
   });
+}
+
+function inviteOf(el: Element, from: string): ParsedMessage['invite'] {
+  const mediated = el.getChild('x', NS.mucUser)?.getChild('invite');
+  const inviter = attr(mediated, 'from');
+  if (mediated !== undefined && inviter !== undefined) {
+    return omitUndefined({ room: bareJid(from), from: inviter, reason: mediated.getChildText('reason') || undefined });
+  }
+  const direct = el.getChild('x', NS.conference);
+  const room = attr(direct, 'jid');
+  if (room === undefined) return undefined;
+  return omitUndefined({ room: bareJid(room), from, reason: attr(direct, 'reason') });
 }
 
 /** The XEP-0082 date-time of a delay element, when valid. */
