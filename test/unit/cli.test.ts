@@ -159,7 +159,7 @@ test('init writes the example, refuses to overwrite without --force, and check p
   const known = new Set(builtinProtocols().map((definition) => definition.protocol));
   const missing = ['irc', 'xmpp'].filter((protocol) => !known.has(protocol));
   if (missing.length === 0) {
-    assert.deepEqual(checked, { code: 0, stdout: `ok: ${file}: 2 networks, 1 bridge, 0 modules\n`, stderr: '' });
+    assert.deepEqual(checked, { code: 0, stdout: `ok: ${file}: 2 networks, 1 bridge, 1 module\n`, stderr: '' });
   } else {
     assert.equal(checked.code, 2);
     const problems = checked.stderr.trimEnd().split('\n').slice(0, -1);
