@@ -51,6 +51,9 @@ for (const [kind, start] of servers) {
       assert.deepEqual(event.args.message.body, parseIrcFormatting('hi \x02bold\x02 \x0312,01blue'));
       assert.equal(bot.events.filter((e) => e.command === 'MESSAGE').length, 1, 'the bot\'s own messages are not emitted');
       assert.ok(bot.network.members(bot.channel).some((m) => m.id === 'alice'));
+      assert.deepEqual(bot.network.botUser(bot.channel), { network: NETWORK, id: 'relaybot', nick: 'relaybot', host: bot.network.botUser(bot.channel)?.host });
+      assert.match(bot.network.botUser(bot.channel)?.host ?? '', /^~?relaybot@127\.0\.0\.1$/);
+      assert.equal(bot.network.botUser({ network: NETWORK, id: '#elsewhere' }), undefined, 'not in that channel');
     });
 
     it('splits a long message into lines of at most 512 bytes that add up to the text', async (t) => {
@@ -128,9 +131,12 @@ for (const [kind, start] of servers) {
       await bot.network.connect();
       await op.waitForLine(/^:relaybot!\S+ JOIN :?#events$/, WAIT_MS);
       const guest = await rawInChannel(t, server, 'guest', '#events');
+      // Two connections: wait for the server to have handled one's command before the other's.
       guest.send('NICK guest2');
+      await op.waitForLine(/^:guest!\S+ NICK :?guest2$/, WAIT_MS);
       op.send('TOPIC #events :new topic');
       op.send('MODE #events +v guest2');
+      await op.waitForLine(/ MODE #events \+v :?guest2$/, WAIT_MS);
       guest.sendBytes(Buffer.concat([Buffer.from('PRIVMSG #events :caf'), Buffer.from([0xe9]), Buffer.from('\r\n')]));
       guest.send('PART #events :later');
       const commands = ['JOIN', 'NICK', 'TOPIC', 'MODE', 'MESSAGE', 'PART'];

@@ -151,8 +151,10 @@ describe('IRC inbound events', () => {
       ':Dan!d@h TOPIC #a :new topic', ':Dan!d@h INVITE bot #b', ':Dan!d@h AWAY :lunch', ':Dan!d@h AWAY',
       ':Dan!d@h CHGHOST newident new.host', ':Dan!newident@new.host ACCOUNT *',
     );
-    assert.deepEqual(h.events.map((e) => e.command), ['JOIN', 'TOPIC', 'INVITE', 'AWAY', 'AWAY', 'CHGHOST', 'CLIENT_SERVICES_LOGIN']);
-    const [join, topic, invite, away, back, chghost, account] = h.events;
+    assert.deepEqual(h.events.map((e) => e.command), ['TOPIC', 'JOIN', 'TOPIC', 'INVITE', 'AWAY', 'AWAY', 'CHGHOST', 'CLIENT_SERVICES_LOGIN']);
+    const [initial, join, topic, invite, away, back, chghost, account] = h.events;
+    assert.ok(initial?.command === 'TOPIC');
+    assert.deepEqual(initial.args, { channel: { network: initial.args.channel.network, id: '#a', name: '#a' }, text: 'old topic', initial: true }, 'the topic found on joining is marked initial');
     assert.ok(join?.command === 'JOIN' && join.args.users[0]?.account === 'dan_account');
     assert.ok(topic?.command === 'TOPIC');
     assert.deepEqual([topic.args.text, topic.args.oldText, topic.args.setter], ['new topic', 'old topic', 'Dan!d@h']);

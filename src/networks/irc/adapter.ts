@@ -412,6 +412,17 @@ export class IrcNetwork implements Network {
     }));
   }
 
+  /** The bot as it appears in `channel`; undefined when it is not in it. */
+  botUser(channel: ChannelRef): UserRef | undefined {
+    if (this.state !== 'connected' || !this.tracker.member(channel.name ?? channel.id, this.nick)) return undefined;
+    return {
+      network: this.name,
+      id: this.support.fold(this.nick),
+      nick: this.nick,
+      ...(this.ownUser && this.ownHost ? { host: `${this.ownUser}@${this.ownHost}` } : {}),
+    };
+  }
+
   // --- outbound -----------------------------------------------------------------------------
 
   /**

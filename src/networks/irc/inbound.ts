@@ -239,10 +239,12 @@ export class InboundMapper {
     });
   }
 
+  /** RPL_TOPIC (332), the topic as the bot finds it on joining: a TOPIC event marked `initial`. */
   private onTopicReply(line: IrcLine): void {
     const [, channel = '', text = ''] = line.params;
     const state = this.members.channel(channel);
     if (state) state.topic = text;
+    this.emit(line, line.prefix, { command: 'TOPIC', args: { channel: this.channelRef(channel), text, initial: true } });
   }
 
   private onNames(line: IrcLine): void {
