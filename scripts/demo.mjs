@@ -3,38 +3,17 @@
 // lobby@conference.localhost. Installs the servers with apt-get when missing (as root).
 // Ctrl-C stops everything. `--exit-when-ready` stops as soon as every network is connected
 // (used by the test suite to check the demo works).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEMO_SERVERS, ensurePackages } from './system-packages.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const exitWhenReady = process.argv.includes('--exit-when-ready');
 
-function have(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
-}
-
-function ensureServers() {
-  const missing = ['ngircd', 'prosody'].filter((c) => !have(c));
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) {
-    console.error(`demo: ${missing.join(' and ')} not installed; run as root, or: sudo apt-get install -y ${missing.join(' ')}`);
-    process.exit(2);
-  }
-  console.log(`demo: installing ${missing.join(' ')} with apt-get ...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...missing]]) {
-    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (result.status !== 0) {
-      console.error(`demo: apt-get ${args.join(' ')} failed`);
-      process.exit(2);
-    }
-  }
-}
-
 async function main() {
-  ensureServers();
+  ensurePackages(DEMO_SERVERS, 'demo');
   const { startNgircd, startProsody, freePort } = await import('../dist/test/support/servers.js');
   const irc = await startNgircd();
   const xmpp = await startProsody({ users: [['switchboard', 'bridge-secret'], ['alice', 'alice'], ['bob', 'bob']] });

@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ensurePackages, TEST_SERVERS } from './system-packages.mjs';
 
 const [tier = 'all', filter = ''] = process.argv.slice(2);
 const root = new URL('../dist/test/', import.meta.url).pathname;
@@ -19,6 +20,7 @@ function findTests(dir) {
 }
 
 const tiers = tier === 'all' ? ['unit', 'e2e'] : [tier];
+if (tiers.includes('e2e')) ensurePackages(TEST_SERVERS, 'tests');
 const files = tiers
   .flatMap((t) => findTests(join(root, t)))
   .filter((f) => f.includes(filter))
@@ -27,10 +29,9 @@ if (files.length === 0) {
   console.error(`no test files found for tier "${tier}" filter "${filter}" under ${root}`);
   process.exit(1);
 }
-const reporter = process.env.CI ? 'spec' : 'spec';
 const result = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', `--test-reporter=${reporter}`, '--test-concurrency=2', '--test-timeout=120000', ...files],
+  ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
