@@ -13,7 +13,7 @@ import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { builtinProtocols } from '../../src/networks/registry.js';
 import { startNgircd, startInspircd, startProsody, type IrcServer, type XmppServer } from '../support/servers.js';
-import { connectRawIrc, connectXmppClient, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
+import { connectRawIrc, connectXmppClient, xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { captureLog } from '../support/log-capture.js';
 
 export const WAIT_MS = 15_000;
@@ -43,12 +43,12 @@ export interface BridgeSetup {
 }
 
 /** Starts the servers (not the hub). Call `stop()` in an `after` hook. */
-export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd' } = {}): Promise<BridgeSetup> {
+export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd'; httpUpload?: boolean } = {}): Promise<BridgeSetup> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-relay-'));
   const irc = options.ircServer === 'inspircd' ? await startInspircd() : await startNgircd();
   let xmpp: XmppServer;
   try {
-    xmpp = await startProsody({ users: [['bridgebot', 'botpass']] });
+    xmpp = await startProsody({ users: [['bridgebot', 'botpass']], ...(options.httpUpload ? { httpUpload: true } : {}) });
   } catch (error) {
     await irc.stop();
     throw error;
@@ -130,4 +130,35 @@ export function fromBot(room: string, test: (body: string) => boolean): (stanza:
 export function ircText(line: string): string {
   const at = line.indexOf(' :', 1);
   return at === -1 ? '' : line.slice(at + 2);
+}
+
+/**
+ * Uploads `data` as `client` with HTTP File Upload (XEP-0363, spoken directly) and returns the
+ * GET URL, as a person's client would before sharing a file.
+ */
+export async function uploadAs(client: TestXmppClient, uploadDomain: string, name: string, data: Buffer): Promise<string> {
+  const NS_UPLOAD = 'urn:xmpp:http:upload:0';
+  const request = xml('iq', { type: 'get', to: uploadDomain },
+    xml('request', { xmlns: NS_UPLOAD, filename: name, size: String(data.length), 'content-type': 'text/plain' }));
+  const reply = await client.xmpp.iqCaller.request(request, WAIT_MS);
+  const slot = reply.getChild('slot', NS_UPLOAD);
+  const putElement = slot?.getChild('put');
+  const put = putElement?.attrs.url;
+  const get = slot?.getChild('get')?.attrs.url;
+  if (!putElement || !put || !get) throw new Error(`no upload slot in ${reply.toString()}`);
+  const headers: Record<string, string> = { 'content-type': 'text/plain' };
+  for (const header of putElement.getChildren('header')) headers[String(header.attrs.name)] = header.text();
+  const response = await fetch(String(put), { method: 'PUT', body: data, headers, signal: AbortSignal.timeout(WAIT_MS) });
+  if (!response.ok) throw new Error(`upload PUT failed: HTTP ${response.status}`);
+  return String(get);
+}
+
+/** A groupchat message sharing a file the way clients do: the URL as body and as OOB data. */
+export function fileMessage(room: string, id: string, url: string): XmlElement {
+  return xml('message', { to: room, type: 'groupchat', id }, xml('body', {}, url), xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url)));
+}
+
+/** The OOB URL of a message stanza, if any. */
+export function oobUrl(stanza: XmlElement): string | undefined {
+  return stanza.getChild('x', 'jabber:x:oob')?.getChildText('url') ?? undefined;
 }

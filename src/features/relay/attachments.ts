@@ -1,6 +1,7 @@
 /**
  * Files on relayed messages: every attachment passes `checkMediaFileForSpam` before it is
- * relayed; refused ones are left out (logged).
+ * relayed (refused ones are left out, logged); sizes the source did not give are asked of the
+ * file's server before a re-upload, so `maxFileBytes` holds for them too.
  */
 import type { Attachment } from '../../core/message.js';
 import type { ModuleApi } from '../../modules/api.js';
@@ -9,6 +10,8 @@ import type { MediaFile } from '../../modules/callbacks/types.js';
 /** Largest file `read()` fetches for a spam checker. */
 const READ_LIMIT_BYTES = 100 * 1024 * 1024;
 const READ_TIMEOUT_MS = 30_000;
+/** How long a HEAD request for a file's size may take. */
+const SIZE_TIMEOUT_MS = 10_000;
 
 /** The attachments the spam checkers allow (the same array when all are allowed). */
 export async function checkAttachments(api: ModuleApi, attachments: readonly Attachment[]): Promise<readonly Attachment[]> {
@@ -36,4 +39,26 @@ function mediaFile(info: Attachment): MediaFile {
       return data;
     },
   };
+}
+
+/**
+ * The attachments with `size` filled in from the file server's Content-Length (HEAD request)
+ * where the source did not give it. Sizes that cannot be learnt stay unknown.
+ */
+export async function withKnownSizes(attachments: readonly Attachment[]): Promise<Attachment[]> {
+  return Promise.all(attachments.map(async (info) => {
+    if (info.size !== undefined || info.url === undefined || !/^https?:\/\//i.test(info.url)) return info;
+    const size = await contentLength(info.url);
+    return size === undefined ? info : { ...info, size };
+  }));
+}
+
+async function contentLength(url: string): Promise<number | undefined> {
+  try {
+    const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(SIZE_TIMEOUT_MS) });
+    const length = Number(response.headers.get('content-length') ?? 'NaN');
+    return response.ok && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+  } catch {
+    return undefined;
+  }
 }

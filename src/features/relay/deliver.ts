@@ -10,6 +10,7 @@ import type { ModuleApi, NetworkHandle } from '../../modules/api.js';
 import type { MessageCopy, MessageLocation } from '../../store/message-map.js';
 import type { DeliveryOptions } from './config.js';
 import type { DeleteJob, EditJob, MessageJob, NoticeJob, ReactJob, RelayJob } from './jobs.js';
+import { withKnownSizes } from './attachments.js';
 import {
   deleteFallbackBody, editFallbackBody, eventBody, reactionFallbackBody, relayedBody, replyFallbackBody,
 } from './render.js';
@@ -86,8 +87,11 @@ export class Deliverer {
       if (copy) replyTo = copy.messageId;
       else body = replyFallbackBody(job.message, protocol, job.reply.quote, options, look);
     }
-    const { native, links } = splitAttachments(job.message.attachments, options.maxFileBytes);
-    if (links.length > 0) body = [...body, ...links.map((a) => ({ type: 'text' as const, text: `\n${a.name}: ${a.url}` }))];
+    const { native, links } = handle.capabilities.attachments
+      ? splitAttachments(await withKnownSizes(job.message.attachments), options.maxFileBytes)
+      : splitAttachments(job.message.attachments, 'links only');
+    const bare = job.message.body.length === 0;
+    body = [...body, ...links.map((a, i) => ({ type: 'text' as const, text: `${i === 0 && bare ? '' : '\n'}${a.name}: ${a.url}` }))];
     const outgoing: OutgoingMessage = {
       target: { channel: job.target },
       kind: job.message.kind === 'action' ? 'action' : job.message.kind,
@@ -154,13 +158,18 @@ export class Deliverer {
   }
 }
 
-/** Attachments to upload natively, and those sent as links (no URL-less ones: those cannot be relayed). */
-export function splitAttachments(attachments: readonly Attachment[], maxFileBytes: number): { native: Attachment[]; links: Attachment[] } {
+/**
+ * Attachments to upload natively, and those sent as links: every one known to be larger than
+ * `maxFileBytes`, or all of them for a target without uploads (`'links only'`). URL-less ones
+ * are left out: those cannot be relayed.
+ */
+export function splitAttachments(attachments: readonly Attachment[], maxFileBytes: number | 'links only'): { native: Attachment[]; links: Attachment[] } {
   const native: Attachment[] = [];
   const links: Attachment[] = [];
   for (const attachment of attachments) {
     if (attachment.url === undefined) continue;
-    if (attachment.size !== undefined && attachment.size > maxFileBytes) links.push(attachment);
+    const tooLarge = maxFileBytes === 'links only' || (attachment.size !== undefined && attachment.size > maxFileBytes);
+    if (tooLarge) links.push(attachment);
     else native.push(attachment);
   }
   return { native, links };

@@ -133,6 +133,7 @@ export class Relay {
       reply = { original, ...(quote ? { quote } : {}) };
     }
     const attachments = await checkAttachments(this.api, message.attachments);
+    if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
     await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, message: relayed, ...(reply ? { reply } : {}) });
   }
