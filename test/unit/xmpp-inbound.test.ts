@@ -57,6 +57,14 @@ void describe('inbound stanzas', () => {
     assert.deepEqual(events.map((e) => e.command), ['JOIN', 'TOPIC', 'MESSAGE']);
   });
 
+  void it('ignores messages from a room the bot has left', () => {
+    const { events, room, feed } = setup();
+    feed(`<message from='${ROOM}/al' type='groupchat'><subject/></message>`);
+    room.markLeft();
+    feed(`<message from='${ROOM}/al' type='groupchat' id='late'><body>late</body></message>`);
+    assert.ok(!events.some((e) => e.command === 'MESSAGE'));
+  });
+
   void it('does not emit our own echoes', () => {
     const { events, feed } = setup();
     feed(`<message from='${ROOM}/al' type='groupchat'><subject/></message>`);

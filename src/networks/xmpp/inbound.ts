@@ -91,7 +91,7 @@ export class Inbound {
 
   private groupchat(m: ParsedMessage): void {
     const room = this.deps.rooms.get(bareJid(m.from));
-    if (room === undefined) return; // not a room we are in (a late stanza after leaving)
+    if (room === undefined || !room.joined) return; // not a room we are in (a late stanza after leaving)
     const channel: ChannelRef = { network: this.network, id: room.id };
     const nick = resourceOf(m.from);
     if (m.subject !== undefined && m.body === undefined) return this.subject(room, channel, nick, m.subject);
