@@ -13,7 +13,8 @@ import {
 } from '../../src/networks/xmpp/stanza-build.js';
 import { parseContactPresence, parseMessage, parseMucPresence } from '../../src/networks/xmpp/stanza-parse.js';
 import { isValidXmlText, stripInvalidXmlChars } from '../../src/networks/xmpp/xml-chars.js';
-import { chatStringArbitrary } from './arbitraries.js';
+import { chatStringArbitrary, richTextArbitrary } from './arbitraries.js';
+import { renderStyling } from '../../src/networks/xmpp/styling-render.js';
 
 /** Serialises and re-parses, as the server would see the stanza. */
 const roundTrip = (el: { toString(): string }) => parseXml(el.toString());
@@ -75,6 +76,18 @@ void describe('stanza building', () => {
     assert.equal(
       buildChatMessage({ to: 'r@c/al', type: 'chat', id: 'p', body: 'psst', mucPrivate: true }).toString(),
       '<message to="r@c/al" type="chat" id="p"><body>psst</body><origin-id xmlns="urn:xmpp:sid:0" id="p"/><x xmlns="http://jabber.org/protocol/muc#user"/></message>',
+    );
+  });
+
+  void it('property: any RichText, rendered and sent, stays inside its body', () => {
+    fc.assert(
+      fc.property(richTextArbitrary(), (body) => {
+        const text = renderStyling(body);
+        const parsed = roundTrip(buildChatMessage({ to: 'r@c', type: 'groupchat', id: 'x', body: text }));
+        assert.deepEqual(parsed.getChildElements().map((c) => c.name), ['body', 'origin-id']);
+        assert.equal(parsed.getChildText('body'), stripInvalidXmlChars(text));
+      }),
+      { numRuns: 500 },
     );
   });
 
