@@ -1,11 +1,12 @@
 /**
  * The relay end to end (ngIRCd, Prosody with HTTP upload, a real hub): files both ways, a file
- * refused by a spam checker's checkMediaFileForSpam, and quits and kicks relayed as configured.
+ * refused by a spam checker's checkMediaFileForSpam, quits and kicks relayed as configured, and
+ * quotes of messages from before a restart.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import type { RawIrcClient, TestXmppClient } from '../support/clients.js';
+import { xml, type RawIrcClient, type TestXmppClient } from '../support/clients.js';
 import {
   bodyOf, fileMessage, fromBot, ircText, startBridge, uploadAs, WAIT_MS, IRC_CHANNEL, BOT_NICK, type BridgeSetup,
 } from './relay-setup.js';
@@ -19,17 +20,18 @@ describe('relay files, quits and kicks between ngIRCd and Prosody', { timeout: 1
   let room: string;
   const botLine = (text: RegExp) => new RegExp(`^:${BOT_NICK}!\\S+ (PRIVMSG|NOTICE) ${IRC_CHANNEL} :${text.source}`, 'i');
 
+  const startHub = () => setup.startHub(
+    { events: { quits: true }, networks: { irc: { events: { kicks: false } } } },
+    undefined,
+    { modules: [{ module: SPAM_MODULE, specifier: SPAM_MODULE, config: undefined }, ...setup.config().modules] },
+  );
+
   before(async () => {
     setup = await startBridge({ httpUpload: true });
     room = setup.room;
     // alice joins first, so she is the channel operator (she kicks below).
     alice = await setup.ircUser('alice');
-    const base = setup.config();
-    await setup.startHub(
-      { events: { quits: true }, networks: { irc: { events: { kicks: false } } } },
-      undefined,
-      { modules: [{ module: SPAM_MODULE, specifier: SPAM_MODULE, config: undefined }, ...base.modules] },
-    );
+    await startHub();
     await alice.waitForLine(new RegExp(`^:${BOT_NICK}!\\S+ JOIN :?${IRC_CHANNEL}`, 'i'), WAIT_MS);
     bob = await setup.xmppUser('bob', 'bob');
   });
@@ -76,5 +78,17 @@ describe('relay files, quits and kicks between ngIRCd and Prosody', { timeout: 1
     await carol.waitForLine(new RegExp(`KICK ${IRC_CHANNEL} carol`, 'i'), WAIT_MS);
     const kick = await bob.waitForStanza(fromBot(room, (b) => b.includes('kicked')), WAIT_MS);
     assert.equal(bodyOf(kick), '* carol@irc was kicked by alice (behave)');
+  });
+
+  it('still quotes a message from before a restart in a reply fallback', async () => {
+    alice.send(`PRIVMSG ${IRC_CHANNEL} :what about the release notes for the next version?`);
+    const copy = await bob.waitForStanza(fromBot(room, (b) => b.includes('release notes')), WAIT_MS);
+    await setup.hub.stop();
+    await startHub();
+    await alice.waitForLine(new RegExp(`^:${BOT_NICK}!\\S+ JOIN :?${IRC_CHANNEL}`, 'i'), WAIT_MS);
+    await bob.send(xml('message', { to: room, type: 'groupchat', id: 'reply-after-restart' },
+      xml('body', {}, 'tomorrow'), xml('reply', { xmlns: 'urn:xmpp:reply:0', id: String(copy.attrs.id), to: String(copy.attrs.from) })));
+    const reply = await alice.waitForLine(botLine(/.*tomorrow/), WAIT_MS);
+    assert.equal(ircText(reply), '<bob@jabber> alice: «what about the release notes for the nex…» tomorrow');
   });
 });

@@ -30,7 +30,8 @@ export default defineModule<RelayConfig>({
     const prune = async (): Promise<void> => {
       try {
         const removed = await api.messages.prune(config.retentionDays * DAY_MS);
-        if (removed > 0) api.log.info({ removed }, 'forgot old message id mappings');
+        const quotes = await relay.pruneExcerpts(config.retentionDays * DAY_MS);
+        if (removed > 0 || quotes > 0) api.log.info({ removed, quotes }, 'forgot old message id mappings and quotes');
       } catch (error) {
         api.log.warn({ err: error }, 'pruning message id mappings failed');
       }

@@ -29,7 +29,7 @@ type JobTemplate = RelayJob extends infer J ? (J extends RelayJob ? Omit<J, 'tar
 export class Relay {
   private readonly bridgeOf = new Map<string, RelayBridge>();
   private readonly queues = new Map<string, TargetQueue>();
-  private readonly excerpts = new Excerpts();
+  private readonly excerpts: Excerpts;
   private readonly deliverer: Deliverer;
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
@@ -40,6 +40,7 @@ export class Relay {
 
   constructor(private readonly api: ModuleApi, private readonly config: RelayConfig, private readonly bridges: readonly RelayBridge[]) {
     for (const bridge of bridges) for (const channel of bridge.channels) this.bridgeOf.set(channelKey(channel), bridge);
+    this.excerpts = new Excerpts(api.store);
     for (const network of api.networks()) this.bursting.add(network.name);
     this.deliverer = new Deliverer({
       api,
@@ -108,6 +109,11 @@ export class Relay {
     });
   }
 
+  /** Forgets the quotes of messages older than `olderThanMs` (with the message map); returns how many. */
+  pruneExcerpts(olderThanMs: number): Promise<number> {
+    return this.excerpts.prune(olderThanMs);
+  }
+
   /** The depth of every target's queue, and how many deliveries failed since the start. */
   queueDepth(target: ChannelRef): number {
     return this.queues.get(channelKey(target))?.depth ?? 0;
@@ -125,17 +131,17 @@ export class Relay {
     }
     if (await this.isOwnCopy(event.network, message.id)) return;
     const source = location(channel, message.id);
-    this.excerpts.remember(source, excerptOf(message));
     let reply: { original: MessageLocation; quote?: Excerpt } | undefined;
     if (message.replyTo !== undefined) {
       const original = await this.original(channel, message.replyTo);
-      const quote = this.excerpts.get(original);
+      const quote = await this.excerpts.get(original);
       reply = { original, ...(quote ? { quote } : {}) };
     }
     const attachments = await checkAttachments(this.api, message.attachments);
     if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
     await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, message: relayed, ...(reply ? { reply } : {}) });
+    await this.excerpts.remember(source, excerptOf(message));
   }
 
   private async onEdit(event: HubEvent<'EDIT'>): Promise<void> {
@@ -143,8 +149,8 @@ export class Relay {
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
     if (!channel || !bridge) return;
     const original = await this.original(channel, messageId);
-    this.excerpts.remember(original, excerptOf(message));
     await this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off');
+    await this.excerpts.remember(original, excerptOf(message));
   }
 
   private async onDelete(event: HubEvent<'DELETE'>): Promise<void> {
@@ -152,7 +158,7 @@ export class Relay {
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
     if (!channel || !bridge) return;
     const original = await this.original(channel, messageId);
-    const quote = this.excerpts.get(original);
+    const quote = await this.excerpts.get(original);
     const message = describe(channel, by, [], event.ts, `delete:${messageId}`);
     await this.fanOut(channel, bridge, 'messages', message, { op: 'delete', original, message, ...(quote ? { quote } : {}) }, (o) => o.deletes !== 'off');
   }
@@ -162,7 +168,7 @@ export class Relay {
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
     if (!channel || !bridge) return;
     const original = await this.original(channel, messageId);
-    const quote = this.excerpts.get(original);
+    const quote = await this.excerpts.get(original);
     const message = describe(channel, user, [{ type: 'text', text: reaction }], event.ts, `react:${messageId}`);
     await this.fanOut(channel, bridge, 'messages', message, { op: 'react', original, reaction, removed, message, ...(quote ? { quote } : {}) }, (o) => o.reactions !== 'off');
   }
