@@ -44,7 +44,7 @@ void describe('XMPP adapter: rooms, moderation and recovery', () => {
   let alice: TestXmppClient;
   let bot: TestNetwork;
   const captured = captureLog('info');
-  const rooms = { ops: '', hall: '', busy: '', secret: '', locked: '' };
+  const rooms = { ops: '', hall: '', busy: '', secret: '', locked: '', added: '', left: '' };
   const channel = (id: string): ChannelRef => ({ network: NETWORK, id });
 
   before(async () => {
@@ -60,7 +60,7 @@ void describe('XMPP adapter: rooms, moderation and recovery', () => {
     bot = createTestNetwork(server, {
       user: 'bot',
       password: 'botpass',
-      rooms: [rooms.ops, rooms.hall, rooms.busy, rooms.secret, rooms.locked],
+      rooms: [rooms.ops, rooms.hall, rooms.busy, rooms.secret, rooms.locked, rooms.left],
       options: { nick: 'switchbot', rejoinDelayMs: 200, roomPasswords: { [rooms.secret]: 's3cret' } },
       log: captured.log,
     });
@@ -128,6 +128,19 @@ void describe('XMPP adapter: rooms, moderation and recovery', () => {
     assert.deepEqual(bot.network.members(channel(rooms.hall)), []);
   });
 
+  void it('joins and parts rooms at run time', async () => {
+    await alice.joinRoom(rooms.added, 'Alice');
+    await bot.network.join(channel(rooms.added));
+    await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === `${rooms.added}/switchbot`, WAIT_MS);
+    assert.deepEqual(botNicks(rooms.added), ['switchbot']);
+
+    await alice.joinRoom(rooms.left, 'Alice');
+    await bot.network.part(channel(rooms.left), 'see you');
+    const gone = await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === `${rooms.left}/switchbot` && s.attrs.type === 'unavailable', WAIT_MS);
+    assert.equal(gone.getChildText('status'), 'see you');
+    assert.deepEqual(bot.network.members(channel(rooms.left)), []);
+  });
+
   void it('a destroyed room is left and, after a delay, created again by rejoining', async () => {
     await alice.xmpp.iqCaller.request(
       xml('iq', { type: 'set', to: rooms.secret }, xml('query', { xmlns: 'http://jabber.org/protocol/muc#owner' }, xml('destroy', {}, xml('reason', {}, 'closing')))),
@@ -153,8 +166,9 @@ void describe('XMPP adapter: rooms, moderation and recovery', () => {
     const after = bot.events.slice(before);
     const joined = after.filter((e) => e.command === 'JOIN').map((e) => (e.args as { channel: ChannelRef }).channel.id).sort();
     // Rooms are not persistent: after the restart they are gone and the bot recreates them
-    // (`locked` too, now without a password); `hall`, where it is banned, is not tried again.
-    assert.deepEqual(joined, [rooms.busy, rooms.locked, rooms.ops, rooms.secret].sort());
+    // (`locked` too, now without a password), with `added` (joined at run time); `hall`, where it
+    // is banned, and `left` (parted, though the hub still lists it) are not tried again.
+    assert.deepEqual(joined, [rooms.added, rooms.busy, rooms.locked, rooms.ops, rooms.secret].sort());
     assert.equal(after.at(-1)?.command, 'ENDBURST');
 
     const carol = await connectXmppClient({ service: `xmpp://${server.host}:${server.port}`, domain: server.domain, username: 'alice', password: 'alicepass' });

@@ -218,7 +218,7 @@ export class XmppNetwork implements Network {
     this.joins.cancel(id);
     const room = this.rooms.get(id);
     this.rooms.delete(id);
-    if (room?.joined && this.client) {
+    if ((room?.joined || room?.joining) && this.client) {
       await this.client.entity.send(buildMucLeave({ room: id, nick: room.nick, ...optional('reason', reason) }));
     }
     room?.markLeft();

@@ -153,10 +153,11 @@ export class RoomJoins {
     this.rejoinTimers.set(id, timer);
   }
 
-  /** Stops a pending rejoin of one room. */
+  /** Stops a pending rejoin of one room, and a join under way (it fails as superseded). */
   cancel(id: string): void {
     clearTimeout(this.rejoinTimers.get(id));
     this.rejoinTimers.delete(id);
+    this.pending.get(id)?.({ ok: false, condition: 'superseded' });
   }
 
   /** Stops every pending rejoin and fails every join under way (the connection is gone). */
