@@ -129,7 +129,7 @@ export class Relay {
       await this.answerStatus(channel, bridge);
       return;
     }
-    if (await this.isOwnCopy(event.network, message.id)) return;
+    if (this.isBot(channel, message.author) || await this.isOwnCopy(event.network, message.id)) return;
     const source = location(channel, message.id);
     let reply: { original: MessageLocation; quote?: Excerpt } | undefined;
     if (message.replyTo !== undefined) {
@@ -202,6 +202,12 @@ export class Relay {
   }
 
   // --- helpers ------------------------------------------------------------------------------
+
+  /** true when `user` is our own bot in `channel` (adapters drop its echoes; this is a second guard). */
+  private isBot(channel: ChannelRef, user: UserRef): boolean {
+    const bot = this.api.network(channel.network)?.botUser(channel);
+    return bot !== undefined && bot.id === user.id;
+  }
 
   /** true when `messageId` is a message the relay sent (an echo that slipped through). */
   private async isOwnCopy(network: string, messageId: string): Promise<boolean> {
