@@ -184,11 +184,11 @@ describe('IRC config schema', () => {
     assert.equal(ircConfigSchema.parse({ host: 'irc.example', nick: 'relay', tls: true }).port, 6697);
   });
 
-  it('rejects bad nicks, unknown keys, puppets mode and EXTERNAL without a certificate', () => {
+  it('rejects bad nicks, unknown keys, an unknown mode and EXTERNAL without a certificate', () => {
     for (const bad of [
       { host: 'h', nick: 'has space' },
       { host: 'h', nick: 'ok', unknown: 1 },
-      { host: 'h', nick: 'ok', mode: 'puppets' },
+      { host: 'h', nick: 'ok', mode: 'bouncer' },
       { host: 'h', nick: 'ok', sasl: { mechanism: 'EXTERNAL' } },
       { host: 'h', nick: 'ok', channelKeys: { '#a': 'bad key' } },
     ]) assert.equal(ircConfigSchema.safeParse(bad).success, false, JSON.stringify(bad));

@@ -9,13 +9,13 @@
  * `ctx.connectionLost` and the hub calls `connect()` again; irc-framework's own reconnect is off.
  * Lines still queued stay queued across a reconnect and are sent, in order, once connected.
  */
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Client, type ConnectOptions, type ParsedLine } from 'irc-framework';
+import { Client, type ParsedLine } from 'irc-framework';
 import type {
   ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult,
 } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { RichText } from '../../core/richtext.js';
 import type { IrcConfig } from './config.js';
 import { ServerSupport } from './isupport.js';
 import { MemberTracker } from './members.js';
@@ -24,32 +24,19 @@ import { OutgoingQueue } from './queue.js';
 import { messageBudget, splitMessage } from './split.js';
 import { renderIrcLine } from './format-render.js';
 import { nickCandidate } from './nick.js';
-import { IrcTransport } from './transport.js';
+import { ircConnectOptions } from './connect-options.js';
+import { PuppetPool } from './puppet-pool.js';
+import { fillIdentity } from './puppet-nick.js';
+import { FATAL_NUMERICS, JOIN_COST, JOIN_ERRORS, JOIN_TIMEOUT_MS, safeParam } from './protocol.js';
 
-/** How long the answer to a JOIN (once written) may take before the adapter stops waiting for it. */
-const JOIN_TIMEOUT_MS = 10_000;
-/**
- * Flood-control tokens a JOIN costs: servers charge more for it than for a message (InspIRCd
- * counts a JOIN as two commands).
- */
-const JOIN_COST = 2;
 /** How long QUIT may take before the socket is closed anyway. */
 const QUIT_GRACE_MS = 2_000;
-/** Numerics that refuse a JOIN; params[1] is the channel. */
-const JOIN_ERRORS = new Set(['403', '405', '437', '471', '473', '474', '475', '476', '477', '489', '520']);
-/** Numerics meaning retrying is pointless (banned, wrong password, SASL refused). */
-const FATAL_NUMERICS = new Set(['464', '465', '904', '905']);
 
 type State = 'idle' | 'connecting' | 'connected' | 'stopped';
 
 interface PendingJoin {
   resolve(): void;
   reject(error: Error): void;
-}
-
-/** true when a protocol parameter can be sent as a middle parameter without breaking the line. */
-function safeParam(value: string): boolean {
-  return value !== '' && !/[\s\0,:]/.test(value[0] as string) && !/[\r\n\0 ]/.test(value);
 }
 
 export class IrcNetwork implements Network {
@@ -76,10 +63,15 @@ export class IrcNetwork implements Network {
   private readonly partedChannels = new Set<string>();
   private readonly pendingJoins = new Map<string, PendingJoin[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** The puppets, in `mode: puppets`. */
+  private readonly puppets: PuppetPool | undefined;
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
     this.nick = config.nick;
     this.queue = new OutgoingQueue(config.flood, (line) => this.writeNow(line));
+    this.puppets = config.mode === 'puppets'
+      ? new PuppetPool({ config, log: ctx.log, support: () => this.support, channelKey: (channel) => this.channelKey(channel) })
+      : undefined;
   }
 
   get name(): string {
@@ -176,39 +168,8 @@ export class IrcNetwork implements Network {
         }
         this.connectionEnded(reason, fatal);
       });
-      client.connect(this.connectOptions());
+      client.connect(ircConnectOptions(this.config));
     });
-  }
-
-  private connectOptions(): ConnectOptions {
-    const { config } = this;
-    const readPem = (path: string): string => readFileSync(path, 'utf8');
-    const options: ConnectOptions = {
-      host: config.host,
-      port: config.port,
-      nick: config.nick,
-      username: config.username ?? (config.nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || 'switchbrd'),
-      gecos: config.realname,
-      tls: config.tls,
-      rejectUnauthorized: !config.tlsInsecure,
-      auto_reconnect: false,
-      ping_interval: config.pingIntervalSec,
-      ping_timeout: config.pingIntervalSec > 0 ? config.pingIntervalSec * 2 : 0,
-      version: null,
-      enable_chghost: true,
-      enable_echomessage: false,
-      sasl_disconnect_on_fail: true,
-      // An empty account keeps irc-framework from reusing the server password for SASL.
-      account: config.sasl?.mechanism === 'PLAIN' ? { account: config.sasl.account, password: config.sasl.password } : {},
-      transport: IrcTransport,
-    };
-    if (config.serverPassword) options.password = config.serverPassword;
-    if (config.sasl?.mechanism === 'EXTERNAL') options.sasl_mechanism = 'EXTERNAL';
-    if (config.tlsCa) options.ca = readPem(config.tlsCa);
-    if (config.clientCert && config.clientKey) {
-      options.client_certificate = { certificate: readPem(config.clientCert), private_key: readPem(config.clientKey) };
-    }
-    return options;
   }
 
   private async afterRegistration(): Promise<void> {
@@ -228,6 +189,7 @@ export class IrcNetwork implements Network {
     this.client = undefined;
     this.queue.pause();
     this.queue.discardControl();
+    void this.puppets?.closeAll('relay connection lost', 0);
     this.tracker.clear();
     this.clearTimers();
     this.rejectPendingJoins(new Error('connection lost'));
@@ -240,7 +202,11 @@ export class IrcNetwork implements Network {
     const wasConnected = this.state === 'connected';
     this.state = 'stopped';
     this.clearTimers();
-    if (!client) return;
+    const puppetsClosed = this.puppets?.closeAll(options.reason ?? 'Switchboard shutting down', options.deadlineMs ?? 5_000);
+    if (!client) {
+      await puppetsClosed;
+      return;
+    }
     if (wasConnected) await this.queue.drain(options.deadlineMs ?? 5_000);
     this.queue.pause();
     const dropped = this.queue.discard();
@@ -260,6 +226,7 @@ export class IrcNetwork implements Network {
       else client.connection.end(undefined, true);
     });
     this.tracker.clear();
+    await puppetsClosed;
   }
 
   // --- inbound ------------------------------------------------------------------------------
@@ -270,6 +237,7 @@ export class IrcNetwork implements Network {
       support: this.support,
       members: this.tracker,
       ownNick: () => this.nick,
+      isPuppet: (nick) => this.puppets?.isPuppet(nick) ?? false,
       emit: (event) => this.ctx.emit(event),
       mintId: () => this.mintId(),
       own: {
@@ -403,7 +371,8 @@ export class IrcNetwork implements Network {
   }
 
   members(channel: ChannelRef): readonly UserRef[] {
-    return this.tracker.members(channel.name ?? channel.id).map((member) => ({
+    const members = this.tracker.members(channel.name ?? channel.id).filter((member) => !this.puppets?.isPuppet(member.nick));
+    return members.map((member) => ({
       network: this.name,
       id: this.support.fold(member.nick),
       nick: member.nick,
@@ -436,24 +405,55 @@ export class IrcNetwork implements Network {
       ? message.target.channel.name ?? message.target.channel.id
       : message.target.user.nick ?? message.target.user.id;
     if (!safeParam(target)) throw new Error(`${this.name}: invalid IRC target ${JSON.stringify(target)}`);
-    const command = message.kind === 'notice' ? 'NOTICE' : 'PRIVMSG';
-    const action = message.kind === 'action';
-    const maxBytes = messageBudget({
-      lineLength: this.support.lineLen, nick: this.nick, user: this.ownUser, host: this.ownHost, command, target, action,
-    });
-    const body = [...message.body];
+    let body = [...message.body];
     for (const attachment of message.attachments ?? []) {
       if (attachment.url) body.push({ type: 'text', text: `\n${attachment.name}: ${attachment.url}` });
     }
-    const texts = splitMessage(body, { maxBytes, maxLines: this.config.maxLines });
-    const lines = texts.map((text) => `${command} ${target} :${action ? `\x01ACTION ${text}\x01` : text}`);
+    if (this.puppets && message.asUser) {
+      const sent = await this.sendAsPuppet(message, target, body);
+      if (sent) return sent;
+      body = [{ type: 'text', text: fillIdentity(this.config.puppets.fallbackIdentity, message.asUser) }, ...body];
+    }
+    const lines = this.renderLines(message, target, body, { nick: this.nick, user: this.ownUser, host: this.ownHost });
     const ids = lines.map(() => this.mintId());
     void this.queue.enqueue(this.support.fold(target), lines);
     return { ids };
   }
 
+  /** Renders and splits a body into protocol lines for `target`, sent by `sender`. */
+  private renderLines(message: OutgoingMessage, target: string, body: RichText, sender: { nick: string; user?: string; host?: string }): string[] {
+    const command = message.kind === 'notice' ? 'NOTICE' : 'PRIVMSG';
+    const action = message.kind === 'action';
+    const maxBytes = messageBudget({ lineLength: this.support.lineLen, ...sender, command, target, action });
+    const texts = splitMessage(body, { maxBytes, maxLines: this.config.maxLines });
+    return texts.map((text) => `${command} ${target} :${action ? `\x01ACTION ${text}\x01` : text}`);
+  }
+
+  /**
+   * Sends from the puppet of `message.asUser` (joining the channel first if needed). Returns
+   * undefined when no puppet can speak (cap reached, it could not connect or join): then the
+   * bot speaks for the user.
+   */
+  private async sendAsPuppet(message: OutgoingMessage, target: string, body: RichText): Promise<SendResult | undefined> {
+    const user = message.asUser as UserRef;
+    const puppet = this.puppets?.acquire(user);
+    if (!puppet) return undefined;
+    puppet.busy++;
+    try {
+      await puppet.ready;
+      if ('channel' in message.target) await puppet.join(target);
+      const lines = this.renderLines(message, target, body, { nick: puppet.nick, user: puppet.userHost?.user, host: puppet.userHost?.host });
+      puppet.enqueue(target, lines);
+      return { ids: lines.map(() => this.mintId()) };
+    } catch (error) {
+      this.ctx.log.warn({ puppet: puppet.nick, target, err: (error as Error).message }, 'puppet cannot speak; the bot speaks for this user');
+      return undefined;
+    } finally {
+      puppet.busy--;
+    }
+  }
   queueDepth(): number {
-    return this.queue.depth();
+    return this.queue.depth() + (this.puppets?.depth() ?? 0);
   }
 
   private async kick(channel: ChannelRef, user: UserRef, reason?: string): Promise<void> {

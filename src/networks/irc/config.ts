@@ -14,6 +14,20 @@ const floodSchema = z.strictObject({
   intervalMs: z.number().int().min(0).max(60_000).default(1_000),
 });
 
+const puppetsSchema = z.strictObject({
+  /** The puppet's nick: `{nick}` (the remote nick) and `{network}` (its network), made IRC-safe. */
+  nickTemplate: z.string().includes('{nick}', { message: 'must contain {nick}' }).default('{nick}[{network}]'),
+  /** A puppet with nothing to say for this long quits. */
+  idleTimeoutSec: z.number().int().min(1).max(7 * 86_400).default(3_600),
+  /** Most puppets connected at once; the bot speaks for users beyond it. */
+  max: z.number().int().min(1).max(1_000).default(20),
+  /** Put in front of the body when the bot speaks for a user (cap reached, puppet failed). */
+  fallbackIdentity: z.string().default('<{nick}> '),
+});
+
+/** Options of `mode: puppets`. */
+export type PuppetsConfig = z.output<typeof puppetsSchema>;
+
 const saslSchema = z.discriminatedUnion('mechanism', [
   z.strictObject({ mechanism: z.literal('PLAIN'), account: z.string().min(1), password: z.string().min(1) }),
   z.strictObject({ mechanism: z.literal('EXTERNAL') }),
@@ -48,7 +62,9 @@ export const ircConfigSchema = z
     connectTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
     /** Seconds between keep-alive PINGs; 0 turns them off. */
     pingIntervalSec: z.number().int().min(0).max(3_600).default(60),
-    mode: z.literal('relay').default('relay'),
+    /** `relay`: one bot connection; `puppets`: one connection per remote user (see `puppets`). */
+    mode: z.enum(['relay', 'puppets']).default('relay'),
+    puppets: puppetsSchema.default({ nickTemplate: '{nick}[{network}]', idleTimeoutSec: 3_600, max: 20, fallbackIdentity: '<{nick}> ' }),
   })
   .superRefine((config, ctx) => {
     if (config.sasl?.mechanism === 'EXTERNAL' && !(config.clientCert && config.clientKey)) {

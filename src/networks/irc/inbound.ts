@@ -43,6 +43,8 @@ export interface InboundOptions {
   readonly members: MemberTracker;
   /** The bot's current nick. */
   ownNick(): string;
+  /** true for the nick of one of the adapter's puppets: what they do is not reported. */
+  isPuppet?(nick: string): boolean;
   emit(event: AnyEventInput): void;
   /** Mints a message id when the server sent no msgid. */
   mintId(): string;
@@ -113,6 +115,7 @@ export class InboundMapper {
 
   /** Handles one line from the server. Unknown commands and numerics are ignored. */
   handle(line: IrcLine): void {
+    if (line.nick && !this.fromServer(line) && this.options.isPuppet?.(line.nick)) return;
     switch (line.command) {
       case 'PRIVMSG': case 'NOTICE': this.onMessage(line); break;
       case 'JOIN': this.onJoin(line); break;

@@ -1,0 +1,81 @@
+/**
+ * Nicks for puppets (one IRC connection per remote user): a template such as `{nick}[{network}]`
+ * filled in and made valid for IRC.
+ *
+ * Valid means the RFC 2812 nick grammar every server accepts: letters, digits and
+ * `[ ] \ ` _ ^ { | } -`, not starting with a digit or `-`, at most NICKLEN characters. Other
+ * characters are transliterated where Unicode allows (é → e) and dropped otherwise; `/`, `.`, `@`
+ * and spaces become `|`, `_`. When the result is too long, the remote nick is shortened and the
+ * rest of the template (the network tag) kept. On a collision, attempt n (n ≥ 1) adds a
+ * separator and number in front of the tag, PyLink-style: `alice[xmpp]` → `alic|1[xmpp]`.
+ */
+
+/** What the template placeholders are filled with. */
+export interface PuppetNickValues {
+  /** The remote user's nick. */
+  readonly nick: string;
+  /** The remote user's network name. */
+  readonly network: string;
+}
+
+const SPECIAL = '[]\\`_^{|}';
+const VALID_CHAR = /[A-Za-z0-9[\]\\`_^{|}-]/;
+const PLACEHOLDER = /\{(nick|network)\}/g;
+
+/** Makes a piece of text nick-safe (not yet checking the first character or the length). */
+export function sanitizeNickPart(text: string): string {
+  let out = '';
+  for (const char of text.normalize('NFKD')) {
+    if (VALID_CHAR.test(char)) out += char;
+    else if (char === '/' || char === '@' || char === ':') out += '|';
+    else if (char === '.' || char === ' ' || char === ',') out += '_';
+    // anything else (combining marks, other scripts, control characters) is dropped
+  }
+  return out;
+}
+
+/** true when `nick` fits the RFC 2812 grammar and `maxLength`. */
+export function isValidNick(nick: string, maxLength: number): boolean {
+  if (nick.length === 0 || nick.length > maxLength) return false;
+  const first = nick[0] as string;
+  if (!/[A-Za-z]/.test(first) && !SPECIAL.includes(first)) return false;
+  return [...nick].every((c) => VALID_CHAR.test(c));
+}
+
+/**
+ * The nick for a puppet on attempt `attempt` (0 = the plain template). Always valid for
+ * `maxLength` (NICKLEN, at least 1); different attempts give different nicks.
+ */
+export function puppetNick(template: string, values: PuppetNickValues, maxLength: number, attempt = 0): string {
+  const max = Math.max(1, maxLength);
+  const marker = '\u0000';
+  // The template with the nick left as a marker, so the nick alone can be shortened.
+  const rendered = template.replace(PLACEHOLDER, (_m, key: string) => (key === 'nick' ? marker : sanitizeNickPart(values.network)));
+  const [before = '', ...rest] = rendered.split(marker);
+  const after = rest.join('');
+  const prefix = sanitizeNickPart(before);
+  const suffix = attempt > 0 ? `|${attempt}${sanitizeNickPart(after)}` : sanitizeNickPart(after);
+  let nick = sanitizeNickPart(values.nick) || 'user';
+  const room = max - prefix.length - suffix.length;
+  nick = nick.slice(0, Math.max(1, room));
+  let result = prefix + nick + suffix;
+  if (!/^[A-Za-z[\]\\`_^{|}]/.test(result)) result = `_${result}`;
+  if (result.length > max) {
+    // The fixed parts alone are too long: keep the start, and the attempt number at the end.
+    const tail = attempt > 0 ? `|${attempt}` : '';
+    result = result.slice(0, Math.max(1, max - tail.length)) + tail;
+    if (!isValidNick(result, max)) result = `_${String(attempt)}`.slice(0, max);
+  }
+  return result;
+}
+
+/**
+ * The identity put in front of a body when the bot speaks for a user in puppets mode
+ * (`puppets.fallbackIdentity`, e.g. `<{nick}> `), with `{nick}` and `{network}` filled in and
+ * control characters removed.
+ */
+export function fillIdentity(template: string, user: { readonly nick?: string; readonly displayName?: string; readonly id: string; readonly network: string }): string {
+  // eslint-disable-next-line no-control-regex -- exactly the characters being removed
+  const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  return template.replace(PLACEHOLDER, (_m, key: string) => clean(key === 'nick' ? user.nick ?? user.displayName ?? user.id : user.network));
+}
