@@ -124,7 +124,8 @@ void describe('XMPP adapter: inbound events', () => {
 
     await alice.send(xml('presence', { to: `${room}/Alicia` }));
     const nick = await bot.waitForEvent<EventInput<'NICK'>>((e) => e.command === 'NICK', 'NICK');
-    assert.deepEqual([nick.args.oldNick, nick.args.newNick, nick.args.user.id], ['Alice', 'Alicia', `${room}/Alicia`]);
+    assert.deepEqual([nick.args.oldNick, nick.args.newNick, nick.args.user.id, nick.args.user.nick, nick.sender], ['Alice', 'Alicia', `${room}/Alice`, 'Alice', `${room}/Alice`]);
+    assert.deepEqual(nick.args.channel, { network: NETWORK, id: room });
 
     await alice.send(xml('presence', { to: `${room}/Alicia` }, xml('show', {}, 'away'), xml('status', {}, 'lunch')));
     const presence = await bot.waitForEvent<EventInput<'PRESENCE'>>((e) => e.command === 'PRESENCE', 'PRESENCE');

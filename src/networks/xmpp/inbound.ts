@@ -204,8 +204,9 @@ export class Inbound {
       case 'part':
         return this.emit('PART', change.occupant.jid, { channel, user: ref(change.occupant), reason: change.reason });
       case 'nick':
+        // `user` is the occupant as known before the change (docs/events.md).
         return this.emit('NICK', `${room.id}/${change.oldNick}`, {
-          user: ref(change.occupant),
+          user: ref({ ...change.occupant, nick: change.oldNick, jid: `${room.id}/${change.oldNick}` }),
           oldNick: change.oldNick,
           newNick: change.occupant.nick,
           channel,
