@@ -64,10 +64,28 @@ describe('relay config', () => {
     assert.equal(refusal(() => resolveBridges([bridge({ events: { joins: 'yes' } })], parseRelayConfig({}))).field, 'bridges.lobby.events.joins');
   });
 
+  it('applies `from` overrides to what comes from that network, before the target network\'s', () => {
+    const [resolved] = resolveBridges([bridge({
+      ignoreUsers: ['spambot'],
+      from: { irc: { ignoreUsers: ['*bot'], identity: '<{nick}/irc> ', events: { joins: true } } },
+      networks: { jabber: { identity: '[{nick}] ' }, irc: { nickColours: true } },
+    })], parseRelayConfig({}));
+    const ircToJabber = resolved!.optionsFor('jabber', 'irc');
+    assert.deepEqual(ircToJabber.ignoreUsers, ['*bot']);
+    assert.equal(ircToJabber.identity, '[{nick}] ', 'the target network\'s override wins');
+    assert.equal(ircToJabber.events.joins, true);
+    const jabberToIrc = resolved!.optionsFor('irc', 'jabber');
+    assert.deepEqual(jabberToIrc.ignoreUsers, ['spambot']);
+    assert.equal(jabberToIrc.events.joins, false);
+    assert.equal(jabberToIrc.nickColours, true);
+    assert.deepEqual(resolved!.optionsFor('jabber').ignoreUsers, ['spambot'], 'without a source, no `from` override');
+  });
+
   it('refuses overrides for a network that is not in the bridge', () => {
     const error = refusal(() => resolveBridges([bridge({ networks: { libera: { identity: 'x' } } })], parseRelayConfig({})));
     assert.equal(error.field, 'bridges.lobby.networks.libera');
     assert.match(error.reason, /irc, jabber/);
+    assert.equal(refusal(() => resolveBridges([bridge({ from: { libera: { identity: 'x' } } })], parseRelayConfig({}))).field, 'bridges.lobby.from.libera');
   });
 
   it('refuses a bad module config naming the field', () => {

@@ -70,6 +70,8 @@ const bridgeOptionsSchema = z.strictObject({
   ...layerShape,
   /** Overrides for deliveries TO one network of the bridge, by network name. */
   networks: z.record(z.string(), layerSchema).optional(),
+  /** Overrides for what comes FROM one network of the bridge, by network name (applied before `networks`). */
+  from: z.record(z.string(), layerSchema).optional(),
 });
 
 const moduleConfigSchema = z
@@ -140,8 +142,11 @@ export const BUILTIN_DEFAULTS: DeliveryOptions = {
 export interface RelayBridge {
   readonly name: string;
   readonly channels: readonly ChannelRef[];
-  /** The options for deliveries to `network`. */
-  optionsFor(network: string): DeliveryOptions;
+  /**
+   * The options for deliveries to `network` of what came from `source` (a network name; when
+   * left out, the `from` overrides do not apply).
+   */
+  optionsFor(network: string, source?: string): DeliveryOptions;
 }
 
 /** The relay module's validated config. */
@@ -168,22 +173,26 @@ export function resolveBridges(bridges: readonly BridgeConfig[], config: RelayCo
   return bridges.map((bridge) => {
     const parsed = bridgeOptionsSchema.safeParse(bridge.options);
     if (!parsed.success) throw configError(['bridges', bridge.name], parsed.error);
-    const { networks = {}, ...own } = parsed.data;
+    const { networks = {}, from = {}, ...own } = parsed.data;
     const members = new Set(bridge.channels.map((c) => c.network));
-    for (const network of Object.keys(networks)) {
-      if (!members.has(network)) {
-        throw new ModuleConfigError(`bridges.${bridge.name}.networks.${network}`, `network "${network}" has no channel in this bridge; its networks are ${[...members].join(', ')}`);
+    for (const [field, overrides] of [['networks', networks], ['from', from]] as const) {
+      for (const network of Object.keys(overrides)) {
+        if (!members.has(network)) {
+          throw new ModuleConfigError(`bridges.${bridge.name}.${field}.${network}`, `network "${network}" has no channel in this bridge; its networks are ${[...members].join(', ')}`);
+        }
       }
     }
     const cache = new Map<string, DeliveryOptions>();
     return {
       name: bridge.name,
       channels: bridge.channels,
-      optionsFor(network: string): DeliveryOptions {
-        let options = cache.get(network);
+      optionsFor(network: string, source?: string): DeliveryOptions {
+        const key = `${network}\u0000${source ?? ''}`;
+        let options = cache.get(key);
         if (!options) {
-          options = resolve([config.defaults, own, networks[network] ?? {}]);
-          cache.set(network, options);
+          const fromSource = source === undefined ? {} : from[source] ?? {};
+          options = resolve([config.defaults, own, fromSource, networks[network] ?? {}]);
+          cache.set(key, options);
         }
         return options;
       },

@@ -22,8 +22,8 @@ export class PermanentDeliveryError extends Error {
 
 export interface DelivererOptions {
   readonly api: ModuleApi;
-  /** The options for deliveries to `target` in bridge `bridge`. */
-  optionsFor(bridge: string, target: ChannelRef): DeliveryOptions;
+  /** The options for deliveries to `target` in bridge `bridge` of what came from network `source`. */
+  optionsFor(bridge: string, target: ChannelRef, source: string): DeliveryOptions;
   /** How long to wait for a network to write a delivery out. */
   readonly flushTimeoutMs: number;
 }
@@ -48,7 +48,7 @@ export class Deliverer {
   async deliver(job: RelayJob): Promise<void> {
     const handle = this.options.api.network(job.target.network);
     if (!handle) throw new PermanentDeliveryError(`no network named "${job.target.network}"`);
-    const options = this.options.optionsFor(job.bridge, job.target);
+    const options = this.options.optionsFor(job.bridge, job.target, job.message.author.network);
     switch (job.op) {
       case 'message': return this.message(handle, job, options);
       case 'edit': return this.edit(handle, job, options);

@@ -24,7 +24,7 @@ export default defineModule<RelayConfig>({
   async setup(api, config) {
     const bridges = resolveBridges(api.bridges(), config);
     const relay = new Relay(api, config, bridges);
-    api.registerRelayCallbacks({ beforeSend: rulesCallback((target) => relay.optionsFor(target)) });
+    api.registerRelayCallbacks({ beforeSend: rulesCallback((target, source) => relay.optionsFor(target, source)) });
     relay.listen();
     await relay.start();
     const prune = async (): Promise<void> => {

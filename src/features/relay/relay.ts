@@ -44,14 +44,14 @@ export class Relay {
     for (const network of api.networks()) this.bursting.add(network.name);
     this.deliverer = new Deliverer({
       api,
-      optionsFor: (bridge, target) => this.optionsFor(target) ?? this.bridges.find((b) => b.name === bridge)!.optionsFor(target.network),
+      optionsFor: (bridge, target, source) => this.optionsFor(target, source) ?? this.bridges.find((b) => b.name === bridge)!.optionsFor(target.network, source),
       flushTimeoutMs: config.flushTimeoutMs,
     });
   }
 
-  /** The options for deliveries to `target`, when it is in a bridge. */
-  optionsFor(target: ChannelRef): DeliveryOptions | undefined {
-    return this.bridgeOf.get(channelKey(target))?.optionsFor(target.network);
+  /** The options for deliveries to `target` of what came from network `source`, when `target` is in a bridge. */
+  optionsFor(target: ChannelRef, source?: string): DeliveryOptions | undefined {
+    return this.bridgeOf.get(channelKey(target))?.optionsFor(target.network, source);
   }
 
   /** Creates every target's queue and resumes the jobs left from an earlier run. */
@@ -192,7 +192,7 @@ export class Relay {
     const fromKey = channelKey(from);
     for (const target of bridge.channels) {
       if (channelKey(target) === fromKey) continue;
-      const options = bridge.optionsFor(target.network);
+      const options = bridge.optionsFor(target.network, from.network);
       if (!options.events[kind] || !wanted(options)) continue;
       const rewritten = await this.api.callbacks.relay.beforeSend(message, target);
       if (rewritten === null) continue;

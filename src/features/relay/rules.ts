@@ -45,10 +45,13 @@ export function applyRules(message: Message, options: DeliveryOptions): Message 
   return result;
 }
 
-/** The relay's beforeSend: looks up the options for the target's bridge and applies them. */
-export function rulesCallback(optionsFor: (target: ChannelRef) => DeliveryOptions | undefined) {
+/**
+ * The relay's beforeSend: looks up the options for the target's bridge (and the author's
+ * network, for `from` overrides) and applies them.
+ */
+export function rulesCallback(optionsFor: (target: ChannelRef, source: string) => DeliveryOptions | undefined) {
   return (message: Message, target: ChannelRef): Message | null => {
-    const options = optionsFor(target);
+    const options = optionsFor(target, message.author.network);
     return options ? applyRules(message, options) : message;
   };
 }
