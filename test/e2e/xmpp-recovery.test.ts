@@ -78,6 +78,10 @@ void describe('XMPP adapter: rooms, moderation and recovery', () => {
 
   void it('takes an alternative nick when its own is taken, and joins password-protected rooms', () => {
     assert.deepEqual(botNicks(rooms.busy), ['switchbot_1']);
+    assert.deepEqual(bot.network.botUser(channel(rooms.busy)), {
+      network: NETWORK, id: `${rooms.busy}/switchbot_1`, nick: 'switchbot_1', account: 'bot@localhost',
+    });
+    assert.equal(bot.network.botUser(channel(rooms.locked)), undefined);
     assert.deepEqual(botNicks(rooms.secret), ['switchbot']);
   });
 

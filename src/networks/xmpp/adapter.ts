@@ -229,6 +229,13 @@ export class XmppNetwork implements Network {
     return room?.joined ? room.members().map((o) => occupantRef(this.name, o)) : [];
   }
 
+  botUser(channel: ChannelRef): UserRef | undefined {
+    const room = this.rooms.get(bareJid(channel.id));
+    if (!room?.joined) return undefined;
+    const self = room.occupant(room.nick) ?? { nick: room.nick, jid: `${room.id}/${room.nick}` };
+    return { ...occupantRef(this.name, self), account: this.config.jid };
+  }
+
   // --- sending ----------------------------------------------------------------------------
 
   send(message: OutgoingMessage): Promise<SendResult> {

@@ -108,6 +108,7 @@ export class Inbound {
 
   private subject(room: MucRoom, channel: ChannelRef, setter: string, text: string): void {
     const oldText = room.subject;
+    const initial = !room.historyDone; // the subject a room sends right after our join
     room.subjectReceived(text);
     if (oldText === text) return; // the same subject again (a rejoin)
     this.emit('TOPIC', setter === '' ? room.id : `${room.id}/${setter}`, {
@@ -115,6 +116,7 @@ export class Inbound {
       text,
       ...optional('oldText', oldText),
       ...optional('setter', setter === '' ? undefined : setter),
+      ...(initial ? { initial: true } : {}),
     });
   }
 
