@@ -24,6 +24,7 @@ import { OutgoingQueue } from './queue.js';
 import { messageBudget, splitMessage } from './split.js';
 import { renderIrcLine } from './format-render.js';
 import { nickCandidate } from './nick.js';
+import { NickReclaimer } from './nick-reclaim.js';
 import { ircConnectOptions } from './connect-options.js';
 import { PuppetPool } from './puppet-pool.js';
 import { fillIdentity } from './puppet-nick.js';
@@ -65,10 +66,19 @@ export class IrcNetwork implements Network {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** The puppets, in `mode: puppets`. */
   private readonly puppets: PuppetPool | undefined;
+  /** Gets the configured nick back after a fallback. */
+  private readonly reclaimer: NickReclaimer;
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
     this.nick = config.nick;
     this.queue = new OutgoingQueue(config.flood, (line) => this.writeNow(line));
+    this.reclaimer = new NickReclaimer({
+      wanted: config.nick,
+      intervalMs: config.nickReclaimSec * 1000,
+      support: () => this.support,
+      currentNick: () => this.nick,
+      send: (line) => void this.queue.enqueueControl(line),
+    });
     this.puppets = config.mode === 'puppets'
       ? new PuppetPool({ config, log: ctx.log, support: () => this.support, channelKey: (channel) => this.channelKey(channel) })
       : undefined;
@@ -124,6 +134,7 @@ export class IrcNetwork implements Network {
         clearTimeout(timeout);
         this.state = 'connected';
         this.queue.resume();
+        if (this.config.nickReclaimSec > 0) this.reclaimer.start();
         this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
         resolve();
       };
@@ -189,6 +200,7 @@ export class IrcNetwork implements Network {
     this.client = undefined;
     this.queue.pause();
     this.queue.discardControl();
+    this.reclaimer.stop();
     void this.puppets?.closeAll('relay connection lost', 0);
     this.tracker.clear();
     this.clearTimers();
@@ -202,6 +214,7 @@ export class IrcNetwork implements Network {
     const wasConnected = this.state === 'connected';
     this.state = 'stopped';
     this.clearTimers();
+    this.reclaimer.stop();
     const puppetsClosed = this.puppets?.closeAll(options.reason ?? 'Switchboard shutting down', options.deadlineMs ?? 5_000);
     if (!client) {
       await puppetsClosed;
@@ -249,6 +262,7 @@ export class IrcNetwork implements Network {
         kicked: (channel, by, reason) => this.onKicked(channel, by, reason),
         nickChanged: (nick) => {
           this.nick = nick;
+          this.reclaimer.nickChanged();
         },
         hostChanged: (user, host) => {
           this.ownUser = user;
@@ -267,6 +281,7 @@ export class IrcNetwork implements Network {
       this.ctx.log.warn({ channel, numeric: line.command, reason }, 'join refused');
       this.settleJoin(channel, new Error(`${channel}: ${reason} (${line.command})`));
     }
+    this.reclaimer.handle(line);
     try {
       mapper.handle(line);
     } catch (error) {

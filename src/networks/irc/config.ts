@@ -60,6 +60,8 @@ export const ircConfigSchema = z
     maxLines: z.number().int().min(2).max(100).default(5),
     flood: floodSchema.default({ burst: 4, intervalMs: 1_000 }),
     connectTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
+    /** Seconds between ISON checks for the configured nick while under a fallback; 0 turns reclaiming off. */
+    nickReclaimSec: z.number().int().min(0).max(3_600).default(30),
     /** Seconds between keep-alive PINGs; 0 turns them off. */
     pingIntervalSec: z.number().int().min(0).max(3_600).default(60),
     /** `relay`: one bot connection; `puppets`: one connection per remote user (see `puppets`). */

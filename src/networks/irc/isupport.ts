@@ -22,6 +22,8 @@ export class ServerSupport {
   lineLen = DEFAULT_LINE_LENGTH;
   /** The network's name (NETWORK), when given. */
   networkName?: string;
+  /** MONITOR is offered (its target limit; 0 = no limit given); undefined when not offered. */
+  monitor?: number;
 
   /** Applies the tokens of one 005 line (the parameters between the nick and the trailing text). */
   update(tokens: readonly string[]): void {
@@ -51,6 +53,7 @@ export class ServerSupport {
       case 'CHANNELLEN': this.channelLen = positive(this.channelLen); break;
       case 'LINELEN': this.lineLen = positive(this.lineLen); break;
       case 'NETWORK': if (value) this.networkName = value; break;
+      case 'MONITOR': this.monitor = positive(0); break;
     }
   }
 
