@@ -182,4 +182,9 @@ void describe('XMPP adapter: inbound events', () => {
     assert.equal(pm.args.message.author.id, `${room}/Alice`);
     assert.equal(pm.args.message.author.nick, 'Alice');
   });
+
+  void it('every event it emitted passes the catalog validation', () => {
+    assert.ok(bot.events.length > 0);
+    assert.deepEqual(bot.invalid, []);
+  });
 });

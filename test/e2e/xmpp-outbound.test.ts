@@ -144,4 +144,9 @@ void describe('XMPP adapter: outbound stanzas', () => {
     assert.equal(warnings.length, 1, captured.text());
     assert.ok(!captured.text().includes('botpass'), 'the password never appears in the log');
   });
+
+  void it('every event it emitted passes the catalog validation', () => {
+    assert.ok(bot.events.length > 0);
+    assert.deepEqual(bot.invalid, []);
+  });
 });

@@ -186,4 +186,9 @@ void describe('XMPP adapter: rooms, moderation and recovery', () => {
       await carol.close();
     }
   });
+
+  void it('every event it emitted passes the catalog validation', () => {
+    assert.ok(bot.events.length > 0);
+    assert.deepEqual(bot.invalid, []);
+  });
 });

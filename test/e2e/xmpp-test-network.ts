@@ -8,6 +8,7 @@ import type { ConnectionLoss, NetworkContext } from '../../src/core/network.js';
 import type { ChannelRef } from '../../src/core/refs.js';
 import type { KeyValueStore } from '../../src/store/types.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
+import { validateEvent } from '../../src/core/catalog-validate.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { XmppNetwork } from '../../src/networks/xmpp/adapter.js';
 import type { XmppServer } from '../support/servers.js';
@@ -38,6 +39,8 @@ export interface TestNetwork {
   readonly network: XmppNetwork;
   readonly events: AnyEventInput[];
   readonly losses: ConnectionLoss[];
+  /** Events that did not pass the catalog's validation (`validateEvent`), with the reason. */
+  readonly invalid: string[];
   /** The hub's wanted channels; tests may push more. */
   readonly wanted: ChannelRef[];
   /** Resolves with the first event matching `predicate` that no earlier wait returned. */
@@ -57,6 +60,7 @@ export interface TestNetworkOptions {
 export function createTestNetwork(server: XmppServer, opts: TestNetworkOptions): TestNetwork {
   const events: AnyEventInput[] = [];
   const losses: ConnectionLoss[] = [];
+  const invalid: string[] = [];
   const consumed = new Set<number>();
   const wanted: ChannelRef[] = opts.rooms.map((id) => ({ network: NETWORK, id }));
   const context: NetworkContext = {
@@ -66,6 +70,11 @@ export function createTestNetwork(server: XmppServer, opts: TestNetworkOptions):
     wantedChannels: () => wanted,
     emit: (event) => {
       events.push(event);
+      try {
+        validateEvent(event);
+      } catch (error) {
+        invalid.push(`${(error as Error).message}: ${JSON.stringify(event)}`);
+      }
     },
     connectionLost: (loss) => {
       losses.push(loss);
@@ -84,6 +93,7 @@ export function createTestNetwork(server: XmppServer, opts: TestNetworkOptions):
     network,
     events,
     losses,
+    invalid,
     wanted,
     waitForEvent: <E extends AnyEventInput>(predicate: (event: AnyEventInput) => boolean, what: string, timeoutMs = WAIT_MS) =>
       waitFor(
