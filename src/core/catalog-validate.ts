@@ -40,6 +40,7 @@ export const messageSchema: z.ZodType<Message> = z.strictObject({
   thread: z.string().optional(),
   editOf: z.string().optional(),
   ts: z.number().finite(),
+  relayed: z.boolean().optional(),
 });
 
 /** The args schema of every command. */

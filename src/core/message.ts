@@ -37,4 +37,6 @@ export interface Message {
   readonly editOf?: string;
   /** Milliseconds since the Unix epoch, when it was sent. */
   readonly ts: number;
+  /** true when the message carries a bridge's hop marker (it was relayed from elsewhere). */
+  readonly relayed?: boolean;
 }

@@ -45,6 +45,16 @@ export interface OutgoingMessage {
   readonly editOf?: string;
   /** Display name to send as, where the network can show one per message (puppets). */
   readonly asUser?: UserRef;
+  /**
+   * A stable id chosen by the caller for this delivery. Networks that can carry one use it
+   * (XMPP origin-id), so a delivery repeated after a crash can be recognised as the same one.
+   */
+  readonly id?: string;
+  /**
+   * Marks the message as relayed by a bridge (a hop marker). Networks that can carry a marker
+   * (an IRCv3 client tag, an XMPP extension element) attach it, so another bridge can tell.
+   */
+  readonly relayed?: boolean;
 }
 
 /** What the network sent for one OutgoingMessage: one or several network message ids. */
