@@ -133,11 +133,12 @@ async function measureRun(hub: Hub, networks: Map<string, SinkNetwork>, variant:
 
 async function measureVariant(context: BenchContext, variant: Variant): Promise<Figure> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-dispatch-'));
-  const count = variant.relay ? (context.quick ? 1_000 : 5_000) : context.quick ? 10_000 : 100_000;
+  const count = variant.relay ? (context.quick ? 500 : 2_000) : context.quick ? 10_000 : 40_000;
   try {
     const { hub, networks } = await startHub(dir, variant);
     try {
-      const rates = await repeatRuns({ warmups: 1, repeats: context.quick ? 2 : 5 }, async (index) => {
+      const repeats = context.quick ? 2 : variant.relay ? 3 : 5;
+      const rates = await repeatRuns({ warmups: 1, repeats }, async (index) => {
         const rate = await measureRun(hub, networks, variant, `r${index}`, count);
         context.progress(`${variant.label}: run ${index}: ${Math.round(rate)} events/s`);
         return rate;

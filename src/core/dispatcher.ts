@@ -128,7 +128,11 @@ export class Dispatcher {
   private async runListeners(event: AnyEvent): Promise<void> {
     for (const entry of this.options.listeners.for(event.command)) {
       try {
-        const result = await this.withTimeout(Promise.resolve().then(() => entry.listener(event)));
+        // A listener that returns without a promise is done: no timer is needed for it (a timer
+        // per listener per event is most of the dispatch cost with cheap listeners).
+        const returned = entry.listener(event);
+        if (!isThenable(returned)) continue;
+        const result = await this.withTimeout(Promise.resolve(returned));
         if (result === TIMED_OUT) {
           this.options.log.error(
             { module: entry.module, command: event.command, timeoutMs: this.listenerTimeoutMs },
@@ -154,6 +158,10 @@ export class Dispatcher {
       clearTimeout(timer);
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 function describe(error: unknown): string {
