@@ -27,6 +27,11 @@ export interface NetworkCapabilities {
   readonly formatting: 'plain' | 'irc' | 'xmpp-styling' | 'html' | 'markdown';
   /** Largest message body in bytes (UTF-8) before it must be split, when there is a limit. */
   readonly maxMessageBytes?: number;
+  /**
+   * The network shows remote people as users of their own (IRC puppets, XMPP component
+   * users): senders set `OutgoingMessage.asUser` and leave the identity out of the body.
+   */
+  readonly puppets?: boolean;
 }
 
 /** Connection state, as reported on /health. */

@@ -42,10 +42,7 @@ interface PendingJoin {
 
 export class IrcNetwork implements Network {
   readonly protocol = 'irc';
-  readonly capabilities: NetworkCapabilities = {
-    edits: false, deletes: false, reactions: false, replies: false, threads: false, attachments: false, typing: false,
-    formatting: 'irc', maxMessageBytes: 400,
-  };
+  readonly capabilities: NetworkCapabilities;
   readonly moderation: ModerationActions = {
     kick: (channel, user, reason) => this.kick(channel, user, reason),
     ban: (channel, user, reason) => this.ban(channel, user, reason),
@@ -79,6 +76,10 @@ export class IrcNetwork implements Network {
       currentNick: () => this.nick,
       send: (line) => void this.queue.enqueueControl(line),
     });
+    this.capabilities = {
+      edits: false, deletes: false, reactions: false, replies: false, threads: false, attachments: false, typing: false,
+      formatting: 'irc', maxMessageBytes: 400, puppets: config.mode === 'puppets',
+    };
     this.puppets = config.mode === 'puppets'
       ? new PuppetPool({ config, log: ctx.log, support: () => this.support, channelKey: (channel) => this.channelKey(channel) })
       : undefined;
