@@ -123,4 +123,21 @@ void describe('XMPP adapter: TLS and login', () => {
       await wrong.network.disconnect({ deadlineMs: 0 });
     }
   });
+
+  void it('logs in with our SCRAM-SHA-1 (node:crypto) on a plain stream, where PLAIN is never picked; a wrong password is refused', async () => {
+    const scram = { requireTls: false, saslMechanism: 'SCRAM-SHA-1' };
+    const right = createTestNetwork(plainServer, { user: 'bot', password: 'botpass', rooms: [], options: scram });
+    try {
+      await right.network.connect();
+      assert.ok(right.events.some((e) => e.command === 'ENDBURST'));
+    } finally {
+      await right.network.disconnect({ deadlineMs: 1000 });
+    }
+    const wrong = createTestNetwork(plainServer, { user: 'bot', password: 'botpasS', rooms: [], options: scram });
+    try {
+      await assert.rejects(wrong.network.connect(), (error: Error & { fatal?: boolean }) => error.fatal === true && /login refused/.test(error.message));
+    } finally {
+      await wrong.network.disconnect({ deadlineMs: 0 });
+    }
+  });
 });

@@ -142,18 +142,15 @@ declare module '@xmpp/iq/callee.js' {
 declare module 'saslmechanisms' {
   /** The SASL mechanism registry xmpp.js authenticates with. */
   export default class SASLFactory {
+    /** Registers a mechanism class (`new Mechanism()` per login) under its prototype's name, or under `name`. */
     use(mech: unknown): this;
+    use(name: string, mech: unknown): this;
   }
 }
 
 declare module '@xmpp/sasl-plain' {
   import type SASLFactory from 'saslmechanisms';
   export default function saslPlain(factory: SASLFactory): void;
-}
-
-declare module '@xmpp/sasl-scram-sha-1' {
-  import type SASLFactory from 'saslmechanisms';
-  export default function saslScramSha1(factory: SASLFactory): void;
 }
 
 declare module '@xmpp/sasl' {
