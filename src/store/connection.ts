@@ -1,9 +1,12 @@
 /**
- * The open database as the store's parts share it: every query goes through `run`, which
- * refuses work after close and turns driver errors into StoreErrors that say what failed.
+ * The open database as the store's parts share it: every query goes through `read`, `write`
+ * or `run`, which refuse work after close and turn driver errors into StoreErrors that say
+ * what failed. `read` and `write` take a query built with Kysely and run it on the dialect's
+ * {@link QueryRunner} (the fast path); `run` hands over the Kysely instance itself.
  */
-import type { Kysely } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
 import { StoreError, messageOf } from './errors.js';
+import type { QueryRunner } from './query-runner.js';
 import type { Database } from './schema.js';
 
 export class StoreConnection {
@@ -11,6 +14,7 @@ export class StoreConnection {
 
   constructor(
     readonly db: Kysely<Database>,
+    private readonly runner: QueryRunner,
     /** The clock used for timestamps (injectable for tests). */
     readonly now: () => number,
   ) {}
@@ -19,8 +23,20 @@ export class StoreConnection {
     return this.#closed;
   }
 
-  markClosed(): void {
+  /** Refuses further work; resolves once the writes already made are committed. */
+  markClosed(): Promise<void> {
     this.#closed = true;
+    return this.runner.close();
+  }
+
+  /** Runs the read-only `query`; `what` names the operation in errors. */
+  read<R>(what: string, query: (db: Kysely<Database>) => Compilable<R>): Promise<readonly R[]> {
+    return this.run(what, (db) => this.runner.read(query(db).compile()));
+  }
+
+  /** Runs the change `query` and resolves once it is committed, with the rows it changed. */
+  write(what: string, query: (db: Kysely<Database>) => Compilable): Promise<number> {
+    return this.run(what, (db) => this.runner.write(query(db).compile()));
   }
 
   /** Runs `query` against the database; `what` names the operation in errors. */

@@ -23,13 +23,12 @@ export class KyselyKeyValueStore implements KeyValueStore {
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     checkText('kv key', key, { allowEmpty: true });
-    const row = await this.connection.run(this.#describe('get', key), (db) =>
+    const [row] = await this.connection.read(this.#describe('get', key), (db) =>
       db
         .selectFrom('kv')
         .select('value')
         .where('namespace', '=', this.#namespace)
-        .where('key', '=', key)
-        .executeTakeFirst(),
+        .where('key', '=', key),
     );
     if (!row) return undefined;
     try {
@@ -44,28 +43,27 @@ export class KyselyKeyValueStore implements KeyValueStore {
     checkText('kv key', key, { allowEmpty: true });
     const json = serialise(this.#describe('set', key), value);
     const updatedAt = this.connection.now();
-    await this.connection.run(this.#describe('set', key), (db) =>
+    await this.connection.write(this.#describe('set', key), (db) =>
       db
         .insertInto('kv')
         .values({ namespace: this.#namespace, key, value: json, updated_at: updatedAt })
-        .onConflict((oc) => oc.columns(['namespace', 'key']).doUpdateSet({ value: json, updated_at: updatedAt }))
-        .execute(),
+        .onConflict((oc) => oc.columns(['namespace', 'key']).doUpdateSet({ value: json, updated_at: updatedAt })),
     );
     this.reportedCorrupt.delete(this.#corruptId(key));
   }
 
   async delete(key: string): Promise<boolean> {
     checkText('kv key', key, { allowEmpty: true });
-    const result = await this.connection.run(this.#describe('delete', key), (db) =>
-      db.deleteFrom('kv').where('namespace', '=', this.#namespace).where('key', '=', key).executeTakeFirst(),
+    const deleted = await this.connection.write(this.#describe('delete', key), (db) =>
+      db.deleteFrom('kv').where('namespace', '=', this.#namespace).where('key', '=', key),
     );
     this.reportedCorrupt.delete(this.#corruptId(key));
-    return Number(result.numDeletedRows) > 0;
+    return deleted > 0;
   }
 
   async keys(prefix = ''): Promise<string[]> {
     checkText('kv key prefix', prefix, { allowEmpty: true });
-    const rows = await this.connection.run(`kv(${JSON.stringify(this.#namespace)}).keys`, (db) => {
+    const rows = await this.connection.read(`kv(${JSON.stringify(this.#namespace)}).keys`, (db) => {
       let query = db.selectFrom('kv').select('key').where('namespace', '=', this.#namespace);
       if (prefix !== '') {
         // `>=` lets the primary key narrow the scan; substr (which counts code points in both
@@ -74,7 +72,7 @@ export class KyselyKeyValueStore implements KeyValueStore {
           .where('key', '>=', prefix)
           .where((eb) => eb(eb.fn('substr', ['key', eb.val(1), eb.val([...prefix].length)]), '=', prefix));
       }
-      return query.orderBy('key').execute();
+      return query.orderBy('key');
     });
     return rows.map((r) => r.key);
   }

@@ -23,7 +23,7 @@ export class KyselyMessageMapStore implements MessageMapStore {
       is_primary: mapping.primary ? 1 : 0,
       created_at: this.connection.now(),
     };
-    await this.connection.run('messages.recordSent', (db) =>
+    await this.connection.write('messages.recordSent', (db) =>
       db
         .insertInto('message_map')
         .values(row)
@@ -35,15 +35,14 @@ export class KyselyMessageMapStore implements MessageMapStore {
             is_primary: row.is_primary,
             created_at: row.created_at,
           }),
-        )
-        .execute(),
+        ),
     );
   }
 
   async findTargets(network: string, messageId: string): Promise<MessageMapping[]> {
     checkText('network', network, { allowEmpty: false });
     checkText('message id', messageId, { allowEmpty: false });
-    const rows = await this.connection.run('messages.findTargets', (db) =>
+    const rows = await this.connection.read('messages.findTargets', (db) =>
       db
         .selectFrom('message_map')
         .selectAll()
@@ -53,8 +52,7 @@ export class KyselyMessageMapStore implements MessageMapStore {
         .orderBy('target_network')
         .orderBy('target_channel')
         .orderBy('created_at')
-        .orderBy('target_message_id')
-        .execute(),
+        .orderBy('target_message_id'),
     );
     return rows.map(toMapping);
   }
@@ -62,14 +60,14 @@ export class KyselyMessageMapStore implements MessageMapStore {
   async findSource(network: string, messageId: string): Promise<MessageMapping | undefined> {
     checkText('network', network, { allowEmpty: false });
     checkText('message id', messageId, { allowEmpty: false });
-    const row = await this.connection.run('messages.findSource', (db) =>
+    const [row] = await this.connection.read('messages.findSource', (db) =>
       db
         .selectFrom('message_map')
         .selectAll()
         .where('target_network', '=', network)
         .where('target_message_id', '=', messageId)
         .orderBy('created_at', 'desc')
-        .executeTakeFirst(),
+        .limit(1),
     );
     return row && toMapping(row);
   }
@@ -93,10 +91,7 @@ export class KyselyMessageMapStore implements MessageMapStore {
       throw new StoreError(`messages.prune: olderThanMs must be a non-negative number of milliseconds, got ${olderThanMs}`);
     }
     const cutoff = this.connection.now() - olderThanMs;
-    const result = await this.connection.run('messages.prune', (db) =>
-      db.deleteFrom('message_map').where('created_at', '<', cutoff).executeTakeFirst(),
-    );
-    return Number(result.numDeletedRows);
+    return this.connection.write('messages.prune', (db) => db.deleteFrom('message_map').where('created_at', '<', cutoff));
   }
 }
 

@@ -13,6 +13,9 @@ import { openPostgres, redactUrl } from './postgres.js';
 import type { Database } from './schema.js';
 import { openSqlite } from './sqlite.js';
 import { SqlStore } from './sql-store.js';
+import { KyselyQueryRunner, type QueryRunner } from './query-runner.js';
+import { SqliteQueryRunner } from './sqlite-runner.js';
+import { StatementCache } from './statement-cache.js';
 
 export interface OpenStoreOptions {
   /** The clock for stored timestamps; default `Date.now`. */
@@ -32,10 +35,10 @@ export interface OpenStoreOptions {
  */
 export async function openStore(config: StorageConfig, log: Logger, options: OpenStoreOptions = {}): Promise<HubStore> {
   const now = options.now ?? Date.now;
-  const { db, dialect, where } = await connect(config, log);
+  const { db, dialect, where, runner } = await connect(config, log);
   try {
     const applied = await migrate({ db, dialect, migrations: options.migrations ?? allMigrations, log, now });
-    const store = new SqlStore(db, dialect, log, now);
+    const store = new SqlStore(db, runner, dialect, log, now);
     log.info({ kind: dialect.kind, where, schemaVersion: await store.schemaVersion(), applied }, 'storage ready');
     return store;
   } catch (error) {
@@ -48,12 +51,16 @@ export async function openStore(config: StorageConfig, log: Logger, options: Ope
 async function connect(
   config: StorageConfig,
   log: Logger,
-): Promise<{ db: Kysely<Database>; dialect: DialectSupport; where: string }> {
+): Promise<{ db: Kysely<Database>; dialect: DialectSupport; where: string; runner: QueryRunner }> {
   switch (config.kind) {
-    case 'sqlite':
-      return { db: openSqlite(config.path, log), dialect: sqliteSupport, where: config.path };
-    case 'postgres':
-      return { db: await openPostgres(config.url, log), dialect: postgresSupport, where: redactUrl(config.url) };
+    case 'sqlite': {
+      const { db, database } = openSqlite(config.path, log);
+      return { db, dialect: sqliteSupport, where: config.path, runner: new SqliteQueryRunner(database, new StatementCache(database)) };
+    }
+    case 'postgres': {
+      const db = await openPostgres(config.url, log);
+      return { db, dialect: postgresSupport, where: redactUrl(config.url), runner: new KyselyQueryRunner(db) };
+    }
     default:
       throw new StoreError(`storage.kind: unknown kind ${JSON.stringify((config as { kind: unknown }).kind)}; use sqlite or postgres`);
   }

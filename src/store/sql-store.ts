@@ -11,6 +11,7 @@ import { KyselyKeyValueStore, type CorruptValueLog } from './kv.js';
 import { KyselyMessageMapStore } from './kysely-message-map.js';
 import { appliedMigrations, currentVersion, type AppliedMigration } from './migrate.js';
 import type { Database } from './schema.js';
+import type { QueryRunner } from './query-runner.js';
 import type { KeyValueStore } from './types.js';
 
 export class SqlStore implements HubStore {
@@ -22,12 +23,13 @@ export class SqlStore implements HubStore {
 
   constructor(
     db: Kysely<Database>,
+    runner: QueryRunner,
     private readonly dialect: DialectSupport,
     private readonly log: Logger,
     now: () => number,
   ) {
     this.kind = dialect.kind;
-    this.#connection = new StoreConnection(db, now);
+    this.#connection = new StoreConnection(db, runner, now);
     this.messages = new KyselyMessageMapStore(this.#connection);
   }
 
@@ -50,7 +52,7 @@ export class SqlStore implements HubStore {
   }
 
   async #close(): Promise<void> {
-    this.#connection.markClosed();
+    await this.#connection.markClosed();
     const db = this.#connection.db;
     try {
       await this.dialect.beforeClose(db);

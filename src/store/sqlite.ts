@@ -13,8 +13,14 @@ import type { Database } from './schema.js';
 /** How long a statement waits for another connection's lock before failing. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
+/** An open SQLite database: Kysely over it, and the better-sqlite3 handle for the fast paths. */
+export interface OpenSqlite {
+  readonly db: Kysely<Database>;
+  readonly database: BetterSqlite3.Database;
+}
+
 /** Opens (creating if needed) the database at `path`; `:memory:` gives a private in-memory one. */
-export function openSqlite(path: string, log: Logger): Kysely<Database> {
+export function openSqlite(path: string, log: Logger): OpenSqlite {
   const file = path === ':memory:' ? path : resolve(path);
   if (file !== ':memory:') checkPath(file);
   let database: BetterSqlite3.Database | undefined;
@@ -32,7 +38,7 @@ export function openSqlite(path: string, log: Logger): Kysely<Database> {
     database?.close();
     throw cannotOpen(file, error);
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), database };
 }
 
 /** The directory must exist and be writable (SQLite also creates `-wal` and `-shm` files there). */

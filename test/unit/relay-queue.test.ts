@@ -104,13 +104,41 @@ describe('relay target queue', () => {
     await after.stop();
   }));
 
-  it('skips jobs that were already delivered (e.g. just before a crash)', () => withStore(async (store) => {
-    const h = harness(store, { alreadyDelivered: async (j) => numberOf(j) % 2 === 0 });
+  it('skips resumed jobs that were already delivered (e.g. just before a crash)', () => withStore(async (store) => {
+    const first = harness(store);
+    first.up = false;
+    const before = new TargetQueue(target, first.deps);
+    await before.load();
+    for (let i = 0; i < 6; i++) await before.push(job(i));
+    await before.stop();
+
+    const asked: number[] = [];
+    const h = harness(store, { alreadyDelivered: async (j) => { asked.push(numberOf(j)); return numberOf(j) % 2 === 0; } });
+    const queue = new TargetQueue(target, h.deps);
+    assert.equal(await queue.load(), 6);
+    await queue.push(job(6));
+    await until('the queue to drain', () => queue.depth === 0);
+    assert.deepEqual(h.delivered, [1, 3, 5, 6]);
+    // Jobs pushed in this run cannot have been delivered yet: only the resumed ones are looked up.
+    assert.deepEqual(asked, [0, 1, 2, 3, 4, 5]);
+    await queue.stop();
+  }));
+
+  it('asks whether a job of this run was delivered before retrying it', () => withStore(async (store) => {
+    let tries = 0;
+    const asked: number[] = [];
+    const h = harness(store, {
+      // The first try sends and then fails (e.g. recording its id failed): the retry must not send again.
+      deliver: async (j) => { tries += 1; h.delivered.push(numberOf(j)); if (tries === 1) throw new Error('recording failed'); },
+      alreadyDelivered: async (j) => { asked.push(numberOf(j)); return h.delivered.includes(numberOf(j)); },
+    });
     const queue = new TargetQueue(target, h.deps);
     await queue.load();
-    for (let i = 0; i < 6; i++) await queue.push(job(i));
+    await queue.push(job(0));
+    await queue.push(job(1));
     await until('the queue to drain', () => queue.depth === 0);
-    assert.deepEqual(h.delivered, [1, 3, 5]);
+    assert.deepEqual(h.delivered, [0, 1]);
+    assert.deepEqual(asked, [0]);
     await queue.stop();
   }));
 

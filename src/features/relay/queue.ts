@@ -31,6 +31,11 @@ export interface TargetQueueDeps {
 interface Entry {
   readonly key: string;
   readonly job: RelayJob;
+  /**
+   * Left over from an earlier run: it may have been delivered just before a crash, so the
+   * message map is asked first. Jobs pushed in this run skip that lookup on their first try.
+   */
+  readonly recovered: boolean;
 }
 
 /** Tries before a job that fails while its network is up is given up. */
@@ -67,7 +72,7 @@ export class TargetQueue {
     for (const key of await this.deps.store.keys(this.prefix)) {
       const job = await this.deps.store.get<RelayJob>(key);
       this.seq = Math.max(this.seq, Number(key.slice(this.prefix.length)) || 0);
-      if (job) this.entries.push({ key, job });
+      if (job) this.entries.push({ key, job, recovered: true });
     }
     if (this.entries.length > 0) this.kick();
     return this.entries.length;
@@ -88,7 +93,7 @@ export class TargetQueue {
     this.seq += 1;
     const key = `${this.prefix}${String(this.seq).padStart(SEQ_DIGITS, '0')}`;
     await this.deps.store.set(key, job);
-    this.entries.push({ key, job });
+    this.entries.push({ key, job, recovered: false });
     this.kick();
   }
 
@@ -121,7 +126,7 @@ export class TargetQueue {
         await this.sleep(IDLE_RECHECK_MS);
         continue;
       }
-      const outcome = await this.attempt(entry.job);
+      const outcome = await this.attempt(entry.job, entry.recovered || attempts > 0);
       if (outcome === 'retry') {
         attempts += 1;
         if (attempts < MAX_ATTEMPTS || !this.deps.isUp()) {
@@ -136,10 +141,13 @@ export class TargetQueue {
     }
   }
 
-  /** One delivery attempt: 'done' (delivered, skipped or failed for good) or 'retry'. */
-  private async attempt(job: RelayJob): Promise<'done' | 'retry'> {
+  /**
+   * One delivery attempt: 'done' (delivered, skipped or failed for good) or 'retry'.
+   * `mayBeDelivered`: a recovered job or a retry, which an earlier attempt may have delivered.
+   */
+  private async attempt(job: RelayJob, mayBeDelivered: boolean): Promise<'done' | 'retry'> {
     try {
-      if (await this.deps.alreadyDelivered(job)) return 'done';
+      if (mayBeDelivered && await this.deps.alreadyDelivered(job)) return 'done';
       await this.deps.deliver(job);
       return 'done';
     } catch (error) {

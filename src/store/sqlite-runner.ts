@@ -1,0 +1,107 @@
+/**
+ * Runs the store's queries on better-sqlite3 without Kysely's driver in between.
+ *
+ * Reads run at once on prepared statements that are kept. Writes are *group committed*: every
+ * write made in one turn of the event loop joins one transaction, committed on the next
+ * `setImmediate`; each write's promise settles only after that commit, so a caller that awaited
+ * a write knows it is on disk (WAL, synchronous=NORMAL: survives a process kill). A SQLite
+ * commit costs far more than a small insert, so a busy hub pays for one commit per turn
+ * instead of one per write.
+ *
+ * A write that fails (e.g. a constraint) fails alone: SQLite undoes just that statement and
+ * the others of the group still commit. When the commit itself fails, every write of the group
+ * fails with that error.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { CompiledQuery } from 'kysely';
+import type { QueryRunner } from './query-runner.js';
+import { StoreError } from './errors.js';
+import type { StatementCache } from './statement-cache.js';
+
+interface PendingWrite {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  readonly resolve: (changes: number) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Most writes in one transaction; more wait for the next one (keeps a turn's pause short). */
+const MAX_GROUP = 2_000;
+
+export class SqliteQueryRunner implements QueryRunner {
+  private pending: PendingWrite[] = [];
+  private scheduled = false;
+  private closed = false;
+
+  constructor(private readonly database: BetterSqlite3.Database, private readonly statements: StatementCache) {}
+
+  read<R>(query: CompiledQuery<R>): Promise<readonly R[]> {
+    try {
+      return Promise.resolve(this.statements.prepare(query.sql).all(query.parameters) as R[]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  write(query: CompiledQuery): Promise<number> {
+    if (this.closed) return Promise.reject(new StoreError('the store is closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ sql: query.sql, parameters: query.parameters, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    while (this.pending.length > 0) this.commitGroup();
+    return Promise.resolve();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.commitGroup();
+      if (this.pending.length > 0) this.schedule();
+    });
+  }
+
+  /** Runs up to MAX_GROUP waiting writes in one transaction and settles their promises. */
+  private commitGroup(): void {
+    const group = this.pending.length <= MAX_GROUP ? this.pending : this.pending.slice(0, MAX_GROUP);
+    this.pending = this.pending.length <= MAX_GROUP ? [] : this.pending.slice(MAX_GROUP);
+    if (group.length === 0) return;
+    const outcomes: Array<{ changes: number } | { error: unknown }> = [];
+    try {
+      this.database.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      for (const write of group) write.reject(error);
+      return;
+    }
+    for (const write of group) {
+      try {
+        outcomes.push({ changes: this.statements.prepare(write.sql).run(write.parameters).changes });
+      } catch (error) {
+        if (!this.database.inTransaction) {
+          // Some errors (disk full, I/O) roll back the whole transaction: the group failed.
+          for (const failed of group) failed.reject(error);
+          return;
+        }
+        outcomes.push({ error });
+      }
+    }
+    try {
+      this.database.exec('COMMIT');
+    } catch (error) {
+      if (this.database.inTransaction) this.database.exec('ROLLBACK');
+      for (const write of group) write.reject(error);
+      return;
+    }
+    group.forEach((write, index) => {
+      const outcome = outcomes[index]!;
+      if ('error' in outcome) write.reject(outcome.error);
+      else write.resolve(outcome.changes);
+    });
+  }
+}
