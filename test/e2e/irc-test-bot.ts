@@ -6,10 +6,10 @@ import type { TestContext } from 'node:test';
 import type { AnyEventInput } from '../../src/core/event.js';
 import type { ChannelRef } from '../../src/core/refs.js';
 import type { ConnectionLoss, NetworkContext } from '../../src/core/network.js';
-import type { KeyValueStore } from '../../src/store/types.js';
+import { MemoryStore } from '../support/memory-store.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
 import { ircProtocol } from '../../src/networks/irc/index.js';
-import type { IrcNetwork } from '../../src/networks/irc/adapter.js';
+import { IrcNetwork } from '../../src/networks/irc/adapter.js';
 import type { IrcServer } from '../support/servers.js';
 import { connectRawIrc, type RawIrcClient } from '../support/clients.js';
 
@@ -18,22 +18,6 @@ export const WAIT_MS = 10_000;
 /** The network name the test bots use. */
 export const NETWORK = 'testirc';
 
-/** A KeyValueStore kept in memory, for the adapter's context. */
-export class MemoryStore implements KeyValueStore {
-  private readonly data = new Map<string, unknown>();
-  async get<T>(key: string): Promise<T | undefined> {
-    return this.data.get(key) as T | undefined;
-  }
-  async set(key: string, value: unknown): Promise<void> {
-    this.data.set(key, value);
-  }
-  async delete(key: string): Promise<boolean> {
-    return this.data.delete(key);
-  }
-  async keys(prefix = ''): Promise<string[]> {
-    return [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort();
-  }
-}
 
 /** An adapter under test with what it reported. */
 export interface Bot {
@@ -75,7 +59,7 @@ export function makeBot(
   const config = ircProtocol.configSchema.parse({
     protocol: 'irc', host: server.host, port: server.port, nick: 'relaybot', flood: { burst: 10, intervalMs: 10 }, ...options,
   });
-  const network = ircProtocol.create(ctx, config) as IrcNetwork;
+  const network = new IrcNetwork(ctx, config);
   t.after(() => network.disconnect({ deadlineMs: 1000 }));
   return { network, events, losses, channel: refs[0] as ChannelRef };
 }

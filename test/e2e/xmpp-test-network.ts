@@ -6,7 +6,7 @@
 import type { AnyEventInput } from '../../src/core/event.js';
 import type { ConnectionLoss, NetworkContext } from '../../src/core/network.js';
 import type { ChannelRef } from '../../src/core/refs.js';
-import type { KeyValueStore } from '../../src/store/types.js';
+import { MemoryStore } from '../support/memory-store.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
 import { validateEvent } from '../../src/core/catalog-validate.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
@@ -17,22 +17,6 @@ import { waitFor } from '../support/wait.js';
 export const WAIT_MS = 10_000;
 export const NETWORK = 'jabber';
 
-/** A KeyValueStore kept in memory. */
-class MemoryStore implements KeyValueStore {
-  private readonly data = new Map<string, unknown>();
-  async get<T>(key: string): Promise<T | undefined> {
-    return this.data.get(key) as T | undefined;
-  }
-  async set(key: string, value: unknown): Promise<void> {
-    this.data.set(key, value);
-  }
-  async delete(key: string): Promise<boolean> {
-    return this.data.delete(key);
-  }
-  async keys(prefix = ''): Promise<string[]> {
-    return [...this.data.keys()].filter((k) => k.startsWith(prefix)).sort();
-  }
-}
 
 /** The adapter under test and what it reported. */
 export interface TestNetwork {
