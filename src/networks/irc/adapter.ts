@@ -29,9 +29,15 @@ import { ircConnectOptions } from './connect-options.js';
 import { PuppetPool } from './puppet-pool.js';
 import { fillIdentity } from './puppet-nick.js';
 import { FATAL_NUMERICS, JOIN_COST, JOIN_ERRORS, JOIN_TIMEOUT_MS, safeParam } from './protocol.js';
+import { lineForConnection, RELAYED_TAG, withClientTags } from './tags.js';
+import { parseSendRefusal, RefusedChannels } from './refused.js';
 
 /** How long QUIT may take before the socket is closed anyway. */
 const QUIT_GRACE_MS = 2_000;
+/** How long after a channel refused a message one send is let through again (refused.ts). */
+const REFUSAL_RETRY_MS = 60_000;
+/** How long such a probe must go unrefused before the channel counts as taking messages again. */
+const REFUSAL_QUIET_MS = 30_000;
 
 type State = 'idle' | 'connecting' | 'connected' | 'stopped';
 
@@ -65,6 +71,8 @@ export class IrcNetwork implements Network {
   private readonly puppets: PuppetPool | undefined;
   /** Gets the configured nick back after a fallback. */
   private readonly reclaimer: NickReclaimer;
+  /** Channels that answered a message with a refusal (+m, a ban, ...): sends to them reject. */
+  private readonly refusals = new RefusedChannels({ retryAfterMs: REFUSAL_RETRY_MS, quietAfterMs: REFUSAL_QUIET_MS });
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
     this.nick = config.nick;
@@ -106,6 +114,7 @@ export class IrcNetwork implements Network {
     this.nick = this.config.nick;
     this.ownUser = undefined;
     this.ownHost = undefined;
+    this.refusals.clearAll();
     const client = new Client();
     this.client = client;
     const mapper = this.createMapper();
@@ -258,6 +267,7 @@ export class IrcNetwork implements Network {
         joined: (channel, user, host) => {
           this.ownUser = user;
           this.ownHost = host;
+          this.refusals.clear(this.support.fold(channel));
           this.settleJoin(channel);
         },
         kicked: (channel, by, reason) => this.onKicked(channel, by, reason),
@@ -274,6 +284,7 @@ export class IrcNetwork implements Network {
   }
 
   private onLine(line: ParsedLine, mapper: InboundMapper): void {
+    this.trackRefusals(line);
     if (line.command === '001') this.nick = line.params[0] ?? this.nick;
     else if (line.command === '005') this.support.update(line.params.slice(1, -1));
     else if (JOIN_ERRORS.has(line.command) && line.params[1]) {
@@ -287,6 +298,25 @@ export class IrcNetwork implements Network {
       mapper.handle(line);
     } catch (error) {
       this.ctx.log.error({ err: error, command: line.command }, 'could not handle a line from the server');
+    }
+  }
+
+  /**
+   * Keeps `refusals` up to date: a refusal numeric for a channel (not an answer to a JOIN under
+   * way) records it, logged once per refusal; a MODE in the channel may have lifted it.
+   */
+  private trackRefusals(line: ParsedLine): void {
+    if (line.command === 'MODE' && line.params[0] && this.support.isChannel(line.params[0])) {
+      this.refusals.clear(this.support.fold(line.params[0]));
+      return;
+    }
+    const refusal = parseSendRefusal(line, (name) => this.support.isChannel(name));
+    if (!refusal) return;
+    const key = this.support.fold(refusal.channel);
+    if (this.pendingJoins.has(key)) return;
+    if (this.refusals.refused(key, refusal)) {
+      this.ctx.log.warn({ channel: refusal.channel, numeric: refusal.numeric, reason: refusal.reason },
+        'channel refuses our messages; sends to it fail until its modes change or the bot rejoins');
     }
   }
 
@@ -380,6 +410,7 @@ export class IrcNetwork implements Network {
     this.extraChannels.delete(key);
     this.partedChannels.add(key);
     const name = channel.name ?? channel.id;
+    this.refusals.clear(this.support.fold(name));
     if (this.state !== 'connected' || !this.tracker.channel(name)) return;
     const text = reason ? renderIrcLine([{ type: 'text', text: reason }]) : '';
     this.tracker.removeChannel(name);
@@ -412,8 +443,10 @@ export class IrcNetwork implements Network {
 
   /**
    * Renders, splits and queues a message. Resolves once the lines are queued (not yet
-   * written) with one minted id per IRC line, in order; rejects when not connected or when
-   * the target is not a valid IRC target.
+   * written) with one minted id per IRC line, in order; rejects when not connected, when
+   * the target is not a valid IRC target, or when the target channel refused our last message
+   * (moderated, banned: see refused.ts). With `relayed`, each line carries the hop marker tag
+   * where the connection can carry it.
    */
   async send(message: OutgoingMessage): Promise<SendResult> {
     if (this.state !== 'connected') throw new Error(`${this.name}: not connected`);
@@ -421,6 +454,8 @@ export class IrcNetwork implements Network {
       ? message.target.channel.name ?? message.target.channel.id
       : message.target.user.nick ?? message.target.user.id;
     if (!safeParam(target)) throw new Error(`${this.name}: invalid IRC target ${JSON.stringify(target)}`);
+    const refusal = 'channel' in message.target ? this.refusals.current(this.support.fold(target)) : undefined;
+    if (refusal) throw new Error(`${this.name}: ${refusal.channel} refuses our messages: ${refusal.reason} (${refusal.numeric})`);
     let body = [...message.body];
     for (const attachment of message.attachments ?? []) {
       if (attachment.url) body.push({ type: 'text', text: `\n${attachment.name}: ${attachment.url}` });
@@ -442,7 +477,8 @@ export class IrcNetwork implements Network {
     const action = message.kind === 'action';
     const maxBytes = messageBudget({ lineLength: this.support.lineLen, ...sender, command, target, action });
     const texts = splitMessage(body, { maxBytes, maxLines: this.config.maxLines });
-    return texts.map((text) => `${command} ${target} :${action ? `\x01ACTION ${text}\x01` : text}`);
+    const tags = message.relayed === true ? [RELAYED_TAG] : [];
+    return texts.map((text) => withClientTags(`${command} ${target} :${action ? `\x01ACTION ${text}\x01` : text}`, tags));
   }
 
   /**
@@ -500,11 +536,14 @@ export class IrcNetwork implements Network {
     if (!(await this.queue.enqueueControl(line))) throw new Error(`${this.name}: connection lost before ${line.split(' ')[0]} was sent`);
   }
 
-  /** Writes one protocol line now. Refuses (throws) a line with CR, LF or NUL. */
+  /**
+   * Writes one protocol line now, without the tags this connection cannot carry. Refuses
+   * (throws) a line with CR, LF or NUL.
+   */
   private writeNow(line: string, client: Client | undefined = this.client): boolean {
     if (/[\r\n\0]/.test(line)) throw new Error('refusing to write a line containing CR, LF or NUL');
     if (!client?.connected) return false;
-    client.raw(line);
+    client.raw(lineForConnection(line, (tag) => client.network.supportsTag(tag)));
     return true;
   }
 

@@ -14,6 +14,7 @@ import type { ServerSupport } from './isupport.js';
 import type { MemberTracker } from './members.js';
 import { parseIrcFormatting } from './format-parse.js';
 import { parseChannelModes } from './modes.js';
+import { hasRelayedTag } from './tags.js';
 
 /** One parsed protocol line (the shape irc-framework's parser produces). */
 export interface IrcLine {
@@ -158,6 +159,7 @@ export class InboundMapper {
       body: parseIrcFormatting(text),
       attachments: [],
       ts: lineTime(line),
+      ...(hasRelayedTag(line.tags) ? { relayed: true } : {}),
     };
     this.emit(line, author.id, { command: 'MESSAGE', args: channel ? { channel, message } : { message } });
   }

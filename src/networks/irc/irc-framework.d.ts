@@ -50,7 +50,11 @@ declare module 'irc-framework' {
     changeNick(nick: string): void;
     readonly connected: boolean;
     user: { nick: string; username: string; host: string };
-    network: { cap: { enabled: string[]; isEnabled(cap: string): boolean } };
+    network: {
+      cap: { enabled: string[]; isEnabled(cap: string): boolean };
+      /** true when message-tags is on and the server does not deny the (client) tag (CLIENTTAGDENY). */
+      supportsTag(tag: string): boolean;
+    };
     connection: EventEmitter & { end(data?: string, hadError?: boolean): void; transport: unknown };
   }
 }

@@ -11,6 +11,7 @@ import { ircConnectOptions } from './connect-options.js';
 import { ServerSupport } from './isupport.js';
 import { JOIN_COST, JOIN_ERRORS, JOIN_TIMEOUT_MS, NICK_ERRORS } from './protocol.js';
 import { OutgoingQueue } from './queue.js';
+import { lineForConnection } from './tags.js';
 
 /** How many nicks a puppet tries before giving up. */
 const NICK_ATTEMPTS = 6;
@@ -63,10 +64,11 @@ export class Puppet {
     return this.queue.depth();
   }
 
+  /** Writes one line now, without the tags this connection cannot carry. */
   private write(line: string): boolean {
     if (/[\r\n\0]/.test(line)) throw new Error('refusing to write a line containing CR, LF or NUL');
     if (!this.client.connected) return false;
-    this.client.raw(line);
+    this.client.raw(lineForConnection(line, (tag) => this.client.network.supportsTag(tag)));
     return true;
   }
 

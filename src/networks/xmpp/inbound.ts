@@ -175,6 +175,7 @@ export class Inbound {
       attachments,
       ...optional('replyTo', m.reply === undefined ? undefined : this.deps.ids.hubId(origin.scope, m.reply.id)),
       ts: m.sentAt ?? Date.now(),
+      ...optional('relayed', m.relayed),
     };
   }
 

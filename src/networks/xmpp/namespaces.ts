@@ -33,4 +33,6 @@ export const NS = {
   /** XEP-0393 message styling (`<unstyled/>` turns it off). */
   styling: 'urn:xmpp:styling:0',
   stanzas: 'urn:ietf:params:xml:ns:xmpp-stanzas',
+  /** Switchboard's hop marker: `<relayed/>` on a message a bridge relayed. */
+  relay: 'urn:switchboard:relay:0',
 } as const;

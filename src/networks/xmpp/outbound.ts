@@ -24,6 +24,7 @@ import {
   type MucAdminItem,
 } from './stanza-build.js';
 import { renderStyling } from './styling-render.js';
+import { stripInvalidXmlChars } from './xml-chars.js';
 import { discoverUploadService, downloadFile, uploadFile, type UploadService } from './upload.js';
 
 /** Our own entry in the reaction sets. */
@@ -50,6 +51,17 @@ export interface OutboundDeps {
   client(): XmppClient;
 }
 
+/**
+ * The ids for the stanzas of one delivery (id attribute and origin-id): random ones, or, when the
+ * caller chose a delivery id, that id for the first stanza and `<id>-<n>` for the n-th file after
+ * it, so the same delivery repeated (after a crash) carries the same ids.
+ */
+export function deliveryIds(deliveryId: string | undefined): (index: number) => string {
+  const base = deliveryId === undefined ? '' : stripInvalidXmlChars(deliveryId);
+  if (base === '') return () => randomUUID();
+  return (index) => (index === 0 ? base : `${base}-${index}`);
+}
+
 export class Outbound {
   private uploadService: Promise<UploadService | undefined> | undefined;
 
@@ -68,9 +80,12 @@ export class Outbound {
     const attachments = message.attachments ?? [];
     const { ids } = this.deps;
     const sent: string[] = [];
+    const stanzaId = deliveryIds(message.id);
+    const marker = message.relayed === true ? { relayed: true } : {};
     if (body !== '' || attachments.length === 0) {
       sent.push(
-        await this.sendMessage(client, address, {
+        await this.sendMessage(client, address, stanzaId(sent.length), {
+          ...marker,
           body,
           ...optional('replaceId', message.editOf === undefined ? undefined : ids.forCorrection(address.scope, message.editOf)),
           ...optional('reply', message.replyTo === undefined ? undefined : { id: ids.forReference(address.scope, message.replyTo) }),
@@ -79,13 +94,12 @@ export class Outbound {
     }
     for (const attachment of attachments) {
       const url = await this.shareAttachment(client, attachment);
-      if (url !== undefined) sent.push(await this.sendMessage(client, address, { body: url, links: [{ url, desc: attachment.name }] }));
+      if (url !== undefined) sent.push(await this.sendMessage(client, address, stanzaId(sent.length), { ...marker, body: url, links: [{ url, desc: attachment.name }] }));
     }
     return { ids: sent };
   }
 
-  private async sendMessage(client: XmppClient, address: Address, content: Omit<ChatMessageSpec, 'to' | 'type' | 'id'>): Promise<string> {
-    const id = randomUUID();
+  private async sendMessage(client: XmppClient, address: Address, id: string, content: Omit<ChatMessageSpec, 'to' | 'type' | 'id'>): Promise<string> {
     this.deps.ids.record(address.scope, { senderId: id });
     await client.entity.send(buildChatMessage({ to: address.to, type: address.type, id, ...optional('mucPrivate', address.mucPrivate), ...content }));
     return id;

@@ -35,9 +35,11 @@ export interface ChatMessageSpec {
   readonly links?: readonly OobLink[];
   /** A private message to a room occupant (XEP-0045 §7.5): marked so clients show it as such. */
   readonly mucPrivate?: boolean;
+  /** Carries the hop marker `<relayed xmlns="urn:switchboard:relay:0"/>`: a bridge relayed it. */
+  readonly relayed?: boolean;
 }
 
-/** Builds a message with body, origin-id, and the correction/reply/OOB elements asked for. */
+/** Builds a message with body, origin-id, and the correction/reply/OOB/hop-marker elements asked for. */
 export function buildChatMessage(spec: ChatMessageSpec): Element {
   const id = clean(spec.id);
   return xml(
@@ -52,6 +54,7 @@ export function buildChatMessage(spec: ChatMessageSpec): Element {
       xml('x', { xmlns: NS.oob }, xml('url', {}, clean(link.url)), link.desc === undefined ? null : xml('desc', {}, clean(link.desc))),
     ),
     spec.mucPrivate === true && xml('x', { xmlns: NS.mucUser }),
+    spec.relayed === true && xml('relayed', { xmlns: NS.relay }),
   );
 }
 

@@ -44,6 +44,8 @@ export interface ParsedMessage {
   readonly error?: string;
   /** An invitation to a room: mediated (XEP-0045 §7.8.2) or direct (XEP-0249). */
   readonly invite?: { readonly room: string; readonly from: string; readonly reason?: string };
+  /** true when it carries a bridge's hop marker (`<relayed xmlns="urn:switchboard:relay:0"/>`). */
+  readonly relayed?: true;
 }
 
 const attr = (el: Element | undefined, name: string): string | undefined => {
@@ -86,6 +88,7 @@ export function parseMessage(el: Element): ParsedMessage | undefined {
     links: el.getChildren('x', NS.oob).flatMap((x) => oobLink(x)),
     error: type === 'error' ? errorCondition(el) : undefined,
     invite: inviteOf(el, from),
+    relayed: el.getChild('relayed', NS.relay) === undefined ? undefined : (true as const),
   });
 }
 
