@@ -4,11 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, formatProblems } from '../config/errors.js';
-import { builtinProtocols } from '../networks/registry.js';
-import { checkConfig } from './check.js';
 import { ExitCode } from './exit-codes.js';
-import { writeExampleConfig } from './init.js';
 import { processOutput, type CliOutput } from './output.js';
 
 const DEFAULT_CONFIG = './switchboard.yaml';
@@ -18,9 +14,12 @@ function packageVersion(): string {
   return (JSON.parse(text) as { version: string }).version;
 }
 
-/** `switchboard run`: the hub is loaded only when needed, so check and init start fast. */
+/**
+ * `switchboard run`. Each command imports what it needs when it runs, so that `init` and
+ * `check` never load the hub, and `--help` loads nothing but commander.
+ */
 async function runCommand(configPath: string, output: CliOutput): Promise<number> {
-  const { runHub } = await import('../core/host.js');
+  const [{ runHub }, { ConfigError, formatProblems }] = await Promise.all([import('../core/host.js'), import('../config/errors.js')]);
   try {
     return await runHub({ configPath });
   } catch (error) {
@@ -31,6 +30,12 @@ async function runCommand(configPath: string, output: CliOutput): Promise<number
     output.err(`switchboard run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return ExitCode.failure;
   }
+}
+
+/** `switchboard check`: the config loader and the protocols' schemas, never the adapters. */
+async function checkCommand(configPath: string, output: CliOutput): Promise<number> {
+  const [{ checkConfig }, { builtinProtocols }] = await Promise.all([import('./check.js'), import('../networks/registry.js')]);
+  return checkConfig(configPath, builtinProtocols(), output);
 }
 
 function buildProgram(output: CliOutput, setExitCode: (code: number) => void): Command {
@@ -53,14 +58,17 @@ function buildProgram(output: CliOutput, setExitCode: (code: number) => void): C
     .command('check')
     .description('validate the config file and print every problem (exit 2 when there are any)')
     .option('-c, --config <file>', 'the config file', DEFAULT_CONFIG)
-    .action(async (options: { config: string }) => setExitCode(await checkConfig(options.config, builtinProtocols(), output)));
+    .action(async (options: { config: string }) => setExitCode(await checkCommand(options.config, output)));
 
   program
     .command('init')
     .description('write a commented example config file to start from')
     .option('-o, --output <file>', 'where to write it', DEFAULT_CONFIG)
     .option('--force', 'overwrite the file if it exists', false)
-    .action(async (options: { output: string; force: boolean }) => setExitCode(await writeExampleConfig(options.output, options.force, output)));
+    .action(async (options: { output: string; force: boolean }) => {
+      const { writeExampleConfig } = await import('./init.js');
+      setExitCode(await writeExampleConfig(options.output, options.force, output));
+    });
 
   return program;
 }

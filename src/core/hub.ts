@@ -27,7 +27,6 @@ import { loadModules, describeEntry, ModuleLoadError } from '../modules/loader.j
 import { openStore } from '../store/open.js';
 import { StoreError } from '../store/errors.js';
 import type { HubStore } from '../store/hub-store.js';
-import { startHttpServer } from '../http/server.js';
 import { HttpListenError } from '../http/errors.js';
 import { overallStatus, type HealthReport } from '../http/health.js';
 
@@ -147,9 +146,11 @@ export class Hub {
   private async startServices(): Promise<void> {
     const { config, log } = this.options;
     this.store = await openStore(config.storage, log.child({ component: 'store' }));
-    for (const networkConfig of config.networks) this.createNetwork(networkConfig.name, networkConfig.protocol, networkConfig.options);
+    for (const networkConfig of config.networks) await this.createNetwork(networkConfig.name, networkConfig.protocol, networkConfig.options);
     await this.setupModules();
     if (config.http) {
+      // Fastify is loaded only when HTTP is on.
+      const { startHttpServer } = await import('../http/server.js');
       this.http = await startHttpServer({
         host: config.http.host,
         port: config.http.port,
@@ -164,7 +165,7 @@ export class Hub {
     this.readyPromise = this.connectNetworks();
   }
 
-  private createNetwork(name: string, protocol: string, options: unknown): void {
+  private async createNetwork(name: string, protocol: string, options: unknown): Promise<void> {
     const definition = this.options.protocols.find((p) => p.protocol === protocol);
     if (!definition) throw new StartupError(`${this.options.config.file}: networks.${name}.protocol: unknown protocol "${protocol}"`);
     const log = this.options.log.child({ network: name });
@@ -177,7 +178,7 @@ export class Hub {
       emit: (event) => this.dispatcher.ingest(event),
       connectionLost: (loss) => this.networks.get(name)?.supervisor.connectionLost(loss),
     };
-    const network = definition.create(context, options);
+    const network = await definition.create(context, options);
     const supervisor = new NetworkSupervisor(network, {
       log,
       policy: new ReconnectPolicy(this.options.config.reconnect),

@@ -142,11 +142,16 @@ export interface ModerationActions {
   ban(channel: ChannelRef, user: UserRef, reason?: string): Promise<void>;
 }
 
-/** A protocol implementation: validates its config and creates networks. */
+/**
+ * A protocol implementation: validates its config and creates networks. Keep the definition
+ * light (schema only) and let `create` import the adapter, so that a config that does not use
+ * the protocol never loads it.
+ */
 export interface ProtocolDefinition<Config = unknown> {
   /** The `protocol:` value in config, e.g. `irc`. */
   readonly protocol: string;
   /** Validates and normalises one network's config; see config/schema.ts for the error format. */
   readonly configSchema: import('zod').ZodType<Config>;
-  create(context: NetworkContext, config: Config): Network;
+  /** Creates a network (not yet connected); may load the adapter's code first. */
+  create(context: NetworkContext, config: Config): Network | Promise<Network>;
 }

@@ -1,10 +1,11 @@
 /**
  * The protocols Switchboard ships with. The config loader validates each network's options
- * with its protocol's schema; the host creates networks through `create`.
+ * with its protocol's schema; the host creates networks through `create`, which loads the
+ * adapter on first use (only the schemas are imported here).
  */
 import type { ProtocolDefinition } from '../core/network.js';
-import { ircProtocol } from './irc/index.js';
-import { xmppProtocol } from './xmpp/index.js';
+import { ircProtocol } from './irc/definition.js';
+import { xmppProtocol } from './xmpp/definition.js';
 
 /** Every built-in protocol definition, by `protocol:` name. */
 export function builtinProtocols(): readonly ProtocolDefinition[] {

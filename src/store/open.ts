@@ -9,9 +9,7 @@ import { StoreError, messageOf } from './errors.js';
 import type { HubStore } from './hub-store.js';
 import { migrate } from './migrate.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
-import { openPostgres, redactUrl } from './postgres.js';
 import type { Database } from './schema.js';
-import { openSqlite } from './sqlite.js';
 import { SqlStore } from './sql-store.js';
 import { KyselyQueryRunner, type QueryRunner } from './query-runner.js';
 import { SqliteQueryRunner } from './sqlite-runner.js';
@@ -48,16 +46,19 @@ export async function openStore(config: StorageConfig, log: Logger, options: Ope
   }
 }
 
+/** Loads only the driver the config names: never `pg` for SQLite, nor better-sqlite3 for PostgreSQL. */
 async function connect(
   config: StorageConfig,
   log: Logger,
 ): Promise<{ db: Kysely<Database>; dialect: DialectSupport; where: string; runner: QueryRunner }> {
   switch (config.kind) {
     case 'sqlite': {
+      const { openSqlite } = await import('./sqlite.js');
       const { db, database } = openSqlite(config.path, log);
       return { db, dialect: sqliteSupport, where: config.path, runner: new SqliteQueryRunner(database, new StatementCache(database)) };
     }
     case 'postgres': {
+      const { openPostgres, redactUrl } = await import('./postgres.js');
       const db = await openPostgres(config.url, log);
       return { db, dialect: postgresSupport, where: redactUrl(config.url), runner: new KyselyQueryRunner(db) };
     }

@@ -1,16 +1,7 @@
 /**
- * The `irc` protocol: client connections to IRC networks (relay mode).
+ * The `irc` protocol: client connections to IRC networks (relay mode). Importing this module
+ * loads the adapter; the registry imports only the light `definition.js`.
  */
-import type { ProtocolDefinition } from '../../core/network.js';
-import { IrcNetwork } from './adapter.js';
-import { ircConfigSchema, type IrcConfig } from './config.js';
-
+export { ircProtocol } from './definition.js';
 export { IrcNetwork } from './adapter.js';
 export { ircConfigSchema, type IrcConfig } from './config.js';
-
-/** The IRC protocol definition the registry hands to the config loader and the host. */
-export const ircProtocol: ProtocolDefinition<IrcConfig> = {
-  protocol: 'irc',
-  configSchema: ircConfigSchema,
-  create: (context, config) => new IrcNetwork(context, config),
-};

@@ -1,16 +1,7 @@
 /**
- * The `xmpp` protocol: a client account in MUC rooms and one-to-one chats.
+ * The `xmpp` protocol: a client account in MUC rooms and one-to-one chats. Importing this
+ * module loads the adapter; the registry imports only the light `definition.js`.
  */
-import type { ProtocolDefinition } from '../../core/network.js';
-import { XmppNetwork } from './adapter.js';
-import { xmppConfigSchema, type XmppConfig } from './config.js';
-
-export type { XmppConfig } from './config.js';
+export { xmppProtocol } from './definition.js';
 export { XmppNetwork } from './adapter.js';
-
-/** The protocol definition the registry lists. */
-export const xmppProtocol: ProtocolDefinition<XmppConfig> = {
-  protocol: 'xmpp',
-  configSchema: xmppConfigSchema,
-  create: (context, config) => new XmppNetwork(context, config),
-};
+export { xmppConfigSchema, type XmppConfig } from './config.js';
