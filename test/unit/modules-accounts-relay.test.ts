@@ -1,10 +1,10 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/define.js';
 import { BackgroundUpdater, nextBatchSize, type BackgroundUpdate } from '../../src/modules/callbacks/background-updates.js';
 import type { AccountValidityCallbacks } from '../../src/modules/callbacks/types.js';
 import type { Message } from '../../src/core/message.js';
-import { lobby, message, messageEvent, room, setUpModules, type Harness } from './modules-harness.js';
+import { lobby, message, messageEvent, room, harnessesClosedAfter, setUpModules } from './modules-harness.js';
 
 function validity(name: string, callbacks: AccountValidityCallbacks) {
   return defineModule({ name, setup: (api) => void api.registerAccountValidityCallbacks(callbacks) });
@@ -25,13 +25,7 @@ function countingUpdate(total: number, sizes: number[], oneShot = false): Backgr
 }
 
 describe('account validity, account data, background updates, unsigned fields and relay callbacks', () => {
-  const harnesses: Harness[] = [];
-  after(async () => Promise.all(harnesses.map((h) => h.close())));
-  const setUp = async (...modules: Parameters<typeof setUpModules>[0]) => {
-    const h = await setUpModules(modules);
-    harnesses.push(h);
-    return h;
-  };
+  const setUp = harnessesClosedAfter();
 
   it('isUserExpired: first answer that is not null decides; none → undefined; a throw counts as expired', async () => {
     const calls: string[] = [];

@@ -2,6 +2,7 @@
  * Sets up real modules (made with defineModule) against the real module API, callback
  * registries, listener registry, dispatcher and an in-memory SQLite store, without networks.
  */
+import { after } from 'node:test';
 import { openStore } from '../../src/store/open.js';
 import type { HubStore } from '../../src/store/hub-store.js';
 import type { BridgeConfig } from '../../src/config/types.js';
@@ -90,4 +91,20 @@ export function textOf(event: AnyEventInput): string {
   if (event.command !== 'MESSAGE') return event.command;
   const node = event.args.message.body[0];
   return node?.type === 'text' ? node.text : '';
+}
+
+/**
+ * For a describe block: returns `setUp(...modules)`, which builds a harness, and registers an
+ * `after` hook that closes every harness it built.
+ */
+export function harnessesClosedAfter(): (...modules: ReadonlyArray<ModuleDefinition<unknown>>) => Promise<Harness> {
+  const harnesses: Harness[] = [];
+  after(async () => {
+    await Promise.all(harnesses.map((h) => h.close()));
+  });
+  return async (...modules) => {
+    const harness = await setUpModules(modules);
+    harnesses.push(harness);
+    return harness;
+  };
 }

@@ -1,10 +1,10 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/define.js';
 import { PRESENCE_ALL_USERS } from '../../src/modules/callbacks/values.js';
 import { CallbackFailedError } from '../../src/modules/callbacks/combine.js';
 import type { PasswordAuthProviderCallbacks, PresenceUpdate } from '../../src/modules/callbacks/types.js';
-import { alice, bob, setUpModules, type Harness } from './modules-harness.js';
+import { alice, bob, harnessesClosedAfter, setUpModules, type Harness } from './modules-harness.js';
 
 const aliceOnline: PresenceUpdate = { user: alice, state: 'online' };
 const bobAway: PresenceUpdate = { user: bob, state: 'away', status: 'lunch' };
@@ -24,13 +24,7 @@ function auth(name: string, callbacks: PasswordAuthProviderCallbacks) {
 }
 
 describe('presence router and password auth provider callbacks', () => {
-  const harnesses: Harness[] = [];
-  after(async () => Promise.all(harnesses.map((h) => h.close())));
-  const setUp = async (...modules: Parameters<typeof setUpModules>[0]) => {
-    const h = await setUpModules(modules);
-    harnesses.push(h);
-    return h;
-  };
+  const setUp = harnessesClosedAfter();
 
   it('getUsersForStates: merges every module\'s map, concatenating the sets of the same key; a throw leaves that module out', async () => {
     const calls: string[] = [];

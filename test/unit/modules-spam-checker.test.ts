@@ -1,10 +1,10 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/define.js';
 import { Codes, NOT_SPAM, RegistrationBehaviour } from '../../src/modules/callbacks/values.js';
 import type { SpamChecker, SpamDecision } from '../../src/modules/callbacks/spam-checker.js';
 import type { SpamCheckerCallbacks } from '../../src/modules/callbacks/types.js';
-import { alice, bob, lobby, messageEvent, setUpModules, type Harness } from './modules-harness.js';
+import { alice, bob, lobby, messageEvent, harnessesClosedAfter, setUpModules } from './modules-harness.js';
 
 type SpamName = keyof SpamCheckerCallbacks;
 
@@ -38,13 +38,7 @@ const NOT_SPAM_CALLBACKS: ReadonlyArray<[SpamName, (spam: SpamChecker) => Promis
 ];
 
 describe('spam checker callbacks: first answer that is not NOT_SPAM decides', () => {
-  const harnesses: Harness[] = [];
-  after(async () => Promise.all(harnesses.map((h) => h.close())));
-  const setUp = async (...modules: Parameters<typeof setUpModules>[0]) => {
-    const h = await setUpModules(modules);
-    harnesses.push(h);
-    return h;
-  };
+  const setUp = harnessesClosedAfter();
 
   for (const [name, operation] of NOT_SPAM_CALLBACKS) {
     it(`${name}: the first refusal decides and later modules are not asked`, async () => {

@@ -1,9 +1,9 @@
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/define.js';
 import type { ThirdPartyRules } from '../../src/modules/callbacks/third-party-rules.js';
 import type { CreateRoomRequest, ThirdPartyRulesCallbacks } from '../../src/modules/callbacks/types.js';
-import { alice, lobby, messageEvent, setUpModules, textOf, type Harness } from './modules-harness.js';
+import { alice, lobby, messageEvent, harnessesClosedAfter, textOf } from './modules-harness.js';
 
 type RulesName = keyof ThirdPartyRulesCallbacks;
 
@@ -37,13 +37,7 @@ const NOTIFICATIONS: ReadonlyArray<[RulesName, (rules: ThirdPartyRules) => Promi
 ];
 
 describe('third-party rules callbacks', () => {
-  const harnesses: Harness[] = [];
-  after(async () => Promise.all(harnesses.map((h) => h.close())));
-  const setUp = async (...modules: Parameters<typeof setUpModules>[0]) => {
-    const h = await setUpModules(modules);
-    harnesses.push(h);
-    return h;
-  };
+  const setUp = harnessesClosedAfter();
 
   for (const [name, operation] of BOOLEAN_CHECKS) {
     it(`${name}: first answer that is not true decides, later modules are not asked; a throw refuses`, async () => {
