@@ -67,7 +67,7 @@ describe('IRC hop marker on InspIRCd (message-tags)', { timeout: 120_000 }, () =
     assert.ok(ids.length >= 2, `${ids.length} lines`);
     const parts: string[] = [];
     for (const _ of ids) {
-      const line = await alice.waitForLine(/ PRIVMSG #Tags :\x01ACTION /, WAIT_MS);
+      const line = await alice.waitForLine(/ PRIVMSG #Tags :.ACTION /, WAIT_MS);
       assert.ok(tagsOf(line).includes(RELAYED_TAG), 'every line carries the tag');
       assert.ok(Buffer.byteLength(`${withoutTags(line)}\r\n`) <= 512, `${Buffer.byteLength(withoutTags(line))} bytes besides the tags`);
       parts.push(textOf(line).slice('\x01ACTION '.length, -1));
