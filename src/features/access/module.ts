@@ -39,6 +39,7 @@ export default defineModule<AccessConfig>({
       secured: config.channels,
       predicates,
       members: (channel) => api.members(channel),
+      isBot: (channel, user) => api.network(channel.network)?.botUser(channel)?.id === user.id,
       exclude: config.exclude,
       defaultAllow: config.defaultAllow,
       passive: config.passive,

@@ -46,6 +46,8 @@ export interface VerifierOptions {
   /** The configured predicates, looked up at each verification. */
   readonly predicates: () => readonly ScopedPredicate[];
   readonly members: (channel: ChannelRef) => readonly UserRef[];
+  /** true for Switchboard's own bot in `channel`: never checked, like an `exclude` entry. */
+  readonly isBot?: (channel: ChannelRef, user: UserRef) => boolean;
   readonly exclude: readonly IdentityPattern[];
   readonly defaultAllow: boolean;
   readonly passive: boolean;
@@ -94,7 +96,7 @@ export class AccessVerifier {
     }
   }
 
-  /** Users to check per channel: the requested ones (or all members) still present, minus the excluded. */
+  /** Users to check per channel: the requested ones (or all members) still present, minus the bot and the excluded. */
   private targets(channels: readonly ChannelRef[], request: VerifyRequest | undefined): Map<string, AccessPair[]> {
     const requested = new Map([...(request ?? [])].map(([channel, users]) => [channelKey(channel), users]));
     const targets = new Map<string, AccessPair[]>();
@@ -105,7 +107,7 @@ export class AccessVerifier {
       const present = new Set(current.map((u) => u.id));
       const pairs = users
         .filter((user) => present.size === 0 || present.has(user.id))
-        .filter((user) => !matchesAny(this.options.exclude, user))
+        .filter((user) => !matchesAny(this.options.exclude, user) && !this.options.isBot?.(channel, user))
         .map((user) => ({ channel, user }));
       if (pairs.length > 0) targets.set(channelKey(channel), pairs);
     }
