@@ -155,3 +155,11 @@ export interface ProtocolDefinition<Config = unknown> {
   /** Creates a network (not yet connected); may load the adapter's code first. */
   create(context: NetworkContext, config: Config): Network | Promise<Network>;
 }
+
+/**
+ * A send the target refuses and that retrying now cannot fix (banned, moderated channel, no
+ * such target). Adapters reject `send()` with it; callers record the reason instead of retrying.
+ */
+export class SendRefusedError extends Error {
+  override readonly name = 'SendRefusedError';
+}

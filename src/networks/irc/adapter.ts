@@ -14,6 +14,7 @@ import { Client, type ParsedLine } from 'irc-framework';
 import type {
   ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult,
 } from '../../core/network.js';
+import { SendRefusedError } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { RichText } from '../../core/richtext.js';
 import type { IrcConfig } from './config.js';
@@ -29,6 +30,7 @@ import { ircConnectOptions } from './connect-options.js';
 import { PuppetPool } from './puppet-pool.js';
 import { fillIdentity } from './puppet-nick.js';
 import { FATAL_NUMERICS, JOIN_COST, JOIN_ERRORS, JOIN_TIMEOUT_MS, safeParam } from './protocol.js';
+import { DEFAULT_JOIN_TARGETS, joinLines, safeJoinName, type JoinTarget } from './join-batch.js';
 import { lineForConnection, RELAYED_TAG, withClientTags } from './tags.js';
 import { parseSendRefusal, RefusedChannels } from './refused.js';
 
@@ -197,7 +199,7 @@ export class IrcNetwork implements Network {
     if (this.config.nickservPassword && !this.config.sasl) {
       void this.queue.enqueueControl(`PRIVMSG ${this.config.nickservNick} :IDENTIFY ${this.config.nickservPassword}`);
     }
-    const results = await Promise.allSettled(this.channelsToJoin().map((channel) => this.joinNow(channel)));
+    const results = await Promise.allSettled(this.joinMany(this.channelsToJoin()));
     results.forEach((result) => {
       if (result.status === 'rejected') this.ctx.log.warn({ err: (result.reason as Error).message }, 'could not join a channel');
     });
@@ -352,35 +354,62 @@ export class IrcNetwork implements Network {
   }
 
   private joinNow(channel: ChannelRef): Promise<void> {
-    const name = channel.name ?? channel.id;
-    if (!safeParam(name) || !this.support.isChannel(name)) return Promise.reject(new Error(`not a channel name: ${JSON.stringify(name)}`));
+    return this.joinMany([channel])[0] as Promise<void>;
+  }
+
+  /**
+   * Joins `channels` with as few JOIN lines as fit (join-batch.ts); one promise per channel,
+   * in order, settled by that channel's own JOIN echo, refusal numeric or timeout.
+   */
+  private joinMany(channels: readonly ChannelRef[]): Promise<void>[] {
+    const targets: JoinTarget[] = [];
+    const expected = new Map<string, (sent: boolean) => void>();
+    const joins = channels.map((channel) => {
+      const name = channel.name ?? channel.id;
+      if (!safeJoinName(name) || !this.support.isChannel(name)) return Promise.reject(new Error(`not a channel name: ${JSON.stringify(name)}`));
+      const { joined, written } = this.expectJoin(name);
+      targets.push({ name, key: this.channelKey(name) });
+      expected.set(name, written);
+      return joined;
+    });
+    const limits = { maxBytes: this.support.lineLen - 2, maxTargets: this.support.joinTargets ?? DEFAULT_JOIN_TARGETS };
+    for (const { line, channels: names } of joinLines(targets, limits)) {
+      void this.queue.enqueueControl(line, JOIN_COST).then((sent) => {
+        for (const name of names) expected.get(name)?.(sent);
+      });
+    }
+    return joins;
+  }
+
+  /** Registers a wait for the JOIN of `name`; call `written` once its JOIN line was written (or dropped). */
+  private expectJoin(name: string): { readonly joined: Promise<void>; written(sent: boolean): void } {
     const folded = this.support.fold(name);
-    return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const stopTimer = (): void => {
-        clearTimeout(timer);
-        if (timer) this.timers.delete(timer);
-      };
+    let timer: NodeJS.Timeout | undefined;
+    const stopTimer = (): void => {
+      clearTimeout(timer);
+      if (timer) this.timers.delete(timer);
+    };
+    const joined = new Promise<void>((resolve, reject) => {
       const waiters = this.pendingJoins.get(folded) ?? [];
       waiters.push({
         resolve: () => { stopTimer(); resolve(); },
         reject: (error) => { stopTimer(); reject(error); },
       });
       this.pendingJoins.set(folded, waiters);
-      const key = this.channelKey(name);
-      void this.queue.enqueueControl(key ? `JOIN ${name} ${key}` : `JOIN ${name}`, JOIN_COST).then((written) => {
-        if (!written) {
-          this.settleJoin(name, new Error(`${name}: JOIN not sent (connection gone)`));
-          return;
-        }
-        if (!this.pendingJoins.has(folded)) return;
-        timer = setTimeout(() => {
-          this.timers.delete(timer as NodeJS.Timeout);
-          this.settleJoin(name, new Error(`${name}: no answer to JOIN within ${JOIN_TIMEOUT_MS} ms`));
-        }, JOIN_TIMEOUT_MS);
-        this.timers.add(timer);
-      });
     });
+    const written = (sent: boolean): void => {
+      if (!sent) {
+        this.settleJoin(name, new Error(`${name}: JOIN not sent (connection gone)`));
+        return;
+      }
+      if (!this.pendingJoins.has(folded)) return;
+      timer = setTimeout(() => {
+        this.timers.delete(timer as NodeJS.Timeout);
+        this.settleJoin(name, new Error(`${name}: no answer to JOIN within ${JOIN_TIMEOUT_MS} ms`));
+      }, JOIN_TIMEOUT_MS);
+      this.timers.add(timer);
+    };
+    return { joined, written };
   }
 
   private settleJoin(channel: string, error?: Error): void {
@@ -455,7 +484,7 @@ export class IrcNetwork implements Network {
       : message.target.user.nick ?? message.target.user.id;
     if (!safeParam(target)) throw new Error(`${this.name}: invalid IRC target ${JSON.stringify(target)}`);
     const refusal = 'channel' in message.target ? this.refusals.current(this.support.fold(target)) : undefined;
-    if (refusal) throw new Error(`${this.name}: ${refusal.channel} refuses our messages: ${refusal.reason} (${refusal.numeric})`);
+    if (refusal) throw new SendRefusedError(`${this.name}: ${refusal.channel} refuses our messages: ${refusal.reason} (${refusal.numeric})`);
     let body = [...message.body];
     for (const attachment of message.attachments ?? []) {
       if (attachment.url) body.push({ type: 'text', text: `\n${attachment.name}: ${attachment.url}` });
