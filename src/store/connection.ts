@@ -1,10 +1,10 @@
 /**
  * The open database as the store's parts share it: every query goes through `read`, `write`
  * or `run`, which refuse work after close and turn driver errors into StoreErrors that say
- * what failed. `read` and `write` take a query built with Kysely and run it on the dialect's
- * {@link QueryRunner} (the fast path); `run` hands over the Kysely instance itself.
+ * what failed. `read` and `write` take a compiled query (see QueryTemplate) and run it on the
+ * dialect's {@link QueryRunner} (the fast path); `run` hands over the Kysely instance itself.
  */
-import type { Compilable, Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { StoreError, messageOf } from './errors.js';
 import type { QueryRunner } from './query-runner.js';
 import type { Database } from './schema.js';
@@ -29,14 +29,14 @@ export class StoreConnection {
     return this.runner.close();
   }
 
-  /** Runs the read-only `query`; `what` names the operation in errors. */
-  read<R>(what: string, query: (db: Kysely<Database>) => Compilable<R>): Promise<readonly R[]> {
-    return this.run(what, (db) => this.runner.read(query(db).compile()));
+  /** Runs the read-only `query` (compiled, e.g. by a QueryTemplate); `what` names the operation in errors. */
+  read<R>(what: string, query: CompiledQuery<R>): Promise<readonly R[]> {
+    return this.run(what, () => this.runner.read(query));
   }
 
   /** Runs the change `query` and resolves once it is committed, with the rows it changed. */
-  write(what: string, query: (db: Kysely<Database>) => Compilable): Promise<number> {
-    return this.run(what, (db) => this.runner.write(query(db).compile()));
+  write(what: string, query: CompiledQuery): Promise<number> {
+    return this.run(what, () => this.runner.write(query));
   }
 
   /** Runs `query` against the database; `what` names the operation in errors. */

@@ -4,6 +4,7 @@
 import type { Logger } from '../core/log.js';
 import { StoreError, messageOf } from './errors.js';
 import { checkText, type StoreConnection } from './connection.js';
+import type { KvQueries } from './kv-queries.js';
 import type { KeyValueStore } from './types.js';
 
 /** Remembers which corrupt values were already logged, so each is logged once. */
@@ -14,6 +15,7 @@ export class KyselyKeyValueStore implements KeyValueStore {
 
   constructor(
     private readonly connection: StoreConnection,
+    private readonly queries: KvQueries,
     namespace: string,
     private readonly log: Logger,
     private readonly reportedCorrupt: CorruptValueLog,
@@ -23,13 +25,7 @@ export class KyselyKeyValueStore implements KeyValueStore {
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     checkText('kv key', key, { allowEmpty: true });
-    const [row] = await this.connection.read(this.#describe('get', key), (db) =>
-      db
-        .selectFrom('kv')
-        .select('value')
-        .where('namespace', '=', this.#namespace)
-        .where('key', '=', key),
-    );
+    const [row] = await this.connection.read(this.#describe('get', key), this.queries.get.bind({ namespace: this.#namespace, key }));
     if (!row) return undefined;
     try {
       return JSON.parse(row.value) as T;
@@ -43,37 +39,24 @@ export class KyselyKeyValueStore implements KeyValueStore {
     checkText('kv key', key, { allowEmpty: true });
     const json = serialise(this.#describe('set', key), value);
     const updatedAt = this.connection.now();
-    await this.connection.write(this.#describe('set', key), (db) =>
-      db
-        .insertInto('kv')
-        .values({ namespace: this.#namespace, key, value: json, updated_at: updatedAt })
-        .onConflict((oc) => oc.columns(['namespace', 'key']).doUpdateSet({ value: json, updated_at: updatedAt })),
-    );
+    await this.connection.write(this.#describe('set', key), this.queries.set.bind({ namespace: this.#namespace, key, value: json, updatedAt }));
     this.reportedCorrupt.delete(this.#corruptId(key));
   }
 
   async delete(key: string): Promise<boolean> {
     checkText('kv key', key, { allowEmpty: true });
-    const deleted = await this.connection.write(this.#describe('delete', key), (db) =>
-      db.deleteFrom('kv').where('namespace', '=', this.#namespace).where('key', '=', key),
-    );
+    const deleted = await this.connection.write(this.#describe('delete', key), this.queries.delete.bind({ namespace: this.#namespace, key }));
     this.reportedCorrupt.delete(this.#corruptId(key));
     return deleted > 0;
   }
 
   async keys(prefix = ''): Promise<string[]> {
     checkText('kv key prefix', prefix, { allowEmpty: true });
-    const rows = await this.connection.read(`kv(${JSON.stringify(this.#namespace)}).keys`, (db) => {
-      let query = db.selectFrom('kv').select('key').where('namespace', '=', this.#namespace);
-      if (prefix !== '') {
-        // `>=` lets the primary key narrow the scan; substr (which counts code points in both
-        // dialects) decides. LIKE is avoided: it is case-insensitive in SQLite and needs escaping.
-        query = query
-          .where('key', '>=', prefix)
-          .where((eb) => eb(eb.fn('substr', ['key', eb.val(1), eb.val([...prefix].length)]), '=', prefix));
-      }
-      return query.orderBy('key');
-    });
+    const namespace = this.#namespace;
+    const query = prefix === ''
+      ? this.queries.keys.bind({ namespace })
+      : this.queries.keysWithPrefix.bind({ namespace, prefix, prefixLength: [...prefix].length });
+    const rows = await this.connection.read(`kv(${JSON.stringify(namespace)}).keys`, query);
     return rows.map((r) => r.key);
   }
 

@@ -6,14 +6,19 @@ import { StoreError } from './errors.js';
 import { checkText, type StoreConnection } from './connection.js';
 import type { MessageCopy, MessageLocation, MessageMapStore, MessageMapping, SentMessage } from './message-map.js';
 import type { MessageMapTable } from './schema.js';
+import { MessageMapQueries, type MessageMapRow } from './message-map-queries.js';
 
 export class KyselyMessageMapStore implements MessageMapStore {
-  constructor(private readonly connection: StoreConnection) {}
+  private readonly queries: MessageMapQueries;
+
+  constructor(private readonly connection: StoreConnection) {
+    this.queries = new MessageMapQueries(connection.db);
+  }
 
   async recordSent(mapping: SentMessage): Promise<void> {
     const source = checkLocation('source', mapping.source);
     const target = checkLocation('target', mapping.target);
-    const row = {
+    const row: MessageMapRow = {
       source_network: source.network,
       source_channel: source.channel,
       source_message_id: source.messageId,
@@ -23,52 +28,20 @@ export class KyselyMessageMapStore implements MessageMapStore {
       is_primary: mapping.primary ? 1 : 0,
       created_at: this.connection.now(),
     };
-    await this.connection.write('messages.recordSent', (db) =>
-      db
-        .insertInto('message_map')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['target_network', 'target_message_id', 'target_channel']).doUpdateSet({
-            source_network: row.source_network,
-            source_channel: row.source_channel,
-            source_message_id: row.source_message_id,
-            is_primary: row.is_primary,
-            created_at: row.created_at,
-          }),
-        ),
-    );
+    await this.connection.write('messages.recordSent', this.queries.record.bind(row));
   }
 
   async findTargets(network: string, messageId: string): Promise<MessageMapping[]> {
     checkText('network', network, { allowEmpty: false });
     checkText('message id', messageId, { allowEmpty: false });
-    const rows = await this.connection.read('messages.findTargets', (db) =>
-      db
-        .selectFrom('message_map')
-        .selectAll()
-        .where('source_network', '=', network)
-        .where('source_message_id', '=', messageId)
-        .orderBy('is_primary', 'desc')
-        .orderBy('target_network')
-        .orderBy('target_channel')
-        .orderBy('created_at')
-        .orderBy('target_message_id'),
-    );
+    const rows = await this.connection.read('messages.findTargets', this.queries.findTargets.bind({ network, messageId }));
     return rows.map(toMapping);
   }
 
   async findSource(network: string, messageId: string): Promise<MessageMapping | undefined> {
     checkText('network', network, { allowEmpty: false });
     checkText('message id', messageId, { allowEmpty: false });
-    const [row] = await this.connection.read('messages.findSource', (db) =>
-      db
-        .selectFrom('message_map')
-        .selectAll()
-        .where('target_network', '=', network)
-        .where('target_message_id', '=', messageId)
-        .orderBy('created_at', 'desc')
-        .limit(1),
-    );
+    const [row] = await this.connection.read('messages.findSource', this.queries.findSource.bind({ network, messageId }));
     return row && toMapping(row);
   }
 
@@ -91,7 +64,7 @@ export class KyselyMessageMapStore implements MessageMapStore {
       throw new StoreError(`messages.prune: olderThanMs must be a non-negative number of milliseconds, got ${olderThanMs}`);
     }
     const cutoff = this.connection.now() - olderThanMs;
-    return this.connection.write('messages.prune', (db) => db.deleteFrom('message_map').where('created_at', '<', cutoff));
+    return this.connection.write('messages.prune', this.queries.prune.bind({ cutoff }));
   }
 }
 

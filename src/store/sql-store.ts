@@ -8,6 +8,7 @@ import { messageOf } from './errors.js';
 import { StoreConnection } from './connection.js';
 import type { HubStore } from './hub-store.js';
 import { KyselyKeyValueStore, type CorruptValueLog } from './kv.js';
+import { KvQueries } from './kv-queries.js';
 import { KyselyMessageMapStore } from './kysely-message-map.js';
 import { appliedMigrations, currentVersion, type AppliedMigration } from './migrate.js';
 import type { Database } from './schema.js';
@@ -19,6 +20,7 @@ export class SqlStore implements HubStore {
   readonly messages: KyselyMessageMapStore;
   readonly #connection: StoreConnection;
   readonly #reportedCorrupt: CorruptValueLog = new Set();
+  readonly #kvQueries: KvQueries;
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -31,6 +33,7 @@ export class SqlStore implements HubStore {
     this.kind = dialect.kind;
     this.#connection = new StoreConnection(db, runner, now);
     this.messages = new KyselyMessageMapStore(this.#connection);
+    this.#kvQueries = new KvQueries(db);
   }
 
   schemaVersion(): Promise<number> {
@@ -42,7 +45,7 @@ export class SqlStore implements HubStore {
   }
 
   kv(namespace: string): KeyValueStore {
-    return new KyselyKeyValueStore(this.#connection, namespace, this.log, this.#reportedCorrupt);
+    return new KyselyKeyValueStore(this.#connection, this.#kvQueries, namespace, this.log, this.#reportedCorrupt);
   }
 
   /** Closes the connection (after a WAL checkpoint on SQLite). Safe to call more than once. */

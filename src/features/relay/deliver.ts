@@ -10,6 +10,7 @@ import type { ModuleApi, NetworkHandle } from '../../modules/api.js';
 import type { MessageCopy, MessageLocation } from '../../store/message-map.js';
 import type { DeliveryOptions } from './config.js';
 import type { DeleteJob, EditJob, MessageJob, NoticeJob, ReactJob, RelayJob } from './jobs.js';
+import type { Delivery } from './queue.js';
 import { withKnownSizes } from './attachments.js';
 import {
   deleteFallbackBody, editFallbackBody, eventBody, reactionFallbackBody, relayedBody, replyFallbackBody,
@@ -44,8 +45,12 @@ function inChannel(location: MessageLocation, channel: ChannelRef): boolean {
 export class Deliverer {
   constructor(private readonly options: DelivererOptions) {}
 
-  /** Delivers `job`. Throws PermanentDeliveryError when retrying cannot help; other errors may be retried. */
-  async deliver(job: RelayJob): Promise<void> {
+  /**
+   * Delivers `job`; resolves once it was sent, while the ids it got are still being recorded
+   * (`recorded`). Throws PermanentDeliveryError when retrying cannot help; other errors may be
+   * retried.
+   */
+  async deliver(job: RelayJob): Promise<Delivery | void> {
     const handle = this.options.api.network(job.target.network);
     if (!handle) throw new PermanentDeliveryError(`no network named "${job.target.network}"`);
     const options = this.options.optionsFor(job.bridge, job.target, job.message.author.network);
@@ -77,7 +82,7 @@ export class Deliverer {
     return here.sort((a, b) => Number(b.primary) - Number(a.primary));
   }
 
-  private async message(handle: NetworkHandle, job: MessageJob, options: DeliveryOptions): Promise<void> {
+  private async message(handle: NetworkHandle, job: MessageJob, options: DeliveryOptions): Promise<Delivery> {
     const protocol = this.protocolOf(job.message);
     const look = handle.capabilities;
     let replyTo: string | undefined;
@@ -100,7 +105,10 @@ export class Deliverer {
       ...(replyTo === undefined ? {} : { replyTo }),
     };
     const sent = await this.send(handle, outgoing);
-    await this.record(job.source, job.target, sent);
+    const recorded = this.record(job.source, job.target, sent);
+    // The queue handles the outcome; this only keeps a failure from counting as unhandled meanwhile.
+    recorded.catch(() => undefined);
+    return { recorded };
   }
 
   private async edit(handle: NetworkHandle, job: EditJob, options: DeliveryOptions): Promise<void> {
@@ -151,10 +159,10 @@ export class Deliverer {
     return result.ids;
   }
 
+  /** Records every id a send returned (the first one primary), all issued at once. */
   private async record(source: MessageLocation, target: ChannelRef, ids: readonly string[]): Promise<void> {
-    for (const [index, messageId] of ids.entries()) {
-      await this.options.api.messages.recordSent({ source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0 });
-    }
+    await Promise.all(ids.map((messageId, index) =>
+      this.options.api.messages.recordSent({ source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0 })));
   }
 }
 

@@ -37,9 +37,12 @@ export class Excerpts {
     const key = id(where);
     const at = this.now();
     const previous = await this.store.get<StoredExcerpt>(`excerpt/${key}`);
-    if (previous) await this.store.delete(timeKey(previous.at, key));
-    await this.store.set(`excerpt/${key}`, { nick: excerpt.nick, text: excerpt.text, at } satisfies StoredExcerpt);
-    await this.store.set(timeKey(at, key), 1);
+    // Issued together, so that storage can commit them at once.
+    await Promise.all([
+      previous ? this.store.delete(timeKey(previous.at, key)) : undefined,
+      this.store.set(`excerpt/${key}`, { nick: excerpt.nick, text: excerpt.text, at } satisfies StoredExcerpt),
+      this.store.set(timeKey(at, key), 1),
+    ]);
     this.cacheSet(key, excerpt);
   }
 

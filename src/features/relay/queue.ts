@@ -19,13 +19,23 @@ export interface TargetQueueDeps {
   readonly maxSize: number;
   /** true while the target's network is connected. */
   isUp(): boolean;
-  deliver(job: RelayJob): Promise<void>;
+  /**
+   * Delivers `job`; resolves once it was sent. What it records about the delivery may still be
+   * under way then (`recorded`): the queue removes the job in the same breath, so storage
+   * commits both together.
+   */
+  deliver(job: RelayJob): Promise<Delivery | void>;
   /** true when retrying `error` cannot help. */
   isPermanent(error: unknown): boolean;
   /** true when the job was already delivered (it is then dropped without sending). */
   alreadyDelivered(job: RelayJob): Promise<boolean>;
   /** Records a job that will never be delivered, with the reason. */
   failed(job: RelayJob, reason: string): Promise<void>;
+}
+
+/** A delivery that was sent: `recorded` settles once what it records is stored. */
+export interface Delivery {
+  readonly recorded: Promise<void>;
 }
 
 interface Entry {
@@ -44,6 +54,10 @@ const MAX_ATTEMPTS = 3;
 const IDLE_RECHECK_MS = 1_000;
 const SEQ_DIGITS = 16;
 
+/** An attempt that is over: delivered (maybe still recording), skipped, or failed for good. */
+type Done = { readonly recorded?: Promise<void> };
+const NOTHING_RECORDED: Done = {};
+
 /** The storage key prefix of a target's queue. */
 export function queuePrefix(target: ChannelRef): string {
   return `queue/${encodeURIComponent(target.network)}/${encodeURIComponent(target.id.toLowerCase())}/`;
@@ -57,6 +71,7 @@ export class TargetQueue {
   private stopped = false;
   private wakeUp: (() => void) | undefined;
   private overflowLogged = false;
+  private recordFailureLogged = false;
 
   constructor(readonly target: ChannelRef, private readonly deps: TargetQueueDeps) {
     this.prefix = queuePrefix(target);
@@ -136,24 +151,35 @@ export class TargetQueue {
         await this.deps.failed(entry.job, `gave up after ${attempts} attempts`);
       }
       attempts = 0;
-      await this.deps.store.delete(entry.key);
+      await this.remove(entry, outcome === 'retry' ? undefined : outcome.recorded);
       this.entries.shift();
     }
   }
 
+  /** Deletes the stored job, together with what its delivery records; logs (once) what failed. */
+  private async remove(entry: Entry, recorded: Promise<void> | undefined): Promise<void> {
+    const [record, removal] = await Promise.allSettled([recorded, this.deps.store.delete(entry.key)]);
+    if (record.status === 'rejected' && !this.recordFailureLogged) {
+      this.recordFailureLogged = true;
+      this.deps.log.warn({ target: this.target, err: record.reason }, 'relay delivery sent, but its message ids could not be stored; edits and replies to it will use fallbacks');
+    }
+    if (removal.status === 'rejected') {
+      this.deps.log.error({ target: this.target, key: entry.key, err: removal.reason }, 'relay delivery sent, but its queue entry could not be removed; it may be sent again after a restart');
+    }
+  }
+
   /**
-   * One delivery attempt: 'done' (delivered, skipped or failed for good) or 'retry'.
+   * One delivery attempt: done (delivered, skipped or failed for good) or 'retry'.
    * `mayBeDelivered`: a recovered job or a retry, which an earlier attempt may have delivered.
    */
-  private async attempt(job: RelayJob, mayBeDelivered: boolean): Promise<'done' | 'retry'> {
+  private async attempt(job: RelayJob, mayBeDelivered: boolean): Promise<Done | 'retry'> {
     try {
-      if (mayBeDelivered && await this.deps.alreadyDelivered(job)) return 'done';
-      await this.deps.deliver(job);
-      return 'done';
+      if (mayBeDelivered && await this.deps.alreadyDelivered(job)) return NOTHING_RECORDED;
+      return (await this.deps.deliver(job)) ?? NOTHING_RECORDED;
     } catch (error) {
       if (this.deps.isPermanent(error)) {
         await this.deps.failed(job, error instanceof Error ? error.message : String(error));
-        return 'done';
+        return NOTHING_RECORDED;
       }
       this.deps.log.debug({ target: this.target, err: error }, 'relay delivery failed; will retry');
       return 'retry';

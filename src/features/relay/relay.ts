@@ -140,8 +140,11 @@ export class Relay {
     const attachments = await checkAttachments(this.api, message.attachments);
     if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
-    await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, message: relayed, ...(reply ? { reply } : {}) });
-    await this.excerpts.remember(source, excerptOf(message));
+    // Together, so that storage commits the jobs and the quote at once.
+    await Promise.all([
+      this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, message: relayed, ...(reply ? { reply } : {}) }),
+      this.excerpts.remember(source, excerptOf(message)),
+    ]);
   }
 
   private async onEdit(event: HubEvent<'EDIT'>): Promise<void> {
@@ -149,8 +152,10 @@ export class Relay {
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
     if (!channel || !bridge) return;
     const original = await this.original(channel, messageId);
-    await this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off');
-    await this.excerpts.remember(original, excerptOf(message));
+    await Promise.all([
+      this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off'),
+      this.excerpts.remember(original, excerptOf(message)),
+    ]);
   }
 
   private async onDelete(event: HubEvent<'DELETE'>): Promise<void> {
@@ -190,6 +195,7 @@ export class Relay {
     wanted: (options: DeliveryOptions) => boolean = () => true,
   ): Promise<void> {
     const fromKey = channelKey(from);
+    const pushes: Array<Promise<void> | undefined> = [];
     for (const target of bridge.channels) {
       if (channelKey(target) === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
@@ -197,8 +203,11 @@ export class Relay {
       const rewritten = await this.api.callbacks.relay.beforeSend(message, target);
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
-      await this.queues.get(channelKey(target))?.push(job);
+      // Each target has its own queue, so the pushes need not wait for each other; issued
+      // together, storage commits them at once.
+      pushes.push(this.queues.get(channelKey(target))?.push(job));
     }
+    await Promise.all(pushes);
   }
 
   // --- helpers ------------------------------------------------------------------------------
