@@ -24,6 +24,8 @@ export class ServerSupport {
   networkName?: string;
   /** MONITOR is offered (its target limit; 0 = no limit given); undefined when not offered. */
   monitor?: number;
+  /** Most channels in one JOIN (TARGMAX JOIN:n); undefined when the server states no limit. */
+  joinTargets?: number;
 
   /** Applies the tokens of one 005 line (the parameters between the nick and the trailing text). */
   update(tokens: readonly string[]): void {
@@ -54,6 +56,7 @@ export class ServerSupport {
       case 'LINELEN': this.lineLen = positive(this.lineLen); break;
       case 'NETWORK': if (value) this.networkName = value; break;
       case 'MONITOR': this.monitor = positive(0); break;
+      case 'TARGMAX': this.joinTargets = parseTargMax(value).get('JOIN'); break;
     }
   }
 
@@ -99,4 +102,15 @@ export function parsePrefix(value: string): PrefixMode[] {
   const out: PrefixMode[] = [];
   for (let i = 0; i < Math.min(modes.length, symbols.length); i++) out.push({ mode: modes[i] as string, symbol: symbols[i] as string });
   return out;
+}
+
+/** Parses TARGMAX, e.g. `JOIN:5,PRIVMSG:4,NAMES:` (an empty limit means none), into command → limit. */
+export function parseTargMax(value: string): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const item of value.split(',')) {
+    const [command = '', limit = ''] = item.split(':');
+    const n = Number.parseInt(limit, 10);
+    if (command && Number.isInteger(n) && n > 0) limits.set(command.toUpperCase(), n);
+  }
+  return limits;
 }
