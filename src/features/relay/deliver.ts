@@ -27,6 +27,8 @@ export interface DelivererOptions {
   optionsFor(bridge: string, target: ChannelRef, source: string): DeliveryOptions;
   /** How long to wait for a network to write a delivery out. */
   readonly flushTimeoutMs: number;
+  /** Called with the ids a send returned, at once (before they are written out and recorded). */
+  sent?(network: string, ids: readonly string[]): void;
 }
 
 /** How often the network's queue is checked while more than one item waits in it. */
@@ -155,6 +157,8 @@ export class Deliverer {
   /** Sends, then waits (bounded) until the network's outgoing queue has written it out. */
   private async send(handle: NetworkHandle, outgoing: OutgoingMessage): Promise<readonly string[]> {
     const result = await handle.send(outgoing);
+    const target = outgoing.target;
+    this.options.sent?.('channel' in target ? target.channel.network : target.user.network, result.ids);
     await waitFlushed(handle, this.options.flushTimeoutMs);
     return result.ids;
   }

@@ -5,7 +5,7 @@
  *
  * Storage keys (the relay's namespace): `excerpt/<network>/<message id>` holds the excerpt and
  * when it was taken; `excerpt-at/<15-digit ms>/<network>/<message id>` orders them by time for
- * pruning.
+ * pruning (an edit adds an entry and leaves the earlier one, which pruning skips over).
  */
 import type { MessageLocation } from '../../store/message-map.js';
 import type { KeyValueStore } from '../../store/types.js';
@@ -32,18 +32,20 @@ export class Excerpts {
     private readonly cacheSize = 5_000,
   ) {}
 
-  /** Keeps (or replaces, after an edit) the excerpt of the message at `where`. */
+  /**
+   * Keeps (or replaces, after an edit) the excerpt of the message at `where`. It is in the
+   * memory cache at once; the promise settles once it is stored. No read first: an edit leaves
+   * the earlier time index entry behind, and `prune` tells such stale entries apart.
+   */
   async remember(where: Where, excerpt: Excerpt): Promise<void> {
     const key = id(where);
     const at = this.now();
-    const previous = await this.store.get<StoredExcerpt>(`excerpt/${key}`);
+    this.cacheSet(key, excerpt);
     // Issued together, so that storage can commit them at once.
     await Promise.all([
-      previous ? this.store.delete(timeKey(previous.at, key)) : undefined,
       this.store.set(`excerpt/${key}`, { nick: excerpt.nick, text: excerpt.text, at } satisfies StoredExcerpt),
       this.store.set(timeKey(at, key), 1),
     ]);
-    this.cacheSet(key, excerpt);
   }
 
   /** The excerpt of the message at `where`, when it is known. */
@@ -67,6 +69,9 @@ export class Excerpts {
       if (Number(rest.slice(0, TIME_DIGITS)) >= cutoff) break;
       const key = rest.slice(TIME_DIGITS + 1);
       await this.store.delete(indexKey);
+      // An entry left behind by an edit points at an excerpt taken later: that one stays.
+      const stored = await this.store.get<StoredExcerpt>(`excerpt/${key}`);
+      if (!stored || stored.at >= cutoff) continue;
       await this.store.delete(`excerpt/${key}`);
       this.cache.delete(key);
       removed += 1;

@@ -72,6 +72,7 @@ export class TargetQueue {
   private wakeUp: (() => void) | undefined;
   private overflowLogged = false;
   private recordFailureLogged = false;
+  private readonly storageFailuresLogged = new Set<string>();
 
   constructor(readonly target: ChannelRef, private readonly deps: TargetQueueDeps) {
     this.prefix = queuePrefix(target);
@@ -93,23 +94,38 @@ export class TargetQueue {
     return this.entries.length;
   }
 
-  /** Persists `job` at the end of the queue and starts delivering. Refuses it (recorded as failed) when full. */
-  async push(job: RelayJob): Promise<void> {
-    if (this.stopped) return;
+  /**
+   * Appends `job` and starts delivering; refuses it (recorded as failed) when the queue is full.
+   * The job is in line at once; the promise resolves once it is stored (accepted), which is
+   * when storage commits next: callers need not wait for it, so that the jobs of many events
+   * share one commit. Never rejects: a storage failure is logged here (the job is still
+   * delivered in this run, but would not be resumed after a restart).
+   */
+  push(job: RelayJob): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.entries.length >= this.deps.maxSize) {
       if (!this.overflowLogged) {
         this.overflowLogged = true;
         this.deps.log.error({ target: this.target, maxSize: this.deps.maxSize }, 'relay queue full: further messages for this target are recorded as failed');
       }
-      await this.deps.failed(job, `queue full (${this.deps.maxSize} waiting)`);
-      return;
+      return this.deps.failed(job, `queue full (${this.deps.maxSize} waiting)`)
+        .catch((error: unknown) => this.storageFailed('could not record a refused delivery', error));
     }
     this.overflowLogged = false;
     this.seq += 1;
     const key = `${this.prefix}${String(this.seq).padStart(SEQ_DIGITS, '0')}`;
-    await this.deps.store.set(key, job);
     this.entries.push({ key, job, recovered: false });
+    const stored = this.deps.store.set(key, job)
+      .catch((error: unknown) => this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error));
     this.kick();
+    return stored;
+  }
+
+  /** Logs a storage failure of this queue, once per kind. */
+  private storageFailed(what: string, error: unknown): void {
+    if (this.storageFailuresLogged.has(what)) return;
+    this.storageFailuresLogged.add(what);
+    this.deps.log.error({ target: this.target, err: error }, `relay queue: ${what}`);
   }
 
   /** Wakes a worker that waits for its network (call on reconnect). */

@@ -11,6 +11,7 @@ import type { ModuleApi } from '../../modules/api.js';
 import type { MessageLocation } from '../../store/message-map.js';
 import type { DeliveryOptions, RelayBridge, RelayConfig, RelayEvents } from './config.js';
 import { Deliverer, PermanentDeliveryError } from './deliver.js';
+import { EchoGuard } from './echoes.js';
 import { Excerpts } from './excerpts.js';
 import { quoteStart, type Excerpt, type RelayJob } from './jobs.js';
 import { TargetQueue } from './queue.js';
@@ -31,21 +32,27 @@ export class Relay {
   private readonly queues = new Map<string, TargetQueue>();
   private readonly excerpts: Excerpts;
   private readonly deliverer: Deliverer;
+  private readonly echoes: EchoGuard;
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
   /** When each connected network last finished connecting (its ENDBURST). */
   private readonly upSince = new Map<string, number>();
   private readonly loggedFailures = new Set<string>();
   private failures = 0;
+  private quoteFailureLogged = false;
 
   constructor(private readonly api: ModuleApi, private readonly config: RelayConfig, private readonly bridges: readonly RelayBridge[]) {
     for (const bridge of bridges) for (const channel of bridge.channels) this.bridgeOf.set(channelKey(channel), bridge);
     this.excerpts = new Excerpts(api.store);
+    this.echoes = new EchoGuard({ messages: api.messages });
     for (const network of api.networks()) this.bursting.add(network.name);
     this.deliverer = new Deliverer({
       api,
       optionsFor: (bridge, target, source) => this.optionsFor(target, source) ?? this.bridges.find((b) => b.name === bridge)!.optionsFor(target.network, source),
       flushTimeoutMs: config.flushTimeoutMs,
+      sent: (network, ids) => {
+        for (const id of ids) this.echoes.sentBy(network, id);
+      },
     });
   }
 
@@ -129,7 +136,7 @@ export class Relay {
       await this.answerStatus(channel, bridge);
       return;
     }
-    if (this.isBot(channel, message.author) || await this.isOwnCopy(event.network, message.id)) return;
+    if (this.isBot(channel, message.author) || await this.echoes.isEcho(event.network, message.id)) return;
     const source = location(channel, message.id);
     let reply: { original: MessageLocation; quote?: Excerpt } | undefined;
     if (message.replyTo !== undefined) {
@@ -140,11 +147,8 @@ export class Relay {
     const attachments = await checkAttachments(this.api, message.attachments);
     if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
-    // Together, so that storage commits the jobs and the quote at once.
-    await Promise.all([
-      this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, message: relayed, ...(reply ? { reply } : {}) }),
-      this.excerpts.remember(source, excerptOf(message)),
-    ]);
+    await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, message: relayed, ...(reply ? { reply } : {}) });
+    this.rememberExcerpt(source, message);
   }
 
   private async onEdit(event: HubEvent<'EDIT'>): Promise<void> {
@@ -152,10 +156,8 @@ export class Relay {
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
     if (!channel || !bridge) return;
     const original = await this.original(channel, messageId);
-    await Promise.all([
-      this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off'),
-      this.excerpts.remember(original, excerptOf(message)),
-    ]);
+    await this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off');
+    this.rememberExcerpt(original, message);
   }
 
   private async onDelete(event: HubEvent<'DELETE'>): Promise<void> {
@@ -185,7 +187,12 @@ export class Relay {
     await this.fanOut(channel, bridge, kind, message, { op: 'notice', message });
   }
 
-  /** Queues the job for every other channel of the bridge that takes `kind`, after beforeSend. */
+  /**
+   * Queues the job for every other channel of the bridge that takes `kind`, after beforeSend.
+   * Resolves once every job is in line, without waiting for storage to commit them: the next
+   * event of the channel goes on meanwhile, and storage commits the jobs of many events at once
+   * (TargetQueue.push).
+   */
   private async fanOut(
     from: ChannelRef,
     bridge: RelayBridge,
@@ -195,7 +202,6 @@ export class Relay {
     wanted: (options: DeliveryOptions) => boolean = () => true,
   ): Promise<void> {
     const fromKey = channelKey(from);
-    const pushes: Array<Promise<void> | undefined> = [];
     for (const target of bridge.channels) {
       if (channelKey(target) === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
@@ -203,24 +209,25 @@ export class Relay {
       const rewritten = await this.api.callbacks.relay.beforeSend(message, target);
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
-      // Each target has its own queue, so the pushes need not wait for each other; issued
-      // together, storage commits them at once.
-      pushes.push(this.queues.get(channelKey(target))?.push(job));
+      void this.queues.get(channelKey(target))?.push(job);
     }
-    await Promise.all(pushes);
   }
 
   // --- helpers ------------------------------------------------------------------------------
+
+  /** Keeps the quote of `message` (in memory at once, stored with the next commit; a failure is logged once). */
+  private rememberExcerpt(where: MessageLocation, message: Message): void {
+    this.excerpts.remember(where, excerptOf(message)).catch((error: unknown) => {
+      if (this.quoteFailureLogged) return;
+      this.quoteFailureLogged = true;
+      this.api.log.warn({ err: error, message: where }, 'relay: could not store a quote; fallbacks may lack it after a restart');
+    });
+  }
 
   /** true when `user` is our own bot in `channel` (adapters drop its echoes; this is a second guard). */
   private isBot(channel: ChannelRef, user: UserRef): boolean {
     const bot = this.api.network(channel.network)?.botUser(channel);
     return bot !== undefined && bot.id === user.id;
-  }
-
-  /** true when `messageId` is a message the relay sent (an echo that slipped through). */
-  private async isOwnCopy(network: string, messageId: string): Promise<boolean> {
-    return (await this.api.messages.findSource(network, messageId)) !== undefined;
   }
 
   /** Where the message `messageId` seen in `channel` was originally said (itself, unless the relay sent it). */
