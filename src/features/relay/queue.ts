@@ -58,9 +58,24 @@ const SEQ_DIGITS = 16;
 type Done = { readonly recorded?: Promise<void> };
 const NOTHING_RECORDED: Done = {};
 
+/** What every queue's storage keys start with. */
+export const QUEUE_KEY_ROOT = 'queue/';
+
 /** The storage key prefix of a target's queue. */
 export function queuePrefix(target: ChannelRef): string {
-  return `queue/${encodeURIComponent(target.network)}/${encodeURIComponent(target.id.toLowerCase())}/`;
+  return `${QUEUE_KEY_ROOT}${encodeURIComponent(target.network)}/${encodeURIComponent(target.id.toLowerCase())}/`;
+}
+
+/** Stored queue keys (from one `keys(QUEUE_KEY_ROOT)` call) grouped by queue prefix, in their order. */
+export function keysByQueue(keys: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const prefix = key.slice(0, key.lastIndexOf('/') + 1);
+    const group = groups.get(prefix);
+    if (group) group.push(key);
+    else groups.set(prefix, [key]);
+  }
+  return groups;
 }
 
 export class TargetQueue {
@@ -83,9 +98,13 @@ export class TargetQueue {
     return this.entries.length;
   }
 
-  /** Reads the jobs left over from an earlier run; call once before `push`. Returns how many. */
-  async load(): Promise<number> {
-    for (const key of await this.deps.store.keys(this.prefix)) {
+  /**
+   * Reads the jobs left over from an earlier run; call once before `push`. Returns how many.
+   * `storedKeys`: this queue's keys when the caller already listed them (see `keysByQueue`),
+   * which spares one storage lookup per target at start.
+   */
+  async load(storedKeys?: readonly string[]): Promise<number> {
+    for (const key of storedKeys ?? await this.deps.store.keys(this.prefix)) {
       const job = await this.deps.store.get<RelayJob>(key);
       this.seq = Math.max(this.seq, Number(key.slice(this.prefix.length)) || 0);
       if (job) this.entries.push({ key, job, recovered: true });

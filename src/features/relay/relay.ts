@@ -14,7 +14,7 @@ import { Deliverer, PermanentDeliveryError } from './deliver.js';
 import { EchoGuard } from './echoes.js';
 import { Excerpts } from './excerpts.js';
 import { quoteStart, type Excerpt, type RelayJob } from './jobs.js';
-import { TargetQueue } from './queue.js';
+import { QUEUE_KEY_ROOT, TargetQueue, keysByQueue, queuePrefix } from './queue.js';
 import { statusText } from './status.js';
 import { checkAttachments } from './attachments.js';
 import { isJoinTimeTopic } from './topics.js';
@@ -63,11 +63,13 @@ export class Relay {
 
   /** Creates every target's queue and resumes the jobs left from an earlier run. */
   async start(): Promise<void> {
+    // One lookup for every target's leftover jobs, not one per target.
+    const stored = keysByQueue(await this.api.store.keys(QUEUE_KEY_ROOT));
     for (const bridge of this.bridges) {
       for (const channel of bridge.channels) {
         const queue = this.createQueue(channel);
         this.queues.set(channelKey(channel), queue);
-        const left = await queue.load();
+        const left = await queue.load(stored.get(queuePrefix(channel)) ?? []);
         if (left > 0) this.api.log.info({ target: channel, jobs: left }, 'resuming relay deliveries queued before the restart');
       }
     }
