@@ -59,13 +59,21 @@ export class KyselyMessageMapStore implements MessageMapStore {
     return copies;
   }
 
+  async sentWithin(withinMs: number): Promise<Array<Pick<MessageLocation, 'network' | 'messageId'>>> {
+    checkAge('messages.sentWithin', 'withinMs', withinMs);
+    const rows = await this.connection.read('messages.sentWithin', this.queries.sentSince.bind({ since: this.connection.now() - withinMs }));
+    return rows.map((r) => ({ network: r.target_network, messageId: r.target_message_id }));
+  }
+
   async prune(olderThanMs: number): Promise<number> {
-    if (!Number.isFinite(olderThanMs) || olderThanMs < 0) {
-      throw new StoreError(`messages.prune: olderThanMs must be a non-negative number of milliseconds, got ${olderThanMs}`);
-    }
+    checkAge('messages.prune', 'olderThanMs', olderThanMs);
     const cutoff = this.connection.now() - olderThanMs;
     return this.connection.write('messages.prune', this.queries.prune.bind({ cutoff }));
   }
+}
+
+function checkAge(what: string, name: string, ms: number): void {
+  if (!Number.isFinite(ms) || ms < 0) throw new StoreError(`${what}: ${name} must be a non-negative number of milliseconds, got ${ms}`);
 }
 
 function checkLocation(role: string, location: MessageLocation): MessageLocation {

@@ -21,6 +21,7 @@ export class MessageMapQueries {
   readonly record: QueryTemplate<MessageMapRow>;
   readonly findTargets: QueryTemplate<{ network: string; messageId: string }, Row>;
   readonly findSource: QueryTemplate<{ network: string; messageId: string }, Row>;
+  readonly sentSince: QueryTemplate<{ since: number }, Pick<Row, 'target_network' | 'target_message_id'>>;
   readonly prune: QueryTemplate<{ cutoff: number }>;
 
   constructor(db: Kysely<Database>) {
@@ -55,6 +56,12 @@ export class MessageMapQueries {
         .where('target_message_id', '=', a.messageId)
         .orderBy('created_at', 'desc')
         .limit(1));
+    this.sentSince = new QueryTemplate(db, ['since'], (q, a) =>
+      q
+        .selectFrom('message_map')
+        .select(['target_network', 'target_message_id'])
+        .where('created_at', '>=', a.since)
+        .orderBy('created_at'));
     this.prune = new QueryTemplate(db, ['cutoff'], (q, a) => q.deleteFrom('message_map').where('created_at', '<', a.cutoff));
   }
 }

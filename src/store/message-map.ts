@@ -54,6 +54,11 @@ export interface MessageMapStore {
    * when the message is unknown.
    */
   findCounterparts(network: NetworkName, messageId: string): Promise<MessageCopy[]>;
+  /**
+   * The messages the relay sent (targets) recorded within the last `withinMs` milliseconds,
+   * oldest first: e.g. to recognise echoes of what an earlier run sent just before a restart.
+   */
+  sentWithin(withinMs: number): Promise<Array<Pick<MessageLocation, 'network' | 'messageId'>>>;
   /** Forgets mappings recorded more than `olderThanMs` milliseconds ago; returns how many. */
   prune(olderThanMs: number): Promise<number>;
 }

@@ -2,7 +2,11 @@
  * How the store's queries reach the database. Queries are built with Kysely (portable SQL) and
  * handed over compiled; a runner decides how they run:
  *
- * - {@link KyselyQueryRunner} (PostgreSQL): through Kysely's driver, one query at a time.
+ * - {@link KyselyQueryRunner} (PostgreSQL): through Kysely's driver; writes one after another.
+ *
+ * Either way writes take effect in the order they were issued, even when the caller does not
+ * wait for one before issuing the next (the relay queues a delivery and may remove it before
+ * the first write is committed).
  * - `SqliteQueryRunner` (sqlite-runner.ts): reads at once on kept prepared statements; writes
  *   grouped with the others made in the same turn of the event loop into one transaction.
  */
@@ -21,20 +25,29 @@ export interface QueryRunner {
   close(): Promise<void>;
 }
 
-/** Runs every query through Kysely's own driver. */
+/**
+ * Runs every query through Kysely's own driver. Reads run at once (on any pooled connection);
+ * writes are chained, each starting once the one before has finished, so a connection pool
+ * cannot reorder them.
+ */
 export class KyselyQueryRunner implements QueryRunner {
+  /** Settles when the last write issued so far has finished (never rejects). */
+  private lastWrite: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async read<R>(query: CompiledQuery<R>): Promise<readonly R[]> {
     return (await this.db.executeQuery(query)).rows;
   }
 
-  async write(query: CompiledQuery): Promise<number> {
-    return affectedRows(await this.db.executeQuery(query));
+  write(query: CompiledQuery): Promise<number> {
+    const result = this.lastWrite.then(() => this.db.executeQuery(query)).then(affectedRows);
+    this.lastWrite = result.catch(() => undefined);
+    return result;
   }
 
-  close(): Promise<void> {
-    return Promise.resolve();
+  async close(): Promise<void> {
+    await this.lastWrite;
   }
 }
 

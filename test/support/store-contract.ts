@@ -369,6 +369,39 @@ export function describeStoreContract(name: string, newDatabase: NewDatabase): v
         await assert.rejects(messages.prune(-1), /non-negative/);
         await assert.rejects(messages.prune(Number.NaN), /non-negative/);
       });
+
+      it('lists the messages sent recently, oldest first', async () => {
+        let clock = 1_000_000;
+        const store = await open(await newDatabase(), { now: () => clock });
+        const { messages } = store;
+        await messages.recordSent({ source: irc('a'), target: xmpp('x-a'), primary: true });
+        clock += 10_000;
+        await messages.recordSent({ source: irc('b'), target: xmpp('x-b'), primary: true });
+        clock += 1_000;
+        await messages.recordSent({ source: irc('b'), target: oftc('o-b'), primary: true });
+        clock += 1_000;
+        assert.deepEqual(await messages.sentWithin(2_000), [
+          { network: 'jabber', messageId: 'x-b' },
+          { network: 'oftc', messageId: 'o-b' },
+        ]);
+        assert.equal((await messages.sentWithin(60_000)).length, 3);
+        assert.deepEqual(await messages.sentWithin(0), []);
+        await assert.rejects(messages.sentWithin(-1), /non-negative/);
+      });
+
+      it('applies writes issued without waiting in the order they were issued', async () => {
+        const store = await open(await newDatabase());
+        const kv = store.kv('ordered');
+        const writes: Array<Promise<unknown>> = [];
+        for (let i = 0; i < 50; i++) {
+          writes.push(kv.set('key', i));
+          writes.push(kv.set(`item/${i}`, i));
+          if (i % 2 === 0) writes.push(kv.delete(`item/${i}`));
+        }
+        await Promise.all(writes);
+        assert.equal(await kv.get('key'), 49);
+        assert.deepEqual(await kv.keys('item/'), Array.from({ length: 25 }, (_, k) => `item/${2 * k + 1}`).sort());
+      });
     });
 
     describe('lifecycle', () => {

@@ -63,6 +63,7 @@ export class Relay {
 
   /** Creates every target's queue and resumes the jobs left from an earlier run. */
   async start(): Promise<void> {
+    await this.echoes.load();
     // One lookup for every target's leftover jobs, not one per target.
     const stored = keysByQueue(await this.api.store.keys(QUEUE_KEY_ROOT));
     for (const bridge of this.bridges) {
@@ -138,7 +139,7 @@ export class Relay {
       await this.answerStatus(channel, bridge);
       return;
     }
-    if (this.isBot(channel, message.author) || await this.echoes.isEcho(event.network, message.id)) return;
+    if (this.isBot(channel, message.author) || this.echoes.isEcho(event.network, message.id)) return;
     const source = location(channel, message.id);
     let reply: { original: MessageLocation; quote?: Excerpt } | undefined;
     if (message.replyTo !== undefined) {
