@@ -157,7 +157,7 @@ describe('IRC inbound events', () => {
     assert.deepEqual(initial.args, { channel: { network: initial.args.channel.network, id: '#a', name: '#a' }, text: 'old topic', initial: true }, 'the topic found on joining is marked initial');
     assert.ok(join?.command === 'JOIN' && join.args.users[0]?.account === 'dan_account');
     assert.ok(topic?.command === 'TOPIC');
-    assert.deepEqual([topic.args.text, topic.args.oldText, topic.args.setter], ['new topic', 'old topic', 'Dan!d@h']);
+    assert.deepEqual([topic.args.text, topic.args.oldText, topic.args.setter, topic.args.initial], ['new topic', 'old topic', 'Dan!d@h', false]);
     assert.ok(invite?.command === 'INVITE' && invite.args.channel.id === '#b' && invite.args.target.id === 'bot');
     assert.ok(away?.command === 'AWAY' && away.args.text === 'lunch');
     assert.ok(back?.command === 'AWAY' && back.args.text === '');

@@ -57,7 +57,7 @@ void describe('inbound stanzas', () => {
     assert.deepEqual(events.map((e) => e.command), ['JOIN', 'TOPIC', 'MESSAGE']);
     assert.equal((events[1]?.args as { initial?: boolean }).initial, true, 'the subject sent at join is initial');
     feed(`<message from='${ROOM}/al' type='groupchat'><subject>New topic</subject></message>`);
-    assert.deepEqual(events[3]?.args, { channel: { network: 'jabber', id: ROOM }, text: 'New topic', oldText: 'Topic', setter: 'al' });
+    assert.deepEqual(events[3]?.args, { channel: { network: 'jabber', id: ROOM }, text: 'New topic', oldText: 'Topic', setter: 'al', initial: false });
   });
 
   void it('ignores messages from a room the bot has left', () => {

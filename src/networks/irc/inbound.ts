@@ -240,7 +240,7 @@ export class InboundMapper {
     if (this.isOwn(line.nick)) return;
     this.emit(line, line.nick || line.prefix, {
       command: 'TOPIC',
-      args: { channel: this.channelRef(channel), text, ...(oldText === undefined ? {} : { oldText }), setter: line.prefix },
+      args: { channel: this.channelRef(channel), text, ...(oldText === undefined ? {} : { oldText }), setter: line.prefix, initial: false },
     });
   }
 

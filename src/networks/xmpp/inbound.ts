@@ -116,7 +116,7 @@ export class Inbound {
       text,
       ...optional('oldText', oldText),
       ...optional('setter', setter === '' ? undefined : setter),
-      ...(initial ? { initial: true } : {}),
+      initial,
     });
   }
 
