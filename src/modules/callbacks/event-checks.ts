@@ -14,6 +14,17 @@ const UNCHECKED: ReadonlySet<string> = new Set(['DISCONNECT']);
 
 const ALLOW: CheckOutcome = { action: 'allow' };
 
+/**
+ * Which check categories have callbacks, as a bit mask: the checks `buildEventChecks` builds
+ * depend on nothing else (each check reads its callbacks when it runs), so they can be kept
+ * until the mask changes.
+ */
+export function eventCheckShape(spam: SpamChecker, rules: ThirdPartyRules): number {
+  return (spam.registry.list('shouldDropFederatedEvent').size > 0 ? 1 : 0)
+    | (spam.registry.list('checkEventForSpam').size > 0 ? 2 : 0)
+    | (rules.registry.list('checkEventAllowed').size > 0 ? 4 : 0);
+}
+
 /** The checks to run now (only the categories some module registered, so an idle hub pays nothing). */
 export function buildEventChecks(spam: SpamChecker, rules: ThirdPartyRules): EventCheck[] {
   const checks: EventCheck[] = [];

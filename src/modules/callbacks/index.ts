@@ -10,7 +10,7 @@ import type { ListenerRegistry } from '../listeners.js';
 import { AccountDataCallbacks } from './account-data.js';
 import { AccountValidity } from './account-validity.js';
 import { BackgroundUpdateController, BackgroundUpdater } from './background-updates.js';
-import { buildEventChecks } from './event-checks.js';
+import { buildEventChecks, eventCheckShape } from './event-checks.js';
 import { JoinGuard } from './join-guard.js';
 import { PasswordAuthProviders } from './password-auth.js';
 import { PresenceRouter } from './presence-router.js';
@@ -66,10 +66,17 @@ export class ModuleCallbacks {
     });
   }
 
-  /** The dispatcher's check stage (read for every event, so registrations take effect at once). */
-  eventChecks(): EventCheck[] {
-    return buildEventChecks(this.spamChecker, this.thirdPartyRules);
+  /**
+   * The dispatcher's check stage (read for every event, so registrations take effect at once;
+   * rebuilt only when a check category gains its first callback or loses its last).
+   */
+  eventChecks(): readonly EventCheck[] {
+    const shape = eventCheckShape(this.spamChecker, this.thirdPartyRules);
+    if (this.checks?.shape !== shape) this.checks = { shape, list: buildEventChecks(this.spamChecker, this.thirdPartyRules) };
+    return this.checks.list;
   }
+
+  private checks: { readonly shape: number; readonly list: readonly EventCheck[] } | undefined;
 }
 
 type Operations<T> = Omit<T, 'registry' | 'register'>;
