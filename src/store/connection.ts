@@ -9,6 +9,13 @@ import { StoreError, messageOf } from './errors.js';
 import type { QueryRunner } from './query-runner.js';
 import type { Database } from './schema.js';
 
+/** The name of an operation for error messages, or a function making it (only called on error). */
+export type Described = string | (() => string);
+
+function describe(what: Described): string {
+  return typeof what === 'string' ? what : what();
+}
+
 export class StoreConnection {
   #closed = false;
 
@@ -30,23 +37,23 @@ export class StoreConnection {
   }
 
   /** Runs the read-only `query` (compiled, e.g. by a QueryTemplate); `what` names the operation in errors. */
-  read<R>(what: string, query: CompiledQuery<R>): Promise<readonly R[]> {
+  read<R>(what: Described, query: CompiledQuery<R>): Promise<readonly R[]> {
     return this.run(what, () => this.runner.read(query));
   }
 
   /** Runs the change `query` and resolves once it is committed, with the rows it changed. */
-  write(what: string, query: CompiledQuery): Promise<number> {
+  write(what: Described, query: CompiledQuery): Promise<number> {
     return this.run(what, () => this.runner.write(query));
   }
 
   /** Runs `query` against the database; `what` names the operation in errors. */
-  async run<T>(what: string, query: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    if (this.#closed) throw new StoreError(`${what}: the store is closed`);
+  async run<T>(what: Described, query: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreError(`${describe(what)}: the store is closed`);
     try {
       return await query(this.db);
     } catch (error) {
       if (error instanceof StoreError) throw error;
-      throw new StoreError(`${what} failed: ${messageOf(error)}`, { cause: error });
+      throw new StoreError(`${describe(what)} failed: ${messageOf(error)}`, { cause: error });
     }
   }
 }

@@ -25,7 +25,7 @@ export class KyselyKeyValueStore implements KeyValueStore {
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
     checkText('kv key', key, { allowEmpty: true });
-    const [row] = await this.connection.read(this.#describe('get', key), this.queries.get.bind({ namespace: this.#namespace, key }));
+    const [row] = await this.connection.read(() => this.#describe('get', key), this.queries.get.bind({ namespace: this.#namespace, key }));
     if (!row) return undefined;
     try {
       return JSON.parse(row.value) as T;
@@ -37,15 +37,15 @@ export class KyselyKeyValueStore implements KeyValueStore {
 
   async set(key: string, value: unknown): Promise<void> {
     checkText('kv key', key, { allowEmpty: true });
-    const json = serialise(this.#describe('set', key), value);
+    const json = serialise(() => this.#describe('set', key), value);
     const updatedAt = this.connection.now();
-    await this.connection.write(this.#describe('set', key), this.queries.set.bind({ namespace: this.#namespace, key, value: json, updatedAt }));
+    await this.connection.write(() => this.#describe('set', key), this.queries.set.bind({ namespace: this.#namespace, key, value: json, updatedAt }));
     this.reportedCorrupt.delete(this.#corruptId(key));
   }
 
   async delete(key: string): Promise<boolean> {
     checkText('kv key', key, { allowEmpty: true });
-    const deleted = await this.connection.write(this.#describe('delete', key), this.queries.delete.bind({ namespace: this.#namespace, key }));
+    const deleted = await this.connection.write(() => this.#describe('delete', key), this.queries.delete.bind({ namespace: this.#namespace, key }));
     this.reportedCorrupt.delete(this.#corruptId(key));
     return deleted > 0;
   }
@@ -79,15 +79,15 @@ export class KyselyKeyValueStore implements KeyValueStore {
   }
 }
 
-function serialise(what: string, value: unknown): string {
+function serialise(what: () => string, value: unknown): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(value);
   } catch (error) {
-    throw new StoreError(`${what}: the value cannot be stored as JSON: ${messageOf(error)}`, { cause: error });
+    throw new StoreError(`${what()}: the value cannot be stored as JSON: ${messageOf(error)}`, { cause: error });
   }
   if (json === undefined) {
-    throw new StoreError(`${what}: the value cannot be stored as JSON (got ${typeof value}); use delete() to remove a key`);
+    throw new StoreError(`${what()}: the value cannot be stored as JSON (got ${typeof value}); use delete() to remove a key`);
   }
   return json;
 }
