@@ -94,7 +94,11 @@ export class SqliteQueryRunner implements QueryRunner {
     try {
       this.database.exec('COMMIT');
     } catch (error) {
-      if (this.database.inTransaction) this.database.exec('ROLLBACK');
+      try {
+        if (this.database.inTransaction) this.database.exec('ROLLBACK');
+      } catch {
+        // The connection is in trouble; the writes fail with the commit's error either way.
+      }
       for (const write of group) write.reject(error);
       return;
     }
