@@ -22,7 +22,11 @@ import { ServerSupport } from './isupport.js';
 import { MemberTracker } from './members.js';
 import { InboundMapper } from './inbound.js';
 import { OutgoingQueue } from './queue.js';
-import { messageBudget, splitMessage } from './split.js';
+import { messageBudget, splitAllRuns } from './split.js';
+import { richTextToRuns, sanitizeRunText } from './runs.js';
+import { plainText } from '../../core/richtext-ops.js';
+import { LongMessages, type LongMessage } from './long-messages.js';
+import { SendOrder } from './send-order.js';
 import { renderIrcLine } from './format-render.js';
 import { nickCandidate } from './nick.js';
 import { NickReclaimer } from './nick-reclaim.js';
@@ -42,6 +46,12 @@ const REFUSAL_RETRY_MS = 60_000;
 const REFUSAL_QUIET_MS = 30_000;
 
 type State = 'idle' | 'connecting' | 'connected' | 'stopped';
+
+/** A message split for one target, before its lines are cut to `maxLines` (or pasted). */
+interface Draft extends LongMessage {
+  /** Turns the texts to send into protocol lines (command, target, ACTION, tags). */
+  format(texts: readonly string[]): string[];
+}
 
 interface PendingJoin {
   resolve(): void;
@@ -75,10 +85,15 @@ export class IrcNetwork implements Network {
   private readonly reclaimer: NickReclaimer;
   /** Channels that answered a message with a refusal (+m, a ban, ...): sends to them reject. */
   private readonly refusals = new RefusedChannels({ retryAfterMs: REFUSAL_RETRY_MS, quietAfterMs: REFUSAL_QUIET_MS });
+  /** Messages longer than `maxLines`: pasted (`paste` option) or truncated. */
+  private readonly longMessages: LongMessages;
+  /** Keeps sends to a target in order while one of them waits for a paste upload. */
+  private readonly sendOrder = new SendOrder();
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
     this.nick = config.nick;
     this.queue = new OutgoingQueue(config.flood, (line) => this.writeNow(line));
+    this.longMessages = new LongMessages({ log: ctx.log, ...(config.paste ? { paste: config.paste } : {}) });
     this.reclaimer = new NickReclaimer({
       wanted: config.nick,
       intervalMs: config.nickReclaimSec * 1000,
@@ -232,7 +247,11 @@ export class IrcNetwork implements Network {
       await puppetsClosed;
       return;
     }
-    if (wasConnected) await this.queue.drain(options.deadlineMs ?? 5_000);
+    if (wasConnected) {
+      const deadline = Date.now() + (options.deadlineMs ?? 5_000);
+      await this.pastesDone(deadline - Date.now());
+      await this.queue.drain(Math.max(0, deadline - Date.now()));
+    }
     this.queue.pause();
     const dropped = this.queue.discard();
     if (dropped > 0) this.ctx.log.warn({ dropped }, 'lines still queued at disconnect were dropped');
@@ -494,20 +513,48 @@ export class IrcNetwork implements Network {
       if (sent) return sent;
       body = [{ type: 'text', text: fillIdentity(this.config.puppets.fallbackIdentity, message.asUser) }, ...body];
     }
-    const lines = this.renderLines(message, target, body, { nick: this.nick, user: this.ownUser, host: this.ownHost });
-    const ids = lines.map(() => this.mintId());
-    void this.queue.enqueue(this.support.fold(target), lines);
-    return { ids };
+    const key = this.support.fold(target);
+    const draft = this.draft(message, target, body, { nick: this.nick, user: this.ownUser, host: this.ownHost });
+    const lines = await this.queueLines(key, draft, (ready) => void this.queue.enqueue(key, ready));
+    return { ids: lines.map(() => this.mintId()) };
   }
 
-  /** Renders and splits a body into protocol lines for `target`, sent by `sender`. */
-  private renderLines(message: OutgoingMessage, target: string, body: RichText, sender: { nick: string; user?: string; host?: string }): string[] {
+  /** Renders and splits a body for `target`, sent by `sender`, with no line limit yet. */
+  private draft(message: OutgoingMessage, target: string, body: RichText, sender: { nick: string; user?: string; host?: string }): Draft {
     const command = message.kind === 'notice' ? 'NOTICE' : 'PRIVMSG';
     const action = message.kind === 'action';
     const maxBytes = messageBudget({ lineLength: this.support.lineLen, ...sender, command, target, action });
-    const texts = splitMessage(body, { maxBytes, maxLines: this.config.maxLines });
     const tags = message.relayed === true ? [RELAYED_TAG] : [];
-    return texts.map((text) => withClientTags(`${command} ${target} :${action ? `\x01ACTION ${text}\x01` : text}`, tags));
+    return {
+      parts: splitAllRuns(richTextToRuns(body), maxBytes),
+      maxLines: this.config.maxLines,
+      maxBytes,
+      plainText: () => sanitizeRunText(plainText(body)),
+      format: (texts) => texts.map((text) => withClientTags(`${command} ${target} :${action ? `\x01ACTION ${text}\x01` : text}`, tags)),
+    };
+  }
+
+  /**
+   * Cuts a draft to `maxLines` (pasting the full text when configured: long-messages.ts),
+   * formats it and hands the lines to `enqueue`, after the earlier sends to `orderKey`.
+   * Only a message that uploads (or follows one) waits; the others are queued at once.
+   */
+  private async queueLines(orderKey: string, draft: Draft, enqueue: (lines: string[]) => void): Promise<string[]> {
+    const commit = (texts: readonly string[]): string[] => {
+      const lines = draft.format(texts);
+      enqueue(lines);
+      return lines;
+    };
+    if (!this.longMessages.wouldPaste(draft) && !this.sendOrder.busy(orderKey)) return commit(this.longMessages.truncated(draft));
+    return this.sendOrder.run(orderKey, async () => commit(await this.longMessages.fit(draft)));
+  }
+
+  /** Waits up to `timeoutMs` for the paste uploads under way (their lines are then queued). */
+  private async pastesDone(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, timeoutMs)); });
+    await Promise.race([this.sendOrder.idle(), timeout]);
+    clearTimeout(timer);
   }
 
   /**
@@ -523,8 +570,8 @@ export class IrcNetwork implements Network {
     try {
       await puppet.ready;
       if ('channel' in message.target) await puppet.join(target);
-      const lines = this.renderLines(message, target, body, { nick: puppet.nick, user: puppet.userHost?.user, host: puppet.userHost?.host });
-      puppet.enqueue(target, lines);
+      const draft = this.draft(message, target, body, { nick: puppet.nick, user: puppet.userHost?.user, host: puppet.userHost?.host });
+      const lines = await this.queueLines(`${puppet.nick}\u0000${this.support.fold(target)}`, draft, (ready) => puppet.enqueue(target, ready));
       return { ids: lines.map(() => this.mintId()) };
     } catch (error) {
       this.ctx.log.warn({ puppet: puppet.nick, target, err: (error as Error).message }, 'puppet cannot speak; the bot speaks for this user');

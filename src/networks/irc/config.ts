@@ -3,6 +3,7 @@
  * The options of a `protocol: irc` network (docs/networks/irc.md documents each one).
  */
 import { z } from 'zod';
+import { pasteSchema } from './paste-config.js';
 
 const nickPattern = /^[^\s,*?!@:#&$\x00-\x1f][^\s,*?!@\x00-\x1f]*$/;
 const channelPattern = /^[^\s,\x00-\x1f\x07]+$/;
@@ -58,6 +59,8 @@ export const ircConfigSchema = z
     rejoinAfterKick: z.boolean().default(true),
     rejoinDelayMs: z.number().int().min(0).max(3_600_000).default(5_000),
     maxLines: z.number().int().min(2).max(100).default(5),
+    /** Where the full text of a message longer than `maxLines` goes (paste-config.ts); without it, the rest is truncated. */
+    paste: pasteSchema.optional(),
     flood: floodSchema.default({ burst: 4, intervalMs: 1_000 }),
     connectTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
     /** Seconds between ISON checks for the configured nick while under a fallback; 0 turns reclaiming off. */

@@ -8,7 +8,8 @@
  * whitespace (the one whitespace character at such a break is dropped), re-opening the
  * formatting in effect at the start of every part. Line breaks in
  * the message start a new IRC line; empty lines are skipped. Beyond `maxLines` lines the rest
- * is replaced by a note `… (N more lines truncated)`.
+ * is replaced by a note `… (N more lines truncated)`, or, when the text went to a paste service
+ * (long-messages.ts), by `… (full text: <url>)`.
  */
 import type { RichText } from '../../core/richtext.js';
 import { renderRuns, transition } from './format-render.js';
@@ -166,14 +167,33 @@ export function truncationNote(hiddenLines: number): string {
   return `… (${hiddenLines} more line${hiddenLines === 1 ? '' : 's'} truncated)`;
 }
 
-/** Splits styled runs into rendered IRC texts (see the module comment). */
-export function splitRuns(runs: readonly StyledRun[], options: SplitOptions): string[] {
-  if (options.maxBytes < MIN_SPLIT_BYTES) throw new Error(`split budget ${options.maxBytes} is below ${MIN_SPLIT_BYTES} bytes`);
-  const maxLines = Math.max(2, Math.floor(options.maxLines));
-  const parts = linesOf(runs).flatMap((line) => splitLine(line, options.maxBytes));
-  if (parts.length <= maxLines) return parts;
-  const kept = parts.slice(0, maxLines - 1);
+/** The note that ends a message whose full text went to a paste service. */
+export function pasteNote(url: string): string {
+  return `… (full text: ${url})`;
+}
+
+/** `parts` cut to `maxLines` (at least 2): beyond it the last line is the truncation note. */
+export function limitLines(parts: readonly string[], maxLines: number): string[] {
+  const limit = Math.max(2, Math.floor(maxLines));
+  if (parts.length <= limit) return [...parts];
+  const kept = parts.slice(0, limit - 1);
   return [...kept, truncationNote(parts.length - kept.length)];
+}
+
+/** `parts` cut to `maxLines` (at least 2), the last line being the paste note for `url`. */
+export function withPasteLink(parts: readonly string[], maxLines: number, url: string): string[] {
+  return [...parts.slice(0, Math.max(2, Math.floor(maxLines)) - 1), pasteNote(url)];
+}
+
+/** Splits styled runs into every rendered IRC text, with no line limit (see the module comment). */
+export function splitAllRuns(runs: readonly StyledRun[], maxBytes: number): string[] {
+  if (maxBytes < MIN_SPLIT_BYTES) throw new Error(`split budget ${maxBytes} is below ${MIN_SPLIT_BYTES} bytes`);
+  return linesOf(runs).flatMap((line) => splitLine(line, maxBytes));
+}
+
+/** Splits styled runs into rendered IRC texts, at most `maxLines` (see the module comment). */
+export function splitRuns(runs: readonly StyledRun[], options: SplitOptions): string[] {
+  return limitLines(splitAllRuns(runs, options.maxBytes), options.maxLines);
 }
 
 /** Renders and splits a message body (see splitRuns). */
