@@ -114,7 +114,11 @@ export interface Network {
   disconnect(options?: { readonly deadlineMs?: number; readonly reason?: string }): Promise<void>;
   /** Sends one message; rejects when it could not be accepted for delivery. */
   send(message: OutgoingMessage): Promise<SendResult>;
-  /** Number of outgoing items waiting to be written (a metric). */
+  /**
+   * Number of outgoing items accepted but not yet written to the connection (a metric, and how
+   * callers tell that what they sent has left the process). Items written but not yet
+   * acknowledged by the server (XMPP stream management) are not counted.
+   */
   queueDepth(): number;
   /** Joins a channel now (and on every reconnect), e.g. a bridge added at run time. */
   join(channel: ChannelRef): Promise<void>;

@@ -189,8 +189,12 @@ export class XmppNetwork implements Network {
     for (const room of this.rooms.values()) room.markLeft();
   }
 
+  /**
+   * Sends not yet written to the stream. Stanzas written but not yet acknowledged under stream
+   * management (XEP-0198) do not count: they are on the wire, and a resumed stream resends them.
+   */
   queueDepth(): number {
-    return this.inFlight.size + (this.client?.sm.outbound_q.length ?? 0);
+    return this.inFlight.size;
   }
 
   // --- rooms ------------------------------------------------------------------------------
