@@ -12,6 +12,7 @@ import { checkedPasteUrl, jsonValue, MAX_PASTE_URL_LENGTH, PasteError, pasteUrlF
 import { pasteSchema } from '../../src/networks/irc/paste-config.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { LongMessages, type LongMessage } from '../../src/networks/irc/long-messages.js';
+import { multipart } from '../../src/networks/irc/paste-client.js';
 import { SendOrder } from '../../src/networks/irc/send-order.js';
 import { limitLines, pasteNote, truncationNote, withPasteLink } from '../../src/networks/irc/split.js';
 import { captureLog } from '../support/log-capture.js';
@@ -204,5 +205,19 @@ describe('SendOrder', () => {
     assert.deepEqual(done, ['b1', 'a1', 'a2', 'a3']);
     await order.idle();
     assert.equal(order.busy('#a'), false);
+  });
+});
+
+describe('multipart', () => {
+  it('carries the text byte for byte and escapes quotes and line breaks in names', async () => {
+    const text = 'one\ntwo\r\nthree "quoted" --not-a-boundary';
+    const { body, contentType } = multipart(text, 'fi"eld\n', 'a"b.txt');
+    assert.match(body, /name="fi%22eld%0A"; filename="a%22b\.txt"/);
+    const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+    const part = form.get('fi"eld\n');
+    assert.ok(part instanceof Blob);
+    assert.equal(await part.text(), text);
+    const plain = multipart(text, 'sprunge');
+    assert.equal(await new Response(plain.body, { headers: { 'content-type': plain.contentType } }).formData().then((f) => f.get('sprunge')), text);
   });
 });

@@ -4,6 +4,7 @@
  * arrive within `timeoutMs`. Errors are PasteErrors whose message never contains the
  * configured headers (they may hold an API token).
  */
+import { randomBytes } from 'node:crypto';
 import type { PasteConfig } from './paste-config.js';
 import { PasteError, pasteUrlFrom } from './paste-response.js';
 
@@ -35,13 +36,32 @@ export async function uploadPaste(text: string, config: PasteConfig, fetchFn: Fe
 /** The body and headers of the upload request. */
 function requestBody(text: string, config: PasteConfig): { body: NonNullable<RequestInit['body']>; headers: Record<string, string> } {
   const { body } = config;
-  if (body === 'raw') return { body: text, headers: { 'content-type': 'text/plain; charset=utf-8', ...config.headers } };
-  if ('json' in body) return { body: JSON.stringify({ [body.json]: text }), headers: { 'content-type': 'application/json', ...config.headers } };
-  const form = new FormData();
-  if (body.filename === undefined) form.append(body.field, text);
-  else form.append(body.field, new Blob([text], { type: 'text/plain; charset=utf-8' }), body.filename);
-  // fetch sets the multipart Content-Type with its boundary itself.
-  return { body: form, headers: { ...config.headers } };
+  if (body === 'raw') return { body: text, headers: withType('text/plain; charset=utf-8', config.headers) };
+  if ('json' in body) return { body: JSON.stringify({ [body.json]: text }), headers: withType('application/json', config.headers) };
+  const form = multipart(text, body.field, body.filename);
+  return { body: form.body, headers: withType(form.contentType, config.headers) };
+}
+
+/** The configured headers plus `Content-Type: type`, unless they set one themselves (in any case). */
+function withType(type: string, headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'content-type') ? { ...headers } : { 'content-type': type, ...headers };
+}
+
+/**
+ * A multipart/form-data body with one part holding `text` byte for byte (FormData would turn
+ * a text field's line breaks into CRLF). Quotes and line breaks in names are escaped as HTML
+ * does (%22, %0D, %0A).
+ */
+export function multipart(text: string, field: string, filename?: string): { body: string; contentType: string } {
+  let boundary = `switchboard-${randomBytes(12).toString('hex')}`;
+  while (text.includes(boundary)) boundary = `switchboard-${randomBytes(12).toString('hex')}`;
+  const quoted = (name: string): string => `"${name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}"`;
+  const disposition = `form-data; name=${quoted(field)}${filename === undefined ? '' : `; filename=${quoted(filename)}`}`;
+  const type = filename === undefined ? '' : 'Content-Type: text/plain; charset=utf-8\r\n';
+  return {
+    body: `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n${text}\r\n--${boundary}--\r\n`,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 /** The response body as UTF-8 text; a PasteError when it is larger than MAX_REPLY_BYTES. */
