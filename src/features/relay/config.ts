@@ -62,6 +62,8 @@ const layerShape = {
   nickRewrite: z.array(rewriteRule).optional(),
   /** Attachments larger than this many bytes are relayed as links, never re-uploaded. */
   maxFileBytes: z.number().int().min(0).optional(),
+  /** Relay messages that carry another bridge's hop marker too (default false: they already crossed a bridge). */
+  relayRelayed: z.boolean().optional(),
 };
 const layerSchema = z.strictObject(layerShape);
 type Layer = z.output<typeof layerSchema>;
@@ -120,6 +122,7 @@ export interface DeliveryOptions {
   readonly rewrite: readonly RewriteRule[];
   readonly nickRewrite: readonly RewriteRule[];
   readonly maxFileBytes: number;
+  readonly relayRelayed: boolean;
 }
 
 /** The built-in defaults (docs/bridges.md). */
@@ -136,6 +139,7 @@ export const BUILTIN_DEFAULTS: DeliveryOptions = {
   rewrite: [],
   nickRewrite: [],
   maxFileBytes: 50 * 1024 * 1024,
+  relayRelayed: false,
 };
 
 /** A bridge as the relay runs it. */
@@ -222,6 +226,7 @@ function resolve(layers: readonly Layer[]): DeliveryOptions {
     rewrite: (pick('rewrite') ?? []).map(compileRule),
     nickRewrite: (pick('nickRewrite') ?? []).map(compileRule),
     maxFileBytes: pick('maxFileBytes') ?? BUILTIN_DEFAULTS.maxFileBytes,
+    relayRelayed: pick('relayRelayed') ?? BUILTIN_DEFAULTS.relayRelayed,
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import type { Attachment, Message } from '../../core/message.js';
 import type { ChannelRef } from '../../core/refs.js';
-import type { OutgoingMessage } from '../../core/network.js';
+import { createHash } from 'node:crypto';
+import { SendRefusedError, type OutgoingMessage } from '../../core/network.js';
 import type { ModuleApi, NetworkHandle } from '../../modules/api.js';
 import type { MessageCopy, MessageLocation } from '../../store/message-map.js';
 import type { DeliveryOptions } from './config.js';
@@ -84,8 +85,11 @@ export class Deliverer {
     return here.sort((a, b) => Number(b.primary) - Number(a.primary));
   }
 
-  private async message(handle: NetworkHandle, job: MessageJob, options: DeliveryOptions): Promise<Delivery> {
+  private async message(handle: NetworkHandle, job: MessageJob, targetOptions: DeliveryOptions): Promise<Delivery> {
     const protocol = this.protocolOf(job.message);
+    // A network with puppets shows the author as a user of its own: no identity in the body.
+    const puppets = handle.capabilities.puppets === true;
+    const options = puppets ? { ...targetOptions, identity: '', actionIdentity: '' } : targetOptions;
     const look = handle.capabilities;
     let replyTo: string | undefined;
     let body = relayedBody(job.message, protocol, options, look);
@@ -105,8 +109,9 @@ export class Deliverer {
       body,
       ...(native.length > 0 ? { attachments: native } : {}),
       ...(replyTo === undefined ? {} : { replyTo }),
+      ...(puppets ? { asUser: job.message.author } : {}),
     };
-    const sent = await this.send(handle, outgoing);
+    const sent = await this.send(handle, outgoing, job);
     const recorded = this.record(job.source, job.target, sent);
     // The queue handles the outcome; this only keeps a failure from counting as unhandled meanwhile.
     recorded.catch(() => undefined);
@@ -117,11 +122,11 @@ export class Deliverer {
     const protocol = this.protocolOf(job.message);
     const copy = handle.capabilities.edits ? (await this.copiesIn(job.original, job.target)).find((c) => c.role === 'target') : undefined;
     if (copy) {
-      await this.send(handle, { target: { channel: job.target }, kind: job.message.kind, body: relayedBody(job.message, protocol, options, handle.capabilities), editOf: copy.messageId });
+      await this.send(handle, { target: { channel: job.target }, kind: job.message.kind, body: relayedBody(job.message, protocol, options, handle.capabilities), editOf: copy.messageId }, job);
       return;
     }
     if (options.edits !== 'fallback') return;
-    await this.send(handle, { target: { channel: job.target }, kind: 'message', body: editFallbackBody(job.message, protocol, options, handle.capabilities) });
+    await this.send(handle, { target: { channel: job.target }, kind: 'message', body: editFallbackBody(job.message, protocol, options, handle.capabilities) }, job);
   }
 
   private async delete(handle: NetworkHandle, job: DeleteJob, options: DeliveryOptions): Promise<void> {
@@ -132,7 +137,7 @@ export class Deliverer {
     }
     if (options.deletes !== 'fallback') return;
     const protocol = this.protocolOf(job.message);
-    await this.send(handle, { target: { channel: job.target }, kind: 'message', body: deleteFallbackBody(job.message, protocol, job.quote, options, handle.capabilities) });
+    await this.send(handle, { target: { channel: job.target }, kind: 'message', body: deleteFallbackBody(job.message, protocol, job.quote, options, handle.capabilities) }, job);
   }
 
   private async react(handle: NetworkHandle, job: ReactJob, options: DeliveryOptions): Promise<void> {
@@ -146,17 +151,26 @@ export class Deliverer {
     if (options.reactions !== 'fallback') return;
     const protocol = this.protocolOf(job.message);
     const body = reactionFallbackBody(job.message, protocol, job.reaction, job.removed, job.quote, options, handle.capabilities);
-    await this.send(handle, { target: { channel: job.target }, kind: 'message', body });
+    await this.send(handle, { target: { channel: job.target }, kind: 'message', body }, job);
   }
 
   private async notice(handle: NetworkHandle, job: NoticeJob, options: DeliveryOptions): Promise<void> {
     const protocol = this.protocolOf(job.message);
-    await this.send(handle, { target: { channel: job.target }, kind: 'notice', body: eventBody(job.message, protocol, job.message.body, options, handle.capabilities) });
+    await this.send(handle, { target: { channel: job.target }, kind: 'notice', body: eventBody(job.message, protocol, job.message.body, options, handle.capabilities) }, job);
   }
 
-  /** Sends, then waits (bounded) until the network's outgoing queue has written it out. */
-  private async send(handle: NetworkHandle, outgoing: OutgoingMessage): Promise<readonly string[]> {
-    const result = await handle.send(outgoing);
+  /**
+   * Sends with the job's delivery id and the hop marker, then waits (bounded) until the
+   * network's outgoing queue has written it out. A refusal by the target is permanent.
+   */
+  private async send(handle: NetworkHandle, outgoing: OutgoingMessage, job: RelayJob): Promise<readonly string[]> {
+    let result;
+    try {
+      result = await handle.send({ ...outgoing, id: deliveryId(job), relayed: true });
+    } catch (error) {
+      if (error instanceof SendRefusedError) throw new PermanentDeliveryError(error.message, { cause: error });
+      throw error;
+    }
     const target = outgoing.target;
     this.options.sent?.('channel' in target ? target.channel.network : target.user.network, result.ids);
     await waitFlushed(handle, this.options.flushTimeoutMs);
@@ -168,6 +182,17 @@ export class Deliverer {
     await Promise.all(ids.map((messageId, index) =>
       this.options.api.messages.recordSent({ source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0 })));
   }
+}
+
+/**
+ * The stable id of one delivery: the same job (also when resumed after a restart) always gets
+ * the same id, so a network that carries it (XMPP origin-id) lets a repeat be recognised.
+ */
+export function deliveryId(job: RelayJob): string {
+  const about = job.op === 'message' ? job.source : job.op === 'notice' ? null : job.original;
+  const extra = job.op === 'react' ? [job.reaction, job.removed] : null;
+  const key = JSON.stringify([job.op, job.bridge, job.target.network, job.target.id, about, job.message.id, extra]);
+  return `sb-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 }
 
 /**

@@ -34,6 +34,7 @@ export function rewrite(text: string, rules: readonly RewriteRule[]): string {
  */
 export function applyRules(message: Message, options: DeliveryOptions): Message | null {
   if (userMatches(message.author, options.ignoreUsers)) return null;
+  if (message.relayed === true && !options.relayRelayed) return null;
   const text = plainText(message.body);
   if (options.ignoreText.some((pattern) => pattern.test(text))) return null;
   let result = message;
