@@ -46,6 +46,8 @@ export interface ProsodyOptions {
   readonly users?: ReadonlyArray<readonly [string, string]>;
   /** Global Prosody options or extra Component sections (see configs/prosody.ts). */
   readonly extraConfig?: string;
+  /** Enable stream management (mod_smacks) with resumption for this many seconds. */
+  readonly streamManagement?: { readonly hibernationSeconds: number };
 }
 
 interface ProsodyPorts {
@@ -93,6 +95,7 @@ class Prosody extends ServerBase implements XmppServer {
       componentDomain: this.componentDomain,
       componentSecret: this.componentSecret,
       upload,
+      streamManagement: this.options.streamManagement,
       extraConfig: this.options.extraConfig,
     });
     await writeFile(this.configFile, config);

@@ -2,7 +2,9 @@
  * The XMPP network: one client account (SASL, STARTTLS, stream management) in MUC rooms and
  * one-to-one chats. The hub drives the lifecycle: `connect()` logs in, joins every wanted room
  * and emits ENDBURST; a dropped connection is reported through `ctx.connectionLost` and the hub
- * calls `connect()` again (xmpp.js's own reconnect is not used).
+ * calls `connect()` again (xmpp.js's own reconnect is not used). That `connect()` first tries to
+ * resume the dropped stream (XEP-0198): resumed, the rooms are still joined server-side and only
+ * the unacknowledged stanzas are resent; refused, it starts a new session and rejoins every room.
  *
  * Received stanzas are handled by `Inbound`, room joins by `RoomJoins`, sending by `Outbound`.
  */
@@ -16,7 +18,7 @@ import type {
   SendResult,
 } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import { createXmppClient, FatalXmppError, type XmppClient } from './client.js';
+import { createXmppClient, FatalXmppError, startSession, type XmppClient } from './client.js';
 import type { XmppConfig } from './config.js';
 import { Inbound } from './inbound.js';
 import { bareJid } from './jid.js';
@@ -26,6 +28,7 @@ import { optional, type MucRoom } from './muc-room.js';
 import { Outbound } from './outbound.js';
 import { ReactionSets } from './reactions.js';
 import { occupantRef } from './refs.js';
+import { captureSession, isFresh, restoreSession, type ResumableSession } from './resumption.js';
 import { RoomJoins } from './room-joins.js';
 import { buildMucLeave } from './stanza-build.js';
 
@@ -49,6 +52,8 @@ export class XmppNetwork implements Network {
   private client: XmppClient | undefined;
   private online = false;
   private closing = false;
+  /** The stream management session of a dropped connection, until a login resumes or replaces it. */
+  private resumable: ResumableSession | undefined;
   private readonly rooms = new Map<string, MucRoom>();
   /** Rooms `join()`ed at run time (rejoined on reconnect like the hub's wanted channels). */
   private readonly joinedAtRunTime = new Set<string>();
@@ -107,9 +112,12 @@ export class XmppNetwork implements Network {
   // --- lifecycle --------------------------------------------------------------------------
 
   async connect(): Promise<void> {
+    const previous = this.resumable !== undefined && isFresh(this.resumable, Date.now()) ? this.resumable : undefined;
+    if (previous === undefined) this.forgetSession();
     await this.teardown(0);
     this.closing = false;
     const client = createXmppClient(this.config);
+    if (previous !== undefined) restoreSession(client, previous);
     this.client = client;
     const { entity } = client;
     entity.on('error', (error: Error) => {
@@ -125,14 +133,24 @@ export class XmppNetwork implements Network {
     });
     dropped.catch(() => undefined);
     entity.on('disconnect', (info?: { reason?: unknown }) => this.onDisconnect(client, describe(info?.reason)));
+    let start: Awaited<ReturnType<typeof startSession>>;
     try {
-      await Promise.race([entity.start(), dropped]);
+      start = await Promise.race([startSession(client), dropped]);
     } catch (error) {
       throw asConnectError(error);
     }
-    await entity.send(xml('presence'));
+    if (start === 'resumed') {
+      this.ctx.log.info({ jid: this.config.jid, unackedResent: previous?.unacked.length ?? 0 }, 'XMPP stream resumed');
+    } else {
+      if (previous !== undefined) this.ctx.log.info({ jid: this.config.jid }, 'XMPP stream could not be resumed: new session');
+      this.forgetSession();
+      await entity.send(xml('presence'));
+    }
+    this.resumable = undefined;
     this.outbound.reset();
-    await Promise.all(this.wantedRoomIds().map((id) => this.joins.join(id).catch(() => undefined)));
+    // Resumed, the rooms are still joined: only rooms wanted since then (or left) are joined.
+    const missing = this.wantedRoomIds().filter((id) => this.rooms.get(id)?.joined !== true);
+    await Promise.all(missing.map((id) => this.joins.join(id).catch(() => undefined)));
     if (this.client !== client || this.closing || entity.status !== 'online') throw new Error('the connection closed while joining rooms');
     this.online = true;
     this.ctx.log.info(
@@ -152,6 +170,7 @@ export class XmppNetwork implements Network {
     this.closing = true;
     this.online = false;
     this.joins.cancelAll();
+    this.forgetSession();
     await withDeadline(Promise.allSettled([...this.inFlight]), deadlineMs);
     const entity = this.client?.entity;
     if (entity?.status === 'online') {
@@ -161,7 +180,10 @@ export class XmppNetwork implements Network {
     await this.teardown(deadlineMs);
   }
 
-  /** Closes the current client (politely within `deadlineMs`, then by force) and forgets rooms. */
+  /**
+   * Closes the current client (politely within `deadlineMs`, then by force). Rooms are forgotten
+   * unless a dropped session may still be resumed.
+   */
   private async teardown(deadlineMs: number): Promise<void> {
     const client = this.client;
     this.client = undefined;
@@ -177,15 +199,27 @@ export class XmppNetwork implements Network {
   private onDisconnect(client: XmppClient, reason: string): void {
     if (client !== this.client) return;
     const wasOnline = this.online;
+    if (!this.closing && wasOnline) this.resumable = captureSession(client, Date.now());
     this.connectionGone();
     if (this.closing || !wasOnline) return; // a failing connect() rejects by itself
-    this.ctx.log.warn({ reason }, 'XMPP connection lost');
+    this.ctx.log.warn({ reason, resumable: this.resumable !== undefined }, 'XMPP connection lost');
     this.ctx.connectionLost({ wasSuccessful: true, reason });
   }
 
+  /** The connection is gone: nothing is joined any more, unless the session may be resumed. */
   private connectionGone(): void {
     this.online = false;
     this.joins.cancelAll();
+    if (this.resumable === undefined) this.forgetRooms();
+  }
+
+  /** No session to resume any more: the rooms have to be joined again. */
+  private forgetSession(): void {
+    this.resumable = undefined;
+    this.forgetRooms();
+  }
+
+  private forgetRooms(): void {
     for (const room of this.rooms.values()) room.markLeft();
   }
 

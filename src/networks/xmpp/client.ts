@@ -2,7 +2,8 @@
  * Composes an xmpp.js client from its parts, like `@xmpp/client` does, but with what the hub
  * needs: no reconnect plugin (the hub's policy reconnects), STARTTLS and direct TLS with a
  * configurable CA, and a SASL mechanism choice (SCRAM by default, PLAIN only when configured or
- * over TLS). Stream management (XEP-0198) is on; the ping IQ is answered.
+ * over TLS). Stream management (XEP-0198) is on, with resumption (see `startSession` and
+ * resumption.ts); the ping IQ is answered.
  */
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -105,6 +106,40 @@ export function createXmppClient(config: XmppConfig): XmppClient {
   const sm = streamManagement({ streamFeatures, entity, middleware });
   resourceBinding({ iqCaller, streamFeatures }, config.resource);
   return { entity, iqCaller, sm };
+}
+
+/** How a login ended: a new session, or the previous one resumed (XEP-0198). */
+export type SessionStart = 'new' | 'resumed';
+
+/**
+ * Opens the stream and logs in, like `entity.start()`, but also resolves when stream management
+ * resumed the previous session (restored with `restoreSession`): xmpp.js then marks the client
+ * online without its 'online' event, so `start()` would wait forever. Rejects on a client error.
+ */
+export async function startSession(client: XmppClient): Promise<SessionStart> {
+  const { entity, sm } = client;
+  if (entity.status !== 'offline') throw new Error('the client is not offline');
+  let settle: { resolve: (start: SessionStart) => void; reject: (error: Error) => void } | undefined;
+  const started = new Promise<SessionStart>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  started.catch(() => undefined); // an error while the socket or stream is opening: awaited below
+  const onNew = (): void => settle?.resolve('new');
+  const onResumed = (): void => settle?.resolve('resumed');
+  const onError = (error: Error): void => settle?.reject(error);
+  entity.once('online', onNew);
+  sm.once('resumed', onResumed);
+  entity.once('error', onError);
+  try {
+    const { service, domain, lang } = entity.options;
+    await entity.connect(service);
+    await entity.open({ domain, ...(lang === undefined ? {} : { lang }) });
+    return await started;
+  } finally {
+    entity.off('online', onNew);
+    sm.off('resumed', onResumed);
+    entity.off('error', onError);
+  }
 }
 
 /** What the bot supports (XEP-0030), so clients offer reactions, corrections and the like. */

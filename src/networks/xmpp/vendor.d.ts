@@ -65,6 +65,12 @@ declare module '@xmpp/client-core' {
     restart(): Promise<unknown>;
     sendReceive(element: Element, timeout?: number): Promise<Element>;
     _attachSocket(socket: unknown): void;
+    /** Opens the socket to `service` (the first half of `start()`). */
+    connect(service: string): Promise<unknown>;
+    /** Opens the stream (the second half of `start()`). */
+    open(options: { domain: string; lang?: string }): Promise<unknown>;
+    /** Sets the full JID (resource binding does this; a resumed session keeps the old one). */
+    _jid(id: string): unknown;
   }
 }
 
@@ -176,9 +182,17 @@ declare module '@xmpp/stream-management' {
   import type { StreamFeatures } from '@xmpp/stream-features';
   export interface StreamManagement extends EventEmitter {
     enabled: boolean;
+    /** The session id the server gave for resumption ('' when it cannot be resumed). */
     id: string;
+    /** The server's preferred maximum resumption time in seconds, as sent in <enabled max=...>. */
+    max: string | null | undefined;
+    /** Stanzas received and handled (h sent to the server). */
+    inbound: number;
+    /** Stanzas the server acknowledged. */
+    outbound: number;
     timeout: number;
     requestAckInterval: number;
+    /** Sent stanzas not yet acknowledged. */
     outbound_q: unknown[];
   }
   export default function streamManagement(deps: {

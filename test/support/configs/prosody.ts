@@ -14,6 +14,8 @@ export interface ProsodyConfigValues {
   readonly componentSecret: string;
   /** Enables mod_http_file_share on `domain` with HTTP on 127.0.0.1:`port`. */
   readonly upload?: { readonly domain: string; readonly port: number; readonly sizeLimit: number };
+  /** Enables mod_smacks (XEP-0198) keeping a dropped session resumable for `hibernationSeconds`. */
+  readonly streamManagement?: { readonly hibernationSeconds: number };
   /**
    * Inserted verbatim in the global section, just before the VirtualHost: global options, or whole
    * `Component` sections (each section ends where the next one starts).
@@ -58,7 +60,7 @@ log = {
 
 admins = { }
 modules_enabled = {
-  "roster"; "saslauth"; "disco"; "ping"; "time"; "version"; "uptime"; "register"; "posix";
+  "roster"; "saslauth"; "disco"; "ping"; "time"; "version"; "uptime"; "register"; "posix";${v.streamManagement ? ' "smacks";' : ''}
 }
 modules_disabled = { "s2s"; "tls"; "offline" }
 
@@ -79,6 +81,7 @@ s2s_ports = { }
 https_ports = { }
 c2s_direct_tls_ports = { }
 ${http}
+${v.streamManagement ? `smacks_hibernation_time = ${v.streamManagement.hibernationSeconds}` : ''}
 ${v.extraConfig ?? ''}
 
 VirtualHost ${lua(v.domain)}
