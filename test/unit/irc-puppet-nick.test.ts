@@ -39,6 +39,13 @@ describe('IRC puppet nicks', () => {
     );
   });
 
+  it('a collision attempt never repeats the plain nick, even when the plain nick ends like a tail', () => {
+    // Found by the property below: a network of spaces and nick "1" fill "{network}/{nick}" as "______|1".
+    const nicks = [0, 1].map((attempt) => puppetNick('{network}/{nick}', { nick: '1', network: '      ' }, 8, attempt));
+    assert.notEqual(nicks[0], nicks[1]);
+    assert.ok(nicks.every((n) => isValidNick(n, 8)));
+  });
+
   it('fills the fallback identity, without control characters', () => {
     assert.equal(fillIdentity('<{nick}> ', { network: 'xmpp', id: 'a', nick: 'al\r\nice' }), '<alice> ');
     assert.equal(fillIdentity('[{network}] {nick}: ', { network: 'xmpp', id: 'a', displayName: 'Al' }), '[xmpp] Al: ');

@@ -66,6 +66,11 @@ export function puppetNick(template: string, values: PuppetNickValues, maxLength
     result = result.slice(0, Math.max(1, max - tail.length)) + tail;
     if (!isValidNick(result, max)) result = `_${String(attempt)}`.slice(0, max);
   }
+  const tail = `^${attempt}`;
+  if (attempt > 0 && max > tail.length && result === puppetNick(template, values, maxLength, 0)) {
+    // The plain nick happened to end like this attempt's tail (`x|1`): mark the attempt otherwise.
+    result = result.slice(0, max - tail.length) + tail;
+  }
   return result;
 }
 
