@@ -3,6 +3,7 @@
  * logs in with SASL PLAIN on the plaintext loopback stream, keeps every stanza received and lets a
  * test wait for one, joins MUC rooms.
  */
+import { countFromEnabled, type XmppClient } from '../../src/networks/xmpp/client.js';
 import { withTimeout } from './wait.js';
 
 /** The parts of an ltx element (what `@xmpp/client` hands out) that tests use. */
@@ -198,6 +199,9 @@ export async function connectXmppClient(options: XmppClientOptions): Promise<Tes
   xmpp.on('error', () => undefined);
   const reconnect = (xmpp as unknown as { reconnect?: { stop(): void } }).reconnect;
   reconnect?.stop();
+  // The same xmpp.js stream-management counter race the adapter guards against (see client.ts):
+  // on a server with mod_smacks it would get this client disconnected.
+  countFromEnabled(xmpp as unknown as XmppClient['entity'], (xmpp as unknown as { streamManagement: XmppClient['sm'] }).streamManagement);
   const connection = new XmppTestConnection(xmpp);
   try {
     await withTimeout(xmpp.start(), options.timeoutMs ?? 10_000, `${options.username}@${options.domain} to log in`);

@@ -25,6 +25,9 @@ import streamManagement, { type StreamManagement } from '@xmpp/stream-management
 import type { XmppConfig } from './config.js';
 import { splitJid } from './jid.js';
 import { NS } from './namespaces.js';
+
+/** XEP-0198 stream management. */
+const SM_NS = 'urn:xmpp:sm:3';
 import { SCRAM_SHA1, ScramSha1Mechanism } from './scram-sha1.js';
 
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
@@ -104,8 +107,40 @@ export function createXmppClient(config: XmppConfig): XmppClient {
   });
 
   const sm = streamManagement({ streamFeatures, entity, middleware });
+  countFromEnabled(entity, sm);
   resourceBinding({ iqCaller, streamFeatures }, config.resource);
   return { entity, iqCaller, sm };
+}
+
+/**
+ * XEP-0198 starts the inbound counter at `<enabled/>`. xmpp.js resets it only after an `await`
+ * that follows `<enabled/>`, so stanzas handled in between are counted and then wiped: a later
+ * `<resume h=…>` acknowledges too few and the server ends the session. Here the counter is reset
+ * the moment `<enabled/>` arrives, and the library's late reset is ignored.
+ */
+export function countFromEnabled(entity: XmppClient['entity'], sm: XmppClient['sm']): void {
+  let count = sm.inbound;
+  let lateResetPending = false;
+  Object.defineProperty(sm, 'inbound', {
+    configurable: true,
+    enumerable: true,
+    get: () => count,
+    set: (value: number) => {
+      if (value === 0 && lateResetPending) {
+        lateResetPending = false; // the library's reset for the <enabled/> already handled
+        return;
+      }
+      count = value;
+    },
+  });
+  entity.on('nonza', (element: { is(name: string, xmlns?: string): boolean }) => {
+    if (!element.is('enabled', SM_NS)) return;
+    count = 0;
+    lateResetPending = true;
+  });
+  entity.on('disconnect', () => {
+    lateResetPending = false;
+  });
 }
 
 /** How a login ended: a new session, or the previous one resumed (XEP-0198). */
