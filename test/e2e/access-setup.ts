@@ -2,6 +2,7 @@
  * Real servers and a real hub for the access e2e tests: ngIRCd, Prosody, and a hub with the
  * `access-knobs` fixture module and the `access` module, plus independent clients.
  */
+import { hubBase } from '../support/hub-config.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,12 +64,8 @@ export async function startAccessServers(): Promise<AccessServers> {
       const [port] = await freePorts(1);
       const captured = captureLog('debug');
       const config: HubConfig = {
-        file: join(dir, 'switchboard.yaml'),
-        storage: { kind: 'sqlite', path: join(dir, `hub${hubs}.db`) },
+        ...hubBase(dir, { db: `hub${hubs}.db`, logLevel: 'debug', shutdownMs: 3000 }),
         http: { host: LOOPBACK, port: port! },
-        log: { level: 'debug' },
-        reconnect: { initialDelayMs: 300, maxDelayMs: 2000, factor: 2, jitter: 0, stableAfterMs: 1000 },
-        shutdown: { deadlineMs: 3000 },
         networks: [
           { name: 'irc', protocol: 'irc', options: ircConfigSchema.parse({ host: irc.host, port: irc.port, nick: ircNick, flood: { burst: 20, intervalMs: 5 }, rejoinAfterKick: false }) },
           {

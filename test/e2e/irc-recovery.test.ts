@@ -6,6 +6,7 @@
  * - in a real Hub, the supervisor's reconnect policy does the reconnecting by itself.
  * A raw client (not our adapter) checks that the bot is back and can talk.
  */
+import { hubBase } from '../support/hub-config.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,11 +26,7 @@ const servers: ReadonlyArray<[string, () => Promise<IrcServer>]> = [['ngircd', (
 /** A hub with one IRC network (the bot) and one bridge holding `channel`; nothing else. */
 function hubConfig(dir: string, server: IrcServer, channel: string): HubConfig {
   return {
-    file: join(dir, 'switchboard.yaml'),
-    storage: { kind: 'sqlite', path: join(dir, 'switchboard.db') },
-    log: { level: 'info' },
-    reconnect: { initialDelayMs: 200, maxDelayMs: 1000, factor: 2, jitter: 0, stableAfterMs: 60_000 },
-    shutdown: { deadlineMs: 2000 },
+    ...hubBase(dir, { reconnect: { initialDelayMs: 200, maxDelayMs: 1000, stableAfterMs: 60_000 }, shutdownMs: 2000 }),
     networks: [{ name: NETWORK, protocol: 'irc', options: ircConfigSchema.parse({ host: server.host, port: server.port, nick: 'hubbot', flood: { burst: 10, intervalMs: 10 } }) }],
     bridges: [{ name: 'only', channels: [channelRef(channel)], options: {} }],
     modules: [],

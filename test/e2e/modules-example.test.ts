@@ -2,6 +2,7 @@
  * Starts a real hub (SQLite in a temp dir, HTTP on loopback, no networks) with the example
  * module from docs/modules.md and uses its web resource over HTTP.
  */
+import { hubBase } from '../support/hub-config.js';
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,12 +22,8 @@ const EXAMPLE = join(root, 'examples/modules/list-spam-checker.mjs');
 
 function config(dir: string, port: number, moduleConfig: unknown, extraModules: HubConfig['modules'] = []): HubConfig {
   return {
-    file: join(dir, 'switchboard.yaml'),
-    storage: { kind: 'sqlite', path: join(dir, 'switchboard.db') },
+    ...hubBase(dir, { reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } }),
     http: { host: LOOPBACK, port },
-    log: { level: 'info' },
-    reconnect: { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0, stableAfterMs: 1000 },
-    shutdown: { deadlineMs: 5000 },
     networks: [],
     bridges: [],
     modules: [{ module: './examples/modules/list-spam-checker.mjs', specifier: EXAMPLE, config: moduleConfig, line: 3 }, ...extraModules],

@@ -3,6 +3,7 @@
  * the `relay` module with a bridge between `#lobby` and `lobby@conference.localhost`, and one
  * independent client on each side (a raw IRC client, an @xmpp/client user) in the channels.
  */
+import { hubBase } from '../support/hub-config.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,11 +67,7 @@ export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd'; 
     hub: undefined as unknown as Hub,
     config(bridgeOptions = {}, relayConfig = undefined, overrides = {}) {
       return {
-        file: join(dir, 'switchboard.yaml'),
-        storage: { kind: 'sqlite', path: join(dir, 'switchboard.db') },
-        log: { level: 'info' },
-        reconnect: { initialDelayMs: 300, maxDelayMs: 2000, factor: 2, jitter: 0, stableAfterMs: 1000 },
-        shutdown: { deadlineMs: 5000 },
+        ...hubBase(dir),
         networks: [
           { name: 'irc', protocol: 'irc', options: ircConfigSchema.parse({ host: irc.host, port: irc.port, nick: BOT_NICK, flood: { burst: 20, intervalMs: 5 }, maxLines: 10 }) },
           {

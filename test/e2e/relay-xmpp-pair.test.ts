@@ -4,6 +4,7 @@
  * other room's copy, files are re-uploaded (or linked above `maxFileBytes`), and a third room
  * that refuses the bot (it is banned) fails alone, logged once, while the others still receive.
  */
+import { hubBase } from '../support/hub-config.js';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,11 +73,7 @@ describe('relay between two MUC rooms (native edits, deletes, reactions, files)'
 
     hub = await Hub.start({
       config: {
-        file: join(dir, 'switchboard.yaml'),
-        storage: { kind: 'sqlite', path: join(dir, 'switchboard.db') },
-        log: { level: 'info' },
-        reconnect: { initialDelayMs: 300, maxDelayMs: 2000, factor: 2, jitter: 0, stableAfterMs: 1000 },
-        shutdown: { deadlineMs: 5000 },
+        ...hubBase(dir),
         networks: [xmppNetwork(server, 'jabber', 'bridgebot', 'switchboard'), xmppNetwork(server, 'jabber2', 'bridgebot2', 'switchboard2')],
         bridges: [{
           name: 'pair',

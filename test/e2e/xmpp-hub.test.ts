@@ -2,6 +2,7 @@
  * The XMPP network in a real Hub against a real Prosody: the hub connects it, joins the bridged
  * room, and after a server restart its supervisor reconnects the network by itself.
  */
+import { hubBase } from '../support/hub-config.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,11 +29,7 @@ function hubConfig(dir: string, server: XmppServer, room: string): HubConfig {
     nick: 'hubbot',
   });
   return {
-    file: join(dir, 'switchboard.yaml'),
-    storage: { kind: 'sqlite', path: join(dir, 'switchboard.db') },
-    log: { level: 'info' },
-    reconnect: { initialDelayMs: 200, maxDelayMs: 1000, factor: 2, jitter: 0, stableAfterMs: 60_000 },
-    shutdown: { deadlineMs: 2000 },
+    ...hubBase(dir, { reconnect: { initialDelayMs: 200, maxDelayMs: 1000, stableAfterMs: 60_000 }, shutdownMs: 2000 }),
     networks: [{ name: NETWORK, protocol: 'xmpp', options }],
     bridges: [{ name: 'only', channels: [{ network: NETWORK, id: room }], options: {} }],
     modules: [],
