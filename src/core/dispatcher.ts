@@ -10,6 +10,7 @@
  *    still run.
  */
 import { KeyedQueue } from './keyed-queue.js';
+import { raceDeadline } from './deadline.js';
 import { orderingKey, stampEvent, type AnyEvent, type AnyEventInput } from './event.js';
 import type { Logger } from './log.js';
 import type { ListenerRegistry } from '../modules/listeners.js';
@@ -84,14 +85,8 @@ export class Dispatcher {
   }
 
   /** Resolves when every queued event is handled, or after `deadlineMs` (then returns false). */
-  async drain(deadlineMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), deadlineMs);
-    });
-    const done = await Promise.race([this.queue.idle().then(() => true as const), timeout]);
-    clearTimeout(timer);
-    return done;
+  drain(deadlineMs: number): Promise<boolean> {
+    return raceDeadline(this.queue.idle().then(() => true), deadlineMs, false);
   }
 
   private async handle(original: AnyEvent, arrived: number): Promise<void> {
@@ -132,7 +127,7 @@ export class Dispatcher {
         // per listener per event is most of the dispatch cost with cheap listeners).
         const returned = entry.listener(event);
         if (!isThenable(returned)) continue;
-        const result = await this.withTimeout(Promise.resolve(returned));
+        const result = await raceDeadline(returned, this.listenerTimeoutMs, TIMED_OUT);
         if (result === TIMED_OUT) {
           this.options.log.error(
             { module: entry.module, command: event.command, timeoutMs: this.listenerTimeoutMs },
@@ -147,17 +142,6 @@ export class Dispatcher {
     }
   }
 
-  private async withTimeout<T>(work: Promise<T>): Promise<T | typeof TIMED_OUT> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), this.listenerTimeoutMs);
-    });
-    try {
-      return await Promise.race([work, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -8,6 +8,9 @@
 import type { ConnectionLoss, Network, NetworkState } from './network.js';
 import type { ReconnectPolicy } from './reconnect.js';
 import type { Logger } from './log.js';
+import { raceDeadline } from './deadline.js';
+
+const TIMED_OUT = Symbol('timed out');
 
 export interface SupervisorOptions {
   readonly log: Logger;
@@ -94,15 +97,10 @@ export class NetworkSupervisor {
   private async connectOnce(): Promise<boolean> {
     const attempt = ++this.attempt;
     this.setState('connecting');
-    let timer: NodeJS.Timeout | undefined;
     const timeoutMs = this.options.connectTimeoutMs ?? 60_000;
     try {
-      await Promise.race([
-        this.network.connect(),
-        new Promise<never>((_resolve, reject) => {
-          timer = setTimeout(() => reject(new Error(`connect timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      const outcome = await raceDeadline(this.network.connect(), timeoutMs, TIMED_OUT);
+      if (outcome === TIMED_OUT) throw new Error(`connect timed out after ${timeoutMs} ms`);
     } catch (error) {
       if (attempt !== this.attempt) return false; // stopped meanwhile
       const reason = error instanceof Error ? error.message : String(error);
@@ -110,8 +108,6 @@ export class NetworkSupervisor {
       await this.network.disconnect({ deadlineMs: 0, reason: 'connect failed' }).catch(() => undefined);
       this.failed(false, reason, isFatal(error));
       return false;
-    } finally {
-      clearTimeout(timer);
     }
     if (attempt !== this.attempt) return false;
     this.options.policy.connected(this.now());

@@ -10,6 +10,7 @@
  *   the pairs it was asked about are then denied (new joins) or left undecided (re-verifying
  *   people already present), as the caller's failure policy says.
  */
+import { raceDeadline } from '../../core/deadline.js';
 import type { ChannelRef } from '../../core/refs.js';
 import type { AccessDecision, AccessMembers, AccessPair, AccessPredicate, AccessVerdicts } from './predicate.js';
 import { channelKey, pairKey } from './keys.js';
@@ -169,15 +170,9 @@ export function combineAnswers(targets: readonly AccessPair[], answers: readonly
   });
 }
 
+const TIMED_OUT = Symbol('timed out');
+
 /** Rejects with "predicate <name> did not answer within <ms> ms" when `work` takes too long. */
 async function withTimeout(work: Promise<void>, ms: number, name: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`predicate ${name} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  if ((await raceDeadline(work, ms, TIMED_OUT)) === TIMED_OUT) throw new Error(`predicate ${name} did not answer within ${ms} ms`);
 }

@@ -15,6 +15,7 @@ import type {
   ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult,
 } from '../../core/network.js';
 import { SendRefusedError } from '../../core/network.js';
+import { raceDeadline } from '../../core/deadline.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { RichText } from '../../core/richtext.js';
 import type { IrcConfig } from './config.js';
@@ -551,10 +552,7 @@ export class IrcNetwork implements Network {
 
   /** Waits up to `timeoutMs` for the paste uploads under way (their lines are then queued). */
   private async pastesDone(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, timeoutMs)); });
-    await Promise.race([this.sendOrder.idle(), timeout]);
-    clearTimeout(timer);
+    await raceDeadline(this.sendOrder.idle(), Math.max(0, timeoutMs), undefined);
   }
 
   /**

@@ -8,6 +8,7 @@
  *
  * Received stanzas are handled by `Inbound`, room joins by `RoomJoins`, sending by `Outbound`.
  */
+import { raceDeadline } from '../../core/deadline.js';
 import xml, { type Element } from '@xmpp/xml';
 import type {
   ModerationActions,
@@ -321,11 +322,7 @@ function describe(reason: unknown): string {
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  return raceDeadline(promise, ms, undefined);
 }
 
 /** Destroys the client's socket (a net socket, or the TLS wrapper around one). */
