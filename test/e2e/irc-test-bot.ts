@@ -18,7 +18,6 @@ export const WAIT_MS = 10_000;
 /** The network name the test bots use. */
 export const NETWORK = 'testirc';
 
-
 /** An adapter under test with what it reported. */
 export interface Bot {
   readonly network: IrcNetwork;

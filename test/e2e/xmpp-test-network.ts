@@ -17,7 +17,6 @@ import { waitFor } from '../support/wait.js';
 export const WAIT_MS = 10_000;
 export const NETWORK = 'jabber';
 
-
 /** The adapter under test and what it reported. */
 export interface TestNetwork {
   readonly network: XmppNetwork;
