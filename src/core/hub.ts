@@ -101,11 +101,6 @@ export class Hub {
     return this.readyPromise;
   }
 
-  /** The HTTP address, when HTTP is enabled. */
-  get httpAddress(): string | undefined {
-    return this.http?.address;
-  }
-
   /** The module handle of a network (for embedding and tests). */
   network(name: string): NetworkHandle | undefined {
     return this.networks.get(name)?.handle;
