@@ -14,12 +14,15 @@ import { join } from 'node:path';
 import { connectRawIrc } from '../support/clients.js';
 import { Daemon } from '../support/daemon.js';
 import { processAlive } from '../support/process-gone.js';
-import { startInspircd, startNgircd, startProsody, StartError } from '../support/servers.js';
+import { startInspircd, startNgircd, startProsody, StartError, type RunningServer } from '../support/servers.js';
 import { waitFor, withTimeout } from '../support/wait.js';
 
-async function assertFailedStartCleanedUp(start: Promise<unknown>, logPattern: RegExp): Promise<void> {
+async function assertFailedStartCleanedUp(start: Promise<RunningServer>, logPattern: RegExp): Promise<void> {
   const error = await start.then(
-    () => assert.fail('the start should have failed'),
+    async (server) => {
+      await server.stop(); // so that a wrong success does not leave a server running
+      assert.fail(`the start should have failed; the server's log:\n${await server.logs()}`);
+    },
     (e: unknown) => e,
   );
   assert.ok(error instanceof StartError, String(error));

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { prosodyConfig } from './configs/prosody.js';
 import type { DaemonSpec } from './daemon.js';
 import { freePorts, waitForPort } from './ports.js';
+import { waitForXmppStream } from './xmpp-probe.js';
 import { makeServerDir, ServerBase, startWithRetries, type RunningServer } from './server-base.js';
 
 const run = promisify(execFile);
@@ -111,6 +112,8 @@ class Prosody extends ServerBase implements XmppServer {
   protected async probeReady(deadline: number): Promise<void> {
     const ports = [this.port, this.componentPort, ...(this.httpPort === undefined ? [] : [this.httpPort])];
     for (const port of ports) await waitForPort(this.host, port, deadline, this.deathError);
+    // Open ports are not enough: Prosody binds them before it has loaded every module.
+    await waitForXmppStream(this.host, this.port, this.domain, deadline, this.deathError);
     const problem = this.deathError();
     if (problem) throw problem;
   }
