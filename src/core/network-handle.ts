@@ -37,6 +37,8 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
       await network.react(channel, messageId, reaction, remove);
       countSend(network.name, 'REACT');
     },
+    findDelivered: (channel: ChannelRef, deliveryIds: readonly string[], since: number) =>
+      network.findDelivered?.(channel, deliveryIds, since) ?? Promise.resolve(undefined),
     ...(network.moderation ? { moderation: network.moderation } : {}),
   };
 }

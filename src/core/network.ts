@@ -65,6 +65,15 @@ export interface OutgoingMessage {
 /** What the network sent for one OutgoingMessage: one or several network message ids. */
 export interface SendResult {
   readonly ids: readonly string[];
+  /**
+   * Settles once the server has shown that it has the message (an XMPP room reflects it):
+   * resolves then; rejects when that can no longer be known (the connection was lost, no
+   * answer in time), or with a {@link SendRefusedError} when the server refused it. Absent
+   * when the network has no such signal: the message counts as delivered once `send`
+   * resolved (and the network's queue wrote it out). Callers that do not need it may ignore
+   * it: it never causes an unhandled rejection.
+   */
+  readonly confirmed?: Promise<void>;
 }
 
 /** Details of a lost connection. */
@@ -135,6 +144,15 @@ export interface Network {
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
   /** Adds or withdraws a reaction, where supported (capabilities.reactions). */
   react?(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
+  /**
+   * Looks on the server (an XMPP room's message archive, say) for what sends with delivery ids
+   * `deliveryIds` ({@link OutgoingMessage.id}) already put in `channel` since `since` (ms since
+   * the epoch). Resolves with the ids of the messages found per delivery id (a delivery id
+   * without entry: nothing of it arrived), or `undefined` when the network cannot tell. After
+   * a crash or a lost connection this tells deliveries that were written out from those that
+   * never arrived, so that nothing is lost or sent twice.
+   */
+  findDelivered?(channel: ChannelRef, deliveryIds: readonly string[], since: number): Promise<ReadonlyMap<string, readonly string[]> | undefined>;
   /** Channel moderation, where the bot's rights allow it. */
   readonly moderation?: ModerationActions;
 }

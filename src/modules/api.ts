@@ -61,6 +61,12 @@ export interface NetworkHandle {
   botUser(channel: ChannelRef): UserRef | undefined;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
+  /**
+   * The ids of the messages that sends with delivery ids `deliveryIds` already put in `channel`
+   * since `since` (ms since the epoch), per delivery id, looked up on the server; `undefined`
+   * when the network cannot tell (see Network.findDelivered).
+   */
+  findDelivered(channel: ChannelRef, deliveryIds: readonly string[], since: number): Promise<ReadonlyMap<string, readonly string[]> | undefined>;
   /** Present when the network supports moderation. */
   readonly moderation?: ModerationActions;
 }

@@ -1,11 +1,13 @@
 /**
- * Crash safety end to end: a hub in a child process relays a stream from XMPP to a slow IRC
- * target (flood control), is killed with SIGKILL mid-stream and started again on the same
- * database. Every message it had accepted arrives, in order; nothing is lost.
+ * Crash safety end to end: a hub in a child process relays a stream, is killed with SIGKILL
+ * mid-stream and started again on the same database.
  *
- * IRC cannot tell which lines arrived, so a line written to the socket in the instant before
- * the kill but not yet recorded as delivered is sent again: at most that one line may appear
- * twice (docs/adr/0004-relay.md, "crash safety"). The test allows exactly that and nothing more.
+ * - XMPP → a slow IRC target (flood control): every message it had accepted arrives, in order.
+ *   IRC cannot tell which lines arrived, so a line written to the socket in the instant before
+ *   the kill but not yet recorded as delivered is sent again: at most that one line may appear
+ *   twice (docs/adr/0004-relay.md, "crash safety"). The test allows exactly that and nothing more.
+ * - IRC → an XMPP room with a message archive: the delivery in flight at the kill is looked up
+ *   in the room's archive by its delivery id, so every accepted message arrives exactly once.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,12 +16,19 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
-import type { RawIrcClient, TestXmppClient } from '../support/clients.js';
-import { withTimeout } from '../support/wait.js';
-import { BOT_NICK, ircText, startBridge, IRC_CHANNEL, WAIT_MS, type BridgeSetup } from './relay-setup.js';
+import type { RawIrcClient, TestXmppClient, XmlElement } from '../support/clients.js';
+import { waitFor, withTimeout } from '../support/wait.js';
+import { BOT_NICK, bodyOf, ircText, startBridge, IRC_CHANNEL, WAIT_MS, XMPP_BOT_NICK, type BridgeSetup } from './relay-setup.js';
 
 const CHILD = fileURLToPath(new URL('./relay-hub-child.js', import.meta.url));
 const COUNT = 60;
+const FAST_RECONNECT = { initialDelayMs: 200, maxDelayMs: 1000, factor: 2, jitter: 0, stableAfterMs: 1000 };
+const RESUMED_LOG = 'resuming relay deliveries queued before the restart';
+
+/** The `jobs` figure of each "resuming" line the hub logged in `lines`. */
+function resumedJobs(lines: readonly string[]): number[] {
+  return lines.join('').split('\n').filter((l) => l.includes(RESUMED_LOG)).map((l) => (JSON.parse(l) as { jobs: number }).jobs);
+}
 
 /** Starts the hub process and resolves once it printed READY. */
 async function startChild(configFile: string, stderr: string[]): Promise<ChildProcess> {
@@ -63,7 +72,7 @@ describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 
     const base = setup.config();
     const config = {
       ...base,
-      reconnect: { initialDelayMs: 200, maxDelayMs: 1000, factor: 2, jitter: 0, stableAfterMs: 1000 },
+      reconnect: FAST_RECONNECT,
       networks: base.networks.map((n) => n.name === 'irc'
         // A slow IRC target: 10 lines a second, so most of the stream is still queued at the kill.
         ? { ...n, options: ircConfigSchema.parse({ host: setup.irc.host, port: setup.irc.port, nick: BOT_NICK, flood: { burst: 1, intervalMs: 100 } }) }
@@ -99,9 +108,79 @@ describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 
       const repeated = duplicates[0]!;
       assert.equal(received[received.lastIndexOf(repeated) - 1], repeated, 'the repeat comes right where the stream resumed');
     }
-    const resumed = stderr.slice(firstRunLog).join('').split('\n').filter((l) => l.includes('resuming relay deliveries queued before the restart'));
+    const resumed = resumedJobs(stderr.slice(firstRunLog));
     assert.equal(resumed.length, 1, 'the restarted hub resumed the queue it found');
-    assert.ok((JSON.parse(resumed[0]!) as { jobs: number }).jobs > 0, 'the kill came mid-stream: deliveries were still queued');
+    assert.ok(resumed[0]! > 0, 'the kill came mid-stream: deliveries were still queued');
+    await killByPid(child, 'SIGTERM');
+  });
+});
+
+describe('relay crash safety towards an XMPP room with an archive (SIGKILL mid-stream, restart)', { timeout: 180_000 }, () => {
+  const BURST = 2000;
+  let setup: BridgeSetup;
+  let alice: RawIrcClient;
+  let bob: TestXmppClient;
+  let child: ChildProcess | undefined;
+  const stderr: string[] = [];
+
+  before(async () => {
+    setup = await startBridge({ mucArchive: true });
+    alice = await setup.ircUser('alice');
+    bob = await setup.xmppUser('bob', 'bob');
+  });
+  after(async () => {
+    await killByPid(child, 'SIGKILL');
+    await setup?.stop();
+  });
+
+  /** The numbers of the relayed lines bob has seen so far, in arrival order (repeats included). */
+  function received(): number[] {
+    const numbers: number[] = [];
+    for (const stanza of bob.stanzas) {
+      if (stanza.name !== 'message' || stanza.attrs.type !== 'groupchat') continue;
+      const match = /^<alice@irc> crash (\d+)$/.exec(bodyOf(stanza) ?? '');
+      if (match) numbers.push(Number(match[1]));
+    }
+    return numbers;
+  }
+
+  it('delivers every accepted message exactly once, in order', async () => {
+    const configFile = join(setup.dir, 'hub-archive.json');
+    writeFileSync(configFile, JSON.stringify({ ...setup.config(), reconnect: FAST_RECONNECT }));
+    child = await startChild(configFile, stderr);
+    const botInRoom = (s: XmlElement): boolean => s.name === 'presence' && s.attrs.from === `${setup.room}/${XMPP_BOT_NICK}` && s.attrs.type === undefined;
+    await bob.waitForStanza(botInRoom, WAIT_MS);
+
+    for (let i = 0; i < BURST; i++) alice.send(`PRIVMSG ${IRC_CHANNEL} :crash ${i}`);
+    await waitFor(() => (received().length >= 300 ? true : undefined), { timeoutMs: 30_000, what: 'the first 300 relayed lines' });
+    await killByPid(child, 'SIGKILL');
+    const atKill = received().length;
+    const firstRunLog = stderr.length;
+    child = await startChild(configFile, stderr);
+
+    // The restarted hub delivers what it had accepted; lines it had not yet read are gone with
+    // its IRC connection. Wait until nothing new has arrived for 3 s.
+    let last = -1;
+    let stableSince = Date.now();
+    await waitFor(() => {
+      const now = received().length;
+      if (now !== last) [last, stableSince] = [now, Date.now()];
+      return Date.now() - stableSince >= 3000 ? true : undefined;
+    }, { timeoutMs: 60_000, what: 'the relayed stream to settle after the restart' });
+
+    const numbers = received();
+    const hubLog = (): string => `\nhub log after the restart (end):\n${stderr.slice(firstRunLog).join('').slice(-4000)}`;
+    const repeated = numbers.filter((n, i) => numbers.indexOf(n) !== i);
+    assert.deepEqual(repeated, [], `nothing is delivered twice${hubLog()}`);
+    const missing = Array.from({ length: Math.max(...numbers) + 1 }, (_, i) => i).filter((n) => !numbers.includes(n));
+    const disorder = numbers.findIndex((n, i) => i > 0 && n < numbers[i - 1]!);
+    assert.deepEqual({ missing, disorder }, { missing: [], disorder: -1 }, `in order (${atKill} before the kill), none missing${hubLog()}`);
+    const resumed = resumedJobs(stderr.slice(firstRunLog));
+    assert.equal(resumed.length, 1, `the restarted hub resumed the queue it found${hubLog()}`);
+    assert.ok(resumed[0]! > 0, 'the kill came mid-stream: deliveries were still queued');
+    const checked = stderr.slice(firstRunLog).join('').split('\n').filter((l) => l.includes('checked unconfirmed deliveries'));
+    assert.equal(checked.length, 1, `the restarted hub asked the room's archive about the deliveries that may have been in flight${hubLog()}`);
+    assert.ok(numbers.length > atKill, `the restarted hub delivered what was left (${atKill} before the kill, ${numbers.length} in all)`);
     await killByPid(child, 'SIGTERM');
   });
 });

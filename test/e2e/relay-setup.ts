@@ -44,12 +44,16 @@ export interface BridgeSetup {
 }
 
 /** Starts the servers (not the hub). Call `stop()` in an `after` hook. */
-export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd'; httpUpload?: boolean } = {}): Promise<BridgeSetup> {
+export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd'; httpUpload?: boolean; mucArchive?: boolean } = {}): Promise<BridgeSetup> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-relay-'));
   const irc = options.ircServer === 'inspircd' ? await startInspircd() : await startNgircd();
   let xmpp: XmppServer;
   try {
-    xmpp = await startProsody({ users: [['bridgebot', 'botpass']], ...(options.httpUpload ? { httpUpload: true } : {}) });
+    xmpp = await startProsody({
+      users: [['bridgebot', 'botpass']],
+      ...(options.httpUpload ? { httpUpload: true } : {}),
+      ...(options.mucArchive ? { mucArchive: true } : {}),
+    });
   } catch (error) {
     await irc.stop();
     throw error;

@@ -49,6 +49,8 @@ export interface ProsodyOptions {
   readonly extraConfig?: string;
   /** Enable stream management (mod_smacks) with resumption for this many seconds. */
   readonly streamManagement?: { readonly hibernationSeconds: number };
+  /** Archive room messages (mod_muc_mam, XEP-0313) on the MUC component. */
+  readonly mucArchive?: boolean;
 }
 
 interface ProsodyPorts {
@@ -97,6 +99,7 @@ class Prosody extends ServerBase implements XmppServer {
       componentSecret: this.componentSecret,
       upload,
       streamManagement: this.options.streamManagement,
+      mucArchive: this.options.mucArchive,
       extraConfig: this.options.extraConfig,
     });
     await writeFile(this.configFile, config);

@@ -19,6 +19,7 @@ import { parseMessage } from '../../src/networks/xmpp/stanza-parse.js';
 import { deliveryIds } from '../../src/networks/xmpp/outbound.js';
 import { Inbound } from '../../src/networks/xmpp/inbound.js';
 import { LogOnce } from '../../src/networks/xmpp/log-once.js';
+import { Confirmations } from '../../src/networks/xmpp/confirmations.js';
 import { MessageIds } from '../../src/networks/xmpp/message-ids.js';
 import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
 import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
@@ -131,7 +132,7 @@ void describe('XMPP hop marker and delivery ids', () => {
         wantedChannels: () => [], emit: (e) => events.push(e), connectionLost: () => undefined,
       },
       rooms: new Map([['room@conf.test', room]]), ids: new MessageIds(), reactions: new ReactionSets(),
-      logOnce: new LogOnce(silentLogger()), account: 'bot@x.test', onSelfChange: () => undefined, onRoomError: () => undefined,
+      logOnce: new LogOnce(silentLogger()), account: 'bot@x.test', confirmations: new Confirmations(1000), onSelfChange: () => undefined, onRoomError: () => undefined,
     });
     const feed = (text: string): void => inbound.handle(parseXml(text));
     room.startJoin('bot');

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../../src/store/open.js';
 import { silentLogger } from '../../src/core/log.js';
-import { TargetQueue, queuePrefix, type TargetQueueDeps } from '../../src/features/relay/queue.js';
+import { MAX_UNCONFIRMED, TargetQueue, queuePrefix, type TargetQueueDeps } from '../../src/features/relay/queue.js';
 import { PermanentDeliveryError } from '../../src/features/relay/deliver.js';
 import type { NoticeJob, RelayJob } from '../../src/features/relay/jobs.js';
 import type { KeyValueStore } from '../../src/store/types.js';
@@ -42,6 +42,7 @@ function harness(store: KeyValueStore, over: Partial<TargetQueueDeps> = {}): Har
     deliver: async (j) => { h.delivered.push(numberOf(j)); },
     isPermanent: (error) => error instanceof PermanentDeliveryError,
     alreadyDelivered: async () => false,
+    arrived: async (jobs) => jobs.map(() => false),
     failed: async (j, reason) => { h.failed.push([numberOf(j), reason]); },
     ...over,
   };
@@ -124,13 +125,13 @@ describe('relay target queue', () => {
     await queue.stop();
   }));
 
-  it('asks whether a job of this run was delivered before retrying it', () => withStore(async (store) => {
+  it('asks the network whether a job of this run had arrived before retrying it', () => withStore(async (store) => {
     let tries = 0;
     const asked: number[] = [];
     const h = harness(store, {
-      // The first try sends and then fails (e.g. recording its id failed): the retry must not send again.
-      deliver: async (j) => { tries += 1; h.delivered.push(numberOf(j)); if (tries === 1) throw new Error('recording failed'); },
-      alreadyDelivered: async (j) => { asked.push(numberOf(j)); return h.delivered.includes(numberOf(j)); },
+      // The first try writes the message out and then fails: the retry must not send it again.
+      deliver: async (j) => { tries += 1; h.delivered.push(numberOf(j)); if (tries === 1) throw new Error('connection reset'); },
+      arrived: async (jobs) => { asked.push(...jobs.map(numberOf)); return jobs.map((j) => h.delivered.includes(numberOf(j))); },
     });
     const queue = new TargetQueue(target, h.deps);
     await queue.load();
@@ -139,6 +140,114 @@ describe('relay target queue', () => {
     await until('the queue to drain', () => queue.depth === 0);
     assert.deepEqual(h.delivered, [0, 1]);
     assert.deepEqual(asked, [0]);
+    await queue.stop();
+  }));
+
+  it('sends on without waiting for confirmations, and removes a job from storage only once it is confirmed', () => withStore(async (store) => {
+    const confirmations: Array<() => void> = [];
+    const h = harness(store, {
+      deliver: async (j) => {
+        h.delivered.push(numberOf(j));
+        return { confirmed: new Promise<void>((resolve) => confirmations.push(resolve)) };
+      },
+    });
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < 5; i++) await queue.push(job(i));
+    await until('5 sends', () => h.delivered.length === 5);
+    assert.equal((await store.keys(queuePrefix(target))).length, 5, 'nothing confirmed: everything still stored');
+    confirmations[1]!(); // out of order: job 0 is still unconfirmed, so nothing can be removed yet
+    confirmations[0]!();
+    await until('jobs 0 and 1 removed', () => queue.depth === 3);
+    await waitFor(async () => ((await store.keys(queuePrefix(target))).length === 3 ? true : undefined), { timeoutMs: 5000, what: 'storage to follow' });
+    for (const confirm of confirmations.slice(2)) confirm();
+    await until('an empty queue', () => queue.depth === 0);
+    await queue.stop();
+  }));
+
+  it(`has at most ${MAX_UNCONFIRMED} jobs unconfirmed at a time`, () => withStore(async (store) => {
+    const confirmations: Array<() => void> = [];
+    const h = harness(store, {
+      deliver: async (j) => {
+        h.delivered.push(numberOf(j));
+        return { confirmed: new Promise<void>((resolve) => confirmations.push(resolve)) };
+      },
+    });
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < MAX_UNCONFIRMED + 10; i++) void queue.push(job(i));
+    await until('a full window', () => h.delivered.length === MAX_UNCONFIRMED);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(h.delivered.length, MAX_UNCONFIRMED, 'no more sends until confirmations arrive');
+    confirmations[0]!();
+    await until('one more send', () => h.delivered.length === MAX_UNCONFIRMED + 1);
+    for (let i = 0; confirmations.length < MAX_UNCONFIRMED + 10 || i < confirmations.length; i++) {
+      await until(`send ${i}`, () => confirmations.length > i);
+      confirmations[i]!();
+    }
+    await until('an empty queue', () => queue.depth === 0);
+    await queue.stop();
+  }));
+
+  it('when a confirmation cannot come, checks the unconfirmed jobs with the network and sends again, in order, those that had not arrived', () => withStore(async (store) => {
+    const pending: Array<{ n: number; resolve: () => void; reject: (e: Error) => void }> = [];
+    const asked: number[][] = [];
+    const h = harness(store, {
+      deliver: async (j) => {
+        h.delivered.push(numberOf(j));
+        return { confirmed: new Promise<void>((resolve, reject) => pending.push({ n: numberOf(j), resolve, reject })) };
+      },
+      arrived: async (jobs) => {
+        asked.push(jobs.map(numberOf));
+        return jobs.map((j) => numberOf(j) === 2); // 2 made it before the connection dropped
+      },
+    });
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < 5; i++) await queue.push(job(i));
+    await until('5 sends', () => pending.length === 5);
+    pending[0]!.resolve();
+    for (const p of pending.slice(1)) p.reject(new Error('connection lost'));
+    await until('the unconfirmed ones sent again', () => h.delivered.length === 8);
+    assert.deepEqual(asked, [[1, 2, 3, 4]]);
+    assert.deepEqual(h.delivered, [0, 1, 2, 3, 4, 1, 3, 4]);
+    for (const p of pending.slice(5)) p.resolve();
+    await until('an empty queue', () => queue.depth === 0);
+    assert.deepEqual(await store.keys(queuePrefix(target)), []);
+    await queue.stop();
+  }));
+
+  it('records a refusal that arrives instead of a confirmation, and goes on', () => withStore(async (store) => {
+    const h = harness(store, {
+      deliver: async (j) => {
+        h.delivered.push(numberOf(j));
+        return { confirmed: numberOf(j) === 1 ? Promise.reject(new PermanentDeliveryError('forbidden')) : Promise.resolve() };
+      },
+    });
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < 3; i++) await queue.push(job(i));
+    await until('the queue to drain', () => queue.depth === 0);
+    assert.deepEqual(h.delivered, [0, 1, 2]);
+    assert.deepEqual(h.failed, [[1, 'forbidden']]);
+    await queue.stop();
+  }));
+
+  it('asks the network about the first resumed jobs, which may have been sent before the stop', () => withStore(async (store) => {
+    const first = harness(store);
+    first.up = false;
+    const before = new TargetQueue(target, first.deps);
+    await before.load();
+    for (let i = 0; i < MAX_UNCONFIRMED + 2; i++) await before.push(job(i));
+    await before.stop();
+
+    const asked: number[][] = [];
+    const h = harness(store, { arrived: async (jobs) => { asked.push(jobs.map(numberOf)); return jobs.map((j) => numberOf(j) < 3); } });
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    await until('the queue to drain', () => queue.depth === 0);
+    assert.deepEqual(asked, [Array.from({ length: MAX_UNCONFIRMED }, (_, i) => i)]);
+    assert.deepEqual(h.delivered, Array.from({ length: MAX_UNCONFIRMED - 1 }, (_, i) => i + 3));
     await queue.stop();
   }));
 

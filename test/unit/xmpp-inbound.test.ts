@@ -6,6 +6,8 @@ import type { AnyEventInput } from '../../src/core/event.js';
 import { silentLogger } from '../../src/core/log.js';
 import { Inbound } from '../../src/networks/xmpp/inbound.js';
 import { LogOnce } from '../../src/networks/xmpp/log-once.js';
+import { SendRefusedError } from '../../src/core/network.js';
+import { Confirmations } from '../../src/networks/xmpp/confirmations.js';
 import { MessageIds } from '../../src/networks/xmpp/message-ids.js';
 import { MucRoom, type RoomChange } from '../../src/networks/xmpp/muc-room.js';
 import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
@@ -19,6 +21,7 @@ function setup() {
   const events: AnyEventInput[] = [];
   const selfChanges: RoomChange[] = [];
   const room = new MucRoom(ROOM, 'bot');
+  const confirmations = new Confirmations(5000);
   const inbound = new Inbound({
     ctx: {
       name: 'jabber',
@@ -33,6 +36,7 @@ function setup() {
     reactions: new ReactionSets(),
     logOnce: new LogOnce(silentLogger()),
     account: 'bot@x.test',
+    confirmations,
     onSelfChange: (_room, change) => selfChanges.push(change),
     onRoomError: () => undefined,
   });
@@ -40,12 +44,28 @@ function setup() {
   room.startJoin('bot');
   feed(`<presence from='${ROOM}/al'><x xmlns='${MUC_USER}'><item role='participant'/></x></presence>`);
   feed(`<presence from='${ROOM}/bot'><x xmlns='${MUC_USER}'><item role='participant'/><status code='110'/></x></presence>`);
-  return { events, selfChanges, room, feed };
+  return { events, selfChanges, room, feed, confirmations };
 }
 
 const delay = "<delay xmlns='urn:xmpp:delay' stamp='2020-01-01T00:00:00Z'/>";
 
 void describe('inbound stanzas', () => {
+  void it('confirms our messages when the room reflects them, and refuses them when it bounces them', async () => {
+    const { events, feed, confirmations } = setup();
+    const echoed = confirmations.expect(ROOM, 'sb-1');
+    const bounced = confirmations.expect(ROOM, 'sb-2');
+    const other = confirmations.expect(ROOM, 'sb-3');
+    feed(`<message from='${ROOM}/al' type='groupchat' id='sb-1'><body>someone else may not confirm ours</body></message>`);
+    feed(`<message from='${ROOM}/bot' type='groupchat' id='x'><body>ours</body><origin-id xmlns='urn:xmpp:sid:0' id='sb-1'/></message>`);
+    await echoed;
+    feed(`<message from='${ROOM}' type='error' id='sb-2'><error type='cancel'><forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>`);
+    await assert.rejects(bounced, (error: Error) => error instanceof SendRefusedError && /forbidden/.test(error.message));
+    assert.equal(confirmations.size, 1, 'the third still waits');
+    confirmations.dropAll('test');
+    await assert.rejects(other, /connection lost/);
+    assert.equal(events.filter((e) => e.command === 'MESSAGE').length, 1, 'only the other occupant\'s message is an event');
+  });
+
   void it('never relays the join-time history, and relays after the subject', () => {
     const { events, selfChanges, feed } = setup();
     assert.deepEqual(selfChanges.map((c) => c.kind), ['joined']);

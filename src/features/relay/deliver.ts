@@ -6,7 +6,7 @@
 import type { Attachment, Message } from '../../core/message.js';
 import type { ChannelRef } from '../../core/refs.js';
 import { createHash } from 'node:crypto';
-import { SendRefusedError, type OutgoingMessage } from '../../core/network.js';
+import { SendRefusedError, type OutgoingMessage, type SendResult } from '../../core/network.js';
 import type { ModuleApi, NetworkHandle } from '../../modules/api.js';
 import type { MessageCopy, MessageLocation } from '../../store/message-map.js';
 import type { DeliveryOptions } from './config.js';
@@ -40,6 +40,12 @@ const FLUSH_POLL_MS = 10;
  */
 const FLUSH_POLL_LAST_MS = 1;
 
+/**
+ * How far before a job's message the target's archive is searched for it: covers clock skew
+ * between the networks (the search reads newest first, so a long wait costs nothing).
+ */
+const ARCHIVE_SLACK_MS = 10 * 60_000;
+
 /** Whether a stored location is in `channel` (channel ids compare case-insensitively, as in bridges). */
 function inChannel(location: MessageLocation, channel: ChannelRef): boolean {
   return location.network === channel.network && location.channel.toLowerCase() === channel.id.toLowerCase();
@@ -71,6 +77,27 @@ export class Deliverer {
     if (job.op !== 'message') return false;
     const targets = await this.options.api.messages.findTargets(job.source.network, job.source.messageId);
     return targets.some((t) => inChannel(t.target, job.target));
+  }
+
+  /**
+   * Which of `jobs` (all for one target; sent before, never confirmed) the target network finds
+   * there by their delivery ids. What it finds of a message is recorded in the message map.
+   */
+  async arrived(jobs: readonly RelayJob[]): Promise<boolean[]> {
+    const first = jobs[0];
+    if (first === undefined) return [];
+    const handle = this.options.api.network(first.target.network);
+    const since = Math.min(...jobs.map((job) => job.message.ts), Date.now()) - ARCHIVE_SLACK_MS;
+    const found = await handle?.findDelivered(first.target, jobs.map(deliveryId), since);
+    if (found === undefined) return jobs.map(() => false);
+    const arrived = await Promise.all(jobs.map(async (job) => {
+      const ids = found.get(deliveryId(job)) ?? [];
+      if (ids.length > 0 && job.op === 'message') await this.record(job.source, job.target, ids);
+      return ids.length > 0;
+    }));
+    const count = arrived.filter(Boolean).length;
+    this.options.api.log.info({ target: first.target, unconfirmed: jobs.length, arrived: count }, 'relay: checked unconfirmed deliveries with the target; only those that had not arrived are sent again');
+    return arrived;
   }
 
   private protocolOf(message: Message): string {
@@ -112,24 +139,26 @@ export class Deliverer {
       ...(puppets ? { asUser: job.message.author } : {}),
     };
     const sent = await this.send(handle, outgoing, job);
-    const recorded = this.record(job.source, job.target, sent);
+    // Recorded once confirmed: a map entry means "arrived" to a restarted relay.
+    const recorded = sent.confirmed === undefined
+      ? this.record(job.source, job.target, sent.ids)
+      : sent.confirmed.then(() => this.record(job.source, job.target, sent.ids));
     // The queue handles the outcome; this only keeps a failure from counting as unhandled meanwhile.
     recorded.catch(() => undefined);
-    return { recorded };
+    return { ...optionalConfirmation(sent), recorded };
   }
 
-  private async edit(handle: NetworkHandle, job: EditJob, options: DeliveryOptions): Promise<void> {
+  private async edit(handle: NetworkHandle, job: EditJob, options: DeliveryOptions): Promise<Delivery | void> {
     const protocol = this.protocolOf(job.message);
     const copy = handle.capabilities.edits ? (await this.copiesIn(job.original, job.target)).find((c) => c.role === 'target') : undefined;
     if (copy) {
-      await this.send(handle, { target: { channel: job.target }, kind: job.message.kind, body: relayedBody(job.message, protocol, options, handle.capabilities), editOf: copy.messageId }, job);
-      return;
+      return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: job.message.kind, body: relayedBody(job.message, protocol, options, handle.capabilities), editOf: copy.messageId }, job));
     }
     if (options.edits !== 'fallback') return;
-    await this.send(handle, { target: { channel: job.target }, kind: 'message', body: editFallbackBody(job.message, protocol, options, handle.capabilities) }, job);
+    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', body: editFallbackBody(job.message, protocol, options, handle.capabilities) }, job));
   }
 
-  private async delete(handle: NetworkHandle, job: DeleteJob, options: DeliveryOptions): Promise<void> {
+  private async delete(handle: NetworkHandle, job: DeleteJob, options: DeliveryOptions): Promise<Delivery | void> {
     if (handle.capabilities.deletes) {
       const copies = (await this.copiesIn(job.original, job.target)).filter((c) => c.role === 'target');
       for (const copy of copies) await handle.deleteMessage(job.target, copy.messageId);
@@ -137,10 +166,10 @@ export class Deliverer {
     }
     if (options.deletes !== 'fallback') return;
     const protocol = this.protocolOf(job.message);
-    await this.send(handle, { target: { channel: job.target }, kind: 'message', body: deleteFallbackBody(job.message, protocol, job.quote, options, handle.capabilities) }, job);
+    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', body: deleteFallbackBody(job.message, protocol, job.quote, options, handle.capabilities) }, job));
   }
 
-  private async react(handle: NetworkHandle, job: ReactJob, options: DeliveryOptions): Promise<void> {
+  private async react(handle: NetworkHandle, job: ReactJob, options: DeliveryOptions): Promise<Delivery | void> {
     if (handle.capabilities.reactions) {
       const copy = (await this.copiesIn(job.original, job.target))[0];
       if (copy) {
@@ -151,19 +180,19 @@ export class Deliverer {
     if (options.reactions !== 'fallback') return;
     const protocol = this.protocolOf(job.message);
     const body = reactionFallbackBody(job.message, protocol, job.reaction, job.removed, job.quote, options, handle.capabilities);
-    await this.send(handle, { target: { channel: job.target }, kind: 'message', body }, job);
+    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', body }, job));
   }
 
-  private async notice(handle: NetworkHandle, job: NoticeJob, options: DeliveryOptions): Promise<void> {
+  private async notice(handle: NetworkHandle, job: NoticeJob, options: DeliveryOptions): Promise<Delivery> {
     const protocol = this.protocolOf(job.message);
-    await this.send(handle, { target: { channel: job.target }, kind: 'notice', body: eventBody(job.message, protocol, job.message.body, options, handle.capabilities) }, job);
+    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'notice', body: eventBody(job.message, protocol, job.message.body, options, handle.capabilities) }, job));
   }
 
   /**
    * Sends with the job's delivery id and the hop marker, then waits (bounded) until the
    * network's outgoing queue has written it out. A refusal by the target is permanent.
    */
-  private async send(handle: NetworkHandle, outgoing: OutgoingMessage, job: RelayJob): Promise<readonly string[]> {
+  private async send(handle: NetworkHandle, outgoing: OutgoingMessage, job: RelayJob): Promise<SendResult> {
     let result;
     try {
       result = await handle.send({ ...outgoing, id: deliveryId(job), relayed: true });
@@ -174,7 +203,7 @@ export class Deliverer {
     const target = outgoing.target;
     this.options.sent?.('channel' in target ? target.channel.network : target.user.network, result.ids);
     await waitFlushed(handle, this.options.flushTimeoutMs);
-    return result.ids;
+    return result;
   }
 
   /** Records every id a send returned (the first one primary), all issued at once. */
@@ -182,6 +211,19 @@ export class Deliverer {
     await Promise.all(ids.map((messageId, index) =>
       this.options.api.messages.recordSent({ source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0 })));
   }
+}
+
+/**
+ * The queue's view of a send's confirmation (none: confirmed once written out); a refusal by
+ * the target is permanent.
+ */
+function optionalConfirmation(sent: SendResult): Delivery {
+  if (sent.confirmed === undefined) return {};
+  const confirmed = sent.confirmed.catch((error: unknown) => {
+    throw error instanceof SendRefusedError ? new PermanentDeliveryError(error.message, { cause: error }) : error;
+  });
+  confirmed.catch(() => undefined);
+  return { confirmed };
 }
 
 /**

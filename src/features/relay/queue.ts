@@ -2,9 +2,13 @@
  * The persisted, bounded queue of one target channel, and the worker that empties it.
  *
  * A job is written to storage before the event that caused it counts as handled ("accepted"),
- * and removed only after it was delivered (or recorded as failed). One worker per target sends
- * the jobs one after another, in order; while the target's network is down it waits (woken on
- * reconnect), so a slow or disconnected target never delays the others.
+ * and removed only once the target network confirmed the delivery (or it was recorded as
+ * failed). One worker per target sends the jobs one after another, in order, without waiting
+ * for each confirmation: up to {@link MAX_UNCONFIRMED} sent jobs wait for theirs at a time. A
+ * confirmation that cannot come (the connection was lost) sends the unconfirmed jobs again, in
+ * order, after asking the network which of them had arrived. While the target's network is
+ * down the worker waits (woken on reconnect), so a slow or disconnected target never delays
+ * the others.
  */
 import type { Logger } from '../../core/log.js';
 import type { ChannelRef } from '../../core/refs.js';
@@ -19,44 +23,68 @@ export interface TargetQueueDeps {
   readonly maxSize: number;
   /** true while the target's network is connected. */
   isUp(): boolean;
-  /**
-   * Delivers `job`; resolves once it was sent. What it records about the delivery may still be
-   * under way then (`recorded`): the queue removes the job in the same breath, so storage
-   * commits both together.
-   */
+  /** Delivers `job`; resolves once it was sent (written out), with what confirms it. */
   deliver(job: RelayJob): Promise<Delivery | void>;
   /** true when retrying `error` cannot help. */
   isPermanent(error: unknown): boolean;
-  /** true when the job was already delivered (it is then dropped without sending). */
+  /** true when the job was already delivered by an earlier run (its message map entry). */
   alreadyDelivered(job: RelayJob): Promise<boolean>;
+  /**
+   * Which of `jobs` (sent, but never confirmed) had arrived, as the target network tells:
+   * true for those it found. Unknown ones count as not arrived (they are sent again).
+   */
+  arrived(jobs: readonly RelayJob[]): Promise<readonly boolean[]>;
   /** Records a job that will never be delivered, with the reason. */
   failed(job: RelayJob, reason: string): Promise<void>;
 }
 
-/** A delivery that was sent: `recorded` settles once what it records is stored. */
+/** A delivery that was sent. */
 export interface Delivery {
-  readonly recorded: Promise<void>;
+  /**
+   * Resolves once the target confirmed it has the delivery and what the delivery records is
+   * issued to storage (`recorded`); rejects when the confirmation cannot come (sent again
+   * after a check) or, with an error `isPermanent` accepts, when the target refused it.
+   * Absent: confirmed once sent.
+   */
+  readonly confirmed?: Promise<void>;
+  /** Settles once what the delivery records is stored (after the confirmation). */
+  readonly recorded?: Promise<void>;
 }
+
+/**
+ * - waiting: not sent yet (or to be sent again);
+ * - sent: written out, its confirmation awaited;
+ * - done: confirmed, skipped or failed for good; removed from storage once all before it are.
+ */
+type EntryState = 'waiting' | 'sent' | 'done';
 
 interface Entry {
   readonly key: string;
   readonly job: RelayJob;
-  /**
-   * Left over from an earlier run: it may have been delivered just before a crash, so the
-   * message map is asked first. Jobs pushed in this run skip that lookup on their first try.
-   */
+  /** Left over from an earlier run: the message map is asked before sending it. */
   readonly recovered: boolean;
+  /** May have been sent without being confirmed: the target network is asked before sending it again. */
+  uncertain: boolean;
+  state: EntryState;
+  /** What the delivery records, once done. */
+  recorded?: Promise<void>;
+  /** Counts sends: a confirmation of an earlier send of this entry is ignored. */
+  sends: number;
+  /** Sends of this entry whose confirmation could not come. */
+  unconfirmed?: number;
 }
 
+/** Most jobs sent and not yet confirmed; the worker waits for confirmations beyond that. */
+export const MAX_UNCONFIRMED = 64;
 /** Tries before a job that fails while its network is up is given up. */
 const MAX_ATTEMPTS = 3;
+/** Sends of one job without confirmation before it is given up (the target never confirms it). */
+const MAX_UNCONFIRMED_SENDS = 5;
 /** How long a waiting worker sleeps before checking again without being woken. */
 const IDLE_RECHECK_MS = 1_000;
+/** How long `stop()` waits for the confirmations of jobs already sent. */
+const STOP_CONFIRM_MS = 3_000;
 const SEQ_DIGITS = 16;
-
-/** An attempt that is over: delivered (maybe still recording), skipped, or failed for good. */
-type Done = { readonly recorded?: Promise<void> };
-const NOTHING_RECORDED: Done = {};
 
 /** What every queue's storage keys start with. */
 export const QUEUE_KEY_ROOT = 'queue/';
@@ -79,7 +107,10 @@ export function keysByQueue(keys: readonly string[]): Map<string, string[]> {
 }
 
 export class TargetQueue {
+  /** Jobs not yet removed, in order: first the sent (or done) ones, then the waiting ones. */
   private readonly entries: Entry[] = [];
+  /** How many entries at the front have been sent (state sent or done). */
+  private sentCount = 0;
   private readonly prefix: string;
   private seq = 0;
   private running: Promise<void> | undefined;
@@ -93,21 +124,23 @@ export class TargetQueue {
     this.prefix = queuePrefix(target);
   }
 
-  /** Jobs waiting (including the one being delivered). */
+  /** Jobs waiting or awaiting their confirmation. */
   get depth(): number {
     return this.entries.length;
   }
 
   /**
    * Reads the jobs left over from an earlier run; call once before `push`. Returns how many.
-   * `storedKeys`: this queue's keys when the caller already listed them (see `keysByQueue`),
-   * which spares one storage lookup per target at start.
+   * The first {@link MAX_UNCONFIRMED} of them may have been sent before the stop without being
+   * confirmed, so the network is asked about them first. `storedKeys`: this queue's keys when
+   * the caller already listed them (see `keysByQueue`), which spares one storage lookup per
+   * target at start.
    */
   async load(storedKeys?: readonly string[]): Promise<number> {
     for (const key of storedKeys ?? await this.deps.store.keys(this.prefix)) {
       const job = await this.deps.store.get<RelayJob>(key);
       this.seq = Math.max(this.seq, Number(key.slice(this.prefix.length)) || 0);
-      if (job) this.entries.push({ key, job, recovered: true });
+      if (job) this.entries.push({ key, job, recovered: true, uncertain: this.entries.length < MAX_UNCONFIRMED, state: 'waiting', sends: 0 });
     }
     if (this.entries.length > 0) this.kick();
     return this.entries.length;
@@ -133,7 +166,7 @@ export class TargetQueue {
     this.overflowLogged = false;
     this.seq += 1;
     const key = `${this.prefix}${String(this.seq).padStart(SEQ_DIGITS, '0')}`;
-    this.entries.push({ key, job, recovered: false });
+    this.entries.push({ key, job, recovered: false, uncertain: false, state: 'waiting', sends: 0 });
     const stored = this.deps.store.set(key, job)
       .catch((error: unknown) => this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error));
     this.kick();
@@ -147,48 +180,165 @@ export class TargetQueue {
     this.deps.log.error({ target: this.target, err: error }, `relay queue: ${what}`);
   }
 
-  /** Wakes a worker that waits for its network (call on reconnect). */
+  /** Wakes a worker that waits for its network (call on reconnect) or for confirmations. */
   wake(): void {
     this.wakeUp?.();
   }
 
-  /** Stops the worker after the job in hand; waiting jobs stay stored for the next start. */
+  /**
+   * Stops sending after the job in hand and waits a little for the confirmations of what was
+   * sent; what is left stays stored for the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
     await this.running;
+    const deadline = Date.now() + STOP_CONFIRM_MS;
+    while (this.sentCount > 0 && this.entries.slice(0, this.sentCount).some((e) => e.state === 'sent') && Date.now() < deadline) {
+      await this.sleep(Math.min(IDLE_RECHECK_MS, deadline - Date.now()));
+    }
   }
 
   private kick(): void {
     if (this.running || this.stopped) return;
     this.running = this.work().finally(() => {
       this.running = undefined;
-      if (this.entries.length > 0 && !this.stopped) this.kick();
+      if (this.entries.length > this.sentCount && !this.stopped) this.kick();
     });
   }
 
   private async work(): Promise<void> {
     let attempts = 0;
     while (!this.stopped) {
-      const entry = this.entries[0];
-      if (!entry) return;
-      if (!this.deps.isUp()) {
+      const entry = this.entries[this.sentCount];
+      if (!entry) return; // everything is sent; confirmations finish the rest
+      if (entry.state === 'done') {
+        // Confirmed late, after a lost confirmation before it had the later ones sent again.
+        this.sentCount += 1;
+        continue;
+      }
+      if (this.sentCount >= MAX_UNCONFIRMED || !this.deps.isUp()) {
         await this.sleep(IDLE_RECHECK_MS);
         continue;
       }
-      const outcome = await this.attempt(entry.job, entry.recovered || attempts > 0);
+      if (entry.uncertain) {
+        await this.checkUncertain();
+        if ((entry.state as EntryState) === 'done') {
+          this.finishFront();
+          continue;
+        }
+      }
+      const outcome = await this.attempt(entry);
       if (outcome === 'retry') {
         attempts += 1;
+        entry.uncertain = true; // the failed attempt may have written part of it
         if (attempts < MAX_ATTEMPTS || !this.deps.isUp()) {
           await this.sleep(this.deps.isUp() ? 200 * attempts : IDLE_RECHECK_MS);
           continue;
         }
         await this.deps.failed(entry.job, `gave up after ${attempts} attempts`);
+        this.finish(entry, undefined);
+        attempts = 0;
+        continue;
       }
       attempts = 0;
-      await this.remove(entry, outcome === 'retry' ? undefined : outcome.recorded);
-      this.entries.shift();
+      if (outcome === 'skipped') this.finish(entry, undefined);
+      else this.sent(entry, outcome);
     }
+  }
+
+  /**
+   * Asks the network which of the uncertain waiting jobs (from the next one on) had arrived,
+   * and marks those done; the others are sent normally.
+   */
+  private async checkUncertain(): Promise<void> {
+    const asked: Entry[] = [];
+    for (let i = this.sentCount; i < this.entries.length && asked.length < MAX_UNCONFIRMED; i++) {
+      const entry = this.entries[i]!;
+      if (entry.state === 'waiting' && entry.uncertain) asked.push(entry);
+    }
+    let found: readonly boolean[] = [];
+    try {
+      found = await this.deps.arrived(asked.map((e) => e.job));
+    } catch (error) {
+      this.deps.log.warn({ target: this.target, err: error }, 'relay: could not learn which unconfirmed deliveries had arrived; sending them again');
+    }
+    asked.forEach((entry, i) => {
+      entry.uncertain = false;
+      if (found[i] === true && entry.state === 'waiting') entry.state = 'done';
+    });
+  }
+
+  /** A job was sent: it waits for its confirmation. */
+  private sent(entry: Entry, delivery: Delivery): void {
+    entry.state = 'sent';
+    entry.sends += 1;
+    this.sentCount += 1;
+    const send = entry.sends;
+    if (delivery.confirmed === undefined) {
+      this.finish(entry, delivery.recorded);
+      return;
+    }
+    delivery.confirmed.then(
+      () => {
+        if (entry.sends === send && entry.state === 'sent') this.finish(entry, delivery.recorded);
+      },
+      (error: unknown) => {
+        if (entry.sends !== send || entry.state !== 'sent') return;
+        const reason = error instanceof Error ? error.message : String(error);
+        if (this.deps.isPermanent(error)) return this.giveUp(entry, reason);
+        entry.unconfirmed = (entry.unconfirmed ?? 0) + 1;
+        if (entry.unconfirmed >= MAX_UNCONFIRMED_SENDS) return this.giveUp(entry, `not confirmed after ${entry.unconfirmed} sends: ${reason}`);
+        this.unconfirmed(entry, error);
+      },
+    );
+  }
+
+  /** Records a sent job that will never be confirmed as failed, then removes it. */
+  private giveUp(entry: Entry, reason: string): void {
+    void this.deps.failed(entry.job, reason)
+      .catch((error: unknown) => this.storageFailed('could not record a failed delivery', error))
+      .finally(() => this.finish(entry, undefined));
+  }
+
+  /**
+   * The confirmation of `entry` cannot come: it and every later job sent without confirmation
+   * go back in line, to be checked with the network and sent again, in order.
+   */
+  private unconfirmed(entry: Entry, error: unknown): void {
+    const index = this.entries.indexOf(entry);
+    if (index < 0 || index >= this.sentCount) return;
+    let again = 0;
+    for (let i = index; i < this.sentCount; i++) {
+      const later = this.entries[i]!;
+      if (later.state !== 'sent') continue;
+      later.state = 'waiting';
+      later.uncertain = true;
+      later.sends += 1; // its pending confirmation no longer counts
+      again += 1;
+    }
+    this.sentCount = index;
+    this.deps.log.info({ target: this.target, deliveries: again, reason: error instanceof Error ? error.message : String(error) }, 'relay: deliveries not confirmed; checking and sending them again');
+    this.kick();
+    this.wake();
+  }
+
+  /** Marks `entry` done and removes the done jobs at the front. */
+  private finish(entry: Entry, recorded: Promise<void> | undefined): void {
+    entry.state = 'done';
+    entry.recorded = recorded;
+    if (this.entries[this.sentCount] === entry) this.sentCount += 1;
+    this.finishFront();
+  }
+
+  /** Removes the done jobs at the front (in order) from memory and storage. */
+  private finishFront(): void {
+    while (this.entries[0]?.state === 'done') {
+      const entry = this.entries.shift()!;
+      if (this.sentCount > 0) this.sentCount -= 1;
+      void this.remove(entry, entry.recorded);
+    }
+    this.wake();
   }
 
   /** Deletes the stored job, together with what its delivery records; logs (once) what failed. */
@@ -203,18 +353,15 @@ export class TargetQueue {
     }
   }
 
-  /**
-   * One delivery attempt: done (delivered, skipped or failed for good) or 'retry'.
-   * `mayBeDelivered`: a recovered job or a retry, which an earlier attempt may have delivered.
-   */
-  private async attempt(job: RelayJob, mayBeDelivered: boolean): Promise<Done | 'retry'> {
+  /** One delivery attempt: sent, skipped (delivered earlier, or failed for good) or 'retry'. */
+  private async attempt(entry: Entry): Promise<Delivery | 'skipped' | 'retry'> {
     try {
-      if (mayBeDelivered && await this.deps.alreadyDelivered(job)) return NOTHING_RECORDED;
-      return (await this.deps.deliver(job)) ?? NOTHING_RECORDED;
+      if (entry.recovered && entry.sends === 0 && await this.deps.alreadyDelivered(entry.job)) return 'skipped';
+      return (await this.deps.deliver(entry.job)) ?? {};
     } catch (error) {
       if (this.deps.isPermanent(error)) {
-        await this.deps.failed(job, error instanceof Error ? error.message : String(error));
-        return NOTHING_RECORDED;
+        await this.deps.failed(entry.job, error instanceof Error ? error.message : String(error));
+        return 'skipped';
       }
       this.deps.log.debug({ target: this.target, err: error }, 'relay delivery failed; will retry');
       return 'retry';

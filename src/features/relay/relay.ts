@@ -260,6 +260,7 @@ export class Relay {
       deliver: (job) => this.deliverer.deliver(job),
       isPermanent: (error) => error instanceof PermanentDeliveryError,
       alreadyDelivered: (job) => this.deliverer.alreadyDelivered(job),
+      arrived: (jobs) => this.deliverer.arrived(jobs),
       failed: (job, reason) => this.recordFailure(job, reason),
     });
   }

@@ -26,12 +26,21 @@ import { bareJid } from './jid.js';
 import { LogOnce } from './log-once.js';
 import { MessageIds } from './message-ids.js';
 import { optional, type MucRoom } from './muc-room.js';
-import { Outbound } from './outbound.js';
+import { ArchiveSearch } from './archive.js';
+import { Confirmations } from './confirmations.js';
+import { deliveryIds, Outbound } from './outbound.js';
 import { ReactionSets } from './reactions.js';
 import { occupantRef } from './refs.js';
 import { captureSession, isFresh, restoreSession, type ResumableSession } from './resumption.js';
 import { RoomJoins } from './room-joins.js';
 import { buildMucLeave } from './stanza-build.js';
+
+/** How long one page of a message archive search may take. */
+const ARCHIVE_TIMEOUT_MS = 10_000;
+/** How long a room may take to reflect a message we sent before its delivery counts as uncertain. */
+const ECHO_TIMEOUT_MS = 30_000;
+/** How long disconnect() waits for the echoes of what was sent. */
+const ECHO_WAIT_AT_DISCONNECT_MS = 2_000;
 
 export class XmppNetwork implements Network {
   readonly protocol = 'xmpp';
@@ -65,6 +74,8 @@ export class XmppNetwork implements Network {
   private readonly inbound: Inbound;
   private readonly joins: RoomJoins;
   private readonly outbound: Outbound;
+  private readonly archive = new ArchiveSearch();
+  private readonly confirmations = new Confirmations(ECHO_TIMEOUT_MS);
 
   constructor(
     private readonly ctx: NetworkContext,
@@ -92,6 +103,7 @@ export class XmppNetwork implements Network {
       reactions,
       logOnce: this.logOnce,
       account: config.jid,
+      confirmations: this.confirmations,
       onSelfChange: (room, change) => this.joins.onSelfChange(room, change),
       onRoomError: (room, condition) => this.joins.onRoomError(room, condition),
     });
@@ -102,6 +114,7 @@ export class XmppNetwork implements Network {
       rooms: this.rooms,
       ids,
       reactions,
+      confirmations: this.confirmations,
       client: () => this.requireClient(),
     });
   }
@@ -127,7 +140,7 @@ export class XmppNetwork implements Network {
     // Listeners stay attached (xmpp.js's own, e.g. stream management's timers, need theirs);
     // ours ignore a client that is no longer current.
     entity.on('stanza', (el: Element) => {
-      if (this.client === client) this.inbound.handle(el);
+      if (this.client === client && !this.archive.take(el)) this.inbound.handle(el);
     });
     const dropped = new Promise<never>((_resolve, reject) => {
       entity.once('disconnect', (info?: { reason?: unknown }) => reject(new Error(`connection closed while logging in: ${describe(info?.reason)}`)));
@@ -171,8 +184,10 @@ export class XmppNetwork implements Network {
     this.closing = true;
     this.online = false;
     this.joins.cancelAll();
-    this.forgetSession();
     await withDeadline(Promise.allSettled([...this.inFlight]), deadlineMs);
+    // The rooms' echoes of what was sent confirm it (the relay keeps what stays unconfirmed).
+    await withDeadline(this.confirmations.idle(), Math.min(deadlineMs, ECHO_WAIT_AT_DISCONNECT_MS));
+    this.forgetSession();
     const entity = this.client?.entity;
     if (entity?.status === 'online') {
       const goodbye = xml('presence', { type: 'unavailable' }, options.reason ? xml('status', {}, options.reason) : null);
@@ -211,13 +226,22 @@ export class XmppNetwork implements Network {
   private connectionGone(): void {
     this.online = false;
     this.joins.cancelAll();
-    if (this.resumable === undefined) this.forgetRooms();
+    if (this.resumable === undefined) this.forgetSessionState();
   }
 
   /** No session to resume any more: the rooms have to be joined again. */
   private forgetSession(): void {
     this.resumable = undefined;
+    this.forgetSessionState();
+  }
+
+  /**
+   * What a new session starts without: joined rooms, and echoes still awaited (a resumed
+   * session would resend unacknowledged stanzas, so those are only given up without one).
+   */
+  private forgetSessionState(): void {
     this.forgetRooms();
+    this.confirmations.dropAll('the session ended');
   }
 
   private forgetRooms(): void {
@@ -283,6 +307,35 @@ export class XmppNetwork implements Network {
 
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
     return this.track(this.outbound.deleteMessage(channel, messageId));
+  }
+
+  /**
+   * Searches the room's message archive (XEP-0313) for the stanzas of the given deliveries (their
+   * origin-ids, see `deliveryIds`); undefined, logged once per room, when the room has no archive
+   * or it cannot be searched.
+   */
+  async findDelivered(channel: ChannelRef, ids: readonly string[], since: number): Promise<ReadonlyMap<string, readonly string[]> | undefined> {
+    const bases = new Set(ids.map((id) => deliveryIds(id)(0)));
+    const baseOf = (id: string): string | undefined => {
+      if (bases.has(id)) return id;
+      const dash = id.lastIndexOf('-');
+      return dash > 0 && bases.has(id.slice(0, dash)) && /^\d+$/.test(id.slice(dash + 1)) ? id.slice(0, dash) : undefined;
+    };
+    const room = bareJid(channel.id);
+    let found: string[];
+    try {
+      found = await this.archive.find(this.requireClient().iqCaller, room, (id) => baseOf(id) !== undefined, since, ARCHIVE_TIMEOUT_MS);
+    } catch (error) {
+      this.logOnce.log('warn', `archive:${room}`, { room, err: error }, 'cannot search the room\'s message archive (XEP-0313): a delivery in flight at a crash may be sent twice');
+      return undefined;
+    }
+    const byDelivery = new Map<string, string[]>();
+    const index = (id: string, base: string): number => (id === base ? 0 : Number(id.slice(base.length + 1)));
+    for (const id of found) {
+      const base = baseOf(id)!;
+      byDelivery.set(base, [...(byDelivery.get(base) ?? []), id].sort((a, b) => index(a, base) - index(b, base)));
+    }
+    return byDelivery;
   }
 
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void> {

@@ -19,6 +19,7 @@ import { contactRef, occupantRef, presenceState } from './refs.js';
 import { parseContactPresence, parseMessage, parseMucPresence, type ParsedMessage } from './stanza-parse.js';
 import { parseStyling } from './styling-parse.js';
 import type { LogOnce } from './log-once.js';
+import type { Confirmations } from './confirmations.js';
 
 /** What the inbound side needs from the adapter. */
 export interface InboundDeps {
@@ -29,6 +30,8 @@ export interface InboundDeps {
   readonly logOnce: LogOnce;
   /** Our account's bare JID. */
   readonly account: string;
+  /** Sends waiting for the room to reflect them. */
+  readonly confirmations: Confirmations;
   /** A change about the bot itself in a room. */
   onSelfChange(room: MucRoom, change: RoomChange): void;
   /** A room bounced one of our stanzas (we may no longer be in it). */
@@ -77,6 +80,7 @@ export class Inbound {
 
   private messageError(m: ParsedMessage): void {
     const room = this.deps.rooms.get(bareJid(m.from));
+    if (room !== undefined && m.id !== undefined) this.deps.confirmations.refused(room.id, m.id, m.error ?? 'undefined-condition');
     if (room !== undefined) this.deps.onRoomError(room, m.error ?? 'undefined-condition');
     else this.deps.logOnce.log('warn', `message-error:${bareJid(m.from)}:${m.error}`, { to: m.from, condition: m.error }, 'a message we sent bounced');
   }
@@ -99,6 +103,7 @@ export class Inbound {
     if (nick === '') return; // the room's own notices
     const senderIds = { ...optional('senderId', m.originId ?? m.id), ...optional('stanzaId', m.stanzaId) };
     if (nick === room.nick) {
+      for (const id of new Set([m.originId, m.id])) if (id !== undefined) this.deps.confirmations.echoed(room.id, id);
       this.deps.ids.record(room.id, senderIds); // our own echo: learn the room's stanza-id
       return;
     }

@@ -33,6 +33,11 @@ export const NS = {
   /** XEP-0393 message styling (`<unstyled/>` turns it off). */
   styling: 'urn:xmpp:styling:0',
   stanzas: 'urn:ietf:params:xml:ns:xmpp-stanzas',
+  /** XEP-0313 message archive management, XEP-0297 forwarding, XEP-0059 result set paging, XEP-0004 forms. */
+  mam: 'urn:xmpp:mam:2',
+  forward: 'urn:xmpp:forward:0',
+  rsm: 'http://jabber.org/protocol/rsm',
+  dataForms: 'jabber:x:data',
   /** Switchboard's hop marker: `<relayed/>` on a message a bridge relayed. */
   relay: 'urn:switchboard:relay:0',
 } as const;

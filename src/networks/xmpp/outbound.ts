@@ -24,6 +24,7 @@ import {
   type MucAdminItem,
 } from './stanza-build.js';
 import { renderStyling } from './styling-render.js';
+import type { Confirmations } from './confirmations.js';
 import { stripInvalidXmlChars } from './xml-chars.js';
 import { discoverUploadService, downloadFile, uploadFile, type UploadService } from './upload.js';
 
@@ -47,6 +48,8 @@ export interface OutboundDeps {
   readonly rooms: ReadonlyMap<string, MucRoom>;
   readonly ids: MessageIds;
   readonly reactions: ReactionSets;
+  /** Sends waiting for the room to reflect them. */
+  readonly confirmations: Confirmations;
   /** The connected client; throws when not connected. */
   client(): XmppClient;
 }
@@ -60,6 +63,13 @@ export function deliveryIds(deliveryId: string | undefined): (index: number) => 
   const base = deliveryId === undefined ? '' : stripInvalidXmlChars(deliveryId);
   if (base === '') return () => randomUUID();
   return (index) => (index === 0 ? base : `${base}-${index}`);
+}
+
+/** Resolves when every promise resolved, rejects with the first rejection; never unhandled. */
+function allSettledOk(promises: readonly Promise<void>[]): Promise<void> {
+  const all = Promise.all(promises).then(() => undefined);
+  all.catch(() => undefined);
+  return all;
 }
 
 export class Outbound {
@@ -80,11 +90,12 @@ export class Outbound {
     const attachments = message.attachments ?? [];
     const { ids } = this.deps;
     const sent: string[] = [];
+    const echoes: Promise<void>[] = [];
     const stanzaId = deliveryIds(message.id);
     const marker = message.relayed === true ? { relayed: true } : {};
     if (body !== '' || attachments.length === 0) {
       sent.push(
-        await this.sendMessage(client, address, stanzaId(sent.length), {
+        await this.sendMessage(client, address, stanzaId(sent.length), echoes, {
           ...marker,
           body,
           ...optional('replaceId', message.editOf === undefined ? undefined : ids.forCorrection(address.scope, message.editOf)),
@@ -94,13 +105,15 @@ export class Outbound {
     }
     for (const attachment of attachments) {
       const url = await this.shareAttachment(client, attachment);
-      if (url !== undefined) sent.push(await this.sendMessage(client, address, stanzaId(sent.length), { ...marker, body: url, links: [{ url, desc: attachment.name }] }));
+      if (url !== undefined) sent.push(await this.sendMessage(client, address, stanzaId(sent.length), echoes, { ...marker, body: url, links: [{ url, desc: attachment.name }] }));
     }
-    return { ids: sent };
+    return echoes.length === 0 ? { ids: sent } : { ids: sent, confirmed: allSettledOk(echoes) };
   }
 
-  private async sendMessage(client: XmppClient, address: Address, id: string, content: Omit<ChatMessageSpec, 'to' | 'type' | 'id'>): Promise<string> {
+  /** Sends one message; one to a room adds the wait for its echo to `echoes`. */
+  private async sendMessage(client: XmppClient, address: Address, id: string, echoes: Promise<void>[], content: Omit<ChatMessageSpec, 'to' | 'type' | 'id'>): Promise<string> {
     this.deps.ids.record(address.scope, { senderId: id });
+    if (address.type === 'groupchat') echoes.push(this.deps.confirmations.expect(address.scope, id));
     await client.entity.send(buildChatMessage({ to: address.to, type: address.type, id, ...optional('mucPrivate', address.mucPrivate), ...content }));
     return id;
   }

@@ -16,6 +16,8 @@ export interface ProsodyConfigValues {
   readonly upload?: { readonly domain: string; readonly port: number; readonly sizeLimit: number };
   /** Enables mod_smacks (XEP-0198) keeping a dropped session resumable for `hibernationSeconds`. */
   readonly streamManagement?: { readonly hibernationSeconds: number };
+  /** Archive room messages (mod_muc_mam, XEP-0313) on the MUC component. */
+  readonly mucArchive?: boolean;
   /**
    * Inserted verbatim in the global section, just before the VirtualHost: global options, or whole
    * `Component` sections (each section ends where the next one starts).
@@ -93,7 +95,7 @@ Component ${lua(v.mucDomain)} "muc"
   muc_room_locking = false
   muc_tombstones = false
   max_history_messages = 20
-${uploadComponent}
+${v.mucArchive ? '  modules_enabled = { "muc_mam" }\n' : ''}${uploadComponent}
 Component ${lua(v.componentDomain)}
   component_secret = ${lua(v.componentSecret)}
 `;
