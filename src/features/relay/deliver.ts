@@ -202,7 +202,8 @@ export class Deliverer {
     }
     const target = outgoing.target;
     this.options.sent?.('channel' in target ? target.channel.network : target.user.network, result.ids);
-    await waitFlushed(handle, this.options.flushTimeoutMs);
+    // A network without confirmations counts a send as delivered once its queue wrote it out.
+    if (result.confirmed === undefined) await waitFlushed(handle, this.options.flushTimeoutMs);
     return result;
   }
 

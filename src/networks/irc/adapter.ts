@@ -516,8 +516,24 @@ export class IrcNetwork implements Network {
     }
     const key = this.support.fold(target);
     const draft = this.draft(message, target, body, { nick: this.nick, user: this.ownUser, host: this.ownHost });
-    const lines = await this.queueLines(key, draft, (ready) => void this.queue.enqueue(key, ready));
-    return { ids: lines.map(() => this.mintId()) };
+    let written: Promise<boolean> | undefined;
+    const lines = await this.queueLines(key, draft, (ready) => (written = this.queue.enqueue(key, ready)));
+    return this.sendResult(lines, written);
+  }
+
+  /**
+   * What a send returns: an id per line and, as its confirmation, the moment the lines were
+   * written to the connection. IRC servers acknowledge nothing, so that is as close to
+   * "delivered" as IRC gets; lines dropped unwritten (the connection was lost) reject it.
+   */
+  private sendResult(lines: readonly string[], written: Promise<boolean> | undefined): SendResult {
+    const ids = lines.map(() => this.mintId());
+    if (written === undefined) return { ids };
+    const confirmed = written.then((ok) => {
+      if (!ok) throw new Error(`${this.name}: the connection was lost before the message was written`);
+    });
+    confirmed.catch(() => undefined);
+    return { ids, confirmed };
   }
 
   /** Renders and splits a body for `target`, sent by `sender`, with no line limit yet. */
@@ -540,7 +556,7 @@ export class IrcNetwork implements Network {
    * formats it and hands the lines to `enqueue`, after the earlier sends to `orderKey`.
    * Only a message that uploads (or follows one) waits; the others are queued at once.
    */
-  private async queueLines(orderKey: string, draft: Draft, enqueue: (lines: string[]) => void): Promise<string[]> {
+  private async queueLines(orderKey: string, draft: Draft, enqueue: (lines: string[]) => unknown): Promise<string[]> {
     const commit = (texts: readonly string[]): string[] => {
       const lines = draft.format(texts);
       enqueue(lines);
@@ -569,8 +585,9 @@ export class IrcNetwork implements Network {
       await puppet.ready;
       if ('channel' in message.target) await puppet.join(target);
       const draft = this.draft(message, target, body, { nick: puppet.nick, user: puppet.userHost?.user, host: puppet.userHost?.host });
-      const lines = await this.queueLines(`${puppet.nick}\u0000${this.support.fold(target)}`, draft, (ready) => puppet.enqueue(target, ready));
-      return { ids: lines.map(() => this.mintId()) };
+      let written: Promise<boolean> | undefined;
+      const lines = await this.queueLines(`${puppet.nick}\u0000${this.support.fold(target)}`, draft, (ready) => (written = puppet.enqueue(target, ready)));
+      return this.sendResult(lines, written);
     } catch (error) {
       this.ctx.log.warn({ puppet: puppet.nick, target, err: (error as Error).message }, 'puppet cannot speak; the bot speaks for this user');
       return undefined;

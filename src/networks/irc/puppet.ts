@@ -164,10 +164,13 @@ export class Puppet {
     return joining;
   }
 
-  /** Queues lines for `target` (already rendered, split and safe). */
-  enqueue(target: string, lines: readonly string[]): void {
+  /**
+   * Queues lines for `target` (already rendered, split and safe); resolves once they were all
+   * written (false if dropped).
+   */
+  enqueue(target: string, lines: readonly string[]): Promise<boolean> {
     this.lastActive = Date.now();
-    void this.queue.enqueue(this.support.fold(target), lines);
+    return this.queue.enqueue(this.support.fold(target), lines);
   }
 
   /** Sends what is queued (up to `deadlineMs`), then QUIT; never calls onGone. */
