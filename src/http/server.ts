@@ -1,7 +1,8 @@
 /**
  * The hub's HTTP server (Fastify): GET /health, GET /metrics and the modules' web resources.
  */
-import { fastify, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { fastify, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../core/log.js';
 import type { HubMetrics } from '../core/metrics.js';
@@ -44,7 +45,7 @@ export interface RunningHttpServer {
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const log = options.log.child({}, { serializers: { req: describeRequest } });
-  const app = fastify({ loggerInstance: log, logController: new RequestLogController() });
+  const app = fastify({ loggerInstance: log, logController: new RequestLogController(), schemaController: { compilersFactory: lazySchemaCompilers() } });
   try {
     configure(app, options);
     await app.listen({ host: options.host, port: options.port });
@@ -59,6 +60,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     host: bound.address,
     port: bound.port,
     close: () => app.close(),
+  };
+}
+
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+type BuildValidator = NonNullable<CompilersFactory['buildValidator']>;
+type BuildSerializer = NonNullable<CompilersFactory['buildSerializer']>;
+
+/**
+ * Fastify's own schema compilers (Ajv and fast-json-stringify), loaded only when a route with
+ * a schema needs them. Fastify otherwise loads both when the instance is created, about 25 ms
+ * and several MB of start-up; no route here has a schema and web resources cannot declare one.
+ * They are resolved from Fastify's location, as Fastify itself would.
+ */
+function lazySchemaCompilers(): CompilersFactory {
+  const load = createRequire(import.meta.resolve('fastify'));
+  // Each package exports a factory of the builder Fastify calls: (externalSchemas, options) => compiler.
+  const onFirstUse = <F>(id: string): F =>
+    ((...args: unknown[]) => (load(id) as () => (...builderArgs: unknown[]) => unknown)()(...args)) as unknown as F;
+  return {
+    buildValidator: onFirstUse<BuildValidator>('@fastify/ajv-compiler'),
+    buildSerializer: onFirstUse<BuildSerializer>('@fastify/fast-json-stringify-compiler'),
   };
 }
 
