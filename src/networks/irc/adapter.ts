@@ -76,6 +76,8 @@ export class IrcNetwork implements Network {
   private ownUser: string | undefined;
   private ownHost: string | undefined;
   private counter = 0;
+  /** Random per run, so that ids minted after a restart never repeat earlier ones. */
+  private readonly runId = randomBytes(6).toString('hex');
   private readonly extraChannels = new Map<string, ChannelRef>();
   private readonly partedChannels = new Set<string>();
   private readonly pendingJoins = new Map<string, PendingJoin[]>();
@@ -638,9 +640,10 @@ export class IrcNetwork implements Network {
     return true;
   }
 
+  /** A message id, unique across restarts: this run's random prefix and a counter. */
   private mintId(): string {
     this.counter += 1;
-    return `irc:${this.name}:${this.counter}:${randomBytes(4).toString('hex')}`;
+    return `irc:${this.name}:${this.runId}:${this.counter}`;
   }
 
   private clearTimers(): void {

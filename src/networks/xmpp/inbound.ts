@@ -16,7 +16,7 @@ import type { MessageIds } from './message-ids.js';
 import { optional, type MucRoom, type Occupant, type RoomChange } from './muc-room.js';
 import type { ReactionSets } from './reactions.js';
 import { contactRef, occupantRef, presenceState } from './refs.js';
-import { parseContactPresence, parseMessage, parseMucPresence, type ParsedMessage } from './stanza-parse.js';
+import { groupchatIds, parseContactPresence, parseMessage, parseMucPresence, type ParsedMessage } from './stanza-parse.js';
 import { parseStyling } from './styling-parse.js';
 import type { LogOnce } from './log-once.js';
 import type { Confirmations } from './confirmations.js';
@@ -70,12 +70,33 @@ export class Inbound {
   // --- messages ---------------------------------------------------------------------------
 
   private message(el: Element): void {
+    if (this.ownEcho(el)) return;
     const m = parseMessage(el);
     if (m === undefined) return;
     if (m.type === 'error') return this.messageError(m);
     if (m.invite !== undefined) return this.invite(m.invite);
     if (m.type === 'groupchat') return this.groupchat(m);
     if (m.type === 'chat' || m.type === 'normal') return this.direct(m);
+  }
+
+  /**
+   * Our own message reflected by a room (outside the join-time history): confirms the send and
+   * learns the room's stanza-id, without parsing the rest. Every relayed message comes back
+   * this way, so this is half of a busy room's inbound traffic.
+   */
+  private ownEcho(el: Element): boolean {
+    if (el.attrs.type !== 'groupchat' || el.getChild('subject') !== undefined) return false;
+    const from = typeof el.attrs.from === 'string' ? el.attrs.from : '';
+    const room = this.deps.rooms.get(bareJid(from));
+    if (room === undefined || !room.joined || !room.historyDone || resourceOf(from) !== room.nick) return false;
+    this.echoOfOurs(room, groupchatIds(el));
+    return true;
+  }
+
+  /** Our own message came back from `room`: its send is confirmed; the room's stanza-id is learnt. */
+  private echoOfOurs(room: MucRoom, ids: { readonly id?: string; readonly originId?: string; readonly stanzaId?: string }): void {
+    for (const id of new Set([ids.originId, ids.id])) if (id !== undefined) this.deps.confirmations.echoed(room.id, id);
+    this.deps.ids.record(room.id, { ...optional('senderId', ids.originId ?? ids.id), ...optional('stanzaId', ids.stanzaId) });
   }
 
   private messageError(m: ParsedMessage): void {
@@ -101,12 +122,7 @@ export class Inbound {
     if (m.subject !== undefined && m.body === undefined) return this.subject(room, channel, nick, m.subject);
     if (m.delayed && !room.historyDone) return; // join-time history: never relayed as new
     if (nick === '') return; // the room's own notices
-    const senderIds = { ...optional('senderId', m.originId ?? m.id), ...optional('stanzaId', m.stanzaId) };
-    if (nick === room.nick) {
-      for (const id of new Set([m.originId, m.id])) if (id !== undefined) this.deps.confirmations.echoed(room.id, id);
-      this.deps.ids.record(room.id, senderIds); // our own echo: learn the room's stanza-id
-      return;
-    }
+    if (nick === room.nick) return this.echoOfOurs(room, m);
     const occupant: Occupant = room.occupant(nick) ?? { nick, jid: `${room.id}/${nick}` };
     this.content(m, { scope: room.id, author: occupantRef(this.network, occupant), channel });
   }

@@ -53,6 +53,25 @@ const attr = (el: Element | undefined, name: string): string | undefined => {
   return value === undefined || value === '' ? undefined : value;
 };
 
+/** The XEP-0359 stanza-id added by the room (groupchat) or our server (others). */
+function stanzaIdElement(el: Element, type: string, from: string, to: string): Element | undefined {
+  const by = type === 'groupchat' ? bareJid(from) : bareJid(to);
+  return el.getChildren('stanza-id', NS.sid).find((s) => bareJid(s.attrs.by ?? '') === by);
+}
+
+/**
+ * Just the ids of a groupchat message (id attribute, origin-id, the room's stanza-id): enough
+ * for our own messages reflected by a room, which need no further parsing.
+ */
+export function groupchatIds(el: Element): { readonly id?: string; readonly originId?: string; readonly stanzaId?: string } {
+  const from = attr(el, 'from') ?? '';
+  return omitUndefined({
+    id: attr(el, 'id'),
+    originId: attr(el.getChild('origin-id', NS.sid), 'id'),
+    stanzaId: attr(stanzaIdElement(el, 'groupchat', from, ''), 'id'),
+  });
+}
+
 /** Parses a `<message>`; undefined for anything else or one without a sender. */
 export function parseMessage(el: Element): ParsedMessage | undefined {
   if (el.name !== 'message') return undefined;
@@ -60,8 +79,7 @@ export function parseMessage(el: Element): ParsedMessage | undefined {
   if (from === undefined) return undefined;
   const type = attr(el, 'type') ?? 'normal';
   const to = attr(el, 'to') ?? '';
-  const stanzaIdBy = type === 'groupchat' ? bareJid(from) : bareJid(to);
-  const stanzaId = el.getChildren('stanza-id', NS.sid).find((s) => bareJid(s.attrs.by ?? '') === stanzaIdBy);
+  const stanzaId = stanzaIdElement(el, type, from, to);
   const subject = el.getChild('subject');
   const bodyEl = el.getChild('body');
   const reply = el.getChild('reply', NS.reply);
