@@ -5,7 +5,7 @@
  */
 import type { Attachment, Message } from '../../core/message.js';
 import type { ChannelRef } from '../../core/refs.js';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { SendRefusedError, type OutgoingMessage, type SendResult } from '../../core/network.js';
 import type { ModuleApi, NetworkHandle } from '../../modules/api.js';
 import type { MessageCopy, MessageLocation } from '../../store/message-map.js';
@@ -235,7 +235,7 @@ export function deliveryId(job: RelayJob): string {
   const about = job.op === 'message' ? job.source : job.op === 'notice' ? null : job.original;
   const extra = job.op === 'react' ? [job.reaction, job.removed] : null;
   const key = JSON.stringify([job.op, job.bridge, job.target.network, job.target.id, about, job.message.id, extra]);
-  return `sb-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+  return `sb-${hash('sha256', key, 'hex').slice(0, 32)}`;
 }
 
 /**
