@@ -11,33 +11,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInspircd, startNgircd, freePorts, LOOPBACK, type IrcServer } from '../support/servers.js';
 import { connectRawIrc } from '../support/clients.js';
+import { inspircdTlsConfig, makeCertificates, sha256Fingerprint } from '../support/certificates.js';
 import { captureLog } from '../support/log-capture.js';
 import { waitFor } from '../support/wait.js';
 import { makeBot, rawInChannel, textOf, WAIT_MS } from './irc-test-bot.js';
-
-/** A self-signed certificate for 127.0.0.1 and a client certificate, as PEM files in `dir`. */
-function makeCertificates(dir: string): { cert: string; key: string; clientCert: string; clientKey: string } {
-  const files = { cert: join(dir, 'server.pem'), key: join(dir, 'server.key'), clientCert: join(dir, 'client.pem'), clientKey: join(dir, 'client.key') };
-  const selfSigned = (cert: string, key: string, subject: string, extra: string[]): void => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', subject, '-keyout', key, '-out', cert, ...extra], { stdio: 'ignore', timeout: 30_000 });
-  };
-  selfSigned(files.cert, files.key, '/CN=irc.inspircd.test', ['-addext', 'subjectAltName=IP:127.0.0.1']);
-  selfSigned(files.clientCert, files.clientKey, '/CN=relaybot', []);
-  return files;
-}
-
-/** The SHA-256 fingerprint of a PEM certificate as lowercase hex, the way InspIRCd shows it. */
-function sha256Fingerprint(pemFile: string): string {
-  const out = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', pemFile], { encoding: 'utf8', timeout: 10_000 });
-  return (out.split('=')[1] ?? '').trim().replaceAll(':', '').toLowerCase();
-}
 
 describe('IRC adapter on InspIRCd: TLS, channel keys, away-notify, chghost', { timeout: 110_000 }, () => {
   let server: IrcServer;
@@ -49,13 +32,9 @@ describe('IRC adapter on InspIRCd: TLS, channel keys, away-notify, chghost', { t
     certs = makeCertificates(dir);
     [tlsPort = 0] = await freePorts(1);
     server = await startInspircd({
-      extraConfig: `
-<module name="ssl_gnutls">
-<module name="sslinfo">
+      extraConfig: `${inspircdTlsConfig(certs, LOOPBACK, tlsPort)}
 <module name="chghost">
 <module name="ircv3_chghost">
-<sslprofile name="Clients" provider="gnutls" certfile="${certs.cert}" keyfile="${certs.key}" dhfile="" hash="sha256" requestclientcert="yes">
-<bind address="${LOOPBACK}" port="${tlsPort}" type="clients" sslprofile="Clients">
 `,
     });
   });

@@ -19,8 +19,16 @@ export interface ServicesPeer {
   close(): Promise<void>;
 }
 
-/** Links the services peer; `accounts` are the account → password pairs SASL PLAIN accepts. */
-export async function linkServices(server: IrcServer, accounts: Readonly<Record<string, string>>): Promise<ServicesPeer> {
+/**
+ * Links the services peer; `accounts` are the account → password pairs SASL PLAIN accepts,
+ * `certificates` the client certificate fingerprint (SHA-256, lowercase hex) → account pairs
+ * SASL EXTERNAL accepts.
+ */
+export async function linkServices(
+  server: IrcServer,
+  accounts: Readonly<Record<string, string>>,
+  certificates: Readonly<Record<string, string>> = {},
+): Promise<ServicesPeer> {
   if (server.linkPort === undefined) throw new Error(`${server.name} has no server link port`);
   const link = await connectRawIrc({ host: server.host, port: server.linkPort, nick: 'services', register: false });
   try {
@@ -29,7 +37,7 @@ export async function linkServices(server: IrcServer, accounts: Readonly<Record<
     await link.close();
     throw error;
   }
-  void answerSasl(link, accounts);
+  void answerSasl(link, accounts, certificates);
   return {
     async setAccount(nick, account) {
       const uid = await uidOf(link, nick);
@@ -63,9 +71,23 @@ async function uidOf(link: RawIrcClient, nick: string): Promise<string> {
   return (pattern.exec(line) as RegExpExecArray)[1] as string;
 }
 
-/** Answers the SASL exchanges InspIRCd forwards (`ENCAP <us> SASL <uid> * <mode> <data>`) until the link closes. */
-async function answerSasl(link: RawIrcClient, accounts: Readonly<Record<string, string>>): Promise<void> {
+/**
+ * Answers the SASL exchanges InspIRCd forwards (`ENCAP <us> SASL <uid> * <mode> <data> [<certfp>]`)
+ * until the link closes: PLAIN checks the password, EXTERNAL the fingerprint of the client
+ * certificate that InspIRCd (sslinfo) passes along with the mechanism.
+ */
+async function answerSasl(
+  link: RawIrcClient,
+  accounts: Readonly<Record<string, string>>,
+  certificates: Readonly<Record<string, string>>,
+): Promise<void> {
   const reply = (uid: string, mode: string, data: string): void => link.send(`:${SID} ENCAP * SASL ${AGENT} ${uid} ${mode} ${data}`);
+  const logIn = (uid: string, account: string): void => {
+    link.send(`:${SID} METADATA ${uid} accountname :${account}`);
+    reply(uid, 'D', 'S');
+  };
+  /** uid → the fingerprint given with an EXTERNAL start ('' without a certificate). */
+  const external = new Map<string, string>();
   for (;;) {
     let line: string;
     try {
@@ -73,17 +95,24 @@ async function answerSasl(link: RawIrcClient, accounts: Readonly<Record<string, 
     } catch {
       return; // the link closed
     }
-    const [, uid = '', mode = '', data = ''] = / SASL (\S+) \S+ ([SC]) (\S+)/.exec(line) ?? [];
+    const [, uid = '', mode = '', data = '', fingerprint = ''] = / SASL (\S+) \S+ ([SC]) (\S+)(?: (\S+))?/.exec(line) ?? [];
     if (mode === 'S') {
-      if (data === 'PLAIN') reply(uid, 'C', '+');
+      if (data === 'EXTERNAL') external.set(uid, fingerprint.toLowerCase());
+      else external.delete(uid);
+      if (data === 'PLAIN' || data === 'EXTERNAL') reply(uid, 'C', '+');
+      else reply(uid, 'D', 'F');
+      continue;
+    }
+    if (external.has(uid)) {
+      const account = certificates[external.get(uid) ?? ''];
+      external.delete(uid);
+      if (account !== undefined && data === '+') logIn(uid, account);
       else reply(uid, 'D', 'F');
       continue;
     }
     const [authzid = '', authcid = '', password = ''] = Buffer.from(data, 'base64').toString('utf8').split('\0');
     const account = authcid || authzid;
-    if (accounts[account] !== undefined && accounts[account] === password) {
-      link.send(`:${SID} METADATA ${uid} accountname :${account}`);
-      reply(uid, 'D', 'S');
-    } else reply(uid, 'D', 'F');
+    if (accounts[account] !== undefined && accounts[account] === password) logIn(uid, account);
+    else reply(uid, 'D', 'F');
   }
 }
