@@ -51,24 +51,37 @@ function killByPid(child: ChildProcess | undefined, signal: NodeJS.Signals): Pro
   return withTimeout(exited, 10_000, `hub process ${child.pid} to exit`);
 }
 
-describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 }, () => {
-  let setup: BridgeSetup;
-  let alice: RawIrcClient;
-  let bob: TestXmppClient;
-  let child: ChildProcess | undefined;
-  const stderr: string[] = [];
+/** What a crash test works with; filled in by the `before` hook {@link crashFixture} registers. */
+interface CrashFixture {
+  setup: BridgeSetup;
+  alice: RawIrcClient;
+  bob: TestXmppClient;
+  /** The hub process running now. */
+  child: ChildProcess | undefined;
+  /** Everything the hub processes wrote to stderr (JSON log lines). */
+  readonly stderr: string[];
+}
 
+/** Registers the hooks of a crash test: the servers, alice on IRC, bob on XMPP; at the end the hub process is killed. */
+function crashFixture(options: { mucArchive?: boolean } = {}): CrashFixture {
+  const fixture = { child: undefined, stderr: [] as string[] } as unknown as CrashFixture;
   before(async () => {
-    setup = await startBridge();
-    alice = await setup.ircUser('alice');
-    bob = await setup.xmppUser('bob', 'bob');
+    fixture.setup = await startBridge(options);
+    fixture.alice = await fixture.setup.ircUser('alice');
+    fixture.bob = await fixture.setup.xmppUser('bob', 'bob');
   });
   after(async () => {
-    await killByPid(child, 'SIGKILL');
-    await setup?.stop();
+    await killByPid(fixture.child, 'SIGKILL');
+    await fixture.setup?.stop();
   });
+  return fixture;
+}
+
+describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 }, () => {
+  const fixture = crashFixture();
 
   it('delivers every accepted message after a SIGKILL and restart, in order, nothing lost', async () => {
+    const { setup, alice, bob, stderr } = fixture;
     const base = setup.config();
     const config = {
       ...base,
@@ -80,7 +93,7 @@ describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 
     };
     const configFile = join(setup.dir, 'hub.json');
     writeFileSync(configFile, JSON.stringify(config));
-    child = await startChild(configFile, stderr);
+    fixture.child = await startChild(configFile, stderr);
     await alice.waitForLine(new RegExp(`^:${BOT_NICK}\\S*!\\S+ JOIN :?${IRC_CHANNEL}`, 'i'), WAIT_MS);
 
     for (let i = 0; i < COUNT; i++) await bob.sayInRoom(setup.room, `kill ${i}`);
@@ -90,9 +103,9 @@ describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 
       received.push(Number(/kill (\d+)$/.exec(ircText(await alice.waitForLine(pattern, 30_000)))![1]));
     };
     while (received.length < 15) await next();
-    await killByPid(child, 'SIGKILL');
+    await killByPid(fixture.child, 'SIGKILL');
     const firstRunLog = stderr.length;
-    child = await startChild(configFile, stderr);
+    fixture.child = await startChild(configFile, stderr);
     try {
       while (!received.includes(COUNT - 1)) await next();
     } catch (error) {
@@ -111,32 +124,18 @@ describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 
     const resumed = resumedJobs(stderr.slice(firstRunLog));
     assert.equal(resumed.length, 1, 'the restarted hub resumed the queue it found');
     assert.ok(resumed[0]! > 0, 'the kill came mid-stream: deliveries were still queued');
-    await killByPid(child, 'SIGTERM');
+    await killByPid(fixture.child, 'SIGTERM');
   });
 });
 
 describe('relay crash safety towards an XMPP room with an archive (SIGKILL mid-stream, restart)', { timeout: 180_000 }, () => {
   const BURST = 2000;
-  let setup: BridgeSetup;
-  let alice: RawIrcClient;
-  let bob: TestXmppClient;
-  let child: ChildProcess | undefined;
-  const stderr: string[] = [];
-
-  before(async () => {
-    setup = await startBridge({ mucArchive: true });
-    alice = await setup.ircUser('alice');
-    bob = await setup.xmppUser('bob', 'bob');
-  });
-  after(async () => {
-    await killByPid(child, 'SIGKILL');
-    await setup?.stop();
-  });
+  const fixture = crashFixture({ mucArchive: true });
 
   /** The numbers of the relayed lines bob has seen so far, in arrival order (repeats included). */
   function received(): number[] {
     const numbers: number[] = [];
-    for (const stanza of bob.stanzas) {
+    for (const stanza of fixture.bob.stanzas) {
       if (stanza.name !== 'message' || stanza.attrs.type !== 'groupchat') continue;
       const match = /^<alice@irc> crash (\d+)$/.exec(bodyOf(stanza) ?? '');
       if (match) numbers.push(Number(match[1]));
@@ -145,18 +144,19 @@ describe('relay crash safety towards an XMPP room with an archive (SIGKILL mid-s
   }
 
   it('delivers every accepted message exactly once, in order', async () => {
+    const { setup, alice, bob, stderr } = fixture;
     const configFile = join(setup.dir, 'hub-archive.json');
     writeFileSync(configFile, JSON.stringify({ ...setup.config(), reconnect: FAST_RECONNECT }));
-    child = await startChild(configFile, stderr);
+    fixture.child = await startChild(configFile, stderr);
     const botInRoom = (s: XmlElement): boolean => s.name === 'presence' && s.attrs.from === `${setup.room}/${XMPP_BOT_NICK}` && s.attrs.type === undefined;
     await bob.waitForStanza(botInRoom, WAIT_MS);
 
     for (let i = 0; i < BURST; i++) alice.send(`PRIVMSG ${IRC_CHANNEL} :crash ${i}`);
     await waitFor(() => (received().length >= 300 ? true : undefined), { timeoutMs: 30_000, what: 'the first 300 relayed lines' });
-    await killByPid(child, 'SIGKILL');
+    await killByPid(fixture.child, 'SIGKILL');
     const atKill = received().length;
     const firstRunLog = stderr.length;
-    child = await startChild(configFile, stderr);
+    fixture.child = await startChild(configFile, stderr);
 
     // The restarted hub delivers what it had accepted; lines it had not yet read are gone with
     // its IRC connection. Wait until nothing new has arrived for 3 s.
@@ -181,6 +181,6 @@ describe('relay crash safety towards an XMPP room with an archive (SIGKILL mid-s
     const checked = stderr.slice(firstRunLog).join('').split('\n').filter((l) => l.includes('checked unconfirmed deliveries'));
     assert.equal(checked.length, 1, `the restarted hub asked the room's archive about the deliveries that may have been in flight${hubLog()}`);
     assert.ok(numbers.length > atKill, `the restarted hub delivered what was left (${atKill} before the kill, ${numbers.length} in all)`);
-    await killByPid(child, 'SIGTERM');
+    await killByPid(fixture.child, 'SIGTERM');
   });
 });

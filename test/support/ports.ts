@@ -60,21 +60,36 @@ export function portAccepts(host: string, port: number): Promise<boolean> {
 }
 
 /**
- * Waits until host:port accepts a connection.
+ * Runs `attempt` every 20 ms until it resolves true.
  * @param stillRunning - checked between attempts; when it returns an error the wait fails with it
  *   (the server process died, no point in waiting).
+ * @param what - what did not happen, for the error after `deadline` (ms since the epoch).
  */
-export async function waitForPort(
+export async function pollUntil(
+  attempt: (msLeft: number) => Promise<boolean>,
+  deadline: number,
+  stillRunning: () => Error | undefined,
+  what: string,
+): Promise<void> {
+  for (;;) {
+    const dead = stillRunning();
+    if (dead) throw dead;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`${what} in time`);
+    if (await attempt(left)) return;
+    await sleep(20);
+  }
+}
+
+/**
+ * Waits until host:port accepts a connection.
+ * @param stillRunning - checked between attempts (see {@link pollUntil}).
+ */
+export function waitForPort(
   host: string,
   port: number,
   deadline: number,
   stillRunning: () => Error | undefined,
 ): Promise<void> {
-  for (;;) {
-    const dead = stillRunning();
-    if (dead) throw dead;
-    if (await portAccepts(host, port)) return;
-    if (Date.now() >= deadline) throw new Error(`port ${host}:${port} did not accept connections in time`);
-    await sleep(20);
-  }
+  return pollUntil(() => portAccepts(host, port), deadline, stillRunning, `port ${host}:${port} did not accept connections`);
 }

@@ -4,7 +4,7 @@
  * answer, which it only gives once its event loop runs, that is after start-up has finished.
  */
 import { connect } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from './ports.js';
 
 /** One attempt: resolves true when the server answered a stream header, false otherwise. */
 function streamAnswered(host: string, port: number, domain: string, timeoutMs: number): Promise<boolean> {
@@ -35,19 +35,12 @@ function streamAnswered(host: string, port: number, domain: string, timeoutMs: n
  * Waits until the XMPP server on host:port answers a client stream for `domain` with its features.
  * @param stillRunning - checked between attempts; an error it returns ends the wait with that error.
  */
-export async function waitForXmppStream(
+export function waitForXmppStream(
   host: string,
   port: number,
   domain: string,
   deadline: number,
   stillRunning: () => Error | undefined,
 ): Promise<void> {
-  for (;;) {
-    const dead = stillRunning();
-    if (dead) throw dead;
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`${host}:${port} did not answer an XMPP stream in time`);
-    if (await streamAnswered(host, port, domain, Math.min(left, 2000))) return;
-    await sleep(20);
-  }
+  return pollUntil((left) => streamAnswered(host, port, domain, Math.min(left, 2000)), deadline, stillRunning, `${host}:${port} did not answer an XMPP stream`);
 }

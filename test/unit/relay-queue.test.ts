@@ -49,6 +49,19 @@ function harness(store: KeyValueStore, over: Partial<TargetQueueDeps> = {}): Har
   return h;
 }
 
+/** A harness whose deliveries wait for a confirmation that the test gives (or refuses) by hand. */
+function confirmedByHand(store: KeyValueStore, over: Partial<TargetQueueDeps> = {}) {
+  const pending: Array<{ n: number; resolve: () => void; reject: (e: Error) => void }> = [];
+  const h = harness(store, {
+    deliver: async (j) => {
+      h.delivered.push(numberOf(j));
+      return { confirmed: new Promise<void>((resolve, reject) => pending.push({ n: numberOf(j), resolve, reject })) };
+    },
+    ...over,
+  });
+  return { h, pending };
+}
+
 async function withStore(fn: (store: KeyValueStore) => Promise<void>): Promise<void> {
   const hub = await openStore({ kind: 'sqlite', path: ':memory:' }, silentLogger());
   try {
@@ -144,59 +157,42 @@ describe('relay target queue', () => {
   }));
 
   it('sends on without waiting for confirmations, and removes a job from storage only once it is confirmed', () => withStore(async (store) => {
-    const confirmations: Array<() => void> = [];
-    const h = harness(store, {
-      deliver: async (j) => {
-        h.delivered.push(numberOf(j));
-        return { confirmed: new Promise<void>((resolve) => confirmations.push(resolve)) };
-      },
-    });
+    const { h, pending } = confirmedByHand(store);
     const queue = new TargetQueue(target, h.deps);
     await queue.load();
     for (let i = 0; i < 5; i++) await queue.push(job(i));
     await until('5 sends', () => h.delivered.length === 5);
     assert.equal((await store.keys(queuePrefix(target))).length, 5, 'nothing confirmed: everything still stored');
-    confirmations[1]!(); // out of order: job 0 is still unconfirmed, so nothing can be removed yet
-    confirmations[0]!();
+    pending[1]!.resolve(); // out of order: job 0 is still unconfirmed, so nothing can be removed yet
+    pending[0]!.resolve();
     await until('jobs 0 and 1 removed', () => queue.depth === 3);
     await waitFor(async () => ((await store.keys(queuePrefix(target))).length === 3 ? true : undefined), { timeoutMs: 5000, what: 'storage to follow' });
-    for (const confirm of confirmations.slice(2)) confirm();
+    for (const p of pending.slice(2)) p.resolve();
     await until('an empty queue', () => queue.depth === 0);
     await queue.stop();
   }));
 
   it(`has at most ${MAX_UNCONFIRMED} jobs unconfirmed at a time`, () => withStore(async (store) => {
-    const confirmations: Array<() => void> = [];
-    const h = harness(store, {
-      deliver: async (j) => {
-        h.delivered.push(numberOf(j));
-        return { confirmed: new Promise<void>((resolve) => confirmations.push(resolve)) };
-      },
-    });
+    const { h, pending } = confirmedByHand(store);
     const queue = new TargetQueue(target, h.deps);
     await queue.load();
     for (let i = 0; i < MAX_UNCONFIRMED + 10; i++) void queue.push(job(i));
     await until('a full window', () => h.delivered.length === MAX_UNCONFIRMED);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(h.delivered.length, MAX_UNCONFIRMED, 'no more sends until confirmations arrive');
-    confirmations[0]!();
+    pending[0]!.resolve();
     await until('one more send', () => h.delivered.length === MAX_UNCONFIRMED + 1);
-    for (let i = 0; confirmations.length < MAX_UNCONFIRMED + 10 || i < confirmations.length; i++) {
-      await until(`send ${i}`, () => confirmations.length > i);
-      confirmations[i]!();
+    for (let i = 0; pending.length < MAX_UNCONFIRMED + 10 || i < pending.length; i++) {
+      await until(`send ${i}`, () => pending.length > i);
+      pending[i]!.resolve();
     }
     await until('an empty queue', () => queue.depth === 0);
     await queue.stop();
   }));
 
   it('when a confirmation cannot come, checks the unconfirmed jobs with the network and sends again, in order, those that had not arrived', () => withStore(async (store) => {
-    const pending: Array<{ n: number; resolve: () => void; reject: (e: Error) => void }> = [];
     const asked: number[][] = [];
-    const h = harness(store, {
-      deliver: async (j) => {
-        h.delivered.push(numberOf(j));
-        return { confirmed: new Promise<void>((resolve, reject) => pending.push({ n: numberOf(j), resolve, reject })) };
-      },
+    const { h, pending } = confirmedByHand(store, {
       arrived: async (jobs) => {
         asked.push(jobs.map(numberOf));
         return jobs.map((j) => numberOf(j) === 2); // 2 made it before the connection dropped
