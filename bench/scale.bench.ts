@@ -2,8 +2,7 @@
  * Scale: memory (RSS, V8 heap) and start-up time to ready of the real switchboard process,
  * with ngIRCd and Prosody already running on loopback: the shipped example config, and configs
  * with 1, 100 and 1,000 bridges (IRC channel ↔ MUC room, relay module loaded; every channel is
- * joined before the hub reports ready). Memory per IRC puppet connection when puppet mode
- * exists.
+ * joined before the hub reports ready). Memory per IRC puppet connection (100 puppets).
  */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,11 +11,10 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ircConfigSchema } from '../src/networks/irc/config.js';
 import { startNgircd, startProsody, freePort, type IrcServer, type XmppServer } from '../test/support/servers.js';
 import { waitFor } from '../test/support/wait.js';
 import type { Benchmark, BenchContext } from './lib/benchmark.js';
-import { figure, type Figure, type Unavailable } from './lib/result.js';
+import { figure, type Figure } from './lib/result.js';
 import { field, repeatRuns } from './lib/repeat.js';
 import { httpGet, metricValue, residentBytes, startSwitchboardProcess } from './lib/switchboard-process.js';
 
@@ -147,15 +145,73 @@ function scenarioFigures(scenario: Scenario, runs: readonly StartRun[]): Figure[
   ];
 }
 
-/** Memory per puppet: only when the IRC adapter accepts a puppet mode. */
-function puppetsUnavailable(): Unavailable | undefined {
-  const accepted = ['puppets', 'puppet'].some((mode) => ircConfigSchema.safeParse({ host: '127.0.0.1', nick: 'x', mode }).success);
-  if (accepted) return undefined;
-  return {
-    key: 'puppet_connection_kb',
-    label: 'memory per IRC puppet connection (100 puppets)',
-    reason: 'the IRC adapter has no puppet mode (its `mode` option accepts only "relay")',
-  };
+const PUPPETS = 100;
+const PUPPET_DRIVER = fileURLToPath(new URL('./lib/puppet-driver.js', import.meta.url));
+
+/** One IRC network in puppet mode and the bench's puppet driver module (bench/lib/puppet-driver.ts). */
+function puppetsConfig(irc: IrcServer, httpPort: number): string {
+  return `storage:
+  path: ./switchboard.db
+http:
+  listen: "127.0.0.1:${httpPort}"
+log:
+  level: info
+networks:
+  irc:
+    protocol: irc
+    host: 127.0.0.1
+    port: ${irc.port}
+    nick: switchboard
+    mode: puppets
+    puppets: { max: ${PUPPETS + 10} }
+    flood: { burst: 100, intervalMs: 0 }
+modules:
+  - module: ${PUPPET_DRIVER}
+    config: { network: irc, channel: "#puppets", count: ${PUPPETS} }
+`;
+}
+
+interface PuppetRun {
+  readonly perPuppetKb: number;
+  readonly heapPerPuppetKb: number;
+  readonly connectMs: number;
+}
+
+/**
+ * Memory per IRC puppet connection: RSS and V8 heap of the idle hub, then again after it opened
+ * {@link PUPPETS} puppet connections (each registered and joined), divided by their number.
+ */
+async function measurePuppets(context: BenchContext, irc: IrcServer): Promise<PuppetRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-puppets-'));
+  const httpPort = await freePort();
+  const address = `127.0.0.1:${httpPort}`;
+  const hub = startSwitchboardProcess({ dir, config: puppetsConfig(irc, httpPort), ...(context.profileDir ? { profileDir: context.profileDir } : {}) });
+  const heapUsed = async (): Promise<number> => metricValue((await httpGet(address, '/metrics')).body, 'nodejs_heap_size_used_bytes');
+  try {
+    await hub.ready(60_000);
+    await sleep(SETTLE_MS);
+    const [rssBefore, heapBefore] = [residentBytes(hub.pid), await heapUsed()];
+    const started = performance.now();
+    const answer = await httpGet(address, '/bench/puppets', 120_000);
+    if (answer.status !== 200) throw new Error(`the puppet driver answered ${answer.status}: ${answer.body}`);
+    const connectMs = performance.now() - started;
+    await sleep(SETTLE_MS);
+    const [rssAfter, heapAfter] = [residentBytes(hub.pid), await heapUsed()];
+    return { perPuppetKb: (rssAfter - rssBefore) / 1024 / PUPPETS, heapPerPuppetKb: (heapAfter - heapBefore) / 1024 / PUPPETS, connectMs };
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- switchboard output ---\n${hub.output().slice(-3000)}`, { cause: error });
+  } finally {
+    await hub.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function puppetFigures(runs: readonly PuppetRun[]): Figure[] {
+  return [
+    figure({ key: 'puppet_connection_kb', label: `memory per IRC puppet connection (${PUPPETS} puppets)`, unit: 'KB', note: `RSS growth from the idle hub to ${PUPPETS} puppets connected and joined, ${SETTLE_MS / 1000} s after each, divided by ${PUPPETS}` }, field(runs, (r) => r.perPuppetKb)),
+    figure({ key: 'puppet_heap_kb', label: `V8 heap per IRC puppet connection (${PUPPETS} puppets)`, unit: 'KB' }, field(runs, (r) => r.heapPerPuppetKb)),
+    figure({ key: 'puppets_connect_ms', label: `${PUPPETS} puppets connected, registered and joined`, unit: 'ms' }, field(runs, (r) => r.connectMs)),
+  ];
 }
 
 const benchmark: Benchmark = {
@@ -183,17 +239,21 @@ const benchmark: Benchmark = {
       }
       const bare = await bareNodeRssMb();
       figures.push(figure({ key: 'rss_mb.bare_node', label: 'RSS of a bare idle `node` process (reference)', unit: 'MB' }, [bare]));
-      const puppets = puppetsUnavailable();
-      if (!puppets) context.progress('the IRC adapter now accepts a puppet mode: add the puppet measurement to bench/scale.bench.ts');
+      const puppetRuns = await repeatRuns({ warmups: 1, repeats: context.quick ? 1 : 3 }, async (index) => {
+        const run = await measurePuppets(context, irc);
+        context.progress(`${PUPPETS} puppets run ${index}: ${run.perPuppetKb.toFixed(0)} KB RSS and ${run.heapPerPuppetKb.toFixed(0)} KB heap per puppet, connected in ${run.connectMs.toFixed(0)} ms`);
+        return run;
+      });
+      figures.push(...puppetFigures(puppetRuns));
       return {
         parameters: { scenarios: SCENARIOS.map((s) => ({ key: s.key, bridges: s.bridges ?? 'example', repeats: s.repeats, warmups: s.warmups })), settleMs: SETTLE_MS },
         figures,
-        unavailable: puppets ? [puppets] : [{ key: 'puppet_connection_kb', label: 'memory per IRC puppet connection (100 puppets)', reason: 'puppet mode exists but is not measured yet' }],
         notes: [
           `ngIRCd and Prosody run on loopback before the hub starts (limits lifted on ngIRCd: MaxPenaltyTime = 0, no per-IP cap; Prosody's muc_room_cache_size raised to ${MUC_ROOM_CACHE_SIZE}, from 100, so that it does not evict rooms to disk while the hub joins 1,000).`,
           'Example config: examples/switchboard.yaml unchanged except the servers\' ports, a free HTTP port and requireTls: false (the test Prosody speaks plaintext); it logs in with the default SASL mechanism (SCRAM-SHA-1) and has no modules.',
           'Bridge configs: N bridges of one IRC channel and one MUC room each, the relay module, the IRC adapter\'s flood bucket raised (burst 100, intervalMs 0: with the default 4 lines then 1 line/s, 1,000 JOINs would take over half an hour); XMPP with SCRAM-SHA-1.',
           'The warm-up start of each scenario creates its MUC rooms on Prosody; the recorded starts join existing rooms.',
+          `Puppets: one IRC network in puppet mode (no XMPP) and a benchmark module (bench/lib/puppet-driver.ts) that, on request, sends one message as each of ${PUPPETS} remote users; the IRC adapter opens a connection per user, registers it and joins it to the channel before the message goes out.`,
         ],
       };
     } finally {
