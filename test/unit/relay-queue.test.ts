@@ -213,6 +213,40 @@ describe('relay target queue', () => {
     await queue.stop();
   }));
 
+  it('a send under way when an earlier confirmation is lost is checked and sent after the earlier ones, none lost or repeated', () => withStore(async (store) => {
+    let releaseSend: (() => void) | undefined;
+    const asked: number[][] = [];
+    const { h, pending } = confirmedByHand(store, {
+      arrived: async (jobs) => {
+        asked.push(jobs.map(numberOf));
+        return jobs.map((j) => numberOf(j) === 2); // the send under way had made it
+      },
+    });
+    const deliver = h.deps.deliver;
+    h.deps = {
+      ...h.deps,
+      deliver: async (j) => {
+        // Job 2's first send hangs until the test has failed job 0's confirmation.
+        if (numberOf(j) === 2 && releaseSend === undefined) await new Promise<void>((resolve) => (releaseSend = resolve));
+        return deliver(j);
+      },
+    };
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    for (let i = 0; i < 4; i++) await queue.push(job(i));
+    await until('jobs 0 and 1 sent, 2 under way', () => pending.length === 2 && releaseSend !== undefined);
+    pending[0]!.reject(new Error('connection lost'));
+    pending[1]!.reject(new Error('connection lost'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    releaseSend!();
+    await until('everything sent', () => h.delivered.filter((n) => n === 3).length === 1);
+    for (const p of pending.slice(2)) p.resolve();
+    await until('an empty queue', () => queue.depth === 0);
+    assert.deepEqual(h.delivered, [0, 1, 2, 0, 1, 3], 'job 2 arrived: checked, not sent again; 0 and 1 sent again before 3');
+    assert.deepEqual(asked.flat().sort(), [0, 1, 2]);
+    await queue.stop();
+  }));
+
   it('records a refusal that arrives instead of a confirmation, and goes on', () => withStore(async (store) => {
     const h = harness(store, {
       deliver: async (j) => {

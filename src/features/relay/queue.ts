@@ -213,8 +213,10 @@ export class TargetQueue {
       const entry = this.entries[this.sentCount];
       if (!entry) return; // everything is sent; confirmations finish the rest
       if (entry.state === 'done') {
-        // Confirmed late, after a lost confirmation before it had the later ones sent again.
+        // Found by the network, or confirmed late (after a lost confirmation before it had the
+        // later ones sent again): nothing to send.
         this.sentCount += 1;
+        this.finishFront();
         continue;
       }
       if (this.sentCount >= MAX_UNCONFIRMED || !this.deps.isUp()) {
@@ -223,12 +225,17 @@ export class TargetQueue {
       }
       if (entry.uncertain) {
         await this.checkUncertain();
-        if ((entry.state as EntryState) === 'done') {
-          this.finishFront();
-          continue;
-        }
+        continue; // look again: the check may have found it, and the line may have moved meanwhile
       }
       const outcome = await this.attempt(entry);
+      if (this.entries[this.sentCount] !== entry) {
+        // Earlier jobs went back in line while this one was being sent (a lost confirmation):
+        // it comes again after them, checked first, since this attempt may have written it out.
+        attempts = 0;
+        if (outcome === 'skipped') entry.state = 'done';
+        else entry.uncertain = true;
+        continue;
+      }
       if (outcome === 'retry') {
         attempts += 1;
         entry.uncertain = true; // the failed attempt may have written part of it
