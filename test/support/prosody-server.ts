@@ -51,6 +51,8 @@ export interface ProsodyOptions {
   readonly streamManagement?: { readonly hibernationSeconds: number };
   /** Archive room messages (mod_muc_mam, XEP-0313) on the MUC component. */
   readonly mucArchive?: boolean;
+  /** Rooms outlive their last occupant (default: destroyed when empty). */
+  readonly persistentRooms?: boolean;
 }
 
 interface ProsodyPorts {
@@ -100,6 +102,7 @@ class Prosody extends ServerBase implements XmppServer {
       upload,
       streamManagement: this.options.streamManagement,
       mucArchive: this.options.mucArchive,
+      persistentRooms: this.options.persistentRooms,
       extraConfig: this.options.extraConfig,
     });
     await writeFile(this.configFile, config);

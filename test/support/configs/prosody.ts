@@ -18,6 +18,8 @@ export interface ProsodyConfigValues {
   readonly streamManagement?: { readonly hibernationSeconds: number };
   /** Archive room messages (mod_muc_mam, XEP-0313) on the MUC component. */
   readonly mucArchive?: boolean;
+  /** Rooms outlive their last occupant (as bridged rooms of a real deployment do). */
+  readonly persistentRooms?: boolean;
   /**
    * Inserted verbatim in the global section, just before the VirtualHost: global options, or whole
    * `Component` sections (each section ends where the next one starts).
@@ -91,7 +93,7 @@ VirtualHost ${lua(v.domain)}
 Component ${lua(v.mucDomain)} "muc"
   restrict_room_creation = false
   muc_room_default_public = true
-  muc_room_default_persistent = false
+  muc_room_default_persistent = ${v.persistentRooms ? 'true' : 'false'}
   muc_room_locking = false
   muc_tombstones = false
   max_history_messages = 20
