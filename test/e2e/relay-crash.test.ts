@@ -80,7 +80,7 @@ function crashFixture(options: { mucArchive?: boolean } = {}): CrashFixture {
 describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 }, () => {
   const fixture = crashFixture();
 
-  it('delivers every accepted message after a SIGKILL and restart, in order, nothing lost', async () => {
+  it('delivers every accepted message after a SIGKILL and restart, in order, nothing lost', async (t) => {
     const { setup, alice, bob, stderr } = fixture;
     const base = setup.config();
     const config = {
@@ -114,6 +114,7 @@ describe('relay crash safety (SIGKILL mid-stream, restart)', { timeout: 180_000 
 
     const duplicates = received.filter((n, i) => received.indexOf(n) !== i);
     const unique = received.filter((n, i) => received.indexOf(n) === i);
+    t.diagnostic(`lines repeated after the restart: ${duplicates.length}`);
     assert.deepEqual(unique, Array.from({ length: COUNT }, (_, i) => i), 'every message, in order');
     assert.ok(duplicates.length <= 1, `at most the line in flight at the kill is repeated, got ${JSON.stringify(duplicates)}`);
     if (duplicates.length === 1) {

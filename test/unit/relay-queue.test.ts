@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../../src/store/open.js';
 import { silentLogger } from '../../src/core/log.js';
-import { MAX_UNCONFIRMED, TargetQueue, queuePrefix, type TargetQueueDeps } from '../../src/features/relay/queue.js';
+import { MAX_UNCONFIRMED, MAYBE_SENT_AT_STOP, TargetQueue, queuePrefix, type TargetQueueDeps } from '../../src/features/relay/queue.js';
 import { PermanentDeliveryError } from '../../src/features/relay/deliver.js';
 import type { NoticeJob, RelayJob } from '../../src/features/relay/jobs.js';
 import type { KeyValueStore } from '../../src/store/types.js';
@@ -264,20 +264,20 @@ describe('relay target queue', () => {
   }));
 
   it('asks the network about the first resumed jobs, which may have been sent before the stop', () => withStore(async (store) => {
-    const first = harness(store);
+    const first = harness(store, { maxSize: 1000 });
     first.up = false;
     const before = new TargetQueue(target, first.deps);
     await before.load();
-    for (let i = 0; i < MAX_UNCONFIRMED + 2; i++) await before.push(job(i));
+    for (let i = 0; i < MAYBE_SENT_AT_STOP + 2; i++) await before.push(job(i));
     await before.stop();
 
     const asked: number[][] = [];
-    const h = harness(store, { arrived: async (jobs) => { asked.push(jobs.map(numberOf)); return jobs.map((j) => numberOf(j) < 3); } });
+    const h = harness(store, { maxSize: 1000, arrived: async (jobs) => { asked.push(jobs.map(numberOf)); return jobs.map((j) => numberOf(j) < 3); } });
     const queue = new TargetQueue(target, h.deps);
     await queue.load();
     await until('the queue to drain', () => queue.depth === 0);
-    assert.deepEqual(asked, [Array.from({ length: MAX_UNCONFIRMED }, (_, i) => i)]);
-    assert.deepEqual(h.delivered, Array.from({ length: MAX_UNCONFIRMED - 1 }, (_, i) => i + 3));
+    assert.deepEqual(asked, [Array.from({ length: MAYBE_SENT_AT_STOP }, (_, i) => i)]);
+    assert.deepEqual(h.delivered, Array.from({ length: MAYBE_SENT_AT_STOP - 1 }, (_, i) => i + 3));
     await queue.stop();
   }));
 

@@ -76,6 +76,12 @@ interface Entry {
 
 /** Most jobs sent and not yet confirmed; the worker waits for confirmations beyond that. */
 export const MAX_UNCONFIRMED = 64;
+/**
+ * How many leftover jobs may have been sent before a stop: up to {@link MAX_UNCONFIRMED}
+ * unconfirmed, plus as many confirmed ones whose removal had not been committed yet (removals
+ * are committed at the end of the event-loop turn in which their confirmations arrived).
+ */
+export const MAYBE_SENT_AT_STOP = 2 * MAX_UNCONFIRMED;
 /** Tries before a job that fails while its network is up is given up. */
 const MAX_ATTEMPTS = 3;
 /** Sends of one job without confirmation before it is given up (the target never confirms it). */
@@ -131,7 +137,7 @@ export class TargetQueue {
 
   /**
    * Reads the jobs left over from an earlier run; call once before `push`. Returns how many.
-   * The first {@link MAX_UNCONFIRMED} of them may have been sent before the stop without being
+   * The first {@link MAYBE_SENT_AT_STOP} of them may have been sent before the stop without being
    * confirmed, so the network is asked about them first. `storedKeys`: this queue's keys when
    * the caller already listed them (see `keysByQueue`), which spares one storage lookup per
    * target at start.
@@ -140,7 +146,7 @@ export class TargetQueue {
     for (const key of storedKeys ?? await this.deps.store.keys(this.prefix)) {
       const job = await this.deps.store.get<RelayJob>(key);
       this.seq = Math.max(this.seq, Number(key.slice(this.prefix.length)) || 0);
-      if (job) this.entries.push({ key, job, recovered: true, uncertain: this.entries.length < MAX_UNCONFIRMED, state: 'waiting', sends: 0 });
+      if (job) this.entries.push({ key, job, recovered: true, uncertain: this.entries.length < MAYBE_SENT_AT_STOP, state: 'waiting', sends: 0 });
     }
     if (this.entries.length > 0) this.kick();
     return this.entries.length;
@@ -260,7 +266,7 @@ export class TargetQueue {
    */
   private async checkUncertain(): Promise<void> {
     const asked: Entry[] = [];
-    for (let i = this.sentCount; i < this.entries.length && asked.length < MAX_UNCONFIRMED; i++) {
+    for (let i = this.sentCount; i < this.entries.length && asked.length < MAYBE_SENT_AT_STOP; i++) {
       const entry = this.entries[i]!;
       if (entry.state === 'waiting' && entry.uncertain) asked.push(entry);
     }
