@@ -13,6 +13,7 @@ import type { DeliveryOptions } from './config.js';
 import type { DeleteJob, EditJob, MessageJob, NoticeJob, ReactJob, RelayJob } from './jobs.js';
 import type { Delivery } from './queue.js';
 import { withKnownSizes } from './attachments.js';
+import type { PendingRecords } from './pending-records.js';
 import {
   deleteFallbackBody, editFallbackBody, eventBody, reactionFallbackBody, relayedBody, replyFallbackBody,
 } from './render.js';
@@ -30,6 +31,8 @@ export interface DelivererOptions {
   readonly flushTimeoutMs: number;
   /** Called with the ids a send returned, at once (before they are written out and recorded). */
   sent?(network: string, ids: readonly string[]): void;
+  /** Deliveries sent but not recorded yet; lookups of copies wait for them. */
+  readonly pending: PendingRecords;
 }
 
 /** How often the network's queue is checked while more than one item waits in it. */
@@ -106,6 +109,7 @@ export class Deliverer {
 
   /** The copies of `original` in `channel`, primary first (the original itself when it lives there). */
   private async copiesIn(original: MessageLocation, channel: ChannelRef): Promise<MessageCopy[]> {
+    await this.options.pending.settled(original.network, original.messageId);
     const copies = await this.options.api.messages.findCounterparts(original.network, original.messageId);
     const here = copies.filter((c) => inChannel(c, channel));
     if (inChannel(original, channel)) here.unshift({ ...original, role: 'source', primary: true });
@@ -145,6 +149,7 @@ export class Deliverer {
       : sent.confirmed.then(() => this.record(job.source, job.target, sent.ids));
     // The queue handles the outcome; this only keeps a failure from counting as unhandled meanwhile.
     recorded.catch(() => undefined);
+    this.options.pending.add(job.source, job.target.network, sent.ids, recorded);
     return { ...optionalConfirmation(sent), recorded };
   }
 

@@ -13,6 +13,7 @@ import type { DeliveryOptions, RelayBridge, RelayConfig, RelayEvents } from './c
 import { Deliverer, PermanentDeliveryError } from './deliver.js';
 import { EchoGuard } from './echoes.js';
 import { Excerpts } from './excerpts.js';
+import { PendingRecords } from './pending-records.js';
 import { quoteStart, type Excerpt, type RelayJob } from './jobs.js';
 import { QUEUE_KEY_ROOT, TargetQueue, keysByQueue, queuePrefix } from './queue.js';
 import { statusText } from './status.js';
@@ -32,6 +33,7 @@ export class Relay {
   private readonly queues = new Map<string, TargetQueue>();
   private readonly excerpts: Excerpts;
   private readonly deliverer: Deliverer;
+  private readonly pending = new PendingRecords();
   private readonly echoes: EchoGuard;
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
@@ -53,6 +55,7 @@ export class Relay {
       sent: (network, ids) => {
         for (const id of ids) this.echoes.sentBy(network, id);
       },
+      pending: this.pending,
     });
   }
 
@@ -235,6 +238,7 @@ export class Relay {
 
   /** Where the message `messageId` seen in `channel` was originally said (itself, unless the relay sent it). */
   private async original(channel: ChannelRef, messageId: string): Promise<MessageLocation> {
+    await this.pending.settled(channel.network, messageId);
     const mapping = await this.api.messages.findSource(channel.network, messageId);
     return mapping ? mapping.source : location(channel, messageId);
   }
