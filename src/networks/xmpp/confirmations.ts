@@ -34,7 +34,7 @@ export class Confirmations {
    */
   expect(room: string, id: string): Promise<void> {
     const k = key(room, id);
-    this.waiting.get(k)?.reject(new Error(`message ${id} was sent again before its echo arrived`));
+    this.settle(k, new Error(`message ${id} was sent again before its echo arrived`));
     const promise = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(k, new Error(`no echo of message ${id} from ${room} within ${this.timeoutMs} ms`)), this.timeoutMs);
       timer.unref();
