@@ -117,14 +117,9 @@ export function createMetrics(options: MetricsOptions = {}): HubMetrics {
 
   // The labelled series of the per-event metrics, looked up once: prom-client hashes the label
   // object on every inc()/observe() otherwise, a measurable cost on the event path.
-  const eventInChild = memoize2((network: string, command: string) => eventsIn.labels({ network, command }));
-  const eventOutChild = memoize2((network: string, command: string) => eventsOut.labels({ network, command }));
-  const dispatchChildren = new Map<string, ReturnType<typeof dispatch.labels>>();
-  const dispatchChild = (command: string) => {
-    let child = dispatchChildren.get(command);
-    if (child === undefined) dispatchChildren.set(command, (child = dispatch.labels({ command })));
-    return child;
-  };
+  const eventInChild = memoized((network: string, command: string) => eventsIn.labels({ network, command }));
+  const eventOutChild = memoized((network: string, command: string) => eventsOut.labels({ network, command }));
+  const dispatchChild = memoized((command: string) => dispatch.labels({ command }));
 
   return {
     registry,
@@ -218,13 +213,13 @@ function callDepth(depth: () => number): DepthResult {
   return { ok: false, returned: String(value) };
 }
 
-/** Caches `make(a, b)` per pair (label values are few: networks × commands). */
-function memoize2<T>(make: (a: string, b: string) => T): (a: string, b: string) => T {
+/** Caches `make(...labels)` per combination of label values (they are few: networks × commands). */
+function memoized<A extends string[], T>(make: (...labels: A) => T): (...labels: A) => T {
   const cache = new Map<string, T>();
-  return (a, b) => {
-    const key = `${a}\u0000${b}`;
+  return (...labels) => {
+    const key = labels.join('\u0000');
     let value = cache.get(key);
-    if (value === undefined) cache.set(key, (value = make(a, b)));
+    if (value === undefined) cache.set(key, (value = make(...labels)));
     return value;
   };
 }

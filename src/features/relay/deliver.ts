@@ -91,10 +91,11 @@ export class Deliverer {
     if (first === undefined) return [];
     const handle = this.options.api.network(first.target.network);
     const since = Math.min(...jobs.map((job) => job.message.ts), Date.now()) - ARCHIVE_SLACK_MS;
-    const found = await handle?.findDelivered(first.target, jobs.map(deliveryId), since);
+    const delivered = jobs.map(deliveryId);
+    const found = await handle?.findDelivered(first.target, delivered, since);
     if (found === undefined) return jobs.map(() => false);
-    const arrived = await Promise.all(jobs.map(async (job) => {
-      const ids = found.get(deliveryId(job)) ?? [];
+    const arrived = await Promise.all(jobs.map(async (job, i) => {
+      const ids = found.get(delivered[i]!) ?? [];
       if (ids.length > 0 && job.op === 'message') await this.record(job.source, job.target, ids);
       return ids.length > 0;
     }));

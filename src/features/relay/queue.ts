@@ -12,6 +12,7 @@
  */
 import type { Logger } from '../../core/log.js';
 import type { ChannelRef } from '../../core/refs.js';
+import { messageOf } from '../../store/errors.js';
 import type { KeyValueStore } from '../../store/types.js';
 import type { RelayJob } from './jobs.js';
 
@@ -298,11 +299,11 @@ export class TargetQueue {
       },
       (error: unknown) => {
         if (entry.sends !== send || entry.state !== 'sent') return;
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = messageOf(error);
         if (this.deps.isPermanent(error)) return this.giveUp(entry, reason);
         entry.unconfirmed = (entry.unconfirmed ?? 0) + 1;
         if (entry.unconfirmed >= MAX_UNCONFIRMED_SENDS) return this.giveUp(entry, `not confirmed after ${entry.unconfirmed} sends: ${reason}`);
-        this.unconfirmed(entry, error);
+        this.unconfirmed(entry, reason);
       },
     );
   }
@@ -318,7 +319,7 @@ export class TargetQueue {
    * The confirmation of `entry` cannot come: it and every later job sent without confirmation
    * go back in line, to be checked with the network and sent again, in order.
    */
-  private unconfirmed(entry: Entry, error: unknown): void {
+  private unconfirmed(entry: Entry, reason: string): void {
     const index = this.entries.indexOf(entry);
     if (index < 0 || index >= this.sentCount) return;
     let again = 0;
@@ -331,7 +332,7 @@ export class TargetQueue {
       again += 1;
     }
     this.sentCount = index;
-    this.deps.log.info({ target: this.target, deliveries: again, reason: error instanceof Error ? error.message : String(error) }, 'relay: deliveries not confirmed; checking and sending them again');
+    this.deps.log.info({ target: this.target, deliveries: again, reason }, 'relay: deliveries not confirmed; checking and sending them again');
     this.kick();
     this.wake();
   }
@@ -373,7 +374,7 @@ export class TargetQueue {
       return (await this.deps.deliver(entry.job)) ?? {};
     } catch (error) {
       if (this.deps.isPermanent(error)) {
-        await this.deps.failed(entry.job, error instanceof Error ? error.message : String(error));
+        await this.deps.failed(entry.job, messageOf(error));
         return 'skipped';
       }
       this.deps.log.debug({ target: this.target, err: error }, 'relay delivery failed; will retry');

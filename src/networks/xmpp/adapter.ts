@@ -330,11 +330,13 @@ export class XmppNetwork implements Network {
       return undefined;
     }
     const byDelivery = new Map<string, string[]>();
-    const index = (id: string, base: string): number => (id === base ? 0 : Number(id.slice(base.length + 1)));
     for (const id of found) {
       const base = baseOf(id)!;
-      byDelivery.set(base, [...(byDelivery.get(base) ?? []), id].sort((a, b) => index(a, base) - index(b, base)));
+      byDelivery.set(base, [...(byDelivery.get(base) ?? []), id]);
     }
+    // The first stanza of a delivery first, then its files in order (`<id>-1`, `<id>-2`, …).
+    const index = (id: string, base: string): number => (id === base ? 0 : Number(id.slice(base.length + 1)));
+    for (const [base, ids] of byDelivery) ids.sort((a, b) => index(a, base) - index(b, base));
     return byDelivery;
   }
 
