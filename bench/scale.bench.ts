@@ -16,7 +16,7 @@ import { waitFor } from '../test/support/wait.js';
 import type { Benchmark, BenchContext } from './lib/benchmark.js';
 import { figure, type Figure } from './lib/result.js';
 import { field, repeatRuns } from './lib/repeat.js';
-import { httpGet, metricValue, residentBytes, startSwitchboardProcess } from './lib/switchboard-process.js';
+import { httpGet, metricValue, residentBytes, startSwitchboardProcess, type RunningSwitchboard } from './lib/switchboard-process.js';
 
 const MB = 1024 * 1024;
 /** How long the hub idles after ready before memory is read. */
@@ -57,9 +57,11 @@ function exampleConfig(irc: IrcServer, xmpp: XmppServer, httpPort: number): stri
   return replaced;
 }
 
-/** `count` bridges #bN ↔ bN@conference, the relay module, flood limits lifted on both sides. */
-function bridgesConfig(irc: IrcServer, xmpp: XmppServer, httpPort: number, count: number): string {
-  const bridges = Array.from({ length: count }, (_, i) => `  b${i}: ["irc:#b${i}", "jabber:b${i}@${xmpp.mucDomain}"]`).join('\n');
+/**
+ * The part every generated config shares: storage, HTTP on `httpPort`, info logs, and the IRC
+ * network `irc` with its flood bucket raised (burst 100, intervalMs 0), plus `ircOptions` lines.
+ */
+function configHead(irc: IrcServer, httpPort: number, ircOptions = ''): string {
   return `storage:
   path: ./switchboard.db
 http:
@@ -73,7 +75,13 @@ networks:
     port: ${irc.port}
     nick: switchboard
     flood: { burst: 100, intervalMs: 0 }
-  jabber:
+${ircOptions}`;
+}
+
+/** `count` bridges #bN ↔ bN@conference, the relay module, flood limits lifted on both sides. */
+function bridgesConfig(irc: IrcServer, xmpp: XmppServer, httpPort: number, count: number): string {
+  const bridges = Array.from({ length: count }, (_, i) => `  b${i}: ["irc:#b${i}", "jabber:b${i}@${xmpp.mucDomain}"]`).join('\n');
+  return `${configHead(irc, httpPort)}  jabber:
     protocol: xmpp
     jid: bridgebot@${xmpp.domain}
     password: "\${XMPP_PASSWORD}"
@@ -94,20 +102,40 @@ interface StartRun {
   readonly heapTotalMb: number;
 }
 
-async function measureStart(context: BenchContext, config: string): Promise<StartRun> {
+/**
+ * Starts the real switchboard process on `config` in a temp dir, runs `measure` on it, then stops
+ * it and removes the dir; a failure carries the end of the process's output.
+ */
+async function withSwitchboard<T>(context: BenchContext, config: string, measure: (hub: RunningSwitchboard) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-scale-'));
-  const httpPort = Number(/listen: "127\.0\.0\.1:(\d+)"/.exec(config)?.[1]);
   const hub = startSwitchboardProcess({ dir, config, env: { XMPP_PASSWORD }, ...(context.profileDir ? { profileDir: context.profileDir } : {}) });
   try {
+    return await measure(hub);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n--- switchboard output ---\n${hub.output().slice(-3000)}`, { cause: error });
+  } finally {
+    await hub.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The hub's `/metrics` at `address`. */
+async function metricsOf(address: string): Promise<string> {
+  return (await httpGet(address, '/metrics')).body;
+}
+
+function measureStart(context: BenchContext, config: string): Promise<StartRun> {
+  const address = `127.0.0.1:${Number(/listen: "127\.0\.0\.1:(\d+)"/.exec(config)?.[1])}`;
+  return withSwitchboard(context, config, async (hub) => {
     const readyAt = await hub.ready(60_000);
     if (!hub.output().includes('"failed":0,"msg":"ready"')) throw new Error('the hub became ready with a network that failed to connect');
     const healthAt = await waitFor(async () => {
-      const health = await httpGet(`127.0.0.1:${httpPort}`, '/health').catch(() => undefined);
+      const health = await httpGet(address, '/health').catch(() => undefined);
       return health?.status === 200 ? performance.now() : undefined;
     }, { timeoutMs: 30_000, intervalMs: 5, what: 'GET /health to answer 200 (status ok)' });
     await sleep(SETTLE_MS);
     const rss = residentBytes(hub.pid);
-    const metrics = (await httpGet(`127.0.0.1:${httpPort}`, '/metrics')).body;
+    const metrics = await metricsOf(address);
     return {
       readyMs: readyAt - hub.spawnedAt,
       healthOkMs: healthAt - hub.spawnedAt,
@@ -115,12 +143,7 @@ async function measureStart(context: BenchContext, config: string): Promise<Star
       heapUsedMb: metricValue(metrics, 'nodejs_heap_size_used_bytes') / MB,
       heapTotalMb: metricValue(metrics, 'nodejs_heap_size_total_bytes') / MB,
     };
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- switchboard output ---\n${hub.output().slice(-3000)}`, { cause: error });
-  } finally {
-    await hub.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** RSS of a bare `node` process that does nothing, for reference. */
@@ -150,22 +173,9 @@ const PUPPET_DRIVER = fileURLToPath(new URL('./lib/puppet-driver.js', import.met
 
 /** One IRC network in puppet mode and the bench's puppet driver module (bench/lib/puppet-driver.ts). */
 function puppetsConfig(irc: IrcServer, httpPort: number): string {
-  return `storage:
-  path: ./switchboard.db
-http:
-  listen: "127.0.0.1:${httpPort}"
-log:
-  level: info
-networks:
-  irc:
-    protocol: irc
-    host: 127.0.0.1
-    port: ${irc.port}
-    nick: switchboard
-    mode: puppets
+  return `${configHead(irc, httpPort, `    mode: puppets
     puppets: { max: ${PUPPETS + 10} }
-    flood: { burst: 100, intervalMs: 0 }
-modules:
+`)}modules:
   - module: ${PUPPET_DRIVER}
     config: { network: irc, channel: "#puppets", count: ${PUPPETS} }
 `;
@@ -182,12 +192,10 @@ interface PuppetRun {
  * {@link PUPPETS} puppet connections (each registered and joined), divided by their number.
  */
 async function measurePuppets(context: BenchContext, irc: IrcServer): Promise<PuppetRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-bench-puppets-'));
   const httpPort = await freePort();
   const address = `127.0.0.1:${httpPort}`;
-  const hub = startSwitchboardProcess({ dir, config: puppetsConfig(irc, httpPort), ...(context.profileDir ? { profileDir: context.profileDir } : {}) });
-  const heapUsed = async (): Promise<number> => metricValue((await httpGet(address, '/metrics')).body, 'nodejs_heap_size_used_bytes');
-  try {
+  const heapUsed = async (): Promise<number> => metricValue(await metricsOf(address), 'nodejs_heap_size_used_bytes');
+  return withSwitchboard(context, puppetsConfig(irc, httpPort), async (hub) => {
     await hub.ready(60_000);
     await sleep(SETTLE_MS);
     const [rssBefore, heapBefore] = [residentBytes(hub.pid), await heapUsed()];
@@ -198,12 +206,7 @@ async function measurePuppets(context: BenchContext, irc: IrcServer): Promise<Pu
     await sleep(SETTLE_MS);
     const [rssAfter, heapAfter] = [residentBytes(hub.pid), await heapUsed()];
     return { perPuppetKb: (rssAfter - rssBefore) / 1024 / PUPPETS, heapPerPuppetKb: (heapAfter - heapBefore) / 1024 / PUPPETS, connectMs };
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- switchboard output ---\n${hub.output().slice(-3000)}`, { cause: error });
-  } finally {
-    await hub.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 function puppetFigures(runs: readonly PuppetRun[]): Figure[] {
