@@ -1,0 +1,82 @@
+/**
+ * The fuzzing harness: runs a target's check on generated inputs (fast-check), timing every
+ * input. An input that takes longer than the hang limit is run again twice; only when it is slow
+ * every time does it count as a hang (a garbage-collection pause is not one). A check that throws
+ * is a failure; fast-check then shrinks the input to a small counterexample.
+ */
+import fc from 'fast-check';
+import { performance } from 'node:perf_hooks';
+
+/** One fuzz target: what it generates and what must hold for every input. */
+export interface FuzzTarget<T> {
+  readonly name: string;
+  /** What the target covers, for the results file. */
+  readonly description: string;
+  readonly input: fc.Arbitrary<T>;
+  /** Runs the code under test on `value`; throws when a property does not hold. May be async. */
+  check(value: T): void | Promise<void>;
+}
+
+/** The figures of one target's run. */
+export interface FuzzFigures {
+  readonly name: string;
+  readonly description: string;
+  readonly runs: number;
+  /** Inputs that took longer than the hang limit once (re-run to confirm). */
+  readonly slowOnce: number;
+  /** The slowest confirmed time of an input, in ms (the smallest of its three runs). */
+  readonly slowestMs: number;
+  /** Mean time per input, in microseconds. */
+  readonly meanUs: number;
+  readonly wallSeconds: number;
+  readonly failure?: string;
+}
+
+export interface FuzzOptions {
+  readonly runs: number;
+  /** An input that stays slower than this is a hang. */
+  readonly hangMs: number;
+  readonly seed?: number;
+}
+
+/** Runs `target` for `options.runs` inputs and returns its figures (a failure is reported, not thrown). */
+export async function fuzz<T>(target: FuzzTarget<T>, options: FuzzOptions): Promise<FuzzFigures> {
+  let slowOnce = 0;
+  let slowestMs = 0;
+  let totalMs = 0;
+  const timed = async (value: T): Promise<number> => {
+    const start = performance.now();
+    await target.check(value);
+    return performance.now() - start;
+  };
+  const property = fc.asyncProperty(target.input, async (value) => {
+    let ms = await timed(value);
+    totalMs += ms;
+    if (ms > options.hangMs) {
+      slowOnce += 1;
+      ms = Math.min(ms, await timed(value), await timed(value));
+      if (ms > options.hangMs) throw new Error(`hang: ${ms.toFixed(1)} ms for one input (limit ${options.hangMs} ms)`);
+    }
+    slowestMs = Math.max(slowestMs, ms);
+  });
+  const started = performance.now();
+  const result = await fc.check(property, { numRuns: options.runs, ...(options.seed === undefined ? {} : { seed: options.seed }), endOnFailure: false });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const figures = {
+    name: target.name,
+    description: target.description,
+    runs: result.numRuns,
+    slowOnce,
+    slowestMs: round(slowestMs, 3),
+    meanUs: round((totalMs / Math.max(1, result.numRuns)) * 1000, 1),
+    wallSeconds: round(wallSeconds, 1),
+  };
+  if (!result.failed) return figures;
+  const error = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+  return { ...figures, failure: `${error}\ncounterexample: ${JSON.stringify(result.counterexample)} (seed ${result.seed}, path ${result.counterexamplePath})` };
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
