@@ -6,77 +6,10 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { EgressBudget, EgressClient, EgressError, type EgressConfig } from '../../src/net/egress/index.js';
 import type { Resolver } from '../../src/net/egress/resolve.js';
 import { egressConfig } from '../support/egress.js';
-
-interface TestServer {
-  readonly base: string;
-  readonly hostPort: string;
-  readonly port: number;
-  /** Every request seen: method, path and headers. */
-  readonly requests: { method: string; path: string; headers: IncomingMessage['headers'] }[];
-  /** How the streamed body of `/endless` ended: the bytes written and whether the client went away first. */
-  readonly endless: { written: number; cutByClient: boolean; done: Promise<void> };
-  close(): Promise<void>;
-}
-
-const CHUNK = Buffer.alloc(16 * 1024, 'x');
-/** What `/endless` would send at most if nobody stopped it. */
-const ENDLESS_LIMIT = 64 * 1024 * 1024;
-
-async function startServer(routes: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestServer> {
-  let markDone = (): void => undefined;
-  const endless = { written: 0, cutByClient: false, done: new Promise<void>((resolve) => { markDone = resolve; }) };
-  const requests: TestServer['requests'] = [];
-  const http: Server = createServer((req, res) => {
-    requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers });
-    if (req.url === '/endless') {
-      streamEndless(res, endless, markDone);
-      return;
-    }
-    routes(req, res);
-  });
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  const { port } = http.address() as AddressInfo;
-  const server: TestServer = {
-    base: `http://127.0.0.1:${port}`,
-    hostPort: `127.0.0.1:${port}`,
-    port,
-    requests,
-    endless,
-    close: async () => {
-      http.closeAllConnections();
-      http.close();
-      await once(http, 'close');
-    },
-  };
-  return server;
-}
-
-/** Writes chunks (no Content-Length) while the client reads, until ENDLESS_LIMIT or the client leaves. */
-function streamEndless(res: ServerResponse, state: TestServer['endless'], done: () => void): void {
-  res.writeHead(200, { 'content-type': 'application/octet-stream' });
-  res.on('close', () => {
-    state.cutByClient = state.written < ENDLESS_LIMIT;
-    done();
-  });
-  const write = (): void => {
-    while (state.written < ENDLESS_LIMIT && !res.destroyed) {
-      state.written += CHUNK.length;
-      if (!res.write(CHUNK)) {
-        res.once('drain', write);
-        return;
-      }
-    }
-    if (!res.destroyed) res.end();
-  };
-  write();
-}
+import { ENDLESS_LIMIT, startHttpFixture, type HttpFixture } from '../support/http-fixture.js';
 
 const codeOf = async (promise: Promise<unknown>): Promise<string> => {
   try {
@@ -89,18 +22,18 @@ const codeOf = async (promise: Promise<unknown>): Promise<string> => {
 };
 
 describe('egress client against local HTTP servers', { timeout: 60_000 }, () => {
-  let files: TestServer;
-  let other: TestServer;
-  let secret: TestServer;
+  let files: HttpFixture;
+  let other: HttpFixture;
+  let secret: HttpFixture;
   let client: EgressClient;
   const clientWith = (overrides: Partial<EgressConfig> = {}, resolve?: Resolver): EgressClient =>
     new EgressClient(egressConfig([files.hostPort, other.hostPort], overrides), resolve);
 
   before(async () => {
-    secret = await startServer((_req, res) => res.end('the secret'));
-    other = await startServer((_req, res) => res.end('other'));
-    files = await startServer((req, res) => {
-      const url = new URL(req.url ?? '/', files.base);
+    secret = await startHttpFixture((_req, res) => res.end('the secret'));
+    other = await startHttpFixture((_req, res) => res.end('other'));
+    files = await startHttpFixture((req, res, base) => {
+      const url = new URL(req.url ?? '/', base);
       const redirect = (location: string, status = 302): void => void res.writeHead(status, { location }).end();
       switch (url.pathname) {
         case '/hello': return void res.end('hello');
@@ -168,7 +101,7 @@ describe('egress client against local HTTP servers', { timeout: 60_000 }, () => 
 
   it('cuts a body without Content-Length at the cap, while it streams', async () => {
     assert.equal(await codeOf(client.request(`${files.base}/endless`)), 'too-large');
-    await files.endless.done;
+    await files.endless.closed;
     assert.equal(files.endless.cutByClient, true, 'the client closed the connection before the body ended');
     assert.ok(files.endless.written < ENDLESS_LIMIT / 4, `the server wrote ${files.endless.written} bytes`);
   });
