@@ -63,8 +63,9 @@ export class AttachmentFetches {
    * `maxFileBytes`, are `native`; the others are `links`.
    */
   async prepare(budget: EgressBudget, attachments: readonly Attachment[], maxFileBytes: number): Promise<PreparedAttachments> {
-    const fetchable = attachments.filter((a) => a.url !== undefined && budget.claim(a.url));
-    const overCap = attachments.filter((a) => !fetchable.includes(a));
+    const fetchable: Attachment[] = [];
+    const overCap: Attachment[] = [];
+    for (const attachment of attachments) (attachment.url !== undefined && budget.claim(attachment.url) ? fetchable : overCap).push(attachment);
     const sized = await Promise.all(fetchable.map((info) => this.withKnownSize(info, budget)));
     const { native, links } = splitAttachments(sized, maxFileBytes);
     return { native, links: [...links, ...splitAttachments(overCap, 'links only').links] };

@@ -132,7 +132,8 @@ export class Deliverer {
       if (copy) replyTo = copy.messageId;
       else body = replyFallbackBody(job.message, protocol, job.reply.quote, options, look);
     }
-    const budget = handle.capabilities.attachments ? this.options.fetches.budgetFor(job.source) : undefined;
+    const fetching = handle.capabilities.attachments && job.message.attachments.length > 0;
+    const budget = fetching ? this.options.fetches.budgetFor(job.source) : undefined;
     const { native, links } = budget
       ? await this.options.fetches.prepare(budget, job.message.attachments, options.maxFileBytes)
       : splitAttachments(job.message.attachments, 'links only');
