@@ -53,6 +53,8 @@ describe('egress: allow-list', () => {
     const bad = egressSchema.safeParse({ allow: ['files.example.org', 'http://x'] });
     assert.equal(bad.success, false);
     assert.deepEqual(bad.error?.issues[0]?.path, ['allow', 1]);
+    assert.match(bad.error?.issues[0]?.message ?? '', /expected a host name/);
+    assert.match(egressSchema.safeParse({ allow: ['example.org:99999'] }).error?.issues[0]?.message ?? '', /port must be 1-65535/);
     const parsed = egressSchema.parse({});
     assert.deepEqual(parsed, { allow: [], maxRedirects: 3, maxBodyBytes: 50 * 1024 * 1024, messageBudgetMs: 30_000, maxLinksPerMessage: 4 });
   });

@@ -15,6 +15,8 @@ type Entry =
 
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
+const EXPECTED = 'expected a host name (files.example.org, *.example.org), an IP address or a CIDR range (10.0.0.0/8), optionally with :port';
+
 /**
  * Parses one allow-list entry.
  *
@@ -25,7 +27,8 @@ export function parseAllowEntry(text: string): Entry | { error: string } {
   const cidr = /^([0-9a-f:.]+)\/(\d{1,3})$/.exec(entry);
   if (cidr) return rangeEntry(cidr[1]!, Number(cidr[2]));
   const { host, port } = splitPort(entry);
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) return { error: 'the port must be 1-65535' };
+  if (Number.isNaN(port)) return { error: EXPECTED };
+  if (port !== undefined && (port < 1 || port > 65535)) return { error: 'the port must be 1-65535' };
   const withPort = port === undefined ? {} : { port };
   if (isIP(host) !== 0) {
     const single = rangeEntry(host, isIP(host) === 4 ? 32 : 128);
@@ -34,7 +37,7 @@ export function parseAllowEntry(text: string): Entry | { error: string } {
   const name = host.replace(/\.$/, '');
   if (name.startsWith('*.') && HOST_NAME.test(name.slice(2))) return { kind: 'suffix', suffix: name.slice(1), ...withPort };
   if (HOST_NAME.test(name)) return { kind: 'host', name, ...withPort };
-  return { error: 'expected a host name (files.example.org, *.example.org), an IP address or a CIDR range (10.0.0.0/8), optionally with :port' };
+  return { error: EXPECTED };
 }
 
 function rangeEntry(address: string, prefix: number): Entry | { error: string } {
@@ -46,13 +49,14 @@ function rangeEntry(address: string, prefix: number): Entry | { error: string } 
   return { kind: 'range', list };
 }
 
-/** `host:port`, `[v6]:port`, or a bare host / address. */
+/** `host:port`, `[v6]:port`, or a bare host / address; the port is NaN when it is not a number. */
 function splitPort(entry: string): { host: string; port?: number } {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   if (bracketed) return bracketed[2] === undefined ? { host: bracketed[1]! } : { host: bracketed[1]!, port: Number(bracketed[2]) };
   const colon = entry.lastIndexOf(':');
   if (colon === -1 || entry.indexOf(':') !== colon) return { host: entry };
-  return { host: entry.slice(0, colon), port: Number(entry.slice(colon + 1)) };
+  const port = entry.slice(colon + 1);
+  return { host: entry.slice(0, colon), port: /^\d{1,5}$/.test(port) ? Number(port) : NaN };
 }
 
 /** A parsed allow-list. */
