@@ -58,6 +58,7 @@ export async function loadConfig(file: string, protocols: readonly ProtocolDefin
     log: hubFile.log,
     reconnect: hubFile.reconnect,
     shutdown: hubFile.shutdown,
+    egress: hubFile.egress,
     networks: networks.networks,
     bridges: bridges.bridges,
     modules: hubFile.modules.map((entry, index) => ({

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { parseListenAddress } from './listen.js';
+import { egressSchema } from '../net/egress/config.js';
 
 /** The HTTP address used when `http:` is absent. */
 export const DEFAULT_HTTP_LISTEN = '127.0.0.1:8480';
@@ -80,6 +81,7 @@ export const hubSchema = z.strictObject({
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
   reconnect: reconnectSchema.prefault({}),
   shutdown: z.strictObject({ deadlineMs: z.int().min(0).default(5000) }).prefault({}),
+  egress: egressSchema.prefault({}),
   networks: z.record(z.string(), networkSchema).default({}),
   bridges: z.record(z.string(), bridgeSchema).default({}),
   modules: z.array(moduleSchema).default([]),

@@ -3,6 +3,7 @@
  * docs/configuration.md documents the file format.
  */
 import type { ChannelRef } from '../core/refs.js';
+import type { EgressConfig } from '../net/egress/config.js';
 
 /** Where state is kept: a SQLite file (default) or a PostgreSQL URL. */
 export type StorageConfig =
@@ -60,6 +61,8 @@ export interface HubConfig {
   readonly log: { readonly level: string };
   readonly reconnect: ReconnectConfig;
   readonly shutdown: { readonly deadlineMs: number };
+  /** What the hub may fetch over HTTP (absent: the defaults, DEFAULT_EGRESS_CONFIG). */
+  readonly egress?: EgressConfig;
   readonly networks: readonly NetworkConfig[];
   readonly bridges: readonly BridgeConfig[];
   readonly modules: readonly ModuleConfig[];

@@ -29,6 +29,7 @@ import { StoreError } from '../store/errors.js';
 import type { HubStore } from '../store/hub-store.js';
 import { HttpListenError } from '../http/errors.js';
 import { overallStatus, type HealthReport } from '../http/health.js';
+import { DEFAULT_EGRESS_CONFIG, EgressClient } from '../net/egress/index.js';
 
 export interface HubOptions {
   readonly config: HubConfig;
@@ -57,6 +58,8 @@ export class Hub {
   private readonly webResources: WebResourceRegistry;
   private readonly moduleHealth: ModuleHealthChecks;
   private readonly accessPredicates = new AccessPredicateRegistry();
+  /** The one HTTP client for URLs the hub fetches (networks and modules share its policy). */
+  private readonly egress: EgressClient;
   private store: HubStore | undefined;
   private http: { address: string; port: number; close(): Promise<void> } | undefined;
   private readyPromise: Promise<void> = Promise.resolve();
@@ -64,6 +67,7 @@ export class Hub {
 
   private constructor(private readonly options: HubOptions) {
     this.metrics = createMetrics({ log: options.log.child({ component: 'metrics' }) });
+    this.egress = new EgressClient(options.config.egress ?? DEFAULT_EGRESS_CONFIG);
     this.callbacks = new ModuleCallbacks({ log: options.log, listeners: this.listeners, bridges: () => options.config.bridges });
     this.webResources = new WebResourceRegistry(options.log.child({ component: 'http' }));
     this.moduleHealth = new ModuleHealthChecks(options.log.child({ component: 'health' }));
@@ -169,6 +173,7 @@ export class Hub {
       name,
       log,
       store: store.kv(`network:${name}`),
+      egress: this.egress,
       wantedChannels: () => this.bridgeChannels(name),
       emit: (event) => this.dispatcher.ingest(event),
       connectionLost: (loss) => this.networks.get(name)?.supervisor.connectionLost(loss),
@@ -203,6 +208,7 @@ export class Hub {
       webResources: this.webResources,
       accessPredicates: this.accessPredicates,
       health: this.moduleHealth,
+      egress: this.egress,
       networks: () => [...this.networks.values()].map((n) => n.handle),
       bridges: () => config.bridges,
     };

@@ -12,6 +12,7 @@ import type { RichText } from './richtext.js';
 import type { AnyEventInput } from './event.js';
 import type { Logger } from './log.js';
 import type { KeyValueStore } from '../store/types.js';
+import type { EgressBudget, EgressClient } from '../net/egress/index.js';
 
 /** What a network can do; features degrade visibly where a capability is missing. */
 export interface NetworkCapabilities {
@@ -44,6 +45,11 @@ export interface OutgoingMessage {
   readonly kind: MessageKind;
   readonly body: RichText;
   readonly attachments?: readonly Attachment[];
+  /**
+   * The egress budget of the message this delivers (its deadline and link cap, shared with every
+   * other fetch for it); networks that fetch `attachments` do so within it. Absent: a new one.
+   */
+  readonly egress?: EgressBudget;
   /** Network id of the message replied to, where the network supports replies. */
   readonly replyTo?: string;
   /** Network id of the message this corrects, where the network supports edits. */
@@ -92,6 +98,11 @@ export interface NetworkContext {
   readonly log: Logger;
   /** Persistent key-value storage private to this network. */
   readonly store: KeyValueStore;
+  /**
+   * The hub's HTTP client for every URL the adapter fetches (attachments, uploads, pastes),
+   * under the `egress:` policy. Absent (hand-made contexts): the default policy.
+   */
+  readonly egress?: EgressClient;
   /**
    * The channels the hub wants this network to be in (from bridges and modules). The adapter
    * joins them on every (re)connect; the list may change at run time (call it again each time).

@@ -27,6 +27,7 @@ import type { AnyAsyncFunction, CacheOptions } from './cache.js';
 import type { WebHandler } from './web-resources.js';
 import type { HealthCheck } from './health.js';
 import type { AccessPredicate } from '../features/access/predicate.js';
+import type { EgressClient } from '../net/egress/index.js';
 import type {
   ModerationActions,
   NetworkCapabilities,
@@ -85,6 +86,11 @@ export interface ModuleApi {
    * find the copies of a message on other networks, or record their own sends.
    */
   readonly messages: MessageMapStore;
+  /**
+   * The hub's HTTP client under the `egress:` policy (docs/configuration.md): fetch every URL
+   * that comes from a chat message through it, never with the global fetch.
+   */
+  readonly egress: EgressClient;
 
   /** Listens to one command, or to every event with `'*'`. Listeners run in module order, one after another. */
   on<C extends Command>(command: C, listener: EventListener<C>): Disposer;

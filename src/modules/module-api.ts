@@ -16,6 +16,7 @@ import { cached, invalidateCache } from './cache.js';
 import type { WebResourceRegistry } from './web-resources.js';
 import type { ModuleHealthChecks } from './health.js';
 import type { AccessPredicateRegistry } from '../features/access/registry.js';
+import { defaultEgressClient, type EgressClient } from '../net/egress/index.js';
 
 /** What the hub provides to every module's API. */
 export interface ModuleHost {
@@ -32,6 +33,8 @@ export interface ModuleHost {
   readonly accessPredicates?: AccessPredicateRegistry;
   /** Modules' /health details (absent in hosts without /health). */
   readonly health?: ModuleHealthChecks;
+  /** The hub's egress client (absent: one with the default policy). */
+  readonly egress?: EgressClient;
 }
 
 /** The key-value namespace of a module. */
@@ -54,6 +57,7 @@ export function createModuleApi(host: ModuleHost, name: string, order: number): 
     log,
     store: host.store.kv(moduleNamespace(name)),
     messages: host.store.messages,
+    egress: host.egress ?? defaultEgressClient(),
     on<C extends Command>(command: C | '*', listener: EventListener<C> | AnyEventListener) {
       return listen(command, listener as (event: AnyEvent) => void | Promise<void>);
     },

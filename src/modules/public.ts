@@ -21,3 +21,6 @@ export type { WebRequest, WebResponse } from '../http/resources.js';
 export type { MessageCopy, MessageLocation, MessageMapStore, MessageMapping, SentMessage } from '../store/message-map.js';
 export type { AccessPredicate, AccessDecision, AccessPair, AccessMembers, AccessVerdicts } from '../features/access/predicate.js';
 export type { ModuleHealth, HealthCheck } from './health.js';
+export { EgressError } from '../net/egress/errors.js';
+export type { EgressErrorCode } from '../net/egress/errors.js';
+export type { EgressBudget, EgressClient, EgressRequestOptions, EgressResponse } from '../net/egress/index.js';

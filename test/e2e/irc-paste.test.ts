@@ -19,6 +19,8 @@ import { withTimeout } from '../support/wait.js';
 import { channelRef, makeBot, rawInChannel, textOf, WAIT_MS } from './irc-test-bot.js';
 import { uploadPaste } from '../../src/networks/irc/paste-client.js';
 import { pasteSchema } from '../../src/networks/irc/paste-config.js';
+import type { EgressClient } from '../../src/net/egress/index.js';
+import { egressAllowing } from '../support/egress.js';
 import { truncationNote } from '../../src/networks/irc/split.js';
 
 const FAILURE_LOG = 'paste upload failed; long messages are truncated until an upload works again';
@@ -116,7 +118,7 @@ describe('IRC paste option on ngircd', { timeout: 120_000 }, () => {
         headers: { Authorization: TOKEN },
         response: { json: 'key', template: `${paste.base}/raw/{value}` },
       },
-    }, captured.log);
+    }, captured.log, egressAllowing(new URL(paste.base).host));
     await bot.network.connect();
     const channel = channelRef('#paste');
     const sent = await bot.network.send({ target: { channel }, kind: 'message', body: [{ type: 'text', text: twentyLines }] });
@@ -144,7 +146,7 @@ describe('IRC paste option on ngircd', { timeout: 120_000 }, () => {
     const bot = makeBot(t, server, '#down', {
       maxLines: 3,
       paste: { url: `http://${LOOPBACK}:${deadPort}/documents`, headers: { Authorization: TOKEN }, response: { json: 'key' }, timeoutMs: 2_000 },
-    }, captured.log);
+    }, captured.log, egressAllowing(`${LOOPBACK}:${deadPort}`));
     await bot.network.connect();
     const channel = channelRef('#down');
     for (const round of [1, 2]) {
@@ -170,20 +172,21 @@ describe('paste uploads over HTTP', { timeout: 60_000 }, () => {
   after(() => paste?.close());
 
   const text = 'first\nsecond ünïcode ✓\nthird';
+  const egress = (): EgressClient => egressAllowing(new URL(paste.base).host);
   const fetchRaw = async (url: string): Promise<string> => (await fetch(url, { signal: AbortSignal.timeout(WAIT_MS) })).text();
 
   it('sends a form field or a file part and reads the URL from the body (sprunge, 0x0.st style)', async () => {
-    const field = await uploadPaste(text, pasteSchema.parse({ url: `${paste.base}/form`, body: { field: 'sprunge' }, response: 'text' }));
+    const field = await uploadPaste(text, pasteSchema.parse({ url: `${paste.base}/form`, body: { field: 'sprunge' }, response: 'text' }), egress());
     assert.equal(await fetchRaw(field), text);
-    const file = await uploadPaste(text, pasteSchema.parse({ url: `${paste.base}/form`, body: { field: 'file', filename: 'paste.txt' }, response: 'text' }));
+    const file = await uploadPaste(text, pasteSchema.parse({ url: `${paste.base}/form`, body: { field: 'file', filename: 'paste.txt' }, response: 'text' }), egress());
     assert.equal(await fetchRaw(file), text);
   });
 
   it('sends a JSON body and reads a relative Location header; PUT works too', async () => {
-    const url = await uploadPaste(text, pasteSchema.parse({ url: `${paste.base}/json`, body: { json: 'content' }, response: 'location' }));
+    const url = await uploadPaste(text, pasteSchema.parse({ url: `${paste.base}/json`, body: { json: 'content' }, response: 'location' }), egress());
     assert.match(url, new RegExp(`^${paste.base}/raw/[0-9a-f]+$`));
     assert.equal(await fetchRaw(url), text);
-    const put = await uploadPaste(text, pasteSchema.parse({ url: `${paste.base}/documents`, method: 'PUT', response: { json: 'key', template: `${paste.base}/raw/{value}` } }));
+    const put = await uploadPaste(text, pasteSchema.parse({ url: `${paste.base}/documents`, method: 'PUT', response: { json: 'key', template: `${paste.base}/raw/{value}` } }), egress());
     assert.equal(await fetchRaw(put), text);
   });
 
@@ -191,8 +194,8 @@ describe('paste uploads over HTTP', { timeout: 60_000 }, () => {
     const config = (path: string, extra: Record<string, unknown> = {}) =>
       pasteSchema.parse({ url: `${paste.base}${path}`, response: 'text', headers: { Authorization: TOKEN }, ...extra });
     const noSecret = (error: unknown): boolean => error instanceof Error && error.name === 'PasteError' && !error.message.includes('t0ps3cret');
-    await withTimeout(assert.rejects(uploadPaste(text, config('/slow', { timeoutMs: 300 })), (e) => noSecret(e) && /did not answer within 300 ms/.test((e as Error).message)), WAIT_MS, 'the timeout');
-    await assert.rejects(uploadPaste(text, config('/nothing-here')), (e) => noSecret(e) && /HTTP 404/.test((e as Error).message));
-    await assert.rejects(uploadPaste(text, config('/huge')), (e) => noSecret(e) && /larger than/.test((e as Error).message));
+    await withTimeout(assert.rejects(uploadPaste(text, config('/slow', { timeoutMs: 300 }), egress()), (e) => noSecret(e) && /did not answer within 300 ms/.test((e as Error).message)), WAIT_MS, 'the timeout');
+    await assert.rejects(uploadPaste(text, config('/nothing-here'), egress()), (e) => noSecret(e) && /HTTP 404/.test((e as Error).message));
+    await assert.rejects(uploadPaste(text, config('/huge'), egress()), (e) => noSecret(e) && /larger than/.test((e as Error).message));
   });
 });

@@ -12,6 +12,7 @@ import { ircProtocol } from '../../src/networks/irc/index.js';
 import { IrcNetwork } from '../../src/networks/irc/adapter.js';
 import type { IrcServer } from '../support/servers.js';
 import { connectRawIrc, type RawIrcClient } from '../support/clients.js';
+import type { EgressClient } from '../../src/net/egress/index.js';
 
 /** How long a test waits for one thing to happen. */
 export const WAIT_MS = 10_000;
@@ -43,6 +44,7 @@ export function makeBot(
   channels: string | readonly string[],
   options: Record<string, unknown> = {},
   log: Logger = silentLogger(),
+  egress?: EgressClient,
 ): Bot {
   const events: AnyEventInput[] = [];
   const losses: ConnectionLoss[] = [];
@@ -54,6 +56,7 @@ export function makeBot(
     wantedChannels: () => refs,
     emit: (event) => events.push(event),
     connectionLost: (loss) => losses.push(loss),
+    ...(egress ? { egress } : {}),
   };
   const config = ircProtocol.configSchema.parse({
     protocol: 'irc', host: server.host, port: server.port, nick: 'relaybot', flood: { burst: 10, intervalMs: 10 }, ...options,

@@ -10,6 +10,7 @@ import { xml, type RawIrcClient, type TestXmppClient } from '../support/clients.
 import {
   bodyOf, fileMessage, fromBot, ircText, startBridge, uploadAs, WAIT_MS, IRC_CHANNEL, BOT_NICK, type BridgeSetup,
 } from './relay-setup.js';
+import { egressConfig } from '../support/egress.js';
 
 const SPAM_MODULE = fileURLToPath(new URL('./relay-spam-fixture.js', import.meta.url));
 
@@ -23,7 +24,11 @@ describe('relay files, quits and kicks between ngIRCd and Prosody', { timeout: 1
   const startHub = () => setup.startHub(
     { events: { quits: true }, networks: { irc: { events: { kicks: false } } } },
     undefined,
-    { modules: [{ module: SPAM_MODULE, specifier: SPAM_MODULE, config: undefined }, ...setup.config().modules] },
+    {
+      modules: [{ module: SPAM_MODULE, specifier: SPAM_MODULE, config: undefined }, ...setup.config().modules],
+      // Prosody's upload service listens on loopback: the spam checker reads files from it.
+      egress: egressConfig([`127.0.0.1:${setup.xmpp.httpPort}`]),
+    },
   );
 
   before(async () => {

@@ -17,6 +17,7 @@ import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { xml, type RawIrcClient, type TestXmppClient } from '../support/clients.js';
 import { LOOPBACK } from '../support/servers.js';
 import { BOT_NICK, ircText, IRC_CHANNEL, startBridge, WAIT_MS, XMPP_BOT_NICK, type BridgeSetup } from './relay-setup.js';
+import { egressConfig } from '../support/egress.js';
 
 const MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
 
@@ -67,7 +68,9 @@ describe('relay: kicks made on XMPP, long messages through a paste service', { t
         }),
       }
       : n));
-    await setup.startHub({ events: { kicks: true } }, undefined, { networks });
+    // The paste stand-in listens on loopback: allowed by address and port.
+    const egress = egressConfig([new URL(paste.base).host]);
+    await setup.startHub({ events: { kicks: true } }, undefined, { networks, egress });
     await bob.waitForStanza((s) => s.is('presence') && s.attrs.from === `${setup.room}/${XMPP_BOT_NICK}`, WAIT_MS);
   });
   after(async () => {

@@ -19,6 +19,7 @@ import { connectXmppClient, xml, type TestXmppClient, type XmlElement } from '..
 import { captureLog } from '../support/log-capture.js';
 import { waitFor } from '../support/wait.js';
 import { bodyOf, fileMessage, oobUrl, uploadAs, WAIT_MS } from './relay-setup.js';
+import { egressConfig } from '../support/egress.js';
 
 const SMALL_FILE_LIMIT = 1000;
 
@@ -81,6 +82,8 @@ describe('relay between two MUC rooms (native edits, deletes, reactions, files)'
           options: { reactions: 'native', networks: { jabber2: { maxFileBytes: SMALL_FILE_LIMIT } } },
         }],
         modules: [{ module: 'relay', specifier: 'relay', config: undefined }],
+        // Prosody's upload service listens on loopback: files are fetched from it and uploaded to it.
+        egress: egressConfig([`127.0.0.1:${server.httpPort}`]),
       },
       log: captured.log,
       protocols: builtinProtocols(),

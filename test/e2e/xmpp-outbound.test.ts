@@ -12,6 +12,7 @@ import { startProsody, type XmppServer } from '../support/servers.js';
 import { connectXmppClient, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { captureLog } from '../support/log-capture.js';
 import { createTestNetwork, NETWORK, WAIT_MS, type TestNetwork } from './xmpp-test-network.js';
+import { egressAllowing } from '../support/egress.js';
 
 const FILE_BYTES = Buffer.from('a small file \u00e9\u0000\u00ff', 'utf8');
 
@@ -45,7 +46,9 @@ void describe('XMPP adapter: outbound stanzas', () => {
     channel = { network: NETWORK, id: room };
     alice = await connectXmppClient({ service: `xmpp://${server.host}:${server.port}`, domain: server.domain, username: 'alice', password: 'alicepass' });
     await alice.joinRoom(room, 'Alice');
-    bot = createTestNetwork(server, { user: 'bot', password: 'botpass', rooms: [room], options: { nick: 'switchbot' }, log: captured.log });
+    // The file server and Prosody's upload service listen on loopback: allowed by name.
+    const egress = egressAllowing(new URL(files.base).host, `127.0.0.1:${server.httpPort}`);
+    bot = createTestNetwork(server, { user: 'bot', password: 'botpass', rooms: [room], options: { nick: 'switchbot' }, log: captured.log, egress });
     await bot.network.connect();
   });
 

@@ -5,6 +5,7 @@
  */
 import type { AnyEventInput } from '../../src/core/event.js';
 import type { ConnectionLoss, NetworkContext } from '../../src/core/network.js';
+import type { EgressClient } from '../../src/net/egress/index.js';
 import type { ChannelRef } from '../../src/core/refs.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
@@ -37,6 +38,8 @@ export interface TestNetworkOptions {
   /** Extra network options (nick, rejoinDelayMs, uploadService, ...). */
   readonly options?: Record<string, unknown>;
   readonly log?: Logger;
+  /** The egress client the adapter fetches files with (default: the default policy). */
+  readonly egress?: EgressClient;
 }
 
 /** Creates (does not connect) an adapter for `server` through the protocol's own config schema. */
@@ -62,6 +65,7 @@ export function createTestNetwork(server: XmppServer, opts: TestNetworkOptions):
     connectionLost: (loss) => {
       losses.push(loss);
     },
+    ...(opts.egress ? { egress: opts.egress } : {}),
   };
   const config = xmppConfigSchema.parse({
     jid: `${opts.user}@${server.domain}`,

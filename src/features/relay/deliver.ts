@@ -3,7 +3,7 @@
  * refers to (message map), chooses the native feature or the fallback, sends, waits until the
  * network has written it out, and records what was sent.
  */
-import type { Attachment, Message } from '../../core/message.js';
+import type { Message } from '../../core/message.js';
 import type { ChannelRef } from '../../core/refs.js';
 import { hash } from 'node:crypto';
 import { SendRefusedError, type OutgoingMessage, type SendResult } from '../../core/network.js';
@@ -12,7 +12,7 @@ import type { MessageCopy, MessageLocation } from '../../store/message-map.js';
 import type { DeliveryOptions } from './config.js';
 import type { DeleteJob, EditJob, MessageJob, NoticeJob, ReactJob, RelayJob } from './jobs.js';
 import type { Delivery } from './queue.js';
-import { withKnownSizes } from './attachments.js';
+import { splitAttachments, type AttachmentFetches } from './attachments.js';
 import type { PendingRecords } from './pending-records.js';
 import {
   deleteFallbackBody, editFallbackBody, eventBody, reactionFallbackBody, relayedBody, replyFallbackBody,
@@ -33,6 +33,8 @@ export interface DelivererOptions {
   sent?(network: string, ids: readonly string[]): void;
   /** Deliveries sent but not recorded yet; lookups of copies wait for them. */
   readonly pending: PendingRecords;
+  /** The fetches for attachments (one egress budget per source message). */
+  readonly fetches: AttachmentFetches;
 }
 
 /** How often the network's queue is checked while more than one item waits in it. */
@@ -130,8 +132,10 @@ export class Deliverer {
       if (copy) replyTo = copy.messageId;
       else body = replyFallbackBody(job.message, protocol, job.reply.quote, options, look);
     }
-    const { native, links } = handle.capabilities.attachments
-      ? splitAttachments(await withKnownSizes(job.message.attachments), options.maxFileBytes)
+    const fetching = handle.capabilities.attachments && job.message.attachments.length > 0;
+    const budget = fetching ? this.options.fetches.budgetFor(job.source) : undefined;
+    const { native, links } = budget
+      ? await this.options.fetches.prepare(budget, job.message.attachments, options.maxFileBytes)
       : splitAttachments(job.message.attachments, 'links only');
     const bare = job.message.body.length === 0;
     body = [...body, ...links.map((a, i) => ({ type: 'text' as const, text: `${i === 0 && bare ? '' : '\n'}${a.name}: ${a.url}` }))];
@@ -139,7 +143,7 @@ export class Deliverer {
       target: { channel: job.target },
       kind: job.message.kind === 'action' ? 'action' : job.message.kind,
       body,
-      ...(native.length > 0 ? { attachments: native } : {}),
+      ...(native.length > 0 ? { attachments: native, egress: budget } : {}),
       ...(replyTo === undefined ? {} : { replyTo }),
       ...(puppets ? { asUser: job.message.author } : {}),
     };
@@ -242,23 +246,6 @@ export function deliveryId(job: RelayJob): string {
   const extra = job.op === 'react' ? [job.reaction, job.removed] : null;
   const key = JSON.stringify([job.op, job.bridge, job.target.network, job.target.id, about, job.message.id, extra]);
   return `sb-${hash('sha256', key, 'hex').slice(0, 32)}`;
-}
-
-/**
- * Attachments to upload natively, and those sent as links: every one known to be larger than
- * `maxFileBytes`, or all of them for a target without uploads (`'links only'`). URL-less ones
- * are left out: those cannot be relayed.
- */
-export function splitAttachments(attachments: readonly Attachment[], maxFileBytes: number | 'links only'): { native: Attachment[]; links: Attachment[] } {
-  const native: Attachment[] = [];
-  const links: Attachment[] = [];
-  for (const attachment of attachments) {
-    if (attachment.url === undefined) continue;
-    const tooLarge = maxFileBytes === 'links only' || (attachment.size !== undefined && attachment.size > maxFileBytes);
-    if (tooLarge) links.push(attachment);
-    else native.push(attachment);
-  }
-  return { native, links };
 }
 
 /**

@@ -17,7 +17,7 @@ import { PendingRecords } from './pending-records.js';
 import { quoteStart, type Excerpt, type RelayJob } from './jobs.js';
 import { QUEUE_KEY_ROOT, TargetQueue, keysByQueue, queuePrefix } from './queue.js';
 import { statusText } from './status.js';
-import { checkAttachments } from './attachments.js';
+import { AttachmentFetches } from './attachments.js';
 import { isJoinTimeTopic } from './topics.js';
 
 /** The key of a channel: network and case-folded id. */
@@ -35,6 +35,7 @@ export class Relay {
   private readonly deliverer: Deliverer;
   private readonly pending = new PendingRecords();
   private readonly echoes: EchoGuard;
+  private readonly fetches: AttachmentFetches;
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
   /** When each connected network last finished connecting (its ENDBURST). */
@@ -47,6 +48,7 @@ export class Relay {
     for (const bridge of bridges) for (const channel of bridge.channels) this.bridgeOf.set(channelKey(channel), bridge);
     this.excerpts = new Excerpts(api.store);
     this.echoes = new EchoGuard({ messages: api.messages });
+    this.fetches = new AttachmentFetches(api);
     for (const network of api.networks()) this.bursting.add(network.name);
     this.deliverer = new Deliverer({
       api,
@@ -56,6 +58,7 @@ export class Relay {
         for (const id of ids) this.echoes.sentBy(network, id);
       },
       pending: this.pending,
+      fetches: this.fetches,
     });
   }
 
@@ -150,7 +153,7 @@ export class Relay {
       const quote = await this.excerpts.get(original);
       reply = { original, ...(quote ? { quote } : {}) };
     }
-    const attachments = await checkAttachments(this.api, message.attachments);
+    const attachments = await this.fetches.check(source, message.attachments);
     if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
     await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, message: relayed, ...(reply ? { reply } : {}) });

@@ -96,7 +96,7 @@ export class IrcNetwork implements Network {
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
     this.nick = config.nick;
     this.queue = new OutgoingQueue(config.flood, (line) => this.writeNow(line));
-    this.longMessages = new LongMessages({ log: ctx.log, ...(config.paste ? { paste: config.paste } : {}) });
+    this.longMessages = new LongMessages({ log: ctx.log, ...(ctx.egress ? { egress: ctx.egress } : {}), ...(config.paste ? { paste: config.paste } : {}) });
     this.reclaimer = new NickReclaimer({
       wanted: config.nick,
       intervalMs: config.nickReclaimSec * 1000,

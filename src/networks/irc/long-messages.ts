@@ -11,6 +11,7 @@
 import type { Logger } from '../../core/log.js';
 import type { PasteConfig } from './paste-config.js';
 import { uploadPaste } from './paste-client.js';
+import { defaultEgressClient, type EgressClient } from '../../net/egress/index.js';
 import { limitLines, pasteNote, withPasteLink } from './split.js';
 
 /** How long after a failed upload the next one is tried. */
@@ -31,6 +32,8 @@ export interface LongMessagesOptions {
   /** The network's `paste` option; without it long messages are truncated. */
   readonly paste?: PasteConfig;
   readonly log: Logger;
+  /** The hub's HTTP client the upload goes through (default: one with the default egress policy). */
+  readonly egress?: EgressClient;
   /** Uploads a text and returns its URL (default: uploadPaste with `paste`). */
   readonly upload?: (text: string) => Promise<string>;
   readonly now?: () => number;
@@ -46,7 +49,8 @@ export class LongMessages {
 
   constructor(private readonly options: LongMessagesOptions) {
     const { paste } = options;
-    this.upload = options.upload ?? (paste ? (text) => uploadPaste(text, paste) : undefined);
+    const egress = options.egress ?? defaultEgressClient();
+    this.upload = options.upload ?? (paste ? (text) => uploadPaste(text, paste, egress) : undefined);
     this.now = options.now ?? Date.now;
     this.retryAfterMs = options.retryAfterMs ?? PASTE_RETRY_AFTER_MS;
   }

@@ -1,5 +1,6 @@
 /**
- * Uploads a text to the configured paste service (paste-config.ts) with the global fetch and
+ * Uploads a text to the configured paste service (paste-config.ts) through the hub's egress
+ * client (so the service's address and every redirect are checked against `egress:`) and
  * returns the paste's URL (paste-response.ts). Everything, the answer's body included, must
  * arrive within `timeoutMs`. Errors are PasteErrors whose message never contains the
  * configured headers (they may hold an API token).
@@ -7,34 +8,31 @@
 import { randomBytes } from 'node:crypto';
 import type { PasteConfig } from './paste-config.js';
 import { PasteError, pasteUrlFrom } from './paste-response.js';
+import { EgressError, type EgressClient } from '../../net/egress/index.js';
 
 /** The most of a paste service's answer that is read (a URL or a small JSON object is expected). */
 export const MAX_REPLY_BYTES = 64 * 1024;
 
-/** The fetch function used (the global one; tests may pass their own). */
-export type FetchFunction = typeof fetch;
-
 /** Uploads `text` and returns the paste's URL; rejects with a PasteError. */
-export async function uploadPaste(text: string, config: PasteConfig, fetchFn: FetchFunction = fetch): Promise<string> {
-  const signal = AbortSignal.timeout(config.timeoutMs);
+export async function uploadPaste(text: string, config: PasteConfig, egress: EgressClient): Promise<string> {
   try {
-    const response = await fetchFn(config.url, {
+    const response = await egress.request(config.url, {
       method: config.method,
       ...requestBody(text, config),
       redirect: config.response === 'location' ? 'manual' : 'follow',
-      signal,
+      maxBytes: MAX_REPLY_BYTES,
+      timeoutMs: config.timeoutMs,
     });
-    const body = await readLimited(response);
-    return pasteUrlFrom({ status: response.status, location: response.headers.get('location'), body }, config.response, config.url);
+    const body = response.body.toString('utf8');
+    return pasteUrlFrom({ status: response.status, location: response.header('location') ?? null, body }, config.response, config.url);
   } catch (error) {
     if (error instanceof PasteError) throw error;
-    if (signal.aborted) throw new PasteError(`the paste service did not answer within ${config.timeoutMs} ms`);
-    throw new PasteError(`could not reach the paste service: ${describe(error)}`);
+    throw new PasteError(describe(error, config.timeoutMs));
   }
 }
 
 /** The body and headers of the upload request. */
-function requestBody(text: string, config: PasteConfig): { body: NonNullable<RequestInit['body']>; headers: Record<string, string> } {
+function requestBody(text: string, config: PasteConfig): { body: string; headers: Record<string, string> } {
   const { body } = config;
   if (body === 'raw') return { body: text, headers: withType('text/plain; charset=utf-8', config.headers) };
   if ('json' in body) return { body: JSON.stringify({ [body.json]: text }), headers: withType('application/json', config.headers) };
@@ -64,28 +62,13 @@ export function multipart(text: string, field: string, filename?: string): { bod
   };
 }
 
-/** The response body as UTF-8 text; a PasteError when it is larger than MAX_REPLY_BYTES. */
-async function readLimited(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_REPLY_BYTES) {
-      await reader.cancel();
-      throw new PasteError(`the paste service's answer is larger than ${MAX_REPLY_BYTES} bytes`);
-    }
-    chunks.push(value);
+/** What went wrong, for the PasteError (egress errors name no header). */
+function describe(error: unknown, timeoutMs: number): string {
+  if (!(error instanceof EgressError)) return `could not reach the paste service: ${String(error)}`;
+  switch (error.code) {
+    case 'budget': return `the paste service did not answer within ${timeoutMs} ms`;
+    case 'too-large': return `the paste service's answer is larger than ${MAX_REPLY_BYTES} bytes`;
+    case 'network': return `could not reach the paste service: ${error.message}`;
+    default: return `the paste service was not contacted: ${error.message}`;
   }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** A short reason for a network error (fetch puts the useful part in `cause`). */
-function describe(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  if (cause instanceof Error) return (cause as NodeJS.ErrnoException).code ?? cause.message;
-  return String(cause);
 }

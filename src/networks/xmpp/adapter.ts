@@ -34,6 +34,7 @@ import { occupantRef } from './refs.js';
 import { captureSession, isFresh, restoreSession, type ResumableSession } from './resumption.js';
 import { RoomJoins } from './room-joins.js';
 import { buildMucLeave } from './stanza-build.js';
+import { defaultEgressClient } from '../../net/egress/index.js';
 
 /** How long one page of a message archive search may take. */
 const ARCHIVE_TIMEOUT_MS = 10_000;
@@ -115,6 +116,7 @@ export class XmppNetwork implements Network {
       ids,
       reactions,
       confirmations: this.confirmations,
+      egress: ctx.egress ?? defaultEgressClient(),
       client: () => this.requireClient(),
     });
   }

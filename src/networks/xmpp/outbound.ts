@@ -26,7 +26,8 @@ import {
 import { renderStyling } from './styling-render.js';
 import type { Confirmations } from './confirmations.js';
 import { stripInvalidXmlChars } from './xml-chars.js';
-import { discoverUploadService, downloadFile, uploadFile, type UploadService } from './upload.js';
+import { discoverUploadService, downloadFile, uploadFile, type UploadHttp, type UploadService } from './upload.js';
+import type { EgressClient } from '../../net/egress/index.js';
 
 /** Our own entry in the reaction sets. */
 const SELF = '\u0000self';
@@ -50,6 +51,8 @@ export interface OutboundDeps {
   readonly reactions: ReactionSets;
   /** Sends waiting for the room to reflect them. */
   readonly confirmations: Confirmations;
+  /** The hub's HTTP client for files (downloads to re-upload, upload PUTs). */
+  readonly egress: EgressClient;
   /** The connected client; throws when not connected. */
   client(): XmppClient;
 }
@@ -103,8 +106,9 @@ export class Outbound {
         }),
       );
     }
+    const http = { egress: this.deps.egress, budget: message.egress ?? this.deps.egress.budget() };
     for (const attachment of attachments) {
-      const url = await this.shareAttachment(client, attachment);
+      const url = await this.shareAttachment(client, http, attachment);
       if (url !== undefined) sent.push(await this.sendMessage(client, address, stanzaId(sent.length), echoes, { ...marker, body: url, links: [{ url, desc: attachment.name }] }));
     }
     return echoes.length === 0 ? { ids: sent } : { ids: sent, confirmed: allSettledOk(echoes) };
@@ -119,7 +123,7 @@ export class Outbound {
   }
 
   /** Re-uploads an attachment with HTTP File Upload; falls back to its original link. */
-  private async shareAttachment(client: XmppClient, attachment: Attachment): Promise<string | undefined> {
+  private async shareAttachment(client: XmppClient, http: UploadHttp, attachment: Attachment): Promise<string | undefined> {
     const { logOnce, config } = this.deps;
     if (attachment.url === undefined) {
       logOnce.log('warn', 'attachment-without-url', { name: attachment.name }, 'an attachment without a URL cannot be sent; skipped');
@@ -128,8 +132,8 @@ export class Outbound {
     try {
       const service = await this.findUploadService(client);
       if (service === undefined) throw new Error('the server has no upload service');
-      const file = await downloadFile(attachment.url, config.maxUploadBytes);
-      return await uploadFile(client.iqCaller, service, {
+      const file = await downloadFile(http, attachment.url, config.maxUploadBytes);
+      return await uploadFile(client.iqCaller, http, service, {
         name: attachment.name,
         data: file.data,
         ...optional('contentType', attachment.mimeType ?? file.contentType),

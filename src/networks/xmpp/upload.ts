@@ -1,13 +1,15 @@
 /**
  * HTTP File Upload (XEP-0363): finds the server's upload service (disco#items on the account's
  * domain, then disco#info of each item for the upload feature), asks it for a slot, and PUTs the
- * file with fetch. Also fetches the file to upload from its source URL, with a size limit.
+ * file. Also fetches the file to upload from its source URL, with a size limit. Both go through
+ * the hub's egress client, within the message's egress budget.
  */
 import type { Element } from '@xmpp/xml';
 import xml from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import { NS } from './namespaces.js';
 import { buildUploadRequest } from './stanza-build.js';
+import type { EgressBudget, EgressClient } from '../../net/egress/index.js';
 
 /** A discovered upload service and its size limit. */
 export interface UploadService {
@@ -20,6 +22,15 @@ export interface UploadFile {
   readonly name: string;
   readonly data: Uint8Array;
   readonly contentType?: string;
+}
+
+/** The most of the upload service's answer to a PUT that is read (it is not used). */
+const MAX_PUT_REPLY_BYTES = 64 * 1024;
+
+/** How a file is fetched and uploaded: the hub's egress client and the message's budget. */
+export interface UploadHttp {
+  readonly egress: EgressClient;
+  readonly budget: EgressBudget;
 }
 
 /** Headers a slot may ask the PUT to carry (XEP-0363 §5); others are ignored. */
@@ -83,36 +94,31 @@ export function parseSlot(slot: Element | undefined): UploadSlot {
 }
 
 /** Requests a slot and uploads the file; returns the URL to share. */
-export async function uploadFile(iqCaller: IqCaller, service: UploadService, file: UploadFile, timeoutMs = 30_000): Promise<string> {
+export async function uploadFile(iqCaller: IqCaller, http: UploadHttp, service: UploadService, file: UploadFile, timeoutMs = 30_000): Promise<string> {
   if (service.maxFileSize !== undefined && file.data.byteLength > service.maxFileSize) {
     throw new Error(`file is ${file.data.byteLength} bytes; the upload service accepts at most ${service.maxFileSize}`);
   }
   const request = buildUploadRequest({ filename: file.name, size: file.data.byteLength, ...(file.contentType ? { contentType: file.contentType } : {}) });
   const reply = await iqCaller.request(xml('iq', { type: 'get', to: service.jid }, request), timeoutMs);
   const slot = parseSlot(reply.getChild('slot', NS.upload));
-  const response = await fetch(slot.putUrl, {
+  const response = await http.egress.request(slot.putUrl, {
     method: 'PUT',
     body: file.data,
     headers: { ...slot.headers, 'content-type': file.contentType ?? 'application/octet-stream' },
-    signal: AbortSignal.timeout(timeoutMs),
+    maxBytes: MAX_PUT_REPLY_BYTES,
+    budget: http.budget,
   });
   if (!response.ok) throw new Error(`the upload PUT was refused: HTTP ${response.status}`);
   return slot.getUrl;
 }
 
-/** Downloads a file to re-upload, refusing more than `maxBytes`. */
-export async function downloadFile(url: string, maxBytes: number, timeoutMs = 30_000): Promise<{ data: Uint8Array; contentType?: string }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!response.ok || response.body === null) throw new Error(`could not fetch the file: HTTP ${response.status}`);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw new Error(`the file is larger than maxUploadBytes (${maxBytes})`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new Error(`the file is larger than maxUploadBytes (${maxBytes})`);
-    chunks.push(chunk);
-  }
-  const contentType = response.headers.get('content-type') ?? undefined;
-  return { data: Buffer.concat(chunks), ...(contentType ? { contentType } : {}) };
+/**
+ * Downloads a file to re-upload, refusing more than `maxBytes` (and more than the egress
+ * policy's `maxBodyBytes`). The URL counts as one of the message's links.
+ */
+export async function downloadFile(http: UploadHttp, url: string, maxBytes: number): Promise<{ data: Uint8Array; contentType?: string }> {
+  const response = await http.egress.request(url, { maxBytes, budget: http.budget, link: true });
+  if (!response.ok) throw new Error(`could not fetch the file: HTTP ${response.status}`);
+  const contentType = response.header('content-type');
+  return { data: response.body, ...(contentType ? { contentType } : {}) };
 }
