@@ -40,6 +40,7 @@ export class Relay {
   /** When each connected network last finished connecting (its ENDBURST). */
   private readonly upSince = new Map<string, number>();
   private readonly loggedFailures = new Set<string>();
+  private readonly loggedRefusals = new Set<string>();
   private failures = 0;
   private quoteFailureLogged = false;
 
@@ -143,6 +144,7 @@ export class Relay {
       return;
     }
     if (this.isBot(channel, message.author) || this.echoes.isEcho(event.network, message.id)) return;
+    if (!(await this.mayRelay(channel, message.author))) return;
     const source = location(channel, message.id);
     let reply: { original: MessageLocation; quote?: Excerpt } | undefined;
     if (message.replyTo !== undefined) {
@@ -160,7 +162,7 @@ export class Relay {
   private async onEdit(event: HubEvent<'EDIT'>): Promise<void> {
     const { channel, message, messageId } = event.args;
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
-    if (!channel || !bridge) return;
+    if (!channel || !bridge || !(await this.mayRelay(channel, message.author))) return;
     const original = await this.original(channel, messageId);
     await this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off');
     this.rememberExcerpt(original, message);
@@ -169,7 +171,7 @@ export class Relay {
   private async onDelete(event: HubEvent<'DELETE'>): Promise<void> {
     const { channel, messageId, by } = event.args;
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
-    if (!channel || !bridge) return;
+    if (!channel || !bridge || !(await this.mayRelay(channel, by))) return;
     const original = await this.original(channel, messageId);
     const quote = await this.excerpts.get(original);
     const message = describe(channel, by, [], event.ts, `delete:${messageId}`);
@@ -179,7 +181,7 @@ export class Relay {
   private async onReact(event: HubEvent<'REACT'>): Promise<void> {
     const { channel, messageId, user, reaction, removed } = event.args;
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
-    if (!channel || !bridge) return;
+    if (!channel || !bridge || !(await this.mayRelay(channel, user))) return;
     const original = await this.original(channel, messageId);
     const quote = await this.excerpts.get(original);
     const message = describe(channel, user, [{ type: 'text', text: reaction }], event.ts, `react:${messageId}`);
@@ -188,7 +190,7 @@ export class Relay {
 
   private async notice(channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number): Promise<void> {
     const bridge = this.bridgeOf.get(channelKey(channel));
-    if (!bridge || this.bursting.has(channel.network)) return;
+    if (!bridge || this.bursting.has(channel.network) || !(await this.mayRelay(channel, user))) return;
     const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
     await this.fanOut(channel, bridge, kind, message, { op: 'notice', message });
   }
@@ -228,6 +230,22 @@ export class Relay {
       this.quoteFailureLogged = true;
       this.api.log.warn({ err: error, message: where }, 'relay: could not store a quote; fallbacks may lack it after a restart');
     });
+  }
+
+  /**
+   * Whether what `user` did in `channel` may be relayed, as the modules' userMayRelay answer
+   * (the access module denies users its predicates deny). A refusal is logged once per user
+   * and channel.
+   */
+  private async mayRelay(channel: ChannelRef, user: UserRef): Promise<boolean> {
+    if (await this.api.callbacks.relay.userMayRelay(user, channel)) return true;
+    const key = `${channelKey(channel)}\u0000${user.id}`;
+    if (!this.loggedRefusals.has(key)) {
+      if (this.loggedRefusals.size > 1000) this.loggedRefusals.clear();
+      this.loggedRefusals.add(key);
+      this.api.log.info({ channel, user: user.id, nick: user.nick }, 'relay: not relaying what this user does here (userMayRelay refused)');
+    }
+    return false;
   }
 
   /** true when `user` is our own bot in `channel` (adapters drop its echoes; this is a second guard). */
