@@ -3,7 +3,8 @@
  * XMPP networks): an occupant's correction or retraction naming someone else's message is not
  * applied to that message's copies (the correction goes across as the sender's own new
  * message; the retraction is dropped), also when it names a copy the relay put in the room.
- * The author's own correction still is, and so is a retraction by a room moderator.
+ * The author's own correction still is, and so is a retraction by a room moderator. One
+ * person withdrawing a reaction does not take away the bot's reaction for everyone else.
  */
 import { hubBase } from '../support/hub-config.js';
 import { describe, it, before, after } from 'node:test';
@@ -23,6 +24,7 @@ import { bodyOf, WAIT_MS } from './relay-setup.js';
 
 const NS_CORRECT = 'urn:xmpp:message-correct:0';
 const NS_RETRACT = 'urn:xmpp:message-retract:1';
+const NS_REACTIONS = 'urn:xmpp:reactions:0';
 
 function xmppNetwork(server: XmppServer, name: string, user: string, nick: string): NetworkConfig {
   return {
@@ -153,6 +155,27 @@ describe('authority over corrections and retractions of relayed messages', { tim
     const retracted = (s: XmlElement) => [copyAtDave.attrs.id, refId(copyAtDave, other)].includes(s.getChild('retract', NS_RETRACT)?.attrs.id);
     assert.equal(dave.stanzas.some(copyInOther(retracted)), false, "watch's copy in the other room was retracted");
     assert.equal(watch.lines.some((l) => /deleted/.test(l)), false, 'no deletion shown on IRC');
+  });
+
+  it("one person withdrawing a reaction does not take away another's on the other room's copy", async () => {
+    watch.send('PRIVMSG #lobby :react to me');
+    const copyAtAlice = await alice.waitForStanza(inRoom(lobby, 'switchboard', (s) => (bodyOf(s) ?? '').includes('react to me')), WAIT_MS);
+    const copyAtDave = await dave.waitForStanza(copyInOther((s) => (bodyOf(s) ?? '').includes('react to me')), WAIT_MS);
+    const react = (client: TestXmppClient, id: string, ...emojis: string[]) => client.send(xml('message', { to: lobby, type: 'groupchat', id },
+      xml('reactions', { xmlns: NS_REACTIONS, id: refId(copyAtAlice, lobby) }, ...emojis.map((e) => xml('reaction', {}, e)))));
+    const reactionsOnCopy = (test: (emojis: string[]) => boolean) => copyInOther((s) => {
+      const reactions = s.getChild('reactions', NS_REACTIONS);
+      return reactions !== undefined && [copyAtDave.attrs.id, refId(copyAtDave, other)].includes(reactions.attrs.id)
+        && test(reactions.getChildren('reaction').map((r) => r.text()));
+    });
+    await react(alice, 'auth-r1', '👍');
+    await dave.waitForStanza(reactionsOnCopy((emojis) => emojis.includes('👍')), WAIT_MS);
+    await react(bob, 'auth-r2', '👍');
+    await react(alice, 'auth-r3');
+    await sayAcross(alice, 'auth-r4', 'alice sync three');
+    assert.equal(dave.stanzas.some(reactionsOnCopy((emojis) => emojis.length === 0)), false, "alice's withdrawal took bob's reaction away");
+    await react(bob, 'auth-r5');
+    await dave.waitForStanza(reactionsOnCopy((emojis) => emojis.length === 0), WAIT_MS);
   });
 
   it("alice's own correction is applied to her message's copies", async () => {

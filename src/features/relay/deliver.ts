@@ -54,6 +54,10 @@ function inChannel(location: MessageLocation, channel: ChannelRef): boolean {
   return location.network === channel.network && location.channel.toLowerCase() === channel.id.toLowerCase();
 }
 
+function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
+  return inChannel({ network: a.network, channel: a.id, messageId: '' }, b);
+}
+
 export class Deliverer {
   constructor(private readonly options: DelivererOptions) {}
 
@@ -179,7 +183,8 @@ export class Deliverer {
     if (handle.capabilities.reactions) {
       const copy = (await this.copiesIn(job.original, job.target))[0];
       if (copy) {
-        await handle.react(job.target, copy.messageId, job.reaction, job.removed);
+        const othersStillReact = job.stillReactedIn?.some((channel) => !sameChannel(channel, job.target)) ?? false;
+        if (!(job.removed && othersStillReact)) await handle.react(job.target, copy.messageId, job.reaction, job.removed);
         return;
       }
     }

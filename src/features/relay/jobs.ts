@@ -58,6 +58,11 @@ export interface ReactJob {
   readonly original: MessageLocation;
   readonly reaction: string;
   readonly removed: boolean;
+  /**
+   * For a withdrawal: the channels where others still react with it. A target's native
+   * reaction (one for everyone elsewhere) stays while one of them is not the target itself.
+   */
+  readonly stillReactedIn?: readonly ChannelRef[];
   readonly quote?: Excerpt;
   readonly message: Message;
 }

@@ -19,7 +19,8 @@ import { QUEUE_KEY_ROOT, TargetQueue, keysByQueue, queuePrefix } from './queue.j
 import { statusText } from './status.js';
 import { checkAttachments } from './attachments.js';
 import { isJoinTimeTopic } from './topics.js';
-import { Authority } from './authority.js';
+import { Authority, authorKey } from './authority.js';
+import { Reactors } from './reactors.js';
 
 /** The key of a channel: network and case-folded id. */
 function channelKey(channel: ChannelRef): string {
@@ -37,6 +38,7 @@ export class Relay {
   private readonly pending = new PendingRecords();
   private readonly echoes: EchoGuard;
   private readonly authority: Authority;
+  private readonly reactors = new Reactors();
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
   /** When each connected network last finished connecting (its ENDBURST). */
@@ -199,8 +201,10 @@ export class Relay {
     if (!channel || !bridge || !(await this.mayRelay(channel, user))) return;
     const original = await this.original(channel, messageId);
     const quote = await this.excerpts.get(original);
+    const stillReactedIn = this.reactors.record(original, reaction, channel, authorKey(user), removed);
     const message = describe(channel, user, [{ type: 'text', text: reaction }], event.ts, `react:${messageId}`);
-    await this.fanOut(channel, bridge, 'messages', message, { op: 'react', original, reaction, removed, message, ...(quote ? { quote } : {}) }, (o) => o.reactions !== 'off');
+    const template = { op: 'react', original, reaction, removed, message, ...(quote ? { quote } : {}), ...(removed && stillReactedIn.length > 0 ? { stillReactedIn } : {}) } as const;
+    await this.fanOut(channel, bridge, 'messages', message, template, (o) => o.reactions !== 'off');
   }
 
   private async notice(channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number): Promise<void> {
