@@ -264,12 +264,12 @@ export class Relay {
 
   /**
    * Whether `actor` (in `channel`) may correct or retract the message whose source is
-   * `original`: its author or a moderator may (authority.ts). A refusal is logged once per
+   * `original`: its author or a moderator may (authority.ts). A refusal is logged once per kind,
    * user and channel.
    */
   private async mayChange(original: MessageLocation, actor: UserRef, channel: ChannelRef, what: 'correction' | 'retraction'): Promise<boolean> {
     if ((await this.authority.judge(original, actor, channel)) !== 'denied') return true;
-    this.logOnce(`authority\u0000${channelKey(channel)}\u0000${actor.id}`, { channel, user: actor.id, nick: actor.nick, original, what },
+    this.logOnce(`${what}\u0000${channelKey(channel)}\u0000${actor.id}`, { channel, user: actor.id, nick: actor.nick, original, what },
       what === 'correction'
         ? "relay: a correction of a message that is not the sender's; relayed as the sender's new message"
         : "relay: a retraction of a message that is not the sender's; not relayed");
