@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { NS_MUC_USER, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
+import { NS_MUC, NS_MUC_USER, xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
 import { newKnobs } from './access-fixtures.js';
 import { escape, joinIrc, logged, startAccessServers, WAIT_MS, type AccessServers, type RunningHub } from './access-setup.js';
@@ -70,7 +70,9 @@ describe('access control holds back what denied users say from the relay', { tim
     mallory.send('JOIN #gate');
     mallory.send('PRIVMSG #gate :mallory was here');
     await mallory.waitForLine(new RegExp(`^:${BOT}!\\S+ KICK #gate mallory :`, 'i'), WAIT_MS);
-    // Relaying keeps a channel's order: once a later message arrived, mallory's would have too.
+    // The server delivered mallory's line (so the hub had it) before it took this later one;
+    // relaying keeps a channel's order: once the later one arrived, mallory's would have too.
+    await ircWatch.waitForLine(/PRIVMSG #gate :mallory was here/, WAIT_MS);
     ircWatch.send('PRIVMSG #gate :watch after mallory');
     await xmppWatch.waitForStanza(saying(gateRoom, 'watch after mallory'), WAIT_MS);
     assert.equal(xmppWatch.stanzas.some(saying(gateRoom, 'mallory was here')), false, 'mallory was relayed');
@@ -83,6 +85,7 @@ describe('access control holds back what denied users say from the relay', { tim
     await waitFor(() => (logged(running.captured, CANNOT_REMOVE).some((l) => l.channel === '#noops' && l.user === 'mallory2') ? true : undefined),
       { timeoutMs: WAIT_MS, what: 'the failed removal from #noops to be logged' });
     mallory2.send('PRIVMSG #noops :mallory2 is still here');
+    await ircWatch.waitForLine(/PRIVMSG #noops :mallory2 is still here/, WAIT_MS);
     ircWatch.send('PRIVMSG #noops :watch after mallory2');
     await xmppWatch.waitForStanza(saying(noopsRoom, 'watch after mallory2'), WAIT_MS);
     assert.equal(xmppWatch.stanzas.some(saying(noopsRoom, 'mallory2 is still here')), false, 'mallory2 was relayed');
@@ -91,9 +94,14 @@ describe('access control holds back what denied users say from the relay', { tim
 
   it('a denied XMPP user who speaks right after joining is removed and not relayed', async () => {
     const mx = await servers.xmppUser('mx');
-    await mx.joinRoom(gateRoom, 'mx', WAIT_MS);
-    await mx.sayInRoom(gateRoom, 'mx was here');
+    // The join and the message go out together, as a client that speaks at once would send
+    // them: the room has the message before the hub can react to the join.
+    await Promise.all([
+      mx.send(xml('presence', { to: `${gateRoom}/mx` }, xml('x', { xmlns: NS_MUC }, xml('history', { maxchars: '0' })))),
+      mx.sayInRoom(gateRoom, 'mx was here'),
+    ]);
     await mx.waitForStanza(isRemoval(gateRoom, 'mx'), WAIT_MS);
+    await xmppWatch.waitForStanza(saying(gateRoom, 'mx was here'), WAIT_MS);
     await xmppWatch.sayInRoom(gateRoom, 'xwatch after mx');
     await ircWatch.waitForLine(new RegExp(`PRIVMSG #gate :.*${escape('xwatch after mx')}`), WAIT_MS);
     assert.equal(ircWatch.lines.some((l) => l.includes('mx was here')), false, 'mx was relayed');
@@ -106,6 +114,7 @@ describe('access control holds back what denied users say from the relay', { tim
     await waitFor(() => (logged(running.captured, CANNOT_REMOVE).some((l) => l.channel === noopsRoom) ? true : undefined),
       { timeoutMs: WAIT_MS, what: 'the failed removal from the noops room to be logged' });
     await mx2.sayInRoom(noopsRoom, 'mx2 is still here');
+    await xmppWatch.waitForStanza(saying(noopsRoom, 'mx2 is still here'), WAIT_MS);
     await xmppWatch.sayInRoom(noopsRoom, 'xwatch after mx2');
     await ircWatch.waitForLine(new RegExp(`PRIVMSG #noops :.*${escape('xwatch after mx2')}`), WAIT_MS);
     assert.equal(ircWatch.lines.some((l) => l.includes('mx2 ')), false, 'mx2 was relayed');

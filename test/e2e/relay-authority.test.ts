@@ -130,8 +130,8 @@ describe('authority over corrections and retractions of relayed messages', { tim
     await bob.send(xml('message', { to: lobby, type: 'groupchat', id: 'auth-1b' },
       xml('body', {}, 'bob forged text'), xml('replace', { xmlns: NS_CORRECT, id: 'auth-1' })));
     await bob.send(xml('message', { to: lobby, type: 'groupchat', id: 'auth-1d' }, xml('retract', { xmlns: NS_RETRACT, id: refId(aliceAtBob, lobby) })));
-    // The lobby's events are relayed in order: once this arrived, bob's would have too.
-    await sayAcross(alice, 'auth-2', 'alice sync one');
+    // The lobby's events are relayed in order: once bob's next message arrived, the others had too.
+    await sayAcross(bob, 'auth-2', 'bob sync one');
 
     const forged = dave.stanzas.find(copyInOther((s) => (bodyOf(s) ?? '').includes('bob forged text')));
     assert.ok(forged, "bob's text still goes across");
@@ -151,7 +151,7 @@ describe('authority over corrections and retractions of relayed messages', { tim
     const copyAtBob = await bob.waitForStanza(inRoom(lobby, 'switchboard', (s) => (bodyOf(s) ?? '').includes('watch original')), WAIT_MS);
     const copyAtDave = await dave.waitForStanza(copyInOther((s) => (bodyOf(s) ?? '').includes('watch original')), WAIT_MS);
     await bob.send(xml('message', { to: lobby, type: 'groupchat', id: 'auth-3d' }, xml('retract', { xmlns: NS_RETRACT, id: refId(copyAtBob, lobby) })));
-    await sayAcross(alice, 'auth-4', 'alice sync two');
+    await sayAcross(bob, 'auth-4', 'bob sync two');
     const retracted = (s: XmlElement) => [copyAtDave.attrs.id, refId(copyAtDave, other)].includes(s.getChild('retract', NS_RETRACT)?.attrs.id);
     assert.equal(dave.stanzas.some(copyInOther(retracted)), false, "watch's copy in the other room was retracted");
     assert.equal(watch.lines.some((l) => /deleted/.test(l)), false, 'no deletion shown on IRC');
@@ -171,6 +171,8 @@ describe('authority over corrections and retractions of relayed messages', { tim
     await react(alice, 'auth-r1', '👍');
     await dave.waitForStanza(reactionsOnCopy((emojis) => emojis.includes('👍')), WAIT_MS);
     await react(bob, 'auth-r2', '👍');
+    // bob's reaction reached the hub (its fallback line on IRC) before alice withdraws hers.
+    await watch.waitForLine(/PRIVMSG #lobby :.*bob.*reacted/, WAIT_MS);
     await react(alice, 'auth-r3');
     await sayAcross(alice, 'auth-r4', 'alice sync three');
     assert.equal(dave.stanzas.some(reactionsOnCopy((emojis) => emojis.length === 0)), false, "alice's withdrawal took bob's reaction away");
