@@ -2,7 +2,7 @@
  * The NetworkHandle modules use: a configured network plus its supervisor, with sends counted.
  */
 import type { NetworkHandle } from '../modules/api.js';
-import type { ChannelRef } from './refs.js';
+import type { ChannelRef, UserRef } from './refs.js';
 import type { Network, OutgoingMessage, SendResult } from './network.js';
 import type { NetworkSupervisor } from './supervisor.js';
 
@@ -27,6 +27,7 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
     members: (channel: ChannelRef) => network.members(channel),
     queueDepth: () => network.queueDepth(),
     botUser: (channel: ChannelRef) => network.botUser?.(channel),
+    isModerator: (channel: ChannelRef, user: UserRef) => network.isModerator?.(channel, user),
     async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
       if (!network.deleteMessage) return unsupported('deleting messages');
       await network.deleteMessage(channel, messageId);

@@ -151,6 +151,12 @@ export interface Network {
    * features can tell it apart from other members. Undefined when not joined.
    */
   botUser?(channel: ChannelRef): UserRef | undefined;
+  /**
+   * Whether `user` may moderate `channel` (remove people, retract others' messages) as far as
+   * the network says: an IRC channel operator (or half-operator and above), an XMPP room
+   * moderator. `undefined` when the network cannot tell.
+   */
+  isModerator?(channel: ChannelRef, user: UserRef): boolean | undefined;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
   /** Adds or withdraws a reaction, where supported (capabilities.reactions). */

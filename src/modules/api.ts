@@ -60,6 +60,11 @@ export interface NetworkHandle {
   queueDepth(): number;
   /** The bot itself as seen in `channel`, when the network can tell (see Network.botUser). */
   botUser(channel: ChannelRef): UserRef | undefined;
+  /**
+   * Whether `user` may moderate `channel` as far as the network says (IRC channel operator,
+   * XMPP room moderator); `undefined` when the network cannot tell (see Network.isModerator).
+   */
+  isModerator(channel: ChannelRef, user: UserRef): boolean | undefined;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
   /**

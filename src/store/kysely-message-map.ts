@@ -18,6 +18,7 @@ export class KyselyMessageMapStore implements MessageMapStore {
   async recordSent(mapping: SentMessage): Promise<void> {
     const source = checkLocation('source', mapping.source);
     const target = checkLocation('target', mapping.target);
+    if (mapping.author !== undefined) checkText('messages.recordSent: author', mapping.author, { allowEmpty: true });
     const row: MessageMapRow = {
       source_network: source.network,
       source_channel: source.channel,
@@ -26,6 +27,7 @@ export class KyselyMessageMapStore implements MessageMapStore {
       target_channel: target.channel,
       target_message_id: target.messageId,
       is_primary: mapping.primary ? 1 : 0,
+      source_author: mapping.author ?? '',
       created_at: this.connection.now(),
     };
     await this.connection.write('messages.recordSent', this.queries.record.bind(row));
@@ -89,6 +91,7 @@ function toMapping(row: Selectable<MessageMapTable>): MessageMapping {
     source: { network: row.source_network, channel: row.source_channel, messageId: row.source_message_id },
     target: { network: row.target_network, channel: row.target_channel, messageId: row.target_message_id },
     primary: Number(row.is_primary) === 1,
+    ...(row.source_author ? { author: row.source_author } : {}),
     createdAt: Number(row.created_at),
   };
 }

@@ -14,7 +14,7 @@ export type MessageMapRow = {
 
 const ROW_COLUMNS = [
   'source_network', 'source_channel', 'source_message_id', 'target_network', 'target_channel', 'target_message_id',
-  'is_primary', 'created_at',
+  'is_primary', 'source_author', 'created_at',
 ] as const;
 
 export class MessageMapQueries {
@@ -35,6 +35,7 @@ export class MessageMapQueries {
             source_channel: row.source_channel,
             source_message_id: row.source_message_id,
             is_primary: row.is_primary,
+            source_author: row.source_author,
             created_at: row.created_at,
           })));
     this.findTargets = new QueryTemplate(db, ['network', 'messageId'], (q, a) =>

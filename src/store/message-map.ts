@@ -22,6 +22,11 @@ export interface SentMessage {
   readonly target: MessageLocation;
   /** The main message sent for the source (e.g. the first part of a split message). */
   readonly primary: boolean;
+  /**
+   * Who sent the source message, as an opaque key that is equal for the same sender (the
+   * relay's `authorKey`: network plus account, user@host or id). Left out when unknown.
+   */
+  readonly author?: string;
 }
 
 /** A recorded mapping, as read back. */

@@ -29,6 +29,8 @@ export interface MessageMapTable {
   target_message_id: string;
   /** 1 for the main message sent for the source (e.g. the first part of a split), else 0. */
   is_primary: number;
+  /** Who sent the source message (SentMessage.author); '' when unknown (recorded before migration 2). */
+  source_author: string;
   created_at: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Real servers and a real hub for the access e2e tests: ngIRCd, Prosody, and a hub with the
- * `access-knobs` fixture module and the `access` module, plus independent clients.
+ * `access-knobs` fixture module and the `access` module (and optionally `relay`), plus independent clients.
  */
 import { hubBase } from '../support/hub-config.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,7 +35,7 @@ export interface AccessServers {
   /** `name@conference…` */
   room(name: string): string;
   /** Starts a hub: networks `irc` (bot nick `ircNick`) and `jabber` (bridgebot), the knobs module, then access with `accessConfig`. */
-  startHub(options: { ircNick: string; knobs: Knobs; accessConfig: unknown; bridges?: HubConfig['bridges'] }): Promise<RunningHub>;
+  startHub(options: { ircNick: string; knobs: Knobs; accessConfig: unknown; bridges?: HubConfig['bridges']; relay?: boolean }): Promise<RunningHub>;
   /** A raw IRC client (closed by stop()). */
   ircUser(nick: string): Promise<RawIrcClient>;
   /** An XMPP user registered on the fly (closed by stop()). */
@@ -59,7 +59,7 @@ export async function startAccessServers(): Promise<AccessServers> {
     irc,
     xmpp,
     room: (name) => `${name}@${xmpp.mucDomain}`,
-    async startHub({ ircNick, knobs, accessConfig, bridges = [] }) {
+    async startHub({ ircNick, knobs, accessConfig, bridges = [], relay = false }) {
       hubs += 1;
       const [port] = await freePorts(1);
       const captured = captureLog('debug');
@@ -81,6 +81,7 @@ export async function startAccessServers(): Promise<AccessServers> {
         modules: [
           { module: './access-fixtures.js', specifier: FIXTURE, config: knobs },
           { module: 'access', specifier: 'access', config: accessConfig },
+          ...(relay ? [{ module: 'relay', specifier: 'relay', config: undefined }] : []),
         ],
       };
       const hub = await Hub.start({ config, log: captured.log, protocols: builtinProtocols() });

@@ -332,6 +332,21 @@ export function describeStoreContract(name: string, newDatabase: NewDatabase): v
         assert.deepEqual(await messages.findCounterparts('libera', 'nope'), []);
       });
 
+      it("keeps the source message's author with every copy, found from the source and from any copy", async () => {
+        const store = await open(await newDatabase());
+        const { messages } = store;
+        const alice = '["jabber","account","alice@example.org"]';
+        await messages.recordSent({ source: xmpp('a-1'), target: irc('i-1'), primary: true, author: alice });
+        await messages.recordSent({ source: xmpp('a-1'), target: oftc('o-1'), primary: true, author: alice });
+        await messages.recordSent({ source: xmpp('old'), target: irc('i-old'), primary: true });
+        assert.deepEqual((await messages.findTargets('jabber', 'a-1')).map((t) => t.author), [alice, alice]);
+        assert.equal((await messages.findSource('oftc', 'o-1'))?.author, alice);
+        assert.equal((await messages.findTargets('jabber', 'old'))[0]?.author, undefined, 'unknown: left out');
+        // A retried send records the author again (the same row).
+        await messages.recordSent({ source: xmpp('a-1'), target: irc('i-1'), primary: true, author: alice });
+        assert.equal((await messages.findTargets('jabber', 'a-1')).length, 2);
+      });
+
       it('records a retried send once, and keeps private messages (empty channel) and unicode ids', async () => {
         const store = await open(await newDatabase());
         const { messages } = store;

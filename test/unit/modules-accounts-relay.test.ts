@@ -188,4 +188,29 @@ describe('account validity, account data, background updates, unsigned fields an
     assert.equal(await garbage.callbacks.relay.beforeSend(message('hi'), room), null);
     assert.deepEqual(garbage.errors(), [['g', 'module callback threw; the operation is refused']]);
   });
+
+  it('userMayRelay: true without modules; the first false decides; a throw refuses (fail closed), logged', async () => {
+    const alice = message('hi').author;
+    const none = await setUp();
+    assert.equal(await none.callbacks.relay.userMayRelay(alice, room), true);
+    const calls: string[] = [];
+    const gate = (name: string, answer: boolean | Error) => defineModule({
+      name,
+      setup: (api) => void api.registerRelayCallbacks({
+        userMayRelay: () => {
+          calls.push(name);
+          if (answer instanceof Error) throw answer;
+          return answer;
+        },
+      }),
+    });
+    const h = await setUp(gate('yes', true), gate('no', false), gate('later', true));
+    assert.equal(await h.callbacks.relay.userMayRelay(alice, room), false);
+    assert.deepEqual(calls, ['yes', 'no']);
+    const allowing = await setUp(gate('a', true), gate('b', true));
+    assert.equal(await allowing.callbacks.relay.userMayRelay(alice, room), true);
+    const broken = await setUp(gate('x', new Error('boom')));
+    assert.equal(await broken.callbacks.relay.userMayRelay(alice, room), false);
+    assert.deepEqual(broken.errors(), [['x', 'module callback threw; the operation is refused']]);
+  });
 });

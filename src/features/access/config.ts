@@ -50,6 +50,8 @@ export interface AccessConfig {
   readonly confirmMs: number;
   /** How long one predicate may take to answer one verification. */
   readonly predicateTimeoutMs: number;
+  /** How long a decision about a relayed item's author is trusted before the predicates are asked again. */
+  readonly relayCacheMs: number;
 }
 
 const strings = z.array(z.string());
@@ -77,6 +79,7 @@ const schema = z.object({
   http: z.object({ token: z.string().min(16, 'use a token of at least 16 characters') }).strict().optional(),
   confirmMs: z.number().int().min(100).max(60_000).default(5000),
   predicateTimeoutMs: z.number().int().min(10).max(300_000).default(10_000),
+  relayCacheMs: z.number().int().min(0).max(86_400_000).default(60_000),
 }).strict();
 
 /** Validates the raw `config:` block; throws ModuleConfigError naming the field. */
@@ -102,6 +105,7 @@ export function parseAccessConfig(raw: unknown): AccessConfig {
     ...(c.http ? { token: c.http.token } : {}),
     confirmMs: c.confirmMs,
     predicateTimeoutMs: c.predicateTimeoutMs,
+    relayCacheMs: c.relayCacheMs,
   };
 }
 

@@ -21,6 +21,7 @@ import { commandOf, USAGE } from './command.js';
 import { summaryLine } from './summary.js';
 import { VERIFY_PATH, verifyEndpoint } from './http-endpoint.js';
 import { scopeChannels } from './combine.js';
+import { RelayGate } from './relay-gate.js';
 
 export default defineModule<AccessConfig>({
   name: 'access',
@@ -34,6 +35,7 @@ export default defineModule<AccessConfig>({
       ...(entry.scope ? { scope: entry.scope } : {}),
       predicate: builtins.get(entry) ?? api.accessPredicate((entry.source as { name: string }).name),
     }));
+    let gate: RelayGate | undefined;
     const verifier = new AccessVerifier({
       log: api.log,
       secured: config.channels,
@@ -45,7 +47,9 @@ export default defineModule<AccessConfig>({
       passive: config.passive,
       predicateTimeoutMs: config.predicateTimeoutMs,
       remover,
+      decided: (outcomes) => gate?.remember(outcomes),
     });
+    if (!config.passive) gate = gateRelay(api, config, verifier);
     joinWatchedChannels(api, config);
     api.registerHealthCheck(() => {
       const cannotRemove = remover.rightsProblems();
@@ -67,6 +71,20 @@ export default defineModule<AccessConfig>({
     api.log.info({ channels: config.channels.length, predicates: config.predicates.length, passive: config.passive }, 'access control ready');
   },
 });
+
+/**
+ * The relay asks before relaying anything a user did: nothing of a user the predicates deny in
+ * a secured channel is relayed, whether or not removing them worked (not in passive mode).
+ */
+function gateRelay(api: ModuleApi, config: AccessConfig, verifier: AccessVerifier): RelayGate {
+  const gate = new RelayGate({
+    secures: (channel) => verifier.secures(channel),
+    decide: ({ channel, user }) => verifier.decide(new Map([[channel, [user]]]), 'relay'),
+    ttlMs: config.relayCacheMs,
+  });
+  api.registerRelayCallbacks({ userMayRelay: (user, channel) => gate.mayRelay(user, channel) });
+  return gate;
+}
 
 /** Every channel the config names must be on a configured network. */
 function checkNetworks(api: ModuleApi, config: AccessConfig): void {

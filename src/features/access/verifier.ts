@@ -12,10 +12,12 @@ import { matchesAny, type IdentityPattern } from './identity.js';
 import type { RemovalResult, Remover } from './removal.js';
 
 /**
- * What is being verified: new joins (a failing predicate denies) or people already present
- * (a failing predicate abstains).
+ * What is being verified: new joins (a failing predicate denies), people already present
+ * (a failing predicate abstains), or the author of something about to be relayed (a failing
+ * predicate abstains; the author need not be in the member list, e.g. an IRC message from
+ * outside the channel).
  */
-export type VerifyMode = 'join' | 'present';
+export type VerifyMode = 'join' | 'present' | 'relay';
 
 /**
  * Channels to verify, each with the users to check; no users (undefined or empty) means every
@@ -53,6 +55,8 @@ export interface VerifierOptions {
   readonly passive: boolean;
   readonly predicateTimeoutMs: number;
   readonly remover: Remover;
+  /** Told every decision made (by every verification and every `decide`), e.g. to cache them. */
+  readonly decided?: (outcomes: readonly AccessOutcome[]) => void;
 }
 
 export class AccessVerifier {
@@ -69,17 +73,28 @@ export class AccessVerifier {
    */
   async verify(request: VerifyRequest | undefined, mode: VerifyMode, extra: readonly ScopedPredicate[] = []): Promise<VerifyReport> {
     const { log, passive } = this.options;
-    const requested = request ? [...request.keys()] : undefined;
-    const policy: FailurePolicy = mode === 'join' ? 'deny' : 'abstain';
-    const scoped = await Promise.all([...this.options.predicates(), ...extra].map((entry) => this.resolveChannels(entry, requested)));
-    const targets = this.targets(unionOf(scoped.map((s) => s.channels)), request);
-    const answers = await Promise.all(scoped.map((s) => this.ask(s, targets, policy)));
-    const outcomes = combineAnswers([...targets.values()].flat(), answers, this.options.defaultAllow);
-    for (const outcome of outcomes) this.logOutcome(outcome, mode);
+    const outcomes = await this.decide(request, mode, extra);
     const denied = outcomes.filter((o) => !o.allowed).map((o) => o.pair);
     if (denied.length > 0) log.info({ mode, denied: denied.length, checked: outcomes.length, passive }, passive ? 'access verified (passive: nobody removed)' : 'access verified; removing the denied');
     const removals = passive ? Promise.resolve([]) : Promise.all(denied.map((pair) => this.options.remover.remove(pair)));
     return { mode, passive, outcomes, removals };
+  }
+
+  /**
+   * The decisions for `request` (or every secured channel), logged and reported to `decided`,
+   * without removing anyone. Pairs excluded, the bot, and (except in `relay` mode) users no
+   * longer present get no outcome. Never throws.
+   */
+  async decide(request: VerifyRequest | undefined, mode: VerifyMode, extra: readonly ScopedPredicate[] = []): Promise<AccessOutcome[]> {
+    const requested = request ? [...request.keys()] : undefined;
+    const policy: FailurePolicy = mode === 'join' ? 'deny' : 'abstain';
+    const scoped = await Promise.all([...this.options.predicates(), ...extra].map((entry) => this.resolveChannels(entry, requested)));
+    const targets = this.targets(unionOf(scoped.map((s) => s.channels)), request, mode !== 'relay');
+    const answers = await Promise.all(scoped.map((s) => this.ask(s, targets, policy)));
+    const outcomes = combineAnswers([...targets.values()].flat(), answers, this.options.defaultAllow);
+    for (const outcome of outcomes) this.logOutcome(outcome, mode);
+    this.options.decided?.(outcomes);
+    return outcomes;
   }
 
   /** The channels one predicate decides for in this verification; a failing accessChannels fails the predicate. */
@@ -96,8 +111,8 @@ export class AccessVerifier {
     }
   }
 
-  /** Users to check per channel: the requested ones (or all members) still present, minus the bot and the excluded. */
-  private targets(channels: readonly ChannelRef[], request: VerifyRequest | undefined): Map<string, AccessPair[]> {
+  /** Users to check per channel: the requested ones (or all members), still present when `presentOnly`, minus the bot and the excluded. */
+  private targets(channels: readonly ChannelRef[], request: VerifyRequest | undefined, presentOnly: boolean): Map<string, AccessPair[]> {
     const requested = new Map([...(request ?? [])].map(([channel, users]) => [channelKey(channel), users]));
     const targets = new Map<string, AccessPair[]>();
     for (const channel of channels) {
@@ -106,7 +121,7 @@ export class AccessVerifier {
       const users = wanted && wanted.length > 0 ? wanted : current;
       const present = new Set(current.map((u) => u.id));
       const pairs = users
-        .filter((user) => present.size === 0 || present.has(user.id))
+        .filter((user) => !presentOnly || present.size === 0 || present.has(user.id))
         .filter((user) => !matchesAny(this.options.exclude, user) && !this.options.isBot?.(channel, user))
         .map((user) => ({ channel, user }));
       if (pairs.length > 0) targets.set(channelKey(channel), pairs);

@@ -56,6 +56,10 @@ function inChannel(location: MessageLocation, channel: ChannelRef): boolean {
   return location.network === channel.network && location.channel.toLowerCase() === channel.id.toLowerCase();
 }
 
+function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
+  return inChannel({ network: a.network, channel: a.id, messageId: '' }, b);
+}
+
 export class Deliverer {
   constructor(private readonly options: DelivererOptions) {}
 
@@ -98,7 +102,7 @@ export class Deliverer {
     if (found === undefined) return jobs.map(() => false);
     const arrived = await Promise.all(jobs.map(async (job, i) => {
       const ids = found.get(delivered[i]!) ?? [];
-      if (ids.length > 0 && job.op === 'message') await this.record(job.source, job.target, ids);
+      if (ids.length > 0 && job.op === 'message') await this.record(job, ids);
       return ids.length > 0;
     }));
     const count = arrived.filter(Boolean).length;
@@ -150,8 +154,8 @@ export class Deliverer {
     const sent = await this.send(handle, outgoing, job);
     // Recorded once confirmed: a map entry means "arrived" to a restarted relay.
     const recorded = sent.confirmed === undefined
-      ? this.record(job.source, job.target, sent.ids)
-      : sent.confirmed.then(() => this.record(job.source, job.target, sent.ids));
+      ? this.record(job, sent.ids)
+      : sent.confirmed.then(() => this.record(job, sent.ids));
     // The queue handles the outcome; this only keeps a failure from counting as unhandled meanwhile.
     recorded.catch(() => undefined);
     this.options.pending.add(job.source, job.target.network, sent.ids, recorded);
@@ -183,7 +187,8 @@ export class Deliverer {
     if (handle.capabilities.reactions) {
       const copy = (await this.copiesIn(job.original, job.target))[0];
       if (copy) {
-        await handle.react(job.target, copy.messageId, job.reaction, job.removed);
+        const othersStillReact = job.stillReactedIn?.some((channel) => !sameChannel(channel, job.target)) ?? false;
+        if (!(job.removed && othersStillReact)) await handle.react(job.target, copy.messageId, job.reaction, job.removed);
         return;
       }
     }
@@ -217,10 +222,12 @@ export class Deliverer {
     return result;
   }
 
-  /** Records every id a send returned (the first one primary), all issued at once. */
-  private async record(source: MessageLocation, target: ChannelRef, ids: readonly string[]): Promise<void> {
+  /** Records every id a send of `job` returned (the first one primary), with the source's author, all issued at once. */
+  private async record({ source, target, author }: MessageJob, ids: readonly string[]): Promise<void> {
     await Promise.all(ids.map((messageId, index) =>
-      this.options.api.messages.recordSent({ source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0 })));
+      this.options.api.messages.recordSent({
+        source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0, ...(author === undefined ? {} : { author }),
+      })));
   }
 }
 

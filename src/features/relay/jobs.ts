@@ -24,6 +24,8 @@ export interface MessageJob {
   readonly target: ChannelRef;
   /** The source message (where it was said, its id there). */
   readonly source: MessageLocation;
+  /** Who sent the source message (authorKey), recorded with each copy; missing in jobs queued by older versions. */
+  readonly author?: string;
   readonly message: Message;
   /** The message it replies to (its original location) and a quote of it. */
   readonly reply?: { readonly original: MessageLocation; readonly quote?: Excerpt };
@@ -56,6 +58,11 @@ export interface ReactJob {
   readonly original: MessageLocation;
   readonly reaction: string;
   readonly removed: boolean;
+  /**
+   * For a withdrawal: the channels where others still react with it. A target's native
+   * reaction (one for everyone elsewhere) stays while one of them is not the target itself.
+   */
+  readonly stillReactedIn?: readonly ChannelRef[];
   readonly quote?: Excerpt;
   readonly message: Message;
 }

@@ -19,6 +19,8 @@ import { QUEUE_KEY_ROOT, TargetQueue, keysByQueue, queuePrefix } from './queue.j
 import { statusText } from './status.js';
 import { AttachmentFetches } from './attachments.js';
 import { isJoinTimeTopic } from './topics.js';
+import { Authority, authorKey } from './authority.js';
+import { Reactors } from './reactors.js';
 
 /** The key of a channel: network and case-folded id. */
 function channelKey(channel: ChannelRef): string {
@@ -36,11 +38,14 @@ export class Relay {
   private readonly pending = new PendingRecords();
   private readonly echoes: EchoGuard;
   private readonly fetches: AttachmentFetches;
+  private readonly authority: Authority;
+  private readonly reactors = new Reactors();
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
   /** When each connected network last finished connecting (its ENDBURST). */
   private readonly upSince = new Map<string, number>();
   private readonly loggedFailures = new Set<string>();
+  private readonly loggedRefusals = new Set<string>();
   private failures = 0;
   private quoteFailureLogged = false;
 
@@ -49,6 +54,7 @@ export class Relay {
     this.excerpts = new Excerpts(api.store);
     this.echoes = new EchoGuard({ messages: api.messages });
     this.fetches = new AttachmentFetches(api);
+    this.authority = new Authority({ messages: api.messages, isModerator: (channel, user) => api.network(channel.network)?.isModerator(channel, user) });
     for (const network of api.networks()) this.bursting.add(network.name);
     this.deliverer = new Deliverer({
       api,
@@ -146,7 +152,14 @@ export class Relay {
       return;
     }
     if (this.isBot(channel, message.author) || this.echoes.isEcho(event.network, message.id)) return;
+    if (!(await this.mayRelay(channel, message.author))) return;
+    await this.relayMessage(channel, bridge, message);
+  }
+
+  /** Relays `message` (said in `channel`) as a new message, remembering its author and quote. */
+  private async relayMessage(channel: ChannelRef, bridge: RelayBridge, message: Message): Promise<void> {
     const source = location(channel, message.id);
+    const author = this.authority.remember(source, message.author);
     let reply: { original: MessageLocation; quote?: Excerpt } | undefined;
     if (message.replyTo !== undefined) {
       const original = await this.original(channel, message.replyTo);
@@ -156,15 +169,20 @@ export class Relay {
     const attachments = await this.fetches.check(source, message.attachments);
     if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
-    await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, message: relayed, ...(reply ? { reply } : {}) });
+    await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, author, message: relayed, ...(reply ? { reply } : {}) });
     this.rememberExcerpt(source, message);
   }
 
   private async onEdit(event: HubEvent<'EDIT'>): Promise<void> {
     const { channel, message, messageId } = event.args;
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
-    if (!channel || !bridge) return;
+    if (!channel || !bridge || !(await this.mayRelay(channel, message.author))) return;
     const original = await this.original(channel, messageId);
+    if (!(await this.mayChange(original, message.author, channel, 'correction'))) {
+      // Not theirs to correct: what they wrote still goes across, as their own new message.
+      await this.relayMessage(channel, bridge, asNewMessage(message));
+      return;
+    }
     await this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off');
     this.rememberExcerpt(original, message);
   }
@@ -172,8 +190,9 @@ export class Relay {
   private async onDelete(event: HubEvent<'DELETE'>): Promise<void> {
     const { channel, messageId, by } = event.args;
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
-    if (!channel || !bridge) return;
+    if (!channel || !bridge || !(await this.mayRelay(channel, by))) return;
     const original = await this.original(channel, messageId);
+    if (!(await this.mayChange(original, by, channel, 'retraction'))) return;
     const quote = await this.excerpts.get(original);
     const message = describe(channel, by, [], event.ts, `delete:${messageId}`);
     await this.fanOut(channel, bridge, 'messages', message, { op: 'delete', original, message, ...(quote ? { quote } : {}) }, (o) => o.deletes !== 'off');
@@ -182,16 +201,18 @@ export class Relay {
   private async onReact(event: HubEvent<'REACT'>): Promise<void> {
     const { channel, messageId, user, reaction, removed } = event.args;
     const bridge = channel && this.bridgeOf.get(channelKey(channel));
-    if (!channel || !bridge) return;
+    if (!channel || !bridge || !(await this.mayRelay(channel, user))) return;
     const original = await this.original(channel, messageId);
     const quote = await this.excerpts.get(original);
+    const stillReactedIn = this.reactors.record(original, reaction, channel, authorKey(user), removed);
     const message = describe(channel, user, [{ type: 'text', text: reaction }], event.ts, `react:${messageId}`);
-    await this.fanOut(channel, bridge, 'messages', message, { op: 'react', original, reaction, removed, message, ...(quote ? { quote } : {}) }, (o) => o.reactions !== 'off');
+    const template = { op: 'react', original, reaction, removed, message, ...(quote ? { quote } : {}), ...(removed && stillReactedIn.length > 0 ? { stillReactedIn } : {}) } as const;
+    await this.fanOut(channel, bridge, 'messages', message, template, (o) => o.reactions !== 'off');
   }
 
   private async notice(channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number): Promise<void> {
     const bridge = this.bridgeOf.get(channelKey(channel));
-    if (!bridge || this.bursting.has(channel.network)) return;
+    if (!bridge || this.bursting.has(channel.network) || !(await this.mayRelay(channel, user))) return;
     const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
     await this.fanOut(channel, bridge, kind, message, { op: 'notice', message });
   }
@@ -231,6 +252,39 @@ export class Relay {
       this.quoteFailureLogged = true;
       this.api.log.warn({ err: error, message: where }, 'relay: could not store a quote; fallbacks may lack it after a restart');
     });
+  }
+
+  /**
+   * Whether what `user` did in `channel` may be relayed, as the modules' userMayRelay answer
+   * (the access module denies users its predicates deny). A refusal is logged once per user
+   * and channel.
+   */
+  private async mayRelay(channel: ChannelRef, user: UserRef): Promise<boolean> {
+    if (await this.api.callbacks.relay.userMayRelay(user, channel)) return true;
+    this.logOnce(`gate\u0000${channelKey(channel)}\u0000${user.id}`, { channel, user: user.id, nick: user.nick }, 'relay: not relaying what this user does here (userMayRelay refused)');
+    return false;
+  }
+
+  /**
+   * Whether `actor` (in `channel`) may correct or retract the message whose source is
+   * `original`: its author or a moderator may (authority.ts). A refusal is logged once per kind,
+   * user and channel.
+   */
+  private async mayChange(original: MessageLocation, actor: UserRef, channel: ChannelRef, what: 'correction' | 'retraction'): Promise<boolean> {
+    if ((await this.authority.judge(original, actor, channel)) !== 'denied') return true;
+    this.logOnce(`${what}\u0000${channelKey(channel)}\u0000${actor.id}`, { channel, user: actor.id, nick: actor.nick, original, what },
+      what === 'correction'
+        ? "relay: a correction of a message that is not the sender's; relayed as the sender's new message"
+        : "relay: a retraction of a message that is not the sender's; not relayed");
+    return false;
+  }
+
+  /** Logs at info, once per `key` (the memory of keys is bounded). */
+  private logOnce(key: string, fields: object, message: string): void {
+    if (this.loggedRefusals.has(key)) return;
+    if (this.loggedRefusals.size > 1000) this.loggedRefusals.clear();
+    this.loggedRefusals.add(key);
+    this.api.log.info(fields, message);
   }
 
   /** true when `user` is our own bot in `channel` (adapters drop its echoes; this is a second guard). */
@@ -295,6 +349,13 @@ function location(channel: ChannelRef, messageId: string): MessageLocation {
 
 function excerptOf(message: Message): Excerpt {
   return { nick: message.author.nick ?? message.author.id, text: quoteStart(plainText(message.body)) };
+}
+
+/** A correction turned into a message of its own (it keeps its id, drops `editOf`). */
+function asNewMessage(message: Message): Message {
+  const copy: { -readonly [K in keyof Message]?: Message[K] } = { ...message };
+  delete copy.editOf;
+  return copy as Message;
 }
 
 function withReason(what: string, reason: string): string {

@@ -1,11 +1,13 @@
 /**
- * Relay callbacks: beforeSend, which the relay calls once per target delivery.
+ * Relay callbacks: beforeSend, which the relay calls once per target delivery, and
+ * userMayRelay, which it asks before relaying anything a user did.
  */
 import type { Logger } from '../../core/log.js';
 import type { Message } from '../../core/message.js';
-import type { ChannelRef } from '../../core/refs.js';
+import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { CategoryRegistry } from './category-registry.js';
-import { rewriteChain, type Rewritten } from './combine.js';
+import { firstDecides, rewriteChain, type Rewritten } from './combine.js';
+import { readBoolean } from './spam-checker.js';
 import { describeValue } from './values.js';
 
 export class RelayHooks {
@@ -21,6 +23,18 @@ export class RelayHooks {
   async beforeSend(message: Message, target: ChannelRef): Promise<Message | null> {
     const result = await this.beforeSendDetailed(message, target);
     return result.suppressed ? null : result.value;
+  }
+
+  /**
+   * Asks every userMayRelay in module order; the first `false` decides (later modules are
+   * not asked). A throw refuses (fail closed, logged). `true` when no module refuses.
+   */
+  async userMayRelay(user: UserRef, channel: ChannelRef): Promise<boolean> {
+    const entries = this.registry.list('userMayRelay').entries;
+    if (entries.length === 0) return true;
+    const site = { category: 'relay' as const, name: 'userMayRelay', log: this.log };
+    const decision = await firstDecides(site, entries, (fn) => fn(user, channel), readBoolean, false);
+    return decision.decided ? decision.value : true;
   }
 
   /** beforeSend with the module that suppressed the delivery, for logs and metrics. */

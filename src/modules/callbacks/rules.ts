@@ -117,6 +117,7 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
   },
   relay: {
     beforeSend: { rule: { kind: 'rewrite-chain' }, onThrow: 'refuse', calledBy: 'every delivery of a relayed message to one target channel (api.callbacks.relay.beforeSend)', pending: 'called by the relay (issue 6) for every delivery' },
+    userMayRelay: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'the relay, before relaying anything a user did in a bridged channel (api.callbacks.relay.userMayRelay)' },
   },
 };
 

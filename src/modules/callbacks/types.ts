@@ -209,6 +209,12 @@ export interface AddExtraFieldsToUnsignedClientEventCallbacks {
 export interface RelayCallbacks {
   /** Runs per delivery: returns the (possibly rewritten) message, or null to suppress this delivery. */
   beforeSend?(message: Message, target: ChannelRef): Awaitable<Message | null>;
+  /**
+   * Asked before the relay relays anything `user` did in `channel` (a message, edit,
+   * retraction, reaction or channel event): `false` and nothing of it is relayed to any other
+   * channel; `true` lets it through. The `access` module answers it for its secured channels.
+   */
+  userMayRelay?(user: UserRef, channel: ChannelRef): Awaitable<boolean>;
 }
 
 /** Every category, by the key used in the rules table. */

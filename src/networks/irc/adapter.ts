@@ -479,6 +479,14 @@ export class IrcNetwork implements Network {
     }));
   }
 
+  /** A channel operator (or half-operator and above: modes h, o, a, q) is; others are not. */
+  isModerator(channel: ChannelRef, user: UserRef): boolean | undefined {
+    const name = channel.name ?? channel.id;
+    if (!this.tracker.channel(name)) return undefined;
+    const member = this.tracker.member(name, user.nick ?? user.id);
+    return member !== undefined && ['h', 'o', 'a', 'q'].some((mode) => member.modes.has(mode));
+  }
+
   /** The bot as it appears in `channel`; undefined when it is not in it. */
   botUser(channel: ChannelRef): UserRef | undefined {
     if (this.state !== 'connected' || !this.tracker.member(channel.name ?? channel.id, this.nick)) return undefined;

@@ -294,6 +294,14 @@ export class XmppNetwork implements Network {
     return room?.joined ? room.members().map((o) => occupantRef(this.name, o)) : [];
   }
 
+  /** A room moderator (role `moderator`: owners, admins and those granted it) is; others are not. */
+  isModerator(channel: ChannelRef, user: UserRef): boolean | undefined {
+    const room = this.rooms.get(bareJid(channel.id));
+    if (!room?.joined) return undefined;
+    const occupant = room.members().find((o) => o.jid === user.id);
+    return occupant?.role === undefined ? undefined : occupant.role === 'moderator';
+  }
+
   botUser(channel: ChannelRef): UserRef | undefined {
     const room = this.rooms.get(bareJid(channel.id));
     if (!room?.joined) return undefined;

@@ -4,7 +4,8 @@
  */
 import type { Migration } from './migration.js';
 import { initial } from './0001-initial.js';
+import { messageAuthors } from './0002-message-authors.js';
 
 export type { Migration, MigrationContext } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, messageAuthors];
