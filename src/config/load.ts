@@ -15,6 +15,7 @@ import { validateNetworks } from './networks.js';
 import { formatPath, type FieldProblem } from './path.js';
 import { DEFAULT_STORAGE_PATH, hubSchema, type ParsedHubFile } from './schema.js';
 import { readConfigSource } from './source.js';
+import { relayRequiredProblems } from './relay-required.js';
 
 /**
  * Loads and validates the config file.
@@ -43,6 +44,8 @@ export async function loadConfig(file: string, protocols: readonly ProtocolDefin
     ...networks.problems,
     ...bridges.problems,
   ];
+  // Checked once the rest is valid: a config that does nothing is the last thing to fix.
+  if (problems.length === 0 && parsed.success) problems.push(...relayRequiredProblems(bridges.bridges.map((b) => b.name), parsed.data.modules));
   if (problems.length > 0 || !parsed.success) {
     const located = problems.map((problem) => locate(file, problem, source.lineOf(problem.path)));
     throw new ConfigError(located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));

@@ -57,7 +57,8 @@ export interface HubConfig {
   readonly storage: StorageConfig;
   /** The HTTP server, or undefined when disabled (`http: false`). */
   readonly http?: HttpConfig;
-  readonly log: { readonly level: string };
+  /** `format`: `auto` (the default: pretty on a terminal, JSON otherwise), `pretty` or `json`. */
+  readonly log: { readonly level: string; readonly format?: 'auto' | 'pretty' | 'json' };
   readonly reconnect: ReconnectConfig;
   readonly shutdown: { readonly deadlineMs: number };
   readonly networks: readonly NetworkConfig[];

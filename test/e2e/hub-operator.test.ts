@@ -1,0 +1,43 @@
+/**
+ * What an operator meets running the real `switchboard` process: it waits for a signal even
+ * with nothing to connect, its shutdown keeps to `shutdown.deadlineMs` when a server freezes,
+ * its HTTP server refuses foreign Host headers (DNS rebinding), its database is private to its
+ * owner, and it warns about credentials sent without TLS.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startNgircd, startProsody, freePort, type IrcServer, type XmppServer } from '../support/servers.js';
+import { waitFor } from '../support/wait.js';
+import { startSwitchboard, type SwitchboardProcess } from '../support/switchboard-process.js';
+
+let irc: IrcServer;
+let xmpp: XmppServer;
+before(async () => {
+  [irc, xmpp] = await Promise.all([startNgircd(), startProsody({ users: [['hubbot', 'hubpass']] })]);
+});
+after(async () => {
+  await Promise.all([irc?.stop(), xmpp?.stop()]);
+});
+
+/** Waits until the process has logged `message` (JSON lines on stdout). */
+function waitForLog(sb: SwitchboardProcess, message: RegExp, timeoutMs = 20_000): Promise<string> {
+  return waitFor(() => sb.stdout().split('\n').find((line) => message.test(line)), {
+    timeoutMs,
+    what: `log line ${message} (stdout: ${sb.stdout().slice(-1500)}; stderr: ${sb.stderr().slice(-500)})`,
+  });
+}
+
+describe('switchboard run, as an operator meets it (real process, real ngIRCd and Prosody)', () => {
+  it('with no networks and http: false keeps running until SIGTERM, then exits 0', async (t) => {
+    const sb = startSwitchboard('storage: { path: ./state.db }\nhttp: false\n');
+    t.after(() => sb.cleanup());
+    await waitForLog(sb, /"msg":"ready"/);
+    // Node ends a process whose event loop is empty (exit 13, "unsettled top-level await").
+    const early = await Promise.race([sb.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 1500))]);
+    assert.equal(early, 'still running', `exited early: ${JSON.stringify(early)} ${sb.stderr()}`);
+    sb.child.kill('SIGTERM');
+    const { code } = await sb.waitForExit(10_000);
+    assert.equal(code, 0, sb.stderr());
+    assert.match(sb.stdout(), /"msg":"stopped"/);
+  });
+});
