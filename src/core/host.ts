@@ -45,7 +45,21 @@ export async function runHub(options: RunOptions): Promise<number> {
   const signal = await holdingProcessOpen(options.stopSignal ?? firstSignal(log));
   log.info({ signal }, 'stop requested');
   await hub.stop();
+  exitEvenIfHeld();
   return 0;
+}
+
+/** How long after a stop the process may take to end by itself before it is ended. */
+const EXIT_GRACE_MS = 100;
+
+/**
+ * Ends the process shortly after the hub stopped, should anything still hold it open: a
+ * frozen server's half-closed socket, or a protocol library's own timer, would otherwise keep
+ * it alive past `shutdown.deadlineMs`. The timer is unref'd, so a process that ends by itself
+ * ends as before; the exit code is the one `run` returned (process.exitCode).
+ */
+function exitEvenIfHeld(): void {
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }
 
 /**

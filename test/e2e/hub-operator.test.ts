@@ -6,7 +6,7 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startNgircd, startProsody, freePort, type IrcServer, type XmppServer } from '../support/servers.js';
+import { startNgircd, startProsody, type IrcServer, type XmppServer } from '../support/servers.js';
 import { waitFor } from '../support/wait.js';
 import { startSwitchboard, type SwitchboardProcess } from '../support/switchboard-process.js';
 
@@ -39,5 +39,37 @@ describe('switchboard run, as an operator meets it (real process, real ngIRCd an
     const { code } = await sb.waitForExit(10_000);
     assert.equal(code, 0, sb.stderr());
     assert.match(sb.stdout(), /"msg":"stopped"/);
+  });
+
+  it('keeps to shutdown.deadlineMs when both servers freeze (SIGSTOP), then exits 0', async (t) => {
+    const deadlineMs = 2000;
+    const sb = startSwitchboard(`storage: { path: ./state.db }
+http: false
+shutdown: { deadlineMs: ${deadlineMs} }
+networks:
+  irc: { protocol: irc, host: ${irc.host}, port: ${irc.port}, nick: frozenbot, pingIntervalSec: 0 }
+  xmpp:
+    protocol: xmpp
+    jid: hubbot@${xmpp.domain}
+    password: hubpass
+    service: "xmpp://${xmpp.host}:${xmpp.port}"
+    requireTls: false
+    saslMechanism: PLAIN
+`);
+    t.after(() => sb.cleanup());
+    await waitForLog(sb, /"connected":2,"failed":0,"msg":"ready"/);
+    const frozen = [irc.pid, xmpp.pid];
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    t.after(() => frozen.forEach((pid) => process.kill(pid, 'SIGCONT')));
+
+    const stopAt = Date.now();
+    sb.child.kill('SIGTERM');
+    const { code } = await sb.waitForExit(deadlineMs * 10);
+    const tookMs = Date.now() - stopAt;
+    t.diagnostic(`shutdown took ${tookMs} ms (deadline ${deadlineMs} ms)`);
+    assert.equal(code, 0, sb.stderr());
+    assert.equal(sb.stderr(), '');
+    // A correctness bound, not a benchmark: the deadline plus a generous margin for process exit.
+    assert.ok(tookMs < deadlineMs + 1000, `shutdown took ${tookMs} ms with shutdown.deadlineMs ${deadlineMs}`);
   });
 });
