@@ -7,8 +7,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNgircd, startProsody, type IrcServer, type XmppServer } from '../support/servers.js';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { waitFor } from '../support/wait.js';
-import { startSwitchboard, type SwitchboardProcess } from '../support/switchboard-process.js';
+import { makeTempDir, startSwitchboard, type SwitchboardProcess } from '../support/switchboard-process.js';
 
 let irc: IrcServer;
 let xmpp: XmppServer;
@@ -72,4 +74,32 @@ networks:
     // A correctness bound, not a benchmark: the deadline plus a generous margin for process exit.
     assert.ok(tookMs < deadlineMs + 1000, `shutdown took ${tookMs} ms with shutdown.deadlineMs ${deadlineMs}`);
   });
+
+  it('creates the database and its WAL files readable by their owner only, and narrows an existing wider one', async (t) => {
+    const fresh = startSwitchboard('storage: { path: ./state.db }\nhttp: false\n');
+    t.after(() => fresh.cleanup());
+    await waitForLog(fresh, /"msg":"ready"/);
+    for (const name of ['state.db', 'state.db-wal', 'state.db-shm']) {
+      assert.equal(modeOf(join(fresh.dir, name)), '600', name);
+    }
+    fresh.child.kill('SIGTERM');
+    assert.equal((await fresh.waitForExit(10_000)).code, 0, fresh.stderr());
+
+    const dir = makeTempDir();
+    for (const name of ['old.db', 'old.db-wal']) {
+      writeFileSync(join(dir, name), '');
+      chmodSync(join(dir, name), 0o644);
+    }
+    const old = startSwitchboard('storage: { path: ./old.db }\nhttp: false\n', { dir });
+    t.after(() => old.cleanup());
+    await waitForLog(old, /"msg":"ready"/);
+    assert.equal(modeOf(join(dir, 'old.db')), '600');
+    assert.equal(modeOf(join(dir, 'old.db-wal')), '600');
+    assert.equal(modeOf(join(dir, 'old.db-shm')), '600');
+    assert.match(old.stdout(), /"was":"0644","now":"0600","msg":"the database file was readable by others; narrowed it to its owner"/);
+  });
 });
+
+function modeOf(path: string): string {
+  return (statSync(path).mode & 0o777).toString(8);
+}
