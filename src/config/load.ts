@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { ProtocolDefinition } from '../core/network.js';
-import type { HubConfig, StorageConfig } from './types.js';
+import type { HttpConfig, HubConfig, StorageConfig } from './types.js';
 import { validateBridges } from './bridges.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
@@ -57,7 +57,7 @@ export async function loadConfig(file: string, protocols: readonly ProtocolDefin
   return {
     file: absolute,
     storage: storageConfig(hubFile.storage, configDir),
-    http: hubFile.http === false ? undefined : hubFile.http.listen,
+    http: httpConfig(hubFile.http),
     log: hubFile.log,
     reconnect: hubFile.reconnect,
     shutdown: hubFile.shutdown,
@@ -81,6 +81,12 @@ function locate(file: string, problem: FieldProblem, lineFromPath?: number): Con
   return line === undefined
     ? { file, path: formatPath(problem.path), reason: problem.reason }
     : { file, line, path: formatPath(problem.path), reason: problem.reason };
+}
+
+/** The listen address, and the extra Host names when there are any. */
+function httpConfig(http: ParsedHubFile['http']): HttpConfig | undefined {
+  if (http === false) return undefined;
+  return http.hosts.length === 0 ? http.listen : { ...http.listen, allowedHosts: http.hosts };
 }
 
 /** SQLite paths resolve against the config file's directory (`:memory:` stays as is). */

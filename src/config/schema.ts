@@ -44,8 +44,13 @@ const listenSchema = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
+/** An `http.hosts` entry: a host name or an IP address, without scheme or port. */
+const allowedHostSchema = z.string().regex(/^(\[?[0-9a-f:.]+\]?|[a-z0-9]([a-z0-9.-]*[a-z0-9])?\.?)$/i, {
+  error: 'must be a host name or an IP address without scheme or port, e.g. switchboard.example.org',
+});
+
 const httpSchema = z.union(
-  [z.literal(false), z.strictObject({ listen: listenSchema.prefault(DEFAULT_HTTP_LISTEN) })],
+  [z.literal(false), z.strictObject({ listen: listenSchema.prefault(DEFAULT_HTTP_LISTEN), hosts: z.array(allowedHostSchema).default([]) })],
   { error: 'expected false (no HTTP server) or a mapping { listen: "host:port" }' },
 );
 

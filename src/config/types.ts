@@ -23,6 +23,11 @@ export interface ReconnectConfig {
 export interface HttpConfig {
   readonly host: string;
   readonly port: number;
+  /**
+   * `http.hosts`: names besides the listen address that requests may carry in `Host` (a
+   * reverse proxy's public name); other `Host` headers are refused (DNS rebinding).
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** One configured network; `options` has been validated by its protocol's schema. */

@@ -150,6 +150,7 @@ export class Hub {
       this.http = await startHttpServer({
         host: config.http.host,
         port: config.http.port,
+        ...(config.http.allowedHosts ? { allowedHosts: config.http.allowedHosts } : {}),
         log: log.child({ component: 'http' }),
         metrics: this.metrics,
         health: () => this.health(),

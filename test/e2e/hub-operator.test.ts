@@ -6,7 +6,8 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startNgircd, startProsody, type IrcServer, type XmppServer } from '../support/servers.js';
+import { request as httpRequest } from 'node:http';
+import { startNgircd, startProsody, freePort, type IrcServer, type XmppServer } from '../support/servers.js';
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../support/wait.js';
@@ -98,7 +99,45 @@ networks:
     assert.equal(modeOf(join(dir, 'old.db-shm')), '600');
     assert.match(old.stdout(), /"was":"0644","now":"0600","msg":"the database file was readable by others; narrowed it to its owner"/);
   });
+
+  it('answers only requests whose Host is its listen address or a name in http.hosts (DNS rebinding)', async (t) => {
+    const port = await freePort();
+    const sb = startSwitchboard(`storage: { path: ./state.db }\nhttp: { listen: "127.0.0.1:${port}" }\n`);
+    t.after(() => sb.cleanup());
+    await waitForLog(sb, /"msg":"ready"/);
+    for (const path of ['/health', '/metrics', '/nothing-here']) {
+      const rebound = await get(port, path, `rebind.attacker.example:${port}`);
+      assert.equal(rebound.status, 421, path);
+      assert.match(rebound.body, /^421 Misdirected Request: this server answers only for Host 127\.0\.0\.1:\d+, localhost:\d+, \[::1\]:\d+; add the name to http\.hosts/);
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) assert.equal((await get(port, '/health', host)).status, 200, host);
+    assert.equal((await get(port, '/health', 'localhost')).status, 421, 'the port is part of the listen address');
+    assert.equal(sb.stdout().split('\n').filter((line) => line.includes('Host not accepted')).length, 2, 'each refused Host is logged once');
+
+    const named = await freePort();
+    const proxied = startSwitchboard(`storage: { path: ./state.db }\nhttp: { listen: "127.0.0.1:${named}", hosts: [switchboard.example.org] }\n`);
+    t.after(() => proxied.cleanup());
+    await waitForLog(proxied, /"msg":"ready"/);
+    assert.equal((await get(named, '/health', 'switchboard.example.org')).status, 200);
+    assert.equal((await get(named, '/metrics', 'switchboard.example.org:443')).status, 200);
+    assert.equal((await get(named, '/health', 'other.example.org')).status, 421);
+  });
 });
+
+/** GET `path` from 127.0.0.1:`port` with the given Host header (fetch does not let a caller set Host). */
+function get(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path, headers: { host }, timeout: 5000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('timeout', () => request.destroy(new Error(`GET ${path} timed out`)));
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 function modeOf(path: string): string {
   return (statSync(path).mode & 0o777).toString(8);
