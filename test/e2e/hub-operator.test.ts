@@ -44,13 +44,13 @@ describe('switchboard run, as an operator meets it (real process, real ngIRCd an
     assert.match(sb.stdout(), /"msg":"stopped"/);
   });
 
-  it('keeps to shutdown.deadlineMs when both servers freeze (SIGSTOP), then exits 0', async (t) => {
+  it('warns about credentials sent without TLS, and keeps to shutdown.deadlineMs when both servers freeze (SIGSTOP)', async (t) => {
     const deadlineMs = 2000;
     const sb = startSwitchboard(`storage: { path: ./state.db }
 http: false
 shutdown: { deadlineMs: ${deadlineMs} }
 networks:
-  irc: { protocol: irc, host: ${irc.host}, port: ${irc.port}, nick: frozenbot, pingIntervalSec: 0 }
+  irc: { protocol: irc, host: ${irc.host}, port: ${irc.port}, nick: frozenbot, nickservPassword: hunter2-nickserv }
   xmpp:
     protocol: xmpp
     jid: hubbot@${xmpp.domain}
@@ -61,6 +61,10 @@ networks:
 `);
     t.after(() => sb.cleanup());
     await waitForLog(sb, /"connected":2,"failed":0,"msg":"ready"/);
+    // Both credentials cross the network in clear: run says so at start, naming the option, never the secret.
+    assert.match(sb.stdout(), /"field":"networks\.irc\.nickservPassword","msg":"the NickServ password is sent in clear because tls is off; set tls: true/);
+    assert.match(sb.stdout(), /"field":"networks\.xmpp\.requireTls","msg":"with saslMechanism PLAIN and requireTls false, the password is sent in clear/);
+    assert.doesNotMatch(sb.stdout(), /hunter2|hubpass/);
     const frozen = [irc.pid, xmpp.pid];
     for (const pid of frozen) process.kill(pid, 'SIGSTOP');
     t.after(() => frozen.forEach((pid) => process.kill(pid, 'SIGCONT')));
