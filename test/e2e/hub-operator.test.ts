@@ -10,6 +10,7 @@ import { request as httpRequest } from 'node:http';
 import { startNgircd, startProsody, freePort, type IrcServer, type XmppServer } from '../support/servers.js';
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connectRawIrc, connectXmppClient } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
 import { makeTempDir, startSwitchboard, type SwitchboardProcess } from '../support/switchboard-process.js';
 
@@ -44,10 +45,21 @@ describe('switchboard run, as an operator meets it (real process, real ngIRCd an
     assert.match(sb.stdout(), /"msg":"stopped"/);
   });
 
-  it('warns about credentials sent without TLS, and keeps to shutdown.deadlineMs when both servers freeze (SIGSTOP)', async (t) => {
+  it('warns about credentials sent without TLS, and keeps to shutdown.deadlineMs when both servers freeze (SIGSTOP) with messages in flight', async (t) => {
     const deadlineMs = 2000;
+    const room = `frozen@${xmpp.mucDomain}`;
+    const ircUser = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'icy' });
+    t.after(() => ircUser.close());
+    ircUser.send('JOIN #frozen');
+    await ircUser.waitForLine(/ 366 icy #frozen /, 5000);
+    await xmpp.registerUser('frosty', 'pw');
+    const xmppUser = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'frosty', password: 'pw' });
+    t.after(() => xmppUser.close());
+    await xmppUser.joinRoom(room, 'frosty');
+
+    const httpPort = await freePort();
     const sb = startSwitchboard(`storage: { path: ./state.db }
-http: false
+http: { listen: "127.0.0.1:${httpPort}" }
 shutdown: { deadlineMs: ${deadlineMs} }
 networks:
   irc: { protocol: irc, host: ${irc.host}, port: ${irc.port}, nick: frozenbot, nickservPassword: hunter2-nickserv }
@@ -58,6 +70,10 @@ networks:
     service: "xmpp://${xmpp.host}:${xmpp.port}"
     requireTls: false
     saslMechanism: PLAIN
+bridges:
+  frozen: ["irc:#frozen", "xmpp:${room}"]
+modules:
+  - module: relay
 `);
     t.after(() => sb.cleanup());
     await waitForLog(sb, /"connected":2,"failed":0,"msg":"ready"/);
@@ -65,19 +81,40 @@ networks:
     assert.match(sb.stdout(), /"field":"networks\.irc\.nickservPassword","msg":"the NickServ password is sent in clear because tls is off; set tls: true/);
     assert.match(sb.stdout(), /"field":"networks\.xmpp\.requireTls","msg":"with saslMechanism PLAIN and requireTls false, the password is sent in clear/);
     assert.doesNotMatch(sb.stdout(), /hunter2|hubpass/);
-    const frozen = [irc.pid, xmpp.pid];
-    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
-    t.after(() => frozen.forEach((pid) => process.kill(pid, 'SIGCONT')));
 
-    const stopAt = Date.now();
-    sb.child.kill('SIGTERM');
-    const { code } = await sb.waitForExit(deadlineMs * 10);
-    const tookMs = Date.now() - stopAt;
-    t.diagnostic(`shutdown took ${tookMs} ms (deadline ${deadlineMs} ms)`);
-    assert.equal(code, 0, sb.stderr());
-    assert.equal(sb.stderr(), '');
-    // A correctness bound, not a benchmark: the deadline plus a generous margin for process exit.
-    assert.ok(tookMs < deadlineMs + 1000, `shutdown took ${tookMs} ms with shutdown.deadlineMs ${deadlineMs}`);
+    // The bridge works: the bot is in both rooms and relays.
+    await ircUser.waitForLine(/^:frozenbot!\S+ JOIN :?#frozen/, 10_000);
+    await xmppUser.waitForStanza((s) => s.is('presence') && s.attrs.from === `${room}/switchboard`, 10_000);
+    ircUser.send('PRIVMSG #frozen :before the freeze');
+    await xmppUser.waitForStanza((s) => s.is('message') && /before the freeze/.test(s.getChildText('body') ?? ''), 10_000);
+
+    // Prosody freezes first: what icy says next is taken in by the hub and stays in flight to it.
+    const frozen: number[] = [];
+    const thaw = () => frozen.splice(0).forEach((pid) => process.kill(pid, 'SIGCONT'));
+    t.after(thaw);
+    try {
+      frozen.push(xmpp.pid);
+      process.kill(xmpp.pid, 'SIGSTOP');
+      for (let i = 0; i < 3; i++) ircUser.send(`PRIVMSG #frozen :during the freeze ${i}`);
+      await waitFor(async () => {
+        const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+        return /switchboard_events_in_total\{network="irc",command="MESSAGE"\} 4/.test(metrics) || undefined;
+      }, { timeoutMs: 10_000, what: 'the hub to take in the three messages' });
+      frozen.push(irc.pid);
+      process.kill(irc.pid, 'SIGSTOP');
+
+      const stopAt = Date.now();
+      sb.child.kill('SIGTERM');
+      const { code } = await sb.waitForExit(deadlineMs * 10);
+      const tookMs = Date.now() - stopAt;
+      t.diagnostic(`shutdown took ${tookMs} ms (deadline ${deadlineMs} ms)`);
+      assert.equal(code, 0, sb.stderr());
+      assert.equal(sb.stderr(), '');
+      // A correctness bound, not a benchmark: the deadline plus a generous margin for process exit.
+      assert.ok(tookMs < deadlineMs + 1000, `shutdown took ${tookMs} ms with shutdown.deadlineMs ${deadlineMs}`);
+    } finally {
+      thaw();
+    }
   });
 
   it('creates the database and its WAL files readable by their owner only, and narrows an existing wider one', async (t) => {
@@ -116,7 +153,10 @@ networks:
     }
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) assert.equal((await get(port, '/health', host)).status, 200, host);
     assert.equal((await get(port, '/health', 'localhost')).status, 421, 'the port is part of the listen address');
-    assert.equal(sb.stdout().split('\n').filter((line) => line.includes('Host not accepted')).length, 2, 'each refused Host is logged once');
+    // The lines reach the pipe in order: once the last refusal's line is in, the earlier ones are too.
+    await waitForLog(sb, /"host":"localhost".*Host not accepted/, 5000);
+    const refusals = sb.stdout().split('\n').filter((line) => line.includes('Host not accepted'));
+    assert.equal(refusals.filter((line) => line.includes('rebind.attacker.example')).length, 1, 'each refused Host is logged once');
 
     const named = await freePort();
     const proxied = startSwitchboard(`storage: { path: ./state.db }\nhttp: { listen: "127.0.0.1:${named}", hosts: [switchboard.example.org] }\n`);
