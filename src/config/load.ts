@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { ProtocolDefinition } from '../core/network.js';
-import type { HubConfig, StorageConfig } from './types.js';
+import type { HttpConfig, HubConfig, StorageConfig } from './types.js';
 import { validateBridges } from './bridges.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
@@ -15,6 +15,7 @@ import { validateNetworks } from './networks.js';
 import { formatPath, type FieldProblem } from './path.js';
 import { DEFAULT_STORAGE_PATH, hubSchema, type ParsedHubFile } from './schema.js';
 import { readConfigSource } from './source.js';
+import { relayRequiredProblems } from './relay-required.js';
 
 /**
  * Loads and validates the config file.
@@ -43,6 +44,8 @@ export async function loadConfig(file: string, protocols: readonly ProtocolDefin
     ...networks.problems,
     ...bridges.problems,
   ];
+  // Checked once the rest is valid: a config that does nothing is the last thing to fix.
+  if (problems.length === 0 && parsed.success) problems.push(...relayRequiredProblems(bridges.bridges.map((b) => b.name), parsed.data.modules));
   if (problems.length > 0 || !parsed.success) {
     const located = problems.map((problem) => locate(file, problem, source.lineOf(problem.path)));
     throw new ConfigError(located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
@@ -54,7 +57,7 @@ export async function loadConfig(file: string, protocols: readonly ProtocolDefin
   return {
     file: absolute,
     storage: storageConfig(hubFile.storage, configDir),
-    http: hubFile.http === false ? undefined : hubFile.http.listen,
+    http: httpConfig(hubFile.http),
     log: hubFile.log,
     reconnect: hubFile.reconnect,
     shutdown: hubFile.shutdown,
@@ -79,6 +82,12 @@ function locate(file: string, problem: FieldProblem, lineFromPath?: number): Con
   return line === undefined
     ? { file, path: formatPath(problem.path), reason: problem.reason }
     : { file, line, path: formatPath(problem.path), reason: problem.reason };
+}
+
+/** The listen address, and the extra Host names when there are any. */
+function httpConfig(http: ParsedHubFile['http']): HttpConfig | undefined {
+  if (http === false) return undefined;
+  return http.hosts.length === 0 ? http.listen : { ...http.listen, allowedHosts: http.hosts };
 }
 
 /** SQLite paths resolve against the config file's directory (`:memory:` stays as is). */

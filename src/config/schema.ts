@@ -16,6 +16,8 @@ export const DEFAULT_HTTP_LISTEN = '127.0.0.1:8480';
 export const DEFAULT_STORAGE_PATH = './switchboard.db';
 /** Log levels accepted by `log.level`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** `log.format`: human-readable lines, JSON lines, or pretty on a terminal and JSON otherwise. */
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 
 /** Network and bridge names: a letter, then letters, digits, `_` or `-`, at most 32 characters. */
 export const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/i;
@@ -43,8 +45,13 @@ const listenSchema = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
+/** An `http.hosts` entry: a host name or an IP address, without scheme or port. */
+const allowedHostSchema = z.string().regex(/^(\[?[0-9a-f:.]+\]?|[a-z0-9]([a-z0-9.-]*[a-z0-9])?\.?)$/i, {
+  error: 'must be a host name or an IP address without scheme or port, e.g. switchboard.example.org',
+});
+
 const httpSchema = z.union(
-  [z.literal(false), z.strictObject({ listen: listenSchema.prefault(DEFAULT_HTTP_LISTEN) })],
+  [z.literal(false), z.strictObject({ listen: listenSchema.prefault(DEFAULT_HTTP_LISTEN), hosts: z.array(allowedHostSchema).default([]) })],
   { error: 'expected false (no HTTP server) or a mapping { listen: "host:port" }' },
 );
 
@@ -78,7 +85,7 @@ const moduleSchema = z.strictObject({
 export const hubSchema = z.strictObject({
   storage: storageSchema.default({ path: DEFAULT_STORAGE_PATH }),
   http: httpSchema.prefault({}),
-  log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info'), format: z.enum(LOG_FORMATS).default('auto') }).prefault({}),
   reconnect: reconnectSchema.prefault({}),
   shutdown: z.strictObject({ deadlineMs: z.int().min(0).default(5000) }).prefault({}),
   egress: egressSchema.prefault({}),

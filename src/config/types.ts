@@ -24,6 +24,11 @@ export interface ReconnectConfig {
 export interface HttpConfig {
   readonly host: string;
   readonly port: number;
+  /**
+   * `http.hosts`: names besides the listen address that requests may carry in `Host` (a
+   * reverse proxy's public name); other `Host` headers are refused (DNS rebinding).
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** One configured network; `options` has been validated by its protocol's schema. */
@@ -58,7 +63,8 @@ export interface HubConfig {
   readonly storage: StorageConfig;
   /** The HTTP server, or undefined when disabled (`http: false`). */
   readonly http?: HttpConfig;
-  readonly log: { readonly level: string };
+  /** `format`: `auto` (the default: pretty on a terminal, JSON otherwise), `pretty` or `json`. */
+  readonly log: { readonly level: string; readonly format?: 'auto' | 'pretty' | 'json' };
   readonly reconnect: ReconnectConfig;
   readonly shutdown: { readonly deadlineMs: number };
   /** What the hub may fetch over HTTP (absent: the defaults, DEFAULT_EGRESS_CONFIG). */

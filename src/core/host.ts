@@ -28,8 +28,8 @@ export async function runHub(options: RunOptions): Promise<number> {
     }
     throw error;
   }
-  const log = createLogger({ level: config.log.level });
-  for (const warning of configWarnings(config)) log.warn({ file: warning.file, field: warning.path }, warning.reason);
+  const log = createLogger({ level: config.log.level, format: config.log.format });
+  for (const warning of configWarnings(config, builtinProtocols())) log.warn({ file: warning.file, field: warning.path }, warning.reason);
   let hub: Hub;
   try {
     hub = await Hub.start({ config, log, protocols: builtinProtocols() });
@@ -42,10 +42,38 @@ export async function runHub(options: RunOptions): Promise<number> {
     log.fatal({ err: error }, 'start failed');
     return 1;
   }
-  const signal = await (options.stopSignal ?? firstSignal(log));
+  const signal = await holdingProcessOpen(options.stopSignal ?? firstSignal(log));
   log.info({ signal }, 'stop requested');
   await hub.stop();
+  exitEvenIfHeld();
   return 0;
+}
+
+/** How long after a stop the process may take to end by itself before it is ended. */
+const EXIT_GRACE_MS = 100;
+
+/**
+ * Ends the process shortly after the hub stopped, should anything still hold it open: a
+ * frozen server's half-closed socket, or a protocol library's own timer, would otherwise keep
+ * it alive past `shutdown.deadlineMs`. The timer is unref'd, so a process that ends by itself
+ * ends as before; the exit code is the one `run` returned (process.exitCode).
+ */
+function exitEvenIfHeld(): void {
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+}
+
+/**
+ * Waits for `stop` while keeping the event loop busy: signal handlers do not, so with nothing
+ * connected (no networks, `http: false`) Node would otherwise end the process at once (exit
+ * 13, an unsettled top-level await) instead of running until a signal.
+ */
+async function holdingProcessOpen<T>(stop: Promise<T>): Promise<T> {
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
+  try {
+    return await stop;
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 /** Resolves on the first SIGINT/SIGTERM; a second one forces exit without waiting. */

@@ -15,6 +15,7 @@ import { NetworkSupervisor } from './supervisor.js';
 import { ReconnectPolicy } from './reconnect.js';
 import { createNetworkHandle } from './network-handle.js';
 import { StartupError } from './startup-error.js';
+import { raceDeadline } from './deadline.js';
 import { createMetrics, type HubMetrics } from './metrics.js';
 import { ListenerRegistry } from '../modules/listeners.js';
 import { LifecycleCallbacks } from '../modules/lifecycle.js';
@@ -153,6 +154,7 @@ export class Hub {
       this.http = await startHttpServer({
         host: config.http.host,
         port: config.http.port,
+        ...(config.http.allowedHosts ? { allowedHosts: config.http.allowedHosts } : {}),
         log: log.child({ component: 'http' }),
         metrics: this.metrics,
         health: () => this.health(),
@@ -243,14 +245,27 @@ export class Hub {
     if (!(await this.dispatcher.drain(remaining()))) {
       log.warn({ pending: this.dispatcher.pending }, 'shutdown deadline reached with events still being handled');
     }
-    await Promise.all([...this.networks.values()].map((n) => n.supervisor.stop(remaining())));
-    await this.shutdownCallbacks.run(log, true);
-    await this.http?.close().catch((error: unknown) => log.warn({ err: error }, 'error closing http'));
+    // Each step gets what is left of the deadline, whatever a network (a frozen server), a
+    // module or an HTTP client does; a step still running then is left behind, logged.
+    await this.untilDeadline('closing networks', Promise.all([...this.networks.values()].map((n) => n.supervisor.stop(remaining()))), remaining());
+    await this.untilDeadline('onShutdown callbacks', this.shutdownCallbacks.run(log, true), remaining());
+    const httpClosed = this.http?.close().catch((error: unknown) => log.warn({ err: error }, 'error closing http'));
+    await this.untilDeadline('closing http', httpClosed, remaining());
     await this.store?.close().catch((error: unknown) => log.warn({ err: error }, 'error closing storage'));
     this.status = 'stopped';
     log.info('stopped');
   }
+
+  /** Waits for a shutdown step for at most `ms`; says so when the deadline cut it short. */
+  private async untilDeadline(step: string, work: Promise<unknown> | undefined, ms: number): Promise<void> {
+    if (work === undefined) return;
+    if ((await raceDeadline(work, ms, DEADLINE_REACHED)) === DEADLINE_REACHED) {
+      this.options.log.warn({ step, deadlineMs: this.options.config.shutdown.deadlineMs }, 'shutdown deadline reached; not waiting for this step any longer');
+    }
+  }
 }
+
+const DEADLINE_REACHED = Symbol('deadline reached');
 
 /** Turns the errors of misconfiguration into StartupError; anything else is a bug and stays as it is. */
 function asStartupError(error: unknown): unknown {

@@ -191,8 +191,19 @@ export interface ProtocolDefinition<Config = unknown> {
   readonly protocol: string;
   /** Validates and normalises one network's config; see config/schema.ts for the error format. */
   readonly configSchema: import('zod').ZodType<Config>;
+  /**
+   * Valid but risky settings of one network (a password sent without TLS, say), reported by
+   * `switchboard check` and logged by `run`. Paths are relative to the network's entry.
+   */
+  configWarnings?(config: Config): ReadonlyArray<ConfigWarning>;
   /** Creates a network (not yet connected); may load the adapter's code first. */
   create(context: NetworkContext, config: Config): Network | Promise<Network>;
+}
+
+/** A risky setting: the option concerned (e.g. `['sasl']`) and what to do about it. */
+export interface ConfigWarning {
+  readonly path: ReadonlyArray<string | number>;
+  readonly reason: string;
 }
 
 /**

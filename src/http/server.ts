@@ -8,6 +8,7 @@ import type { Logger } from '../core/log.js';
 import type { HubMetrics } from '../core/metrics.js';
 import { HttpListenError, formatHostPort } from './errors.js';
 import { healthHttpStatus, type HealthReport } from './health.js';
+import { hostPolicy, type HostPolicy } from './allowed-hosts.js';
 import { RequestLogController, describeRequest } from './request-log.js';
 import { mountWebResources, type HttpApp, type WebResource } from './resources.js';
 
@@ -23,6 +24,11 @@ export interface HttpServerOptions {
   readonly health: () => HealthReport;
   /** Module web resources, mounted at their paths as-is. */
   readonly resources?: ReadonlyArray<WebResource>;
+  /**
+   * Names besides the listen address accepted in the `Host` header (`http.hosts`); requests
+   * with any other `Host` are refused with 421 (allowed-hosts.ts).
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface RunningHttpServer {
@@ -46,6 +52,8 @@ export interface RunningHttpServer {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const log = options.log.child({}, { serializers: { req: describeRequest } });
   const app = fastify({ loggerInstance: log, logController: new RequestLogController(), schemaController: { compilersFactory: lazySchemaCompilers() } });
+  let policy = hostPolicy({ host: options.host, port: options.port, names: options.allowedHosts });
+  refuseForeignHosts(app, () => policy);
   try {
     configure(app, options);
     await app.listen({ host: options.host, port: options.port });
@@ -55,6 +63,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     throw error;
   }
   const bound = app.server.address() as AddressInfo;
+  policy = hostPolicy({ host: options.host, port: bound.port, names: options.allowedHosts });
   return {
     address: `http://${formatHostPort(bound.address, bound.port)}`,
     host: bound.address,
@@ -82,6 +91,32 @@ function lazySchemaCompilers(): CompilersFactory {
     buildValidator: onFirstUse<BuildValidator>('@fastify/ajv-compiler'),
     buildSerializer: onFirstUse<BuildSerializer>('@fastify/fast-json-stringify-compiler'),
   };
+}
+
+/** Distinct refused Host headers logged at warn; later ones go to debug. */
+const MAX_REPORTED_HOSTS = 32;
+
+/**
+ * Answers 421 to a request whose `Host` the policy does not accept, before any route (module
+ * resources and 404s included) sees it.
+ */
+function refuseForeignHosts(app: HttpApp, policy: () => HostPolicy): void {
+  const reported = new Set<string>();
+  app.addHook('onRequest', async (request, reply) => {
+    const current = policy();
+    const host = request.headers.host;
+    if (current.allows(host)) return;
+    // Each refused Host is logged once (a hostile page may repeat requests without end).
+    const key = (host ?? '').slice(0, 200);
+    const firstTime = !reported.has(key) && reported.size < MAX_REPORTED_HOSTS;
+    if (firstTime) reported.add(key);
+    request.log[firstTime ? 'warn' : 'debug']({ req: request, host: key }, 'http request refused: Host not accepted (add it to http.hosts if it is yours)');
+    await reply
+      .code(421)
+      .header('content-type', 'text/plain; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(`421 Misdirected Request: this server answers only for Host ${current.accepted.join(', ')}; add the name to http.hosts in the Switchboard config to allow another (DNS rebinding protection)\n`);
+  });
 }
 
 function configure(app: HttpApp, options: HttpServerOptions): void {

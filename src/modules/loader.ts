@@ -3,6 +3,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
+import type { ConfigProblem } from '../config/errors.js';
 import type { ModuleConfig } from '../config/types.js';
 import { isModuleDefinition, ModuleConfigError, type ModuleDefinition } from './define.js';
 import { builtinModules } from './builtin.js';
@@ -24,6 +25,8 @@ export class ModuleLoadError extends Error {
     /** Where in the config the module is named, e.g. `switchboard.yaml:12: modules[1] (./x.js)`. */
     readonly where: string,
     readonly reason: string,
+    /** The field of the module's `config:` its parseConfig refused (a ModuleConfigError) and why. */
+    readonly refused?: { readonly field: string; readonly reason: string },
   ) {
     super(`${where}: ${reason}`);
   }
@@ -39,16 +42,55 @@ export async function loadModules(file: string, entries: readonly ModuleConfig[]
   const loaded: LoadedModule[] = [];
   const names = new Map<string, number>();
   for (const [index, entry] of entries.entries()) {
-    const where = describeEntry(file, entry, index);
+    const outcome = await loadModule(file, entry, index, names);
+    if ('problem' in outcome) throw outcome.problem;
+    loaded.push(outcome);
+  }
+  return loaded;
+}
+
+/**
+ * What `switchboard check` asks of the modules: imports every one and runs its parseConfig
+ * (never its setup), and returns every refusal as a config problem located at the entry,
+ * e.g. `switchboard.yaml:12: modules[1].config.http.token: use a token of at least 16 characters`.
+ */
+export async function checkModules(file: string, entries: readonly ModuleConfig[]): Promise<ConfigProblem[]> {
+  const problems: ConfigProblem[] = [];
+  const names = new Map<string, number>();
+  for (const [index, entry] of entries.entries()) {
+    const outcome = await loadModule(file, entry, index, names);
+    if (!('problem' in outcome)) continue;
+    const { refused, reason } = outcome.problem;
+    problems.push({
+      file,
+      ...(entry.line === undefined ? {} : { line: entry.line }),
+      path: refused ? `modules[${index}].config.${refused.field}` : `modules[${index}]`,
+      reason: `(${entry.module}) ${refused ? refused.reason : reason}`,
+    });
+  }
+  return problems;
+}
+
+/** Loads one entry; `names` (module name → index) catches a module listed twice. */
+async function loadModule(
+  file: string,
+  entry: ModuleConfig,
+  index: number,
+  names: Map<string, number>,
+): Promise<LoadedModule | { readonly problem: ModuleLoadError }> {
+  const where = describeEntry(file, entry, index);
+  try {
     const definition = await importDefinition(entry, where);
     const previous = names.get(definition.name);
     if (previous !== undefined) {
       throw new ModuleLoadError(where, `module name "${definition.name}" is already used by modules[${previous}]; each module may be listed once`);
     }
     names.set(definition.name, index);
-    loaded.push({ definition, config: parseModuleConfig(definition, entry, where), order: index, entry });
+    return { definition, config: parseModuleConfig(definition, entry, where), order: index, entry };
+  } catch (error) {
+    if (error instanceof ModuleLoadError) return { problem: error };
+    throw error;
   }
-  return loaded;
 }
 
 async function importDefinition(entry: ModuleConfig, where: string): Promise<ModuleDefinition<unknown>> {
@@ -84,7 +126,10 @@ function parseModuleConfig(definition: ModuleDefinition<unknown>, entry: ModuleC
     return definition.parseConfig(entry.config);
   } catch (error) {
     if (error instanceof ModuleConfigError) {
-      throw new ModuleLoadError(where, `module ${definition.name}: ${error.field}: ${error.reason}`);
+      throw new ModuleLoadError(where, `module ${definition.name}: ${error.field}: ${error.reason}`, {
+        field: error.field,
+        reason: `module ${definition.name}: ${error.reason}`,
+      });
     }
     const reason = error instanceof Error ? error.message : String(error);
     throw new ModuleLoadError(where, `module ${definition.name} refused its config: ${reason}`);

@@ -1,6 +1,7 @@
 /**
  * Opens a SQLite database file with better-sqlite3: checks the path first so that a bad path
- * is reported with its OS reason and a fix, then sets the pragmas the hub relies on.
+ * is reported with its OS reason and a fix, makes it private to its owner (private-files.ts),
+ * then sets the pragmas the hub relies on.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Logger } from '../core/log.js';
 import { StoreError, describeOsError } from './errors.js';
+import { makeDatabasePrivate } from './private-files.js';
 import type { Database } from './schema.js';
 
 /** How long a statement waits for another connection's lock before failing. */
@@ -28,6 +30,7 @@ export function openSqlite(path: string, log: Logger): OpenSqlite {
   if (file !== ':memory:') checkPath(file);
   let database: BetterSqlite3.Database | undefined;
   try {
+    if (file !== ':memory:') makeDatabasePrivate(file, log);
     database = new BetterSqlite3(file);
     // Reading the journal mode also proves the file is a SQLite database (SQLITE_NOTADB otherwise).
     const mode = String(database.pragma('journal_mode = WAL', { simple: true }));

@@ -111,6 +111,8 @@ ${ircNetwork('irc', 'busyA')}
 ${ircNetwork('irc2', 'busyB')}
 bridges:
   busy: ["irc:#busy", "irc2:#busy2"]
+modules:
+  - module: relay
 `);
     t.after(() => sb.cleanup());
     const { code } = await sb.waitForExit(15000);

@@ -127,6 +127,43 @@ test('check warns about an HTTP server reachable from other machines but accepts
   assert.match(result.stderr, new RegExp(`^warning: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: http\\.listen: the HTTP server listens on 0\\.0\\.0\\.0, which other machines can reach`));
 });
 
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+test('check runs each module\'s parseConfig: a config run would refuse fails with file:line: path: reason, exit 2', async () => {
+  const file = fixture('bad-module-config.yaml');
+  const result = await cli(['check', '-c', file]);
+  assert.equal(result.code, 2, result.stdout);
+  assert.equal(result.stdout, '');
+  assert.equal(
+    result.stderr,
+    `${file}:5: modules[0].config.http.token: (access) module access: use a token of at least 16 characters\n` +
+      `${file}: 1 problem; fix it and run \`switchboard check\` again\n`,
+  );
+});
+
+test('check and run refuse bridges without the relay module, naming the fix, exit 2', async () => {
+  const file = fixture('bridges-without-relay.yaml');
+  const reason = `${escape(file)}:7: bridges: bridge "lobby" is configured but the relay module is not loaded, so nothing would be relayed; add "- module: relay" under modules:`;
+  const checked = await cli(['check', '-c', file]);
+  assert.equal(checked.code, 2);
+  assert.match(checked.stderr, new RegExp(`^${reason}\n`));
+  const run = await cli(['run', '-c', file]);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, new RegExp(reason));
+});
+
+test('check warns about each credential sent without TLS, never printing it, and accepts the file', async () => {
+  const file = fixture('credentials-without-tls.yaml');
+  const result = await cli(['check', '-c', file]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, `ok: ${file}: 3 networks, 0 bridges, 0 modules\n`);
+  const warnings = result.stderr.trimEnd().split('\n').map((line) => line.replace(`warning: ${file}: `, '').replace(/:.*/, ''));
+  assert.deepEqual(warnings, ['networks.libera.serverPassword', 'networks.libera.sasl', 'networks.libera.nickservPassword', 'networks.jabber.requireTls']);
+  assert.match(result.stderr, /networks\.libera\.sasl: SASL PLAIN sends the account password in clear because tls is off; set tls: true/);
+  assert.match(result.stderr, /networks\.jabber\.requireTls: with saslMechanism PLAIN and requireTls false, the password is sent in clear/);
+  assert.doesNotMatch(result.stderr, /hunter2/);
+});
+
 test('run refuses a broken config with exit 2 and starts nothing', async () => {
   const file = fixture('cli-bad.yaml');
   const result = await cli(['run', '-c', file]);

@@ -184,7 +184,7 @@ test('a full config keeps every setting, resolves paths against the config direc
   assert.equal(config.file, file);
   assert.deepEqual(config.storage, { kind: 'sqlite', path: join(fixtures, 'data/hub.db') });
   assert.deepEqual(config.http, { host: '::1', port: 9000 });
-  assert.deepEqual(config.log, { level: 'debug' });
+  assert.deepEqual(config.log, { level: 'debug', format: 'auto' });
   assert.deepEqual(config.reconnect, { initialDelayMs: 500, maxDelayMs: 10000, factor: 1.5, jitter: 0, stableAfterMs: 30000 });
   assert.deepEqual(config.shutdown, { deadlineMs: 250 });
   assert.deepEqual(config.bridges, [
@@ -203,6 +203,14 @@ test('a full config keeps every setting, resolves paths against the config direc
     { module: './modules/greeter.js', specifier: join(fixtures, 'modules/greeter.js'), config: { greeting: 'cost: ${PRICE}' }, line: 35 },
     { module: 'switchboard-spam-filter', specifier: 'switchboard-spam-filter', config: undefined, line: 37 },
     { module: '../shared/audit.js', specifier: join(fixtures, '../shared/audit.js'), config: undefined, line: 38 },
+    { module: 'relay', specifier: 'relay', config: undefined, line: 39 },
+  ]);
+});
+
+test('bridges without the relay module are refused once the rest is valid, at the bridges: line', async () => {
+  const file = fixture('bridges-without-relay.yaml');
+  assert.deepEqual(await problemLines('bridges-without-relay.yaml'), [
+    `${file}:7: bridges: bridge "lobby" is configured but the relay module is not loaded, so nothing would be relayed; add "- module: relay" under modules:`,
   ]);
 });
 
@@ -210,7 +218,7 @@ test('defaults apply to everything left out', async () => {
   const config = await loadConfig(fixture('minimal.yaml'), testProtocols, {});
   assert.deepEqual(config.storage, { kind: 'sqlite', path: join(fixtures, 'switchboard.db') });
   assert.deepEqual(config.http, { host: '127.0.0.1', port: 8480 });
-  assert.deepEqual(config.log, { level: 'info' });
+  assert.deepEqual(config.log, { level: 'info', format: 'auto' });
   assert.deepEqual(config.reconnect, { initialDelayMs: 1000, maxDelayMs: 300000, factor: 2, jitter: 0.2, stableAfterMs: 60000 });
   assert.deepEqual(config.shutdown, { deadlineMs: 5000 });
   assert.deepEqual(config.networks, [

@@ -114,6 +114,27 @@ describe('spam checker callbacks: first answer that is not NOT_SPAM decides', ()
     assert.equal(profile.userId, 'irc:alice');
   });
 
+  it('checkUsernameForSpam: each module gets its own copy of the original profile', async () => {
+    const seen: Array<{ module: string; displayName: string | undefined }> = [];
+    const mutator = (module: string) => defineModule({
+      name: module,
+      setup: (api) => void api.registerSpamCheckerCallbacks({
+        checkUsernameForSpam: (p) => {
+          seen.push({ module, displayName: p.displayName });
+          (p as { displayName?: string }).displayName = `changed by ${module}`;
+          return false;
+        },
+      }),
+    });
+    const h = await setUp(mutator('first'), mutator('second'), mutator('third'));
+    await h.callbacks.spamChecker.checkUsernameForSpam({ userId: 'irc:alice', displayName: 'Alice' });
+    assert.deepEqual(seen, [
+      { module: 'first', displayName: 'Alice' },
+      { module: 'second', displayName: 'Alice' },
+      { module: 'third', displayName: 'Alice' },
+    ]);
+  });
+
   it('checkRegistrationForSpam: first answer that is not ALLOW decides; a throw denies', async () => {
     const calls: string[] = [];
     const h = await setUp(

@@ -79,10 +79,13 @@ export class SpamChecker {
     );
   }
 
-  /** true when the user is spammy and must be left out of user search results. */
+  /**
+   * true when the user is spammy and must be left out of user search results. Each module is
+   * given its own copy of the original profile (as in the seed), so a change one module makes
+   * is seen neither by the caller nor by the modules after it.
+   */
   async checkUsernameForSpam(profile: UserProfile): Promise<boolean> {
-    const copy = { ...profile };
-    const decision = await firstDecides(this.site('checkUsernameForSpam'), this.registry.list('checkUsernameForSpam').entries, (fn) => fn(copy), readBoolean, true);
+    const decision = await firstDecides(this.site('checkUsernameForSpam'), this.registry.list('checkUsernameForSpam').entries, (fn) => fn({ ...profile }), readBoolean, true);
     return decision.decided ? decision.value : false;
   }
 
