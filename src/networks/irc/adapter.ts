@@ -38,6 +38,7 @@ import { FATAL_NUMERICS, JOIN_COST, JOIN_ERRORS, JOIN_TIMEOUT_MS, safeParam } fr
 import { DEFAULT_JOIN_TARGETS, joinLines, safeJoinName, type JoinTarget } from './join-batch.js';
 import { lineForConnection, RELAYED_TAG, withClientTags } from './tags.js';
 import { parseSendRefusal, RefusedChannels } from './refused.js';
+import { PeerBridges } from './peer-bridges.js';
 
 /** How long QUIT may take before the socket is closed anyway. */
 const QUIT_GRACE_MS = 2_000;
@@ -92,9 +93,13 @@ export class IrcNetwork implements Network {
   private readonly longMessages: LongMessages;
   /** Keeps sends to a target in order while one of them waits for a paste upload. */
   private readonly sendOrder = new SendOrder();
+  private readonly peerBridges: PeerBridges;
+  /** Received messages already cut at `maxBodyBytes` (the first one is logged as a warning, the rest at debug). */
+  private truncatedCount = 0;
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
     this.nick = config.nick;
+    this.peerBridges = new PeerBridges(config.peerBridges);
     this.queue = new OutgoingQueue(config.flood, (line) => this.writeNow(line));
     this.longMessages = new LongMessages({ log: ctx.log, ...(config.paste ? { paste: config.paste } : {}) });
     this.reclaimer = new NickReclaimer({
@@ -287,6 +292,9 @@ export class IrcNetwork implements Network {
       isPuppet: (nick) => this.puppets?.isPuppet(nick) ?? false,
       emit: (event) => this.ctx.emit(event),
       mintId: () => this.mintId(),
+      peerBridges: this.peerBridges,
+      maxBodyBytes: this.config.maxBodyBytes,
+      onDropped: (reason, context) => this.onInboundDropped(reason, context),
       own: {
         joined: (channel, user, host) => {
           this.ownUser = user;
@@ -305,6 +313,17 @@ export class IrcNetwork implements Network {
         },
       },
     });
+  }
+
+  /** Logs a received message that was not reported (STATUSMSG: debug) or was cut (first one: warning). */
+  private onInboundDropped(reason: 'status-message' | 'truncated', context: Readonly<Record<string, unknown>>): void {
+    if (reason === 'status-message') {
+      this.ctx.log.debug(context, 'a message to channel members with a status (STATUSMSG) is not relayed');
+    } else if (this.truncatedCount++ === 0) {
+      this.ctx.log.warn(context, 'a received message is longer than maxBodyBytes: cut, with a marker (further ones are logged at debug)');
+    } else {
+      this.ctx.log.debug(context, 'a received message is longer than maxBodyBytes: cut');
+    }
   }
 
   private onLine(line: ParsedLine, mapper: InboundMapper): void {

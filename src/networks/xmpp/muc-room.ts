@@ -44,6 +44,11 @@ export class MucRoom {
   private state: 'joining' | 'joined' | 'left' = 'left';
   private subjectSeen = false;
   private currentSubject: string | undefined;
+  /**
+   * true once the room said (service discovery) that it assigns stanza-ids (XEP-0359): only
+   * then is a `<stanza-id by="room">` on a message the room's and not one its sender forged.
+   */
+  assignsStanzaIds = false;
 
   /**
    * @param id the bare room JID, lower-cased
