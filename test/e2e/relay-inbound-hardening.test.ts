@@ -8,8 +8,8 @@
  * - The hop marker from someone who is not a configured peer bridge hides nothing: an XMPP
  *   `<relayed/>` element or the IRC client tag, and the message is relayed anyway.
  * - Sender-chosen XMPP ids: an occupant reusing the hub's own delivery id, or two occupants
- *   using the same origin-id, are separate messages, all relayed; a reaction to the second
- *   goes to the second.
+ *   using the same origin-id, are separate messages, all relayed; a reaction to each goes
+ *   to that one.
  * - Received bodies are capped at the network's `maxBodyBytes`, with a marker.
  * - Crash recovery believes only archived messages the bot itself sent (`findDelivered`).
  */
@@ -105,18 +105,22 @@ describe('relay: inbound messages that must not steer the relay (InspIRCd, Proso
     assert.equal(ircText(atIrc), '<bob@jabber> bob reuses the hub id');
   });
 
-  it('keeps two occupants\' messages with the same origin-id apart: both relayed, a reaction goes to the second', async () => {
+  it('keeps two occupants\' messages with the same origin-id apart: both relayed, a reaction to each goes to that one', async () => {
+    const said = (client: TestXmppClient, nick: string, text: string): Promise<XmlElement> =>
+      client.waitForStanza((s) => s.is('message') && s.attrs.from === `${room}/${nick}` && bodyOf(s) === text, WAIT_MS);
     await bob.send(withIds(room, 'same-origin-id', 'first of two'));
     await alice.waitForLine(botLine(/<bob@jabber> first of two/), WAIT_MS);
     await carol.send(withIds(room, 'same-origin-id', 'second of two'));
     await alice.waitForLine(botLine(/<carol@jabber> second of two/), WAIT_MS);
-    const second = await bob.waitForStanza((s) => s.is('message') && s.attrs.from === `${room}/carol` && bodyOf(s) === 'second of two', WAIT_MS);
-    const secondId = stanzaIdOf(second, room);
-    assert.ok(secondId, 'the archiving room gave the second message a stanza-id');
-    await bob.send(xml('message', { to: room, type: 'groupchat', id: 'react-second' },
-      xml('reactions', { xmlns: 'urn:xmpp:reactions:0', id: secondId }, xml('reaction', {}, '👍'))));
-    const reaction = await alice.waitForLine(botLine(/.*reacted/), WAIT_MS);
-    assert.equal(ircText(reaction), '* bob@jabber reacted 👍 to «second of two»');
+    const [firstId, secondId] = [stanzaIdOf(await said(bob, 'bob', 'first of two'), room), stanzaIdOf(await said(bob, 'carol', 'second of two'), room)];
+    assert.ok(firstId && secondId, 'the archiving room gave both messages a stanza-id');
+    const react = async (id: string, emoji: string): Promise<string> => {
+      await bob.send(xml('message', { to: room, type: 'groupchat', id: `react-${emoji}` },
+        xml('reactions', { xmlns: 'urn:xmpp:reactions:0', id }, xml('reaction', {}, emoji))));
+      return ircText(await alice.waitForLine(botLine(new RegExp(`.*reacted ${emoji}`)), WAIT_MS));
+    };
+    assert.equal(await react(firstId, '👍'), '* bob@jabber reacted 👍 to «first of two»');
+    assert.equal(await react(secondId, '🎉'), '* bob@jabber reacted 🎉 to «second of two»');
   });
 
   it('caps a long XMPP body at maxBodyBytes with a marker', async () => {
