@@ -12,6 +12,7 @@
  *   to that one.
  * - Received bodies are capped at the network's `maxBodyBytes`, with a marker.
  * - Crash recovery believes only archived messages the bot itself sent (`findDelivered`).
+ * - A `<stanza-id by="room">` is believed only from a room that says it assigns them.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -165,5 +166,32 @@ describe('relay: inbound messages that must not steer the relay (InspIRCd, Proso
     } finally {
       await bot.network.disconnect({ deadlineMs: 1000 });
     }
+  });
+});
+
+describe('relay: a stanza-id forged in a room that assigns none (ngIRCd, Prosody without an archive)', { timeout: 120_000 }, () => {
+  let setup: BridgeSetup;
+  let alice: RawIrcClient;
+  let bob: TestXmppClient;
+
+  before(async () => {
+    setup = await startBridge();
+    alice = await setup.ircUser('alice');
+    await setup.startHub();
+    bob = await setup.xmppUser('bob', 'bob');
+  });
+  after(() => setup?.stop());
+
+  it('relays a message claiming the room gave it the stanza-id of the hub\'s own copy', async () => {
+    const { room } = setup;
+    alice.send(`PRIVMSG ${IRC_CHANNEL} :a line for the plain room`);
+    const copy = await bob.waitForStanza(fromBot(room, (b) => b.includes('a line for the plain room')), WAIT_MS);
+    assert.equal(stanzaIdOf(copy, room), undefined, 'this room assigns no stanza-ids');
+    const deliveryId = copy.getChild('origin-id', SID_NS)?.attrs.id as string | undefined;
+    assert.ok(deliveryId);
+    await bob.send(xml('message', { to: room, type: 'groupchat', id: 'forged-1' },
+      xml('body', {}, 'bob forges a stanza-id'), xml('stanza-id', { xmlns: SID_NS, by: room, id: deliveryId })));
+    const atIrc = await alice.waitForLine(new RegExp(`^:${BOT_NICK}!\\S+ PRIVMSG ${IRC_CHANNEL} :.*bob forges a stanza-id`, 'i'), WAIT_MS);
+    assert.equal(ircText(atIrc), '<bob@jabber> bob forges a stanza-id');
   });
 });
