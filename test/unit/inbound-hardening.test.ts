@@ -1,0 +1,162 @@
+/**
+ * The pure parts of the adapters' inbound hardening: the body cap, STATUSMSG targets, the
+ * archive's test for our own messages (on stanzas as Prosody's mod_muc_mam sends them) and the
+ * XMPP inbound side's use of stanza-ids and the cap.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ircLineParser } from 'irc-framework';
+import parseXml from '@xmpp/xml/lib/parse.js';
+import type { AnyEventInput } from '../../src/core/event.js';
+import { silentLogger } from '../../src/core/log.js';
+import { capText, TRUNCATION_MARKER } from '../../src/core/body-cap.js';
+import { ServerSupport } from '../../src/networks/irc/isupport.js';
+import { MemberTracker } from '../../src/networks/irc/members.js';
+import { InboundMapper } from '../../src/networks/irc/inbound.js';
+import { archivedFromUs } from '../../src/networks/xmpp/archive.js';
+import { Inbound } from '../../src/networks/xmpp/inbound.js';
+import { LogOnce } from '../../src/networks/xmpp/log-once.js';
+import { Confirmations } from '../../src/networks/xmpp/confirmations.js';
+import { MessageIds } from '../../src/networks/xmpp/message-ids.js';
+import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
+import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
+import { NS } from '../../src/networks/xmpp/namespaces.js';
+import { plainText } from '../../src/core/richtext-ops.js';
+
+const bytes = (text: string): number => Buffer.byteLength(text);
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+void describe('capText', () => {
+  void it('leaves a text within the cap alone and cuts a longer one with the marker', () => {
+    assert.deepEqual(capText('short', 300), { text: 'short', truncated: false });
+    assert.deepEqual(capText('é'.repeat(150), 300), { text: 'é'.repeat(150), truncated: false }, 'exactly 300 bytes');
+    const cut = capText('é'.repeat(151), 300);
+    assert.equal(cut.truncated, true);
+    assert.ok(cut.text.endsWith(TRUNCATION_MARKER));
+    assert.ok(bytes(cut.text) <= 300);
+  });
+
+  void it('property: within the cap, never splits a character, keeps the head unchanged', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), fc.integer({ min: 64, max: 600 }), (text, max) => {
+      const capped = capText(text, max);
+      assert.ok(bytes(capped.text) <= max, `${bytes(capped.text)} > ${max}`);
+      assert.equal(capped.truncated, bytes(text) > max);
+      if (!capped.truncated) return assert.equal(capped.text, text);
+      const head = capped.text.slice(0, -TRUNCATION_MARKER.length);
+      assert.ok(text.startsWith(head), 'the head is the start of the text');
+      assert.doesNotMatch(head, LONE_SURROGATE, 'no half of a surrogate pair');
+    }));
+  });
+});
+
+void describe('IRC STATUSMSG and the body cap', () => {
+  function mapper(maxBodyBytes?: number) {
+    const support = new ServerSupport();
+    support.update(['PREFIX=(ov)@+', 'STATUSMSG=@+', 'CHANTYPES=#&']);
+    const events: AnyEventInput[] = [];
+    const dropped: string[] = [];
+    const m = new InboundMapper({
+      network: 'net', support, members: new MemberTracker(support), ownNick: () => 'bot', emit: (e) => events.push(e), mintId: () => 'id',
+      onDropped: (reason) => dropped.push(reason), ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    });
+    return { support, events, dropped, feed: (line: string) => m.handle(ircLineParser(line)) };
+  }
+
+  void it('finds the status prefix of a target', () => {
+    const { support } = mapper();
+    assert.equal(support.statusPrefix('@#chan'), '@');
+    assert.equal(support.statusPrefix('+#chan'), '+');
+    assert.equal(support.statusPrefix('@+#chan'), '@+');
+    assert.equal(support.statusPrefix('#chan'), '');
+    assert.equal(support.statusPrefix('&chan'), '');
+    assert.equal(support.statusPrefix('bot'), '', 'a nick is no channel');
+    assert.equal(support.statusPrefix('@bot'), '');
+    assert.equal(support.statusPrefix('@'), '');
+  });
+
+  void it('reports no message to @#chan or +#chan (PRIVMSG, NOTICE, ACTION), and says why', () => {
+    const h = mapper();
+    h.feed(':alice!a@h PRIVMSG @#chan :ops only');
+    h.feed(':alice!a@h NOTICE @#chan :ops notice');
+    h.feed(':alice!a@h PRIVMSG +#chan :\x01ACTION waves to the voiced\x01');
+    h.feed(':alice!a@h PRIVMSG #chan :everyone');
+    assert.deepEqual(h.events.map((e) => (e.command === 'MESSAGE' ? plainText(e.args.message.body) : e.command)), ['everyone']);
+    assert.deepEqual(h.dropped, ['status-message', 'status-message', 'status-message']);
+  });
+
+  void it('cuts a text longer than maxBodyBytes before parsing it', () => {
+    const h = mapper(256);
+    h.feed(`:alice!a@h PRIVMSG #chan :\x02${'b'.repeat(400)}\x02`);
+    const event = h.events[0];
+    assert.ok(event?.command === 'MESSAGE');
+    const text = plainText(event.args.message.body);
+    assert.ok(text.endsWith(TRUNCATION_MARKER) && bytes(text) <= 256, text);
+    assert.deepEqual(h.dropped, ['truncated']);
+  });
+});
+
+void describe('archived messages of our own (MAM results as Prosody sends them)', () => {
+  const room = 'lobby@conference.localhost';
+  const us = { nicks: ['switchboard'], account: 'bridgebot@localhost' };
+  const archived = (xml: string) => parseXml(xml);
+
+  void it('believes a message from our nick, with our real JID or none shown', () => {
+    assert.equal(archivedFromUs(archived(`<message xmlns='jabber:client' from='${room}/switchboard' type='groupchat' id='sb-1'><body>x</body><origin-id xmlns='${NS.sid}' id='sb-1'/></message>`), room, us), true);
+    assert.equal(archivedFromUs(archived(`<message from='${room}/switchboard' type='groupchat'><body>x</body><x xmlns='${NS.mucUser}'><item jid='BridgeBot@localhost/switchboard'/></x></message>`), room, us), true);
+  });
+
+  void it('does not believe another occupant, another nick, another account, or another room', () => {
+    const forged = (from: string, extra = ''): boolean =>
+      archivedFromUs(archived(`<message from='${from}' type='groupchat' id='sb-1'><body>x</body><origin-id xmlns='${NS.sid}' id='sb-1'/>${extra}</message>`), room, us);
+    assert.equal(forged(`${room}/mallory`), false);
+    assert.equal(forged(`${room}/switchboard`, `<x xmlns='${NS.mucUser}'><item jid='mallory@localhost/pc'/></x>`), false, 'our nick taken by someone else');
+    assert.equal(forged(`other@conference.localhost/switchboard`), false);
+    assert.equal(forged(room), false, 'the room itself');
+  });
+});
+
+void describe('XMPP inbound: stanza-ids and the body cap', () => {
+  const ROOM = 'room@conf.test';
+  function setup(assignsStanzaIds: boolean) {
+    const events: AnyEventInput[] = [];
+    const room = new MucRoom(ROOM, 'bot');
+    const inbound = new Inbound({
+      ctx: {
+        name: 'jabber', log: silentLogger(),
+        store: { get: async () => undefined, set: async () => undefined, delete: async () => false, keys: async () => [] },
+        wantedChannels: () => [], emit: (e) => events.push(e), connectionLost: () => undefined,
+      },
+      rooms: new Map([[ROOM, room]]), ids: new MessageIds(), reactions: new ReactionSets(),
+      logOnce: new LogOnce(silentLogger()), account: 'bot@x.test', confirmations: new Confirmations(1000), onSelfChange: () => undefined, onRoomError: () => undefined,
+      peerBridges: new Set(), maxBodyBytes: 1024,
+    });
+    const feed = (text: string): void => inbound.handle(parseXml(text));
+    room.startJoin('bot');
+    room.assignsStanzaIds = assignsStanzaIds;
+    feed(`<presence from='${ROOM}/al'><x xmlns='${NS.mucUser}'><item role='participant'/></x></presence>`);
+    feed(`<presence from='${ROOM}/bot'><x xmlns='${NS.mucUser}'><item role='participant'/><status code='110'/></x></presence>`);
+    feed(`<message from='${ROOM}' type='groupchat'><subject/></message>`);
+    const messages = () => events.flatMap((e) => (e.command === 'MESSAGE' ? [e.args.message] : []));
+    return { feed, messages };
+  }
+  const withStanzaId = (id: string, stanzaId: string, text = 'hi') =>
+    `<message from='${ROOM}/al' type='groupchat' id='${id}'><body>${text}</body><stanza-id xmlns='${NS.sid}' by='${ROOM}' id='${stanzaId}'/></message>`;
+
+  void it('uses a room\'s stanza-id only when the room said it assigns them', () => {
+    const trusting = setup(true);
+    trusting.feed(withStanzaId('a1', 'room-1'));
+    assert.equal(trusting.messages()[0]?.id, 'room-1');
+    const plain = setup(false);
+    plain.feed(withStanzaId('a1', 'our-delivery-id'));
+    const id = plain.messages()[0]?.id;
+    assert.ok(id !== undefined && id !== 'our-delivery-id' && id.endsWith('/a1'), `a forged stanza-id is not the hub id: ${id}`);
+  });
+
+  void it('cuts a body longer than maxBodyBytes before parsing its styling', () => {
+    const { feed, messages } = setup(true);
+    feed(withStanzaId('long', 'room-2', `*${'w '.repeat(2000)}*`));
+    const text = plainText(messages()[0]?.body ?? []);
+    assert.ok(text.endsWith(TRUNCATION_MARKER) && bytes(text) <= 1024, `${bytes(text)} bytes`);
+  });
+});
