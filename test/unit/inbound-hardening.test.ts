@@ -1,7 +1,8 @@
 /**
  * The pure parts of the adapters' inbound hardening: the body cap, STATUSMSG targets, the
- * archive's test for our own messages (on stanzas as Prosody's mod_muc_mam sends them) and the
- * XMPP inbound side's use of stanza-ids and the cap.
+ * archive's test for our own messages (on stanzas as Prosody's mod_muc_mam sends them), the
+ * XMPP inbound side's use of stanza-ids and the cap, and parsers whose work stays bounded
+ * (reply fallbacks, reactions, XEP-0393 styling).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +24,9 @@ import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
 import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
 import { NS } from '../../src/networks/xmpp/namespaces.js';
 import { plainText } from '../../src/core/richtext-ops.js';
+import type { RichNode, RichText } from '../../src/core/richtext.js';
+import { parseStyling } from '../../src/networks/xmpp/styling-parse.js';
+import { MAX_REACTION_LENGTH, MAX_REACTIONS, parseMessage } from '../../src/networks/xmpp/stanza-parse.js';
 
 const bytes = (text: string): number => Buffer.byteLength(text);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -158,5 +162,95 @@ void describe('XMPP inbound: stanza-ids and the body cap', () => {
     feed(withStanzaId('long', 'room-2', `*${'w '.repeat(2000)}*`));
     const text = plainText(messages()[0]?.body ?? []);
     assert.ok(text.endsWith(TRUNCATION_MARKER) && bytes(text) <= 1024, `${bytes(text)} bytes`);
+  });
+});
+
+void describe('XMPP stanza parsing: bounded work', () => {
+  const reply = (body: string, ranges: ReadonlyArray<readonly [number, number]>) => parseXml(
+    `<message from='r@c/a' type='groupchat'><body>${body}</body><reply xmlns='${NS.reply}' id='x'/>`
+    + `<fallback xmlns='${NS.fallback}' for='${NS.reply}'>${ranges.map(([s, e]) => `<body start='${s}' end='${e}'/>`).join('')}</fallback></message>`);
+
+  void it('property: removing reply fallback ranges keeps exactly the code points outside them', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', 'é', '😀', ' '), maxLength: 40 });
+    const range = fc.tuple(fc.integer({ min: -2, max: 45 }), fc.integer({ min: -2, max: 45 }));
+    fc.assert(fc.property(text, fc.array(range, { maxLength: 6 }), (body, ranges) => {
+      const points = [...body];
+      const valid = ranges.filter(([s, e]) => s >= 0 && e <= points.length && s < e);
+      const expected = points.filter((_, i) => !valid.some(([s, e]) => i >= s && i < e)).join('');
+      assert.equal(parseMessage(reply(body, ranges))?.body, expected);
+    }));
+  });
+
+  void it('reads at most MAX_REACTIONS reactions, each at most MAX_REACTION_LENGTH long', () => {
+    const many = Array.from({ length: 500 }, (_, i) => `<reaction>r${i}</reaction>`).join('');
+    const parsed = parseMessage(parseXml(`<message from='r@c/a' type='groupchat'><reactions xmlns='${NS.reactions}' id='m1'>`
+      + `<reaction>${'x'.repeat(MAX_REACTION_LENGTH + 1)}</reaction>${many}</reactions></message>`));
+    assert.deepEqual(parsed?.reactions?.emojis, Array.from({ length: MAX_REACTIONS }, (_, i) => `r${i}`));
+  });
+});
+
+/**
+ * XEP-0393 styling as the straightforward definition reads (each opener scans for its closer,
+ * each fence for its end): quadratic, kept here only as the oracle for the linear parser.
+ */
+function referenceStyling(body: string): RichText {
+  const styles: Record<string, 'bold' | 'italic' | 'strike' | 'code'> = { '*': 'bold', _: 'italic', '~': 'strike', '`': 'code' };
+  const space = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
+  const merge = (nodes: RichNode[], node: RichNode): void => {
+    const last = nodes[nodes.length - 1];
+    if (node.type === 'text' && node.text === '') return;
+    if (node.type === 'text' && last?.type === 'text') nodes[nodes.length - 1] = { type: 'text', text: last.text + node.text };
+    else nodes.push(node);
+  };
+  const spans = (line: string): RichNode[] => {
+    const out: RichNode[] = [];
+    let plainFrom = 0;
+    let afterOpening = true;
+    for (let i = 0; i < line.length;) {
+      const style = styles[line[i] as string];
+      let close = -1;
+      if (style !== undefined && (afterOpening || space(line[i - 1])) && line[i + 1] !== undefined && !space(line[i + 1])) {
+        for (let j = i + 2; j < line.length && close < 0; j++) if (line[j] === line[i] && !space(line[j - 1])) close = j;
+      }
+      if (style === undefined || close < 0) {
+        afterOpening = false;
+        i += 1;
+        continue;
+      }
+      merge(out, { type: 'text', text: line.slice(plainFrom, i) });
+      const inner = line.slice(i + 1, close);
+      merge(out, style === 'code' ? { type: 'code', text: inner } : { type: style, children: spans(inner) });
+      i = close + 1;
+      plainFrom = i;
+      afterOpening = false;
+    }
+    merge(out, { type: 'text', text: line.slice(plainFrom) });
+    return out;
+  };
+  const lines = body.split('\n');
+  const out: RichNode[] = [];
+  for (let i = 0; i < lines.length;) {
+    const line = lines[i] as string;
+    let closing = -1;
+    if (line.startsWith('```')) for (let j = i + 2; j < lines.length && closing < 0; j++) if (lines[j] === '```') closing = j;
+    if (closing >= 0) {
+      const text = lines.slice(i + 1, closing).join('\n');
+      const language = line.slice(3);
+      merge(out, language === '' ? { type: 'pre', text } : { type: 'pre', text, language });
+      if (closing + 1 < lines.length) merge(out, { type: 'text', text: '\n' });
+      i = closing + 1;
+      continue;
+    }
+    for (const node of spans(line)) merge(out, node);
+    if (i + 1 < lines.length) merge(out, { type: 'text', text: '\n' });
+    i += 1;
+  }
+  return out;
+}
+
+void describe('XEP-0393 styling parse: bounded work', () => {
+  void it('property: gives what the straightforward definition gives', () => {
+    const text = fc.string({ unit: fc.constantFrom('*', '_', '~', '`', '```', 'a', 'b', ' ', '\n', '\t', 'é'), maxLength: 60 });
+    fc.assert(fc.property(text, (body) => assert.deepEqual(parseStyling(body), referenceStyling(body))), { numRuns: 2000 });
   });
 });
