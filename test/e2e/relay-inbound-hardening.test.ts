@@ -13,10 +13,14 @@
  * - Received bodies are capped at the network's `maxBodyBytes`, with a marker.
  * - Crash recovery believes only archived messages the bot itself sent (`findDelivered`).
  * - A `<stanza-id by="room">` is believed only from a room that says it assigns them.
+ * - A body full of unclosed styling directives is parsed in linear time.
  */
 import { describe, it, before, after } from 'node:test';
+import { performance } from 'node:perf_hooks';
 import assert from 'node:assert/strict';
 import { TRUNCATION_MARKER } from '../../src/core/body-cap.js';
+import type { AnyEventInput } from '../../src/core/event.js';
+import { plainText } from '../../src/core/richtext-ops.js';
 import { RELAYED_TAG } from '../../src/networks/irc/tags.js';
 import { xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { connectTagged } from './irc-test-bot.js';
@@ -169,7 +173,7 @@ describe('relay: inbound messages that must not steer the relay (InspIRCd, Proso
   });
 });
 
-describe('relay: a stanza-id forged in a room that assigns none (ngIRCd, Prosody without an archive)', { timeout: 120_000 }, () => {
+describe('relay: forged stanza-ids and styling floods (ngIRCd, Prosody without an archive)', { timeout: 120_000 }, () => {
   let setup: BridgeSetup;
   let alice: RawIrcClient;
   let bob: TestXmppClient;
@@ -193,5 +197,30 @@ describe('relay: a stanza-id forged in a room that assigns none (ngIRCd, Prosody
       xml('body', {}, 'bob forges a stanza-id'), xml('stanza-id', { xmlns: SID_NS, by: room, id: deliveryId })));
     const atIrc = await alice.waitForLine(new RegExp(`^:${BOT_NICK}!\\S+ PRIVMSG ${IRC_CHANNEL} :.*bob forges a stanza-id`, 'i'), WAIT_MS);
     assert.equal(ircText(atIrc), '<bob@jabber> bob forges a stanza-id');
+  });
+
+  it('parses a body full of unclosed styling directives without holding the adapter up', async () => {
+    // A room the hub does not bridge: only the adapter's own parsing is timed, not the relay's work.
+    const room = `styles@${setup.xmpp.mucDomain}`;
+    await setup.xmpp.registerUser('stylebot', 'stylepass');
+    const bot = createTestNetwork(setup.xmpp, { user: 'stylebot', password: 'stylepass', rooms: [room], options: { nick: 'stylebot' } });
+    try {
+      await bot.network.connect();
+      await bob.joinRoom(room, 'bob', WAIT_MS);
+      const flood = '*a '.repeat(20_000); // 60 KB, within the default maxBodyBytes (64 KiB)
+      const started = performance.now();
+      await bob.sayInRoom(room, flood);
+      await bob.sayInRoom(room, 'right after the flood');
+      const isText = (text: (plain: string) => boolean) => (e: AnyEventInput): boolean =>
+        e.command === 'MESSAGE' && e.args.message.author.nick === 'bob' && text(plainText(e.args.message.body));
+      await bot.waitForEvent(isText((t) => t.startsWith('*a *a')), 'the flood', WAIT_MS);
+      await bot.waitForEvent(isText((t) => t === 'right after the flood'), 'the next message', WAIT_MS);
+      // Parsing it the quadratic way took 7-11 s of CPU, during which nothing else was handled;
+      // linear, well under a second (a wide margin for a loaded machine).
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < 3_000, `both messages took ${Math.round(elapsed)} ms`);
+    } finally {
+      await bot.network.disconnect({ deadlineMs: 1000 });
+    }
   });
 });
