@@ -59,12 +59,12 @@ void describe('IRC STATUSMSG and the body cap', () => {
     const support = new ServerSupport();
     support.update(['PREFIX=(ov)@+', 'STATUSMSG=@+', 'CHANTYPES=#&']);
     const events: AnyEventInput[] = [];
-    const dropped: string[] = [];
+    const issues: string[] = [];
     const m = new InboundMapper({
       network: 'net', support, members: new MemberTracker(support), ownNick: () => 'bot', emit: (e) => events.push(e), mintId: () => 'id',
-      onDropped: (reason) => dropped.push(reason), ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+      onIssue: (issue) => issues.push(issue), ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     });
-    return { support, events, dropped, feed: (line: string) => m.handle(ircLineParser(line)) };
+    return { support, events, issues, feed: (line: string) => m.handle(ircLineParser(line)) };
   }
 
   void it('finds the status prefix of a target', () => {
@@ -86,7 +86,7 @@ void describe('IRC STATUSMSG and the body cap', () => {
     h.feed(':alice!a@h PRIVMSG +#chan :\x01ACTION waves to the voiced\x01');
     h.feed(':alice!a@h PRIVMSG #chan :everyone');
     assert.deepEqual(h.events.map((e) => (e.command === 'MESSAGE' ? plainText(e.args.message.body) : e.command)), ['everyone']);
-    assert.deepEqual(h.dropped, ['status-message', 'status-message', 'status-message']);
+    assert.deepEqual(h.issues, ['status-message', 'status-message', 'status-message']);
   });
 
   void it('cuts a text longer than maxBodyBytes before parsing it', () => {
@@ -96,7 +96,7 @@ void describe('IRC STATUSMSG and the body cap', () => {
     assert.ok(event?.command === 'MESSAGE');
     const text = plainText(event.args.message.body);
     assert.ok(text.endsWith(TRUNCATION_MARKER) && bytes(text) <= 256, text);
-    assert.deepEqual(h.dropped, ['truncated']);
+    assert.deepEqual(h.issues, ['truncated']);
   });
 });
 

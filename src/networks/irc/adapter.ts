@@ -21,7 +21,7 @@ import type { RichText } from '../../core/richtext.js';
 import type { IrcConfig } from './config.js';
 import { ServerSupport } from './isupport.js';
 import { MemberTracker } from './members.js';
-import { InboundMapper } from './inbound.js';
+import { InboundMapper, type InboundIssue } from './inbound.js';
 import { OutgoingQueue } from './queue.js';
 import { messageBudget, splitAllRuns } from './split.js';
 import { richTextToRuns, sanitizeRunText } from './runs.js';
@@ -94,8 +94,8 @@ export class IrcNetwork implements Network {
   /** Keeps sends to a target in order while one of them waits for a paste upload. */
   private readonly sendOrder = new SendOrder();
   private readonly peerBridges: PeerBridges;
-  /** Received messages already cut at `maxBodyBytes` (the first one is logged as a warning, the rest at debug). */
-  private truncatedCount = 0;
+  /** Inbound issues logged at their first level already (later ones go to debug). */
+  private readonly issuesSeen = new Set<InboundIssue>();
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
     this.nick = config.nick;
@@ -294,7 +294,7 @@ export class IrcNetwork implements Network {
       mintId: () => this.mintId(),
       peerBridges: this.peerBridges,
       maxBodyBytes: this.config.maxBodyBytes,
-      onDropped: (reason, context) => this.onInboundDropped(reason, context),
+      onIssue: (issue, context) => this.onInboundIssue(issue, context),
       own: {
         joined: (channel, user, host) => {
           this.ownUser = user;
@@ -315,14 +315,22 @@ export class IrcNetwork implements Network {
     });
   }
 
-  /** Logs a received message that was not reported (STATUSMSG: debug) or was cut (first one: warning). */
-  private onInboundDropped(reason: 'status-message' | 'truncated', context: Readonly<Record<string, unknown>>): void {
-    if (reason === 'status-message') {
-      this.ctx.log.debug(context, 'a message to channel members with a status (STATUSMSG) is not relayed');
-    } else if (this.truncatedCount++ === 0) {
-      this.ctx.log.warn(context, 'a received message is longer than maxBodyBytes: cut, with a marker (further ones are logged at debug)');
-    } else {
-      this.ctx.log.debug(context, 'a received message is longer than maxBodyBytes: cut');
+  /**
+   * Logs an inbound issue: a STATUSMSG line always at debug; the first cut text (warning) and the
+   * first ignored hop marker (info) once, later ones at debug.
+   */
+  private onInboundIssue(issue: InboundIssue, context: Readonly<Record<string, unknown>>): void {
+    const first = !this.issuesSeen.has(issue);
+    this.issuesSeen.add(issue);
+    switch (issue) {
+      case 'status-message':
+        return this.ctx.log.debug(context, 'a message to channel members with a status (STATUSMSG) is not relayed');
+      case 'truncated':
+        if (first) return this.ctx.log.warn(context, 'a received message is longer than maxBodyBytes: cut, with a marker (further ones are logged at debug)');
+        return this.ctx.log.debug(context, 'a received message is longer than maxBodyBytes: cut');
+      case 'untrusted-hop-marker':
+        if (first) return this.ctx.log.info(context, 'a message carries the hop marker but its sender is not in peerBridges: treated as an ordinary message (further ones are logged at debug)');
+        return this.ctx.log.debug(context, 'hop marker from someone not in peerBridges ignored');
     }
   }
 

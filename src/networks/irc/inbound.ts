@@ -56,9 +56,15 @@ export interface InboundOptions {
   readonly peerBridges?: PeerBridges;
   /** Longest message text (UTF-8 bytes) parsed as it is; longer text is cut. Default: no cap. */
   readonly maxBodyBytes?: number;
-  /** A message that is not reported, or was cut: the adapter logs it (rate-limited). */
-  onDropped?(reason: 'status-message' | 'truncated', context: Readonly<Record<string, unknown>>): void;
+  /** Something about a received message worth a log line (the adapter rate-limits them). */
+  onIssue?(issue: InboundIssue, context: Readonly<Record<string, unknown>>): void;
 }
+
+/**
+ * `status-message`: a STATUSMSG line, not reported; `truncated`: a text cut at `maxBodyBytes`;
+ * `untrusted-hop-marker`: the hop marker tag from someone who is not a peer bridge (ignored).
+ */
+export type InboundIssue = 'status-message' | 'truncated' | 'untrusted-hop-marker';
 
 function tag(line: IrcLine, name: string): string | undefined {
   const value = line.tags[name];
@@ -150,7 +156,7 @@ export class InboundMapper {
     if (status !== '') {
       // STATUSMSG (`@#chan`): meant only for members with that status; the other networks
       // cannot keep that restriction, so it is never relayed.
-      this.options.onDropped?.('status-message', { target: rawTarget, from: line.nick, command: line.command });
+      this.options.onIssue?.('status-message', { target: rawTarget, from: line.nick, command: line.command });
       return;
     }
     let kind: MessageKind = line.command === 'NOTICE' ? 'notice' : 'message';
@@ -182,7 +188,7 @@ export class InboundMapper {
   private capped(text: string, line: IrcLine): string {
     if (this.options.maxBodyBytes === undefined) return text;
     const capped = capText(text, this.options.maxBodyBytes);
-    if (capped.truncated) this.options.onDropped?.('truncated', { from: line.nick, target: line.params[0], chars: text.length, maxBodyBytes: this.options.maxBodyBytes });
+    if (capped.truncated) this.options.onIssue?.('truncated', { from: line.nick, target: line.params[0], chars: text.length, maxBodyBytes: this.options.maxBodyBytes });
     return capped.text;
   }
 
@@ -190,7 +196,9 @@ export class InboundMapper {
   private carriesTrustedHopMarker(line: IrcLine, account: string | undefined): boolean {
     if (!hasRelayedTag(line.tags)) return false;
     const sender = { nick: line.nick, ident: line.ident, hostname: line.hostname, ...(account === undefined ? {} : { account }) };
-    return this.options.peerBridges?.includes(sender, this.support.caseMapping) === true;
+    if (this.options.peerBridges?.includes(sender, this.support.caseMapping) === true) return true;
+    this.options.onIssue?.('untrusted-hop-marker', { from: line.prefix, ...(account === undefined ? {} : { account }) });
+    return false;
   }
 
   private onJoin(line: IrcLine): void {

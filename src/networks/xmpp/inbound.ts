@@ -232,7 +232,10 @@ export class Inbound {
 
   /** true when the sender is a configured peer bridge (its real JID is known and listed): only then is its hop marker believed. */
   private isPeerBridge(origin: Origin): boolean {
-    return origin.realJid !== undefined && this.deps.peerBridges.has(origin.realJid);
+    if (origin.realJid !== undefined && this.deps.peerBridges.has(origin.realJid)) return true;
+    this.deps.logOnce.log('info', `untrusted-hop-marker:${origin.sender}`, { from: origin.author.id, realJidKnown: origin.realJid !== undefined },
+      'a message carries the hop marker but its sender is not in peerBridges (or the room hides its real JID): treated as an ordinary message');
+    return false;
   }
 
   // --- presence ---------------------------------------------------------------------------
