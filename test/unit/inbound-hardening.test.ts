@@ -24,6 +24,8 @@ import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
 import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
 import { NS } from '../../src/networks/xmpp/namespaces.js';
 import { plainText } from '../../src/core/richtext-ops.js';
+import { ircConfigSchema } from '../../src/networks/irc/config.js';
+import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import type { RichNode, RichText } from '../../src/core/richtext.js';
 import { parseStyling } from '../../src/networks/xmpp/styling-parse.js';
 import { MAX_REACTION_LENGTH, MAX_REACTIONS, parseMessage } from '../../src/networks/xmpp/stanza-parse.js';
@@ -252,5 +254,26 @@ void describe('XEP-0393 styling parse: bounded work', () => {
   void it('property: gives what the straightforward definition gives', () => {
     const text = fc.string({ unit: fc.constantFrom('*', '_', '~', '`', '```', 'a', 'b', ' ', '\n', '\t', 'é'), maxLength: 60 });
     fc.assert(fc.property(text, (body) => assert.deepEqual(parseStyling(body), referenceStyling(body))), { numRuns: 2000 });
+  });
+});
+
+void describe('config: peerBridges and maxBodyBytes', () => {
+  const irc = { host: 'irc.example.org', nick: 'relaybot' };
+  const xmpp = { jid: 'bot@example.org', password: 'pw' };
+
+  void it('defaults: nobody is a peer; 16 KiB on IRC, 64 KiB on XMPP', () => {
+    const i = ircConfigSchema.parse(irc);
+    const x = xmppConfigSchema.parse(xmpp);
+    assert.deepEqual([i.peerBridges, i.maxBodyBytes], [[], 16 * 1024]);
+    assert.deepEqual([x.peerBridges, x.maxBodyBytes], [[], 64 * 1024]);
+  });
+
+  void it('takes accounts and masks on IRC, bare JIDs (lower-cased) on XMPP; refuses anything else', () => {
+    assert.deepEqual(ircConfigSchema.parse({ ...irc, peerBridges: ['account:relay2', 'relaybot2!*@bridge.example.org'] }).peerBridges, ['account:relay2', 'relaybot2!*@bridge.example.org']);
+    assert.deepEqual(xmppConfigSchema.parse({ ...xmpp, peerBridges: ['Bridge2@Example.org'] }).peerBridges, ['bridge2@example.org']);
+    assert.equal(ircConfigSchema.safeParse({ ...irc, peerBridges: ['relaybot2'] }).success, false, 'a bare nick is too weak');
+    assert.equal(xmppConfigSchema.safeParse({ ...xmpp, peerBridges: ['bridge2@example.org/res'] }).success, false);
+    assert.equal(ircConfigSchema.safeParse({ ...irc, maxBodyBytes: 100 }).success, false);
+    assert.equal(xmppConfigSchema.safeParse({ ...xmpp, maxBodyBytes: 100 }).success, false);
   });
 });
