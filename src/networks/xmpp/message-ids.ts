@@ -49,7 +49,8 @@ const key = (scope: string, kind: KeyKind, id: string, sender = ''): string => `
 export class MessageIds {
   private readonly records: BoundedMap<string, IdRecord>;
 
-  constructor(limit = 20_000) {
+  /** @param limit - keys kept (each message takes up to four: hub id, stanza-id, sender id, latest sender id). */
+  constructor(limit = 40_000) {
     this.records = new BoundedMap(limit);
   }
 
