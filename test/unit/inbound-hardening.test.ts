@@ -28,7 +28,7 @@ import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import type { RichNode, RichText } from '../../src/core/richtext.js';
 import { parseStyling } from '../../src/networks/xmpp/styling-parse.js';
-import { MAX_REACTION_LENGTH, MAX_REACTIONS, parseMessage } from '../../src/networks/xmpp/stanza-parse.js';
+import { MAX_REACTION_LENGTH, MAX_REACTIONS, parseMessage, parseMucPresence } from '../../src/networks/xmpp/stanza-parse.js';
 
 const bytes = (text: string): number => Buffer.byteLength(text);
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -119,6 +119,22 @@ void describe('archived messages of our own (MAM results as Prosody sends them)'
     assert.equal(forged(`${room}/switchboard`, `<x xmlns='${NS.mucUser}'><item jid='mallory@localhost/pc'/></x>`), false, 'our nick taken by someone else');
     assert.equal(forged(`other@conference.localhost/switchboard`), false);
     assert.equal(forged(room), false, 'the room itself');
+  });
+
+  void it('decides by occupant id (XEP-0421) when the room adds them and ours is known', () => {
+    const withOccupantId = (nick: string, id: string) =>
+      archived(`<message from='${room}/${nick}' type='groupchat'><body>x</body><occupant-id xmlns='${NS.occupantId}' id='${id}'/></message>`);
+    const ours = { ...us, occupantId: 'occ-ours' };
+    assert.equal(archivedFromUs(withOccupantId('switchboard', 'occ-mallory'), room, ours), false, 'our nick, taken by someone else while we were away');
+    assert.equal(archivedFromUs(withOccupantId('switchboard_1', 'occ-ours'), room, ours), true, 'us, under the nick the room gave us then');
+    assert.equal(archivedFromUs(withOccupantId('switchboard', 'occ-any'), room, us), true, 'ours unknown: the room may not add them, so one on a message proves nothing either way');
+  });
+
+  void it('learns our occupant id from our self-presence', () => {
+    const muc = new MucRoom(room, 'switchboard');
+    muc.startJoin('switchboard');
+    muc.apply(parseMucPresence(archived(`<presence from='${room}/switchboard'><x xmlns='${NS.mucUser}'><item role='participant'/><status code='110'/></x><occupant-id xmlns='${NS.occupantId}' id='occ-ours'/></presence>`))!);
+    assert.equal(muc.ownOccupantId, 'occ-ours');
   });
 });
 

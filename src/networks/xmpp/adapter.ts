@@ -328,7 +328,8 @@ export class XmppNetwork implements Network {
     const room = bareJid(channel.id);
     let found: string[];
     try {
-      const us = { nicks: [...new Set([this.config.nick, this.rooms.get(room)?.nick ?? this.config.nick])], account: this.config.jid };
+      const joined = this.rooms.get(room);
+      const us = { nicks: [...new Set([this.config.nick, joined?.nick ?? this.config.nick])], account: this.config.jid, ...optional('occupantId', joined?.ownOccupantId) };
       found = await this.archive.find(this.requireClient().iqCaller, room, us, (id) => baseOf(id) !== undefined, since, ARCHIVE_TIMEOUT_MS);
     } catch (error) {
       this.logOnce.log('warn', `archive:${room}`, { room, err: error }, 'cannot search the room\'s message archive (XEP-0313): a delivery in flight at a crash may be sent twice');

@@ -30,16 +30,22 @@ export interface OurOccupant {
   readonly nicks: readonly string[];
   /** Our account's bare JID. */
   readonly account: string;
+  /** Our XEP-0421 occupant id in the room, when the room adds them (known from our self-presence). */
+  readonly occupantId?: string;
 }
 
 /**
- * true when an archived room message was sent by us: its occupant JID carries one of our nicks
- * and, when the archive shows the sender's real JID (`<x xmlns="…muc#user"><item jid/>`), that
- * is our account. Anyone else carrying an id we might have used proves nothing.
+ * true when an archived room message was sent by us. With an occupant id (XEP-0421) on it and
+ * ours known, that decides. Otherwise its occupant JID must carry one of our nicks and, when the
+ * archive shows the sender's real JID (`<x xmlns="…muc#user"><item jid/>`), that must be our
+ * account. Anyone else carrying an id we might have used proves nothing.
  */
 export function archivedFromUs(archived: Element, room: string, us: OurOccupant): boolean {
   const from = String(archived.attrs.from ?? '');
-  if (bareJid(from).toLowerCase() !== room || !us.nicks.includes(resourceOf(from))) return false;
+  if (bareJid(from).toLowerCase() !== room) return false;
+  const occupantId = archived.getChild('occupant-id', NS.occupantId)?.attrs.id;
+  if (us.occupantId !== undefined && occupantId !== undefined) return occupantId === us.occupantId;
+  if (!us.nicks.includes(resourceOf(from))) return false;
   const realJid = archived.getChild('x', NS.mucUser)?.getChild('item')?.attrs.jid;
   return realJid === undefined || bareJid(String(realJid)).toLowerCase() === us.account.toLowerCase();
 }

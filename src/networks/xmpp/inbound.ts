@@ -46,7 +46,7 @@ export interface InboundDeps {
 /** Who wrote a message, where, and how its ids are scoped. */
 interface Origin {
   readonly scope: string;
-  /** Who chose the message's own ids (MessageIds): the real JID when known, else the occupant or contact JID. */
+  /** Who chose the message's own ids (MessageIds): the real JID when known, else the occupant id (XEP-0421), else the occupant or contact JID. */
   readonly sender: string;
   /** The sender's real bare JID, when known (rooms hide it unless non-anonymous or we moderate). */
   readonly realJid?: string;
@@ -137,8 +137,11 @@ export class Inbound {
     if (nick === room.nick) return this.echoOfOurs(room, m);
     const occupant: Occupant = room.occupant(nick) ?? { nick, jid: `${room.id}/${nick}` };
     const realJid = occupant.realJid === undefined ? undefined : bareJid(occupant.realJid).toLowerCase();
+    // An occupant id (XEP-0421) outlives nick changes; believed only where the room adds them (ours is known).
+    const occupantId = room.ownOccupantId === undefined ? undefined : occupant.occupantId;
     this.content(m, {
-      scope: room.id, sender: realJid ?? occupant.jid, ...optional('realJid', realJid), stanzaIdTrusted: room.assignsStanzaIds,
+      scope: room.id, sender: realJid ?? (occupantId === undefined ? occupant.jid : `occupant-id:${occupantId}`), ...optional('realJid', realJid),
+      stanzaIdTrusted: room.assignsStanzaIds,
       author: occupantRef(this.network, occupant), channel,
     });
   }

@@ -207,6 +207,8 @@ export interface MucPresence {
   readonly role?: string;
   /** The occupant's real JID, in non-anonymous rooms. */
   readonly realJid?: string;
+  /** XEP-0421 occupant id the room put on the presence (stable per real JID), when it does. */
+  readonly occupantId?: string;
   /** The new nick, with status 303. */
   readonly newNick?: string;
   /** Who kicked or banned (nick), with 307/301. */
@@ -240,6 +242,7 @@ export function parseMucPresence(el: Element): MucPresence | undefined {
     affiliation: attr(item, 'affiliation'),
     role: attr(item, 'role'),
     realJid: attr(item, 'jid'),
+    occupantId: attr(el.getChild('occupant-id', NS.occupantId), 'id'),
     newNick: attr(item, 'nick'),
     actor: attr(item?.getChild('actor'), 'nick'),
     reason: item?.getChildText('reason') ?? undefined,
