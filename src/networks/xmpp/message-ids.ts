@@ -7,7 +7,7 @@
  *
  * - A **room-assigned** stanza-id is known under its own key, and is the hub id of the message.
  * - A **sender-chosen** id is known only together with its sender (`sender`: the hub itself,
- *   or an occupant's real JID, or its occupant JID when the room hides real JIDs). For others'
+ *   or an occupant's real JID, else its XEP-0421 occupant id, else its occupant JID). For others'
  *   messages in rooms without stanza-ids, the hub id is `SENDER_ID_PREFIX` + sender + id, which
  *   can never equal a stanza-id or an id the hub chose. For our own messages it is the id
  *   `send()` returned (the stanza-id arrives later, with the echo).
