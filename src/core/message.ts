@@ -37,6 +37,9 @@ export interface Message {
   readonly editOf?: string;
   /** Milliseconds since the Unix epoch, when it was sent. */
   readonly ts: number;
-  /** true when the message carries a bridge's hop marker (it was relayed from elsewhere). */
+  /**
+   * true when the message carries a bridge's hop marker (it was relayed from elsewhere) and its
+   * sender is one of the network's configured `peerBridges`; adapters ignore the marker from anyone else.
+   */
   readonly relayed?: boolean;
 }

@@ -1,7 +1,8 @@
 /**
  * The IRC hop marker against real servers: on InspIRCd (message-tags through ircv3_ctctags) an
  * independent raw client that negotiated message-tags sees the client tag on what the bot
- * relays, and a tag it sends arrives as `relayed: true`; on ngIRCd (no message-tags) relayed
+ * relays, and a tag a configured peer bridge sends arrives as `relayed: true` (from anyone else it
+ * means nothing); on ngIRCd (no message-tags) relayed
  * messages go out without the tag and nothing breaks.
  */
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -9,24 +10,14 @@ import assert from 'node:assert/strict';
 import { validateEvent } from '../../src/core/catalog-validate.js';
 import { RELAYED_TAG } from '../../src/networks/irc/tags.js';
 import { startInspircd, startNgircd, type IrcServer } from '../support/servers.js';
-import { connectRawIrc, type RawIrcClient } from '../support/clients.js';
+import type { RawIrcClient } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
-import { makeBot, rawInChannel, textOf, WAIT_MS } from './irc-test-bot.js';
+import { connectTagged, makeBot, rawInChannel, textOf, WAIT_MS } from './irc-test-bot.js';
 
-/** A raw client that negotiated message-tags and joined `channel`. */
+/** A raw client that negotiated message-tags and joined `channel`; closed after the test. */
 async function taggedInChannel(t: TestContext, server: IrcServer, nick: string, channel: string): Promise<RawIrcClient> {
-  const client = await connectRawIrc({ host: server.host, port: server.port, nick, register: false, timeoutMs: WAIT_MS });
+  const client = await connectTagged(server, nick, channel);
   t.after(() => client.close());
-  client.send('CAP LS 302');
-  client.send(`NICK ${nick}`);
-  client.send(`USER ${nick} 0 * :${nick}`);
-  await client.waitForLine(/ CAP \S+ LS :/, WAIT_MS);
-  client.send('CAP REQ :message-tags');
-  await client.waitForLine(/ CAP \S+ ACK :message-tags/, WAIT_MS);
-  client.send('CAP END');
-  await client.waitForLine(new RegExp(` 001 ${nick} `), WAIT_MS);
-  client.send(`JOIN ${channel}`);
-  await client.waitForLine(new RegExp(` 366 ${nick} `), WAIT_MS);
   return client;
 }
 
@@ -50,7 +41,8 @@ describe('IRC hop marker on InspIRCd (message-tags)', { timeout: 120_000 }, () =
 
   it('tags relayed messages (each line of a split one), not others, and reads the tag others send', async (t) => {
     const alice = await taggedInChannel(t, server, 'alice', '#Tags');
-    const bot = makeBot(t, server, '#Tags');
+    const mallory = await taggedInChannel(t, server, 'mallory', '#Tags');
+    const bot = makeBot(t, server, '#Tags', { peerBridges: ['alice!*@*'] });
     await bot.network.connect();
     await alice.waitForLine(/ JOIN :?#Tags$/, WAIT_MS);
 
@@ -76,14 +68,17 @@ describe('IRC hop marker on InspIRCd (message-tags)', { timeout: 120_000 }, () =
 
     alice.send(`@${RELAYED_TAG} PRIVMSG #Tags :from another bridge`);
     alice.send('PRIVMSG #Tags :typed by alice');
+    await waitFor(() => (bot.events.filter((e) => e.command === 'MESSAGE').length >= 2 ? true : undefined), { timeoutMs: WAIT_MS, what: 'alice\'s two messages' });
+    mallory.send(`@${RELAYED_TAG} PRIVMSG #Tags :mallory hiding`);
     const messages = await waitFor(() => {
       const found = bot.events.filter((e) => e.command === 'MESSAGE');
-      return found.length >= 2 ? found : undefined;
-    }, { timeoutMs: WAIT_MS, what: 'two MESSAGE events' });
+      return found.length >= 3 ? found : undefined;
+    }, { timeoutMs: WAIT_MS, what: 'three MESSAGE events' });
     assert.deepEqual(messages.map((e) => (e.command === 'MESSAGE' ? [e.args.message.body, e.args.message.relayed] : [])), [
       [[{ type: 'text', text: 'from another bridge' }], true],
       [[{ type: 'text', text: 'typed by alice' }], undefined],
-    ]);
+      [[{ type: 'text', text: 'mallory hiding' }], undefined],
+    ], 'the tag counts only from a configured peer bridge');
     for (const event of messages) assert.doesNotThrow(() => validateEvent(event), 'the events pass the catalog');
   });
 });

@@ -80,3 +80,27 @@ export function textOf(line: string): string {
   const command = line.indexOf(' PRIVMSG ') >= 0 ? line.indexOf(' PRIVMSG ') : line.indexOf(' NOTICE ');
   return line.slice(line.indexOf(' :', command) + 2);
 }
+
+/**
+ * A raw client that negotiated `message-tags` (so it may send client tags) and joined `channel`.
+ * The caller closes it.
+ */
+export async function connectTagged(server: { readonly host: string; readonly port: number }, nick: string, channel: string, timeoutMs = WAIT_MS): Promise<RawIrcClient> {
+  const client = await connectRawIrc({ host: server.host, port: server.port, nick, register: false, timeoutMs });
+  try {
+    client.send('CAP LS 302');
+    client.send(`NICK ${nick}`);
+    client.send(`USER ${nick} 0 * :${nick}`);
+    await client.waitForLine(/ CAP \S+ LS :/, timeoutMs);
+    client.send('CAP REQ :message-tags');
+    await client.waitForLine(/ CAP \S+ ACK :message-tags/, timeoutMs);
+    client.send('CAP END');
+    await client.waitForLine(new RegExp(` 001 ${nick} `), timeoutMs);
+    client.send(`JOIN ${channel}`);
+    await client.waitForLine(new RegExp(` 366 ${nick} `), timeoutMs);
+    return client;
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}

@@ -44,7 +44,7 @@ export interface BridgeSetup {
 }
 
 /** Starts the servers (not the hub). Call `stop()` in an `after` hook. */
-export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd'; httpUpload?: boolean; mucArchive?: boolean } = {}): Promise<BridgeSetup> {
+export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd'; httpUpload?: boolean; mucArchive?: boolean; prosodyExtraConfig?: string } = {}): Promise<BridgeSetup> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-relay-'));
   const irc = options.ircServer === 'inspircd' ? await startInspircd() : await startNgircd();
   let xmpp: XmppServer;
@@ -53,6 +53,7 @@ export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd'; 
       users: [['bridgebot', 'botpass']],
       ...(options.httpUpload ? { httpUpload: true } : {}),
       ...(options.mucArchive ? { mucArchive: true } : {}),
+      ...(options.prosodyExtraConfig ? { extraConfig: options.prosodyExtraConfig } : {}),
     });
   } catch (error) {
     await irc.stop();

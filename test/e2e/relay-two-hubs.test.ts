@@ -1,7 +1,11 @@
 /**
- * Two Switchboard hubs bridging the same pair of channels (ngIRCd #lobby and a Prosody room),
- * each with its own bot accounts and each told to ignore the other's bots (`ignoreUsers`): every
- * message reaches the other side once per hub, and nothing comes back or goes round.
+ * Two Switchboard hubs bridging the same pair of channels (an IRC #lobby and a Prosody room),
+ * each with its own bot accounts: every message reaches the other side once per hub, and nothing
+ * comes back or goes round. Two ways to tell a hub about the other:
+ *
+ * - `ignoreUsers` (any server): each ignores the other's bots (ngIRCd, no message-tags).
+ * - `peerBridges` on each network: each believes the other's hop marker, so the other's copies
+ *   are not relayed again (InspIRCd with message-tags; a room that shows real JIDs).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +20,34 @@ import { bodyOf, ircText, startBridge, WAIT_MS, IRC_CHANNEL, BOT_NICK, XMPP_BOT_
 const BOT2_NICK = 'relaybot2';
 const XMPP_BOT2_NICK = 'switchboard2';
 
-describe('two hubs bridging the same channels do not loop', { timeout: 120_000 }, () => {
+/** How one hub is told about the other. */
+interface Variant {
+  readonly title: string;
+  readonly ircServer: 'ngircd' | 'inspircd';
+  readonly prosodyExtraConfig?: string;
+  /** Bridge options of a hub whose peer's bots are `peerBots`. */
+  readonly bridgeOptions: (peerBots: readonly string[]) => Record<string, unknown>;
+  /** Extra network options (irc, xmpp) of a hub whose peer's bots are IRC `peerIrc` and XMPP account `peerJid`. */
+  readonly networkOptions: (peerIrc: string, peerJid: string) => { readonly irc: Record<string, unknown>; readonly xmpp: Record<string, unknown> };
+}
+
+const VARIANTS: readonly Variant[] = [
+  {
+    title: 'told to ignore each other\'s bots (ngIRCd)',
+    ircServer: 'ngircd',
+    bridgeOptions: (peerBots) => ({ ignoreUsers: peerBots }),
+    networkOptions: () => ({ irc: {}, xmpp: {} }),
+  },
+  {
+    title: 'configured as each other\'s peer bridges (InspIRCd with message-tags, a room with public JIDs)',
+    ircServer: 'inspircd',
+    prosodyExtraConfig: 'muc_room_default_public_jids = true',
+    bridgeOptions: () => ({}),
+    networkOptions: (peerIrc, peerJid) => ({ irc: { peerBridges: [`${peerIrc}!*@*`] }, xmpp: { peerBridges: [peerJid] } }),
+  },
+];
+
+for (const variant of VARIANTS) describe(`two hubs bridging the same channels do not loop: ${variant.title}`, { timeout: 120_000 }, () => {
   let setup: BridgeSetup;
   let second: Hub | undefined;
   let alice: RawIrcClient;
@@ -40,23 +71,28 @@ describe('two hubs bridging the same channels do not loop', { timeout: 120_000 }
   }
 
   before(async () => {
-    setup = await startBridge();
+    setup = await startBridge({ ircServer: variant.ircServer, ...(variant.prosodyExtraConfig ? { prosodyExtraConfig: variant.prosodyExtraConfig } : {}) });
     room = setup.room;
     await setup.xmpp.registerUser('bridgebot2', 'botpass2');
-    await setup.startHub({ ignoreUsers: [BOT2_NICK, XMPP_BOT2_NICK] });
-    const base = setup.config({ ignoreUsers: [BOT_NICK, XMPP_BOT_NICK] });
+    const first = setup.config(variant.bridgeOptions([BOT2_NICK, XMPP_BOT2_NICK]));
+    const firstPeers = variant.networkOptions(BOT2_NICK, `bridgebot2@${setup.xmpp.domain}`);
+    await setup.startHub(variant.bridgeOptions([BOT2_NICK, XMPP_BOT2_NICK]), undefined, {
+      networks: first.networks.map((n) => ({ ...n, options: { ...(n.options as object), ...(n.protocol === 'irc' ? firstPeers.irc : firstPeers.xmpp) } })),
+    });
+    const base = setup.config(variant.bridgeOptions([BOT_NICK, XMPP_BOT_NICK]));
+    const peers = variant.networkOptions(BOT_NICK, `bridgebot@${setup.xmpp.domain}`);
     second = await Hub.start({
       config: {
         ...base,
         storage: { kind: 'sqlite', path: join(setup.dir, 'second.db') },
         networks: [
-          { name: 'irc', protocol: 'irc', options: ircConfigSchema.parse({ host: setup.irc.host, port: setup.irc.port, nick: BOT2_NICK, flood: { burst: 20, intervalMs: 5 } }) },
+          { name: 'irc', protocol: 'irc', options: ircConfigSchema.parse({ host: setup.irc.host, port: setup.irc.port, nick: BOT2_NICK, flood: { burst: 20, intervalMs: 5 }, ...peers.irc }) },
           {
             name: 'jabber',
             protocol: 'xmpp',
             options: xmppConfigSchema.parse({
               jid: `bridgebot2@${setup.xmpp.domain}`, password: 'botpass2', service: `xmpp://${setup.xmpp.host}:${setup.xmpp.port}`,
-              requireTls: false, saslMechanism: 'PLAIN', nick: XMPP_BOT2_NICK,
+              requireTls: false, saslMechanism: 'PLAIN', nick: XMPP_BOT2_NICK, ...peers.xmpp,
             }),
           },
         ],

@@ -1,8 +1,8 @@
 /**
  * XMPP delivery ids and hop marker against a real Prosody: an independent client sees the
  * caller's delivery id as the stanza id and origin-id (the same again when the delivery is
- * repeated) and the `<relayed/>` element; a message from an independent client carrying the
- * element arrives with `relayed: true`.
+ * repeated) and the `<relayed/>` element; a message carrying the element arrives with
+ * `relayed: true` from a configured peer bridge only.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,23 +19,28 @@ const SID_NS = 'urn:xmpp:sid:0';
 void describe('XMPP adapter: delivery ids and hop marker', () => {
   let server: XmppServer;
   let alice: TestXmppClient;
+  let eve: TestXmppClient;
   let bot: TestNetwork;
   let room: string;
   let channel: ChannelRef;
 
   before(async () => {
-    server = await startProsody({ users: [['bot', 'botpass'], ['alice', 'alicepass']] });
+    server = await startProsody({ users: [['bot', 'botpass'], ['alice', 'alicepass'], ['eve', 'evepass']] });
     room = `ids@${server.mucDomain}`;
     channel = { network: NETWORK, id: room };
+    // The bot creates the room: as its owner it sees the occupants' real JIDs (what peerBridges needs).
+    bot = createTestNetwork(server, { user: 'bot', password: 'botpass', rooms: [room], options: { nick: 'switchbot', peerBridges: [`alice@${server.domain}`] } });
+    await bot.network.connect();
     alice = await connectXmppClient({ service: `xmpp://${server.host}:${server.port}`, domain: server.domain, username: 'alice', password: 'alicepass' });
     await alice.joinRoom(room, 'Alice');
-    bot = createTestNetwork(server, { user: 'bot', password: 'botpass', rooms: [room], options: { nick: 'switchbot' } });
-    await bot.network.connect();
+    eve = await connectXmppClient({ service: `xmpp://${server.host}:${server.port}`, domain: server.domain, username: 'eve', password: 'evepass' });
+    await eve.joinRoom(room, 'Eve');
   });
 
   after(async () => {
     await bot?.network.disconnect({ deadlineMs: 1000 });
     await alice?.close();
+    await eve?.close();
     await server?.stop();
   });
 
@@ -76,7 +81,7 @@ void describe('XMPP adapter: delivery ids and hop marker', () => {
     assert.equal(first.getChild('relayed', RELAY_NS), undefined);
   });
 
-  void it('reads the marker on messages from others: in the room and in private', async () => {
+  void it('reads the marker on messages from a peer bridge (in the room and in private), and from nobody else', async () => {
     await alice.xmpp.send(xml('message', { to: room, type: 'groupchat', id: 'a1' }, xml('body', {}, 'from another bridge'), xml('relayed', { xmlns: RELAY_NS })));
     await alice.xmpp.send(xml('message', { to: room, type: 'groupchat', id: 'a2' }, xml('body', {}, 'typed by alice')));
     await alice.xmpp.send(xml('message', { to: `bot@${server.domain}`, type: 'chat', id: 'a3' }, xml('body', {}, 'private bridge'), xml('relayed', { xmlns: RELAY_NS })));
@@ -88,6 +93,12 @@ void describe('XMPP adapter: delivery ids and hop marker', () => {
     assert.equal(bridged.args.message.relayed, true);
     assert.equal(typed.args.message.relayed, undefined);
     assert.equal(direct.args.message.relayed, true);
+    await eve.xmpp.send(xml('message', { to: room, type: 'groupchat', id: 'e1' }, xml('body', {}, 'eve hiding'), xml('relayed', { xmlns: RELAY_NS })));
+    await eve.xmpp.send(xml('message', { to: `bot@${server.domain}`, type: 'chat', id: 'e2' }, xml('body', {}, 'eve hiding in private'), xml('relayed', { xmlns: RELAY_NS })));
+    const hiding = await bot.waitForEvent<EventInput<'MESSAGE'>>(isMessage('eve hiding'), 'eve\'s marked room message');
+    const hidingDirect = await bot.waitForEvent<EventInput<'MESSAGE'>>(isMessage('eve hiding in private'), 'eve\'s marked private message');
+    assert.equal(hiding.args.message.relayed, undefined, 'not a peer bridge: the marker means nothing');
+    assert.equal(hidingDirect.args.message.relayed, undefined);
     assert.deepEqual(bot.invalid, [], 'every event passes the catalog');
   });
 });

@@ -8,6 +8,7 @@ import type { EventInput } from '../../src/core/event.js';
 import { startProsody, type XmppServer } from '../support/servers.js';
 import { connectXmppClient, xml, type TestXmppClient } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
+import { SENDER_ID_PREFIX } from '../../src/networks/xmpp/message-ids.js';
 import { createTestNetwork, NETWORK, WAIT_MS, type TestNetwork } from './xmpp-test-network.js';
 
 void describe('XMPP adapter: inbound events', () => {
@@ -15,6 +16,8 @@ void describe('XMPP adapter: inbound events', () => {
   let alice: TestXmppClient;
   let bot: TestNetwork;
   let room: string;
+  /** The hub id of alice's message `m1` (the room assigns no stanza-ids: her id, scoped by her). */
+  let m1HubId: string;
 
   before(async () => {
     server = await startProsody({ users: [['bot', 'botpass'], ['alice', 'alicepass']] });
@@ -55,7 +58,8 @@ void describe('XMPP adapter: inbound events', () => {
     );
     const event = await bot.waitForEvent<EventInput<'MESSAGE'>>((e) => e.command === 'MESSAGE' && inRoom(e), 'the MESSAGE');
     assert.equal(event.sender, `${room}/Alice`);
-    assert.equal(event.args.message.id, 'm1');
+    m1HubId = event.args.message.id;
+    assert.ok(m1HubId.startsWith(SENDER_ID_PREFIX) && m1HubId.endsWith('/m1'), `alice's own id, scoped by her: ${m1HubId}`);
     assert.equal(event.args.message.kind, 'message');
     assert.equal(event.args.message.author.nick, 'Alice');
     assert.deepEqual(event.args.message.body, [
@@ -70,25 +74,26 @@ void describe('XMPP adapter: inbound events', () => {
     await alice.send(xml('message', { to: room, type: 'groupchat', id: 'm2' }, xml('body', {}, '/me waves')));
     const action = await bot.waitForEvent<EventInput<'MESSAGE'>>((e) => e.command === 'MESSAGE', 'the action');
     assert.equal(action.args.message.kind, 'action');
+    const m2HubId = action.args.message.id;
     assert.deepEqual(action.args.message.body, [{ type: 'text', text: 'waves' }]);
 
     await alice.send(
       xml('message', { to: room, type: 'groupchat', id: 'm3' }, xml('body', {}, 'waves again'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: 'm2' })),
     );
     const edit = await bot.waitForEvent<EventInput<'EDIT'>>((e) => e.command === 'EDIT', 'the EDIT');
-    assert.equal(edit.args.messageId, 'm2');
-    assert.equal(edit.args.message.editOf, 'm2');
+    assert.equal(edit.args.messageId, m2HubId);
+    assert.equal(edit.args.message.editOf, m2HubId);
     assert.deepEqual(edit.args.message.body, [{ type: 'text', text: 'waves again' }]);
 
     await alice.send(
       xml('message', { to: room, type: 'groupchat', id: 'm4' }, xml('body', {}, 'an answer'), xml('reply', { xmlns: 'urn:xmpp:reply:0', id: 'm1', to: `${room}/Alice` })),
     );
     const reply = await bot.waitForEvent<EventInput<'MESSAGE'>>((e) => e.command === 'MESSAGE', 'the reply');
-    assert.equal(reply.args.message.replyTo, 'm1');
+    assert.equal(reply.args.message.replyTo, m1HubId);
 
     await alice.send(xml('message', { to: room, type: 'groupchat', id: 'm5' }, xml('retract', { xmlns: 'urn:xmpp:message-retract:1', id: 'm4' })));
     const del = await bot.waitForEvent<EventInput<'DELETE'>>((e) => e.command === 'DELETE', 'the DELETE');
-    assert.equal(del.args.messageId, 'm4');
+    assert.equal(del.args.messageId, reply.args.message.id);
     assert.equal(del.args.by.nick, 'Alice');
 
     const react = (id: string, ...emojis: string[]) =>
@@ -98,7 +103,7 @@ void describe('XMPP adapter: inbound events', () => {
       await bot.waitForEvent<EventInput<'REACT'>>((e) => e.command === 'REACT', 'reaction 1'),
       await bot.waitForEvent<EventInput<'REACT'>>((e) => e.command === 'REACT', 'reaction 2'),
     ];
-    assert.deepEqual(added.map((e) => [e.args.messageId, e.args.reaction, e.args.removed]).sort(), [['m1', '🎉', false], ['m1', '👍', false]]);
+    assert.deepEqual(added.map((e) => [e.args.messageId, e.args.reaction, e.args.removed]).sort(), [[m1HubId, '🎉', false], [m1HubId, '👍', false]]);
     await react('m7', '🎉');
     const removed = await bot.waitForEvent<EventInput<'REACT'>>((e) => e.command === 'REACT', 'the withdrawn reaction');
     assert.deepEqual([removed.args.reaction, removed.args.removed], ['👍', true]);

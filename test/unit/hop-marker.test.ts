@@ -14,6 +14,7 @@ import { ServerSupport } from '../../src/networks/irc/isupport.js';
 import { MemberTracker } from '../../src/networks/irc/members.js';
 import { InboundMapper } from '../../src/networks/irc/inbound.js';
 import { hasRelayedTag, lineForConnection, RELAYED_TAG, withClientTags } from '../../src/networks/irc/tags.js';
+import { PeerBridges, peerBridgeProblem } from '../../src/networks/irc/peer-bridges.js';
 import { buildChatMessage } from '../../src/networks/xmpp/stanza-build.js';
 import { parseMessage } from '../../src/networks/xmpp/stanza-parse.js';
 import { deliveryIds } from '../../src/networks/xmpp/outbound.js';
@@ -71,21 +72,40 @@ void describe('IRC hop marker tag', () => {
     assert.equal(hasRelayedTag(ircLineParser(':a!b@c PRIVMSG #x :hi').tags), false);
   });
 
-  void it('sets Message.relayed on inbound messages that carry it, and only on those', () => {
+  void it('sets Message.relayed on inbound messages that carry it from a peer bridge, and only on those', () => {
     const support = new ServerSupport();
     const events: AnyEventInput[] = [];
     let counter = 0;
     const mapper = new InboundMapper({
       network: 'net', support, members: new MemberTracker(support), ownNick: () => 'bot', emit: (e) => events.push(e), mintId: () => `id${++counter}`,
+      peerBridges: new PeerBridges(['Bridge2!*@peer.example', 'account:relay-*']),
     });
     for (const line of [
-      `@${RELAYED_TAG} :alice!a@h PRIVMSG #chan :from a bridge`,
-      ':alice!a@h PRIVMSG #chan :typed by alice',
-      `@${RELAYED_TAG} :alice!a@h PRIVMSG #chan :\x01ACTION waves\x01`,
-      `@${RELAYED_TAG} :alice!a@h NOTICE bot :private`,
+      `@${RELAYED_TAG} :bridge2!b@peer.example PRIVMSG #chan :from a bridge`,
+      ':bridge2!b@peer.example PRIVMSG #chan :typed by the bridge',
+      `@${RELAYED_TAG} :BRIDGE2!x@PEER.example PRIVMSG #chan :\x01ACTION waves\x01`,
+      `@${RELAYED_TAG} :bridge2!b@peer.example NOTICE bot :private`,
+      `@${RELAYED_TAG};account=relay-three :other!o@elsewhere PRIVMSG #chan :by account`,
+      `@${RELAYED_TAG} :mallory!m@h PRIVMSG #chan :hidden from the others?`,
+      `@${RELAYED_TAG} :bridge2!b@evil.example PRIVMSG #chan :same nick, other host`,
+      `@${RELAYED_TAG};account=mallory :mallory!m@h PRIVMSG #chan :another account`,
     ]) mapper.handle(ircLineParser(line));
     const relayed = events.map((e) => (e.command === 'MESSAGE' ? e.args.message.relayed : 'not a MESSAGE'));
-    assert.deepEqual(relayed, [true, undefined, true, true]);
+    assert.deepEqual(relayed, [true, undefined, true, true, true, undefined, undefined, undefined]);
+  });
+
+  void it('believes nobody\'s marker without peerBridges', () => {
+    const support = new ServerSupport();
+    const events: AnyEventInput[] = [];
+    const mapper = new InboundMapper({ network: 'net', support, members: new MemberTracker(support), ownNick: () => 'bot', emit: (e) => events.push(e), mintId: () => 'id' });
+    mapper.handle(ircLineParser(`@${RELAYED_TAG} :alice!a@h PRIVMSG #chan :from a bridge`));
+    assert.equal(events[0]?.command === 'MESSAGE' && events[0].args.message.relayed, undefined);
+  });
+
+  void it('accepts only accounts and full masks as peer bridges', () => {
+    assert.equal(peerBridgeProblem('account:relay'), undefined);
+    assert.equal(peerBridgeProblem('relay!*@host.example'), undefined);
+    for (const bad of ['relay', 'relay@host', 'account:', '*!*', 'a b!c@d']) assert.ok(peerBridgeProblem(bad), bad);
   });
 });
 
@@ -133,15 +153,24 @@ void describe('XMPP hop marker and delivery ids', () => {
       },
       rooms: new Map([['room@conf.test', room]]), ids: new MessageIds(), reactions: new ReactionSets(),
       logOnce: new LogOnce(silentLogger()), account: 'bot@x.test', confirmations: new Confirmations(1000), onSelfChange: () => undefined, onRoomError: () => undefined,
+      peerBridges: new Set(['al@x.test']), maxBodyBytes: 65_536,
     });
     const feed = (text: string): void => inbound.handle(parseXml(text));
     room.startJoin('bot');
+    room.assignsStanzaIds = true;
+    feed(`<presence from='room@conf.test/al'><x xmlns='${NS.mucUser}'><item role='participant' jid='Al@x.test/bridge'/></x></presence>`);
+    feed(`<presence from='room@conf.test/eve'><x xmlns='${NS.mucUser}'><item role='participant' jid='eve@x.test/pc'/></x></presence>`);
+    feed(`<presence from='room@conf.test/anon'><x xmlns='${NS.mucUser}'><item role='participant'/></x></presence>`);
     feed(`<presence from='room@conf.test/bot'><x xmlns='${NS.mucUser}'><item role='participant'/><status code='110'/></x></presence>`);
     feed(`<message from='room@conf.test' type='groupchat'><subject/></message>`);
-    feed(`<message from='room@conf.test/al' type='groupchat' id='m1'><body>bridged</body><relayed xmlns='${NS.relay}'/></message>`);
-    feed(`<message from='room@conf.test/al' type='groupchat' id='m2'><body>typed</body></message>`);
+    const sid = (id: string): string => `<stanza-id xmlns='${NS.sid}' by='room@conf.test' id='${id}'/>`;
+    feed(`<message from='room@conf.test/al' type='groupchat' id='m1'><body>bridged</body><relayed xmlns='${NS.relay}'/>${sid('s1')}</message>`);
+    feed(`<message from='room@conf.test/al' type='groupchat' id='m2'><body>typed</body>${sid('s2')}</message>`);
     feed(`<message from='al@x.test/phone' type='chat' id='m3'><body>direct</body><relayed xmlns='${NS.relay}'/></message>`);
+    feed(`<message from='room@conf.test/eve' type='groupchat' id='m4'><body>hidden from the others?</body><relayed xmlns='${NS.relay}'/>${sid('s4')}</message>`);
+    feed(`<message from='room@conf.test/anon' type='groupchat' id='m5'><body>real JID unknown</body><relayed xmlns='${NS.relay}'/>${sid('s5')}</message>`);
+    feed(`<message from='eve@x.test/pc' type='chat' id='m6'><body>direct from eve</body><relayed xmlns='${NS.relay}'/></message>`);
     const messages = events.flatMap((e) => (e.command === 'MESSAGE' ? [e.args.message] : []));
-    assert.deepEqual(messages.map((m) => [m.id, m.relayed]), [['m1', true], ['m2', undefined], ['m3', true]]);
+    assert.deepEqual(messages.map((m) => m.relayed), [true, undefined, true, undefined, undefined, undefined]);
   });
 });

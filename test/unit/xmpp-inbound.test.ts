@@ -39,9 +39,12 @@ function setup() {
     confirmations,
     onSelfChange: (_room, change) => selfChanges.push(change),
     onRoomError: () => undefined,
+    peerBridges: new Set(),
+    maxBodyBytes: 65_536,
   });
   const feed = (xmlText: string) => inbound.handle(parseXml(xmlText));
   room.startJoin('bot');
+  room.assignsStanzaIds = true;
   feed(`<presence from='${ROOM}/al'><x xmlns='${MUC_USER}'><item role='participant'/></x></presence>`);
   feed(`<presence from='${ROOM}/bot'><x xmlns='${MUC_USER}'><item role='participant'/><status code='110'/></x></presence>`);
   return { events, selfChanges, room, feed, confirmations };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import parseXml from '@xmpp/xml/lib/parse.js';
 import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
-import { MessageIds } from '../../src/networks/xmpp/message-ids.js';
+import { MessageIds, OWN_SENDER, SENDER_ID_PREFIX } from '../../src/networks/xmpp/message-ids.js';
 import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
 import { BoundedMap } from '../../src/networks/xmpp/bounded-map.js';
 import { parseMucPresence, type MucPresence } from '../../src/networks/xmpp/stanza-parse.js';
@@ -101,17 +101,65 @@ void describe('MucRoom', () => {
 void describe('MessageIds', () => {
   void it('uses the stanza-id for others, and keeps the id send() returned for our own echoes', () => {
     const ids = new MessageIds();
-    assert.equal(ids.record(ROOM, { senderId: 'o1', stanzaId: 's1' }), 's1');
+    assert.equal(ids.record(ROOM, 'al@x', { senderId: 'o1', stanzaId: 's1' }), 's1');
     assert.equal(ids.hubId(ROOM, 'o1'), 's1');
     assert.equal(ids.forCorrection(ROOM, 's1'), 'o1');
     assert.equal(ids.forReference(ROOM, 's1'), 's1');
-    assert.equal(ids.record(ROOM, { senderId: 'mine' }), 'mine');
-    assert.equal(ids.record(ROOM, { senderId: 'mine', stanzaId: 's2' }), 'mine', 'the echo keeps our id');
+    assert.equal(ids.record(ROOM, OWN_SENDER, { senderId: 'mine' }), 'mine');
+    assert.equal(ids.record(ROOM, OWN_SENDER, { senderId: 'mine', stanzaId: 's2' }), 'mine', 'the echo keeps our id');
     assert.equal(ids.hubId(ROOM, 's2'), 'mine');
     assert.equal(ids.forReference(ROOM, 'mine'), 's2');
     assert.equal(ids.forCorrection(ROOM, 'mine'), 'mine');
     assert.equal(ids.hubId('other@conf', 'o1'), 'o1', 'ids are scoped by conversation');
-    assert.equal(ids.record(ROOM, {}), undefined);
+    assert.equal(ids.record(ROOM, 'al@x', {}), undefined);
+  });
+
+  void it('never lets a sender-chosen id make a new message inherit another message\'s hub id', () => {
+    const ids = new MessageIds();
+    assert.equal(ids.record(ROOM, OWN_SENDER, { senderId: 'delivery-1' }), 'delivery-1');
+    assert.equal(ids.record(ROOM, 'al@x', { senderId: 'o1', stanzaId: 's1' }), 's1');
+    // Rooms with stanza-ids: someone reusing our id, or al's, gets the new message's own id.
+    assert.equal(ids.record(ROOM, 'eve@x', { senderId: 'delivery-1', stanzaId: 's2' }), 's2');
+    assert.equal(ids.record(ROOM, 'eve@x', { senderId: 'o1', stanzaId: 's3' }), 's3');
+    assert.equal(ids.record(ROOM, 'al@x', { senderId: 'o1', stanzaId: 's4' }), 's4', 'even the same sender reusing its id makes a new message');
+    // Rooms without: the hub id of another's message is scoped by its sender.
+    const bare = new MessageIds();
+    bare.record(ROOM, OWN_SENDER, { senderId: 'delivery-1' });
+    const eve = bare.record(ROOM, 'eve@x', { senderId: 'delivery-1' });
+    assert.ok(eve !== undefined && eve !== 'delivery-1' && eve.startsWith(SENDER_ID_PREFIX));
+    const al = bare.record(ROOM, 'al@x', { senderId: 'same' });
+    const bob = bare.record(ROOM, 'bob@x', { senderId: 'same' });
+    assert.notEqual(al, bob, 'two senders with the same id are two messages');
+    assert.equal(bare.hubId(ROOM, 'same'), bob, 'a reaction or reply by that id goes to the most recent one');
+  });
+
+  void it('finds a corrected message only among the corrector\'s own, a retracted one by stanza-id or its own', () => {
+    const ids = new MessageIds();
+    ids.record(ROOM, OWN_SENDER, { senderId: 'delivery-1', stanzaId: 's0' });
+    ids.record(ROOM, 'al@x', { senderId: 'o1', stanzaId: 's1' });
+    assert.equal(ids.correctedHubId(ROOM, 'al@x', 'o1'), 's1');
+    assert.notEqual(ids.correctedHubId(ROOM, 'eve@x', 'o1'), 's1', 'eve cannot correct al\'s message');
+    assert.notEqual(ids.correctedHubId(ROOM, 'eve@x', 'delivery-1'), 'delivery-1', 'nor ours');
+    assert.equal(ids.retractedHubId(ROOM, 'al@x', 's1'), 's1');
+    assert.equal(ids.retractedHubId(ROOM, 'al@x', 'o1'), 's1');
+    assert.equal(ids.retractedHubId(ROOM, 'eve@x', 'o1'), 'o1', 'another\'s sender id is not resolved for eve');
+  });
+
+  void it('property: messages from different senders never share a hub id, whatever ids they choose', () => {
+    fc.assert(fc.property(
+      fc.array(fc.record({ sender: fc.constantFrom(OWN_SENDER, 'a@x', 'b@x', 'r@c/a', 'r@c/a/b'), id: fc.constantFrom('1', 'b/1', 'x', SENDER_ID_PREFIX), withStanza: fc.boolean() }), { maxLength: 30 }),
+      (messages) => {
+        const ids = new MessageIds();
+        const owners = new Map<string, string>();
+        messages.forEach((m, i) => {
+          const hubId = ids.record(ROOM, m.sender, { senderId: m.id, ...(m.withStanza && m.sender !== OWN_SENDER ? { stanzaId: `room-${i}` } : {}) });
+          assert.ok(hubId !== undefined);
+          const owner = owners.get(hubId);
+          assert.ok(owner === undefined || owner === m.sender, `${hubId} of ${m.sender} was ${owner}'s`);
+          owners.set(hubId, m.sender);
+        });
+      },
+    ));
   });
 });
 

@@ -21,7 +21,7 @@ import type { RichText } from '../../core/richtext.js';
 import type { IrcConfig } from './config.js';
 import { ServerSupport } from './isupport.js';
 import { MemberTracker } from './members.js';
-import { InboundMapper } from './inbound.js';
+import { InboundMapper, type InboundIssue } from './inbound.js';
 import { OutgoingQueue } from './queue.js';
 import { messageBudget, splitAllRuns } from './split.js';
 import { richTextToRuns, sanitizeRunText } from './runs.js';
@@ -38,6 +38,7 @@ import { FATAL_NUMERICS, JOIN_COST, JOIN_ERRORS, JOIN_TIMEOUT_MS, safeParam } fr
 import { DEFAULT_JOIN_TARGETS, joinLines, safeJoinName, type JoinTarget } from './join-batch.js';
 import { lineForConnection, RELAYED_TAG, withClientTags } from './tags.js';
 import { parseSendRefusal, RefusedChannels } from './refused.js';
+import { PeerBridges } from './peer-bridges.js';
 
 /** How long QUIT may take before the socket is closed anyway. */
 const QUIT_GRACE_MS = 2_000;
@@ -92,9 +93,13 @@ export class IrcNetwork implements Network {
   private readonly longMessages: LongMessages;
   /** Keeps sends to a target in order while one of them waits for a paste upload. */
   private readonly sendOrder = new SendOrder();
+  private readonly peerBridges: PeerBridges;
+  /** Inbound issues logged at their first level already (later ones go to debug). */
+  private readonly issuesSeen = new Set<InboundIssue>();
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
     this.nick = config.nick;
+    this.peerBridges = new PeerBridges(config.peerBridges);
     this.queue = new OutgoingQueue(config.flood, (line) => this.writeNow(line));
     this.longMessages = new LongMessages({ log: ctx.log, ...(ctx.egress ? { egress: ctx.egress } : {}), ...(config.paste ? { paste: config.paste } : {}) });
     this.reclaimer = new NickReclaimer({
@@ -287,6 +292,9 @@ export class IrcNetwork implements Network {
       isPuppet: (nick) => this.puppets?.isPuppet(nick) ?? false,
       emit: (event) => this.ctx.emit(event),
       mintId: () => this.mintId(),
+      peerBridges: this.peerBridges,
+      maxBodyBytes: this.config.maxBodyBytes,
+      onIssue: (issue, context) => this.onInboundIssue(issue, context),
       own: {
         joined: (channel, user, host) => {
           this.ownUser = user;
@@ -305,6 +313,25 @@ export class IrcNetwork implements Network {
         },
       },
     });
+  }
+
+  /**
+   * Logs an inbound issue: a STATUSMSG line always at debug; the first cut text (warning) and the
+   * first ignored hop marker (info) once, later ones at debug.
+   */
+  private onInboundIssue(issue: InboundIssue, context: Readonly<Record<string, unknown>>): void {
+    const first = !this.issuesSeen.has(issue);
+    this.issuesSeen.add(issue);
+    switch (issue) {
+      case 'status-message':
+        return this.ctx.log.debug(context, 'a message to channel members with a status (STATUSMSG) is not relayed');
+      case 'truncated':
+        if (first) return this.ctx.log.warn(context, 'a received message is longer than maxBodyBytes: cut, with a marker (further ones are logged at debug)');
+        return this.ctx.log.debug(context, 'a received message is longer than maxBodyBytes: cut');
+      case 'untrusted-hop-marker':
+        if (first) return this.ctx.log.info(context, 'a message carries the hop marker but its sender is not in peerBridges: treated as an ordinary message (further ones are logged at debug)');
+        return this.ctx.log.debug(context, 'hop marker from someone not in peerBridges ignored');
+    }
   }
 
   private onLine(line: ParsedLine, mapper: InboundMapper): void {

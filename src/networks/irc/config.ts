@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { pasteSchema } from './paste-config.js';
+import { peerBridgeProblem } from './peer-bridges.js';
 
 const nickPattern = /^[^\s,*?!@:#&$\x00-\x1f][^\s,*?!@\x00-\x1f]*$/;
 const channelPattern = /^[^\s,\x00-\x1f\x07]+$/;
@@ -70,6 +71,13 @@ export const ircConfigSchema = z
     /** `relay`: one bot connection; `puppets`: one connection per remote user (see `puppets`). */
     mode: z.enum(['relay', 'puppets']).default('relay'),
     puppets: puppetsSchema.default({ nickTemplate: '{nick}[{network}]', idleTimeoutSec: 3_600, max: 20, fallbackIdentity: '<{nick}> ' }),
+    /** Other bridges whose hop marker is believed (peer-bridges.ts): `account:<name>` or `nick!user@host` masks. */
+    peerBridges: z.array(z.string().superRefine((entry, ctx) => {
+      const problem = peerBridgeProblem(entry);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })).default([]),
+    /** Received message text longer than this many UTF-8 bytes is cut (with a marker) before it is parsed. */
+    maxBodyBytes: z.number().int().min(256).max(1024 * 1024).default(16 * 1024),
   })
   .superRefine((config, ctx) => {
     if (config.sasl?.mechanism === 'EXTERNAL' && !(config.clientCert && config.clientKey)) {

@@ -15,6 +15,8 @@ import type { MemberTracker } from './members.js';
 import { parseIrcFormatting } from './format-parse.js';
 import { parseChannelModes } from './modes.js';
 import { hasRelayedTag } from './tags.js';
+import { capText } from '../../core/body-cap.js';
+import type { PeerBridges } from './peer-bridges.js';
 
 /** One parsed protocol line (the shape irc-framework's parser produces). */
 export interface IrcLine {
@@ -50,7 +52,19 @@ export interface InboundOptions {
   /** Mints a message id when the server sent no msgid. */
   mintId(): string;
   readonly own?: OwnHooks;
+  /** The bridges whose hop marker is believed; without it, nobody's. */
+  readonly peerBridges?: PeerBridges;
+  /** Longest message text (UTF-8 bytes) parsed as it is; longer text is cut. Default: no cap. */
+  readonly maxBodyBytes?: number;
+  /** Something about a received message worth a log line (the adapter rate-limits them). */
+  onIssue?(issue: InboundIssue, context: Readonly<Record<string, unknown>>): void;
 }
+
+/**
+ * `status-message`: a STATUSMSG line, not reported; `truncated`: a text cut at `maxBodyBytes`;
+ * `untrusted-hop-marker`: the hop marker tag from someone who is not a peer bridge (ignored).
+ */
+export type InboundIssue = 'status-message' | 'truncated' | 'untrusted-hop-marker';
 
 function tag(line: IrcLine, name: string): string | undefined {
   const value = line.tags[name];
@@ -138,6 +152,13 @@ export class InboundMapper {
   private onMessage(line: IrcLine): void {
     const [rawTarget = '', rawText = ''] = line.params;
     if (this.fromServer(line) || this.isOwn(line.nick)) return;
+    const status = this.support.statusPrefix(rawTarget);
+    if (status !== '') {
+      // STATUSMSG (`@#chan`): meant only for members with that status; the other networks
+      // cannot keep that restriction, so it is never relayed.
+      this.options.onIssue?.('status-message', { target: rawTarget, from: line.nick, command: line.command });
+      return;
+    }
     let kind: MessageKind = line.command === 'NOTICE' ? 'notice' : 'message';
     let text = rawText;
     if (text.startsWith('\x01')) {
@@ -148,28 +169,36 @@ export class InboundMapper {
       kind = 'action';
       text = space === -1 ? '' : inner.slice(space + 1);
     }
-    const target = this.stripStatusPrefix(rawTarget);
     const author = this.sourceRef(line);
-    const channel = this.support.isChannel(target) ? this.channelRef(target) : undefined;
+    const channel = this.support.isChannel(rawTarget) ? this.channelRef(rawTarget) : undefined;
     const message: Message = {
       id: tag(line, 'msgid') ?? this.options.mintId(),
       ...(channel ? { channel } : { recipient: this.userRef(this.options.ownNick()) }),
       author,
       kind,
-      body: parseIrcFormatting(text),
+      body: parseIrcFormatting(this.capped(text, line)),
       attachments: [],
       ts: lineTime(line),
-      ...(hasRelayedTag(line.tags) ? { relayed: true } : {}),
+      ...(this.carriesTrustedHopMarker(line, author.account) ? { relayed: true } : {}),
     };
     this.emit(line, author.id, { command: 'MESSAGE', args: channel ? { channel, message } : { message } });
   }
 
-  /** `@#chan` (STATUSMSG) → `#chan`. */
-  private stripStatusPrefix(target: string): string {
-    let start = 0;
-    while (start < target.length - 1 && this.support.modeForSymbol(target[start] as string) !== undefined
-      && !this.support.isChannel(target.slice(start))) start++;
-    return target.slice(start);
+  /** The text within `maxBodyBytes`, cut with a marker when longer. */
+  private capped(text: string, line: IrcLine): string {
+    if (this.options.maxBodyBytes === undefined) return text;
+    const capped = capText(text, this.options.maxBodyBytes);
+    if (capped.truncated) this.options.onIssue?.('truncated', { from: line.nick, target: line.params[0], chars: text.length, maxBodyBytes: this.options.maxBodyBytes });
+    return capped.text;
+  }
+
+  /** true for the hop marker tag on a line from a configured peer bridge (from anyone else it means nothing). */
+  private carriesTrustedHopMarker(line: IrcLine, account: string | undefined): boolean {
+    if (!hasRelayedTag(line.tags)) return false;
+    const sender = { nick: line.nick, ident: line.ident, hostname: line.hostname, ...(account === undefined ? {} : { account }) };
+    if (this.options.peerBridges?.includes(sender, this.support.caseMapping) === true) return true;
+    this.options.onIssue?.('untrusted-hop-marker', { from: line.prefix, ...(account === undefined ? {} : { account }) });
+    return false;
   }
 
   private onJoin(line: IrcLine): void {

@@ -26,6 +26,8 @@ export class ServerSupport {
   monitor?: number;
   /** Most channels in one JOIN (TARGMAX JOIN:n); undefined when the server states no limit. */
   joinTargets?: number;
+  /** STATUSMSG: the prefixes a message target may carry to reach only members with that status (`@#chan`). */
+  statusMsg = '';
 
   /** Applies the tokens of one 005 line (the parameters between the nick and the trailing text). */
   update(tokens: readonly string[]): void {
@@ -57,6 +59,7 @@ export class ServerSupport {
       case 'NETWORK': if (value) this.networkName = value; break;
       case 'MONITOR': this.monitor = positive(0); break;
       case 'TARGMAX': this.joinTargets = parseTargMax(value).get('JOIN'); break;
+      case 'STATUSMSG': this.statusMsg = value; break;
     }
   }
 
@@ -78,6 +81,17 @@ export class ServerSupport {
   /** The prefix mode a symbol stands for (`@` → `o`), if it is one. */
   modeForSymbol(symbol: string): string | undefined {
     return this.prefixes.find((p) => p.symbol === symbol)?.mode;
+  }
+
+  /**
+   * The status prefix of a message target (`@` of `@#chan`, `@+` of `@+#chan`): the characters
+   * in front of a channel name that are STATUSMSG or membership symbols; '' for a plain target.
+   */
+  statusPrefix(target: string): string {
+    let start = 0;
+    while (start < target.length - 1 && !this.isChannel(target.slice(start))
+      && (this.statusMsg.includes(target[start] as string) || this.modeForSymbol(target[start] as string) !== undefined)) start++;
+    return this.isChannel(target.slice(start)) ? target.slice(0, start) : '';
   }
 
   /** true when the mode letter is a membership prefix mode (o, v, ...). */

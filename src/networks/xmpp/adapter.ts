@@ -35,6 +35,7 @@ import { captureSession, isFresh, restoreSession, type ResumableSession } from '
 import { RoomJoins } from './room-joins.js';
 import { buildMucLeave } from './stanza-build.js';
 import { defaultEgressClient } from '../../net/egress/index.js';
+import { roomAssignsStanzaIds } from './room-features.js';
 
 /** How long one page of a message archive search may take. */
 const ARCHIVE_TIMEOUT_MS = 10_000;
@@ -96,6 +97,7 @@ export class XmppNetwork implements Network {
       },
       isOnline: () => this.online,
       isWanted: (id) => this.wantedRoomIds().includes(id),
+      assignsStanzaIds: (id) => roomAssignsStanzaIds(this.requireConnectedClient().iqCaller, id, config.joinTimeoutMs),
     });
     this.inbound = new Inbound({
       ctx,
@@ -105,6 +107,8 @@ export class XmppNetwork implements Network {
       logOnce: this.logOnce,
       account: config.jid,
       confirmations: this.confirmations,
+      peerBridges: new Set(config.peerBridges),
+      maxBodyBytes: config.maxBodyBytes,
       onSelfChange: (room, change) => this.joins.onSelfChange(room, change),
       onRoomError: (room, condition) => this.joins.onRoomError(room, condition),
     });
@@ -321,7 +325,7 @@ export class XmppNetwork implements Network {
 
   /**
    * Searches the room's message archive (XEP-0313) for the stanzas of the given deliveries (their
-   * origin-ids, see `deliveryIds`); undefined, logged once per room, when the room has no archive
+   * origin-ids, see `deliveryIds`) that the bot itself sent (archive.ts: `archivedFromUs`); undefined, logged once per room, when the room has no archive
    * or it cannot be searched.
    */
   async findDelivered(channel: ChannelRef, ids: readonly string[], since: number): Promise<ReadonlyMap<string, readonly string[]> | undefined> {
@@ -334,7 +338,9 @@ export class XmppNetwork implements Network {
     const room = bareJid(channel.id);
     let found: string[];
     try {
-      found = await this.archive.find(this.requireClient().iqCaller, room, (id) => baseOf(id) !== undefined, since, ARCHIVE_TIMEOUT_MS);
+      const joined = this.rooms.get(room);
+      const us = { nicks: [...new Set([this.config.nick, joined?.nick ?? this.config.nick])], account: this.config.jid, ...optional('occupantId', joined?.ownOccupantId) };
+      found = await this.archive.find(this.requireClient().iqCaller, room, us, (id) => baseOf(id) !== undefined, since, ARCHIVE_TIMEOUT_MS);
     } catch (error) {
       this.logOnce.log('warn', `archive:${room}`, { room, err: error }, 'cannot search the room\'s message archive (XEP-0313): a delivery in flight at a crash may be sent twice');
       return undefined;
@@ -352,6 +358,12 @@ export class XmppNetwork implements Network {
 
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void> {
     return this.track(this.outbound.react(channel, messageId, reaction, remove));
+  }
+
+  /** The current client, also while logging in and joining (before the network counts as online). */
+  private requireConnectedClient(): XmppClient {
+    if (this.client === undefined) throw new Error(`${this.name} is not connected`);
+    return this.client;
   }
 
   private requireClient(): XmppClient {

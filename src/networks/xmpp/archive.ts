@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import xml from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
-import { bareJid } from './jid.js';
+import { bareJid, resourceOf } from './jid.js';
 import { NS } from './namespaces.js';
 
 /** Archived messages asked for per page. */
@@ -21,6 +21,33 @@ interface OpenQuery {
   readonly room: string;
   readonly ids: string[];
   readonly wanted: (id: string) => boolean;
+  readonly sentByUs: (archived: Element) => boolean;
+}
+
+/** Who we are in a room, to recognise our own archived messages. */
+export interface OurOccupant {
+  /** The nicks we may have had in the room (the one now, the configured one). */
+  readonly nicks: readonly string[];
+  /** Our account's bare JID. */
+  readonly account: string;
+  /** Our XEP-0421 occupant id in the room, when the room adds them (known from our self-presence). */
+  readonly occupantId?: string;
+}
+
+/**
+ * true when an archived room message was sent by us. With an occupant id (XEP-0421) on it and
+ * ours known, that decides. Otherwise its occupant JID must carry one of our nicks and, when the
+ * archive shows the sender's real JID (`<x xmlns="…muc#user"><item jid/>`), that must be our
+ * account. Anyone else carrying an id we might have used proves nothing.
+ */
+export function archivedFromUs(archived: Element, room: string, us: OurOccupant): boolean {
+  const from = String(archived.attrs.from ?? '');
+  if (bareJid(from).toLowerCase() !== room) return false;
+  const occupantId = archived.getChild('occupant-id', NS.occupantId)?.attrs.id;
+  if (us.occupantId !== undefined && occupantId !== undefined) return occupantId === us.occupantId;
+  if (!us.nicks.includes(resourceOf(from))) return false;
+  const realJid = archived.getChild('x', NS.mucUser)?.getChild('item')?.attrs.jid;
+  return realJid === undefined || bareJid(String(realJid)).toLowerCase() === us.account.toLowerCase();
 }
 
 export class ArchiveSearch {
@@ -37,7 +64,7 @@ export class ArchiveSearch {
     const query = this.open.get(String(result.attrs.queryid ?? ''));
     if (query === undefined || bareJid(String(el.attrs.from ?? '')).toLowerCase() !== query.room) return true;
     const archived = result.getChild('forwarded', NS.forward)?.getChild('message');
-    if (archived === undefined) return true;
+    if (archived === undefined || !query.sentByUs(archived)) return true;
     for (const id of messageIds(archived)) {
       if (query.wanted(id) && !query.ids.includes(id)) query.ids.push(id);
     }
@@ -45,12 +72,13 @@ export class ArchiveSearch {
   }
 
   /**
-   * The ids accepted by `wanted` that messages archived in `room` since `since` (ms since the
-   * epoch) carry as origin-id or id attribute, newest pages first. Rejects when the room has no
-   * archive or the query fails.
+   * The ids accepted by `wanted` that messages we (`us`) sent and `room` archived since `since`
+   * (ms since the epoch) carry as origin-id or id attribute, newest pages first. Rejects when the
+   * room has no archive or the query fails.
    */
-  async find(iqCaller: IqCaller, room: string, wanted: (id: string) => boolean, since: number, timeoutMs: number): Promise<string[]> {
-    const query: OpenQuery = { room: bareJid(room).toLowerCase(), ids: [], wanted };
+  async find(iqCaller: IqCaller, room: string, us: OurOccupant, wanted: (id: string) => boolean, since: number, timeoutMs: number): Promise<string[]> {
+    const roomJid = bareJid(room).toLowerCase();
+    const query: OpenQuery = { room: roomJid, ids: [], wanted, sentByUs: (archived) => archivedFromUs(archived, roomJid, us) };
     let before = '';
     for (let page = 0; page < MAX_PAGES; page++) {
       const queryId = randomUUID();

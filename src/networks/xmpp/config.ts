@@ -38,11 +38,16 @@ export const xmppConfigSchema = z
     uploadService: z.string().min(1).optional(),
     /** Files larger than this are sent as links instead of being uploaded. */
     maxUploadBytes: z.number().int().min(0).default(50 * 1024 * 1024),
+    /** Bare JIDs of other bridges whose hop marker is believed (when the room shows their real JID). */
+    peerBridges: z.array(z.string().refine(isBareJid, { error: 'must be a bare JID like bridge@example.org' })).default([]),
+    /** A received body longer than this many UTF-8 bytes is cut (with a marker) before it is parsed. */
+    maxBodyBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
   })
   .transform((options) => ({
     ...options,
     jid: bareJid(options.jid),
     service: options.service ?? `xmpp://${splitJid(bareJid(options.jid)).domain}:5222`,
+    peerBridges: options.peerBridges.map((jid) => bareJid(jid).toLowerCase()),
     roomPasswords: Object.fromEntries(Object.entries(options.roomPasswords).map(([room, pw]) => [bareJid(room), pw])),
   }));
 

@@ -12,7 +12,8 @@ import type { Attachment, Message } from '../../core/message.js';
 import type { NetworkContext } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { bareJid, resourceOf } from './jid.js';
-import type { MessageIds } from './message-ids.js';
+import { OWN_SENDER, type MessageIds } from './message-ids.js';
+import { capText } from '../../core/body-cap.js';
 import { optional, type MucRoom, type Occupant, type RoomChange } from './muc-room.js';
 import type { ReactionSets } from './reactions.js';
 import { contactRef, occupantRef, presenceState } from './refs.js';
@@ -32,6 +33,10 @@ export interface InboundDeps {
   readonly account: string;
   /** Sends waiting for the room to reflect them. */
   readonly confirmations: Confirmations;
+  /** Bare JIDs (lower case) of the bridges whose hop marker is believed (`peerBridges`). */
+  readonly peerBridges: ReadonlySet<string>;
+  /** Longest body (UTF-8 bytes) parsed as it is; a longer one is cut with a marker. */
+  readonly maxBodyBytes: number;
   /** A change about the bot itself in a room. */
   onSelfChange(room: MucRoom, change: RoomChange): void;
   /** A room bounced one of our stanzas (we may no longer be in it). */
@@ -41,6 +46,12 @@ export interface InboundDeps {
 /** Who wrote a message, where, and how its ids are scoped. */
 interface Origin {
   readonly scope: string;
+  /** Who chose the message's own ids (MessageIds): the real JID when known, else the occupant id (XEP-0421), else the occupant or contact JID. */
+  readonly sender: string;
+  /** The sender's real bare JID, when known (rooms hide it unless non-anonymous or we moderate). */
+  readonly realJid?: string;
+  /** The room assigned the stanza-id (an id no sender could choose), or none is used. */
+  readonly stanzaIdTrusted: boolean;
   readonly author: UserRef;
   readonly channel?: ChannelRef;
   readonly recipient?: UserRef;
@@ -96,7 +107,8 @@ export class Inbound {
   /** Our own message came back from `room`: its send is confirmed; the room's stanza-id is learnt. */
   private echoOfOurs(room: MucRoom, ids: { readonly id?: string; readonly originId?: string; readonly stanzaId?: string }): void {
     for (const id of new Set([ids.originId, ids.id])) if (id !== undefined) this.deps.confirmations.echoed(room.id, id);
-    this.deps.ids.record(room.id, { ...optional('senderId', ids.originId ?? ids.id), ...optional('stanzaId', ids.stanzaId) });
+    const stanzaId = room.assignsStanzaIds ? ids.stanzaId : undefined;
+    this.deps.ids.record(room.id, OWN_SENDER, { ...optional('senderId', ids.originId ?? ids.id), ...optional('stanzaId', stanzaId) });
   }
 
   private messageError(m: ParsedMessage): void {
@@ -124,7 +136,14 @@ export class Inbound {
     if (nick === '') return; // the room's own notices
     if (nick === room.nick) return this.echoOfOurs(room, m);
     const occupant: Occupant = room.occupant(nick) ?? { nick, jid: `${room.id}/${nick}` };
-    this.content(m, { scope: room.id, author: occupantRef(this.network, occupant), channel });
+    const realJid = occupant.realJid === undefined ? undefined : bareJid(occupant.realJid).toLowerCase();
+    // An occupant id (XEP-0421) outlives nick changes; believed only where the room adds them (ours is known).
+    const occupantId = room.ownOccupantId === undefined ? undefined : occupant.occupantId;
+    this.content(m, {
+      scope: room.id, sender: realJid ?? (occupantId === undefined ? occupant.jid : `occupant-id:${occupantId}`), ...optional('realJid', realJid),
+      stanzaIdTrusted: room.assignsStanzaIds,
+      author: occupantRef(this.network, occupant), channel,
+    });
   }
 
   private subject(room: MucRoom, channel: ChannelRef, setter: string, text: string): void {
@@ -146,16 +165,20 @@ export class Inbound {
     const viaRoom = this.deps.rooms.has(bareJid(m.from)) && resourceOf(m.from) !== '';
     const author = contactRef(this.network, m.from, viaRoom);
     const recipient: UserRef = { network: this.network, id: this.deps.account, account: this.deps.account };
-    this.content(m, { scope: viaRoom ? m.from : bareJid(m.from), author, recipient });
+    const realJid = viaRoom ? this.deps.rooms.get(bareJid(m.from))?.occupant(resourceOf(m.from))?.realJid : m.from;
+    const realBare = realJid === undefined ? undefined : bareJid(realJid).toLowerCase();
+    // One-to-one stanza-ids come from our own server, which strips forged ones only with MAM: not used.
+    this.content(m, { scope: viaRoom ? m.from : bareJid(m.from), sender: realBare ?? m.from, ...optional('realJid', realBare), stanzaIdTrusted: false, author, recipient });
   }
 
   /** The content of a message from someone else: edit, retraction, reactions, typing or text. */
   private content(m: ParsedMessage, origin: Origin): void {
-    const { scope, author, channel } = origin;
+    const { scope, sender, author, channel } = origin;
     const where = optional('channel', channel);
-    const hubId = this.deps.ids.record(scope, { ...optional('senderId', m.originId ?? m.id), ...optional('stanzaId', m.stanzaId) }) ?? randomUUID();
+    const stanzaId = origin.stanzaIdTrusted ? m.stanzaId : undefined;
+    const hubId = this.deps.ids.record(scope, sender, { ...optional('senderId', m.originId ?? m.id), ...optional('stanzaId', stanzaId) }) ?? randomUUID();
     if (m.retractId !== undefined) {
-      this.emit('DELETE', author.id, { ...where, messageId: this.deps.ids.hubId(scope, m.retractId), by: author });
+      this.emit('DELETE', author.id, { ...where, messageId: this.deps.ids.retractedHubId(scope, sender, m.retractId), by: author });
       return;
     }
     if (m.reactions !== undefined) {
@@ -171,7 +194,7 @@ export class Inbound {
     }
     const message = this.toMessage(m, origin, hubId);
     if (m.replaceId !== undefined) {
-      const messageId = this.deps.ids.hubId(scope, m.replaceId);
+      const messageId = this.deps.ids.correctedHubId(scope, sender, m.replaceId);
       this.emit('EDIT', author.id, { ...where, messageId, message: { ...message, editOf: messageId } });
     } else {
       this.emit('MESSAGE', author.id, { ...where, message });
@@ -179,7 +202,7 @@ export class Inbound {
   }
 
   private toMessage(m: ParsedMessage, origin: Origin, id: string): Message {
-    const text = m.body ?? '';
+    const text = this.capped(m.body ?? '', origin);
     // Clients send a file as a body holding just its URL plus the same URL as OOB data.
     const bodyIsLink = m.links.some((link) => link.url === text.trim());
     const content = bodyIsLink ? '' : text;
@@ -196,8 +219,26 @@ export class Inbound {
       attachments,
       ...optional('replyTo', m.reply === undefined ? undefined : this.deps.ids.hubId(origin.scope, m.reply.id)),
       ts: m.sentAt ?? Date.now(),
-      ...optional('relayed', m.relayed),
+      ...optional('relayed', m.relayed === true && this.isPeerBridge(origin) ? (true as const) : undefined),
     };
+  }
+
+  /** The body within `maxBodyBytes`, cut with a marker when longer (logged once per conversation). */
+  private capped(body: string, origin: Origin): string {
+    const capped = capText(body, this.deps.maxBodyBytes);
+    if (capped.truncated) {
+      this.deps.logOnce.log('warn', `truncated:${origin.scope}`, { from: origin.author.id, chars: body.length, maxBodyBytes: this.deps.maxBodyBytes },
+        'a received message is longer than maxBodyBytes: cut, with a marker (logged once per conversation)');
+    }
+    return capped.text;
+  }
+
+  /** true when the sender is a configured peer bridge (its real JID is known and listed): only then is its hop marker believed. */
+  private isPeerBridge(origin: Origin): boolean {
+    if (origin.realJid !== undefined && this.deps.peerBridges.has(origin.realJid)) return true;
+    this.deps.logOnce.log('info', `untrusted-hop-marker:${origin.sender}`, { from: origin.author.id, realJidKnown: origin.realJid !== undefined },
+      'a message carries the hop marker but its sender is not in peerBridges (or the room hides its real JID): treated as an ordinary message');
+    return false;
   }
 
   // --- presence ---------------------------------------------------------------------------

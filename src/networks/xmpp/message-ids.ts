@@ -2,63 +2,125 @@
  * Message ids across XMPP's several kinds of id.
  *
  * A message has the sender's `id` attribute / origin-id (XEP-0359) and, in rooms with stanza
- * ids, the room's stanza-id. The hub sees one id per message: the room's stanza-id for others'
- * messages (the origin-id when the room assigns none), and for our own messages the origin-id
- * that `send()` returned (the stanza-id arrives later, with the echo). XEP-0308 corrections
- * refer to the sender's id; reactions, replies and retractions prefer the stanza-id.
+ * ids, the room's stanza-id. The two kinds are kept apart, because only the room's is unique:
+ * any sender may choose any id, including one another occupant (or the hub) used before.
+ *
+ * - A **room-assigned** stanza-id is known under its own key, and is the hub id of the message.
+ * - A **sender-chosen** id is known only together with its sender (`sender`: the hub itself,
+ *   or an occupant's real JID, else its XEP-0421 occupant id, else its occupant JID). For others'
+ *   messages in rooms without stanza-ids, the hub id is `SENDER_ID_PREFIX` + sender + id, which
+ *   can never equal a stanza-id or an id the hub chose. For our own messages it is the id
+ *   `send()` returned (the stanza-id arrives later, with the echo).
+ *
+ * So a reused origin-id never makes a new message inherit another's hub id. XEP-0308
+ * corrections are looked up among the corrector's own ids only; reactions, replies and
+ * retractions by the room's stanza-id first, then by a sender-chosen id (a retraction: the
+ * retractor's own; a reaction or reply: the most recent message that used it).
  *
  * Ids are scoped by conversation (room JID, or the contact's bare JID).
  */
 import { BoundedMap } from './bounded-map.js';
 
+/** The `sender` of the hub's own messages. */
+export const OWN_SENDER = '';
+
+/** Starts the hub id of another sender's message that has no room-assigned id. */
+export const SENDER_ID_PREFIX = 'xmpp-sender:';
+
 interface IdRecord {
   /** The id the hub knows the message by. */
   readonly hubId: string;
+  /** Who chose `senderId`. */
+  readonly sender: string;
   /** The sender's id (`id` attribute / origin-id). */
   readonly senderId?: string;
   /** The room's (or server's) stanza-id. */
   readonly stanzaId?: string;
 }
 
-const key = (scope: string, id: string): string => `${scope}\u0000${id}`;
+type KeyKind = 'hub' | 'room' | 'sender' | 'latest';
+
+/** The hub id of `id` as chosen by `sender` (both encoded: no two pairs give the same string). */
+const senderScopedId = (sender: string, id: string): string => `${SENDER_ID_PREFIX}${encodeURIComponent(sender)}/${encodeURIComponent(id)}`;
+
+const key = (scope: string, kind: KeyKind, id: string, sender = ''): string => `${scope}\u0000${kind}\u0000${sender}\u0000${id}`;
 
 /** Remembers the ids of recent messages (bounded). */
 export class MessageIds {
   private readonly records: BoundedMap<string, IdRecord>;
 
-  constructor(limit = 20_000) {
+  /** @param limit - keys kept (each message takes up to four: hub id, stanza-id, sender id, latest sender id). */
+  constructor(limit = 40_000) {
     this.records = new BoundedMap(limit);
   }
 
   /**
-   * Records a message's ids and returns the hub id: an id already known for it (for our own
-   * echoes, the one `send()` returned), else the stanza-id, else the sender's id.
+   * Records a message's ids and returns the hub id: the one already known for its room-assigned
+   * stanza-id (for our own echoes: the id `send()` returned, found by our sender id), else the
+   * stanza-id, else the sender's id scoped by its sender. `stanzaId` must be one the room (or
+   * our server) assigned, never one a sender could choose.
    */
-  record(scope: string, ids: { senderId?: string; stanzaId?: string }): string | undefined {
-    const lookup = (id: string | undefined): IdRecord | undefined => (id === undefined ? undefined : this.records.get(key(scope, id)));
-    const previous = lookup(ids.stanzaId) ?? lookup(ids.senderId);
+  record(scope: string, sender: string, ids: { senderId?: string; stanzaId?: string }): string | undefined {
+    const own = sender === OWN_SENDER;
+    const byStanza = ids.stanzaId === undefined ? undefined : this.records.get(key(scope, 'room', ids.stanzaId));
+    // A sender's id finds an earlier record only for our own messages (the echo of a send) or
+    // when the room assigns no ids; otherwise a reused id would be taken for the earlier message.
+    const bySender = byStanza === undefined && ids.senderId !== undefined && (own || ids.stanzaId === undefined)
+      ? this.records.get(key(scope, 'sender', ids.senderId, sender))
+      : undefined;
+    const previous = byStanza ?? bySender;
     const senderId = ids.senderId ?? previous?.senderId;
     const stanzaId = ids.stanzaId ?? previous?.stanzaId;
-    const hubId = previous?.hubId ?? stanzaId ?? senderId;
+    const hubId = previous?.hubId ?? stanzaId ?? (senderId === undefined ? undefined : own ? senderId : senderScopedId(sender, senderId));
     if (hubId === undefined) return undefined;
-    const record: IdRecord = { hubId, ...(senderId === undefined ? {} : { senderId }), ...(stanzaId === undefined ? {} : { stanzaId }) };
-    for (const id of new Set([hubId, senderId, stanzaId])) if (id !== undefined) this.records.set(key(scope, id), record);
+    const record: IdRecord = { hubId, sender, ...(senderId === undefined ? {} : { senderId }), ...(stanzaId === undefined ? {} : { stanzaId }) };
+    this.records.set(key(scope, 'hub', hubId), record);
+    if (stanzaId !== undefined) this.records.set(key(scope, 'room', stanzaId), record);
+    if (senderId !== undefined) {
+      this.records.set(key(scope, 'sender', senderId, sender), record);
+      this.records.set(key(scope, 'latest', senderId), record);
+    }
     return hubId;
   }
 
-  /** The hub id for an id a stanza refers to (any kind); the id itself when unknown. */
+  /**
+   * The hub id of the message a correction (XEP-0308) by `sender` names: only that sender's own
+   * messages qualify. Unknown: an id in the sender's own space (it matches no other message).
+   */
+  correctedHubId(scope: string, sender: string, id: string): string {
+    return this.records.get(key(scope, 'sender', id, sender))?.hubId ?? this.unknown(sender, id);
+  }
+
+  /**
+   * The hub id of the message a retraction (XEP-0424) by `sender` names: by stanza-id, else among
+   * its own ids; the id itself when unknown (a stanza-id from before a restart: the relay checks
+   * who may retract what).
+   */
+  retractedHubId(scope: string, sender: string, id: string): string {
+    return (this.records.get(key(scope, 'room', id)) ?? this.records.get(key(scope, 'sender', id, sender)))?.hubId ?? id;
+  }
+
+  /**
+   * The hub id of the message a reaction or reply names: by the room's stanza-id, else the most
+   * recent message that carried `id` as its sender's id; the id itself when unknown.
+   */
   hubId(scope: string, id: string): string {
-    return this.records.get(key(scope, id))?.hubId ?? id;
+    return (this.records.get(key(scope, 'room', id)) ?? this.records.get(key(scope, 'latest', id)))?.hubId ?? id;
   }
 
   /** The id to put in a correction (XEP-0308) of hub message `hubId`. */
   forCorrection(scope: string, hubId: string): string {
-    return this.records.get(key(scope, hubId))?.senderId ?? hubId;
+    return this.records.get(key(scope, 'hub', hubId))?.senderId ?? hubId;
   }
 
   /** The id to put in a reaction, reply or retraction for hub message `hubId`. */
   forReference(scope: string, hubId: string): string {
-    const record = this.records.get(key(scope, hubId));
+    const record = this.records.get(key(scope, 'hub', hubId));
     return record?.stanzaId ?? record?.senderId ?? hubId;
+  }
+
+  /** A reference to an id nobody is known to have used: scoped by whoever referred to it. */
+  private unknown(sender: string, id: string): string {
+    return sender === OWN_SENDER ? id : senderScopedId(sender, id);
   }
 }

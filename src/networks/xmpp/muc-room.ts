@@ -12,6 +12,8 @@ export interface Occupant {
   readonly jid: string;
   /** The real bare-or-full JID, in non-anonymous rooms. */
   readonly realJid?: string;
+  /** XEP-0421 occupant id, in rooms that add one. */
+  readonly occupantId?: string;
   readonly role?: string;
   readonly affiliation?: string;
   readonly show?: string;
@@ -44,6 +46,11 @@ export class MucRoom {
   private state: 'joining' | 'joined' | 'left' = 'left';
   private subjectSeen = false;
   private currentSubject: string | undefined;
+  /**
+   * true once the room said (service discovery) that it assigns stanza-ids (XEP-0359): only
+   * then is a `<stanza-id by="room">` on a message the room's and not one its sender forged.
+   */
+  assignsStanzaIds = false;
 
   /**
    * @param id the bare room JID, lower-cased
@@ -53,6 +60,14 @@ export class MucRoom {
     readonly id: string,
     public nick: string,
   ) {}
+
+  /**
+   * Our XEP-0421 occupant id, from our self-presence, when the room adds them. A room that does
+   * removes any a sender put in, so then an occupant id on a message can be believed.
+   */
+  get ownOccupantId(): string | undefined {
+    return this.occupants.get(this.nick)?.occupantId;
+  }
 
   /** True once our self-presence arrived and until we leave. */
   get joined(): boolean {
@@ -192,6 +207,7 @@ function occupantOf(room: string, p: MucPresence): Occupant {
     nick: p.nick,
     jid: `${room}/${p.nick}`,
     ...optional('realJid', p.realJid),
+    ...optional('occupantId', p.occupantId),
     ...optional('role', p.role),
     ...optional('affiliation', p.affiliation),
     ...optional('show', p.show),

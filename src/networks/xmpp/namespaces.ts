@@ -38,6 +38,8 @@ export const NS = {
   forward: 'urn:xmpp:forward:0',
   rsm: 'http://jabber.org/protocol/rsm',
   dataForms: 'jabber:x:data',
+  /** XEP-0421 anonymous unique occupant identifiers (added by the room, stable per real JID). */
+  occupantId: 'urn:xmpp:occupant-id:0',
   /** Switchboard's hop marker: `<relayed/>` on a message a bridge relayed. */
   relay: 'urn:switchboard:relay:0',
 } as const;

@@ -11,7 +11,7 @@ import type { XmppClient } from './client.js';
 import type { XmppConfig } from './config.js';
 import { bareJid, resourceOf, splitJid } from './jid.js';
 import type { LogOnce } from './log-once.js';
-import type { MessageIds } from './message-ids.js';
+import { OWN_SENDER, type MessageIds } from './message-ids.js';
 import { optional, type MucRoom } from './muc-room.js';
 import type { ReactionSets } from './reactions.js';
 import {
@@ -116,7 +116,7 @@ export class Outbound {
 
   /** Sends one message; one to a room adds the wait for its echo to `echoes`. */
   private async sendMessage(client: XmppClient, address: Address, id: string, echoes: Promise<void>[], content: Omit<ChatMessageSpec, 'to' | 'type' | 'id'>): Promise<string> {
-    this.deps.ids.record(address.scope, { senderId: id });
+    this.deps.ids.record(address.scope, OWN_SENDER, { senderId: id });
     if (address.type === 'groupchat') echoes.push(this.deps.confirmations.expect(address.scope, id));
     await client.entity.send(buildChatMessage({ to: address.to, type: address.type, id, ...optional('mucPrivate', address.mucPrivate), ...content }));
     return id;

@@ -29,6 +29,8 @@ export interface RoomJoinsDeps {
   isOnline(): boolean;
   /** True when the hub still wants the bot in this room. */
   isWanted(id: string): boolean;
+  /** Asks a room whether it assigns stanza-ids (room-features.ts); rejects when it cannot tell. */
+  assignsStanzaIds(id: string): Promise<boolean>;
 }
 
 export class RoomJoins {
@@ -58,6 +60,7 @@ export class RoomJoins {
       const outcome = await this.tryJoin(room, attempt === 0 ? config.nick : `${config.nick}_${attempt}`);
       if (outcome.ok) {
         logOnce.forget(`join:${id}`);
+        await this.learnStanzaIds(room);
         return;
       }
       if (outcome.condition === 'conflict') continue;
@@ -66,6 +69,16 @@ export class RoomJoins {
       throw this.failed(id, joinFailure(id, outcome.condition), outcome.condition);
     }
     throw this.failed(id, `cannot join ${id}: the nicks ${config.nick} to ${config.nick}_${NICK_ATTEMPTS - 1} are all taken`, 'conflict');
+  }
+
+  /** Asks the room whether its stanza-ids can be believed; when it cannot tell, they are not. */
+  private async learnStanzaIds(room: MucRoom): Promise<void> {
+    try {
+      room.assignsStanzaIds = await this.deps.assignsStanzaIds(room.id);
+    } catch (error) {
+      room.assignsStanzaIds = false;
+      this.deps.logOnce.log('warn', `disco:${room.id}`, { room: room.id, err: error }, 'the room did not say whether it assigns stanza-ids; its stanza-ids are not used');
+    }
   }
 
   private failed(id: string, message: string, condition: string): Error {

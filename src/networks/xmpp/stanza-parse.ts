@@ -137,9 +137,20 @@ function retractionTarget(el: Element): string | undefined {
   return applyTo?.getChild('retract', NS.retractLegacy) ? attr(applyTo, 'id') : undefined;
 }
 
+/** Most distinct reactions read from one stanza; the rest are ignored (each is relayed on its own). */
+export const MAX_REACTIONS = 20;
+/** Longest reaction read (UTF-16 units): an emoji, even a long ZWJ sequence, fits; longer text is ignored. */
+export const MAX_REACTION_LENGTH = 64;
+
+/** The distinct reactions of a XEP-0444 element, at most `MAX_REACTIONS`, each at most `MAX_REACTION_LENGTH` long. */
 function uniqueReactions(reactions: Element | undefined): string[] {
-  const all = (reactions?.getChildren('reaction') ?? []).map((r) => r.text().trim()).filter((r) => r !== '');
-  return [...new Set(all)];
+  const unique = new Set<string>();
+  for (const reaction of reactions?.getChildren('reaction') ?? []) {
+    const text = reaction.text().trim();
+    if (text !== '' && text.length <= MAX_REACTION_LENGTH) unique.add(text);
+    if (unique.size === MAX_REACTIONS) break;
+  }
+  return [...unique];
 }
 
 function oobLink(x: Element): OobLink[] {
@@ -154,18 +165,28 @@ function oobLink(x: Element): OobLink[] {
  * ranges are in Unicode code points; a body without ranges for a reply is wholly fallback.
  */
 function stripFallbacks(body: string, el: Element): string {
-  const points = [...body];
-  const drop = new Set<number>();
+  const ranges: Array<readonly [number, number]> = [];
+  let points: string[] | undefined;
   for (const fallback of el.getChildren('fallback', NS.fallback)) {
     if (fallback.attrs.for !== NS.reply) continue;
     for (const range of fallback.getChildren('body')) {
+      points ??= [...body];
       const start = Number(range.attrs.start);
       const end = Number(range.attrs.end);
       if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > points.length || start >= end) continue;
-      for (let i = start; i < end; i++) drop.add(i);
+      ranges.push([start, end]);
     }
   }
-  return drop.size === 0 ? body : points.filter((_, i) => !drop.has(i)).join('');
+  if (points === undefined || ranges.length === 0) return body;
+  // Sorted and merged, so the work is linear in the body however many ranges overlap.
+  ranges.sort((a, b) => a[0] - b[0]);
+  let kept = '';
+  let from = 0;
+  for (const [start, end] of ranges) {
+    if (start > from) kept += points.slice(from, start).join('');
+    from = Math.max(from, end);
+  }
+  return kept + points.slice(from).join('');
 }
 
 function errorCondition(el: Element): string {
@@ -186,6 +207,8 @@ export interface MucPresence {
   readonly role?: string;
   /** The occupant's real JID, in non-anonymous rooms. */
   readonly realJid?: string;
+  /** XEP-0421 occupant id the room put on the presence (stable per real JID), when it does. */
+  readonly occupantId?: string;
   /** The new nick, with status 303. */
   readonly newNick?: string;
   /** Who kicked or banned (nick), with 307/301. */
@@ -219,6 +242,7 @@ export function parseMucPresence(el: Element): MucPresence | undefined {
     affiliation: attr(item, 'affiliation'),
     role: attr(item, 'role'),
     realJid: attr(item, 'jid'),
+    occupantId: attr(el.getChild('occupant-id', NS.occupantId), 'id'),
     newNick: attr(item, 'nick'),
     actor: attr(item?.getChild('actor'), 'nick'),
     reason: item?.getChildText('reason') ?? undefined,

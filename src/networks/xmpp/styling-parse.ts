@@ -11,7 +11,8 @@
  * whitespace. Everything else (including quotes, `> `) is kept as text.
  *
  * The parse keeps every character: rendering the result with `renderStyling` gives back the
- * original string exactly.
+ * original string exactly. Closing fences and directives are looked up in what one pass over
+ * the body found (O(n log n) at worst), so unclosed directives cannot make it quadratic.
  */
 import type { RichNode, RichText, StyleKind } from '../../core/richtext.js';
 
@@ -29,11 +30,13 @@ const isSpace = (ch: string | undefined): boolean => ch !== undefined && /\s/.te
 /** Parses an XEP-0393 styled message body. */
 export function parseStyling(body: string): RichText {
   const lines = body.split('\n');
+  const fenceAtOrAfter = nextIndexTable(lines.length, (j) => lines[j] === FENCE);
   const out = new NodeList();
   let i = 0;
   while (i < lines.length) {
     const line = lines[i] as string;
-    const closing = line.startsWith(FENCE) ? findFenceEnd(lines, i + 1) : -1;
+    // A block needs at least one line of content: "```\n```" stays text.
+    const closing = line.startsWith(FENCE) ? (fenceAtOrAfter[i + 2] ?? -1) : -1;
     if (closing >= 0) {
       const language = line.slice(FENCE.length);
       const text = lines.slice(i + 1, closing).join('\n');
@@ -49,14 +52,16 @@ export function parseStyling(body: string): RichText {
   return out.nodes;
 }
 
-function findFenceEnd(lines: readonly string[], from: number): number {
-  // A block needs at least one line of content: "```\n```" stays text.
-  for (let j = from + 1; j < lines.length; j++) if (lines[j] === FENCE) return j;
-  return -1;
+/** For each index j, the first index >= j where `matches` holds, or -1 (length + 1 entries). */
+function nextIndexTable(length: number, matches: (j: number) => boolean): Int32Array {
+  const next = new Int32Array(length + 1).fill(-1);
+  for (let j = length - 1; j >= 0; j--) next[j] = matches(j) ? j : (next[j + 1] as number);
+  return next;
 }
 
 /** Parses the spans of one line (no newlines inside). */
 export function parseSpans(line: string): RichNode[] {
+  const closers = new ClosingDirectives(line);
   const out = new NodeList();
   let plainStart = 0;
   let i = 0;
@@ -65,7 +70,7 @@ export function parseSpans(line: string): RichNode[] {
     const ch = line[i] as string;
     const style = SPAN_STYLES[ch];
     const canOpen = style !== undefined && (afterOpening || isSpace(line[i - 1])) && line[i + 1] !== undefined && !isSpace(line[i + 1]);
-    const close = canOpen ? findClosing(line, i, ch) : -1;
+    const close = canOpen ? closers.after(i, ch) : -1;
     if (style === undefined || close < 0) {
       afterOpening = false;
       i += 1;
@@ -82,12 +87,42 @@ export function parseSpans(line: string): RichNode[] {
   return out.nodes;
 }
 
-/** Index of the directive closing the span opened at `open`, or -1. */
-function findClosing(line: string, open: number, directive: string): number {
-  for (let j = open + 2; j < line.length; j++) {
-    if (line[j] === directive && !isSpace(line[j - 1])) return j;
+/** Where each directive could close a span in one line: found in one pass, on first use. */
+class ClosingDirectives {
+  private positions: Map<string, number[]> | undefined;
+
+  constructor(private readonly line: string) {}
+
+  /**
+   * Index of the directive closing the span opened at `open`: the first `directive` after at
+   * least one character of content that does not follow whitespace; -1 when there is none.
+   */
+  after(open: number, directive: string): number {
+    this.positions ??= this.findAll();
+    const candidates = this.positions.get(directive) ?? [];
+    // Binary search for the first candidate at or after open + 2.
+    let low = 0;
+    let high = candidates.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((candidates[mid] as number) < open + 2) low = mid + 1;
+      else high = mid;
+    }
+    return candidates[low] ?? -1;
   }
-  return -1;
+
+  private findAll(): Map<string, number[]> {
+    const found = new Map<string, number[]>();
+    const line = this.line;
+    for (let j = 1; j < line.length; j++) {
+      const ch = line[j] as string;
+      if (SPAN_STYLES[ch] === undefined || isSpace(line[j - 1])) continue;
+      const list = found.get(ch);
+      if (list === undefined) found.set(ch, [j]);
+      else list.push(j);
+    }
+    return found;
+  }
 }
 
 /** Collects nodes, merging adjacent text. */
