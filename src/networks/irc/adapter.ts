@@ -17,18 +17,18 @@ import type {
 import { SendRefusedError } from '../../core/network.js';
 import { raceDeadline } from '../../core/deadline.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import type { RichText } from '../../core/richtext.js';
 import type { IrcConfig } from './config.js';
 import { ServerSupport } from './isupport.js';
 import { MemberTracker } from './members.js';
 import { InboundMapper } from './inbound.js';
 import { OutgoingQueue } from './queue.js';
-import { messageBudget, MIN_SPLIT_BYTES, splitFirstRuns } from './split.js';
-import { richTextToRuns, sanitizeRunText } from './runs.js';
+import { messageBudget } from './split.js';
+import { sanitizeRunText } from './runs.js';
+import { attributedText, type Content } from './attributed-text.js';
 import { plainText } from '../../core/richtext-ops.js';
 import { LongMessages, type LongMessage } from './long-messages.js';
 import { SendOrder } from './send-order.js';
-import { renderIrcLine, renderLineStart } from './format-render.js';
+import { renderIrcLine } from './format-render.js';
 import { nickCandidate } from './nick.js';
 import { NickReclaimer } from './nick-reclaim.js';
 import { ircConnectOptions } from './connect-options.js';
@@ -54,11 +54,6 @@ interface Draft extends LongMessage {
   format(texts: readonly string[]): string[];
 }
 
-/** What goes out in one message: who it is from (repeated on every line) and the text. */
-interface Content {
-  readonly attribution: RichText;
-  readonly body: RichText;
-}
 
 interface PendingJoin {
   resolve(): void;
@@ -553,12 +548,9 @@ export class IrcNetwork implements Network {
   private draft(message: OutgoingMessage, target: string, content: Content, sender: { nick: string; user?: string; host?: string }): Draft {
     const command = message.kind === 'notice' ? 'NOTICE' : 'PRIVMSG';
     const action = message.kind === 'action';
-    const runOptions = { codeStyle: this.config.codeStyle };
-    const lineStart = renderLineStart(content.attribution, runOptions);
-    const maxBytes = messageBudget({ lineLength: this.support.lineLen, ...sender, command, target, action }) - Buffer.byteLength(lineStart, 'utf8');
-    if (maxBytes < MIN_SPLIT_BYTES) throw new Error(`${this.name}: the identity prefix leaves only ${maxBytes} bytes for text on an IRC line`);
+    const budget = messageBudget({ lineLength: this.support.lineLen, ...sender, command, target, action });
     const tags = message.relayed === true ? [RELAYED_TAG] : [];
-    const { parts, hidden } = splitFirstRuns(richTextToRuns(content.body, runOptions), maxBytes, this.config.maxLines);
+    const { lineStart, parts, hidden, maxBytes } = attributedText(content, budget, this.config.maxLines, { codeStyle: this.config.codeStyle });
     return {
       parts,
       hidden,

@@ -98,11 +98,40 @@ interface Part {
  */
 let graphemes: Intl.Segmenter | undefined;
 
+/** Code units segmented at a time (see graphemesOf). */
+const SEGMENT_CHUNK = 1024;
+/** A grapheme cluster that grew this long is taken as it is (it is split into code points anyway). */
+const MAX_CLUSTER = 4 * SEGMENT_CHUNK;
+
+/**
+ * The graphemes of `text`, segmented as they are read, a chunk at a time: V8's segment
+ * iterator costs time in proportion to the whole string at every step, so segmenting a long
+ * text at once is quadratic. The last grapheme of a chunk may go on in the next one, so it is
+ * segmented again together with that (up to MAX_CLUSTER).
+ */
+function* graphemesOf(text: string): Generator<string> {
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let carry = '';
+  for (let at = 0; at < text.length; at += SEGMENT_CHUNK) {
+    const chunk = carry + text.slice(at, at + SEGMENT_CHUNK);
+    let previous: string | undefined;
+    for (const { segment } of graphemes.segment(chunk)) {
+      if (previous !== undefined) yield previous;
+      previous = segment;
+    }
+    carry = previous ?? '';
+    if (carry.length >= MAX_CLUSTER) {
+      yield carry;
+      carry = '';
+    }
+  }
+  if (carry !== '') yield carry;
+}
+
 /** The graphemes of `runs`, segmented as they are read. */
 function* atomsOf(runs: readonly StyledRun[]): Generator<Atom> {
-  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const run of runs) {
-    for (const { segment } of graphemes.segment(run.text)) yield { text: segment, style: run.style, bytes: utf8(segment) };
+    for (const segment of graphemesOf(run.text)) yield { text: segment, style: run.style, bytes: utf8(segment) };
   }
 }
 
