@@ -85,12 +85,14 @@ describe('relayed text on IRC (ngIRCd, Prosody, hub process)', { timeout: 240_00
     assert.doesNotMatch(ircText(lines[0] as string), /\x11/);
     assert.equal(visible(lines[0] as string), '<mallory@jabber> run `npm test` now');
   });
-  it('cuts a ~256 KB message to maxLines lines and keeps relaying', async () => {
-    const text = 'word '.repeat(50_000);
-    const lines = await linesFor(mallory, () => mallory.sayInRoom(setup.room, text));
-    assert.ok(lines.length >= 2 && lines.length <= MAX_LINES, `${lines.length} lines`);
-    assert.match(visible(lines[lines.length - 1] as string), /^<mallory@jabber> … \(about \d+ more lines truncated\)$/);
-    for (const line of lines) assert.equal(authorOf(line), 'mallory@jabber');
+  it('cuts ~256 KB messages to maxLines lines and keeps relaying', async () => {
+    // Plain words, and a line full of XEP-0393 openers without closers (styling parse).
+    for (const text of ['word '.repeat(50_000), '_a *b ~c `d '.repeat(21_000)]) {
+      const lines = await linesFor(mallory, () => mallory.sayInRoom(setup.room, text));
+      assert.ok(lines.length >= 2 && lines.length <= MAX_LINES, `${lines.length} lines`);
+      assert.match(visible(lines[lines.length - 1] as string), /^<mallory@jabber> … \(about \d+ more lines truncated\)$/);
+      for (const line of lines) assert.equal(authorOf(line), 'mallory@jabber');
+    }
   });
 
 });

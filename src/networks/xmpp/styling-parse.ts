@@ -58,6 +58,7 @@ function findFenceEnd(lines: readonly string[], from: number): number {
 /** Parses the spans of one line (no newlines inside). */
 export function parseSpans(line: string): RichNode[] {
   const out = new NodeList();
+  const closers = new Closers(line);
   let plainStart = 0;
   let i = 0;
   let afterOpening = true; // the start of the text counts like a position after an opener
@@ -65,7 +66,7 @@ export function parseSpans(line: string): RichNode[] {
     const ch = line[i] as string;
     const style = SPAN_STYLES[ch];
     const canOpen = style !== undefined && (afterOpening || isSpace(line[i - 1])) && line[i + 1] !== undefined && !isSpace(line[i + 1]);
-    const close = canOpen ? findClosing(line, i, ch) : -1;
+    const close = canOpen ? closers.find(i, ch) : -1;
     if (style === undefined || close < 0) {
       afterOpening = false;
       i += 1;
@@ -82,12 +83,36 @@ export function parseSpans(line: string): RichNode[] {
   return out.nodes;
 }
 
-/** Index of the directive closing the span opened at `open`, or -1. */
-function findClosing(line: string, open: number, directive: string): number {
-  for (let j = open + 2; j < line.length; j++) {
-    if (line[j] === directive && !isSpace(line[j - 1])) return j;
+/**
+ * Where spans of one line can close: for each directive, a table of the next position from
+ * every index where it may close a span, made on first use. Looking a closing up is then
+ * constant time, so a line full of openers without closers parses in linear time (scanning
+ * ahead from every opener was quadratic: a 24 KB line of `_a ` took over a second).
+ */
+class Closers {
+  private readonly tables = new Map<string, Int32Array>();
+
+  constructor(private readonly line: string) {}
+
+  /** Index of the directive closing the span opened at `open`, or -1. */
+  find(open: number, directive: string): number {
+    let table = this.tables.get(directive);
+    if (table === undefined) {
+      table = closingTable(this.line, directive);
+      this.tables.set(directive, table);
+    }
+    return open + 2 < this.line.length ? (table[open + 2] as number) : -1;
   }
-  return -1;
+}
+
+/** For every index of `line`, the first position at or after it of `directive` not preceded by whitespace (-1: none). */
+function closingTable(line: string, directive: string): Int32Array {
+  const table = new Int32Array(line.length + 1);
+  table[line.length] = -1;
+  for (let j = line.length - 1; j >= 0; j--) {
+    table[j] = line[j] === directive && !isSpace(line[j - 1]) ? j : (table[j + 1] as number);
+  }
+  return table;
 }
 
 /** Collects nodes, merging adjacent text. */
