@@ -24,7 +24,15 @@ const SPAN_STYLES: Readonly<Record<string, StyleKind | 'code'>> = {
   '`': 'code',
 };
 
-const isSpace = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
+/** Any of the directives (a global pattern: callers set `lastIndex` before each search). */
+const DIRECTIVE = /[*_~`]/g;
+
+/** Whitespace as `\s` has it; ASCII without a regular expression (the common case, on every opener). */
+const isSpace = (ch: string | undefined): boolean => {
+  if (ch === undefined) return false;
+  const code = ch.charCodeAt(0);
+  return code < 128 ? code === 32 || (code >= 9 && code <= 13) : /\s/.test(ch);
+};
 
 /** Parses an XEP-0393 styled message body. */
 export function parseStyling(body: string): RichText {
@@ -63,6 +71,14 @@ export function parseSpans(line: string): RichNode[] {
   let i = 0;
   let afterOpening = true; // the start of the text counts like a position after an opener
   while (i < line.length) {
+    // Jump to the next directive: the characters before it are plain text.
+    DIRECTIVE.lastIndex = i;
+    const next = DIRECTIVE.exec(line);
+    if (next === null) break;
+    if (next.index > i) {
+      afterOpening = false;
+      i = next.index;
+    }
     const ch = line[i] as string;
     const style = SPAN_STYLES[ch];
     const canOpen = style !== undefined && (afterOpening || isSpace(line[i - 1])) && line[i + 1] !== undefined && !isSpace(line[i + 1]);
@@ -91,6 +107,8 @@ export function parseSpans(line: string): RichNode[] {
  */
 class Closers {
   private readonly tables = new Map<string, Int32Array>();
+  /** 1 where the character is whitespace; made with the first table. */
+  private spaces: Uint8Array | undefined;
 
   constructor(private readonly line: string) {}
 
@@ -98,21 +116,30 @@ class Closers {
   find(open: number, directive: string): number {
     let table = this.tables.get(directive);
     if (table === undefined) {
-      table = closingTable(this.line, directive);
+      table = this.closingTable(directive);
       this.tables.set(directive, table);
     }
     return open + 2 < this.line.length ? (table[open + 2] as number) : -1;
   }
+
+  /** For every index, the first position at or after it of `directive` not preceded by whitespace (-1: none). */
+  private closingTable(directive: string): Int32Array {
+    const { line } = this;
+    const spaces = (this.spaces ??= spacesOf(line));
+    const table = new Int32Array(line.length + 1);
+    table[line.length] = -1;
+    for (let j = line.length - 1; j >= 0; j--) {
+      table[j] = line[j] === directive && spaces[j - 1] !== 1 ? j : (table[j + 1] as number);
+    }
+    return table;
+  }
 }
 
-/** For every index of `line`, the first position at or after it of `directive` not preceded by whitespace (-1: none). */
-function closingTable(line: string, directive: string): Int32Array {
-  const table = new Int32Array(line.length + 1);
-  table[line.length] = -1;
-  for (let j = line.length - 1; j >= 0; j--) {
-    table[j] = line[j] === directive && !isSpace(line[j - 1]) ? j : (table[j + 1] as number);
-  }
-  return table;
+/** 1 for each UTF-16 unit of `line` that is whitespace. */
+function spacesOf(line: string): Uint8Array {
+  const spaces = new Uint8Array(line.length);
+  for (let j = 0; j < line.length; j++) spaces[j] = isSpace(line[j]) ? 1 : 0;
+  return spaces;
 }
 
 /** Collects nodes, merging adjacent text. */
