@@ -20,7 +20,7 @@ export const NAME_MAX_BYTES = 64;
 const REMOVED = /[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 /** Characters that read as `<` or `>` without being them or decomposing to them. */
-const ANGLE_LOOKALIKES = new Set([...'‹›˂˃ᐸᐳ❮❯❬❭❰❱⟨⟩⟪⟫〈〉〈〉《》⧼⧽≺≻⋖⋗']);
+const ANGLE_LOOKALIKES = new Set([...'‹›«»˂˃ᐸᐳ❮❯❬❭❰❱⟨⟩⟪⟫〈〉〈〉《》⧼⧽≺≻⋖⋗']);
 
 const REPLACEMENTS = ['_', '-', '.', '?'] as const;
 const ALWAYS = ['<', '>'];
