@@ -550,7 +550,7 @@ export class IrcNetwork implements Network {
     const action = message.kind === 'action';
     const budget = messageBudget({ lineLength: this.support.lineLen, ...sender, command, target, action });
     const tags = message.relayed === true ? [RELAYED_TAG] : [];
-    const { lineStart, parts, hidden, maxBytes } = attributedText(content, budget, this.config.maxLines, { codeStyle: this.config.codeStyle });
+    const { lineStart, parts, hidden, maxBytes } = this.render(content, budget);
     return {
       parts,
       hidden,
@@ -559,6 +559,18 @@ export class IrcNetwork implements Network {
       plainText: () => sanitizeRunText(plainText([...content.attribution, ...content.body])),
       format: (texts) => texts.map((text) => withClientTags(`${command} ${target} :${action ? `\x01ACTION ${lineStart}${text}\x01` : lineStart + text}`, tags)),
     };
+  }
+
+  /**
+   * Renders content for lines of `budget` bytes; one that cannot fit (an identity prefix too
+   * long for an IRC line) is refused for good: sending it again cannot help.
+   */
+  private render(content: Content, budget: number): ReturnType<typeof attributedText> {
+    try {
+      return attributedText(content, budget, this.config.maxLines, { codeStyle: this.config.codeStyle });
+    } catch (error) {
+      throw new SendRefusedError(`${this.name}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /**
