@@ -5,10 +5,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXACT_COUNT_BYTES, splitFirstRuns, splitMessage, truncationNote } from '../../src/networks/irc/split.js';
+import fc from 'fast-check';
+import { EXACT_COUNT_BYTES, splitFirstRuns, splitMessage, splitRuns, truncationNote } from '../../src/networks/irc/split.js';
 import { richTextToRuns } from '../../src/networks/irc/runs.js';
 
 const KB256 = 256 * 1024;
+const graphemeList = (s: string): string[] => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].map((g) => g.segment);
 
 describe('bounded IRC splitting', () => {
   it('cuts a 256 KB message of one line to maxLines lines, the last an estimated note', () => {
@@ -29,6 +31,16 @@ describe('bounded IRC splitting', () => {
     const runs = richTextToRuns([{ type: 'text', text: 'a\nb\nc\nd' }]);
     assert.deepEqual(splitFirstRuns(runs, 100, 2), { parts: ['a', 'b'], hidden: { count: 2, estimated: false } });
     assert.deepEqual(splitFirstRuns(runs, 100, 10), { parts: ['a', 'b', 'c', 'd'], hidden: { count: 0, estimated: false } });
+  });
+
+  it('property: graphemes that straddle the segmenter\'s 1024-unit chunks stay whole', () => {
+    const PLAIN = { bold: false, italic: false, underline: false, strike: false, mono: false };
+    const cluster = fc.constantFrom('👨‍👩‍👧‍👦', 'e\u0301\u0302\u0303', '🏳️‍🌈', '🇫🇷', 'a', '日', '𝕏');
+    fc.assert(fc.property(fc.array(cluster, { minLength: 300, maxLength: 900 }), fc.nat({ max: 1023 }), (clusters, pad) => {
+      const text = 'x'.repeat(pad) + clusters.join('');
+      const parts = splitRuns([{ text, style: PLAIN }], { maxBytes: 64, maxLines: 100_000 });
+      assert.deepEqual(parts.flatMap(graphemeList), graphemeList(text));
+    }), { numRuns: 25 });
   });
 
   it('counts exactly up to EXACT_COUNT_BYTES after the kept lines', () => {

@@ -112,8 +112,8 @@ const MAX_CLUSTER = 4 * SEGMENT_CHUNK;
 function* graphemesOf(text: string): Generator<string> {
   graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let carry = '';
-  for (let at = 0; at < text.length; at += SEGMENT_CHUNK) {
-    const chunk = carry + text.slice(at, at + SEGMENT_CHUNK);
+  for (let at = 0; at < text.length; at = chunkEnd(text, at)) {
+    const chunk = carry + text.slice(at, chunkEnd(text, at));
     let previous: string | undefined;
     for (const { segment } of graphemes.segment(chunk)) {
       if (previous !== undefined) yield previous;
@@ -126,6 +126,17 @@ function* graphemesOf(text: string): Generator<string> {
     }
   }
   if (carry !== '') yield carry;
+}
+
+/**
+ * Where the chunk from `at` ends: SEGMENT_CHUNK units on, but never inside a surrogate pair
+ * (the segmenter would see half a character and break before it). Whole code points are
+ * enough: a grapheme break depends only on the code points on either side of it.
+ */
+function chunkEnd(text: string, at: number): number {
+  const end = Math.min(text.length, at + SEGMENT_CHUNK);
+  const last = text.charCodeAt(end - 1);
+  return end < text.length && last >= 0xd800 && last <= 0xdbff ? end + 1 : end;
 }
 
 /** The graphemes of `runs`, segmented as they are read. */
