@@ -112,8 +112,11 @@ const MAX_CLUSTER = 4 * SEGMENT_CHUNK;
 function* graphemesOf(text: string): Generator<string> {
   graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let carry = '';
-  for (let at = 0; at < text.length; at = chunkEnd(text, at)) {
-    const chunk = carry + text.slice(at, chunkEnd(text, at));
+  let at = 0;
+  while (at < text.length) {
+    const end = chunkEnd(text, at);
+    const chunk = carry + text.slice(at, end);
+    at = end;
     let previous: string | undefined;
     for (const { segment } of graphemes.segment(chunk)) {
       if (previous !== undefined) yield previous;
@@ -299,8 +302,8 @@ export function withPasteLink(parts: readonly string[], maxLines: number, url: s
 
 /**
  * How many parts the rest of a message makes: the parts still to come from the line being
- * split (the first of them already taken from `rest`, so counted here) and the lines after it. Counted by
- * splitting when that text is small, estimated otherwise (see the module comment).
+ * split (the first of them already taken from `rest`, so counted here) and the lines after
+ * it. Counted by splitting when that text is small, estimated otherwise (module comment).
  */
 function countHidden(rest: Iterator<Part>, lineLeft: number, later: readonly StyledRun[][], maxBytes: number): HiddenParts {
   const laterBytes = later.map(lineBytes);
