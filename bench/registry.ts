@@ -18,5 +18,6 @@ export const BENCHMARKS: readonly BenchEntry[] = [
   { name: 'storage', file: 'storage.bench.js', pinOneCore: true, description: 'message-map writes and lookups per second on SQLite (WAL)' },
   { name: 'scale', file: 'scale.bench.js', pinOneCore: false, description: 'RSS, heap and start-up time to ready of the switchboard process with 1, 100, 1,000 bridges' },
   { name: 'relay-latency', file: 'relay-latency.bench.js', pinOneCore: false, description: 'paced end-to-end latency IRC→XMPP and XMPP→IRC through the real process, and without the bridge hop' },
+  { name: 'big-message', file: 'big-message.bench.js', pinOneCore: false, description: 'a 256 KB XMPP message through the real process to IRC: hub CPU, /health latency meanwhile, lines sent' },
   { name: 'relay-throughput', file: 'relay-throughput.bench.js', pinOneCore: false, description: 'bursts of 1,000 messages each way, with server flood limits lifted and with defaults' },
 ];

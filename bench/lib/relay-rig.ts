@@ -27,6 +27,8 @@ export interface RigOptions {
   /** Appended to ngircd.conf (e.g. a [Limits] section restoring the default penalty). */
   readonly ngircdExtraConfig?: string;
   readonly flood: FloodSetting;
+  /** Serve the hub's HTTP endpoints (/health, /metrics) on this loopback port (default: off). */
+  readonly httpPort?: number;
 }
 
 export interface RelayRig {
@@ -37,14 +39,17 @@ export interface RelayRig {
   readonly ircToIrc: Path;
   readonly xmppToXmpp: Path;
   readonly hub: RunningSwitchboard;
+  /** The IRC client in #lobby (alice), to watch what the bot sends there. */
+  readonly ircReceiver: IrcProbe;
   stop(): Promise<void>;
 }
 
-function hubConfig(irc: IrcServer, xmpp: XmppServer, flood: FloodSetting): string {
+function hubConfig(irc: IrcServer, xmpp: XmppServer, flood: FloodSetting, httpPort: number | undefined): string {
   const floodLine = flood === 'default' ? '' : `\n    flood: { burst: ${flood.burst}, intervalMs: ${flood.intervalMs} }`;
+  const http = httpPort === undefined ? 'false' : `{ listen: "127.0.0.1:${httpPort}" }`;
   return `storage:
   path: ./switchboard.db
-http: false
+http: ${http}
 log:
   level: info
 networks:
@@ -99,7 +104,7 @@ export async function startRelayRig(options: RigOptions): Promise<RelayRig> {
     stops.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
     const hub = startSwitchboardProcess({
       dir,
-      config: hubConfig(irc, xmpp, options.flood),
+      config: hubConfig(irc, xmpp, options.flood, options.httpPort),
       ...(options.context.profileDir ? { profileDir: options.context.profileDir } : {}),
     });
     stops.push(() => hub.stop());
@@ -137,6 +142,7 @@ export async function startRelayRig(options: RigOptions): Promise<RelayRig> {
     return {
       tracker,
       hub,
+      ircReceiver: alice,
       ircToXmpp: { key: 'irc_to_xmpp', label: 'IRC→XMPP through Switchboard', receiver: 'bob@lobby', send: ircSay(alice, '#lobby') },
       xmppToIrc: { key: 'xmpp_to_irc', label: 'XMPP→IRC through Switchboard', receiver: 'alice@lobby', send: (texts) => sayAll(bob, lobby, texts) },
       ircToIrc: { key: 'irc_to_irc', label: 'IRC→IRC, ngIRCd alone (no bridge)', receiver: 'carol@direct', send: ircSay(alice, '#direct') },

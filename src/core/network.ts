@@ -43,6 +43,12 @@ export interface OutgoingMessage {
   /** A channel, or a user for a private message. */
   readonly target: { readonly channel: ChannelRef } | { readonly user: UserRef };
   readonly kind: MessageKind;
+  /**
+   * Who the text is from, when a bridge relays it (`<alice@irc> `), shown before the body. A
+   * network that shows one message as several lines (IRC: line breaks, long lines) repeats it
+   * at the start of every line, so that no line goes unattributed.
+   */
+  readonly attribution?: RichText;
   readonly body: RichText;
   readonly attachments?: readonly Attachment[];
   /**

@@ -36,9 +36,9 @@ for (const [kind, start] of servers) {
         ],
       });
       const line = await alice.waitForLine(/ PRIVMSG #Format :/, WAIT_MS);
-      assert.equal(textOf(line), '\x02alice\x02: \x03045 red\x0f plain \x1dit\x1d\x11x');
+      assert.equal(textOf(line), '\x02alice\x02: \x03045 red\x0f plain \x1dit\x1d`x`', 'code between backticks (codeStyle default)');
       const second = await alice.waitForLine(/ PRIVMSG #Format :/, WAIT_MS);
-      assert.equal(textOf(second), '\x11QUIT :injected', 'a line break in the body becomes a new PRIVMSG, never a raw command');
+      assert.equal(textOf(second), '`QUIT :injected`', 'a line break in the body becomes a new PRIVMSG, never a raw command');
 
       await bot.network.send({ target: { channel: bot.channel }, kind: 'action', body: [{ type: 'text', text: 'waves' }] });
       assert.equal(textOf(await alice.waitForLine(/ PRIVMSG #Format :.ACTION /, WAIT_MS)), '\x01ACTION waves\x01');

@@ -11,16 +11,15 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import type { RawIrcClient, TestXmppClient, XmlElement } from '../support/clients.js';
-import { waitFor, withTimeout } from '../support/wait.js';
+import { waitFor } from '../support/wait.js';
+import { killByPid, startChild } from './relay-hub-process.js';
 import { BOT_NICK, bodyOf, ircText, startBridge, IRC_CHANNEL, WAIT_MS, XMPP_BOT_NICK, type BridgeSetup } from './relay-setup.js';
 
-const CHILD = fileURLToPath(new URL('./relay-hub-child.js', import.meta.url));
 const COUNT = 60;
 const FAST_RECONNECT = { initialDelayMs: 200, maxDelayMs: 1000, factor: 2, jitter: 0, stableAfterMs: 1000 };
 const RESUMED_LOG = 'resuming relay deliveries queued before the restart';
@@ -28,27 +27,6 @@ const RESUMED_LOG = 'resuming relay deliveries queued before the restart';
 /** The `jobs` figure of each "resuming" line the hub logged in `lines`. */
 function resumedJobs(lines: readonly string[]): number[] {
   return lines.join('').split('\n').filter((l) => l.includes(RESUMED_LOG)).map((l) => (JSON.parse(l) as { jobs: number }).jobs);
-}
-
-/** Starts the hub process and resolves once it printed READY. */
-async function startChild(configFile: string, stderr: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CHILD, configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      if (chunk.includes('READY')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`hub process exited with ${code}: ${stderr.join('').slice(-2000)}`)));
-  });
-  await withTimeout(ready, 30_000, 'the hub process to be ready');
-  return child;
-}
-
-function killByPid(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(child.pid, signal);
-  return withTimeout(exited, 10_000, `hub process ${child.pid} to exit`);
 }
 
 /** What a crash test works with; filled in by the `before` hook {@link crashFixture} registers. */

@@ -71,7 +71,8 @@ for (const ircServer of ['ngircd', 'inspircd'] as const) describe(`relay between
       lines.push(ircText(await alice.waitForLine(botLine(/.*word\d+/), WAIT_MS)));
     }
     assert.ok(lines.length > 1, 'split over several lines');
-    const joined = lines.join(' ').replace('<bob@jabber> ', '').split(/\s+/).filter(Boolean);
+    assert.ok(lines.every((line) => line.startsWith('<bob@jabber> ')), 'every line carries the identity');
+    const joined = lines.map((line) => line.slice('<bob@jabber> '.length)).join(' ').split(/\s+/).filter(Boolean);
     assert.deepEqual(joined, words);
   });
 
@@ -80,7 +81,7 @@ for (const ircServer of ['ngircd', 'inspircd'] as const) describe(`relay between
     const first = await alice.waitForLine(botLine(/.*first line/), WAIT_MS);
     const second = await alice.waitForLine(botLine(/.*second line/), WAIT_MS);
     assert.match(ircText(first), /^<bob@jabber> first line$/);
-    assert.match(ircText(second), /second line$/);
+    assert.match(ircText(second), /^<bob@jabber> second line$/);
   });
 
   it('relays an XMPP correction to IRC as "* bob edited: …"', async () => {

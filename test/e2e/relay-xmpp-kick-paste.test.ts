@@ -94,8 +94,8 @@ describe('relay: kicks made on XMPP, long messages through a paste service', { t
     await bob.sayInRoom(setup.room, lines.join('\n'));
     const received: string[] = [];
     for (let i = 0; i < 3; i++) received.push(ircText(await alice.waitForLine(botLine(/.*/), WAIT_MS)));
-    assert.deepEqual(received.slice(0, 2), ['<bob@jabber> point 1 of the minutes', 'point 2 of the minutes']);
-    const note = /^… \(full text: (http:\/\/\S+)\)$/.exec(received[2] ?? '');
+    assert.deepEqual(received.slice(0, 2), ['<bob@jabber> point 1 of the minutes', '<bob@jabber> point 2 of the minutes'], 'every line attributed');
+    const note = /^<bob@jabber> … \(full text: (http:\/\/\S+)\)$/.exec(received[2] ?? '');
     assert.ok(note, `a paste note, got ${JSON.stringify(received[2])}`);
     const response = await fetch(note[1]!, { signal: AbortSignal.timeout(WAIT_MS) });
     assert.equal(response.status, 200);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { BUILTIN_DEFAULTS, type DeliveryOptions } from '../../src/features/relay/config.js';
 import { cleanName, identityValues, nickColour, renderIdentity } from '../../src/features/relay/identity.js';
 import {
-  editFallbackBody, reactionFallbackBody, relayedBody, replyFallbackBody, deleteFallbackBody,
+  editFallbackBody, reactionFallbackBody, relayedBody, replyFallbackBody, deleteFallbackBody, wholeText,
 } from '../../src/features/relay/render.js';
 import { applyRules, globToRegExp, userMatches } from '../../src/features/relay/rules.js';
 import { quoteStart, QUOTE_LENGTH } from '../../src/features/relay/jobs.js';
@@ -38,10 +38,10 @@ describe('relay identity', () => {
   });
 
   it('colours the nick deterministically on IRC targets only', () => {
-    const coloured = relayedBody(message('hi'), 'irc', options({ nickColours: true }), ircLook);
+    const coloured = wholeText(relayedBody(message('hi'), 'irc', options({ nickColours: true }), ircLook));
     assert.deepEqual(coloured[1], { type: 'colour', fg: nickColour('alice'), children: [{ type: 'text', text: 'alice' }] });
     assert.equal(plainText(coloured), '<alice@irc> hi');
-    const plain = relayedBody(message('hi'), 'irc', options({ nickColours: true }), plainLook);
+    const plain = wholeText(relayedBody(message('hi'), 'irc', options({ nickColours: true }), plainLook));
     assert.equal(plain.some((n) => n.type === 'colour'), false);
     fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9_]{1,16}$/), (nick) =>
       nickColour(nick) === nickColour(nick.toUpperCase()) && /^#[0-9a-f]{6}$/.test(nickColour(nick))));
@@ -49,22 +49,22 @@ describe('relay identity', () => {
 
   it('keeps the body RichText after the prefix, and uses the action identity for /me', () => {
     const body = [{ type: 'bold' as const, children: [{ type: 'text' as const, text: 'loud' }] }];
-    assert.deepEqual(relayedBody(message('', { body }), 'irc', options(), plainLook), [{ type: 'text', text: '<alice@irc> ' }, ...body]);
-    assert.equal(plainText(relayedBody(message('waves', { kind: 'action' }), 'irc', options(), plainLook)), 'alice@irc waves');
+    assert.deepEqual(relayedBody(message('', { body }), 'irc', options(), plainLook), { attribution: [{ type: 'text', text: '<alice@irc> ' }], body });
+    assert.equal(plainText(wholeText(relayedBody(message('waves', { kind: 'action' }), 'irc', options(), plainLook))), 'alice@irc waves');
   });
 });
 
 describe('relay fallbacks', () => {
   const quote = { nick: 'bob', text: 'the start of it' };
   it('reply: `<alice@irc> bob: «quote» text`, or just the text without a quote', () => {
-    assert.equal(plainText(replyFallbackBody(message('yes'), 'irc', quote, options(), plainLook)), '<alice@irc> bob: «the start of it» yes');
-    assert.equal(plainText(replyFallbackBody(message('yes'), 'irc', undefined, options(), plainLook)), '<alice@irc> yes');
+    assert.equal(plainText(wholeText(replyFallbackBody(message('yes'), 'irc', quote, options(), plainLook))), '<alice@irc> bob: «the start of it» yes');
+    assert.equal(plainText(wholeText(replyFallbackBody(message('yes'), 'irc', undefined, options(), plainLook))), '<alice@irc> yes');
   });
   it('edit, reaction and delete read as events', () => {
-    assert.equal(plainText(editFallbackBody(message('fixed'), 'irc', options(), plainLook)), '* alice@irc edited: fixed');
-    assert.equal(plainText(reactionFallbackBody(message(''), 'irc', '👍', false, quote, options(), plainLook)), '* alice@irc reacted 👍 to «the start of it»');
-    assert.equal(plainText(reactionFallbackBody(message(''), 'irc', '👍', true, undefined, options(), plainLook)), '* alice@irc withdrew 👍 from a message');
-    assert.equal(plainText(deleteFallbackBody(message(''), 'irc', quote, options(), plainLook)), '* alice@irc deleted «the start of it»');
+    assert.equal(plainText(wholeText(editFallbackBody(message('fixed'), 'irc', options(), plainLook))), '* alice@irc edited: fixed');
+    assert.equal(plainText(wholeText(reactionFallbackBody(message(''), 'irc', '👍', false, quote, options(), plainLook))), '* alice@irc reacted 👍 to «the start of it»');
+    assert.equal(plainText(wholeText(reactionFallbackBody(message(''), 'irc', '👍', true, undefined, options(), plainLook))), '* alice@irc withdrew 👍 from a message');
+    assert.equal(plainText(wholeText(deleteFallbackBody(message(''), 'irc', quote, options(), plainLook))), '* alice@irc deleted «the start of it»');
   });
   it('quotes are single-line and at most QUOTE_LENGTH characters plus an ellipsis', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (s) => {

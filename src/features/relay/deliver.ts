@@ -130,11 +130,11 @@ export class Deliverer {
     const options = puppets ? { ...targetOptions, identity: '', actionIdentity: '' } : targetOptions;
     const look = handle.capabilities;
     let replyTo: string | undefined;
-    let body = relayedBody(job.message, protocol, options, look);
+    let rendered = relayedBody(job.message, protocol, options, look);
     if (job.reply) {
       const copy = handle.capabilities.replies ? (await this.copiesIn(job.reply.original, job.target))[0] : undefined;
       if (copy) replyTo = copy.messageId;
-      else body = replyFallbackBody(job.message, protocol, job.reply.quote, options, look);
+      else rendered = replyFallbackBody(job.message, protocol, job.reply.quote, options, look);
     }
     const fetching = handle.capabilities.attachments && job.message.attachments.length > 0;
     const budget = fetching ? this.options.fetches.budgetFor(job.source) : undefined;
@@ -142,10 +142,11 @@ export class Deliverer {
       ? await this.options.fetches.prepare(budget, job.message.attachments, options.maxFileBytes)
       : splitAttachments(job.message.attachments, 'links only');
     const bare = job.message.body.length === 0;
-    body = [...body, ...links.map((a, i) => ({ type: 'text' as const, text: `${i === 0 && bare ? '' : '\n'}${a.name}: ${a.url}` }))];
+    const body = [...rendered.body, ...links.map((a, i) => ({ type: 'text' as const, text: `${i === 0 && bare ? '' : '\n'}${a.name}: ${a.url}` }))];
     const outgoing: OutgoingMessage = {
       target: { channel: job.target },
       kind: job.message.kind === 'action' ? 'action' : job.message.kind,
+      attribution: rendered.attribution,
       body,
       ...(native.length > 0 ? { attachments: native, egress: budget } : {}),
       ...(replyTo === undefined ? {} : { replyTo }),
@@ -166,10 +167,10 @@ export class Deliverer {
     const protocol = this.protocolOf(job.message);
     const copy = handle.capabilities.edits ? (await this.copiesIn(job.original, job.target)).find((c) => c.role === 'target') : undefined;
     if (copy) {
-      return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: job.message.kind, body: relayedBody(job.message, protocol, options, handle.capabilities), editOf: copy.messageId }, job));
+      return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: job.message.kind, ...relayedBody(job.message, protocol, options, handle.capabilities), editOf: copy.messageId }, job));
     }
     if (options.edits !== 'fallback') return;
-    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', body: editFallbackBody(job.message, protocol, options, handle.capabilities) }, job));
+    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', ...editFallbackBody(job.message, protocol, options, handle.capabilities) }, job));
   }
 
   private async delete(handle: NetworkHandle, job: DeleteJob, options: DeliveryOptions): Promise<Delivery | void> {
@@ -180,7 +181,7 @@ export class Deliverer {
     }
     if (options.deletes !== 'fallback') return;
     const protocol = this.protocolOf(job.message);
-    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', body: deleteFallbackBody(job.message, protocol, job.quote, options, handle.capabilities) }, job));
+    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', ...deleteFallbackBody(job.message, protocol, job.quote, options, handle.capabilities) }, job));
   }
 
   private async react(handle: NetworkHandle, job: ReactJob, options: DeliveryOptions): Promise<Delivery | void> {
@@ -194,13 +195,13 @@ export class Deliverer {
     }
     if (options.reactions !== 'fallback') return;
     const protocol = this.protocolOf(job.message);
-    const body = reactionFallbackBody(job.message, protocol, job.reaction, job.removed, job.quote, options, handle.capabilities);
-    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', body }, job));
+    const rendered = reactionFallbackBody(job.message, protocol, job.reaction, job.removed, job.quote, options, handle.capabilities);
+    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', ...rendered }, job));
   }
 
   private async notice(handle: NetworkHandle, job: NoticeJob, options: DeliveryOptions): Promise<Delivery> {
     const protocol = this.protocolOf(job.message);
-    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'notice', body: eventBody(job.message, protocol, job.message.body, options, handle.capabilities) }, job));
+    return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'notice', ...eventBody(job.message, protocol, job.message.body, options, handle.capabilities) }, job));
   }
 
   /**

@@ -1,8 +1,14 @@
 /**
  * The identity prefix of a relayed message: a template such as `<{nick}@{network}> ` filled
  * in with the author's details, as RichText (the nick optionally coloured on IRC).
+ *
+ * The names people choose ({nick}, {displayName}, {id}, {account}) are made safe for the
+ * template first (core/identity-text.ts): no name can contain the template's delimiters, a
+ * line break or a control character, so the identity always ends where the template says.
+ * {network} and {protocol} come from the configuration and are used as they are.
  */
 import { createHash } from 'node:crypto';
+import { cleanName, safeName } from '../../core/identity-text.js';
 import type { UserRef } from '../../core/refs.js';
 import type { RichNode, RichText } from '../../core/richtext.js';
 
@@ -16,6 +22,9 @@ export interface IdentityValues {
   readonly account: string;
 }
 
+/** Shown for a name that is empty once made safe (letters are never replaced). */
+const UNNAMED = 'unnamed';
+
 const PLACEHOLDER = /\{(nick|displayName|network|protocol|id|account)\}/g;
 
 /**
@@ -24,11 +33,10 @@ const PLACEHOLDER = /\{(nick|displayName|network|protocol|id|account)\}/g;
  */
 const NICK_COLOURS = ['#fc7f00', '#009300', '#ff0000', '#7f0000', '#9c009c', '#00fc00', '#009393', '#00ffff', '#0000fc', '#ff00ff', '#000080'] as const;
 
-/** Removes control characters (C0, C1, DEL) and bidirectional overrides from a name. */
-export function cleanName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- exactly the characters being removed
-  return name.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
-}
+export { cleanName };
+
+/** The placeholders whose values people choose, made safe for the template before use. */
+const CHOSEN_BY_USERS: ReadonlySet<keyof IdentityValues> = new Set(['nick', 'displayName', 'id', 'account']);
 
 /** The values for `author`, sent from a network speaking `protocol`. */
 export function identityValues(author: UserRef, protocol: string): IdentityValues {
@@ -50,8 +58,8 @@ export function nickColour(nick: string): string {
 }
 
 /**
- * Fills in `template`. With `colourNick`, every `{nick}` becomes a colour node. Adjacent text
- * is merged; an empty result is an empty body.
+ * Fills in `template`, the names made safe for it (see the module comment). With `colourNick`,
+ * every `{nick}` becomes a colour node. Adjacent text is merged; an empty result is an empty body.
  */
 export function renderIdentity(template: string, values: IdentityValues, colourNick = false): RichText {
   const nodes: RichNode[] = [];
@@ -65,8 +73,9 @@ export function renderIdentity(template: string, values: IdentityValues, colourN
   for (const match of template.matchAll(PLACEHOLDER)) {
     pushText(template.slice(at, match.index));
     const key = match[1] as keyof IdentityValues;
-    if (key === 'nick' && colourNick) nodes.push({ type: 'colour', fg: nickColour(values.nick), children: [{ type: 'text', text: values.nick }] });
-    else pushText(values[key]);
+    const value = CHOSEN_BY_USERS.has(key) && values[key] !== '' ? safeName(values[key], template) || UNNAMED : values[key];
+    if (key === 'nick' && colourNick) nodes.push({ type: 'colour', fg: nickColour(values.nick), children: [{ type: 'text', text: value }] });
+    else pushText(value);
     at = match.index + match[0].length;
   }
   pushText(template.slice(at));

@@ -83,7 +83,29 @@ export const QUOTE_LENGTH = 40;
 
 /** The start of `text` for a quote: whitespace collapsed, cut at QUOTE_LENGTH with an ellipsis. */
 export function quoteStart(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const chars = [...flat];
-  return chars.length <= QUOTE_LENGTH ? flat : `${chars.slice(0, QUOTE_LENGTH).join('')}…`;
+  const chars: string[] = [];
+  for (const char of flattened(text)) {
+    if (chars.length === QUOTE_LENGTH) return `${chars.join('')}…`;
+    chars.push(char);
+  }
+  return chars.join('');
+}
+
+/**
+ * The characters of `text` with each run of whitespace as one space and none at either end,
+ * read only as far as they are asked for (a quote needs the start of a message, however long).
+ */
+function* flattened(text: string): Generator<string> {
+  let space = false;
+  let started = false;
+  for (const char of text) {
+    if (/\s/u.test(char)) {
+      space = started;
+      continue;
+    }
+    if (space) yield ' ';
+    space = false;
+    started = true;
+    yield char;
+  }
 }

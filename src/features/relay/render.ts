@@ -1,7 +1,11 @@
 /**
- * What a target sees: the identity prefix plus the body, and the readable fallbacks used where
- * the target network lacks a feature (IRC: `* alice edited: …`, `bob: «quoted start…» text`,
- * `* alice reacted 👍 to «…»`).
+ * What a target sees: the identity prefix (the attribution) and the body, and the readable
+ * fallbacks used where the target network lacks a feature (IRC: `* alice edited: …`,
+ * `bob: «quoted start…» text`, `* alice reacted 👍 to «…»`).
+ *
+ * The attribution is kept apart from the body (OutgoingMessage.attribution): a network that
+ * shows one message as several lines (IRC) repeats it on every line, so that no line of a
+ * relayed message can pass for someone else's.
  */
 import type { Message } from '../../core/message.js';
 import type { RichText } from '../../core/richtext.js';
@@ -12,6 +16,18 @@ import type { Excerpt } from './jobs.js';
 /** How the target renders: only its formatting matters here (nick colours are IRC only). */
 export interface TargetLook {
   readonly formatting: string;
+}
+
+/** A rendered message: who it is from, and what they said. */
+export interface Attributed {
+  /** The identity prefix (`<alice@irc> `, `* alice@irc `); empty without one. */
+  readonly attribution: RichText;
+  readonly body: RichText;
+}
+
+/** The whole text as one piece: the attribution followed by the body. */
+export function wholeText(rendered: Attributed): RichText {
+  return [...rendered.attribution, ...rendered.body];
 }
 
 /** The author's details, as the identity templates see them. */
@@ -32,36 +48,41 @@ export function identityPrefix(message: Message, sourceProtocol: string, options
   return renderIdentity(options.identity, values(message, sourceProtocol), options.nickColours && look.formatting === 'irc');
 }
 
-/** The body of a relayed message or action: identity (action identity for /me) plus the text. */
-export function relayedBody(message: Message, sourceProtocol: string, options: DeliveryOptions, look: TargetLook): RichText {
+/** The identity of a message or action (action identity for /me). */
+function messageIdentity(message: Message, sourceProtocol: string, options: DeliveryOptions, look: TargetLook): RichText {
   const template = message.kind === 'action' ? options.actionIdentity : options.identity;
-  return [...renderIdentity(template, values(message, sourceProtocol), options.nickColours && look.formatting === 'irc'), ...message.body];
+  return renderIdentity(template, values(message, sourceProtocol), options.nickColours && look.formatting === 'irc');
 }
 
-/** The body of a reply where the target has no replies: `<alice@irc> bob: «quoted start…» text`. */
-export function replyFallbackBody(message: Message, sourceProtocol: string, quote: Excerpt | undefined, options: DeliveryOptions, look: TargetLook): RichText {
+/** A relayed message or action: identity (action identity for /me) and the text. */
+export function relayedBody(message: Message, sourceProtocol: string, options: DeliveryOptions, look: TargetLook): Attributed {
+  return { attribution: messageIdentity(message, sourceProtocol, options, look), body: message.body };
+}
+
+/** A reply where the target has no replies: `<alice@irc> ` and `bob: «quoted start…» text`. */
+export function replyFallbackBody(message: Message, sourceProtocol: string, quote: Excerpt | undefined, options: DeliveryOptions, look: TargetLook): Attributed {
   const lead = quote ? `${quote.nick}: «${quote.text}» ` : '';
-  const template = message.kind === 'action' ? options.actionIdentity : options.identity;
-  return [...renderIdentity(template, values(message, sourceProtocol), options.nickColours && look.formatting === 'irc'), ...text(lead), ...message.body];
+  return { attribution: messageIdentity(message, sourceProtocol, options, look), body: [...text(lead), ...message.body] };
 }
 
-/** `* alice@irc ` followed by `what`: the form of every event shown as text. */
-export function eventBody(message: Message, sourceProtocol: string, what: RichText, options: DeliveryOptions, look: TargetLook): RichText {
-  return [...text('* '), ...renderIdentity(options.actionIdentity, values(message, sourceProtocol), options.nickColours && look.formatting === 'irc'), ...what];
+/** `* alice@irc ` and `what`: the form of every event shown as text. */
+export function eventBody(message: Message, sourceProtocol: string, what: RichText, options: DeliveryOptions, look: TargetLook): Attributed {
+  const identity = renderIdentity(options.actionIdentity, values(message, sourceProtocol), options.nickColours && look.formatting === 'irc');
+  return { attribution: [...text('* '), ...identity], body: what };
 }
 
 /** `* alice@irc edited: new text`. */
-export function editFallbackBody(message: Message, sourceProtocol: string, options: DeliveryOptions, look: TargetLook): RichText {
+export function editFallbackBody(message: Message, sourceProtocol: string, options: DeliveryOptions, look: TargetLook): Attributed {
   return eventBody(message, sourceProtocol, [...text('edited: '), ...message.body], options, look);
 }
 
 /** `* alice@irc reacted 👍 to «…»` (or `withdrew 👍 from «…»`). */
-export function reactionFallbackBody(message: Message, sourceProtocol: string, reaction: string, removed: boolean, quote: Excerpt | undefined, options: DeliveryOptions, look: TargetLook): RichText {
+export function reactionFallbackBody(message: Message, sourceProtocol: string, reaction: string, removed: boolean, quote: Excerpt | undefined, options: DeliveryOptions, look: TargetLook): Attributed {
   const what = removed ? `withdrew ${reaction} from ${quoted(quote)}` : `reacted ${reaction} to ${quoted(quote)}`;
   return eventBody(message, sourceProtocol, text(what), options, look);
 }
 
 /** `* alice@irc deleted «…»`. */
-export function deleteFallbackBody(message: Message, sourceProtocol: string, quote: Excerpt | undefined, options: DeliveryOptions, look: TargetLook): RichText {
+export function deleteFallbackBody(message: Message, sourceProtocol: string, quote: Excerpt | undefined, options: DeliveryOptions, look: TargetLook): Attributed {
   return eventBody(message, sourceProtocol, text(`deleted ${quoted(quote)}`), options, look);
 }

@@ -17,14 +17,14 @@ import type {
 import { SendRefusedError } from '../../core/network.js';
 import { raceDeadline } from '../../core/deadline.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import type { RichText } from '../../core/richtext.js';
 import type { IrcConfig } from './config.js';
 import { ServerSupport } from './isupport.js';
 import { MemberTracker } from './members.js';
 import { InboundMapper, type InboundIssue } from './inbound.js';
 import { OutgoingQueue } from './queue.js';
-import { messageBudget, splitAllRuns } from './split.js';
-import { richTextToRuns, sanitizeRunText } from './runs.js';
+import { messageBudget } from './split.js';
+import { sanitizeRunText } from './runs.js';
+import { attributedText, type Content } from './attributed-text.js';
 import { plainText } from '../../core/richtext-ops.js';
 import { LongMessages, type LongMessage } from './long-messages.js';
 import { SendOrder } from './send-order.js';
@@ -51,9 +51,10 @@ type State = 'idle' | 'connecting' | 'connected' | 'stopped';
 
 /** A message split for one target, before its lines are cut to `maxLines` (or pasted). */
 interface Draft extends LongMessage {
-  /** Turns the texts to send into protocol lines (command, target, ACTION, tags). */
+  /** Turns the texts to send into protocol lines (attribution, command, target, ACTION, tags). */
   format(texts: readonly string[]): string[];
 }
+
 
 interface PendingJoin {
   resolve(): void;
@@ -542,17 +543,19 @@ export class IrcNetwork implements Network {
     if (!safeParam(target)) throw new Error(`${this.name}: invalid IRC target ${JSON.stringify(target)}`);
     const refusal = 'channel' in message.target ? this.refusals.current(this.support.fold(target)) : undefined;
     if (refusal) throw new SendRefusedError(`${this.name}: ${refusal.channel} refuses our messages: ${refusal.reason} (${refusal.numeric})`);
-    let body = [...message.body];
+    const body = [...message.body];
     for (const attachment of message.attachments ?? []) {
       if (attachment.url) body.push({ type: 'text', text: `\n${attachment.name}: ${attachment.url}` });
     }
+    let content: Content = { attribution: message.attribution ?? [], body };
     if (this.puppets && message.asUser) {
-      const sent = await this.sendAsPuppet(message, target, body);
+      const sent = await this.sendAsPuppet(message, target, content);
       if (sent) return sent;
-      body = [{ type: 'text', text: fillIdentity(this.config.puppets.fallbackIdentity, message.asUser) }, ...body];
+      const fallback = fillIdentity(this.config.puppets.fallbackIdentity, message.asUser);
+      content = { attribution: [{ type: 'text', text: fallback }, ...content.attribution], body };
     }
     const key = this.support.fold(target);
-    const draft = this.draft(message, target, body, { nick: this.nick, user: this.ownUser, host: this.ownHost });
+    const draft = this.draft(message, target, content, { nick: this.nick, user: this.ownUser, host: this.ownHost });
     let written: Promise<boolean> | undefined;
     const lines = await this.queueLines(key, draft, (ready) => (written = this.queue.enqueue(key, ready)));
     return this.sendResult(lines, written);
@@ -573,19 +576,36 @@ export class IrcNetwork implements Network {
     return { ids, confirmed };
   }
 
-  /** Renders and splits a body for `target`, sent by `sender`, with no line limit yet. */
-  private draft(message: OutgoingMessage, target: string, body: RichText, sender: { nick: string; user?: string; host?: string }): Draft {
+  /**
+   * Renders and splits content for `target`, sent by `sender`: its first `maxLines` lines and
+   * how many follow (the line limit is applied later). The attribution starts every line.
+   */
+  private draft(message: OutgoingMessage, target: string, content: Content, sender: { nick: string; user?: string; host?: string }): Draft {
     const command = message.kind === 'notice' ? 'NOTICE' : 'PRIVMSG';
     const action = message.kind === 'action';
-    const maxBytes = messageBudget({ lineLength: this.support.lineLen, ...sender, command, target, action });
+    const budget = messageBudget({ lineLength: this.support.lineLen, ...sender, command, target, action });
     const tags = message.relayed === true ? [RELAYED_TAG] : [];
+    const { lineStart, parts, hidden, maxBytes } = this.render(content, budget);
     return {
-      parts: splitAllRuns(richTextToRuns(body), maxBytes),
+      parts,
+      hidden,
       maxLines: this.config.maxLines,
       maxBytes,
-      plainText: () => sanitizeRunText(plainText(body)),
-      format: (texts) => texts.map((text) => withClientTags(`${command} ${target} :${action ? `\x01ACTION ${text}\x01` : text}`, tags)),
+      plainText: () => sanitizeRunText(plainText([...content.attribution, ...content.body])),
+      format: (texts) => texts.map((text) => withClientTags(`${command} ${target} :${action ? `\x01ACTION ${lineStart}${text}\x01` : lineStart + text}`, tags)),
     };
+  }
+
+  /**
+   * Renders content for lines of `budget` bytes; one that cannot fit (an identity prefix too
+   * long for an IRC line) is refused for good: sending it again cannot help.
+   */
+  private render(content: Content, budget: number): ReturnType<typeof attributedText> {
+    try {
+      return attributedText(content, budget, this.config.maxLines, { codeStyle: this.config.codeStyle });
+    } catch (error) {
+      throw new SendRefusedError(`${this.name}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   /**
@@ -613,7 +633,7 @@ export class IrcNetwork implements Network {
    * undefined when no puppet can speak (cap reached, it could not connect or join): then the
    * bot speaks for the user.
    */
-  private async sendAsPuppet(message: OutgoingMessage, target: string, body: RichText): Promise<SendResult | undefined> {
+  private async sendAsPuppet(message: OutgoingMessage, target: string, content: Content): Promise<SendResult | undefined> {
     const user = message.asUser as UserRef;
     const puppet = this.puppets?.acquire(user);
     if (!puppet) return undefined;
@@ -621,7 +641,7 @@ export class IrcNetwork implements Network {
     try {
       await puppet.ready;
       if ('channel' in message.target) await puppet.join(target);
-      const draft = this.draft(message, target, body, { nick: puppet.nick, user: puppet.userHost?.user, host: puppet.userHost?.host });
+      const draft = this.draft(message, target, content, { nick: puppet.nick, user: puppet.userHost?.user, host: puppet.userHost?.host });
       let written: Promise<boolean> | undefined;
       const lines = await this.queueLines(`${puppet.nick}\u0000${this.support.fold(target)}`, draft, (ready) => (written = puppet.enqueue(target, ready)));
       return this.sendResult(lines, written);

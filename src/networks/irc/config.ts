@@ -60,6 +60,8 @@ export const ircConfigSchema = z
     rejoinAfterKick: z.boolean().default(true),
     rejoinDelayMs: z.number().int().min(0).max(3_600_000).default(5_000),
     maxLines: z.number().int().min(2).max(100).default(5),
+    /** How code from other networks is shown: between backticks (every client) or as ^Q monospace (not shown by irssi). */
+    codeStyle: z.enum(['backticks', 'monospace']).default('backticks'),
     /** Where the full text of a message longer than `maxLines` goes (paste-config.ts); without it, the rest is truncated. */
     paste: pasteSchema.optional(),
     flood: floodSchema.default({ burst: 4, intervalMs: 1_000 }),

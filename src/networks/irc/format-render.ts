@@ -8,7 +8,7 @@
  */
 import type { RichText } from '../../core/richtext.js';
 import { nearestMircCode } from './colours.js';
-import { PLAIN_STYLE, richTextToRuns, type RunStyle, type StyledRun } from './runs.js';
+import { PLAIN_STYLE, richTextToRuns, type RunOptions, type RunStyle, type StyledRun } from './runs.js';
 
 const CODES = { bold: '\x02', italic: '\x1d', underline: '\x1f', strike: '\x1e', mono: '\x11' } as const;
 const TOGGLE_KEYS = Object.keys(CODES) as Array<keyof typeof CODES>;
@@ -63,6 +63,21 @@ export function renderRuns(runs: readonly StyledRun[]): string {
  * Renders RichText as a single IRC text (for a topic, a kick reason, a part message): line
  * breaks become spaces. Messages go through split.ts instead, which keeps lines apart.
  */
-export function renderIrcLine(text: RichText): string {
-  return renderRuns(richTextToRuns(text).map((run) => ({ ...run, text: run.text.replace(/\n/g, ' ') })));
+export function renderIrcLine(text: RichText, options: RunOptions = {}): string {
+  return renderRuns(oneLine(text, options));
+}
+
+function oneLine(text: RichText, options: RunOptions): StyledRun[] {
+  return richTextToRuns(text, options).map((run) => ({ ...run, text: run.text.replace(/\n/g, ' ') }));
+}
+
+/**
+ * Renders RichText as the start of a line that other text follows (an attribution such as
+ * `<alice@irc> `): on one line, and ending in plain style, so that it lends the text after it
+ * no formatting.
+ */
+export function renderLineStart(text: RichText, options: RunOptions = {}): string {
+  const runs = oneLine(text, options).filter((run) => run.text !== '');
+  const last = runs[runs.length - 1];
+  return renderRuns(runs) + (last ? transition(last.style, PLAIN_STYLE, '') : '');
 }

@@ -12,15 +12,17 @@ import type { Logger } from '../../core/log.js';
 import type { PasteConfig } from './paste-config.js';
 import { uploadPaste } from './paste-client.js';
 import { defaultEgressClient, type EgressClient } from '../../net/egress/index.js';
-import { limitLines, pasteNote, withPasteLink } from './split.js';
+import { limitLines, pasteNote, withPasteLink, type HiddenParts } from './split.js';
 
 /** How long after a failed upload the next one is tried. */
 export const PASTE_RETRY_AFTER_MS = 30_000;
 
-/** One message, split for IRC without a line limit. */
+/** One message, split for IRC: its first lines, and how many follow them. */
 export interface LongMessage {
-  /** Every rendered IRC text of the message (splitAllRuns). */
+  /** The first rendered IRC texts of the message (splitFirstRuns: up to `maxLines`). */
   readonly parts: readonly string[];
+  /** The parts beyond `parts`, not rendered (absent: none). */
+  readonly hidden?: HiddenParts;
   readonly maxLines: number;
   /** Bytes available for one line's text (the paste note must fit). */
   readonly maxBytes: number;
@@ -56,14 +58,14 @@ export class LongMessages {
   }
 
   /** true when `fit` would upload this message (it is too long and uploads are on). */
-  wouldPaste(message: Pick<LongMessage, 'parts' | 'maxLines'>): boolean {
-    if (!this.upload || message.parts.length <= Math.max(2, message.maxLines)) return false;
+  wouldPaste(message: Pick<LongMessage, 'parts' | 'hidden' | 'maxLines'>): boolean {
+    if (!this.upload || message.parts.length + (message.hidden?.count ?? 0) <= Math.max(2, message.maxLines)) return false;
     return this.failedAt === undefined || this.now() - this.failedAt >= this.retryAfterMs;
   }
 
   /** The lines without an upload: the parts, cut with the truncation note beyond `maxLines`. */
-  truncated(message: Pick<LongMessage, 'parts' | 'maxLines'>): string[] {
-    return limitLines(message.parts, message.maxLines);
+  truncated(message: Pick<LongMessage, 'parts' | 'hidden' | 'maxLines'>): string[] {
+    return limitLines(message.parts, message.maxLines, message.hidden);
   }
 
   /** The lines to send: as they are, the first lines plus a paste link, or truncated. Never rejects. */

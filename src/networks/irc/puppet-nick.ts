@@ -10,6 +10,8 @@
  * separator and number in front of the tag, PyLink-style: `alice[xmpp]` → `alic|1[xmpp]`.
  */
 
+import { cleanName, safeName } from '../../core/identity-text.js';
+
 /** What the template placeholders are filled with. */
 export interface PuppetNickValues {
   /** The remote user's nick. */
@@ -75,12 +77,12 @@ export function puppetNick(template: string, values: PuppetNickValues, maxLength
 }
 
 /**
- * The identity put in front of a body when the bot speaks for a user in puppets mode
- * (`puppets.fallbackIdentity`, e.g. `<{nick}> `), with `{nick}` and `{network}` filled in and
- * control characters removed.
+ * The identity put in front of every line when the bot speaks for a user in puppets mode
+ * (`puppets.fallbackIdentity`, e.g. `<{nick}> `), with `{nick}` and `{network}` filled in: the
+ * nick made safe for the template (core/identity-text.ts: no delimiters, controls or line
+ * breaks), the configured network name cleaned of controls.
  */
 export function fillIdentity(template: string, user: { readonly nick?: string; readonly displayName?: string; readonly id: string; readonly network: string }): string {
-  // eslint-disable-next-line no-control-regex -- exactly the characters being removed
-  const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-  return template.replace(PLACEHOLDER, (_m, key: string) => clean(key === 'nick' ? user.nick ?? user.displayName ?? user.id : user.network));
+  return template.replace(PLACEHOLDER, (_m, key: string) =>
+    (key === 'nick' ? safeName(user.nick ?? user.displayName ?? user.id, template) || 'unnamed' : cleanName(user.network)));
 }

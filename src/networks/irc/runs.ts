@@ -80,7 +80,28 @@ export function plainTextOf(nodes: readonly RichNode[]): string {
   }).join('');
 }
 
-function flatten(nodes: readonly RichNode[], style: RunStyle, out: StyledRun[]): void {
+/**
+ * How code is shown on IRC. `monospace`: the ^Q (\x11) monospace toggle, which several common
+ * clients (irssi among them) do not know and show as a stray character. `backticks`: inline
+ * code between backticks and code blocks between ``` fence lines, as people type it, readable
+ * in every client.
+ */
+export type CodeStyle = 'backticks' | 'monospace';
+
+/** Options of the conversion from RichText to runs. */
+export interface RunOptions {
+  /** How code and code blocks are shown (default `monospace`; the IRC network's `codeStyle` option chooses). */
+  readonly codeStyle?: CodeStyle;
+}
+
+/** Code as text between backticks: inline code line by line, a block between fence lines. */
+function backticked(node: { readonly type: 'code' | 'pre'; readonly text: string; readonly language?: string }): string {
+  const text = sanitizeRunText(node.text);
+  if (node.type === 'pre') return `\n\`\`\`${node.language ?? ''}\n${text}\n\`\`\`\n`;
+  return text.split('\n').map((line) => (line === '' ? line : `\`${line}\``)).join('\n');
+}
+
+function flatten(nodes: readonly RichNode[], style: RunStyle, out: StyledRun[], options: RunOptions): void {
   for (const node of nodes) {
     switch (node.type) {
       case 'text':
@@ -89,22 +110,23 @@ function flatten(nodes: readonly RichNode[], style: RunStyle, out: StyledRun[]):
         break;
       case 'code':
       case 'pre':
-        pushRun(out, { text: sanitizeRunText(node.text), style: { ...style, mono: true } });
+        if (options.codeStyle === 'backticks') pushRun(out, { text: backticked(node), style });
+        else pushRun(out, { text: sanitizeRunText(node.text), style: { ...style, mono: true } });
         break;
       case 'bold': case 'italic': case 'underline': case 'strike':
-        flatten(node.children, { ...style, [node.type]: true }, out);
+        flatten(node.children, { ...style, [node.type]: true }, out, options);
         break;
       case 'spoiler':
-        flatten(node.children, { ...style, fg: SPOILER_COLOUR, bg: SPOILER_COLOUR }, out);
+        flatten(node.children, { ...style, fg: SPOILER_COLOUR, bg: SPOILER_COLOUR }, out, options);
         break;
       case 'colour': {
         const fg = node.fg === undefined ? style.fg : snapToPalette(node.fg) ?? style.fg;
         const bg = node.bg === undefined ? style.bg : snapToPalette(node.bg) ?? style.bg;
-        flatten(node.children, withColours(style, fg, bg), out);
+        flatten(node.children, withColours(style, fg, bg), out, options);
         break;
       }
       case 'link':
-        flatten(linkChildren(node.url, node.children), style, out);
+        flatten(linkChildren(node.url, node.children), style, out, options);
         break;
     }
   }
@@ -118,12 +140,13 @@ export function withColours(style: RunStyle, fg: string | undefined, bg: string 
 
 /**
  * Flattens RichText into runs. What IRC cannot show is lowered: links become their text plus
- * ` (url)`, mentions their text, spoilers black-on-black, code and pre monospace, colours the
- * nearest palette colour; unsafe control characters are removed (see sanitizeRunText).
+ * ` (url)`, mentions their text, spoilers black-on-black, code and pre monospace or backticks
+ * (`options.codeStyle`), colours the nearest palette colour; unsafe control characters are
+ * removed (see sanitizeRunText).
  */
-export function richTextToRuns(text: RichText): StyledRun[] {
+export function richTextToRuns(text: RichText, options: RunOptions = {}): StyledRun[] {
   const out: StyledRun[] = [];
-  flatten(text, PLAIN_STYLE, out);
+  flatten(text, PLAIN_STYLE, out, options);
   return out;
 }
 

@@ -10,6 +10,11 @@
  * the message start a new IRC line; empty lines are skipped. Beyond `maxLines` lines the rest
  * is replaced by a note `… (N more lines truncated)`, or, when the text went to a paste service
  * (long-messages.ts), by `… (full text: <url>)`.
+ *
+ * Bounded work: splitting is linear in what it reads and stops once the lines asked for are
+ * made. What follows is counted exactly while it is at most `EXACT_COUNT_BYTES`; beyond that the
+ * count is an estimate (every remaining line break starts a line, and a line of `b` bytes takes
+ * `ceil(b / maxBytes)` lines) and the note says `about N`.
  */
 import type { RichText } from '../../core/richtext.js';
 import { renderRuns, transition } from './format-render.js';
@@ -21,6 +26,8 @@ export const DEFAULT_LINE_LENGTH = 512;
 export const CONSERVATIVE_HOST_LENGTH = 63;
 /** Assumed `~user` length while the bot's real username is unknown (USERLEN 10 plus `~`). */
 export const CONSERVATIVE_USER_LENGTH = 11;
+/** Text beyond the lines kept is split just to count its lines only up to this size; beyond it the count is estimated. */
+export const EXACT_COUNT_BYTES = 16 * 1024;
 
 /** What the server will put around the text of one message line. */
 export interface BudgetInput {
@@ -58,10 +65,31 @@ export interface SplitOptions {
 /** The smallest budget the splitter accepts (one 4-byte character plus formatting). */
 export const MIN_SPLIT_BYTES = 32;
 
+/** Parts of a message beyond the ones rendered. */
+export interface HiddenParts {
+  /** How many parts follow the rendered ones (0: none). */
+  readonly count: number;
+  /** true when `count` is an estimate (see the module comment). */
+  readonly estimated: boolean;
+}
+
+/** The first parts of a message and how many follow them. */
+export interface SplitResult {
+  /** The first rendered IRC texts, at most as many as asked for. */
+  readonly parts: string[];
+  readonly hidden: HiddenParts;
+}
+
 interface Atom {
   readonly text: string;
   readonly style: RunStyle;
   readonly bytes: number;
+}
+
+/** One rendered part and the bytes of the message it used up (a space dropped at its break included). */
+interface Part {
+  readonly text: string;
+  readonly consumed: number;
 }
 
 /**
@@ -70,13 +98,78 @@ interface Atom {
  */
 let graphemes: Intl.Segmenter | undefined;
 
-function atomsOf(runs: readonly StyledRun[]): Atom[] {
+/** Code units segmented at a time (see graphemesOf). */
+const SEGMENT_CHUNK = 1024;
+/** A grapheme cluster that grew this long is taken as it is (it is split into code points anyway). */
+const MAX_CLUSTER = 4 * SEGMENT_CHUNK;
+
+/**
+ * The graphemes of `text`, segmented as they are read, a chunk at a time: V8's segment
+ * iterator costs time in proportion to the whole string at every step, so segmenting a long
+ * text at once is quadratic. The last grapheme of a chunk may go on in the next one, so it is
+ * segmented again together with that (up to MAX_CLUSTER).
+ */
+function* graphemesOf(text: string): Generator<string> {
   graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  const atoms: Atom[] = [];
-  for (const run of runs) {
-    for (const { segment } of graphemes.segment(run.text)) atoms.push({ text: segment, style: run.style, bytes: utf8(segment) });
+  let carry = '';
+  let at = 0;
+  while (at < text.length) {
+    const end = chunkEnd(text, at);
+    const chunk = carry + text.slice(at, end);
+    at = end;
+    let previous: string | undefined;
+    for (const { segment } of graphemes.segment(chunk)) {
+      if (previous !== undefined) yield previous;
+      previous = segment;
+    }
+    carry = previous ?? '';
+    if (carry.length >= MAX_CLUSTER) {
+      yield carry;
+      carry = '';
+    }
   }
-  return atoms;
+  if (carry !== '') yield carry;
+}
+
+/**
+ * Where the chunk from `at` ends: SEGMENT_CHUNK units on, but never inside a surrogate pair
+ * (the segmenter would see half a character and break before it). Whole code points are
+ * enough: a grapheme break depends only on the code points on either side of it.
+ */
+function chunkEnd(text: string, at: number): number {
+  const end = Math.min(text.length, at + SEGMENT_CHUNK);
+  const last = text.charCodeAt(end - 1);
+  return end < text.length && last >= 0xd800 && last <= 0xdbff ? end + 1 : end;
+}
+
+/** The graphemes of `runs`, segmented as they are read. */
+function* atomsOf(runs: readonly StyledRun[]): Generator<Atom> {
+  for (const run of runs) {
+    for (const segment of graphemesOf(run.text)) yield { text: segment, style: run.style, bytes: utf8(segment) };
+  }
+}
+
+/** The atoms of a line, read in order, with atoms put back to be read again first. */
+class AtomReader {
+  /** Put-back atoms, the next one last (so taking one is a pop). */
+  private readonly back: Atom[] = [];
+  private readonly source: Iterator<Atom>;
+
+  constructor(runs: readonly StyledRun[]) {
+    this.source = atomsOf(runs);
+  }
+
+  next(): Atom | undefined {
+    const back = this.back.pop();
+    if (back !== undefined) return back;
+    const next = this.source.next();
+    return next.done === true ? undefined : next.value;
+  }
+
+  /** Puts `atoms` back, to be read next in their order. */
+  putBack(atoms: readonly Atom[]): void {
+    for (let i = atoms.length - 1; i >= 0; i--) this.back.push(atoms[i] as Atom);
+  }
 }
 
 /** Worst-case bytes to switch styles (assumes the text after a colour needs a separator). */
@@ -88,48 +181,10 @@ function render(atoms: readonly Atom[]): string {
   return renderRuns(mergeRuns(atoms.map((a) => ({ text: a.text, style: a.style }))));
 }
 
-/** Splits one line (no `\n`) into rendered parts of at most `maxBytes` bytes. */
-function splitLine(runs: readonly StyledRun[], maxBytes: number): string[] {
-  const parts: string[] = [];
-  const pending = atomsOf(runs);
-  let current: Atom[] = [];
-  let cost = 0;
-  let style = PLAIN_STYLE;
-  const push = (atom: Atom): void => {
-    cost += switchCost(style, atom.style) + atom.bytes;
-    style = atom.style;
-    current.push(atom);
-  };
-  const reset = (): void => {
-    current = [];
-    cost = 0;
-    style = PLAIN_STYLE;
-  };
-  while (pending.length > 0) {
-    const atom = pending.shift() as Atom;
-    if (cost + switchCost(style, atom.style) + atom.bytes <= maxBytes) {
-      push(atom);
-      continue;
-    }
-    if (current.length === 0) {
-      const codePoints = [...atom.text];
-      if (codePoints.length < 2) throw new Error(`split budget ${maxBytes} is too small for one character`);
-      pending.unshift(...codePoints.map((text) => ({ text, style: atom.style, bytes: utf8(text) })));
-      continue;
-    }
-    if (isSpace(atom)) {
-      // The part is full and a space follows: the break goes there and the space is dropped.
-      parts.push(render(current));
-      reset();
-      continue;
-    }
-    const { end, resume } = wordBreak(current, maxBytes);
-    parts.push(render(current.slice(0, end)));
-    pending.unshift(...current.slice(resume), atom);
-    reset();
-  }
-  if (current.length > 0) parts.push(render(current));
-  return parts;
+function bytesOf(atoms: readonly Atom[]): number {
+  let bytes = 0;
+  for (const atom of atoms) bytes += atom.bytes;
+  return bytes;
 }
 
 function isSpace(atom: Atom): boolean {
@@ -137,22 +192,62 @@ function isSpace(atom: Atom): boolean {
 }
 
 /**
- * Where to end a full part: at its last whitespace (which is dropped: the line break stands
- * for it, and servers such as ngIRCd strip trailing spaces anyway), unless that leaves the part
- * less than half full; then it is cut where it is full.
+ * The parts of one line (no `\n`), each at most `maxBytes` bytes, made as they are asked for.
+ * Linear: every atom is read once, plus at most once more after a word break.
  */
-function wordBreak(atoms: readonly Atom[], maxBytes: number): { end: number; resume: number } {
-  let bytes = 0;
+function* splitLine(runs: readonly StyledRun[], maxBytes: number): Generator<Part> {
+  const reader = new AtomReader(runs);
+  let current: Atom[] = [];
+  let cost = 0;
+  let style = PLAIN_STYLE;
+  /** The last whitespace in `current` and the bytes before it (for the word break). */
   let space = -1;
   let bytesBeforeSpace = 0;
-  atoms.forEach((atom, index) => {
-    if (isSpace(atom)) {
-      space = index;
-      bytesBeforeSpace = bytes;
+  let bytes = 0;
+  const reset = (): void => {
+    current = [];
+    cost = 0;
+    style = PLAIN_STYLE;
+    space = -1;
+    bytesBeforeSpace = 0;
+    bytes = 0;
+  };
+  for (let atom = reader.next(); atom !== undefined; atom = reader.next()) {
+    const added = switchCost(style, atom.style) + atom.bytes;
+    if (cost + added <= maxBytes) {
+      if (isSpace(atom)) {
+        space = current.length;
+        bytesBeforeSpace = bytes;
+      }
+      current.push(atom);
+      cost += added;
+      bytes += atom.bytes;
+      style = atom.style;
+      continue;
     }
-    bytes += atom.bytes;
-  });
-  return space > 0 && bytesBeforeSpace * 2 >= maxBytes ? { end: space, resume: space + 1 } : { end: atoms.length, resume: atoms.length };
+    if (current.length === 0) {
+      const codePoints = [...atom.text];
+      if (codePoints.length < 2) throw new Error(`split budget ${maxBytes} is too small for one character`);
+      const { style: atomStyle } = atom;
+      reader.putBack(codePoints.map((text) => ({ text, style: atomStyle, bytes: utf8(text) })));
+      continue;
+    }
+    if (isSpace(atom)) {
+      // The part is full and a space follows: the break goes there and the space is dropped.
+      yield { text: render(current), consumed: bytes + atom.bytes };
+      reset();
+      continue;
+    }
+    // Break at the last whitespace (dropped: the line break stands for it, and servers such as
+    // ngIRCd strip trailing spaces anyway), unless that leaves the part less than half full.
+    const atSpace = space > 0 && bytesBeforeSpace * 2 >= maxBytes;
+    const end = atSpace ? space : current.length;
+    const resume = atSpace ? space + 1 : current.length;
+    yield { text: render(current.slice(0, end)), consumed: bytesOf(current.slice(0, resume)) };
+    reader.putBack([...current.slice(resume), atom]);
+    reset();
+  }
+  if (current.length > 0) yield { text: render(current), consumed: bytes };
 }
 
 /** Splits runs at `\n` into lines; empty lines are dropped. */
@@ -167,9 +262,15 @@ function linesOf(runs: readonly StyledRun[]): StyledRun[][] {
   return lines.filter((line) => line.length > 0);
 }
 
-/** The note that replaces lines beyond the maximum. */
-export function truncationNote(hiddenLines: number): string {
-  return `… (${hiddenLines} more line${hiddenLines === 1 ? '' : 's'} truncated)`;
+function lineBytes(line: readonly StyledRun[]): number {
+  let bytes = 0;
+  for (const run of line) bytes += utf8(run.text);
+  return bytes;
+}
+
+/** The note that replaces lines beyond the maximum (`about N` when the count is an estimate). */
+export function truncationNote(hiddenLines: number, estimated = false): string {
+  return `… (${estimated ? 'about ' : ''}${hiddenLines} more line${hiddenLines === 1 ? '' : 's'} truncated)`;
 }
 
 /** The note that ends a message whose full text went to a paste service. */
@@ -177,28 +278,75 @@ export function pasteNote(url: string): string {
   return `… (full text: ${url})`;
 }
 
-/** `parts` cut to `maxLines` (at least 2): beyond it the last line is the truncation note. */
-export function limitLines(parts: readonly string[], maxLines: number): string[] {
-  const limit = Math.max(2, Math.floor(maxLines));
-  if (parts.length <= limit) return [...parts];
+/** The line limit actually applied: `maxLines`, at least 2. */
+function lineLimit(maxLines: number): number {
+  return Math.max(2, Math.floor(maxLines));
+}
+
+/**
+ * `parts` (followed by `hidden` parts not rendered) cut to `maxLines` (at least 2): beyond it
+ * the last line is the truncation note.
+ */
+export function limitLines(parts: readonly string[], maxLines: number, hidden: HiddenParts = { count: 0, estimated: false }): string[] {
+  const limit = lineLimit(maxLines);
+  const total = parts.length + hidden.count;
+  if (total <= limit) return [...parts];
   const kept = parts.slice(0, limit - 1);
-  return [...kept, truncationNote(parts.length - kept.length)];
+  return [...kept, truncationNote(total - kept.length, hidden.estimated)];
 }
 
 /** `parts` cut to `maxLines` (at least 2), the last line being the paste note for `url`. */
 export function withPasteLink(parts: readonly string[], maxLines: number, url: string): string[] {
-  return [...parts.slice(0, Math.max(2, Math.floor(maxLines)) - 1), pasteNote(url)];
+  return [...parts.slice(0, lineLimit(maxLines) - 1), pasteNote(url)];
 }
 
-/** Splits styled runs into every rendered IRC text, with no line limit (see the module comment). */
-export function splitAllRuns(runs: readonly StyledRun[], maxBytes: number): string[] {
+/**
+ * How many parts the rest of a message makes: the parts still to come from the line being
+ * split (the first of them already taken from `rest`, so counted here) and the lines after
+ * it. Counted by splitting when that text is small, estimated otherwise (module comment).
+ */
+function countHidden(rest: Iterator<Part>, lineLeft: number, later: readonly StyledRun[][], maxBytes: number): HiddenParts {
+  const laterBytes = later.map(lineBytes);
+  const leftBytes = lineLeft + laterBytes.reduce((sum, b) => sum + b, 0);
+  if (leftBytes <= EXACT_COUNT_BYTES) {
+    let count = 1;
+    for (let r = rest.next(); r.done !== true; r = rest.next()) count++;
+    for (const line of later) for (const _part of splitLine(line, maxBytes)) count++;
+    return { count, estimated: false };
+  }
+  const estimate = (b: number): number => Math.max(1, Math.ceil(b / maxBytes));
+  return { count: estimate(lineLeft) + laterBytes.reduce((sum, b) => sum + estimate(b), 0), estimated: true };
+}
+
+/**
+ * The first `limit` rendered IRC texts of `runs` and how many more follow, doing work only
+ * for those (plus the count of the rest: see the module comment). No line limit note is added.
+ */
+export function splitFirstRuns(runs: readonly StyledRun[], maxBytes: number, limit: number): SplitResult {
   if (maxBytes < MIN_SPLIT_BYTES) throw new Error(`split budget ${maxBytes} is below ${MIN_SPLIT_BYTES} bytes`);
-  return linesOf(runs).flatMap((line) => splitLine(line, maxBytes));
+  const lines = linesOf(runs);
+  const parts: string[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as StyledRun[];
+    const split = splitLine(line, maxBytes);
+    let consumed = 0;
+    for (let part = split.next(); part.done !== true; part = split.next()) {
+      if (parts.length >= limit) {
+        const hidden = countHidden(split, lineBytes(line) - consumed, lines.slice(index + 1), maxBytes);
+        return { parts, hidden };
+      }
+      parts.push(part.value.text);
+      consumed += part.value.consumed;
+    }
+  }
+  return { parts, hidden: { count: 0, estimated: false } };
 }
 
 /** Splits styled runs into rendered IRC texts, at most `maxLines` (see the module comment). */
 export function splitRuns(runs: readonly StyledRun[], options: SplitOptions): string[] {
-  return limitLines(splitAllRuns(runs, options.maxBytes), options.maxLines);
+  const limit = lineLimit(options.maxLines);
+  const { parts, hidden } = splitFirstRuns(runs, options.maxBytes, limit);
+  return limitLines(parts, limit, hidden);
 }
 
 /** Renders and splits a message body (see splitRuns). */

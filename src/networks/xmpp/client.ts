@@ -13,6 +13,7 @@ import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import TlsSocket from '@xmpp/tls/lib/Socket.js';
 import xml from '@xmpp/xml';
+import { parseSliced } from './sliced-parser.js';
 import middlewareFactory from '@xmpp/middleware';
 import streamFeaturesFactory from '@xmpp/stream-features';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
@@ -69,7 +70,10 @@ export function createXmppClient(config: XmppConfig): XmppClient {
       return params === undefined ? undefined : { ...params, ...tls };
     }
   }
-  entity.transports.push(ConnectionTCP, DirectTls);
+  class Tcp extends ConnectionTCP {}
+  parseSliced(Tcp);
+  parseSliced(DirectTls);
+  entity.transports.push(Tcp, DirectTls);
 
   const middleware = middlewareFactory({ entity });
   const streamFeatures = streamFeaturesFactory({ middleware });

@@ -88,7 +88,7 @@ export class Outbound {
   async send(message: OutgoingMessage): Promise<SendResult> {
     const client = this.deps.client();
     const address = this.addressOf(message.target);
-    const rendered = renderStyling(message.body);
+    const rendered = renderStyling([...(message.attribution ?? []), ...message.body]);
     const body = message.kind === 'action' ? `/me ${rendered}` : rendered;
     const attachments = message.attachments ?? [];
     const { ids } = this.deps;

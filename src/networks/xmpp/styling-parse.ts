@@ -11,8 +11,7 @@
  * whitespace. Everything else (including quotes, `> `) is kept as text.
  *
  * The parse keeps every character: rendering the result with `renderStyling` gives back the
- * original string exactly. Closing fences and directives are looked up in what one pass over
- * the body found (O(n log n) at worst), so unclosed directives cannot make it quadratic.
+ * original string exactly.
  */
 import type { RichNode, RichText, StyleKind } from '../../core/richtext.js';
 
@@ -25,18 +24,24 @@ const SPAN_STYLES: Readonly<Record<string, StyleKind | 'code'>> = {
   '`': 'code',
 };
 
-const isSpace = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
+/** Any of the directives (a global pattern: callers set `lastIndex` before each search). */
+const DIRECTIVE = /[*_~`]/g;
+
+/** Whitespace as `\s` has it; ASCII without a regular expression (the common case, on every opener). */
+const isSpace = (ch: string | undefined): boolean => {
+  if (ch === undefined) return false;
+  const code = ch.charCodeAt(0);
+  return code < 128 ? code === 32 || (code >= 9 && code <= 13) : /\s/.test(ch);
+};
 
 /** Parses an XEP-0393 styled message body. */
 export function parseStyling(body: string): RichText {
   const lines = body.split('\n');
-  const fenceAtOrAfter = nextIndexTable(lines.length, (j) => lines[j] === FENCE);
   const out = new NodeList();
   let i = 0;
   while (i < lines.length) {
     const line = lines[i] as string;
-    // A block needs at least one line of content: "```\n```" stays text.
-    const closing = line.startsWith(FENCE) ? (fenceAtOrAfter[i + 2] ?? -1) : -1;
+    const closing = line.startsWith(FENCE) ? findFenceEnd(lines, i + 1) : -1;
     if (closing >= 0) {
       const language = line.slice(FENCE.length);
       const text = lines.slice(i + 1, closing).join('\n');
@@ -52,25 +57,32 @@ export function parseStyling(body: string): RichText {
   return out.nodes;
 }
 
-/** For each index j, the first index >= j where `matches` holds, or -1 (length + 1 entries). */
-function nextIndexTable(length: number, matches: (j: number) => boolean): Int32Array {
-  const next = new Int32Array(length + 1).fill(-1);
-  for (let j = length - 1; j >= 0; j--) next[j] = matches(j) ? j : (next[j + 1] as number);
-  return next;
+function findFenceEnd(lines: readonly string[], from: number): number {
+  // A block needs at least one line of content: "```\n```" stays text.
+  for (let j = from + 1; j < lines.length; j++) if (lines[j] === FENCE) return j;
+  return -1;
 }
 
 /** Parses the spans of one line (no newlines inside). */
 export function parseSpans(line: string): RichNode[] {
-  const closers = new ClosingDirectives(line);
   const out = new NodeList();
+  const closers = new Closers(line);
   let plainStart = 0;
   let i = 0;
   let afterOpening = true; // the start of the text counts like a position after an opener
   while (i < line.length) {
+    // Jump to the next directive: the characters before it are plain text.
+    DIRECTIVE.lastIndex = i;
+    const next = DIRECTIVE.exec(line);
+    if (next === null) break;
+    if (next.index > i) {
+      afterOpening = false;
+      i = next.index;
+    }
     const ch = line[i] as string;
     const style = SPAN_STYLES[ch];
     const canOpen = style !== undefined && (afterOpening || isSpace(line[i - 1])) && line[i + 1] !== undefined && !isSpace(line[i + 1]);
-    const close = canOpen ? closers.after(i, ch) : -1;
+    const close = canOpen ? closers.find(i, ch) : -1;
     if (style === undefined || close < 0) {
       afterOpening = false;
       i += 1;
@@ -87,42 +99,47 @@ export function parseSpans(line: string): RichNode[] {
   return out.nodes;
 }
 
-/** Where each directive could close a span in one line: found in one pass, on first use. */
-class ClosingDirectives {
-  private positions: Map<string, number[]> | undefined;
+/**
+ * Where spans of one line can close: for each directive, a table of the next position from
+ * every index where it may close a span, made on first use. Looking a closing up is then
+ * constant time, so a line full of openers without closers parses in linear time (scanning
+ * ahead from every opener was quadratic: a 24 KB line of `_a ` took over a second).
+ */
+class Closers {
+  private readonly tables = new Map<string, Int32Array>();
+  /** 1 where the character is whitespace; made with the first table. */
+  private spaces: Uint8Array | undefined;
 
   constructor(private readonly line: string) {}
 
-  /**
-   * Index of the directive closing the span opened at `open`: the first `directive` after at
-   * least one character of content that does not follow whitespace; -1 when there is none.
-   */
-  after(open: number, directive: string): number {
-    this.positions ??= this.findAll();
-    const candidates = this.positions.get(directive) ?? [];
-    // Binary search for the first candidate at or after open + 2.
-    let low = 0;
-    let high = candidates.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if ((candidates[mid] as number) < open + 2) low = mid + 1;
-      else high = mid;
+  /** Index of the directive closing the span opened at `open`, or -1. */
+  find(open: number, directive: string): number {
+    let table = this.tables.get(directive);
+    if (table === undefined) {
+      table = this.closingTable(directive);
+      this.tables.set(directive, table);
     }
-    return candidates[low] ?? -1;
+    return open + 2 < this.line.length ? (table[open + 2] as number) : -1;
   }
 
-  private findAll(): Map<string, number[]> {
-    const found = new Map<string, number[]>();
-    const line = this.line;
-    for (let j = 1; j < line.length; j++) {
-      const ch = line[j] as string;
-      if (SPAN_STYLES[ch] === undefined || isSpace(line[j - 1])) continue;
-      const list = found.get(ch);
-      if (list === undefined) found.set(ch, [j]);
-      else list.push(j);
+  /** For every index, the first position at or after it of `directive` not preceded by whitespace (-1: none). */
+  private closingTable(directive: string): Int32Array {
+    const { line } = this;
+    const spaces = (this.spaces ??= spacesOf(line));
+    const table = new Int32Array(line.length + 1);
+    table[line.length] = -1;
+    for (let j = line.length - 1; j >= 0; j--) {
+      table[j] = line[j] === directive && spaces[j - 1] !== 1 ? j : (table[j + 1] as number);
     }
-    return found;
+    return table;
   }
+}
+
+/** 1 for each UTF-16 unit of `line` that is whitespace. */
+function spacesOf(line: string): Uint8Array {
+  const spaces = new Uint8Array(line.length);
+  for (let j = 0; j < line.length; j++) spaces[j] = isSpace(line[j]) ? 1 : 0;
+  return spaces;
 }
 
 /** Collects nodes, merging adjacent text. */

@@ -4,6 +4,7 @@
  */
 
 declare module '@xmpp/xml' {
+  import { EventEmitter } from 'node:events';
   export type XmlChild = Element | string | null | undefined | false | readonly XmlChild[];
   export type XmlAttrs = Record<string, string | number | null | undefined>;
 
@@ -23,6 +24,12 @@ declare module '@xmpp/xml' {
     text(): string;
     append(...nodes: XmlChild[]): Element;
     toString(): string;
+  }
+
+  /** The XML stream parser (ltx underneath): emits `start`, `element`, `end` and `error`. */
+  export class Parser extends EventEmitter {
+    write(data: string): void;
+    end(data?: string): void;
   }
 
   /** Builds an element; nullish attributes and children are left out. */
