@@ -143,6 +143,11 @@ void describe('MessageIds', () => {
     assert.equal(ids.retractedHubId(ROOM, 'al@x', 's1'), 's1');
     assert.equal(ids.retractedHubId(ROOM, 'al@x', 'o1'), 's1');
     assert.equal(ids.retractedHubId(ROOM, 'eve@x', 'o1'), 'o1', 'another\'s sender id is not resolved for eve');
+    // In a room without stanza-ids a message is known only by its sender's id: a retraction by
+    // someone else (a moderator) finds it, and the relay decides whether it may.
+    ids.record(ROOM, 'bo@x', { senderId: 'o2' });
+    assert.equal(ids.retractedHubId(ROOM, 'mod@x', 'o2'), ids.hubId(ROOM, 'o2'));
+    assert.notEqual(ids.retractedHubId(ROOM, 'mod@x', 'o2'), 'o2');
   });
 
   void it('property: messages from different senders never share a hub id, whatever ids they choose', () => {

@@ -15,7 +15,8 @@
  * So a reused origin-id never makes a new message inherit another's hub id. XEP-0308
  * corrections are looked up among the corrector's own ids only; reactions, replies and
  * retractions by the room's stanza-id first, then by a sender-chosen id (a retraction: the
- * retractor's own; a reaction or reply: the most recent message that used it).
+ * retractor's own first; then, as for a reaction or reply, the most recent message that used
+ * it). Who may retract or correct what is the relay's decision (its authority check).
  *
  * Ids are scoped by conversation (room JID, or the contact's bare JID).
  */
@@ -93,11 +94,16 @@ export class MessageIds {
 
   /**
    * The hub id of the message a retraction (XEP-0424) by `sender` names: by stanza-id, else among
-   * its own ids; the id itself when unknown (a stanza-id from before a restart: the relay checks
-   * who may retract what).
+   * its own ids, else the most recent message that carried `id` when that message has no
+   * stanza-id (a moderator retracting someone else's message in a room without stanza-ids; where
+   * the room assigns them, others name a message by its stanza-id only); the id itself when
+   * unknown (a stanza-id from before a restart). The relay checks who may retract what.
    */
   retractedHubId(scope: string, sender: string, id: string): string {
-    return (this.records.get(key(scope, 'room', id)) ?? this.records.get(key(scope, 'sender', id, sender)))?.hubId ?? id;
+    const latest = this.records.get(key(scope, 'latest', id));
+    const record = this.records.get(key(scope, 'room', id)) ?? this.records.get(key(scope, 'sender', id, sender))
+      ?? (latest?.stanzaId === undefined ? latest : undefined);
+    return record?.hubId ?? id;
   }
 
   /**
