@@ -93,18 +93,27 @@ describe('access control holds back what denied users say from the relay', { tim
   });
 
   it('a denied XMPP user who speaks right after joining is removed and not relayed', async () => {
-    const mx = await servers.xmppUser('mx');
     // The join and the message go out together, as a client that speaks at once would send
-    // them: the room has the message before the hub can react to the join.
-    await Promise.all([
-      mx.send(xml('presence', { to: `${gateRoom}/mx` }, xml('x', { xmlns: NS_MUC }, xml('history', { maxchars: '0' })))),
-      mx.sayInRoom(gateRoom, 'mx was here'),
-    ]);
-    await mx.waitForStanza(isRemoval(gateRoom, 'mx'), WAIT_MS);
-    await xmppWatch.waitForStanza(saying(gateRoom, 'mx was here'), WAIT_MS);
+    // them: the room has the message before the hub can react to the join. Prosody may still
+    // be completing the join when the message arrives (it then refuses the message): only an
+    // attempt whose message the room broadcast counts, up to five users.
+    const said: string[] = [];
+    for (let attempt = 1; attempt <= 5 && said.length === 0; attempt += 1) {
+      const nick = `mx${attempt === 1 ? '' : `-${attempt}`}`;
+      const user = await servers.xmppUser(nick.replace('-', ''));
+      const text = `${nick} was here`;
+      await Promise.all([
+        user.send(xml('presence', { to: `${gateRoom}/${nick}` }, xml('x', { xmlns: NS_MUC }, xml('history', { maxchars: '0' })))),
+        user.sayInRoom(gateRoom, text),
+      ]);
+      await user.waitForStanza(isRemoval(gateRoom, nick), WAIT_MS);
+      const broadcast = await xmppWatch.waitForStanza(saying(gateRoom, text), 3_000).then(() => true, () => false);
+      if (broadcast) said.push(text);
+    }
+    assert.equal(said.length, 1, 'in five attempts the room never broadcast a message sent with the join');
     await xmppWatch.sayInRoom(gateRoom, 'xwatch after mx');
     await ircWatch.waitForLine(new RegExp(`PRIVMSG #gate :.*${escape('xwatch after mx')}`), WAIT_MS);
-    assert.equal(ircWatch.lines.some((l) => l.includes('mx was here')), false, 'mx was relayed');
+    assert.equal(ircWatch.lines.some((l) => l.includes(said[0]!)), false, `${said[0]} was relayed`);
   });
 
   it('a denied XMPP user the bot cannot remove (not a moderator) is not relayed, right after joining or later', async () => {
