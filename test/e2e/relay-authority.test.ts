@@ -13,35 +13,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hub } from '../../src/core/hub.js';
-import type { NetworkConfig } from '../../src/config/types.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
-import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { builtinProtocols } from '../../src/networks/registry.js';
 import { startNgircd, startProsody, type IrcServer, type XmppServer } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { captureLog } from '../support/log-capture.js';
 import { bodyOf, WAIT_MS } from './relay-setup.js';
+import { refId, xmppBotNetwork as xmppNetwork } from './relay-setup.js';
 
 const NS_CORRECT = 'urn:xmpp:message-correct:0';
 const NS_RETRACT = 'urn:xmpp:message-retract:1';
 const NS_REACTIONS = 'urn:xmpp:reactions:0';
-
-function xmppNetwork(server: XmppServer, name: string, user: string, nick: string): NetworkConfig {
-  return {
-    name,
-    protocol: 'xmpp',
-    options: xmppConfigSchema.parse({
-      jid: `${user}@${server.domain}`, password: 'botpass', service: `xmpp://${server.host}:${server.port}`,
-      requireTls: false, saslMechanism: 'PLAIN', nick,
-    }),
-  };
-}
-
-/** The id others use to refer to a groupchat message: the room's stanza-id, else the message id. */
-function refId(stanza: XmlElement, room: string): string {
-  const stanzaId = stanza.getChildren('stanza-id', 'urn:xmpp:sid:0').find((s) => s.attrs.by === room)?.attrs.id;
-  return String(stanzaId ?? stanza.attrs.id);
-}
 
 describe('authority over corrections and retractions of relayed messages', { timeout: 180_000 }, () => {
   let irc: IrcServer;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hub } from '../../src/core/hub.js';
-import type { HubConfig } from '../../src/config/types.js';
+import type { HubConfig, NetworkConfig } from '../../src/config/types.js';
 import type { Logger } from '../../src/core/log.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
@@ -163,4 +163,22 @@ export function fileMessage(room: string, id: string, url: string): XmlElement {
 /** The OOB URL of a message stanza, if any. */
 export function oobUrl(stanza: XmlElement): string | undefined {
   return stanza.getChild('x', 'jabber:x:oob')?.getChildText('url') ?? undefined;
+}
+
+/** An XMPP network for a second (or third) bot account on `server`, over PLAIN without TLS. */
+export function xmppBotNetwork(server: XmppServer, name: string, user: string, nick: string): NetworkConfig {
+  return {
+    name,
+    protocol: 'xmpp',
+    options: xmppConfigSchema.parse({
+      jid: `${user}@${server.domain}`, password: 'botpass', service: `xmpp://${server.host}:${server.port}`,
+      requireTls: false, saslMechanism: 'PLAIN', nick,
+    }),
+  };
+}
+
+/** The id others use to refer to a groupchat message: the room's stanza-id, else the message id. */
+export function refId(stanza: XmlElement, room: string): string {
+  const stanzaId = stanza.getChildren('stanza-id', 'urn:xmpp:sid:0').find((s) => s.attrs.by === room)?.attrs.id;
+  return String(stanzaId ?? stanza.attrs.id);
 }

@@ -11,34 +11,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hub } from '../../src/core/hub.js';
-import type { NetworkConfig } from '../../src/config/types.js';
-import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { builtinProtocols } from '../../src/networks/registry.js';
 import { startProsody, type XmppServer } from '../support/servers.js';
 import { connectXmppClient, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { captureLog } from '../support/log-capture.js';
 import { waitFor } from '../support/wait.js';
 import { bodyOf, fileMessage, oobUrl, uploadAs, WAIT_MS } from './relay-setup.js';
+import { refId, xmppBotNetwork as xmppNetwork } from './relay-setup.js';
 import { egressConfig } from '../support/egress.js';
 
 const SMALL_FILE_LIMIT = 1000;
-
-function xmppNetwork(server: XmppServer, name: string, user: string, nick: string): NetworkConfig {
-  return {
-    name,
-    protocol: 'xmpp',
-    options: xmppConfigSchema.parse({
-      jid: `${user}@${server.domain}`, password: 'botpass', service: `xmpp://${server.host}:${server.port}`,
-      requireTls: false, saslMechanism: 'PLAIN', nick,
-    }),
-  };
-}
-
-/** The id others use to refer to a groupchat message: the room's stanza-id, else the message id. */
-function refId(stanza: XmlElement, room: string): string {
-  const stanzaId = stanza.getChildren('stanza-id', 'urn:xmpp:sid:0').find((s) => s.attrs.by === room)?.attrs.id;
-  return String(stanzaId ?? stanza.attrs.id);
-}
 
 describe('relay between two MUC rooms (native edits, deletes, reactions, files)', { timeout: 180_000 }, () => {
   let server: XmppServer;
