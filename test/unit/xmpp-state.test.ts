@@ -5,7 +5,6 @@ import parseXml from '@xmpp/xml/lib/parse.js';
 import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
 import { MessageIds, OWN_SENDER, SENDER_ID_PREFIX } from '../../src/networks/xmpp/message-ids.js';
 import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
-import { BoundedMap } from '../../src/networks/xmpp/bounded-map.js';
 import { parseMucPresence, type MucPresence } from '../../src/networks/xmpp/stanza-parse.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { validateNetworks } from '../../src/config/networks.js';
@@ -186,14 +185,15 @@ void describe('ReactionSets', () => {
   });
 });
 
-void describe('BoundedMap', () => {
-  void it('forgets the oldest entries past its limit', () => {
-    const map = new BoundedMap<string, number>(2);
-    map.set('a', 1);
-    map.set('b', 2);
-    map.set('a', 3); // refreshes a
-    map.set('c', 4);
-    assert.deepEqual([map.has('a'), map.has('b'), map.has('c'), map.size], [true, false, true, 2]);
+void describe('ReactionSets bound', () => {
+  void it('forgets the least recently used sets past its limit', () => {
+    const sets = new ReactionSets(2);
+    sets.replace('room', 'm1', 'ann', ['+1']);
+    sets.replace('room', 'm2', 'bob', ['+1']);
+    sets.get('room', 'm1', 'ann'); // used again: m2 is now the least recently used
+    sets.replace('room', 'm3', 'cid', ['+1']);
+    const kept = (id: string, user: string): boolean => sets.get('room', id, user).size > 0;
+    assert.deepEqual([kept('m1', 'ann'), kept('m2', 'bob'), kept('m3', 'cid')], [true, false, true]);
   });
 });
 

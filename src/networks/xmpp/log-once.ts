@@ -3,10 +3,10 @@
  * later ones are dropped (a flood of bad stanzas must not flood the log).
  */
 import type { Logger } from '../../core/log.js';
-import { BoundedMap } from './bounded-map.js';
+import { LRUCache } from 'lru-cache';
 
 export class LogOnce {
-  private readonly seen = new BoundedMap<string, true>(1000);
+  private readonly seen = new LRUCache<string, true>({ max: 1000 });
 
   constructor(private readonly logger: Logger) {}
 

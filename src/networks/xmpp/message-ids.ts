@@ -20,7 +20,7 @@
  *
  * Ids are scoped by conversation (room JID, or the contact's bare JID).
  */
-import { BoundedMap } from './bounded-map.js';
+import { LRUCache } from 'lru-cache';
 
 /** The `sender` of the hub's own messages. */
 export const OWN_SENDER = '';
@@ -46,13 +46,13 @@ const senderScopedId = (sender: string, id: string): string => `${SENDER_ID_PREF
 
 const key = (scope: string, kind: KeyKind, id: string, sender = ''): string => `${scope}\u0000${kind}\u0000${sender}\u0000${id}`;
 
-/** Remembers the ids of recent messages (bounded). */
+/** Remembers the ids of recent messages (bounded: the least recently used are forgotten first). */
 export class MessageIds {
-  private readonly records: BoundedMap<string, IdRecord>;
+  private readonly records: LRUCache<string, IdRecord>;
 
   /** @param limit - keys kept (each message takes up to four: hub id, stanza-id, sender id, latest sender id). */
   constructor(limit = 40_000) {
-    this.records = new BoundedMap(limit);
+    this.records = new LRUCache({ max: limit });
   }
 
   /**

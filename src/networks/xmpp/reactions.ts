@@ -2,7 +2,7 @@
  * XEP-0444 sends a user's whole reaction set for a message each time; the hub wants single
  * additions and removals. This remembers the last set per (conversation, message, user).
  */
-import { BoundedMap } from './bounded-map.js';
+import { LRUCache } from 'lru-cache';
 
 /** What changed between a user's previous and new reaction set. */
 export interface ReactionDiff {
@@ -11,10 +11,10 @@ export interface ReactionDiff {
 }
 
 export class ReactionSets {
-  private readonly sets: BoundedMap<string, ReadonlySet<string>>;
+  private readonly sets: LRUCache<string, ReadonlySet<string>>;
 
   constructor(limit = 20_000) {
-    this.sets = new BoundedMap(limit);
+    this.sets = new LRUCache({ max: limit });
   }
 
   /** The user's current reactions to a message. */
