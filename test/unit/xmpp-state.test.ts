@@ -5,6 +5,7 @@ import parseXml from '@xmpp/xml/lib/parse.js';
 import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
 import { MessageIds, OWN_SENDER, SENDER_ID_PREFIX } from '../../src/networks/xmpp/message-ids.js';
 import { ReactionSets } from '../../src/networks/xmpp/reactions.js';
+import { bareJid, resourceOf } from '../../src/networks/xmpp/jid.js';
 import { parseMucPresence, type MucPresence } from '../../src/networks/xmpp/stanza-parse.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { validateNetworks } from '../../src/config/networks.js';
@@ -194,6 +195,23 @@ void describe('ReactionSets bound', () => {
     sets.replace('room', 'm3', 'cid', ['+1']);
     const kept = (id: string, user: string): boolean => sets.get('room', id, user).size > 0;
     assert.deepEqual([kept('m1', 'ann'), kept('m2', 'bob'), kept('m3', 'cid')], [true, false, true]);
+  });
+});
+
+void describe('JIDs', () => {
+  void it('lower-cases the bare part and keeps the resource (a MUC nick) as it is', () => {
+    assert.equal(bareJid('Room@Conf.Example.org/Nick Name'), 'room@conf.example.org');
+    assert.equal(resourceOf('Room@Conf.Example.org/Nick Name'), 'Nick Name');
+    assert.equal(bareJid('Example.org'), 'example.org');
+    assert.equal(resourceOf('a@b'), '');
+  });
+
+  void it('takes any text from a stanza without throwing: no domain gives empty strings', () => {
+    assert.deepEqual([bareJid(''), bareJid('user@'), resourceOf('/nick')], ['', '', '']);
+    fc.assert(fc.property(fc.string(), (text) => {
+      assert.equal(typeof bareJid(text), 'string');
+      assert.equal(typeof resourceOf(text), 'string');
+    }));
   });
 });
 

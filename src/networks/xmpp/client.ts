@@ -12,6 +12,7 @@ import { Client } from '@xmpp/client-core';
 import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import TlsSocket from '@xmpp/tls/lib/Socket.js';
+import { parse as parseJid } from '@xmpp/jid';
 import xml from '@xmpp/xml';
 import { parseSliced } from './sliced-parser.js';
 import middlewareFactory from '@xmpp/middleware';
@@ -24,7 +25,6 @@ import sasl from '@xmpp/sasl';
 import resourceBinding from '@xmpp/resource-binding';
 import streamManagement, { type StreamManagement } from '@xmpp/stream-management';
 import type { XmppConfig } from './config.js';
-import { splitJid } from './jid.js';
 import { NS } from './namespaces.js';
 
 /** XEP-0198 stream management. */
@@ -60,7 +60,7 @@ function tlsOptions(config: XmppConfig, domain: string): Record<string, unknown>
 
 /** Creates a client for one connection attempt. */
 export function createXmppClient(config: XmppConfig): XmppClient {
-  const { local: username, domain } = splitJid(config.jid);
+  const { local: username, domain } = parseJid(config.jid); // validated config: has a domain
   const tls = tlsOptions(config, domain);
   const entity = new Client({ service: config.service, domain, timeout: 10_000 });
 

@@ -2,7 +2,7 @@
  * The options of an `xmpp` network (docs/networks/xmpp.md documents each one).
  */
 import { z } from 'zod';
-import { bareJid, isBareJid, splitJid } from './jid.js';
+import { bareJid, isBareJid, parseJid } from './jid.js';
 
 const roomJid = z.string().refine(isBareJid, { error: 'must be a bare room JID like room@conference.example.org' });
 
@@ -46,7 +46,7 @@ export const xmppConfigSchema = z
   .transform((options) => ({
     ...options,
     jid: bareJid(options.jid),
-    service: options.service ?? `xmpp://${splitJid(bareJid(options.jid)).domain}:5222`,
+    service: options.service ?? `xmpp://${parseJid(options.jid)?.domain ?? ''}:5222`,
     peerBridges: options.peerBridges.map((jid) => bareJid(jid).toLowerCase()),
     roomPasswords: Object.fromEntries(Object.entries(options.roomPasswords).map(([room, pw]) => [bareJid(room), pw])),
   }));

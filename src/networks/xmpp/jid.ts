@@ -1,38 +1,33 @@
 /**
- * Small JID helpers. Room and account JIDs are compared in their bare, lower-cased form (the
- * localpart and domain are case-insensitive); resources (MUC nicks) are kept as they are.
+ * JIDs through `@xmpp/jid`: it parses them, lower-cases the localpart and domain and escapes the
+ * localpart per XEP-0106. Resources (MUC nicks) are kept as they are. The helpers below exist
+ * because `parse` throws on text without a domain, and JIDs in stanzas are untrusted input.
  */
+import { parse, type JID } from '@xmpp/jid';
 
-/** The parts of a JID: `local@domain/resource`. */
-export interface JidParts {
-  readonly local: string;
-  readonly domain: string;
-  readonly resource: string;
+/** Parses `text`; undefined when it is no JID (it has no domain). */
+export function parseJid(text: string): JID | undefined {
+  try {
+    return parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
-/** Splits a JID into its parts; missing parts are empty strings. */
-export function splitJid(jid: string): JidParts {
-  const slash = jid.indexOf('/');
-  const bare = slash >= 0 ? jid.slice(0, slash) : jid;
-  const resource = slash >= 0 ? jid.slice(slash + 1) : '';
-  const at = bare.indexOf('@');
-  return at >= 0
-    ? { local: bare.slice(0, at), domain: bare.slice(at + 1), resource }
-    : { local: '', domain: bare, resource };
+/** The bare JID (`local@domain`), lower-cased, as a string (a map key); '' when `text` is no JID. */
+export function bareJid(text: string): string {
+  return parseJid(text)?.bare().toString() ?? '';
 }
 
-/** The bare JID (`local@domain`), lower-cased. */
-export function bareJid(jid: string): string {
-  const { local, domain } = splitJid(jid);
-  return (local === '' ? domain : `${local}@${domain}`).toLowerCase();
+/** The resource of a full JID (a MUC occupant's nick), or '' for a bare JID (or no JID). */
+export function resourceOf(text: string): string {
+  return parseJid(text)?.resource ?? '';
 }
 
-/** The resource of a full JID (a MUC occupant's nick), or '' for a bare JID. */
-export function resourceOf(jid: string): string {
-  return splitJid(jid).resource;
-}
-
-/** True when `jid` looks like `local@domain` with a dotted or single-label domain and no resource. */
+/**
+ * True when `jid` looks like `local@domain` with a dotted or single-label domain and no
+ * resource: the config's syntax check, which `@xmpp/jid` does not have.
+ */
 export function isBareJid(jid: string): boolean {
   return /^[^@/\s]+@[^@/\s]+$/.test(jid);
 }

@@ -9,7 +9,7 @@ import type { OutgoingMessage, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { XmppClient } from './client.js';
 import type { XmppConfig } from './config.js';
-import { bareJid, resourceOf, splitJid } from './jid.js';
+import { bareJid, parseJid, resourceOf } from './jid.js';
 import type { LogOnce } from './log-once.js';
 import { OWN_SENDER, type MessageIds } from './message-ids.js';
 import { optional, type MucRoom } from './muc-room.js';
@@ -147,7 +147,7 @@ export class Outbound {
 
   private findUploadService(client: XmppClient): Promise<UploadService | undefined> {
     const { config } = this.deps;
-    this.uploadService ??= discoverUploadService(client.iqCaller, splitJid(config.jid).domain, config.uploadService).catch((error: unknown) => {
+    this.uploadService ??= discoverUploadService(client.iqCaller, parseJid(config.jid)?.domain ?? '', config.uploadService).catch((error: unknown) => {
       this.uploadService = undefined; // try again next time
       throw error;
     });

@@ -43,6 +43,20 @@ declare module '@xmpp/xml/lib/parse.js' {
   export default function parse(data: string): Element;
 }
 
+declare module '@xmpp/jid' {
+  /** An XMPP address (RFC 6122): localpart (XEP-0106-escaped) and domain lower-cased, resource as given. */
+  export class JID {
+    readonly local: string;
+    readonly domain: string;
+    readonly resource: string;
+    /** The JID without its resource. */
+    bare(): JID;
+    toString(): string;
+  }
+  /** Parses `local@domain/resource`; throws a TypeError when there is no domain. */
+  export function parse(text: string): JID;
+}
+
 declare module '@xmpp/client-core' {
   import type { EventEmitter } from 'node:events';
   import type { Element } from '@xmpp/xml';
