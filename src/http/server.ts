@@ -80,10 +80,10 @@ type BuildSerializer = NonNullable<CompilersFactory['buildSerializer']>;
  * Fastify's own schema compilers (Ajv and fast-json-stringify), loaded only when a route with
  * a schema needs them. Fastify otherwise loads both when the instance is created, about 25 ms
  * and several MB of start-up; no route here has a schema and web resources cannot declare one.
- * They are resolved from Fastify's location, as Fastify itself would.
+ * Both are dependencies of ours, at the versions Fastify itself depends on.
  */
 function lazySchemaCompilers(): CompilersFactory {
-  const load = createRequire(import.meta.resolve('fastify'));
+  const load = createRequire(import.meta.url);
   // Each package exports a factory of the builder Fastify calls: (externalSchemas, options) => compiler.
   const onFirstUse = <F>(id: string): F =>
     ((...args: unknown[]) => (load(id) as () => (...builderArgs: unknown[]) => unknown)()(...args)) as unknown as F;
