@@ -9,6 +9,10 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Socket as NetSocket } from 'node:net';
 import { Client } from '@xmpp/client-core';
+// Three imports of xmpp.js internals (typed in vendor.d.ts), as no public entry point has them:
+// @xmpp/tcp and @xmpp/tls export only plugins that push these transport classes, which we
+// subclass (our TLS options, the sliced parser); @xmpp/starttls upgrades with fixed TLS options
+// (no CA, no tlsInsecure), so STARTTLS is done below with the socket wrapper it uses itself.
 import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
 import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import TlsSocket from '@xmpp/tls/lib/Socket.js';
@@ -26,10 +30,10 @@ import resourceBinding from '@xmpp/resource-binding';
 import streamManagement, { type StreamManagement } from '@xmpp/stream-management';
 import type { XmppConfig } from './config.js';
 import { NS } from './namespaces.js';
+import { SCRAM_SHA1, ScramSha1Mechanism } from './scram-sha1.js';
 
 /** XEP-0198 stream management. */
 const SM_NS = 'urn:xmpp:sm:3';
-import { SCRAM_SHA1, ScramSha1Mechanism } from './scram-sha1.js';
 
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 
