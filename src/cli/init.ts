@@ -10,7 +10,7 @@ import type { CliOutput } from './output.js';
 const EXAMPLE_URL = new URL('../../../examples/switchboard.yaml', import.meta.url);
 
 /** The text of the example config. */
-export async function exampleConfigText(): Promise<string> {
+async function exampleConfigText(): Promise<string> {
   return readFile(EXAMPLE_URL, 'utf8');
 }
 

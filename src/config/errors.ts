@@ -27,7 +27,7 @@ export class ConfigError extends Error {
 }
 
 /** Formats one problem as `file:line: path.to.field: reason` (line and path left out when unknown). */
-export function formatProblem(problem: ConfigProblem): string {
+function formatProblem(problem: ConfigProblem): string {
   const location = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
   return problem.path === '' ? `${location}: ${problem.reason}` : `${location}: ${problem.path}: ${problem.reason}`;
 }

@@ -6,7 +6,7 @@
 import type { FieldProblem } from './path.js';
 
 /** The `module:` value of the built-in relay. */
-export const RELAY_MODULE = 'relay';
+const RELAY_MODULE = 'relay';
 
 /**
  * The problem of a config whose bridges nothing would relay, or none.

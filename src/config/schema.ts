@@ -11,13 +11,13 @@ import { parseListenAddress } from './listen.js';
 import { egressSchema } from '../net/egress/config.js';
 
 /** The HTTP address used when `http:` is absent. */
-export const DEFAULT_HTTP_LISTEN = '127.0.0.1:8480';
+const DEFAULT_HTTP_LISTEN = '127.0.0.1:8480';
 /** The SQLite file used when `storage:` is absent, relative to the config file. */
 export const DEFAULT_STORAGE_PATH = './switchboard.db';
 /** Log levels accepted by `log.level`. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 /** `log.format`: human-readable lines, JSON lines, or pretty on a terminal and JSON otherwise. */
-export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 
 /** Network and bridge names: a letter, then letters, digits, `_` or `-`, at most 32 characters. */
 export const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/i;

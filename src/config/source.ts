@@ -33,7 +33,7 @@ export async function readConfigSource(file: string): Promise<SourceResult> {
 }
 
 /** Parses config text (see readConfigSource). */
-export function parseConfigText(text: string): SourceResult {
+function parseConfigText(text: string): SourceResult {
   const lineCounter = new LineCounter();
   // resolveKnownTags: false keeps YAML 1.1 types (!!binary, !!timestamp, !!set) out: plain data only.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false });

@@ -28,7 +28,7 @@ const attachmentSchema: z.ZodType<Attachment> = z.strictObject({
 });
 
 /** A Message (the `message` of MESSAGE and EDIT). */
-export const messageSchema: z.ZodType<Message> = z.strictObject({
+const messageSchema: z.ZodType<Message> = z.strictObject({
   id,
   channel: channel.optional(),
   recipient: user.optional(),

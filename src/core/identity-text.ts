@@ -81,7 +81,7 @@ function neutraliserFor(template: string): Neutraliser {
 let graphemes: Intl.Segmenter | undefined;
 
 /** `name` cut at a grapheme boundary to at most `NAME_MAX_BYTES` bytes, ending in `…` when cut. */
-export function capName(name: string): string {
+function capName(name: string): string {
   if (Buffer.byteLength(name, 'utf8') <= NAME_MAX_BYTES) return name;
   graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   const room = NAME_MAX_BYTES - Buffer.byteLength('…', 'utf8');

@@ -8,7 +8,7 @@ import type { PrettyOptions, PrettyStream } from 'pino-pretty';
 export type Logger = PinoLogger;
 
 /** Field names whose values never reach a log line, at any depth we know of. */
-export const REDACTED_FIELDS = [
+const REDACTED_FIELDS = [
   'password', 'pass', 'secret', 'token', 'apiKey', 'api_key', 'sasl', 'credentials', 'authorization',
   'saslPassword', 'serverPassword', 'nickservPassword', 'componentSecret', 'Authorization', 'headers',
 ];

@@ -14,7 +14,7 @@ export const MAX_RICHTEXT_DEPTH = 64;
 export const STYLE_KINDS = ['bold', 'italic', 'underline', 'strike', 'spoiler'] as const satisfies readonly StyleKind[];
 
 /** A `#rrggbb` colour (either case). */
-export const hexColourSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a #rrggbb colour');
+const hexColourSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a #rrggbb colour');
 
 export const userRefSchema: z.ZodType<UserRef> = z.strictObject({
   network: z.string().min(1),
@@ -35,7 +35,7 @@ export const channelRefSchema: z.ZodType<ChannelRef> = z.strictObject({
 const children = z.lazy(() => z.array(richNodeSchema));
 
 /** One RichText node, discriminated by `type`. */
-export const richNodeSchema: z.ZodType<RichNode> = z.discriminatedUnion('type', [
+const richNodeSchema: z.ZodType<RichNode> = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('text'), text: z.string() }),
   z.strictObject({ type: z.enum(STYLE_KINDS), children }),
   z.strictObject({ type: z.literal('code'), text: z.string() }),

@@ -45,7 +45,7 @@ export function memberOfPredicate(options: MemberOfOptions): AccessPredicate {
 }
 
 /** true when `a` and `b` are the same person, as far as ids, accounts and `people` say. */
-export function samePerson(a: UserRef, b: UserRef, people: ReadonlyArray<readonly IdentityPattern[]>): boolean {
+function samePerson(a: UserRef, b: UserRef, people: ReadonlyArray<readonly IdentityPattern[]>): boolean {
   if (a.network === b.network) {
     if (a.id === b.id) return true;
     if (a.account !== undefined && a.account.toLowerCase() === b.account?.toLowerCase()) return true;

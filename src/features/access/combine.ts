@@ -54,7 +54,7 @@ export interface AskOptions {
 }
 
 /** Every pair of a members map, in order. */
-export function pairsOf(members: AccessMembers): AccessPair[] {
+function pairsOf(members: AccessMembers): AccessPair[] {
   return [...members].flatMap(([channel, users]) => users.map((user) => ({ channel, user })));
 }
 
@@ -126,7 +126,7 @@ async function single(
 }
 
 /** A decision must be a boolean, or undefined/null to abstain; anything else is a predicate bug. */
-export function readDecision(answer: unknown): AccessDecision {
+function readDecision(answer: unknown): AccessDecision {
   if (answer === true || answer === false || answer === undefined || answer === null) return answer;
   throw new TypeError(`channelAccess answered ${JSON.stringify(answer) ?? typeof answer}; expected true, false or undefined`);
 }

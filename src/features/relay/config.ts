@@ -9,7 +9,7 @@ import type { ChannelRef } from '../../core/refs.js';
 import { ModuleConfigError } from '../../modules/define.js';
 
 /** How an edit, deletion or reaction reaches a network: natively, as readable text where it lacks the feature, or not at all. */
-export const featureModes = ['fallback', 'native', 'off'] as const;
+const featureModes = ['fallback', 'native', 'off'] as const;
 export type FeatureMode = (typeof featureModes)[number];
 
 const regexSource = z.string().min(1).refine((source) => {

@@ -30,9 +30,9 @@ export function wholeText(rendered: Attributed): RichText {
   return [...rendered.attribution, ...rendered.body];
 }
 
-/** The author's details, as the identity templates see them. */
-function values(message: Message, sourceProtocol: string) {
-  return identityValues(message.author, sourceProtocol);
+/** `template` (an identity template) rendered for the message's author on the target. */
+function identity(template: string, message: Message, sourceProtocol: string, options: DeliveryOptions, look: TargetLook): RichText {
+  return renderIdentity(template, identityValues(message.author, sourceProtocol), options.nickColours && look.formatting === 'irc');
 }
 
 function text(s: string): RichText {
@@ -43,15 +43,9 @@ function quoted(quote: Excerpt | undefined): string {
   return quote ? `«${quote.text}»` : 'a message';
 }
 
-/** `<alice@irc> ` (the identity template) for a message. */
-export function identityPrefix(message: Message, sourceProtocol: string, options: DeliveryOptions, look: TargetLook): RichText {
-  return renderIdentity(options.identity, values(message, sourceProtocol), options.nickColours && look.formatting === 'irc');
-}
-
 /** The identity of a message or action (action identity for /me). */
 function messageIdentity(message: Message, sourceProtocol: string, options: DeliveryOptions, look: TargetLook): RichText {
-  const template = message.kind === 'action' ? options.actionIdentity : options.identity;
-  return renderIdentity(template, values(message, sourceProtocol), options.nickColours && look.formatting === 'irc');
+  return identity(message.kind === 'action' ? options.actionIdentity : options.identity, message, sourceProtocol, options, look);
 }
 
 /** A relayed message or action: identity (action identity for /me) and the text. */
@@ -67,8 +61,7 @@ export function replyFallbackBody(message: Message, sourceProtocol: string, quot
 
 /** `* alice@irc ` and `what`: the form of every event shown as text. */
 export function eventBody(message: Message, sourceProtocol: string, what: RichText, options: DeliveryOptions, look: TargetLook): Attributed {
-  const identity = renderIdentity(options.actionIdentity, values(message, sourceProtocol), options.nickColours && look.formatting === 'irc');
-  return { attribution: [...text('* '), ...identity], body: what };
+  return { attribution: [...text('* '), ...identity(options.actionIdentity, message, sourceProtocol, options, look)], body: what };
 }
 
 /** `* alice@irc edited: new text`. */

@@ -91,7 +91,7 @@ function embeddedIPv4(words: readonly number[]): string | undefined {
 }
 
 /** The eight 16-bit words of a valid IPv6 address (with `::` and a dotted IPv4 tail expanded). */
-export function ipv6Words(address: string): number[] {
+function ipv6Words(address: string): number[] {
   let text = address.toLowerCase();
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (dotted) {

@@ -29,7 +29,7 @@ export interface ExchangeResponse {
 }
 
 /** A `lookup` for net.connect that answers with the checked addresses only. */
-export function pinnedLookup(target: CheckedTarget): LookupFunction {
+function pinnedLookup(target: CheckedTarget): LookupFunction {
   return ((_host: string, options: { all?: boolean; family?: number | string }, callback: (...args: unknown[]) => void) => {
     const wanted = options.family === 4 || options.family === 6 ? target.addresses.filter((a) => a.family === options.family) : target.addresses;
     const usable = wanted.length > 0 ? wanted : target.addresses;

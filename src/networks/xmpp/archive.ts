@@ -108,7 +108,7 @@ function messageIds(message: Element): string[] {
 }
 
 /** One page (newest first, before `before`; '' for the newest) of what `room` archived since `since`. */
-export function buildArchiveQuery(room: string, queryId: string, since: number, before: string): Element {
+function buildArchiveQuery(room: string, queryId: string, since: number, before: string): Element {
   return xml('iq', { type: 'set', to: room },
     xml('query', { xmlns: NS.mam, queryid: queryId },
       xml('x', { xmlns: NS.dataForms, type: 'submit' },

@@ -186,7 +186,7 @@ export async function startSession(client: XmppClient): Promise<SessionStart> {
 }
 
 /** What the bot supports (XEP-0030), so clients offer reactions, corrections and the like. */
-export const SUPPORTED_FEATURES: readonly string[] = [
+const SUPPORTED_FEATURES: readonly string[] = [
   NS.discoInfo, NS.muc, NS.chatStates, NS.correct, NS.retract, NS.reactions, NS.reply, NS.oob, NS.styling, NS.sid, 'urn:xmpp:ping',
 ];
 

@@ -17,7 +17,7 @@ const pbkdf2Async = promisify(pbkdf2);
 export const SCRAM_SHA1 = 'SCRAM-SHA-1';
 
 /** A server asking for more iterations than this is refused instead of tying up a thread. */
-export const MAX_SCRAM_ITERATIONS = 1_000_000;
+const MAX_SCRAM_ITERATIONS = 1_000_000;
 
 /** What xmpp.js hands to `response`. */
 export interface ScramCredentials {

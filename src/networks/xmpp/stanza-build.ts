@@ -59,7 +59,7 @@ export function buildChatMessage(spec: ChatMessageSpec): Element {
 }
 
 /** Text clients without retraction support show instead. */
-export const RETRACTION_FALLBACK = 'This person attempted to retract a previous message, but your client does not support it.';
+const RETRACTION_FALLBACK = 'This person attempted to retract a previous message, but your client does not support it.';
 
 /** A retraction (XEP-0424) of message `targetId`, in the current and the older (fastening) form. */
 export function buildRetraction(spec: { to: string; type: MessageType; id: string; targetId: string }): Element {

@@ -64,7 +64,7 @@ function findFenceEnd(lines: readonly string[], from: number): number {
 }
 
 /** Parses the spans of one line (no newlines inside). */
-export function parseSpans(line: string): RichNode[] {
+function parseSpans(line: string): RichNode[] {
   const out = new NodeList();
   const closers = new Closers(line);
   let plainStart = 0;
