@@ -59,24 +59,14 @@ export function createMetrics(options: MetricsOptions = {}): HubMetrics {
   const processRegistry = options.processMetrics === false ? undefined : sharedProcessRegistry();
   const registers = [registry];
 
-  const eventsIn = new Counter({
-    name: 'switchboard_events_in_total',
-    help: 'Events received from networks.',
-    labelNames: ['network', 'command'] as const,
-    registers,
-  });
-  const eventsOut = new Counter({
-    name: 'switchboard_events_out_total',
-    help: 'Messages sent to networks.',
-    labelNames: ['network', 'command'] as const,
-    registers,
-  });
-  const eventsRejected = new Counter({
-    name: 'switchboard_events_rejected_total',
-    help: 'Events refused before dispatch, by reason.',
-    labelNames: ['network', 'command', 'reason'] as const,
-    registers,
-  });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> =>
+    new Counter({ name, help, labelNames, registers });
+
+  const eventsIn = counter('switchboard_events_in_total', 'Events received from networks.', ['network', 'command']);
+  const eventsOut = counter('switchboard_events_out_total', 'Messages sent to networks.', ['network', 'command']);
+  const eventsRejected = counter('switchboard_events_rejected_total', 'Events refused before dispatch, by reason.', ['network', 'command', 'reason']);
+  const listenerErrors = counter('switchboard_listener_errors_total', 'Listener callbacks that threw, by module and event command.', ['module', 'command']);
+  const reconnects = counter('switchboard_reconnects_total', 'Reconnects scheduled after a lost connection.', ['network']);
   const dispatch = new Histogram({
     name: 'switchboard_dispatch_seconds',
     help: "Time from an event's arrival until all its listeners were done.",
@@ -84,24 +74,7 @@ export function createMetrics(options: MetricsOptions = {}): HubMetrics {
     buckets: DISPATCH_BUCKETS,
     registers,
   });
-  const listenerErrors = new Counter({
-    name: 'switchboard_listener_errors_total',
-    help: 'Listener callbacks that threw, by module and event command.',
-    labelNames: ['module', 'command'] as const,
-    registers,
-  });
-  const reconnects = new Counter({
-    name: 'switchboard_reconnects_total',
-    help: 'Reconnects scheduled after a lost connection.',
-    labelNames: ['network'] as const,
-    registers,
-  });
-  const networkUp = new Gauge({
-    name: 'switchboard_network_up',
-    help: 'Whether the network is connected (1) or not (0).',
-    labelNames: ['network'] as const,
-    registers,
-  });
+  const networkUp = new Gauge({ name: 'switchboard_network_up', help: 'Whether the network is connected (1) or not (0).', labelNames: ['network'] as const, registers });
 
   const queueSources = new QueueSources(options.log);
   new Gauge({
