@@ -108,22 +108,17 @@ export interface RewriteRule {
   readonly replace: string;
 }
 
-/** Every option in effect for deliveries to one network of a bridge. */
-export interface DeliveryOptions {
+/**
+ * Every option in effect for deliveries to one network of a bridge: each option of a layer
+ * (`layerShape`, where they are documented) resolved, the lists read-only, the patterns compiled.
+ */
+export type DeliveryOptions = Readonly<Required<Omit<Layer, 'events' | 'ignoreUsers' | 'ignoreText' | 'rewrite' | 'nickRewrite'>>> & {
   readonly events: RelayEvents;
-  readonly identity: string;
-  readonly actionIdentity: string;
-  readonly nickColours: boolean;
-  readonly edits: FeatureMode;
-  readonly deletes: FeatureMode;
-  readonly reactions: FeatureMode;
   readonly ignoreUsers: readonly string[];
   readonly ignoreText: readonly RegExp[];
   readonly rewrite: readonly RewriteRule[];
   readonly nickRewrite: readonly RewriteRule[];
-  readonly maxFileBytes: number;
-  readonly relayRelayed: boolean;
-}
+};
 
 /** The built-in defaults (docs/bridges.md). */
 export const BUILTIN_DEFAULTS: DeliveryOptions = {
