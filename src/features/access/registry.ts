@@ -3,7 +3,7 @@
  * `access` module looks them up by the names its config lists, when it verifies (so module
  * order does not matter).
  */
-import type { Disposer } from '../../modules/api.js';
+import type { Disposer } from '../../core/disposer.js';
 import { assertAccessPredicate, type AccessPredicate } from './predicate.js';
 
 export class AccessPredicateRegistry {
