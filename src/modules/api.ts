@@ -26,7 +26,7 @@ import type { JoinRefusedListener } from './callbacks/join-guard.js';
 import type { AnyAsyncFunction, CacheOptions } from './cache.js';
 import type { WebHandler } from './web-resources.js';
 import type { HealthCheck } from './health.js';
-import type { AccessPredicate } from '../features/access/predicate.js';
+import type { AccessPredicate } from './access-predicate.js';
 import type { EgressClient } from '../net/egress/index.js';
 import type { SendResult } from '../core/network.js';
 import type { Disposer } from '../core/disposer.js';

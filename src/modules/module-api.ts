@@ -17,7 +17,7 @@ import { ACCOUNT_DATA_NAMESPACE, AccountDataStore } from './callbacks/account-da
 import { cached, invalidateCache } from './cache.js';
 import type { WebResourceRegistry } from './web-resources.js';
 import type { ModuleHealthChecks } from './health.js';
-import type { AccessPredicateRegistry } from '../features/access/registry.js';
+import type { AccessPredicateRegistry } from './access-predicates.js';
 import { defaultEgressClient, type EgressClient } from '../net/egress/index.js';
 
 /** What the hub provides to every module's API. */
