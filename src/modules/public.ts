@@ -22,4 +22,5 @@ export type { AccessPredicate, AccessDecision, AccessPair, AccessMembers, Access
 export type { ModuleHealth, HealthCheck } from './health.js';
 export { EgressError } from '../net/egress/errors.js';
 export type { EgressErrorCode } from '../net/egress/errors.js';
-export type { EgressBudget, EgressClient, EgressRequestOptions, EgressResponse } from '../net/egress/index.js';
+export type { EgressBudget, EgressClient } from '../net/egress/index.js';
+export type { EgressRequestOptions, EgressResponse } from '../core/egress.js';

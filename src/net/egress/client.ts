@@ -18,8 +18,6 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers not sent on to another origin after a redirect. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
-export type { EgressRequestOptions, EgressResponse };
-
 /** Fetches URLs under the hub's egress policy (`egress:` in the config). */
 export class EgressClient implements Egress {
   private readonly allow: AllowList;
