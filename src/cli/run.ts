@@ -18,6 +18,11 @@ export interface RunOptions {
   readonly stopSignal?: Promise<string>;
 }
 
+/**
+ * Loads the config at `options.configPath`, starts the hub and runs it until `stopSignal`;
+ * returns the exit code: `usage` when the config or environment must be fixed (the problems are
+ * printed), `failure` when starting broke otherwise, `ok` after a clean stop.
+ */
 export async function runHub(options: RunOptions): Promise<ExitCode> {
   let config;
   try {
