@@ -19,6 +19,9 @@ const LAYERS = {
   cli: 7,
 };
 
+/** The public entry points (package exports): files directly in src/; they may import any layer. */
+const ENTRY = '^src/[^/]+\\.ts$';
+
 const names = Object.keys(LAYERS);
 const escape = (name) => name.replace(/[/.]/g, '\\$&');
 const folders = (list) => `^src/(${list.map(escape).join('|')})/`;
@@ -57,16 +60,16 @@ export default {
     {
       name: 'in-a-layer',
       severity: 'error',
-      comment: `every file under src/ belongs to a layer (${names.map((n) => `src/${n}`).join(', ')}) or is the public entry src/index.ts: add new folders to LAYERS in .dependency-cruiser.cjs and to docs/adr/0006-layers.md`,
-      from: { path: '^src/', pathNot: `${folders(names)}|^src/index\\.ts$` },
+      comment: `every file under src/ belongs to a layer (${names.map((n) => `src/${n}`).join(', ')}) or is a public entry point (a file directly in src/, like src/index.ts): add a new folder to LAYERS in .dependency-cruiser.mjs and to docs/adr/0006-layers.md`,
+      from: { path: '^src/', pathNot: `${folders(names)}|${ENTRY}` },
       to: {},
     },
     {
       name: 'entry-not-imported',
       severity: 'error',
-      comment: 'src/index.ts is the public entry for modules and embedders; code in src/ imports what it needs directly',
-      from: { path: '^src/' },
-      to: { path: '^src/index\\.ts$' },
+      comment: 'the files directly in src/ (src/index.ts) are public entry points for modules and embedders; code in the layers imports what it needs from where it lives',
+      from: { path: folders(names) },
+      to: { path: ENTRY },
     },
     {
       name: 'not-to-unresolvable',
