@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Hub } from '../src/core/hub.js';
+import { Hub } from '../src/app/hub.js';
 import { silentLogger } from '../src/core/log.js';
 import type { HubConfig, ModuleConfig } from '../src/config/types.js';
 import type { AnyEventInput } from '../src/core/event.js';

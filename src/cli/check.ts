@@ -8,6 +8,7 @@ import { ConfigError, formatProblems, type ConfigProblem } from '../config/error
 import { configWarnings } from '../config/warnings.js';
 import type { ProtocolDefinition } from '../core/network.js';
 import { checkModules } from '../modules/loader.js';
+import { builtinModules } from '../app/builtin-modules.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliOutput } from './output.js';
 
@@ -20,7 +21,7 @@ export async function checkConfig(file: string, protocols: readonly ProtocolDefi
   try {
     const config = await loadConfig(file, protocols);
     for (const warning of configWarnings(config, protocols)) output.err(`warning: ${formatProblems([{ ...warning, file }])}`);
-    problems = await checkModules(file, config.modules);
+    problems = await checkModules(file, config.modules, builtinModules());
     if (problems.length === 0) {
       output.out(`ok: ${file}: ${count(config.networks.length, 'network')}, ${count(config.bridges.length, 'bridge')}, ${count(config.modules.length, 'module')}`);
       return ExitCode.ok;

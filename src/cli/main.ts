@@ -29,14 +29,10 @@ function packageVersion(): string {
  * `check` never load the hub, and `--help` loads nothing but commander.
  */
 async function runCommand(configPath: string, output: CliOutput): Promise<number> {
-  const [{ runHub }, { ConfigError, formatProblems }] = await Promise.all([import('../core/host.js'), import('../config/errors.js')]);
+  const { runHub } = await import('./run.js');
   try {
     return await runHub({ configPath });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      output.err(formatProblems(error.problems));
-      return ExitCode.usage;
-    }
     output.err(`switchboard run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return ExitCode.failure;
   }

@@ -5,7 +5,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { ProtocolDefinition } from '../core/network.js';
-import type { HttpConfig, HubConfig, StorageConfig } from './types.js';
+import type { HttpConfig, HubConfig } from './types.js';
+import type { StorageConfig } from '../store/config.js';
 import { validateBridges } from './bridges.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, type ConfigProblem } from './errors.js';

@@ -4,22 +4,8 @@
  */
 import type { ChannelRef } from '../core/refs.js';
 import type { EgressConfig } from '../net/egress/config.js';
-
-/** Where state is kept: a SQLite file (default) or a PostgreSQL URL. */
-export type StorageConfig =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
-
-/** The reconnect policy applied to every network (see core/reconnect.ts). */
-export interface ReconnectConfig {
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly factor: number;
-  /** Fraction of each delay that is randomised, 0..1. */
-  readonly jitter: number;
-  /** A connection that lasted this long resets the backoff. */
-  readonly stableAfterMs: number;
-}
+import type { ReconnectConfig } from '../core/reconnect.js';
+import type { StorageConfig } from '../store/config.js';
 
 export interface HttpConfig {
   readonly host: string;

@@ -13,7 +13,7 @@ import { KeyedQueue } from './keyed-queue.js';
 import { raceDeadline } from './deadline.js';
 import { orderingKey, stampEvent, type AnyEvent, type AnyEventInput } from './event.js';
 import type { Logger } from './log.js';
-import type { ListenerRegistry } from '../modules/listeners.js';
+import type { ListenerRegistry } from './listeners.js';
 
 /** The result of one check: allow (possibly with a replacement event) or reject. */
 export type CheckOutcome =

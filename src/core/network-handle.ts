@@ -1,10 +1,41 @@
 /**
  * The NetworkHandle modules use: a configured network plus its supervisor, with sends counted.
  */
-import type { NetworkHandle } from '../modules/api.js';
 import type { ChannelRef, UserRef } from './refs.js';
-import type { Network, OutgoingMessage, SendResult } from './network.js';
+import type { ModerationActions, Network, NetworkCapabilities, NetworkState, OutgoingMessage, SendResult } from './network.js';
 import type { NetworkSupervisor } from './supervisor.js';
+
+/** What modules can see of and do with a configured network. */
+export interface NetworkHandle {
+  readonly name: string;
+  readonly protocol: string;
+  readonly capabilities: NetworkCapabilities;
+  state(): NetworkState;
+  /** Sends through the network's outgoing queue; counted in metrics. */
+  send(message: OutgoingMessage): Promise<SendResult>;
+  join(channel: ChannelRef): Promise<void>;
+  part(channel: ChannelRef, reason?: string): Promise<void>;
+  members(channel: ChannelRef): readonly UserRef[];
+  /** Outgoing items the network has accepted but not yet written (its flood-control queue). */
+  queueDepth(): number;
+  /** The bot itself as seen in `channel`, when the network can tell (see Network.botUser). */
+  botUser(channel: ChannelRef): UserRef | undefined;
+  /**
+   * Whether `user` may moderate `channel` as far as the network says (IRC channel operator,
+   * XMPP room moderator); `undefined` when the network cannot tell (see Network.isModerator).
+   */
+  isModerator(channel: ChannelRef, user: UserRef): boolean | undefined;
+  deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
+  react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
+  /**
+   * The ids of the messages that sends with delivery ids `deliveryIds` already put in `channel`
+   * since `since` (ms since the epoch), per delivery id, looked up on the server; `undefined`
+   * when the network cannot tell (see Network.findDelivered).
+   */
+  findDelivered(channel: ChannelRef, deliveryIds: readonly string[], since: number): Promise<ReadonlyMap<string, readonly string[]> | undefined>;
+  /** Present when the network supports moderation. */
+  readonly moderation?: ModerationActions;
+}
 
 /** Counts what is sent, per network and command (MESSAGE, EDIT, DELETE, REACT). */
 export type SendCounter = (network: string, command: string) => void;

@@ -11,8 +11,8 @@ import type { Attachment, MessageKind } from './message.js';
 import type { RichText } from './richtext.js';
 import type { AnyEventInput } from './event.js';
 import type { Logger } from './log.js';
-import type { KeyValueStore } from '../store/types.js';
-import type { EgressBudget, EgressClient } from '../net/egress/index.js';
+import type { KeyValueStore } from './store.js';
+import type { Egress, EgressBudget } from './egress.js';
 
 /** What a network can do; features degrade visibly where a capability is missing. */
 export interface NetworkCapabilities {
@@ -108,7 +108,7 @@ export interface NetworkContext {
    * The hub's HTTP client for every URL the adapter fetches (attachments, uploads, pastes),
    * under the `egress:` policy. Absent (hand-made contexts): the default policy.
    */
-  readonly egress?: EgressClient;
+  readonly egress?: Egress;
   /**
    * The channels the hub wants this network to be in (from bridges and modules). The adapter
    * joins them on every (re)connect; the list may change at run time (call it again each time).

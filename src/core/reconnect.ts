@@ -2,7 +2,17 @@
  * When to try a lost connection again: exponential backoff with jitter, reset after a
  * connection that stayed up long enough. Pure logic; the hub owns the timers.
  */
-import type { ReconnectConfig } from '../config/types.js';
+
+/** The reconnect policy applied to every network (`reconnect:` in the config). */
+export interface ReconnectConfig {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly factor: number;
+  /** Fraction of each delay that is randomised, 0..1. */
+  readonly jitter: number;
+  /** A connection that lasted this long resets the backoff. */
+  readonly stableAfterMs: number;
+}
 
 /**
  * Exponential backoff for one network's reconnects.

@@ -19,19 +19,6 @@ export class HttpListenError extends Error {
   }
 }
 
-/** A module's web resource cannot be mounted (bad or taken path). */
-export class WebResourceError extends Error {
-  override readonly name = 'WebResourceError';
-
-  constructor(
-    readonly module: string,
-    readonly path: string,
-    problem: string,
-  ) {
-    super(`module ${module}: web resource ${JSON.stringify(path)}: ${problem}`);
-  }
-}
-
 /** `host:port` for messages, IPv6 literals in brackets. */
 export function formatHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

@@ -3,71 +3,18 @@
  * module mounts on the hub's server, isolated so that a failing module gets a logged 500
  * and nothing else.
  */
-import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type { Logger } from '../core/log.js';
-import { WebResourceError } from './errors.js';
-
-/** A request as a web resource handler sees it. */
-export interface WebRequest {
-  readonly method: string;
-  /** The path and query string as sent, e.g. `/relay/status?verbose=1`. */
-  readonly url: string;
-  /** Lower-case header names. */
-  readonly headers: IncomingHttpHeaders;
-  /**
-   * The body: an object or array for JSON, a string for `text/plain`, a Buffer for any other
-   * content type, undefined when there is none.
-   */
-  readonly body: unknown;
-  /** Values of `:name` segments (and `*` as `'*'`) in the resource's path. */
-  readonly params: Readonly<Record<string, string>>;
-  /** The parsed query string. */
-  readonly query: Readonly<Record<string, string | string[]>>;
-}
-
-/** What a web resource handler answers. */
-export interface WebResponse {
-  /** An HTTP status, 100..599. */
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** A string or Buffer is sent as-is; anything else is sent as JSON. */
-  readonly body: string | Buffer | object;
-}
-
-/** An HTTP handler a module mounts on the hub's server. */
-export interface WebResource {
-  /** The route, mounted as-is (Fastify syntax: `/relay/status`, `/relay/:id`, `/relay/*`). */
-  readonly path: string;
-  /** The module that registered it (for logs). */
-  readonly module: string;
-  readonly handler: (request: WebRequest) => Promise<WebResponse>;
-}
+import { checkWebResourcePath, type WebRequest, type WebResource, type WebResponse } from '../modules/web-resources.js';
 
 /** The hub's Fastify instance: the default HTTP server, logging through our pino logger. */
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>;
-
-/** Paths the server itself serves; no module may take them. */
-export const RESERVED_PATHS: readonly string[] = ['/health', '/metrics'];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** The body sent when a module's handler failed; details go to the log only. */
 const GENERIC_FAILURE = { error: 'internal error' } as const;
-
-/**
- * Checks a resource path before mounting; throws a {@link WebResourceError} saying what is
- * wrong. `taken` holds paths already in use.
- */
-export function checkWebResourcePath(module: string, path: string, taken: ReadonlySet<string> = new Set()): void {
-  if (!path.startsWith('/')) throw new WebResourceError(module, path, 'the path must start with "/"');
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\s\u0000-\u001f\u007f?#]/.test(path)) {
-    throw new WebResourceError(module, path, 'the path must not contain spaces, control characters, "?" or "#"');
-  }
-  if (RESERVED_PATHS.includes(path)) throw new WebResourceError(module, path, 'the path is reserved by the hub');
-  if (taken.has(path)) throw new WebResourceError(module, path, 'another web resource already uses this path');
-}
 
 /** Checks every resource (see {@link checkWebResourcePath}) and mounts them on `app`. */
 export function mountWebResources(app: HttpApp, resources: readonly WebResource[], log: Logger): void {

@@ -10,7 +10,8 @@ import { HttpListenError, formatHostPort } from './errors.js';
 import { healthHttpStatus, type HealthReport } from './health.js';
 import { hostPolicy, type HostPolicy } from './allowed-hosts.js';
 import { RequestLogController, describeRequest } from './request-log.js';
-import { mountWebResources, type HttpApp, type WebResource } from './resources.js';
+import { mountWebResources, type HttpApp } from './resources.js';
+import type { WebResource } from '../modules/web-resources.js';
 
 export interface HttpServerOptions {
   /** The address to bind, e.g. `127.0.0.1` or `::1`. */

@@ -3,7 +3,7 @@
  */
 import type { AnyEvent, Command, HubEvent } from '../core/event.js';
 import type { Logger } from '../core/log.js';
-import type { KeyValueStore } from '../store/types.js';
+import type { KeyValueStore } from '../core/store.js';
 import type { MessageMapStore } from '../store/message-map.js';
 import type { BridgeConfig } from '../config/types.js';
 import type { ChannelRef, UserRef } from '../core/refs.js';
@@ -26,56 +26,17 @@ import type { JoinRefusedListener } from './callbacks/join-guard.js';
 import type { AnyAsyncFunction, CacheOptions } from './cache.js';
 import type { WebHandler } from './web-resources.js';
 import type { HealthCheck } from './health.js';
-import type { AccessPredicate } from '../features/access/predicate.js';
+import type { AccessPredicate } from './access-predicate.js';
 import type { EgressClient } from '../net/egress/index.js';
-import type {
-  ModerationActions,
-  NetworkCapabilities,
-  NetworkState,
-  OutgoingMessage,
-  SendResult,
-} from '../core/network.js';
+import type { SendResult } from '../core/network.js';
+import type { Disposer } from '../core/disposer.js';
+import type { NetworkHandle } from '../core/network-handle.js';
 
 /** A listener for one command. It may be async; its errors are logged and isolated. */
 export type EventListener<C extends Command> = (event: HubEvent<C>) => void | Promise<void>;
 
 /** A listener for every event. */
 export type AnyEventListener = (event: AnyEvent) => void | Promise<void>;
-
-/** Undoes a registration. */
-export type Disposer = () => void;
-
-/** What modules can see of and do with a configured network. */
-export interface NetworkHandle {
-  readonly name: string;
-  readonly protocol: string;
-  readonly capabilities: NetworkCapabilities;
-  state(): NetworkState;
-  /** Sends through the network's outgoing queue; counted in metrics. */
-  send(message: OutgoingMessage): Promise<SendResult>;
-  join(channel: ChannelRef): Promise<void>;
-  part(channel: ChannelRef, reason?: string): Promise<void>;
-  members(channel: ChannelRef): readonly UserRef[];
-  /** Outgoing items the network has accepted but not yet written (its flood-control queue). */
-  queueDepth(): number;
-  /** The bot itself as seen in `channel`, when the network can tell (see Network.botUser). */
-  botUser(channel: ChannelRef): UserRef | undefined;
-  /**
-   * Whether `user` may moderate `channel` as far as the network says (IRC channel operator,
-   * XMPP room moderator); `undefined` when the network cannot tell (see Network.isModerator).
-   */
-  isModerator(channel: ChannelRef, user: UserRef): boolean | undefined;
-  deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
-  react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
-  /**
-   * The ids of the messages that sends with delivery ids `deliveryIds` already put in `channel`
-   * since `since` (ms since the epoch), per delivery id, looked up on the server; `undefined`
-   * when the network cannot tell (see Network.findDelivered).
-   */
-  findDelivered(channel: ChannelRef, deliveryIds: readonly string[], since: number): Promise<ReadonlyMap<string, readonly string[]> | undefined>;
-  /** Present when the network supports moderation. */
-  readonly moderation?: ModerationActions;
-}
 
 /** The module API. One instance per module, scoped to it (logger, storage namespace). */
 export interface ModuleApi {

@@ -4,7 +4,7 @@
  * its job); the hub's overall status is then `degraded` too.
  */
 import type { Logger } from '../core/log.js';
-import type { Disposer } from './api.js';
+import type { Disposer } from '../core/disposer.js';
 
 /** What a module reports: a status and any JSON-serialisable details. */
 export interface ModuleHealth {

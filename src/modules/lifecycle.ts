@@ -3,7 +3,7 @@
  * each module's failure logged and isolated.
  */
 import type { Logger } from '../core/log.js';
-import type { Disposer } from './api.js';
+import type { Disposer } from '../core/disposer.js';
 
 interface Entry {
   readonly module: string;

@@ -6,7 +6,9 @@ import { isAbsolute } from 'node:path';
 import type { ConfigProblem } from '../config/errors.js';
 import type { ModuleConfig } from '../config/types.js';
 import { isModuleDefinition, ModuleConfigError, type ModuleDefinition } from './define.js';
-import { builtinModules } from './builtin.js';
+
+/** The modules loadable by name (`- module: relay`): name → lazy loader (src/app/builtin-modules.ts). */
+export type BuiltinModules = Readonly<Record<string, () => Promise<ModuleDefinition<unknown>>>>;
 
 /** A module ready for `setup`. */
 export interface LoadedModule {
@@ -38,11 +40,11 @@ export function describeEntry(file: string, entry: ModuleConfig, index: number):
 }
 
 /** Imports, checks and configures every module, in order. Throws ModuleLoadError on the first problem. */
-export async function loadModules(file: string, entries: readonly ModuleConfig[]): Promise<LoadedModule[]> {
+export async function loadModules(file: string, entries: readonly ModuleConfig[], builtins: BuiltinModules): Promise<LoadedModule[]> {
   const loaded: LoadedModule[] = [];
   const names = new Map<string, number>();
   for (const [index, entry] of entries.entries()) {
-    const outcome = await loadModule(file, entry, index, names);
+    const outcome = await loadModule(file, entry, index, names, builtins);
     if ('problem' in outcome) throw outcome.problem;
     loaded.push(outcome);
   }
@@ -54,11 +56,11 @@ export async function loadModules(file: string, entries: readonly ModuleConfig[]
  * (never its setup), and returns every refusal as a config problem located at the entry,
  * e.g. `switchboard.yaml:12: modules[1].config.http.token: use a token of at least 16 characters`.
  */
-export async function checkModules(file: string, entries: readonly ModuleConfig[]): Promise<ConfigProblem[]> {
+export async function checkModules(file: string, entries: readonly ModuleConfig[], builtins: BuiltinModules): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   const names = new Map<string, number>();
   for (const [index, entry] of entries.entries()) {
-    const outcome = await loadModule(file, entry, index, names);
+    const outcome = await loadModule(file, entry, index, names, builtins);
     if (!('problem' in outcome)) continue;
     const { refused, reason } = outcome.problem;
     problems.push({
@@ -77,10 +79,11 @@ async function loadModule(
   entry: ModuleConfig,
   index: number,
   names: Map<string, number>,
+  builtins: BuiltinModules,
 ): Promise<LoadedModule | { readonly problem: ModuleLoadError }> {
   const where = describeEntry(file, entry, index);
   try {
-    const definition = await importDefinition(entry, where);
+    const definition = await importDefinition(entry, where, builtins);
     const previous = names.get(definition.name);
     if (previous !== undefined) {
       throw new ModuleLoadError(where, `module name "${definition.name}" is already used by modules[${previous}]; each module may be listed once`);
@@ -93,8 +96,8 @@ async function loadModule(
   }
 }
 
-async function importDefinition(entry: ModuleConfig, where: string): Promise<ModuleDefinition<unknown>> {
-  const builtin = builtinModules()[entry.specifier];
+async function importDefinition(entry: ModuleConfig, where: string, builtins: BuiltinModules): Promise<ModuleDefinition<unknown>> {
+  const builtin = builtins[entry.specifier];
   let exported: unknown;
   try {
     if (builtin) {

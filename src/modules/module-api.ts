@@ -6,8 +6,10 @@ import type { Logger } from '../core/log.js';
 import type { ChannelRef } from '../core/refs.js';
 import type { HubStore } from '../store/hub-store.js';
 import type { BridgeConfig } from '../config/types.js';
-import type { AnyEventListener, Disposer, EventListener, ModuleApi, NetworkHandle } from './api.js';
-import type { ListenerRegistry } from './listeners.js';
+import type { AnyEventListener, EventListener, ModuleApi } from './api.js';
+import type { Disposer } from '../core/disposer.js';
+import type { NetworkHandle } from '../core/network-handle.js';
+import type { ListenerRegistry } from '../core/listeners.js';
 import type { LifecycleCallbacks } from './lifecycle.js';
 import type { ThirdPartyRulesCallbacks } from './callbacks/types.js';
 import { callbackOperations, type ModuleCallbacks } from './callbacks/index.js';
@@ -15,7 +17,7 @@ import { ACCOUNT_DATA_NAMESPACE, AccountDataStore } from './callbacks/account-da
 import { cached, invalidateCache } from './cache.js';
 import type { WebResourceRegistry } from './web-resources.js';
 import type { ModuleHealthChecks } from './health.js';
-import type { AccessPredicateRegistry } from '../features/access/registry.js';
+import type { AccessPredicateRegistry } from './access-predicates.js';
 import { defaultEgressClient, type EgressClient } from '../net/egress/index.js';
 
 /** What the hub provides to every module's API. */

@@ -16,11 +16,11 @@ export type { JoinRefusal, JoinRefusedListener } from './callbacks/join-guard.js
 export type { CallbackOperations } from './callbacks/index.js';
 export type { AccountDataStore } from './callbacks/account-data.js';
 export type { CacheOptions } from './cache.js';
-export type { WebHandler } from './web-resources.js';
-export type { WebRequest, WebResponse } from '../http/resources.js';
+export type { WebHandler, WebRequest, WebResponse } from './web-resources.js';
 export type { MessageCopy, MessageLocation, MessageMapStore, MessageMapping, SentMessage } from '../store/message-map.js';
-export type { AccessPredicate, AccessDecision, AccessPair, AccessMembers, AccessVerdicts } from '../features/access/predicate.js';
+export type { AccessPredicate, AccessDecision, AccessPair, AccessMembers, AccessVerdicts } from './access-predicate.js';
 export type { ModuleHealth, HealthCheck } from './health.js';
 export { EgressError } from '../net/egress/errors.js';
 export type { EgressErrorCode } from '../net/egress/errors.js';
-export type { EgressBudget, EgressClient, EgressRequestOptions, EgressResponse } from '../net/egress/index.js';
+export type { EgressBudget, EgressClient } from '../net/egress/index.js';
+export type { EgressRequestOptions, EgressResponse } from '../core/egress.js';

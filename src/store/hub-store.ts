@@ -1,7 +1,7 @@
 /**
  * The store the host opens: the shared `Store` contract plus what the hub itself needs.
  */
-import type { Store } from './types.js';
+import type { Store } from '../core/store.js';
 import type { MessageMapStore } from './message-map.js';
 import type { AppliedMigration } from './migrate.js';
 

@@ -6,4 +6,4 @@ export { StoreError } from './errors.js';
 export type { HubStore } from './hub-store.js';
 export type { AppliedMigration } from './migrate.js';
 export type { MessageCopy, MessageLocation, MessageMapStore, MessageMapping, SentMessage } from './message-map.js';
-export type { KeyValueStore, Store } from './types.js';
+export type { KeyValueStore, Store } from '../core/store.js';

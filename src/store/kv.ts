@@ -5,7 +5,7 @@ import type { Logger } from '../core/log.js';
 import { StoreError, messageOf } from './errors.js';
 import { checkText, type StoreConnection } from './connection.js';
 import type { KvQueries } from './kv-queries.js';
-import type { KeyValueStore } from './types.js';
+import type { KeyValueStore } from '../core/store.js';
 
 /** Remembers which corrupt values were already logged, so each is logged once. */
 export type CorruptValueLog = Set<string>;

@@ -2,7 +2,7 @@
  * Opens the configured store: connects, runs pending migrations, and hands back a HubStore.
  */
 import type { Kysely } from 'kysely';
-import type { StorageConfig } from '../config/types.js';
+import type { StorageConfig } from './config.js';
 import type { Logger } from '../core/log.js';
 import { postgresSupport, sqliteSupport, type DialectSupport } from './dialect.js';
 import { StoreError, messageOf } from './errors.js';

@@ -13,7 +13,7 @@ import { KyselyMessageMapStore } from './kysely-message-map.js';
 import { appliedMigrations, currentVersion, type AppliedMigration } from './migrate.js';
 import type { Database } from './schema.js';
 import type { QueryRunner } from './query-runner.js';
-import type { KeyValueStore } from './types.js';
+import type { KeyValueStore } from '../core/store.js';
 
 export class SqlStore implements HubStore {
   readonly kind: DialectSupport['kind'];

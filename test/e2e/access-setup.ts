@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hub } from '../../src/core/hub.js';
+import { Hub } from '../../src/app/hub.js';
 import type { HubConfig } from '../../src/config/types.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';

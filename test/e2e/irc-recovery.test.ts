@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hub } from '../../src/core/hub.js';
+import { Hub } from '../../src/app/hub.js';
 import type { HubConfig } from '../../src/config/types.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { builtinProtocols } from '../../src/networks/registry.js';

@@ -4,7 +4,7 @@
  * options already validated), logs JSON lines to stderr, and prints `READY` once ready.
  */
 import { readFileSync } from 'node:fs';
-import { Hub } from '../../src/core/hub.js';
+import { Hub } from '../../src/app/hub.js';
 import { createLogger } from '../../src/core/log.js';
 import { builtinProtocols } from '../../src/networks/registry.js';
 import type { HubConfig } from '../../src/config/types.js';

@@ -7,7 +7,7 @@ import { hubBase } from '../support/hub-config.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hub } from '../../src/core/hub.js';
+import { Hub } from '../../src/app/hub.js';
 import type { HubConfig, NetworkConfig } from '../../src/config/types.js';
 import type { Logger } from '../../src/core/log.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';

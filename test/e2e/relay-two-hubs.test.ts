@@ -10,7 +10,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Hub } from '../../src/core/hub.js';
+import { Hub } from '../../src/app/hub.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { builtinProtocols } from '../../src/networks/registry.js';

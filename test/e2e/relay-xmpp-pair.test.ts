@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hub } from '../../src/core/hub.js';
+import { Hub } from '../../src/app/hub.js';
 import { builtinProtocols } from '../../src/networks/registry.js';
 import { startProsody, type XmppServer } from '../support/servers.js';
 import { connectXmppClient, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';

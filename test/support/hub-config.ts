@@ -3,7 +3,8 @@
  * test's temp dir, and a quick reconnect policy. Tests add networks, bridges and modules.
  */
 import { join } from 'node:path';
-import type { HubConfig, ReconnectConfig } from '../../src/config/types.js';
+import type { HubConfig } from '../../src/config/types.js';
+import type { ReconnectConfig } from '../../src/core/reconnect.js';
 
 export interface HubBaseOptions {
   /** The database file name in `dir` (default `switchboard.db`). */

@@ -1,7 +1,7 @@
 /**
  * A KeyValueStore kept in memory, for tests that run a network adapter without a hub.
  */
-import type { KeyValueStore } from '../../src/store/types.js';
+import type { KeyValueStore } from '../../src/core/store.js';
 
 export class MemoryStore implements KeyValueStore {
   private readonly data = new Map<string, unknown>();

@@ -5,7 +5,7 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { StorageConfig } from '../../src/config/types.js';
+import type { StorageConfig } from '../../src/store/config.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
 import { StoreError } from '../../src/store/errors.js';
 import type { HubStore } from '../../src/store/hub-store.js';

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { ChannelRef, UserRef } from '../../src/core/refs.js';
 import { askPredicate, combineAnswers, scopeChannels, type AskOptions, type PredicateAnswer } from '../../src/features/access/combine.js';
 import { channelKey, pairKey } from '../../src/features/access/keys.js';
-import type { AccessDecision, AccessMembers, AccessPair, AccessPredicate } from '../../src/features/access/predicate.js';
+import type { AccessDecision, AccessMembers, AccessPair, AccessPredicate } from '../../src/modules/access-predicate.js';
 
 const channel = (network: string, id: string): ChannelRef => ({ network, id });
 const user = (network: string, id: string): UserRef => ({ network, id, nick: id });

@@ -7,7 +7,7 @@ import { parseAccessConfig } from '../../src/features/access/config.js';
 import { ModuleConfigError } from '../../src/modules/define.js';
 import { authorized } from '../../src/features/access/http-endpoint.js';
 import { parseAccessCommand } from '../../src/features/access/command.js';
-import type { WebRequest } from '../../src/http/resources.js';
+import type { WebRequest } from '../../src/modules/web-resources.js';
 
 function refused(raw: unknown, field: string, reason: RegExp): void {
   assert.throws(() => parseAccessConfig(raw), (error: unknown) =>

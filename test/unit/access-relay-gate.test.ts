@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RelayGate } from '../../src/features/access/relay-gate.js';
 import type { AccessOutcome } from '../../src/features/access/combine.js';
-import type { AccessPair } from '../../src/features/access/predicate.js';
+import type { AccessPair } from '../../src/modules/access-predicate.js';
 import type { ChannelRef, UserRef } from '../../src/core/refs.js';
 
 const secure: ChannelRef = { network: 'irc', id: '#secure' };

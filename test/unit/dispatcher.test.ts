@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Dispatcher, type EventCheck } from '../../src/core/dispatcher.js';
-import { ListenerRegistry } from '../../src/modules/listeners.js';
+import { ListenerRegistry } from '../../src/core/listeners.js';
 import type { AnyEvent, AnyEventInput } from '../../src/core/event.js';
 import { captureLog } from '../support/log-capture.js';
 

@@ -4,9 +4,10 @@ import { createServer, type Server } from 'node:net';
 import { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { startHttpServer, type RunningHttpServer } from '../../src/http/server.js';
-import { HttpListenError, WebResourceError, formatHostPort } from '../../src/http/errors.js';
+import { HttpListenError, formatHostPort } from '../../src/http/errors.js';
+import { WebResourceError } from '../../src/modules/web-resources.js';
 import type { HealthReport } from '../../src/http/health.js';
-import type { WebResource, WebResponse } from '../../src/http/resources.js';
+import type { WebResource, WebResponse } from '../../src/modules/web-resources.js';
 import { createMetrics, type HubMetrics } from '../../src/core/metrics.js';
 import { createLogger } from '../../src/core/log.js';
 

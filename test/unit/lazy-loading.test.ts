@@ -63,10 +63,10 @@ describe('lazy loading', () => {
     assertNoneOf(loaded, [...ADAPTERS, ...DRIVERS, 'fastify'], 'networks/registry.js');
   });
 
-  void it('the host loads neither an adapter, nor a database driver, nor fastify before the config asks for them', async () => {
-    const loaded = await packagesLoadedBy('core/host.js');
+  void it('`switchboard run` loads neither an adapter, nor a database driver, nor fastify before the config asks for them', async () => {
+    const loaded = await packagesLoadedBy('cli/run.js');
     assert.ok(loaded.includes('pino'), `the probe sees packages: ${loaded.join(', ')}`);
-    assertNoneOf(loaded, [...ADAPTERS, ...DRIVERS, 'fastify'], 'core/host.js');
+    assertNoneOf(loaded, [...ADAPTERS, ...DRIVERS, 'fastify'], 'cli/run.js');
   });
 
   void it('the probe does see an adapter when one is imported (the test can fail)', async () => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { allCallbacks, renderRulesTable } from '../../src/modules/callbacks/rules.js';
 import { ModuleCallbacks } from '../../src/modules/callbacks/index.js';
-import { ListenerRegistry } from '../../src/modules/listeners.js';
+import { ListenerRegistry } from '../../src/core/listeners.js';
 import { silentLogger } from '../../src/core/log.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

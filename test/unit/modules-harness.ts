@@ -10,7 +10,7 @@ import type { AnyEvent, AnyEventInput } from '../../src/core/event.js';
 import type { ChannelRef, UserRef } from '../../src/core/refs.js';
 import type { Message } from '../../src/core/message.js';
 import { Dispatcher } from '../../src/core/dispatcher.js';
-import { ListenerRegistry } from '../../src/modules/listeners.js';
+import { ListenerRegistry } from '../../src/core/listeners.js';
 import { LifecycleCallbacks } from '../../src/modules/lifecycle.js';
 import { ModuleCallbacks } from '../../src/modules/callbacks/index.js';
 import { WebResourceRegistry } from '../../src/modules/web-resources.js';

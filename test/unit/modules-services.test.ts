@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { cached, cacheSize, invalidateCache } from '../../src/modules/cache.js';
 import { defineModule, ModuleConfigError } from '../../src/modules/define.js';
 import { loadModules, ModuleLoadError } from '../../src/modules/loader.js';
-import { WebResourceError } from '../../src/http/errors.js';
+import { WebResourceError } from '../../src/modules/web-resources.js';
 import { lobby, room, setUpModules, type Harness } from './modules-harness.js';
 
 describe('module services: cache, web resources, lookups, config errors', () => {
@@ -94,13 +94,13 @@ describe('module services: cache, web resources, lookups, config errors', () => 
     const dir = mkdtempSync(join(tmpdir(), 'sb-loader-'));
     const path = join(dir, 'limits.mjs');
     writeFileSync(path, `export default { name: 'limits', parseConfig() { throw new Error('x'); }, setup() {} };\n`);
-    await assert.rejects(loadModules(file, [{ module: './limits.mjs', specifier: path, config: {}, line: 7 }]), (error: unknown) =>
+    await assert.rejects(loadModules(file, [{ module: './limits.mjs', specifier: path, config: {}, line: 7 }], {}), (error: unknown) =>
       error instanceof ModuleLoadError && error.message === `${file}:7: modules[0] (./limits.mjs): module limits refused its config: x`);
     const defined = defineModule({ name: 'rate', parseConfig: () => { throw new ModuleConfigError('limits.perMinute', 'must be a positive number, e.g. 30'); }, setup: () => undefined });
     const path2 = join(dir, 'rate.mjs');
     (globalThis as Record<string, unknown>).__sbRateModule = defined;
     writeFileSync(path2, 'export default globalThis.__sbRateModule;\n');
-    await assert.rejects(loadModules(file, [{ module: './rate.mjs', specifier: path2, config: { limits: { perMinute: -1 } } }]), (error: unknown) =>
+    await assert.rejects(loadModules(file, [{ module: './rate.mjs', specifier: path2, config: { limits: { perMinute: -1 } } }], {}), (error: unknown) =>
       error instanceof ModuleLoadError && error.message === `${file}: modules[0] (./rate.mjs): module rate: limits.perMinute: must be a positive number, e.g. 30`);
   });
 });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ReconnectPolicy } from '../../src/core/reconnect.js';
-import type { ReconnectConfig } from '../../src/config/types.js';
+import type { ReconnectConfig } from '../../src/core/reconnect.js';
 
 const base: ReconnectConfig = { initialDelayMs: 1000, maxDelayMs: 60_000, factor: 2, jitter: 0, stableAfterMs: 30_000 };
 

@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { MAX_UNCONFIRMED, MAYBE_SENT_AT_STOP, TargetQueue, queuePrefix, type TargetQueueDeps } from '../../src/features/relay/queue.js';
 import { PermanentDeliveryError } from '../../src/features/relay/deliver.js';
 import type { NoticeJob, RelayJob } from '../../src/features/relay/jobs.js';
-import type { KeyValueStore } from '../../src/store/types.js';
+import type { KeyValueStore } from '../../src/core/store.js';
 import { waitFor } from '../support/wait.js';
 
 const target = { network: 'irc', id: '#Lobby' };

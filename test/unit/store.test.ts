@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, c
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StorageConfig } from '../../src/config/types.js';
+import type { StorageConfig } from '../../src/store/config.js';
 import { silentLogger } from '../../src/core/log.js';
 import { StoreError } from '../../src/store/errors.js';
 import { migrations } from '../../src/store/migrations/index.js';

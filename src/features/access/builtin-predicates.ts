@@ -2,7 +2,7 @@
  * Ready-made access predicates the `access` module builds from its config.
  */
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import type { AccessDecision, AccessPredicate } from './predicate.js';
+import type { AccessDecision, AccessPredicate } from '../../modules/access-predicate.js';
 import { matchesAny, type IdentityPattern } from './identity.js';
 
 /** Allows the users matching `patterns` and denies everyone else. */

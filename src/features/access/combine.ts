@@ -12,7 +12,7 @@
  */
 import { raceDeadline } from '../../core/deadline.js';
 import type { ChannelRef } from '../../core/refs.js';
-import type { AccessDecision, AccessMembers, AccessPair, AccessPredicate, AccessVerdicts } from './predicate.js';
+import type { AccessDecision, AccessMembers, AccessPair, AccessPredicate, AccessVerdicts } from '../../modules/access-predicate.js';
 import { channelKey, pairKey } from './keys.js';
 
 /** What a failing predicate's pairs become: denied (new joins) or undecided (people present). */

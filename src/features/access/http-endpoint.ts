@@ -9,7 +9,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ChannelRef } from '../../core/refs.js';
 import { parseChannelRef } from '../../core/refs.js';
-import type { WebRequest, WebResponse } from '../../http/resources.js';
+import type { WebRequest, WebResponse } from '../../modules/web-resources.js';
 import { summaryJson } from './summary.js';
 import type { VerifyReport, VerifyRequest } from './verifier.js';
 

@@ -4,7 +4,7 @@
  * hand them out (IRC: casefolded nick; XMPP: occupant JID).
  */
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import type { AccessPair } from './predicate.js';
+import type { AccessPair } from '../../modules/access-predicate.js';
 
 /** A string that is equal for equal channels. */
 export function channelKey(channel: ChannelRef): string {

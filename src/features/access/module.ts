@@ -11,7 +11,7 @@ import type { HubEvent } from '../../core/event.js';
 import { fromPlain } from '../../core/richtext-ops.js';
 import type { ModuleApi } from '../../modules/api.js';
 import { defineModule, ModuleConfigError } from '../../modules/define.js';
-import type { AccessPredicate } from './predicate.js';
+import type { AccessPredicate } from '../../modules/access-predicate.js';
 import { allowListPredicate, denyListPredicate, memberOfPredicate } from './builtin-predicates.js';
 import { parseAccessConfig, type AccessConfig, type PredicateEntry } from './config.js';
 import { channelKey, pairKey, sameChannel } from './keys.js';

@@ -9,7 +9,7 @@
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { AccessOutcome } from './combine.js';
 import { pairKey } from './keys.js';
-import type { AccessPair } from './predicate.js';
+import type { AccessPair } from '../../modules/access-predicate.js';
 
 /** At most this many decisions are kept; the oldest go first. */
 const MAX_ENTRIES = 10_000;

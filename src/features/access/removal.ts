@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../core/log.js';
 import type { ChannelRef } from '../../core/refs.js';
 import { formatChannelRef } from '../../core/refs.js';
-import type { NetworkHandle } from '../../modules/api.js';
-import type { AccessPair } from './predicate.js';
+import type { NetworkHandle } from '../../core/network-handle.js';
+import type { AccessPair } from '../../modules/access-predicate.js';
 import { channelKey, pairKey } from './keys.js';
 
 /** How a removal ended. */

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../../core/log.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import type { AccessMembers, AccessPair, AccessPredicate } from './predicate.js';
+import type { AccessMembers, AccessPair, AccessPredicate } from '../../modules/access-predicate.js';
 import { askPredicate, combineAnswers, scopeChannels, type AccessOutcome, type FailurePolicy, type PredicateAnswer } from './combine.js';
 import { channelKey, describePair } from './keys.js';
 import { matchesAny, type IdentityPattern } from './identity.js';

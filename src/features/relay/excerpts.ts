@@ -8,7 +8,7 @@
  * pruning (an edit adds an entry and leaves the earlier one, which pruning skips over).
  */
 import type { MessageLocation } from '../../store/message-map.js';
-import type { KeyValueStore } from '../../store/types.js';
+import type { KeyValueStore } from '../../core/store.js';
 import type { Excerpt } from './jobs.js';
 
 type Where = Pick<MessageLocation, 'network' | 'messageId'>;

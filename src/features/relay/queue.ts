@@ -13,7 +13,7 @@
 import type { Logger } from '../../core/log.js';
 import type { ChannelRef } from '../../core/refs.js';
 import { messageOf } from '../../store/errors.js';
-import type { KeyValueStore } from '../../store/types.js';
+import type { KeyValueStore } from '../../core/store.js';
 import type { RelayJob } from './jobs.js';
 
 /** What the worker needs from the rest of the relay. */

@@ -3,7 +3,7 @@
  * number of deliveries waiting for it.
  */
 import type { ChannelRef } from '../../core/refs.js';
-import type { NetworkHandle } from '../../modules/api.js';
+import type { NetworkHandle } from '../../core/network-handle.js';
 import type { RelayBridge } from './config.js';
 
 /** e.g. `bridge lobby: irc:#lobby up, queue 0 | jabber:lobby@conference.example.org down, queue 12 | failed 0` */

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../../core/log.js';
 import type { ChannelRef } from '../../core/refs.js';
-import type { KeyValueStore } from '../../store/types.js';
+import type { KeyValueStore } from '../../core/store.js';
 import { formatChannelRef } from '../../core/refs.js';
 import { CategoryRegistry } from './category-registry.js';
 import { runAll } from './combine.js';

@@ -4,7 +4,7 @@
  * register controller callbacks is used.
  */
 import type { Logger } from '../../core/log.js';
-import type { Disposer } from '../api.js';
+import type { Disposer } from '../../core/disposer.js';
 import { CallbackRegistrationError, CategoryRegistry } from './category-registry.js';
 import { describeFailure, ruleOf } from './rules.js';
 import type { BackgroundUpdateControllerCallbacks, UpdateIterationContext } from './types.js';

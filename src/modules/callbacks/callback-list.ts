@@ -1,7 +1,7 @@
 /**
  * The callbacks registered under one name, kept in module order.
  */
-import type { Disposer } from '../api.js';
+import type { Disposer } from '../../core/disposer.js';
 
 /** One registered callback and the module it belongs to. */
 export interface Registered<F> {

@@ -2,7 +2,7 @@
  * The registrations of one callback category: one ordered list per callback name, and the
  * checks every `register…Callbacks` call makes (known names, functions).
  */
-import type { Disposer } from '../api.js';
+import type { Disposer } from '../../core/disposer.js';
 import { CallbackList } from './callback-list.js';
 import { CALLBACK_RULES } from './rules.js';
 import type { CallbackName, CallbacksByCategory, Category } from './types.js';

@@ -6,7 +6,7 @@ import type { EventCheck } from '../../core/dispatcher.js';
 import type { AnyEvent } from '../../core/event.js';
 import type { Logger } from '../../core/log.js';
 import type { BridgeConfig } from '../../config/types.js';
-import type { ListenerRegistry } from '../listeners.js';
+import type { ListenerRegistry } from '../../core/listeners.js';
 import { AccountDataCallbacks } from './account-data.js';
 import { AccountValidity } from './account-validity.js';
 import { BackgroundUpdateController, BackgroundUpdater } from './background-updates.js';

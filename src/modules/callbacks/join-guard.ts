@@ -7,7 +7,7 @@ import type { HubEvent } from '../../core/event.js';
 import type { Logger } from '../../core/log.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { BridgeConfig } from '../../config/types.js';
-import type { Disposer } from '../api.js';
+import type { Disposer } from '../../core/disposer.js';
 import { CallbackList } from './callback-list.js';
 import type { SpamChecker } from './spam-checker.js';
 import type { Code } from './values.js';

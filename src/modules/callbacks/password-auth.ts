@@ -3,7 +3,7 @@
  * the username and display name of new accounts.
  */
 import type { Logger } from '../../core/log.js';
-import type { Disposer } from '../api.js';
+import type { Disposer } from '../../core/disposer.js';
 import { CallbackList } from './callback-list.js';
 import { CallbackRegistrationError, CategoryRegistry } from './category-registry.js';
 import { firstDecides, firstUser, runAll, type CallbackSite, type Decision } from './combine.js';

@@ -3,7 +3,7 @@
  * a channel. Called by the relay when it relays presence and away changes.
  */
 import type { Logger } from '../../core/log.js';
-import type { Disposer } from '../api.js';
+import type { Disposer } from '../../core/disposer.js';
 import { CallbackRegistrationError, CategoryRegistry } from './category-registry.js';
 import { mergeSets, unionOrAll } from './combine.js';
 import type { PresenceRouterCallbacks, PresenceUpdate } from './types.js';

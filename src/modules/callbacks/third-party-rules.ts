@@ -6,7 +6,7 @@
 import type { Logger } from '../../core/log.js';
 import type { AnyEvent } from '../../core/event.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import type { Disposer } from '../api.js';
+import type { Disposer } from '../../core/disposer.js';
 import { CategoryRegistry } from './category-registry.js';
 import { firstDecides, runAll, runUntilRefused, type CallbackSite, type Refusal } from './combine.js';
 import { readBoolean } from './spam-checker.js';

@@ -4,8 +4,9 @@
  * links of the message may be fetched at all.
  */
 import { EgressError } from './errors.js';
+import type { EgressBudget as MessageBudget } from '../../core/egress.js';
 
-export class EgressBudget {
+export class EgressBudget implements MessageBudget {
   /** Fires when the message's time is up; every fetch for the message stops then. */
   readonly signal: AbortSignal;
   private readonly links = new Set<string>();

@@ -8,6 +8,7 @@
 import { AllowList } from './allow-list.js';
 import { EgressBudget } from './budget.js';
 import type { EgressConfig } from './config.js';
+import type { Egress, EgressRequestOptions, EgressResponse } from '../../core/egress.js';
 import { abortedFetchError, EgressError } from './errors.js';
 import { exchange, type ExchangeResponse } from './request.js';
 import { checkTarget, systemResolver, type Resolver } from './resolve.js';
@@ -17,35 +18,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers not sent on to another origin after a redirect. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
-export interface EgressRequestOptions {
-  /** GET when absent. */
-  readonly method?: 'GET' | 'HEAD' | 'POST' | 'PUT';
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: Uint8Array | string;
-  /** The most response body bytes read (never more than `egress.maxBodyBytes`). */
-  readonly maxBytes?: number;
-  /** `follow` (default): redirects are followed, each hop checked; `manual`: a redirect is the answer. */
-  readonly redirect?: 'follow' | 'manual';
-  /** The message this fetch is for: its deadline applies. */
-  readonly budget?: EgressBudget;
-  /** The URL is one of the message's links: it counts against `maxLinksPerMessage` (needs `budget`). */
-  readonly link?: boolean;
-  /** A deadline of this request's own (default: `messageBudgetMs` when there is no budget). */
-  readonly timeoutMs?: number;
-}
-
-/** A response, its body read whole (within the cap). */
-export interface EgressResponse extends ExchangeResponse {
-  /** The URL that answered (after redirects). */
-  readonly url: string;
-  /** true for a 2xx status. */
-  readonly ok: boolean;
-  /** A response header's value (the first one when repeated). */
-  header(name: string): string | undefined;
-}
-
 /** Fetches URLs under the hub's egress policy (`egress:` in the config). */
-export class EgressClient {
+export class EgressClient implements Egress {
   private readonly allow: AllowList;
   private readonly resolve: Resolver;
 

@@ -4,7 +4,7 @@
 import { EgressClient } from './client.js';
 import { DEFAULT_EGRESS_CONFIG } from './config.js';
 
-export { EgressClient, type EgressRequestOptions, type EgressResponse } from './client.js';
+export { EgressClient } from './client.js';
 export { EgressBudget } from './budget.js';
 export { EgressError, type EgressErrorCode } from './errors.js';
 export { DEFAULT_EGRESS_CONFIG, egressSchema, type EgressConfig } from './config.js';

@@ -11,7 +11,8 @@
 import type { Logger } from '../../core/log.js';
 import type { PasteConfig } from './paste-config.js';
 import { uploadPaste } from './paste-client.js';
-import { defaultEgressClient, type EgressClient } from '../../net/egress/index.js';
+import { defaultEgressClient } from '../../net/egress/index.js';
+import type { Egress } from '../../core/egress.js';
 import { limitLines, pasteNote, withPasteLink, type HiddenParts } from './split.js';
 
 /** How long after a failed upload the next one is tried. */
@@ -35,7 +36,7 @@ export interface LongMessagesOptions {
   readonly paste?: PasteConfig;
   readonly log: Logger;
   /** The hub's HTTP client the upload goes through (default: one with the default egress policy). */
-  readonly egress?: EgressClient;
+  readonly egress?: Egress;
   /** Uploads a text and returns its URL (default: uploadPaste with `paste`). */
   readonly upload?: (text: string) => Promise<string>;
   readonly now?: () => number;

@@ -8,13 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import type { PasteConfig } from './paste-config.js';
 import { PasteError, pasteUrlFrom } from './paste-response.js';
-import { EgressError, type EgressClient } from '../../net/egress/index.js';
+import { EgressError } from '../../net/egress/index.js';
+import type { Egress } from '../../core/egress.js';
 
 /** The most of a paste service's answer that is read (a URL or a small JSON object is expected). */
 export const MAX_REPLY_BYTES = 64 * 1024;
 
 /** Uploads `text` and returns the paste's URL; rejects with a PasteError. */
-export async function uploadPaste(text: string, config: PasteConfig, egress: EgressClient): Promise<string> {
+export async function uploadPaste(text: string, config: PasteConfig, egress: Egress): Promise<string> {
   try {
     const response = await egress.request(config.url, {
       method: config.method,

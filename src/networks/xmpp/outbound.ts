@@ -27,7 +27,7 @@ import { renderStyling } from './styling-render.js';
 import type { Confirmations } from './confirmations.js';
 import { stripInvalidXmlChars } from './xml-chars.js';
 import { discoverUploadService, downloadFile, uploadFile, type UploadHttp, type UploadService } from './upload.js';
-import type { EgressClient } from '../../net/egress/index.js';
+import type { Egress } from '../../core/egress.js';
 
 /** Our own entry in the reaction sets. */
 const SELF = '\u0000self';
@@ -52,7 +52,7 @@ export interface OutboundDeps {
   /** Sends waiting for the room to reflect them. */
   readonly confirmations: Confirmations;
   /** The hub's HTTP client for files (downloads to re-upload, upload PUTs). */
-  readonly egress: EgressClient;
+  readonly egress: Egress;
   /** The connected client; throws when not connected. */
   client(): XmppClient;
 }

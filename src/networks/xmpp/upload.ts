@@ -9,7 +9,7 @@ import xml from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import { NS } from './namespaces.js';
 import { buildUploadRequest } from './stanza-build.js';
-import type { EgressBudget, EgressClient } from '../../net/egress/index.js';
+import type { Egress, EgressBudget } from '../../core/egress.js';
 
 /** A discovered upload service and its size limit. */
 export interface UploadService {
@@ -29,7 +29,7 @@ const MAX_PUT_REPLY_BYTES = 64 * 1024;
 
 /** How a file is fetched and uploaded: the hub's egress client and the message's budget. */
 export interface UploadHttp {
-  readonly egress: EgressClient;
+  readonly egress: Egress;
   readonly budget: EgressBudget;
 }
 

@@ -6,25 +6,25 @@
  * HTTP, close storage).
  */
 import type { HubConfig } from '../config/types.js';
-import type { Logger } from './log.js';
-import type { Network, NetworkContext, ProtocolDefinition } from './network.js';
-import type { ChannelRef } from './refs.js';
-import type { NetworkHandle } from '../modules/api.js';
-import { Dispatcher } from './dispatcher.js';
-import { NetworkSupervisor } from './supervisor.js';
-import { ReconnectPolicy } from './reconnect.js';
-import { createNetworkHandle } from './network-handle.js';
+import type { Logger } from '../core/log.js';
+import type { Network, NetworkContext, ProtocolDefinition } from '../core/network.js';
+import type { ChannelRef } from '../core/refs.js';
+import { Dispatcher } from '../core/dispatcher.js';
+import { NetworkSupervisor } from '../core/supervisor.js';
+import { ReconnectPolicy } from '../core/reconnect.js';
+import { createNetworkHandle, type NetworkHandle } from '../core/network-handle.js';
 import { StartupError } from './startup-error.js';
-import { raceDeadline } from './deadline.js';
-import { createMetrics, type HubMetrics } from './metrics.js';
-import { ListenerRegistry } from '../modules/listeners.js';
+import { raceDeadline } from '../core/deadline.js';
+import { createMetrics, type HubMetrics } from '../core/metrics.js';
+import { ListenerRegistry } from '../core/listeners.js';
 import { LifecycleCallbacks } from '../modules/lifecycle.js';
 import { createModuleApi, type ModuleHost } from '../modules/module-api.js';
 import { ModuleCallbacks } from '../modules/callbacks/index.js';
 import { WebResourceRegistry } from '../modules/web-resources.js';
 import { ModuleHealthChecks } from '../modules/health.js';
-import { AccessPredicateRegistry } from '../features/access/registry.js';
+import { AccessPredicateRegistry } from '../modules/access-predicates.js';
 import { loadModules, describeEntry, ModuleLoadError } from '../modules/loader.js';
+import { builtinModules } from './builtin-modules.js';
 import { openStore } from '../store/open.js';
 import { StoreError } from '../store/errors.js';
 import type { HubStore } from '../store/hub-store.js';
@@ -214,7 +214,7 @@ export class Hub {
       networks: () => [...this.networks.values()].map((n) => n.handle),
       bridges: () => config.bridges,
     };
-    for (const module of await loadModules(config.file, config.modules)) {
+    for (const module of await loadModules(config.file, config.modules, builtinModules())) {
       const api = createModuleApi(host, module.definition.name, module.order);
       try {
         await module.definition.setup(api, module.config);

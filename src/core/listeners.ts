@@ -1,8 +1,8 @@
 /**
  * Listener registrations, kept in module order.
  */
-import type { AnyEvent, Command } from '../core/event.js';
-import type { Disposer } from './api.js';
+import type { AnyEvent, Command } from './event.js';
+import type { Disposer } from './disposer.js';
 
 /** One registered listener, with the module it belongs to. */
 export interface ListenerEntry {

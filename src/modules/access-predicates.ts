@@ -3,8 +3,8 @@
  * `access` module looks them up by the names its config lists, when it verifies (so module
  * order does not matter).
  */
-import type { Disposer } from '../../modules/api.js';
-import { assertAccessPredicate, type AccessPredicate } from './predicate.js';
+import type { Disposer } from '../core/disposer.js';
+import { assertAccessPredicate, type AccessPredicate } from './access-predicate.js';
 
 export class AccessPredicateRegistry {
   private readonly predicates = new Map<string, AccessPredicate>();

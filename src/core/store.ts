@@ -1,5 +1,6 @@
 /**
- * The storage interface features use. No SQL lives outside src/store/.
+ * The storage interfaces networks, modules and features use (src/store/ implements them; no SQL
+ * lives outside src/store/).
  */
 
 /** A namespaced key-value store; values are JSON-serialisable. */

@@ -3,7 +3,7 @@
  * user may be in a channel. Modules implement it and register it with
  * `api.registerAccessPredicate`; the `access` module asks the predicates its config names.
  */
-import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { ChannelRef, UserRef } from '../core/refs.js';
 
 /** `true` allows, `false` denies, `undefined` (or `null`) abstains from a decision. */
 export type AccessDecision = boolean | null | undefined;

@@ -1,15 +1,16 @@
 /**
  * `switchboard run`: loads the config, starts the hub, and stops it gracefully on SIGINT or
- * SIGTERM. Returns the process exit code (0 stopped cleanly, 1 runtime failure, 2 the
- * config or environment must be fixed).
+ * SIGTERM. Returns the process exit code (see exit-codes.ts: 0 stopped cleanly, 1 runtime
+ * failure, 2 the config or environment must be fixed).
  */
 import { loadConfig } from '../config/load.js';
 import { ConfigError, formatProblems } from '../config/errors.js';
 import { configWarnings } from '../config/warnings.js';
 import { builtinProtocols } from '../networks/registry.js';
-import { createLogger } from './log.js';
-import { Hub } from './hub.js';
-import { StartupError } from './startup-error.js';
+import { createLogger } from '../core/log.js';
+import { Hub } from '../app/hub.js';
+import { StartupError } from '../app/startup-error.js';
+import { ExitCode } from './exit-codes.js';
 
 export interface RunOptions {
   readonly configPath: string;
@@ -17,14 +18,19 @@ export interface RunOptions {
   readonly stopSignal?: Promise<string>;
 }
 
-export async function runHub(options: RunOptions): Promise<number> {
+/**
+ * Loads the config at `options.configPath`, starts the hub and runs it until `stopSignal`;
+ * returns the exit code: `usage` when the config or environment must be fixed (the problems are
+ * printed), `failure` when starting broke otherwise, `ok` after a clean stop.
+ */
+export async function runHub(options: RunOptions): Promise<ExitCode> {
   let config;
   try {
     config = await loadConfig(options.configPath, builtinProtocols());
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`switchboard: the configuration has problems:\n${formatProblems(error.problems)}\n`);
-      return 2;
+      return ExitCode.usage;
     }
     throw error;
   }
@@ -37,16 +43,16 @@ export async function runHub(options: RunOptions): Promise<number> {
     if (error instanceof StartupError) {
       process.stderr.write(`switchboard: cannot start: ${error.message}\n`);
       log.flush?.();
-      return error.exitCode;
+      return ExitCode.usage;
     }
     log.fatal({ err: error }, 'start failed');
-    return 1;
+    return ExitCode.failure;
   }
   const signal = await holdingProcessOpen(options.stopSignal ?? firstSignal(log));
   log.info({ signal }, 'stop requested');
   await hub.stop();
   exitEvenIfHeld();
-  return 0;
+  return ExitCode.ok;
 }
 
 /** How long after a stop the process may take to end by itself before it is ended. */

@@ -1,0 +1,6 @@
+/**
+ * Undoing a registration: every `register…`/`on…` call of the hub returns one.
+ */
+
+/** Undoes a registration. */
+export type Disposer = () => void;
