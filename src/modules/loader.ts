@@ -16,6 +16,8 @@ export interface LoadedModule {
   /** Its position in `modules:`. */
   readonly order: number;
   readonly entry: ModuleConfig;
+  /** true for a module shipped with Switchboard, loaded by name (the hub grants it the callback operations). */
+  readonly builtin: boolean;
 }
 
 /** A module could not be loaded, or refused its config. The hub does not start. */
@@ -80,36 +82,36 @@ async function loadModule(
 ): Promise<LoadedModule | { readonly problem: ModuleLoadError }> {
   const where = describeEntry(file, entry, index);
   try {
-    const definition = await importDefinition(entry, where);
+    const { definition, builtin } = await importDefinition(entry, where);
     const previous = names.get(definition.name);
     if (previous !== undefined) {
       throw new ModuleLoadError(where, `module name "${definition.name}" is already used by modules[${previous}]; each module may be listed once`);
     }
     names.set(definition.name, index);
-    return { definition, config: parseModuleConfig(definition, entry, where), order: index, entry };
+    return { definition, config: parseModuleConfig(definition, entry, where), order: index, entry, builtin };
   } catch (error) {
     if (error instanceof ModuleLoadError) return { problem: error };
     throw error;
   }
 }
 
-async function importDefinition(entry: ModuleConfig, where: string): Promise<ModuleDefinition<unknown>> {
-  const builtin = builtinModules()[entry.specifier];
+async function importDefinition(entry: ModuleConfig, where: string): Promise<{ definition: ModuleDefinition<unknown>; builtin: boolean }> {
+  const builtin = entry.definition === undefined ? builtinModules()[entry.specifier] : undefined;
   let exported: unknown;
   try {
-    if (builtin) {
-      exported = await builtin();
-    } else {
-      const target = isAbsolute(entry.specifier) ? pathToFileURL(entry.specifier).href : entry.specifier;
-      const namespace = (await import(target)) as { default?: unknown };
-      exported = namespace.default;
-    }
+    exported = entry.definition ?? (builtin ? await builtin() : await importDefault(entry.specifier));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ModuleLoadError(where, `cannot load: ${reason} — check the path (relative to the config file) or install the package`);
   }
-  if (isModuleDefinition(exported) || looksLikeDefinition(exported)) return exported;
+  if (isModuleDefinition(exported) || looksLikeDefinition(exported)) return { definition: exported, builtin: builtin !== undefined };
   throw new ModuleLoadError(where, 'the default export is not a module: export default defineModule({ name, setup })');
+}
+
+/** The default export of an absolute file path or a package name. */
+async function importDefault(specifier: string): Promise<unknown> {
+  const target = isAbsolute(specifier) ? pathToFileURL(specifier).href : specifier;
+  return ((await import(target)) as { default?: unknown }).default;
 }
 
 /** Plain objects with a name and a setup function are accepted too (JavaScript modules without our import). */

@@ -1,0 +1,59 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { defineModule } from '../../src/modules/define.js';
+import { operationsOf } from '../../src/modules/operations.js';
+import { NOT_SPAM } from '../../src/modules/callbacks/values.js';
+import { startTestHub } from '../../src/app/testing.js';
+import { alice, lobby, messageEvent } from './modules-harness.js';
+
+describe('the module surface', () => {
+  it('registering a callback no running hub calls yet logs one warning per module and callback, naming it', async () => {
+    const register = defineModule({
+      name: 'early',
+      setup(api) {
+        api.registerSpamCheckerCallbacks({ userMayInvite: () => NOT_SPAM, checkEventForSpam: () => NOT_SPAM });
+        api.registerSpamCheckerCallbacks({ userMayInvite: () => NOT_SPAM });
+        api.registerPasswordAuthProviderCallbacks({ onLoggedOut: () => undefined });
+      },
+    });
+    const hub = await startTestHub({ modules: [register] });
+    try {
+      const warnings = hub.logs.filter((l) => l.level === 40 && l.module === 'early').map((l) => l.callback);
+      assert.deepEqual(warnings, ['spamChecker.userMayInvite', 'passwordAuthProvider.onLoggedOut']);
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('the callback operations are granted to built-in modules only', async () => {
+    const grabbing = defineModule({ name: 'grabbing', setup: (api) => void operationsOf(api) });
+    await assert.rejects(startTestHub({ modules: [grabbing] }), /module grabbing: the callback operations are granted only to Switchboard's built-in modules/);
+    const hub = await startTestHub({ modules: [{ module: 'relay' }] });
+    await hub.stop();
+  });
+
+  it('startTestHub: an emitted event passes the checks and reaches the listeners; sends reach the in-memory network', async () => {
+    const seen: string[] = [];
+    const echo = defineModule({
+      name: 'echo',
+      setup(api) {
+        api.registerSpamCheckerCallbacks({ checkEventForSpam: (event) => (event.sender === 'mallory' ? 'spam' : NOT_SPAM) });
+        api.on('MESSAGE', async (event) => {
+          seen.push(event.sender);
+          await api.sendMessage(event.args.channel ?? lobby, [{ type: 'text', text: 'pong' }]);
+        });
+      },
+    });
+    const hub = await startTestHub({ modules: [echo], networks: ['irc'] });
+    try {
+      await hub.emit(messageEvent('ping'));
+      await hub.emit({ ...messageEvent('spam'), sender: 'mallory' });
+      assert.deepEqual(seen, [alice.id]);
+      assert.deepEqual(hub.network('irc').sent.map((m) => m.body), [[{ type: 'text', text: 'pong' }]]);
+      assert.equal(hub.network('irc').sent[0]?.target && 'channel' in hub.network('irc').sent[0]!.target, true);
+      assert.equal(hub.api('echo').members(lobby).length, 0);
+    } finally {
+      await hub.stop();
+    }
+  });
+});
