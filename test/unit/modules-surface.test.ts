@@ -7,6 +7,15 @@ import { startTestHub } from '../../src/app/testing.js';
 import { alice, lobby, messageEvent } from './modules-harness.js';
 
 describe('the module surface', () => {
+  it('exports the error classes modules are told to catch as values', async () => {
+    const entry = await import('../../src/index.js');
+    for (const name of ['SendRefusedError', 'EgressError', 'CallbackFailedError', 'ModuleConfigError', 'ConfigError'] as const) {
+      assert.equal(typeof entry[name], 'function', name);
+    }
+    const refused: unknown = new entry.SendRefusedError('refused');
+    assert.equal(refused instanceof Error && refused instanceof entry.SendRefusedError, true);
+  });
+
   it('registering a callback no running hub calls yet logs one warning per module and callback, naming it', async () => {
     const register = defineModule({
       name: 'early',
@@ -30,6 +39,12 @@ describe('the module surface', () => {
     await assert.rejects(startTestHub({ modules: [grabbing] }), /module grabbing: the callback operations are granted only to Switchboard's built-in modules/);
     const hub = await startTestHub({ modules: [{ module: 'relay' }] });
     await hub.stop();
+  });
+
+  it('switchboard/testing is an entry point of the package', async () => {
+    const specifier: string = 'switchboard/testing';
+    const testing = (await import(specifier)) as { startTestHub?: unknown };
+    assert.equal(testing.startTestHub, startTestHub);
   });
 
   it('startTestHub: an emitted event passes the checks and reaches the listeners; sends reach the in-memory network', async () => {
