@@ -7,6 +7,7 @@ import type { ConfigProblem } from '../config/errors.js';
 import type { ModuleConfig } from '../config/types.js';
 import { isModuleDefinition, ModuleConfigError, type ModuleDefinition } from './define.js';
 import { builtinModules } from './builtin.js';
+import { isStandardSchema, issuePath, type StandardSchemaV1 } from './standard-schema.js';
 
 /** A module ready for `setup`. */
 export interface LoadedModule {
@@ -27,8 +28,8 @@ export class ModuleLoadError extends Error {
     /** Where in the config the module is named, e.g. `switchboard.yaml:12: modules[1] (./x.js)`. */
     readonly where: string,
     readonly reason: string,
-    /** The field of the module's `config:` its parseConfig refused (a ModuleConfigError) and why. */
-    readonly refused?: { readonly field: string; readonly reason: string },
+    /** The fields of the module's `config:` its parseConfig refused (a ModuleConfigError, schema issues) and why. */
+    readonly refused?: ReadonlyArray<{ readonly field: string; readonly reason: string }>,
   ) {
     super(`${where}: ${reason}`);
   }
@@ -63,12 +64,14 @@ export async function checkModules(file: string, entries: readonly ModuleConfig[
     const outcome = await loadModule(file, entry, index, names);
     if (!('problem' in outcome)) continue;
     const { refused, reason } = outcome.problem;
-    problems.push({
-      file,
-      ...(entry.line === undefined ? {} : { line: entry.line }),
-      path: refused ? `modules[${index}].config.${refused.field}` : `modules[${index}]`,
-      reason: `(${entry.module}) ${refused ? refused.reason : reason}`,
-    });
+    const at = entry.line === undefined ? {} : { line: entry.line };
+    if (refused === undefined) {
+      problems.push({ file, ...at, path: `modules[${index}]`, reason: `(${entry.module}) ${reason}` });
+      continue;
+    }
+    for (const field of refused) {
+      problems.push({ file, ...at, path: `modules[${index}].config${fieldSuffix(field.field)}`, reason: `(${entry.module}) ${field.reason}` });
+    }
   }
   return problems;
 }
@@ -88,7 +91,7 @@ async function loadModule(
       throw new ModuleLoadError(where, `module name "${definition.name}" is already used by modules[${previous}]; each module may be listed once`);
     }
     names.set(definition.name, index);
-    return { definition, config: parseModuleConfig(definition, entry, where), order: index, entry, builtin };
+    return { definition, config: await parseModuleConfig(definition, entry, where), order: index, entry, builtin };
   } catch (error) {
     if (error instanceof ModuleLoadError) return { problem: error };
     throw error;
@@ -122,18 +125,40 @@ function looksLikeDefinition(value: unknown): value is ModuleDefinition<unknown>
     && typeof candidate.setup === 'function';
 }
 
-function parseModuleConfig(definition: ModuleDefinition<unknown>, entry: ModuleConfig, where: string): unknown {
-  if (!definition.parseConfig) return entry.config;
+/** `.field`, or `[0]`, or nothing for the whole block: how a field follows `config` in a path. */
+function fieldSuffix(field: string): string {
+  return field === '' || field.startsWith('[') ? field : `.${field}`;
+}
+
+async function parseModuleConfig(definition: ModuleDefinition<unknown>, entry: ModuleConfig, where: string): Promise<unknown> {
+  const parse = definition.parseConfig;
+  if (!parse) return entry.config;
+  if (isStandardSchema(parse)) return validateConfig(definition.name, parse, entry.config, where);
   try {
-    return definition.parseConfig(entry.config);
+    return parse(entry.config);
   } catch (error) {
     if (error instanceof ModuleConfigError) {
-      throw new ModuleLoadError(where, `module ${definition.name}: ${error.field}: ${error.reason}`, {
+      throw new ModuleLoadError(where, `module ${definition.name}: ${error.field}: ${error.reason}`, [{
         field: error.field,
         reason: `module ${definition.name}: ${error.reason}`,
-      });
+      }]);
     }
     const reason = error instanceof Error ? error.message : String(error);
     throw new ModuleLoadError(where, `module ${definition.name} refused its config: ${reason}`);
   }
+}
+
+/** Validates a module's config with its schema; every issue is reported at its field. */
+async function validateConfig(module: string, schema: StandardSchemaV1, raw: unknown, where: string): Promise<unknown> {
+  let result;
+  try {
+    result = await schema['~standard'].validate(raw);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ModuleLoadError(where, `module ${module} refused its config: ${reason}`);
+  }
+  if (result.issues === undefined) return result.value;
+  const refused = result.issues.map((issue) => ({ field: issuePath(issue), message: issue.message }));
+  const described = refused.map(({ field, message }) => `module ${module}: ${field === '' ? '(config)' : field}: ${message}`);
+  throw new ModuleLoadError(where, described.join('; '), refused.map(({ field, message }) => ({ field, reason: `module ${module}: ${message}` })));
 }

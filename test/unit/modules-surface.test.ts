@@ -4,6 +4,9 @@ import { defineModule } from '../../src/modules/define.js';
 import { operationsOf } from '../../src/modules/operations.js';
 import { NOT_SPAM } from '../../src/modules/callbacks/values.js';
 import { startTestHub } from '../../src/app/testing.js';
+import { z } from 'zod';
+import { checkModules, loadModules, ModuleLoadError } from '../../src/modules/loader.js';
+import type { ModuleConfig } from '../../src/config/types.js';
 import { alice, lobby, messageEvent } from './modules-harness.js';
 
 describe('the module surface', () => {
@@ -70,5 +73,39 @@ describe('the module surface', () => {
     } finally {
       await hub.stop();
     }
+  });
+
+  describe('parseConfig given a schema', () => {
+    const limits = defineModule({
+      name: 'limits',
+      parseConfig: z.object({ perMinute: z.number().positive(), channels: z.array(z.string().startsWith('#')).default([]) }),
+      setup(api, config) {
+        const perMinute: number = config.perMinute;
+        api.log.info({ perMinute, channels: config.channels.length }, 'limits ready');
+      },
+    });
+    const entry = (config: unknown): ModuleConfig => ({ module: './limits.mjs', specifier: 'limits', config, line: 7, definition: limits });
+    const file = '/etc/switchboard.yaml';
+
+    it('hands setup the parsed value', async () => {
+      const [loaded] = await loadModules(file, [entry({ perMinute: 30 })]);
+      assert.deepEqual(loaded?.config, { perMinute: 30, channels: [] });
+    });
+
+    it('check reports every issue as file:line: modules[i].config.path: reason', async () => {
+      const problems = await checkModules(file, [entry({ perMinute: -1, channels: ['#ok', 'lobby'] })]);
+      assert.deepEqual(problems.map((p) => `${p.file}:${p.line}: ${p.path}`), [
+        `${file}:7: modules[0].config.perMinute`,
+        `${file}:7: modules[0].config.channels[1]`,
+      ]);
+      assert.match(problems[1]!.reason, /^\(\.\/limits\.mjs\) module limits: .*#/);
+    });
+
+    it('refuses the start naming the module, the field and the reason; a missing block is refused at config', async () => {
+      await assert.rejects(loadModules(file, [entry({ perMinute: 'fast' })]), (error: unknown) =>
+        error instanceof ModuleLoadError && error.message.startsWith(`${file}:7: modules[0] (./limits.mjs): module limits: perMinute: `));
+      const problems = await checkModules(file, [entry(undefined)]);
+      assert.deepEqual(problems.map((p) => p.path), ['modules[0].config']);
+    });
   });
 });
