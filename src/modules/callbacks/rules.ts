@@ -61,7 +61,7 @@ const HTTP_LOGIN = 'until the HTTP API login is built';
 const BRIDGE_ADMIN = 'until run-time bridge administration is built';
 const RELAY_INVITES = 'the relay does not relay invites';
 const RELAY_PRESENCE = 'the relay does not relay presence or away';
-const NO_BATCH_JOBS = 'Switchboard runs no batch job after start; only a module that runs its own with api.runBackgroundUpdate';
+const NO_BATCH_JOBS = "Switchboard itself runs no batch job after start (a module's own api.runBackgroundUpdate does call it)";
 
 /** Every callback of every category. */
 export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in CallbackName<C>]-?: CallbackRule } } = {
@@ -114,7 +114,7 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     onAccountDataUpdated: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'api.accountData.set / delete (the per-user settings store), after the value is stored' },
   },
   backgroundUpdateController: {
-    onUpdate: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every iteration of a background update (a batch job); storage migrations run before modules load, see docs/modules.md', pending: NO_BATCH_JOBS },
+    onUpdate: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every iteration of a background update (a batch job; storage migrations are not paced: they run before modules load)', pending: NO_BATCH_JOBS },
     defaultBatchSize: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'the first iteration of a background update', pending: NO_BATCH_JOBS },
     minBatchSize: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every later iteration of a background update', pending: NO_BATCH_JOBS },
   },
