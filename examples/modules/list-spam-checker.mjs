@@ -9,24 +9,21 @@
  *       config:
  *         evilUsers: [irc:mallory, xmpp:spam@example.org]
  */
-import { defineModule, ConfigError, Codes, NOT_SPAM } from 'switchboard';
+import { defineModule, Codes, NOT_SPAM } from 'switchboard';
+import { z } from 'zod';
+
+/** A user written network:id, e.g. irc:mallory. */
+const notUser = { error: (/** @type {{ input: unknown }} */ issue) => `${JSON.stringify(issue.input)} is not network:id, e.g. irc:mallory` };
+const user = z.string(notUser).regex(/^[^:]+:.+$/, notUser);
 
 export default defineModule({
   name: 'list-spam-checker',
 
-  /** @param {unknown} raw the module's `config:` block */
-  parseConfig(raw) {
-    const config = /** @type {{ evilUsers?: unknown }} */ (raw ?? {});
-    if (typeof config !== 'object' || Array.isArray(config)) throw new ConfigError('(config)', 'must be a mapping with evilUsers');
-    const evilUsers = config.evilUsers ?? [];
-    if (!Array.isArray(evilUsers)) throw new ConfigError('evilUsers', 'must be a list of users written network:id, e.g. irc:mallory');
-    evilUsers.forEach((user, index) => {
-      if (typeof user !== 'string' || !/^[^:]+:.+$/.test(user)) {
-        throw new ConfigError(`evilUsers[${index}]`, `${JSON.stringify(user)} is not network:id, e.g. irc:mallory`);
-      }
-    });
-    return { evilUsers: new Set(/** @type {string[]} */ (evilUsers)) };
-  },
+  // The module's `config:` block; each problem stops the start, reported at its field.
+  parseConfig: z
+    .object({ evilUsers: z.array(user).default([]) })
+    .default({ evilUsers: [] })
+    .transform((config) => ({ evilUsers: new Set(config.evilUsers) })),
 
   setup(api, config) {
     api.registerSpamCheckerCallbacks({

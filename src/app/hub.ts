@@ -38,6 +38,13 @@ export interface HubOptions {
   readonly protocols: readonly ProtocolDefinition[];
 }
 
+/** The hub's module machinery, for switchboard/testing (modules never see it: it holds the callback operations). */
+export interface HubInternals {
+  readonly callbacks: ModuleCallbacks;
+  readonly dispatcher: Dispatcher;
+  readonly webResources: WebResourceRegistry;
+}
+
 interface RunningNetwork {
   readonly network: Network;
   readonly supervisor: NetworkSupervisor;
@@ -109,6 +116,11 @@ export class Hub {
   /** The module handle of a network (for embedding and tests). */
   network(name: string): NetworkHandle | undefined {
     return this.networks.get(name)?.handle;
+  }
+
+  /** See HubInternals. */
+  internals(): HubInternals {
+    return { callbacks: this.callbacks, dispatcher: this.dispatcher, webResources: this.webResources };
   }
 
   /** The state of the hub and of every network, as served on /health. */
@@ -215,7 +227,7 @@ export class Hub {
       bridges: () => config.bridges,
     };
     for (const module of await loadModules(config.file, config.modules, builtinModules())) {
-      const api = createModuleApi(host, module.definition.name, module.order);
+      const api = createModuleApi(host, module.definition.name, module.order, { operations: module.builtin });
       try {
         await module.definition.setup(api, module.config);
       } catch (error) {

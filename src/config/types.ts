@@ -41,6 +41,11 @@ export interface ModuleConfig {
   readonly config: unknown;
   /** Where the entry is in the config file, for error messages. */
   readonly line?: number;
+  /**
+   * A module definition given in-process by an embedder (switchboard/testing), used instead of
+   * importing `specifier`; never read from a config file. Such a module is not a built-in.
+   */
+  readonly definition?: unknown;
 }
 
 export interface HubConfig {

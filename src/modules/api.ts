@@ -20,7 +20,7 @@ import type {
   SpamCheckerCallbacks,
   ThirdPartyRulesCallbacks,
 } from './callbacks/types.js';
-import type { CallbackOperations } from './callbacks/index.js';
+import type { BackgroundUpdate, BackgroundUpdateResult } from './callbacks/background-updates.js';
 import type { AccountDataStore } from './callbacks/account-data.js';
 import type { JoinRefusedListener } from './callbacks/join-guard.js';
 import type { AnyAsyncFunction, CacheOptions } from './cache.js';
@@ -83,8 +83,11 @@ export interface ModuleApi {
   registerBackgroundUpdateControllerCallbacks(callbacks: BackgroundUpdateControllerCallbacks): Disposer;
   registerAddExtraFieldsToUnsignedClientEventCallbacks(callbacks: AddExtraFieldsToUnsignedClientEventCallbacks): Disposer;
   registerRelayCallbacks(callbacks: RelayCallbacks): Disposer;
-  /** The operations' side of the callbacks, for features that perform those operations (relay, access, ...). */
-  readonly callbacks: CallbackOperations;
+  /**
+   * Runs a batch job of the module's own in batches paced by the background update controller
+   * (the callbacks of `registerBackgroundUpdateControllerCallbacks`, or Switchboard's defaults).
+   */
+  runBackgroundUpdate(update: BackgroundUpdate): Promise<BackgroundUpdateResult>;
 
   // --- services ----------------------------------------------------------------------------
   /**

@@ -1,7 +1,8 @@
 /**
  * Cached functions for modules (`api.cached`, `api.invalidateCache`): results kept per
- * argument list, bounded in size (least recently used goes first) and in age.
+ * argument list, bounded in size (least recently used goes first, kept by lru-cache) and in age.
  */
+import { LRUCache } from 'lru-cache';
 
 export interface CacheOptions {
   /** Most entries kept; the least recently used is evicted beyond it. Default 1000. */
@@ -21,32 +22,28 @@ export type AnyAsyncFunction = (...args: never[]) => Promise<unknown>;
 /** The cache of every function made by `cached`, keyed by the returned wrapper. */
 const caches = new WeakMap<AnyAsyncFunction, FunctionCache>();
 
+/** One function's results: lru-cache keeps the most recently used; expiry is checked here against `now`. */
 class FunctionCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
 
   constructor(
-    private readonly maxEntries: number,
+    maxEntries: number,
     private readonly ttl: number,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.entries = new LRUCache({ max: maxEntries });
+  }
 
   get(key: string, compute: () => Promise<unknown>): Promise<unknown> {
     const hit = this.entries.get(key);
-    if (hit && hit.expires > this.now()) {
-      // Re-insert to mark as most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit.value;
-    }
+    if (hit && hit.expires > this.now()) return hit.value;
     const value = compute();
     const entry = { value, expires: this.now() + this.ttl };
-    this.entries.delete(key);
     this.entries.set(key, entry);
     // A failure is not remembered: the next call tries again.
     value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.peek(key) === entry) this.entries.delete(key);
     });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return value;
   }
 

@@ -2,16 +2,19 @@
  * Defining a module: the public shape third-party and built-in modules share.
  */
 import type { ModuleApi } from './api.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
 
 /** What a module file's default export is. Create it with `defineModule`. */
 export interface ModuleDefinition<Config = unknown> {
   /** A unique name, used in logs, metrics and the per-module key-value namespace. */
   readonly name: string;
   /**
-   * Validates and transforms the module's raw `config:` block. Throw `ModuleConfigError`
-   * to refuse it: the hub then refuses to start, naming the module, the field and the reason.
+   * Validates and transforms the module's raw `config:` block: a schema (zod, or any library
+   * implementing Standard Schema), whose issues refuse the config, each reported as
+   * `file:line: modules[i].config.<path>: <message>`; or a function, which throws
+   * `ModuleConfigError` to refuse it. Refused, the hub does not start.
    */
-  parseConfig?(raw: unknown): Config;
+  readonly parseConfig?: ((raw: unknown) => Config) | StandardSchemaV1<unknown, Config>;
   /** Registers listeners and callbacks. May be async; a rejection stops the start. */
   setup(api: ModuleApi, config: Config): void | Promise<void>;
 }

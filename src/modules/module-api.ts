@@ -19,6 +19,9 @@ import type { WebResourceRegistry } from './web-resources.js';
 import type { ModuleHealthChecks } from './health.js';
 import type { AccessPredicateRegistry } from './access-predicates.js';
 import { defaultEgressClient, type EgressClient } from '../net/egress/index.js';
+import { PendingCallbackWarnings } from './callbacks/pending-warning.js';
+import type { Category } from './callbacks/types.js';
+import { grantOperations, type ModuleGrants } from './operations.js';
 
 /** What the hub provides to every module's API. */
 export interface ModuleHost {
@@ -48,13 +51,24 @@ function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
   return a.network === b.network && a.id === b.id;
 }
 
-export function createModuleApi(host: ModuleHost, name: string, order: number): ModuleApi {
+/**
+ * The API of the module `name` at position `order` in `modules:`. `grants` adds what third-party
+ * modules do not get (see operations.ts); the hub grants it to its built-in modules only.
+ */
+export function createModuleApi(host: ModuleHost, name: string, order: number, grants: ModuleGrants = {}): ModuleApi {
   const log = host.log.child({ module: name });
   const { callbacks } = host;
+  const pending = new PendingCallbackWarnings(log);
+  /** Registers, then warns about the callbacks no running hub calls yet. */
+  const register = <T extends object>(category: Category, registration: T, add: (registration: T) => Disposer): Disposer => {
+    const dispose = add(registration);
+    pending.check(category, registration);
+    return dispose;
+  };
   const listen = (command: Command | '*', listener: (event: AnyEvent) => void | Promise<void>): Disposer =>
     host.listeners.add({ module: name, order, command, listener });
   const network = (networkName: string) => host.networks().find((n) => n.name === networkName);
-  return {
+  const api: ModuleApi = {
     name,
     log,
     store: host.store.kv(moduleNamespace(name)),
@@ -68,16 +82,17 @@ export function createModuleApi(host: ModuleHost, name: string, order: number): 
     onShutdown: (callback) => host.shutdown.add(name, order, callback),
     onJoinRefused: (listener) => callbacks.joins.onJoinRefused(name, order, listener),
 
-    registerSpamCheckerCallbacks: (c) => callbacks.spamChecker.registry.register(name, order, c),
-    registerThirdPartyRulesCallbacks: (c) => registerThirdPartyRules(host, name, order, c),
-    registerPresenceRouterCallbacks: (c) => callbacks.presenceRouter.register(name, order, c),
-    registerPasswordAuthProviderCallbacks: (c) => callbacks.passwordAuth.register(name, order, c),
-    registerAccountValidityCallbacks: (c) => callbacks.accountValidity.registry.register(name, order, c),
-    registerAccountDataCallbacks: (c) => callbacks.accountData.registry.register(name, order, c),
-    registerBackgroundUpdateControllerCallbacks: (c) => callbacks.backgroundUpdates.register(name, order, c),
-    registerAddExtraFieldsToUnsignedClientEventCallbacks: (c) => callbacks.unsignedFields.registry.register(name, order, c),
-    registerRelayCallbacks: (c) => callbacks.relay.registry.register(name, order, c),
-    callbacks: callbackOperations(callbacks),
+    registerSpamCheckerCallbacks: (c) => register('spamChecker', c, (r) => callbacks.spamChecker.registry.register(name, order, r)),
+    registerThirdPartyRulesCallbacks: (c) => register('thirdPartyRules', c, (r) => registerThirdPartyRules(host, name, order, r)),
+    registerPresenceRouterCallbacks: (c) => register('presenceRouter', c, (r) => callbacks.presenceRouter.register(name, order, r)),
+    registerPasswordAuthProviderCallbacks: (c) => register('passwordAuthProvider', c, (r) => callbacks.passwordAuth.register(name, order, r)),
+    registerAccountValidityCallbacks: (c) => register('accountValidity', c, (r) => callbacks.accountValidity.registry.register(name, order, r)),
+    registerAccountDataCallbacks: (c) => register('accountData', c, (r) => callbacks.accountData.registry.register(name, order, r)),
+    registerBackgroundUpdateControllerCallbacks: (c) => register('backgroundUpdateController', c, (r) => callbacks.backgroundUpdates.register(name, order, r)),
+    registerAddExtraFieldsToUnsignedClientEventCallbacks: (c) =>
+      register('addExtraFieldsToUnsignedClientEvent', c, (r) => callbacks.unsignedFields.registry.register(name, order, r)),
+    registerRelayCallbacks: (c) => register('relay', c, (r) => callbacks.relay.registry.register(name, order, r)),
+    runBackgroundUpdate: (update) => callbacks.backgroundUpdater.run(update),
 
     registerWebResource: (path, handler) => host.webResources.register(name, path, handler),
     registerAccessPredicate(predicate, predicateName) {
@@ -102,6 +117,8 @@ export function createModuleApi(host: ModuleHost, name: string, order: number): 
     bridgesOf: (channel) => host.bridges().filter((b) => b.channels.some((c) => sameChannel(c, channel))),
     members: (channel) => network(channel.network)?.members(channel) ?? [],
   };
+  if (grants.operations === true) grantOperations(api, callbackOperations(callbacks));
+  return api;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/define.js';
+import { silentLogger } from '../../src/core/log.js';
 import { BackgroundUpdater, nextBatchSize, type BackgroundUpdate } from '../../src/modules/callbacks/background-updates.js';
 import type { AccountValidityCallbacks } from '../../src/modules/callbacks/types.js';
 import type { Message } from '../../src/core/message.js';
@@ -88,7 +89,7 @@ describe('account validity, account data, background updates, unsigned fields an
     assert.equal(h.callbacks.backgroundUpdates.controller, 'pacer');
     assert.equal(h.captured.lines.some((l) => l.module === 'late' && l.level === 40), true, 'the second registration is ignored with a warning');
     const sizes: number[] = [];
-    const result = await h.apis[0]!.callbacks.backgroundUpdates.run(countingUpdate(7, sizes));
+    const result = await h.apis[0]!.runBackgroundUpdate(countingUpdate(7, sizes));
     assert.equal(sizes[0], 3, 'defaultBatchSize of the first module');
     assert.equal(result.processed, 7);
     assert.equal(sizes.every((s) => s >= 2), true, 'never below minBatchSize');
@@ -134,7 +135,7 @@ describe('account validity, account data, background updates, unsigned fields an
   it('a background updater with a fake clock adapts the batch size to the measured rate', async () => {
     const h = await setUp();
     let clock = 0;
-    const updater = new BackgroundUpdater(h.callbacks.backgroundUpdates, h.captured.log, () => clock);
+    const updater = new BackgroundUpdater(h.callbacks.backgroundUpdates, silentLogger(), () => clock);
     const sizes: number[] = [];
     const job = countingUpdate(1000, sizes);
     const slowJob: BackgroundUpdate = { ...job, runBatch: async (n) => { clock += n * 4; return job.runBatch(n); } };
@@ -169,7 +170,7 @@ describe('account validity, account data, background updates, unsigned fields an
       }),
     });
     const h = await setUp(suffix('a'), suffix('filter'), suffix('c'));
-    const relay = h.apis[0]!.callbacks.relay;
+    const relay = h.callbacks.relay;
     const toIrc = await relay.beforeSend(message('hi', room), lobby);
     assert.deepEqual(toIrc?.body, [{ type: 'text', text: 'hi+a+filter+c' }]);
     assert.equal(await relay.beforeSend(message('hi', lobby), room), null);

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { allCallbacks, renderRulesTable } from '../../src/modules/callbacks/rules.js';
+import { allCallbacks } from '../../src/modules/callbacks/rules.js';
+import { withGeneratedCallbackTable } from '../../src/modules/callbacks/rules-docs.js';
 import { ModuleCallbacks } from '../../src/modules/callbacks/index.js';
 import { ListenerRegistry } from '../../src/core/listeners.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -11,8 +12,12 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const docs = readFileSync(`${root}docs/modules.md`, 'utf8');
 
 describe('docs/modules.md and the rules table', () => {
-  it('carries the rules table exactly as rules.ts renders it', () => {
-    assert.equal(docs.includes(renderRulesTable()), true, 'regenerate the table: node -e "import(\'./dist/src/modules/callbacks/rules.js\').then(m => console.log(m.renderRulesTable()))"');
+  it('carries the callback table exactly as generated from rules.ts', () => {
+    assert.equal(docs, withGeneratedCallbackTable(docs), 'regenerate it: npm run build && node scripts/gen-callback-docs.mjs');
+  });
+
+  it('refuses a document without the markers', () => {
+    assert.throws(() => withGeneratedCallbackTable('# no table here'), /lacks the markers/);
   });
 
   it('names every callback of the table, each with a "called by"', () => {

@@ -1,30 +1,25 @@
 /**
- * Sets up real modules (made with defineModule) against the real module API, callback
- * registries, listener registry, dispatcher and an in-memory SQLite store, without networks.
+ * Sets up real modules (made with defineModule) in a real hub started by switchboard/testing
+ * (real module API, callback registries, dispatcher, SQLite storage in a temp dir), without
+ * networks unless a test adds some.
  */
 import { after } from 'node:test';
-import { openStore } from '../../src/store/open.js';
-import type { HubStore } from '../../src/store/hub-store.js';
 import type { BridgeConfig } from '../../src/config/types.js';
 import type { AnyEvent, AnyEventInput } from '../../src/core/event.js';
 import type { ChannelRef, UserRef } from '../../src/core/refs.js';
 import type { Message } from '../../src/core/message.js';
-import { Dispatcher } from '../../src/core/dispatcher.js';
-import { ListenerRegistry } from '../../src/core/listeners.js';
-import { LifecycleCallbacks } from '../../src/modules/lifecycle.js';
-import { ModuleCallbacks } from '../../src/modules/callbacks/index.js';
-import { WebResourceRegistry } from '../../src/modules/web-resources.js';
-import { createModuleApi, type ModuleHost } from '../../src/modules/module-api.js';
+import type { Dispatcher } from '../../src/core/dispatcher.js';
+import type { ModuleCallbacks } from '../../src/modules/callbacks/index.js';
+import type { WebResourceRegistry } from '../../src/modules/web-resources.js';
 import type { ModuleDefinition } from '../../src/modules/define.js';
 import type { ModuleApi } from '../../src/modules/api.js';
-import { captureLog, type CapturedLog } from '../support/log-capture.js';
+import { startTestHub } from '../../src/app/testing.js';
 
 export interface Harness {
   readonly callbacks: ModuleCallbacks;
-  readonly listeners: ListenerRegistry;
   readonly web: WebResourceRegistry;
   readonly dispatcher: Dispatcher;
-  readonly captured: CapturedLog;
+  readonly captured: { readonly lines: ReadonlyArray<Record<string, unknown>>; text(): string };
   readonly apis: ModuleApi[];
   /** Log lines at error level, as `[module, msg]`. */
   errors(): Array<[unknown, unknown]>;
@@ -33,44 +28,16 @@ export interface Harness {
 
 /** Sets up `modules` in order (their position is their priority), then returns the hub parts. */
 export async function setUpModules(modules: ReadonlyArray<ModuleDefinition<unknown>>, bridges: readonly BridgeConfig[] = []): Promise<Harness> {
-  const captured = captureLog();
-  const log = captured.log;
-  const store: HubStore = await openStore({ kind: 'sqlite', path: ':memory:' }, log);
-  const listeners = new ListenerRegistry();
-  const callbacks = new ModuleCallbacks({ log, listeners, bridges: () => bridges });
-  const web = new WebResourceRegistry(log);
-  const host: ModuleHost = {
-    log,
-    store,
-    listeners,
-    ready: new LifecycleCallbacks('onReady'),
-    shutdown: new LifecycleCallbacks('onShutdown'),
-    callbacks,
-    webResources: web,
-    networks: () => [],
-    bridges: () => bridges,
-  };
-  const apis: ModuleApi[] = [];
-  try {
-    for (const [order, module] of modules.entries()) {
-      const api = createModuleApi(host, module.name, order);
-      apis.push(api);
-      await module.setup(api, module.parseConfig ? module.parseConfig(undefined) : undefined);
-    }
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  const dispatcher = new Dispatcher({ log, listeners, checks: () => callbacks.eventChecks() });
+  const hub = await startTestHub({ modules, bridges });
+  const { callbacks, dispatcher, webResources } = hub.internals;
   return {
     callbacks,
-    listeners,
-    web,
+    web: webResources,
     dispatcher,
-    captured,
-    apis,
-    errors: () => captured.lines.filter((l) => l.level === 50).map((l) => [l.module, l.msg]),
-    close: () => store.close(),
+    captured: { lines: hub.logs, text: () => hub.logText() },
+    apis: modules.map((module) => hub.api(module.name)),
+    errors: () => hub.logs.filter((l) => l.level === 50).map((l) => [l.module, l.msg]),
+    close: () => hub.stop(),
   };
 }
 

@@ -11,6 +11,7 @@ import type { HubEvent } from '../../core/event.js';
 import { fromPlain } from '../../core/richtext-ops.js';
 import type { ModuleApi } from '../../modules/api.js';
 import { defineModule, ModuleConfigError } from '../../modules/define.js';
+import { operationsOf } from '../../modules/operations.js';
 import type { AccessPredicate } from '../../modules/access-predicate.js';
 import { allowListPredicate, denyListPredicate, memberOfPredicate } from './builtin-predicates.js';
 import { parseAccessConfig, type AccessConfig, type PredicateEntry } from './config.js';
@@ -126,6 +127,7 @@ function joinWatchedChannels(api: ModuleApi, config: AccessConfig): void {
  * through onJoinRefused; for secured channels outside bridges this module asks it itself.
  */
 function watchJoins(api: ModuleApi, verifier: AccessVerifier): void {
+  const { spamChecker: spamCheckers } = operationsOf(api);
   const refused = new Set<string>();
   api.onJoinRefused((refusal) => {
     if (verifier.secures(refusal.channel)) refused.add(pairKey(refusal));
@@ -136,7 +138,7 @@ function watchJoins(api: ModuleApi, verifier: AccessVerifier): void {
       async channelAccess(channel: ChannelRef, user: UserRef) {
         if (refused.has(pairKey({ channel, user }))) return false;
         if (api.bridgesOf(channel).length > 0) return undefined;
-        return (await api.callbacks.spamChecker.userMayJoinRoom(user, channel, false)).allowed ? undefined : false;
+        return (await spamCheckers.userMayJoinRoom(user, channel, false)).allowed ? undefined : false;
       },
     },
   };

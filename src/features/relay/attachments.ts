@@ -13,6 +13,7 @@
  */
 import type { Attachment } from '../../core/message.js';
 import type { ModuleApi } from '../../modules/api.js';
+import { operationsOf } from '../../modules/operations.js';
 import type { MediaFile } from '../../modules/callbacks/types.js';
 import type { EgressBudget } from '../../net/egress/index.js';
 import type { MessageLocation } from '../../store/message-map.js';
@@ -50,7 +51,7 @@ export class AttachmentFetches {
     const budget = this.budgetFor(source);
     const allowed: Attachment[] = [];
     for (const info of attachments) {
-      const decision = await this.api.callbacks.spamChecker.checkMediaFileForSpam(this.mediaFile(info, budget));
+      const decision = await operationsOf(this.api).spamChecker.checkMediaFileForSpam(this.mediaFile(info, budget));
       if (decision.allowed) allowed.push(info);
       else this.api.log.info({ file: info.name, module: decision.module, code: decision.code }, 'attachment refused by a spam checker; not relayed');
     }

@@ -8,6 +8,7 @@ import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { RichText } from '../../core/richtext.js';
 import { plainText } from '../../core/richtext-ops.js';
 import type { ModuleApi } from '../../modules/api.js';
+import { operationsOf } from '../../modules/operations.js';
 import type { MessageLocation } from '../../store/message-map.js';
 import type { DeliveryOptions, RelayBridge, RelayConfig, RelayEvents } from './config.js';
 import { Deliverer, PermanentDeliveryError } from './deliver.js';
@@ -236,7 +237,7 @@ export class Relay {
       if (channelKey(target) === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
       if (!options.events[kind] || !wanted(options)) continue;
-      const rewritten = await this.api.callbacks.relay.beforeSend(message, target);
+      const rewritten = await operationsOf(this.api).relay.beforeSend(message, target);
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
       void this.queues.get(channelKey(target))?.push(job);
@@ -260,7 +261,7 @@ export class Relay {
    * and channel.
    */
   private async mayRelay(channel: ChannelRef, user: UserRef): Promise<boolean> {
-    if (await this.api.callbacks.relay.userMayRelay(user, channel)) return true;
+    if (await operationsOf(this.api).relay.userMayRelay(user, channel)) return true;
     this.logOnce(`gate\u0000${channelKey(channel)}\u0000${user.id}`, { channel, user: user.id, nick: user.nick }, 'relay: not relaying what this user does here (userMayRelay refused)');
     return false;
   }

@@ -134,6 +134,12 @@ export function nextBatchSize(last: number, processed: number, elapsedMs: number
   return Math.max(minBatchSize, Math.min(fitting, last * 2));
 }
 
+/** What running a background update did. */
+export interface BackgroundUpdateResult {
+  readonly iterations: number;
+  readonly processed: number;
+}
+
 /** Runs background updates, paced by the controller. */
 export class BackgroundUpdater {
   constructor(
@@ -143,7 +149,7 @@ export class BackgroundUpdater {
   ) {}
 
   /** Runs `update` to completion; rejects when a batch fails (the update can be run again later). */
-  async run(update: BackgroundUpdate): Promise<{ readonly iterations: number; readonly processed: number }> {
+  async run(update: BackgroundUpdate): Promise<BackgroundUpdateResult> {
     const { name, database, oneShot } = update;
     let batchSize = await this.controller.defaultBatchSize(name, database);
     let iterations = 0;

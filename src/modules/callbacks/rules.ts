@@ -43,7 +43,10 @@ export interface CallbackRule {
   readonly onThrow: FailurePolicy;
   /** The Switchboard operation that calls it. */
   readonly calledBy: string;
-  /** When the operation is not built yet: the issue that builds it. */
+  /**
+   * Present when no running hub calls it yet: what will (the issue that builds the operation).
+   * Registering such a callback logs a warning naming it.
+   */
   readonly pending?: string;
 }
 
@@ -53,23 +56,26 @@ const FIRST_NOT_FALSE = { kind: 'first-decides', passes: 'false' } as const;
 const FIRST_NOT_NULL = { kind: 'first-decides', passes: 'null' } as const;
 const RUN_ALL = { kind: 'run-all' } as const;
 
-const GATEWAY = 'the XMPP gateway issue, not yet built';
-const HTTP_LOGIN = 'the HTTP API login issue, not yet built';
-const BRIDGE_ADMIN = 'the bridge administration (run-time bridges) issue, not yet built';
+const GATEWAY = 'until the XMPP gateway is built';
+const HTTP_LOGIN = 'until the HTTP API login is built';
+const BRIDGE_ADMIN = 'until run-time bridge administration is built';
+const RELAY_INVITES = 'the relay does not relay invites';
+const RELAY_PRESENCE = 'the relay does not relay presence or away';
+const NO_BATCH_JOBS = "Switchboard itself runs no batch job after start (a module's own api.runBackgroundUpdate does call it)";
 
 /** Every callback of every category. */
 export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in CallbackName<C>]-?: CallbackRule } } = {
   spamChecker: {
     checkEventForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'every inbound event, in the dispatcher check stage before third-party rules' },
-    userMayJoinRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'every JOIN to a bridged channel (the result is logged and reported to onJoinRefused listeners; kicking is the access issue)' },
-    userMayInvite: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'relaying an invite to another network', pending: 'the relay issue (issue 6), not yet built' },
+    userMayJoinRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'every JOIN to a bridged channel, before any module listener (a refusal is logged and reported to onJoinRefused listeners; the access module removes the user from its secured channels), and the access module for each join to a secured channel outside bridges' },
+    userMayInvite: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'relaying an invite to another network', pending: RELAY_INVITES },
     userMaySend3pidInvite: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'inviting by email from the gateway', pending: GATEWAY },
     userMayCreateRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'creating a bridge or gateway room at run time', pending: BRIDGE_ADMIN },
     userMayCreateRoomAlias: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'adding an alias to a bridge or gateway room', pending: BRIDGE_ADMIN },
     userMayPublishRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: "publishing a room in the gateway's room directory", pending: GATEWAY },
     checkUsernameForSpam: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: 'user search (a refused user is left out of the results)', pending: GATEWAY },
     checkRegistrationForSpam: { rule: { kind: 'first-decides', passes: 'ALLOW' }, onThrow: 'refuse', calledBy: 'gateway registration', pending: GATEWAY },
-    checkMediaFileForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'storing an attachment (relay uploads, gateway uploads)', pending: 'the attachments issue, not yet built' },
+    checkMediaFileForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'the relay module, for each attachment of a relayed message before it is relayed (a refused file is left out); gateway uploads later' },
     shouldDropFederatedEvent: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: 'every event arriving from a network, first of the dispatcher checks (dropped without telling anyone; logged and counted as a rejection)' },
     checkLoginForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'HTTP API / web UI login and gateway login', pending: HTTP_LOGIN },
   },
@@ -88,8 +94,8 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     onThreepidBind: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'deprecated alias: registered as onAddUserThirdPartyIdentifier', pending: GATEWAY },
   },
   presenceRouter: {
-    getUsersForStates: { rule: { kind: 'merge-sets' }, onThrow: 'skip', calledBy: 'presence and away changes relayed between networks', pending: 'the relay issue (issue 6), not yet built' },
-    getInterestedUsers: { rule: { kind: 'union-or-all' }, onThrow: 'skip', calledBy: 'deciding whose presence a user may see', pending: 'the relay issue (issue 6), not yet built' },
+    getUsersForStates: { rule: { kind: 'merge-sets' }, onThrow: 'skip', calledBy: 'presence and away changes relayed between networks', pending: RELAY_PRESENCE },
+    getInterestedUsers: { rule: { kind: 'union-or-all' }, onThrow: 'skip', calledBy: 'deciding whose presence a user may see', pending: RELAY_PRESENCE },
   },
   passwordAuthProvider: {
     authCheckers: { rule: { kind: 'auth-checkers' }, onThrow: 'refuse', calledBy: 'HTTP API / web UI login and gateway registration', pending: HTTP_LOGIN },
@@ -108,16 +114,16 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     onAccountDataUpdated: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'api.accountData.set / delete (the per-user settings store), after the value is stored' },
   },
   backgroundUpdateController: {
-    onUpdate: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every iteration of a background update run by BackgroundUpdater (batch jobs); storage migrations run before modules load, see docs/modules.md' },
-    defaultBatchSize: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'the first iteration of a background update' },
-    minBatchSize: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every later iteration of a background update' },
+    onUpdate: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every iteration of a background update (a batch job; storage migrations are not paced: they run before modules load)', pending: NO_BATCH_JOBS },
+    defaultBatchSize: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'the first iteration of a background update', pending: NO_BATCH_JOBS },
+    minBatchSize: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every later iteration of a background update', pending: NO_BATCH_JOBS },
   },
   addExtraFieldsToUnsignedClientEvent: {
-    addFieldToUnsigned: { rule: { kind: 'last-wins-per-field' }, onThrow: 'skip', calledBy: 'events served to HTTP / web clients', pending: 'the web network issue, not yet built' },
+    addFieldToUnsigned: { rule: { kind: 'last-wins-per-field' }, onThrow: 'skip', calledBy: 'events served to HTTP / web clients', pending: 'until the web network is built' },
   },
   relay: {
-    beforeSend: { rule: { kind: 'rewrite-chain' }, onThrow: 'refuse', calledBy: 'every delivery of a relayed message to one target channel (api.callbacks.relay.beforeSend)', pending: 'called by the relay (issue 6) for every delivery' },
-    userMayRelay: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'the relay, before relaying anything a user did in a bridged channel (api.callbacks.relay.userMayRelay)' },
+    beforeSend: { rule: { kind: 'rewrite-chain' }, onThrow: 'refuse', calledBy: 'the relay module, for every delivery of a relayed message to one target channel' },
+    userMayRelay: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'the relay module, before relaying anything a user did in a bridged channel (a message, correction, retraction, reaction, or a join, part, nick or topic notice)' },
   },
 };
 
@@ -178,7 +184,7 @@ export function describeFailure(policy: FailurePolicy): string {
 /** The markdown table of every callback, as docs/modules.md carries it. */
 export function renderRulesTable(): string {
   const rows = allCallbacks().map(([category, name, rule]) => {
-    const calledBy = rule.pending ? `${rule.calledBy} — called by ${rule.pending}` : rule.calledBy;
+    const calledBy = rule.pending ? `${rule.calledBy} — **not called yet**: ${rule.pending}` : rule.calledBy;
     return `| ${category} | \`${name}\` | ${describeRule(rule.rule)} | ${describeFailure(rule.onThrow)} | ${calledBy} |`;
   });
   return ['| category | callback | combination rule | when it throws | called by |', '|---|---|---|---|---|', ...rows].join('\n');
