@@ -3,17 +3,13 @@
  * deliveries out of the key-value table: one suite run against every backend (SQLite in
  * test/unit/store.test.ts, PostgreSQL in test/e2e/store-postgres.test.ts).
  */
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { StorageConfig } from '../../src/config/types.js';
-import { silentLogger, type Logger } from '../../src/core/log.js';
 import { StoreError } from '../../src/store/errors.js';
-import type { HubStore } from '../../src/store/hub-store.js';
 import { migrations, type Migration } from '../../src/store/migrations/index.js';
-import { openStore, type OpenStoreOptions } from '../../src/store/open.js';
 import { captureLog } from './log-capture.js';
-import type { NewDatabase } from './store-contract.js';
+import { storeOpener, type NewDatabase } from './store-contract.js';
 
 /** The schema before the queue table: what Switchboard ran before migration 0003. */
 const BEFORE_QUEUE_TABLE = migrations.filter((m) => m.version < 3);
@@ -29,16 +25,7 @@ type QueueCommand = { op: 'append'; queue: number; value: number } | { op: 'remo
 
 export function describeQueueContract(name: string, newDatabase: NewDatabase): void {
   describe(`Store contract, queues: ${name}`, () => {
-    const opened: HubStore[] = [];
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close()));
-    });
-
-    async function open(config: StorageConfig, options: OpenStoreOptions = {}, log: Logger = silentLogger()): Promise<HubStore> {
-      const store = await openStore(config, log, options);
-      opened.push(store);
-      return store;
-    }
+    const open = storeOpener();
 
     it('keeps entries in seq order (numeric), apart per queue and namespace, until removed', async () => {
       const store = await open(await newDatabase());
