@@ -12,6 +12,33 @@ export interface KeyValueStore {
   keys(prefix?: string): Promise<string[]>;
 }
 
+/** One entry of a durable queue (see {@link QueueStore}). */
+export interface QueuedEntry<T = unknown> {
+  /** Its position in its queue: entries are kept and listed by ascending `seq`. */
+  readonly seq: number;
+  /** The stored value; undefined when it is not valid JSON (damaged; logged once, and left in place). */
+  readonly value: T | undefined;
+}
+
+/**
+ * Durable first-in-first-out queues in one namespace, each named by a string. The caller
+ * numbers the entries (`seq`, ascending within a queue) so that it can append without waiting
+ * for storage; values are JSON-serialisable. Writes take effect in the order they were issued.
+ */
+export interface QueueStore {
+  /**
+   * Every non-empty queue of the namespace with its entries in order, in one read (for a
+   * start).
+   */
+  all<T = unknown>(): Promise<Map<string, Array<QueuedEntry<T>>>>;
+  /** The entries of `queue`, in order. */
+  entries<T = unknown>(queue: string): Promise<Array<QueuedEntry<T>>>;
+  /** Stores `value` as entry `seq` of `queue`; rejects when that entry exists. */
+  append(queue: string, seq: number, value: unknown): Promise<void>;
+  /** Removes entry `seq` of `queue`; true when it was there. */
+  remove(queue: string, seq: number): Promise<boolean>;
+}
+
 /** The hub's storage: opened once at start, closed at shutdown. */
 export interface Store {
   /** The backend in use, e.g. `sqlite` or `postgres`. */
@@ -20,5 +47,7 @@ export interface Store {
   schemaVersion(): Promise<number>;
   /** A key-value namespace (one per module, one per network, ...). */
   kv(namespace: string): KeyValueStore;
+  /** The durable queues of a namespace (one per module). */
+  queues(namespace: string): QueueStore;
   close(): Promise<void>;
 }

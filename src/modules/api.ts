@@ -3,7 +3,7 @@
  */
 import type { AnyEvent, Command, HubEvent } from '../core/event.js';
 import type { Logger } from '../core/log.js';
-import type { KeyValueStore } from '../core/store.js';
+import type { KeyValueStore, QueueStore } from '../core/store.js';
 import type { MessageMapStore } from '../store/message-map.js';
 import type { BridgeConfig } from '../config/types.js';
 import type { ChannelRef, UserRef } from '../core/refs.js';
@@ -46,6 +46,8 @@ export interface ModuleApi {
   readonly log: Logger;
   /** Key-value storage private to this module. */
   readonly store: KeyValueStore;
+  /** Durable first-in-first-out queues private to this module (the relay keeps its deliveries here). */
+  readonly queues: QueueStore;
   /**
    * The hub's persisted message id map (shared by every module): which message was sent where
    * for which source message. The relay records every delivery here; modules may read it to

@@ -72,6 +72,7 @@ export function createModuleApi(host: ModuleHost, name: string, order: number, g
     name,
     log,
     store: host.store.kv(moduleNamespace(name)),
+    queues: host.store.queues(moduleNamespace(name)),
     messages: host.store.messages,
     egress: host.egress ?? defaultEgressClient(),
     on<C extends Command>(command: C | '*', listener: EventListener<C> | AnyEventListener) {

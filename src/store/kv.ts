@@ -1,14 +1,10 @@
 /**
  * `Store.kv(namespace)`: JSON values under string keys, one namespace per module or network.
  */
-import type { Logger } from '../core/log.js';
-import { StoreError, messageOf } from './errors.js';
 import { checkText, type StoreConnection } from './connection.js';
+import { toJson, type StoredJson } from './json-values.js';
 import type { KvQueries } from './kv-queries.js';
 import type { KeyValueStore } from '../core/store.js';
-
-/** Remembers which corrupt values were already logged, so each is logged once. */
-export type CorruptValueLog = Set<string>;
 
 export class KyselyKeyValueStore implements KeyValueStore {
   readonly #namespace: string;
@@ -17,8 +13,7 @@ export class KyselyKeyValueStore implements KeyValueStore {
     private readonly connection: StoreConnection,
     private readonly queries: KvQueries,
     namespace: string,
-    private readonly log: Logger,
-    private readonly reportedCorrupt: CorruptValueLog,
+    private readonly json: StoredJson,
   ) {
     this.#namespace = checkText('kv namespace', namespace, { allowEmpty: false });
   }
@@ -27,26 +22,21 @@ export class KyselyKeyValueStore implements KeyValueStore {
     checkText('kv key', key, { allowEmpty: true });
     const [row] = await this.connection.read(() => this.#describe('get', key), this.queries.get.bind({ namespace: this.#namespace, key }));
     if (!row) return undefined;
-    try {
-      return JSON.parse(row.value) as T;
-    } catch (error) {
-      this.#reportCorrupt(key, error);
-      return undefined;
-    }
+    return this.json.parse<T>(row.value, this.#valueId(key), { namespace: this.#namespace, key });
   }
 
   async set(key: string, value: unknown): Promise<void> {
     checkText('kv key', key, { allowEmpty: true });
-    const json = serialise(() => this.#describe('set', key), value);
+    const json = toJson(() => this.#describe('set', key), value);
     const updatedAt = this.connection.now();
     await this.connection.write(() => this.#describe('set', key), this.queries.set.bind({ namespace: this.#namespace, key, value: json, updatedAt }));
-    this.reportedCorrupt.delete(this.#corruptId(key));
+    this.json.rewritten(this.#valueId(key));
   }
 
   async delete(key: string): Promise<boolean> {
     checkText('kv key', key, { allowEmpty: true });
     const deleted = await this.connection.write(() => this.#describe('delete', key), this.queries.delete.bind({ namespace: this.#namespace, key }));
-    this.reportedCorrupt.delete(this.#corruptId(key));
+    this.json.rewritten(this.#valueId(key));
     return deleted > 0;
   }
 
@@ -64,30 +54,7 @@ export class KyselyKeyValueStore implements KeyValueStore {
     return `kv(${JSON.stringify(this.#namespace)}).${operation}(${JSON.stringify(key)})`;
   }
 
-  #corruptId(key: string): string {
-    return `${this.#namespace}\0${key}`;
+  #valueId(key: string): string {
+    return `kv\0${this.#namespace}\0${key}`;
   }
-
-  #reportCorrupt(key: string, error: unknown): void {
-    const id = this.#corruptId(key);
-    if (this.reportedCorrupt.has(id)) return;
-    this.reportedCorrupt.add(id);
-    this.log.warn(
-      { namespace: this.#namespace, key, reason: messageOf(error) },
-      'stored value is not valid JSON; treating it as missing until it is set again',
-    );
-  }
-}
-
-function serialise(what: () => string, value: unknown): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (error) {
-    throw new StoreError(`${what()}: the value cannot be stored as JSON: ${messageOf(error)}`, { cause: error });
-  }
-  if (json === undefined) {
-    throw new StoreError(`${what()}: the value cannot be stored as JSON (got ${typeof value}); use delete() to remove a key`);
-  }
-  return json;
 }

@@ -34,8 +34,21 @@ export interface MessageMapTable {
   created_at: number;
 }
 
+/** `queue_entries`: the entries of the durable queues behind `Store.queues()` (migration 3). */
+export interface QueueEntriesTable {
+  namespace: string;
+  /** The queue's name within its namespace. */
+  queue: string;
+  /** The entry's position in its queue, assigned by the caller. */
+  seq: number;
+  /** The value as JSON text. */
+  value: string;
+  created_at: number;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   kv: KvTable;
   message_map: MessageMapTable;
+  queue_entries: QueueEntriesTable;
 }

@@ -7,20 +7,24 @@ import type { DialectSupport } from './dialect.js';
 import { messageOf } from './errors.js';
 import { StoreConnection } from './connection.js';
 import type { HubStore } from './hub-store.js';
-import { KyselyKeyValueStore, type CorruptValueLog } from './kv.js';
+import { StoredJson } from './json-values.js';
+import { KyselyKeyValueStore } from './kv.js';
 import { KvQueries } from './kv-queries.js';
+import { QueueQueries } from './queue-queries.js';
+import { KyselyQueueStore } from './queue-store.js';
 import { KyselyMessageMapStore } from './kysely-message-map.js';
 import { appliedMigrations, currentVersion, type AppliedMigration } from './migrate.js';
 import type { Database } from './schema.js';
 import type { QueryRunner } from './query-runner.js';
-import type { KeyValueStore } from '../core/store.js';
+import type { KeyValueStore, QueueStore } from '../core/store.js';
 
 export class SqlStore implements HubStore {
   readonly kind: DialectSupport['kind'];
   readonly messages: KyselyMessageMapStore;
   readonly #connection: StoreConnection;
-  readonly #reportedCorrupt: CorruptValueLog = new Set();
+  readonly #json: StoredJson;
   readonly #kvQueries: KvQueries;
+  readonly #queueQueries: QueueQueries;
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -33,7 +37,9 @@ export class SqlStore implements HubStore {
     this.kind = dialect.kind;
     this.#connection = new StoreConnection(db, runner, now);
     this.messages = new KyselyMessageMapStore(this.#connection);
+    this.#json = new StoredJson(log);
     this.#kvQueries = new KvQueries(db);
+    this.#queueQueries = new QueueQueries(db);
   }
 
   schemaVersion(): Promise<number> {
@@ -45,7 +51,11 @@ export class SqlStore implements HubStore {
   }
 
   kv(namespace: string): KeyValueStore {
-    return new KyselyKeyValueStore(this.#connection, this.#kvQueries, namespace, this.log, this.#reportedCorrupt);
+    return new KyselyKeyValueStore(this.#connection, this.#kvQueries, namespace, this.#json);
+  }
+
+  queues(namespace: string): QueueStore {
+    return new KyselyQueueStore(this.#connection, this.#queueQueries, namespace, this.#json);
   }
 
   /** Closes the connection (after a WAL checkpoint on SQLite). Safe to call more than once. */

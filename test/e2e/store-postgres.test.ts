@@ -4,6 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { StorageConfig } from '../../src/store/config.js';
 import { silentLogger } from '../../src/core/log.js';
 import { StoreError } from '../../src/store/errors.js';
 import type { HubStore } from '../../src/store/hub-store.js';
@@ -12,6 +13,7 @@ import { openStore } from '../../src/store/open.js';
 import { captureLog } from '../support/log-capture.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { describeStoreContract } from '../support/store-contract.js';
+import { describeQueueContract } from '../support/store-queue-contract.js';
 
 let server: PostgresServer | undefined;
 before(async () => {
@@ -26,7 +28,9 @@ function running(): PostgresServer {
   return server;
 }
 
-describeStoreContract('postgres', async () => ({ kind: 'postgres', url: await running().createDatabase() }));
+const newDatabase = async (): Promise<StorageConfig> => ({ kind: 'postgres', url: await running().createDatabase() });
+describeStoreContract('postgres', newDatabase);
+describeQueueContract('postgres', newDatabase);
 
 describe('PostgreSQL store', () => {
   it('migrates once when several processes open the same database at the same time', async () => {

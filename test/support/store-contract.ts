@@ -60,18 +60,25 @@ const irc = (messageId: string, channel = '#lobby') => ({ network: 'libera', cha
 const xmpp = (messageId: string, channel = 'lobby@conference.example.org') => ({ network: 'jabber', channel, messageId });
 const oftc = (messageId: string, channel = '#lobby') => ({ network: 'oftc', channel, messageId });
 
+/** Opens a store; every store it opened is closed after each test. */
+export type OpenForTest = (config: StorageConfig, options?: OpenStoreOptions, log?: Logger) => Promise<HubStore>;
+
+/** An {@link OpenForTest} for the tests of the `describe` it is called in. */
+export function storeOpener(): OpenForTest {
+  const opened: HubStore[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+  });
+  return async (config, options = {}, log = silentLogger()) => {
+    const store = await openStore(config, log, options);
+    opened.push(store);
+    return store;
+  };
+}
+
 export function describeStoreContract(name: string, newDatabase: NewDatabase): void {
   describe(`Store contract: ${name}`, () => {
-    const opened: HubStore[] = [];
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close()));
-    });
-
-    async function open(config: StorageConfig, options: OpenStoreOptions = {}, log: Logger = silentLogger()): Promise<HubStore> {
-      const store = await openStore(config, log, options);
-      opened.push(store);
-      return store;
-    }
+    const open = storeOpener();
 
     describe('migrations', () => {
       it('runs every migration once, records it, and re-opening applies nothing', async () => {

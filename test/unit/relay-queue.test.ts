@@ -5,12 +5,16 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openStore } from '../../src/store/open.js';
+import { migrations } from '../../src/store/migrations/index.js';
 import { silentLogger } from '../../src/core/log.js';
-import { MAX_UNCONFIRMED, MAYBE_SENT_AT_STOP, TargetQueue, queuePrefix, type TargetQueueDeps } from '../../src/features/relay/queue.js';
+import { MAX_UNCONFIRMED, MAYBE_SENT_AT_STOP, TargetQueue, queueName, type TargetQueueDeps } from '../../src/features/relay/queue.js';
 import { PermanentDeliveryError } from '../../src/features/relay/deliver.js';
 import type { NoticeJob, RelayJob } from '../../src/features/relay/jobs.js';
-import type { KeyValueStore } from '../../src/core/store.js';
+import type { QueueStore } from '../../src/core/store.js';
 import { waitFor } from '../support/wait.js';
 
 const target = { network: 'irc', id: '#Lobby' };
@@ -27,7 +31,7 @@ interface Harness {
   deps: TargetQueueDeps;
 }
 
-function harness(store: KeyValueStore, over: Partial<TargetQueueDeps> = {}): Harness {
+function harness(store: QueueStore, over: Partial<TargetQueueDeps> = {}): Harness {
   const h: Harness = {
     delivered: [],
     failed: [],
@@ -50,7 +54,7 @@ function harness(store: KeyValueStore, over: Partial<TargetQueueDeps> = {}): Har
 }
 
 /** A harness whose deliveries wait for a confirmation that the test gives (or refuses) by hand. */
-function confirmedByHand(store: KeyValueStore, over: Partial<TargetQueueDeps> = {}) {
+function confirmedByHand(store: QueueStore, over: Partial<TargetQueueDeps> = {}) {
   const pending: Array<{ n: number; resolve: () => void; reject: (e: Error) => void }> = [];
   const h = harness(store, {
     deliver: async (j) => {
@@ -62,10 +66,10 @@ function confirmedByHand(store: KeyValueStore, over: Partial<TargetQueueDeps> = 
   return { h, pending };
 }
 
-async function withStore(fn: (store: KeyValueStore) => Promise<void>): Promise<void> {
+async function withStore(fn: (store: QueueStore) => Promise<void>): Promise<void> {
   const hub = await openStore({ kind: 'sqlite', path: ':memory:' }, silentLogger());
   try {
-    await fn(hub.kv('module:relay'));
+    await fn(hub.queues('module:relay'));
   } finally {
     await hub.close();
   }
@@ -82,7 +86,7 @@ describe('relay target queue', () => {
     await until('50 deliveries', () => h.delivered.length === 50);
     assert.deepEqual(h.delivered, Array.from({ length: 50 }, (_, i) => i));
     await until('an empty queue', () => queue.depth === 0);
-    assert.deepEqual(await store.keys(queuePrefix(target)), []);
+    assert.deepEqual(await store.entries(queueName(target)), []);
     await queue.stop();
   }));
 
@@ -92,7 +96,7 @@ describe('relay target queue', () => {
     const queue = new TargetQueue(target, h.deps);
     await queue.load();
     for (let i = 0; i < 5; i++) await queue.push(job(i));
-    assert.equal((await store.keys(queuePrefix(target))).length, 5);
+    assert.equal((await store.entries(queueName(target))).length, 5);
     assert.deepEqual(h.delivered, []);
     h.up = true;
     queue.wake();
@@ -162,11 +166,11 @@ describe('relay target queue', () => {
     await queue.load();
     for (let i = 0; i < 5; i++) await queue.push(job(i));
     await until('5 sends', () => h.delivered.length === 5);
-    assert.equal((await store.keys(queuePrefix(target))).length, 5, 'nothing confirmed: everything still stored');
+    assert.equal((await store.entries(queueName(target))).length, 5, 'nothing confirmed: everything still stored');
     pending[1]!.resolve(); // out of order: job 0 is still unconfirmed, so nothing can be removed yet
     pending[0]!.resolve();
     await until('jobs 0 and 1 removed', () => queue.depth === 3);
-    await waitFor(async () => ((await store.keys(queuePrefix(target))).length === 3 ? true : undefined), { timeoutMs: 5000, what: 'storage to follow' });
+    await waitFor(async () => ((await store.entries(queueName(target))).length === 3 ? true : undefined), { timeoutMs: 5000, what: 'storage to follow' });
     for (const p of pending.slice(2)) p.resolve();
     await until('an empty queue', () => queue.depth === 0);
     await queue.stop();
@@ -209,7 +213,7 @@ describe('relay target queue', () => {
     assert.deepEqual(h.delivered, [0, 1, 2, 3, 4, 1, 3, 4]);
     for (const p of pending.slice(5)) p.resolve();
     await until('an empty queue', () => queue.depth === 0);
-    assert.deepEqual(await store.keys(queuePrefix(target)), []);
+    assert.deepEqual(await store.entries(queueName(target)), []);
     await queue.stop();
   }));
 
@@ -313,6 +317,20 @@ describe('relay target queue', () => {
     await queue.stop();
   }));
 
+  it('skips a damaged stored job, and numbers new jobs after it (its row stays)', () => withStore(async (store) => {
+    const h = harness(store);
+    h.up = false;
+    const queue = new TargetQueue(target, h.deps);
+    assert.equal(await queue.load([{ seq: 1, value: job(0) }, { seq: 2, value: undefined }]), 1);
+    await queue.push(job(1));
+    assert.deepEqual((await store.entries(queueName(target))).map((e) => e.seq), [3]);
+    h.up = true;
+    queue.wake();
+    await until('2 deliveries', () => h.delivered.length === 2);
+    assert.deepEqual(h.delivered, [0, 1]);
+    await queue.stop();
+  }));
+
   it('is bounded: jobs beyond maxSize are recorded as failed, not stored', () => withStore(async (store) => {
     const h = harness(store, { maxSize: 3 });
     h.up = false;
@@ -324,4 +342,33 @@ describe('relay target queue', () => {
     assert.match(h.failed[0]![1], /queue full/);
     await queue.stop();
   }));
+
+  it('delivers, in order, the jobs an older version queued in the key-value table (migration 0003)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-relay-upgrade-'));
+    const config = { kind: 'sqlite' as const, path: join(dir, 'switchboard.db') };
+    try {
+      const old = await openStore(config, silentLogger(), { migrations: migrations.filter((m) => m.version < 3) });
+      // The key the relay wrote each job under: queue/<network>/<channel, lower case>/<16-digit seq>.
+      for (let seq = 1; seq <= 12; seq++) await old.kv('module:relay').set(`queue/irc/%23lobby/${String(seq).padStart(16, '0')}`, job(seq - 1));
+      await old.close();
+
+      const hub = await openStore(config, silentLogger());
+      try {
+        const h = harness(hub.queues('module:relay'));
+        const queue = new TargetQueue(target, h.deps);
+        assert.equal(await queue.load((await h.deps.store.all<RelayJob>()).get(queueName(target))), 12);
+        await queue.push(job(12));
+        await until('13 deliveries', () => h.delivered.length === 13);
+        assert.deepEqual(h.delivered, Array.from({ length: 13 }, (_, i) => i));
+        await until('an empty queue', () => queue.depth === 0);
+        await queue.stop();
+        await waitFor(async () => ((await h.deps.store.all()).size === 0 ? true : undefined), { timeoutMs: 5000, what: 'the stored queue to empty' });
+        assert.deepEqual(await hub.kv('module:relay').keys('queue/'), []);
+      } finally {
+        await hub.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

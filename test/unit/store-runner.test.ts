@@ -2,7 +2,8 @@
  * The SQLite query runner's group commit on a real database file, and query templates:
  * writes issued in one turn share a transaction and settle after it commits, in order; a
  * write that fails fails alone; close() commits what is still waiting; templates put each
- * argument where it belongs and refuse arguments they do not use.
+ * argument where it belongs and refuse arguments they do not use; the statement cache keeps
+ * statements and bounds them.
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -108,5 +109,21 @@ describe('query templates', () => {
       () => new QueryTemplate<{ key: string; unused: string }>(db, ['key', 'unused'], (q, a) => q.selectFrom('kv').select('value').where('key', '=', a.key)),
       /argument unused is not a parameter/,
     );
+  });
+});
+
+describe('statement cache', () => {
+  it('prepares a statement once, and drops the least recently used beyond its size', () => {
+    const database = openDatabase();
+    const cache = new StatementCache(database, 2);
+    const [a, b, c] = ['select 1', 'select 2', 'select 3'];
+    const first = cache.prepare(a);
+    assert.equal(cache.prepare(a), first, 'kept');
+    const second = cache.prepare(b);
+    cache.prepare(a); // a is now more recent than b
+    cache.prepare(c); // evicts b
+    assert.equal(cache.prepare(a), first, 'a stayed');
+    assert.notEqual(cache.prepare(b), second, 'b was prepared again');
+    database.close();
   });
 });

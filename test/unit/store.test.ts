@@ -14,12 +14,15 @@ import { StoreError } from '../../src/store/errors.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/open.js';
 import { describeStoreContract } from '../support/store-contract.js';
+import { describeQueueContract } from '../support/store-queue-contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 let databases = 0;
-describeStoreContract('sqlite', async () => ({ kind: 'sqlite', path: join(root, `db-${++databases}.sqlite`) }));
+const newDatabase = async (): Promise<StorageConfig> => ({ kind: 'sqlite', path: join(root, `db-${++databases}.sqlite`) });
+describeStoreContract('sqlite', newDatabase);
+describeQueueContract('sqlite', newDatabase);
 
 /** Byte 18 of a SQLite file header is the write format: 1 = rollback journal, 2 = WAL. */
 function headerWriteVersion(path: string): number {
@@ -124,7 +127,7 @@ describe('SQLite store', () => {
   it('migrates once when several processes open a new database file at the same time', async (t) => {
     const path = join(root, 'shared.sqlite');
     const runsFile = join(root, 'shared-runs.txt');
-    const storeModule = fileURLToPath(new URL('../../src/store/index.js', import.meta.url));
+    const storeModule = fileURLToPath(new URL('../../src/store/open.js', import.meta.url));
     const migrationsModule = fileURLToPath(new URL('../../src/store/migrations/index.js', import.meta.url));
     const logModule = fileURLToPath(new URL('../../src/core/log.js', import.meta.url));
     // Each child opens the store with Switchboard's migrations, the first of which is slowed

@@ -13,12 +13,13 @@
 import type { Logger } from '../../core/log.js';
 import type { ChannelRef } from '../../core/refs.js';
 import { messageOf } from '../../store/errors.js';
-import type { KeyValueStore } from '../../core/store.js';
+import type { QueuedEntry, QueueStore } from '../../core/store.js';
 import type { RelayJob } from './jobs.js';
 
 /** What the worker needs from the rest of the relay. */
 export interface TargetQueueDeps {
-  readonly store: KeyValueStore;
+  /** The relay's queues; this target's is the one named {@link queueName}. */
+  readonly store: QueueStore;
   readonly log: Logger;
   /** Most jobs kept; further ones are refused (recorded as failed). */
   readonly maxSize: number;
@@ -60,7 +61,8 @@ export interface Delivery {
 type EntryState = 'waiting' | 'sent' | 'done';
 
 interface Entry {
-  readonly key: string;
+  /** Its stored position (`QueuedEntry.seq`). */
+  readonly seq: number;
   readonly job: RelayJob;
   /** Left over from an earlier run: the message map is asked before sending it. */
   readonly recovered: boolean;
@@ -91,26 +93,13 @@ const MAX_UNCONFIRMED_SENDS = 5;
 const IDLE_RECHECK_MS = 1_000;
 /** How long `stop()` waits for the confirmations of jobs already sent. */
 const STOP_CONFIRM_MS = 3_000;
-const SEQ_DIGITS = 16;
 
-/** What every queue's storage keys start with. */
-export const QUEUE_KEY_ROOT = 'queue/';
-
-/** The storage key prefix of a target's queue. */
-export function queuePrefix(target: ChannelRef): string {
-  return `${QUEUE_KEY_ROOT}${encodeURIComponent(target.network)}/${encodeURIComponent(target.id.toLowerCase())}/`;
-}
-
-/** Stored queue keys (from one `keys(QUEUE_KEY_ROOT)` call) grouped by queue prefix, in their order. */
-export function keysByQueue(keys: readonly string[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const key of keys) {
-    const prefix = key.slice(0, key.lastIndexOf('/') + 1);
-    const group = groups.get(prefix);
-    if (group) group.push(key);
-    else groups.set(prefix, [key]);
-  }
-  return groups;
+/**
+ * The stored queue of a target: `<network>/<channel>`, URI-encoded, the channel in lower case
+ * (the name migration 0003 gives the queues it moved from the key-value store).
+ */
+export function queueName(target: ChannelRef): string {
+  return `${encodeURIComponent(target.network)}/${encodeURIComponent(target.id.toLowerCase())}`;
 }
 
 export class TargetQueue {
@@ -118,7 +107,7 @@ export class TargetQueue {
   private readonly entries: Entry[] = [];
   /** How many entries at the front have been sent (state sent or done). */
   private sentCount = 0;
-  private readonly prefix: string;
+  private readonly name: string;
   private seq = 0;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -128,7 +117,7 @@ export class TargetQueue {
   private readonly storageFailuresLogged = new Set<string>();
 
   constructor(readonly target: ChannelRef, private readonly deps: TargetQueueDeps) {
-    this.prefix = queuePrefix(target);
+    this.name = queueName(target);
   }
 
   /** Jobs waiting or awaiting their confirmation. */
@@ -139,15 +128,13 @@ export class TargetQueue {
   /**
    * Reads the jobs left over from an earlier run; call once before `push`. Returns how many.
    * The first {@link MAYBE_SENT_AT_STOP} of them may have been sent before the stop without being
-   * confirmed, so the network is asked about them first. `storedKeys`: this queue's keys when
-   * the caller already listed them (see `keysByQueue`), which spares one storage lookup per
-   * target at start.
+   * confirmed, so the network is asked about them first. `stored`: this queue's entries when
+   * the caller already read them (`QueueStore.all`, one read for every target at start).
    */
-  async load(storedKeys?: readonly string[]): Promise<number> {
-    for (const key of storedKeys ?? await this.deps.store.keys(this.prefix)) {
-      const job = await this.deps.store.get<RelayJob>(key);
-      this.seq = Math.max(this.seq, Number(key.slice(this.prefix.length)) || 0);
-      if (job) this.entries.push({ key, job, recovered: true, uncertain: this.entries.length < MAYBE_SENT_AT_STOP, state: 'waiting', sends: 0 });
+  async load(stored?: ReadonlyArray<QueuedEntry<RelayJob>>): Promise<number> {
+    for (const { seq, value: job } of stored ?? await this.deps.store.entries<RelayJob>(this.name)) {
+      this.seq = Math.max(this.seq, seq);
+      if (job) this.entries.push({ seq, job, recovered: true, uncertain: this.entries.length < MAYBE_SENT_AT_STOP, state: 'waiting', sends: 0 });
     }
     if (this.entries.length > 0) this.kick();
     return this.entries.length;
@@ -172,9 +159,9 @@ export class TargetQueue {
     }
     this.overflowLogged = false;
     this.seq += 1;
-    const key = `${this.prefix}${String(this.seq).padStart(SEQ_DIGITS, '0')}`;
-    this.entries.push({ key, job, recovered: false, uncertain: false, state: 'waiting', sends: 0 });
-    const stored = this.deps.store.set(key, job)
+    const seq = this.seq;
+    this.entries.push({ seq, job, recovered: false, uncertain: false, state: 'waiting', sends: 0 });
+    const stored = this.deps.store.append(this.name, seq, job)
       .catch((error: unknown) => this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error));
     this.kick();
     return stored;
@@ -357,13 +344,13 @@ export class TargetQueue {
 
   /** Deletes the stored job, together with what its delivery records; logs (once) what failed. */
   private async remove(entry: Entry, recorded: Promise<void> | undefined): Promise<void> {
-    const [record, removal] = await Promise.allSettled([recorded, this.deps.store.delete(entry.key)]);
+    const [record, removal] = await Promise.allSettled([recorded, this.deps.store.remove(this.name, entry.seq)]);
     if (record.status === 'rejected' && !this.recordFailureLogged) {
       this.recordFailureLogged = true;
       this.deps.log.warn({ target: this.target, err: record.reason }, 'relay delivery sent, but its message ids could not be stored; edits and replies to it will use fallbacks');
     }
     if (removal.status === 'rejected') {
-      this.deps.log.error({ target: this.target, key: entry.key, err: removal.reason }, 'relay delivery sent, but its queue entry could not be removed; it may be sent again after a restart');
+      this.deps.log.error({ target: this.target, seq: entry.seq, err: removal.reason }, 'relay delivery sent, but its queue entry could not be removed; it may be sent again after a restart');
     }
   }
 

@@ -16,7 +16,7 @@ import { EchoGuard } from './echoes.js';
 import { Excerpts } from './excerpts.js';
 import { PendingRecords } from './pending-records.js';
 import { quoteStart, type Excerpt, type RelayJob } from './jobs.js';
-import { QUEUE_KEY_ROOT, TargetQueue, keysByQueue, queuePrefix } from './queue.js';
+import { TargetQueue, queueName } from './queue.js';
 import { statusText } from './status.js';
 import { AttachmentFetches } from './attachments.js';
 import { isJoinTimeTopic } from './topics.js';
@@ -78,12 +78,12 @@ export class Relay {
   async start(): Promise<void> {
     await this.echoes.load();
     // One lookup for every target's leftover jobs, not one per target.
-    const stored = keysByQueue(await this.api.store.keys(QUEUE_KEY_ROOT));
+    const stored = await this.api.queues.all<RelayJob>();
     for (const bridge of this.bridges) {
       for (const channel of bridge.channels) {
         const queue = this.createQueue(channel);
         this.queues.set(channelKey(channel), queue);
-        const left = await queue.load(stored.get(queuePrefix(channel)) ?? []);
+        const left = await queue.load(stored.get(queueName(channel)) ?? []);
         if (left > 0) this.api.log.info({ target: channel, jobs: left }, 'resuming relay deliveries queued before the restart');
       }
     }
@@ -315,7 +315,7 @@ export class Relay {
 
   private createQueue(target: ChannelRef): TargetQueue {
     return new TargetQueue(target, {
-      store: this.api.store,
+      store: this.api.queues,
       log: this.api.log,
       maxSize: this.config.maxQueuePerTarget,
       isUp: () => this.api.network(target.network)?.state() === 'connected',

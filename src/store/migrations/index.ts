@@ -5,7 +5,8 @@
 import type { Migration } from './migration.js';
 import { initial } from './0001-initial.js';
 import { messageAuthors } from './0002-message-authors.js';
+import { queueEntries } from './0003-queue-entries.js';
 
 export type { Migration, MigrationContext } from './migration.js';
 
-export const migrations: readonly Migration[] = [initial, messageAuthors];
+export const migrations: readonly Migration[] = [initial, messageAuthors, queueEntries];
