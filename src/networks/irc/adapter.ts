@@ -34,7 +34,7 @@ import { LineIds } from './line-ids.js';
 import { IrcModeration } from './moderation.js';
 import { Outbound } from './outbound.js';
 import { RefusalWatch } from './refusal-watch.js';
-import { Registration } from './registration.js';
+import { attemptConnection } from './registration.js';
 
 /** How long QUIT may take before the socket is closed anyway. */
 const QUIT_GRACE_MS = 2_000;
@@ -129,66 +129,27 @@ export class IrcNetwork implements Network {
     const client = new Client();
     this.client = client;
     const mapper = this.createMapper();
-    const registration = new Registration(this.config.nick);
-    let settled = false;
-
-    return new Promise<void>((resolve, reject) => {
-      const timeout = setTimeout(() => fail(new Error(`${this.name}: no registration within ${this.config.connectTimeoutMs} ms`)), this.config.connectTimeoutMs);
-      const fail = (error: Error): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timeout);
-        this.state = 'idle';
-        this.client = undefined;
-        this.queue.pause();
-        this.queue.discardControl();
-        client.connection.end(undefined, true);
-        reject(error);
-      };
-      const succeed = (): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timeout);
+    const options = { name: this.name, log: this.ctx.log, nick: this.config.nick, timeoutMs: this.config.connectTimeoutMs, connect: () => ircConnectOptions(this.config) };
+    return attemptConnection(client, options, {
+      isCurrent: () => this.client === client,
+      line: (line) => this.onLine(line, mapper),
+      registered: () => {
+        this.queue.resume('control');
+        return this.afterRegistration();
+      },
+      succeeded: () => {
         this.state = 'connected';
         this.queue.resume();
         if (this.config.nickReclaimSec > 0) this.reclaimer.start();
         this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
-        resolve();
-      };
-
-      client.connection.on('message', (line: ParsedLine) => {
-        if (this.client !== client) return;
-        const next = registration.nextNick(line);
-        if (next !== undefined) {
-          this.ctx.log.info({ taken: line.params[1], next }, 'nick unavailable, trying another');
-          client.changeNick(next);
-          return;
-        }
-        registration.observe(line);
-        this.onLine(line, mapper);
-      });
-      client.connection.on('decode fallback', (text: string) => {
-        this.ctx.log.warn({ sample: text.slice(0, 80) }, 'received invalid UTF-8; decoding such lines as latin-1');
-      });
-      client.on('sasl failed', (event: { reason?: string; message?: string }) => {
-        fail(Object.assign(new Error(`${this.name}: ${registration.saslFailed(event)}`), { fatal: true }));
-      });
-      client.on('registered', () => {
-        if (this.client !== client) return;
-        registration.registered = true;
-        this.queue.resume('control');
-        this.afterRegistration().then(succeed, (error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
-      });
-      client.on('socket close', (error?: Error | false) => {
-        if (this.client !== client) return;
-        const reason = error ? `${registration.closeReason} (${error.message})` : registration.closeReason;
-        if (!settled) {
-          fail(Object.assign(new Error(`${this.name}: ${reason}`), { fatal: registration.fatal }));
-          return;
-        }
-        this.connectionEnded(reason, registration.fatal);
-      });
-      client.connect(ircConnectOptions(this.config));
+      },
+      failed: () => {
+        this.state = 'idle';
+        this.client = undefined;
+        this.queue.pause();
+        this.queue.discardControl();
+      },
+      ended: (reason, fatal) => this.connectionEnded(reason, fatal),
     });
   }
 

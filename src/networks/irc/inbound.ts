@@ -72,7 +72,7 @@ function tag(line: IrcLine, name: string): string | undefined {
 }
 
 /** The event time: the IRCv3 server-time tag when present and valid, else now. */
-export function lineTime(line: IrcLine, now: () => number = Date.now): number {
+function lineTime(line: IrcLine, now: () => number = Date.now): number {
   const time = tag(line, 'time');
   const parsed = time === undefined ? Number.NaN : Date.parse(time);
   return Number.isFinite(parsed) ? parsed : now();
@@ -202,7 +202,7 @@ export class InboundMapper {
   }
 
   private onJoin(line: IrcLine): void {
-    const [channel = '', account, realName] = line.params;
+    const [channel = '', account] = line.params;
     if (this.isOwn(line.nick)) {
       this.members.addChannel(channel);
       this.members.add(channel, line.nick, { user: line.ident, host: line.hostname });
@@ -210,7 +210,7 @@ export class InboundMapper {
       return;
     }
     const knownAccount = account && account !== '*' ? account : undefined;
-    this.members.add(channel, line.nick, { user: line.ident, host: line.hostname, account: knownAccount, realName });
+    this.members.add(channel, line.nick, { user: line.ident, host: line.hostname, account: knownAccount });
     const user = this.userRef(line.nick, line.ident, line.hostname, knownAccount);
     this.emit(line, user.id, { command: 'JOIN', args: { channel: this.channelRef(channel), users: [user] } });
   }

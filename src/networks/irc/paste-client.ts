@@ -11,7 +11,7 @@ import { PasteError, pasteUrlFrom } from './paste-response.js';
 import { EgressError, type EgressClient } from '../../net/egress/index.js';
 
 /** The most of a paste service's answer that is read (a URL or a small JSON object is expected). */
-export const MAX_REPLY_BYTES = 64 * 1024;
+const MAX_REPLY_BYTES = 64 * 1024;
 
 /** Uploads `text` and returns the paste's URL; rejects with a PasteError. */
 export async function uploadPaste(text: string, config: PasteConfig, egress: EgressClient): Promise<string> {
