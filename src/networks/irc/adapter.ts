@@ -33,6 +33,7 @@ import { ChannelJoins } from './channel-joins.js';
 import { LineIds } from './line-ids.js';
 import { IrcModeration } from './moderation.js';
 import { Outbound } from './outbound.js';
+import { ircUserRef } from './refs.js';
 import { RefusalWatch } from './refusal-watch.js';
 import { attemptConnection } from './registration.js';
 
@@ -262,13 +263,7 @@ export class IrcNetwork implements Network {
 
   members(channel: ChannelRef): readonly UserRef[] {
     const members = this.tracker.members(channel.name ?? channel.id).filter((member) => !this.puppets?.isPuppet(member.nick));
-    return members.map((member) => ({
-      network: this.name,
-      id: this.support.fold(member.nick),
-      nick: member.nick,
-      ...(member.user && member.host ? { host: `${member.user}@${member.host}` } : {}),
-      ...(member.account ? { account: member.account } : {}),
-    }));
+    return members.map((member) => ircUserRef(this.name, this.support, member.nick, member));
   }
 
   /** A channel operator (or half-operator and above: modes h, o, a, q) is; others are not. */
@@ -282,12 +277,7 @@ export class IrcNetwork implements Network {
   /** The bot as it appears in `channel`; undefined when it is not in it. */
   botUser(channel: ChannelRef): UserRef | undefined {
     if (this.state !== 'connected' || !this.tracker.member(channel.name ?? channel.id, this.nick)) return undefined;
-    return {
-      network: this.name,
-      id: this.support.fold(this.nick),
-      nick: this.nick,
-      ...(this.ownUser && this.ownHost ? { host: `${this.ownUser}@${this.ownHost}` } : {}),
-    };
+    return ircUserRef(this.name, this.support, this.nick, { user: this.ownUser, host: this.ownHost });
   }
 
   // --- outbound -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import { parseChannelModes } from './modes.js';
 import { hasRelayedTag } from './tags.js';
 import { capText } from '../../core/body-cap.js';
 import type { PeerBridges } from './peer-bridges.js';
+import { ircChannelRef, ircUserRef } from './refs.js';
 
 /** One parsed protocol line (the shape irc-framework's parser produces). */
 export interface IrcLine {
@@ -91,15 +92,12 @@ export class InboundMapper {
 
   /** A channel ref: canonical id, display name. */
   channelRef(name: string): ChannelRef {
-    return { network: this.options.network, id: this.support.fold(name), name };
+    return ircChannelRef(this.options.network, this.support, name);
   }
 
   /** A user ref for a nick, with what is known about it. */
   userRef(nick: string, user?: string, host?: string, account?: string): UserRef {
-    const ref: { -readonly [K in keyof UserRef]: UserRef[K] } = { network: this.options.network, id: this.support.fold(nick), nick };
-    if (user && host) ref.host = `${user}@${host}`;
-    if (account) ref.account = account;
-    return ref;
+    return ircUserRef(this.options.network, this.support, nick, { user, host, account });
   }
 
   private sourceRef(line: IrcLine): UserRef {
