@@ -33,6 +33,7 @@ interface PendingJoin {
   reject(error: Error): void;
 }
 
+/** The bot's channel joins on one network, across its connections. */
 export class ChannelJoins {
   private readonly extraChannels = new Map<string, ChannelRef>();
   private readonly partedChannels = new Set<string>();

@@ -6,6 +6,7 @@
 import type { Logger } from '../../core/log.js';
 import type { InboundIssue } from './inbound.js';
 
+/** Logs inbound issues, each kind at its level once and at debug after that. */
 export class InboundIssueLog {
   /** Issues logged at their first level already (later ones go to debug). */
   private readonly seen = new Set<InboundIssue>();

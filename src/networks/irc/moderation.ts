@@ -19,6 +19,7 @@ export interface IrcModerationDeps {
   enqueueControl(line: string): Promise<boolean>;
 }
 
+/** KICK and ban through the bot's control lane; each rejects unless the line was written. */
 export class IrcModeration implements ModerationActions {
   constructor(private readonly deps: IrcModerationDeps) {}
 

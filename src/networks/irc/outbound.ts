@@ -59,6 +59,7 @@ export interface OutboundDeps {
   isConnected(): boolean;
 }
 
+/** Sends the hub's messages on one IRC network, from the bot or a puppet. */
 export class Outbound {
   /** Messages longer than `maxLines`: pasted (`paste` option) or truncated. */
   private readonly longMessages: LongMessages;

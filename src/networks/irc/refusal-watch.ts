@@ -24,6 +24,7 @@ export interface RefusalWatchDeps {
   isJoinPending(folded: string): boolean;
 }
 
+/** Which channels currently refuse the bot's messages, kept from the server's replies. */
 export class RefusalWatch {
   private readonly refusals = new RefusedChannels({ retryAfterMs: REFUSAL_RETRY_MS, quietAfterMs: REFUSAL_QUIET_MS });
 
