@@ -8,7 +8,7 @@ import type { ChannelRef } from '../../src/core/refs.js';
 import type { ConnectionLoss, NetworkContext } from '../../src/core/network.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { silentLogger, type Logger } from '../../src/core/log.js';
-import { ircProtocol } from '../../src/networks/irc/index.js';
+import { ircProtocol } from '../../src/networks/irc/definition.js';
 import { IrcNetwork } from '../../src/networks/irc/adapter.js';
 import type { IrcServer } from '../support/servers.js';
 import { connectRawIrc, type RawIrcClient } from '../support/clients.js';

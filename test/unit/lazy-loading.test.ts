@@ -70,7 +70,7 @@ describe('lazy loading', () => {
   });
 
   void it('the probe does see an adapter when one is imported (the test can fail)', async () => {
-    const loaded = await packagesLoadedBy('networks/irc/index.js');
+    const loaded = await packagesLoadedBy('networks/irc/adapter.js');
     assert.ok(loaded.includes('irc-framework'), loaded.join(', '));
   });
 });

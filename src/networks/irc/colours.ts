@@ -20,13 +20,10 @@ export const MIRC_PALETTE: readonly string[] = [
   '#bcbcbc', '#e2e2e2', '#ffffff',
 ];
 
-/** The code that means "the client's default colour". */
-export const DEFAULT_COLOUR_CODE = 99;
-
 const HEX_COLOUR = /^#?([0-9a-f]{6})$/i;
 
 /** Parses `#rrggbb` (or `rrggbb`) into its channels; undefined when malformed. */
-export function parseHexColour(hex: string): [number, number, number] | undefined {
+function parseHexColour(hex: string): [number, number, number] | undefined {
   const match = HEX_COLOUR.exec(hex);
   if (!match?.[1]) return undefined;
   const n = Number.parseInt(match[1], 16);

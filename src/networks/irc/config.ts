@@ -27,9 +27,6 @@ const puppetsSchema = z.strictObject({
   fallbackIdentity: z.string().default('<{nick}> '),
 });
 
-/** Options of `mode: puppets`. */
-export type PuppetsConfig = z.output<typeof puppetsSchema>;
-
 const saslSchema = z.discriminatedUnion('mechanism', [
   z.strictObject({ mechanism: z.literal('PLAIN'), account: z.string().min(1), password: z.string().min(1) }),
   z.strictObject({ mechanism: z.literal('EXTERNAL') }),

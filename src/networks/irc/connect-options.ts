@@ -14,7 +14,7 @@ export interface Identity {
 }
 
 /** An ident made of a nick's letters and digits (at most 10), as servers accept. */
-export function identFromNick(nick: string): string {
+function identFromNick(nick: string): string {
   return nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || 'switchbrd';
 }
 

@@ -17,6 +17,7 @@ import { parseChannelModes } from './modes.js';
 import { hasRelayedTag } from './tags.js';
 import { capText } from '../../core/body-cap.js';
 import type { PeerBridges } from './peer-bridges.js';
+import { ircChannelRef, ircUserRef } from './refs.js';
 
 /** One parsed protocol line (the shape irc-framework's parser produces). */
 export interface IrcLine {
@@ -72,7 +73,7 @@ function tag(line: IrcLine, name: string): string | undefined {
 }
 
 /** The event time: the IRCv3 server-time tag when present and valid, else now. */
-export function lineTime(line: IrcLine, now: () => number = Date.now): number {
+function lineTime(line: IrcLine, now: () => number = Date.now): number {
   const time = tag(line, 'time');
   const parsed = time === undefined ? Number.NaN : Date.parse(time);
   return Number.isFinite(parsed) ? parsed : now();
@@ -91,15 +92,12 @@ export class InboundMapper {
 
   /** A channel ref: canonical id, display name. */
   channelRef(name: string): ChannelRef {
-    return { network: this.options.network, id: this.support.fold(name), name };
+    return ircChannelRef(this.options.network, this.support, name);
   }
 
   /** A user ref for a nick, with what is known about it. */
   userRef(nick: string, user?: string, host?: string, account?: string): UserRef {
-    const ref: { -readonly [K in keyof UserRef]: UserRef[K] } = { network: this.options.network, id: this.support.fold(nick), nick };
-    if (user && host) ref.host = `${user}@${host}`;
-    if (account) ref.account = account;
-    return ref;
+    return ircUserRef(this.options.network, this.support, nick, { user, host, account });
   }
 
   private sourceRef(line: IrcLine): UserRef {
@@ -202,7 +200,7 @@ export class InboundMapper {
   }
 
   private onJoin(line: IrcLine): void {
-    const [channel = '', account, realName] = line.params;
+    const [channel = '', account] = line.params;
     if (this.isOwn(line.nick)) {
       this.members.addChannel(channel);
       this.members.add(channel, line.nick, { user: line.ident, host: line.hostname });
@@ -210,7 +208,7 @@ export class InboundMapper {
       return;
     }
     const knownAccount = account && account !== '*' ? account : undefined;
-    this.members.add(channel, line.nick, { user: line.ident, host: line.hostname, account: knownAccount, realName });
+    this.members.add(channel, line.nick, { user: line.ident, host: line.hostname, account: knownAccount });
     const user = this.userRef(line.nick, line.ident, line.hostname, knownAccount);
     this.emit(line, user.id, { command: 'JOIN', args: { channel: this.channelRef(channel), users: [user] } });
   }

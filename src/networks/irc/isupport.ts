@@ -18,10 +18,7 @@ export class ServerSupport {
   /** CHANMODES groups: A (list, always an argument), B (always), C (only when set), D (never). */
   chanModes: readonly [string, string, string, string] = ['b', 'k', 'l', 'imnpst'];
   nickLen = 9;
-  channelLen = 50;
   lineLen = DEFAULT_LINE_LENGTH;
-  /** The network's name (NETWORK), when given. */
-  networkName?: string;
   /** MONITOR is offered (its target limit; 0 = no limit given); undefined when not offered. */
   monitor?: number;
   /** Most channels in one JOIN (TARGMAX JOIN:n); undefined when the server states no limit. */
@@ -54,9 +51,7 @@ export class ServerSupport {
         break;
       }
       case 'NICKLEN': case 'MAXNICKLEN': this.nickLen = positive(this.nickLen); break;
-      case 'CHANNELLEN': this.channelLen = positive(this.channelLen); break;
       case 'LINELEN': this.lineLen = positive(this.lineLen); break;
-      case 'NETWORK': if (value) this.networkName = value; break;
       case 'MONITOR': this.monitor = positive(0); break;
       case 'TARGMAX': this.joinTargets = parseTargMax(value).get('JOIN'); break;
       case 'STATUSMSG': this.statusMsg = value; break;
@@ -108,7 +103,7 @@ export class ServerSupport {
 }
 
 /** Parses PREFIX, e.g. `(qaohv)~&@%+`. An empty value means no prefixes. */
-export function parsePrefix(value: string): PrefixMode[] {
+function parsePrefix(value: string): PrefixMode[] {
   const match = /^\(([^)]*)\)(.*)$/.exec(value);
   if (!match) return [];
   const modes = match[1] ?? '';

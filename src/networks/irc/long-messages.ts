@@ -16,7 +16,7 @@ import type { Egress } from '../../core/egress.js';
 import { limitLines, pasteNote, withPasteLink, type HiddenParts } from './split.js';
 
 /** How long after a failed upload the next one is tried. */
-export const PASTE_RETRY_AFTER_MS = 30_000;
+const PASTE_RETRY_AFTER_MS = 30_000;
 
 /** One message, split for IRC: its first lines, and how many follow them. */
 export interface LongMessage {

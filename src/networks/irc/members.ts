@@ -12,7 +12,6 @@ export interface Member {
   user?: string;
   host?: string;
   account?: string;
-  realName?: string;
 }
 
 /** What the bot knows about one joined channel. */
@@ -123,10 +122,5 @@ export class MemberTracker {
   /** Every member of a channel (empty when the bot is not in it). */
   members(channel: string): Member[] {
     return [...(this.channel(channel)?.members.values() ?? [])];
-  }
-
-  /** The names of every channel the bot is in. */
-  channelNames(): string[] {
-    return [...this.channels.values()].map((c) => c.name);
   }
 }

@@ -26,14 +26,3 @@ export function parseChannelModes(params: readonly string[], support: ServerSupp
   }
   return changes;
 }
-
-/** Parses user mode parameters (`+iw-x`), which never take arguments. */
-export function parseUserModes(params: readonly string[]): ModeChange[] {
-  const changes: ModeChange[] = [];
-  let adding = true;
-  for (const letter of params.join('')) {
-    if (letter === '+' || letter === '-') adding = letter === '+';
-    else if (letter !== ' ') changes.push({ mode: `${adding ? '+' : '-'}${letter}` });
-  }
-  return changes;
-}

@@ -12,7 +12,7 @@ import { EgressError } from '../../net/egress/index.js';
 import type { Egress } from '../../core/egress.js';
 
 /** The most of a paste service's answer that is read (a URL or a small JSON object is expected). */
-export const MAX_REPLY_BYTES = 64 * 1024;
+const MAX_REPLY_BYTES = 64 * 1024;
 
 /** Uploads `text` and returns the paste's URL; rejects with a PasteError. */
 export async function uploadPaste(text: string, config: PasteConfig, egress: Egress): Promise<string> {

@@ -13,7 +13,7 @@
  */
 
 /** Numerics refusing a PRIVMSG/NOTICE to a channel target; params[1] is the target. */
-export const SEND_REFUSAL_NUMERICS: ReadonlySet<string> = new Set([
+const SEND_REFUSAL_NUMERICS: ReadonlySet<string> = new Set([
   '401', // ERR_NOSUCHNICK (ngIRCd answers so for a channel that does not exist)
   '403', // ERR_NOSUCHCHANNEL
   '404', // ERR_CANNOTSENDTOCHAN: moderated, banned, +n

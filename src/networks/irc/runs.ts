@@ -71,7 +71,7 @@ function linkChildren(url: string, children: readonly RichNode[]): RichNode[] {
 }
 
 /** The text a reader sees in nodes, without formatting. */
-export function plainTextOf(nodes: readonly RichNode[]): string {
+function plainTextOf(nodes: readonly RichNode[]): string {
   return nodes.map((node) => {
     switch (node.type) {
       case 'text': case 'code': case 'pre': case 'mention': return node.text;

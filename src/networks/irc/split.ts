@@ -23,9 +23,9 @@ import { mergeRuns, PLAIN_STYLE, richTextToRuns, sameStyle, type RunStyle, type 
 /** The IRC line length when the server does not advertise LINELEN. */
 export const DEFAULT_LINE_LENGTH = 512;
 /** Assumed host length while the bot's real host is unknown (the longest a host may be). */
-export const CONSERVATIVE_HOST_LENGTH = 63;
+const CONSERVATIVE_HOST_LENGTH = 63;
 /** Assumed `~user` length while the bot's real username is unknown (USERLEN 10 plus `~`). */
-export const CONSERVATIVE_USER_LENGTH = 11;
+const CONSERVATIVE_USER_LENGTH = 11;
 /** Text beyond the lines kept is split just to count its lines only up to this size; beyond it the count is estimated. */
 export const EXACT_COUNT_BYTES = 16 * 1024;
 

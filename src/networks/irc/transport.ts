@@ -23,12 +23,12 @@ export interface TransportOptions {
 }
 
 /** Longest incoming line kept while waiting for its end; beyond it the partial data is dropped. */
-export const MAX_INCOMING_LINE_BYTES = 64 * 1024;
+const MAX_INCOMING_LINE_BYTES = 64 * 1024;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes one received line: UTF-8 if valid, else latin-1 (every byte maps to a character). */
-export function decodeLine(bytes: Buffer): { text: string; fallback: boolean } {
+function decodeLine(bytes: Buffer): { text: string; fallback: boolean } {
   try {
     return { text: strictUtf8.decode(bytes), fallback: false };
   } catch {
@@ -37,7 +37,7 @@ export function decodeLine(bytes: Buffer): { text: string; fallback: boolean } {
 }
 
 /** Splits buffered bytes into complete lines (without CR/LF) and the incomplete rest. */
-export function takeLines(buffer: Buffer): { lines: Buffer[]; rest: Buffer } {
+function takeLines(buffer: Buffer): { lines: Buffer[]; rest: Buffer } {
   const lines: Buffer[] = [];
   let start = 0;
   for (let end = buffer.indexOf(0x0a, start); end !== -1; end = buffer.indexOf(0x0a, start)) {
