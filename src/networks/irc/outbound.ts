@@ -10,7 +10,7 @@ import { SendRefusedError } from '../../core/network.js';
 import { raceDeadline } from '../../core/deadline.js';
 import type { UserRef } from '../../core/refs.js';
 import { plainText } from '../../core/richtext-ops.js';
-import type { EgressClient } from '../../net/egress/index.js';
+import type { Egress } from '../../core/egress.js';
 import { attributedText, type Content } from './attributed-text.js';
 import type { IrcConfig } from './config.js';
 import type { ServerSupport } from './isupport.js';
@@ -44,7 +44,7 @@ export interface OutboundDeps {
   readonly name: string;
   readonly config: IrcConfig;
   readonly log: Logger;
-  readonly egress?: EgressClient | undefined;
+  readonly egress?: Egress | undefined;
   /** The bot's flood-controlled queue. */
   readonly queue: OutgoingQueue;
   /** The puppets, in `mode: puppets`. */
