@@ -12,6 +12,7 @@
  * Received lines are handled by `InboundMapper`, channel joins by `ChannelJoins`, sending by
  * `Outbound`, refused channels by `RefusalWatch`, moderation by `IrcModeration`.
  */
+import { guardHandlers } from './handler-guard.js';
 import { Client, type ParsedLine } from 'irc-framework';
 import type {
   ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult,
@@ -128,6 +129,7 @@ export class IrcNetwork implements Network {
     this.ownHost = undefined;
     this.refusals.clearAll();
     const client = new Client();
+    guardHandlers(client, this.ctx.log);
     this.client = client;
     const mapper = this.createMapper();
     const options = { name: this.name, log: this.ctx.log, nick: this.config.nick, timeoutMs: this.config.connectTimeoutMs, connect: () => ircConnectOptions(this.config) };

@@ -56,5 +56,7 @@ declare module 'irc-framework' {
       supportsTag(tag: string): boolean;
     };
     connection: EventEmitter & { end(data?: string, hadError?: boolean): void; transport: unknown };
+    /** Runs the library's handler for each received command (one `executeCommand` per line). */
+    command_handler: { executeCommand(command: { command: string }): void };
   }
 }

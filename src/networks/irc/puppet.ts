@@ -4,6 +4,7 @@
  * joins a channel the first time it speaks there, and sends through its own flood-controlled
  * queue. It emits no events: the bot's connection sees everything, and drops what puppets do.
  */
+import { guardHandlers } from './handler-guard.js';
 import { Client, type ParsedLine } from 'irc-framework';
 import type { Logger } from '../../core/log.js';
 import type { IrcConfig } from './config.js';
@@ -53,6 +54,7 @@ export class Puppet {
   private closing = false;
 
   constructor(private readonly options: PuppetOptions) {
+    guardHandlers(this.client, options.log);
     this.nick = options.nickFor(0, false);
     this.queue = new OutgoingQueue(options.config.flood, (line) => this.write(line));
     this.ready = this.connect();
