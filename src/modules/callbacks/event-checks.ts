@@ -25,44 +25,34 @@ export function eventCheckShape(spam: SpamChecker, rules: ThirdPartyRules): numb
     | (rules.registry.list('checkEventAllowed').size > 0 ? 4 : 0);
 }
 
+/** One check stage: who runs it, and how an event it sees is decided (DISCONNECT is never seen). */
+function stage(module: string, name: string, decide: (event: AnyEvent) => Promise<CheckOutcome>): EventCheck {
+  return { module, name, check: (event: AnyEvent) => (UNCHECKED.has(event.command) ? Promise.resolve(ALLOW) : decide(event)) };
+}
+
 /** The checks to run now (only the categories some module registered, so an idle hub pays nothing). */
 export function buildEventChecks(spam: SpamChecker, rules: ThirdPartyRules): EventCheck[] {
   const checks: EventCheck[] = [];
   if (spam.registry.list('shouldDropFederatedEvent').size > 0) {
-    checks.push({
-      module: 'spam checker',
-      name: 'shouldDropFederatedEvent',
-      async check(event: AnyEvent) {
-        if (UNCHECKED.has(event.command)) return ALLOW;
-        const result = await spam.shouldDropFederatedEvent(event);
-        return result.drop ? { action: 'reject', reason: `dropped by module ${result.module}` } : ALLOW;
-      },
-    });
+    checks.push(stage('spam checker', 'shouldDropFederatedEvent', async (event) => {
+      const result = await spam.shouldDropFederatedEvent(event);
+      return result.drop ? { action: 'reject', reason: `dropped by module ${result.module}` } : ALLOW;
+    }));
   }
   if (spam.registry.list('checkEventForSpam').size > 0) {
-    checks.push({
-      module: 'spam checker',
-      name: 'checkEventForSpam',
-      async check(event: AnyEvent) {
-        if (UNCHECKED.has(event.command)) return ALLOW;
-        const decision = await spam.checkEventForSpam(event);
-        if (decision.allowed) return ALLOW;
-        const message = decision.message === undefined ? '' : ` (${decision.message})`;
-        return { action: 'reject', reason: `module ${decision.module}: ${decision.code}${message}` };
-      },
-    });
+    checks.push(stage('spam checker', 'checkEventForSpam', async (event) => {
+      const decision = await spam.checkEventForSpam(event);
+      if (decision.allowed) return ALLOW;
+      const message = decision.message === undefined ? '' : ` (${decision.message})`;
+      return { action: 'reject', reason: `module ${decision.module}: ${decision.code}${message}` };
+    }));
   }
   if (rules.registry.list('checkEventAllowed').size > 0) {
-    checks.push({
-      module: 'third-party rules',
-      name: 'checkEventAllowed',
-      async check(event: AnyEvent) {
-        if (UNCHECKED.has(event.command)) return ALLOW;
-        const decision = await rules.checkEventAllowed(event);
-        if (!decision.allowed) return { action: 'reject', reason: `module ${decision.module}: ${decision.reason}` };
-        return decision.event === event ? ALLOW : { action: 'allow', event: decision.event };
-      },
-    });
+    checks.push(stage('third-party rules', 'checkEventAllowed', async (event) => {
+      const decision = await rules.checkEventAllowed(event);
+      if (!decision.allowed) return { action: 'reject', reason: `module ${decision.module}: ${decision.reason}` };
+      return decision.event === event ? ALLOW : { action: 'allow', event: decision.event };
+    }));
   }
   return checks;
 }
