@@ -4,7 +4,7 @@
  *
  * usage: node dist/fuzz/run.js [target ...]   (env FUZZ_RUNS, FUZZ_SEED, FUZZ_HANG_MS)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fuzz, type FuzzFigures, type FuzzTarget } from './harness.js';
 import { config } from './targets/config.js';
@@ -36,10 +36,24 @@ for (const target of TARGETS.filter((t) => names.length === 0 || names.includes(
     : `FAILED after ${figures.runs}\n${figures.failure}`);
 }
 
+// The results file keeps every target's latest run (a run of some targets replaces only theirs).
 const dir = fileURLToPath(new URL('../../fuzz/results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
 const at = new Date().toISOString();
-writeFileSync(`${dir}fuzz.json`, `${JSON.stringify({ at, node: process.version, runs, hangMs, results }, null, 2)}\n`);
+const kept = previousResults(`${dir}fuzz.json`).filter((r) => !results.some((n) => n.name === r.name));
+const all = [...kept, ...results.map((r) => ({ ...r, at, node: process.version, hangMs }))];
+all.sort((a, b) => TARGETS.findIndex((t) => t.name === a.name) - TARGETS.findIndex((t) => t.name === b.name));
+writeFileSync(`${dir}fuzz.json`, `${JSON.stringify({ results: all }, null, 2)}\n`);
 const failed = results.filter((r) => r.failure !== undefined);
 console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
 process.exit(failed.length > 0 ? 1 : 0);
+
+/** The results of an earlier run, or none (a missing or unreadable file). */
+function previousResults(path: string): Array<FuzzFigures & { at: string }> {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { results?: Array<FuzzFigures & { at: string }> };
+    return Array.isArray(parsed.results) ? parsed.results : [];
+  } catch {
+    return [];
+  }
+}

@@ -36,7 +36,9 @@ export async function readConfigSource(file: string): Promise<SourceResult> {
 function parseConfigText(text: string): SourceResult {
   const lineCounter = new LineCounter();
   // resolveKnownTags: false keeps YAML 1.1 types (!!binary, !!timestamp, !!set) out: plain data only.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false });
+  // logLevel 'error': yaml's warnings (a mapping used as a key) would go to stderr; the schema
+  // refuses such keys with a located problem instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, resolveKnownTags: false, logLevel: 'error' });
   const lineAtOffset = (offset: number): number => lineCounter.linePos(offset).line;
   const problems: FieldProblem[] = [];
   let fatal = false;
@@ -73,8 +75,27 @@ function parseConfigText(text: string): SourceResult {
     // yaml refuses alias bombs ("Excessive alias count ...") here.
     return { problems: [...problems, { path: [], reason: `invalid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
   }
+  if (containsCycle(data)) {
+    // `&a` on a mapping and `<<: *a` (or `- *a`) inside it make the value contain itself.
+    return { problems: [...problems, { path: [], reason: 'invalid YAML: an alias refers to the mapping or list that contains it; the config must be a tree' }] };
+  }
   const source: ConfigSource = { data, lineOf: (path) => lineOfPath(doc, path, lineAtOffset) };
   return { source, problems };
+}
+
+/**
+ * true when `value` contains itself (possible through YAML anchors and aliases). Linear in the
+ * distinct objects: one shared through many aliases is checked once.
+ */
+function containsCycle(value: unknown, ancestors = new Set<object>(), checked = new Set<object>()): boolean {
+  if (value === null || typeof value !== 'object' || checked.has(value)) return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const children: unknown[] = Array.isArray(value) ? value : Object.values(value);
+  const cyclic = children.some((child) => containsCycle(child, ancestors, checked));
+  ancestors.delete(value);
+  checked.add(value);
+  return cyclic;
 }
 
 /** A readable reason for a failed read, naming the OS error and the fix where there is an obvious one. */

@@ -63,6 +63,12 @@ test('an alias bomb is refused without expanding it', async () => {
   ]);
 });
 
+test('an alias inside the mapping it names (a cycle) is refused, not followed forever', async () => {
+  assert.deepEqual(await problemLines('self-alias.yaml'), [
+    `${fixture('self-alias.yaml')}: invalid YAML: an alias refers to the mapping or list that contains it; the config must be a tree`,
+  ]);
+});
+
 test('an empty file and a file that is not a mapping are refused with the fix', async () => {
   assert.deepEqual(await problemLines('empty.yaml'), [`${fixture('empty.yaml')}: the config file is empty; write one with \`switchboard init\``]);
   assert.deepEqual(await problemLines('not-a-mapping.yaml'), [
