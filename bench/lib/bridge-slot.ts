@@ -35,8 +35,12 @@ export interface SlotResult {
   /** Spawn until a probe crossed IRC→XMPP and then one XMPP→IRC, in ms. */
   readonly readyMs?: number;
   readonly rssIdleBytes?: number;
-  /** The process's peak RSS (VmHWM) after the bursts. */
+  /** The process's peak RSS (VmHWM) at that moment: what start-up took at most. */
+  readonly rssStartPeakBytes?: number;
+  /** The process's peak RSS (VmHWM) after the bursts (start-up included). */
   readonly rssPeakBytes?: number;
+  /** VmRSS after the bursts (and their settle time). */
+  readonly rssAfterBurstsBytes?: number;
   readonly directions: readonly DirectionResult[];
 }
 
@@ -79,6 +83,7 @@ async function measureBurst(tracker: Tracker, path: Path, plan: SlotPlan, pid: n
 export async function measureSlot(tracker: Tracker, paths: readonly Path[], plan: SlotPlan, bridge?: SlotProcess): Promise<SlotResult> {
   let readyMs: number | undefined;
   let rssIdleBytes: number | undefined;
+  let rssStartPeakBytes: number | undefined;
   let idleNsPerMs = 0;
   if (bridge) {
     let crossed = 0;
@@ -89,6 +94,7 @@ export async function measureSlot(tracker: Tracker, paths: readonly Path[], plan
     await sleep(plan.idleMs);
     idleNsPerMs = (processCpuNs(bridge.pid) - cpuBefore) / (performance.now() - idleStart);
     rssIdleBytes = procStatusBytes(bridge.pid, 'VmRSS');
+    rssStartPeakBytes = procStatusBytes(bridge.pid, 'VmHWM');
   }
   const { count, warmup, ratePerSecond, drainMs } = plan.paced;
   const paced: PacedResult[] = [];
@@ -102,6 +108,6 @@ export async function measureSlot(tracker: Tracker, paths: readonly Path[], plan
   }
   return {
     directions,
-    ...(bridge ? { readyMs, rssIdleBytes, rssPeakBytes: procStatusBytes(bridge.pid, 'VmHWM') } : {}),
+    ...(bridge ? { readyMs, rssIdleBytes, rssStartPeakBytes, rssPeakBytes: procStatusBytes(bridge.pid, 'VmHWM'), rssAfterBurstsBytes: procStatusBytes(bridge.pid, 'VmRSS') } : {}),
   };
 }

@@ -109,6 +109,8 @@ export function bridgeFigures(rounds: readonly Round[], bridge: string, bridgeLa
   out.push(
     slotFigure(rounds, bridge, 'rss_idle_mib', `RSS idle after ready, ${bridgeLabel}`, 'MiB', (s) => mib(s.rssIdleBytes), isSwitchboard ? { op: '<=', value: 60 } : undefined),
     slotFigure(rounds, bridge, 'rss_peak_mib', `peak RSS (VmHWM) after the 1,000-message bursts, ${bridgeLabel}`, 'MiB', (s) => mib(s.rssPeakBytes), isSwitchboard ? { op: '<=', value: 80 } : undefined),
+    slotFigure(rounds, bridge, 'rss_start_peak_mib', `peak RSS (VmHWM) 1 s after ready, before any burst (start-up's peak), ${bridgeLabel}`, 'MiB', (s) => mib(s.rssStartPeakBytes)),
+    slotFigure(rounds, bridge, 'rss_after_bursts_mib', `RSS (VmRSS) right after the bursts, ${bridgeLabel}`, 'MiB', (s) => mib(s.rssAfterBurstsBytes)),
     slotFigure(rounds, bridge, 'ready_ms', `ready (spawn until a probe crossed both ways), ${bridgeLabel}`, 'ms', (s) => s.readyMs ?? NaN),
   );
   return out;
