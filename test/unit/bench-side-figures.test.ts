@@ -36,7 +36,7 @@ function round(switchboard: SlotResult, peer: SlotResult): Round {
 
 describe('side-by-side figures', () => {
   it('takes the floor as the distribution of one hop through each server', () => {
-    const floor = floorLatency(paced([1, 2]), paced([10, 20]));
+    const floor = floorLatency([1, 2], [10, 20]);
     assert.equal(floor.p50, 16.5); // sums 11, 12, 21, 22
     assert.ok(Math.abs(floor.p99 - 21.97) < 1e-9);
   });
