@@ -11,6 +11,8 @@ export interface BenchEntry {
   /** Run the benchmark process on one CPU (`taskset -c 0`): in-process figures "on one core". */
   readonly pinOneCore: boolean;
   readonly description: string;
+  /** Its deadline when longer than the usual two minutes (run-one and the runner honour it). */
+  readonly timeoutSeconds?: number;
 }
 
 export const BENCHMARKS: readonly BenchEntry[] = [
@@ -20,4 +22,5 @@ export const BENCHMARKS: readonly BenchEntry[] = [
   { name: 'relay-latency', file: 'relay-latency.bench.js', pinOneCore: false, description: 'paced end-to-end latency IRC→XMPP and XMPP→IRC through the real process, and without the bridge hop' },
   { name: 'big-message', file: 'big-message.bench.js', pinOneCore: false, description: 'a 256 KB XMPP message through the real process to IRC: hub CPU, /health latency meanwhile, lines sent' },
   { name: 'relay-throughput', file: 'relay-throughput.bench.js', pinOneCore: false, description: 'bursts of 1,000 messages each way, with server flood limits lifted and with defaults' },
+  { name: 'side-by-side', file: 'side-by-side.bench.js', pinOneCore: false, timeoutSeconds: 330, description: 'the servers alone (floor), Switchboard and peer bridges (--peer matterbridge=PATH) in one run, fresh process per slot: added latency, CPU per message, bursts, RSS, ready; ratios' },
 ];

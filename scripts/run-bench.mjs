@@ -2,27 +2,43 @@
 // Runs the benchmarks (compiled to dist/bench/ by `npm run build`), each in its own process, and
 // regenerates bench/results/README.md. See bench/README.md.
 //
-// usage: node scripts/run-bench.mjs [name ...] [--quick] [--profile] [--list]
+// usage: node scripts/run-bench.mjs [name ...] [--quick] [--profile] [--list] [--peer name=PATH ...]
 //   name       run only these benchmarks (default: all), e.g. `npm run bench -- dispatcher`
 //   --quick    fewer repeats, to check that benchmarks work (figures are not a baseline)
 //   --profile  write V8 CPU profiles (node --cpu-prof) of the benchmark process and of the
 //              switchboard processes it starts to bench/profiles/<name>/
 //   --list     print the benchmarks and exit
+//   --peer     a peer bridge's binary for side-by-side (e.g. --peer matterbridge=/work/peers/bin/matterbridge);
+//              without it, the peer's runs are skipped
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const distBench = new URL('../dist/bench/', import.meta.url);
-/** Each benchmark must finish in under two minutes; the process is killed a little after that. */
-const KILL_AFTER_MS = 150_000;
+/** Each benchmark must finish in under two minutes (or its entry's timeoutSeconds); it is killed a little after that. */
+const KILL_MARGIN_MS = 30_000;
 
 const args = process.argv.slice(2);
-const flags = new Set(args.filter((a) => a.startsWith('--')));
-const names = args.filter((a) => !a.startsWith('--'));
+/** `--peer name=PATH` (or `--peer=name=PATH`), repeatable. */
+const peers = [];
+const rest = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--peer') peers.push(args[++i] ?? '');
+  else if (args[i].startsWith('--peer=')) peers.push(args[i].slice('--peer='.length));
+  else rest.push(args[i]);
+}
+for (const peer of peers) {
+  if (!/^[a-z0-9-]+=.+$/.test(peer)) {
+    console.error(`run-bench: --peer expects name=PATH, got "${peer}"`);
+    process.exit(2);
+  }
+}
+const flags = new Set(rest.filter((a) => a.startsWith('--')));
+const names = rest.filter((a) => !a.startsWith('--'));
 for (const flag of flags) {
   if (!['--quick', '--profile', '--list'].includes(flag)) {
-    console.error(`run-bench: unknown option ${flag} (known: --quick, --profile, --list)`);
+    console.error(`run-bench: unknown option ${flag} (known: --quick, --profile, --list, --peer name=PATH)`);
     process.exit(2);
   }
 }
@@ -47,6 +63,7 @@ function runOne(bench) {
   const nodeArgs = ['--enable-source-maps'];
   const env = { ...process.env };
   if (flags.has('--quick')) env.BENCH_QUICK = '1';
+  if (peers.length > 0) env.BENCH_PEERS = peers.join(',');
   if (flags.has('--profile')) {
     const dir = `${root}bench/profiles/${bench.name}`;
     mkdirSync(dir, { recursive: true });
@@ -60,11 +77,12 @@ function runOne(bench) {
   console.error(`\n=== ${bench.name}${pinned ? ' (pinned to CPU 0)' : ''}: ${bench.description}`);
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { stdio: 'inherit', env, cwd: root });
+    const killAfterMs = (bench.timeoutSeconds ?? 120) * 1000 + KILL_MARGIN_MS;
     const timer = setTimeout(() => {
-      console.error(`[${bench.name}] still running after ${KILL_AFTER_MS / 1000} s: stopping it (pid ${child.pid})`);
+      console.error(`[${bench.name}] still running after ${killAfterMs / 1000} s: stopping it (pid ${child.pid})`);
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    }, KILL_AFTER_MS);
+    }, killAfterMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       resolve(code ?? (signal ? 1 : 0));

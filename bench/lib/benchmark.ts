@@ -17,6 +17,11 @@ export interface BenchContext {
    * should run with `--cpu-prof --cpu-prof-dir=<profileDir>`.
    */
   readonly profileDir?: string;
+  /**
+   * Peer bridges' binaries for side-by-side runs, by peer name (`--peer matterbridge=PATH`,
+   * passed on as BENCH_PEERS=name=path[,name=path]). Benchmarks skip a peer without a binary.
+   */
+  readonly peers: Readonly<Record<string, string>>;
 }
 
 /** The default export of every `bench/*.bench.ts` file. */

@@ -44,7 +44,23 @@ export interface RelayRig {
   stop(): Promise<void>;
 }
 
-function hubConfig(irc: IrcServer, xmpp: XmppServer, flood: FloodSetting, httpPort: number | undefined): string {
+/** The channel pair a bridge links and the names its bot uses on both sides. */
+export interface BridgedPair {
+  /** IRC channel, e.g. `#lobby`. */
+  readonly channel: string;
+  /** MUC room's local part, e.g. `lobby` (`lobby@conference.<domain>`). */
+  readonly room: string;
+  readonly ircNick: string;
+  /** The bot's XMPP account (local part; its password is `botpass`) and its nick in the room. */
+  readonly xmppUser: string;
+  readonly mucNick: string;
+}
+
+/** Switchboard's bridge in the relay benchmarks: `#lobby` ↔ `lobby@conference`. */
+export const SWITCHBOARD_PAIR: BridgedPair = { channel: '#lobby', room: 'lobby', ircNick: BOT_NICK, xmppUser: 'bridgebot', mucNick: MUC_NICK };
+
+/** Switchboard's config for the relay benchmarks: one bridge over `pair`, the relay module, SQLite. */
+export function hubConfig(irc: IrcServer, xmpp: XmppServer, flood: FloodSetting, httpPort: number | undefined, pair: BridgedPair = SWITCHBOARD_PAIR): string {
   const floodLine = flood === 'default' ? '' : `\n    flood: { burst: ${flood.burst}, intervalMs: ${flood.intervalMs} }`;
   const http = httpPort === undefined ? 'false' : `{ listen: "127.0.0.1:${httpPort}" }`;
   return `storage:
@@ -57,24 +73,24 @@ networks:
     protocol: irc
     host: 127.0.0.1
     port: ${irc.port}
-    nick: ${BOT_NICK}${floodLine}
+    nick: ${pair.ircNick}${floodLine}
   jabber:
     protocol: xmpp
-    jid: bridgebot@${xmpp.domain}
+    jid: ${pair.xmppUser}@${xmpp.domain}
     password: botpass
     service: "xmpp://127.0.0.1:${xmpp.port}"
     requireTls: false
     saslMechanism: PLAIN
-    nick: ${MUC_NICK}
+    nick: ${pair.mucNick}
 bridges:
-  lobby: ["irc:#lobby", "jabber:lobby@${xmpp.mucDomain}"]
+  ${pair.room}: ["irc:${pair.channel}", "jabber:${pair.room}@${xmpp.mucDomain}"]
 modules:
   - module: relay
 `;
 }
 
 /** Groupchat bodies from `occupant` (room/nick) are reported to the tracker as `receiver`. */
-function reportGroupchat(client: TestXmppClient, tracker: Tracker, receiver: string, occupant: string): void {
+export function reportGroupchat(client: TestXmppClient, tracker: Tracker, receiver: string, occupant: string): void {
   client.xmpp.on('stanza', (stanza: XmlElement) => {
     const at = performance.now();
     if (!stanza.is('message') || stanza.attrs.type !== 'groupchat' || stanza.attrs.from !== occupant) return;
@@ -83,7 +99,8 @@ function reportGroupchat(client: TestXmppClient, tracker: Tracker, receiver: str
   });
 }
 
-function sayAll(client: TestXmppClient, room: string, texts: readonly string[]): void {
+/** Sends one groupchat message per text to `room`, without waiting. */
+export function sayAll(client: TestXmppClient, room: string, texts: readonly string[]): void {
   for (const text of texts) {
     client.send(xml('message', { to: room, type: 'groupchat' }, xml('body', {}, text))).catch(() => undefined);
   }

@@ -96,6 +96,8 @@ export interface PacedResult extends LatencySummary {
   readonly sent: number;
   readonly delivered: number;
   readonly outOfOrder: number;
+  /** Every delivered message's latency in ms, in arrival order. */
+  readonly latencies: readonly number[];
 }
 
 /**
@@ -123,7 +125,28 @@ export async function pacedRun(tracker: Tracker, path: Path, count: number, rate
       sent: count,
       delivered: run.arrivals.length,
       outOfOrder: countOutOfOrder(run.arrivals.map((a) => a.seq)),
+      latencies,
     };
+  } finally {
+    tracker.finish(id);
+  }
+}
+
+/**
+ * Sends a numbered message along `path` every `intervalMs` until one arrives (e.g. to tell when
+ * a bridge that just started relays); resolves with the first arrival's performance.now(),
+ * rejects after `timeoutMs`.
+ */
+export async function probeUntilArrival(tracker: Tracker, path: Path, intervalMs: number, timeoutMs: number): Promise<number> {
+  const { id, run } = tracker.start(path.receiver);
+  try {
+    const deadline = performance.now() + timeoutMs;
+    for (let seq = 0; run.arrivals.length === 0; seq++) {
+      if (performance.now() >= deadline) throw new Error(`${path.label}: no probe arrived within ${timeoutMs} ms`);
+      path.send([text(id, seq)]);
+      await waitArrivals(run, 1, intervalMs, Math.min(deadline, performance.now() + intervalMs));
+    }
+    return run.arrivals[0]!.at;
   } finally {
     tracker.finish(id);
   }
