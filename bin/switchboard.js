@@ -8,6 +8,12 @@ import v8 from 'node:v8';
 // with node's own options (NODE_OPTIONS=--max-semi-space-size=16) is left alone.
 const nodeOptions = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
 if (!/semi[-_]space/.test(nodeOptions)) v8.setFlagsFromString('--semi-space-growth-factor=1');
+// Let the old generation grow to 1.2 × what the last full GC kept before the next one, instead of
+// V8's default of up to 4 × for a heap that allocates fast: during a 1,000-message burst the heap
+// otherwise grew to about 60 MB of mostly garbage, about 25 MB more peak RSS, for no measured gain
+// in throughput or CPU (ADR 0005). Read after each GC, so it applies here too; a value given in
+// node's options is left alone.
+if (!/heap[-_]growing/.test(nodeOptions)) v8.setFlagsFromString('--heap-growing-percent=20');
 
 const { main } = await import('../dist/src/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -29,17 +29,33 @@ await markerSeen;
 port1.close();
 const files = [...urls, ...Object.keys(createRequire(import.meta.url).cache)];
 const packages = new Set();
+const own = new Set();
 for (const file of files) {
-  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(decodeURIComponent(file));
+  const path = decodeURIComponent(file);
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
   if (match) packages.add(match[1]);
+  const source = /\/dist\/src\/(.+\.js)$/.exec(path);
+  if (source && !match) own.add(source[1]);
 }
-process.stdout.write(JSON.stringify([...packages].sort()));
+process.stdout.write(JSON.stringify({ packages: [...packages].sort(), own: [...own].sort() }));
 `;
+
+interface Loaded {
+  /** npm packages. */
+  readonly packages: string[];
+  /** Our own files, as paths under dist/src. */
+  readonly own: string[];
+}
+
+/** What importing `file` (a path under dist/src) loads. */
+async function loadedBy(file: string): Promise<Loaded> {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, dist(file)], { timeout: 30_000 });
+  return JSON.parse(stdout) as Loaded;
+}
 
 /** The npm packages loaded by importing `file` (a path under dist/src). */
 async function packagesLoadedBy(file: string): Promise<string[]> {
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD, dist(file)], { timeout: 30_000 });
-  return JSON.parse(stdout) as string[];
+  return (await loadedBy(file)).packages;
 }
 
 function assertNoneOf(loaded: readonly string[], heavy: readonly string[], what: string): void {
@@ -67,6 +83,15 @@ describe('lazy loading', () => {
     const loaded = await packagesLoadedBy('cli/run.js');
     assert.ok(loaded.includes('pino'), `the probe sees packages: ${loaded.join(', ')}`);
     assertNoneOf(loaded, [...ADAPTERS, ...DRIVERS, 'fastify'], 'cli/run.js');
+  });
+
+  void it('the adapters load the paste client and HTTP File Upload only when a message needs them', async () => {
+    const irc = await loadedBy('networks/irc/adapter.js');
+    assert.ok(irc.own.includes('networks/irc/long-messages.js'), `the probe sees our files: ${irc.own.join(', ')}`);
+    assert.ok(!irc.own.includes('networks/irc/paste-client.js'), 'networks/irc/adapter.js loads the paste client');
+    const xmpp = await loadedBy('networks/xmpp/adapter.js');
+    assert.ok(xmpp.own.includes('networks/xmpp/outbound.js'), `the probe sees our files: ${xmpp.own.join(', ')}`);
+    assert.ok(!xmpp.own.includes('networks/xmpp/upload.js'), 'networks/xmpp/adapter.js loads HTTP File Upload');
   });
 
   void it('the probe does see an adapter when one is imported (the test can fail)', async () => {

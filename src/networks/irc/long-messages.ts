@@ -10,7 +10,6 @@
  */
 import type { Logger } from '../../core/log.js';
 import type { PasteConfig } from './paste-config.js';
-import { uploadPaste } from './paste-client.js';
 import { defaultEgressClient } from '../../net/egress/index.js';
 import type { Egress } from '../../core/egress.js';
 import { limitLines, pasteNote, withPasteLink, type HiddenParts } from './split.js';
@@ -53,7 +52,8 @@ export class LongMessages {
   constructor(private readonly options: LongMessagesOptions) {
     const { paste } = options;
     const egress = options.egress ?? defaultEgressClient();
-    this.upload = options.upload ?? (paste ? (text) => uploadPaste(text, paste, egress) : undefined);
+    // The paste client is loaded with the first upload: a network without `paste` never loads it.
+    this.upload = options.upload ?? (paste ? async (text) => (await import('./paste-client.js')).uploadPaste(text, paste, egress) : undefined);
     this.now = options.now ?? Date.now;
     this.retryAfterMs = options.retryAfterMs ?? PASTE_RETRY_AFTER_MS;
   }

@@ -4,6 +4,26 @@
  * because `parse` throws on text without a domain, and JIDs in stanzas are untrusted input.
  */
 import { parse, type JID } from '@xmpp/jid';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * JIDs seen lately (the rooms, occupants and the hub's own) and their bare form and resource:
+ * every stanza asks for them several times, and `@xmpp/jid` parses and checks for XEP-0106
+ * escapes each time (about 4 % of the hub's CPU in a relay burst). Bounded; the values are pure
+ * functions of the text.
+ */
+const parsed = new LRUCache<string, { readonly bare: string; readonly resource: string }>({ max: 1024 });
+
+/** The bare JID and resource of `text`, both '' when it is no JID. */
+function partsOf(text: string): { readonly bare: string; readonly resource: string } {
+  let parts = parsed.get(text);
+  if (parts === undefined) {
+    const jid = parseJid(text);
+    parts = { bare: jid?.bare().toString() ?? '', resource: jid?.resource ?? '' };
+    parsed.set(text, parts);
+  }
+  return parts;
+}
 
 /** Parses `text`; undefined when it is no JID (it has no domain). */
 export function parseJid(text: string): JID | undefined {
@@ -16,12 +36,12 @@ export function parseJid(text: string): JID | undefined {
 
 /** The bare JID (`local@domain`), lower-cased, as a string (a map key); '' when `text` is no JID. */
 export function bareJid(text: string): string {
-  return parseJid(text)?.bare().toString() ?? '';
+  return partsOf(text).bare;
 }
 
 /** The resource of a full JID (a MUC occupant's nick), or '' for a bare JID (or no JID). */
 export function resourceOf(text: string): string {
-  return parseJid(text)?.resource ?? '';
+  return partsOf(text).resource;
 }
 
 /**

@@ -26,11 +26,14 @@ import {
 import { renderStyling } from './styling-render.js';
 import type { Confirmations } from './confirmations.js';
 import { stripInvalidXmlChars } from './xml-chars.js';
-import { discoverUploadService, downloadFile, uploadFile, type UploadHttp, type UploadService } from './upload.js';
+import type { UploadHttp, UploadService } from './upload.js';
 import type { Egress } from '../../core/egress.js';
 
 /** Our own entry in the reaction sets. */
 const SELF = '\u0000self';
+
+/** HTTP File Upload (XEP-0363), loaded with the first attachment: a hub that relays none never loads it. */
+const loadUpload = (): Promise<typeof import('./upload.js')> => import('./upload.js');
 
 /** Where a message goes and how its ids are scoped. */
 interface Address {
@@ -132,6 +135,7 @@ export class Outbound {
     try {
       const service = await this.findUploadService(client);
       if (service === undefined) throw new Error('the server has no upload service');
+      const { downloadFile, uploadFile } = await loadUpload();
       const file = await downloadFile(http, attachment.url, config.maxUploadBytes);
       return await uploadFile(client.iqCaller, http, service, {
         name: attachment.name,
@@ -147,7 +151,8 @@ export class Outbound {
 
   private findUploadService(client: XmppClient): Promise<UploadService | undefined> {
     const { config } = this.deps;
-    this.uploadService ??= discoverUploadService(client.iqCaller, parseJid(config.jid)?.domain ?? '', config.uploadService).catch((error: unknown) => {
+    const domain = parseJid(config.jid)?.domain ?? '';
+    this.uploadService ??= loadUpload().then(({ discoverUploadService }) => discoverUploadService(client.iqCaller, domain, config.uploadService)).catch((error: unknown) => {
       this.uploadService = undefined; // try again next time
       throw error;
     });
