@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startNgircd, startProsody, type IrcServer, type XmppServer } from '../../test/support/servers.js';
-import { connectXmppClient, xml, type TestXmppClient, type XmlElement } from '../../test/support/clients.js';
+import { xml, type TestXmppClient, type XmlElement } from '../../test/support/clients.js';
 import type { BenchContext } from './benchmark.js';
-import { connectIrcProbe, type IrcProbe } from './irc-probe.js';
+import { connectBenchClients } from './bench-clients.js';
+import type { IrcProbe } from './irc-probe.js';
 import { startSwitchboardProcess, type RunningSwitchboard } from './switchboard-process.js';
 import { Tracker, type Path } from './traffic.js';
 
@@ -130,21 +131,7 @@ export async function startRelayRig(options: RigOptions): Promise<RelayRig> {
     const lobby = `lobby@${xmpp.mucDomain}`;
     const direct = `direct@${xmpp.mucDomain}`;
     const tracker = new Tracker();
-    const alice = await connectIrcProbe(irc.host, irc.port, 'alice', WAIT_MS);
-    stops.push(() => alice.close());
-    const carol = await connectIrcProbe(irc.host, irc.port, 'carol', WAIT_MS);
-    stops.push(() => carol.close());
-    await alice.join('#lobby', WAIT_MS);
-    await alice.join('#direct', WAIT_MS);
-    await carol.join('#direct', WAIT_MS);
-    const service = `xmpp://${xmpp.host}:${xmpp.port}`;
-    const bob = await connectXmppClient({ service, domain: xmpp.domain, username: 'bob', password: 'pw' });
-    stops.push(() => bob.close());
-    const dave = await connectXmppClient({ service, domain: xmpp.domain, username: 'dave', password: 'pw' });
-    stops.push(() => dave.close());
-    await bob.joinRoom(lobby, 'bob', WAIT_MS);
-    await bob.joinRoom(direct, 'bob', WAIT_MS);
-    await dave.joinRoom(direct, 'dave', WAIT_MS);
+    const { alice, carol, bob, dave } = await connectBenchClients({ irc, xmpp }, { channels: ['#lobby'], rooms: ['lobby'] }, stops, WAIT_MS);
 
     alice.onPrivmsg((m) => {
       if (m.from === BOT_NICK && m.target.toLowerCase() === '#lobby') tracker.arrived('alice@lobby', m.text, m.at);

@@ -6,8 +6,8 @@
  * The bridges themselves are started and stopped per slot by the benchmark.
  */
 import { startNgircd, startProsody, type IrcServer, type XmppServer } from '../../test/support/servers.js';
-import { connectXmppClient } from '../../test/support/clients.js';
-import { connectIrcProbe, type IrcProbe } from './irc-probe.js';
+import { connectBenchClients } from './bench-clients.js';
+import type { IrcProbe } from './irc-probe.js';
 import { reportGroupchat, sayAll, type BridgedPair } from './relay-rig.js';
 import { Tracker, type Path } from './traffic.js';
 
@@ -49,19 +49,7 @@ export async function startSideRig(pairs: readonly BridgedPair[]): Promise<SideR
     const tracker = new Tracker();
     const room = (local: string) => `${local}@${xmpp.mucDomain}`;
 
-    const alice = await connectIrcProbe(irc.host, irc.port, 'alice', WAIT_MS);
-    stops.push(() => alice.close());
-    const carol = await connectIrcProbe(irc.host, irc.port, 'carol', WAIT_MS);
-    stops.push(() => carol.close());
-    for (const channel of ['#direct', ...pairs.map((p) => p.channel)]) await alice.join(channel, WAIT_MS);
-    await carol.join('#direct', WAIT_MS);
-    const service = `xmpp://${xmpp.host}:${xmpp.port}`;
-    const bob = await connectXmppClient({ service, domain: xmpp.domain, username: 'bob', password: 'pw' });
-    stops.push(() => bob.close());
-    const dave = await connectXmppClient({ service, domain: xmpp.domain, username: 'dave', password: 'pw' });
-    stops.push(() => dave.close());
-    for (const local of ['direct', ...pairs.map((p) => p.room)]) await bob.joinRoom(room(local), 'bob', WAIT_MS);
-    await dave.joinRoom(room('direct'), 'dave', WAIT_MS);
+    const { alice, carol, bob, dave } = await connectBenchClients({ irc, xmpp }, { channels: pairs.map((p) => p.channel), rooms: pairs.map((p) => p.room) }, stops, WAIT_MS);
 
     alice.onPrivmsg((m) => {
       const pair = pairs.find((p) => m.from === p.ircNick && m.target.toLowerCase() === p.channel);
