@@ -36,7 +36,7 @@ export interface SrvRecord {
 export interface DnsLookup {
   /** The SRV records of `name`; empty when the name or the record type does not exist. */
   srv(name: string): Promise<SrvRecord[]>;
-  /** The addresses of `host` (an IP literal is its own address); never empty (throws instead). */
+  /** The addresses of `host` (an IP literal is its own address); never empty (throws a `DnsError`). */
   addresses(host: string): Promise<string[]>;
 }
 
@@ -76,24 +76,24 @@ export function createDnsLookup(settings: DnsSettings): DnsLookup {
     },
     async addresses(host) {
       if (isIP(host) !== 0) return [host];
-      const found = settings.servers === undefined ? await systemAddresses(host, systemDeadlineMs) : await resolverAddresses(resolver, host);
-      if (found.length === 0) throw new DnsError(`address query for ${host}`, 'ENODATA');
-      return found;
+      return settings.servers === undefined ? systemAddresses(host, systemDeadlineMs) : resolverAddresses(resolver, host);
     },
   };
 }
 
 /**
  * A and AAAA records of `host` from `resolver` (asked in parallel), IPv4 first, each family
- * capped so both get a turn. Fails when both queries fail, with the first real error.
+ * capped so both get a turn. Nothing found: the first real error, else "no such name" or "no
+ * address records".
  */
 async function resolverAddresses(resolver: Resolver, host: string): Promise<string[]> {
   const perFamily = MAX_ADDRESSES_PER_HOST / 2;
   const answers = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
   const found = answers.flatMap((a) => (a.status === 'fulfilled' ? a.value.slice(0, perFamily) : []));
-  const failure = answers.map((a) => (a.status === 'rejected' ? codeOf(a.reason) : undefined)).find((c) => c !== undefined && !ABSENT.has(c));
-  if (found.length === 0 && failure !== undefined) throw new DnsError(`address query for ${host}`, failure);
-  return found;
+  if (found.length > 0) return found;
+  const codes = answers.flatMap((a) => (a.status === 'rejected' ? [codeOf(a.reason)] : []));
+  const code = codes.find((c) => !ABSENT.has(c)) ?? (codes.includes('ENOTFOUND') ? 'ENOTFOUND' : 'ENODATA');
+  throw new DnsError(`address query for ${host}`, code);
 }
 
 /** The system resolver's addresses (getaddrinfo: /etc/hosts, then DNS), within `deadlineMs`. */
@@ -103,11 +103,10 @@ async function systemAddresses(host: string, deadlineMs: number): Promise<string
   try {
     answer = await raceDeadline(systemLookup(host, { all: true }), deadlineMs, TIMED_OUT);
   } catch (error) {
-    const code = codeOf(error);
-    if (ABSENT.has(code)) return [];
-    throw new DnsError(`address look-up for ${host}`, code);
+    throw new DnsError(`address look-up for ${host}`, codeOf(error));
   }
   if (answer === TIMED_OUT) throw new DnsError(`address look-up for ${host}`, 'ETIMEOUT');
+  if (answer.length === 0) throw new DnsError(`address look-up for ${host}`, 'ENODATA');
   return answer.slice(0, MAX_ADDRESSES_PER_HOST).map((a) => a.address);
 }
 
