@@ -6,7 +6,7 @@
  * per round and its reconnect policy schedules the next round).
  *
  * Only the socket is opened here: TLS (direct or STARTTLS) still checks the certificate against
- * the JID's domain, never the SRV target (RFC 6120 §13.7.2.1), see client.ts.
+ * the JID's domain, never the SRV target (RFC 6120 §13.7.2), see client.ts.
  */
 import { once } from 'node:events';
 import type { Client } from '@xmpp/client-core';
