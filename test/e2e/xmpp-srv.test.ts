@@ -6,7 +6,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { NetworkSupervisor } from '../../src/core/supervisor.js';
 import { ReconnectPolicy } from '../../src/core/reconnect.js';
 import { startProsody, freePort, type XmppServer } from '../support/servers.js';
@@ -17,6 +22,8 @@ import { createTestNetwork, WAIT_MS } from './xmpp-test-network.js';
 
 /** The JID domain: only the test DNS server knows it. */
 const DOMAIN = 'srv.switchboard.test';
+
+const run = promisify(execFile);
 
 /** A TCP server that accepts connections and never says anything (a TLS handshake hangs). */
 async function startMuteServer(): Promise<{ port: number; close: () => Promise<void> }> {
@@ -152,5 +159,68 @@ void describe('XMPP adapter: the server found through DNS SRV records', () => {
     assert.deepEqual(warnings, [], 'nothing else logged');
     assert.ok(silent.queries() >= 4, `the DNS server was asked (${silent.queries()} queries)`);
     assert.equal(supervisor.status.state, 'stopped');
+  });
+});
+
+void describe('XMPP adapter: TLS through SRV targets checks the JID domain', () => {
+  let dir: string;
+  let prosody: XmppServer;
+  let directTlsPort: number;
+  let ca: string;
+  const stops: Array<() => Promise<void>> = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'switchboard-xmpp-srv-tls-'));
+    const key = join(dir, 'key.pem');
+    ca = join(dir, 'cert.pem');
+    // The certificate names the JID domain only, not the SRV targets' host names.
+    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', ca, '-days', '2', '-subj', `/CN=${DOMAIN}`, '-addext', `subjectAltName=DNS:${DOMAIN}`], { timeout: WAIT_MS });
+    directTlsPort = await freePort();
+    const ssl = `{ key = ${JSON.stringify(key)}; certificate = ${JSON.stringify(ca)} }`;
+    prosody = await startProsody({
+      domain: DOMAIN,
+      users: [['bot', 'botpass']],
+      extraConfig: [
+        'modules_enabled = { "roster"; "saslauth"; "disco"; "ping"; "register"; "posix"; "tls" }',
+        'modules_disabled = { "s2s"; "offline" }',
+        'c2s_require_encryption = true',
+        'allow_unencrypted_plain_auth = false',
+        `ssl = ${ssl}`,
+        `c2s_direct_tls_ports = { ${directTlsPort} }`,
+        `c2s_direct_tls_ssl = ${ssl}`,
+      ].join('\n'),
+    });
+  });
+
+  after(async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await prosody?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function connectThrough(srv: SrvEntry): Promise<Record<string, unknown> | undefined> {
+    const dns = await startDnsmasq({ domains: [DOMAIN, 'targets.test'], srv: [srv], hosts: [[srv.target, '127.0.0.1']] });
+    stops.push(() => dns.stop());
+    const captured = captureLog('info');
+    const bot = createTestNetwork(prosody, {
+      user: 'bot',
+      password: 'botpass',
+      rooms: [],
+      options: { service: undefined, dns: { servers: [dns.address], timeoutMs: 500, tries: 1 }, requireTls: true, saslMechanism: 'SCRAM-SHA-1', tlsCa: ca },
+      log: captured.log,
+    });
+    stops.push(() => bot.network.disconnect({ deadlineMs: 1000 }));
+    await bot.network.connect();
+    return captured.lines.find((l) => l.msg === 'XMPP online');
+  }
+
+  void it('direct TLS (_xmpps-client, XEP-0368) to a target named otherwise', async () => {
+    const online = await connectThrough({ name: `_xmpps-client._tcp.${DOMAIN}`, target: 'direct.targets.test', port: directTlsPort });
+    assert.equal(online?.encrypted, true);
+  });
+
+  void it('STARTTLS (_xmpp-client) to a target named otherwise', async () => {
+    const online = await connectThrough({ name: `_xmpp-client._tcp.${DOMAIN}`, target: 'starttls.targets.test', port: prosody.port });
+    assert.equal(online?.encrypted, true);
   });
 });
