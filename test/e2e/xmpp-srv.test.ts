@@ -17,7 +17,7 @@ import { ReconnectPolicy } from '../../src/core/reconnect.js';
 import { startProsody, freePort, type XmppServer } from '../support/servers.js';
 import { startDnsmasq, startSilentDnsServer, type DnsServer, type SrvEntry } from '../support/dns-server.js';
 import { captureLog } from '../support/log-capture.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor, withTimeout } from '../support/wait.js';
 import { createTestNetwork, WAIT_MS } from './xmpp-test-network.js';
 
 /** The JID domain: only the test DNS server knows it. */
@@ -26,9 +26,11 @@ const DOMAIN = 'srv.switchboard.test';
 const run = promisify(execFile);
 
 /** A TCP server that accepts connections and never says anything (a TLS handshake hangs). */
-async function startMuteServer(): Promise<{ port: number; close: () => Promise<void> }> {
+async function startMuteServer(): Promise<{ port: number; accepted: () => number; close: () => Promise<void> }> {
+  let accepted = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
+    accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -37,6 +39,7 @@ async function startMuteServer(): Promise<{ port: number; close: () => Promise<v
   if (address === null || typeof address === 'string') throw new Error('unexpected listen address');
   return {
     port: address.port,
+    accepted: () => accepted,
     close: () => {
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -135,6 +138,23 @@ void describe('XMPP adapter: the server found through DNS SRV records', () => {
       );
       return true;
     });
+  });
+
+  void it('stops the round when the adapter is disconnected while a target is being tried', async () => {
+    const mute = await startMuteServer();
+    started.push(() => mute.close());
+    const dns = await dnsWith(
+      [{ name: `_xmpps-client._tcp.${DOMAIN}`, target: `mute.${DOMAIN}`, port: mute.port }, { name: `_xmpp-client._tcp.${DOMAIN}`, target: `xmpp.${DOMAIN}`, port: prosody.port, priority: 1 }],
+      [[`mute.${DOMAIN}`, '127.0.0.1'], [`xmpp.${DOMAIN}`, '127.0.0.1']],
+    );
+    const { bot, log } = srvNetwork(dns.address, { connectTimeoutMs: 60_000 });
+    const connecting = bot.network.connect();
+    connecting.catch(() => undefined);
+    await waitFor(() => mute.accepted() > 0 || undefined, { timeoutMs: WAIT_MS, what: 'the TLS target to be tried' });
+    await bot.network.disconnect({ deadlineMs: 0 });
+    // Without the abort, the round would sit out the 60 s connect timeout: far beyond this wait.
+    await assert.rejects(withTimeout(connecting, WAIT_MS, 'connect() to give up'), /^Error: connect cancelled$/);
+    assert.equal(log.lines.some((l) => l.msg === 'XMPP online'), false);
   });
 
   void it('reports a DNS server that never answers once per attempt, and the reconnect policy retries', async () => {

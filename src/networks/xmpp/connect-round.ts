@@ -26,7 +26,7 @@ export interface ConnectRoundOptions {
 }
 
 /** The service URI (`xmpp://127.0.0.1:5222`, `xmpps://[2001:db8::1]:5223`) of an address. */
-export function serviceUri(scheme: string, address: string, port: number): string {
+function serviceUri(scheme: string, address: string, port: number): string {
   return `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
 
@@ -53,7 +53,7 @@ export async function connectFirst(entity: Client, targets: readonly ConnectTarg
         throwIfAborted(options.signal);
         const service = serviceUri(target.scheme, address, target.port);
         try {
-          await connectWithin(entity, service, options.timeoutMs);
+          await connectWithin(entity, service, options.timeoutMs, options.signal);
           return service;
         } catch (error) {
           failures.push(`${where}${address === target.host ? '' : ` (${address})`}: ${message(error)}`);
@@ -68,10 +68,24 @@ export async function connectFirst(entity: Client, targets: readonly ConnectTarg
   throw new Error(`could not connect to any server: ${failures.join('; ')}`);
 }
 
-async function connectWithin(entity: Client, service: string, timeoutMs: number): Promise<void> {
+/**
+ * Opens the socket to `service` within `timeoutMs`. An abort ends the wait at once (the adapter
+ * destroys the socket then, which xmpp.js's connect promise does not notice).
+ */
+async function connectWithin(entity: Client, service: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   const TIMED_OUT = Symbol('timed out');
-  const outcome = await raceDeadline(entity.connect(service), timeoutMs, TIMED_OUT);
-  if (outcome === TIMED_OUT) throw new Error(`no connection within ${timeoutMs} ms`);
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new Error('connect cancelled'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  try {
+    const outcome = await raceDeadline(Promise.race([entity.connect(service), aborted]), timeoutMs, TIMED_OUT);
+    if (outcome === TIMED_OUT) throw new Error(`no connection within ${timeoutMs} ms`);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /**
