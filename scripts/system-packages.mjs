@@ -10,6 +10,7 @@ export const TEST_SERVERS = [
   { command: 'inspircd', pkg: 'inspircd' },
   { command: 'prosody', pkg: 'prosody' },
   { command: '/usr/lib/postgresql', pkg: 'postgresql' },
+  { command: '/usr/sbin/dnsmasq', pkg: 'dnsmasq-base' },
 ];
 
 /** The servers `npm run demo` needs. */

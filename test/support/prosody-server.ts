@@ -20,7 +20,7 @@ export const UPLOAD_SIZE_LIMIT = 100 * 1024 * 1024;
 
 /** A running Prosody server. */
 export interface XmppServer extends RunningServer {
-  /** 'localhost' */
+  /** 'localhost', or the `domain` option */
   readonly domain: string;
   /** 'conference.localhost' */
   readonly mucDomain: string;
@@ -41,6 +41,8 @@ export interface XmppServer extends RunningServer {
 
 /** Options for {@link startProsody}. */
 export interface ProsodyOptions {
+  /** The VirtualHost of the accounts (default 'localhost'), e.g. a domain a test DNS server knows. */
+  readonly domain?: string;
   /** Enable mod_http_file_share on 'upload.localhost' (size limit {@link UPLOAD_SIZE_LIMIT}). */
   readonly httpUpload?: boolean;
   /** Accounts to register before resolving: [user, password] pairs on `domain`. */
@@ -62,7 +64,7 @@ interface ProsodyPorts {
 }
 
 class Prosody extends ServerBase implements XmppServer {
-  readonly domain = 'localhost';
+  readonly domain: string;
   readonly mucDomain = 'conference.localhost';
   readonly componentDomain = 'gateway.localhost';
   readonly componentSecret = randomBytes(12).toString('hex');
@@ -76,6 +78,7 @@ class Prosody extends ServerBase implements XmppServer {
 
   constructor(dir: string, ports: ProsodyPorts, private readonly options: ProsodyOptions) {
     super('prosody', dir, ports.c2s, [join(dir, 'stdout.log')]);
+    this.domain = options.domain ?? 'localhost';
     this.componentPort = ports.component;
     if (ports.http !== undefined) {
       this.httpPort = ports.http;

@@ -221,7 +221,9 @@ void describe('xmpp config', () => {
   void it('fills defaults and normalises JIDs', () => {
     const config = xmppConfigSchema.parse({ ...base, protocol: 'xmpp', roomPasswords: { 'Room@Conf.Example.org': 'x' } });
     assert.equal(config.jid, 'bot@example.org');
-    assert.equal(config.service, 'xmpp://example.org:5222');
+    assert.equal(config.service, undefined); // found through SRV records (connect-targets.ts)
+    assert.deepEqual(config.dns, { timeoutMs: 5000, tries: 2 });
+    assert.equal(config.connectTimeoutMs, 10_000);
     assert.equal(config.nick, 'switchboard');
     assert.equal(config.saslMechanism, 'SCRAM-SHA-1');
     assert.equal(config.requireTls, true);
@@ -233,6 +235,18 @@ void describe('xmpp config', () => {
     assert.deepEqual(networks.map((n) => [n.name, n.protocol, (n.options as { jid: string }).jid]), [['jabber', 'xmpp', 'bot@example.org']]);
     assert.ok(problems.some((p) => p.path.join('.') === 'networks.bad.jid'), JSON.stringify(problems));
     assert.ok(problems.some((p) => p.path.join('.') === 'networks.bad.password'), JSON.stringify(problems));
+  });
+
+  void it('takes DNS servers as IP addresses with an optional port, and nothing else', () => {
+    const servers = ['127.0.0.1', '127.0.0.1:5353', '::1', '[2001:db8::53]:53'];
+    assert.deepEqual(xmppConfigSchema.parse({ ...base, dns: { servers } }).dns.servers, servers);
+    for (const bad of ['dns.example.org', '127.0.0.1:0', '127.0.0.1:70000', '[dns]:53', '']) {
+      const result = xmppConfigSchema.safeParse({ ...base, dns: { servers: [bad] } });
+      assert.equal(result.success, false, bad);
+      assert.deepEqual(result.error?.issues[0]?.path, ['dns', 'servers', 0], bad);
+    }
+    assert.equal(xmppConfigSchema.safeParse({ ...base, dns: { servers: [] } }).success, false);
+    assert.equal(xmppConfigSchema.safeParse({ ...base, dns: { timeoutMs: 10 } }).success, false);
   });
 
   void it('rejects bad values with messages that do not echo them', () => {

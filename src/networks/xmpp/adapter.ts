@@ -19,7 +19,8 @@ import type {
   SendResult,
 } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import { createXmppClient, FatalXmppError, startSession, type XmppClient } from './client.js';
+import { createXmppClient, describeReason, FatalXmppError, startSession, type XmppClient } from './client.js';
+import { destroySocket } from './connect-round.js';
 import type { XmppConfig } from './config.js';
 import { Inbound } from './inbound.js';
 import { bareJid } from './jid.js';
@@ -62,6 +63,8 @@ export class XmppNetwork implements Network {
   };
 
   private client: XmppClient | undefined;
+  /** Stops the connect round of the client being connected (teardown while connecting). */
+  private cancelConnect: AbortController | undefined;
   private online = false;
   private closing = false;
   /** The stream management session of a dropped connection, until a login resumes or replaces it. */
@@ -141,6 +144,8 @@ export class XmppNetwork implements Network {
     this.client = client;
     const { entity } = client;
     entity.on('error', (error: Error) => {
+      // While the socket connects, errors belong to the connect round (one error for the round).
+      if (entity.status === 'connecting') return;
       this.logOnce.log('warn', `client-error:${error.message}`, { err: error }, 'XMPP connection error');
     });
     // Listeners stay attached (xmpp.js's own, e.g. stream management's timers, need theirs);
@@ -148,16 +153,16 @@ export class XmppNetwork implements Network {
     entity.on('stanza', (el: Element) => {
       if (this.client === client && !this.archive.take(el)) this.inbound.handle(el);
     });
-    const dropped = new Promise<never>((_resolve, reject) => {
-      entity.once('disconnect', (info?: { reason?: unknown }) => reject(new Error(`connection closed while logging in: ${describe(info?.reason)}`)));
-    });
-    dropped.catch(() => undefined);
-    entity.on('disconnect', (info?: { reason?: unknown }) => this.onDisconnect(client, describe(info?.reason)));
+    entity.on('disconnect', (info?: { reason?: unknown }) => this.onDisconnect(client, describeReason(info?.reason)));
+    const cancel = new AbortController();
+    this.cancelConnect = cancel;
     let start: Awaited<ReturnType<typeof startSession>>;
     try {
-      start = await Promise.race([startSession(client), dropped]);
+      start = await startSession(client, cancel.signal);
     } catch (error) {
       throw asConnectError(error);
+    } finally {
+      if (this.cancelConnect === cancel) this.cancelConnect = undefined;
     }
     if (start === 'resumed') {
       this.ctx.log.info({ jid: this.config.jid, unackedResent: previous?.unacked.length ?? 0 }, 'XMPP stream resumed');
@@ -209,6 +214,8 @@ export class XmppNetwork implements Network {
   private async teardown(deadlineMs: number): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.cancelConnect?.abort();
+    this.cancelConnect = undefined;
     this.connectionGone();
     if (client === undefined) return;
     const { entity } = client;
@@ -392,19 +399,7 @@ function asConnectError(error: unknown): Error {
   return err;
 }
 
-function describe(reason: unknown): string {
-  if (reason instanceof Error) return reason.message;
-  if (reason === undefined || reason === null) return 'connection closed';
-  return String(reason);
-}
-
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   return raceDeadline(promise, ms, undefined);
 }
 
-/** Destroys the client's socket (a net socket, or the TLS wrapper around one). */
-function destroySocket(socket: unknown): void {
-  const s = socket as { destroy?: () => void; socket?: { destroy?: () => void } } | null | undefined;
-  s?.socket?.destroy?.();
-  s?.destroy?.();
-}

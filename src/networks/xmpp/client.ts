@@ -30,6 +30,9 @@ import resourceBinding from '@xmpp/resource-binding';
 import streamManagement, { type StreamManagement } from '@xmpp/stream-management';
 import type { XmppConfig } from './config.js';
 import { NS } from './namespaces.js';
+import { connectFirst } from './connect-round.js';
+import { clientTargets, DEFAULT_CLIENT_PORT, type ConnectTarget } from './connect-targets.js';
+import { createDnsLookup, type DnsLookup } from './dns-lookup.js';
 import { SCRAM_SHA1, ScramSha1Mechanism } from './scram-sha1.js';
 
 /** XEP-0198 stream management. */
@@ -47,6 +50,44 @@ export interface XmppClient {
   readonly entity: Client;
   readonly iqCaller: IqCaller;
   readonly sm: StreamManagement;
+  /** Where to connect: the configured service, or the JID domain's SRV records. */
+  readonly route: ClientRoute;
+}
+
+/** How a client finds its server (see connect-targets.ts and connect-round.ts). */
+export interface ClientRoute {
+  /** The places to try, in order (looked up anew for every connect). */
+  targets(): Promise<ConnectTarget[]>;
+  /** Resolves each target's host (the configured DNS servers, or the system's). */
+  readonly dns: DnsLookup;
+  /** How long one address may take to accept the connection. */
+  readonly connectTimeoutMs: number;
+}
+
+/** The route for `config`: its `service` as the only target, or SRV look-ups for `domain`. */
+function clientRoute(config: XmppConfig, domain: string): ClientRoute {
+  const dns = createDnsLookup(config.dns);
+  const service = config.service;
+  const targets = service === undefined ? () => clientTargets(domain, dns) : () => Promise.resolve([serviceTarget(service)]);
+  return { targets, dns, connectTimeoutMs: config.connectTimeoutMs };
+}
+
+/** `xmpp://host:port` / `xmpps://host:port` (validated by the config schema) as a target. */
+function serviceTarget(service: string): ConnectTarget {
+  const url = new URL(service);
+  const scheme = url.protocol === 'xmpps:' ? 'xmpps' : 'xmpp';
+  const port = url.port === '' ? (scheme === 'xmpps' ? 5223 : DEFAULT_CLIENT_PORT) : Number(url.port);
+  return { scheme, host: unbracket(url.hostname), port };
+}
+
+/** `[::1]` → `::1`: a URL keeps an IPv6 host in brackets, `net.connect` wants it without. */
+function unbracket(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** The socket parameters of a transport with an IPv6 host unbracketed (xmpp.js only does `[::1]`). */
+function withPlainHost(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return params !== undefined && typeof params.host === 'string' ? { ...params, host: unbracket(params.host) } : params;
 }
 
 /** The TLS options for `tls.connect`: the CA to trust and whether to check the certificate. */
@@ -66,15 +107,21 @@ function tlsOptions(config: XmppConfig, domain: string): Record<string, unknown>
 export function createXmppClient(config: XmppConfig): XmppClient {
   const { local: username, domain } = parseJid(config.jid); // validated config: has a domain
   const tls = tlsOptions(config, domain);
-  const entity = new Client({ service: config.service, domain, timeout: 10_000 });
+  // `service` is only read by xmpp.js for a see-other-host redirect (its scheme); startSession
+  // connects to the route's targets.
+  const entity = new Client({ service: config.service ?? `xmpp://${domain}:${DEFAULT_CLIENT_PORT}`, domain, timeout: 10_000 });
 
   class DirectTls extends ConnectionTLS {
     override socketParameters(service: string): Record<string, unknown> | undefined {
-      const params = super.socketParameters(service);
+      const params = withPlainHost(super.socketParameters(service));
       return params === undefined ? undefined : { ...params, ...tls };
     }
   }
-  class Tcp extends ConnectionTCP {}
+  class Tcp extends ConnectionTCP {
+    override socketParameters(service: string): Record<string, unknown> | undefined {
+      return withPlainHost(super.socketParameters(service));
+    }
+  }
   parseSliced(Tcp);
   parseSliced(DirectTls);
   entity.transports.push(Tcp, DirectTls);
@@ -117,7 +164,7 @@ export function createXmppClient(config: XmppConfig): XmppClient {
   const sm = streamManagement({ streamFeatures, entity, middleware });
   countFromEnabled(entity, sm);
   resourceBinding({ iqCaller, streamFeatures }, config.resource);
-  return { entity, iqCaller, sm };
+  return { entity, iqCaller, sm, route: clientRoute(config, domain) };
 }
 
 /**
@@ -155,34 +202,46 @@ export function countFromEnabled(entity: XmppClient['entity'], sm: XmppClient['s
 export type SessionStart = 'new' | 'resumed';
 
 /**
- * Opens the stream and logs in, like `entity.start()`, but also resolves when stream management
- * resumed the previous session (restored with `restoreSession`): xmpp.js then marks the client
- * online without its 'online' event, so `start()` would wait forever. Rejects on a client error.
+ * Opens the stream and logs in, like `entity.start()`, but connects to the first of the route's
+ * targets that answers (connect-round.ts), and also resolves when stream management resumed the
+ * previous session (restored with `restoreSession`): xmpp.js then marks the client online without
+ * its 'online' event, so `start()` would wait forever. Rejects on a client error, when the
+ * connection closes before the login is done, and when `signal` aborts the connect round.
  */
-export async function startSession(client: XmppClient): Promise<SessionStart> {
-  const { entity, sm } = client;
+export async function startSession(client: XmppClient, signal?: AbortSignal): Promise<SessionStart> {
+  const { entity, sm, route } = client;
   if (entity.status !== 'offline') throw new Error('the client is not offline');
+  await connectFirst(entity, await route.targets(), route.dns, { timeoutMs: route.connectTimeoutMs, ...(signal === undefined ? {} : { signal }) });
   let settle: { resolve: (start: SessionStart) => void; reject: (error: Error) => void } | undefined;
   const started = new Promise<SessionStart>((resolve, reject) => {
     settle = { resolve, reject };
   });
-  started.catch(() => undefined); // an error while the socket or stream is opening: awaited below
+  started.catch(() => undefined); // an error while the stream is opening: awaited below
   const onNew = (): void => settle?.resolve('new');
   const onResumed = (): void => settle?.resolve('resumed');
   const onError = (error: Error): void => settle?.reject(error);
+  const onDropped = (info?: { reason?: unknown }): void => settle?.reject(new Error(`connection closed while logging in: ${describeReason(info?.reason)}`));
   entity.once('online', onNew);
   sm.once('resumed', onResumed);
   entity.once('error', onError);
+  entity.once('disconnect', onDropped);
   try {
-    const { service, domain, lang } = entity.options;
-    await entity.connect(service);
-    await entity.open({ domain, ...(lang === undefined ? {} : { lang }) });
+    const { domain, lang } = entity.options;
+    await Promise.race([entity.open({ domain, ...(lang === undefined ? {} : { lang }) }), started]);
     return await started;
   } finally {
     entity.off('online', onNew);
     sm.off('resumed', onResumed);
     entity.off('error', onError);
+    entity.off('disconnect', onDropped);
   }
+}
+
+/** A disconnect reason as text. */
+export function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  if (reason === undefined || reason === null) return 'connection closed';
+  return String(reason);
 }
 
 /** What the bot supports (XEP-0030), so clients offer reactions, corrections and the like. */

@@ -7,7 +7,7 @@ import type { XmppConfig } from './config.js';
 
 /** A warning when `config` allows the password to be sent without TLS. */
 export function xmppConfigWarnings(config: XmppConfig): ConfigWarning[] {
-  const directTls = config.service.startsWith('xmpps://');
+  const directTls = config.service?.startsWith('xmpps://') === true;
   if (directTls || config.requireTls || config.saslMechanism !== 'PLAIN') return [];
   return [{
     path: ['requireTls'],

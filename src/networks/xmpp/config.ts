@@ -1,8 +1,32 @@
 /**
  * The options of an `xmpp` network (docs/networks/xmpp.md documents each one).
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
-import { bareJid, isBareJid, parseJid } from './jid.js';
+import { bareJid, isBareJid } from './jid.js';
+
+/** `ip`, `ip:port` or `[ipv6]:port`, as `dns.setServers` takes them. */
+function isDnsServer(text: string): boolean {
+  if (isIP(text) !== 0) return true;
+  const match = /^(?:\[([0-9a-f:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):(\d{1,5})$/i.exec(text);
+  if (match === null) return false;
+  const port = Number(match[3]);
+  return isIP(match[1] ?? match[2] ?? '') !== 0 && port > 0 && port <= 65_535;
+}
+
+/** Which DNS servers find the server (SRV records, then the target's addresses). */
+const dnsSchema = z.strictObject({
+  /** Absent: the system's resolver. */
+  servers: z
+    .array(z.string().refine(isDnsServer, { error: 'must be an IP address, optionally with a port (192.0.2.53:53, [2001:db8::53]:53)' }))
+    .min(1)
+    .max(8)
+    .optional(),
+  /** How long one query waits for an answer before it is sent again. */
+  timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+  /** How often a query is sent before it fails. */
+  tries: z.number().int().min(1).max(5).default(2),
+});
 
 const roomJid = z.string().refine(isBareJid, { error: 'must be a bare room JID like room@conference.example.org' });
 
@@ -13,11 +37,18 @@ export const xmppConfigSchema = z
     protocol: z.literal('xmpp').optional(),
     jid: z.string().refine(isBareJid, { error: 'must be a bare JID like bot@example.org' }),
     password: z.string().min(1, { error: 'must not be empty' }),
-    /** `xmpp://host:port` (STARTTLS when offered) or `xmpps://host:port` (direct TLS). */
+    /**
+     * `xmpp://host:port` (STARTTLS when offered) or `xmpps://host:port` (direct TLS). Absent: the
+     * JID domain's SRV records, else the domain on 5222 (connect-targets.ts).
+     */
     service: z
       .string()
       .regex(/^xmpps?:\/\/[^/\s]+$/, { error: 'must look like xmpp://host:5222 or xmpps://host:5223' })
       .optional(),
+    /** Where to find the server when `service` is absent (SRV records): DNS servers and patience. */
+    dns: dnsSchema.prefault({}),
+    /** How long one server address may take to accept the connection. */
+    connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
     resource: z.string().min(1).default('switchboard'),
     nick: z.string().min(1, { error: 'must not be empty' }).default('switchboard'),
     /** Path of a PEM file with the CA (or self-signed certificate) to trust for TLS. */
@@ -46,7 +77,6 @@ export const xmppConfigSchema = z
   .transform((options) => ({
     ...options,
     jid: bareJid(options.jid),
-    service: options.service ?? `xmpp://${parseJid(options.jid)?.domain ?? ''}:5222`,
     peerBridges: options.peerBridges.map((jid) => bareJid(jid).toLowerCase()),
     roomPasswords: Object.fromEntries(Object.entries(options.roomPasswords).map(([room, pw]) => [bareJid(room), pw])),
   }));
