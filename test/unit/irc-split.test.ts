@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { messageBudget, splitMessage, splitRuns, truncationNote } from '../../src/networks/irc/split.js';
+import { messageBudget, splitByGraphemes, splitLine, splitMessage, splitRuns, truncationNote } from '../../src/networks/irc/split.js';
 import { parseIrcRuns } from '../../src/networks/irc/format-parse.js';
 import { mergeRuns, richTextToRuns, type StyledRun } from '../../src/networks/irc/runs.js';
 import { richTextArbitrary } from './arbitraries.js';
@@ -132,6 +132,16 @@ describe('IRC line splitting', () => {
           assert.equal(parts[parts.length - 1], truncationNote(all.length - maxLines + 1));
         } else assert.deepEqual(parts, all);
       }),
+    );
+  });
+
+  it('a line that fits is one part, the same as the grapheme-by-grapheme split makes of it', () => {
+    fc.assert(
+      fc.property(richTextArbitrary({ maxNodes: 6 }), fc.integer({ min: 32, max: 600 }), (text, maxBytes) => {
+        const runs = richTextToRuns(text).map((run) => ({ ...run, text: run.text.replace(/\n/gu, ' ') }));
+        assert.deepEqual([...splitLine(runs, maxBytes)], [...splitByGraphemes(runs, maxBytes)]);
+      }),
+      { numRuns: 500 },
     );
   });
 });

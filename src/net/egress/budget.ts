@@ -7,15 +7,31 @@ import { EgressError } from './errors.js';
 import type { EgressBudget as MessageBudget } from '../../core/egress.js';
 
 export class EgressBudget implements MessageBudget {
-  /** Fires when the message's time is up; every fetch for the message stops then. */
-  readonly signal: AbortSignal;
   private readonly links = new Set<string>();
+  /** When the message's time is up (ms since the epoch). */
+  private readonly deadline: number;
+  private controller: AbortController | undefined;
 
-  constructor(timeMs: number, private readonly maxLinks: number) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new EgressError('budget', `the ${timeMs} ms this message may spend fetching are used up`)), timeMs);
-    timer.unref();
-    this.signal = controller.signal;
+  /**
+   * The clock starts now; the abort signal and its timer are only made when a fetch asks for
+   * them: most messages fetch nothing, and a timer per message would keep every message's
+   * budget alive for `timeMs` (measured: a large share of the relay's garbage collection).
+   */
+  constructor(private readonly timeMs: number, private readonly maxLinks: number, private readonly now: () => number = Date.now) {
+    this.deadline = now() + timeMs;
+  }
+
+  /** Fires when the message's time is up; every fetch for the message stops then. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      const controller = new AbortController();
+      this.controller = controller;
+      const abort = (): void => controller.abort(new EgressError('budget', `the ${this.timeMs} ms this message may spend fetching are used up`));
+      const left = this.deadline - this.now();
+      if (left <= 0) abort();
+      else setTimeout(abort, left).unref();
+    }
+    return this.controller.signal;
   }
 
   /**
@@ -31,6 +47,6 @@ export class EgressBudget implements MessageBudget {
 
   /** true when the message's time is up. */
   get expired(): boolean {
-    return this.signal.aborted;
+    return this.controller?.signal.aborted === true || this.now() >= this.deadline;
   }
 }

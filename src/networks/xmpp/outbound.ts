@@ -109,10 +109,13 @@ export class Outbound {
         }),
       );
     }
-    const http = { egress: this.deps.egress, budget: message.egress ?? this.deps.egress.budget() };
-    for (const attachment of attachments) {
-      const url = await this.shareAttachment(client, http, attachment);
-      if (url !== undefined) sent.push(await this.sendMessage(client, address, stanzaId(sent.length), echoes, { ...marker, body: url, links: [{ url, desc: attachment.name }] }));
+    if (attachments.length > 0) {
+      // One budget for all the message's attachments, made only when it has some.
+      const http = { egress: this.deps.egress, budget: message.egress ?? this.deps.egress.budget() };
+      for (const attachment of attachments) {
+        const url = await this.shareAttachment(client, http, attachment);
+        if (url !== undefined) sent.push(await this.sendMessage(client, address, stanzaId(sent.length), echoes, { ...marker, body: url, links: [{ url, desc: attachment.name }] }));
+      }
     }
     return echoes.length === 0 ? { ids: sent } : { ids: sent, confirmed: allSettledOk(echoes) };
   }
