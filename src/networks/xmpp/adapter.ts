@@ -55,6 +55,7 @@ export class XmppNetwork implements Network {
     attachments: true,
     typing: true,
     formatting: 'xmpp-styling',
+    delayMarks: true,
   };
   readonly moderation: ModerationActions = {
     kick: (channel, user, reason) => this.track(this.outbound.moderate(channel, user, 'kick', reason)),
