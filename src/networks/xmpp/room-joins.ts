@@ -31,6 +31,11 @@ export interface RoomJoinsDeps {
   isWanted(id: string): boolean;
   /** Asks a room whether it assigns stanza-ids (room-features.ts); rejects when it cannot tell. */
   assignsStanzaIds(id: string): Promise<boolean>;
+  /**
+   * The room was joined (and its stanza-ids checked): catches up on what it archived meanwhile
+   * and then releases its held live messages (catch-up.ts). Not awaited; never rejects.
+   */
+  joined(room: MucRoom): Promise<void>;
 }
 
 export class RoomJoins {
@@ -61,6 +66,7 @@ export class RoomJoins {
       if (outcome.ok) {
         logOnce.forget(`join:${id}`);
         await this.learnStanzaIds(room);
+        void this.deps.joined(room);
         return;
       }
       if (outcome.condition === 'conflict') continue;
@@ -90,7 +96,7 @@ export class RoomJoins {
     const send = this.deps.sender();
     if (send === undefined) return Promise.resolve({ ok: false, condition: 'disconnected' });
     this.pending.get(room.id)?.({ ok: false, condition: 'superseded' });
-    room.startJoin(nick);
+    room.startJoin(nick, this.deps.config.catchUp.enabled);
     return new Promise<JoinOutcome>((resolve) => {
       const timer = setTimeout(() => settle({ ok: false, condition: 'remote-server-timeout' }), this.deps.config.joinTimeoutMs);
       const settle = (outcome: JoinOutcome): void => {
