@@ -2,7 +2,8 @@
  * What a catch-up relays, decided from a room's archive read backwards (newest page first) down
  * to the last message the hub had seen there (its cursor). Pure: pages in, a plan out.
  *
- * - Our own messages (what the hub relayed into the room) are neither relayed nor counted.
+ * - Our own messages (what the hub relayed into the room) are neither relayed nor counted, nor
+ *   are those that arrived live meanwhile (they are handled as live ones, after the catch-up).
  * - Of the others, the newest `maxMessages` within `maxAgeMs` are relayed, oldest first; the rest
  *   are counted as skipped (one summary line says how many).
  * - A cursor the archive no longer holds is never found: then everything read counts as new,
@@ -48,12 +49,14 @@ export class CatchUpScan {
    * @param cursorId the stanza-id of the last message seen in the room
    * @param isOurs true for a message the hub itself sent (archive.ts `archivedFromUs`)
    * @param now the time of the catch-up (ms since the epoch)
+   * @param isLive true for a stanza-id the hub received live meanwhile (held): handled as live, not counted here
    */
   constructor(
     private readonly cursorId: string,
     private readonly bounds: CatchUpBounds,
     private readonly isOurs: (message: Element) => boolean,
     private readonly now: number,
+    private readonly isLive: (id: string) => boolean = () => false,
   ) {}
 
   /** Takes one page (archive order: oldest first); false once the cursor was reached (read no further). */
@@ -68,7 +71,7 @@ export class CatchUpScan {
       if (this.seenIds.has(item.id)) continue;
       this.seenIds.add(item.id);
       this.newest ??= { id: item.id, ts: Math.min(item.stamp ?? this.now, this.now) };
-      if (this.isOurs(item.message)) continue;
+      if (this.isOurs(item.message) || this.isLive(item.id)) continue;
       const tooOld = item.stamp !== undefined && item.stamp < this.now - this.bounds.maxAgeMs;
       if (tooOld || this.kept.length >= this.bounds.maxMessages) this.skipped += 1;
       else this.kept.push(item);

@@ -108,13 +108,15 @@ export class CatchUp {
     }
     const roomJid = room.id;
     const us = this.deps.us(room);
-    const scan = new CatchUpScan(cursor.id, this.bounds, (message) => archivedFromUs(message, roomJid, us), started);
+    const live = new HeldIds(session);
+    const scan = new CatchUpScan(cursor.id, this.bounds, (message) => archivedFromUs(message, roomJid, us), started, (id) => live.has(id));
     const end = await archive.pagesBackward(iqCaller, room.id, {
       since: Math.max(0, Math.min(cursor.ts, started) - CLOCK_SLACK_MS), pageSize: PAGE_SIZE, maxPages: MAX_PAGES, timeoutMs: config.timeoutMs, deadline,
     }, (page) => room.held === session && scan.page(page));
     // Left, rejoined or given up meanwhile: this catch-up is void (the next one starts from the same cursor).
     if (room.held !== session) return new Set();
     const plan = scan.plan(end);
+    // What arrived live after the last page was read is handled as live all the same (release()).
     if (plan.skipped > 0 || plan.incomplete) this.deps.notice(room, skippedText(plan, this.bounds));
     for (const message of plan.relay) this.deps.replay(room, message);
     if (plan.newest !== undefined) cursors.note(room.id, plan.newest, Promise.resolve());
@@ -134,5 +136,21 @@ export class CatchUp {
       if (stanzaId !== undefined && relayed.has(stanzaId)) continue;
       this.deps.handle(el);
     }
+  }
+}
+
+/** The stanza-ids of the live messages held so far (read as the held list grows). */
+class HeldIds {
+  private readonly ids = new Set<string>();
+  private read = 0;
+
+  constructor(private readonly held: readonly Element[]) {}
+
+  has(id: string): boolean {
+    for (; this.read < this.held.length; this.read++) {
+      const stanzaId = groupchatIds(this.held[this.read]!).stanzaId;
+      if (stanzaId !== undefined) this.ids.add(stanzaId);
+    }
+    return this.ids.has(id);
   }
 }

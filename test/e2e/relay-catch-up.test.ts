@@ -1,0 +1,120 @@
+/**
+ * Catch-up from a room's archive after an outage, end to end (Prosody with mod_muc_mam, ngIRCd,
+ * a real hub, independent clients): what bob says in the room while the hub is stopped reaches
+ * the IRC channel after the hub starts again, in order and marked as delayed (the `[HH:MM] `
+ * prefix), before live messages; nothing twice; a second restart replays nothing; beyond
+ * `catchUp.maxMessages` one summary line says how many were not relayed. A second room of the
+ * same bridge gets the caught-up messages with a XEP-0203 delay carrying their original time.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { HubConfig } from '../../src/config/types.js';
+import type { RawIrcClient, TestXmppClient, XmlElement } from '../support/clients.js';
+import { connectXmppClient } from '../support/clients.js';
+import { waitFor } from '../support/wait.js';
+import { BOT_NICK, bodyOf, fromBot, IRC_CHANNEL, ircText, startBridge, WAIT_MS, type BridgeSetup } from './relay-setup.js';
+
+const AWAY = 20;
+/** `[HH:MM] ` as the relay writes it (UTC). */
+const STAMP = '\\[\\d{2}:\\d{2}\\] ';
+
+describe('relay catch-up from a room archive after the hub was away', { timeout: 240_000 }, () => {
+  let setup: BridgeSetup;
+  let alice: RawIrcClient;
+  let bob: TestXmppClient;
+  let carol: TestXmppClient;
+  let room2: string;
+
+  /** The hub config: a bridge of #lobby, the room and a second room, with the given catch-up options. */
+  function config(catchUp: Record<string, unknown> = {}): Partial<HubConfig> {
+    const base = setup.config();
+    return {
+      networks: base.networks.map((n) => (n.name === 'jabber' ? { ...n, options: { ...(n.options as object), catchUp: { enabled: true, maxMessages: 100, maxAgeMinutes: 60, timeoutMs: 15_000, ...catchUp } } } : n)),
+      bridges: base.bridges.map((b) => ({ ...b, channels: [...b.channels, { network: 'jabber', id: room2 }] })),
+    };
+  }
+
+  async function restartHub(catchUp: Record<string, unknown> = {}): Promise<void> {
+    await setup.hub.stop();
+    await (await setup.startHub({}, undefined, config(catchUp))).ready;
+  }
+
+  /** The relayed IRC lines whose text matches `text`, in arrival order. */
+  function ircLines(text: RegExp): string[] {
+    return alice.lines.filter((l) => new RegExp(`^:${BOT_NICK}\\S*!\\S+ PRIVMSG ${IRC_CHANNEL} :`, 'i').test(l)).map(ircText).filter((t) => text.test(t));
+  }
+
+  /** Says `text` in the room as bob and waits until the hub relayed it to IRC (live, no prefix). */
+  async function sayLive(text: string): Promise<void> {
+    await bob.sayInRoom(setup.room, text);
+    await alice.waitForLine(new RegExp(`^:${BOT_NICK}\\S*!\\S+ PRIVMSG ${IRC_CHANNEL} :<bob@jabber> ${text}$`, 'i'), WAIT_MS);
+  }
+
+  before(async () => {
+    setup = await startBridge({ mucArchive: true });
+    room2 = `second@${setup.xmpp.mucDomain}`;
+    alice = await setup.ircUser('alice');
+    bob = await setup.xmppUser('bob', 'bob');
+    await setup.xmpp.registerUser('carol', 'pw');
+    carol = await connectXmppClient({ service: `xmpp://${setup.xmpp.host}:${setup.xmpp.port}`, domain: setup.xmpp.domain, username: 'carol', password: 'pw' });
+    await carol.joinRoom(room2, 'carol', WAIT_MS);
+    await setup.startHub({}, undefined, config());
+    await alice.waitForLine(new RegExp(`^:${BOT_NICK}\\S*!\\S+ JOIN :?${IRC_CHANNEL}`, 'i'), WAIT_MS);
+    // Said while the hub is up: the room's cursor is this message once it was handled.
+    await sayLive('before the outage');
+  });
+  after(async () => {
+    await carol?.close();
+    await setup?.stop();
+  });
+
+  it(`relays the ${AWAY} messages said while the hub was stopped, in order, marked as delayed, before live ones`, async () => {
+    await setup.hub.stop();
+    for (let i = 0; i < AWAY; i++) await bob.sayInRoom(setup.room, `away ${i}`);
+    // The room has them all archived before the hub comes back (bob sees his own echoes).
+    await bob.waitForStanza((s) => s.is('message') && bodyOf(s) === `away ${AWAY - 1}`, WAIT_MS);
+    await (await setup.startHub({}, undefined, config())).ready;
+    await bob.sayInRoom(setup.room, 'live after the outage');
+
+    const pattern = new RegExp(`^:${BOT_NICK}\\S*!\\S+ PRIVMSG ${IRC_CHANNEL} :(${STAMP})?<bob@jabber> (away \\d+|live after the outage)$`, 'i');
+    const seen: string[] = [];
+    while (!seen.includes('<bob@jabber> live after the outage')) seen.push(ircText(await alice.waitForLine(pattern, WAIT_MS)));
+    const expected = Array.from({ length: AWAY }, (_, i) => `<bob@jabber> away ${i}`);
+    assert.deepEqual(seen.map((t) => t.replace(new RegExp(`^${STAMP}`), '')), [...expected, '<bob@jabber> live after the outage'], 'all of them, in order, then the live one');
+    assert.ok(seen.slice(0, AWAY).every((t) => new RegExp(`^${STAMP}<bob@jabber> away`).test(t)), `the caught-up ones carry the time: ${seen[0]}`);
+    assert.equal(seen.at(-1), '<bob@jabber> live after the outage', 'the live one carries no time');
+
+    // The second room gets them too, with their original time as a XEP-0203 delay.
+    const delayed = await carol.waitForStanza(fromBot(room2, (b) => b === '<bob@jabber> away 0'), WAIT_MS);
+    const stamp = delayed.getChild('delay', 'urn:xmpp:delay')?.attrs.stamp;
+    assert.ok(stamp !== undefined && Date.parse(stamp) <= Date.now(), `a delay with the original time: ${delayed.toString()}`);
+    const live = await carol.waitForStanza(fromBot(room2, (b) => b === '<bob@jabber> live after the outage'), WAIT_MS);
+    assert.equal(live.getChild('delay', 'urn:xmpp:delay'), undefined, 'no delay on a live message');
+    assert.equal(ircLines(/away \d+$/).length, AWAY, 'nothing twice');
+  });
+
+  it('does not replay them after a second restart', async () => {
+    await restartHub();
+    await sayLive('after the second restart');
+    assert.equal(ircLines(/away \d+$/).length, AWAY, 'no message of the outage relayed again');
+    assert.equal(ircLines(/before the outage$/).length, 1, 'nor the one before it');
+    const carolCopies = (s: XmlElement): boolean => s.is('message') && /away \d+$/.test(bodyOf(s) ?? '');
+    assert.equal(carol.stanzas.filter(carolCopies).length, AWAY, 'nor in the second room');
+  });
+
+  it('relays only the newest maxMessages, after one line saying how many were not', async () => {
+    await setup.hub.stop();
+    for (let i = 0; i < 8; i++) await bob.sayInRoom(setup.room, `bounded ${i}`);
+    await bob.waitForStanza((s) => s.is('message') && bodyOf(s) === 'bounded 7', WAIT_MS);
+    await (await setup.startHub({}, undefined, config({ maxMessages: 5 }))).ready;
+    await bob.sayInRoom(setup.room, 'live after the bound');
+    const pattern = new RegExp(`^:${BOT_NICK}\\S*!\\S+ (PRIVMSG|NOTICE) ${IRC_CHANNEL} :.*(bounded \\d+|live after the bound|earlier messages? from while)`, 'i');
+    const seen: string[] = [];
+    while (!seen.some((t) => t.endsWith('live after the bound'))) seen.push(ircText(await alice.waitForLine(pattern, WAIT_MS)));
+    assert.equal(seen.length, 7, `the summary, 5 messages, the live one: ${JSON.stringify(seen)}`);
+    assert.match(seen[0]!, /^<lobby@jabber> 3 earlier messages from while the bridge was away not relayed/);
+    assert.deepEqual(seen.slice(1, 6).map((t) => t.replace(new RegExp(`^${STAMP}`), '')), [3, 4, 5, 6, 7].map((i) => `<bob@jabber> bounded ${i}`));
+    await waitFor(() => (setup.logLines.some((l) => l.msg === 'caught up on what the room archived while the hub was away' && l.skipped === 3) ? true : undefined),
+      { timeoutMs: WAIT_MS, what: 'the catch-up log line' });
+  });
+});
