@@ -49,6 +49,8 @@ export interface CatchUpDeps {
   notice(room: MucRoom, text: string): void;
   /** Handles a held live stanza (Inbound.handle). */
   handle(el: Element): void;
+  /** The clock (ms since the epoch); default Date.now. */
+  readonly now?: () => number;
 }
 
 export class CatchUp {
@@ -93,8 +95,9 @@ export class CatchUp {
       return new Set();
     }
     const cursor = await cursors.get(room.id);
-    const started = Date.now();
-    const deadline = started + config.timeoutMs;
+    const started = (this.deps.now ?? Date.now)();
+    const t0 = Date.now();
+    const deadline = t0 + config.timeoutMs;
     const iqCaller = this.deps.iqCaller();
     if (cursor === undefined) {
       // The first join: nothing to catch up from. What the archive has last is where the next catch-up starts.
@@ -121,7 +124,7 @@ export class CatchUp {
     for (const message of plan.relay) this.deps.replay(room, message);
     if (plan.newest !== undefined) cursors.note(room.id, plan.newest, Promise.resolve());
     if (plan.relay.length > 0 || plan.skipped > 0) {
-      this.deps.log.info({ room: room.id, relayed: plan.relay.length, skipped: plan.skipped, incomplete: plan.incomplete, ms: Date.now() - started },
+      this.deps.log.info({ room: room.id, relayed: plan.relay.length, skipped: plan.skipped, incomplete: plan.incomplete, ms: Date.now() - t0 },
         'caught up on what the room archived while the hub was away');
     }
     return new Set(plan.relay.map((m) => m.id));
