@@ -300,6 +300,14 @@ void describe('catch-up run', () => {
     assert.deepEqual(rig.out, ['live held'], 'the void catch-up relays nothing');
   });
 
+  void it('releases the live messages within timeoutMs when the room never says whether it assigns stanza-ids', async () => {
+    const rig = await catchUpRig({ items: history(3), cursor: { id: 'm0', ts: NOW }, timeoutMs: 100 });
+    rig.hold('l', 'live');
+    await rig.catchUp.run(rig.room, new Promise(() => undefined));
+    assert.deepEqual(rig.out, ['live live']);
+    assert.equal(rig.iq.queries, 0);
+  });
+
   void it('does nothing in a room that does not assign stanza-ids, but releases it', async () => {
     const rig = await catchUpRig({ items: history(3), cursor: { id: 'm0', ts: NOW } });
     rig.room.assignsStanzaIds = false;

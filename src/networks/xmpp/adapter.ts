@@ -106,7 +106,7 @@ export class XmppNetwork implements Network {
       isOnline: () => this.online,
       isWanted: (id) => this.wantedRoomIds().includes(id),
       assignsStanzaIds: (id) => roomAssignsStanzaIds(this.requireConnectedClient().iqCaller, id, config.joinTimeoutMs),
-      joined: (room) => this.catchUp?.run(room) ?? Promise.resolve(),
+      joined: (room, learnt) => this.catchUp?.run(room, learnt) ?? Promise.resolve(),
     });
     this.inbound = new Inbound({
       ctx,

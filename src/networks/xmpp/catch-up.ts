@@ -13,6 +13,7 @@
  */
 import type { Element } from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
+import { raceDeadline } from '../../core/deadline.js';
 import type { Logger } from '../../core/log.js';
 import { archivedFromUs, type ArchiveSearch, type ArchivedMessage, type OurOccupant } from './archive.js';
 import { CatchUpScan, skippedText, type CatchUpBounds } from './catch-up-scan.js';
@@ -61,15 +62,19 @@ export class CatchUp {
   }
 
   /**
-   * Catches up on `room`, just joined (its live messages held since the join), then releases
-   * them. Never rejects. Does nothing when the room holds nothing (no catch-up for this join).
+   * Catches up on `room`, just joined (its live messages held since the join), once `ready`
+   * settled (the room's stanza-ids were checked), then releases them: within `timeoutMs` of the
+   * call, whatever the room and its archive do. Never rejects. Does nothing when the room holds
+   * nothing (no catch-up for this join).
    */
-  async run(room: MucRoom): Promise<void> {
+  async run(room: MucRoom, ready: Promise<void> = Promise.resolve()): Promise<void> {
     const session = room.held;
     if (session === undefined) return;
+    const deadline = Date.now() + this.deps.config.timeoutMs;
     let relayed = new Set<string>();
     try {
-      relayed = await this.catchUp(room, session);
+      if (!(await raceDeadline(ready.then(() => true), this.deps.config.timeoutMs, false))) throw new Error('the room did not say in time whether it assigns stanza-ids');
+      relayed = await this.catchUp(room, session, deadline);
     } catch (error) {
       this.deps.logOnce.log('warn', `catch-up:${room.id}:${(error as Error).message}`, { room: room.id, err: error },
         'could not catch up on the room\'s archive (XEP-0313): what was said there while the hub was away is not relayed; live relay goes on');
@@ -88,7 +93,7 @@ export class CatchUp {
   }
 
   /** Relays what the archive has after the cursor; returns the stanza-ids relayed. */
-  private async catchUp(room: MucRoom, session: readonly Element[]): Promise<Set<string>> {
+  private async catchUp(room: MucRoom, session: readonly Element[], deadline: number): Promise<Set<string>> {
     const { config, archive, cursors, logOnce } = this.deps;
     if (!room.assignsStanzaIds) {
       logOnce.log('info', `catch-up-ids:${room.id}`, { room: room.id }, 'the room does not assign stanza-ids (XEP-0359): no catch-up from its archive after outages');
@@ -97,7 +102,6 @@ export class CatchUp {
     const cursor = await cursors.get(room.id);
     const started = (this.deps.now ?? Date.now)();
     const t0 = Date.now();
-    const deadline = t0 + config.timeoutMs;
     const iqCaller = this.deps.iqCaller();
     if (cursor === undefined) {
       // The first join: nothing to catch up from. What the archive has last is where the next catch-up starts.

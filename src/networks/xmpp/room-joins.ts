@@ -32,10 +32,11 @@ export interface RoomJoinsDeps {
   /** Asks a room whether it assigns stanza-ids (room-features.ts); rejects when it cannot tell. */
   assignsStanzaIds(id: string): Promise<boolean>;
   /**
-   * The room was joined (and its stanza-ids checked): catches up on what it archived meanwhile
-   * and then releases its held live messages (catch-up.ts). Not awaited; never rejects.
+   * The room was joined (`learnt` settles once its stanza-ids were checked): catches up on what
+   * it archived meanwhile and then releases its held live messages (catch-up.ts). Not awaited;
+   * never rejects.
    */
-  joined(room: MucRoom): Promise<void>;
+  joined(room: MucRoom, learnt: Promise<void>): Promise<void>;
 }
 
 export class RoomJoins {
@@ -65,8 +66,9 @@ export class RoomJoins {
       const outcome = await this.tryJoin(room, attempt === 0 ? config.nick : `${config.nick}_${attempt}`);
       if (outcome.ok) {
         logOnce.forget(`join:${id}`);
-        await this.learnStanzaIds(room);
-        void this.deps.joined(room);
+        const learnt = this.learnStanzaIds(room);
+        void this.deps.joined(room, learnt);
+        await learnt;
         return;
       }
       if (outcome.condition === 'conflict') continue;
