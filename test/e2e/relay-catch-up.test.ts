@@ -10,11 +10,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HubConfig } from '../../src/config/types.js';
 import type { RawIrcClient, TestXmppClient, XmlElement } from '../support/clients.js';
-import { connectXmppClient } from '../support/clients.js';
+import { connectXmppClient, xml } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
 import { BOT_NICK, bodyOf, fromBot, IRC_CHANNEL, ircText, startBridge, WAIT_MS, type BridgeSetup } from './relay-setup.js';
 
 const AWAY = 20;
+/** Messages said while away in the bounded test: more than the default maxMessages (100). */
+const MANY = 400;
 /** `[HH:MM] ` as the relay writes it (UTC). */
 const STAMP = '\\[\\d{2}:\\d{2}\\] ';
 
@@ -116,5 +118,34 @@ describe('relay catch-up from a room archive after the hub was away', { timeout:
     assert.deepEqual(seen.slice(1, 6).map((t) => t.replace(new RegExp(`^${STAMP}`), '')), [3, 4, 5, 6, 7].map((i) => `<bob@jabber> bounded ${i}`));
     await waitFor(() => (setup.logLines.some((l) => l.msg === 'caught up on what the room archived while the hub was away' && l.skipped === 3) ? true : undefined),
       { timeoutMs: WAIT_MS, what: 'the catch-up log line' });
+  });
+
+  it('applies a correction found in the archive to its message, as a live one would', async () => {
+    await setup.hub.stop();
+    await bob.send(xml('message', { to: setup.room, type: 'groupchat', id: 'typo-1' }, xml('body', {}, 'helo wrld')));
+    await bob.send(xml('message', { to: setup.room, type: 'groupchat', id: 'typo-2' }, xml('body', {}, 'hello world'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: 'typo-1' })));
+    await bob.waitForStanza((s) => s.is('message') && bodyOf(s) === 'hello world', WAIT_MS);
+    await (await setup.startHub({}, undefined, config())).ready;
+    const line = (text: string): RegExp => new RegExp(`^:${BOT_NICK}\\S*!\\S+ PRIVMSG ${IRC_CHANNEL} :${STAMP}${text}$`, 'i');
+    await alice.waitForLine(line('<bob@jabber> helo wrld'), WAIT_MS);
+    await alice.waitForLine(line('\\* bob@jabber edited: hello world'), WAIT_MS);
+    // The second room has the message natively: the correction replaces the bot's copy there.
+    const copy = await carol.waitForStanza(fromBot(room2, (b) => b === '<bob@jabber> helo wrld'), WAIT_MS);
+    const fixed = await carol.waitForStanza(fromBot(room2, (b) => b === '<bob@jabber> hello world'), WAIT_MS);
+    assert.equal(fixed.getChild('replace', 'urn:xmpp:message-correct:0')?.attrs.id, copy.attrs.id, 'a XEP-0308 correction of the copy');
+  });
+
+  it(`relays the newest ${100} of ${MANY} messages said while away, with one summary line, and live ones after them`, async () => {
+    await setup.hub.stop();
+    for (let i = 0; i < MANY; i++) await bob.sayInRoom(setup.room, `many ${i}`);
+    await bob.waitForStanza((s) => s.is('message') && bodyOf(s) === `many ${MANY - 1}`, 60_000);
+    await (await setup.startHub({}, undefined, config())).ready;
+    await bob.sayInRoom(setup.room, 'live after many');
+    const pattern = new RegExp(`^:${BOT_NICK}\\S*!\\S+ (PRIVMSG|NOTICE) ${IRC_CHANNEL} :.*(many \\d+|live after many|earlier messages from while)`, 'i');
+    const seen: string[] = [];
+    while (!seen.some((t) => t.endsWith('live after many'))) seen.push(ircText(await alice.waitForLine(pattern, 30_000)));
+    assert.match(seen[0]!, new RegExp(`^<lobby@jabber> ${MANY - 100} earlier messages from while the bridge was away not relayed`));
+    assert.deepEqual(seen.slice(1, -1).map((t) => t.replace(new RegExp(`^${STAMP}`), '')), Array.from({ length: 100 }, (_, i) => `<bob@jabber> many ${MANY - 100 + i}`));
+    assert.equal(seen.at(-1), '<bob@jabber> live after many');
   });
 });

@@ -16,6 +16,8 @@ import { CatchUpScan, skippedText } from '../../src/networks/xmpp/catch-up-scan.
 import { LogOnce } from '../../src/networks/xmpp/log-once.js';
 import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
 import { RoomCursors } from '../../src/networks/xmpp/room-cursors.js';
+import { Dispatcher } from '../../src/core/dispatcher.js';
+import { ListenerRegistry } from '../../src/core/listeners.js';
 import type { KeyValueStore } from '../../src/core/store.js';
 import type { AnyEventInput } from '../../src/core/event.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -128,6 +130,39 @@ void describe('room cursors', () => {
     assert.deepEqual(store.writes.at(-1), ['catch-up/cursor/room@conf.test', { id: 'b', ts: 2 }]);
     assert.ok(store.writes.every(([, v], i) => i === 0 || (v as { ts: number }).ts >= (store.writes[i - 1]![1] as { ts: number }).ts), 'never backwards');
     assert.deepEqual(await cursors.get(ROOM), { id: 'b', ts: 2 });
+  });
+
+  void it('issues the cursor write in the same turn as the last write of the listeners that handled its message (one commit)', async () => {
+    let turn = 0;
+    let counting = true;
+    const count = (): void => {
+      turn += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const listeners = new ListenerRegistry();
+    const appended: number[] = [];
+    // A listener like the relay's: a few awaits (checks, beforeSend), then its write.
+    listeners.add({ module: 'relay', order: 0, command: 'MESSAGE', listener: async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      appended.push(turn);
+    } });
+    const dispatcher = new Dispatcher({ log: silentLogger(), listeners });
+    const store = memoryStore();
+    const writes: number[] = [];
+    const cursors = new RoomCursors({ ...store, set: async (k, v) => {
+      writes.push(turn);
+      await store.set(k, v);
+    } }, () => undefined);
+    for (let i = 0; i < 20; i++) {
+      const event = { network: 'jabber', sender: 'al', command: 'MESSAGE', args: { channel: { network: 'jabber', id: ROOM }, message: { id: `s${i}`, author: { network: 'jabber', id: 'al' }, kind: 'message', body: [], attachments: [], ts: 1 } } } as AnyEventInput;
+      cursors.note(ROOM, { id: `s${i}`, ts: i }, dispatcher.ingestHandled(event));
+      if (i % 7 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await cursors.settled(ROOM);
+    counting = false;
+    assert.equal(writes.length, 20);
+    assert.deepEqual(writes, appended, 'each cursor write in the turn of its message\'s last listener write');
   });
 
   void it('reports a failed write and goes on; ignores what is stored when it is not a cursor', async () => {

@@ -3,10 +3,11 @@
  * persisted, so that a catch-up after an outage or a restart starts right after it.
  *
  * A cursor is stored only once everything the room sent up to that message was handled by the
- * hub (the relay issued the writes of its deliveries): the write is issued after theirs and
- * storage commits writes in the order they were issued, so a crash between cannot lose a
- * message (it is still after the stored cursor) nor repeat one (it is no longer after it).
- * Writes are coalesced: while one is under way only the newest cursor waits for the next.
+ * hub (the relay issued the writes of its deliveries). Its write is issued at once then, in the
+ * same turn of the event loop as the relay's last write for it (the promise chain runs in
+ * microtasks), and storage commits writes in the order they were issued (SQLite: all of a
+ * turn's writes in one transaction), so a crash cannot store the cursor without the deliveries
+ * (a message lost) nor, on SQLite, the deliveries without the cursor (a message repeated).
  */
 import type { KeyValueStore } from '../../core/store.js';
 import type { RoomCursor } from './catch-up-scan.js';
@@ -17,13 +18,10 @@ const key = (room: string): string => `catch-up/cursor/${room}`;
 const MAX_ID_LENGTH = 1000;
 
 interface RoomState {
-  /** Settles once every cursor noted so far is ready (its events handled). */
+  /** Settles once every cursor noted so far was issued to storage (its events handled). */
   tail: Promise<void>;
-  /** The newest cursor whose events were handled. */
-  ready?: RoomCursor;
-  /** The cursor last written (or being written). */
-  written?: RoomCursor;
-  writing: boolean;
+  /** Writes issued and not yet settled. */
+  readonly writes: Set<Promise<void>>;
 }
 
 export class RoomCursors {
@@ -40,15 +38,13 @@ export class RoomCursors {
 
   /**
    * `cursor` is the room's newest message once `handled` settled and every cursor noted before
-   * for the room is ready; then it is stored.
+   * for the room was written; then its write is issued.
    */
   note(room: string, cursor: RoomCursor, handled: Promise<void>): void {
     if (!isCursor(cursor)) return;
     const state = this.stateOf(room);
-    state.tail = Promise.all([state.tail, handled]).then(
-      () => this.ready(room, state, cursor),
-      () => this.ready(room, state, cursor),
-    );
+    const write = (): void => this.write(room, state, cursor);
+    state.tail = Promise.all([state.tail, handled]).then(write, write);
   }
 
   /** Resolves once every cursor noted so far for `room` is stored (or failed). */
@@ -56,38 +52,22 @@ export class RoomCursors {
     const state = this.rooms.get(room);
     if (state === undefined) return;
     await state.tail;
-    while (state.writing) await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all([...state.writes]);
   }
 
   private stateOf(room: string): RoomState {
     let state = this.rooms.get(room);
     if (state === undefined) {
-      state = { tail: Promise.resolve(), writing: false };
+      state = { tail: Promise.resolve(), writes: new Set() };
       this.rooms.set(room, state);
     }
     return state;
   }
 
-  private ready(room: string, state: RoomState, cursor: RoomCursor): void {
-    state.ready = cursor;
-    if (!state.writing) void this.write(room, state);
-  }
-
-  private async write(room: string, state: RoomState): Promise<void> {
-    state.writing = true;
-    try {
-      while (state.ready !== undefined && state.ready !== state.written) {
-        const cursor = state.ready;
-        state.written = cursor;
-        try {
-          await this.store.set(key(room), cursor);
-        } catch (error) {
-          this.failed(room, error);
-        }
-      }
-    } finally {
-      state.writing = false;
-    }
+  private write(room: string, state: RoomState, cursor: RoomCursor): void {
+    const written: Promise<void> = this.store.set(key(room), cursor).catch((error: unknown) => this.failed(room, error))
+      .finally(() => state.writes.delete(written));
+    state.writes.add(written);
   }
 }
 
