@@ -194,7 +194,8 @@ export class Inbound {
     const nick = resourceOf(m.from);
     if (m.subject !== undefined && m.body === undefined) return this.subject(room, channel, nick, m.subject);
     if (m.delayed && !room.historyDone) return; // join-time history: never relayed as new
-    this.tracked(room, m.stanzaId, m.sentAt ?? Date.now(), () => this.roomMessage(room, m, room.occupant(nick), false));
+    // The time of arrival, not a delay stamp the sender may have put in (the cursor's time bounds the next catch-up's read).
+    this.tracked(room, m.stanzaId, Date.now(), () => this.roomMessage(room, m, room.occupant(nick), false));
   }
 
   /**
@@ -216,7 +217,7 @@ export class Inbound {
       const occupant: Occupant | undefined = occupantId === undefined
         ? present
         : present?.occupantId === occupantId ? present : { nick, jid: `${room.id}/${nick}`, occupantId };
-      this.tracked(room, archived.id, m.sentAt ?? Date.now(), () => this.roomMessage(room, m, occupant, true));
+      this.tracked(room, archived.id, Math.min(archived.stamp ?? Date.now(), Date.now()), () => this.roomMessage(room, m, occupant, true));
     } catch (error) {
       this.deps.logOnce.log('warn', `replay:${room.id}:${(error as Error).message}`, { err: error, room: room.id }, 'could not handle a message from the room\'s archive; skipped');
     }
