@@ -382,7 +382,7 @@ void describe('inbound: archived, held and tracked messages', () => {
     inbound.handle(parseXml(`<message from='${ROOM}' type='groupchat'><subject/></message>`));
     return { inbound, room, events, handled, notes, confirmations };
   }
-  const late = (id: string, inner: string): ArchivedMessage => ({ id, stamp: NOW, message: parseXml(`<message from='${ROOM}/al' type='groupchat' id='c-${id}'>${inner}</message>`) });
+  const late = (id: string, inner: string, nick = 'al'): ArchivedMessage => ({ id, stamp: NOW, message: parseXml(`<message from='${ROOM}/${nick}' type='groupchat' id='c-${id}'>${inner}</message>`) });
 
   void it('applies archived corrections, retractions and reactions to archived messages, all marked late', () => {
     const { inbound, room, events } = inboundRig();
@@ -400,6 +400,16 @@ void describe('inbound: archived, held and tracked messages', () => {
     assert.equal((messages[1]!.args as { message: { delayed?: boolean } }).message.delayed, true);
     assert.equal((messages[2]!.args as { messageId: string }).messageId, original.id);
     assert.equal((messages[3]!.args as { messageId: string }).messageId, original.id);
+  });
+
+  void it('believes the occupant there now only when the archive names the same real JID', () => {
+    const { inbound, room, events } = inboundRig();
+    room.held = undefined;
+    inbound.handle(parseXml(`<presence from='${ROOM}/mallory'><x xmlns='${MUC_USER}'><item role='participant' jid='mallory@x.test/r'/></x></presence>`));
+    inbound.replay(room, late('a1', '<body>said by an earlier mallory</body>', 'mallory'));
+    inbound.replay(room, { ...late('a2', ''), message: parseXml(`<message from='${ROOM}/mallory' type='groupchat'><body>said by this one</body><x xmlns='${MUC_USER}'><item jid='mallory@x.test/r'/></x></message>`) });
+    const authors = events.filter((e) => e.command === 'MESSAGE').map((e) => (e.args as { message: { author: { account?: string } } }).message.author.account);
+    assert.deepEqual(authors, [undefined, 'mallory@x.test']);
   });
 
   void it('holds live messages while catching up, confirming our own echoes at once', async () => {

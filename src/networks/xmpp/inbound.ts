@@ -210,13 +210,7 @@ export class Inbound {
       if (parsed.subject !== undefined && parsed.body === undefined) return; // an old subject change: the current one is known
       const m: ParsedMessage = { ...parsed, type: 'groupchat', stanzaId: archived.id, delayed: true, ...optional('sentAt', archived.stamp ?? parsed.sentAt) };
       const nick = resourceOf(m.from);
-      // The nick may belong to someone else by now: the occupant is only believed with the same occupant id.
-      const archivedId = archived.message.getChild('occupant-id', NS.occupantId)?.attrs.id;
-      const present = room.occupant(nick);
-      const occupantId = room.ownOccupantId === undefined || typeof archivedId !== 'string' ? undefined : archivedId;
-      const occupant: Occupant | undefined = occupantId === undefined
-        ? present
-        : present?.occupantId === occupantId ? present : { nick, jid: `${room.id}/${nick}`, occupantId };
+      const occupant = archivedOccupant(room, nick, archived.message);
       this.tracked(room, archived.id, Math.min(archived.stamp ?? Date.now(), Date.now()), () => this.roomMessage(room, m, occupant, true));
     } catch (error) {
       this.deps.logOnce.log('warn', `replay:${room.id}:${(error as Error).message}`, { err: error, room: room.id }, 'could not handle a message from the room\'s archive; skipped');
@@ -407,4 +401,23 @@ export function fileNameOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * Who said an archived message. The nick may belong to someone else by now, so the occupant
+ * there now is only believed when the archive names the same person: the same occupant id
+ * (XEP-0421, in a room that adds them), or the same real JID. Otherwise only the nick (and the
+ * archived occupant id, in such a room) is known.
+ */
+function archivedOccupant(room: MucRoom, nick: string, archived: Element): Occupant {
+  const bare: Occupant = { nick, jid: `${room.id}/${nick}` };
+  const present = room.occupant(nick);
+  const archivedId = archived.getChild('occupant-id', NS.occupantId)?.attrs.id;
+  if (room.ownOccupantId !== undefined && typeof archivedId === 'string' && archivedId !== '') {
+    return present?.occupantId === archivedId ? present : { ...bare, occupantId: archivedId };
+  }
+  const archivedJid = archived.getChild('x', NS.mucUser)?.getChild('item')?.attrs.jid;
+  const sameJid = present?.realJid !== undefined && typeof archivedJid === 'string'
+    && bareJid(archivedJid).toLowerCase() === bareJid(present.realJid).toLowerCase();
+  return sameJid ? present : bare;
 }
