@@ -5,6 +5,8 @@
  * prefix), before live messages; nothing twice; a second restart replays nothing; beyond
  * `catchUp.maxMessages` one summary line says how many were not relayed. A second room of the
  * same bridge gets the caught-up messages with a XEP-0203 delay carrying their original time.
+ * Also after a SIGKILL mid-stream (queue and archive together: exactly once, in order) and after
+ * an XMPP server restart (the hub reconnects and rejoins without restarting).
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -218,5 +220,41 @@ describe('relay catch-up after a crash (SIGKILL mid-stream, restart)', { timeout
     assert.ok(caughtUp.length === 1 && caughtUp[0]! >= 50, 'the messages said while it was dead (at least) came from the archive');
     assert.ok(resumed.length === 1 && resumed[0]! > 0, 'the kill came mid-stream: accepted deliveries were resumed from the queue');
     await killByPid(child, 'SIGTERM');
+  });
+});
+
+describe('relay catch-up after the XMPP server restarted (the hub reconnects, no hub restart)', { timeout: 120_000 }, () => {
+  let setup: BridgeSetup;
+  let alice: RawIrcClient;
+
+  before(async () => {
+    setup = await startBridge({ mucArchive: true });
+    alice = await setup.ircUser('alice');
+    // The hub's first retry waits 5 s: room for someone to speak before it is back.
+    await setup.startHub({}, undefined, { reconnect: { initialDelayMs: 5_000, maxDelayMs: 10_000, factor: 2, jitter: 0, stableAfterMs: 1_000 } });
+  });
+  after(() => setup?.stop());
+
+  it('relays what was said before the hub was back in the room, delayed, then live messages', async () => {
+    const bob = await setup.xmppUser('bob', 'bob');
+    await bob.sayInRoom(setup.room, 'before the server restart');
+    await alice.waitForLine(new RegExp(`^:${BOT_NICK}\\S*!\\S+ PRIVMSG ${IRC_CHANNEL} :<bob@jabber> before the server restart$`, 'i'), WAIT_MS);
+    const state = (): string | undefined => setup.hub.health().networks.jabber?.state;
+    const restarted = setup.xmpp.restart();
+    await waitFor(() => (state() !== 'connected' ? true : undefined), { timeoutMs: WAIT_MS, what: 'the hub to notice the XMPP server went away' });
+    await restarted;
+    await bob.close();
+    const carl = await setup.xmppUser('carl', 'carl');
+    for (let i = 0; i < 5; i++) await carl.sayInRoom(setup.room, `while reconnecting ${i}`);
+    await carl.waitForStanza((st) => st.is('message') && bodyOf(st) === 'while reconnecting 4', WAIT_MS);
+    // A precondition, not a timing claim: otherwise these would be live messages, not caught up.
+    assert.notEqual(state(), 'connected', 'said before the hub was back');
+    await waitFor(() => (state() === 'connected' ? true : undefined), { timeoutMs: 30_000, what: 'the hub to reconnect to XMPP' });
+    await carl.sayInRoom(setup.room, 'after the reconnect');
+    const pattern = new RegExp(`^:${BOT_NICK}\\S*!\\S+ PRIVMSG ${IRC_CHANNEL} :(${STAMP})?<carl@jabber> (while reconnecting \\d|after the reconnect)$`, 'i');
+    const seen: string[] = [];
+    while (!seen.some((t) => t.endsWith('after the reconnect'))) seen.push(ircText(await alice.waitForLine(pattern, WAIT_MS)));
+    assert.deepEqual(seen.map((t) => t.replace(new RegExp(`^${STAMP}`), '')), [...Array.from({ length: 5 }, (_, i) => `<carl@jabber> while reconnecting ${i}`), '<carl@jabber> after the reconnect']);
+    assert.ok(seen.slice(0, 5).every((t) => new RegExp(`^${STAMP}`).test(t)) && !new RegExp(`^${STAMP}`).test(seen[5]!), JSON.stringify(seen));
   });
 });
