@@ -190,6 +190,7 @@ export class Hub {
       egress: this.egress,
       wantedChannels: () => this.bridgeChannels(name),
       emit: (event) => this.dispatcher.ingest(event),
+      emitHandled: (event) => this.dispatcher.ingestHandled(event),
       connectionLost: (loss) => this.networks.get(name)?.supervisor.connectionLost(loss),
     };
     const network = await definition.create(context, options);

@@ -41,6 +41,7 @@ const messageSchema: z.ZodType<Message> = z.strictObject({
   editOf: z.string().optional(),
   ts: z.number().finite(),
   relayed: z.boolean().optional(),
+  delayed: z.boolean().optional(),
 });
 
 /** The args schema of every command. */

@@ -69,14 +69,27 @@ export class Dispatcher {
    * event is dropped and logged.
    */
   ingest(input: AnyEventInput): void {
+    this.accept(input, undefined);
+  }
+
+  /**
+   * Like `ingest`, and resolves (never rejects) once the event was handled: its listeners ran,
+   * a check refused it, or it was dropped.
+   */
+  ingestHandled(input: AnyEventInput): Promise<void> {
+    return new Promise((resolve) => this.accept(input, resolve));
+  }
+
+  private accept(input: AnyEventInput, handled: (() => void) | undefined): void {
     if (!this.accepting) {
       this.options.log.warn({ network: input.network, command: input.command }, 'event dropped: shutting down');
+      handled?.();
       return;
     }
     const event = stampEvent(input, this.now) as AnyEvent;
     const arrived = performance.now();
     this.options.observer?.eventIn(event.network, event.command);
-    this.queue.push(orderingKey(event), () => this.handle(event, arrived));
+    this.queue.push(orderingKey(event), handled === undefined ? () => this.handle(event, arrived) : () => this.handle(event, arrived).finally(handled));
   }
 
   /** Stops taking new events; the queued ones still run. */

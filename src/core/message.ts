@@ -42,4 +42,10 @@ export interface Message {
    * sender is one of the network's configured `peerBridges`; adapters ignore the marker from anyone else.
    */
   readonly relayed?: boolean;
+  /**
+   * true when the message reaches the hub late, after an outage: caught up from the source's
+   * archive (an XMPP room's XEP-0313 archive) rather than received live; `ts` is when it was
+   * said. Targets show it as delayed (OutgoingMessage.sentAt).
+   */
+  readonly delayed?: boolean;
 }

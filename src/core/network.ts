@@ -33,6 +33,11 @@ export interface NetworkCapabilities {
    * users): senders set `OutgoingMessage.asUser` and leave the identity out of the body.
    */
   readonly puppets?: boolean;
+  /**
+   * The network can mark a message as sent earlier than it arrives (XMPP: XEP-0203 delayed
+   * delivery), from {@link OutgoingMessage.sentAt}. Without it, senders show the time in the text.
+   */
+  readonly delayMarks?: boolean;
 }
 
 /** Connection state, as reported on /health. */
@@ -72,6 +77,11 @@ export interface OutgoingMessage {
    * (an IRCv3 client tag, an XMPP extension element) attach it, so another bridge can tell.
    */
   readonly relayed?: boolean;
+  /**
+   * When the message was originally said (ms since the epoch), for a message relayed late (caught
+   * up after an outage). Networks with `capabilities.delayMarks` mark it as delayed with this time.
+   */
+  readonly sentAt?: number;
 }
 
 /** What the network sent for one OutgoingMessage: one or several network message ids. */
@@ -116,6 +126,14 @@ export interface NetworkContext {
   wantedChannels(): readonly ChannelRef[];
   /** Hands an event to the hub. `ts` is stamped when missing. Never throws. */
   emit(event: AnyEventInput): void;
+  /**
+   * Hands an event to the hub like `emit`, and resolves once the hub has handled it: every
+   * listener ran (the relay, say, has issued the storage writes of its deliveries), or the event
+   * was refused or dropped. Never rejects. A write the adapter issues after that is committed
+   * with or after the listeners' writes, so "seen up to here" can be stored without losing what
+   * was not yet accepted. Absent (hand-made contexts): use `emit`, nothing to wait for.
+   */
+  emitHandled?(event: AnyEventInput): Promise<void>;
   /**
    * Reports that the connection ended without `disconnect()` being called. The hub emits
    * DISCONNECT and schedules a reconnect through its policy.

@@ -62,6 +62,7 @@ describe('relay config', () => {
     assert.equal(unknown.field, 'bridges.lobby');
     assert.match(unknown.reason, /unknown option "identiy"/);
     assert.equal(refusal(() => resolveBridges([bridge({ events: { joins: 'yes' } })], parseRelayConfig({}))).field, 'bridges.lobby.events.joins');
+    assert.equal(refusal(() => resolveBridges([bridge({ delayedTimeZone: 'Mars/Olympus' })], parseRelayConfig({}))).field, 'bridges.lobby.delayedTimeZone');
   });
 
   it('applies `from` overrides to what comes from that network, before the target network\'s', () => {

@@ -371,4 +371,27 @@ describe('relay target queue', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('sends a job only once it is stored (accepted): a crash never leaves a delivered job unaccepted', async () => {
+    await withStore(async (store) => {
+      const appends: Array<() => void> = [];
+      // Storage that commits only when the test says so.
+      const slow: QueueStore = { ...store, all: () => store.all(), entries: (q) => store.entries(q), remove: (q, seq) => store.remove(q, seq),
+        append: async (q, seq, value) => {
+          await new Promise<void>((resolve) => appends.push(resolve));
+          await store.append(q, seq, value);
+        } };
+      const h = harness(slow);
+      const queue = new TargetQueue(target, h.deps);
+      await queue.load();
+      const stored = [queue.push(job(1)), queue.push(job(2))];
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(h.delivered, [], 'nothing sent before it is stored');
+      for (const commit of appends) commit();
+      await Promise.all(stored);
+      await until('both delivered', () => h.delivered.length === 2);
+      assert.deepEqual(h.delivered, [1, 2]);
+      await queue.stop();
+    });
+  });
 });

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { BUILTIN_DEFAULTS, type DeliveryOptions } from '../../src/features/relay/config.js';
 import { cleanName, identityValues, nickColour, renderIdentity } from '../../src/features/relay/identity.js';
 import {
-  editFallbackBody, reactionFallbackBody, relayedBody, replyFallbackBody, deleteFallbackBody, wholeText,
+  delayedLabel, editFallbackBody, markDelayed, reactionFallbackBody, relayedBody, replyFallbackBody, deleteFallbackBody, wholeText,
 } from '../../src/features/relay/render.js';
 import { applyRules, globToRegExp, userMatches } from '../../src/features/relay/rules.js';
 import { quoteStart, QUOTE_LENGTH } from '../../src/features/relay/jobs.js';
@@ -102,5 +102,21 @@ describe('relay rules (beforeSend)', () => {
     assert.deepEqual(out!.body, m.body);
     const untouched = message('x');
     assert.equal(applyRules(untouched, options()), untouched);
+  });
+});
+
+describe('relay: messages relayed late (caught up after an outage)', () => {
+  const ts = Date.UTC(2026, 0, 2, 23, 4, 59);
+  it('shows the time they were said, in UTC unless a time zone is set', () => {
+    assert.equal(delayedLabel(ts, options()), '[23:04] ');
+    assert.equal(delayedLabel(ts, options({ delayedTimeZone: 'Europe/Berlin', delayedPrefix: '({date} {time}) ' })), '(2026-01-03 00:04) ');
+    assert.equal(delayedLabel(ts, options({ delayedPrefix: '' })), '');
+  });
+
+  it('puts the prefix before the attribution where the target cannot mark a delay, else the original time', () => {
+    const outgoing = { attribution: [{ type: 'text' as const, text: '<al@jabber> ' }], body: [] };
+    assert.equal(plainText(markDelayed(outgoing, ts, false, options()).attribution), '[23:04] <al@jabber> ');
+    const marked = markDelayed(outgoing, ts, true, options());
+    assert.deepEqual([marked.sentAt, marked.attribution], [ts, outgoing.attribution]);
   });
 });

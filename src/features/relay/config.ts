@@ -40,6 +40,15 @@ const eventsSchema = z.strictObject({
   topics: z.boolean().optional(),
 });
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Options that may be set for a bridge, for one network of it, or as module defaults. Every field optional. */
 const layerShape = {
   events: eventsSchema.optional(),
@@ -64,6 +73,13 @@ const layerShape = {
   maxFileBytes: z.number().int().min(0).optional(),
   /** Relay messages that carry another bridge's hop marker too (default false: they already crossed a bridge). */
   relayRelayed: z.boolean().optional(),
+  /**
+   * Shown before a message relayed late (caught up after an outage) on a target that cannot mark
+   * it as delayed (IRC); placeholders {time} (HH:MM) and {date} (YYYY-MM-DD), in `delayedTimeZone`.
+   */
+  delayedPrefix: z.string().max(100).optional(),
+  /** The IANA time zone of `delayedPrefix` (default UTC). */
+  delayedTimeZone: z.string().min(1).refine(isTimeZone, { error: 'not a time zone this system knows (an IANA name like Europe/Berlin, or UTC)' }).optional(),
 };
 const layerSchema = z.strictObject(layerShape);
 type Layer = z.output<typeof layerSchema>;
@@ -135,6 +151,8 @@ export const BUILTIN_DEFAULTS: DeliveryOptions = {
   nickRewrite: [],
   maxFileBytes: 50 * 1024 * 1024,
   relayRelayed: false,
+  delayedPrefix: '[{time}] ',
+  delayedTimeZone: 'UTC',
 };
 
 /** A bridge as the relay runs it. */
@@ -222,6 +240,8 @@ function resolve(layers: readonly Layer[]): DeliveryOptions {
     nickRewrite: (pick('nickRewrite') ?? []).map(compileRule),
     maxFileBytes: pick('maxFileBytes') ?? BUILTIN_DEFAULTS.maxFileBytes,
     relayRelayed: pick('relayRelayed') ?? BUILTIN_DEFAULTS.relayRelayed,
+    delayedPrefix: pick('delayedPrefix') ?? BUILTIN_DEFAULTS.delayedPrefix,
+    delayedTimeZone: pick('delayedTimeZone') ?? BUILTIN_DEFAULTS.delayedTimeZone,
   };
 }
 

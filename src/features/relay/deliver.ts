@@ -16,7 +16,7 @@ import type { Delivery } from './queue.js';
 import { splitAttachments, type AttachmentFetches } from './attachments.js';
 import type { PendingRecords } from './pending-records.js';
 import {
-  deleteFallbackBody, editFallbackBody, eventBody, reactionFallbackBody, relayedBody, replyFallbackBody,
+  deleteFallbackBody, editFallbackBody, eventBody, markDelayed, reactionFallbackBody, relayedBody, replyFallbackBody,
 } from './render.js';
 
 /** A delivery that cannot succeed however often it is tried (unknown network, refused by the network). */
@@ -206,13 +206,17 @@ export class Deliverer {
   }
 
   /**
-   * Sends with the job's delivery id and the hop marker, then waits (bounded) until the
+   * Sends with the job's delivery id and the hop marker (and, for a message relayed late, its
+   * original time: see `markDelayed`), then waits (bounded) until the
    * network's outgoing queue has written it out. A refusal by the target is permanent.
    */
   private async send(handle: NetworkHandle, outgoing: OutgoingMessage, job: RelayJob): Promise<SendResult> {
+    const late = job.message.delayed === true
+      ? markDelayed(outgoing, job.message.ts, handle.capabilities.delayMarks === true, this.options.optionsFor(job.bridge, job.target, job.message.author.network))
+      : outgoing;
     let result;
     try {
-      result = await handle.send({ ...outgoing, id: deliveryId(job), relayed: true });
+      result = await handle.send({ ...late, id: deliveryId(job), relayed: true });
     } catch (error) {
       if (error instanceof SendRefusedError) throw new PermanentDeliveryError(error.message, { cause: error });
       throw error;

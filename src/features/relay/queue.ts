@@ -2,7 +2,7 @@
  * The persisted, bounded queue of one target channel, and the worker that empties it.
  *
  * A job is written to storage before the event that caused it counts as handled ("accepted"),
- * and removed only once the target network confirmed the delivery (or it was recorded as
+ * is sent only once that write is committed, and removed only once the target network confirmed the delivery (or it was recorded as
  * failed). One worker per target sends the jobs one after another, in order, without waiting
  * for each confirmation: up to {@link MAX_UNCONFIRMED} sent jobs wait for theirs at a time. A
  * confirmation that cannot come (the connection was lost) sends the unconfirmed jobs again, in
@@ -75,6 +75,8 @@ interface Entry {
   sends: number;
   /** Sends of this entry whose confirmation could not come. */
   unconfirmed?: number;
+  /** Settles once the job is stored (pushed in this run, until then): it is not sent before. */
+  stored?: Promise<void>;
 }
 
 /** Most jobs sent and not yet confirmed; the worker waits for confirmations beyond that. */
@@ -160,9 +162,11 @@ export class TargetQueue {
     this.overflowLogged = false;
     this.seq += 1;
     const seq = this.seq;
-    this.entries.push({ seq, job, recovered: false, uncertain: false, state: 'waiting', sends: 0 });
+    const entry: Entry = { seq, job, recovered: false, uncertain: false, state: 'waiting', sends: 0 };
+    this.entries.push(entry);
     const stored = this.deps.store.append(this.name, seq, job)
       .catch((error: unknown) => this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error));
+    entry.stored = stored;
     this.kick();
     return stored;
   }
@@ -220,6 +224,14 @@ export class TargetQueue {
       if (entry.uncertain) {
         await this.checkUncertain();
         continue; // look again: the check may have found it, and the line may have moved meanwhile
+      }
+      if (entry.stored !== undefined) {
+        // Only what is accepted (stored) goes out: a crash then never leaves a delivered message
+        // unaccepted, which a catch-up from the source's archive would relay again. The jobs
+        // of one turn share one commit, so this waits once per commit, not once per job.
+        await entry.stored;
+        entry.stored = undefined;
+        continue; // look again: the line may have moved meanwhile
       }
       const outcome = await this.attempt(entry);
       if (this.entries[this.sentCount] !== entry) {

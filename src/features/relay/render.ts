@@ -79,3 +79,25 @@ export function reactionFallbackBody(message: Message, sourceProtocol: string, r
 export function deleteFallbackBody(message: Message, sourceProtocol: string, quote: Excerpt | undefined, options: DeliveryOptions, look: TargetLook): Attributed {
   return eventBody(message, sourceProtocol, text(`deleted ${quoted(quote)}`), options, look);
 }
+
+/**
+ * The `delayedPrefix` for a message said at `ts` (ms since the epoch): `{time}` as HH:MM and
+ * `{date}` as YYYY-MM-DD in `delayedTimeZone`.
+ */
+export function delayedLabel(ts: number, options: Pick<DeliveryOptions, 'delayedPrefix' | 'delayedTimeZone'>): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: options.delayedTimeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(ts);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  const values: Record<string, string> = { time: `${part('hour')}:${part('minute')}`, date: `${part('year')}-${part('month')}-${part('day')}` };
+  return options.delayedPrefix.replace(/\{(time|date)\}/g, (_match, name: string) => values[name] ?? '');
+}
+
+/**
+ * What a late message (caught up after an outage) looks like on a target: networks that can mark
+ * it as delayed get its original time (`sentAt`); others get `delayedPrefix` before the attribution.
+ */
+export function markDelayed<T extends { readonly attribution?: RichText }>(outgoing: T, ts: number, canMark: boolean, options: DeliveryOptions): T & { readonly sentAt?: number } {
+  if (canMark) return { ...outgoing, sentAt: ts };
+  return { ...outgoing, attribution: [...text(delayedLabel(ts, options)), ...(outgoing.attribution ?? [])] };
+}

@@ -27,7 +27,7 @@ import { bareJid } from './jid.js';
 import { LogOnce } from './log-once.js';
 import { MessageIds } from './message-ids.js';
 import { optional, type MucRoom } from './muc-room.js';
-import { ArchiveSearch } from './archive.js';
+import { ArchiveSearch, type OurOccupant } from './archive.js';
 import { Confirmations } from './confirmations.js';
 import { deliveryIds, Outbound } from './outbound.js';
 import { ReactionSets } from './reactions.js';
@@ -37,6 +37,8 @@ import { RoomJoins } from './room-joins.js';
 import { buildMucLeave } from './stanza-build.js';
 import { defaultEgressClient } from '../../net/egress/index.js';
 import { roomAssignsStanzaIds } from './room-features.js';
+import { CatchUp } from './catch-up.js';
+import { RoomCursors } from './room-cursors.js';
 
 /** How long one page of a message archive search may take. */
 const ARCHIVE_TIMEOUT_MS = 10_000;
@@ -56,6 +58,7 @@ export class XmppNetwork implements Network {
     attachments: true,
     typing: true,
     formatting: 'xmpp-styling',
+    delayMarks: true,
   };
   readonly moderation: ModerationActions = {
     kick: (channel, user, reason) => this.track(this.outbound.moderate(channel, user, 'kick', reason)),
@@ -81,12 +84,17 @@ export class XmppNetwork implements Network {
   private readonly outbound: Outbound;
   private readonly archive = new ArchiveSearch();
   private readonly confirmations = new Confirmations(ECHO_TIMEOUT_MS);
+  /** Undefined when catch-up is turned off. */
+  private readonly catchUp: CatchUp | undefined;
 
   constructor(
     private readonly ctx: NetworkContext,
     private readonly config: XmppConfig,
   ) {
     this.logOnce = new LogOnce(ctx.log);
+    const cursors = config.catchUp.enabled
+      ? new RoomCursors(ctx.store, (room, error) => this.logOnce.log('warn', `cursor:${room}`, { room, err: error }, 'could not store where the hub got to in a room; a catch-up after a restart may repeat messages'))
+      : undefined;
     const ids = new MessageIds();
     const reactions = new ReactionSets();
     this.joins = new RoomJoins({
@@ -101,6 +109,7 @@ export class XmppNetwork implements Network {
       isOnline: () => this.online,
       isWanted: (id) => this.wantedRoomIds().includes(id),
       assignsStanzaIds: (id) => roomAssignsStanzaIds(this.requireConnectedClient().iqCaller, id, config.joinTimeoutMs),
+      joined: (room, learnt) => this.catchUp?.run(room, learnt) ?? Promise.resolve(),
     });
     this.inbound = new Inbound({
       ctx,
@@ -114,6 +123,20 @@ export class XmppNetwork implements Network {
       maxBodyBytes: config.maxBodyBytes,
       onSelfChange: (room, change) => this.joins.onSelfChange(room, change),
       onRoomError: (room, condition) => this.joins.onRoomError(room, condition),
+      ...optional('cursors', cursors),
+      onHoldFull: (room) => this.catchUp?.giveUp(room),
+    });
+    this.catchUp = cursors && new CatchUp({
+      config: config.catchUp,
+      archive: this.archive,
+      cursors,
+      log: ctx.log,
+      logOnce: this.logOnce,
+      iqCaller: () => this.requireConnectedClient().iqCaller,
+      us: (room) => this.ourOccupant(room),
+      replay: (room, message) => this.inbound.replay(room, message),
+      notice: (room, text) => this.inbound.roomNotice(room, text),
+      handle: (el) => this.inbound.handle(el),
     });
     this.outbound = new Outbound({
       name: ctx.name,
@@ -345,8 +368,7 @@ export class XmppNetwork implements Network {
     const room = bareJid(channel.id);
     let found: string[];
     try {
-      const joined = this.rooms.get(room);
-      const us = { nicks: [...new Set([this.config.nick, joined?.nick ?? this.config.nick])], account: this.config.jid, ...optional('occupantId', joined?.ownOccupantId) };
+      const us = this.ourOccupant(this.rooms.get(room));
       found = await this.archive.find(this.requireClient().iqCaller, room, us, (id) => baseOf(id) !== undefined, since, ARCHIVE_TIMEOUT_MS);
     } catch (error) {
       this.logOnce.log('warn', `archive:${room}`, { room, err: error }, 'cannot search the room\'s message archive (XEP-0313): a delivery in flight at a crash may be sent twice');
@@ -361,6 +383,11 @@ export class XmppNetwork implements Network {
     const index = (id: string, base: string): number => (id === base ? 0 : Number(id.slice(base.length + 1)));
     for (const [base, ids] of byDelivery) ids.sort((a, b) => index(a, base) - index(b, base));
     return byDelivery;
+  }
+
+  /** Who we are in `room` (our nicks, account and occupant id), to recognise our own archived messages. */
+  private ourOccupant(room: MucRoom | undefined): OurOccupant {
+    return { nicks: [...new Set([this.config.nick, room?.nick ?? this.config.nick])], account: this.config.jid, ...optional('occupantId', room?.ownOccupantId) };
   }
 
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void> {

@@ -28,6 +28,18 @@ const dnsSchema = z.strictObject({
   tries: z.number().int().min(1).max(5).default(2),
 });
 
+/** Catch-up from room archives after an outage (catch-up.ts). */
+const catchUpSchema = z.strictObject({
+  /** Relay what rooms archived while the hub was away. */
+  enabled: z.boolean().default(true),
+  /** Most messages relayed per room and catch-up (the newest); one line says how many more were not. */
+  maxMessages: z.number().int().min(1).max(10_000).default(100),
+  /** Messages older than this are not relayed (counted in that line). */
+  maxAgeMinutes: z.number().min(1).max(60 * 24 * 30).default(60),
+  /** Longest a catch-up may take per room; live messages of the room wait at most this long. */
+  timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+});
+
 const roomJid = z.string().refine(isBareJid, { error: 'must be a bare room JID like room@conference.example.org' });
 
 /** The zod schema of an xmpp network's options. Error messages never include the value. */
@@ -73,6 +85,8 @@ export const xmppConfigSchema = z
     peerBridges: z.array(z.string().refine(isBareJid, { error: 'must be a bare JID like bridge@example.org' })).default([]),
     /** A received body longer than this many UTF-8 bytes is cut (with a marker) before it is parsed. */
     maxBodyBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
+    /** Relaying what a room archived while the hub was away (XEP-0313), with its bounds. */
+    catchUp: catchUpSchema.default({ enabled: true, maxMessages: 100, maxAgeMinutes: 60, timeoutMs: 15_000 }),
   })
   .transform((options) => ({
     ...options,

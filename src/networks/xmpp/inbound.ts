@@ -21,6 +21,12 @@ import { groupchatIds, parseContactPresence, parseMessage, parseMucPresence, typ
 import { parseStyling } from './styling-parse.js';
 import type { LogOnce } from './log-once.js';
 import type { Confirmations } from './confirmations.js';
+import type { ArchivedMessage } from './archive.js';
+import type { RoomCursor } from './catch-up-scan.js';
+import { NS } from './namespaces.js';
+
+/** Most live messages of one room held while its catch-up runs; one more gives the catch-up up. */
+export const MAX_HELD = 5000;
 
 /** What the inbound side needs from the adapter. */
 export interface InboundDeps {
@@ -41,6 +47,13 @@ export interface InboundDeps {
   onSelfChange(room: MucRoom, change: RoomChange): void;
   /** A room bounced one of our stanzas (we may no longer be in it). */
   onRoomError(room: MucRoom, condition: string): void;
+  /**
+   * Notes a room's newest message once what it caused was handled (room-cursors.ts), for the
+   * catch-up after an outage; absent: not noted.
+   */
+  readonly cursors?: { note(room: string, cursor: RoomCursor, handled: Promise<void>): void };
+  /** A room holds {@link MAX_HELD} live messages: its catch-up must give up and release them. */
+  onHoldFull?(room: MucRoom): void;
 }
 
 /** Who wrote a message, where, and how its ids are scoped. */
@@ -55,10 +68,14 @@ interface Origin {
   readonly author: UserRef;
   readonly channel?: ChannelRef;
   readonly recipient?: UserRef;
+  /** Caught up from the room's archive after an outage, not received live. */
+  readonly late?: boolean;
 }
 
 export class Inbound {
   private readonly network: string;
+  /** While one room message is handled: the promises of its events being handled by the hub. */
+  private handling: Promise<void>[] | undefined;
 
   constructor(private readonly deps: InboundDeps) {
     this.network = deps.ctx.name;
@@ -75,12 +92,34 @@ export class Inbound {
   }
 
   private emit<C extends Command>(command: C, sender: string, args: EventArgsMap[C]): void {
-    this.deps.ctx.emit({ network: this.network, sender, command, args } as AnyEventInput);
+    const event = { network: this.network, sender, command, args } as AnyEventInput;
+    const { ctx } = this.deps;
+    if (this.handling !== undefined && ctx.emitHandled !== undefined) this.handling.push(ctx.emitHandled(event));
+    else ctx.emit(event);
+  }
+
+  /**
+   * Runs `work` (which handles one message of `room`) and, when the room's stanza-id of that
+   * message can be believed, notes it as the room's newest once its events were handled.
+   */
+  private tracked(room: MucRoom, stanzaId: string | undefined, ts: number, work: () => void): void {
+    const cursors = this.deps.cursors;
+    if (cursors === undefined || stanzaId === undefined || !room.assignsStanzaIds) return work();
+    const outer = this.handling;
+    const handling: Promise<void>[] = [];
+    this.handling = handling;
+    try {
+      work();
+    } finally {
+      this.handling = outer;
+      cursors.note(room.id, { id: stanzaId, ts }, handling.length === 0 ? Promise.resolve() : Promise.all(handling).then(() => undefined));
+    }
   }
 
   // --- messages ---------------------------------------------------------------------------
 
   private message(el: Element): void {
+    if (this.held(el)) return;
     if (this.ownEcho(el)) return;
     const m = parseMessage(el);
     if (m === undefined) return;
@@ -88,6 +127,27 @@ export class Inbound {
     if (m.invite !== undefined) return this.invite(m.invite);
     if (m.type === 'groupchat') return this.groupchat(m);
     if (m.type === 'chat' || m.type === 'normal') return this.direct(m);
+  }
+
+  /**
+   * Holds a live message of a room whose catch-up runs (handled when it is over). Our own
+   * messages coming back are confirmed at once all the same: a send must not wait for it.
+   */
+  private held(el: Element): boolean {
+    if (el.attrs.type !== 'groupchat' || el.getChild('subject') !== undefined) return false;
+    const from = typeof el.attrs.from === 'string' ? el.attrs.from : '';
+    const room = this.deps.rooms.get(bareJid(from));
+    if (room?.held === undefined || !room.joined || !room.historyDone) return false;
+    if (resourceOf(from) === room.nick) {
+      const ids = groupchatIds(el);
+      for (const id of new Set([ids.originId, ids.id])) if (id !== undefined) this.deps.confirmations.echoed(room.id, id);
+    }
+    if (room.held.length >= MAX_HELD) {
+      this.deps.onHoldFull?.(room); // releases what is held
+      if (room.held === undefined) return false;
+    }
+    room.held.push(el);
+    return true;
   }
 
   /**
@@ -100,7 +160,8 @@ export class Inbound {
     const from = typeof el.attrs.from === 'string' ? el.attrs.from : '';
     const room = this.deps.rooms.get(bareJid(from));
     if (room === undefined || !room.joined || !room.historyDone || resourceOf(from) !== room.nick) return false;
-    this.echoOfOurs(room, groupchatIds(el));
+    const ids = groupchatIds(el);
+    this.tracked(room, ids.stanzaId, Date.now(), () => this.echoOfOurs(room, ids));
     return true;
   }
 
@@ -133,16 +194,51 @@ export class Inbound {
     const nick = resourceOf(m.from);
     if (m.subject !== undefined && m.body === undefined) return this.subject(room, channel, nick, m.subject);
     if (m.delayed && !room.historyDone) return; // join-time history: never relayed as new
+    // The time of arrival, not a delay stamp the sender may have put in (the cursor's time bounds the next catch-up's read).
+    this.tracked(room, m.stanzaId, Date.now(), () => this.roomMessage(room, m, room.occupant(nick), false));
+  }
+
+  /**
+   * A message from the room's archive (XEP-0313), caught up after an outage: handled as a live
+   * one would be (corrections, retractions and reactions apply to their targets), marked as
+   * late, with the archive's stanza-id and time. The caller has left out our own messages.
+   */
+  replay(room: MucRoom, archived: ArchivedMessage): void {
+    try {
+      const parsed = parseMessage(archived.message);
+      if (parsed === undefined || bareJid(parsed.from) !== room.id || !room.joined) return;
+      if (parsed.subject !== undefined && parsed.body === undefined) return; // an old subject change: the current one is known
+      const m: ParsedMessage = { ...parsed, type: 'groupchat', stanzaId: archived.id, delayed: true, ...optional('sentAt', archived.stamp ?? parsed.sentAt) };
+      const nick = resourceOf(m.from);
+      const occupant = archivedOccupant(room, nick, archived.message);
+      this.tracked(room, archived.id, Math.min(archived.stamp ?? Date.now(), Date.now()), () => this.roomMessage(room, m, occupant, true));
+    } catch (error) {
+      this.deps.logOnce.log('warn', `replay:${room.id}:${(error as Error).message}`, { err: error, room: room.id }, 'could not handle a message from the room\'s archive; skipped');
+    }
+  }
+
+  /** A line from the room itself (not from an occupant), e.g. what a catch-up did not relay. */
+  roomNotice(room: MucRoom, text: string): void {
+    const channel: ChannelRef = { network: this.network, id: room.id };
+    const author: UserRef = { network: this.network, id: room.id, nick: room.id.split('@')[0] ?? room.id };
+    const message: Message = { id: randomUUID(), channel, author, kind: 'notice', body: [{ type: 'text', text }], attachments: [], ts: Date.now() };
+    this.emit('MESSAGE', room.id, { channel, message });
+  }
+
+  /** A message someone (or we) said in `room`, live or caught up (`late`). */
+  private roomMessage(room: MucRoom, m: ParsedMessage, known: Occupant | undefined, late: boolean): void {
+    const nick = resourceOf(m.from);
     if (nick === '') return; // the room's own notices
-    if (nick === room.nick) return this.echoOfOurs(room, m);
-    const occupant: Occupant = room.occupant(nick) ?? { nick, jid: `${room.id}/${nick}` };
+    if (nick === room.nick && !late) return this.echoOfOurs(room, m);
+    const occupant: Occupant = known ?? { nick, jid: `${room.id}/${nick}` };
     const realJid = occupant.realJid === undefined ? undefined : bareJid(occupant.realJid).toLowerCase();
     // An occupant id (XEP-0421) outlives nick changes; believed only where the room adds them (ours is known).
     const occupantId = room.ownOccupantId === undefined ? undefined : occupant.occupantId;
     this.content(m, {
       scope: room.id, sender: realJid ?? (occupantId === undefined ? occupant.jid : `occupant-id:${occupantId}`), ...optional('realJid', realJid),
       stanzaIdTrusted: room.assignsStanzaIds,
-      author: occupantRef(this.network, occupant), channel,
+      author: occupantRef(this.network, occupant), channel: { network: this.network, id: room.id },
+      ...(late ? { late: true } : {}),
     });
   }
 
@@ -220,6 +316,7 @@ export class Inbound {
       ...optional('replyTo', m.reply === undefined ? undefined : this.deps.ids.hubId(origin.scope, m.reply.id)),
       ts: m.sentAt ?? Date.now(),
       ...optional('relayed', m.relayed === true && this.isPeerBridge(origin) ? (true as const) : undefined),
+      ...(origin.late === true ? { delayed: true } : {}),
     };
   }
 
@@ -304,4 +401,23 @@ export function fileNameOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * Who said an archived message. The nick may belong to someone else by now, so the occupant
+ * there now is only believed when the archive names the same person: the same occupant id
+ * (XEP-0421, in a room that adds them), or the same real JID. Otherwise only the nick (and the
+ * archived occupant id, in such a room) is known.
+ */
+function archivedOccupant(room: MucRoom, nick: string, archived: Element): Occupant {
+  const bare: Occupant = { nick, jid: `${room.id}/${nick}` };
+  const present = room.occupant(nick);
+  const archivedId = archived.getChild('occupant-id', NS.occupantId)?.attrs.id;
+  if (room.ownOccupantId !== undefined && typeof archivedId === 'string' && archivedId !== '') {
+    return present?.occupantId === archivedId ? present : { ...bare, occupantId: archivedId };
+  }
+  const archivedJid = archived.getChild('x', NS.mucUser)?.getChild('item')?.attrs.jid;
+  const sameJid = present?.realJid !== undefined && typeof archivedJid === 'string'
+    && bareJid(archivedJid).toLowerCase() === bareJid(present.realJid).toLowerCase();
+  return sameJid ? present : bare;
 }

@@ -3,6 +3,7 @@
  * occupants, and whether the join-time history is over. Occupant presences go in, the changes
  * the adapter turns into events come out. No I/O here.
  */
+import type { Element } from '@xmpp/xml';
 import type { MucPresence } from './stanza-parse.js';
 
 /** Someone in the room. */
@@ -51,6 +52,11 @@ export class MucRoom {
    * then is a `<stanza-id by="room">` on a message the room's and not one its sender forged.
    */
   assignsStanzaIds = false;
+  /**
+   * The room's live messages received while a catch-up from its archive runs (catch-up.ts),
+   * handled once it is over; undefined when none runs. A new array per join.
+   */
+  held: Element[] | undefined;
 
   /**
    * @param id the bare room JID, lower-cased
@@ -87,19 +93,24 @@ export class MucRoom {
     return this.subjectSeen;
   }
 
-  /** Starts a (re)join: forgets the occupants. */
-  startJoin(nick: string): void {
+  /**
+   * Starts a (re)join: forgets the occupants (and any held messages). With `catchUp`, the
+   * room's live messages are held from now on until the catch-up releases them.
+   */
+  startJoin(nick: string, catchUp = false): void {
     this.nick = nick;
     this.state = 'joining';
     this.subjectSeen = false;
     this.occupants.clear();
+    this.held = catchUp ? [] : undefined;
   }
 
-  /** We left (or lost the connection): forgets the occupants. */
+  /** We left (or lost the connection): forgets the occupants and any held messages. */
   markLeft(): void {
     this.state = 'left';
     this.subjectSeen = false;
     this.occupants.clear();
+    this.held = undefined;
   }
 
   /** The room's subject (topic), once received. */

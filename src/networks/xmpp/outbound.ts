@@ -98,7 +98,7 @@ export class Outbound {
     const sent: string[] = [];
     const echoes: Promise<void>[] = [];
     const stanzaId = deliveryIds(message.id);
-    const marker = message.relayed === true ? { relayed: true } : {};
+    const marker = { ...(message.relayed === true ? { relayed: true } : {}), ...optional('sentAt', message.sentAt) };
     if (body !== '' || attachments.length === 0) {
       sent.push(
         await this.sendMessage(client, address, stanzaId(sent.length), echoes, {

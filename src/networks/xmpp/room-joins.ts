@@ -31,6 +31,12 @@ export interface RoomJoinsDeps {
   isWanted(id: string): boolean;
   /** Asks a room whether it assigns stanza-ids (room-features.ts); rejects when it cannot tell. */
   assignsStanzaIds(id: string): Promise<boolean>;
+  /**
+   * The room was joined (`learnt` settles once its stanza-ids were checked): catches up on what
+   * it archived meanwhile and then releases its held live messages (catch-up.ts). Not awaited;
+   * never rejects.
+   */
+  joined(room: MucRoom, learnt: Promise<void>): Promise<void>;
 }
 
 export class RoomJoins {
@@ -60,7 +66,9 @@ export class RoomJoins {
       const outcome = await this.tryJoin(room, attempt === 0 ? config.nick : `${config.nick}_${attempt}`);
       if (outcome.ok) {
         logOnce.forget(`join:${id}`);
-        await this.learnStanzaIds(room);
+        const learnt = this.learnStanzaIds(room);
+        void this.deps.joined(room, learnt);
+        await learnt;
         return;
       }
       if (outcome.condition === 'conflict') continue;
@@ -90,7 +98,7 @@ export class RoomJoins {
     const send = this.deps.sender();
     if (send === undefined) return Promise.resolve({ ok: false, condition: 'disconnected' });
     this.pending.get(room.id)?.({ ok: false, condition: 'superseded' });
-    room.startJoin(nick);
+    room.startJoin(nick, this.deps.config.catchUp.enabled);
     return new Promise<JoinOutcome>((resolve) => {
       const timer = setTimeout(() => settle({ ok: false, condition: 'remote-server-timeout' }), this.deps.config.joinTimeoutMs);
       const settle = (outcome: JoinOutcome): void => {

@@ -37,6 +37,8 @@ export interface ChatMessageSpec {
   readonly mucPrivate?: boolean;
   /** Carries the hop marker `<relayed xmlns="urn:switchboard:relay:0"/>`: a bridge relayed it. */
   readonly relayed?: boolean;
+  /** When it was originally said (ms since the epoch), for a message relayed late: a XEP-0203 delay. */
+  readonly sentAt?: number;
 }
 
 /** Builds a message with body, origin-id, and the correction/reply/OOB/hop-marker elements asked for. */
@@ -55,6 +57,7 @@ export function buildChatMessage(spec: ChatMessageSpec): Element {
     ),
     spec.mucPrivate === true && xml('x', { xmlns: NS.mucUser }),
     spec.relayed === true && xml('relayed', { xmlns: NS.relay }),
+    spec.sentAt !== undefined && Number.isFinite(spec.sentAt) && xml('delay', { xmlns: NS.delay, stamp: new Date(spec.sentAt).toISOString() }),
   );
 }
 

@@ -96,7 +96,7 @@ export function parseMessage(el: Element): ParsedMessage | undefined {
     body: bodyEl === undefined ? undefined : stripFallbacks(bodyEl.text(), el),
     unstyled: el.getChild('unstyled', NS.styling) !== undefined,
     delayed: el.getChild('delay', NS.delay) !== undefined,
-    sentAt: stampOf(el.getChild('delay', NS.delay)),
+    sentAt: delayStamp(el.getChild('delay', NS.delay)),
     subject: subject === undefined ? undefined : subject.text(),
     replaceId: attr(el.getChild('replace', NS.correct), 'id'),
     retractId: retractionTarget(el),
@@ -122,8 +122,8 @@ function inviteOf(el: Element, from: string): ParsedMessage['invite'] {
   return omitUndefined({ room: bareJid(room), from, reason: attr(direct, 'reason') });
 }
 
-/** The XEP-0082 date-time of a delay element, when valid. */
-function stampOf(delay: Element | undefined): number | undefined {
+/** The XEP-0082 date-time (ms since the epoch) of a delay element (XEP-0203), when valid. */
+export function delayStamp(delay: Element | undefined): number | undefined {
   const stamp = delay?.attrs.stamp;
   if (stamp === undefined || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(stamp)) return undefined;
   const ms = Date.parse(stamp);
