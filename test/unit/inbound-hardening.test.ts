@@ -15,7 +15,7 @@ import { capText, TRUNCATION_MARKER } from '../../src/core/body-cap.js';
 import { ServerSupport } from '../../src/networks/irc/isupport.js';
 import { MemberTracker } from '../../src/networks/irc/members.js';
 import { InboundMapper } from '../../src/networks/irc/inbound.js';
-import { archivedFromUs } from '../../src/networks/xmpp/archive.js';
+import { archivedFromUs, archivedRealJid } from '../../src/networks/xmpp/archive.js';
 import { Inbound } from '../../src/networks/xmpp/inbound.js';
 import { LogOnce } from '../../src/networks/xmpp/log-once.js';
 import { Confirmations } from '../../src/networks/xmpp/confirmations.js';
@@ -112,12 +112,26 @@ void describe('archived messages of our own (MAM results as Prosody sends them)'
     assert.equal(archivedFromUs(archived(`<message from='${room}/switchboard' type='groupchat'><body>x</body><x xmlns='${NS.mucUser}'><item jid='BridgeBot@localhost/switchboard'/></x></message>`), room, us), true);
   });
 
+  void it('reads the real JID an archived message shows, and no JID when it shows different ones', () => {
+    const x = (jid: string): string => `<x xmlns='${NS.mucUser}'><item jid='${jid}'/></x>`;
+    const shown = (extra: string): string | null | undefined => archivedRealJid(archived(`<message from='${room}/someone' type='groupchat'><body>x</body>${extra}</message>`));
+    assert.equal(shown(''), undefined);
+    assert.equal(shown(x('Alice@Localhost/phone')), 'alice@localhost');
+    assert.equal(shown(x('alice@localhost') + x('ALICE@localhost/pc')), 'alice@localhost');
+    assert.equal(shown(x('bridgebot@localhost') + x('mallory@localhost')), null);
+  });
+
   void it('does not believe another occupant, another nick, another account, or another room', () => {
     const forged = (from: string, extra = ''): boolean =>
       archivedFromUs(archived(`<message from='${from}' type='groupchat' id='sb-1'><body>x</body><origin-id xmlns='${NS.sid}' id='sb-1'/>${extra}</message>`), room, us);
     assert.equal(forged(`${room}/mallory`), false);
     assert.equal(forged(`${room}/switchboard`, `<x xmlns='${NS.mucUser}'><item jid='mallory@localhost/pc'/></x>`), false, 'our nick taken by someone else');
     assert.equal(forged(`other@conference.localhost/switchboard`), false);
+    assert.equal(
+      forged(`${room}/switchboard`, `<x xmlns='${NS.mucUser}'><item jid='bridgebot@localhost'/></x><x xmlns='${NS.mucUser}'><item jid='mallory@localhost'/></x>`),
+      false,
+      'our nick taken by someone who put our real JID in the message: the room adds the real one after it (Prosody keeps both)',
+    );
     assert.equal(forged(room), false, 'the room itself');
   });
 

@@ -73,8 +73,29 @@ export function archivedFromUs(archived: Element, room: string, us: OurOccupant)
   const occupantId = archived.getChild('occupant-id', NS.occupantId)?.attrs.id;
   if (us.occupantId !== undefined && occupantId !== undefined) return occupantId === us.occupantId;
   if (!us.nicks.includes(resourceOf(from))) return false;
-  const realJid = archived.getChild('x', NS.mucUser)?.getChild('item')?.attrs.jid;
-  return realJid === undefined || bareJid(String(realJid)).toLowerCase() === us.account.toLowerCase();
+  const realJid = archivedRealJid(archived);
+  return realJid === undefined || realJid === us.account.toLowerCase();
+}
+
+/**
+ * The sender's real bare JID (lower case) as an archived room message shows it
+ * (`<x xmlns="…muc#user"><item jid/>`): undefined when it shows none, null when it shows
+ * different ones. A room server adds this element to what it archives, but it does not remove
+ * one the sender put in the message itself (Prosody 0.12 appends its own after it), so a claim
+ * that disagrees with another is a forgery and proves nothing.
+ */
+export function archivedRealJid(archived: Element): string | null | undefined {
+  let found: string | undefined;
+  for (const x of archived.getChildren('x', NS.mucUser)) {
+    for (const item of x.getChildren('item')) {
+      const jid = item.attrs.jid;
+      if (jid === undefined) continue;
+      const bare = bareJid(String(jid)).toLowerCase();
+      if (found !== undefined && found !== bare) return null;
+      found = bare;
+    }
+  }
+  return found;
 }
 
 export class ArchiveSearch {

@@ -21,7 +21,7 @@ import { groupchatIds, parseContactPresence, parseMessage, parseMucPresence, typ
 import { parseStyling } from './styling-parse.js';
 import type { LogOnce } from './log-once.js';
 import type { Confirmations } from './confirmations.js';
-import type { ArchivedMessage } from './archive.js';
+import { archivedRealJid, type ArchivedMessage } from './archive.js';
 import type { RoomCursor } from './catch-up-scan.js';
 import { NS } from './namespaces.js';
 
@@ -416,8 +416,7 @@ function archivedOccupant(room: MucRoom, nick: string, archived: Element): Occup
   if (room.ownOccupantId !== undefined && typeof archivedId === 'string' && archivedId !== '') {
     return present?.occupantId === archivedId ? present : { ...bare, occupantId: archivedId };
   }
-  const archivedJid = archived.getChild('x', NS.mucUser)?.getChild('item')?.attrs.jid;
-  const sameJid = present?.realJid !== undefined && typeof archivedJid === 'string'
-    && bareJid(archivedJid).toLowerCase() === bareJid(present.realJid).toLowerCase();
+  const archivedJid = archivedRealJid(archived);
+  const sameJid = present?.realJid !== undefined && typeof archivedJid === 'string' && archivedJid === bareJid(present.realJid).toLowerCase();
   return sameJid ? present : bare;
 }
