@@ -38,6 +38,13 @@ export interface NetworkCapabilities {
    * delivery), from {@link OutgoingMessage.sentAt}. Without it, senders show the time in the text.
    */
   readonly delayMarks?: boolean;
+  /**
+   * What people said while the hub was away may reach the hub again after a reconnect (a
+   * catch-up from the room's history). The relay then sends what such a message causes only
+   * once it is stored, so that a crash cannot have it delivered and then caught up again.
+   * Read when each delivery is sent (it may change with the server's features).
+   */
+  readonly replaysHistory?: boolean;
 }
 
 /** Connection state, as reported on /health. */

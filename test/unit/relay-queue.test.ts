@@ -45,6 +45,7 @@ function harness(store: QueueStore, over: Partial<TargetQueueDeps> = {}): Harnes
     isUp: () => h.up,
     deliver: async (j) => { h.delivered.push(numberOf(j)); },
     isPermanent: (error) => error instanceof PermanentDeliveryError,
+    storeBeforeSend: () => false,
     alreadyDelivered: async () => false,
     arrived: async (jobs) => jobs.map(() => false),
     failed: async (j, reason) => { h.failed.push([numberOf(j), reason]); },
@@ -372,26 +373,44 @@ describe('relay target queue', () => {
     }
   });
 
-  it('sends a job only once it is stored (accepted): a crash never leaves a delivered job unaccepted', async () => {
+  /** Runs `check` with a queue whose storage commits only when the test says so. */
+  async function withSlowStorage(storeBeforeSend: boolean, check: (h: Harness, queue: TargetQueue, commit: () => void) => Promise<void>): Promise<void> {
     await withStore(async (store) => {
       const appends: Array<() => void> = [];
-      // Storage that commits only when the test says so.
       const slow: QueueStore = { ...store, all: () => store.all(), entries: (q) => store.entries(q), remove: (q, seq) => store.remove(q, seq),
         append: async (q, seq, value) => {
           await new Promise<void>((resolve) => appends.push(resolve));
           await store.append(q, seq, value);
         } };
-      const h = harness(slow);
+      const h = harness(slow, { storeBeforeSend: () => storeBeforeSend });
       const queue = new TargetQueue(target, h.deps);
       await queue.load();
+      await check(h, queue, () => {
+        for (const commit of appends.splice(0)) commit();
+      });
+      await queue.stop();
+    });
+  }
+
+  it('sends a job whose source replays history only once it is stored: a crash never leaves a delivered job unaccepted', async () => {
+    await withSlowStorage(true, async (h, queue, commit) => {
       const stored = [queue.push(job(1)), queue.push(job(2))];
       await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual(h.delivered, [], 'nothing sent before it is stored');
-      for (const commit of appends) commit();
+      commit();
       await Promise.all(stored);
       await until('both delivered', () => h.delivered.length === 2);
       assert.deepEqual(h.delivered, [1, 2]);
-      await queue.stop();
+    });
+  });
+
+  it('sends other jobs at once, while their write commits', async () => {
+    await withSlowStorage(false, async (h, queue, commit) => {
+      const stored = [queue.push(job(1)), queue.push(job(2))];
+      await until('both delivered before they are stored', () => h.delivered.length === 2);
+      assert.deepEqual(h.delivered, [1, 2]);
+      commit();
+      await Promise.all(stored);
     });
   });
 });

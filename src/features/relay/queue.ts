@@ -2,7 +2,7 @@
  * The persisted, bounded queue of one target channel, and the worker that empties it.
  *
  * A job is written to storage before the event that caused it counts as handled ("accepted"),
- * is sent only once that write is committed, and removed only once the target network confirmed the delivery (or it was recorded as
+ * and removed only once the target network confirmed the delivery (or it was recorded as
  * failed). One worker per target sends the jobs one after another, in order, without waiting
  * for each confirmation: up to {@link MAX_UNCONFIRMED} sent jobs wait for theirs at a time. A
  * confirmation that cannot come (the connection was lost) sends the unconfirmed jobs again, in
@@ -29,6 +29,13 @@ export interface TargetQueueDeps {
   deliver(job: RelayJob): Promise<Delivery | void>;
   /** true when retrying `error` cannot help. */
   isPermanent(error: unknown): boolean;
+  /**
+   * true when `job` may only be sent once it is stored: its source may deliver the message again
+   * after a restart (a catch-up from history), so a job sent before its write was committed
+   * could be delivered twice after a crash. Otherwise a job goes out at once and its write
+   * commits meanwhile (a crash in between loses nothing: the message was delivered).
+   */
+  storeBeforeSend(job: RelayJob): boolean;
   /** true when the job was already delivered by an earlier run (its message map entry). */
   alreadyDelivered(job: RelayJob): Promise<boolean>;
   /**
@@ -75,7 +82,7 @@ interface Entry {
   sends: number;
   /** Sends of this entry whose confirmation could not come. */
   unconfirmed?: number;
-  /** Settles once the job is stored (pushed in this run, until then): it is not sent before. */
+  /** Settles once the job is stored (pushed in this run, until then): see `storeBeforeSend`. */
   stored?: Promise<void>;
 }
 
@@ -226,12 +233,15 @@ export class TargetQueue {
         continue; // look again: the check may have found it, and the line may have moved meanwhile
       }
       if (entry.stored !== undefined) {
-        // Only what is accepted (stored) goes out: a crash then never leaves a delivered message
-        // unaccepted, which a catch-up from the source's archive would relay again. The jobs
-        // of one turn share one commit, so this waits once per commit, not once per job.
-        await entry.stored;
+        const stored = entry.stored;
         entry.stored = undefined;
-        continue; // look again: the line may have moved meanwhile
+        if (this.deps.storeBeforeSend(entry.job)) {
+          // Only what is accepted (stored) goes out: a crash then never leaves a delivered message
+          // unaccepted, which a catch-up from the source's history would relay again. The jobs
+          // of one turn share one commit, so this waits once per commit, not once per job.
+          await stored;
+          continue; // look again: the line may have moved meanwhile
+        }
       }
       const outcome = await this.attempt(entry);
       if (this.entries[this.sentCount] !== entry) {

@@ -321,6 +321,7 @@ export class Relay {
       isUp: () => this.api.network(target.network)?.state() === 'connected',
       deliver: (job) => this.deliverer.deliver(job),
       isPermanent: (error) => error instanceof PermanentDeliveryError,
+      storeBeforeSend: (job) => this.api.network(job.message.author.network)?.capabilities.replaysHistory === true,
       alreadyDelivered: (job) => this.deliverer.alreadyDelivered(job),
       arrived: (jobs) => this.deliverer.arrived(jobs),
       failed: (job, reason) => this.recordFailure(job, reason),

@@ -92,6 +92,7 @@ export class XmppNetwork implements Network {
     private readonly config: XmppConfig,
   ) {
     this.logOnce = new LogOnce(ctx.log);
+    this.capabilities = { ...this.capabilities, replaysHistory: config.catchUp.enabled };
     const cursors = config.catchUp.enabled
       ? new RoomCursors(ctx.store, (room, error) => this.logOnce.log('warn', `cursor:${room}`, { room, err: error }, 'could not store where the hub got to in a room; a catch-up after a restart may repeat messages'))
       : undefined;
