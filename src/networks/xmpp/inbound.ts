@@ -19,10 +19,10 @@ import type { ReactionSets } from './reactions.js';
 import { contactRef, occupantRef, presenceState } from './refs.js';
 import { groupchatIds, parseContactPresence, parseMessage, parseMucPresence, type ParsedMessage } from './stanza-parse.js';
 import { parseStyling } from './styling-parse.js';
-import type { LogOnce } from './log-once.js';
+import type { LogOnce } from '../log-once.js';
 import type { Confirmations } from './confirmations.js';
 import { archivedRealJid, type ArchivedMessage } from './archive.js';
-import type { RoomCursor } from './catch-up-scan.js';
+import type { RoomCursor } from '../catch-up/scan.js';
 import { NS } from './namespaces.js';
 
 /** Most live messages of one room held while its catch-up runs; one more gives the catch-up up. */
