@@ -236,6 +236,16 @@ void describe('IRC catch-up plan over CHATHISTORY pages', () => {
     assert.equal(rig.out.length, 101);
   });
 
+  void it('with a cursor history no longer has, reads no further back than 10 minutes before the cursor\'s time', async () => {
+    // One message a minute for two hours; the cursor (gone) was 30 minutes ago.
+    const said: Said[] = Array.from({ length: 120 }, (_, i) => ({ id: `h${i}`, time: NOW - (120 - i) * MINUTE, nick: 'al', text: `h${i}` }));
+    const rig = await catchUpRig({ history: said, cursor: { id: 'gone', ts: NOW - 30 * MINUTE }, limit: 7, maxMessages: 5 });
+    await rig.catchUp.joined('#chan');
+    // From 40 minutes ago (h80, at the floor) to h119: 40 messages, the newest 5 relayed.
+    assert.equal(rig.out[0], 'notice 35 earlier messages from while the bridge was away not relayed (only the last 5 from the last 60 minutes are)');
+    assert.deepEqual(rig.out.slice(1), ['replay h115', 'replay h116', 'replay h117', 'replay h118', 'replay h119']);
+  });
+
   void it('on the first join relays nothing and takes the newest message as the cursor', async () => {
     const rig = await catchUpRig({ history: history(3) });
     await rig.catchUp.joined('#chan');
