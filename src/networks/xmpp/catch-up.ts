@@ -1,10 +1,10 @@
 /**
  * Catch-up after an outage: when the hub (re)joins a room, what the room archived (XEP-0313)
- * since the last message the hub saw there (its persisted cursor, room-cursors.ts) is relayed,
+ * since the last message the hub saw there (its persisted cursor, ../catch-up/cursors.ts) is relayed,
  * in order and marked as late, before the room's live messages, which are held meanwhile
  * (`MucRoom.held`) and handled afterwards, those already caught up from the archive left out.
  *
- * The archive is read backwards from its newest message down to the cursor (catch-up-scan.ts),
+ * The archive is read backwards from its newest message down to the cursor (../catch-up/scan.ts),
  * so the messages relayed are always the newest ones, and the work is bounded: a page limit, the
  * `timeoutMs` deadline (live messages never wait longer), `maxMessages` and `maxAgeMinutes`, with
  * one summary line for what was skipped. No cursor yet (the first join): nothing to catch up

@@ -48,7 +48,7 @@ export interface InboundDeps {
   /** A room bounced one of our stanzas (we may no longer be in it). */
   onRoomError(room: MucRoom, condition: string): void;
   /**
-   * Notes a room's newest message once what it caused was handled (room-cursors.ts), for the
+   * Notes a room's newest message once what it caused was handled (../catch-up/cursors.ts), for the
    * catch-up after an outage; absent: not noted.
    */
   readonly cursors?: { note(room: string, cursor: RoomCursor, handled: Promise<void>): void };
