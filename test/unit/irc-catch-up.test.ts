@@ -124,6 +124,15 @@ void describe('history batches', () => {
     assert.deepEqual(dropped, ['unrequested', 'nested', 'unrequested']);
   });
 
+  void it('drops the answer to a request given up quietly, and only that one', async () => {
+    const { batches, dropped, feed } = rig();
+    await assert.rejects(Promise.all([batches.expect('#chan', 10), Promise.resolve().then(() => batches.cancel('#chan', new Error('timed out')))]), /timed out/);
+    assert.deepEqual(feed(`:${SERVER} BATCH +a chathistory #chan`, '@batch=a;msgid=m1 :al!a@h PRIVMSG #chan :late', `:${SERVER} BATCH -a`), [true, true, true]);
+    assert.deepEqual(dropped, [], 'an expected late answer is not reported');
+    feed(`:${SERVER} BATCH +b chathistory #chan`);
+    assert.deepEqual(dropped, ['unrequested']);
+  });
+
   void it('leaves live lines and other batches alone', () => {
     const { batches, feed } = rig();
     void batches.expect('#chan', 10).catch(() => undefined);
@@ -336,8 +345,8 @@ void describe('IRC adapter catch-up with recorded Ergo lines', { timeout: 30_000
   });
 
   /** The adapter on a recorded server, its events (handled at once) and its store. */
-  async function adapterRig(caps: readonly string[], history: Said[], store = new MemoryStore()) {
-    const server = new RecordedIrcServer({ caps, isupport: ERGO_ISUPPORT, answer: (line) => answerHistory(history, line) });
+  async function adapterRig(caps: readonly string[], history: Said[], store = new MemoryStore(), mode: 'relay' | 'puppets' = 'relay', answer = (line: string) => answerHistory(history, line)) {
+    const server = new RecordedIrcServer({ caps, isupport: ERGO_ISUPPORT, answer });
     servers.push(server);
     const port = await server.start();
     const events: AnyEventInput[] = [];
@@ -348,7 +357,7 @@ void describe('IRC adapter catch-up with recorded Ergo lines', { timeout: 30_000
       emit: (event) => void events.push(event),
       emitHandled: async (event) => void events.push(event),
       connectionLost: () => undefined,
-    }, ircConfigSchema.parse({ host: '127.0.0.1', port, nick: 'relaybot', pingIntervalSec: 0, flood: { burst: 100, intervalMs: 0 } }));
+    }, ircConfigSchema.parse({ host: '127.0.0.1', port, nick: 'relaybot', mode, pingIntervalSec: 0, flood: { burst: 100, intervalMs: 0 } }));
     networks.push(network);
     const messages = (): Message[] => events.filter((e) => e.command === 'MESSAGE').map((e) => (e.args as { message: Message }).message);
     return { server, network, events, messages, store, lines: captured.lines as readonly Record<string, unknown>[] };
@@ -409,6 +418,21 @@ void describe('IRC adapter catch-up with recorded Ergo lines', { timeout: 30_000
     restarted.server.send(saidLine('#chan', { id: 'a7', time: Date.now(), nick: 'alice', text: 'after the restart' }));
     await waitFor(() => (restarted.messages().length >= 1 ? true : undefined), { timeoutMs: 5000, what: 'the live message after the restart' });
     assert.deepEqual(restarted.messages().map((m) => m.id), ['a7'], 'only the new live message');
+  });
+
+  void it('in puppets mode leaves out history lines with the hop marker (puppets of an earlier session)', async () => {
+    const store = new MemoryStore();
+    const base = Date.now() - 5 * MINUTE;
+    await store.set('catch-up/cursor/#chan', { id: 'p0', ts: base });
+    const history: Said[] = [{ id: 'p0', time: base, nick: 'alice', text: 'seen' }, { id: 'p2', time: base + 2000, nick: 'alice', text: 'said by alice' }];
+    history.splice(1, 0, { id: 'p1', time: base + 1000, nick: 'bob[xmpp]', text: 'relayed by a puppet' });
+    // Ergo keeps client tags in history: the puppet's line carries the hub's hop marker.
+    const answer = (line: string): string[] => answerHistory(history, line).map((l) => l.replace(/^@batch=(\S+);msgid=p1;/, '@batch=$1;+switchboard.chat/relayed;msgid=p1;'));
+    const rig = await adapterRig(ERGO_CAPS, history, store, 'puppets', answer);
+    await rig.network.connect();
+    await waitFor(() => (rig.messages().length >= 1 ? true : undefined), { timeoutMs: 5000, what: 'the caught-up message' });
+    await rig.network.disconnect({ deadlineMs: 500 });
+    assert.deepEqual(rig.messages().map((m) => m.id), ['p2']);
   });
 
   void it('on a server without CHATHISTORY (as Debian\'s ngIRCd and InspIRCd 3): no request, live relay as before, logged once', async () => {

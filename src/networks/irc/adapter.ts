@@ -28,7 +28,7 @@ import { renderIrcLine } from './format-render.js';
 import { NickReclaimer } from './nick-reclaim.js';
 import { ircConnectOptions } from './connect-options.js';
 import { PuppetPool } from './puppet-pool.js';
-import { lineForConnection } from './tags.js';
+import { hasRelayedTag, lineForConnection } from './tags.js';
 import { PeerBridges } from './peer-bridges.js';
 import { ChannelJoins } from './channel-joins.js';
 import { LineIds } from './line-ids.js';
@@ -302,10 +302,13 @@ export class IrcNetwork implements Network {
 
   /**
    * true for a line the hub itself sent (in history): from the bot's nick now or its configured
-   * one (a fallback nick may have been taken meanwhile), or from its SASL account.
+   * one (a fallback nick may have been taken meanwhile), or from its SASL account; in puppets
+   * mode also any line with the hop marker (every puppet line has it; a puppet of an earlier
+   * session is gone from the pool).
    */
   private fromUs(line: IrcLine): boolean {
     if (this.support.equal(line.nick, this.nick) || this.support.equal(line.nick, this.config.nick)) return true;
+    if (this.config.mode === 'puppets' && hasRelayedTag(line.tags)) return true;
     const account = line.tags.account;
     return this.config.sasl?.mechanism === 'PLAIN' && typeof account === 'string' && account === this.config.sasl.account;
   }

@@ -119,7 +119,7 @@ export class IrcCatchUp {
 
   /** Holds a live message of a channel whose catch-up runs: true when held (handled later). */
   hold(line: IrcLine): boolean {
-    if (line.command !== 'PRIVMSG' && line.command !== 'NOTICE') return false;
+    if (this.sessions.size === 0 || (line.command !== 'PRIVMSG' && line.command !== 'NOTICE')) return false;
     const session = this.sessions.get(this.deps.support().fold(line.params[0] ?? ''));
     if (session === undefined) return false;
     if (session.held.length >= MAX_HELD) {

@@ -42,6 +42,8 @@ export class HistoryBatches {
   private readonly open = new Map<string, Waiting>();
   /** History batches whose lines are dropped: ignored ones and ended ones. */
   private readonly dropped = new Set<string>();
+  /** Channels (casefolded) whose request was given up before its answer came: that answer is dropped quietly. */
+  private readonly late = new Set<string>();
 
   /**
    * @param fold - casefolds a channel name (CASEMAPPING)
@@ -56,6 +58,7 @@ export class HistoryBatches {
   expect(channel: string, maxLines: number): Promise<HistoryPage> {
     const folded = this.fold(channel);
     this.cancel(folded, new Error('superseded by a newer request'));
+    this.late.delete(folded);
     return new Promise<HistoryPage>((resolve, reject) => {
       this.waiting.set(folded, { folded, maxLines, lines: [], overflow: false, resolve, reject });
     });
@@ -95,7 +98,9 @@ export class HistoryBatches {
     if (marker.startsWith('+')) {
       if (insideHistory) return this.drop(ref, 'nested', { ref, type });
       if (type.toLowerCase() !== 'chathistory') return false;
-      const waiting = this.waiting.get(this.fold(target));
+      const folded = this.fold(target);
+      const waiting = this.waiting.get(folded);
+      if (waiting === undefined && this.late.delete(folded)) return this.drop(ref);
       if (waiting === undefined || waiting.ref !== undefined || this.open.has(ref) || this.dropped.has(ref)) return this.drop(ref, 'unrequested', { ref, target });
       waiting.ref = ref;
       this.open.set(ref, waiting);
@@ -138,6 +143,11 @@ export class HistoryBatches {
   /** Resolves (or rejects with `error`) a request and forgets it; its batch's later lines are dropped. */
   private settle(waiting: Waiting, error?: Error): void {
     if (this.waiting.get(waiting.folded) === waiting) this.waiting.delete(waiting.folded);
+    if (error !== undefined && waiting.ref === undefined) {
+      // Its answer may still come (the request was given up, or is still in the send queue).
+      this.late.add(waiting.folded);
+      if (this.late.size > MAX_REMEMBERED_REFS) this.late.delete(this.late.values().next().value as string);
+    }
     if (waiting.ref !== undefined) {
       this.open.delete(waiting.ref);
       this.remember(waiting.ref);
@@ -146,9 +156,10 @@ export class HistoryBatches {
     else waiting.resolve({ lines: waiting.lines, overflow: waiting.overflow });
   }
 
-  private drop(ref: string, why: DroppedBatch, context: Readonly<Record<string, unknown>>): true {
+  /** Drops the batch `ref`: its lines are consumed; reported when `why` is given. */
+  private drop(ref: string, why?: DroppedBatch, context: Readonly<Record<string, unknown>> = {}): true {
     this.remember(ref);
-    this.onDropped(why, context);
+    if (why !== undefined) this.onDropped(why, context);
     return true;
   }
 
