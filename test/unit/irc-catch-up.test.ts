@@ -294,6 +294,15 @@ void describe('IRC catch-up plan over CHATHISTORY pages', () => {
     assert.equal(rig.lines.filter((l) => String(l.msg).startsWith('could not catch up')).length, 1, 'logged once');
   });
 
+  void it('a server that takes no reference type the hub knows (MSGREFTYPES): no request, logged, live messages released', async () => {
+    const rig = await catchUpRig({ history: history(3), cursor: { id: 'm0', ts: NOW }, refTypes: 'uuid' });
+    const running = rig.catchUp.joined('#chan');
+    assert.ok(rig.catchUp.hold(parsed(saidLine('#chan', { id: 'l', time: NOW, nick: 'al', text: 'live' }))));
+    await running;
+    assert.deepEqual([rig.sent, rig.out], [[], ['live live']]);
+    assert.ok(rig.lines.some((l) => String(l.msg).startsWith('could not catch up') && String((l.err as { message?: string })?.message).includes('MSGREFTYPES=uuid')));
+  });
+
   void it('a server that never answers, or never ends its batch: live messages released after timeoutMs', async () => {
     for (const answer of [() => [], () => [`:${SERVER} BATCH +z chathistory #chan`, saidLine('#chan', { id: 'z1', time: NOW, nick: 'al', text: 'never ends' }, 'z')]]) {
       const rig = await catchUpRig({ history: [], cursor: { id: 'c', ts: NOW }, timeoutMs: 150, answer });

@@ -175,6 +175,7 @@ export class IrcNetwork implements Network {
       failed: () => {
         this.state = 'idle';
         this.client = undefined;
+        this.catchUp?.reset();
         this.queue.pause();
         this.queue.discardControl();
       },

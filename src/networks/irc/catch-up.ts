@@ -170,18 +170,18 @@ export class IrcCatchUp {
     const current = (): boolean => this.sessions.get(session.folded) === session;
     const cursor = await cursors.get(session.folded);
     const started = (this.deps.now ?? Date.now)();
-    const refTypes = support().msgRefTypes ?? ['timestamp', 'msgid'];
-    const byTime = refTypes.includes('timestamp');
-    const byId = refTypes.includes('msgid');
-    if (!byTime && !byId) throw new Error(`the server takes no message reference the hub knows (MSGREFTYPES=${refTypes.join(',')})`);
     if (!current()) return new Set();
-    if (cursor !== undefined && !byTime && !usableRef(cursor.id)) throw new Error('the cursor\'s msgid cannot be sent as a reference');
     if (cursor === undefined) {
       // The first join: nothing to catch up from. What history has last is where the next catch-up starts.
       const newest = (await this.page(session, `LATEST ${session.channel} * 1`, 1)).items.at(-1);
       if (newest !== undefined && current()) cursors.note(session.folded, { id: newest.id, ts: Math.min(newest.stamp, started) }, Promise.resolve());
       return new Set();
     }
+    const refTypes = support().msgRefTypes ?? ['timestamp', 'msgid'];
+    const byTime = refTypes.includes('timestamp');
+    const byId = refTypes.includes('msgid');
+    if (!byTime && !byId) throw new Error(`the server takes no message reference the hub knows (MSGREFTYPES=${refTypes.join(',').slice(0, 100)})`);
+    if (!byTime && !usableRef(cursor.id)) throw new Error('the cursor\'s msgid cannot be sent as a reference');
     const pageSize = Math.min(PAGE_SIZE, support().chatHistory || PAGE_SIZE);
     const floor = Math.max(0, Math.min(cursor.ts, started) - CLOCK_SLACK_MS);
     const scan = new CatchUpScan<HistoryLine>(cursor.id, this.bounds, (item) => this.deps.leftOut(item.line), started, (id) => session.heldIds.has(id));
