@@ -10,7 +10,8 @@
  * Lines still queued stay queued across a reconnect and are sent, in order, once connected.
  *
  * Received lines are handled by `InboundMapper`, channel joins by `ChannelJoins`, sending by
- * `Outbound`, refused channels by `RefusalWatch`, moderation by `IrcModeration`.
+ * `Outbound`, refused channels by `RefusalWatch`, moderation by `IrcModeration`, and the
+ * catch-up after an outage on servers with IRCv3 CHATHISTORY by `IrcCatchUp`.
  */
 import { guardHandlers } from './handler-guard.js';
 import { Client, type ParsedLine } from 'irc-framework';
