@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { parseIrcFormatting } from '../../src/networks/irc/format-parse.js';
 import { startInspircd, startNgircd, type IrcServer } from '../support/servers.js';
 import { waitFor } from '../support/wait.js';
+import { captureLog } from '../support/log-capture.js';
 import { makeBot, NETWORK, rawInChannel, textOf, WAIT_MS } from './irc-test-bot.js';
 
 const servers: ReadonlyArray<[string, () => Promise<IrcServer>]> = [['ngircd', () => startNgircd()], ['inspircd', () => startInspircd()]];
@@ -167,6 +168,20 @@ for (const [kind, start] of servers) {
       for (let i = 0; i < 10; i++) assert.equal(textOf(await alice.waitForLine(/ PRIVMSG #flush :/, WAIT_MS)), `flush ${i}`);
       await alice.waitForLine(/^:relaybot!\S+ QUIT :/, WAIT_MS);
       assert.deepEqual(bot.losses, [], 'disconnect() does not report a lost connection');
+    });
+
+    it('makes no catch-up attempt (the server offers no CHATHISTORY; logged once) and relays live messages as before', async (t) => {
+      const captured = captureLog('info');
+      const alice = await rawInChannel(t, server, 'alice5', '#nohistory');
+      const bot = makeBot(t, server, ['#nohistory', '#nohistory2'], {}, captured.log);
+      await bot.network.connect();
+      alice.send('PRIVMSG #nohistory :said live');
+      const event = await waitFor(() => bot.events.find((e) => e.command === 'MESSAGE'), { timeoutMs: WAIT_MS, what: 'MESSAGE event' });
+      assert.ok(event.command === 'MESSAGE');
+      assert.equal(event.args.message.delayed, undefined);
+      const lines = captured.lines as readonly Record<string, unknown>[];
+      assert.equal(lines.filter((l) => String(l.msg).startsWith('the IRC server offers no CHATHISTORY')).length, 1, 'logged once for two channels');
+      assert.ok(!lines.some((l) => /catch up|CHATHISTORY batch/.test(String(l.msg))), 'no catch-up attempted');
     });
   });
 }

@@ -19,7 +19,7 @@ import { buildChatMessage } from '../../src/networks/xmpp/stanza-build.js';
 import { parseMessage } from '../../src/networks/xmpp/stanza-parse.js';
 import { deliveryIds } from '../../src/networks/xmpp/outbound.js';
 import { Inbound } from '../../src/networks/xmpp/inbound.js';
-import { LogOnce } from '../../src/networks/xmpp/log-once.js';
+import { LogOnce } from '../../src/networks/log-once.js';
 import { Confirmations } from '../../src/networks/xmpp/confirmations.js';
 import { MessageIds } from '../../src/networks/xmpp/message-ids.js';
 import { MucRoom } from '../../src/networks/xmpp/muc-room.js';

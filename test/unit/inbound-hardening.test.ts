@@ -17,7 +17,7 @@ import { MemberTracker } from '../../src/networks/irc/members.js';
 import { InboundMapper } from '../../src/networks/irc/inbound.js';
 import { archivedFromUs, archivedRealJid } from '../../src/networks/xmpp/archive.js';
 import { Inbound } from '../../src/networks/xmpp/inbound.js';
-import { LogOnce } from '../../src/networks/xmpp/log-once.js';
+import { LogOnce } from '../../src/networks/log-once.js';
 import { Confirmations } from '../../src/networks/xmpp/confirmations.js';
 import { MessageIds } from '../../src/networks/xmpp/message-ids.js';
 import { MucRoom } from '../../src/networks/xmpp/muc-room.js';

@@ -12,10 +12,10 @@ import type { IqCaller } from '@xmpp/iq/caller.js';
 import { captureLog } from '../../src/app/log-capture.js';
 import { ArchiveSearch, type ArchivedMessage } from '../../src/networks/xmpp/archive.js';
 import { CatchUp } from '../../src/networks/xmpp/catch-up.js';
-import { CatchUpScan, skippedText } from '../../src/networks/xmpp/catch-up-scan.js';
-import { LogOnce } from '../../src/networks/xmpp/log-once.js';
+import { CatchUpScan, skippedText } from '../../src/networks/catch-up/scan.js';
+import { LogOnce } from '../../src/networks/log-once.js';
 import { MucRoom } from '../../src/networks/xmpp/muc-room.js';
-import { RoomCursors } from '../../src/networks/xmpp/room-cursors.js';
+import { RoomCursors } from '../../src/networks/catch-up/cursors.js';
 import { Dispatcher } from '../../src/core/dispatcher.js';
 import { ListenerRegistry } from '../../src/core/listeners.js';
 import type { KeyValueStore } from '../../src/core/store.js';
@@ -51,7 +51,7 @@ void describe('catch-up plan', () => {
         const ages = spec.map((s) => s.ageMinutes).sort((a, b) => b - a);
         const items = spec.map((s, i) => archived(`s${i}`, s.ours ? 'bot' : 'al', NOW - ages[i]! * MINUTE));
         const cursor = cursorAt === undefined || items.length === 0 ? 'gone' : items[cursorAt % items.length]!.id;
-        const scan = new CatchUpScan(cursor, { maxMessages, maxAgeMs: 60 * MINUTE }, (m) => String(m.attrs.from).endsWith('/bot'), NOW);
+        const scan = new CatchUpScan<ArchivedMessage>(cursor, { maxMessages, maxAgeMs: 60 * MINUTE }, (m) => String(m.message.attrs.from).endsWith('/bot'), NOW);
         let end = items.length;
         let read: 'complete' | 'stopped' = 'complete';
         while (end > 0) {
@@ -75,7 +75,7 @@ void describe('catch-up plan', () => {
   });
 
   void it('counts a repeated archive entry once', () => {
-    const scan = new CatchUpScan('c', { maxMessages: 10, maxAgeMs: 60 * MINUTE }, () => false, NOW);
+    const scan = new CatchUpScan<ArchivedMessage>('c', { maxMessages: 10, maxAgeMs: 60 * MINUTE }, () => false, NOW);
     const page = [archived('a', 'al', NOW), archived('b', 'al', NOW)];
     scan.page(page);
     scan.page(page);

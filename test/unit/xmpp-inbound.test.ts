@@ -5,7 +5,7 @@ import parseXml from '@xmpp/xml/lib/parse.js';
 import type { AnyEventInput } from '../../src/core/event.js';
 import { silentLogger } from '../../src/core/log.js';
 import { Inbound } from '../../src/networks/xmpp/inbound.js';
-import { LogOnce } from '../../src/networks/xmpp/log-once.js';
+import { LogOnce } from '../../src/networks/log-once.js';
 import { SendRefusedError } from '../../src/core/network.js';
 import { Confirmations } from '../../src/networks/xmpp/confirmations.js';
 import { MessageIds } from '../../src/networks/xmpp/message-ids.js';

@@ -10,7 +10,8 @@
  * Lines still queued stay queued across a reconnect and are sent, in order, once connected.
  *
  * Received lines are handled by `InboundMapper`, channel joins by `ChannelJoins`, sending by
- * `Outbound`, refused channels by `RefusalWatch`, moderation by `IrcModeration`.
+ * `Outbound`, refused channels by `RefusalWatch`, moderation by `IrcModeration`, and the
+ * catch-up after an outage on servers with IRCv3 CHATHISTORY by `IrcCatchUp`.
  */
 import { guardHandlers } from './handler-guard.js';
 import { Client, type ParsedLine } from 'irc-framework';
@@ -28,7 +29,7 @@ import { renderIrcLine } from './format-render.js';
 import { NickReclaimer } from './nick-reclaim.js';
 import { ircConnectOptions } from './connect-options.js';
 import { PuppetPool } from './puppet-pool.js';
-import { lineForConnection } from './tags.js';
+import { hasRelayedTag, lineForConnection } from './tags.js';
 import { PeerBridges } from './peer-bridges.js';
 import { ChannelJoins } from './channel-joins.js';
 import { LineIds } from './line-ids.js';
@@ -37,6 +38,10 @@ import { Outbound } from './outbound.js';
 import { ircUserRef } from './refs.js';
 import { RefusalWatch } from './refusal-watch.js';
 import { attemptConnection } from './registration.js';
+import { CHATHISTORY_CAPS, IrcCatchUp } from './catch-up.js';
+import { RoomCursors } from '../catch-up/cursors.js';
+import { LogOnce } from '../log-once.js';
+import type { IrcLine } from './inbound.js';
 
 /** How long QUIT may take before the socket is closed anyway. */
 const QUIT_GRACE_MS = 2_000;
@@ -67,6 +72,12 @@ export class IrcNetwork implements Network {
   private readonly outbound: Outbound;
   private readonly peerBridges: PeerBridges;
   private readonly issues: InboundIssueLog;
+  /** The current connection's inbound mapper. */
+  private mapper: InboundMapper | undefined;
+  /** Where the hub got to in each channel; undefined when catch-up is off. */
+  private readonly cursors: RoomCursors | undefined;
+  /** Catching up on channel history after an outage (CHATHISTORY servers only). */
+  private readonly catchUp: IrcCatchUp | undefined;
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcConfig) {
     this.nick = config.nick;
@@ -99,6 +110,19 @@ export class IrcNetwork implements Network {
       refusals: this.refusals, ids: this.ids, support, isConnected: connected,
       bot: () => ({ nick: this.nick, user: this.ownUser, host: this.ownHost }),
     });
+    const logOnce = new LogOnce(ctx.log);
+    this.cursors = config.catchUp.enabled
+      ? new RoomCursors(ctx.store, (channel, error) => logOnce.log('warn', `cursor:${channel}`, { channel, err: error }, 'could not store where the hub got to in a channel; a catch-up after a restart may repeat messages'))
+      : undefined;
+    this.catchUp = this.cursors && new IrcCatchUp({
+      config: config.catchUp, cursors: this.cursors, log: ctx.log, logOnce, support,
+      available: () => this.historyAvailable(),
+      send: (line) => this.queue.enqueueControl(line),
+      leftOut: (line) => this.fromUs(line) || !(this.mapper?.relayable(line) ?? false),
+      replay: (line) => this.mapper?.replay(line) ?? Promise.resolve(),
+      notice: (channel, text) => this.mapper?.notice(channel, text),
+      handle: (line) => this.mapper?.handle(line),
+    });
     const moderation = new IrcModeration({ name: ctx.name, tracker, isConnected: connected, enqueueControl });
     this.moderation = {
       kick: (channel, user, reason) => moderation.kick(channel, user, reason),
@@ -128,10 +152,13 @@ export class IrcNetwork implements Network {
     this.ownUser = undefined;
     this.ownHost = undefined;
     this.refusals.clearAll();
+    this.catchUp?.reset();
     const client = new Client();
     guardHandlers(client, this.ctx.log);
+    if (this.catchUp) client.requestCap([...CHATHISTORY_CAPS]);
     this.client = client;
     const mapper = this.createMapper();
+    this.mapper = mapper;
     const options = { name: this.name, log: this.ctx.log, nick: this.config.nick, timeoutMs: this.config.connectTimeoutMs, connect: () => ircConnectOptions(this.config) };
     return attemptConnection(client, options, {
       isCurrent: () => this.client === client,
@@ -149,6 +176,7 @@ export class IrcNetwork implements Network {
       failed: () => {
         this.state = 'idle';
         this.client = undefined;
+        this.catchUp?.reset();
         this.queue.pause();
         this.queue.discardControl();
       },
@@ -175,6 +203,7 @@ export class IrcNetwork implements Network {
     this.tracker.clear();
     this.joins.clearTimers();
     this.joins.rejectPending(new Error('connection lost'));
+    this.catchUp?.reset();
     this.ctx.log.warn({ reason, fatal }, 'connection lost');
     this.ctx.connectionLost({ wasSuccessful: true, reason, ...(fatal ? { fatal } : {}) });
   }
@@ -184,6 +213,7 @@ export class IrcNetwork implements Network {
     const wasConnected = this.state === 'connected';
     this.state = 'stopped';
     this.joins.clearTimers();
+    this.catchUp?.reset();
     this.reclaimer.stop();
     const puppetsClosed = this.puppets?.closeAll(options.reason ?? 'Switchboard shutting down', options.deadlineMs ?? 5_000);
     if (!client) {
@@ -215,6 +245,8 @@ export class IrcNetwork implements Network {
       ownNick: () => this.nick,
       isPuppet: (nick) => this.puppets?.isPuppet(nick) ?? false,
       emit: (event) => this.ctx.emit(event),
+      ...(this.ctx.emitHandled ? { emitHandled: this.ctx.emitHandled.bind(this.ctx) } : {}),
+      ...(this.cursors ? { noteSeen: this.noteSeen.bind(this, this.cursors) } : {}),
       mintId: () => this.ids.next(),
       peerBridges: this.peerBridges,
       maxBodyBytes: this.config.maxBodyBytes,
@@ -225,6 +257,7 @@ export class IrcNetwork implements Network {
           this.ownHost = host;
           this.refusals.clear(channel);
           this.joins.joined(channel);
+          void this.catchUp?.joined(channel);
         },
         kicked: (channel, by, reason) => this.joins.kicked(channel, by, reason),
         nickChanged: (nick) => {
@@ -240,16 +273,46 @@ export class IrcNetwork implements Network {
   }
 
   private onLine(line: ParsedLine, mapper: InboundMapper): void {
+    // History (CHATHISTORY answers) never passes for live lines.
+    if (this.catchUp?.take(line) === true) return;
     this.refusals.observe(line);
     if (line.command === '001') this.nick = line.params[0] ?? this.nick;
     else if (line.command === '005') this.support.update(line.params.slice(1, -1));
     else this.joins.handle(line);
     this.reclaimer.handle(line);
     try {
+      if (this.catchUp?.hold(line) === true) return;
       mapper.handle(line);
     } catch (error) {
       this.ctx.log.error({ err: error, command: line.command }, 'could not handle a line from the server');
     }
+  }
+
+  // --- catch-up ---------------------------------------------------------------------------
+
+  /** true when this connection can ask for channel history: CHATHISTORY with batch, message-tags and server-time. */
+  private historyAvailable(): boolean {
+    const cap = this.client?.network.cap;
+    if (cap === undefined) return false;
+    return CHATHISTORY_CAPS.some((name) => cap.isEnabled(name)) && ['batch', 'message-tags', 'server-time'].every((name) => cap.isEnabled(name));
+  }
+
+  /** A channel message was handled: where the channel's next catch-up starts (only where history can be asked for). */
+  private noteSeen(cursors: RoomCursors, channel: string, cursor: { readonly id: string; readonly ts: number }, handled: Promise<void>): void {
+    if (this.historyAvailable()) cursors.note(this.support.fold(channel), cursor, handled);
+  }
+
+  /**
+   * true for a line the hub itself sent (in history): from the bot's nick now or its configured
+   * one (a fallback nick may have been taken meanwhile), or from its SASL account; in puppets
+   * mode also any line with the hop marker (every puppet line has it; a puppet of an earlier
+   * session is gone from the pool).
+   */
+  private fromUs(line: IrcLine): boolean {
+    if (this.support.equal(line.nick, this.nick) || this.support.equal(line.nick, this.config.nick)) return true;
+    if (this.config.mode === 'puppets' && hasRelayedTag(line.tags)) return true;
+    const account = line.tags.account;
+    return this.config.sasl?.mechanism === 'PLAIN' && typeof account === 'string' && account === this.config.sasl.account;
   }
 
   // --- channels -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { pasteSchema } from './paste-config.js';
 import { peerBridgeProblem } from './peer-bridges.js';
+import { CATCH_UP_DEFAULTS, catchUpSchema } from '../catch-up/config.js';
 
 const nickPattern = /^[^\s,*?!@:#&$\x00-\x1f][^\s,*?!@\x00-\x1f]*$/;
 const channelPattern = /^[^\s,\x00-\x1f\x07]+$/;
@@ -77,6 +78,8 @@ export const ircConfigSchema = z
     })).default([]),
     /** Received message text longer than this many UTF-8 bytes is cut (with a marker) before it is parsed. */
     maxBodyBytes: z.number().int().min(256).max(1024 * 1024).default(16 * 1024),
+    /** Relaying what channels said while the hub was away, on servers with IRCv3 CHATHISTORY (catch-up.ts), with its bounds. */
+    catchUp: catchUpSchema.default(CATCH_UP_DEFAULTS),
   })
   .superRefine((config, ctx) => {
     if (config.sasl?.mechanism === 'EXTERNAL' && !(config.clientCert && config.clientKey)) {

@@ -18,6 +18,7 @@ import { hasRelayedTag } from './tags.js';
 import { capText } from '../../core/body-cap.js';
 import type { PeerBridges } from './peer-bridges.js';
 import { ircChannelRef, ircUserRef } from './refs.js';
+import type { RoomCursor } from '../catch-up/scan.js';
 
 /** One parsed protocol line (the shape irc-framework's parser produces). */
 export interface IrcLine {
@@ -50,6 +51,16 @@ export interface InboundOptions {
   /** true for the nick of one of the adapter's puppets: what they do is not reported. */
   isPuppet?(nick: string): boolean;
   emit(event: AnyEventInput): void;
+  /**
+   * Hands an event to the hub and resolves once it was handled (NetworkContext.emitHandled);
+   * used for channel messages when `noteSeen` is set, and for replayed ones. Absent: `emit`.
+   */
+  emitHandled?(event: AnyEventInput): Promise<void>;
+  /**
+   * A channel message with a msgid was emitted (its `handled` settles once the hub handled it):
+   * where a catch-up after an outage would start (the IRC catch-up's cursor). Absent: not tracked.
+   */
+  noteSeen?(channel: string, cursor: RoomCursor, handled: Promise<void>): void;
   /** Mints a message id when the server sent no msgid. */
   mintId(): string;
   readonly own?: OwnHooks;
@@ -148,38 +159,90 @@ export class InboundMapper {
   }
 
   private onMessage(line: IrcLine): void {
-    const [rawTarget = '', rawText = ''] = line.params;
-    if (this.fromServer(line) || this.isOwn(line.nick)) return;
-    const status = this.support.statusPrefix(rawTarget);
-    if (status !== '') {
+    const content = this.messageContent(line);
+    if (content === 'status') {
       // STATUSMSG (`@#chan`): meant only for members with that status; the other networks
       // cannot keep that restriction, so it is never relayed.
-      this.options.onIssue?.('status-message', { target: rawTarget, from: line.nick, command: line.command });
+      this.options.onIssue?.('status-message', { target: line.params[0], from: line.nick, command: line.command });
       return;
     }
-    let kind: MessageKind = line.command === 'NOTICE' ? 'notice' : 'message';
-    let text = rawText;
-    if (text.startsWith('\x01')) {
-      const inner = text.endsWith('\x01') ? text.slice(1, -1) : text.slice(1);
-      const space = inner.indexOf(' ');
-      const ctcp = (space === -1 ? inner : inner.slice(0, space)).toUpperCase();
-      if (ctcp !== 'ACTION') return;
-      kind = 'action';
-      text = space === -1 ? '' : inner.slice(space + 1);
-    }
+    if (content !== undefined) void this.message(line, content, false);
+  }
+
+  /**
+   * true when a PRIVMSG or NOTICE would become a MESSAGE event: not from a server, the bot or
+   * a puppet, not to members with a status only (STATUSMSG), not a CTCP other than ACTION.
+   */
+  relayable(line: IrcLine): boolean {
+    if (line.nick && !this.fromServer(line) && this.options.isPuppet?.(line.nick)) return false;
+    const content = this.messageContent(line);
+    return content !== undefined && content !== 'status';
+  }
+
+  /**
+   * A channel message from the server's history (CHATHISTORY), caught up after an outage:
+   * handled as a live one would be, marked as delayed, its time the server's. Resolves once
+   * its event was handled (NetworkContext.emitHandled); at once when nothing was emitted.
+   */
+  replay(line: IrcLine): Promise<void> {
+    const content = this.relayable(line) ? this.messageContent(line) : undefined;
+    if (content === undefined || content === 'status') return Promise.resolve();
+    return this.message(line, content, true) ?? Promise.resolve();
+  }
+
+  /** A line from the channel itself (not from a member), e.g. what a catch-up did not relay. */
+  notice(channelName: string, text: string): void {
+    const channel = this.channelRef(channelName);
+    const author: UserRef = { network: this.options.network, id: channel.id, nick: channel.name ?? channel.id };
+    const message: Message = { id: this.options.mintId(), channel, author, kind: 'notice', body: [{ type: 'text', text }], attachments: [], ts: Date.now() };
+    this.options.emit({ network: this.options.network, sender: channel.id, command: 'MESSAGE', args: { channel, message } } as AnyEventInput);
+  }
+
+  /** The kind and text of a PRIVMSG or NOTICE; 'status' for a STATUSMSG target; undefined when it is not relayed. */
+  private messageContent(line: IrcLine): { readonly kind: MessageKind; readonly text: string } | 'status' | undefined {
+    if (line.command !== 'PRIVMSG' && line.command !== 'NOTICE') return undefined;
+    const [rawTarget = '', rawText = ''] = line.params;
+    if (this.fromServer(line) || this.isOwn(line.nick)) return undefined;
+    if (this.support.statusPrefix(rawTarget) !== '') return 'status';
+    if (!rawText.startsWith('\x01')) return { kind: line.command === 'NOTICE' ? 'notice' : 'message', text: rawText };
+    const inner = rawText.endsWith('\x01') ? rawText.slice(1, -1) : rawText.slice(1);
+    const space = inner.indexOf(' ');
+    const ctcp = (space === -1 ? inner : inner.slice(0, space)).toUpperCase();
+    if (ctcp !== 'ACTION') return undefined;
+    return { kind: 'action', text: space === -1 ? '' : inner.slice(space + 1) };
+  }
+
+  /**
+   * Emits the MESSAGE of a PRIVMSG or NOTICE. A channel message with a msgid is tracked: once
+   * its event was handled, `noteSeen` hears of it (where a catch-up would start). A `late`
+   * one (from history) is marked as delayed; its handling is returned.
+   */
+  private message(line: IrcLine, content: { readonly kind: MessageKind; readonly text: string }, late: boolean): Promise<void> | undefined {
+    const rawTarget = line.params[0] ?? '';
     const author = this.sourceRef(line);
     const channel = this.support.isChannel(rawTarget) ? this.channelRef(rawTarget) : undefined;
+    const msgid = tag(line, 'msgid');
+    const ts = lineTime(line);
     const message: Message = {
-      id: tag(line, 'msgid') ?? this.options.mintId(),
+      id: msgid ?? this.options.mintId(),
       ...(channel ? { channel } : { recipient: this.userRef(this.options.ownNick()) }),
       author,
-      kind,
-      body: parseIrcFormatting(this.capped(text, line)),
+      kind: content.kind,
+      body: parseIrcFormatting(this.capped(content.text, line)),
       attachments: [],
-      ts: lineTime(line),
+      ts,
       ...(this.carriesTrustedHopMarker(line, author.account) ? { relayed: true } : {}),
+      ...(late ? { delayed: true } : {}),
     };
-    this.emit(line, author.id, { command: 'MESSAGE', args: channel ? { channel, message } : { message } });
+    const event = { network: this.options.network, sender: author.id, ts, command: 'MESSAGE', args: channel ? { channel, message } : { message } } as AnyEventInput;
+    const { emitHandled, noteSeen } = this.options;
+    if (emitHandled === undefined || (!late && (channel === undefined || msgid === undefined || noteSeen === undefined))) {
+      this.options.emit(event);
+      return undefined;
+    }
+    const handled = emitHandled(event);
+    if (!late && channel !== undefined && msgid !== undefined) noteSeen?.(rawTarget, { id: msgid, ts: Math.min(ts, Date.now()) }, handled);
+    return handled;
   }
 
   /** The text within `maxBodyBytes`, cut with a marker when longer. */

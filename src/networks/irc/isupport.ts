@@ -25,6 +25,10 @@ export class ServerSupport {
   joinTargets?: number;
   /** STATUSMSG: the prefixes a message target may carry to reach only members with that status (`@#chan`). */
   statusMsg = '';
+  /** CHATHISTORY (IRCv3): most messages per request (0 = no limit stated); undefined when not offered. */
+  chatHistory?: number;
+  /** MSGREFTYPES: the message references CHATHISTORY takes, in the server's order; undefined when not stated (then both). */
+  msgRefTypes?: readonly string[];
 
   /** Applies the tokens of one 005 line (the parameters between the nick and the trailing text). */
   update(tokens: readonly string[]): void {
@@ -55,6 +59,8 @@ export class ServerSupport {
       case 'MONITOR': this.monitor = positive(0); break;
       case 'TARGMAX': this.joinTargets = parseTargMax(value).get('JOIN'); break;
       case 'STATUSMSG': this.statusMsg = value; break;
+      case 'CHATHISTORY': this.chatHistory = positive(0); break;
+      case 'MSGREFTYPES': this.msgRefTypes = value.split(',').filter((type) => type !== '').slice(0, 16); break;
     }
   }
 

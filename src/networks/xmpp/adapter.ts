@@ -24,7 +24,7 @@ import { destroySocket } from './connect-round.js';
 import type { XmppConfig } from './config.js';
 import { Inbound } from './inbound.js';
 import { bareJid } from './jid.js';
-import { LogOnce } from './log-once.js';
+import { LogOnce } from '../log-once.js';
 import { MessageIds } from './message-ids.js';
 import { optional, type MucRoom } from './muc-room.js';
 import { ArchiveSearch, type OurOccupant } from './archive.js';
@@ -38,7 +38,7 @@ import { buildMucLeave } from './stanza-build.js';
 import { defaultEgressClient } from '../../net/egress/index.js';
 import { roomAssignsStanzaIds } from './room-features.js';
 import { CatchUp } from './catch-up.js';
-import { RoomCursors } from './room-cursors.js';
+import { RoomCursors } from '../catch-up/cursors.js';
 
 /** How long one page of a message archive search may take. */
 const ARCHIVE_TIMEOUT_MS = 10_000;

@@ -12,6 +12,7 @@ import type { IqCaller } from '@xmpp/iq/caller.js';
 import { bareJid, resourceOf } from './jid.js';
 import { NS } from './namespaces.js';
 import { delayStamp } from './stanza-parse.js';
+import type { PagesEnd } from '../catch-up/scan.js';
 
 /** Archived messages asked for per page. */
 const PAGE_SIZE = 100;
@@ -41,9 +42,6 @@ export interface PageOptions {
   /** When (ms since the epoch) the whole read must be over: a page is not asked for after it, nor waited for beyond it. */
   readonly deadline?: number;
 }
-
-/** How a backward read ended. */
-export type PagesEnd = 'complete' | 'stopped' | 'page-limit';
 
 /** An archive query that is collecting its results. */
 interface OpenQuery {

@@ -1,10 +1,10 @@
 /**
  * Catch-up after an outage: when the hub (re)joins a room, what the room archived (XEP-0313)
- * since the last message the hub saw there (its persisted cursor, room-cursors.ts) is relayed,
+ * since the last message the hub saw there (its persisted cursor, ../catch-up/cursors.ts) is relayed,
  * in order and marked as late, before the room's live messages, which are held meanwhile
  * (`MucRoom.held`) and handled afterwards, those already caught up from the archive left out.
  *
- * The archive is read backwards from its newest message down to the cursor (catch-up-scan.ts),
+ * The archive is read backwards from its newest message down to the cursor (../catch-up/scan.ts),
  * so the messages relayed are always the newest ones, and the work is bounded: a page limit, the
  * `timeoutMs` deadline (live messages never wait longer), `maxMessages` and `maxAgeMinutes`, with
  * one summary line for what was skipped. No cursor yet (the first join): nothing to catch up
@@ -16,11 +16,11 @@ import type { IqCaller } from '@xmpp/iq/caller.js';
 import { raceDeadline } from '../../core/deadline.js';
 import type { Logger } from '../../core/log.js';
 import { archivedFromUs, type ArchiveSearch, type ArchivedMessage, type OurOccupant } from './archive.js';
-import { CatchUpScan, skippedText, type CatchUpBounds } from './catch-up-scan.js';
+import { CatchUpScan, skippedText, type CatchUpBounds } from '../catch-up/scan.js';
 import type { XmppConfig } from './config.js';
-import type { LogOnce } from './log-once.js';
+import type { LogOnce } from '../log-once.js';
 import type { MucRoom } from './muc-room.js';
-import type { RoomCursors } from './room-cursors.js';
+import type { RoomCursors } from '../catch-up/cursors.js';
 import { groupchatIds } from './stanza-parse.js';
 
 /** Archived messages asked for per page. */
@@ -116,7 +116,7 @@ export class CatchUp {
     const roomJid = room.id;
     const us = this.deps.us(room);
     const live = new HeldIds(session);
-    const scan = new CatchUpScan(cursor.id, this.bounds, (message) => archivedFromUs(message, roomJid, us), started, (id) => live.has(id));
+    const scan = new CatchUpScan<ArchivedMessage>(cursor.id, this.bounds, (item) => archivedFromUs(item.message, roomJid, us), started, (id) => live.has(id));
     const end = await archive.pagesBackward(iqCaller, room.id, {
       since: Math.max(0, Math.min(cursor.ts, started) - CLOCK_SLACK_MS), pageSize: PAGE_SIZE, maxPages: MAX_PAGES, timeoutMs: config.timeoutMs, deadline,
     }, (page) => room.held === session && scan.page(page));

@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { bareJid, isBareJid } from './jid.js';
+import { CATCH_UP_DEFAULTS, catchUpSchema } from '../catch-up/config.js';
 
 /** `ip`, `ip:port` or `[ipv6]:port`, as `dns.setServers` takes them. */
 function isDnsServer(text: string): boolean {
@@ -26,18 +27,6 @@ const dnsSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(60_000).default(5000),
   /** How often a query is sent before it fails. */
   tries: z.number().int().min(1).max(5).default(2),
-});
-
-/** Catch-up from room archives after an outage (catch-up.ts). */
-const catchUpSchema = z.strictObject({
-  /** Relay what rooms archived while the hub was away. */
-  enabled: z.boolean().default(true),
-  /** Most messages relayed per room and catch-up (the newest); one line says how many more were not. */
-  maxMessages: z.number().int().min(1).max(10_000).default(100),
-  /** Messages older than this are not relayed (counted in that line). */
-  maxAgeMinutes: z.number().min(1).max(60 * 24 * 30).default(60),
-  /** Longest a catch-up may take per room; live messages of the room wait at most this long. */
-  timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
 });
 
 const roomJid = z.string().refine(isBareJid, { error: 'must be a bare room JID like room@conference.example.org' });
@@ -86,7 +75,7 @@ export const xmppConfigSchema = z
     /** A received body longer than this many UTF-8 bytes is cut (with a marker) before it is parsed. */
     maxBodyBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
     /** Relaying what a room archived while the hub was away (XEP-0313), with its bounds. */
-    catchUp: catchUpSchema.default({ enabled: true, maxMessages: 100, maxAgeMinutes: 60, timeoutMs: 15_000 }),
+    catchUp: catchUpSchema.default(CATCH_UP_DEFAULTS),
   })
   .transform((options) => ({
     ...options,

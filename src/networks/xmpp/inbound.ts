@@ -19,10 +19,10 @@ import type { ReactionSets } from './reactions.js';
 import { contactRef, occupantRef, presenceState } from './refs.js';
 import { groupchatIds, parseContactPresence, parseMessage, parseMucPresence, type ParsedMessage } from './stanza-parse.js';
 import { parseStyling } from './styling-parse.js';
-import type { LogOnce } from './log-once.js';
+import type { LogOnce } from '../log-once.js';
 import type { Confirmations } from './confirmations.js';
 import { archivedRealJid, type ArchivedMessage } from './archive.js';
-import type { RoomCursor } from './catch-up-scan.js';
+import type { RoomCursor } from '../catch-up/scan.js';
 import { NS } from './namespaces.js';
 
 /** Most live messages of one room held while its catch-up runs; one more gives the catch-up up. */
@@ -48,7 +48,7 @@ export interface InboundDeps {
   /** A room bounced one of our stanzas (we may no longer be in it). */
   onRoomError(room: MucRoom, condition: string): void;
   /**
-   * Notes a room's newest message once what it caused was handled (room-cursors.ts), for the
+   * Notes a room's newest message once what it caused was handled (../catch-up/cursors.ts), for the
    * catch-up after an outage; absent: not noted.
    */
   readonly cursors?: { note(room: string, cursor: RoomCursor, handled: Promise<void>): void };

@@ -10,7 +10,7 @@ import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { XmppClient } from './client.js';
 import type { XmppConfig } from './config.js';
 import { bareJid, parseJid, resourceOf } from './jid.js';
-import type { LogOnce } from './log-once.js';
+import type { LogOnce } from '../log-once.js';
 import { OWN_SENDER, type MessageIds } from './message-ids.js';
 import { optional, type MucRoom } from './muc-room.js';
 import type { ReactionSets } from './reactions.js';

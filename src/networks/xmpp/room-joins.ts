@@ -7,7 +7,7 @@ import type { NetworkContext } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { Element } from '@xmpp/xml';
 import type { XmppConfig } from './config.js';
-import type { LogOnce } from './log-once.js';
+import type { LogOnce } from '../log-once.js';
 import { MucRoom, optional, type RoomChange } from './muc-room.js';
 import { occupantRef } from './refs.js';
 import { buildMucJoin } from './stanza-build.js';

@@ -1,5 +1,6 @@
 /**
- * The last message the hub saw in each room (its cursor: the room's stanza-id and time),
+ * The last message the hub saw in each room (its cursor: the room's id of it, e.g. an XMPP
+ * stanza-id or an IRC msgid, and its time),
  * persisted, so that a catch-up after an outage or a restart starts right after it.
  *
  * A cursor is stored only once everything the room sent up to that message was handled by the
@@ -10,11 +11,11 @@
  * (a message lost) nor, on SQLite, the deliveries without the cursor (a message repeated).
  */
 import type { KeyValueStore } from '../../core/store.js';
-import type { RoomCursor } from './catch-up-scan.js';
+import type { RoomCursor } from './scan.js';
 
 const key = (room: string): string => `catch-up/cursor/${room}`;
 
-/** Longest stanza-id kept (XEP-0359 allows any string; ours stay short). */
+/** Longest id kept (XEP-0359 and IRC msgids allow long strings; real ones stay short). */
 const MAX_ID_LENGTH = 1000;
 
 interface RoomState {

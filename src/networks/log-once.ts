@@ -2,7 +2,7 @@
  * Logs a recurring problem once: the first occurrence of each key is logged with its context,
  * later ones are dropped (a flood of bad stanzas must not flood the log).
  */
-import type { Logger } from '../../core/log.js';
+import type { Logger } from '../core/log.js';
 import { LRUCache } from 'lru-cache';
 
 export class LogOnce {
