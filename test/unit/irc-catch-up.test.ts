@@ -381,6 +381,7 @@ void describe('IRC adapter catch-up with recorded Ergo lines', { timeout: 30_000
     await rig.network.connect();
     await waitFor(() => (rig.server.received.includes('CHATHISTORY LATEST #chan * 1') ? true : undefined), { timeoutMs: 5000, what: 'the first-join request' });
     assert.ok(rig.server.received.some((l) => /^CAP REQ :.*draft\/chathistory/.test(l)), 'the capability is requested');
+    assert.equal(rig.network.capabilities.replaysHistory, true, 'the relay is told that history comes back after an outage');
     const live: Said = { id: 'a1', time: base + 1000, nick: 'alice', text: 'live before the outage' };
     await waitFor(async () => ((await rig.store.get('catch-up/cursor/#chan')) !== undefined ? true : undefined), { timeoutMs: 5000, what: 'the first cursor' });
     history.push(live);
@@ -456,5 +457,6 @@ void describe('IRC adapter catch-up with recorded Ergo lines', { timeout: 30_000
     assert.ok(!rig.server.received.some((l) => /^CAP REQ :.*chathistory/.test(l)), 'not requested when not offered');
     assert.deepEqual(await store.keys('catch-up/'), [], 'no cursor kept');
     assert.equal(rig.lines.filter((l) => String(l.msg).startsWith('the IRC server offers no CHATHISTORY')).length, 1);
+    assert.equal(rig.network.capabilities.replaysHistory, false, 'nothing comes back: the relay sends at once');
   });
 });

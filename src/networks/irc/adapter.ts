@@ -96,9 +96,14 @@ export class IrcNetwork implements Network {
       currentNick: () => this.nick,
       send: (line) => void this.queue.enqueueControl(line),
     });
+    const replaysHistory = (): boolean => this.catchUp !== undefined && this.historyAvailable();
     this.capabilities = {
       edits: false, deletes: false, reactions: false, replies: false, threads: false, attachments: false, typing: false,
       formatting: 'irc', maxMessageBytes: 400, puppets: config.mode === 'puppets',
+      /** While the server grants CHATHISTORY and catch-up is on (it may change on each connection). */
+      get replaysHistory() {
+        return replaysHistory();
+      },
     };
     this.joins = new ChannelJoins({ ctx, config, support, tracker, isConnected: connected, enqueueControl });
     this.refusals = new RefusalWatch({ name: ctx.name, log: ctx.log, support, isJoinPending: (folded) => this.joins.isPending(folded) });
