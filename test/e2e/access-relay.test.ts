@@ -106,7 +106,12 @@ describe('access control holds back what denied users say from the relay', { tim
         user.send(xml('presence', { to: `${gateRoom}/${nick}` }, xml('x', { xmlns: NS_MUC }, xml('history', { maxchars: '0' })))),
         user.sayInRoom(gateRoom, text),
       ]);
-      await user.waitForStanza(isRemoval(gateRoom, nick), WAIT_MS);
+      // Twice the usual wait: under a loaded machine the removal was seen to take longer than
+      // WAIT_MS (twice in ~10 full runs); the hub's log of the room is kept in the error.
+      await user.waitForStanza(isRemoval(gateRoom, nick), 2 * WAIT_MS).catch((error: unknown) => {
+        const hubLog = running.captured.lines.filter((l) => JSON.stringify(l).includes(gateRoom)).slice(-30).map((l) => JSON.stringify(l));
+        throw new Error(`${nick} was not removed from ${gateRoom}; the hub's last log lines about the room:\n${hubLog.join('\n')}`, { cause: error });
+      });
       const broadcast = await xmppWatch.waitForStanza(saying(gateRoom, text), 3_000).then(() => true, () => false);
       if (broadcast) said.push(text);
     }
