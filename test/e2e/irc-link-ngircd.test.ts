@@ -1,0 +1,106 @@
+/**
+ * The server link (`protocol: irc-link`, `ircd: ngircd`) against a real ngIRCd: the adapter links
+ * as a server with the link block the harness writes (test/support/configs/ngircd.ts, the one
+ * docs/networks/irc-link.md shows), and independent raw clients on ngIRCd check what it does.
+ */
+import { after, before, describe, it, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AnyEventInput } from '../../src/core/event.js';
+import type { ConnectionLoss, NetworkContext } from '../../src/core/network.js';
+import type { ChannelRef, UserRef } from '../../src/core/refs.js';
+import { silentLogger } from '../../src/core/log.js';
+import { IrcLinkNetwork } from '../../src/networks/irc-link/adapter.js';
+import { ircLinkProtocol } from '../../src/networks/irc-link/definition.js';
+import { startNgircd, type IrcServer } from '../support/servers.js';
+import { MemoryStore } from '../support/memory-store.js';
+import { waitFor } from '../support/wait.js';
+import { rawInChannel } from './irc-test-bot.js';
+
+const WAIT_MS = 10_000;
+const NETWORK = 'link';
+
+interface Link {
+  readonly network: IrcLinkNetwork;
+  readonly events: AnyEventInput[];
+  readonly losses: ConnectionLoss[];
+}
+
+function channelRef(name: string): ChannelRef {
+  return { network: NETWORK, id: name.toLowerCase(), name };
+}
+
+/** A link adapter (not connected) for `server`, wanting `channels`; disconnected after the test. */
+function makeLink(t: TestContext, server: IrcServer, channels: readonly string[], options: Record<string, unknown> = {}): Link {
+  const events: AnyEventInput[] = [];
+  const losses: ConnectionLoss[] = [];
+  const ctx: NetworkContext = {
+    name: NETWORK, log: silentLogger(), store: new MemoryStore(),
+    wantedChannels: () => channels.map(channelRef),
+    emit: (event) => events.push(event),
+    connectionLost: (loss) => losses.push(loss),
+  };
+  const config = ircLinkProtocol.configSchema.parse({
+    ircd: 'ngircd', host: server.host, port: server.port, serverName: server.link.peerName,
+    sendPassword: server.link.peerSends, receivePassword: server.link.serverSends, ...options,
+  });
+  const network = new IrcLinkNetwork(ctx, config);
+  t.after(() => network.disconnect({ deadlineMs: 1000 }));
+  return { network, events, losses };
+}
+
+const remote = (nick: string, network = 'jabber'): UserRef => ({ network, id: `${nick}@example.org`, nick });
+
+describe('server link on ngIRCd', { timeout: 120_000 }, () => {
+  let server: IrcServer;
+  before(async () => {
+    server = await startNgircd();
+  });
+  after(() => server?.stop());
+
+  it('links, learns the burst, and a virtual client speaks natively (NAMES, WHOIS, PRIVMSG)', async (t) => {
+    const alice = await rawInChannel(t, server, 'alice', '#lobby');
+    const link = makeLink(t, server, ['#lobby']);
+    await link.network.connect();
+    const commands = link.events.map((e) => e.command);
+    assert.ok(commands.includes('UID'), 'alice introduced in the burst');
+    assert.deepEqual(link.events.filter((e) => e.command === 'ENDBURST').map((e) => e.args), [{ server: server.serverName }, { server: NETWORK }]);
+    assert.deepEqual(link.network.members(channelRef('#lobby')).map((u) => u.nick), ['alice']);
+    assert.equal(link.network.isModerator(channelRef('#lobby'), { network: NETWORK, id: 'alice', nick: 'alice' }), true, 'NJOIN carried @alice');
+    await alice.waitForLine(/^:Switchboard!\S+ JOIN :?#lobby/i, WAIT_MS);
+
+    await link.network.send({ target: { channel: channelRef('#lobby') }, kind: 'message', body: [{ type: 'text', text: 'hello from xmpp' }], asUser: remote('bob') });
+    assert.match(await alice.waitForLine(/^:bob\|jabber!\S+ JOIN :?#lobby$/i, WAIT_MS), /^:bob\|jabber!bob@jabber\.bridge\.ngircd\.test JOIN/i);
+    assert.match(await alice.waitForLine(/PRIVMSG #lobby :hello from xmpp$/, WAIT_MS), /^:bob\|jabber!bob@jabber\.bridge\.ngircd\.test PRIVMSG/);
+
+    alice.send('NAMES #lobby');
+    const names = await alice.waitForLine(/ 353 alice = #lobby :.*bob\|jabber/, WAIT_MS);
+    assert.deepEqual(names.slice(names.indexOf(' :') + 2).split(' ').sort(), ['@alice', 'Switchboard', 'bob|jabber']);
+    alice.send('WHOIS bob|jabber');
+    assert.match(await alice.waitForLine(/ 311 alice bob\|jabber /, WAIT_MS), /bob\|jabber bob jabber\.bridge\.ngircd\.test \* :bob \(jabber\)$/);
+    assert.match(await alice.waitForLine(/ 312 alice bob\|jabber /, WAIT_MS), /bridge\.ngircd\.test/);
+
+    alice.send('PRIVMSG #lobby :hi \x02bob\x02');
+    const message = await waitFor(() => link.events.find((e) => e.command === 'MESSAGE'), { timeoutMs: WAIT_MS, what: 'MESSAGE from alice' });
+    assert.ok(message.command === 'MESSAGE');
+    assert.equal(message.sender, 'alice');
+    assert.deepEqual(message.args.channel, channelRef('#lobby'));
+    assert.equal(message.args.message.author.nick, 'alice');
+    alice.send('PRIVMSG bob|jabber :private hello');
+    const direct = await waitFor(() => link.events.find((e) => e.command === 'MESSAGE' && e.args.channel === undefined), { timeoutMs: WAIT_MS, what: 'private MESSAGE' });
+    assert.ok(direct.command === 'MESSAGE');
+    assert.equal(direct.args.message.recipient?.nick, 'bob|jabber');
+
+    alice.send('TOPIC #lobby :new topic');
+    const topic = await waitFor(() => link.events.find((e) => e.command === 'TOPIC'), { timeoutMs: WAIT_MS, what: 'TOPIC' });
+    assert.deepEqual(topic.args, { channel: channelRef('#lobby'), text: 'new topic', oldText: '', setter: 'alice' });
+    alice.send('NICK alicia');
+    const nick = await waitFor(() => link.events.find((e) => e.command === 'NICK'), { timeoutMs: WAIT_MS, what: 'NICK' });
+    assert.ok(nick.command === 'NICK');
+    assert.deepEqual([nick.args.oldNick, nick.args.newNick], ['alice', 'alicia']);
+    alice.send('PART #lobby :bye');
+    const part = await waitFor(() => link.events.find((e) => e.command === 'PART'), { timeoutMs: WAIT_MS, what: 'PART' });
+    assert.ok(part.command === 'PART');
+    assert.equal(part.args.user.nick, 'alicia');
+    assert.deepEqual(link.network.members(channelRef('#lobby')), []);
+  });
+});
