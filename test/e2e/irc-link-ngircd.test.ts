@@ -103,4 +103,47 @@ describe('server link on ngIRCd', { timeout: 120_000 }, () => {
     assert.equal(part.args.user.nick, 'alicia');
     assert.deepEqual(link.network.members(channelRef('#lobby')), []);
   });
+
+  it('links ten times in a row, each time with a full burst (no start-up race)', async (t) => {
+    const carol = await rawInChannel(t, server, 'carol', '#race');
+    for (let i = 0; i < 10; i++) {
+      const link = makeLink(t, server, ['#race']);
+      await link.network.connect();
+      assert.ok(link.network.members(channelRef('#race')).some((u) => u.nick === 'carol'), `start ${i}: the burst has carol`);
+      await link.network.send({ target: { channel: channelRef('#race') }, kind: 'message', body: [{ type: 'text', text: `start ${i}` }], asUser: remote('dave') });
+      assert.match(await carol.waitForLine(new RegExp(`PRIVMSG #race :start ${i}$`), WAIT_MS), /^:dave\|jabber!/);
+      await link.network.disconnect({ deadlineMs: 2000 });
+      await carol.waitForLine(/^:dave\|jabber!\S+ QUIT /, WAIT_MS);
+      assert.deepEqual(link.losses, [], 'a disconnect is not a lost connection');
+    }
+  });
+
+  it('relinks after an ngIRCd restart with a fresh state (full resync)', async (t) => {
+    const link = makeLink(t, server, ['#again']);
+    await link.network.connect();
+    await link.network.send({ target: { channel: channelRef('#again') }, kind: 'message', body: [{ type: 'text', text: 'before' }], asUser: remote('erin') });
+    await server.restart();
+    const loss = await waitFor(() => link.losses[0], { timeoutMs: WAIT_MS, what: 'connectionLost' });
+    assert.equal(loss.wasSuccessful, true);
+    assert.notEqual(loss.fatal, true);
+    const frank = await rawInChannel(t, server, 'frank', '#again');
+    await link.network.connect();
+    assert.deepEqual(link.network.members(channelRef('#again')).map((u) => u.nick), ['frank'], 'the state is the new server\'s');
+    await link.network.send({ target: { channel: channelRef('#again') }, kind: 'message', body: [{ type: 'text', text: 'after' }], asUser: remote('erin') });
+    assert.match(await frank.waitForLine(/PRIVMSG #again :after$/, WAIT_MS), /^:erin\|jabber!/, 'the virtual client is introduced again');
+  });
+
+  it('refuses a wrong link password either way as fatal, and a rejected attempt reports no loss', async (t) => {
+    const wrongAnswer = makeLink(t, server, [], { receivePassword: 'not-what-ngircd-sends' });
+    await assert.rejects(wrongAnswer.network.connect(), (error: Error & { fatal?: boolean }) => {
+      assert.match(error.message, /another link password than receivePassword/);
+      return error.fatal === true;
+    });
+    const wrongSent = makeLink(t, server, [], { sendPassword: 'not-what-ngircd-expects' });
+    await assert.rejects(wrongSent.network.connect(), (error: Error & { fatal?: boolean }) => {
+      assert.match(error.message, /the ircd closed the link: .*password/i);
+      return error.fatal === true;
+    });
+    assert.deepEqual([...wrongAnswer.losses, ...wrongSent.losses], []);
+  });
 });
