@@ -6,6 +6,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ircLinkConfigSchema } from '../../src/networks/irc-link/config.js';
+import { waitFor } from '../support/wait.js';
 import { startBridge, bodyOf, fromBot, WAIT_MS, IRC_CHANNEL } from './relay-setup.js';
 
 it('an XMPP occupant speaks on IRC as a virtual client over the server link, and IRC reaches XMPP', async (t) => {
@@ -35,4 +36,17 @@ it('an XMPP occupant speaks on IRC as a virtual client over the server link, and
   alice.send(`PRIVMSG ${IRC_CHANNEL} :marker`);
   await bob.waitForStanza(fromBot(setup.room, (b) => b.includes('marker')), WAIT_MS);
   assert.equal(bob.stanzas.filter((s) => (bodyOf(s) ?? '').includes('hello over the link')).length, 1);
+
+  // ngIRCd restarts: the hub's reconnect policy relinks, the state is resynced, bob's virtual
+  // client comes back on his next message, and a new IRC user reaches XMPP.
+  await setup.irc.restart();
+  await waitFor(() => {
+    const status = setup.hub.health().networks.irc;
+    return status && status.reconnects >= 1 && status.state === 'connected' ? status : undefined;
+  }, { timeoutMs: WAIT_MS, what: 'the link to come back' });
+  const carol = await setup.ircUser('carol');
+  await bob.sayInRoom(setup.room, 'after the restart');
+  assert.match(await carol.waitForLine(/PRIVMSG #lobby :after the restart$/, WAIT_MS), /^:bob\|jabber!/);
+  carol.send(`PRIVMSG ${IRC_CHANNEL} :carol is here`);
+  assert.equal(bodyOf(await bob.waitForStanza(fromBot(setup.room, (b) => b.includes('carol is here')), WAIT_MS)), '<carol@irc> carol is here');
 });
