@@ -342,7 +342,8 @@ export class NgircdProtocol implements ServerProtocol {
     const [target = '', ...rest] = line.params;
     if (this.s.state.support.isChannel(target)) {
       if (!this.s.state.channel(target)) return this.s.ignored('unknown-channel', line, target);
-      const changes = parseChannelModes(rest, this.s.state.support);
+      // Only letters are modes: anything else in a mode string is dropped.
+      const changes = parseChannelModes(rest, this.s.state.support).filter((c) => /^[+-][A-Za-z]$/.test(c.mode));
       this.s.state.applyChannelModes(target, changes);
       return this.s.events.channelMode(this.s.state.channel(target)?.name ?? target, changes, this.actor(line));
     }
@@ -399,7 +400,8 @@ export class NgircdProtocol implements ServerProtocol {
     const [targets = '', text] = line.params;
     if (text === undefined) return this.s.ignored('malformed', line);
     const author = this.user(line.source);
-    // Server notices and messages from unknown sources are not chat.
+    // Server notices are not chat; a user nobody introduced means the state is off.
+    if (!author && !this.s.state.server(line.source)) this.s.ignored('unknown-source', line, line.source);
     if (!author || author.own) return;
     for (const target of targets.split(',')) {
       if (this.s.state.support.isChannel(target)) {
