@@ -121,6 +121,8 @@ describe('ngIRCd server protocol', () => {
       ':alicia AWAY :lunch',
       `:${UP} METADATA alicia cloakhost :hidden.example`,
       `:${UP} METADATA alicia accountname :alice`,
+      ':carol MODE carol +o',
+      ':NickServ SVSNICK alicia Guest1',
       `:${UP} KILL bob :${UP} (spam)`,
       ':bob QUIT :Killed',
     );
@@ -136,6 +138,9 @@ describe('ngIRCd server protocol', () => {
     assert.deepEqual(h.of('CHGHOST').map((e) => e.args.newHost), ['hidden.example']);
     assert.deepEqual(h.of('CLIENT_SERVICES_LOGIN').map((e) => e.args.account), ['alice']);
     assert.deepEqual(h.of('KILL').map((e) => [e.args.target.nick, e.args.by, e.args.reason]), [['bob', undefined, `${UP} (spam)`]]);
+    assert.deepEqual(h.of('CLIENT_OPERED').map((e) => [e.args.user.nick, e.args.operType]), [['carol', 'IRC Operator']]);
+    assert.deepEqual(h.of('SVSNICK').map((e) => [e.args.target.nick, e.args.newNick]), [['alicia', 'Guest1']]);
+    assert.equal(h.state.userByNick('alicia')?.nick, 'alicia', 'SVSNICK is not obeyed');
     assert.equal(h.of('QUIT').length, 0, 'the QUIT after a KILL finds nobody: no second event');
     assert.equal(h.state.userByNick('bob'), undefined);
     assert.deepEqual(h.state.members('#lobby').map((m) => [m.user.nick, [...m.modes]]), [['alicia', ['o']], ['carol', []]]);

@@ -151,6 +151,14 @@ export class LinkEvents {
     this.emit(user, { command: 'CLIENT_SERVICES_LOGIN', args: { user: this.userRef(user), account } });
   }
 
+  opered(user: LinkUser, operType: string): void {
+    this.emit(user, { command: 'CLIENT_OPERED', args: { user: this.userRef(user), operType } });
+  }
+
+  svsNick(target: LinkUser, newNick: string, by: LinkUser | string): void {
+    this.emit(by, { command: 'SVSNICK', args: { target: this.userRef(target), newNick } });
+  }
+
   invite(channel: string, target: LinkUser, by: LinkUser): void {
     this.emit(by, { command: 'INVITE', args: { channel: this.channelRef(channel), target: this.userRef(target), by: this.userRef(by) } });
   }

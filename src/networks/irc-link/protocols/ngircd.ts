@@ -21,6 +21,8 @@ import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkUser } from '../state.js';
 
 const VERSION = '0.1';
+/** ngIRCd has one kind of operator. */
+const OPER_TYPE = 'IRC Operator';
 /** Commands ngIRCd sends that a link has no use for; ignored without a log line. */
 const QUIET = new Set(['PONG', 'WALLOPS', 'SERVICE', 'SERVLIST', 'SQUERY', 'WHOIS', 'WHOWAS', 'MOTD', 'VERSION', 'STATS', 'LINKS', 'TIME', 'ADMIN', 'INFO', 'TRACE', 'CONNECT', 'XOP', 'KNOCK']);
 
@@ -119,6 +121,7 @@ export class NgircdProtocol implements ServerProtocol {
       case 'METADATA': return this.onMetadata(line);
       case 'AWAY': return this.onAway(line);
       case 'INVITE': return this.onInvite(line);
+      case 'SVSNICK': return this.onSvsNick(line);
       default:
         if (!QUIET.has(line.command)) this.s.ignored('unknown-command', line);
     }
@@ -226,6 +229,7 @@ export class NgircdProtocol implements ServerProtocol {
     };
     if (!this.s.state.addUser(user)) return this.s.ignored('nick-collision', line, nick);
     this.s.events.uid(user);
+    if (user.modes.has('o')) this.s.events.opered(user, OPER_TYPE);
   }
 
   private onQuit(line: LinkLine): void {
@@ -351,15 +355,19 @@ export class NgircdProtocol implements ServerProtocol {
     if (!user) return this.s.ignored('unknown-target', line, target);
     const changes: ModeChange[] = [];
     let adding = true;
+    let opered = false;
     for (const letter of rest[0] ?? '') {
       if (letter === '+' || letter === '-') adding = letter === '+';
       else if (/[A-Za-z]/.test(letter)) {
+        const had = user.modes.has(letter);
         if (adding) user.modes.add(letter);
         else user.modes.delete(letter);
         changes.push({ mode: `${adding ? '+' : '-'}${letter}` });
+        if (letter === 'o' && adding && !had) opered = true;
       }
     }
     this.s.events.userMode(user, changes);
+    if (opered) this.s.events.opered(user, OPER_TYPE);
   }
 
   private onTopic(line: LinkLine): void {
@@ -384,6 +392,18 @@ export class NgircdProtocol implements ServerProtocol {
       if (limit !== '0' && modes.includes('l')) channel.modes.set('l', limit);
     }
     if (line.params.length >= 3) channel.topic = line.params.at(-1) ?? '';
+  }
+
+  /**
+   * `:services SVSNICK <nick> <newnick>`: ngIRCd forwards it to the server of the user, so it
+   * reaches us for our own clients. Reported, not obeyed (PyLink's rule: a virtual client's
+   * nick is the link's to choose; the force-tagging answer is not built yet).
+   */
+  private onSvsNick(line: LinkLine): void {
+    const [nick, newNick] = line.params;
+    const target = this.user(nick);
+    if (!target || newNick === undefined || newNick === '') return this.s.ignored('malformed', line);
+    this.s.events.svsNick(target, newNick, this.actor(line));
   }
 
   private onInvite(line: LinkLine): void {
