@@ -146,4 +146,41 @@ describe('server link on ngIRCd', { timeout: 120_000 }, () => {
     });
     assert.deepEqual([...wrongAnswer.losses, ...wrongSent.losses], []);
   });
+
+  it('an oper KILL of a virtual client or of the service client is reported, and both come back', async (t) => {
+    const oper = await rawInChannel(t, server, 'oper1', '#kills');
+    oper.send(`OPER ${server.operName} ${server.operPassword}`);
+    await oper.waitForLine(/ 381 oper1 /, WAIT_MS);
+    const link = makeLink(t, server, ['#kills']);
+    await link.network.connect();
+    const say = (text: string): Promise<unknown> => link.network.send({ target: { channel: channelRef('#kills') }, kind: 'message', body: [{ type: 'text', text }], asUser: remote('gina') });
+    await say('one');
+    await oper.waitForLine(/^:gina\|jabber!\S+ PRIVMSG #kills :one$/, WAIT_MS);
+    oper.send('KILL gina|jabber :go away');
+    const kill = await waitFor(() => link.events.find((e) => e.command === 'KILL'), { timeoutMs: WAIT_MS, what: 'KILL' });
+    assert.ok(kill.command === 'KILL');
+    assert.equal(kill.args.target.nick, 'gina|jabber');
+    assert.equal(kill.args.by?.nick, 'oper1');
+    await say('two');
+    await oper.waitForLine(/^:gina\|jabber!\S+ JOIN :?#kills$/, WAIT_MS);
+    await oper.waitForLine(/^:gina\|jabber!\S+ PRIVMSG #kills :two$/, WAIT_MS);
+
+    oper.send('KILL Switchboard :and you');
+    await oper.waitForLine(/^:Switchboard!\S+ QUIT /, WAIT_MS);
+    await oper.waitForLine(/^:Switchboard!\S+ JOIN :?#kills$/, WAIT_MS);
+    oper.send('PRIVMSG #kills :still heard');
+    await waitFor(() => link.events.find((e) => e.command === 'MESSAGE' && e.args.message.body.length > 0 && JSON.stringify(e.args.message.body).includes('still heard')), { timeoutMs: WAIT_MS, what: 'a message after the service client came back' });
+    assert.deepEqual(link.losses, []);
+  });
+
+  it('beyond maxVirtualClients the service client speaks for people, with their nick in front', async (t) => {
+    const henry = await rawInChannel(t, server, 'henry', '#cap');
+    const link = makeLink(t, server, ['#cap'], { maxVirtualClients: 1 });
+    await link.network.connect();
+    const say = (nick: string, text: string): Promise<unknown> => link.network.send({ target: { channel: channelRef('#cap') }, kind: 'message', body: [{ type: 'text', text }], asUser: remote(nick) });
+    await say('ivy', 'first');
+    await say('jack', 'second');
+    assert.match(await henry.waitForLine(/PRIVMSG #cap :first$/, WAIT_MS), /^:ivy\|jabber!/);
+    assert.match(await henry.waitForLine(/PRIVMSG #cap :<jack> second$/, WAIT_MS), /^:Switchboard!/);
+  });
 });

@@ -26,6 +26,7 @@ function harness() {
   const failures: Array<{ reason: string; fatal: boolean }> = [];
   const ignored: string[] = [];
   const bursts: string[] = [];
+  const killedOwn: string[] = [];
   let ids = 0;
   const linkEvents = new LinkEvents({ network: 'link', state: () => state, emit: (e) => events.push(validateEvent(e)), mintId: () => `m${++ids}`, maxBodyBytes: 1024 });
   const protocol = new NgircdProtocol({
@@ -33,6 +34,7 @@ function harness() {
     send: (...lines) => sent.push(...lines),
     uplinkBurstDone: (uplink) => bursts.push(uplink),
     fail: (reason, fatal) => failures.push({ reason, fatal }),
+    ownClientKilled: (user) => killedOwn.push(user.nick),
     ignored: (kind) => ignored.push(kind),
   });
   const feed = (...lines: string[]): void => {
@@ -43,7 +45,7 @@ function harness() {
     }
   };
   const of = <C extends AnyEventInput['command']>(command: C) => events.filter((e): e is Extract<AnyEventInput, { command: C }> => e.command === command);
-  return { protocol, state, sent, events, failures, ignored, bursts, feed, of };
+  return { protocol, state, sent, events, failures, ignored, bursts, killedOwn, feed, of };
 }
 
 /** A harness after the handshake and a burst: alice (op) and bob in #lobby, carol on a leaf server. */
@@ -145,6 +147,18 @@ describe('ngIRCd server protocol', () => {
     assert.equal(h.state.userByNick('bob'), undefined);
     assert.deepEqual(h.state.members('#lobby').map((m) => [m.user.nick, [...m.modes]]), [['alicia', ['o']], ['carol', []]]);
     assert.deepEqual(h.ignored, []);
+  });
+
+  it('a KILL of one of our clients takes it out of the state and tells the adapter', () => {
+    const h = linked();
+    const own = { uid: h.protocol.newUid(), nick: 'bob|jabber', ident: 'bob', host: 'jabber.x', realName: 'Bob', server: ME, modes: new Set<string>(), signonTs: 0, channels: new Set<string>(), own: true };
+    h.state.addUser(own);
+    assert.deepEqual(h.protocol.introduce(own), [`:${ME} NICK bob|jabber 1 bob jabber.x 1 + :Bob`]);
+    h.feed(':alice KILL bob|jabber :bye', ':alice PRIVMSG bob|jabber :are you there?');
+    assert.deepEqual(h.killedOwn, ['bob|jabber']);
+    assert.equal(h.state.userByNick('bob|jabber'), undefined);
+    assert.deepEqual(h.of('KILL').map((e) => [e.args.target.nick, e.args.by?.nick]), [['bob|jabber', 'alice']]);
+    assert.deepEqual(h.ignored, ['unknown-target'], 'a message to a client that is gone');
   });
 
   it('a split takes its users, with the nicks per channel', () => {

@@ -29,6 +29,7 @@ import { LinkState, type LinkUser } from './state.js';
 import { allocateNick, hostFor, identFor, realNameFor, VirtualClients } from './virtual-clients.js';
 import { renderLinkMessage } from './render.js';
 import { readFileSync } from 'node:fs';
+import { fillIdentity } from '../irc/puppet-nick.js';
 
 type State = 'idle' | 'connecting' | 'connected' | 'stopped';
 
@@ -65,6 +66,7 @@ export class IrcLinkNetwork implements Network {
   private ending: { reason: string; fatal: boolean } | undefined;
   private readonly ignoredKinds = new Set<string>();
   private ignoredCount = 0;
+  private warnedCap = false;
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcLinkConfig) {
     this.ids = new LineIds(ctx.name);
@@ -136,6 +138,7 @@ export class IrcLinkNetwork implements Network {
       },
       uplinkBurstDone: (uplink) => this.linked(transport, uplink),
       fail: (reason, fatal) => this.end(transport, reason, fatal),
+      ownClientKilled: (user) => this.ownClientKilled(transport, user),
       ignored: (kind, line, detail) => this.ignored(kind, line, detail),
     };
   }
@@ -164,11 +167,7 @@ export class IrcLinkNetwork implements Network {
   /** The uplink's burst is done: ours (the service client in the wanted channels) follows. */
   private linked(transport: IrcTransport, uplink: string): void {
     if (this.transport !== transport || this.state !== 'connecting') return;
-    const service = this.addOwnUser(this.config.serviceNick, 'switchboard', this.config.serverName, this.config.description);
-    if (!service) return this.end(transport, `the service nick ${this.config.serviceNick} is taken on the network`, true);
-    this.service = service;
-    this.write(...this.requireServer().introduce(service));
-    for (const channel of this.wanted.values()) this.joinOwn(service, channel.name ?? channel.id);
+    if (!this.introduceService(transport)) return;
     this.state = 'connected';
     this.startPing(transport);
     const pending = this.pending;
@@ -177,6 +176,34 @@ export class IrcLinkNetwork implements Network {
     this.ctx.log.info({ uplink, servers: this.link.serverCount(), users: this.link.userCount(), channels: this.link.channelCount() }, 'server link established');
     this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
     pending?.resolve();
+  }
+
+  /**
+   * One of our clients was killed: the service client comes back at once (the link needs it in
+   * the channels); a virtual client on its person's next message.
+   */
+  private ownClientKilled(transport: IrcTransport, user: LinkUser): void {
+    if (this.transport !== transport) return;
+    this.ctx.log.warn({ nick: user.nick }, 'one of the link\'s clients was killed');
+    if (user.uid !== this.service?.uid) {
+      this.virtuals.remove(user.uid);
+      return;
+    }
+    this.service = undefined;
+    if (this.state === 'connected') this.introduceService(transport);
+  }
+
+  /** Introduces the service client and puts it in the wanted channels. */
+  private introduceService(transport: IrcTransport): boolean {
+    const service = this.addOwnUser(this.config.serviceNick, 'switchboard', this.config.serverName, this.config.description);
+    if (!service) {
+      this.end(transport, `the service nick ${this.config.serviceNick} is taken on the network`, true);
+      return false;
+    }
+    this.service = service;
+    this.write(...this.requireServer().introduce(service));
+    for (const channel of this.wanted.values()) this.joinOwn(service, channel.name ?? channel.id);
+    return true;
   }
 
   /** Ends the connection for `reason` (the protocol's or ours); the close reports it. */
@@ -271,13 +298,19 @@ export class IrcLinkNetwork implements Network {
 
   /**
    * The virtual client of `remote`, introduced on first use with a tagged nick (PyLink's
-   * `nick|net`), shortened to the ircd's NICKLEN so that the tag survives.
+   * `nick|net`), shortened to the ircd's NICKLEN so that the tag survives. Undefined when
+   * `maxVirtualClients` are in use.
    */
-  private virtualFor(remote: UserRef): LinkUser {
+  private virtualFor(remote: UserRef): LinkUser | undefined {
     const existing = this.virtuals.uidOf(remote);
     const known = existing === undefined ? undefined : this.link.user(existing);
     if (known) return known;
     if (existing !== undefined) this.virtuals.remove(existing);
+    if (this.virtuals.size >= this.config.maxVirtualClients) {
+      if (!this.warnedCap) this.ctx.log.warn({ max: this.config.maxVirtualClients }, 'maxVirtualClients reached: the service client speaks for further people');
+      this.warnedCap = true;
+      return undefined;
+    }
     const nick = allocateNick(this.config.nickTemplate, remote, this.link.support.nickLen, (n) => this.link.nickInUse(n));
     if (nick === undefined) throw new Error(`${this.name}: no free nick for ${remote.nick ?? remote.id}`);
     const user = this.addOwnUser(nick, identFor(remote), hostFor(remote, this.config.serverName), realNameFor(remote));
@@ -302,7 +335,13 @@ export class IrcLinkNetwork implements Network {
   async send(message: OutgoingMessage): Promise<SendResult> {
     if (this.state !== 'connected' || !this.service) throw new Error(`${this.name}: not linked`);
     const server = this.requireServer();
-    const sender = message.asUser ? this.virtualFor(message.asUser) : this.service;
+    let sender = this.service;
+    let attribution = message.attribution ?? [];
+    if (message.asUser) {
+      const virtual = this.virtualFor(message.asUser);
+      if (virtual) sender = virtual;
+      else attribution = [{ type: 'text', text: fillIdentity('<{nick}> ', message.asUser) }, ...attribution];
+    }
     const target = 'channel' in message.target
       ? message.target.channel.name ?? message.target.channel.id
       : message.target.user.nick ?? message.target.user.id;
@@ -310,7 +349,7 @@ export class IrcLinkNetwork implements Network {
       if (!this.link.support.isChannel(target)) throw new Error(`${this.name}: not a channel: ${JSON.stringify(target)}`);
       this.joinOwn(sender, target);
     }
-    const texts = renderLinkMessage(message, { sender, target, lineLength: this.link.support.lineLen, maxLines: this.config.maxLines });
+    const texts = renderLinkMessage({ ...message, attribution }, { sender, target, lineLength: this.link.support.lineLen, maxLines: this.config.maxLines });
     const lines = texts.filter((text) => text !== '').map((text) => server.message(sender, target, message.kind === 'notice', text));
     this.write(...lines);
     return { ids: lines.map(() => this.ids.next()) };

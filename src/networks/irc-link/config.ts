@@ -52,6 +52,8 @@ export const ircLinkConfigSchema = z
      * (`/`, which ngIRCd refuses, becomes `|`), shortened to the ircd's NICKLEN so the tag survives.
      */
     nickTemplate: z.string().includes('{nick}', { message: 'must contain {nick}' }).default('{nick}|{network}'),
+    /** Most virtual clients at once; beyond it the service client speaks for people, with `<nick> ` in front. */
+    maxVirtualClients: z.number().int().min(1).max(100_000).default(1_000),
     /** Received message text longer than this many UTF-8 bytes is cut (with a marker) before it is parsed. */
     maxBodyBytes: z.number().int().min(256).max(1024 * 1024).default(16 * 1024),
     /** Most IRC lines one relayed message may become; the rest is cut with a note. */

@@ -25,6 +25,11 @@ export interface LinkSession {
    * clients, in their channels) and reports the network ready.
    */
   uplinkBurstDone(uplink: string): void;
+  /**
+   * One of our clients was killed (it is already out of the state): the adapter introduces the
+   * service client again, and a virtual client on its person's next message.
+   */
+  ownClientKilled(user: LinkUser): void;
   /** Ends the link: `fatal` when retrying cannot help (a wrong password). */
   fail(reason: string, fatal: boolean): void;
   /**

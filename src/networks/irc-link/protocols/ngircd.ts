@@ -246,6 +246,7 @@ export class NgircdProtocol implements ServerProtocol {
     const by = this.actor(line);
     this.s.events.kill(target, by, line.params[1] ?? '');
     this.s.state.removeUser(target.uid);
+    if (target.own) this.s.ownClientKilled(target);
   }
 
   private onMetadata(line: LinkLine): void {
