@@ -7,6 +7,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ircLinkConfigSchema } from '../../src/networks/irc-link/config.js';
 import { waitFor } from '../support/wait.js';
+import { xml } from '../support/clients.js';
 import { startBridge, bodyOf, fromBot, WAIT_MS, IRC_CHANNEL } from './relay-setup.js';
 
 it('an XMPP occupant speaks on IRC as a virtual client over the server link, and IRC reaches XMPP', async (t) => {
@@ -49,4 +50,8 @@ it('an XMPP occupant speaks on IRC as a virtual client over the server link, and
   assert.match(await carol.waitForLine(/PRIVMSG #lobby :after the restart$/, WAIT_MS), /^:bob\|jabber!/);
   carol.send(`PRIVMSG ${IRC_CHANNEL} :carol is here`);
   assert.equal(bodyOf(await bob.waitForStanza(fromBot(setup.room, (b) => b.includes('carol is here')), WAIT_MS)), '<carol@irc> carol is here');
+
+  // bob leaves the room: his virtual client leaves IRC too (its only channel: it quits).
+  await bob.send(xml('presence', { to: `${setup.room}/bob`, type: 'unavailable' }, xml('status', {}, 'gone for lunch')));
+  assert.match(await carol.waitForLine(/^:bob\|jabber!\S+ QUIT /, WAIT_MS), /QUIT :gone for lunch$/);
 });

@@ -320,14 +320,26 @@ export class IrcLinkNetwork implements Network {
     return user;
   }
 
-  /** Quits the virtual client of `remote`, if it has one (the person left every shared channel). */
-  quitVirtual(remote: UserRef, reason = 'left'): void {
+  /**
+   * The person behind a virtual client left `channel` (Network.leave): the client parts it, or
+   * quits when it is in no other channel (PyLink: a clone quits when its person left the last
+   * shared channel). Nothing happens for someone without a virtual client.
+   */
+  async leave(channel: ChannelRef, remote: UserRef, reason: string, quit: boolean): Promise<void> {
     const uid = this.virtuals.uidOf(remote);
     const user = uid === undefined ? undefined : this.link.user(uid);
-    if (uid !== undefined) this.virtuals.remove(uid);
-    if (!user || !this.server) return;
-    this.write(...this.server.quit(user, stripControls(reason)));
-    this.link.removeUser(user.uid);
+    if (!user || !this.server || this.state !== 'connected') return;
+    const folded = this.link.support.fold(channel.name ?? channel.id);
+    const text = stripControls(reason);
+    if ([...user.channels].every((c) => c === folded)) {
+      this.write(...this.server.quit(user, text || (quit ? 'Quit' : 'Left')));
+      this.link.removeUser(user.uid);
+      this.virtuals.remove(user.uid);
+    } else if (user.channels.has(folded)) {
+      const name = this.link.channel(channel.name ?? channel.id)?.name ?? channel.name ?? channel.id;
+      this.write(...this.server.part(user, name, text));
+      this.link.part(name, user.uid);
+    }
   }
 
   // --- Network ------------------------------------------------------------------------------
