@@ -147,11 +147,11 @@ describe('server link on ngIRCd', { timeout: 120_000 }, () => {
     assert.deepEqual([...wrongAnswer.losses, ...wrongSent.losses], []);
   });
 
-  it('an oper KILL of a virtual client or of the service client is reported, and both come back', async (t) => {
+  it('an oper KILL of a virtual client or of the service client is reported, and both come back; a kicked service client rejoins', async (t) => {
     const oper = await rawInChannel(t, server, 'oper1', '#kills');
     oper.send(`OPER ${server.operName} ${server.operPassword}`);
     await oper.waitForLine(/ 381 oper1 /, WAIT_MS);
-    const link = makeLink(t, server, ['#kills']);
+    const link = makeLink(t, server, ['#kills'], { rejoinDelayMs: 50 });
     await link.network.connect();
     const say = (text: string): Promise<unknown> => link.network.send({ target: { channel: channelRef('#kills') }, kind: 'message', body: [{ type: 'text', text }], asUser: remote('gina') });
     await say('one');
@@ -170,6 +170,11 @@ describe('server link on ngIRCd', { timeout: 120_000 }, () => {
     await oper.waitForLine(/^:Switchboard!\S+ JOIN :?#kills$/, WAIT_MS);
     oper.send('PRIVMSG #kills :still heard');
     await waitFor(() => link.events.find((e) => e.command === 'MESSAGE' && e.args.message.body.length > 0 && JSON.stringify(e.args.message.body).includes('still heard')), { timeoutMs: WAIT_MS, what: 'a message after the service client came back' });
+    oper.send('KICK #kills Switchboard :out');
+    const kick = await waitFor(() => link.events.find((e) => e.command === 'KICK'), { timeoutMs: WAIT_MS, what: 'KICK' });
+    assert.ok(kick.command === 'KICK');
+    assert.equal(kick.args.target.nick, 'Switchboard');
+    await oper.waitForLine(/^:Switchboard!\S+ JOIN :?#kills$/, WAIT_MS);
     assert.deepEqual(link.losses, []);
   });
 

@@ -35,6 +35,7 @@ function harness() {
     uplinkBurstDone: (uplink) => bursts.push(uplink),
     fail: (reason, fatal) => failures.push({ reason, fatal }),
     ownClientKilled: (user) => killedOwn.push(user.nick),
+    ownClientKicked: (user, channel) => killedOwn.push(`${user.nick} kicked from ${channel}`),
     ignored: (kind) => ignored.push(kind),
   });
   const feed = (...lines: string[]): void => {

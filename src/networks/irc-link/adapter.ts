@@ -67,6 +67,8 @@ export class IrcLinkNetwork implements Network {
   private readonly ignoredKinds = new Set<string>();
   private ignoredCount = 0;
   private warnedCap = false;
+  /** Pending rejoins, cleared when the connection ends. */
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcLinkConfig) {
     this.ids = new LineIds(ctx.name);
@@ -139,6 +141,7 @@ export class IrcLinkNetwork implements Network {
       uplinkBurstDone: (uplink) => this.linked(transport, uplink),
       fail: (reason, fatal) => this.end(transport, reason, fatal),
       ownClientKilled: (user) => this.ownClientKilled(transport, user),
+      ownClientKicked: (user, channel) => this.ownClientKicked(transport, user, channel),
       ignored: (kind, line, detail) => this.ignored(kind, line, detail),
     };
   }
@@ -193,6 +196,27 @@ export class IrcLinkNetwork implements Network {
     if (this.state === 'connected') this.introduceService(transport);
   }
 
+  /**
+   * One of our clients was kicked: the service client rejoins a wanted channel after
+   * `rejoinDelayMs` (the link hears a channel only through it); a virtual client rejoins with
+   * its person's next message there.
+   */
+  private ownClientKicked(transport: IrcTransport, user: LinkUser, channel: string): void {
+    if (user.uid !== this.service?.uid || !this.isWanted(channel)) return;
+    this.ctx.log.warn({ channel }, 'the service client was kicked; it rejoins');
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const service = this.service;
+      if (this.transport !== transport || this.state !== 'connected' || !service || !this.isWanted(channel)) return;
+      this.joinOwn(service, channel);
+    }, this.config.rejoinDelayMs);
+    this.timers.add(timer);
+  }
+
+  private isWanted(channel: string): boolean {
+    return [...this.wanted.keys()].some((name) => this.link.support.equal(name, channel));
+  }
+
   /** Introduces the service client and puts it in the wanted channels. */
   private introduceService(transport: IrcTransport): boolean {
     const service = this.addOwnUser(this.config.serviceNick, 'switchboard', this.config.serverName, this.config.description);
@@ -218,6 +242,8 @@ export class IrcLinkNetwork implements Network {
     this.transport = undefined;
     this.server = undefined;
     this.stopPing();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     const reason = this.ending?.reason ?? (error ? `connection error: ${error.message}` : 'the linked server closed the connection');
     const fatal = this.ending?.fatal === true;
     const wasConnected = this.state === 'connected';
@@ -257,6 +283,8 @@ export class IrcLinkNetwork implements Network {
     const server = this.server;
     this.state = 'stopped';
     this.stopPing();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     if (!transport) return;
     this.ending ??= { reason: 'disconnected', fatal: false };
     const closed = new Promise<void>((resolve) => transport.once('close', () => resolve()));

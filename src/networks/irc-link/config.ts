@@ -58,6 +58,8 @@ export const ircLinkConfigSchema = z
     maxBodyBytes: z.number().int().min(256).max(1024 * 1024).default(16 * 1024),
     /** Most IRC lines one relayed message may become; the rest is cut with a note. */
     maxLines: z.number().int().min(2).max(100).default(5),
+    /** How long the service client waits before it rejoins a wanted channel it was kicked from. */
+    rejoinDelayMs: z.number().int().min(0).max(3_600_000).default(5_000),
     connectTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
     /** Seconds between our PINGs; the link is dropped when nothing arrives for twice as long. */
     pingIntervalSec: z.number().int().min(5).max(3_600).default(60),

@@ -30,6 +30,8 @@ export interface LinkSession {
    * service client again, and a virtual client on its person's next message.
    */
   ownClientKilled(user: LinkUser): void;
+  /** One of our clients was kicked from `channel` (it is already out of it in the state). */
+  ownClientKicked(user: LinkUser, channel: string): void;
   /** Ends the link: `fatal` when retrying cannot help (a wrong password). */
   fail(reason: string, fatal: boolean): void;
   /**

@@ -339,7 +339,9 @@ export class NgircdProtocol implements ServerProtocol {
         continue;
       }
       const name = this.s.state.channel(channel)?.name ?? channel;
-      if (this.s.state.part(channel, target.uid)) this.s.events.kick(name, target, by, reason);
+      if (!this.s.state.part(channel, target.uid)) continue;
+      this.s.events.kick(name, target, by, reason);
+      if (target.own) this.s.ownClientKicked(target, name);
     }
   }
 
