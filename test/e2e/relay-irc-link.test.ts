@@ -51,7 +51,13 @@ it('an XMPP occupant speaks on IRC as a virtual client over the server link, and
   carol.send(`PRIVMSG ${IRC_CHANNEL} :carol is here`);
   assert.equal(bodyOf(await bob.waitForStanza(fromBot(setup.room, (b) => b.includes('carol is here')), WAIT_MS)), '<carol@irc> carol is here');
 
+  // bob changes his nick: the old virtual client goes, the next message brings bobby's.
+  await bob.send(xml('presence', { to: `${setup.room}/bobby` }));
+  assert.match(await carol.waitForLine(/^:bob\|jabber!\S+ QUIT /, WAIT_MS), /QUIT :now known as bobby$/);
+  await bob.sayInRoom(setup.room, 'new name');
+  assert.match(await carol.waitForLine(/PRIVMSG #lobby :new name$/, WAIT_MS), /^:bobby\|jabber!/);
+
   // bob leaves the room: his virtual client leaves IRC too (its only channel: it quits).
-  await bob.send(xml('presence', { to: `${setup.room}/bob`, type: 'unavailable' }, xml('status', {}, 'gone for lunch')));
-  assert.match(await carol.waitForLine(/^:bob\|jabber!\S+ QUIT /, WAIT_MS), /QUIT :gone for lunch$/);
+  await bob.send(xml('presence', { to: `${setup.room}/bobby`, type: 'unavailable' }, xml('status', {}, 'gone for lunch')));
+  assert.match(await carol.waitForLine(/^:bobby\|jabber!\S+ QUIT /, WAIT_MS), /QUIT :gone for lunch$/);
 });

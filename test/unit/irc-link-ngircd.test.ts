@@ -177,6 +177,9 @@ describe('ngIRCd server protocol', () => {
 
   it('malformed and unknown lines are ignored (and reported by kind), never thrown', () => {
     const h = linked();
+    h.feed(':alice CHANINFO ', ':alice TOPIC ');
+    assert.deepEqual(h.ignored, ['malformed', 'unknown-channel'], 'no channel without a name');
+    h.ignored.length = 0;
     h.feed(':x NICK', `:${UP} NICK bad nick`, `:${UP} FROBNICATE a b`, ':ghost PRIVMSG #lobby :boo', ':alice PRIVMSG', ':alice MODE #nowhere +o x', `:${UP} NJOIN nochannel :alice`);
     assert.deepEqual(h.ignored, ['unknown-source', 'unknown-source', 'unknown-command', 'unknown-source', 'malformed', 'unknown-channel', 'malformed']);
     assert.equal(h.of('MESSAGE').length, 0);

@@ -129,7 +129,12 @@ export class Relay {
     });
     api.on('NICK', async (event) => {
       const channels = event.args.channel ? [event.args.channel] : this.channelsWith(event.network, event.args.newNick);
-      for (const channel of channels) await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts);
+      for (const channel of channels) {
+        await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts);
+        // The user of their own elsewhere was made for the old name (and id): it goes, and the
+        // next message brings one with the new name.
+        this.left(channel, event.args.user, `now known as ${event.args.newNick}`, true, event.ts);
+      }
     });
     api.on('TOPIC', (event) => {
       if (isJoinTimeTopic(event.args, event.ts, this.upSince.get(event.network))) return;

@@ -385,8 +385,9 @@ export class NgircdProtocol implements ServerProtocol {
   /** `CHANINFO <channel> +<modes> [[<key> <limit>] <topic>]`: burst state, no event. */
   private onChanInfo(line: LinkLine): void {
     const [name = '', modes = '+'] = line.params;
-    const channel = this.s.state.channel(name) ?? this.s.state.ensureChannel(name);
-    if (!channel || !this.s.state.support.isChannel(name)) return this.s.ignored('malformed', line);
+    // ngIRCd may send it before the NJOIN (or for a persistent channel without members).
+    const channel = this.s.state.support.isChannel(name) ? this.s.state.ensureChannel(name) : undefined;
+    if (!channel) return this.s.ignored('malformed', line);
     const letters = [...modes].filter((c) => /[A-Za-z]/.test(c) && c !== 'k' && c !== 'l');
     for (const letter of letters) channel.modes.set(letter, '');
     if (line.params.length >= 5) {
