@@ -253,6 +253,8 @@ export class NgircdProtocol implements ServerProtocol {
     const [nick, key = '', value = ''] = line.params;
     const user = this.user(nick);
     if (!user || user.own || line.params.length < 3) return this.s.ignored('malformed', line);
+    // A host or ident is never empty (an account or real name may be: a logout, no name).
+    if ((key === 'host' || key === 'cloakhost' || key === 'user') && !isMiddleParam(value)) return this.s.ignored('malformed', line);
     switch (key) {
       case 'host': case 'cloakhost':
         user.host = value;
@@ -414,7 +416,7 @@ export class NgircdProtocol implements ServerProtocol {
     const by = this.sourceUser(line);
     const target = this.user(line.params[0]);
     const channel = line.params[1];
-    if (!by || !target || channel === undefined) return;
+    if (!by || !target || channel === undefined || !this.s.state.support.isChannel(channel)) return this.s.ignored('malformed', line);
     this.s.events.invite(channel, target, by);
   }
 
