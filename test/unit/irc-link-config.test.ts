@@ -31,3 +31,21 @@ describe('irc-link config', () => {
     assert.deepEqual(ircLinkProtocol.configWarnings?.(ircLinkConfigSchema.parse({ ...BASE, tls: true })), []);
   });
 });
+
+describe('irc-link adapter before any socket', () => {
+  it('a tlsCa that cannot be read fails the attempt fatally, and the next attempt may run', async () => {
+    const { IrcLinkNetwork } = await import('../../src/networks/irc-link/adapter.js');
+    const { silentLogger } = await import('../../src/core/log.js');
+    const { MemoryStore } = await import('../support/memory-store.js');
+    const losses: unknown[] = [];
+    const network = new IrcLinkNetwork(
+      { name: 'link', log: silentLogger(), store: new MemoryStore(), wantedChannels: () => [], emit: () => undefined, connectionLost: (loss) => losses.push(loss) },
+      ircLinkConfigSchema.parse({ ...BASE, tls: true, tlsCa: '/nonexistent/ca.pem' }),
+    );
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await assert.rejects(network.connect(), (error: Error & { fatal?: boolean }) => /cannot read tlsCa/.test(error.message) && error.fatal === true);
+    }
+    assert.deepEqual(losses, []);
+    await assert.rejects(network.send({ target: { channel: { network: 'link', id: '#x' } }, kind: 'message', body: [] }), /not linked/);
+  });
+});

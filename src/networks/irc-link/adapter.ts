@@ -100,6 +100,12 @@ export class IrcLinkNetwork implements Network {
 
   connect(): Promise<void> {
     if (this.state === 'connecting' || this.state === 'connected') return Promise.reject(new Error(`${this.name}: already ${this.state}`));
+    let ca: string | undefined;
+    try {
+      ca = this.config.tlsCa === undefined ? undefined : readFileSync(this.config.tlsCa, 'utf8');
+    } catch (error) {
+      return Promise.reject(Object.assign(new Error(`${this.name}: cannot read tlsCa: ${(error as Error).message}`), { fatal: true }));
+    }
     this.state = 'connecting';
     this.ending = undefined;
     this.link = new LinkState(new ServerSupport());
@@ -108,7 +114,7 @@ export class IrcLinkNetwork implements Network {
     for (const channel of this.ctx.wantedChannels()) this.wanted.set(channel.name ?? channel.id, channel);
     const transport = new IrcTransport({
       host: this.config.host, port: this.config.port, tls: this.config.tls, rejectUnauthorized: !this.config.tlsInsecure,
-      ...(this.config.tlsCa ? { ca: readFileSync(this.config.tlsCa, 'utf8') } : {}),
+      ...(ca === undefined ? {} : { ca }),
     });
     this.transport = transport;
     const server = SERVER_PROTOCOLS[this.config.ircd](this.session(transport));
