@@ -178,6 +178,14 @@ describe('server link on ngIRCd', { timeout: 120_000 }, () => {
     assert.deepEqual(link.losses, []);
   });
 
+  it('a service nick someone holds gives the service client another nick, and the link still comes up', async (t) => {
+    const squatter = await rawInChannel(t, server, 'Switchboard', '#squat');
+    const link = makeLink(t, server, ['#squat']);
+    await link.network.connect();
+    assert.match(await squatter.waitForLine(/^:Switchboard_!\S+ JOIN :?#squat$/, WAIT_MS), /switchboard@bridge\.ngircd\.test/);
+    assert.equal(link.network.botUser(channelRef('#squat'))?.nick, 'Switchboard_');
+  });
+
   it('beyond maxVirtualClients the service client speaks for people, with their nick in front', async (t) => {
     const henry = await rawInChannel(t, server, 'henry', '#cap');
     const link = makeLink(t, server, ['#cap'], { maxVirtualClients: 1 });

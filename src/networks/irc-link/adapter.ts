@@ -30,6 +30,7 @@ import { allocateNick, hostFor, identFor, realNameFor, VirtualClients } from './
 import { renderLinkMessage } from './render.js';
 import { readFileSync } from 'node:fs';
 import { fillIdentity } from '../irc/puppet-nick.js';
+import { nickCandidate } from '../irc/nick.js';
 
 type State = 'idle' | 'connecting' | 'connected' | 'stopped';
 
@@ -225,11 +226,17 @@ export class IrcLinkNetwork implements Network {
 
   /** Introduces the service client and puts it in the wanted channels. */
   private introduceService(transport: IrcTransport): boolean {
-    const service = this.addOwnUser(this.config.serviceNick, 'switchboard', this.config.serverName, this.config.description);
+    // Someone holding the nick must not keep the link down: `nick_`, `nick__`, then digits.
+    let service: LinkUser | undefined;
+    for (let attempt = 0; attempt < 10 && !service; attempt++) {
+      const nick = nickCandidate(this.config.serviceNick, attempt, this.link.support.nickLen);
+      service = this.addOwnUser(nick, 'switchboard', this.config.serverName, this.config.description);
+    }
     if (!service) {
-      this.end(transport, `the service nick ${this.config.serviceNick} is taken on the network`, true);
+      this.end(transport, `no free nick for the service client (${this.config.serviceNick})`, false);
       return false;
     }
+    if (service.nick !== this.config.serviceNick) this.ctx.log.warn({ wanted: this.config.serviceNick, nick: service.nick }, 'the service nick is taken; the service client uses another');
     this.service = service;
     this.write(...this.requireServer().introduce(service));
     for (const channel of this.wanted.values()) this.joinOwn(service, channel.name ?? channel.id);
