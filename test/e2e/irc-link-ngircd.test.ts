@@ -186,6 +186,17 @@ describe('server link on ngIRCd', { timeout: 120_000 }, () => {
     assert.equal(link.network.botUser(channelRef('#squat'))?.nick, 'Switchboard_');
   });
 
+  it('keeps a quiet link alive with its own PINGs, which ngIRCd answers (no timeout for 3 intervals)', async (t) => {
+    const link = makeLink(t, server, ['#quiet'], { pingIntervalSec: 5 });
+    await link.network.connect();
+    // Nothing else happens on this link: without PONGs it would count as lost after 10 s.
+    await new Promise((resolve) => setTimeout(resolve, 16_000));
+    assert.deepEqual(link.losses, []);
+    const dave = await rawInChannel(t, server, 'dave', '#quiet');
+    dave.send('PRIVMSG #quiet :still linked');
+    await waitFor(() => link.events.find((e) => e.command === 'MESSAGE'), { timeoutMs: WAIT_MS, what: 'a message over the quiet link' });
+  });
+
   it('beyond maxVirtualClients the service client speaks for people, with their nick in front', async (t) => {
     const henry = await rawInChannel(t, server, 'henry', '#cap');
     const link = makeLink(t, server, ['#cap'], { maxVirtualClients: 1 });
