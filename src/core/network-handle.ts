@@ -25,6 +25,8 @@ export interface NetworkHandle {
    * XMPP room moderator); `undefined` when the network cannot tell (see Network.isModerator).
    */
   isModerator(channel: ChannelRef, user: UserRef): boolean | undefined;
+  /** A remote person left `channel`: their puppet leaves it too, where the network has one (see Network.leave). */
+  leave?(channel: ChannelRef, user: UserRef, reason: string, quit: boolean): Promise<void>;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
   /**
@@ -59,6 +61,7 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
     queueDepth: () => network.queueDepth(),
     botUser: (channel: ChannelRef) => network.botUser?.(channel),
     isModerator: (channel: ChannelRef, user: UserRef) => network.isModerator?.(channel, user),
+    leave: (channel: ChannelRef, user: UserRef, reason: string, quit: boolean) => network.leave?.(channel, user, reason, quit) ?? Promise.resolve(),
     async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
       if (!network.deleteMessage) return unsupported('deleting messages');
       await network.deleteMessage(channel, messageId);

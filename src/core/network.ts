@@ -188,6 +188,14 @@ export interface Network {
    * moderator. `undefined` when the network cannot tell.
    */
   isModerator?(channel: ChannelRef, user: UserRef): boolean | undefined;
+  /**
+   * A remote person that `send` spoke for (`OutgoingMessage.asUser`) left `channel`, a bridged
+   * channel of this network: the network takes their user of their own (puppet, virtual client)
+   * out of it. With `quit` they left their whole network: the user quits once it is in no
+   * channel any more. Only networks with `capabilities.puppets` act on it; it never throws for
+   * someone they do not know.
+   */
+  leave?(channel: ChannelRef, user: UserRef, reason: string, quit: boolean): Promise<void>;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
   /** Adds or withdraws a reaction, where supported (capabilities.reactions). */

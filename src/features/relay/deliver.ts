@@ -3,6 +3,7 @@
  * refers to (message map), chooses the native feature or the fallback, sends, waits until the
  * network has written it out, and records what was sent.
  */
+import { plainText } from '../../core/richtext-ops.js';
 import type { Message } from '../../core/message.js';
 import type { ChannelRef } from '../../core/refs.js';
 import { hash } from 'node:crypto';
@@ -79,6 +80,7 @@ export class Deliverer {
       case 'delete': return this.delete(handle, job, options);
       case 'react': return this.react(handle, job, options);
       case 'notice': return this.notice(handle, job, options);
+      case 'leave': return handle.leave?.(job.target, job.message.author, plainText(job.message.body), job.quit);
     }
   }
 
@@ -255,7 +257,7 @@ function optionalConfirmation(sent: SendResult): Delivery {
  * the same id, so a network that carries it (XMPP origin-id) lets a repeat be recognised.
  */
 export function deliveryId(job: RelayJob): string {
-  const about = job.op === 'message' ? job.source : job.op === 'notice' ? null : job.original;
+  const about = job.op === 'message' ? job.source : job.op === 'notice' || job.op === 'leave' ? null : job.original;
   const extra = job.op === 'react' ? [job.reaction, job.removed] : null;
   const key = JSON.stringify([job.op, job.bridge, job.target.network, job.target.id, about, job.message.id, extra]);
   return `sb-${hash('sha256', key, 'hex').slice(0, 32)}`;

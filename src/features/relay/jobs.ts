@@ -76,7 +76,21 @@ export interface NoticeJob {
   readonly message: Message;
 }
 
-export type RelayJob = MessageJob | EditJob | DeleteJob | ReactJob | NoticeJob;
+/**
+ * The person `message.author` left the source channel (`quit`: their network): a target that
+ * shows people as users of their own (capabilities.puppets) takes theirs out of the target
+ * channel. Queued in line with the messages, so that a part never overtakes what they said.
+ */
+export interface LeaveJob {
+  readonly op: 'leave';
+  readonly bridge: string;
+  readonly target: ChannelRef;
+  /** `message.author` is who left; `message.body` the reason. */
+  readonly message: Message;
+  readonly quit: boolean;
+}
+
+export type RelayJob = MessageJob | EditJob | DeleteJob | ReactJob | NoticeJob | LeaveJob;
 
 /** How long quotes are (characters of plain text). */
 export const QUOTE_LENGTH = 40;

@@ -112,17 +112,29 @@ export class Relay {
     api.on('JOIN', async (event) => {
       for (const user of event.args.users) await this.notice(event.args.channel, 'joins', user, 'joined', event.ts);
     });
-    api.on('PART', (event) => this.notice(event.args.channel, 'parts', event.args.user, withReason('left', event.args.reason), event.ts));
-    api.on('QUIT', async (event) => {
-      for (const channel of event.args.channels) await this.notice(channel, 'quits', event.args.user, withReason('quit', event.args.reason), event.ts);
+    api.on('PART', async (event) => {
+      await this.notice(event.args.channel, 'parts', event.args.user, withReason('left', event.args.reason), event.ts);
+      this.left(event.args.channel, event.args.user, event.args.reason, false, event.ts);
     });
-    api.on('KICK', (event) => {
+    api.on('QUIT', async (event) => {
+      for (const channel of event.args.channels) {
+        await this.notice(channel, 'quits', event.args.user, withReason('quit', event.args.reason), event.ts);
+        this.left(channel, event.args.user, event.args.reason, true, event.ts);
+      }
+    });
+    api.on('KICK', async (event) => {
       const by = event.args.by ? ` by ${event.args.by.nick ?? event.args.by.id}` : '';
-      return this.notice(event.args.channel, 'kicks', event.args.target, withReason(`was kicked${by}`, event.args.reason), event.ts);
+      await this.notice(event.args.channel, 'kicks', event.args.target, withReason(`was kicked${by}`, event.args.reason), event.ts);
+      this.left(event.args.channel, event.args.target, event.args.reason, false, event.ts);
     });
     api.on('NICK', async (event) => {
       const channels = event.args.channel ? [event.args.channel] : this.channelsWith(event.network, event.args.newNick);
-      for (const channel of channels) await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts);
+      for (const channel of channels) {
+        await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts);
+        // The user of their own elsewhere was made for the old name (and id): it goes, and the
+        // next message brings one with the new name.
+        this.left(channel, event.args.user, `now known as ${event.args.newNick}`, true, event.ts);
+      }
     });
     api.on('TOPIC', (event) => {
       if (isJoinTimeTopic(event.args, event.ts, this.upSince.get(event.network))) return;
@@ -216,6 +228,21 @@ export class Relay {
     if (!bridge || this.bursting.has(channel.network) || !(await this.mayRelay(channel, user))) return;
     const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
     await this.fanOut(channel, bridge, kind, message, { op: 'notice', message });
+  }
+
+  /**
+   * `user` left `channel` (`quit`: their network): every other channel of the bridge on a
+   * network with puppets gets a leave job, in line with the messages, so that the user of
+   * their own there leaves too (Network.leave). Not a notice: event options do not apply.
+   */
+  private left(channel: ChannelRef, user: UserRef, reason: string, quit: boolean, ts: number): void {
+    const bridge = this.bridgeOf.get(channelKey(channel));
+    if (!bridge || this.bursting.has(channel.network)) return;
+    const message = describe(channel, user, reason ? [{ type: 'text', text: reason }] : [], ts, `leave:${ts}`);
+    for (const target of bridge.channels) {
+      if (channelKey(target) === channelKey(channel) || this.api.network(target.network)?.capabilities.puppets !== true) continue;
+      void this.queues.get(channelKey(target))?.push({ op: 'leave', bridge: bridge.name, target, message, quit });
+    }
   }
 
   /**

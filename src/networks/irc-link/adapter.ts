@@ -1,0 +1,455 @@
+/**
+ * The server-link network adapter (`protocol: irc-link`): Switchboard links to an IRC network
+ * as a server, tracks every server, user and channel (state.ts) and shows each remote person
+ * as a virtual client of its own (virtual-clients.ts). What the lines mean is up to the server
+ * protocol (server-protocol.ts; protocols/ngircd.ts); this file owns the socket, the hub's
+ * lifecycle, keep-alive and sending.
+ *
+ * Lifecycle (core/network.ts): `connect()` opens the socket, sends the protocol's handshake and
+ * resolves once the uplink finished its burst and ours is sent (ENDBURST is emitted just
+ * before); it rejects when the attempt fails (fatal on a password mismatch). Each connection
+ * starts from an empty state: a relink is a full resync. A link lost later is reported once
+ * through `ctx.connectionLost`; the hub's reconnect policy calls `connect()` again.
+ *
+ * The link's own service client (`serviceNick`) sits in the wanted channels, because a server
+ * receives a channel's messages only while one of its clients is in it; it speaks for the hub
+ * when a message has no `asUser`.
+ */
+import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
+import type { ChannelRef, UserRef } from '../../core/refs.js';
+import { ServerSupport } from '../irc/isupport.js';
+import { IrcTransport } from '../irc/transport.js';
+import { LineIds } from '../irc/line-ids.js';
+import type { IrcLinkConfig } from './config.js';
+import { LinkEvents } from './events.js';
+import { parseLinkLine, type LinkLine } from './line.js';
+import { SERVER_PROTOCOLS } from './protocols/index.js';
+import type { LinkSession, ServerProtocol } from './server-protocol.js';
+import { LinkState, type LinkUser } from './state.js';
+import { allocateNick, hostFor, identFor, realNameFor, VirtualClients } from './virtual-clients.js';
+import { renderLinkMessage } from './render.js';
+import { readFileSync } from 'node:fs';
+import { fillIdentity } from '../irc/puppet-nick.js';
+import { nickCandidate } from '../irc/nick.js';
+
+type State = 'idle' | 'connecting' | 'connected' | 'stopped';
+
+/** How long the goodbye may take before the socket is closed anyway. */
+const GOODBYE_GRACE_MS = 2_000;
+
+interface PendingConnect {
+  resolve(): void;
+  reject(error: Error): void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class IrcLinkNetwork implements Network {
+  readonly protocol = 'irc-link';
+  readonly capabilities: NetworkCapabilities = {
+    edits: false, deletes: false, reactions: false, replies: false, threads: false, attachments: false, typing: false,
+    formatting: 'irc', maxMessageBytes: 400, puppets: true,
+  };
+
+  private state: State = 'idle';
+  private transport: IrcTransport | undefined;
+  private server: ServerProtocol | undefined;
+  private link = new LinkState(new ServerSupport());
+  private readonly virtuals = new VirtualClients();
+  private service: LinkUser | undefined;
+  /** Channels the hub wants, by name as given (folded per connection). */
+  private readonly wanted = new Map<string, ChannelRef>();
+  private readonly ids: LineIds;
+  private readonly events: LinkEvents;
+  private pending: PendingConnect | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private lastReceived = 0;
+  /** Why the current connection is ending (set by the protocol before the socket closes). */
+  private ending: { reason: string; fatal: boolean } | undefined;
+  private readonly ignoredKinds = new Set<string>();
+  private ignoredCount = 0;
+  private warnedCap = false;
+  /** Pending rejoins, cleared when the connection ends. */
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly ctx: NetworkContext, private readonly config: IrcLinkConfig) {
+    this.ids = new LineIds(ctx.name);
+    this.events = new LinkEvents({
+      network: ctx.name,
+      state: () => this.link,
+      emit: (event) => this.ctx.emit(event),
+      mintId: () => this.ids.next(),
+      maxBodyBytes: config.maxBodyBytes,
+      onTruncated: (context) => this.ctx.log.info(context, 'a received message was longer than maxBodyBytes and was cut'),
+    });
+  }
+
+  get name(): string {
+    return this.ctx.name;
+  }
+
+  /** The link's view of the network (servers, users, channels): who is where. */
+  get linkState(): LinkState {
+    return this.link;
+  }
+
+  /** Lines the protocol could not use since the start (malformed, unknown): a metric. */
+  get ignoredLines(): number {
+    return this.ignoredCount;
+  }
+
+  // --- lifecycle ----------------------------------------------------------------------------
+
+  connect(): Promise<void> {
+    if (this.state === 'connecting' || this.state === 'connected') return Promise.reject(new Error(`${this.name}: already ${this.state}`));
+    let ca: string | undefined;
+    try {
+      ca = this.config.tlsCa === undefined ? undefined : readFileSync(this.config.tlsCa, 'utf8');
+    } catch (error) {
+      return Promise.reject(Object.assign(new Error(`${this.name}: cannot read tlsCa: ${(error as Error).message}`), { fatal: true }));
+    }
+    this.state = 'connecting';
+    this.ending = undefined;
+    this.link = new LinkState(new ServerSupport());
+    this.virtuals.clear();
+    this.service = undefined;
+    for (const channel of this.ctx.wantedChannels()) this.wanted.set(channel.name ?? channel.id, channel);
+    const transport = new IrcTransport({
+      host: this.config.host, port: this.config.port, tls: this.config.tls, rejectUnauthorized: !this.config.tlsInsecure,
+      ...(ca === undefined ? {} : { ca }),
+    });
+    this.transport = transport;
+    const server = SERVER_PROTOCOLS[this.config.ircd](this.session(transport));
+    this.server = server;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => this.end(transport, `no link within ${this.config.connectTimeoutMs} ms`, false), this.config.connectTimeoutMs);
+      this.pending = { resolve, reject, timer };
+      transport.on('open', () => {
+        this.lastReceived = Date.now();
+        for (const line of server.handshake()) transport.writeLine(line);
+      });
+      transport.on('line', (raw: string) => this.onLine(transport, server, raw));
+      transport.on('debug', (text: string) => this.ctx.log.debug({ text }, 'link socket'));
+      transport.on('close', (error: Error | false) => this.onClose(transport, error));
+      transport.connect();
+    });
+  }
+
+  /** What the protocol gets for one connection. */
+  private session(transport: IrcTransport): LinkSession {
+    const link = this.link;
+    return {
+      config: this.config,
+      log: this.ctx.log,
+      state: link,
+      events: this.events,
+      send: (...lines) => {
+        if (this.transport === transport) for (const line of lines) transport.writeLine(line);
+      },
+      uplinkBurstDone: (uplink) => this.linked(transport, uplink),
+      fail: (reason, fatal) => this.end(transport, reason, fatal),
+      ownClientKilled: (user) => this.ownClientKilled(transport, user),
+      ownClientKicked: (user, channel) => this.ownClientKicked(transport, user, channel),
+      ignored: (kind, line, detail) => this.ignored(kind, line, detail),
+    };
+  }
+
+  private onLine(transport: IrcTransport, server: ServerProtocol, raw: string): void {
+    if (this.transport !== transport) return;
+    this.lastReceived = Date.now();
+    const line = parseLinkLine(raw);
+    if (!line) return this.ignored('malformed', { source: '', command: '?', params: [raw.slice(0, 200)] });
+    try {
+      server.handle(line);
+    } catch (error) {
+      this.ctx.log.error({ err: error, command: line.command }, 'could not handle a line from the linked server; ignored');
+    }
+  }
+
+  /** Logs the first line of each kind the protocol cannot use; counts them all. */
+  private ignored(kind: string, line: LinkLine, detail?: string): void {
+    this.ignoredCount += 1;
+    if (this.ignoredKinds.has(kind) || this.ignoredKinds.size >= 100) return;
+    this.ignoredKinds.add(kind);
+    this.ctx.log.warn({ kind, command: line.command, source: line.source, ...(detail === undefined ? {} : { detail: detail.slice(0, 200) }) },
+      'a line from the linked server was ignored (further lines of this kind are ignored without a log line)');
+  }
+
+  /** The uplink's burst is done: ours (the service client in the wanted channels) follows. */
+  private linked(transport: IrcTransport, uplink: string): void {
+    if (this.transport !== transport || this.state !== 'connecting') return;
+    if (!this.introduceService(transport)) return;
+    this.state = 'connected';
+    this.startPing(transport);
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) clearTimeout(pending.timer);
+    this.ctx.log.info({ uplink, servers: this.link.serverCount(), users: this.link.userCount(), channels: this.link.channelCount() }, 'server link established');
+    this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
+    pending?.resolve();
+  }
+
+  /**
+   * One of our clients was killed: the service client comes back at once (the link needs it in
+   * the channels); a virtual client on its person's next message.
+   */
+  private ownClientKilled(transport: IrcTransport, user: LinkUser): void {
+    if (this.transport !== transport) return;
+    this.ctx.log.warn({ nick: user.nick }, 'one of the link\'s clients was killed');
+    if (user.uid !== this.service?.uid) {
+      this.virtuals.remove(user.uid);
+      return;
+    }
+    this.service = undefined;
+    if (this.state === 'connected') this.introduceService(transport);
+  }
+
+  /**
+   * One of our clients was kicked: the service client rejoins a wanted channel after
+   * `rejoinDelayMs` (the link hears a channel only through it); a virtual client rejoins with
+   * its person's next message there.
+   */
+  private ownClientKicked(transport: IrcTransport, user: LinkUser, channel: string): void {
+    if (user.uid !== this.service?.uid || !this.isWanted(channel)) return;
+    this.ctx.log.warn({ channel }, 'the service client was kicked; it rejoins');
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const service = this.service;
+      if (this.transport !== transport || this.state !== 'connected' || !service || !this.isWanted(channel)) return;
+      this.joinOwn(service, channel);
+    }, this.config.rejoinDelayMs);
+    this.timers.add(timer);
+  }
+
+  private isWanted(channel: string): boolean {
+    return [...this.wanted.keys()].some((name) => this.link.support.equal(name, channel));
+  }
+
+  /** Introduces the service client and puts it in the wanted channels. */
+  private introduceService(transport: IrcTransport): boolean {
+    // Someone holding the nick must not keep the link down: `nick_`, `nick__`, then digits.
+    let service: LinkUser | undefined;
+    for (let attempt = 0; attempt < 10 && !service; attempt++) {
+      const nick = nickCandidate(this.config.serviceNick, attempt, this.link.support.nickLen);
+      service = this.addOwnUser(nick, 'switchboard', this.config.serverName, this.config.description);
+    }
+    if (!service) {
+      this.end(transport, `no free nick for the service client (${this.config.serviceNick})`, false);
+      return false;
+    }
+    if (service.nick !== this.config.serviceNick) this.ctx.log.warn({ wanted: this.config.serviceNick, nick: service.nick }, 'the service nick is taken; the service client uses another');
+    this.service = service;
+    this.write(...this.requireServer().introduce(service));
+    for (const channel of this.wanted.values()) this.joinOwn(service, channel.name ?? channel.id);
+    return true;
+  }
+
+  /** Ends the connection for `reason` (the protocol's or ours); the close reports it. */
+  private end(transport: IrcTransport, reason: string, fatal: boolean): void {
+    if (this.transport !== transport) return;
+    this.ending ??= { reason, fatal };
+    transport.close(true);
+  }
+
+  private onClose(transport: IrcTransport, error: Error | false): void {
+    if (this.transport !== transport) return;
+    this.transport = undefined;
+    this.server = undefined;
+    this.stopPing();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const reason = this.ending?.reason ?? (error ? `connection error: ${error.message}` : 'the linked server closed the connection');
+    const fatal = this.ending?.fatal === true;
+    const wasConnected = this.state === 'connected';
+    if (this.state !== 'stopped') this.state = 'idle';
+    this.link.clear();
+    this.virtuals.clear();
+    this.service = undefined;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending.reject(Object.assign(new Error(`${this.name}: ${reason}`), fatal ? { fatal: true } : {}));
+      return;
+    }
+    if (!wasConnected) return;
+    this.ctx.log.warn({ reason, fatal }, 'server link lost');
+    this.ctx.connectionLost({ wasSuccessful: true, reason, ...(fatal ? { fatal } : {}) });
+  }
+
+  private startPing(transport: IrcTransport): void {
+    this.stopPing();
+    const intervalMs = this.config.pingIntervalSec * 1000;
+    this.pingTimer = setInterval(() => {
+      if (Date.now() - this.lastReceived > 2 * intervalMs) return this.end(transport, `no answer from the linked server for ${2 * this.config.pingIntervalSec} s`, false);
+      if (this.server) this.write(this.server.ping());
+    }, intervalMs);
+    this.pingTimer.unref();
+  }
+
+  private stopPing(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+  }
+
+  async disconnect(options: { readonly deadlineMs?: number; readonly reason?: string } = {}): Promise<void> {
+    const transport = this.transport;
+    const server = this.server;
+    this.state = 'stopped';
+    this.stopPing();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    if (!transport) return;
+    this.ending ??= { reason: 'disconnected', fatal: false };
+    const closed = new Promise<void>((resolve) => transport.once('close', () => resolve()));
+    if (server && transport.isConnected()) {
+      for (const line of server.goodbye(stripControls(options.reason ?? 'Switchboard shutting down'))) transport.writeLine(line);
+    }
+    transport.close(false);
+    const grace = setTimeout(() => transport.close(true), Math.min(GOODBYE_GRACE_MS, options.deadlineMs ?? GOODBYE_GRACE_MS));
+    await closed;
+    clearTimeout(grace);
+  }
+
+  // --- our clients --------------------------------------------------------------------------
+
+  private requireServer(): ServerProtocol {
+    if (!this.server || this.state === 'stopped') throw new Error(`${this.name}: not linked`);
+    return this.server;
+  }
+
+  private write(...lines: string[]): void {
+    for (const line of lines) this.transport?.writeLine(line);
+  }
+
+  /** Adds one of our clients to the state (not yet introduced); undefined when the nick is taken. */
+  private addOwnUser(nick: string, ident: string, host: string, realName: string): LinkUser | undefined {
+    const user: LinkUser = {
+      uid: this.requireServer().newUid(), nick, ident, host, realName, server: this.config.serverName.toLowerCase(),
+      modes: new Set(), signonTs: Date.now(), channels: new Set(), own: true,
+    };
+    return this.link.addUser(user) ? user : undefined;
+  }
+
+  /** Puts one of our clients in a channel (once). */
+  private joinOwn(user: LinkUser, channel: string): void {
+    if (this.link.channel(channel)?.members.has(user.uid)) return;
+    if (!this.link.join(channel, user.uid)) throw new Error(`${this.name}: cannot join ${channel}`);
+    this.write(...this.requireServer().join(user, channel));
+  }
+
+  /**
+   * The virtual client of `remote`, introduced on first use with a tagged nick (PyLink's
+   * `nick|net`), shortened to the ircd's NICKLEN so that the tag survives. Undefined when
+   * `maxVirtualClients` are in use.
+   */
+  private virtualFor(remote: UserRef): LinkUser | undefined {
+    const existing = this.virtuals.uidOf(remote);
+    const known = existing === undefined ? undefined : this.link.user(existing);
+    if (known) return known;
+    if (existing !== undefined) this.virtuals.remove(existing);
+    if (this.virtuals.size >= this.config.maxVirtualClients) {
+      if (!this.warnedCap) this.ctx.log.warn({ max: this.config.maxVirtualClients }, 'maxVirtualClients reached: the service client speaks for further people');
+      this.warnedCap = true;
+      return undefined;
+    }
+    const nick = allocateNick(this.config.nickTemplate, remote, this.link.support.nickLen, (n) => this.link.nickInUse(n));
+    if (nick === undefined) throw new Error(`${this.name}: no free nick for ${remote.nick ?? remote.id}`);
+    const user = this.addOwnUser(nick, identFor(remote), hostFor(remote, this.config.serverName), realNameFor(remote));
+    if (!user) throw new Error(`${this.name}: no free nick for ${remote.nick ?? remote.id}`);
+    this.virtuals.add(remote, user.uid);
+    this.write(...this.requireServer().introduce(user));
+    return user;
+  }
+
+  /**
+   * The person behind a virtual client left `channel` (Network.leave): the client parts it, or
+   * quits when it is in no other channel (PyLink: a clone quits when its person left the last
+   * shared channel). Nothing happens for someone without a virtual client.
+   */
+  async leave(channel: ChannelRef, remote: UserRef, reason: string, quit: boolean): Promise<void> {
+    const uid = this.virtuals.uidOf(remote);
+    const user = uid === undefined ? undefined : this.link.user(uid);
+    if (!user || !this.server || this.state !== 'connected') return;
+    const folded = this.link.support.fold(channel.name ?? channel.id);
+    const text = stripControls(reason);
+    if ([...user.channels].every((c) => c === folded)) {
+      this.write(...this.server.quit(user, text || (quit ? 'Quit' : 'Left')));
+      this.link.removeUser(user.uid);
+      this.virtuals.remove(user.uid);
+    } else if (user.channels.has(folded)) {
+      const name = this.link.channel(channel.name ?? channel.id)?.name ?? channel.name ?? channel.id;
+      this.write(...this.server.part(user, name, text));
+      this.link.part(name, user.uid);
+    }
+  }
+
+  // --- Network ------------------------------------------------------------------------------
+
+  async send(message: OutgoingMessage): Promise<SendResult> {
+    if (this.state !== 'connected' || !this.service) throw new Error(`${this.name}: not linked`);
+    const server = this.requireServer();
+    let sender = this.service;
+    let attribution = message.attribution ?? [];
+    if (message.asUser) {
+      const virtual = this.virtualFor(message.asUser);
+      if (virtual) sender = virtual;
+      else attribution = [{ type: 'text', text: fillIdentity('<{nick}> ', message.asUser) }, ...attribution];
+    }
+    const target = 'channel' in message.target
+      ? message.target.channel.name ?? message.target.channel.id
+      : message.target.user.nick ?? message.target.user.id;
+    if ('channel' in message.target) {
+      if (!this.link.support.isChannel(target)) throw new Error(`${this.name}: not a channel: ${JSON.stringify(target)}`);
+      this.joinOwn(sender, target);
+    }
+    const texts = renderLinkMessage({ ...message, attribution }, { sender, target, lineLength: this.link.support.lineLen, maxLines: this.config.maxLines });
+    const lines = texts.filter((text) => text !== '').map((text) => server.message(sender, target, message.kind === 'notice', text));
+    this.write(...lines);
+    return { ids: lines.map(() => this.ids.next()) };
+  }
+
+  queueDepth(): number {
+    return 0;
+  }
+
+  async join(channel: ChannelRef): Promise<void> {
+    this.wanted.set(channel.name ?? channel.id, channel);
+    if (this.state === 'connected' && this.service) this.joinOwn(this.service, channel.name ?? channel.id);
+  }
+
+  async part(channel: ChannelRef, reason?: string): Promise<void> {
+    const name = channel.name ?? channel.id;
+    this.wanted.delete(name);
+    if (this.state !== 'connected' || !this.server) return;
+    for (const { user } of this.link.members(name)) {
+      if (!user.own) continue;
+      this.write(...this.server.part(user, name, stripControls(reason ?? '')));
+      this.link.part(name, user.uid);
+    }
+  }
+
+  /** The channel's members other than our own clients. */
+  members(channel: ChannelRef): readonly UserRef[] {
+    return this.link.members(channel.name ?? channel.id).filter((m) => !m.user.own).map((m) => this.events.userRef(m.user));
+  }
+
+  botUser(channel: ChannelRef): UserRef | undefined {
+    const service = this.service;
+    if (!service || !this.link.channel(channel.name ?? channel.id)?.members.has(service.uid)) return undefined;
+    return this.events.userRef(service);
+  }
+
+  isModerator(channel: ChannelRef, user: UserRef): boolean | undefined {
+    const name = channel.name ?? channel.id;
+    const state = this.link.channel(name);
+    if (!state) return undefined;
+    const member = this.link.userByNick(user.nick ?? user.id);
+    const modes = member && state.members.get(member.uid);
+    return modes !== undefined && ['h', 'o', 'a', 'q'].some((mode) => modes.has(mode));
+  }
+}
+
+/** Text for a trailing parameter: no CR, LF or NUL. */
+function stripControls(text: string): string {
+  return text.replace(/[\r\n\0]+/g, ' ');
+}

@@ -1,0 +1,12 @@
+/**
+ * The server protocols a link can speak, by the config's `ircd` value. A new protocol is one
+ * file here implementing ServerProtocol (server-protocol.ts) and one entry below.
+ */
+import type { LinkProtocolName } from '../config.js';
+import type { ServerProtocolFactory } from '../server-protocol.js';
+import { NgircdProtocol } from './ngircd.js';
+
+/** ircd name → the protocol for one connection. */
+export const SERVER_PROTOCOLS: Readonly<Record<LinkProtocolName, ServerProtocolFactory>> = {
+  ngircd: (session) => new NgircdProtocol(session),
+};

@@ -1,0 +1,69 @@
+/**
+ * The link-network interface: what one server protocol (ngIRCd's RFC 2813, InspIRCd's
+ * spanningtree, TS6, ...) implements, and what the link adapter hands it. A new protocol is one
+ * file under protocols/ implementing {@link ServerProtocol}, plus its name in config.ts and
+ * protocols/index.ts; state tracking (state.ts), events (events.ts), virtual clients, the socket,
+ * PING timeouts and the hub's lifecycle are shared.
+ */
+import type { Logger } from '../../core/log.js';
+import type { IrcLinkConfig } from './config.js';
+import type { LinkEvents } from './events.js';
+import type { LinkLine } from './line.js';
+import type { LinkState, LinkUser } from './state.js';
+
+/** What the adapter gives a protocol for one connection. */
+export interface LinkSession {
+  readonly config: IrcLinkConfig;
+  readonly log: Logger;
+  /** This connection's view of the network (replaced on every connect). */
+  readonly state: LinkState;
+  readonly events: LinkEvents;
+  /** Writes protocol lines (built with line.ts's buildLine). */
+  send(...lines: string[]): void;
+  /**
+   * The uplink finished its burst: the adapter sends ours (the service client and the virtual
+   * clients, in their channels) and reports the network ready.
+   */
+  uplinkBurstDone(uplink: string): void;
+  /**
+   * One of our clients was killed (it is already out of the state): the adapter introduces the
+   * service client again, and a virtual client on its person's next message.
+   */
+  ownClientKilled(user: LinkUser): void;
+  /** One of our clients was kicked from `channel` (it is already out of it in the state). */
+  ownClientKicked(user: LinkUser, channel: string): void;
+  /** Ends the link: `fatal` when retrying cannot help (a wrong password). */
+  fail(reason: string, fatal: boolean): void;
+  /**
+   * A line the protocol cannot use (malformed, unknown command, unknown user): logged once per
+   * `kind`, counted, and otherwise ignored.
+   */
+  ignored(kind: string, line: LinkLine, detail?: string): void;
+}
+
+/** One server protocol, for one connection. */
+export interface ServerProtocol {
+  /** The lines that open the link (PASS, SERVER, CAPAB, ...), sent once the socket is open. */
+  handshake(): string[];
+  /** Handles one line from the uplink: updates the state and emits events through the session. */
+  handle(line: LinkLine): void;
+  /** A new uid for one of our clients. */
+  newUid(): string;
+  /** The lines that introduce one of our clients (already added to the state). */
+  introduce(user: LinkUser): string[];
+  /** The lines that put one of our clients in a channel (the state is updated by the caller). */
+  join(user: LinkUser, channel: string): string[];
+  part(user: LinkUser, channel: string, reason: string): string[];
+  quit(user: LinkUser, reason: string): string[];
+  /** The line that renames one of our clients from its current nick (before the state changes). */
+  nick(user: LinkUser, newNick: string): string[];
+  /** One PRIVMSG/NOTICE line from one of our clients. */
+  message(user: LinkUser, target: string, notice: boolean, text: string): string;
+  /** A keep-alive PING to the uplink. */
+  ping(): string;
+  /** The lines that close the link on purpose. */
+  goodbye(reason: string): string[];
+}
+
+/** Creates a protocol for one connection. */
+export type ServerProtocolFactory = (session: LinkSession) => ServerProtocol;
