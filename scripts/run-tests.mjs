@@ -23,7 +23,8 @@ const tiers = tier === 'all' ? ['unit', 'e2e'] : [tier];
 if (tiers.includes('e2e')) ensurePackages(TEST_SERVERS, 'tests');
 const files = tiers
   .flatMap((t) => findTests(join(root, t)))
-  .filter((f) => f.includes(filter))
+  // The filter matches the path below dist/test/ (a checkout's own path may contain any word).
+  .filter((f) => f.slice(root.length).includes(filter))
   .sort();
 if (files.length === 0) {
   console.error(`no test files found for tier "${tier}" filter "${filter}" under ${root}`);
