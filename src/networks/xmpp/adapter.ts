@@ -49,17 +49,7 @@ const ECHO_WAIT_AT_DISCONNECT_MS = 2_000;
 
 export class XmppNetwork implements Network {
   readonly protocol = 'xmpp';
-  readonly capabilities: NetworkCapabilities = {
-    edits: true,
-    deletes: true,
-    reactions: true,
-    replies: true,
-    threads: false,
-    attachments: true,
-    typing: true,
-    formatting: 'xmpp-styling',
-    delayMarks: true,
-  };
+  readonly capabilities: NetworkCapabilities;
   readonly moderation: ModerationActions = {
     kick: (channel, user, reason) => this.track(this.outbound.moderate(channel, user, 'kick', reason)),
     ban: (channel, user, reason) => this.track(this.outbound.moderate(channel, user, 'ban', reason)),
@@ -92,7 +82,18 @@ export class XmppNetwork implements Network {
     private readonly config: XmppConfig,
   ) {
     this.logOnce = new LogOnce(ctx.log);
-    this.capabilities = { ...this.capabilities, replaysHistory: config.catchUp.enabled };
+    this.capabilities = {
+      edits: true,
+      deletes: true,
+      reactions: true,
+      replies: true,
+      threads: false,
+      attachments: true,
+      typing: true,
+      formatting: 'xmpp-styling',
+      delayMarks: true,
+      replaysHistory: config.catchUp.enabled,
+    };
     const cursors = config.catchUp.enabled
       ? new RoomCursors(ctx.store, (room, error) => this.logOnce.log('warn', `cursor:${room}`, { room, err: error }, 'could not store where the hub got to in a room; a catch-up after a restart may repeat messages'))
       : undefined;
