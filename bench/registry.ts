@@ -23,4 +23,5 @@ export const BENCHMARKS: readonly BenchEntry[] = [
   { name: 'big-message', file: 'big-message.bench.js', pinOneCore: false, description: 'a 256 KB XMPP message through the real process to IRC: hub CPU, /health latency meanwhile, lines sent' },
   { name: 'relay-throughput', file: 'relay-throughput.bench.js', pinOneCore: false, description: 'bursts of 1,000 messages each way, with server flood limits lifted and with defaults' },
   { name: 'side-by-side', file: 'side-by-side.bench.js', pinOneCore: false, timeoutSeconds: 330, description: 'the servers alone (floor), Switchboard and peer bridges (--peer matterbridge=PATH) in one run, fresh process per slot: added latency, CPU per message, bursts, RSS, ready; ratios' },
+  { name: 'server-link', file: 'server-link.bench.js', pinOneCore: false, timeoutSeconds: 300, description: 'the hub linked as a server to InspIRCd and ngIRCd with one channel bridged: added latency over the ircd-only floor, bursts, ready, relink, 10,000 virtual users' },
 ];

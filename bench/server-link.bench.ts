@@ -1,0 +1,156 @@
+/**
+ * The server link (issue 15): the hub linked as a server to two real ircds, `#lobby` bridged
+ * between them, so each side's people appear on the other as virtual users. Figures: added
+ * one-way latency over the ircd-only floor, bursts (lost, reordered), ready time, relink after
+ * an ircd restart, and 10,000 people introduced as virtual users over one link (time, RSS).
+ */
+import { performance } from 'node:perf_hooks';
+import type { Benchmark } from './lib/benchmark.js';
+import { startLinkRig, type LinkRig, type WestIrcd } from './lib/link-rig.js';
+import { linkLoadServer } from './lib/load-server.js';
+import { field, repeatRuns } from './lib/repeat.js';
+import { figure, type Figure } from './lib/result.js';
+import { median } from './lib/stats.js';
+import { residentBytes } from './lib/switchboard-process.js';
+import { burstRun, pacedRun, probeUntilArrival, type Path, type PacedResult } from './lib/traffic.js';
+
+const RATE = 50;
+const MESSAGES = 200;
+const BURST = 1_000;
+const PEOPLE = 10_000;
+const DRAIN_MS = 5_000;
+const WAIT_MS = 20_000;
+const MIB = 1024 * 1024;
+
+/** The ircd on the west side: InspIRCd as in PyLink's measurement once the hub speaks its protocol. */
+const WEST: WestIrcd = process.env.BENCH_LINK_WEST === 'ngircd' ? 'ngircd' : 'inspircd';
+
+async function paced(rig: LinkRig, path: Path, count: number, repeats: number, progress: (m: string) => void): Promise<PacedResult[]> {
+  return repeatRuns({ warmups: 1, repeats }, async (index) => {
+    const result = await pacedRun(rig.tracker, path, index < 0 ? 50 : count, RATE, DRAIN_MS);
+    progress(`${path.label} run ${index}: p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.delivered}/${result.sent}`);
+    return result;
+  });
+}
+
+function latencyFigures(path: Path, runs: readonly PacedResult[], floorP50: readonly number[] | undefined): Figure[] {
+  const k = path.key;
+  const figures = [
+    figure({ key: `p50_ms.${k}`, label: `p50 latency, ${path.label}`, unit: 'ms' }, field(runs, (r) => r.p50)),
+    figure({ key: `p99_ms.${k}`, label: `p99 latency, ${path.label}`, unit: 'ms' }, field(runs, (r) => r.p99)),
+    figure({ key: `delivered.${k}`, label: `delivered (paced), ${path.label}`, unit: 'messages', ...(floorP50 ? { target: { op: '>=', value: runs[0]!.sent } as const } : {}) }, field(runs, (r) => r.delivered)),
+    figure({ key: `out_of_order.${k}`, label: `out of order (paced), ${path.label}`, unit: 'messages' }, field(runs, (r) => r.outOfOrder)),
+  ];
+  if (floorP50) {
+    figures.push(figure(
+      { key: `added_p50_ms.${k}`, label: `added p50 over the ircd-only floor, ${path.label}`, unit: 'ms', target: { op: '<=', value: 0.5 }, note: 'p50 through the hub − (p50 on west alone + p50 on east alone), run by run' },
+      runs.map((r, i) => r.p50 - floorP50[i]!),
+    ));
+  }
+  return figures;
+}
+
+async function burstFigures(rig: LinkRig, path: Path, count: number, repeats: number, bridged: boolean, progress: (m: string) => void): Promise<Figure[]> {
+  const runs = await repeatRuns({ warmups: 0, repeats }, async (index) => {
+    const result = await burstRun(rig.tracker, path, count, DRAIN_MS, 60_000);
+    progress(`${path.label} burst ${index}: ${result.delivered}/${result.sent} in ${result.durationMs.toFixed(0)} ms, ${result.outOfOrder} out of order`);
+    return result;
+  });
+  const k = path.key;
+  const exact = (value: number) => (bridged ? { target: { op: value === 0 ? '<=' : '>=', value } as const } : {});
+  return [
+    figure({ key: `burst_per_s.${k}`, label: `burst of ${count}, ${path.label}`, unit: 'msg/s' }, field(runs, (r) => r.messagesPerSecond)),
+    figure({ key: `burst_lost.${k}`, label: `burst lost, ${path.label}`, unit: 'messages', ...exact(0) }, field(runs, (r) => r.sent - r.delivered)),
+    figure({ key: `burst_out_of_order.${k}`, label: `burst out of order, ${path.label}`, unit: 'messages', ...exact(0) }, field(runs, (r) => r.outOfOrder)),
+  ];
+}
+
+/** Restarts east; resolves with ms from the ircd accepting clients again to a message crossing west → east. */
+async function relinkMs(rig: LinkRig): Promise<number> {
+  await rig.east.restart();
+  const back = performance.now();
+  await rig.reconnectBob();
+  const arrived = await probeUntilArrival(rig.tracker, rig.westToEast, 50, WAIT_MS);
+  return arrived - back;
+}
+
+/** 10,000 people on east speak once each: the hub introduces each as a virtual user on west. */
+async function manyPeople(rig: LinkRig, people: number, progress: (m: string) => void): Promise<Figure[]> {
+  const load = await linkLoadServer(rig.east.host, rig.east.port, rig.loadBlock, WAIT_MS);
+  try {
+    const rssBefore = residentBytes(rig.hub.pid);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, residentBytes(rig.hub.pid));
+    }, 20);
+    const path: Path = {
+      key: 'people', label: `${people} people on ngIRCd`, receiver: 'alice@lobby',
+      send: (texts) => {
+        load.introduce('p', texts.length, '#lobby');
+        load.speak('p', texts.length, '#lobby', (i) => texts[i]!);
+      },
+    };
+    const result = await burstRun(rig.tracker, path, people, DRAIN_MS, 120_000).finally(() => clearInterval(sampler));
+    rssPeak = Math.max(rssPeak, residentBytes(rig.hub.pid));
+    progress(`${people} people: ${result.delivered} arrived from virtual users on ${rig.westIrcd} in ${result.durationMs.toFixed(0)} ms, hub RSS ${(rssBefore / MIB).toFixed(0)} → peak ${(rssPeak / MIB).toFixed(0)} MiB`);
+    return [
+      figure({ key: 'people_ms', label: `${people} people introduced on ${rig.westIrcd} as virtual users, each with one message: first line from the load server to the last message seen on ${rig.westIrcd}`, unit: 'ms', target: { op: '<=', value: 2_000 } }, [result.durationMs]),
+      figure({ key: 'people_delivered', label: `messages of the ${people} people seen on ${rig.westIrcd}`, unit: 'messages', target: { op: '>=', value: people } }, [result.delivered]),
+      figure({ key: 'people_rss_peak_mib', label: `hub RSS peak while introducing ${people} virtual users`, unit: 'MiB', target: { op: '<=', value: 150 } }, [rssPeak / MIB]),
+      figure({ key: 'people_rss_before_mib', label: 'hub RSS before', unit: 'MiB' }, [rssBefore / MIB]),
+    ];
+  } finally {
+    await load.close();
+  }
+}
+
+const benchmark: Benchmark = {
+  name: 'server-link',
+  title: 'Server link: two ircds bridged through the hub as a server',
+  async run(context) {
+    const messages = context.quick ? 50 : MESSAGES;
+    const repeats = context.quick ? 1 : 3;
+    const people = context.quick ? 1_000 : PEOPLE;
+    const rig = await startLinkRig({ context, west: WEST, maxVirtualClients: people + 100 });
+    try {
+      const readyMs = (await rig.hub.ready(WAIT_MS)) - rig.hub.spawnedAt;
+      const progress = (m: string) => context.progress(m);
+      const westAlone = await paced(rig, rig.westAlone, messages, repeats, progress);
+      const eastAlone = await paced(rig, rig.eastAlone, messages, repeats, progress);
+      const floor = westAlone.map((w, i) => w.p50 + eastAlone[i]!.p50);
+      const westToEast = await paced(rig, rig.westToEast, messages, repeats, progress);
+      const eastToWest = await paced(rig, rig.eastToWest, messages, repeats, progress);
+      const figures: Figure[] = [
+        figure({ key: 'ready_ms', label: 'hub process start to ready (both links up, bursts exchanged)', unit: 'ms', target: { op: '<=', value: 350 } }, [readyMs]),
+        ...latencyFigures(rig.westAlone, westAlone, undefined),
+        ...latencyFigures(rig.eastAlone, eastAlone, undefined),
+        ...latencyFigures(rig.westToEast, westToEast, floor),
+        ...latencyFigures(rig.eastToWest, eastToWest, floor),
+        ...await burstFigures(rig, rig.westAlone, BURST, repeats, false, progress),
+        ...await burstFigures(rig, rig.westToEast, BURST, repeats, true, progress),
+        ...await burstFigures(rig, rig.eastToWest, BURST, repeats, true, progress),
+        ...await manyPeople(rig, people, progress),
+      ];
+      const relinks: number[] = [];
+      for (let i = 0; i < repeats; i++) {
+        relinks.push(await relinkMs(rig));
+        progress(`relink ${i}: ${relinks.at(-1)!.toFixed(0)} ms`);
+      }
+      figures.push(figure({ key: 'relink_ms', label: 'east ngIRCd restarted: from it accepting clients to a message crossing west → east again', unit: 'ms', target: { op: '<=', value: 2_000 } }, relinks));
+      return {
+        parameters: { west: WEST, east: 'ngircd', ratePerSecond: RATE, messagesPerRun: messages, burst: BURST, people, repeats, drainMs: DRAIN_MS, duplicates: rig.tracker.duplicates, medianFloorP50Ms: median(floor) },
+        figures,
+        notes: [
+          'One hub process linked to both ircds as a server (protocol irc-link), relay module, SQLite, log level info; the bench clients are bare sockets in the benchmark process (bench/lib/irc-probe.ts).',
+          'Floor: the same clients through one ircd without the hub (#direct); the floor of a crossing is west alone + east alone, measured in the same run.',
+          'The people figure: a bare RFC 2813 pseudo-server (bench/lib/load-server.ts) links to east, introduces the people into #lobby and lets each say one line; the hub introduces a virtual user on west for each on its first message. RSS sampled every 20 ms from /proc.',
+          'Relink uses the hub\'s default reconnect policy (initialDelayMs 1000 with jitter).',
+        ],
+      };
+    } finally {
+      await rig.stop();
+    }
+  },
+};
+
+export default benchmark;
