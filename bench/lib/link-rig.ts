@@ -68,13 +68,20 @@ function linkNetwork(name: string, server: IrcServer, ircd: WestIrcd | 'ngircd',
 `;
 }
 
-/** The hub's config: both links, `#lobby` bridged, the relay module, SQLite. */
+/**
+ * The hub's config: both links, `#lobby` bridged, the relay module, SQLite. A link that lasted
+ * half a second counts as stable, so that each restart of the relink figure starts from the
+ * first reconnect delay (the default 60 s would make restarts in quick succession back off,
+ * as they should in production).
+ */
 function hubConfig(west: IrcServer, westIrcd: WestIrcd, east: IrcServer, maxVirtualClients: number): string {
   return `storage:
   path: ./switchboard.db
 http: false
 log:
   level: info
+reconnect:
+  stableAfterMs: 500
 networks:
 ${linkNetwork('west', west, westIrcd, '0SB', maxVirtualClients)}${linkNetwork('east', east, 'ngircd', '1SB', maxVirtualClients)}bridges:
   lobby: ["west:#lobby", "east:#lobby"]
