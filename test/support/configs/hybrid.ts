@@ -1,7 +1,7 @@
 /**
  * ircd-hybrid 8.2 configuration for a loopback test server: clients on `port`, server links on
  * `linkPort` (hybrid takes servers only on a listener with `flags = server`), limits lifted, an
- * operator, and the connect {} block for our server link (the one docs/networks/irc-link.md shows).
+ * operator, and the blocks for our server link (the ones docs/networks/irc-link.md shows).
  */
 
 /** Values substituted into the hybrid config. */
@@ -20,9 +20,18 @@ export interface HybridConfigValues {
   readonly extraConfig?: string;
 }
 
-/** The connect {} block that lets a server (Switchboard) link to hybrid from 127.0.0.1. */
-export function hybridConnectBlock(link: HybridConfigValues['link']): string {
-  return `connect {
+/**
+ * The blocks a hybrid needs for our server link (docs/networks/irc-link.md shows them): a
+ * listener for servers (hybrid refuses servers on a client port) and the connect {} block of
+ * our server, from 127.0.0.1, in the stock config's class "server".
+ */
+export function hybridLinkBlocks(link: HybridConfigValues['link'], linkPort: number): string {
+  return `listen {
+	flags = server;
+	host = "127.0.0.1";
+	port = ${linkPort};
+};
+connect {
 	name = "${link.peerName}";
 	host = "127.0.0.1";
 	accept_password = "${link.peerSends}";
@@ -60,7 +69,6 @@ class {
 };
 class { name = "server"; ping_time = 120 seconds; max_number = 10; sendq = 16 megabytes; };
 listen { host = "127.0.0.1"; port = ${v.port}; };
-listen { flags = server; host = "127.0.0.1"; port = ${v.linkPort}; };
 auth {
 	user = "*@127.0.0.1";
 	class = "users";
@@ -74,7 +82,7 @@ operator {
 	class = "users";
 	flags = admin, connect, connect:remote, globops, kill, kill:remote, kline, rehash, unkline, xline, unxline;
 };
-${hybridConnectBlock(v.link)}general {
+${hybridLinkBlocks(v.link, v.linkPort)}general {
 	disable_auth = yes;
 	ping_cookie = no;
 	throttle_count = 10000;
