@@ -27,6 +27,8 @@ export function protocolHarness<P extends ServerProtocol>(create: (...args: Para
   const ignored: string[] = [];
   const bursts: string[] = [];
   const killedOwn: string[] = [];
+  /** For each killed own client: who held its nick in the state when the adapter was told. */
+  const nickHolderAtKill: Array<string | undefined> = [];
   let ids = 0;
   const linkEvents = new LinkEvents({ network: 'link', state: () => state, emit: (e) => events.push(validateEvent(e)), mintId: () => `m${++ids}`, maxBodyBytes: 1024 });
   const protocol = create({
@@ -34,7 +36,10 @@ export function protocolHarness<P extends ServerProtocol>(create: (...args: Para
     send: (...lines) => sent.push(...lines),
     uplinkBurstDone: (uplink) => bursts.push(uplink),
     fail: (reason, fatal) => failures.push({ reason, fatal }),
-    ownClientKilled: (user) => killedOwn.push(user.nick),
+    ownClientKilled: (user) => {
+      killedOwn.push(user.nick);
+      nickHolderAtKill.push(state.userByNick(user.nick)?.uid);
+    },
     ownClientKicked: (user, channel) => killedOwn.push(`${user.nick} kicked from ${channel}`),
     ignored: (kind) => ignored.push(kind),
   });
@@ -46,5 +51,5 @@ export function protocolHarness<P extends ServerProtocol>(create: (...args: Para
     }
   };
   const of = <C extends AnyEventInput['command']>(command: C) => events.filter((e): e is Extract<AnyEventInput, { command: C }> => e.command === command);
-  return { protocol, config, state, sent, events, failures, ignored, bursts, killedOwn, feed, of };
+  return { protocol, config, state, sent, events, failures, ignored, bursts, killedOwn, nickHolderAtKill, feed, of };
 }

@@ -195,6 +195,7 @@ describe('ircd-hybrid server protocol', () => {
     const newer = own(h, 'dan|jabber', (LOBBY_TS + 100) * 1000);
     h.feed(`:${UPSID} UID dan|jabber 1 ${LOBBY_TS + 50} + dan 127.0.0.1 127.0.0.1 127.0.0.1 0HYAAAAAD * :Dan`);
     assert.deepEqual(h.killedOwn, ['dan|jabber'], 'ours is newer: hybrid kills it');
+    assert.deepEqual(h.nickHolderAtKill, ['0HYAAAAAD'], 'the adapter hears of it once the nick is theirs (so it picks another)');
     assert.equal(h.state.userByNick('dan|jabber')?.uid, '0HYAAAAAD');
     h.feed(`:${UPSID} KILL ${newer.uid} :${UP} (Nick collision (new))`);
     assert.deepEqual(h.ignored, [], 'the KILL that follows is expected');

@@ -315,33 +315,39 @@ export class HybridProtocol implements ServerProtocol {
       signonTs: ts * 1000, channels: new Set(), own: false,
       ...(account === '*' || account === '0' || account === '' ? {} : { account }),
     };
-    if (!this.yieldNick(nick, ts, line)) return;
-    if (!this.s.state.addUser(user)) return this.s.ignored('uid-collision', line, uid);
-    this.s.events.uid(user);
-    if (user.modes.has('o')) this.s.events.opered(user, OPER_TYPE);
+    const collision = this.settleNick(nick, ts, line);
+    if (collision.take) {
+      if (!this.s.state.addUser(user)) this.s.ignored('uid-collision', line, uid);
+      else {
+        this.s.events.uid(user);
+        if (user.modes.has('o')) this.s.events.opered(user, OPER_TYPE);
+      }
+    }
+    // Only now (the nick belongs to its new holder): the adapter may bring ours back under another.
+    if (collision.lost) this.s.ownClientKilled(collision.lost);
   }
 
   /**
    * A remote user takes `nick` (with `ts`) while one of our clients holds it: a race the ircd
    * settles by TS. Does what hybrid does, so that the state stays in step: when ours is newer
    * (or as old), hybrid kills ours (its KILL follows and is ignored): it leaves the state now.
-   * Returns false when the remote one loses (hybrid kills it; its KILL will find nobody).
+   * `take` is false when the remote one loses too (hybrid kills it; its KILL will find nobody);
+   * `lost` is our client that left the state, for the caller to report once the nick is settled.
    */
-  private yieldNick(nick: string, ts: number, line: LinkLine): boolean {
+  private settleNick(nick: string, ts: number, line: LinkLine): { readonly take: boolean; readonly lost?: LinkUser } {
     const holder = this.s.state.userByNick(nick);
-    if (!holder) return true;
+    if (!holder) return { take: true };
     if (!holder.own) {
       this.s.ignored('nick-collision', line, nick);
-      return false;
+      return { take: false };
     }
     const ourTs = Math.floor(holder.signonTs / 1000);
-    if (ourTs < ts) return false;
+    if (ourTs < ts) return { take: false };
     if (this.collided.size >= MAX_COLLIDED) this.collided.clear();
     this.collided.add(holder.uid);
     this.s.events.kill(holder, this.uplink?.name ?? '', 'Nick collision');
     this.s.state.removeUser(holder.uid);
-    this.s.ownClientKilled(holder);
-    return ourTs > ts;
+    return { take: ourTs > ts, lost: holder };
   }
 
   /** `:<uid> NICK <newnick> :<ts>` */
@@ -350,10 +356,13 @@ export class HybridProtocol implements ServerProtocol {
     const [newNick, tsText] = line.params;
     if (!user || newNick === undefined || !isMiddleParam(newNick)) return;
     const ts = parseTs(tsText) ?? now();
-    if (!this.s.state.support.equal(user.nick, newNick) && !this.yieldNick(newNick, ts, line)) return;
+    const collision = this.s.state.support.equal(user.nick, newNick) ? { take: true } : this.settleNick(newNick, ts, line);
     const oldNick = user.nick;
-    if (!this.s.state.changeNick(user.uid, newNick)) return this.s.ignored('nick-collision', line, newNick);
-    this.s.events.nick({ ...user, nick: oldNick } as LinkUser, oldNick, newNick);
+    if (collision.take) {
+      if (!this.s.state.changeNick(user.uid, newNick)) this.s.ignored('nick-collision', line, newNick);
+      else this.s.events.nick({ ...user, nick: oldNick } as LinkUser, oldNick, newNick);
+    }
+    if (collision.lost) this.s.ownClientKilled(collision.lost);
   }
 
   private onQuit(line: LinkLine): void {
