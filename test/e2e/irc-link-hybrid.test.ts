@@ -13,6 +13,8 @@ import type { ChannelRef, UserRef } from '../../src/core/refs.js';
 import { silentLogger } from '../../src/core/log.js';
 import { IrcLinkNetwork } from '../../src/networks/irc-link/adapter.js';
 import { ircLinkProtocol } from '../../src/networks/irc-link/definition.js';
+import type { HybridProtocol } from '../../src/networks/irc-link/protocols/hybrid.js';
+import type { LinkUser } from '../../src/networks/irc-link/state.js';
 import { startHybrid, type IrcServer } from '../support/servers.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { waitFor } from '../support/wait.js';
@@ -217,6 +219,26 @@ describe('server link on ircd-hybrid', { timeout: 180_000 }, () => {
     await say(link, '#clash', 'lee', 'the link goes on');
     assert.match(await kim.waitForLine(/PRIVMSG #clash :the link goes on$/, WAIT_MS), /^:lee\|jabber!/);
     assert.deepEqual(link.losses, []);
+  });
+
+  it('hybrid takes the KICK, TOPIC and TMODE lines the protocol builds for the conflict rules', async (t) => {
+    const ivy = await rawInChannel(t, server, 'ivy', '#rules');
+    const link = makeLink(t, server, ['#rules']);
+    await link.network.connect();
+    await ivy.waitForLine(/^:Switchboard!\S+ JOIN :?#rules$/, WAIT_MS);
+    // The adapter does not use these yet: reach its protocol and writer as the conflict rules will.
+    const inner = link.network as unknown as { server: HybridProtocol; service: LinkUser; write(...lines: string[]): void };
+    const { server: protocol, service } = inner;
+    inner.write(...protocol.topic(service, '#rules', 'set over the link'));
+    await ivy.waitForLine(/^:Switchboard!\S+ TOPIC #rules :set over the link$/, WAIT_MS);
+    inner.write(...protocol.mode(undefined, '#rules', '+mv', ['Switchboard']));
+    await ivy.waitForLine(/^:bridge\.hybrid\.test MODE #rules \+mv Switchboard$/, WAIT_MS);
+    const target = link.network.linkState.userByNick('ivy');
+    assert.ok(target);
+    inner.write(...protocol.kick(service, '#rules', target, 'rules are rules'));
+    await ivy.waitForLine(/^:Switchboard!\S+ KICK #rules ivy :rules are rules$/, WAIT_MS);
+    assert.deepEqual(link.losses, []);
+    assert.equal(link.network.ignoredLines, 0);
   });
 
   it('keeps a quiet link alive with its own PINGs, which hybrid answers (no timeout for 3 intervals)', async (t) => {
