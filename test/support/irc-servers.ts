@@ -49,16 +49,18 @@ export interface InspircdOptions {
   readonly connectClass?: string;
 }
 
-function secret(): string {
+/** A random password. */
+export function secret(): string {
   return randomBytes(9).toString('hex');
 }
 
-function linkBlock(peerName: string): IrcLinkBlock {
+/** Random passwords for the link of `peerName`. */
+export function linkBlock(peerName: string): IrcLinkBlock {
   return { peerName, peerSends: secret(), serverSends: secret() };
 }
 
 /** Readiness for IRC: the port accepts and a client completes registration (001). */
-async function probeIrc(host: string, port: number, deadline: number, deathError: () => Error | undefined): Promise<void> {
+export async function probeIrc(host: string, port: number, deadline: number, deathError: () => Error | undefined): Promise<void> {
   await waitForPort(host, port, deadline, deathError);
   const nick = `pr${randomBytes(2).toString('hex')}`; // short: fits any nick length limit
   const client = await connectRawIrc({ host, port, nick, timeoutMs: Math.max(1000, deadline - Date.now()) });

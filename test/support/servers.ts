@@ -11,5 +11,6 @@ export type { RunningServer } from './server-base.js';
 export { READY_TIMEOUT_MS, StartError } from './server-base.js';
 export { startNgircd, startInspircd, type IrcServer, type IrcLinkBlock, type InspircdOptions } from './irc-servers.js';
 export { DEBIAN_CONNECT_CLASS } from './configs/inspircd.js';
+export { startHybrid, type HybridOptions } from './hybrid-server.js';
 export { startProsody, UPLOAD_SIZE_LIMIT, type XmppServer, type ProsodyOptions } from './prosody-server.js';
 export { freePort, freePorts, LOOPBACK } from './ports.js';

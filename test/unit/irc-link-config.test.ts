@@ -19,7 +19,10 @@ describe('irc-link config', () => {
   it('says which ircds are not implemented yet, and refuses what would break a line', () => {
     const inspircd = ircLinkConfigSchema.safeParse({ ...BASE, ircd: 'inspircd' });
     assert.equal(inspircd.success, false);
-    assert.match(JSON.stringify(inspircd.error?.issues), /only \\"ngircd\\" is implemented so far/);
+    assert.match(JSON.stringify(inspircd.error?.issues), /one of \\"ngircd\\", \\"hybrid\\"/);
+    const hybrid = ircLinkConfigSchema.safeParse({ ...BASE, ircd: 'hybrid' });
+    assert.deepEqual(hybrid.error?.issues.map((i) => i.path), [['sid']], 'hybrid needs our sid');
+    assert.equal(ircLinkConfigSchema.parse({ ...BASE, ircd: 'hybrid', sid: '1SB' }).sid, '1SB');
     for (const bad of [{ sendPassword: 'two words' }, { receivePassword: ':colon' }, { serverName: 'nodot' }, { serverName: 'a b.c' }, { description: 'x\r\nQUIT' }, { serviceNick: '1abc' }, { nickTemplate: 'no-placeholder' }, { sid: 'abc' }]) {
       assert.equal(ircLinkConfigSchema.safeParse({ ...BASE, ...bad }).success, false, JSON.stringify(bad));
     }

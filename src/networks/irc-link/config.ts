@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 
-/** The server protocols a link can speak; this release implements `ngircd` only. */
-export const LINK_PROTOCOLS = ['ngircd'] as const;
+/** The server protocols a link can speak. */
+export const LINK_PROTOCOLS = ['ngircd', 'hybrid'] as const;
+/** The protocols that need our `sid`. */
+const NEEDS_SID: ReadonlySet<LinkProtocolName> = new Set(['hybrid']);
 /** One of {@link LINK_PROTOCOLS}. */
 export type LinkProtocolName = (typeof LINK_PROTOCOLS)[number];
 
@@ -21,15 +23,15 @@ export const ircLinkConfigSchema = z
     /** Accepted and ignored: the config loader may or may not strip it. */
     protocol: z.literal('irc-link').optional(),
     /**
-     * The ircd's server protocol: `ngircd` (RFC 2813 with ngIRCd's IRC+ extensions). InspIRCd
-     * (`inspircd`) and ircd-hybrid (`hybrid`) are not implemented yet.
+     * The ircd's server protocol: `ngircd` (RFC 2813 with ngIRCd's IRC+ extensions) or `hybrid`
+     * (ircd-hybrid 8.2's TS6). InspIRCd (`inspircd`) is not implemented yet.
      */
-    ircd: z.enum(LINK_PROTOCOLS, { message: 'only "ngircd" is implemented so far (inspircd and hybrid are planned)' }),
+    ircd: z.enum(LINK_PROTOCOLS, { message: 'one of "ngircd", "hybrid" (inspircd is planned)' }),
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).optional(),
     /** Our server name, as the ircd's link block names it (ngIRCd `[Server] Name`). */
     serverName: z.string().max(63).regex(serverNamePattern, 'not a server name (needs a dot, letters, digits, - and .)'),
-    /** Our server id, for protocols that use one (InspIRCd, TS6); ngIRCd has none. */
+    /** Our server id, for protocols that use one (InspIRCd, TS6: required with `hybrid`); ngIRCd has none. */
     sid: z.string().regex(/^[0-9][A-Z0-9]{2}$/, 'a SID is a digit and two upper-case letters or digits').optional(),
     /** The password we send (ngIRCd `MyPassword`). */
     sendPassword: z.string().regex(passwordPattern, 'no spaces or control characters, not starting with ":"'),
@@ -64,6 +66,7 @@ export const ircLinkConfigSchema = z
     /** Seconds between our PINGs; the link is dropped when nothing arrives for twice as long. */
     pingIntervalSec: z.number().int().min(5).max(3_600).default(60),
   })
+  .refine((config) => config.sid !== undefined || !NEEDS_SID.has(config.ircd), { message: 'this ircd needs our server id: set sid (a digit and two upper-case letters or digits, unique on the network)', path: ['sid'] })
   .transform((config) => ({ ...config, port: config.port ?? (config.tls ? 6697 : 6667) }));
 
 /** The validated options of one server link. */
