@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 
-/** The server protocols a link can speak; this release implements `ngircd` only. */
-export const LINK_PROTOCOLS = ['ngircd'] as const;
+/** The server protocols a link can speak. */
+export const LINK_PROTOCOLS = ['ngircd', 'inspircd'] as const;
 /** One of {@link LINK_PROTOCOLS}. */
 export type LinkProtocolName = (typeof LINK_PROTOCOLS)[number];
 
@@ -21,15 +21,15 @@ export const ircLinkConfigSchema = z
     /** Accepted and ignored: the config loader may or may not strip it. */
     protocol: z.literal('irc-link').optional(),
     /**
-     * The ircd's server protocol: `ngircd` (RFC 2813 with ngIRCd's IRC+ extensions). InspIRCd
-     * (`inspircd`) and ircd-hybrid (`hybrid`) are not implemented yet.
+     * The ircd's server protocol: `ngircd` (RFC 2813 with ngIRCd's IRC+ extensions), `inspircd`
+     * (InspIRCd 3 spanningtree, protocol 1205).
      */
-    ircd: z.enum(LINK_PROTOCOLS, { message: 'only "ngircd" is implemented so far (inspircd and hybrid are planned)' }),
+    ircd: z.enum(LINK_PROTOCOLS, { message: `one of ${LINK_PROTOCOLS.join(', ')}` }),
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).optional(),
     /** Our server name, as the ircd's link block names it (ngIRCd `[Server] Name`). */
     serverName: z.string().max(63).regex(serverNamePattern, 'not a server name (needs a dot, letters, digits, - and .)'),
-    /** Our server id, for protocols that use one (InspIRCd, TS6); ngIRCd has none. */
+    /** Our server id, for protocols that use one (InspIRCd, TS6; required there); ngIRCd has none. */
     sid: z.string().regex(/^[0-9][A-Z0-9]{2}$/, 'a SID is a digit and two upper-case letters or digits').optional(),
     /** The password we send (ngIRCd `MyPassword`). */
     sendPassword: z.string().regex(passwordPattern, 'no spaces or control characters, not starting with ":"'),
@@ -49,9 +49,10 @@ export const ircLinkConfigSchema = z
     serviceNick: z.string().max(30).regex(nickPattern, 'not a valid IRC nick').default('Switchboard'),
     /**
      * The nick of a remote person's virtual client: `{nick}` and `{network}` made IRC-safe
-     * (`/`, which ngIRCd refuses, becomes `|`), shortened to the ircd's NICKLEN so the tag survives.
+     * (`/` stays where the ircd takes it, InspIRCd; elsewhere, ngIRCd, it becomes `|`), shortened
+     * to the ircd's NICKLEN so the tag survives.
      */
-    nickTemplate: z.string().includes('{nick}', { message: 'must contain {nick}' }).default('{nick}|{network}'),
+    nickTemplate: z.string().includes('{nick}', { message: 'must contain {nick}' }).default('{nick}/{network}'),
     /** Most virtual clients at once; beyond it the service client speaks for people, with `<nick> ` in front. */
     maxVirtualClients: z.number().int().min(1).max(100_000).default(1_000),
     /** Received message text longer than this many UTF-8 bytes is cut (with a marker) before it is parsed. */
@@ -63,6 +64,9 @@ export const ircLinkConfigSchema = z
     connectTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
     /** Seconds between our PINGs; the link is dropped when nothing arrives for twice as long. */
     pingIntervalSec: z.number().int().min(5).max(3_600).default(60),
+  })
+  .superRefine((config, ctx) => {
+    if (config.ircd === 'inspircd' && config.sid === undefined) ctx.addIssue({ code: 'custom', path: ['sid'], message: 'InspIRCd links need a sid (a digit and two upper-case letters or digits, unique on the network)' });
   })
   .transform((config) => ({ ...config, port: config.port ?? (config.tls ? 6697 : 6667) }));
 

@@ -4,9 +4,11 @@
  */
 import type { LinkProtocolName } from '../config.js';
 import type { ServerProtocolFactory } from '../server-protocol.js';
+import { InspircdProtocol } from './inspircd.js';
 import { NgircdProtocol } from './ngircd.js';
 
 /** ircd name → the protocol for one connection. */
 export const SERVER_PROTOCOLS: Readonly<Record<LinkProtocolName, ServerProtocolFactory>> = {
   ngircd: (session) => new NgircdProtocol(session),
+  inspircd: (session) => new InspircdProtocol(session),
 };

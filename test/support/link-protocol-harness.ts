@@ -1,0 +1,47 @@
+/**
+ * One server protocol (src/networks/irc-link/protocols/) without a socket, for unit tests and
+ * the fuzzer: scripted lines in, and what it sent, emitted (each event validated against the
+ * catalog), failed and ignored out. The per-ircd harnesses (ngircd-link-harness.ts,
+ * inspircd-link-harness.ts) add a config and a scripted burst.
+ */
+import type { AnyEventInput } from '../../src/core/event.js';
+import { validateEvent } from '../../src/core/catalog-validate.js';
+import { silentLogger } from '../../src/core/log.js';
+import { ServerSupport } from '../../src/networks/irc/isupport.js';
+import { ircLinkConfigSchema } from '../../src/networks/irc-link/config.js';
+import { LinkEvents } from '../../src/networks/irc-link/events.js';
+import { parseLinkLine } from '../../src/networks/irc-link/line.js';
+import type { LinkSession, ServerProtocol } from '../../src/networks/irc-link/server-protocol.js';
+import { LinkState } from '../../src/networks/irc-link/state.js';
+
+/** A protocol before the handshake, for the config `options` (an irc-link config), with everything it did recorded. */
+export function protocolHarness<P extends ServerProtocol>(factory: (session: LinkSession) => P, options: Record<string, unknown>) {
+  const config = ircLinkConfigSchema.parse(options);
+  const state = new LinkState(new ServerSupport());
+  const sent: string[] = [];
+  const events: AnyEventInput[] = [];
+  const failures: Array<{ reason: string; fatal: boolean }> = [];
+  const ignored: string[] = [];
+  const bursts: string[] = [];
+  const killedOwn: string[] = [];
+  let ids = 0;
+  const linkEvents = new LinkEvents({ network: 'link', state: () => state, emit: (e) => events.push(validateEvent(e)), mintId: () => `m${++ids}`, maxBodyBytes: 1024 });
+  const protocol = factory({
+    config, log: silentLogger(), state, events: linkEvents,
+    send: (...lines) => sent.push(...lines),
+    uplinkBurstDone: (uplink) => bursts.push(uplink),
+    fail: (reason, fatal) => failures.push({ reason, fatal }),
+    ownClientKilled: (user) => killedOwn.push(user.nick),
+    ownClientKicked: (user, channel) => killedOwn.push(`${user.nick} kicked from ${channel}`),
+    ignored: (kind) => ignored.push(kind),
+  });
+  const feed = (...lines: string[]): void => {
+    for (const raw of lines) {
+      const line = parseLinkLine(raw);
+      if (line) protocol.handle(line);
+      else ignored.push('unparsable');
+    }
+  };
+  const of = <C extends AnyEventInput['command']>(command: C) => events.filter((e): e is Extract<AnyEventInput, { command: C }> => e.command === command);
+  return { protocol, state, sent, events, failures, ignored, bursts, killedOwn, feed, of };
+}
