@@ -449,9 +449,9 @@ export class InspircdProtocol implements ServerProtocol {
   private onOperType(line: LinkLine): void {
     const user = this.sourceUser(line);
     if (!user) return;
-    const had = user.modes.has('o');
+    // The burst's UID already carries +o; OPERTYPE follows it, and is the oper-up either way.
     user.modes.add('o');
-    if (!had) this.s.events.opered(user, (line.params[0] ?? '').replace(/_/g, ' ') || 'IRC Operator');
+    this.s.events.opered(user, (line.params[0] ?? '').replace(/_/g, ' ') || 'IRC Operator');
   }
 
   /** `:<uid> FHOST <host>`, `FIDENT <ident>`, `FNAME :<real name>`: a user's own change. */
