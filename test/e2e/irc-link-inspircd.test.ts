@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { freePorts, startInspircd, type IrcServer } from '../support/servers.js';
-import { channelRef, makeLink, remote, TEST_SID, type Link } from '../support/link-network.js';
+import { channelRef, makeLink, remote, type Link } from '../support/link-network.js';
 import { linkPeer, PEER, peerLinkBlock } from '../support/inspircd-peer.js';
 import { waitFor } from '../support/wait.js';
 import { rawInChannel } from './irc-test-bot.js';
