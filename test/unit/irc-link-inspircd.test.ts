@@ -144,6 +144,22 @@ describe('InspIRCd server protocol', () => {
     assert.match(h.sent.at(-1) ?? '', new RegExp(`^:${SID} FJOIN #new [0-9]+ \\+ :,${SID}A00001:3$`), 'a RESYNC gets our members again');
   });
 
+  it('introduces only user modes InspIRCd has without a parameter, answers a RESYNC a few members per FJOIN, and reads SVSTOPIC', () => {
+    const h = linked();
+    const first = own(h, 'zed/jabber');
+    first.modes.add('i').add('s').add('Z');
+    assert.match(h.protocol.introduce(first)[0] ?? '', / \+i :Bob$/, 's takes a parameter, Z is unknown');
+    const many = Array.from({ length: 45 }, (_, i) => own(h, `p${i}/jabber`));
+    for (const user of many) h.state.join('#lobby', user.uid);
+    h.sent.length = 0;
+    h.feed(`:${UP_SID} RESYNC #lobby`);
+    assert.deepEqual(h.sent.map((l) => l.split(' :')[1]?.split(' ').length), [20, 20, 5]);
+    assert.ok(h.sent.every((l) => l.startsWith(`:${SID} FJOIN #lobby 1000 + :`)));
+    h.feed(`:${UP_SID} SVSTOPIC #lobby 1200 services :locked topic`, `:${UP_SID} SVSTOPIC #lobby`);
+    assert.deepEqual(h.of('TOPIC').map((e) => [e.args.text, e.args.setter]), [['locked topic', 'services'], ['', UP.toLowerCase()]]);
+    assert.deepEqual(h.ignored, []);
+  });
+
   it('answers a WHOIS (IDLE) of our client, obeys CHGHOST for it, and reports KILL and KICK of it', () => {
     const h = linked();
     const bob = own(h, 'bob/jabber');

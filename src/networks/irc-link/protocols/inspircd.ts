@@ -27,6 +27,8 @@ export const INSPIRCD_PROTOCOL = 1205;
 /** The nick TS InspIRCd gives a user moved to its UUID by a collision (CommandSave::SavedTimestamp). */
 const SAVED_TS = 100;
 const UUID_PATTERN = /^[0-9][A-Z0-9]{2}[A-Z0-9]{6}$/;
+/** Most members in one FJOIN we send (InspIRCd splits its own at 480 bytes). */
+const FJOIN_MEMBERS = 20;
 /** Commands InspIRCd sends that a link has no use for; ignored without a log line. */
 const QUIET = new Set([
   'PONG', 'BURST', 'SINFO', 'VERSION', 'NUM', 'PUSH', 'SNONOTICE', 'GLOBOPS', 'WALLOPS', 'ADDLINE', 'DELLINE', 'OPERQUIT',
@@ -91,7 +93,7 @@ export class InspircdProtocol implements ServerProtocol {
   private readonly sids = new Map<string, string>();
   /** uid → nick TS (collisions and SAVE compare them). */
   private readonly nickTs = new Map<string, number>();
-  /** User mode letters InspIRCd knows (from CAPAB USERMODES); empty when it did not say. */
+  /** User mode letters without a parameter InspIRCd knows (from CAPAB USERMODES); empty when it did not say. */
   private readonly userModes = new Set<string>();
 
   constructor(private readonly s: LinkSession) {}
@@ -138,17 +140,19 @@ export class InspircdProtocol implements ServerProtocol {
     // A channel new to the network (or our burst): FJOIN from our server, with its TS.
     const ts = state?.ts ?? nowTs();
     if (state) state.ts = ts;
-    return [this.fjoin(name, ts, [user])];
+    return this.fjoin(name, ts, [user]);
   }
 
-  /** `:<sid> FJOIN <chan> <ts> + :<prefixes>,<uid>:<membid> ...` for our clients. */
-  private fjoin(channel: string, ts: number, users: readonly LinkUser[]): string {
+  /** `:<sid> FJOIN <chan> <ts> + :<prefixes>,<uid>:<membid> ...` for our clients, a few per line. */
+  private fjoin(channel: string, ts: number, users: readonly LinkUser[]): string[] {
     const members = this.s.state.channel(channel)?.members;
     const list = users.map((u) => {
       this.membershipCounter += 1;
       return `${[...(members?.get(u.uid) ?? [])].join('')},${u.uid}:${this.membershipCounter}`;
     });
-    return buildLine(this.sid, 'FJOIN', [channel, String(ts), '+'], list.join(' '));
+    const lines: string[] = [];
+    for (let i = 0; i < list.length; i += FJOIN_MEMBERS) lines.push(buildLine(this.sid, 'FJOIN', [channel, String(ts), '+'], list.slice(i, i + FJOIN_MEMBERS).join(' ')));
+    return lines;
   }
 
   part(user: LinkUser, channel: string, reason: string): string[] {
@@ -271,6 +275,7 @@ export class InspircdProtocol implements ServerProtocol {
       case 'START': {
         const version = parseTs(value) ?? 0;
         if (version < INSPIRCD_PROTOCOL) return this.s.fail(`the ircd speaks spanningtree protocol ${value || '(none)'}; InspIRCd 3 (${INSPIRCD_PROTOCOL}) or later is needed`, true);
+        if (version > INSPIRCD_PROTOCOL) this.s.log.info({ version }, `the ircd speaks a newer spanningtree protocol; the link speaks ${INSPIRCD_PROTOCOL}, which it must keep accepting`);
         this.capabStarted = true;
         return;
       }
@@ -287,9 +292,10 @@ export class InspircdProtocol implements ServerProtocol {
       case 'CHANMODES':
         return this.s.state.support.update(chanModeTokens(value));
       case 'USERMODES':
+        // Only modes without a parameter: our UID lines carry no mode parameters.
         for (const item of value.split(' ')) {
           const letter = item.at(-1) ?? '';
-          if (item.includes('=') && /^[A-Za-z]$/.test(letter) && this.userModes.size < 52) this.userModes.add(letter);
+          if (item.startsWith('simple:') && /^[A-Za-z]$/.test(letter) && this.userModes.size < 52) this.userModes.add(letter);
         }
     }
   }
@@ -656,7 +662,7 @@ export class InspircdProtocol implements ServerProtocol {
     const channel = this.s.state.channel(line.params[0] ?? '');
     if (!channel) return;
     const ours = this.s.state.members(channel.name).filter((m) => m.user.own).map((m) => m.user);
-    if (ours.length > 0) this.s.send(this.fjoin(channel.name, channel.ts ?? nowTs(), ours));
+    if (ours.length > 0) this.s.send(...this.fjoin(channel.name, channel.ts ?? nowTs(), ours));
   }
 
   private onPart(line: LinkLine): void {
@@ -695,22 +701,28 @@ export class InspircdProtocol implements ServerProtocol {
 
   /**
    * `:<uid> FTOPIC <chan> <chants> <topicts> :<topic>` (a user's change), `:<sid> FTOPIC <chan>
-   * <chants> <topicts> <setter> :<topic>` (burst, services), and plain `TOPIC <chan> :<topic>`.
-   * A burst's topics are state, not events.
+   * <chants> <topicts> <setter> :<topic>` (burst, services), `SVSTOPIC <chan> [<topicts>
+   * <setter> :<topic>]` (m_topiclock; without a topic it clears it) and plain `TOPIC <chan>
+   * :<topic>`. A burst's topics are state, not events.
    */
   private onTopic(line: LinkLine): void {
     const name = line.params[0] ?? '';
     const channel = this.s.state.channel(name);
     if (!channel) return this.s.ignored('unknown-channel', line, name);
-    if (line.command !== 'TOPIC') {
+    let setter: LinkUser | string = this.actor(line);
+    if (line.command === 'FTOPIC') {
       const channelTs = parseTs(line.params[1]);
       if (line.params.length < 4 || channelTs === undefined) return this.s.ignored('malformed', line);
+      // A topic for an older incarnation of the channel (InspIRCd's rule).
       if (channel.ts !== undefined && channelTs > channel.ts) return;
+      if (line.params.length >= 5) setter = line.params[3] ?? '';
+    } else if (line.command === 'SVSTOPIC') {
+      if (line.params.length !== 1 && line.params.length < 4) return this.s.ignored('malformed', line);
+      if (line.params.length >= 4) setter = line.params[2] ?? '';
     }
-    const text = line.params.at(-1) ?? '';
+    const text = line.command === 'SVSTOPIC' && line.params.length === 1 ? '' : line.params.at(-1) ?? '';
     const oldText = channel.topic;
     channel.topic = text;
-    const setter = line.command === 'FTOPIC' && line.params.length >= 5 ? (line.params[3] ?? '') : this.actor(line);
     if (this.burstDone) this.s.events.topic(channel.name, text, oldText, setter);
   }
 
