@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { freePorts, startInspircd, type IrcServer } from '../support/servers.js';
 import { channelRef, makeLink, remote, type Link } from '../support/link-network.js';
 import { linkPeer, PEER, peerLinkBlock } from '../support/inspircd-peer.js';
+import { connectRawIrc } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
 import { rawInChannel } from './irc-test-bot.js';
 
@@ -139,7 +140,7 @@ describe('server link on InspIRCd without a U-line, and a second, hand-driven se
     // The peer's link block needs a port attribute; nothing listens there. Without the U-line,
     // users may kick the link's clients (InspIRCd refuses kicks of U-lined clients).
     const [unused = 1] = await freePorts(1);
-    server = await startInspircd({ extraConfig: `${peerLinkBlock(unused)}<module name="chghost">\n`, ulinedLink: false });
+    server = await startInspircd({ extraConfig: `${peerLinkBlock(unused)}<module name="chghost">\n<module name="knock">\n`, ulinedLink: false });
   });
   after(() => server?.stop());
 
@@ -214,6 +215,19 @@ describe('server link on InspIRCd without a U-line, and a second, hand-driven se
     await say('three');
     assert.match(await oper.waitForLine(/PRIVMSG #kills :three$/, WAIT_MS), /^(@\S+ )?:gina\/jabber!gina@changed\.example /, 'InspIRCd took the FHOST');
     assert.deepEqual(link.losses, []);
+  });
+
+  it('a KNOCK on an invite-only channel reaches the link as KNOCK', async (t) => {
+    const op = await rawInChannel(t, server, 'gatekeeper', '#locked');
+    op.send('MODE #locked +i');
+    await op.waitForLine(/ MODE #locked :?\+i$/, WAIT_MS);
+    const link = await linked(t, ['#locked']);
+    const knocker = await connectRawIrc({ host: server.host, port: server.port, nick: 'knocker', timeoutMs: WAIT_MS });
+    t.after(() => knocker.close());
+    knocker.send('KNOCK #locked :let me in');
+    const knock = await waitFor(() => link.events.find((e) => e.command === 'KNOCK'), { timeoutMs: WAIT_MS, what: 'KNOCK' });
+    assert.ok(knock.command === 'KNOCK');
+    assert.deepEqual([knock.args.channel.id, knock.args.user.nick, knock.args.text], ['#locked', 'knocker', 'let me in']);
   });
 
   it('a nick collision with a virtual client: the loser is SAVEd to its uid, on both sides, and the link goes on', async (t) => {
