@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { LinkUser } from '../../src/networks/irc-link/state.js';
-import { chanModeTokens } from '../../src/networks/irc-link/protocols/inspircd.js';
+import { chanModeTokens } from '../../src/networks/irc-link/protocols/inspircd-capab.js';
 import { CAPAB, harness, linked, ME, SID, UP, UP_SID } from '../support/inspircd-link-harness.js';
 
 /** One of our clients, added to the state and introduced (as the adapter does). */

@@ -16,17 +16,16 @@
  * and prefixes go), a newer one loses (its modes are ignored), an equal one merges.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { ModeChange } from '../../../core/catalog.js';
-import { parseChannelModes } from '../../irc/modes.js';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
-import type { LinkChannel, LinkUser } from '../state.js';
+import type { LinkUser } from '../state.js';
+import { capabilityTokens, chanModeTokens, simpleUserModes } from './inspircd-capab.js';
+import { InspircdChannelLines } from './inspircd-channels.js';
+import { nowTs, parseTs, type InspircdLink } from './inspircd-context.js';
+import { InspircdUserLines } from './inspircd-users.js';
 
 /** The spanningtree protocol version this module speaks (InspIRCd 3). */
 export const INSPIRCD_PROTOCOL = 1205;
-/** The nick TS InspIRCd gives a user moved to its UUID by a collision (CommandSave::SavedTimestamp). */
-const SAVED_TS = 100;
-const UUID_PATTERN = /^[0-9][A-Z0-9]{2}[A-Z0-9]{6}$/;
 /** Most members in one FJOIN we send (InspIRCd splits its own at 480 bytes). */
 const FJOIN_MEMBERS = 20;
 /** Commands InspIRCd sends that a link has no use for; ignored without a log line. */
@@ -42,49 +41,18 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Digits at the start of a TS (InspIRCd reads TSes with atoi); undefined when there are none. */
-function parseTs(value: string | undefined): number | undefined {
-  const digits = /^[0-9]{1,15}/.exec(value ?? '')?.[0];
-  return digits === undefined ? undefined : Number(digits);
-}
-
-function nowTs(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
-/** The ISUPPORT-style tokens for InspIRCd 3's `CAPAB CHANMODES` list (`list:ban=b prefix:30000:op=@o ...`). */
-export function chanModeTokens(list: string): string[] {
-  const groups = ['', '', '', ''];
-  const prefixes: Array<{ level: number; mode: string; symbol: string }> = [];
-  for (const item of list.split(' ')) {
-    const eq = item.lastIndexOf('=');
-    if (eq === -1) continue;
-    const parts = item.slice(0, eq).split(':');
-    const value = item.slice(eq + 1);
-    const letter = value.at(-1) ?? '';
-    if (!/^[A-Za-z]$/.test(letter)) continue;
-    switch (parts[0]) {
-      case 'list': groups[0] += letter; break;
-      case 'param': groups[1] += letter; break;
-      case 'param-set': groups[2] += letter; break;
-      case 'simple': groups[3] += letter; break;
-      case 'prefix':
-        if (value.length === 2 && prefixes.length < 20) prefixes.push({ level: Number(parts[1]) || 0, mode: letter, symbol: value[0] as string });
-        break;
-    }
-  }
-  prefixes.sort((a, b) => b.level - a.level);
-  return [`PREFIX=(${prefixes.map((p) => p.mode).join('')})${prefixes.map((p) => p.symbol).join('')}`, `CHANMODES=${groups.join(',')}`];
-}
-
-/** The InspIRCd 3 (spanningtree 1205) protocol for one connection. */
-export class InspircdProtocol implements ServerProtocol {
+/**
+ * The InspIRCd 3 (spanningtree 1205) protocol for one connection: the handshake, servers,
+ * messages and the lines for our clients here; user and channel lines in inspircd-users.ts and
+ * inspircd-channels.ts, which see the link through {@link InspircdLink}.
+ */
+export class InspircdProtocol implements ServerProtocol, InspircdLink {
   /** InspIRCd takes `/` in nicks from servers: virtual clients are PyLink's `nick/net`. */
   readonly slashInNicks = true;
   private uplink: { readonly sid: string; readonly name: string } | undefined;
   private capabStarted = false;
   /** The uplink's burst is over (its ENDBURST came). */
-  private burstDone = false;
+  private uplinkBurstOver = false;
   /** Ours is over (our ENDBURST went out). */
   private ourBurstDone = false;
   private uidCounter = 0;
@@ -92,17 +60,34 @@ export class InspircdProtocol implements ServerProtocol {
   /** SID → server name (lower case, as the state keys servers). */
   private readonly sids = new Map<string, string>();
   /** uid → nick TS (collisions and SAVE compare them). */
-  private readonly nickTs = new Map<string, number>();
+  readonly nickTs = new Map<string, number>();
   /** User mode letters without a parameter InspIRCd knows (from CAPAB USERMODES); empty when it did not say. */
   private readonly userModes = new Set<string>();
+  private readonly users: InspircdUserLines;
+  private readonly channels: InspircdChannelLines;
 
-  constructor(private readonly s: LinkSession) {}
+  constructor(readonly s: LinkSession) {
+    this.users = new InspircdUserLines(this);
+    this.channels = new InspircdChannelLines(this);
+  }
 
-  private get me(): string {
+  get me(): string {
     return this.s.config.serverName;
   }
 
-  private get sid(): string {
+  get uplinkName(): string | undefined {
+    return this.uplink?.name;
+  }
+
+  get burstDone(): boolean {
+    return this.uplinkBurstOver;
+  }
+
+  serverName(sid: string): string | undefined {
+    return this.sids.get(sid);
+  }
+
+  get sid(): string {
     const sid = this.s.config.sid;
     if (sid === undefined) throw new Error('an InspIRCd link needs a sid (the config check requires one)');
     return sid;
@@ -144,7 +129,7 @@ export class InspircdProtocol implements ServerProtocol {
   }
 
   /** `:<sid> FJOIN <chan> <ts> + :<prefixes>,<uid>:<membid> ...` for our clients, a few per line. */
-  private fjoin(channel: string, ts: number, users: readonly LinkUser[]): string[] {
+  fjoin(channel: string, ts: number, users: readonly LinkUser[]): string[] {
     const members = this.s.state.channel(channel)?.members;
     const list = users.map((u) => {
       this.membershipCounter += 1;
@@ -214,8 +199,6 @@ export class InspircdProtocol implements ServerProtocol {
     return this.s.state.channel(channel)?.ts ?? nowTs();
   }
 
-  // --- lines from the uplink ------------------------------------------------------------------
-
   handle(line: LinkLine): void {
     if (line.command === 'ERROR') return this.onError(line);
     if (this.uplink === undefined) return this.beforeServer(line);
@@ -225,36 +208,34 @@ export class InspircdProtocol implements ServerProtocol {
       case 'PING': return this.onPing(line);
       case 'SQUIT': return this.onSquit(line);
       case 'RSQUIT': return this.onRsquit(line);
-      case 'UID': return this.onUid(line);
-      case 'NICK': return this.onNick(line);
-      case 'SAVE': return this.onSave(line);
-      case 'QUIT': return this.onQuit(line);
-      case 'KILL': return this.onKill(line);
-      case 'OPERTYPE': return this.onOperType(line);
-      case 'FHOST': case 'FIDENT': case 'FNAME': return this.onChange(line);
-      case 'CHGHOST': case 'CHGIDENT': case 'CHGNAME': return this.onChangeRequest(line);
-      case 'METADATA': return this.onMetadata(line);
-      case 'AWAY': return this.onAway(line);
-      case 'MODE': return this.onUserMode(line);
-      case 'FJOIN': return this.onFjoin(line);
-      case 'IJOIN': return this.onIjoin(line);
-      case 'RESYNC': return this.onResync(line);
-      case 'PART': return this.onPart(line);
-      case 'KICK': return this.onKick(line);
-      case 'FMODE': return this.onFmode(line);
-      case 'FTOPIC': case 'TOPIC': case 'SVSTOPIC': return this.onTopic(line);
-      case 'INVITE': return this.onInvite(line);
-      case 'KNOCK': return this.onKnock(line);
-      case 'SVSNICK': return this.onSvsNick(line);
-      case 'IDLE': return this.onIdle(line);
+      case 'UID': return this.users.onUid(line);
+      case 'NICK': return this.users.onNick(line);
+      case 'SAVE': return this.users.onSave(line);
+      case 'QUIT': return this.users.onQuit(line);
+      case 'KILL': return this.users.onKill(line);
+      case 'OPERTYPE': return this.users.onOperType(line);
+      case 'FHOST': case 'FIDENT': case 'FNAME': return this.users.onChange(line);
+      case 'CHGHOST': case 'CHGIDENT': case 'CHGNAME': return this.users.onChangeRequest(line);
+      case 'METADATA': return this.users.onMetadata(line);
+      case 'AWAY': return this.users.onAway(line);
+      case 'MODE': return this.users.onUserMode(line);
+      case 'FJOIN': return this.channels.onFjoin(line);
+      case 'IJOIN': return this.channels.onIjoin(line);
+      case 'RESYNC': return this.channels.onResync(line);
+      case 'PART': return this.channels.onPart(line);
+      case 'KICK': return this.channels.onKick(line);
+      case 'FMODE': return this.channels.onFmode(line);
+      case 'FTOPIC': case 'TOPIC': case 'SVSTOPIC': return this.channels.onTopic(line);
+      case 'INVITE': return this.channels.onInvite(line);
+      case 'KNOCK': return this.channels.onKnock(line);
+      case 'SVSNICK': return this.users.onSvsNick(line);
+      case 'IDLE': return this.users.onIdle(line);
       case 'ENCAP': return this.onEncap(line);
       case 'PRIVMSG': case 'NOTICE': return this.onMessage(line);
       default:
         if (!QUIET.has(line.command) && !/^[0-9]{3}$/.test(line.command)) this.s.ignored('unknown-command', line);
     }
   }
-
-  // --- handshake --------------------------------------------------------------------------
 
   private onError(line: LinkLine): void {
     const text = line.params.at(-1) ?? '';
@@ -279,24 +260,12 @@ export class InspircdProtocol implements ServerProtocol {
         this.capabStarted = true;
         return;
       }
-      case 'CAPABILITIES': {
-        const tokens: string[] = ['CHANTYPES=#'];
-        for (const item of value.split(' ')) {
-          const [key = '', val = ''] = item.split('=', 2);
-          if (key === 'NICKMAX' && /^[0-9]{1,3}$/.test(val)) tokens.push(`NICKLEN=${val}`);
-          else if (key === 'MAXLINE' && /^[0-9]{3,5}$/.test(val)) tokens.push(`LINELEN=${val}`);
-          else if (key === 'CASEMAPPING' || key === 'PREFIX' || key === 'CHANMODES') tokens.push(item);
-        }
-        return this.s.state.support.update(tokens);
-      }
+      case 'CAPABILITIES':
+        return this.s.state.support.update(capabilityTokens(value));
       case 'CHANMODES':
         return this.s.state.support.update(chanModeTokens(value));
       case 'USERMODES':
-        // Only modes without a parameter: our UID lines carry no mode parameters.
-        for (const item of value.split(' ')) {
-          const letter = item.at(-1) ?? '';
-          if (item.startsWith('simple:') && /^[A-Za-z]$/.test(letter) && this.userModes.size < 52) this.userModes.add(letter);
-        }
+        for (const letter of simpleUserModes(value)) this.userModes.add(letter);
     }
   }
 
@@ -331,8 +300,8 @@ export class InspircdProtocol implements ServerProtocol {
     const server = this.s.state.server(this.sids.get(line.source) ?? '');
     if (!server) return this.s.ignored('unknown-source', line, line.source);
     this.s.events.endBurst(server.name);
-    if (line.source !== this.uplink?.sid || this.burstDone) return;
-    this.burstDone = true;
+    if (line.source !== this.uplink?.sid || this.uplinkBurstOver) return;
+    this.uplinkBurstOver = true;
     // Our burst: the adapter introduces its clients in their channels (FJOIN), then our ENDBURST.
     this.s.uplinkBurstDone(server.name);
     this.ourBurstDone = true;
@@ -344,221 +313,26 @@ export class InspircdProtocol implements ServerProtocol {
     if (target === this.sid && isMiddleParam(line.source)) this.s.send(buildLine(this.sid, 'PONG', [line.source]));
   }
 
-  // --- lookups ------------------------------------------------------------------------------
-
-  private userOf(uid: string | undefined): LinkUser | undefined {
+  userOf(uid: string | undefined): LinkUser | undefined {
     return uid === undefined || uid === '' ? undefined : this.s.state.user(uid);
   }
 
   /** The (remote) user a line comes from; their own lines never come back for ours. */
-  private sourceUser(line: LinkLine): LinkUser | undefined {
+  sourceUser(line: LinkLine): LinkUser | undefined {
     const user = this.userOf(line.source);
     if (!user) this.s.ignored('unknown-source', line, line.source);
     return user && !user.own ? user : undefined;
   }
 
   /** A user, or a server's name, that caused a change. */
-  private actor(line: LinkLine): LinkUser | string {
+  actor(line: LinkLine): LinkUser | string {
     return this.userOf(line.source) ?? this.sids.get(line.source) ?? this.uplink?.name ?? line.source;
   }
 
   /** A user named in a parameter: by UUID, or by nick (what an oper typed may reach us untranslated). */
-  private target(id: string | undefined): LinkUser | undefined {
+  target(id: string | undefined): LinkUser | undefined {
     if (id === undefined || id === '') return undefined;
     return this.s.state.user(id) ?? this.s.state.userByNick(id);
-  }
-
-  // --- users --------------------------------------------------------------------------------
-
-  /** `:<sid> UID <uuid> <nickts> <nick> <realhost> <host> <ident> <ip> <signon> +<modes> [<params>] :<real>` */
-  private onUid(line: LinkLine): void {
-    const [uid = '', ts = '', nick = '', realHost = '', host = '', ident = '', ip = '', signon = '', modes = ''] = line.params;
-    const server = this.sids.get(line.source);
-    const nickTs = parseTs(ts);
-    if (line.params.length < 10 || !UUID_PATTERN.test(uid) || !uid.startsWith(line.source) || server === undefined || nickTs === undefined
-      || ![nick, realHost, host, ident, ip].every(isMiddleParam) || !modes.startsWith('+')) return this.s.ignored('malformed', line);
-    const holder = this.s.state.userByNick(nick);
-    if (holder?.own) this.saveOwn(holder, 'a collision the ircd did not settle');
-    const user: LinkUser = {
-      uid, nick, ident, host, realName: line.params.at(-1) ?? '', server,
-      ...(realHost === host ? {} : { realHost }), ip,
-      modes: new Set([...modes].filter((c) => /[A-Za-z]/.test(c))),
-      signonTs: (parseTs(signon) ?? nowTs()) * 1000, channels: new Set(), own: false,
-    };
-    if (!this.s.state.addUser(user)) return this.s.ignored('nick-collision', line, nick);
-    this.nickTs.set(uid, nickTs);
-    this.s.events.uid(user);
-  }
-
-  /**
-   * One of our clients must give up its nick where the ircd did not say so (a desync): it takes
-   * its UUID, as a SAVE would, and tells the ircd.
-   */
-  private saveOwn(user: LinkUser, why: string): void {
-    const oldNick = user.nick;
-    this.s.state.changeNick(user.uid, user.uid);
-    this.nickTs.set(user.uid, SAVED_TS);
-    this.s.send(buildLine(user.uid, 'NICK', [user.uid, String(SAVED_TS)]));
-    this.s.log.warn({ nick: oldNick, uid: user.uid, why }, 'one of the link\'s clients moved to its uid');
-    this.s.events.save(user, oldNick, this.me);
-  }
-
-  /** `:<uid> NICK <newnick> <ts>` */
-  private onNick(line: LinkLine): void {
-    const user = this.sourceUser(line);
-    const [newNick = '', ts] = line.params;
-    if (!user) return;
-    if (!isMiddleParam(newNick)) return this.s.ignored('malformed', line);
-    const holder = this.s.state.userByNick(newNick);
-    if (holder?.own) this.saveOwn(holder, 'a collision the ircd did not settle');
-    const oldNick = user.nick;
-    if (!this.s.state.changeNick(user.uid, newNick)) return this.s.ignored('nick-collision', line, newNick);
-    this.nickTs.set(user.uid, parseTs(ts) ?? nowTs());
-    this.s.events.nick({ ...user, nick: oldNick } as LinkUser, oldNick, newNick);
-  }
-
-  /** `:<sid> SAVE <uuid> <nickts>`: a collision moved the user to its UUID (ours too: the ircd already did). */
-  private onSave(line: LinkLine): void {
-    const [uid, ts] = line.params;
-    const user = this.userOf(uid);
-    if (!user) return this.s.ignored('unknown-target', line, uid);
-    const known = this.nickTs.get(user.uid);
-    // InspIRCd obeys a SAVE only for the nick TS it names (an older SAVE is stale).
-    if (known !== undefined && parseTs(ts) !== known) return;
-    const oldNick = user.nick;
-    if (oldNick === user.uid || !this.s.state.changeNick(user.uid, user.uid)) return;
-    this.nickTs.set(user.uid, SAVED_TS);
-    if (user.own) this.s.log.warn({ nick: oldNick, uid: user.uid }, 'a nick collision moved one of the link\'s clients to its uid (SAVE)');
-    this.s.events.save(user, oldNick, this.sids.get(line.source) ?? this.uplink?.name ?? '');
-  }
-
-  private onQuit(line: LinkLine): void {
-    const user = this.userOf(line.source);
-    // A QUIT for a user already gone (after a KILL) is not reported again.
-    if (!user || user.own) return;
-    const channels = this.s.state.removeUser(user.uid).map((c) => c.name);
-    this.nickTs.delete(user.uid);
-    this.s.events.quit(user, line.params[0] ?? '', channels);
-  }
-
-  /** `:<source> KILL <uuid> :<reason>` */
-  private onKill(line: LinkLine): void {
-    const target = this.target(line.params[0]);
-    if (!target) return this.s.ignored('unknown-target', line, line.params[0]);
-    this.s.events.kill(target, this.actor(line), line.params[1] ?? '');
-    this.s.state.removeUser(target.uid);
-    this.nickTs.delete(target.uid);
-    if (target.own) this.s.ownClientKilled(target);
-  }
-
-  /** `:<uid> OPERTYPE :<type>`: InspIRCd's oper-up (it sends no MODE +o). */
-  private onOperType(line: LinkLine): void {
-    const user = this.sourceUser(line);
-    if (!user) return;
-    // The burst's UID already carries +o; OPERTYPE follows it, and is the oper-up either way.
-    user.modes.add('o');
-    this.s.events.opered(user, (line.params[0] ?? '').replace(/_/g, ' ') || 'IRC Operator');
-  }
-
-  /** `:<uid> FHOST <host>`, `FIDENT <ident>`, `FNAME :<real name>`: a user's own change. */
-  private onChange(line: LinkLine): void {
-    const user = this.sourceUser(line);
-    const value = line.params[0] ?? '';
-    if (!user) return;
-    this.apply(user, line.command.slice(1), value, line);
-  }
-
-  /**
-   * `CHGHOST <uuid> <host>` and kin, routed to the server of the user: for our clients. The change
-   * is applied and announced as the user's own (FHOST, ...), as InspIRCd does for its users.
-   */
-  private onChangeRequest(line: LinkLine): void {
-    const [id, value = ''] = line.params;
-    const user = this.target(id);
-    if (!user || !user.own) return this.s.ignored('unknown-target', line, id);
-    const field = line.command.slice(3);
-    if (!this.apply(user, field, value, line)) return;
-    this.s.send(field === 'NAME' ? buildLine(user.uid, 'FNAME', [], value) : buildLine(user.uid, `F${field}`, [value]));
-  }
-
-  /** Applies a HOST, IDENT or NAME change and reports it; false when the value is not one. */
-  private apply(user: LinkUser, field: string, value: string, line: LinkLine): boolean {
-    // A host or ident is never empty or spaced (a real name may be anything).
-    if (field !== 'NAME' && !isMiddleParam(value)) {
-      this.s.ignored('malformed', line);
-      return false;
-    }
-    if (field === 'HOST') {
-      user.host = value;
-      this.s.events.chgHost(user, value);
-    } else if (field === 'IDENT') {
-      user.ident = value;
-      this.s.events.chgIdent(user, value);
-    } else {
-      user.realName = value;
-      this.s.events.chgName(user, value);
-    }
-    return true;
-  }
-
-  /** `METADATA <uuid> <key> :<value>` (users), `<chan> <ts> <key> :<value>` and `* <key> :<value>` (ignored). */
-  private onMetadata(line: LinkLine): void {
-    const [id = '', key = '', value = ''] = line.params;
-    if (this.s.state.support.isChannel(id) || id === '*') return;
-    const user = this.userOf(id);
-    if (!user || line.params.length < 2) return this.s.ignored('unknown-target', line, id);
-    if (key !== 'accountname' || user.own) return;
-    if (value) user.account = value;
-    else delete user.account;
-    this.s.events.servicesLogin(user, value);
-  }
-
-  /** `:<uid> AWAY <ts> :<text>`, or `AWAY` alone when back. */
-  private onAway(line: LinkLine): void {
-    const user = this.sourceUser(line);
-    if (!user) return;
-    const text = line.params.length > 0 ? line.params.at(-1) ?? '' : '';
-    if (text) user.away = text;
-    else delete user.away;
-    this.s.events.away(user, text);
-  }
-
-  /** `:<source> MODE <uuid> <modes>`: user modes (channels use FMODE). */
-  private onUserMode(line: LinkLine): void {
-    const [id, letters = ''] = line.params;
-    const user = this.target(id);
-    if (!user) return this.s.ignored('unknown-target', line, id);
-    const changes: ModeChange[] = [];
-    let adding = true;
-    for (const letter of letters) {
-      if (letter === '+' || letter === '-') adding = letter === '+';
-      else if (/[A-Za-z]/.test(letter)) {
-        if (adding) user.modes.add(letter);
-        else user.modes.delete(letter);
-        changes.push({ mode: `${adding ? '+' : '-'}${letter}` });
-      }
-    }
-    this.s.events.userMode(user, changes);
-  }
-
-  /** `:<uid> SVSNICK <uuid> <newnick> <ts>`: reported, not obeyed (a virtual client's nick is the link's to choose). */
-  private onSvsNick(line: LinkLine): void {
-    const [id, newNick = ''] = line.params;
-    const target = this.target(id);
-    if (!target || !isMiddleParam(newNick)) return this.s.ignored('malformed', line);
-    this.s.events.svsNick(target, newNick, this.actor(line));
-  }
-
-  /**
-   * `:<uid> IDLE <our uuid>`: a WHOIS of one of our clients (InspIRCd waits for the answer before
-   * it replies to its user): answered with the sign-on time and no idle time.
-   */
-  private onIdle(line: LinkLine): void {
-    const asker = this.userOf(line.source);
-    const target = this.userOf(line.params[0]);
-    if (!asker || !target?.own || line.params.length !== 1) return;
-    this.s.send(buildLine(target.uid, 'IDLE', [asker.uid, String(Math.floor(target.signonTs / 1000)), '0']));
-    this.s.events.whois(target, asker);
   }
 
   /** `:<source> ENCAP <target> <command> <params...>`: for everyone (`*`) or us, handled as the inner command. */
@@ -568,182 +342,6 @@ export class InspircdProtocol implements ServerProtocol {
     if (!/^[A-Z]+$/i.test(command) || command.toUpperCase() === 'ENCAP') return this.s.ignored('malformed', line);
     this.handle({ source: line.source, command: command.toUpperCase(), params });
   }
-
-  // --- channels -----------------------------------------------------------------------------
-
-  /**
-   * `:<sid> FJOIN <chan> <ts> <modes> [<params>] :[<prefixes>,]<uuid>[:<membid>] ...`: the burst's
-   * (and a merge's) joins. The older TS wins: when theirs is older, our channel modes, lists and
-   * every member's prefixes go and their TS is ours; when it is newer, their modes are ignored.
-   */
-  private onFjoin(line: LinkLine): void {
-    const [name = '', tsText = ''] = line.params;
-    const ts = parseTs(tsText);
-    if (!this.s.state.support.isChannel(name) || ts === undefined || line.params.length < 4) return this.s.ignored('malformed', line);
-    const channel = this.s.state.ensureChannel(name, ts);
-    if (!channel) return this.s.ignored('limit', line, name);
-    const apply = this.settleTs(channel, ts);
-    const modes: ModeChange[] = [];
-    if (apply) {
-      const changes = this.channelChanges(line.params.slice(2, -1));
-      this.s.state.applyChannelModes(channel.name, changes);
-      modes.push(...changes);
-    }
-    const joined: LinkUser[] = [];
-    for (const entry of (line.params.at(-1) ?? '').split(' ')) {
-      if (entry === '') continue;
-      const comma = entry.indexOf(',');
-      const prefixes = apply && comma > 0 ? [...entry.slice(0, comma)].filter((m) => this.s.state.support.isPrefixMode(m)) : [];
-      const uid = entry.slice(comma + 1).split(':')[0] ?? '';
-      const user = this.userOf(uid);
-      if (!user) {
-        this.s.ignored('unknown-member', line, entry);
-        continue;
-      }
-      const already = channel.members.has(user.uid);
-      if (!this.s.state.join(channel.name, user.uid, prefixes)) continue;
-      if (!already) joined.push(user);
-      for (const mode of prefixes) modes.push({ mode: `+${mode}`, arg: user.nick });
-    }
-    this.s.events.join(channel.name, joined, modes, channel.ts);
-  }
-
-  /**
-   * Compares a TS from the network with the channel's: returns whether their modes apply. An
-   * older TS wins and resets what we knew of the channel's modes (InspIRCd's LowerTS).
-   */
-  private settleTs(channel: LinkChannel, ts: number): boolean {
-    if (channel.ts === undefined || channel.ts === ts) {
-      channel.ts = ts;
-      return true;
-    }
-    if (ts > channel.ts) return false;
-    this.s.log.info({ channel: channel.name, ours: channel.ts, theirs: ts }, 'a channel TS older than ours: its modes and prefixes are reset');
-    channel.ts = ts;
-    channel.modes.clear();
-    channel.lists.clear();
-    for (const modes of channel.members.values()) modes.clear();
-    return true;
-  }
-
-  /** Channel mode changes with the UUIDs of prefix modes turned into nicks (unknown ones dropped). */
-  private channelChanges(params: readonly string[]): ModeChange[] {
-    const support = this.s.state.support;
-    const out: ModeChange[] = [];
-    for (const change of parseChannelModes(params, support)) {
-      if (!/^[+-][A-Za-z]$/.test(change.mode)) continue;
-      if (!support.isPrefixMode(change.mode.slice(1))) {
-        out.push(change);
-        continue;
-      }
-      const user = this.target(change.arg);
-      if (user) out.push({ mode: change.mode, arg: user.nick });
-    }
-    return out;
-  }
-
-  /** `:<uid> IJOIN <chan> <membid> [<ts> <prefixes>]`: one user joins an existing channel. */
-  private onIjoin(line: LinkLine): void {
-    const user = this.sourceUser(line);
-    const [name = '', , tsText, flags = ''] = line.params;
-    if (!user) return;
-    if (!this.s.state.support.isChannel(name)) return this.s.ignored('malformed', line);
-    const channel = this.s.state.channel(name);
-    const ts = parseTs(tsText);
-    // Prefixes count only with a TS no newer than the channel's (InspIRCd's rule).
-    const prefixes = ts !== undefined && (channel?.ts === undefined || ts <= channel.ts) ? [...flags].filter((m) => this.s.state.support.isPrefixMode(m)) : [];
-    if (!this.s.state.join(name, user.uid, prefixes, ts)) return;
-    const joined = this.s.state.channel(name);
-    this.s.events.join(joined?.name ?? name, [user], prefixes.map((mode) => ({ mode: `+${mode}`, arg: user.nick })), joined?.ts);
-  }
-
-  /** `:<sid> RESYNC <chan>`: the ircd lost a channel we joined (an IJOIN raced its end): our members again. */
-  private onResync(line: LinkLine): void {
-    const channel = this.s.state.channel(line.params[0] ?? '');
-    if (!channel) return;
-    const ours = this.s.state.members(channel.name).filter((m) => m.user.own).map((m) => m.user);
-    if (ours.length > 0) this.s.send(...this.fjoin(channel.name, channel.ts ?? nowTs(), ours));
-  }
-
-  private onPart(line: LinkLine): void {
-    const user = this.sourceUser(line);
-    if (!user) return;
-    for (const name of (line.params[0] ?? '').split(',')) {
-      const channel = this.s.state.channel(name)?.name ?? name;
-      if (this.s.state.part(name, user.uid)) this.s.events.part(channel, user, line.params[1] ?? '');
-    }
-  }
-
-  /** `:<source> KICK <chan> <uuid> [<membid>] :<reason>` */
-  private onKick(line: LinkLine): void {
-    const [name = '', id] = line.params;
-    const reason = line.params.length >= 3 ? line.params.at(-1) ?? '' : '';
-    const target = this.target(id);
-    if (!target) return this.s.ignored('unknown-target', line, id);
-    const channel = this.s.state.channel(name)?.name ?? name;
-    if (!this.s.state.part(name, target.uid)) return;
-    this.s.events.kick(channel, target, this.actor(line), reason);
-    if (target.own) this.s.ownClientKicked(target, channel);
-  }
-
-  /** `:<source> FMODE <chan> <ts> <modes> [<params>]`: ignored when the TS is newer than the channel's. */
-  private onFmode(line: LinkLine): void {
-    const [name = '', tsText = '', ...rest] = line.params;
-    const channel = this.s.state.channel(name);
-    const ts = parseTs(tsText);
-    if (!channel) return this.s.ignored('unknown-channel', line, name);
-    if (ts === undefined || rest.length === 0) return this.s.ignored('malformed', line);
-    if (!this.settleTs(channel, ts)) return;
-    const changes = this.channelChanges(rest);
-    this.s.state.applyChannelModes(channel.name, changes);
-    this.s.events.channelMode(channel.name, changes, this.actor(line));
-  }
-
-  /**
-   * `:<uid> FTOPIC <chan> <chants> <topicts> :<topic>` (a user's change), `:<sid> FTOPIC <chan>
-   * <chants> <topicts> <setter> :<topic>` (burst, services), `SVSTOPIC <chan> [<topicts>
-   * <setter> :<topic>]` (m_topiclock; without a topic it clears it) and plain `TOPIC <chan>
-   * :<topic>`. A burst's topics are state, not events.
-   */
-  private onTopic(line: LinkLine): void {
-    const name = line.params[0] ?? '';
-    const channel = this.s.state.channel(name);
-    if (!channel) return this.s.ignored('unknown-channel', line, name);
-    let setter: LinkUser | string = this.actor(line);
-    if (line.command === 'FTOPIC') {
-      const channelTs = parseTs(line.params[1]);
-      if (line.params.length < 4 || channelTs === undefined) return this.s.ignored('malformed', line);
-      // A topic for an older incarnation of the channel (InspIRCd's rule).
-      if (channel.ts !== undefined && channelTs > channel.ts) return;
-      if (line.params.length >= 5) setter = line.params[3] ?? '';
-    } else if (line.command === 'SVSTOPIC') {
-      if (line.params.length !== 1 && line.params.length < 4) return this.s.ignored('malformed', line);
-      if (line.params.length >= 4) setter = line.params[2] ?? '';
-    }
-    const text = line.command === 'SVSTOPIC' && line.params.length === 1 ? '' : line.params.at(-1) ?? '';
-    const oldText = channel.topic;
-    channel.topic = text;
-    if (this.burstDone) this.s.events.topic(channel.name, text, oldText, setter);
-  }
-
-  /** `:<uid> INVITE <uuid> <chan> <chants> [<expiry>]` */
-  private onInvite(line: LinkLine): void {
-    const by = this.sourceUser(line);
-    const target = this.target(line.params[0]);
-    const channel = line.params[1] ?? '';
-    if (!by || !target || !this.s.state.support.isChannel(channel)) return this.s.ignored('malformed', line);
-    this.s.events.invite(this.s.state.channel(channel)?.name ?? channel, target, by);
-  }
-
-  /** `:<uid> KNOCK <chan> :<text>` (m_knock, usually inside ENCAP). */
-  private onKnock(line: LinkLine): void {
-    const user = this.sourceUser(line);
-    const channel = line.params[0] ?? '';
-    if (!user || !this.s.state.support.isChannel(channel)) return this.s.ignored('malformed', line);
-    this.s.events.knock(this.s.state.channel(channel)?.name ?? channel, user, line.params[1] ?? '');
-  }
-
-  // --- messages and splits --------------------------------------------------------------------
 
   private onMessage(line: LinkLine): void {
     const [targets = '', text] = line.params;
