@@ -5,7 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { freePorts, startInspircd, type IrcServer } from '../support/servers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspircdTlsConfig, makeCertificates } from '../support/certificates.js';
+import { freePorts, LOOPBACK, startInspircd, type IrcServer } from '../support/servers.js';
 import { channelRef, makeLink, remote, type Link } from '../support/link-network.js';
 import { linkPeer, PEER, peerLinkBlock } from '../support/inspircd-peer.js';
 import { connectRawIrc } from '../support/clients.js';
@@ -260,5 +264,35 @@ describe('server link on InspIRCd without a U-line, and a second, hand-driven se
     await say('kim', 'still here');
     assert.match(await watcher.waitForLine(/PRIVMSG #clash :still here$/, WAIT_MS), new RegExp(`^(@\\S+ )?:${kim.uid}!`));
     assert.deepEqual(link.losses, []);
+  });
+});
+
+describe('server link on InspIRCd over TLS', { timeout: 60_000 }, () => {
+  let server: IrcServer;
+  let dir: string;
+  let linkTlsPort: number;
+  let certs: ReturnType<typeof makeCertificates>;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sb-link-tls-'));
+    certs = makeCertificates(dir);
+    const [clientTlsPort = 0, port = 0] = await freePorts(2);
+    linkTlsPort = port;
+    server = await startInspircd({
+      extraConfig: `${inspircdTlsConfig(certs, LOOPBACK, clientTlsPort)}<bind address="${LOOPBACK}" port="${linkTlsPort}" type="servers" sslprofile="Clients">\n`,
+    });
+  });
+  after(async () => {
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('links over TLS, trusting the self-signed certificate through tlsCa, and refuses it without', async (t) => {
+    const untrusted = makeLink(t, 'inspircd', server, [], { port: linkTlsPort, tls: true });
+    await assert.rejects(untrusted.network.connect(), /certificate/i);
+    const ivy = await rawInChannel(t, server, 'ivy', '#secure');
+    const link = makeLink(t, 'inspircd', server, ['#secure'], { port: linkTlsPort, tls: true, tlsCa: certs.cert });
+    await link.network.connect();
+    await link.network.send({ target: { channel: channelRef('#secure') }, kind: 'message', body: [{ type: 'text', text: 'over tls' }], asUser: remote('jo') });
+    assert.match(await ivy.waitForLine(/PRIVMSG #secure :over tls$/, WAIT_MS), /^(@\S+ )?:jo\/jabber!/);
   });
 });
