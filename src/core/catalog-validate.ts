@@ -52,7 +52,7 @@ export const ARGS_SCHEMAS = {
   REACT: z.strictObject({ channel: channel.optional(), messageId: id, user, reaction: z.string().min(1), removed: z.boolean() }),
   TYPING: z.strictObject({ channel: channel.optional(), user, state: z.enum(['active', 'composing', 'paused', 'inactive', 'gone']) }),
   PRESENCE: z.strictObject({ user, state: z.enum(['online', 'away', 'dnd', 'xa', 'offline']), status: text.optional() }),
-  JOIN: z.strictObject({ channel, users: z.array(user), modes: z.array(modeChangeSchema).optional() }),
+  JOIN: z.strictObject({ channel, users: z.array(user), modes: z.array(modeChangeSchema).optional(), ts: z.number().int().nonnegative().optional() }),
   PART: z.strictObject({ channel, user, reason: text }),
   KICK: z.strictObject({ channel, target: user, by: user.optional(), reason: text, ban: z.boolean().optional() }),
   QUIT: z.strictObject({ user, reason: text, channels: z.array(channel) }),

@@ -75,6 +75,8 @@ export interface JoinArgs {
   readonly users: readonly UserRef[];
   /** Channel modes carried with the join (IRC SJOIN), when any. */
   readonly modes?: readonly ModeChange[];
+  /** The channel's creation TS (seconds), from server links whose protocol carries one (InspIRCd FJOIN, TS6 SJOIN). */
+  readonly ts?: number;
 }
 
 /** PART: a user left a channel. */

@@ -5,50 +5,20 @@
  */
 import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AnyEventInput } from '../../src/core/event.js';
-import type { ConnectionLoss, NetworkContext } from '../../src/core/network.js';
-import type { ChannelRef, UserRef } from '../../src/core/refs.js';
-import { silentLogger } from '../../src/core/log.js';
-import { IrcLinkNetwork } from '../../src/networks/irc-link/adapter.js';
-import { ircLinkProtocol } from '../../src/networks/irc-link/definition.js';
 import { startNgircd, type IrcServer } from '../support/servers.js';
-import { MemoryStore } from '../support/memory-store.js';
+import { channelRef, LINK_NETWORK as NETWORK, makeLink as makeAnyLink, remote, type Link } from '../support/link-network.js';
 import { waitFor } from '../support/wait.js';
 import { rawInChannel } from './irc-test-bot.js';
 
 const WAIT_MS = 10_000;
-const NETWORK = 'link';
 
-interface Link {
-  readonly network: IrcLinkNetwork;
-  readonly events: AnyEventInput[];
-  readonly losses: ConnectionLoss[];
-}
-
-function channelRef(name: string): ChannelRef {
-  return { network: NETWORK, id: name.toLowerCase(), name };
-}
-
-/** A link adapter (not connected) for `server`, wanting `channels`; disconnected after the test. */
+/**
+ * A link adapter (not connected) for `server`, wanting `channels`; disconnected after the test.
+ * The default nick template is PyLink's `{nick}/{network}`: ngIRCd refuses `/`, so it becomes `|`.
+ */
 function makeLink(t: TestContext, server: IrcServer, channels: readonly string[], options: Record<string, unknown> = {}): Link {
-  const events: AnyEventInput[] = [];
-  const losses: ConnectionLoss[] = [];
-  const ctx: NetworkContext = {
-    name: NETWORK, log: silentLogger(), store: new MemoryStore(),
-    wantedChannels: () => channels.map(channelRef),
-    emit: (event) => events.push(event),
-    connectionLost: (loss) => losses.push(loss),
-  };
-  const config = ircLinkProtocol.configSchema.parse({
-    ircd: 'ngircd', host: server.host, port: server.port, serverName: server.link.peerName,
-    sendPassword: server.link.peerSends, receivePassword: server.link.serverSends, ...options,
-  });
-  const network = new IrcLinkNetwork(ctx, config);
-  t.after(() => network.disconnect({ deadlineMs: 1000 }));
-  return { network, events, losses };
+  return makeAnyLink(t, 'ngircd', server, channels, options);
 }
-
-const remote = (nick: string, network = 'jabber'): UserRef => ({ network, id: `${nick}@example.org`, nick });
 
 describe('server link on ngIRCd', { timeout: 120_000 }, () => {
   let server: IrcServer;

@@ -47,6 +47,8 @@ export interface InspircdOptions {
   readonly extraConfig?: string;
   /** Attributes of the loopback connect class (see configs/inspircd.ts, e.g. DEBIAN_CONNECT_CLASS). */
   readonly connectClass?: string;
+  /** U-line the server link block (default true; see configs/inspircd.ts). */
+  readonly ulinedLink?: boolean;
 }
 
 /** A random password. */
@@ -138,6 +140,7 @@ class Inspircd extends ServerBase implements IrcServer {
       link: this.link,
       extraConfig: this.options.extraConfig,
       connectClass: this.options.connectClass,
+      ulinedLink: this.options.ulinedLink,
     });
     await writeFile(this.configFile, config);
     await this.launch();

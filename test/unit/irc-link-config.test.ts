@@ -12,17 +12,20 @@ describe('irc-link config', () => {
     const config = ircLinkConfigSchema.parse(BASE);
     assert.equal(config.port, 6667);
     assert.equal(ircLinkConfigSchema.parse({ ...BASE, tls: true }).port, 6697);
-    assert.equal(config.nickTemplate, '{nick}|{network}');
+    assert.equal(config.nickTemplate, '{nick}/{network}', 'PyLink\'s tag; "/" becomes "|" where the ircd refuses it');
     assert.equal(config.serviceNick, 'Switchboard');
   });
 
-  it('says which ircds are not implemented yet, and refuses what would break a line', () => {
-    const inspircd = ircLinkConfigSchema.safeParse({ ...BASE, ircd: 'inspircd' });
-    assert.equal(inspircd.success, false);
-    assert.match(JSON.stringify(inspircd.error?.issues), /one of \\"ngircd\\", \\"hybrid\\"/);
-    const hybrid = ircLinkConfigSchema.safeParse({ ...BASE, ircd: 'hybrid' });
-    assert.deepEqual(hybrid.error?.issues.map((i) => i.path), [['sid']], 'hybrid needs our sid');
-    assert.equal(ircLinkConfigSchema.parse({ ...BASE, ircd: 'hybrid', sid: '1SB' }).sid, '1SB');
+  it('says which ircds are implemented, requires a sid for InspIRCd and hybrid, and refuses what would break a line', () => {
+    const unknown = ircLinkConfigSchema.safeParse({ ...BASE, ircd: 'unreal' });
+    assert.equal(unknown.success, false);
+    assert.match(JSON.stringify(unknown.error?.issues), /one of ngircd, inspircd, hybrid/);
+    for (const ircd of ['inspircd', 'hybrid']) {
+      const noSid = ircLinkConfigSchema.safeParse({ ...BASE, ircd });
+      assert.deepEqual(noSid.error?.issues.map((i) => i.path), [['sid']], `${ircd} needs our sid`);
+      assert.equal(ircLinkConfigSchema.parse({ ...BASE, ircd, sid: '1SB' }).sid, '1SB');
+    }
+    for (const sid of ['1sb', 'A12', '12', '1234', '1S-']) assert.equal(ircLinkConfigSchema.safeParse({ ...BASE, ircd: 'inspircd', sid }).success, false, sid);
     for (const bad of [{ sendPassword: 'two words' }, { receivePassword: ':colon' }, { serverName: 'nodot' }, { serverName: 'a b.c' }, { description: 'x\r\nQUIT' }, { serviceNick: '1abc' }, { nickTemplate: 'no-placeholder' }, { sid: 'abc' }]) {
       assert.equal(ircLinkConfigSchema.safeParse({ ...BASE, ...bad }).success, false, JSON.stringify(bad));
     }

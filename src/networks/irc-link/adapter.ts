@@ -352,7 +352,7 @@ export class IrcLinkNetwork implements Network {
       this.warnedCap = true;
       return undefined;
     }
-    const nick = allocateNick(this.config.nickTemplate, remote, this.link.support.nickLen, (n) => this.link.nickInUse(n));
+    const nick = allocateNick(this.config.nickTemplate, remote, this.link.support.nickLen, (n) => this.link.nickInUse(n), this.requireServer().slashInNicks === true);
     if (nick === undefined) throw new Error(`${this.name}: no free nick for ${remote.nick ?? remote.id}`);
     const user = this.addOwnUser(nick, identFor(remote), hostFor(remote, this.config.serverName), realNameFor(remote));
     if (!user) throw new Error(`${this.name}: no free nick for ${remote.nick ?? remote.id}`);

@@ -6,9 +6,9 @@
 import { z } from 'zod';
 
 /** The server protocols a link can speak. */
-export const LINK_PROTOCOLS = ['ngircd', 'hybrid'] as const;
+export const LINK_PROTOCOLS = ['ngircd', 'inspircd', 'hybrid'] as const;
 /** The protocols that need our `sid`. */
-const NEEDS_SID: ReadonlySet<LinkProtocolName> = new Set(['hybrid']);
+const NEEDS_SID: ReadonlySet<LinkProtocolName> = new Set(['inspircd', 'hybrid']);
 /** One of {@link LINK_PROTOCOLS}. */
 export type LinkProtocolName = (typeof LINK_PROTOCOLS)[number];
 
@@ -23,15 +23,15 @@ export const ircLinkConfigSchema = z
     /** Accepted and ignored: the config loader may or may not strip it. */
     protocol: z.literal('irc-link').optional(),
     /**
-     * The ircd's server protocol: `ngircd` (RFC 2813 with ngIRCd's IRC+ extensions) or `hybrid`
-     * (ircd-hybrid 8.2's TS6). InspIRCd (`inspircd`) is not implemented yet.
+     * The ircd's server protocol: `ngircd` (RFC 2813 with ngIRCd's IRC+ extensions), `inspircd`
+     * (InspIRCd 3 spanningtree, protocol 1205) or `hybrid` (ircd-hybrid 8.2's TS6).
      */
-    ircd: z.enum(LINK_PROTOCOLS, { message: 'one of "ngircd", "hybrid" (inspircd is planned)' }),
+    ircd: z.enum(LINK_PROTOCOLS, { message: `one of ${LINK_PROTOCOLS.join(', ')}` }),
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).optional(),
     /** Our server name, as the ircd's link block names it (ngIRCd `[Server] Name`). */
     serverName: z.string().max(63).regex(serverNamePattern, 'not a server name (needs a dot, letters, digits, - and .)'),
-    /** Our server id, for protocols that use one (InspIRCd, TS6: required with `hybrid`); ngIRCd has none. */
+    /** Our server id, for protocols that use one (InspIRCd, TS6: required with `inspircd` and `hybrid`); ngIRCd has none. */
     sid: z.string().regex(/^[0-9][A-Z0-9]{2}$/, 'a SID is a digit and two upper-case letters or digits').optional(),
     /** The password we send (ngIRCd `MyPassword`). */
     sendPassword: z.string().regex(passwordPattern, 'no spaces or control characters, not starting with ":"'),
@@ -51,9 +51,10 @@ export const ircLinkConfigSchema = z
     serviceNick: z.string().max(30).regex(nickPattern, 'not a valid IRC nick').default('Switchboard'),
     /**
      * The nick of a remote person's virtual client: `{nick}` and `{network}` made IRC-safe
-     * (`/`, which ngIRCd refuses, becomes `|`), shortened to the ircd's NICKLEN so the tag survives.
+     * (`/` stays where the ircd takes it, InspIRCd; elsewhere, ngIRCd, it becomes `|`), shortened
+     * to the ircd's NICKLEN so the tag survives.
      */
-    nickTemplate: z.string().includes('{nick}', { message: 'must contain {nick}' }).default('{nick}|{network}'),
+    nickTemplate: z.string().includes('{nick}', { message: 'must contain {nick}' }).default('{nick}/{network}'),
     /** Most virtual clients at once; beyond it the service client speaks for people, with `<nick> ` in front. */
     maxVirtualClients: z.number().int().min(1).max(100_000).default(1_000),
     /** Received message text longer than this many UTF-8 bytes is cut (with a marker) before it is parsed. */

@@ -61,14 +61,21 @@ export class LinkEvents {
   uid(user: LinkUser): void {
     this.emit(user.server, {
       command: 'UID',
-      args: { user: this.userRef(user), signonTs: user.signonTs, ident: user.ident, host: user.host, realHost: user.host, realName: user.realName },
+      args: {
+        user: this.userRef(user), signonTs: user.signonTs, ident: user.ident, host: user.host, realHost: user.realHost ?? user.host,
+        ...(user.ip === undefined ? {} : { ip: user.ip }), realName: user.realName,
+      },
     });
   }
 
-  join(channel: string, users: readonly LinkUser[], modes?: readonly ModeChange[]): void {
+  /** `ts`: the channel's creation TS (seconds), for protocols that carry one. */
+  join(channel: string, users: readonly LinkUser[], modes?: readonly ModeChange[], ts?: number): void {
     if (users.length === 0) return;
     const source = users.length === 1 ? (users[0] as LinkUser) : (users[0] as LinkUser).server;
-    this.emit(source, { command: 'JOIN', args: { channel: this.channelRef(channel), users: users.map((u) => this.userRef(u)), ...(modes?.length ? { modes } : {}) } });
+    this.emit(source, {
+      command: 'JOIN',
+      args: { channel: this.channelRef(channel), users: users.map((u) => this.userRef(u)), ...(modes?.length ? { modes } : {}), ...(ts === undefined ? {} : { ts }) },
+    });
   }
 
   part(channel: string, user: LinkUser, reason: string): void {
@@ -153,6 +160,20 @@ export class LinkEvents {
 
   opered(user: LinkUser, operType: string): void {
     this.emit(user, { command: 'CLIENT_OPERED', args: { user: this.userRef(user), operType } });
+  }
+
+  /** `after` is the user with its fallback nick (usually its uid). */
+  save(after: LinkUser, oldNick: string, by: string): void {
+    this.emit(by, { command: 'SAVE', args: { target: this.userRef(after), oldNick } });
+  }
+
+  knock(channel: string, user: LinkUser, text: string): void {
+    this.emit(user, { command: 'KNOCK', args: { channel: this.channelRef(channel), user: this.userRef(user), text } });
+  }
+
+  /** Someone (`by`) asked the network about one of our clients (`target`). */
+  whois(target: LinkUser, by: LinkUser | string): void {
+    this.emit(by, { command: 'WHOIS', args: { target: this.userRef(target) } });
   }
 
   svsNick(target: LinkUser, newNick: string, by: LinkUser | string): void {

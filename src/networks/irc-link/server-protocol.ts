@@ -43,6 +43,11 @@ export interface LinkSession {
 
 /** One server protocol, for one connection. */
 export interface ServerProtocol {
+  /**
+   * true when the ircd accepts `/` in the nicks a server introduces (InspIRCd): virtual clients
+   * keep PyLink's `nick/net`. Otherwise `/` in a nick becomes `|`.
+   */
+  readonly slashInNicks?: boolean;
   /** The lines that open the link (PASS, SERVER, CAPAB, ...), sent once the socket is open. */
   handshake(): string[];
   /** Handles one line from the uplink: updates the state and emits events through the session. */

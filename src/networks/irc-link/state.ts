@@ -27,6 +27,10 @@ export interface LinkUser {
   ident: string;
   host: string;
   realName: string;
+  /** The real host behind `host`, when the protocol carries one (InspIRCd, TS6). */
+  realHost?: string;
+  /** The IP address, when the protocol carries one. */
+  ip?: string;
   /** The server the user is on (lower case). */
   readonly server: string;
   /** User mode letters. */

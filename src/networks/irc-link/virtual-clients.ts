@@ -13,12 +13,13 @@ const MAX_NICK_ATTEMPTS = 50;
 
 /**
  * The first nick from `template` for `remote` that `inUse` does not refuse, always valid for
- * IRC and at most `maxLength` long; undefined when every attempt collides.
+ * IRC and at most `maxLength` long; undefined when every attempt collides. `slash`: the ircd
+ * takes `/` in nicks (it is kept, else it becomes `|`).
  */
-export function allocateNick(template: string, remote: UserRef, maxLength: number, inUse: (nick: string) => boolean): string | undefined {
+export function allocateNick(template: string, remote: UserRef, maxLength: number, inUse: (nick: string) => boolean, slash = false): string | undefined {
   const values = { nick: remote.nick ?? remote.displayName ?? remote.id, network: remote.network };
   for (let attempt = 0; attempt < MAX_NICK_ATTEMPTS; attempt++) {
-    const nick = puppetNick(template, values, maxLength, attempt);
+    const nick = puppetNick(template, values, maxLength, attempt, slash ? '/' : '');
     if (!inUse(nick)) return nick;
   }
   return undefined;

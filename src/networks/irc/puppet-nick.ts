@@ -24,11 +24,14 @@ const SPECIAL = '[]\\`_^{|}';
 const VALID_CHAR = /[A-Za-z0-9[\]\\`_^{|}-]/;
 const PLACEHOLDER = /\{(nick|network)\}/g;
 
-/** Makes a piece of text nick-safe (not yet checking the first character or the length). */
-export function sanitizeNickPart(text: string): string {
+/**
+ * Makes a piece of text nick-safe (not yet checking the first character or the length). `keep`:
+ * further characters the server accepts (a server link to InspIRCd keeps `/`).
+ */
+export function sanitizeNickPart(text: string, keep = ''): string {
   let out = '';
   for (const char of text.normalize('NFKD')) {
-    if (VALID_CHAR.test(char)) out += char;
+    if (VALID_CHAR.test(char) || (char !== '' && keep.includes(char))) out += char;
     else if (char === '/' || char === '@' || char === ':') out += '|';
     else if (char === '.' || char === ' ' || char === ',') out += '_';
     // anything else (combining marks, other scripts, control characters) is dropped
@@ -36,28 +39,28 @@ export function sanitizeNickPart(text: string): string {
   return out;
 }
 
-/** true when `nick` fits the RFC 2812 grammar and `maxLength`. */
-export function isValidNick(nick: string, maxLength: number): boolean {
+/** true when `nick` fits the RFC 2812 grammar (plus the characters in `keep`, not first) and `maxLength`. */
+export function isValidNick(nick: string, maxLength: number, keep = ''): boolean {
   if (nick.length === 0 || nick.length > maxLength) return false;
   const first = nick[0] as string;
   if (!/[A-Za-z]/.test(first) && !SPECIAL.includes(first)) return false;
-  return [...nick].every((c) => VALID_CHAR.test(c));
+  return [...nick].every((c) => VALID_CHAR.test(c) || keep.includes(c));
 }
 
 /**
  * The nick for a puppet on attempt `attempt` (0 = the plain template). Always valid for
  * `maxLength` (NICKLEN, at least 1); different attempts give different nicks.
  */
-export function puppetNick(template: string, values: PuppetNickValues, maxLength: number, attempt = 0): string {
+export function puppetNick(template: string, values: PuppetNickValues, maxLength: number, attempt = 0, keep = ''): string {
   const max = Math.max(1, maxLength);
   const marker = '\u0000';
   // The template with the nick left as a marker, so the nick alone can be shortened.
-  const rendered = template.replace(PLACEHOLDER, (_m, key: string) => (key === 'nick' ? marker : sanitizeNickPart(values.network)));
+  const rendered = template.replace(PLACEHOLDER, (_m, key: string) => (key === 'nick' ? marker : sanitizeNickPart(values.network, keep)));
   const [before = '', ...rest] = rendered.split(marker);
   const after = rest.join('');
-  const prefix = sanitizeNickPart(before);
-  const suffix = attempt > 0 ? `|${attempt}${sanitizeNickPart(after)}` : sanitizeNickPart(after);
-  let nick = sanitizeNickPart(values.nick) || 'user';
+  const prefix = sanitizeNickPart(before, keep);
+  const suffix = attempt > 0 ? `|${attempt}${sanitizeNickPart(after, keep)}` : sanitizeNickPart(after, keep);
+  let nick = sanitizeNickPart(values.nick, keep) || 'user';
   const room = max - prefix.length - suffix.length;
   nick = nick.slice(0, Math.max(1, room));
   let result = prefix + nick + suffix;
@@ -66,10 +69,10 @@ export function puppetNick(template: string, values: PuppetNickValues, maxLength
     // The fixed parts alone are too long: keep the start, and the attempt number at the end.
     const tail = attempt > 0 ? `|${attempt}` : '';
     result = result.slice(0, Math.max(1, max - tail.length)) + tail;
-    if (!isValidNick(result, max)) result = `_${String(attempt)}`.slice(0, max);
+    if (!isValidNick(result, max, keep)) result = `_${String(attempt)}`.slice(0, max);
   }
   const tail = `^${attempt}`;
-  if (attempt > 0 && max > tail.length && result === puppetNick(template, values, maxLength, 0)) {
+  if (attempt > 0 && max > tail.length && result === puppetNick(template, values, maxLength, 0, keep)) {
     // The plain nick happened to end like this attempt's tail (`x|1`): mark the attempt otherwise.
     result = result.slice(0, max - tail.length) + tail;
   }

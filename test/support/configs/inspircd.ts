@@ -20,6 +20,11 @@ export interface InspircdConfigValues {
    * every limit), e.g. {@link DEBIAN_CONNECT_CLASS} for the flood limits Debian ships.
    */
   readonly connectClass?: string;
+  /**
+   * U-line the link (default true): a services-style server, whose clients users cannot kick and
+   * whose joins and quits are not announced to opers.
+   */
+  readonly ulinedLink?: boolean;
 }
 
 /** The permissive loopback connect class: no clone limits, no fakelag, huge flood thresholds. */
@@ -80,8 +85,8 @@ export function inspircdConfig(v: InspircdConfigValues): string {
 <module name="cap">
 <link name="${v.link.peerName}" ipaddr="127.0.0.1" port="${v.linkPort}" allowmask="127.0.0.0/8" timeout="30"
       sendpass="${v.link.serverSends}" recvpass="${v.link.peerSends}">
-<uline server="${v.link.peerName}" silent="yes">
-<sasl target="${v.link.peerName}">
+${v.ulinedLink === false ? '' : `<uline server="${v.link.peerName}" silent="yes">
+`}<sasl target="${v.link.peerName}">
 ${v.extraConfig ?? ''}
 `;
 }
