@@ -2,8 +2,7 @@
  * A server protocol (src/networks/irc-link/protocols/) without a socket, for unit tests and the
  * fuzzer: scripted lines in, and what it sent, emitted (each event validated against the
  * catalog), failed and ignored out. ngircd-link-harness.ts, inspircd-link-harness.ts and
- * hybrid-link-harness.ts fill in
- * each protocol's handshake and burst.
+ * hybrid-link-harness.ts fill in each protocol's handshake and burst.
  */
 import type { AnyEventInput } from '../../src/core/event.js';
 import { validateEvent } from '../../src/core/catalog-validate.js';
