@@ -196,6 +196,21 @@ export interface Network {
    * someone they do not know.
    */
   leave?(channel: ChannelRef, user: UserRef, reason: string, quit: boolean): Promise<void>;
+  /**
+   * A remote person that `send` speaks for (`OutgoingMessage.asUser`) did something in a bridged
+   * room that this network can show natively through their user of its own (IRC server link:
+   * their virtual client JOINs, changes NICK, sets the TOPIC, KICKs): see {@link PuppetChange}.
+   * Resolves true when it was shown natively; false when the network cannot here (no user of
+   * their own for `user`, no right, a cap reached): the caller then falls back (a notice). Only
+   * networks with `capabilities.puppets` implement it; it never throws for someone it does not know.
+   */
+  puppetChange?(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean>;
+  /**
+   * The remote person a user of this network stands for, when it is one of the network's own
+   * users of their own (a virtual client the network introduced for `send`'s `asUser`); undefined
+   * for everyone else. Lets a bridge tell that a kick or a private message concerns a remote person.
+   */
+  puppetOf?(user: UserRef): UserRef | undefined;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
   /** Adds or withdraws a reaction, where supported (capabilities.reactions). */
@@ -212,6 +227,21 @@ export interface Network {
   /** Channel moderation, where the bot's rights allow it. */
   readonly moderation?: ModerationActions;
 }
+
+/**
+ * What a remote person did, for {@link Network.puppetChange}; plain JSON (relay jobs carry it).
+ * - `join`: they joined the room: their user of their own joins the channel (introduced if needed).
+ * - `nick`: they are now `user` (the same person under a new name and, where the id carries the
+ *   name, a new id): their user of their own changes nick, and is known by `user` from now on.
+ * - `topic`: they set the room's topic to `text`.
+ * - `kick`: they (a moderator where they are) removed `target` (a remote person with a user of
+ *   their own here, or one of this network's own users) with `reason`.
+ */
+export type PuppetChange =
+  | { readonly kind: 'join' }
+  | { readonly kind: 'nick'; readonly user: UserRef }
+  | { readonly kind: 'topic'; readonly text: string }
+  | { readonly kind: 'kick'; readonly target: UserRef; readonly reason: string };
 
 /** Moderation a network can perform when the bot has the rights (IRC op, MUC moderator/admin). */
 export interface ModerationActions {

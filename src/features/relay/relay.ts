@@ -15,7 +15,8 @@ import { Deliverer, PermanentDeliveryError } from './deliver.js';
 import { EchoGuard } from './echoes.js';
 import { Excerpts } from './excerpts.js';
 import { PendingRecords } from './pending-records.js';
-import { quoteStart, type Excerpt, type RelayJob } from './jobs.js';
+import { quoteStart, type Excerpt, type NoticeJob, type RelayJob } from './jobs.js';
+import { memberNamed, renamedUser } from './renames.js';
 import { TargetQueue, queueName } from './queue.js';
 import { statusText } from './status.js';
 import { AttachmentFetches } from './attachments.js';
@@ -110,7 +111,7 @@ export class Relay {
     api.on('DELETE', (event) => this.onDelete(event));
     api.on('REACT', (event) => this.onReact(event));
     api.on('JOIN', async (event) => {
-      for (const user of event.args.users) await this.notice(event.args.channel, 'joins', user, 'joined', event.ts);
+      for (const user of event.args.users) await this.notice(event.args.channel, 'joins', user, 'joined', event.ts, { actor: user, change: { kind: 'join' } });
     });
     api.on('PART', async (event) => {
       await this.notice(event.args.channel, 'parts', event.args.user, withReason('left', event.args.reason), event.ts);
@@ -123,24 +124,34 @@ export class Relay {
       }
     });
     api.on('KICK', async (event) => {
-      const by = event.args.by ? ` by ${event.args.by.nick ?? event.args.by.id}` : '';
-      await this.notice(event.args.channel, 'kicks', event.args.target, withReason(`was kicked${by}`, event.args.reason), event.ts);
-      this.left(event.args.channel, event.args.target, event.args.reason, false, event.ts);
+      const { channel, target, by, reason } = event.args;
+      const text = withReason(`was kicked${by ? ` by ${by.nick ?? by.id}` : ''}`, reason);
+      // Native (the kicker's user of their own kicks the target's) only when the kicker is a
+      // moderator where they kicked, as far as that network can tell.
+      const native = by && this.api.network(channel.network)?.isModerator(channel, by) !== false
+        ? { actor: by, change: { kind: 'kick', target, reason } } as const
+        : undefined;
+      await this.notice(channel, 'kicks', target, text, event.ts, native);
+      this.left(channel, target, reason, false, event.ts);
     });
     api.on('NICK', async (event) => {
       const channels = event.args.channel ? [event.args.channel] : this.channelsWith(event.network, event.args.newNick);
+      const renamed = renamedUser(event.args.user, event.args.oldNick, event.args.newNick);
       for (const channel of channels) {
-        await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts);
-        // The user of their own elsewhere was made for the old name (and id): it goes, and the
-        // next message brings one with the new name.
-        this.left(channel, event.args.user, `now known as ${event.args.newNick}`, true, event.ts);
+        // A target that renames the person's user of its own shows the rename natively: no notice there.
+        await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts, undefined,
+          (target) => this.api.network(target.network)?.puppetChange === undefined);
+        // The user of their own elsewhere was made for the old name (and id): it is renamed where
+        // the network can, else it goes and the next message brings one with the new name.
+        this.left(channel, event.args.user, `now known as ${event.args.newNick}`, true, event.ts, renamed);
       }
     });
     api.on('TOPIC', (event) => {
       if (isJoinTimeTopic(event.args, event.ts, this.upSince.get(event.network))) return;
       const setter = event.args.setter?.split('!')[0] ?? event.sender;
-      const user: UserRef = { network: event.network, id: setter, nick: setter };
-      return this.notice(event.args.channel, 'topics', user, `changed the topic to: ${event.args.text}`, event.ts);
+      const user = memberNamed(this.api.members(event.args.channel), event.network, setter);
+      const native = { actor: user, change: { kind: 'topic', text: event.args.text } } as const;
+      return this.notice(event.args.channel, 'topics', user, `changed the topic to: ${event.args.text}`, event.ts, native);
     });
   }
 
@@ -223,11 +234,18 @@ export class Relay {
     await this.fanOut(channel, bridge, 'messages', message, template, (o) => o.reactions !== 'off');
   }
 
-  private async notice(channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number): Promise<void> {
+  /**
+   * Relays an event as a notice; `native` is how a target with puppets shows it instead
+   * (Network.puppetChange), and `toTarget` leaves targets out.
+   */
+  private async notice(
+    channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number,
+    native?: NoticeJob['native'], toTarget: (target: ChannelRef) => boolean = () => true,
+  ): Promise<void> {
     const bridge = this.bridgeOf.get(channelKey(channel));
     if (!bridge || this.bursting.has(channel.network) || !(await this.mayRelay(channel, user))) return;
     const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
-    await this.fanOut(channel, bridge, kind, message, { op: 'notice', message });
+    await this.fanOut(channel, bridge, kind, message, { op: 'notice', message, ...(native ? { native } : {}) }, (_, target) => toTarget(target));
   }
 
   /**
@@ -235,13 +253,13 @@ export class Relay {
    * network with puppets gets a leave job, in line with the messages, so that the user of
    * their own there leaves too (Network.leave). Not a notice: event options do not apply.
    */
-  private left(channel: ChannelRef, user: UserRef, reason: string, quit: boolean, ts: number): void {
+  private left(channel: ChannelRef, user: UserRef, reason: string, quit: boolean, ts: number, renamed?: UserRef): void {
     const bridge = this.bridgeOf.get(channelKey(channel));
     if (!bridge || this.bursting.has(channel.network)) return;
     const message = describe(channel, user, reason ? [{ type: 'text', text: reason }] : [], ts, `leave:${ts}`);
     for (const target of bridge.channels) {
       if (channelKey(target) === channelKey(channel) || this.api.network(target.network)?.capabilities.puppets !== true) continue;
-      void this.queues.get(channelKey(target))?.push({ op: 'leave', bridge: bridge.name, target, message, quit });
+      void this.queues.get(channelKey(target))?.push({ op: 'leave', bridge: bridge.name, target, message, quit, ...(renamed ? { renamed } : {}) });
     }
   }
 
@@ -257,13 +275,13 @@ export class Relay {
     kind: keyof RelayEvents,
     message: Message,
     template: JobTemplate,
-    wanted: (options: DeliveryOptions) => boolean = () => true,
+    wanted: (options: DeliveryOptions, target: ChannelRef) => boolean = () => true,
   ): Promise<void> {
     const fromKey = channelKey(from);
     for (const target of bridge.channels) {
       if (channelKey(target) === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
-      if (!options.events[kind] || !wanted(options)) continue;
+      if (!options.events[kind] || !wanted(options, target)) continue;
       const rewritten = await operationsOf(this.api).relay.beforeSend(message, target);
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;

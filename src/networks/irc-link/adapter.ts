@@ -15,7 +15,7 @@
  * receives a channel's messages only while one of its clients is in it; it speaks for the hub
  * when a message has no `asUser`.
  */
-import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
+import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { ServerSupport } from '../irc/isupport.js';
 import { IrcTransport } from '../irc/transport.js';
@@ -381,6 +381,77 @@ export class IrcLinkNetwork implements Network {
       this.write(...this.server.part(user, name, text));
       this.link.part(name, user.uid);
     }
+  }
+
+  /**
+   * A remote person's change shown natively (Network.puppetChange): their virtual client JOINs
+   * (introduced if needed), changes NICK (re-tagged from the new name; keeps its uid and channels),
+   * sets the TOPIC or KICKs (introduced and joined first, as when they speak). False when it cannot
+   * be shown here (not linked, not a channel, no virtual client for a rename, the kicked person not
+   * in the channel, maxVirtualClients reached): the relay falls back to a notice.
+   */
+  async puppetChange(channel: ChannelRef, remote: UserRef, change: PuppetChange): Promise<boolean> {
+    const server = this.server;
+    const name = channel.name ?? channel.id;
+    if (this.state !== 'connected' || !server || !this.link.support.isChannel(name)) return false;
+    if (change.kind === 'nick') return this.renameVirtual(remote, change.user);
+    const actor = this.virtualFor(remote);
+    if (!actor) return false;
+    this.joinOwn(actor, name);
+    const here = this.link.channel(name)?.name ?? name;
+    switch (change.kind) {
+      case 'join':
+        return true;
+      case 'topic': {
+        const text = stripControls(change.text);
+        this.write(...server.topic(actor, here, text));
+        const state = this.link.channel(here);
+        if (state) state.topic = text;
+        return true;
+      }
+      case 'kick': {
+        const target = this.localOrVirtual(change.target);
+        if (!target || !this.link.channel(here)?.members.has(target.uid) || target.uid === this.service?.uid) return false;
+        this.write(...server.kick(actor, here, target, stripControls(change.reason)));
+        this.link.part(here, target.uid);
+        return true;
+      }
+    }
+  }
+
+  /** The remote person one of our virtual clients stands for (Network.puppetOf). */
+  puppetOf(user: UserRef): UserRef | undefined {
+    if (user.network !== this.name) return undefined;
+    const found = this.link.userByNick(user.nick ?? user.id);
+    return found?.own ? this.virtuals.remoteOf(found.uid) : undefined;
+  }
+
+  /** `ref` as a user on the link: a remote person's virtual client, or a user of this network. */
+  private localOrVirtual(ref: UserRef): LinkUser | undefined {
+    const uid = this.virtuals.uidOf(ref);
+    if (uid !== undefined) return this.link.user(uid);
+    return ref.network === this.name ? this.link.userByNick(ref.nick ?? ref.id) : undefined;
+  }
+
+  /**
+   * The person behind a virtual client is now `renamed`: the client takes the nick the template
+   * gives the new name (NICK, not a quit and a new client) and answers for `renamed` from now on.
+   */
+  private renameVirtual(before: UserRef, renamed: UserRef): boolean {
+    const uid = this.virtuals.uidOf(before);
+    const user = uid === undefined ? undefined : this.link.user(uid);
+    const server = this.server;
+    if (!user || !server) return false;
+    const nick = allocateNick(this.config.nickTemplate, renamed, this.link.support.nickLen,
+      (n) => this.link.nickInUse(n) && this.link.userByNick(n)?.uid !== user.uid);
+    if (nick === undefined) return false;
+    if (nick !== user.nick) {
+      this.write(...server.nick(user, nick));
+      this.link.changeNick(user.uid, nick);
+    }
+    this.virtuals.remove(user.uid);
+    this.virtuals.add(renamed, user.uid);
+    return true;
   }
 
   // --- Network ------------------------------------------------------------------------------

@@ -57,6 +57,19 @@ export interface ServerProtocol {
   quit(user: LinkUser, reason: string): string[];
   /** The line that renames one of our clients from its current nick (before the state changes). */
   nick(user: LinkUser, newNick: string): string[];
+  /**
+   * The lines by which `source` (one of our clients) removes `target` (anyone in the channel) from
+   * `channel`. The caller updates the state (the target leaves the channel).
+   */
+  kick(source: LinkUser, channel: string, target: LinkUser, reason: string): string[];
+  /** The lines by which `source` (one of our clients) sets `channel`'s topic to `text` (the caller updates the state). */
+  topic(source: LinkUser, channel: string, text: string): string[];
+  /**
+   * The lines that change `channel`'s modes (`modes` as `+o-v`, with `params` for the letters that
+   * take one, in order), set by `source` (one of our clients) or, when undefined, by our server
+   * (used to revert changes that fail the channel's claim). The caller updates the state.
+   */
+  mode(source: LinkUser | undefined, channel: string, modes: string, params: string[]): string[];
   /** One PRIVMSG/NOTICE line from one of our clients. */
   message(user: LinkUser, target: string, notice: boolean, text: string): string;
   /** A keep-alive PING to the uplink. */

@@ -82,6 +82,18 @@ export class NgircdProtocol implements ServerProtocol {
     return [buildLine(user.nick, 'NICK', [newNick])];
   }
 
+  kick(source: LinkUser, channel: string, target: LinkUser, reason: string): string[] {
+    return [buildLine(source.nick, 'KICK', [channel, target.nick], reason)];
+  }
+
+  topic(source: LinkUser, channel: string, text: string): string[] {
+    return [buildLine(source.nick, 'TOPIC', [channel], text)];
+  }
+
+  mode(source: LinkUser | undefined, channel: string, modes: string, params: string[]): string[] {
+    return [buildLine(source?.nick ?? this.me, 'MODE', [channel, modes, ...params])];
+  }
+
   message(user: LinkUser, target: string, notice: boolean, text: string): string {
     return buildLine(user.nick, notice ? 'NOTICE' : 'PRIVMSG', [target], text);
   }
