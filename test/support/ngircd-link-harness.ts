@@ -26,6 +26,7 @@ export function harness() {
   const ignored: string[] = [];
   const bursts: string[] = [];
   const killedOwn: string[] = [];
+  const forced: string[] = [];
   let ids = 0;
   const linkEvents = new LinkEvents({ network: 'link', state: () => state, emit: (e) => events.push(validateEvent(e)), mintId: () => `m${++ids}`, maxBodyBytes: 1024 });
   const protocol = new NgircdProtocol({
@@ -36,6 +37,11 @@ export function harness() {
     ownClientKilled: (user) => killedOwn.push(user.nick),
     ownClientKicked: (user, channel) => killedOwn.push(`${user.nick} kicked from ${channel}`),
     ignored: (kind) => ignored.push(kind),
+    // As the adapter does: another nick at once (here `<nick>|f`).
+    forceTag: (user, why) => {
+      forced.push(`${user.nick} ${why}`);
+      state.changeNick(user.uid, `${user.nick}|f`);
+    },
   });
   const feed = (...lines: string[]): void => {
     for (const raw of lines) {
@@ -45,7 +51,7 @@ export function harness() {
     }
   };
   const of = <C extends AnyEventInput['command']>(command: C) => events.filter((e): e is Extract<AnyEventInput, { command: C }> => e.command === command);
-  return { protocol, state, sent, events, failures, ignored, bursts, killedOwn, feed, of };
+  return { protocol, state, sent, events, failures, ignored, bursts, killedOwn, forced, feed, of };
 }
 
 /** A harness after the handshake and a burst: alice (op) and bob in #lobby, carol on a leaf server. */

@@ -31,8 +31,12 @@ import { renderLinkMessage } from './render.js';
 import { readFileSync } from 'node:fs';
 import { fillIdentity } from '../irc/puppet-nick.js';
 import { nickCandidate } from '../irc/nick.js';
+import { RateWindow } from './rate-window.js';
 
 type State = 'idle' | 'connecting' | 'connected' | 'stopped';
+
+/** Most revivals of one person's killed virtual client within the window. */
+const REVIVALS = { count: 3, windowMs: 60_000 } as const;
 
 /** How long the goodbye may take before the socket is closed anyway. */
 const GOODBYE_GRACE_MS = 2_000;
@@ -68,6 +72,8 @@ export class IrcLinkNetwork implements Network {
   private readonly ignoredKinds = new Set<string>();
   private ignoredCount = 0;
   private warnedCap = false;
+  /** Revivals of killed virtual clients per person (bounded against kill loops). */
+  private revivals = new RateWindow(REVIVALS.count, REVIVALS.windowMs);
   /** Pending rejoins, cleared when the connection ends. */
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -111,6 +117,7 @@ export class IrcLinkNetwork implements Network {
     this.ending = undefined;
     this.link = new LinkState(new ServerSupport());
     this.virtuals.clear();
+    this.revivals = new RateWindow(REVIVALS.count, REVIVALS.windowMs);
     this.service = undefined;
     for (const channel of this.ctx.wantedChannels()) this.wanted.set(channel.name ?? channel.id, channel);
     const transport = new IrcTransport({
@@ -149,6 +156,7 @@ export class IrcLinkNetwork implements Network {
       fail: (reason, fatal) => this.end(transport, reason, fatal),
       ownClientKilled: (user) => this.ownClientKilled(transport, user),
       ownClientKicked: (user, channel) => this.ownClientKicked(transport, user, channel),
+      forceTag: (user, why) => this.forceTag(transport, user, why),
       ignored: (kind, line, detail) => this.ignored(kind, line, detail),
     };
   }
@@ -194,13 +202,60 @@ export class IrcLinkNetwork implements Network {
    */
   private ownClientKilled(transport: IrcTransport, user: LinkUser): void {
     if (this.transport !== transport) return;
-    this.ctx.log.warn({ nick: user.nick }, 'one of the link\'s clients was killed');
-    if (user.uid !== this.service?.uid) {
+    this.ctx.log.warn({ nick: user.nick }, 'one of the link\'s clients was killed; it comes back');
+    if (user.uid !== this.service?.uid) return this.reviveVirtual(user);
+    this.service = undefined;
+    if (this.state === 'connected') this.introduceService(transport);
+  }
+
+  /**
+   * A killed virtual client comes back at once (PyLink's rule; ngIRCd cannot turn a KILL into a
+   * KICK) and rejoins the channels it was in, at most `REVIVALS.count` times per person within
+   * `REVIVALS.windowMs` (against kill loops): past that it stays away until its person speaks.
+   */
+  private reviveVirtual(user: LinkUser): void {
+    const remote = this.virtuals.remoteOf(user.uid);
+    this.virtuals.remove(user.uid);
+    if (!remote || this.state !== 'connected' || !this.revivals.allow(`${remote.network}\u0000${remote.id}`, Date.now())) return;
+    const channels = [...user.channels].map((folded) => this.wantedName(folded)).filter((name) => name !== undefined);
+    const clone = this.virtualFor(remote);
+    if (clone) for (const channel of channels) this.joinOwn(clone, channel);
+  }
+
+  /** The name of the wanted channel whose folded name is `folded`. */
+  private wantedName(folded: string): string | undefined {
+    return [...this.wanted.keys()].find((name) => this.link.support.fold(name) === folded);
+  }
+
+  /**
+   * One of our clients may not keep its nick (a collision, SAVE, SVSNICK): it takes the next
+   * tagged nick of its person (the service client: the next `serviceNick` candidate), never the
+   * nick the ircd asked for (PyLink's force-tagging).
+   */
+  private forceTag(transport: IrcTransport, user: LinkUser, why: string): void {
+    const server = this.server;
+    if (this.transport !== transport || !server || !this.link.user(user.uid)) return;
+    const taken = (n: string): boolean => this.link.nickInUse(n);
+    const remote = this.virtuals.remoteOf(user.uid);
+    let nick: string | undefined;
+    if (remote) {
+      nick = allocateNick(this.config.nickTemplate, remote, this.link.support.nickLen, taken);
+    } else {
+      for (let attempt = 1; attempt < 10 && nick === undefined; attempt++) {
+        const candidate = nickCandidate(this.config.serviceNick, attempt, this.link.support.nickLen);
+        if (!taken(candidate)) nick = candidate;
+      }
+    }
+    if (nick === undefined) {
+      this.ctx.log.warn({ nick: user.nick, why }, 'no free tagged nick for one of the link\'s clients; it quits');
+      this.write(...server.quit(user, 'no free nick'));
+      this.link.removeUser(user.uid);
       this.virtuals.remove(user.uid);
       return;
     }
-    this.service = undefined;
-    if (this.state === 'connected') this.introduceService(transport);
+    this.ctx.log.info({ nick: user.nick, newNick: nick, why }, 'one of the link\'s clients may not keep its nick: force-tagged');
+    this.write(...server.nick(user, nick));
+    this.link.changeNick(user.uid, nick);
   }
 
   /**

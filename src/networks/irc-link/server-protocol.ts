@@ -26,10 +26,20 @@ export interface LinkSession {
    */
   uplinkBurstDone(uplink: string): void;
   /**
-   * One of our clients was killed (it is already out of the state): the adapter introduces the
-   * service client again, and a virtual client on its person's next message.
+   * One of our clients was killed (it is already out of the state; `user.channels` still names
+   * the channels it was in): the adapter introduces it again and rejoins those channels (PyLink:
+   * a killed clone comes back), within a bound per person against kill loops.
    */
   ownClientKilled(user: LinkUser): void;
+  /**
+   * One of our clients may not keep its nick: a nick collision (a remote user introduced or
+   * renamed to it: call this BEFORE adding theirs, the nick is free once it returns), a SAVE
+   * (put the nick the ircd forced, e.g. the uid, into the state first), or an SVSNICK. PyLink's
+   * rule: the client is never renamed to what the ircd asked for; the adapter force-tags it — it
+   * sends the protocol's `nick()` for the next tagged nick of its person (`alice|1|net`) and
+   * updates the state — so that the link and the ircd agree on its nick (no desync).
+   */
+  forceTag(user: LinkUser, why: 'collision' | 'save' | 'svsnick'): void;
   /** One of our clients was kicked from `channel` (it is already out of it in the state). */
   ownClientKicked(user: LinkUser, channel: string): void;
   /** Ends the link: `fatal` when retrying cannot help (a wrong password). */
