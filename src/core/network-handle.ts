@@ -2,7 +2,7 @@
  * The NetworkHandle modules use: a configured network plus its supervisor, with sends counted.
  */
 import type { ChannelRef, UserRef } from './refs.js';
-import type { ModerationActions, Network, PuppetChange, NetworkCapabilities, NetworkState, OutgoingMessage, SendResult } from './network.js';
+import type { ChannelRestore, ModerationActions, Network, PuppetChange, NetworkCapabilities, NetworkState, OutgoingMessage, SendResult } from './network.js';
 import type { NetworkSupervisor } from './supervisor.js';
 
 /** What modules can see of and do with a configured network. */
@@ -31,6 +31,8 @@ export interface NetworkHandle {
   puppetChange?(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean>;
   /** The remote person one of the network's own users stands for (see Network.puppetOf). */
   puppetOf(user: UserRef): UserRef | undefined;
+  /** Undoes a refused change to a channel, where the network can (see Network.restoreChannel); absent otherwise. */
+  restoreChannel?(channel: ChannelRef, what: ChannelRestore): Promise<boolean>;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
   /**
@@ -68,6 +70,7 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
     leave: (channel: ChannelRef, user: UserRef, reason: string, quit: boolean) => network.leave?.(channel, user, reason, quit) ?? Promise.resolve(),
     ...(network.puppetChange ? { puppetChange: (channel: ChannelRef, user: UserRef, change: PuppetChange) => network.puppetChange!(channel, user, change) } : {}),
     puppetOf: (user: UserRef) => network.puppetOf?.(user),
+    ...(network.restoreChannel ? { restoreChannel: (channel: ChannelRef, what: ChannelRestore) => network.restoreChannel!(channel, what) } : {}),
     async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
       if (!network.deleteMessage) return unsupported('deleting messages');
       await network.deleteMessage(channel, messageId);

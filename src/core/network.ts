@@ -10,6 +10,7 @@ import type { ChannelRef, UserRef } from './refs.js';
 import type { Attachment, MessageKind } from './message.js';
 import type { RichText } from './richtext.js';
 import type { AnyEventInput } from './event.js';
+import type { ModeChange } from './catalog.js';
 import type { Logger } from './log.js';
 import type { KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
@@ -211,6 +212,12 @@ export interface Network {
    * for everyone else. Lets a bridge tell that a kick or a private message concerns a remote person.
    */
   puppetOf?(user: UserRef): UserRef | undefined;
+  /**
+   * Undoes a change people made to a bridged channel that the bridge refuses (its `claim`): sets
+   * the topic back to `topic`, or applies `modes` (the undoing changes, already inverted), as the
+   * network's own server or service user. Resolves true when done, false when it cannot here.
+   */
+  restoreChannel?(channel: ChannelRef, what: ChannelRestore): Promise<boolean>;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
   /** Adds or withdraws a reaction, where supported (capabilities.reactions). */
@@ -242,6 +249,9 @@ export type PuppetChange =
   | { readonly kind: 'nick'; readonly user: UserRef }
   | { readonly kind: 'topic'; readonly text: string }
   | { readonly kind: 'kick'; readonly target: UserRef; readonly reason: string };
+
+/** What {@link Network.restoreChannel} puts back: a topic, or mode changes. */
+export type ChannelRestore = { readonly topic: string } | { readonly modes: readonly ModeChange[] };
 
 /** Moderation a network can perform when the bot has the rights (IRC op, MUC moderator/admin). */
 export interface ModerationActions {

@@ -17,6 +17,7 @@ import { Excerpts } from './excerpts.js';
 import { PendingRecords } from './pending-records.js';
 import { quoteStart, type Excerpt, type NoticeJob, type RelayJob } from './jobs.js';
 import { memberNamed, renamedUser } from './renames.js';
+import { Conflicts } from './conflicts.js';
 import { TargetQueue, queueName } from './queue.js';
 import { statusText } from './status.js';
 import { AttachmentFetches } from './attachments.js';
@@ -42,6 +43,7 @@ export class Relay {
   private readonly fetches: AttachmentFetches;
   private readonly authority: Authority;
   private readonly reactors = new Reactors();
+  private readonly conflicts: Conflicts;
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
   /** When each connected network last finished connecting (its ENDBURST). */
@@ -56,6 +58,7 @@ export class Relay {
     this.excerpts = new Excerpts(api.store);
     this.echoes = new EchoGuard({ messages: api.messages });
     this.fetches = new AttachmentFetches(api);
+    this.conflicts = new Conflicts({ api, bridgeOf: (channel) => this.bridgeOf.get(channelKey(channel)), logOnce: (key, fields, message) => this.logOnce(key, fields, message) });
     this.authority = new Authority({ messages: api.messages, isModerator: (channel, user) => api.network(channel.network)?.isModerator(channel, user) });
     for (const network of api.networks()) this.bursting.add(network.name);
     this.deliverer = new Deliverer({
@@ -107,6 +110,7 @@ export class Relay {
       this.upSince.delete(event.network);
     });
     api.on('MESSAGE', (event) => this.onMessage(event));
+    this.listenModes();
     api.on('EDIT', (event) => this.onEdit(event));
     api.on('DELETE', (event) => this.onDelete(event));
     api.on('REACT', (event) => this.onReact(event));
@@ -125,6 +129,9 @@ export class Relay {
     });
     api.on('KICK', async (event) => {
       const { channel, target, by, reason } = event.args;
+      if (this.bursting.has(channel.network) || await this.conflicts.kicked(channel, target, by, reason)) return;
+      // A kick the bridge made (a relayed one): the kicker's network saw it already.
+      if (by && this.isBot(channel, by)) return this.left(channel, target, reason, false, event.ts);
       const text = withReason(`was kicked${by ? ` by ${by.nick ?? by.id}` : ''}`, reason);
       // Native (the kicker's user of their own kicks the target's) only when the kicker is a
       // moderator where they kicked, as far as that network can tell.
@@ -146,12 +153,21 @@ export class Relay {
         this.left(channel, event.args.user, `now known as ${event.args.newNick}`, true, event.ts, renamed);
       }
     });
-    api.on('TOPIC', (event) => {
+    api.on('TOPIC', async (event) => {
       if (isJoinTimeTopic(event.args, event.ts, this.upSince.get(event.network))) return;
       const setter = event.args.setter?.split('!')[0] ?? event.sender;
+      if (await this.conflicts.topicRefused(event.args.channel, setter, event.args.oldText)) return;
       const user = memberNamed(this.api.members(event.args.channel), event.network, setter);
       const native = { actor: user, change: { kind: 'topic', text: event.args.text } } as const;
       return this.notice(event.args.channel, 'topics', user, `changed the topic to: ${event.args.text}`, event.ts, native);
+    });
+  }
+
+  /** Listens for channel mode changes, undone where they fail a bridge's claim. */
+  private listenModes(): void {
+    this.api.on('MODE', async (event) => {
+      const { channel, modes } = event.args;
+      if (channel && !this.bursting.has(event.network)) await this.conflicts.modesChanged(channel, event.sender, modes);
     });
   }
 

@@ -15,7 +15,7 @@
  * receives a channel's messages only while one of its clients is in it; it speaks for the hub
  * when a message has no `asUser`.
  */
-import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
+import type { ChannelRestore, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { ServerSupport } from '../irc/isupport.js';
 import { IrcTransport } from '../irc/transport.js';
@@ -37,6 +37,9 @@ type State = 'idle' | 'connecting' | 'connected' | 'stopped';
 
 /** Most revivals of one person's killed virtual client within the window. */
 const REVIVALS = { count: 3, windowMs: 60_000 } as const;
+
+/** Mode changes per MODE line we send (RFC 2812's minimum for MODES, which ngIRCd allows). */
+const MODES_PER_LINE = 3;
 
 /** How long the goodbye may take before the socket is closed anyway. */
 const GOODBYE_GRACE_MS = 2_000;
@@ -474,6 +477,31 @@ export class IrcLinkNetwork implements Network {
     }
   }
 
+  /**
+   * Undoes a change the bridge refuses (Network.restoreChannel): the topic is set back by the
+   * service client, the modes by our server (a few changes per line, as ngIRCd's MODES allows).
+   */
+  async restoreChannel(channel: ChannelRef, what: ChannelRestore): Promise<boolean> {
+    const server = this.server;
+    const state = this.link.channel(channel.name ?? channel.id);
+    if (this.state !== 'connected' || !server || !state) return false;
+    if ('topic' in what) {
+      const service = this.service;
+      if (!service || !state.members.has(service.uid)) return false;
+      const text = stripControls(what.topic);
+      this.write(...server.topic(service, state.name, text));
+      state.topic = text;
+      return true;
+    }
+    const changes = what.modes.filter((c) => /^[+-][A-Za-z]$/.test(c.mode) && (c.arg === undefined || /^[^\s:,][^\s,]*$/.test(c.arg)));
+    for (let i = 0; i < changes.length; i += MODES_PER_LINE) {
+      const chunk = changes.slice(i, i + MODES_PER_LINE);
+      this.write(...server.mode(undefined, state.name, modeString(chunk), chunk.flatMap((c) => (c.arg === undefined ? [] : [c.arg]))));
+    }
+    this.link.applyChannelModes(state.name, changes);
+    return changes.length > 0;
+  }
+
   /** The remote person one of our virtual clients stands for (Network.puppetOf). */
   puppetOf(user: UserRef): UserRef | undefined {
     if (user.network !== this.name) return undefined;
@@ -573,6 +601,17 @@ export class IrcLinkNetwork implements Network {
     const modes = member && state.members.get(member.uid);
     return modes !== undefined && ['h', 'o', 'a', 'q'].some((mode) => modes.has(mode));
   }
+}
+
+/** `+o-v+b` for a list of changes (the sign repeated only where it changes). */
+function modeString(changes: readonly { readonly mode: string }[]): string {
+  let out = '';
+  let sign = '';
+  for (const { mode } of changes) {
+    if (mode[0] !== sign) out += (sign = mode[0] ?? '+');
+    out += mode.slice(1);
+  }
+  return out;
 }
 
 /** Text for a trailing parameter: no CR, LF or NUL. */
