@@ -33,6 +33,8 @@ export interface NetworkHandle {
   puppetOf(user: UserRef): UserRef | undefined;
   /** Undoes a refused change to a channel, where the network can (see Network.restoreChannel); absent otherwise. */
   restoreChannel?(channel: ChannelRef, what: ChannelRestore): Promise<boolean>;
+  /** The people of network `network` are gone: their users of their own here quit (see Network.leaveAll). */
+  leaveAll(network: string, reason: string): Promise<void>;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
   /**
@@ -70,6 +72,7 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
     leave: (channel: ChannelRef, user: UserRef, reason: string, quit: boolean) => network.leave?.(channel, user, reason, quit) ?? Promise.resolve(),
     ...(network.puppetChange ? { puppetChange: (channel: ChannelRef, user: UserRef, change: PuppetChange) => network.puppetChange!(channel, user, change) } : {}),
     puppetOf: (user: UserRef) => network.puppetOf?.(user),
+    leaveAll: (gone: string, reason: string) => network.leaveAll?.(gone, reason) ?? Promise.resolve(),
     ...(network.restoreChannel ? { restoreChannel: (channel: ChannelRef, what: ChannelRestore) => network.restoreChannel!(channel, what) } : {}),
     async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
       if (!network.deleteMessage) return unsupported('deleting messages');

@@ -218,6 +218,12 @@ export interface Network {
    * network's own server or service user. Resolves true when done, false when it cannot here.
    */
   restoreChannel?(channel: ChannelRef, what: ChannelRestore): Promise<boolean>;
+  /**
+   * The network `network` is gone (its connection was lost): every user of their own that this
+   * network shows for people of it quits with `reason` (PyLink: a lost link quits its clones
+   * everywhere). They come back as those people speak again. Only networks with puppets act on it.
+   */
+  leaveAll?(network: string, reason: string): Promise<void>;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
   /** Adds or withdraws a reaction, where supported (capabilities.reactions). */

@@ -105,10 +105,16 @@ export class Relay {
       this.upSince.set(event.network, event.ts);
       for (const queue of this.queues.values()) if (queue.target.network === event.network) queue.wake();
     });
-    api.on('DISCONNECT', (event) => {
+    api.on('DISCONNECT', async (event) => {
       this.bursting.add(event.network);
       this.upSince.delete(event.network);
+      // Its people's users of their own elsewhere quit (PyLink: a lost link quits its clones).
+      const reason = `${event.network} is unreachable`;
+      for (const handle of api.networks()) {
+        if (handle.name !== event.network) await handle.leaveAll(event.network, reason).catch(() => undefined);
+      }
     });
+    api.on('SQUIT', (event) => this.onSplit(event));
     api.on('MESSAGE', (event) => this.onMessage(event));
     this.listenModes();
     api.on('EDIT', (event) => this.onEdit(event));
@@ -129,7 +135,7 @@ export class Relay {
     });
     api.on('KICK', async (event) => {
       const { channel, target, by, reason } = event.args;
-      if (this.bursting.has(channel.network) || await this.conflicts.kicked(channel, target, by, reason)) return;
+      if (this.fromBurst(channel.network, event.ts) || await this.conflicts.kicked(channel, target, by, reason)) return;
       // A kick the bridge made (a relayed one): the kicker's network saw it already.
       if (by && this.isBot(channel, by)) return this.left(channel, target, reason, false, event.ts);
       const text = withReason(`was kicked${by ? ` by ${by.nick ?? by.id}` : ''}`, reason);
@@ -163,11 +169,40 @@ export class Relay {
     });
   }
 
+  /**
+   * A server split from a linked network: its users quit every bridged channel they were in, as
+   * if each had quit (notices where quits are relayed, and their users of their own elsewhere go).
+   */
+  private async onSplit(event: HubEvent<'SQUIT'>): Promise<void> {
+    const { users, nicksByChannel, server, uplink } = event.args;
+    const reason = `${uplink ?? event.network} ${server}`;
+    const byNick = new Map(users.map((u) => [(u.nick ?? u.id).toLowerCase(), u]));
+    for (const [id, nicks] of Object.entries(nicksByChannel)) {
+      const channel: ChannelRef = { network: event.network, id };
+      if (!this.bridgeOf.has(channelKey(channel))) continue;
+      for (const nick of nicks) {
+        const user = byNick.get(nick.toLowerCase()) ?? { network: event.network, id: nick, nick };
+        await this.notice(channel, 'quits', user, withReason('quit', reason), event.ts);
+        this.left(channel, user, reason, true, event.ts);
+      }
+    }
+  }
+
+  /**
+   * Whether an event of `network` at `ts` belongs to its (re)connect: the network is still
+   * connecting, or the event was emitted before its ENDBURST (or in the same millisecond) and
+   * handled after it (the dispatcher may run ENDBURST first).
+   */
+  private fromBurst(network: string, ts: number): boolean {
+    const since = this.upSince.get(network);
+    return this.bursting.has(network) || (since !== undefined && ts <= since);
+  }
+
   /** Listens for channel mode changes, undone where they fail a bridge's claim. */
   private listenModes(): void {
     this.api.on('MODE', async (event) => {
       const { channel, modes } = event.args;
-      if (channel && !this.bursting.has(event.network)) await this.conflicts.modesChanged(channel, event.sender, modes);
+      if (channel && !this.fromBurst(event.network, event.ts)) await this.conflicts.modesChanged(channel, event.sender, modes);
     });
   }
 
@@ -259,7 +294,7 @@ export class Relay {
     native?: NoticeJob['native'], toTarget: (target: ChannelRef) => boolean = () => true,
   ): Promise<void> {
     const bridge = this.bridgeOf.get(channelKey(channel));
-    if (!bridge || this.bursting.has(channel.network) || !(await this.mayRelay(channel, user))) return;
+    if (!bridge || this.fromBurst(channel.network, ts) || !(await this.mayRelay(channel, user))) return;
     const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
     await this.fanOut(channel, bridge, kind, message, { op: 'notice', message, ...(native ? { native } : {}) }, (_, target) => toTarget(target));
   }
@@ -271,7 +306,7 @@ export class Relay {
    */
   private left(channel: ChannelRef, user: UserRef, reason: string, quit: boolean, ts: number, renamed?: UserRef): void {
     const bridge = this.bridgeOf.get(channelKey(channel));
-    if (!bridge || this.bursting.has(channel.network)) return;
+    if (!bridge || this.fromBurst(channel.network, ts)) return;
     const message = describe(channel, user, reason ? [{ type: 'text', text: reason }] : [], ts, `leave:${ts}`);
     for (const target of bridge.channels) {
       if (channelKey(target) === channelKey(channel) || this.api.network(target.network)?.capabilities.puppets !== true) continue;

@@ -502,6 +502,19 @@ export class IrcLinkNetwork implements Network {
     return changes.length > 0;
   }
 
+  /** Every virtual client of a person of `network` quits (that network's connection was lost: Network.leaveAll). */
+  async leaveAll(network: string, reason: string): Promise<void> {
+    const server = this.server;
+    if (!server || this.state !== 'connected') return;
+    for (const [remote, uid] of this.virtuals.entries()) {
+      const user = this.link.user(uid);
+      if (remote.network !== network) continue;
+      if (user) this.write(...server.quit(user, stripControls(reason)));
+      this.link.removeUser(uid);
+      this.virtuals.remove(uid);
+    }
+  }
+
   /** The remote person one of our virtual clients stands for (Network.puppetOf). */
   puppetOf(user: UserRef): UserRef | undefined {
     if (user.network !== this.name) return undefined;
