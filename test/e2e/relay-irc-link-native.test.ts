@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../support/wait.js';
 import { xml, type RawIrcClient, type TestXmppClient } from '../support/clients.js';
-import { startBridge, WAIT_MS, IRC_CHANNEL, XMPP_BOT_NICK, type BridgeSetup } from './relay-setup.js';
+import { startBridge, bodyOf, WAIT_MS, IRC_CHANNEL, XMPP_BOT_NICK, type BridgeSetup } from './relay-setup.js';
 import { linkedNetworks } from './relay-irc-link-setup.js';
 
 const MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
@@ -38,6 +38,20 @@ describe('relay through a server link: native membership events', { timeout: 120
     // No notice from the service client for what was shown natively, and no quit of the old client.
     assert.equal(alice.lines.filter((l) => /NOTICE #lobby :.*(joined|is now known as)/.test(l)).length, 0, alice.lines.join('\n'));
     assert.equal(alice.lines.filter((l) => /^:dave\|jabber!\S+ QUIT/.test(l)).length, 0);
+  });
+
+  it('a private message to a virtual client reaches the occupant, and the answer comes back from it', async () => {
+    const hank = await setup.xmppUser('hank', 'hank');
+    await alice.waitForLine(/^:hank\|jabber!\S+ JOIN/i, WAIT_MS);
+    alice.send('PRIVMSG hank|jabber :psst, hank');
+    const pm = await hank.waitForStanza((s) => s.is('message') && s.attrs.type === 'chat' && (bodyOf(s) ?? '').includes('psst'), WAIT_MS);
+    assert.equal(pm.attrs.from, `${setup.room}/${XMPP_BOT_NICK}`, 'through the room, from the bridge');
+    assert.equal(bodyOf(pm), '<alice@irc> psst, hank');
+    await hank.send(xml('message', { to: `${setup.room}/${XMPP_BOT_NICK}`, type: 'chat' }, xml('body', {}, 'hi alice')));
+    assert.match(await alice.waitForLine(/ PRIVMSG alice :hi alice$/, WAIT_MS), /^:hank\|jabber!/);
+    // Bounded: past ten a minute, the writer is told instead.
+    for (let i = 0; i < 10; i++) alice.send(`PRIVMSG hank|jabber :flood ${i}`);
+    assert.match(await alice.waitForLine(/ NOTICE alice :Your message was not delivered/, WAIT_MS), /^:hank\|jabber!\S+ NOTICE alice :Your message was not delivered: too many private messages; wait a minute\.$/);
   });
 
   it("a subject change is the virtual client's TOPIC", async () => {

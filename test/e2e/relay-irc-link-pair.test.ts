@@ -83,6 +83,11 @@ describe('IRC ↔ IRC through two server links', { timeout: 180_000 }, () => {
     bob.send(`NAMES ${CHANNEL}`);
     // (The NAMES reply of bob's own join is older and lacks her: the first reply naming her.)
     assert.match(await bob.waitForLine(/ 353 bob = #lobby :.*alice\|one/, WAIT_MS), /[ :@]alice\|one( |$)/);
+    // A private message to a virtual user reaches the person, from the writer's virtual user.
+    bob.send('PRIVMSG alice|one :just for you');
+    assert.match(await alice.waitForLine(/ PRIVMSG alice :just for you$/, WAIT_MS), /^:bob\|two!/);
+    alice.send('PRIVMSG bob|two :thanks');
+    assert.match(await bob.waitForLine(/ PRIVMSG bob :thanks$/, WAIT_MS), /^:alice\|one!/);
     bob.send('WHOIS alice|one');
     assert.match(await bob.waitForLine(/ 311 bob alice\|one /, WAIT_MS), / 311 bob alice\|one alice one\.bridge\.ngircd\.test \* :alice \(test client\) \(one\)$/);
   });

@@ -18,6 +18,7 @@ import { PendingRecords } from './pending-records.js';
 import { quoteStart, type Excerpt, type NoticeJob, type RelayJob } from './jobs.js';
 import { memberNamed, renamedUser } from './renames.js';
 import { Conflicts } from './conflicts.js';
+import { PrivateMessages } from './private.js';
 import { TargetQueue, queueName } from './queue.js';
 import { statusText } from './status.js';
 import { AttachmentFetches } from './attachments.js';
@@ -44,6 +45,7 @@ export class Relay {
   private readonly authority: Authority;
   private readonly reactors = new Reactors();
   private readonly conflicts: Conflicts;
+  private readonly privates: PrivateMessages;
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
   /** When each connected network last finished connecting (its ENDBURST). */
@@ -58,6 +60,7 @@ export class Relay {
     this.excerpts = new Excerpts(api.store);
     this.echoes = new EchoGuard({ messages: api.messages });
     this.fetches = new AttachmentFetches(api);
+    this.privates = new PrivateMessages(api, bridges);
     this.conflicts = new Conflicts({ api, bridgeOf: (channel) => this.bridgeOf.get(channelKey(channel)), logOnce: (key, fields, message) => this.logOnce(key, fields, message) });
     this.authority = new Authority({ messages: api.messages, isModerator: (channel, user) => api.network(channel.network)?.isModerator(channel, user) });
     for (const network of api.networks()) this.bursting.add(network.name);
@@ -220,8 +223,9 @@ export class Relay {
 
   private async onMessage(event: HubEvent<'MESSAGE'>): Promise<void> {
     const { channel, message } = event.args;
-    const bridge = channel && this.bridgeOf.get(channelKey(channel));
-    if (!channel || !bridge) return;
+    if (!channel) return this.privates.received(event.network, message);
+    const bridge = this.bridgeOf.get(channelKey(channel));
+    if (!bridge) return;
     if (plainText(message.body).trim() === this.config.statusCommand) {
       await this.answerStatus(channel, bridge);
       return;

@@ -31,7 +31,7 @@ import { renderLinkMessage } from './render.js';
 import { readFileSync } from 'node:fs';
 import { fillIdentity } from '../irc/puppet-nick.js';
 import { nickCandidate } from '../irc/nick.js';
-import { RateWindow } from './rate-window.js';
+import { RateWindow } from '../../core/rate-window.js';
 
 type State = 'idle' | 'connecting' | 'connected' | 'stopped';
 
