@@ -9,17 +9,18 @@ import assert from 'node:assert/strict';
 import { xml, type RawIrcClient, type TestXmppClient } from '../support/clients.js';
 import { startBridge, bodyOf, WAIT_MS, IRC_CHANNEL, XMPP_BOT_NICK, type BridgeSetup } from './relay-setup.js';
 import { linkedNetworks } from './relay-irc-link-setup.js';
+import { leafBlock, linkLeaf } from './ngircd-leaf-peer.js';
 
 const MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
 const VIRTUAL = (nick: string) => new RegExp(`^:${nick}\\|jabber!\\S+ `);
 
 /** Starts the bridge with the link (bob owns the room, alice is the channel's operator). */
-async function linkedBridge(bridgeOptions: Record<string, unknown>): Promise<{ setup: BridgeSetup; alice: RawIrcClient; bob: TestXmppClient }> {
-  const setup = await startBridge({ ircServer: 'ngircd' });
+async function linkedBridge(bridgeOptions: Record<string, unknown>, ngircdExtraConfig?: string): Promise<{ setup: BridgeSetup; alice: RawIrcClient; bob: TestXmppClient }> {
+  const setup = await startBridge({ ircServer: 'ngircd', ...(ngircdExtraConfig === undefined ? {} : { ngircdExtraConfig }) });
   try {
     const bob = await setup.xmppUser('bob', 'bob');
     const alice = await setup.ircUser('alice');
-    await setup.startHub({ events: { joins: true }, ...bridgeOptions }, undefined, { networks: linkedNetworks(setup) });
+    await setup.startHub({ events: { joins: true, quits: true }, ...bridgeOptions }, undefined, { networks: linkedNetworks(setup) });
     await bob.waitForStanza((s) => s.is('presence') && s.attrs.from === `${setup.room}/${XMPP_BOT_NICK}`, WAIT_MS);
     return { setup, alice, bob };
   } catch (error) {
@@ -36,11 +37,30 @@ async function occupant(setup: BridgeSetup, alice: RawIrcClient, nick: string): 
 }
 
 describe('server link conflict rules, no claim', { timeout: 120_000 }, () => {
+  const leaf = leafBlock();
   let setup: BridgeSetup;
   let alice: RawIrcClient;
   let bob: TestXmppClient;
-  before(async () => ({ setup, alice, bob } = await linkedBridge({})));
+  before(async () => ({ setup, alice, bob } = await linkedBridge({}, leaf.config)));
   after(() => setup?.stop());
+
+  it('an SVSNICK of a virtual client is not obeyed: it takes another tagged nick', async () => {
+    await occupant(setup, alice, 'ivan');
+    const peer = await linkLeaf(setup.irc, leaf, WAIT_MS);
+    peer.send(`:${leaf.name} SVSNICK ivan|jabber Guest42`);
+    assert.match(await alice.waitForLine(/^:ivan\|jabber!\S+ NICK /, WAIT_MS), /NICK :?ivan\|1\|jabber$/);
+    peer.split();
+  });
+
+  it("a split of the link's other side is relayed as quits", async () => {
+    const peer = await linkLeaf(setup.irc, leaf, WAIT_MS);
+    peer.introduce('leafy', IRC_CHANNEL);
+    await alice.waitForLine(/^:leafy!\S+ JOIN/, WAIT_MS);
+    await bob.waitForStanza((s) => (bodyOf(s) ?? '').includes('leafy@irc joined'), WAIT_MS);
+    peer.split();
+    const quit = await bob.waitForStanza((s) => (bodyOf(s) ?? '').includes('leafy@irc quit'), WAIT_MS);
+    assert.match(bodyOf(quit) ?? '', /leafy@irc quit \(irc\.ngircd\.test leaf\.ngircd\.test\)$/i);
+  });
 
   it('a killed virtual client comes back and rejoins', async () => {
     await occupant(setup, alice, 'dave');
