@@ -95,6 +95,14 @@ describe('server link conflict rules, no claim', { timeout: 120_000 }, () => {
     await alice.waitForLine(/PRIVMSG #lobby :marker after the kick$/, WAIT_MS);
     assert.equal(alice.lines.filter((l) => /^:frank\|jabber!\S+ JOIN/.test(l)).length, 1);
     assert.equal(alice.lines.filter((l) => /NOTICE alice :frank/.test(l)).length, 0);
+
+    // A KILL by a channel operator (alice is one, and an IRC operator since the first test) is
+    // relayed as a kick too (PyLink): the virtual client comes back, then leaves with its person.
+    const gus = await occupant(setup, alice, 'gus');
+    alice.send('KILL gus|jabber :spam');
+    const gone = await gus.waitForStanza((s) => s.is('presence') && s.attrs.type === 'unavailable' && s.attrs.from === `${setup.room}/gus`, WAIT_MS);
+    assert.match(String(gone), /code=["']307["']/);
+    assert.match(String(gone), /alice@irc: killed \(.*spam\)/);
   });
 });
 

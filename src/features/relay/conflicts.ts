@@ -1,6 +1,8 @@
 /**
  * PyLink's conflict rules on the relay's side, for networks whose remote people are users of
  * their own (irc-link virtual clients):
+ * - a KILL of one is relayed as kicks of the person, where the killer may kick (the link has
+ *   brought the user back already);
  * - a kick of a remote person's user of their own is relayed as a kick of the person on their
  *   own network when the kicker is a moderator on a network that passes the bridge's claim (and
  *   the person's network can kick: a link kicks natively, others through `moderation`);
@@ -18,6 +20,8 @@ export interface ConflictOptions {
   readonly api: ModuleApi;
   /** The bridge a channel is in. */
   bridgeOf(channel: ChannelRef): RelayBridge | undefined;
+  /** Every bridge. */
+  bridges(): readonly RelayBridge[];
   /** Logs at info once per key. */
   logOnce(key: string, fields: object, message: string): void;
 }
@@ -54,6 +58,33 @@ export class Conflicts {
       await here.send({ target: { user: by }, kind: 'notice', body: [{ type: 'text', text }] }).catch(() => undefined);
     }
     return true;
+  }
+
+  /**
+   * A KILL of a remote person's user of their own on `network` (PyLink turns it into kicks):
+   * the link brings the user back at once (it rejoins its channels); here, in every bridge that
+   * joins a channel of `network` with the person's own room, the killer's KILL is relayed as a
+   * kick of the person there when the killer may (a channel operator in the bridged channel, a
+   * network passing the claim) and the bridge can kick there. Otherwise the user simply stays.
+   */
+  async killed(network: string, target: UserRef, by: UserRef | undefined, reason: string): Promise<void> {
+    const { api } = this.options;
+    const here = api.network(network);
+    const remote = here?.puppetOf(target);
+    if (!here || !remote || !by) return;
+    for (const bridge of this.bridgesWith(network, remote.network)) {
+      const channel = bridge.channels.find((c) => c.network === network);
+      const home = bridge.channels.find((c) => c.network === remote.network);
+      if (!channel || !home || !passesClaim(bridge.claim, network) || here.isModerator(channel, by) !== true) continue;
+      if (await this.kickAt(home, by, remote, `killed${reason ? ` (${reason})` : ''}`)) {
+        this.options.logOnce(`kill-kick\u0000${network}\u0000${home.id}`, { channel, home }, 'relay: a KILL of a remote user was relayed as a kick in their own room');
+      }
+    }
+  }
+
+  /** The bridges with a channel on both networks. */
+  private bridgesWith(network: string, other: string): RelayBridge[] {
+    return this.options.bridges().filter((b) => b.channels.some((c) => c.network === network) && b.channels.some((c) => c.network === other));
   }
 
   /** Kicks `remote` from their own room `home` for `by` (natively on a link, else as the bot). */

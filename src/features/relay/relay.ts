@@ -61,7 +61,7 @@ export class Relay {
     this.echoes = new EchoGuard({ messages: api.messages });
     this.fetches = new AttachmentFetches(api);
     this.privates = new PrivateMessages(api, bridges);
-    this.conflicts = new Conflicts({ api, bridgeOf: (channel) => this.bridgeOf.get(channelKey(channel)), logOnce: (key, fields, message) => this.logOnce(key, fields, message) });
+    this.conflicts = new Conflicts({ api, bridgeOf: (channel) => this.bridgeOf.get(channelKey(channel)), bridges: () => this.bridges, logOnce: (key, fields, message) => this.logOnce(key, fields, message) });
     this.authority = new Authority({ messages: api.messages, isModerator: (channel, user) => api.network(channel.network)?.isModerator(channel, user) });
     for (const network of api.networks()) this.bursting.add(network.name);
     this.deliverer = new Deliverer({
@@ -118,6 +118,7 @@ export class Relay {
       }
     });
     api.on('SQUIT', (event) => this.onSplit(event));
+    api.on('KILL', (event) => this.conflicts.killed(event.network, event.args.target, event.args.by, event.args.reason));
     api.on('MESSAGE', (event) => this.onMessage(event));
     this.listenModes();
     api.on('EDIT', (event) => this.onEdit(event));
