@@ -101,6 +101,10 @@ describe('IRC ↔ IRC through two server links', { timeout: 180_000 }, () => {
     assert.match(await bob.waitForLine(/ TOPIC #lobby :one's topic$/, WAIT_MS), /^:alicia\|one!/);
     carol.send(`PART ${CHANNEL} :bye`);
     assert.match(await bob.waitForLine(/^:carol\|one!\S+ (PART|QUIT)/, WAIT_MS), /(PART #lobby|QUIT) :bye$/);
+    const quinn = await user(one, 'quinn');
+    await bob.waitForLine(/^:quinn\|one!\S+ JOIN/i, WAIT_MS);
+    quinn.send('QUIT :off to bed');
+    assert.match(await bob.waitForLine(/^:quinn\|one!\S+ QUIT /, WAIT_MS), /QUIT :"?off to bed"?$/);
   });
 
   it("a kick is the kicker's virtual user kicking; a kick of a virtual user kicks the person at home", async () => {
