@@ -167,8 +167,10 @@ export class Relay {
       if (isJoinTimeTopic(event.args, event.ts, this.upSince.get(event.network))) return;
       const setter = event.args.setter?.split('!')[0] ?? event.sender;
       if (await this.conflicts.topicRefused(event.args.channel, setter, event.args.oldText)) return;
-      const user = memberNamed(this.api.members(event.args.channel), event.network, setter);
-      const native = { actor: user, change: { kind: 'topic', text: event.args.text } } as const;
+      // Native only for a setter who is in the room (not a server or services out of it).
+      const member = memberNamed(this.api.members(event.args.channel), setter);
+      const user: UserRef = member ?? { network: event.network, id: setter, nick: setter };
+      const native = member && { actor: member, change: { kind: 'topic', text: event.args.text } } as const;
       return this.notice(event.args.channel, 'topics', user, `changed the topic to: ${event.args.text}`, event.ts, native);
     });
   }

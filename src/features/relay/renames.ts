@@ -17,8 +17,8 @@ export function renamedUser(user: UserRef, oldNick: string, newNick: string): Us
   return { ...user, id, nick: newNick };
 }
 
-/** The member of a room whose nick is `nick` (without case), or a reference made from the nick alone. */
-export function memberNamed(members: readonly UserRef[], network: string, nick: string): UserRef {
+/** The member of a room whose nick is `nick` (without case), if there is one. */
+export function memberNamed(members: readonly UserRef[], nick: string): UserRef | undefined {
   const folded = nick.toLowerCase();
-  return members.find((m) => (m.nick ?? m.id).toLowerCase() === folded) ?? { network, id: nick, nick };
+  return members.find((m) => (m.nick ?? m.id).toLowerCase() === folded);
 }
