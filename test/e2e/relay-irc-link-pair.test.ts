@@ -125,6 +125,13 @@ describe('IRC ↔ IRC through two server links', { timeout: 180_000 }, () => {
     await bob.waitForLine(/^:alicia\|one!\S+ QUIT /, WAIT_MS);
     await waitFor(() => hub.health().networks.one?.state === 'connected' ? true : undefined, { timeoutMs: WAIT_MS, what: 'the link to one to come back' });
     const frank = await user(one, 'frank');
+    // Back on one, the people of two's room are there again before they say anything (the relay
+    // shows the rooms' people after a reconnect, as PyLink bursts its clones).
+    await waitFor(async () => {
+      frank.send(`NAMES ${CHANNEL}`);
+      return /[ :@]bob\|two( |$)/.test(await frank.waitForLine(/ 353 frank = #lobby :/, WAIT_MS)) || undefined;
+    }, { timeoutMs: WAIT_MS, intervalMs: 200, what: 'bob|two in the NAMES of one' });
+    assert.equal(frank.lines.filter((l) => / PRIVMSG #lobby :/.test(l)).length, 0, 'before bob said anything');
     frank.send(`PRIVMSG ${CHANNEL} :back after the restart`);
     assert.match(await bob.waitForLine(/PRIVMSG #lobby :back after the restart$/, WAIT_MS), /^:frank\|one!/);
     bob.send(`PRIVMSG ${CHANNEL} :welcome back`);

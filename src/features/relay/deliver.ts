@@ -204,6 +204,7 @@ export class Deliverer {
 
   private async notice(handle: NetworkHandle, job: NoticeJob, options: DeliveryOptions): Promise<Delivery> {
     if (job.native && handle.puppetChange && await handle.puppetChange(job.target, job.native.actor, job.native.change)) return {};
+    if (job.nativeOnly) return {};
     const protocol = this.protocolOf(job.message);
     return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'notice', ...eventBody(job.message, protocol, job.message.body, options, handle.capabilities) }, job));
   }

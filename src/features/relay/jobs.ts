@@ -80,6 +80,8 @@ export interface NoticeJob {
    * `actor`: tried first, and the notice is sent only when the target cannot show it.
    */
   readonly native?: { readonly actor: UserRef; readonly change: PuppetChange };
+  /** Only the native change: nothing is sent where the target cannot show it (a resync after a reconnect). */
+  readonly nativeOnly?: boolean;
 }
 
 /**

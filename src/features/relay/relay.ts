@@ -103,10 +103,11 @@ export class Relay {
   /** Registers the listeners. */
   listen(): void {
     const { api } = this;
-    api.on('ENDBURST', (event) => {
-      this.bursting.delete(event.network);
+    api.on('ENDBURST', async (event) => {
+      const reconnected = this.bursting.delete(event.network);
       this.upSince.set(event.network, event.ts);
       for (const queue of this.queues.values()) if (queue.target.network === event.network) queue.wake();
+      if (reconnected) await this.showPeople(event.network);
     });
     api.on('DISCONNECT', async (event) => {
       this.bursting.add(event.network);
@@ -173,6 +174,35 @@ export class Relay {
       const native = member && { actor: member, change: { kind: 'topic', text: event.args.text } } as const;
       return this.notice(event.args.channel, 'topics', user, `changed the topic to: ${event.args.text}`, event.ts, native);
     });
+  }
+
+  /**
+   * `network` is (again) connected: the people in the bridged rooms are shown natively where a
+   * target shows people as users of their own and joins are relayed (PyLink's burst of clones):
+   * the people of `network`'s rooms on the other networks, and the other rooms' people on
+   * `network`. Native joins only (no notices), in line with the messages; the bridge's own bots
+   * and users of their own are left out.
+   */
+  private async showPeople(network: string): Promise<void> {
+    for (const bridge of this.bridges) {
+      if (!bridge.channels.some((c) => c.network === network)) continue;
+      for (const source of bridge.channels) {
+        const sourceHandle = this.api.network(source.network);
+        // (`network` itself may not count as connected yet: its ENDBURST comes first.)
+        if (!sourceHandle || (source.network !== network && sourceHandle.state() !== 'connected')) continue;
+        const bot = sourceHandle.botUser(source)?.id;
+        const people = this.api.members(source).filter((m) => m.id !== bot && sourceHandle.puppetOf(m) === undefined);
+        for (const target of bridge.channels) {
+          if (target.network === source.network || (source.network !== network && target.network !== network)) continue;
+          if (!this.api.network(target.network)?.puppetChange || !bridge.optionsFor(target.network, source.network).events.joins) continue;
+          for (const person of people) {
+            if (!(await this.mayRelay(source, person))) continue;
+            const message = describe(source, person, [{ type: 'text', text: 'joined' }], Date.now(), `present:${person.id}`);
+            void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'join' } }, nativeOnly: true });
+          }
+        }
+      }
+    }
   }
 
   /**
