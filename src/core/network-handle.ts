@@ -2,7 +2,7 @@
  * The NetworkHandle modules use: a configured network plus its supervisor, with sends counted.
  */
 import type { ChannelRef, UserRef } from './refs.js';
-import type { ModerationActions, Network, NetworkCapabilities, NetworkState, OutgoingMessage, SendResult } from './network.js';
+import type { ChannelRestore, ModerationActions, Network, PuppetChange, NetworkCapabilities, NetworkState, OutgoingMessage, SendResult } from './network.js';
 import type { NetworkSupervisor } from './supervisor.js';
 
 /** What modules can see of and do with a configured network. */
@@ -27,6 +27,14 @@ export interface NetworkHandle {
   isModerator(channel: ChannelRef, user: UserRef): boolean | undefined;
   /** A remote person left `channel`: their puppet leaves it too, where the network has one (see Network.leave). */
   leave?(channel: ChannelRef, user: UserRef, reason: string, quit: boolean): Promise<void>;
+  /** Shows a remote person's change natively, where the network can (see Network.puppetChange); absent otherwise. */
+  puppetChange?(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean>;
+  /** The remote person one of the network's own users stands for (see Network.puppetOf). */
+  puppetOf(user: UserRef): UserRef | undefined;
+  /** Undoes a refused change to a channel, where the network can (see Network.restoreChannel); absent otherwise. */
+  restoreChannel?(channel: ChannelRef, what: ChannelRestore): Promise<boolean>;
+  /** The people of network `network` are gone: their users of their own here quit (see Network.leaveAll). */
+  leaveAll(network: string, reason: string): Promise<void>;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
   react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
   /**
@@ -62,6 +70,10 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
     botUser: (channel: ChannelRef) => network.botUser?.(channel),
     isModerator: (channel: ChannelRef, user: UserRef) => network.isModerator?.(channel, user),
     leave: (channel: ChannelRef, user: UserRef, reason: string, quit: boolean) => network.leave?.(channel, user, reason, quit) ?? Promise.resolve(),
+    ...(network.puppetChange ? { puppetChange: (channel: ChannelRef, user: UserRef, change: PuppetChange) => network.puppetChange!(channel, user, change) } : {}),
+    puppetOf: (user: UserRef) => network.puppetOf?.(user),
+    leaveAll: (gone: string, reason: string) => network.leaveAll?.(gone, reason) ?? Promise.resolve(),
+    ...(network.restoreChannel ? { restoreChannel: (channel: ChannelRef, what: ChannelRestore) => network.restoreChannel!(channel, what) } : {}),
     async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
       if (!network.deleteMessage) return unsupported('deleting messages');
       await network.deleteMessage(channel, messageId);

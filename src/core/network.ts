@@ -10,6 +10,7 @@ import type { ChannelRef, UserRef } from './refs.js';
 import type { Attachment, MessageKind } from './message.js';
 import type { RichText } from './richtext.js';
 import type { AnyEventInput } from './event.js';
+import type { ModeChange } from './catalog.js';
 import type { Logger } from './log.js';
 import type { KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
@@ -196,6 +197,33 @@ export interface Network {
    * someone they do not know.
    */
   leave?(channel: ChannelRef, user: UserRef, reason: string, quit: boolean): Promise<void>;
+  /**
+   * A remote person that `send` speaks for (`OutgoingMessage.asUser`) did something in a bridged
+   * room that this network can show natively through their user of its own (IRC server link:
+   * their virtual client JOINs, changes NICK, sets the TOPIC, KICKs): see {@link PuppetChange}.
+   * Resolves true when it was shown natively; false when the network cannot here (no user of
+   * their own for `user`, no right, a cap reached): the caller then falls back (a notice). Only
+   * networks with `capabilities.puppets` implement it; it never throws for someone it does not know.
+   */
+  puppetChange?(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean>;
+  /**
+   * The remote person a user of this network stands for, when it is one of the network's own
+   * users of their own (a virtual client the network introduced for `send`'s `asUser`); undefined
+   * for everyone else. Lets a bridge tell that a kick or a private message concerns a remote person.
+   */
+  puppetOf?(user: UserRef): UserRef | undefined;
+  /**
+   * Undoes a change people made to a bridged channel that the bridge refuses (its `claim`): sets
+   * the topic back to `topic`, or applies `modes` (the undoing changes, already inverted), as the
+   * network's own server or service user. Resolves true when done, false when it cannot here.
+   */
+  restoreChannel?(channel: ChannelRef, what: ChannelRestore): Promise<boolean>;
+  /**
+   * The network `network` is gone (its connection was lost): every user of their own that this
+   * network shows for people of it quits with `reason` (PyLink: a lost link quits its clones
+   * everywhere). They come back as those people speak again. Only networks with puppets act on it.
+   */
+  leaveAll?(network: string, reason: string): Promise<void>;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
   /** Adds or withdraws a reaction, where supported (capabilities.reactions). */
@@ -212,6 +240,24 @@ export interface Network {
   /** Channel moderation, where the bot's rights allow it. */
   readonly moderation?: ModerationActions;
 }
+
+/**
+ * What a remote person did, for {@link Network.puppetChange}; plain JSON (relay jobs carry it).
+ * - `join`: they joined the room: their user of their own joins the channel (introduced if needed).
+ * - `nick`: they are now `user` (the same person under a new name and, where the id carries the
+ *   name, a new id): their user of their own changes nick, and is known by `user` from now on.
+ * - `topic`: they set the room's topic to `text`.
+ * - `kick`: they (a moderator where they are) removed `target` (a remote person with a user of
+ *   their own here, or one of this network's own users) with `reason`.
+ */
+export type PuppetChange =
+  | { readonly kind: 'join' }
+  | { readonly kind: 'nick'; readonly user: UserRef }
+  | { readonly kind: 'topic'; readonly text: string }
+  | { readonly kind: 'kick'; readonly target: UserRef; readonly reason: string };
+
+/** What {@link Network.restoreChannel} puts back: a topic, or mode changes. */
+export type ChannelRestore = { readonly topic: string } | { readonly modes: readonly ModeChange[] };
 
 /** Moderation a network can perform when the bot has the rights (IRC op, MUC moderator/admin). */
 export interface ModerationActions {

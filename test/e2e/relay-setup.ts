@@ -44,9 +44,11 @@ export interface BridgeSetup {
 }
 
 /** Starts the servers (not the hub). Call `stop()` in an `after` hook. */
-export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd' | 'hybrid'; httpUpload?: boolean; mucArchive?: boolean; prosodyExtraConfig?: string } = {}): Promise<BridgeSetup> {
+export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd' | 'hybrid'; httpUpload?: boolean; mucArchive?: boolean; prosodyExtraConfig?: string; ngircdExtraConfig?: string } = {}): Promise<BridgeSetup> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-relay-'));
-  const irc = options.ircServer === 'inspircd' ? await startInspircd() : options.ircServer === 'hybrid' ? await startHybrid() : await startNgircd();
+  const irc = options.ircServer === 'inspircd' ? await startInspircd()
+    : options.ircServer === 'hybrid' ? await startHybrid()
+    : await startNgircd(options.ngircdExtraConfig === undefined ? {} : { extraConfig: options.ngircdExtraConfig });
   let xmpp: XmppServer;
   try {
     xmpp = await startProsody({

@@ -29,6 +29,8 @@ export function protocolHarness<P extends ServerProtocol>(create: (...args: Para
   const killedOwn: string[] = [];
   /** For each killed own client: who held its nick in the state when the adapter was told. */
   const nickHolderAtKill: Array<string | undefined> = [];
+  /** Each forceTag call: `<nick> <why>`. */
+  const forced: string[] = [];
   let ids = 0;
   const linkEvents = new LinkEvents({ network: 'link', state: () => state, emit: (e) => events.push(validateEvent(e)), mintId: () => `m${++ids}`, maxBodyBytes: 1024 });
   const protocol = create({
@@ -42,6 +44,11 @@ export function protocolHarness<P extends ServerProtocol>(create: (...args: Para
     },
     ownClientKicked: (user, channel) => killedOwn.push(`${user.nick} kicked from ${channel}`),
     ignored: (kind) => ignored.push(kind),
+    // As the adapter does: another nick at once (here `<nick>|f`).
+    forceTag: (user, why) => {
+      forced.push(`${user.nick} ${why}`);
+      state.changeNick(user.uid, `${user.nick}|f`);
+    },
   });
   const feed = (...lines: string[]): void => {
     for (const raw of lines) {
@@ -51,5 +58,5 @@ export function protocolHarness<P extends ServerProtocol>(create: (...args: Para
     }
   };
   const of = <C extends AnyEventInput['command']>(command: C) => events.filter((e): e is Extract<AnyEventInput, { command: C }> => e.command === command);
-  return { protocol, config, state, sent, events, failures, ignored, bursts, killedOwn, nickHolderAtKill, feed, of };
+  return { protocol, config, state, sent, events, failures, ignored, bursts, killedOwn, nickHolderAtKill, forced, feed, of };
 }

@@ -174,6 +174,15 @@ describe('ircd-hybrid server protocol', () => {
     assert.equal(lobby?.lists.get('b')?.size, 2, 'a JOIN leaves the bans (SJOIN would clear them)');
   });
 
+  it('an SVSNICK of one of our clients is reported and not obeyed: the client is force-tagged', () => {
+    const h = linked();
+    const bob = own(h, 'bob|jabber');
+    h.feed(`:${UPSID} SVSNICK ${bob.uid} ${LOBBY_TS} Guest1 ${LOBBY_TS + 40}`);
+    assert.deepEqual(h.of('SVSNICK').map((e) => e.args.newNick), ['Guest1']);
+    assert.deepEqual(h.forced, ['bob|jabber svsnick']);
+    assert.equal(bob.nick, 'bob|jabber|f');
+  });
+
   it('a KILL of one of our clients (by uid or, for a bad nick, by nick) takes it out of the state and tells the adapter', () => {
     const h = linked();
     const bob = own(h, 'bob|jabber');

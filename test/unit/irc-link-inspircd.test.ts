@@ -176,21 +176,32 @@ describe('InspIRCd server protocol', () => {
     assert.deepEqual(h.ignored, []);
   });
 
-  it('a SAVE moves a user (ours too) to its UUID; a collision the ircd did not settle moves ours', () => {
+  it('a SAVE moves a user (ours too) to its UUID; a collision the ircd did not settle moves ours; ours are then force-tagged', () => {
     const h = linked();
     const bob = own(h, 'bob/jabber');
     h.feed(`:${UP_SID} SAVE ${bob.uid} 999`);
     assert.equal(bob.nick, 'bob/jabber', 'a SAVE for another nick TS is stale');
     h.feed(`:${UP_SID} SAVE ${bob.uid} 1700000000`);
-    assert.equal(bob.nick, bob.uid);
+    // The harness's forceTag renames to `<nick>|f` as the adapter would to bob's next tagged nick.
+    assert.equal(bob.nick, `${bob.uid}|f`);
     assert.deepEqual(h.of('SAVE').map((e) => [e.args.target.nick, e.args.oldNick, e.sender]), [[bob.uid, 'bob/jabber', UP.toLowerCase()]]);
     const dave = own(h, 'dave/jabber');
     h.sent.length = 0;
     h.feed(`:${UP_SID} UID 0AAAAAAAC 1000 dave/jabber h h d 127.0.0.1 1000 + :D`);
-    assert.equal(dave.nick, dave.uid);
+    assert.equal(dave.nick, `${dave.uid}|f`);
     assert.deepEqual(h.sent, [`:${dave.uid} NICK ${dave.uid} 100`], 'the ircd hears of it');
+    assert.deepEqual(h.forced, [`${bob.uid} save`, `${dave.uid} collision`]);
     assert.equal(h.state.userByNick('dave/jabber')?.uid, '0AAAAAAAC');
     assert.deepEqual(h.of('SAVE').map((e) => e.args.oldNick), ['bob/jabber', 'dave/jabber']);
+  });
+
+  it('an SVSNICK of one of our clients is reported and not obeyed: the client is force-tagged', () => {
+    const h = linked();
+    const bob = own(h, 'bob/jabber');
+    h.feed(`:${UP_SID} SVSNICK ${bob.uid} Guest1 1700000000`);
+    assert.deepEqual(h.of('SVSNICK').map((e) => e.args.newNick), ['Guest1']);
+    assert.deepEqual(h.forced, ['bob/jabber svsnick']);
+    assert.equal(bob.nick, 'bob/jabber|f');
   });
 
   it('a channel TS older than ours wins: our modes and prefixes go; a newer one is ignored', () => {

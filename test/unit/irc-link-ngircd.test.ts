@@ -101,6 +101,25 @@ describe('ngIRCd server protocol', () => {
     assert.deepEqual(h.ignored, ['unknown-target'], 'a message to a client that is gone');
   });
 
+  it('a collision with one of our clients, or an SVSNICK of one, force-tags ours; kick, topic and mode lines', () => {
+    const h = linked();
+    const own = { uid: h.protocol.newUid(), nick: 'bob|jabber', ident: 'bob', host: 'jabber.x', realName: 'Bob', server: ME, modes: new Set<string>(), signonTs: 0, channels: new Set<string>(), own: true };
+    h.state.addUser(own);
+    h.feed(`:${UP} NICK bob|jabber 1 ~b 10.0.0.2 1 + :Impostor`);
+    assert.deepEqual(h.forced, ['bob|jabber collision']);
+    assert.equal(h.state.userByNick('bob|jabber')?.own, false, 'the remote user has the nick');
+    assert.equal(h.state.userByNick('bob|jabber|f')?.uid, own.uid, 'ours was moved');
+    h.feed(':NickServ SVSNICK bob|jabber|f Guest7', ':alice NICK bob|jabber|f|f');
+    assert.deepEqual(h.forced, ['bob|jabber collision', 'bob|jabber|f svsnick', 'bob|jabber|f|f collision']);
+    assert.equal(h.state.userByNick('Guest7'), undefined, 'SVSNICK is never obeyed');
+    assert.equal(h.state.userByNick('bob|jabber|f|f')?.nick, 'bob|jabber|f|f');
+    assert.equal(h.state.userByNick('alice'), undefined);
+    assert.deepEqual(h.ignored, []);
+    assert.deepEqual(h.protocol.kick(own, '#lobby', own, 'bye now'), [':bob|jabber|f|f|f KICK #lobby bob|jabber|f|f|f :bye now']);
+    assert.deepEqual(h.protocol.topic(own, '#lobby', 'a topic'), [':bob|jabber|f|f|f TOPIC #lobby :a topic']);
+    assert.deepEqual(h.protocol.mode(undefined, '#lobby', '-o+v', ['alice', 'bob']), [`:${ME} MODE #lobby -o+v alice bob`]);
+  });
+
   it('a split takes its users, with the nicks per channel', () => {
     const h = linked();
     h.feed(`:${UP} SQUIT leaf.test :Read error`);

@@ -90,6 +90,12 @@ const bridgeOptionsSchema = z.strictObject({
   networks: z.record(z.string(), layerSchema).optional(),
   /** Overrides for what comes FROM one network of the bridge, by network name (applied before `networks`). */
   from: z.record(z.string(), layerSchema).optional(),
+  /**
+   * The networks that own the channel (PyLink's CLAIM): topic and mode changes people make on
+   * the bridge's other networks are reverted where the network can (irc-link), and their kicks
+   * of remote people are not relayed. Empty or left out: every network of the bridge may.
+   */
+  claim: z.array(z.string().min(1)).max(100).optional(),
 });
 
 const moduleConfigSchema = z
@@ -159,6 +165,8 @@ export const BUILTIN_DEFAULTS: DeliveryOptions = {
 export interface RelayBridge {
   readonly name: string;
   readonly channels: readonly ChannelRef[];
+  /** The networks that own the bridge's channels (`claim`); empty: every network of the bridge. */
+  readonly claim: readonly string[];
   /**
    * The options for deliveries to `network` of what came from `source` (a network name; when
    * left out, the `from` overrides do not apply).
@@ -190,8 +198,13 @@ export function resolveBridges(bridges: readonly BridgeConfig[], config: RelayCo
   return bridges.map((bridge) => {
     const parsed = bridgeOptionsSchema.safeParse(bridge.options);
     if (!parsed.success) throw configError(['bridges', bridge.name], parsed.error);
-    const { networks = {}, from = {}, ...own } = parsed.data;
+    const { networks = {}, from = {}, claim = [], ...own } = parsed.data;
     const members = new Set(bridge.channels.map((c) => c.network));
+    for (const [index, network] of claim.entries()) {
+      if (!members.has(network)) {
+        throw new ModuleConfigError(`bridges.${bridge.name}.claim.${index}`, `network "${network}" has no channel in this bridge; its networks are ${[...members].join(', ')}`);
+      }
+    }
     for (const [field, overrides] of [['networks', networks], ['from', from]] as const) {
       for (const network of Object.keys(overrides)) {
         if (!members.has(network)) {
@@ -203,6 +216,7 @@ export function resolveBridges(bridges: readonly BridgeConfig[], config: RelayCo
     return {
       name: bridge.name,
       channels: bridge.channels,
+      claim,
       optionsFor(network: string, source?: string): DeliveryOptions {
         const key = `${network}\u0000${source ?? ''}`;
         let options = cache.get(key);

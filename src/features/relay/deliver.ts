@@ -12,7 +12,7 @@ import type { ModuleApi } from '../../modules/api.js';
 import type { NetworkHandle } from '../../core/network-handle.js';
 import type { MessageCopy, MessageLocation } from '../../store/message-map.js';
 import type { DeliveryOptions } from './config.js';
-import type { DeleteJob, EditJob, MessageJob, NoticeJob, ReactJob, RelayJob } from './jobs.js';
+import type { DeleteJob, EditJob, LeaveJob, MessageJob, NoticeJob, ReactJob, RelayJob } from './jobs.js';
 import type { Delivery } from './queue.js';
 import { splitAttachments, type AttachmentFetches } from './attachments.js';
 import type { PendingRecords } from './pending-records.js';
@@ -80,7 +80,7 @@ export class Deliverer {
       case 'delete': return this.delete(handle, job, options);
       case 'react': return this.react(handle, job, options);
       case 'notice': return this.notice(handle, job, options);
-      case 'leave': return handle.leave?.(job.target, job.message.author, plainText(job.message.body), job.quit);
+      case 'leave': return this.leave(handle, job);
     }
   }
 
@@ -203,8 +203,16 @@ export class Deliverer {
   }
 
   private async notice(handle: NetworkHandle, job: NoticeJob, options: DeliveryOptions): Promise<Delivery> {
+    if (job.native && handle.puppetChange && await handle.puppetChange(job.target, job.native.actor, job.native.change)) return {};
+    if (job.nativeOnly) return {};
     const protocol = this.protocolOf(job.message);
     return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'notice', ...eventBody(job.message, protocol, job.message.body, options, handle.capabilities) }, job));
+  }
+
+  /** The person left (their user of its own leaves), or was renamed (it is renamed where the target can, else it leaves). */
+  private async leave(handle: NetworkHandle, job: LeaveJob): Promise<void> {
+    if (job.renamed && handle.puppetChange && await handle.puppetChange(job.target, job.message.author, { kind: 'nick', user: job.renamed })) return;
+    await handle.leave?.(job.target, job.message.author, plainText(job.message.body), job.quit);
   }
 
   /**

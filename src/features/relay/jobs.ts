@@ -6,7 +6,8 @@
  * behind its message finds the message's copy.
  */
 import type { Message } from '../../core/message.js';
-import type { ChannelRef } from '../../core/refs.js';
+import type { PuppetChange } from '../../core/network.js';
+import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { MessageLocation } from '../../store/message-map.js';
 
 /** The start of a message, kept for readable fallbacks (quotes in replies and reactions). */
@@ -74,6 +75,13 @@ export interface NoticeJob {
   readonly target: ChannelRef;
   /** `message.author` is who it is about; `message.body` describes what happened. */
   readonly message: Message;
+  /**
+   * The change as a target with puppets shows it natively (Network.puppetChange), made by
+   * `actor`: tried first, and the notice is sent only when the target cannot show it.
+   */
+  readonly native?: { readonly actor: UserRef; readonly change: PuppetChange };
+  /** Only the native change: nothing is sent where the target cannot show it (a resync after a reconnect). */
+  readonly nativeOnly?: boolean;
 }
 
 /**
@@ -88,6 +96,11 @@ export interface LeaveJob {
   /** `message.author` is who left; `message.body` the reason. */
   readonly message: Message;
   readonly quit: boolean;
+  /**
+   * Set when they did not leave but were renamed (now `renamed`): a target that can show it
+   * natively renames their user of its own instead (Network.puppetChange); others let it go.
+   */
+  readonly renamed?: UserRef;
 }
 
 export type RelayJob = MessageJob | EditJob | DeleteJob | ReactJob | NoticeJob | LeaveJob;

@@ -15,7 +15,10 @@ import { Deliverer, PermanentDeliveryError } from './deliver.js';
 import { EchoGuard } from './echoes.js';
 import { Excerpts } from './excerpts.js';
 import { PendingRecords } from './pending-records.js';
-import { quoteStart, type Excerpt, type RelayJob } from './jobs.js';
+import { quoteStart, type Excerpt, type NoticeJob, type RelayJob } from './jobs.js';
+import { memberNamed, renamedUser } from './renames.js';
+import { Conflicts } from './conflicts.js';
+import { PrivateMessages } from './private.js';
 import { TargetQueue, queueName } from './queue.js';
 import { statusText } from './status.js';
 import { AttachmentFetches } from './attachments.js';
@@ -41,6 +44,8 @@ export class Relay {
   private readonly fetches: AttachmentFetches;
   private readonly authority: Authority;
   private readonly reactors = new Reactors();
+  private readonly conflicts: Conflicts;
+  private readonly privates: PrivateMessages;
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
   /** When each connected network last finished connecting (its ENDBURST). */
@@ -55,6 +60,8 @@ export class Relay {
     this.excerpts = new Excerpts(api.store);
     this.echoes = new EchoGuard({ messages: api.messages });
     this.fetches = new AttachmentFetches(api);
+    this.privates = new PrivateMessages(api, bridges);
+    this.conflicts = new Conflicts({ api, bridgeOf: (channel) => this.bridgeOf.get(channelKey(channel)), bridges: () => this.bridges, logOnce: (key, fields, message) => this.logOnce(key, fields, message) });
     this.authority = new Authority({ messages: api.messages, isModerator: (channel, user) => api.network(channel.network)?.isModerator(channel, user) });
     for (const network of api.networks()) this.bursting.add(network.name);
     this.deliverer = new Deliverer({
@@ -96,21 +103,30 @@ export class Relay {
   /** Registers the listeners. */
   listen(): void {
     const { api } = this;
-    api.on('ENDBURST', (event) => {
-      this.bursting.delete(event.network);
+    api.on('ENDBURST', async (event) => {
+      const reconnected = this.bursting.delete(event.network);
       this.upSince.set(event.network, event.ts);
       for (const queue of this.queues.values()) if (queue.target.network === event.network) queue.wake();
+      if (reconnected) await this.showPeople(event.network);
     });
-    api.on('DISCONNECT', (event) => {
+    api.on('DISCONNECT', async (event) => {
       this.bursting.add(event.network);
       this.upSince.delete(event.network);
+      // Its people's users of their own elsewhere quit (PyLink: a lost link quits its clones).
+      const reason = `${event.network} is unreachable`;
+      for (const handle of api.networks()) {
+        if (handle.name !== event.network) await handle.leaveAll(event.network, reason).catch(() => undefined);
+      }
     });
+    api.on('SQUIT', (event) => this.onSplit(event));
+    api.on('KILL', (event) => this.conflicts.killed(event.network, event.args.target, event.args.by, event.args.reason));
     api.on('MESSAGE', (event) => this.onMessage(event));
+    this.listenModes();
     api.on('EDIT', (event) => this.onEdit(event));
     api.on('DELETE', (event) => this.onDelete(event));
     api.on('REACT', (event) => this.onReact(event));
     api.on('JOIN', async (event) => {
-      for (const user of event.args.users) await this.notice(event.args.channel, 'joins', user, 'joined', event.ts);
+      for (const user of event.args.users) await this.notice(event.args.channel, 'joins', user, 'joined', event.ts, { actor: user, change: { kind: 'join' } });
     });
     api.on('PART', async (event) => {
       await this.notice(event.args.channel, 'parts', event.args.user, withReason('left', event.args.reason), event.ts);
@@ -123,24 +139,106 @@ export class Relay {
       }
     });
     api.on('KICK', async (event) => {
-      const by = event.args.by ? ` by ${event.args.by.nick ?? event.args.by.id}` : '';
-      await this.notice(event.args.channel, 'kicks', event.args.target, withReason(`was kicked${by}`, event.args.reason), event.ts);
-      this.left(event.args.channel, event.args.target, event.args.reason, false, event.ts);
+      const { channel, target, by, reason } = event.args;
+      if (this.fromBurst(channel.network, event.ts) || await this.conflicts.kicked(channel, target, by, reason)) return;
+      // A kick the bridge made (a relayed one): the kicker's network saw it already.
+      if (by && this.isBot(channel, by)) return this.left(channel, target, reason, false, event.ts);
+      const text = withReason(`was kicked${by ? ` by ${by.nick ?? by.id}` : ''}`, reason);
+      // Native (the kicker's user of their own kicks the target's) only when the kicker is a
+      // moderator where they kicked, as far as that network can tell.
+      const native = by && this.api.network(channel.network)?.isModerator(channel, by) !== false
+        ? { actor: by, change: { kind: 'kick', target, reason } } as const
+        : undefined;
+      await this.notice(channel, 'kicks', target, text, event.ts, native);
+      this.left(channel, target, reason, false, event.ts);
     });
     api.on('NICK', async (event) => {
       const channels = event.args.channel ? [event.args.channel] : this.channelsWith(event.network, event.args.newNick);
+      const renamed = renamedUser(event.args.user, event.args.oldNick, event.args.newNick);
       for (const channel of channels) {
-        await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts);
-        // The user of their own elsewhere was made for the old name (and id): it goes, and the
-        // next message brings one with the new name.
-        this.left(channel, event.args.user, `now known as ${event.args.newNick}`, true, event.ts);
+        // A target that renames the person's user of its own shows the rename natively: no notice there.
+        await this.notice(channel, 'nicks', event.args.user, `is now known as ${event.args.newNick}`, event.ts, undefined,
+          (target) => this.api.network(target.network)?.puppetChange === undefined);
+        // The user of their own elsewhere was made for the old name (and id): it is renamed where
+        // the network can, else it goes and the next message brings one with the new name.
+        this.left(channel, event.args.user, `now known as ${event.args.newNick}`, true, event.ts, renamed);
       }
     });
-    api.on('TOPIC', (event) => {
+    api.on('TOPIC', async (event) => {
       if (isJoinTimeTopic(event.args, event.ts, this.upSince.get(event.network))) return;
       const setter = event.args.setter?.split('!')[0] ?? event.sender;
-      const user: UserRef = { network: event.network, id: setter, nick: setter };
-      return this.notice(event.args.channel, 'topics', user, `changed the topic to: ${event.args.text}`, event.ts);
+      if (await this.conflicts.topicRefused(event.args.channel, setter, event.args.oldText)) return;
+      // Native only for a setter who is in the room (not a server or services out of it).
+      const member = memberNamed(this.api.members(event.args.channel), setter);
+      const user: UserRef = member ?? { network: event.network, id: setter, nick: setter };
+      const native = member && { actor: member, change: { kind: 'topic', text: event.args.text } } as const;
+      return this.notice(event.args.channel, 'topics', user, `changed the topic to: ${event.args.text}`, event.ts, native);
+    });
+  }
+
+  /**
+   * `network` is (again) connected: the people in the bridged rooms are shown natively where a
+   * target shows people as users of their own and joins are relayed (PyLink's burst of clones):
+   * the people of `network`'s rooms on the other networks, and the other rooms' people on
+   * `network`. Native joins only (no notices), in line with the messages; the bridge's own bots
+   * and users of their own are left out.
+   */
+  private async showPeople(network: string): Promise<void> {
+    for (const bridge of this.bridges) {
+      if (!bridge.channels.some((c) => c.network === network)) continue;
+      for (const source of bridge.channels) {
+        const sourceHandle = this.api.network(source.network);
+        // (`network` itself may not count as connected yet: its ENDBURST comes first.)
+        if (!sourceHandle || (source.network !== network && sourceHandle.state() !== 'connected')) continue;
+        const bot = sourceHandle.botUser(source)?.id;
+        const people = this.api.members(source).filter((m) => m.id !== bot && sourceHandle.puppetOf(m) === undefined);
+        for (const target of bridge.channels) {
+          if (target.network === source.network || (source.network !== network && target.network !== network)) continue;
+          if (!this.api.network(target.network)?.puppetChange || !bridge.optionsFor(target.network, source.network).events.joins) continue;
+          for (const person of people) {
+            if (!(await this.mayRelay(source, person))) continue;
+            const message = describe(source, person, [{ type: 'text', text: 'joined' }], Date.now(), `present:${person.id}`);
+            void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'join' } }, nativeOnly: true });
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A server split from a linked network: its users quit every bridged channel they were in, as
+   * if each had quit (notices where quits are relayed, and their users of their own elsewhere go).
+   */
+  private async onSplit(event: HubEvent<'SQUIT'>): Promise<void> {
+    const { users, nicksByChannel, server, uplink } = event.args;
+    const reason = `${uplink ?? event.network} ${server}`;
+    const byNick = new Map(users.map((u) => [(u.nick ?? u.id).toLowerCase(), u]));
+    for (const [id, nicks] of Object.entries(nicksByChannel)) {
+      const channel: ChannelRef = { network: event.network, id };
+      if (!this.bridgeOf.has(channelKey(channel))) continue;
+      for (const nick of nicks) {
+        const user = byNick.get(nick.toLowerCase()) ?? { network: event.network, id: nick, nick };
+        await this.notice(channel, 'quits', user, withReason('quit', reason), event.ts);
+        this.left(channel, user, reason, true, event.ts);
+      }
+    }
+  }
+
+  /**
+   * Whether an event of `network` at `ts` belongs to its (re)connect: the network is still
+   * connecting, or the event was emitted before its ENDBURST (or in the same millisecond) and
+   * handled after it (the dispatcher may run ENDBURST first).
+   */
+  private fromBurst(network: string, ts: number): boolean {
+    const since = this.upSince.get(network);
+    return this.bursting.has(network) || (since !== undefined && ts <= since);
+  }
+
+  /** Listens for channel mode changes, undone where they fail a bridge's claim. */
+  private listenModes(): void {
+    this.api.on('MODE', async (event) => {
+      const { channel, modes } = event.args;
+      if (channel && !this.fromBurst(event.network, event.ts)) await this.conflicts.modesChanged(channel, event.sender, modes);
     });
   }
 
@@ -158,8 +256,9 @@ export class Relay {
 
   private async onMessage(event: HubEvent<'MESSAGE'>): Promise<void> {
     const { channel, message } = event.args;
-    const bridge = channel && this.bridgeOf.get(channelKey(channel));
-    if (!channel || !bridge) return;
+    if (!channel) return this.privates.received(event.network, message);
+    const bridge = this.bridgeOf.get(channelKey(channel));
+    if (!bridge) return;
     if (plainText(message.body).trim() === this.config.statusCommand) {
       await this.answerStatus(channel, bridge);
       return;
@@ -223,11 +322,18 @@ export class Relay {
     await this.fanOut(channel, bridge, 'messages', message, template, (o) => o.reactions !== 'off');
   }
 
-  private async notice(channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number): Promise<void> {
+  /**
+   * Relays an event as a notice; `native` is how a target with puppets shows it instead
+   * (Network.puppetChange), and `toTarget` leaves targets out.
+   */
+  private async notice(
+    channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number,
+    native?: NoticeJob['native'], toTarget: (target: ChannelRef) => boolean = () => true,
+  ): Promise<void> {
     const bridge = this.bridgeOf.get(channelKey(channel));
-    if (!bridge || this.bursting.has(channel.network) || !(await this.mayRelay(channel, user))) return;
+    if (!bridge || this.fromBurst(channel.network, ts) || !(await this.mayRelay(channel, user))) return;
     const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
-    await this.fanOut(channel, bridge, kind, message, { op: 'notice', message });
+    await this.fanOut(channel, bridge, kind, message, { op: 'notice', message, ...(native ? { native } : {}) }, (_, target) => toTarget(target));
   }
 
   /**
@@ -235,13 +341,13 @@ export class Relay {
    * network with puppets gets a leave job, in line with the messages, so that the user of
    * their own there leaves too (Network.leave). Not a notice: event options do not apply.
    */
-  private left(channel: ChannelRef, user: UserRef, reason: string, quit: boolean, ts: number): void {
+  private left(channel: ChannelRef, user: UserRef, reason: string, quit: boolean, ts: number, renamed?: UserRef): void {
     const bridge = this.bridgeOf.get(channelKey(channel));
-    if (!bridge || this.bursting.has(channel.network)) return;
+    if (!bridge || this.fromBurst(channel.network, ts)) return;
     const message = describe(channel, user, reason ? [{ type: 'text', text: reason }] : [], ts, `leave:${ts}`);
     for (const target of bridge.channels) {
       if (channelKey(target) === channelKey(channel) || this.api.network(target.network)?.capabilities.puppets !== true) continue;
-      void this.queues.get(channelKey(target))?.push({ op: 'leave', bridge: bridge.name, target, message, quit });
+      void this.queues.get(channelKey(target))?.push({ op: 'leave', bridge: bridge.name, target, message, quit, ...(renamed ? { renamed } : {}) });
     }
   }
 
@@ -257,13 +363,13 @@ export class Relay {
     kind: keyof RelayEvents,
     message: Message,
     template: JobTemplate,
-    wanted: (options: DeliveryOptions) => boolean = () => true,
+    wanted: (options: DeliveryOptions, target: ChannelRef) => boolean = () => true,
   ): Promise<void> {
     const fromKey = channelKey(from);
     for (const target of bridge.channels) {
       if (channelKey(target) === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
-      if (!options.events[kind] || !wanted(options)) continue;
+      if (!options.events[kind] || !wanted(options, target)) continue;
       const rewritten = await operationsOf(this.api).relay.beforeSend(message, target);
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;

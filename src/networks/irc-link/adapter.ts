@@ -15,7 +15,7 @@
  * receives a channel's messages only while one of its clients is in it; it speaks for the hub
  * when a message has no `asUser`.
  */
-import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
+import type { ChannelRestore, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { ServerSupport } from '../irc/isupport.js';
 import { IrcTransport } from '../irc/transport.js';
@@ -31,8 +31,15 @@ import { renderLinkMessage } from './render.js';
 import { readFileSync } from 'node:fs';
 import { fillIdentity } from '../irc/puppet-nick.js';
 import { nickCandidate } from '../irc/nick.js';
+import { RateWindow } from '../../core/rate-window.js';
 
 type State = 'idle' | 'connecting' | 'connected' | 'stopped';
+
+/** Most revivals of one person's killed virtual client within the window. */
+const REVIVALS = { count: 3, windowMs: 60_000 } as const;
+
+/** Mode changes per MODE line we send (RFC 2812's minimum for MODES, which ngIRCd allows). */
+const MODES_PER_LINE = 3;
 
 /** How long the goodbye may take before the socket is closed anyway. */
 const GOODBYE_GRACE_MS = 2_000;
@@ -68,6 +75,8 @@ export class IrcLinkNetwork implements Network {
   private readonly ignoredKinds = new Set<string>();
   private ignoredCount = 0;
   private warnedCap = false;
+  /** Revivals of killed virtual clients per person (bounded against kill loops). */
+  private revivals = new RateWindow(REVIVALS.count, REVIVALS.windowMs);
   /** Pending rejoins, cleared when the connection ends. */
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -111,6 +120,7 @@ export class IrcLinkNetwork implements Network {
     this.ending = undefined;
     this.link = new LinkState(new ServerSupport());
     this.virtuals.clear();
+    this.revivals = new RateWindow(REVIVALS.count, REVIVALS.windowMs);
     this.service = undefined;
     for (const channel of this.ctx.wantedChannels()) this.wanted.set(channel.name ?? channel.id, channel);
     const transport = new IrcTransport({
@@ -149,6 +159,7 @@ export class IrcLinkNetwork implements Network {
       fail: (reason, fatal) => this.end(transport, reason, fatal),
       ownClientKilled: (user) => this.ownClientKilled(transport, user),
       ownClientKicked: (user, channel) => this.ownClientKicked(transport, user, channel),
+      forceTag: (user, why) => this.forceTag(transport, user, why),
       ignored: (kind, line, detail) => this.ignored(kind, line, detail),
     };
   }
@@ -194,13 +205,60 @@ export class IrcLinkNetwork implements Network {
    */
   private ownClientKilled(transport: IrcTransport, user: LinkUser): void {
     if (this.transport !== transport) return;
-    this.ctx.log.warn({ nick: user.nick }, 'one of the link\'s clients was killed');
-    if (user.uid !== this.service?.uid) {
+    this.ctx.log.warn({ nick: user.nick }, 'one of the link\'s clients was killed; it comes back');
+    if (user.uid !== this.service?.uid) return this.reviveVirtual(user);
+    this.service = undefined;
+    if (this.state === 'connected') this.introduceService(transport);
+  }
+
+  /**
+   * A killed virtual client comes back at once (PyLink's rule; ngIRCd cannot turn a KILL into a
+   * KICK) and rejoins the channels it was in, at most `REVIVALS.count` times per person within
+   * `REVIVALS.windowMs` (against kill loops): past that it stays away until its person speaks.
+   */
+  private reviveVirtual(user: LinkUser): void {
+    const remote = this.virtuals.remoteOf(user.uid);
+    this.virtuals.remove(user.uid);
+    if (!remote || this.state !== 'connected' || !this.revivals.allow(`${remote.network}\u0000${remote.id}`, Date.now())) return;
+    const channels = [...user.channels].map((folded) => this.wantedName(folded)).filter((name) => name !== undefined);
+    const clone = this.virtualFor(remote);
+    if (clone) for (const channel of channels) this.joinOwn(clone, channel);
+  }
+
+  /** The name of the wanted channel whose folded name is `folded`. */
+  private wantedName(folded: string): string | undefined {
+    return [...this.wanted.keys()].find((name) => this.link.support.fold(name) === folded);
+  }
+
+  /**
+   * One of our clients may not keep its nick (a collision, SAVE, SVSNICK): it takes the next
+   * tagged nick of its person (the service client: the next `serviceNick` candidate), never the
+   * nick the ircd asked for (PyLink's force-tagging).
+   */
+  private forceTag(transport: IrcTransport, user: LinkUser, why: string): void {
+    const server = this.server;
+    if (this.transport !== transport || !server || !this.link.user(user.uid)) return;
+    const taken = (n: string): boolean => this.link.nickInUse(n);
+    const remote = this.virtuals.remoteOf(user.uid);
+    let nick: string | undefined;
+    if (remote) {
+      nick = allocateNick(this.config.nickTemplate, remote, this.link.support.nickLen, taken);
+    } else {
+      for (let attempt = 1; attempt < 10 && nick === undefined; attempt++) {
+        const candidate = nickCandidate(this.config.serviceNick, attempt, this.link.support.nickLen);
+        if (!taken(candidate)) nick = candidate;
+      }
+    }
+    if (nick === undefined) {
+      this.ctx.log.warn({ nick: user.nick, why }, 'no free tagged nick for one of the link\'s clients; it quits');
+      this.write(...server.quit(user, 'no free nick'));
+      this.link.removeUser(user.uid);
       this.virtuals.remove(user.uid);
       return;
     }
-    this.service = undefined;
-    if (this.state === 'connected') this.introduceService(transport);
+    this.ctx.log.info({ nick: user.nick, newNick: nick, why }, 'one of the link\'s clients may not keep its nick: force-tagged');
+    this.write(...server.nick(user, nick));
+    this.link.changeNick(user.uid, nick);
   }
 
   /**
@@ -383,6 +441,115 @@ export class IrcLinkNetwork implements Network {
     }
   }
 
+  /**
+   * A remote person's change shown natively (Network.puppetChange): their virtual client JOINs
+   * (introduced if needed), changes NICK (re-tagged from the new name; keeps its uid and channels),
+   * sets the TOPIC or KICKs (introduced and joined first, as when they speak). False when it cannot
+   * be shown here (not linked, not a channel, no virtual client for a rename, the kicked person not
+   * in the channel, maxVirtualClients reached): the relay falls back to a notice.
+   */
+  async puppetChange(channel: ChannelRef, remote: UserRef, change: PuppetChange): Promise<boolean> {
+    const server = this.server;
+    const name = channel.name ?? channel.id;
+    if (this.state !== 'connected' || !server || !this.link.support.isChannel(name)) return false;
+    if (change.kind === 'nick') return this.renameVirtual(remote, change.user);
+    const actor = this.virtualFor(remote);
+    if (!actor) return false;
+    this.joinOwn(actor, name);
+    const here = this.link.channel(name)?.name ?? name;
+    switch (change.kind) {
+      case 'join':
+        return true;
+      case 'topic': {
+        const text = stripControls(change.text);
+        this.write(...server.topic(actor, here, text));
+        const state = this.link.channel(here);
+        if (state) state.topic = text;
+        return true;
+      }
+      case 'kick': {
+        const target = this.localOrVirtual(change.target);
+        if (!target || !this.link.channel(here)?.members.has(target.uid) || target.uid === this.service?.uid) return false;
+        this.write(...server.kick(actor, here, target, stripControls(change.reason)));
+        this.link.part(here, target.uid);
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Undoes a change the bridge refuses (Network.restoreChannel): the topic is set back by the
+   * service client, the modes by our server (a few changes per line, as ngIRCd's MODES allows).
+   */
+  async restoreChannel(channel: ChannelRef, what: ChannelRestore): Promise<boolean> {
+    const server = this.server;
+    const state = this.link.channel(channel.name ?? channel.id);
+    if (this.state !== 'connected' || !server || !state) return false;
+    if ('topic' in what) {
+      const service = this.service;
+      if (!service || !state.members.has(service.uid)) return false;
+      const text = stripControls(what.topic);
+      this.write(...server.topic(service, state.name, text));
+      state.topic = text;
+      return true;
+    }
+    const changes = what.modes.filter((c) => /^[+-][A-Za-z]$/.test(c.mode) && (c.arg === undefined || /^[^\s:,][^\s,]*$/.test(c.arg)));
+    for (let i = 0; i < changes.length; i += MODES_PER_LINE) {
+      const chunk = changes.slice(i, i + MODES_PER_LINE);
+      this.write(...server.mode(undefined, state.name, modeString(chunk), chunk.flatMap((c) => (c.arg === undefined ? [] : [c.arg]))));
+    }
+    this.link.applyChannelModes(state.name, changes);
+    return changes.length > 0;
+  }
+
+  /** Every virtual client of a person of `network` quits (that network's connection was lost: Network.leaveAll). */
+  async leaveAll(network: string, reason: string): Promise<void> {
+    const server = this.server;
+    if (!server || this.state !== 'connected') return;
+    for (const [remote, uid] of this.virtuals.entries()) {
+      const user = this.link.user(uid);
+      if (remote.network !== network) continue;
+      if (user) this.write(...server.quit(user, stripControls(reason)));
+      this.link.removeUser(uid);
+      this.virtuals.remove(uid);
+    }
+  }
+
+  /** The remote person one of our virtual clients stands for (Network.puppetOf). */
+  puppetOf(user: UserRef): UserRef | undefined {
+    if (user.network !== this.name) return undefined;
+    const found = this.link.userByNick(user.nick ?? user.id);
+    return found?.own ? this.virtuals.remoteOf(found.uid) : undefined;
+  }
+
+  /** `ref` as a user on the link: a remote person's virtual client, or a user of this network. */
+  private localOrVirtual(ref: UserRef): LinkUser | undefined {
+    const uid = this.virtuals.uidOf(ref);
+    if (uid !== undefined) return this.link.user(uid);
+    return ref.network === this.name ? this.link.userByNick(ref.nick ?? ref.id) : undefined;
+  }
+
+  /**
+   * The person behind a virtual client is now `renamed`: the client takes the nick the template
+   * gives the new name (NICK, not a quit and a new client) and answers for `renamed` from now on.
+   */
+  private renameVirtual(before: UserRef, renamed: UserRef): boolean {
+    const uid = this.virtuals.uidOf(before);
+    const user = uid === undefined ? undefined : this.link.user(uid);
+    const server = this.server;
+    if (!user || !server) return false;
+    const nick = allocateNick(this.config.nickTemplate, renamed, this.link.support.nickLen,
+      (n) => this.link.nickInUse(n) && this.link.userByNick(n)?.uid !== user.uid);
+    if (nick === undefined) return false;
+    if (nick !== user.nick) {
+      this.write(...server.nick(user, nick));
+      this.link.changeNick(user.uid, nick);
+    }
+    this.virtuals.remove(user.uid);
+    this.virtuals.add(renamed, user.uid);
+    return true;
+  }
+
   // --- Network ------------------------------------------------------------------------------
 
   async send(message: OutgoingMessage): Promise<SendResult> {
@@ -447,6 +614,17 @@ export class IrcLinkNetwork implements Network {
     const modes = member && state.members.get(member.uid);
     return modes !== undefined && ['h', 'o', 'a', 'q'].some((mode) => modes.has(mode));
   }
+}
+
+/** `+o-v+b` for a list of changes (the sign repeated only where it changes). */
+function modeString(changes: readonly { readonly mode: string }[]): string {
+  let out = '';
+  let sign = '';
+  for (const { mode } of changes) {
+    if (mode[0] !== sign) out += (sign = mode[0] ?? '+');
+    out += mode.slice(1);
+  }
+  return out;
 }
 
 /** Text for a trailing parameter: no CR, LF or NUL. */

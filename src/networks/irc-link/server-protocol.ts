@@ -26,10 +26,20 @@ export interface LinkSession {
    */
   uplinkBurstDone(uplink: string): void;
   /**
-   * One of our clients was killed (it is already out of the state): the adapter introduces the
-   * service client again, and a virtual client on its person's next message.
+   * One of our clients was killed (it is already out of the state; `user.channels` still names
+   * the channels it was in): the adapter introduces it again and rejoins those channels (PyLink:
+   * a killed clone comes back), within a bound per person against kill loops.
    */
   ownClientKilled(user: LinkUser): void;
+  /**
+   * One of our clients may not keep its nick: a nick collision (a remote user introduced or
+   * renamed to it: call this BEFORE adding theirs, the nick is free once it returns), a SAVE
+   * (put the nick the ircd forced, e.g. the uid, into the state first), or an SVSNICK. PyLink's
+   * rule: the client is never renamed to what the ircd asked for; the adapter force-tags it — it
+   * sends the protocol's `nick()` for the next tagged nick of its person (`alice|1|net`) and
+   * updates the state — so that the link and the ircd agree on its nick (no desync).
+   */
+  forceTag(user: LinkUser, why: 'collision' | 'save' | 'svsnick'): void;
   /** One of our clients was kicked from `channel` (it is already out of it in the state). */
   ownClientKicked(user: LinkUser, channel: string): void;
   /** Ends the link: `fatal` when retrying cannot help (a wrong password). */
@@ -62,6 +72,19 @@ export interface ServerProtocol {
   quit(user: LinkUser, reason: string): string[];
   /** The line that renames one of our clients from its current nick (before the state changes). */
   nick(user: LinkUser, newNick: string): string[];
+  /**
+   * The lines by which `source` (one of our clients) removes `target` (anyone in the channel) from
+   * `channel`. The caller updates the state (the target leaves the channel).
+   */
+  kick(source: LinkUser, channel: string, target: LinkUser, reason: string): string[];
+  /** The lines by which `source` (one of our clients) sets `channel`'s topic to `text` (the caller updates the state). */
+  topic(source: LinkUser, channel: string, text: string): string[];
+  /**
+   * The lines that change `channel`'s modes (`modes` as `+o-v`, with `params` for the letters that
+   * take one, in order), set by `source` (one of our clients) or, when undefined, by our server
+   * (used to revert changes that fail the channel's claim). The caller updates the state.
+   */
+  mode(source: LinkUser | undefined, channel: string, modes: string, params: string[]): string[];
   /** One PRIVMSG/NOTICE line from one of our clients. */
   message(user: LinkUser, target: string, notice: boolean, text: string): string;
   /** A keep-alive PING to the uplink. */

@@ -422,12 +422,17 @@ export class HybridProtocol implements ServerProtocol {
     if (opered) this.s.events.opered(user, OPER_TYPE);
   }
 
-  /** `:<sid> SVSNICK <uid> <ts> <newnick> <newts>`: reported, not obeyed (the link chooses its clients' nicks). */
+  /**
+   * `:<sid> SVSNICK <uid> <ts> <newnick> <newts>`: reported, not obeyed (the link chooses its
+   * clients' nicks); one of ours is force-tagged instead.
+   */
   private onSvsNick(line: LinkLine): void {
     const [id, , newNick] = line.params;
     const target = this.user(id);
     if (!target || newNick === undefined || !isMiddleParam(newNick)) return this.s.ignored('malformed', line);
     this.s.events.svsNick(target, newNick, this.actor(line));
+    // Not obeyed, but one of ours moves away from its nick (PyLink: force-tag).
+    if (target.own) this.s.forceTag(target, 'svsnick');
   }
 
   /** `:<services> SVSHOST <uid> <ts> <host>` */

@@ -47,6 +47,7 @@ export class InspircdUserLines {
     this.p.s.send(buildLine(user.uid, 'NICK', [user.uid, String(SAVED_TS)]));
     this.p.s.log.warn({ nick: oldNick, uid: user.uid, why }, 'one of the link\'s clients moved to its uid');
     this.p.s.events.save(user, oldNick, this.p.me);
+    this.p.s.forceTag(user, 'collision');
   }
 
   /** `:<uid> NICK <newnick> <ts>` */
@@ -76,6 +77,8 @@ export class InspircdUserLines {
     this.p.nickTs.set(user.uid, SAVED_TS);
     if (user.own) this.p.s.log.warn({ nick: oldNick, uid: user.uid }, 'a nick collision moved one of the link\'s clients to its uid (SAVE)');
     this.p.s.events.save(user, oldNick, this.p.serverName(line.source) ?? this.p.uplinkName ?? '');
+    // A client of ours does not stay on its uid: it takes its person's next tagged nick.
+    if (user.own) this.p.s.forceTag(user, 'save');
   }
 
   onQuit(line: LinkLine): void {
@@ -187,12 +190,17 @@ export class InspircdUserLines {
     this.p.s.events.userMode(user, changes);
   }
 
-  /** `:<uid> SVSNICK <uuid> <newnick> <ts>`: reported, not obeyed (a virtual client's nick is the link's to choose). */
+  /**
+   * `:<uid> SVSNICK <uuid> <newnick> <ts>`: reported, not obeyed (a virtual client's nick is the
+   * link's to choose); one of ours is force-tagged instead.
+   */
   onSvsNick(line: LinkLine): void {
     const [id, newNick = ''] = line.params;
     const target = this.p.target(id);
     if (!target || !isMiddleParam(newNick)) return this.p.s.ignored('malformed', line);
     this.p.s.events.svsNick(target, newNick, this.p.actor(line));
+    // Not obeyed, but one of ours moves away from its nick (PyLink: force-tag).
+    if (target.own) this.p.s.forceTag(target, 'svsnick');
   }
 
   /**

@@ -82,6 +82,18 @@ export class NgircdProtocol implements ServerProtocol {
     return [buildLine(user.nick, 'NICK', [newNick])];
   }
 
+  kick(source: LinkUser, channel: string, target: LinkUser, reason: string): string[] {
+    return [buildLine(source.nick, 'KICK', [channel, target.nick], reason)];
+  }
+
+  topic(source: LinkUser, channel: string, text: string): string[] {
+    return [buildLine(source.nick, 'TOPIC', [channel], text)];
+  }
+
+  mode(source: LinkUser | undefined, channel: string, modes: string, params: string[]): string[] {
+    return [buildLine(source?.nick ?? this.me, 'MODE', [channel, modes, ...params])];
+  }
+
   message(user: LinkUser, target: string, notice: boolean, text: string): string {
     return buildLine(user.nick, notice ? 'NOTICE' : 'PRIVMSG', [target], text);
   }
@@ -212,6 +224,7 @@ export class NgircdProtocol implements ServerProtocol {
     const newNick = line.params[0];
     if (!user || newNick === undefined || !isMiddleParam(newNick)) return;
     const oldNick = user.nick;
+    this.yieldNick(newNick);
     if (!this.s.state.changeNick(user.uid, newNick)) return this.s.ignored('nick-collision', line, newNick);
     this.s.events.nick({ ...user, nick: oldNick } as LinkUser, oldNick, newNick);
   }
@@ -227,9 +240,20 @@ export class NgircdProtocol implements ServerProtocol {
       modes: new Set([...modes].filter((c) => /[A-Za-z]/.test(c))),
       signonTs: Date.now(), channels: new Set(), own: false,
     };
+    this.yieldNick(nick);
     if (!this.s.state.addUser(user)) return this.s.ignored('nick-collision', line, nick);
     this.s.events.uid(user);
     if (user.modes.has('o')) this.s.events.opered(user, OPER_TYPE);
+  }
+
+  /**
+   * A remote user takes `nick`: when one of our clients holds it (our NICK crossed theirs), ours
+   * is force-tagged away first (RFC 2813 has no TS to settle it; ngIRCd keeps the nick its own
+   * side saw first).
+   */
+  private yieldNick(nick: string): void {
+    const holder = this.user(nick);
+    if (holder?.own) this.s.forceTag(holder, 'collision');
   }
 
   private onQuit(line: LinkLine): void {
@@ -403,13 +427,14 @@ export class NgircdProtocol implements ServerProtocol {
   /**
    * `:services SVSNICK <nick> <newnick>`: ngIRCd forwards it to the server of the user, so it
    * reaches us for our own clients. Reported, not obeyed (PyLink's rule: a virtual client's
-   * nick is the link's to choose; the force-tagging answer is not built yet).
+   * nick is the link's to choose): one of ours is force-tagged instead (session.forceTag).
    */
   private onSvsNick(line: LinkLine): void {
     const [nick, newNick] = line.params;
     const target = this.user(nick);
     if (!target || newNick === undefined || newNick === '') return this.s.ignored('malformed', line);
     this.s.events.svsNick(target, newNick, this.actor(line));
+    if (target.own) this.s.forceTag(target, 'svsnick');
   }
 
   private onInvite(line: LinkLine): void {
