@@ -234,7 +234,7 @@ describe('server link on InspIRCd without a U-line, and a second, hand-driven se
     assert.deepEqual([knock.args.channel.id, knock.args.user.nick, knock.args.text], ['#locked', 'knocker', 'let me in']);
   });
 
-  it('a nick collision with a virtual client: the loser is SAVEd to its uid, on both sides, and the link goes on', async (t) => {
+  it('a nick collision with a virtual client: the loser is SAVEd to its uid, on both sides, then force-tagged, and the link goes on', async (t) => {
     const link = await linked(t, ['#clash']);
     const watcher = await rawInChannel(t, server, 'watcher2', '#clash');
     const say = (nick: string, text: string): Promise<unknown> => link.network.send({ target: { channel: channelRef('#clash') }, kind: 'message', body: [{ type: 'text', text }], asUser: remote(nick) });
@@ -260,9 +260,13 @@ describe('server link on InspIRCd without a U-line, and a second, hand-driven se
     assert.equal(state.userByNick('kim/jabber')?.uid, `${PEER.sid}AAAAAB`, 'the peer\'s kim holds the nick');
     assert.equal(state.user(`${PEER.sid}AAAAAC`)?.nick, `${PEER.sid}AAAAAC`, 'the peer\'s lee came in as its uid');
     assert.equal(state.userByNick('lee/jabber')?.own, true, 'ours kept lee/jabber');
-    // No desync: kim's virtual client goes on (under its uid until the conflict rules tag it).
+    // PyLink's rule: ours does not stay on its uid, it takes kim's next tagged nick; no desync.
+    const tagged = await watcher.waitForLine(new RegExp(`^(@\\S+ )?:${kim.uid}!\\S+ NICK :?kim\\S*jabber$`), WAIT_MS);
+    const newNick = tagged.replace(/^.* NICK :?/, '');
+    assert.notEqual(newNick, 'kim/jabber');
+    assert.equal(state.userByNick(newNick)?.uid, kim.uid);
     await say('kim', 'still here');
-    assert.match(await watcher.waitForLine(/PRIVMSG #clash :still here$/, WAIT_MS), new RegExp(`^(@\\S+ )?:${kim.uid}!`));
+    assert.equal(await watcher.waitForLine(/PRIVMSG #clash :still here$/, WAIT_MS).then((l) => l.replace(/^@\S+ /, '').split('!')[0]), `:${newNick}`);
     assert.deepEqual(link.losses, []);
   });
 });

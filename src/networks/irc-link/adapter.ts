@@ -159,7 +159,7 @@ export class IrcLinkNetwork implements Network {
       fail: (reason, fatal) => this.end(transport, reason, fatal),
       ownClientKilled: (user) => this.ownClientKilled(transport, user),
       ownClientKicked: (user, channel) => this.ownClientKicked(transport, user, channel),
-      forceTag: (user, why) => this.forceTag(transport, user, why),
+      forceTag: (user, why, lostNick) => this.forceTag(transport, user, why, lostNick),
       ignored: (kind, line, detail) => this.ignored(kind, line, detail),
     };
   }
@@ -225,6 +225,14 @@ export class IrcLinkNetwork implements Network {
     if (clone) for (const channel of channels) this.joinOwn(clone, channel);
   }
 
+  /**
+   * The tagged nick of `remote`'s virtual client (the nick template, NICKLEN, `/` where the ircd
+   * takes it) that `taken` does not refuse.
+   */
+  private tagNick(remote: UserRef, taken: (nick: string) => boolean): string | undefined {
+    return allocateNick(this.config.nickTemplate, remote, this.link.support.nickLen, taken, this.server?.slashInNicks === true);
+  }
+
   /** The name of the wanted channel whose folded name is `folded`. */
   private wantedName(folded: string): string | undefined {
     return [...this.wanted.keys()].find((name) => this.link.support.fold(name) === folded);
@@ -235,14 +243,14 @@ export class IrcLinkNetwork implements Network {
    * tagged nick of its person (the service client: the next `serviceNick` candidate), never the
    * nick the ircd asked for (PyLink's force-tagging).
    */
-  private forceTag(transport: IrcTransport, user: LinkUser, why: string): void {
+  private forceTag(transport: IrcTransport, user: LinkUser, why: string, lostNick?: string): void {
     const server = this.server;
     if (this.transport !== transport || !server || !this.link.user(user.uid)) return;
-    const taken = (n: string): boolean => this.link.nickInUse(n);
+    const taken = (n: string): boolean => this.link.nickInUse(n) || (lostNick !== undefined && this.link.support.equal(n, lostNick));
     const remote = this.virtuals.remoteOf(user.uid);
     let nick: string | undefined;
     if (remote) {
-      nick = allocateNick(this.config.nickTemplate, remote, this.link.support.nickLen, taken);
+      nick = this.tagNick(remote, taken);
     } else {
       for (let attempt = 1; attempt < 10 && nick === undefined; attempt++) {
         const candidate = nickCandidate(this.config.serviceNick, attempt, this.link.support.nickLen);
@@ -410,7 +418,7 @@ export class IrcLinkNetwork implements Network {
       this.warnedCap = true;
       return undefined;
     }
-    const nick = allocateNick(this.config.nickTemplate, remote, this.link.support.nickLen, (n) => this.link.nickInUse(n), this.requireServer().slashInNicks === true);
+    const nick = this.tagNick(remote, (n) => this.link.nickInUse(n));
     if (nick === undefined) throw new Error(`${this.name}: no free nick for ${remote.nick ?? remote.id}`);
     const user = this.addOwnUser(nick, identFor(remote), hostFor(remote, this.config.serverName), realNameFor(remote));
     if (!user) throw new Error(`${this.name}: no free nick for ${remote.nick ?? remote.id}`);
@@ -538,8 +546,7 @@ export class IrcLinkNetwork implements Network {
     const user = uid === undefined ? undefined : this.link.user(uid);
     const server = this.server;
     if (!user || !server) return false;
-    const nick = allocateNick(this.config.nickTemplate, renamed, this.link.support.nickLen,
-      (n) => this.link.nickInUse(n) && this.link.userByNick(n)?.uid !== user.uid);
+    const nick = this.tagNick(renamed, (n) => this.link.nickInUse(n) && this.link.userByNick(n)?.uid !== user.uid);
     if (nick === undefined) return false;
     if (nick !== user.nick) {
       this.write(...server.nick(user, nick));

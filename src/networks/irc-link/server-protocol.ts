@@ -38,8 +38,10 @@ export interface LinkSession {
    * rule: the client is never renamed to what the ircd asked for; the adapter force-tags it — it
    * sends the protocol's `nick()` for the next tagged nick of its person (`alice|1|net`) and
    * updates the state — so that the link and the ircd agree on its nick (no desync).
+   * `lostNick`: the nick the client just lost when it is no longer in the state (after a SAVE):
+   * never chosen again, since the remote user who won it may not be introduced yet.
    */
-  forceTag(user: LinkUser, why: 'collision' | 'save' | 'svsnick'): void;
+  forceTag(user: LinkUser, why: 'collision' | 'save' | 'svsnick', lostNick?: string): void;
   /** One of our clients was kicked from `channel` (it is already out of it in the state). */
   ownClientKicked(user: LinkUser, channel: string): void;
   /** Ends the link: `fatal` when retrying cannot help (a wrong password). */

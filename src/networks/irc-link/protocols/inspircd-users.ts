@@ -47,7 +47,7 @@ export class InspircdUserLines {
     this.p.s.send(buildLine(user.uid, 'NICK', [user.uid, String(SAVED_TS)]));
     this.p.s.log.warn({ nick: oldNick, uid: user.uid, why }, 'one of the link\'s clients moved to its uid');
     this.p.s.events.save(user, oldNick, this.p.me);
-    this.p.s.forceTag(user, 'collision');
+    this.p.s.forceTag(user, 'collision', oldNick);
   }
 
   /** `:<uid> NICK <newnick> <ts>` */
@@ -78,7 +78,7 @@ export class InspircdUserLines {
     if (user.own) this.p.s.log.warn({ nick: oldNick, uid: user.uid }, 'a nick collision moved one of the link\'s clients to its uid (SAVE)');
     this.p.s.events.save(user, oldNick, this.p.serverName(line.source) ?? this.p.uplinkName ?? '');
     // A client of ours does not stay on its uid: it takes its person's next tagged nick.
-    if (user.own) this.p.s.forceTag(user, 'save');
+    if (user.own) this.p.s.forceTag(user, 'save', oldNick);
   }
 
   onQuit(line: LinkLine): void {
