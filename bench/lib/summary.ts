@@ -44,6 +44,7 @@ export function renderSummary(results: readonly BenchResult[]): string {
     'Each figure is the median of the recorded runs (after warm-up); "spread" is the smallest and largest run.',
     'See `bench/README.md` for how to read them and how to run them.',
     'Where one relayed message spends its time inside the hub, stage by stage: [hot-path.md](hot-path.md).',
+    'What the hub\'s memory is made of, idle and after bursts: [memory.md](memory.md).',
     '',
     '| Benchmark | Figure | Median | Spread | Target | |',
     '|---|---|---|---|---|---|',

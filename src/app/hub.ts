@@ -15,7 +15,8 @@ import { ReconnectPolicy } from '../core/reconnect.js';
 import { createNetworkHandle, type NetworkHandle } from '../core/network-handle.js';
 import { StartupError } from './startup-error.js';
 import { raceDeadline } from '../core/deadline.js';
-import { createMetrics, type HubMetrics } from '../core/metrics.js';
+import type { HubMetrics } from '../core/metrics.js';
+import { disabledMetrics } from '../core/metrics-disabled.js';
 import { ListenerRegistry } from '../core/listeners.js';
 import { LifecycleCallbacks } from '../modules/lifecycle.js';
 import { createModuleApi, type ModuleHost } from '../modules/module-api.js';
@@ -73,8 +74,11 @@ export class Hub {
   private readyPromise: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | undefined;
 
-  private constructor(private readonly options: HubOptions) {
-    this.metrics = createMetrics({ log: options.log.child({ component: 'metrics' }) });
+  private constructor(
+    private readonly options: HubOptions,
+    metrics: HubMetrics | undefined,
+  ) {
+    this.metrics = metrics ?? disabledMetrics();
     this.egress = new EgressClient(options.config.egress ?? DEFAULT_EGRESS_CONFIG);
     this.callbacks = new ModuleCallbacks({ log: options.log, listeners: this.listeners, bridges: () => options.config.bridges });
     this.webResources = new WebResourceRegistry(options.log.child({ component: 'http' }));
@@ -83,12 +87,16 @@ export class Hub {
       log: options.log.child({ component: 'dispatcher' }),
       listeners: this.listeners,
       checks: () => this.callbacks.eventChecks(),
-      observer: {
-        eventIn: (network, command) => this.metrics.eventIn(network, command),
-        dispatched: (command, seconds) => this.metrics.observeDispatch(command, seconds),
-        listenerError: (module, command) => this.metrics.listenerError(module, command),
-        rejected: (network, command, reason) => this.metrics.eventRejected(network, command, reason),
-      },
+      ...(metrics === undefined
+        ? {}
+        : {
+            observer: {
+              eventIn: (network, command) => metrics.eventIn(network, command),
+              dispatched: (command, seconds) => metrics.observeDispatch(command, seconds),
+              listenerError: (module, command) => metrics.listenerError(module, command),
+              rejected: (network, command, reason) => metrics.eventRejected(network, command, reason),
+            },
+          }),
     });
   }
 
@@ -98,7 +106,12 @@ export class Hub {
    * StartupError (after undoing whatever had started) when the config or environment is wrong.
    */
   static async start(options: HubOptions): Promise<Hub> {
-    const hub = new Hub(options);
+    // Metrics are read only through GET /metrics: without HTTP, prom-client is not loaded and
+    // nothing is recorded (the dispatcher then has no observer: no clock read per event).
+    const metrics = options.config.http
+      ? (await import('../core/metrics.js')).createMetrics({ log: options.log.child({ component: 'metrics' }) })
+      : undefined;
+    const hub = new Hub(options, metrics);
     try {
       await hub.startServices();
     } catch (error) {

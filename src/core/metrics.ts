@@ -1,6 +1,8 @@
 /**
  * The hub's Prometheus metrics, kept in a registry of their own (never prom-client's global
- * one), so several hubs and tests in one process do not clash. Served on GET /metrics.
+ * one), so several hubs and tests in one process do not clash. Served on GET /metrics; with
+ * `http: false` nothing can read them, and the hub uses {@link disabledMetrics} instead (see
+ * metrics-disabled.ts), so prom-client is imported only where this file is.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from './log.js';
@@ -12,8 +14,6 @@ import type { Logger } from './log.js';
  * names, short reason words), never from user text, or the series count explodes.
  */
 export interface HubMetrics {
-  /** The registry holding every metric below (not the process metrics); modules may add their own. */
-  readonly registry: Registry;
   /** The Content-Type of {@link HubMetrics.render}'s output. */
   readonly contentType: string;
   /** An event arrived from `network` (`switchboard_events_in_total`). */
@@ -95,7 +95,6 @@ export function createMetrics(options: MetricsOptions = {}): HubMetrics {
   const dispatchChild = memoized((command: string) => dispatch.labels({ command }));
 
   return {
-    registry,
     contentType: registry.contentType,
     eventIn: (network, command) => eventInChild(network, command).inc(),
     eventOut: (network, command) => eventOutChild(network, command).inc(),

@@ -79,10 +79,11 @@ describe('lazy loading', () => {
     assertNoneOf(loaded, [...ADAPTERS, ...DRIVERS, 'fastify'], 'networks/registry.js');
   });
 
-  void it('`switchboard run` loads neither an adapter, nor a database driver, nor fastify before the config asks for them', async () => {
+  void it('`switchboard run` loads neither an adapter, nor a database driver, nor fastify, nor prom-client before the config asks for them', async () => {
     const loaded = await packagesLoadedBy('cli/run.js');
     assert.ok(loaded.includes('pino'), `the probe sees packages: ${loaded.join(', ')}`);
-    assertNoneOf(loaded, [...ADAPTERS, ...DRIVERS, 'fastify'], 'cli/run.js');
+    // prom-client only with HTTP on (GET /metrics is the only reader of the metrics).
+    assertNoneOf(loaded, [...ADAPTERS, ...DRIVERS, 'fastify', 'prom-client'], 'cli/run.js');
   });
 
   void it('the adapters load the paste client and HTTP File Upload only when a message needs them', async () => {

@@ -108,31 +108,36 @@ export type RelayJob = MessageJob | EditJob | DeleteJob | ReactJob | NoticeJob |
 /** How long quotes are (characters of plain text). */
 export const QUOTE_LENGTH = 40;
 
-/** The start of `text` for a quote: whitespace collapsed, cut at QUOTE_LENGTH with an ellipsis. */
-export function quoteStart(text: string): string {
-  const chars: string[] = [];
-  for (const char of flattened(text)) {
-    if (chars.length === QUOTE_LENGTH) return `${chars.join('')}…`;
-    chars.push(char);
-  }
-  return chars.join('');
-}
-
 /**
- * The characters of `text` with each run of whitespace as one space and none at either end,
- * read only as far as they are asked for (a quote needs the start of a message, however long).
+ * The start of `text` for a quote: whitespace collapsed (each run one space, none at either end),
+ * cut at QUOTE_LENGTH code points with an ellipsis. Reads only as far as the quote needs (a
+ * message may be long); one pass, no per-character allocation beyond the characters themselves.
  */
-function* flattened(text: string): Generator<string> {
+export function quoteStart(text: string): string {
+  let quote = '';
+  let length = 0;
   let space = false;
-  let started = false;
   for (const char of text) {
-    if (/\s/u.test(char)) {
-      space = started;
+    if (isSpace(char)) {
+      space = length > 0;
       continue;
     }
-    if (space) yield ' ';
-    space = false;
-    started = true;
-    yield char;
+    if (space) {
+      if (length === QUOTE_LENGTH) return `${quote}…`;
+      quote += ' ';
+      length += 1;
+      space = false;
+    }
+    if (length === QUOTE_LENGTH) return `${quote}…`;
+    quote += char;
+    length += 1;
   }
+  return quote;
+}
+
+/** Whether `char` is whitespace as `/\s/u` means it (ASCII answered without the expression). */
+function isSpace(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return /\s/u.test(char);
 }

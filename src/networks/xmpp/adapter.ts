@@ -26,7 +26,7 @@ import { Inbound } from './inbound.js';
 import { bareJid } from './jid.js';
 import { LogOnce } from '../log-once.js';
 import { MessageIds } from './message-ids.js';
-import { optional, type MucRoom } from './muc-room.js';
+import { optional, type MucRoom, type Occupant } from './muc-room.js';
 import { ArchiveSearch, type OurOccupant } from './archive.js';
 import { Confirmations } from './confirmations.js';
 import { deliveryIds, Outbound } from './outbound.js';
@@ -63,6 +63,8 @@ export class XmppNetwork implements Network {
   /** The stream management session of a dropped connection, until a login resumes or replaces it. */
   private resumable: ResumableSession | undefined;
   private readonly rooms = new Map<string, MucRoom>();
+  /** The last `botUser` answer per room, with the occupant and nick it was built from. */
+  private readonly botRefs = new WeakMap<MucRoom, { readonly occupant: Occupant | undefined; readonly nick: string; readonly ref: UserRef }>();
   /** Rooms `join()`ed at run time (rejoined on reconnect like the hub's wanted channels). */
   private readonly joinedAtRunTime = new Set<string>();
   /** Rooms `part()`ed: not rejoined even if still listed by the hub. */
@@ -341,8 +343,15 @@ export class XmppNetwork implements Network {
   botUser(channel: ChannelRef): UserRef | undefined {
     const room = this.rooms.get(bareJid(channel.id));
     if (!room?.joined) return undefined;
-    const self = room.occupant(room.nick) ?? { nick: room.nick, jid: `${room.id}/${room.nick}` };
-    return { ...occupantRef(this.name, self), account: this.config.jid };
+    // Asked for every relayed message (the relay's echo guard): built again only when our
+    // occupant (a new object on each self-presence) or nick changed.
+    const occupant = room.occupant(room.nick);
+    const known = this.botRefs.get(room);
+    if (known !== undefined && known.occupant === occupant && known.nick === room.nick) return known.ref;
+    const self = occupant ?? { nick: room.nick, jid: `${room.id}/${room.nick}` };
+    const ref: UserRef = { ...occupantRef(this.name, self), account: this.config.jid };
+    this.botRefs.set(room, { occupant, nick: room.nick, ref });
+    return ref;
   }
 
   // --- sending ----------------------------------------------------------------------------
