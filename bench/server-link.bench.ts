@@ -86,7 +86,33 @@ async function relinkMs(rig: LinkRig): Promise<number> {
   return arrived - back;
 }
 
-/** 10,000 people on east speak once each: the hub introduces each as a virtual user on west. */
+/** Resolves with performance.now() once `count` lines matching `pattern` reached alice, or at `idleMs` without one. */
+function countLines(rig: LinkRig, pattern: RegExp, count: number, idleMs: number): { done: Promise<{ seen: number; lastAt: number }> } {
+  let seen = 0;
+  let lastAt = performance.now();
+  let finish: (() => void) | undefined;
+  rig.alice.onLine((line, at) => {
+    if (seen >= count || !pattern.test(line)) return;
+    seen += 1;
+    lastAt = at;
+    if (seen === count) finish?.();
+  });
+  const done = new Promise<{ seen: number; lastAt: number }>((resolve) => {
+    const check = setInterval(() => {
+      if (seen >= count || performance.now() - lastAt >= idleMs) finish?.();
+    }, 50);
+    finish = () => {
+      clearInterval(check);
+      resolve({ seen, lastAt });
+    };
+  });
+  return { done };
+}
+
+/**
+ * 10,000 people join #lobby on east (a bare pseudo-server brings them): the hub introduces each
+ * as a virtual user on west, who joins #lobby there (joins are relayed); then each speaks once.
+ */
 async function manyPeople(rig: LinkRig, people: number, progress: (m: string) => void): Promise<Figure[]> {
   const load = await linkLoadServer(rig.east.host, rig.east.port, rig.loadBlock, WAIT_MS);
   try {
@@ -95,20 +121,32 @@ async function manyPeople(rig: LinkRig, people: number, progress: (m: string) =>
     const sampler = setInterval(() => {
       rssPeak = Math.max(rssPeak, residentBytes(rig.hub.pid));
     }, 20);
-    const path: Path = {
-      key: 'people', label: `${people} people on ngIRCd`, receiver: 'alice@lobby',
-      send: (texts) => {
-        load.introduce('p', texts.length, '#lobby');
-        load.speak('p', texts.length, '#lobby', (i) => texts[i]!);
-      },
-    };
-    const result = await burstRun(rig.tracker, path, people, DRAIN_MS, 120_000).finally(() => clearInterval(sampler));
+    let introduced: { seen: number; lastAt: number };
+    let introducedMs: number;
+    let spoken;
+    try {
+      const joins = countLines(rig, /^(?:@\S+ )?:p\d+\S* JOIN :?#lobby/i, people, DRAIN_MS);
+      const start = performance.now();
+      load.introduce('p', people, '#lobby');
+      introduced = await joins.done;
+      introducedMs = introduced.lastAt - start;
+      progress(`${people} people: ${introduced.seen} virtual users joined #lobby on ${rig.westIrcd} in ${introducedMs.toFixed(0)} ms`);
+      const path: Path = {
+        key: 'people', label: `${people} people on ngIRCd`, receiver: 'alice@lobby',
+        send: (texts) => load.speak('p', texts.length, '#lobby', (i) => texts[i]!),
+      };
+      spoken = await burstRun(rig.tracker, path, people, DRAIN_MS, 120_000);
+    } finally {
+      clearInterval(sampler);
+    }
     rssPeak = Math.max(rssPeak, residentBytes(rig.hub.pid));
-    progress(`${people} people: ${result.delivered} arrived from virtual users on ${rig.westIrcd} in ${result.durationMs.toFixed(0)} ms, hub RSS ${(rssBefore / MIB).toFixed(0)} → peak ${(rssPeak / MIB).toFixed(0)} MiB`);
+    progress(`${people} people: ${spoken.delivered} messages from their virtual users in ${spoken.durationMs.toFixed(0)} ms, hub RSS ${(rssBefore / MIB).toFixed(0)} → peak ${(rssPeak / MIB).toFixed(0)} MiB`);
     return [
-      figure({ key: 'people_ms', label: `${people} people introduced on ${rig.westIrcd} as virtual users, each with one message: first line from the load server to the last message seen on ${rig.westIrcd}`, unit: 'ms', target: { op: '<=', value: 2_000 } }, [result.durationMs]),
-      figure({ key: 'people_delivered', label: `messages of the ${people} people seen on ${rig.westIrcd}`, unit: 'messages', target: { op: '>=', value: people } }, [result.delivered]),
-      figure({ key: 'people_rss_peak_mib', label: `hub RSS peak while introducing ${people} virtual users`, unit: 'MiB', target: { op: '<=', value: 150 } }, [rssPeak / MIB]),
+      figure({ key: 'people_introduced_ms', label: `${people} people joining on ngIRCd introduced on ${rig.westIrcd} as virtual users: first line from the load server to the last JOIN seen on ${rig.westIrcd}`, unit: 'ms', target: { op: '<=', value: 2_000 } }, [introducedMs]),
+      figure({ key: 'people_introduced', label: `virtual users of the ${people} people seen joining on ${rig.westIrcd}`, unit: 'users', target: { op: '>=', value: people } }, [introduced.seen]),
+      figure({ key: 'people_messages_ms', label: `then one message from each of the ${people}: first line to the last seen on ${rig.westIrcd}`, unit: 'ms' }, [spoken.durationMs]),
+      figure({ key: 'people_messages_delivered', label: `messages of the ${people} people seen on ${rig.westIrcd}`, unit: 'messages', target: { op: '>=', value: people } }, [spoken.delivered]),
+      figure({ key: 'people_rss_peak_mib', label: `hub RSS peak while introducing ${people} virtual users and relaying their messages`, unit: 'MiB', target: { op: '<=', value: 150 } }, [rssPeak / MIB]),
       figure({ key: 'people_rss_before_mib', label: 'hub RSS before', unit: 'MiB' }, [rssBefore / MIB]),
     ];
   } finally {
@@ -156,7 +194,8 @@ const benchmark: Benchmark = {
         notes: [
           'One hub process linked to both ircds as a server (protocol irc-link), relay module, SQLite, log level info; the bench clients are bare sockets in the benchmark process (bench/lib/irc-probe.ts).',
           'Floor: the same clients through one ircd without the hub (#direct); the floor of a crossing is west alone + east alone, measured in the same run.',
-          'The people figure: a bare RFC 2813 pseudo-server (bench/lib/load-server.ts) links to east, introduces the people into #lobby and lets each say one line; the hub introduces a virtual user on west for each on its first message. RSS sampled every 20 ms from /proc.',
+          'The people figures: a bare RFC 2813 pseudo-server (bench/lib/load-server.ts) links to east and introduces the people into #lobby (NICK, NJOIN of 50); the bridge relays joins, so the hub introduces a virtual user on west for each, who joins #lobby there (counted from alice\'s JOIN lines); then each says one line. RSS sampled every 20 ms from /proc.',
+          'InspIRCd paces one client\'s lines in whole-second steps (its command-rate accounting; the tests\' connect class has fakelag off and huge thresholds, and an oper is paced the same): a 1,000-line burst from one InspIRCd client takes 1, 2 or 3 s depending on where it starts in InspIRCd\'s second, so bursts from InspIRCd are limited by it, and its floor shows the same steps.',
           'Relink: the hub\'s default reconnect delays (first attempt after 0.8-1 s), with stableAfterMs 500 so each of the restarts in a row starts from the first delay.',
         ],
       };

@@ -23,6 +23,8 @@ export interface IrcProbe {
   join(channel: string, timeoutMs: number): Promise<void>;
   /** Called for every PRIVMSG received. */
   onPrivmsg(listener: (message: IrcPrivmsg) => void): void;
+  /** Called for every line received, with performance.now() at arrival. */
+  onLine(listener: (line: string, at: number) => void): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function connectIrcProbe(host: string, port: number, nick: string, 
   socket.setNoDelay(true);
   socket.setEncoding('utf8');
   const listeners: Array<(message: IrcPrivmsg) => void> = [];
+  const lineListeners: Array<(line: string, at: number) => void> = [];
   const lineWaiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
   let buffer = '';
   socket.on('data', (chunk: string) => {
@@ -44,6 +47,7 @@ export async function connectIrcProbe(host: string, port: number, nick: string, 
       const line = buffer.slice(0, newline).replace(/\r$/, '');
       buffer = buffer.slice(newline + 1);
       if (line.startsWith('PING ')) socket.write(`PONG ${line.slice(5)}\r\n`);
+      for (const listener of lineListeners) listener(line, at);
       const privmsg = PRIVMSG.exec(line);
       if (privmsg) for (const listener of listeners) listener({ from: privmsg[1]!, target: privmsg[2]!, text: privmsg[3]!, at });
       for (const waiter of [...lineWaiters]) {
@@ -81,6 +85,7 @@ export async function connectIrcProbe(host: string, port: number, nick: string, 
       await joined;
     },
     onPrivmsg: (listener) => listeners.push(listener),
+    onLine: (listener) => lineListeners.push(listener),
     async close() {
       if (!socket.destroyed) {
         socket.end('QUIT :done\r\n');

@@ -69,7 +69,8 @@ function linkNetwork(name: string, server: IrcServer, ircd: WestIrcd | 'ngircd',
 }
 
 /**
- * The hub's config: both links, `#lobby` bridged, the relay module, SQLite. A link that lasted
+ * The hub's config: both links, `#lobby` bridged with joins, parts and quits relayed (so each
+ * side's people are shown on the other as they join, PyLink's way), the relay module, SQLite. A link that lasted
  * half a second counts as stable, so that each restart of the relink figure starts from the
  * first reconnect delay (the default 60 s would make restarts in quick succession back off,
  * as they should in production).
@@ -84,7 +85,9 @@ reconnect:
   stableAfterMs: 500
 networks:
 ${linkNetwork('west', west, westIrcd, '0SB', maxVirtualClients)}${linkNetwork('east', east, 'ngircd', '1SB', maxVirtualClients)}bridges:
-  lobby: ["west:#lobby", "east:#lobby"]
+  lobby:
+    channels: ["west:#lobby", "east:#lobby"]
+    events: { joins: true, parts: true, quits: true }
 modules:
   - module: relay
 `;
