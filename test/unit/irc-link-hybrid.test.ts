@@ -140,7 +140,7 @@ describe('ircd-hybrid server protocol', () => {
       `:${CAROL} QUIT :gone`,
     );
     assert.deepEqual(h.of('MESSAGE').map((e) => [e.args.message.kind, e.args.channel?.id, e.args.message.author.nick]),
-      [['message', '#lobby', 'alice'], ['notice', '#lobby', 'bob'], ['action', '#lobby', 'bob']]);
+      [['message', '#lobby', 'alice'], ['action', '#lobby', 'bob']], 'a status message (@#chan, for its operators only) is never relayed');
     assert.deepEqual(h.of('TOPIC')[0]?.args, { channel: LOBBY, text: 'new topic', oldText: 'the topic', setter: 'alice' });
     assert.deepEqual(h.of('MODE').map((e) => e.args.modes), [[{ mode: '+v', arg: 'carol' }, { mode: '-k', arg: 'secret' }, { mode: '+b', arg: 'baz!*@*' }], [{ mode: '+o' }]],
       'the TMODE with a newer TS is dropped, as hybrid drops it');

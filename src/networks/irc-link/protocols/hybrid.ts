@@ -16,10 +16,11 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { ModeChange } from '../../../core/catalog.js';
-import { parseChannelModes } from '../../irc/modes.js';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkChannel, LinkUser } from '../state.js';
+import { parseChannelModes } from '../../irc/modes.js';
+import { applyUserModes, emitMessages, namedChannelModes } from './common.js';
 import { applyChannelTs, killReason, parseSjoinMembers, parseTs, SID_PATTERN, UidMinter, UID_PATTERN } from './ts6.js';
 
 /**
@@ -405,19 +406,7 @@ export class HybridProtocol implements ServerProtocol {
 
   private onUserModes(line: LinkLine, user: LinkUser | undefined, modes: string): void {
     if (!user) return this.s.ignored('unknown-target', line, line.params[0]);
-    const changes: ModeChange[] = [];
-    let adding = true;
-    let opered = false;
-    for (const letter of modes) {
-      if (letter === '+' || letter === '-') adding = letter === '+';
-      else if (/[A-Za-z]/.test(letter)) {
-        const had = user.modes.has(letter);
-        if (adding) user.modes.add(letter);
-        else user.modes.delete(letter);
-        changes.push({ mode: `${adding ? '+' : '-'}${letter}` });
-        if (letter === 'o' && adding && !had) opered = true;
-      }
-    }
+    const { changes, opered } = applyUserModes(user, modes);
     this.s.events.userMode(user, changes);
     if (opered) this.s.events.opered(user, OPER_TYPE);
   }
@@ -465,18 +454,7 @@ export class HybridProtocol implements ServerProtocol {
 
   /** Parsed channel modes, prefix-mode arguments turned from uids into nicks (unknown ones dropped). */
   private channelModes(params: readonly string[]): ModeChange[] {
-    const support = this.s.state.support;
-    const out: ModeChange[] = [];
-    for (const change of parseChannelModes(params, support)) {
-      if (!/^[+-][A-Za-z]$/.test(change.mode)) continue;
-      if (!support.isPrefixMode(change.mode.slice(1))) {
-        out.push(change);
-        continue;
-      }
-      const member = this.user(change.arg);
-      if (member) out.push({ mode: change.mode, arg: member.nick });
-    }
-    return out;
+    return namedChannelModes(params, this.s.state.support, (id) => this.user(id));
   }
 
   /** `:<sid> SJOIN <ts> <channel> +<modes> [<args>...] :<prefixed uids>` */
@@ -609,7 +587,7 @@ export class HybridProtocol implements ServerProtocol {
 
   // --- messages and splits --------------------------------------------------------------------
 
-  /** `:<uid> PRIVMSG <channel, @channel or uid> :<text>`; server notices are not chat. */
+  /** `:<uid> PRIVMSG <channel or uid> :<text>`; server notices and status messages (`@#chan`) are not chat. */
   private onMessage(line: LinkLine): void {
     const [target = '', text] = line.params;
     if (text === undefined) return this.s.ignored('malformed', line);
@@ -619,15 +597,8 @@ export class HybridProtocol implements ServerProtocol {
       return;
     }
     if (author.own) return;
-    const support = this.s.state.support;
-    const name = target.slice(support.statusPrefix(target).length);
-    if (support.isChannel(name)) {
-      this.s.events.message(author, { channel: this.s.state.channel(name)?.name ?? name }, line.command === 'NOTICE', text);
-      return;
-    }
-    const recipient = this.user(target.split('@')[0]);
-    if (recipient?.own) this.s.events.message(author, { recipient }, line.command === 'NOTICE', text);
-    else this.s.ignored('unknown-target', line, target);
+    // `uid@server` names one of our clients too.
+    emitMessages(this.s, line, author, target, text, (name) => this.user(name.split('@')[0]));
   }
 
   /** `:<source> SQUIT <sid or name> :<reason>` */

@@ -5,9 +5,9 @@
  * ignored), an equal one merges.
  */
 import type { ModeChange } from '../../../core/catalog.js';
-import { parseChannelModes } from '../../irc/modes.js';
 import type { LinkLine } from '../line.js';
 import type { LinkChannel, LinkUser } from '../state.js';
+import { namedChannelModes } from './common.js';
 import { nowTs, parseTs, type InspircdLink } from './inspircd-context.js';
 
 /** Handles the channel lines of one InspIRCd link. */
@@ -71,18 +71,7 @@ export class InspircdChannelLines {
 
   /** Channel mode changes with the UUIDs of prefix modes turned into nicks (unknown ones dropped). */
   private channelChanges(params: readonly string[]): ModeChange[] {
-    const support = this.p.s.state.support;
-    const out: ModeChange[] = [];
-    for (const change of parseChannelModes(params, support)) {
-      if (!/^[+-][A-Za-z]$/.test(change.mode)) continue;
-      if (!support.isPrefixMode(change.mode.slice(1))) {
-        out.push(change);
-        continue;
-      }
-      const user = this.p.target(change.arg);
-      if (user) out.push({ mode: change.mode, arg: user.nick });
-    }
-    return out;
+    return namedChannelModes(params, this.p.s.state.support, (id) => this.p.target(id));
   }
 
   /** `:<uid> IJOIN <chan> <membid> [<ts> <prefixes>]`: one user joins an existing channel. */

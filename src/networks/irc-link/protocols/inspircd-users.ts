@@ -3,9 +3,9 @@
  * SAVE, QUIT, KILL, OPERTYPE, FHOST/FIDENT/FNAME and CHGHOST/CHGIDENT/CHGNAME, METADATA
  * accountname, AWAY, user MODE, SVSNICK and IDLE (a remote WHOIS). Users are known by UUID.
  */
-import type { ModeChange } from '../../../core/catalog.js';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
 import type { LinkUser } from '../state.js';
+import { applyUserModes } from './common.js';
 import { nowTs, parseTs, type InspircdLink } from './inspircd-context.js';
 
 /** The nick TS InspIRCd gives a user moved to its UUID by a collision (CommandSave::SavedTimestamp). */
@@ -177,17 +177,8 @@ export class InspircdUserLines {
     const [id, letters = ''] = line.params;
     const user = this.p.target(id);
     if (!user) return this.p.s.ignored('unknown-target', line, id);
-    const changes: ModeChange[] = [];
-    let adding = true;
-    for (const letter of letters) {
-      if (letter === '+' || letter === '-') adding = letter === '+';
-      else if (/[A-Za-z]/.test(letter)) {
-        if (adding) user.modes.add(letter);
-        else user.modes.delete(letter);
-        changes.push({ mode: `${adding ? '+' : '-'}${letter}` });
-      }
-    }
-    this.p.s.events.userMode(user, changes);
+    // InspIRCd reports an oper-up with OPERTYPE, not by +o.
+    this.p.s.events.userMode(user, applyUserModes(user, letters).changes);
   }
 
   /**

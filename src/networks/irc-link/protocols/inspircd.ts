@@ -17,6 +17,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
+import { emitMessages } from './common.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkUser } from '../state.js';
 import { capabilityTokens, chanModeTokens, simpleUserModes } from './inspircd-capab.js';
@@ -350,17 +351,7 @@ export class InspircdProtocol implements ServerProtocol, InspircdLink {
     // Server notices are not chat; a user nobody introduced means the state is off.
     if (!author && !this.sids.has(line.source)) this.s.ignored('unknown-source', line, line.source);
     if (!author || author.own) return;
-    for (const target of targets.split(',')) {
-      if (this.s.state.support.isChannel(target)) {
-        const channel = this.s.state.channel(target);
-        this.s.events.message(author, { channel: channel?.name ?? target }, line.command === 'NOTICE', text);
-        continue;
-      }
-      const recipient = this.target(target);
-      if (recipient?.own) this.s.events.message(author, { recipient }, line.command === 'NOTICE', text);
-      // Status messages (@#chan) and server masks ($*) are not relayed.
-      else if (!target.startsWith('$') && this.s.state.support.statusPrefix(target) === '') this.s.ignored('unknown-target', line, target);
-    }
+    emitMessages(this.s, line, author, targets, text, (target) => this.target(target));
   }
 
   /** `:<source> SQUIT <sid or name> :<reason>` */

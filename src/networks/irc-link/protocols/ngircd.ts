@@ -17,6 +17,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ModeChange } from '../../../core/catalog.js';
 import { parseChannelModes } from '../../irc/modes.js';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
+import { applyUserModes, emitMessages } from './common.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkUser } from '../state.js';
 
@@ -382,19 +383,7 @@ export class NgircdProtocol implements ServerProtocol {
     }
     const user = this.user(target);
     if (!user) return this.s.ignored('unknown-target', line, target);
-    const changes: ModeChange[] = [];
-    let adding = true;
-    let opered = false;
-    for (const letter of rest[0] ?? '') {
-      if (letter === '+' || letter === '-') adding = letter === '+';
-      else if (/[A-Za-z]/.test(letter)) {
-        const had = user.modes.has(letter);
-        if (adding) user.modes.add(letter);
-        else user.modes.delete(letter);
-        changes.push({ mode: `${adding ? '+' : '-'}${letter}` });
-        if (letter === 'o' && adding && !had) opered = true;
-      }
-    }
+    const { changes, opered } = applyUserModes(user, rest[0] ?? '');
     this.s.events.userMode(user, changes);
     if (opered) this.s.events.opered(user, OPER_TYPE);
   }
@@ -454,16 +443,7 @@ export class NgircdProtocol implements ServerProtocol {
     // Server notices are not chat; a user nobody introduced means the state is off.
     if (!author && !this.s.state.server(line.source)) this.s.ignored('unknown-source', line, line.source);
     if (!author || author.own) return;
-    for (const target of targets.split(',')) {
-      if (this.s.state.support.isChannel(target)) {
-        const channel = this.s.state.channel(target);
-        this.s.events.message(author, { channel: channel?.name ?? target }, line.command === 'NOTICE', text);
-        continue;
-      }
-      const recipient = this.user(target);
-      if (recipient?.own) this.s.events.message(author, { recipient }, line.command === 'NOTICE', text);
-      else this.s.ignored('unknown-target', line, target);
-    }
+    emitMessages(this.s, line, author, targets, text, (target) => this.user(target));
   }
 
   private onSquit(line: LinkLine): void {

@@ -1,0 +1,71 @@
+/**
+ * What the server protocols read the same way whatever the ircd: user mode strings, channel
+ * mode changes whose prefix-mode arguments name users by the protocol's own ids, and the
+ * targets of a PRIVMSG/NOTICE.
+ */
+import type { ModeChange } from '../../../core/catalog.js';
+import { parseChannelModes } from '../../irc/modes.js';
+import type { ServerSupport } from '../../irc/isupport.js';
+import type { LinkLine } from '../line.js';
+import type { LinkSession } from '../server-protocol.js';
+import type { LinkUser } from '../state.js';
+
+/**
+ * Applies a user mode string (`+iw-x`) to `user.modes`: the changes (letters only) and whether
+ * the user became an operator (`+o` they did not have).
+ */
+export function applyUserModes(user: LinkUser, letters: string): { changes: ModeChange[]; opered: boolean } {
+  const changes: ModeChange[] = [];
+  let adding = true;
+  let opered = false;
+  for (const letter of letters) {
+    if (letter === '+' || letter === '-') adding = letter === '+';
+    else if (/[A-Za-z]/.test(letter)) {
+      const had = user.modes.has(letter);
+      if (adding) user.modes.add(letter);
+      else user.modes.delete(letter);
+      changes.push({ mode: `${adding ? '+' : '-'}${letter}` });
+      if (letter === 'o' && adding && !had) opered = true;
+    }
+  }
+  return { changes, opered };
+}
+
+/**
+ * Channel mode changes from a mode string and its arguments, letters only, with the argument of
+ * a prefix mode (a uid or nick, as the protocol names users) turned into the member's nick by
+ * `member`; a prefix mode for someone unknown is dropped.
+ */
+export function namedChannelModes(params: readonly string[], support: ServerSupport, member: (id: string | undefined) => LinkUser | undefined): ModeChange[] {
+  const out: ModeChange[] = [];
+  for (const change of parseChannelModes(params, support)) {
+    if (!/^[+-][A-Za-z]$/.test(change.mode)) continue;
+    if (!support.isPrefixMode(change.mode.slice(1))) {
+      out.push(change);
+      continue;
+    }
+    const user = member(change.arg);
+    if (user) out.push({ mode: change.mode, arg: user.nick });
+  }
+  return out;
+}
+
+/**
+ * A PRIVMSG/NOTICE from `author` to `targets` (comma-separated): a MESSAGE per channel and per
+ * client of ours (`recipient` resolves the protocol's name for a user). Status messages
+ * (`@#chan`, meant for a channel's operators only) and server masks (`$*`) are not chat and
+ * never relayed; any other unknown target is reported as ignored.
+ */
+export function emitMessages(session: LinkSession, line: LinkLine, author: LinkUser, targets: string, text: string, recipient: (target: string) => LinkUser | undefined): void {
+  const support = session.state.support;
+  const notice = line.command === 'NOTICE';
+  for (const target of targets.split(',')) {
+    if (support.isChannel(target)) {
+      session.events.message(author, { channel: session.state.channel(target)?.name ?? target }, notice, text);
+      continue;
+    }
+    const user = recipient(target);
+    if (user?.own) session.events.message(author, { recipient: user }, notice, text);
+    else if (!target.startsWith('$') && support.statusPrefix(target) === '') session.ignored('unknown-target', line, target);
+  }
+}
