@@ -103,7 +103,7 @@ export function puppetLocalpart(puppet: PuppetId): string | undefined {
 /** The person a localpart stands for; undefined when it is none of ours. */
 export function puppetOf(localpart: string): PuppetId | undefined {
   const at = localpart.lastIndexOf(SEPARATOR);
-  if (at <= 0) return undefined;
+  if (at < 0) return undefined;
   const userId = unescapePart(localpart.slice(0, at));
   const network = unescapePart(localpart.slice(at + SEPARATOR.length));
   if (userId === undefined || network === undefined || network === '' || network.includes('@')) return undefined;
