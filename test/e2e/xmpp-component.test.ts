@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import type { NetworkConfig } from '../../src/config/types.js';
 import { xmppComponentConfigSchema } from '../../src/networks/xmpp-component/config.js';
 import { puppetOf } from '../../src/networks/xmpp-component/puppet-jid.js';
-import { NS_MUC_USER, type XmlElement } from '../support/clients.js';
+import { XmppComponentNetwork } from '../../src/networks/xmpp-component/adapter.js';
+import { silentLogger } from '../../src/core/log.js';
+import { MemoryStore } from '../support/memory-store.js';
+import { startProsody } from '../support/servers.js';
+import { NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
 import { startBridge, bodyOf, WAIT_MS, IRC_CHANNEL, BOT_NICK, type BridgeSetup } from './relay-setup.js';
 
@@ -87,4 +91,69 @@ it('IRC people speak in the XMPP room as occupants of their own, leave with thei
   const erin = await setup.ircUser('erin');
   erin.send(`PRIVMSG ${IRC_CHANNEL} :after the restart`);
   await dave.waitForStanza(said(room, 'erin', 'after the restart'), WAIT_MS);
+});
+
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+
+/** The error condition of an error stanza, or undefined. */
+function conditionOf(stanza: XmlElement): string | undefined {
+  return stanza.getChild('error')?.children.find((c): c is XmlElement => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS)?.name;
+}
+
+it('the component answers disco and refuses what it cannot take; a taken nick gets a suffix; a banned puppet speaks through the bot', async (t) => {
+  const setup = await startBridge({ ircServer: 'ngircd' });
+  t.after(() => setup.stop());
+  const { room, xmpp } = setup;
+  // bob is in the room first (its owner); frank holds the nick "carol".
+  const bob = await setup.xmppUser('bob', 'bob');
+  const frank = await setup.xmppUser('frank', 'carol');
+  await setup.startHub({}, undefined, { networks: componentNetworks(setup) });
+  const alice = await setup.ircUser('alice');
+  alice.send(`PRIVMSG ${IRC_CHANNEL} :hello`);
+  await bob.waitForStanza(said(room, 'alice', 'hello'), WAIT_MS);
+
+  // Service discovery: the domain is a gateway, a puppet a client; both answer pings.
+  const domainInfo = await bob.xmpp.iqCaller.request(xml('iq', { type: 'get', to: xmpp.componentDomain }, xml('query', { xmlns: NS_DISCO_INFO })), WAIT_MS);
+  assert.equal(domainInfo.getChild('query', NS_DISCO_INFO)?.getChild('identity')?.attrs.category, 'gateway');
+  const aliceJid = `alice\\40irc@${xmpp.componentDomain}`;
+  const puppetInfo = await bob.xmpp.iqCaller.request(xml('iq', { type: 'get', to: aliceJid }, xml('query', { xmlns: NS_DISCO_INFO })), WAIT_MS);
+  assert.equal(puppetInfo.getChild('query', NS_DISCO_INFO)?.getChild('identity')?.attrs.name, 'alice (irc)');
+  await bob.xmpp.iqCaller.request(xml('iq', { type: 'get', to: `${aliceJid}/switchboard` }, xml('ping', { xmlns: 'urn:xmpp:ping' })), WAIT_MS);
+
+  // A JID that maps to no one: item-not-found, for an IQ and for a message.
+  await assert.rejects(bob.xmpp.iqCaller.request(xml('iq', { type: 'get', to: `nobody@${xmpp.componentDomain}` }, xml('query', { xmlns: NS_DISCO_INFO })), WAIT_MS),
+    (error: Error & { condition?: string }) => error.condition === 'item-not-found');
+  await bob.send(xml('message', { to: `nobody@${xmpp.componentDomain}`, type: 'chat', id: 'm-nobody' }, xml('body', {}, 'hello?')));
+  const bounce = await bob.waitForStanza((s) => s.is('message') && s.attrs.id === 'm-nobody' && s.attrs.type === 'error', WAIT_MS);
+  assert.equal(conditionOf(bounce), 'item-not-found');
+  // One-to-one with a puppet is not there yet: refused, not lost silently.
+  await bob.send(xml('message', { to: aliceJid, type: 'chat', id: 'm-alice' }, xml('body', {}, 'hi alice')));
+  assert.equal(conditionOf(await bob.waitForStanza((s) => s.is('message') && s.attrs.id === 'm-alice' && s.attrs.type === 'error', WAIT_MS)), 'service-unavailable');
+
+  // carol's nick is taken in the room by frank: her occupant is carol_1.
+  const carol = await setup.ircUser('carol');
+  carol.send(`PRIVMSG ${IRC_CHANNEL} :which carol?`);
+  await frank.waitForStanza(said(room, 'carol_1', 'which carol?'), WAIT_MS);
+
+  // bob bans alice's puppet: it leaves, and alice's next message comes through the bot, named.
+  await bob.xmpp.iqCaller.request(xml('iq', { type: 'set', to: room },
+    xml('query', { xmlns: 'http://jabber.org/protocol/muc#admin' }, xml('item', { affiliation: 'outcast', jid: aliceJid }))), WAIT_MS);
+  await bob.waitForStanza(presenceOf(room, 'alice', 'unavailable'), WAIT_MS);
+  alice.send(`PRIVMSG ${IRC_CHANNEL} :still here`);
+  await bob.waitForStanza(said(room, 'switchboard', '<alice> still here'), WAIT_MS);
+  // The others are unaffected.
+  carol.send(`PRIVMSG ${IRC_CHANNEL} :me too`);
+  await bob.waitForStanza(said(room, 'carol_1', 'me too'), WAIT_MS);
+});
+
+it('a wrong component secret fails the connect for good (no retry can fix it)', async (t) => {
+  const xmpp = await startProsody();
+  t.after(() => xmpp.stop());
+  const config = xmppComponentConfigSchema.parse({ domain: xmpp.componentDomain, host: xmpp.host, port: xmpp.componentPort, password: 'wrong' });
+  const network = new XmppComponentNetwork({
+    name: 'jabber', log: silentLogger(), store: new MemoryStore(), wantedChannels: () => [], emit: () => undefined, connectionLost: () => undefined,
+  }, config);
+  t.after(() => network.disconnect({ deadlineMs: 1000 }));
+  await assert.rejects(network.connect(), (error: Error & { fatal?: boolean }) => error.fatal === true && /not-authorized/.test(error.message));
 });

@@ -43,6 +43,8 @@ const BOT_RESOURCE = 'bot';
 /** How long a room may take to reflect a message before its delivery counts as uncertain. */
 const ECHO_TIMEOUT_MS = 30_000;
 const ECHO_WAIT_AT_DISCONNECT_MS = 2_000;
+/** What a room answers to a message from someone who is not (or no longer) an occupant. */
+const GONE_CONDITIONS = new Set(['not-acceptable', 'forbidden', 'not-allowed', 'item-not-found']);
 
 /** The connection of one connect attempt and its IQ requester. */
 interface Session {
@@ -83,6 +85,8 @@ export class XmppComponentNetwork implements Network {
   private readonly inbound: Inbound;
   private readonly outbound: Outbound;
   private readonly puppets: PuppetRooms;
+  /** Puppets' messages awaiting their echo (`room\0id`): true once the room bounced one for want of its occupant. */
+  private readonly puppetSends = new Map<string, boolean>();
 
   constructor(
     private readonly ctx: NetworkContext,
@@ -290,7 +294,11 @@ export class XmppComponentNetwork implements Network {
       // A puppet's message bounced (it is no longer in the room, say): its send fails; it rejoins next time.
       const room = bareJid(String(el.attrs.from ?? ''));
       const condition = el.getChild('error')?.children.find((c): c is Element => typeof c !== 'string')?.name ?? 'undefined-condition';
-      if (typeof el.attrs.id === 'string') this.confirmations.refused(room, el.attrs.id, condition);
+      if (typeof el.attrs.id === 'string') {
+        const sent = `${room}\u0000${el.attrs.id}`;
+        if (this.puppetSends.has(sent) && GONE_CONDITIONS.has(condition)) this.puppetSends.set(sent, true);
+        this.confirmations.refused(room, el.attrs.id, condition);
+      }
       this.puppets.sawUnavailable(room, resourceOf(String(el.attrs.from ?? '')));
       this.logOnce.log('warn', `puppet-bounce:${room}:${condition}`, { room, condition }, 'a room bounced a puppet\'s message (logged once per room and reason)');
       return;
@@ -370,17 +378,43 @@ export class XmppComponentNetwork implements Network {
     return this.track(this.sendNow(message));
   }
 
-  private async sendNow(message: OutgoingMessage): Promise<SendResult> {
+  /** `again`: the second try of a message whose puppet the room had removed meanwhile. */
+  private async sendNow(message: OutgoingMessage, again = false): Promise<SendResult> {
     const person = message.asUser;
     if (person === undefined) return this.outbound.send(message);
     if ('channel' in message.target) {
       const room = bareJid(message.target.channel.id);
       if (this.rooms.get(room)?.joined !== true) throw new Error(`${this.name} is not in ${room}`);
       const puppet = await this.puppets.ensure(room, person);
-      if (puppet !== undefined) return this.outbound.send(message, this.sendingAs(puppet.jid));
+      if (puppet !== undefined) {
+        const result = await this.outbound.send(message, this.sendingAs(puppet.jid));
+        return again ? result : this.againIfBounced(room, message, result);
+      }
     }
     // No puppet for them here (refused, too many) or a private message: through the bot, named.
     return this.outbound.send({ ...message, attribution: nameTag(message.kind, person) });
+  }
+
+  /**
+   * A room may remove a puppet (a kick, a ban, a restart) while its message is on the way: the
+   * room bounces the message, and it is sent once more, by the puppet joining again or, when the
+   * room refuses that, through the bot.
+   */
+  private againIfBounced(room: string, message: OutgoingMessage, result: SendResult): SendResult {
+    if (result.confirmed === undefined) return result;
+    const keys = result.ids.map((id) => `${room}\u0000${id}`);
+    for (const k of keys) this.puppetSends.set(k, false);
+    const forget = (): void => {
+      for (const k of keys) this.puppetSends.delete(k);
+    };
+    const confirmed = result.confirmed.then(forget, async (error: unknown) => {
+      const bounced = keys.some((k) => this.puppetSends.get(k) === true);
+      forget();
+      if (!bounced) throw error;
+      await (await this.sendNow(message, true)).confirmed;
+    });
+    confirmed.catch(() => undefined);
+    return { ids: result.ids, confirmed };
   }
 
   /** A connection view whose stanzas go out from `jid`. */
