@@ -12,9 +12,9 @@ import { XmppComponentNetwork } from '../../src/networks/xmpp-component/adapter.
 import { silentLogger } from '../../src/core/log.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { startProsody } from '../support/servers.js';
-import { NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
+import { connectXmppClient, NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
-import { startBridge, bodyOf, WAIT_MS, IRC_CHANNEL, BOT_NICK, type BridgeSetup } from './relay-setup.js';
+import { startBridge, bodyOf, xmppBotNetwork, WAIT_MS, IRC_CHANNEL, BOT_NICK, type BridgeSetup } from './relay-setup.js';
 
 /** The component network in place of the bridge's `jabber` client network. */
 function componentNetworks(setup: BridgeSetup): NetworkConfig[] {
@@ -94,6 +94,7 @@ it('IRC people speak in the XMPP room as occupants of their own, leave with thei
 });
 
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+const NS_CORRECT = 'urn:xmpp:message-correct:0';
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 
 /** The error condition of an error stanza, or undefined. */
@@ -156,4 +157,25 @@ it('a wrong component secret fails the connect for good (no retry can fix it)', 
   }, config);
   t.after(() => network.disconnect({ deadlineMs: 1000 }));
   await assert.rejects(network.connect(), (error: Error & { fatal?: boolean }) => error.fatal === true && /not-authorized/.test(error.message));
+});
+
+it('an XMPP author bridged from another room speaks through a puppet, and their correction corrects the puppet\'s message', async (t) => {
+  const setup = await startBridge({ ircServer: 'ngircd' });
+  t.after(() => setup.stop());
+  const { room, xmpp } = setup;
+  const side = `side@${xmpp.mucDomain}`;
+  const networks = [...componentNetworks(setup).filter((n) => n.name !== 'irc'), xmppBotNetwork(xmpp, 'client', 'bridgebot', 'relay')];
+  const bridges = [{ name: 'rooms', channels: [{ network: 'client', id: side }, { network: 'jabber', id: room }], options: {} }];
+  await setup.startHub({}, undefined, { networks, bridges });
+  const bob = await setup.xmppUser('bob', 'bob');
+  await xmpp.registerUser('carl', 'pw');
+  const carl = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'carl', password: 'pw' });
+  t.after(() => carl.close());
+  await carl.joinRoom(side, 'carl', WAIT_MS);
+
+  await carl.send(xml('message', { to: side, type: 'groupchat', id: 'c-1' }, xml('body', {}, 'helo')));
+  const original = await bob.waitForStanza(said(room, 'carl', 'helo'), WAIT_MS);
+  await carl.send(xml('message', { to: side, type: 'groupchat', id: 'c-2' }, xml('body', {}, 'hello'), xml('replace', { xmlns: NS_CORRECT, id: 'c-1' })));
+  const correction = await bob.waitForStanza(said(room, 'carl', 'hello'), WAIT_MS);
+  assert.equal(correction.getChild('replace', NS_CORRECT)?.attrs.id, original.attrs.id);
 });
