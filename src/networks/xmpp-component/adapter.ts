@@ -97,7 +97,7 @@ export class XmppComponentNetwork implements Network {
     this.endpoint = {
       domain: config.domain, host: config.host, port: config.port, password: config.password, tls: config.tls,
       ...(config.tlsCa === undefined ? {} : { tlsCa: config.tlsCa }), tlsInsecure: config.tlsInsecure,
-      connectTimeoutMs: config.connectTimeoutMs, handshakeTimeoutMs: config.handshakeTimeoutMs,
+      connectTimeoutMs: config.connectTimeoutMs, handshakeTimeoutMs: config.handshakeTimeoutMs, maxStanzaChars: config.maxStanzaChars,
     };
     const options = roomOptions(config);
     const ids = new MessageIds();

@@ -49,6 +49,8 @@ export const xmppComponentConfigSchema = z
     peerBridges: z.array(z.string().refine(isBareJid, { error: 'must be a bare JID like bridge@example.org' })).default([]),
     /** A received body longer than this many UTF-8 bytes is cut (with a marker) before it is parsed. */
     maxBodyBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
+    /** A received stanza longer than this many characters ends the stream (the hub reconnects). */
+    maxStanzaChars: z.number().int().min(4096).max(64 * 1024 * 1024).default(1024 * 1024),
     /** Most puppets in one room; the people beyond it are shown through the bot with their name. */
     maxPuppetsPerRoom: z.number().int().min(0).max(10_000).default(1000),
   })

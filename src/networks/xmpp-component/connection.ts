@@ -4,7 +4,8 @@
  * secret)`. Built on xmpp.js's connection and TCP/TLS transports (the `@xmpp/component` package
  * stops at 0.13, a major below our other `@xmpp/*` packages): only the stream namespace and the
  * handshake differ from a client stream. The stream is parsed with the hub's sliced parser
- * (a large stanza costs time in proportion to its size).
+ * (a large stanza costs time in proportion to its size), and a stanza over `maxStanzaChars`
+ * ends it (`bad-format`; the hub reconnects).
  */
 import { createHash } from 'node:crypto';
 import { Client } from '@xmpp/client-core';
@@ -14,7 +15,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { readFileSync } from 'node:fs';
 import { connectFirst } from '../xmpp/connect-round.js';
 import { createDnsLookup } from '../xmpp/dns-lookup.js';
-import { parseSliced } from '../xmpp/sliced-parser.js';
+import { ignoreDataWithoutParser, parseSlicedCapped } from '../xmpp/sliced-parser.js';
 
 /** The namespace of a component stream (XEP-0114). */
 export const NS_COMPONENT = 'jabber:component:accept';
@@ -33,6 +34,8 @@ export interface ComponentEndpoint {
   readonly connectTimeoutMs: number;
   /** How long the server may take to open the stream and to answer the handshake. */
   readonly handshakeTimeoutMs: number;
+  /** A received stanza longer than this (characters) ends the stream. */
+  readonly maxStanzaChars: number;
 }
 
 /** The handshake failed in a way a retry cannot fix (wrong secret, domain not configured). */
@@ -74,11 +77,12 @@ export function createComponentEntity(endpoint: ComponentEndpoint): Client {
   }
   for (const transport of [ComponentTcp, ComponentTls]) {
     Object.defineProperty(transport.prototype, 'NS', { value: NS_COMPONENT, configurable: true, writable: true });
-    parseSliced(transport);
+    parseSlicedCapped(transport, endpoint.maxStanzaChars);
   }
   const scheme = endpoint.tls ? 'xmpps' : 'xmpp';
   const entity = new Client({ service: `${scheme}://${endpoint.host}:${endpoint.port}`, domain: endpoint.domain, timeout: endpoint.handshakeTimeoutMs });
   entity.transports.push(ComponentTcp, ComponentTls);
+  ignoreDataWithoutParser(entity);
   return entity;
 }
 
