@@ -10,7 +10,7 @@
  * wanted rooms and emits ENDBURST; a lost connection is reported through `ctx.connectionLost`
  * and the hub calls `connect()` again. Puppets join again on their next message.
  */
-import xml, { type Element } from '@xmpp/xml';
+import type { Element } from '@xmpp/xml';
 import type { Client } from '@xmpp/client-core';
 import middlewareFactory from '@xmpp/middleware';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
@@ -52,6 +52,7 @@ interface Session {
   readonly iqCaller: IqCaller;
 }
 
+/** A network reached as an XMPP external component (XEP-0114); see the file's comment. */
 export class XmppComponentNetwork implements Network {
   readonly protocol = 'xmpp-component';
   readonly capabilities: NetworkCapabilities = {
@@ -267,7 +268,7 @@ export class XmppComponentNetwork implements Network {
       }
       if (addressee.kind === 'bot') return this.toBot(el);
       if (addressee.kind === 'puppet') return this.toPuppet(el, to);
-      if (el.name === 'message' && type !== 'error' && type !== 'groupchat') {
+      if (el.name === 'message' && type !== 'error' && type !== 'groupchat' && !this.fromRoom(el)) {
         const reply = errorReply(el, 'cancel', addressee.kind === 'unknown' ? 'item-not-found' : 'service-unavailable');
         this.refusedOnce(el, addressee.kind, reply);
         void this.sendRaw(reply);
@@ -303,9 +304,16 @@ export class XmppComponentNetwork implements Network {
       this.logOnce.log('warn', `puppet-bounce:${room}:${condition}`, { room, condition }, 'a room bounced a puppet\'s message (logged once per room and reason)');
       return;
     }
+    // Never an error back to a room (a notice, an invitation): rooms remove occupants that answer with errors.
+    if (this.fromRoom(el)) return;
     const reply = errorReply(el, 'cancel', 'service-unavailable');
     this.logOnce.log('info', 'one-to-one', { to }, 'a one-to-one message to a puppet was refused: one-to-one chats with puppets are not supported yet');
     void this.sendRaw(reply);
+  }
+
+  /** True when `el` comes from a room the bot is in (or one of its occupants). */
+  private fromRoom(el: Element): boolean {
+    return typeof el.attrs.from === 'string' && this.rooms.has(bareJid(el.attrs.from));
   }
 
   private refusedOnce(el: Element, kind: string, reply: Element): void {
@@ -345,13 +353,12 @@ export class XmppComponentNetwork implements Network {
     this.joins.cancel(id);
     const room = this.rooms.get(id);
     this.rooms.delete(id);
+    const goodbyes = this.puppets.leaveRoom(id, reason ?? '');
     const entity = this.session?.entity;
     if (entity !== undefined) {
-      const text = reason ?? '';
-      for (const puppet of this.puppets.joined(id)) await entity.send(xml('presence', { from: puppet.jid, to: `${id}/${puppet.nick}`, type: 'unavailable' })).catch(() => undefined);
-      if (room?.joined || room?.joining) await entity.send(buildMucLeave({ room: id, nick: room.nick, ...(text === '' ? {} : { reason: text }) }));
+      await Promise.all(goodbyes.map((el) => entity.send(el))).catch(() => undefined);
+      if (room?.joined || room?.joining) await entity.send(buildMucLeave({ room: id, nick: room.nick, ...(reason ? { reason } : {}) }));
     }
-    this.puppets.forgetRoom(id);
     room?.markLeft();
   }
 

@@ -72,6 +72,7 @@ export function puppetNick(user: UserRef): string {
   return clean === '' ? 'someone' : clean;
 }
 
+/** The puppets of every room: their joins, nicks and leaves. */
 export class PuppetRooms {
   private readonly rooms = new Map<string, RoomPuppets>();
   /** Joins in progress: `room\n full JID` → settles the join. */
@@ -84,18 +85,6 @@ export class PuppetRooms {
   /** True when `nick` in `room` is one of our puppets (joined, joining or leaving). */
   isPuppetNick(room: string, nick: string): boolean {
     return this.rooms.get(room)?.byNick.has(nick) === true;
-  }
-
-  /** The puppets in a room (joined ones). */
-  joined(room: string): Puppet[] {
-    return [...(this.rooms.get(room)?.byKey.values() ?? [])].filter((p) => p.state === 'joined');
-  }
-
-  /** How many puppets are in rooms (or on their way). */
-  count(): number {
-    let n = 0;
-    for (const r of this.rooms.values()) n += r.byKey.size;
-    return n;
   }
 
   /**
@@ -245,13 +234,16 @@ export class PuppetRooms {
     this.rooms.clear();
   }
 
-  /** Forgets the puppets of a room the bot left. */
-  forgetRoom(room: string): void {
-    for (const puppet of [...(this.rooms.get(room)?.byKey.values() ?? [])]) {
+  /** The leave stanzas of the puppets in a room the bot leaves, forgetting them. */
+  leaveRoom(room: string, reason: string): Element[] {
+    const stanzas: Element[] = [];
+    for (const puppet of this.rooms.get(room)?.byKey.values() ?? []) {
       this.pending.get(`${room}\n${puppet.jid}`)?.({ ok: false, condition: 'left' });
       clearTimeout(puppet.gone);
+      if (puppet.state === 'joined') stanzas.push(leaveStanza(puppet, reason));
     }
     this.rooms.delete(room);
+    return stanzas;
   }
 
   private roomOf(room: string): RoomPuppets {
