@@ -43,6 +43,8 @@ const BOT_RESOURCE = 'bot';
 /** How long a room may take to reflect a message before its delivery counts as uncertain. */
 const ECHO_TIMEOUT_MS = 30_000;
 const ECHO_WAIT_AT_DISCONNECT_MS = 2_000;
+/** How often idle puppets are looked for (at most). */
+const IDLE_SWEEP_MS = 60_000;
 /** What a room answers to a message from someone who is not (or no longer) an occupant. */
 const GONE_CONDITIONS = new Set(['not-acceptable', 'forbidden', 'not-allowed', 'item-not-found']);
 
@@ -72,6 +74,7 @@ export class XmppComponentNetwork implements Network {
 
   private session: Session | undefined;
   private cancelConnect: AbortController | undefined;
+  private idleSweep: NodeJS.Timeout | undefined;
   private online = false;
   private closing = false;
   private readonly botJid: string;
@@ -193,7 +196,21 @@ export class XmppComponentNetwork implements Network {
       { domain: this.config.domain, bot: this.botJid, encrypted: entity.isSecure(), rooms: [...this.rooms.values()].filter((r) => r.joined).map((r) => r.id) },
       'XMPP component online',
     );
+    this.startIdleSweep(session);
     this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
+  }
+
+  /** Looks for idle puppets now and then while `session` is current (puppetIdleMinutes). */
+  private startIdleSweep(session: Session): void {
+    const idleMs = this.config.puppetIdleMinutes * 60_000;
+    if (idleMs <= 0) return;
+    clearInterval(this.idleSweep);
+    this.idleSweep = setInterval(() => {
+      if (this.session !== session || !this.online) return;
+      const goodbyes = this.puppets.sweepIdle(idleMs, 'idle');
+      for (const el of goodbyes) void this.sendRaw(el);
+    }, Math.min(IDLE_SWEEP_MS, idleMs));
+    this.idleSweep.unref();
   }
 
   async disconnect(options: { readonly deadlineMs?: number; readonly reason?: string } = {}): Promise<void> {
@@ -241,6 +258,8 @@ export class XmppComponentNetwork implements Network {
   /** Nothing is joined any more: the bot rejoins on connect, puppets on their next message. */
   private connectionGone(): void {
     this.online = false;
+    clearInterval(this.idleSweep);
+    this.idleSweep = undefined;
     this.joins.cancelAll();
     for (const room of this.rooms.values()) room.markLeft();
     this.confirmations.dropAll('the connection ended');

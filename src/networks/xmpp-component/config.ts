@@ -51,6 +51,8 @@ export const xmppComponentConfigSchema = z
     maxBodyBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
     /** A received stanza longer than this many characters ends the stream (the hub reconnects). */
     maxStanzaChars: z.number().int().min(4096).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** A puppet that has not spoken for this long leaves its room (0: never); it joins again with its next message. */
+    puppetIdleMinutes: z.number().min(0).max(60 * 24 * 365).default(24 * 60),
     /** Most puppets in one room; the people beyond it are shown through the bot with their name. */
     maxPuppetsPerRoom: z.number().int().min(0).max(10_000).default(1000),
   })

@@ -30,6 +30,8 @@ export interface Puppet {
   readonly room: string;
   nick: string;
   state: 'joining' | 'joined' | 'leaving';
+  /** When it last spoke (ms since the epoch), for the idle timeout. */
+  lastUsed: number;
   /** While leaving: forgets it if the bot never sees it go. */
   gone?: NodeJS.Timeout;
 }
@@ -47,6 +49,8 @@ export interface PuppetRoomsDeps {
   send(el: Element): Promise<void>;
   /** True when `nick` is taken in `room` by someone who is not a puppet (the bot, a person). */
   nickTaken(room: string, nick: string): boolean;
+  /** The clock (ms since the epoch); default `Date.now`. */
+  now?(): number;
 }
 
 /** Room JID → its puppets by person and by nick. */
@@ -94,7 +98,10 @@ export class PuppetRooms {
   ensure(room: string, user: UserRef): Promise<Puppet | undefined> {
     const key = personKey(user);
     const present = this.rooms.get(room)?.byKey.get(key);
-    if (present?.state === 'joined') return Promise.resolve(present);
+    if (present?.state === 'joined') {
+      present.lastUsed = this.now();
+      return Promise.resolve(present);
+    }
     const id = `${room}\n${key}`;
     let joining = this.joining.get(id);
     if (joining === undefined) {
@@ -121,7 +128,7 @@ export class PuppetRooms {
     for (let attempt = 0; attempt < NICK_ATTEMPTS; attempt++) {
       const nick = attempt === 0 ? base : `${base}_${attempt}`;
       if (this.deps.nickTaken(room, nick) || puppets.byNick.has(nick)) continue;
-      const puppet: Puppet = { key, jid, room, nick, state: 'joining' };
+      const puppet: Puppet = { key, jid, room, nick, state: 'joining', lastUsed: this.now() };
       puppets.byKey.set(key, puppet);
       puppets.byNick.set(nick, puppet);
       const outcome = await this.tryJoin(puppet);
@@ -216,6 +223,24 @@ export class PuppetRooms {
     puppet.gone.unref();
   }
 
+  /**
+   * Puppets that have not spoken for `idleMs` leave (someone who went quiet, or whose id changed:
+   * an IRC nick change gives a new puppet). Returns their leave stanzas; the next message of
+   * such a person joins again. One pass over the puppets.
+   */
+  sweepIdle(idleMs: number, reason: string): Element[] {
+    const before = this.now() - idleMs;
+    const stanzas: Element[] = [];
+    for (const puppets of this.rooms.values()) {
+      for (const puppet of puppets.byKey.values()) {
+        if (puppet.state !== 'joined' || puppet.lastUsed > before) continue;
+        this.markLeaving(puppet);
+        stanzas.push(leaveStanza(puppet, reason));
+      }
+    }
+    return stanzas;
+  }
+
   /** The leave stanzas of every puppet (a clean shutdown), forgetting them. */
   leaveAll(reason: string): Element[] {
     const stanzas: Element[] = [];
@@ -244,6 +269,10 @@ export class PuppetRooms {
     }
     this.rooms.delete(room);
     return stanzas;
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
   }
 
   private roomOf(room: string): RoomPuppets {
