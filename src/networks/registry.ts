@@ -7,8 +7,9 @@ import type { ProtocolDefinition } from '../core/network.js';
 import { ircProtocol } from './irc/definition.js';
 import { ircLinkProtocol } from './irc-link/definition.js';
 import { xmppProtocol } from './xmpp/definition.js';
+import { xmppComponentProtocol } from './xmpp-component/definition.js';
 
 /** Every built-in protocol definition, by `protocol:` name. */
 export function builtinProtocols(): readonly ProtocolDefinition[] {
-  return [ircProtocol as ProtocolDefinition, ircLinkProtocol as ProtocolDefinition, xmppProtocol as ProtocolDefinition];
+  return [ircProtocol as ProtocolDefinition, ircLinkProtocol as ProtocolDefinition, xmppProtocol as ProtocolDefinition, xmppComponentProtocol as ProtocolDefinition];
 }

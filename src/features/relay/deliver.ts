@@ -58,6 +58,15 @@ function inChannel(location: MessageLocation, channel: ChannelRef): boolean {
   return location.network === channel.network && location.channel.toLowerCase() === channel.id.toLowerCase();
 }
 
+/**
+ * A network with puppets shows the author as a user of its own: no identity in the body, and
+ * the author as `asUser`. Other networks: the options as they are.
+ */
+function asAuthor(handle: NetworkHandle, options: DeliveryOptions, message: Message): { readonly options: DeliveryOptions; readonly asUser: { readonly asUser?: Message['author'] } } {
+  if (handle.capabilities.puppets !== true) return { options, asUser: {} };
+  return { options: { ...options, identity: '', actionIdentity: '' }, asUser: { asUser: message.author } };
+}
+
 function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
   return inChannel({ network: a.network, channel: a.id, messageId: '' }, b);
 }
@@ -128,9 +137,7 @@ export class Deliverer {
 
   private async message(handle: NetworkHandle, job: MessageJob, targetOptions: DeliveryOptions): Promise<Delivery> {
     const protocol = this.protocolOf(job.message);
-    // A network with puppets shows the author as a user of its own: no identity in the body.
-    const puppets = handle.capabilities.puppets === true;
-    const options = puppets ? { ...targetOptions, identity: '', actionIdentity: '' } : targetOptions;
+    const { options, asUser } = asAuthor(handle, targetOptions, job.message);
     const look = handle.capabilities;
     let replyTo: string | undefined;
     let rendered = relayedBody(job.message, protocol, options, look);
@@ -153,7 +160,7 @@ export class Deliverer {
       body,
       ...(native.length > 0 ? { attachments: native, egress: budget } : {}),
       ...(replyTo === undefined ? {} : { replyTo }),
-      ...(puppets ? { asUser: job.message.author } : {}),
+      ...asUser,
     };
     const sent = await this.send(handle, outgoing, job);
     // Recorded once confirmed: a map entry means "arrived" to a restarted relay.
@@ -170,7 +177,9 @@ export class Deliverer {
     const protocol = this.protocolOf(job.message);
     const copy = handle.capabilities.edits ? (await this.copiesIn(job.original, job.target)).find((c) => c.role === 'target') : undefined;
     if (copy) {
-      return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: job.message.kind, ...relayedBody(job.message, protocol, options, handle.capabilities), editOf: copy.messageId }, job));
+      // A correction comes from whoever said the message: the author's own user on a network with puppets.
+      const author = asAuthor(handle, options, job.message);
+      return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: job.message.kind, ...relayedBody(job.message, protocol, author.options, handle.capabilities), editOf: copy.messageId, ...author.asUser }, job));
     }
     if (options.edits !== 'fallback') return;
     return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'message', ...editFallbackBody(job.message, protocol, options, handle.capabilities) }, job));

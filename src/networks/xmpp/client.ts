@@ -18,7 +18,7 @@ import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import TlsSocket from '@xmpp/tls/lib/Socket.js';
 import { parse as parseJid } from '@xmpp/jid';
 import xml from '@xmpp/xml';
-import { parseSliced } from './sliced-parser.js';
+import { ignoreDataWithoutParser, parseSliced } from './sliced-parser.js';
 import middlewareFactory from '@xmpp/middleware';
 import streamFeaturesFactory from '@xmpp/stream-features';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
@@ -125,6 +125,7 @@ export function createXmppClient(config: XmppConfig): XmppClient {
   parseSliced(Tcp);
   parseSliced(DirectTls);
   entity.transports.push(Tcp, DirectTls);
+  ignoreDataWithoutParser(entity);
 
   const middleware = middlewareFactory({ entity });
   const streamFeatures = streamFeaturesFactory({ middleware });

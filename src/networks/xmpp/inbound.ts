@@ -54,6 +54,11 @@ export interface InboundDeps {
   readonly cursors?: { note(room: string, cursor: RoomCursor, handled: Promise<void>): void };
   /** A room holds {@link MAX_HELD} live messages: its catch-up must give up and release them. */
   onHoldFull?(room: MucRoom): void;
+  /**
+   * True when the occupant `nick` of `room` is one of the hub's own besides the bot (an XMPP
+   * component's puppets): its messages count as our own echoes, its presence is not reported.
+   */
+  isOwnOccupant?(room: string, nick: string): boolean;
 }
 
 /** Who wrote a message, where, and how its ids are scoped. */
@@ -138,7 +143,7 @@ export class Inbound {
     const from = typeof el.attrs.from === 'string' ? el.attrs.from : '';
     const room = this.deps.rooms.get(bareJid(from));
     if (room?.held === undefined || !room.joined || !room.historyDone) return false;
-    if (resourceOf(from) === room.nick) {
+    if (this.isOurs(room, resourceOf(from))) {
       const ids = groupchatIds(el);
       for (const id of new Set([ids.originId, ids.id])) if (id !== undefined) this.deps.confirmations.echoed(room.id, id);
     }
@@ -159,10 +164,15 @@ export class Inbound {
     if (el.attrs.type !== 'groupchat' || el.getChild('subject') !== undefined) return false;
     const from = typeof el.attrs.from === 'string' ? el.attrs.from : '';
     const room = this.deps.rooms.get(bareJid(from));
-    if (room === undefined || !room.joined || !room.historyDone || resourceOf(from) !== room.nick) return false;
+    if (room === undefined || !room.joined || !room.historyDone || !this.isOurs(room, resourceOf(from))) return false;
     const ids = groupchatIds(el);
     this.tracked(room, ids.stanzaId, Date.now(), () => this.echoOfOurs(room, ids));
     return true;
+  }
+
+  /** The bot itself, or another occupant of the hub's own (`isOwnOccupant`). */
+  private isOurs(room: MucRoom, nick: string): boolean {
+    return nick === room.nick || this.deps.isOwnOccupant?.(room.id, nick) === true;
   }
 
   /** Our own message came back from `room`: its send is confirmed; the room's stanza-id is learnt. */
@@ -344,6 +354,7 @@ export class Inbound {
     const muc = parseMucPresence(el);
     const room = muc === undefined ? undefined : this.deps.rooms.get(muc.room);
     if (muc !== undefined && room !== undefined) {
+      if (muc.nick !== room.nick && this.deps.isOwnOccupant?.(room.id, muc.nick) === true) return;
       for (const change of room.apply(muc)) this.roomChange(room, change);
       return;
     }

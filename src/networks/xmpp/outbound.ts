@@ -7,7 +7,8 @@ import xml from '@xmpp/xml';
 import type { Attachment } from '../../core/message.js';
 import type { OutgoingMessage, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import type { XmppClient } from './client.js';
+import type { Element } from '@xmpp/xml';
+import type { IqCaller } from '@xmpp/iq/caller.js';
 import type { XmppConfig } from './config.js';
 import { bareJid, parseJid, resourceOf } from './jid.js';
 import type { LogOnce } from '../log-once.js';
@@ -57,7 +58,13 @@ export interface OutboundDeps {
   /** The hub's HTTP client for files (downloads to re-upload, upload PUTs). */
   readonly egress: Egress;
   /** The connected client; throws when not connected. */
-  client(): XmppClient;
+  client(): StanzaClient;
+}
+
+/** What sending needs of a connection: writing a stanza, and IQ requests (uploads, moderation). */
+export interface StanzaClient {
+  readonly entity: { send(el: Element): Promise<void> };
+  readonly iqCaller: IqCaller;
 }
 
 /**
@@ -88,8 +95,11 @@ export class Outbound {
     this.uploadService = undefined;
   }
 
-  async send(message: OutgoingMessage): Promise<SendResult> {
-    const client = this.deps.client();
+  /**
+   * Sends one message through `client` (default: the adapter's connection; an XMPP component
+   * passes one that sends as a puppet).
+   */
+  async send(message: OutgoingMessage, client: StanzaClient = this.deps.client()): Promise<SendResult> {
     const address = this.addressOf(message.target);
     const rendered = renderStyling([...(message.attribution ?? []), ...message.body]);
     const body = message.kind === 'action' ? `/me ${rendered}` : rendered;
@@ -121,7 +131,7 @@ export class Outbound {
   }
 
   /** Sends one message; one to a room adds the wait for its echo to `echoes`. */
-  private async sendMessage(client: XmppClient, address: Address, id: string, echoes: Promise<void>[], content: Omit<ChatMessageSpec, 'to' | 'type' | 'id'>): Promise<string> {
+  private async sendMessage(client: StanzaClient, address: Address, id: string, echoes: Promise<void>[], content: Omit<ChatMessageSpec, 'to' | 'type' | 'id'>): Promise<string> {
     this.deps.ids.record(address.scope, OWN_SENDER, { senderId: id });
     if (address.type === 'groupchat') echoes.push(this.deps.confirmations.expect(address.scope, id));
     await client.entity.send(buildChatMessage({ to: address.to, type: address.type, id, ...optional('mucPrivate', address.mucPrivate), ...content }));
@@ -129,7 +139,7 @@ export class Outbound {
   }
 
   /** Re-uploads an attachment with HTTP File Upload; falls back to its original link. */
-  private async shareAttachment(client: XmppClient, http: UploadHttp, attachment: Attachment): Promise<string | undefined> {
+  private async shareAttachment(client: StanzaClient, http: UploadHttp, attachment: Attachment): Promise<string | undefined> {
     const { logOnce, config } = this.deps;
     if (attachment.url === undefined) {
       logOnce.log('warn', 'attachment-without-url', { name: attachment.name }, 'an attachment without a URL cannot be sent; skipped');
@@ -152,7 +162,7 @@ export class Outbound {
     }
   }
 
-  private findUploadService(client: XmppClient): Promise<UploadService | undefined> {
+  private findUploadService(client: StanzaClient): Promise<UploadService | undefined> {
     const { config } = this.deps;
     const domain = parseJid(config.jid)?.domain ?? '';
     this.uploadService ??= loadUpload().then(({ discoverUploadService }) => discoverUploadService(client.iqCaller, domain, config.uploadService)).catch((error: unknown) => {

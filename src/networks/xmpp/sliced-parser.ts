@@ -7,10 +7,26 @@ import { StreamSlicer } from './stream-slicer.js';
 
 export class SlicedParser extends Parser {
   private readonly slicer = new StreamSlicer();
+  /** An error was reported: the stream is over, nothing more is parsed or reported. */
+  private failed = false;
 
   override write(data: string): void {
+    if (this.failed) return;
     const ready = this.slicer.take(String(data));
     if (ready !== '') super.write(ready);
+  }
+
+  /**
+   * Reports only the first error. xmpp.js stops listening at the first one, while ltx goes on
+   * with the rest of the piece: a second error (`<a></b></c>`) would be an 'error' event
+   * without listener, thrown out of the socket's data handler, ending the process.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'error') {
+      if (this.failed) return false;
+      this.failed = true;
+    }
+    return super.emit(event, ...args);
   }
 
   override end(data?: string): void {
@@ -22,4 +38,55 @@ export class SlicedParser extends Parser {
 /** Makes connections of `transport` (an xmpp.js transport class) parse with SlicedParser. */
 export function parseSliced(transport: { readonly prototype: object }): void {
   Object.defineProperty(transport.prototype, 'Parser', { value: SlicedParser, configurable: true, writable: true });
+}
+
+/** A stanza longer than the cap: the stream is ended (`bad-format`) rather than the stanza parsed. */
+export class StanzaTooLargeError extends Error {
+  override readonly name = 'StanzaTooLargeError';
+}
+
+/**
+ * Makes connections of `transport` parse with SlicedParser, and give up on a stanza once more
+ * than `maxChars` characters arrived since the previous one ended: the parser reports an
+ * error (the connection then ends the stream and closes). Counted per received piece, so a
+ * piece holding several stanzas counts from the end of the first one; bounded all the same.
+ */
+export function parseSlicedCapped(transport: { readonly prototype: object }, maxChars: number): void {
+  class CappedParser extends SlicedParser {
+    private sinceStanza = 0;
+    private over = false;
+
+    constructor() {
+      super();
+      this.on('element', () => {
+        this.sinceStanza = 0;
+      });
+    }
+
+    override write(data: string): void {
+      if (this.over) return;
+      this.sinceStanza += String(data).length;
+      if (this.sinceStanza > maxChars) {
+        this.over = true;
+        this.emit('error', new StanzaTooLargeError(`a stanza of more than ${maxChars} characters arrived`));
+        return;
+      }
+      super.write(data);
+    }
+  }
+  Object.defineProperty(transport.prototype, 'Parser', { value: CappedParser, configurable: true, writable: true });
+}
+
+/**
+ * Makes `entity` ignore data that arrives after its parser was dropped. xmpp.js drops the parser
+ * at a parse error and closes the socket afterwards; data arriving meanwhile would be written
+ * to no parser (a TypeError thrown out of the socket's data handler, ending the process).
+ * Call before the entity connects.
+ */
+export function ignoreDataWithoutParser(entity: object): void {
+  const connection = entity as { parser: unknown; _onData(data: unknown): void };
+  const onData = connection._onData.bind(connection);
+  connection._onData = (data: unknown): void => {
+    if (connection.parser !== null && connection.parser !== undefined) onData(data);
+  };
 }

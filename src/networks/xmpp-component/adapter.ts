@@ -1,0 +1,499 @@
+/**
+ * The XMPP component network (XEP-0114): the hub owns a domain of the XMPP server and shows
+ * every remote person as a JID of their own there (puppet-jid.ts). A bot occupant
+ * (`<botUser>@<domain>/bot`) reads each bridged room with the same room machinery as the `xmpp`
+ * network (room joins, inbound events, outbound messages); each remote person the relay speaks
+ * for (`asUser`) joins the room as an occupant of their own (puppet-rooms.ts) and speaks there
+ * as themselves.
+ *
+ * Lifecycle as for every network: `connect()` connects, does the handshake, joins the bot to the
+ * wanted rooms and emits ENDBURST; a lost connection is reported through `ctx.connectionLost`
+ * and the hub calls `connect()` again. Puppets join again on their next message.
+ */
+import type { Element } from '@xmpp/xml';
+import type { Client } from '@xmpp/client-core';
+import middlewareFactory from '@xmpp/middleware';
+import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
+import { raceDeadline } from '../../core/deadline.js';
+import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
+import type { ChannelRef, UserRef } from '../../core/refs.js';
+import { LogOnce } from '../log-once.js';
+import { describeReason } from '../xmpp/client.js';
+import { destroySocket } from '../xmpp/connect-round.js';
+import { Confirmations } from '../xmpp/confirmations.js';
+import { Inbound } from '../xmpp/inbound.js';
+import { bareJid, resourceOf } from '../xmpp/jid.js';
+import { MessageIds } from '../xmpp/message-ids.js';
+import type { MucRoom } from '../xmpp/muc-room.js';
+import { Outbound, type StanzaClient } from '../xmpp/outbound.js';
+import { ReactionSets } from '../xmpp/reactions.js';
+import { occupantRef } from '../xmpp/refs.js';
+import { roomAssignsStanzaIds } from '../xmpp/room-features.js';
+import { RoomJoins } from '../xmpp/room-joins.js';
+import { buildMucLeave } from '../xmpp/stanza-build.js';
+import { defaultEgressClient } from '../../net/egress/index.js';
+import { addresseeOf } from './addressees.js';
+import { botBareJid, roomOptions, type XmppComponentConfig } from './config.js';
+import { createComponentEntity, startComponent, type ComponentEndpoint } from './connection.js';
+import { answerIq, errorReply } from './iq-answers.js';
+import { PuppetRooms } from './puppet-rooms.js';
+
+/** The bot occupant's resource. */
+const BOT_RESOURCE = 'bot';
+/** How long a room may take to reflect a message before its delivery counts as uncertain. */
+const ECHO_TIMEOUT_MS = 30_000;
+const ECHO_WAIT_AT_DISCONNECT_MS = 2_000;
+/** How often idle puppets are looked for (at most). */
+const IDLE_SWEEP_MS = 60_000;
+/** What a room answers to a message from someone who is not (or no longer) an occupant. */
+const GONE_CONDITIONS = new Set(['not-acceptable', 'forbidden', 'not-allowed', 'item-not-found']);
+
+/** The connection of one connect attempt and its IQ requester. */
+interface Session {
+  readonly entity: Client;
+  readonly iqCaller: IqCaller;
+}
+
+/** A network reached as an XMPP external component (XEP-0114); see the file's comment. */
+export class XmppComponentNetwork implements Network {
+  readonly protocol = 'xmpp-component';
+  readonly capabilities: NetworkCapabilities = {
+    edits: true,
+    // Retractions and reactions would come from the bot, not from the person: not yet.
+    deletes: false,
+    reactions: false,
+    replies: true,
+    threads: false,
+    attachments: false,
+    typing: false,
+    formatting: 'xmpp-styling',
+    puppets: true,
+    delayMarks: true,
+    replaysHistory: false,
+  };
+
+  private session: Session | undefined;
+  private cancelConnect: AbortController | undefined;
+  private idleSweep: NodeJS.Timeout | undefined;
+  private online = false;
+  private closing = false;
+  private readonly botJid: string;
+  private readonly endpoint: ComponentEndpoint;
+  private readonly rooms = new Map<string, MucRoom>();
+  private readonly joinedAtRunTime = new Set<string>();
+  private readonly parted = new Set<string>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly logOnce: LogOnce;
+  private readonly confirmations = new Confirmations(ECHO_TIMEOUT_MS);
+  private readonly joins: RoomJoins;
+  private readonly inbound: Inbound;
+  private readonly outbound: Outbound;
+  private readonly puppets: PuppetRooms;
+  /** Puppets' messages awaiting their echo (`room\0id`): true once the room bounced one for want of its occupant. */
+  private readonly puppetSends = new Map<string, boolean>();
+
+  constructor(
+    private readonly ctx: NetworkContext,
+    private readonly config: XmppComponentConfig,
+  ) {
+    this.logOnce = new LogOnce(ctx.log);
+    this.botJid = `${botBareJid(config)}/${BOT_RESOURCE}`;
+    this.endpoint = {
+      domain: config.domain, host: config.host, port: config.port, password: config.password, tls: config.tls,
+      ...(config.tlsCa === undefined ? {} : { tlsCa: config.tlsCa }), tlsInsecure: config.tlsInsecure,
+      connectTimeoutMs: config.connectTimeoutMs, handshakeTimeoutMs: config.handshakeTimeoutMs, maxStanzaChars: config.maxStanzaChars,
+    };
+    const options = roomOptions(config);
+    const ids = new MessageIds();
+    const reactions = new ReactionSets();
+    this.joins = new RoomJoins({
+      ctx,
+      config: options,
+      logOnce: this.logOnce,
+      rooms: this.rooms,
+      sender: () => {
+        const entity = this.session?.entity;
+        return entity && ((el: Element) => entity.send(el));
+      },
+      isOnline: () => this.online,
+      isWanted: (id) => this.wantedRoomIds().includes(id),
+      assignsStanzaIds: (id) => roomAssignsStanzaIds(this.requireSession(false).iqCaller, id, config.joinTimeoutMs),
+      joined: () => Promise.resolve(),
+    });
+    this.puppets = new PuppetRooms({
+      domain: config.domain,
+      logOnce: this.logOnce,
+      joinTimeoutMs: config.joinTimeoutMs,
+      maxPerRoom: config.maxPuppetsPerRoom,
+      roomPasswords: options.roomPasswords,
+      send: (el) => this.requireSession(false).entity.send(el),
+      nickTaken: (room, nick) => {
+        const mucRoom = this.rooms.get(room);
+        return mucRoom !== undefined && (mucRoom.nick === nick || mucRoom.occupant(nick) !== undefined);
+      },
+    });
+    this.inbound = new Inbound({
+      ctx,
+      rooms: this.rooms,
+      ids,
+      reactions,
+      logOnce: this.logOnce,
+      account: botBareJid(config),
+      confirmations: this.confirmations,
+      peerBridges: new Set(options.peerBridges),
+      maxBodyBytes: config.maxBodyBytes,
+      onSelfChange: (room, change) => this.joins.onSelfChange(room, change),
+      onRoomError: (room, condition) => this.joins.onRoomError(room, condition),
+      isOwnOccupant: (room, nick) => this.puppets.isPuppetNick(room, nick),
+    });
+    this.outbound = new Outbound({
+      name: ctx.name,
+      config: options,
+      logOnce: this.logOnce,
+      rooms: this.rooms,
+      ids,
+      reactions,
+      confirmations: this.confirmations,
+      egress: ctx.egress ?? defaultEgressClient(),
+      client: () => this.requireSession(true),
+    });
+  }
+
+  get name(): string {
+    return this.ctx.name;
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------
+
+  async connect(): Promise<void> {
+    await this.teardown(0);
+    this.closing = false;
+    const entity = createComponentEntity(this.endpoint);
+    const middleware = middlewareFactory({ entity });
+    const session: Session = { entity, iqCaller: iqCallerFactory({ middleware, entity }) };
+    this.session = session;
+    stampFrom(entity, this.botJid);
+    entity.on('error', (error: Error) => {
+      if (entity.status === 'connecting') return; // the connect round reports its own
+      this.logOnce.log('warn', `component-error:${error.message}`, { err: error }, 'XMPP component connection error');
+    });
+    entity.on('stanza', (el: Element) => {
+      if (this.session === session) this.route(el);
+    });
+    entity.on('disconnect', (info?: { reason?: unknown }) => this.onDisconnect(session, describeReason(info?.reason)));
+    const cancel = new AbortController();
+    this.cancelConnect = cancel;
+    try {
+      await startComponent(entity, this.endpoint, cancel.signal);
+    } finally {
+      if (this.cancelConnect === cancel) this.cancelConnect = undefined;
+    }
+    this.outbound.reset();
+    await Promise.all(this.wantedRoomIds().map((id) => this.joins.join(id).catch(() => undefined)));
+    if (this.session !== session || this.closing || entity.socket === null) throw new Error('the connection closed while joining rooms');
+    this.online = true;
+    this.ctx.log.info(
+      { domain: this.config.domain, bot: this.botJid, encrypted: entity.isSecure(), rooms: [...this.rooms.values()].filter((r) => r.joined).map((r) => r.id) },
+      'XMPP component online',
+    );
+    this.startIdleSweep(session);
+    this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
+  }
+
+  /** Looks for idle puppets now and then while `session` is current (puppetIdleMinutes). */
+  private startIdleSweep(session: Session): void {
+    const idleMs = this.config.puppetIdleMinutes * 60_000;
+    if (idleMs <= 0) return;
+    clearInterval(this.idleSweep);
+    this.idleSweep = setInterval(() => {
+      if (this.session !== session || !this.online) return;
+      const goodbyes = this.puppets.sweepIdle(idleMs, 'idle');
+      for (const el of goodbyes) void this.sendRaw(el);
+    }, Math.min(IDLE_SWEEP_MS, idleMs));
+    this.idleSweep.unref();
+  }
+
+  async disconnect(options: { readonly deadlineMs?: number; readonly reason?: string } = {}): Promise<void> {
+    const deadlineMs = options.deadlineMs ?? 5000;
+    this.closing = true;
+    this.online = false;
+    this.joins.cancelAll();
+    await withDeadline(Promise.allSettled([...this.inFlight]), deadlineMs);
+    await withDeadline(this.confirmations.idle(), Math.min(deadlineMs, ECHO_WAIT_AT_DISCONNECT_MS));
+    const entity = this.session?.entity;
+    if (entity !== undefined && entity.socket !== null) {
+      const reason = options.reason ?? 'shutting down';
+      const goodbyes = [
+        ...this.puppets.leaveAll(reason),
+        ...[...this.rooms.values()].filter((r) => r.joined).map((r) => buildMucLeave({ room: r.id, nick: r.nick, reason })),
+      ];
+      await withDeadline(Promise.all(goodbyes.map((el) => entity.send(el))).catch(() => undefined), deadlineMs);
+    }
+    await this.teardown(deadlineMs);
+  }
+
+  private async teardown(deadlineMs: number): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    this.cancelConnect?.abort();
+    this.cancelConnect = undefined;
+    this.connectionGone();
+    if (session === undefined) return;
+    const { entity } = session;
+    if (deadlineMs > 0 && entity.status !== 'disconnect' && entity.status !== 'offline') {
+      await withDeadline(entity.stop().catch(() => undefined), deadlineMs);
+    }
+    destroySocket(entity.socket);
+  }
+
+  private onDisconnect(session: Session, reason: string): void {
+    if (session !== this.session) return;
+    const wasOnline = this.online;
+    this.connectionGone();
+    if (this.closing || !wasOnline) return; // a failing connect() rejects by itself
+    this.ctx.log.warn({ reason }, 'XMPP component connection lost');
+    this.ctx.connectionLost({ wasSuccessful: true, reason });
+  }
+
+  /** Nothing is joined any more: the bot rejoins on connect, puppets on their next message. */
+  private connectionGone(): void {
+    this.online = false;
+    clearInterval(this.idleSweep);
+    this.idleSweep = undefined;
+    this.joins.cancelAll();
+    for (const room of this.rooms.values()) room.markLeft();
+    this.confirmations.dropAll('the connection ended');
+    this.puppets.forgetAll();
+  }
+
+  queueDepth(): number {
+    return this.inFlight.size;
+  }
+
+  // --- received stanzas -------------------------------------------------------------------
+
+  /** Hands a stanza to whoever it is for. Never throws. */
+  private route(el: Element): void {
+    try {
+      const to = typeof el.attrs.to === 'string' ? el.attrs.to : '';
+      const addressee = addresseeOf(to, this.config.domain, this.config.botUser);
+      const type = typeof el.attrs.type === 'string' ? el.attrs.type : undefined;
+      if (el.name === 'iq') {
+        if (type !== 'get' && type !== 'set') return; // replies: the IQ caller has them
+        const reply = answerIq(el, addressee, 'Switchboard');
+        if (reply.attrs.type === 'error') this.refusedOnce(el, addressee.kind, reply);
+        void this.sendRaw(reply);
+        return;
+      }
+      if (addressee.kind === 'bot') return this.toBot(el);
+      if (addressee.kind === 'puppet') return this.toPuppet(el, to);
+      if (el.name === 'message' && type !== 'error' && type !== 'groupchat' && !this.fromRoom(el)) {
+        const reply = errorReply(el, 'cancel', addressee.kind === 'unknown' ? 'item-not-found' : 'service-unavailable');
+        this.refusedOnce(el, addressee.kind, reply);
+        void this.sendRaw(reply);
+      }
+      // Presences to the domain or to no one need no answer.
+    } catch (error) {
+      this.logOnce.log('warn', `route:${(error as Error).message}`, { err: error, stanza: el.name }, 'could not handle a stanza; ignored');
+    }
+  }
+
+  private toBot(el: Element): void {
+    this.inbound.handle(el);
+    if (el.name === 'presence' && el.attrs.type === 'unavailable' && typeof el.attrs.from === 'string') {
+      this.puppets.sawUnavailable(bareJid(el.attrs.from), resourceOf(el.attrs.from));
+    }
+  }
+
+  private toPuppet(el: Element, to: string): void {
+    if (el.name === 'presence') return this.puppets.onPresence(el, to);
+    if (el.name !== 'message') return;
+    const type = el.attrs.type;
+    if (type === 'groupchat') return; // the room reflecting what puppets and others said: the bot reads it
+    if (type === 'error') {
+      // A puppet's message bounced (it is no longer in the room, say): its send fails; it rejoins next time.
+      const room = bareJid(String(el.attrs.from ?? ''));
+      const condition = el.getChild('error')?.children.find((c): c is Element => typeof c !== 'string')?.name ?? 'undefined-condition';
+      if (typeof el.attrs.id === 'string') {
+        const sent = `${room}\u0000${el.attrs.id}`;
+        if (this.puppetSends.has(sent) && GONE_CONDITIONS.has(condition)) this.puppetSends.set(sent, true);
+        this.confirmations.refused(room, el.attrs.id, condition);
+      }
+      this.puppets.sawUnavailable(room, resourceOf(String(el.attrs.from ?? '')));
+      this.logOnce.log('warn', `puppet-bounce:${room}:${condition}`, { room, condition }, 'a room bounced a puppet\'s message (logged once per room and reason)');
+      return;
+    }
+    // Never an error back to a room (a notice, an invitation): rooms remove occupants that answer with errors.
+    if (this.fromRoom(el)) return;
+    const reply = errorReply(el, 'cancel', 'service-unavailable');
+    this.logOnce.log('info', 'one-to-one', { to }, 'a one-to-one message to a puppet was refused: one-to-one chats with puppets are not supported yet');
+    void this.sendRaw(reply);
+  }
+
+  /** True when `el` comes from a room the bot is in (or one of its occupants). */
+  private fromRoom(el: Element): boolean {
+    return typeof el.attrs.from === 'string' && this.rooms.has(bareJid(el.attrs.from));
+  }
+
+  private refusedOnce(el: Element, kind: string, reply: Element): void {
+    const condition = reply.getChild('error')?.children.find((c): c is Element => typeof c !== 'string')?.name ?? '';
+    this.logOnce.log('info', `refused:${el.name}:${kind}:${condition}`, { stanza: el.name, to: el.attrs.to, condition },
+      'a stanza to the component was answered with an error (logged once per kind)');
+  }
+
+  /** Writes a stanza whose `from` is set; a send failure (the connection went) is only logged. */
+  private async sendRaw(el: Element): Promise<void> {
+    try {
+      await this.requireSession(false).entity.send(el);
+    } catch (error) {
+      this.logOnce.log('warn', `send:${(error as Error).message}`, { err: error }, 'could not send a stanza');
+    }
+  }
+
+  // --- rooms ------------------------------------------------------------------------------
+
+  private wantedRoomIds(): string[] {
+    const fromHub = this.ctx.wantedChannels().filter((c) => c.network === this.name).map((c) => bareJid(c.id));
+    return [...new Set([...fromHub, ...this.joinedAtRunTime])].filter((id) => !this.parted.has(id) && !this.joins.isBanned(id));
+  }
+
+  async join(channel: ChannelRef): Promise<void> {
+    const id = bareJid(channel.id);
+    this.joinedAtRunTime.add(id);
+    this.parted.delete(id);
+    this.joins.allow(id);
+    if (this.online) await this.joins.join(id);
+  }
+
+  async part(channel: ChannelRef, reason?: string): Promise<void> {
+    const id = bareJid(channel.id);
+    this.parted.add(id);
+    this.joinedAtRunTime.delete(id);
+    this.joins.cancel(id);
+    const room = this.rooms.get(id);
+    this.rooms.delete(id);
+    const goodbyes = this.puppets.leaveRoom(id, reason ?? '');
+    const entity = this.session?.entity;
+    if (entity !== undefined) {
+      await Promise.all(goodbyes.map((el) => entity.send(el))).catch(() => undefined);
+      if (room?.joined || room?.joining) await entity.send(buildMucLeave({ room: id, nick: room.nick, ...(reason ? { reason } : {}) }));
+    }
+    room?.markLeft();
+  }
+
+  members(channel: ChannelRef): readonly UserRef[] {
+    const room = this.rooms.get(bareJid(channel.id));
+    return room?.joined ? room.members().map((o) => occupantRef(this.name, o)) : [];
+  }
+
+  botUser(channel: ChannelRef): UserRef | undefined {
+    const room = this.rooms.get(bareJid(channel.id));
+    if (!room?.joined) return undefined;
+    return { network: this.name, id: `${room.id}/${room.nick}`, nick: room.nick, account: botBareJid(this.config) };
+  }
+
+  isModerator(channel: ChannelRef, user: UserRef): boolean | undefined {
+    const room = this.rooms.get(bareJid(channel.id));
+    const occupant = room?.joined ? room.members().find((o) => o.jid === user.id) : undefined;
+    return occupant?.role === undefined ? undefined : occupant.role === 'moderator';
+  }
+
+  // --- sending ----------------------------------------------------------------------------
+
+  send(message: OutgoingMessage): Promise<SendResult> {
+    return this.track(this.sendNow(message));
+  }
+
+  /** `again`: the second try of a message whose puppet the room had removed meanwhile. */
+  private async sendNow(message: OutgoingMessage, again = false): Promise<SendResult> {
+    const person = message.asUser;
+    if (person === undefined) return this.outbound.send(message);
+    if ('channel' in message.target) {
+      const room = bareJid(message.target.channel.id);
+      if (this.rooms.get(room)?.joined !== true) throw new Error(`${this.name} is not in ${room}`);
+      const puppet = await this.puppets.ensure(room, person);
+      if (puppet !== undefined) {
+        const result = await this.outbound.send(message, this.sendingAs(puppet.jid));
+        return again ? result : this.againIfBounced(room, message, result);
+      }
+    }
+    // No puppet for them here (refused, too many) or a private message: through the bot, named.
+    return this.outbound.send({ ...message, attribution: nameTag(message.kind, person) });
+  }
+
+  /**
+   * A room may remove a puppet (a kick, a ban, a restart) while its message is on the way: the
+   * room bounces the message, and it is sent once more, by the puppet joining again or, when the
+   * room refuses that, through the bot.
+   */
+  private againIfBounced(room: string, message: OutgoingMessage, result: SendResult): SendResult {
+    if (result.confirmed === undefined) return result;
+    const keys = result.ids.map((id) => `${room}\u0000${id}`);
+    for (const k of keys) this.puppetSends.set(k, false);
+    const forget = (): void => {
+      for (const k of keys) this.puppetSends.delete(k);
+    };
+    const confirmed = result.confirmed.then(forget, async (error: unknown) => {
+      const bounced = keys.some((k) => this.puppetSends.get(k) === true);
+      forget();
+      if (!bounced) throw error;
+      await (await this.sendNow(message, true)).confirmed;
+    });
+    confirmed.catch(() => undefined);
+    return { ids: result.ids, confirmed };
+  }
+
+  /** A connection view whose stanzas go out from `jid`. */
+  private sendingAs(jid: string): StanzaClient {
+    const session = this.requireSession(true);
+    return {
+      iqCaller: session.iqCaller,
+      entity: {
+        send: (el: Element) => {
+          el.attrs.from = jid;
+          return session.entity.send(el);
+        },
+      },
+    };
+  }
+
+  /** The person's puppet leaves the room (they left it, or quit their network). */
+  async leave(channel: ChannelRef, user: UserRef, reason: string): Promise<void> {
+    if (this.session === undefined) return;
+    await this.track(this.puppets.leave(bareJid(channel.id), user, reason));
+  }
+
+  /** The current session; with `online`, only once the network is ready. */
+  private requireSession(online: boolean): Session {
+    if (this.session === undefined || (online && !this.online)) throw new Error(`${this.name} is not connected`);
+    return this.session;
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    const done = (): void => {
+      this.inFlight.delete(promise);
+    };
+    promise.then(done, done);
+    return promise;
+  }
+}
+
+/** `<alice> ` (`alice ` for an action: `/me alice waves`), for someone who speaks through the bot. */
+function nameTag(kind: OutgoingMessage['kind'], person: UserRef): OutgoingMessage['attribution'] {
+  const name = person.nick ?? person.id;
+  return [{ type: 'text', text: kind === 'action' ? `${name} ` : `<${name}> ` }];
+}
+
+/** Stanzas the hub sends without a `from` go out from `jid` (a component must name the sender). */
+function stampFrom(entity: Client, jid: string): void {
+  const send = entity.send.bind(entity);
+  entity.send = (el: Element): Promise<void> => {
+    if ((el.name === 'message' || el.name === 'presence' || el.name === 'iq') && el.attrs.from === undefined) el.attrs.from = jid;
+    return send(el);
+  };
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return raceDeadline(promise, ms, undefined);
+}
