@@ -10,13 +10,12 @@ import { fuzz, type FuzzFigures, type FuzzTarget } from './harness.js';
 import { config } from './targets/config.js';
 import { formatting } from './targets/formatting.js';
 import { ircLines } from './targets/irc-lines.js';
-import { ircLinkLines } from './targets/irc-link-lines.js';
-import { ircLinkHybridLines } from './targets/irc-link-hybrid-lines.js';
+import { ircLinkHybridLines, ircLinkInspircdLines, ircLinkLines } from './targets/irc-link-lines.js';
 import { ircOutput } from './targets/irc-output.js';
 import { xmppOutput } from './targets/xmpp-output.js';
 import { xmppStanzas } from './targets/xmpp-stanzas.js';
 
-const TARGETS: readonly FuzzTarget<never>[] = [ircLines, ircLinkLines, ircLinkHybridLines, ircOutput, xmppStanzas, xmppOutput, formatting, config] as FuzzTarget<never>[];
+const TARGETS: readonly FuzzTarget<never>[] = [ircLines, ircLinkLines, ircLinkInspircdLines, ircLinkHybridLines, ircOutput, xmppStanzas, xmppOutput, formatting, config] as FuzzTarget<never>[];
 
 const runs = Number(process.env.FUZZ_RUNS ?? 1_000_000);
 const hangMs = Number(process.env.FUZZ_HANG_MS ?? 10);
