@@ -27,7 +27,9 @@ describe('InspIRCd server protocol', () => {
     const h = linked();
     assert.deepEqual(h.protocol.handshake(), ['CAPAB START 1205', 'CAPAB CAPABILITIES :PROTOCOL=1205', 'CAPAB END', `SERVER ${ME} out 0 ${SID} :Switchboard`]);
     assert.match(h.sent[0] ?? '', new RegExp(`^:${SID} BURST [0-9]+$`));
-    assert.deepEqual(h.sent.slice(1), [`:${SID} ENDBURST`]);
+    assert.deepEqual(h.sent.slice(1), [
+      `:${SID} SINFO version :switchboard-0.1. ${ME}`, `:${SID} SINFO fullversion :switchboard-0.1. ${ME} :Switchboard server link`, `:${SID} ENDBURST`,
+    ], 'our version goes with BURST: InspIRCd answers /VERSION of our server from it');
     assert.deepEqual(h.bursts, [UP]);
     assert.deepEqual(h.failures, []);
     assert.deepEqual(h.ignored, []);

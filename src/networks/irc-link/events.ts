@@ -176,6 +176,11 @@ export class LinkEvents {
     this.emit(by, { command: 'WHOIS', args: { target: this.userRef(target) } });
   }
 
+  /** VERSION: `by` asked for our server's version (`target`: the server named in the request). */
+  version(by: LinkUser, target: string | undefined): void {
+    this.emit(by, { command: 'VERSION', args: target === undefined ? {} : { target } });
+  }
+
   svsNick(target: LinkUser, newNick: string, by: LinkUser | string): void {
     this.emit(by, { command: 'SVSNICK', args: { target: this.userRef(target), newNick } });
   }

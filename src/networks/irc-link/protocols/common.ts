@@ -6,9 +6,28 @@
 import type { ModeChange } from '../../../core/catalog.js';
 import { parseChannelModes } from '../../irc/modes.js';
 import type { ServerSupport } from '../../irc/isupport.js';
-import type { LinkLine } from '../line.js';
+import { buildLine, type LinkLine } from '../line.js';
 import type { LinkSession } from '../server-protocol.js';
 import type { LinkUser } from '../state.js';
+
+/** The version the link reports for our server (`/VERSION <our server>`: numeric 351, InspIRCd's SINFO). */
+export const LINK_VERSION = 'switchboard-0.1';
+
+/** The trailing text of our 351 reply and of InspIRCd's `fullversion`. */
+export const LINK_VERSION_COMMENT = 'Switchboard server link';
+
+/**
+ * A remote `VERSION` for our server from `asker`: the 351 reply, from `from` (our server name or
+ * SID) to `to` (how the protocol names the asker), and a VERSION event. A request for another
+ * server, or from someone unknown, is not ours to answer.
+ */
+export function answerVersion(session: LinkSession, line: LinkLine, asker: LinkUser | undefined, ours: (target: string) => boolean, reply: { from: string; to: (asker: LinkUser) => string; me: string }): void {
+  const target = line.params[0];
+  if (target !== undefined && !ours(target)) return;
+  if (!asker) return session.ignored('unknown-source', line, line.source);
+  session.send(buildLine(reply.from, '351', [reply.to(asker), `${LINK_VERSION}.`, reply.me], LINK_VERSION_COMMENT));
+  session.events.version(asker, target === undefined ? undefined : reply.me);
+}
 
 /**
  * Applies a user mode string (`+iw-x`) to `user.modes`: the changes (letters only) and whether

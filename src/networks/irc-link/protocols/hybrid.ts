@@ -20,7 +20,7 @@ import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkChannel, LinkUser } from '../state.js';
 import { parseChannelModes } from '../../irc/modes.js';
-import { applyUserModes, emitMessages, namedChannelModes } from './common.js';
+import { answerVersion, applyUserModes, emitMessages, namedChannelModes } from './common.js';
 import { applyChannelTs, killReason, parseSjoinMembers, parseTs, SID_PATTERN, UidMinter, UID_PATTERN } from './ts6.js';
 
 /**
@@ -181,6 +181,8 @@ export class HybridProtocol implements ServerProtocol {
       case 'SERVER': return this.onServer(line);
       case 'SID': return this.onSid(line);
       case 'PING': return this.onPing(line);
+      // `:<uid> VERSION :<our sid or name>`: answered as ours (351 to the uid).
+      case 'VERSION': return answerVersion(this.s, line, this.user(line.source), (t) => t === this.sid || t.toLowerCase() === this.me.toLowerCase(), { from: this.sid, to: (u) => u.uid, me: this.me });
       case 'EOB': return this.onEob(line);
       case 'UID': return this.onUid(line);
       case 'NICK': return this.onNick(line);

@@ -17,7 +17,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
-import { emitMessages } from './common.js';
+import { emitMessages, LINK_VERSION, LINK_VERSION_COMMENT } from './common.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkUser } from '../state.js';
 import { capabilityTokens, chanModeTokens, simpleUserModes } from './inspircd-capab.js';
@@ -282,8 +282,13 @@ export class InspircdProtocol implements ServerProtocol, InspircdLink {
     this.sids.set(this.sid, this.me.toLowerCase());
     this.s.state.addServer({ name, uplink: undefined, description: line.params.at(-1) ?? '', own: false });
     this.s.state.addServer({ name: this.me, uplink: name.toLowerCase(), description: this.s.config.description, own: true });
-    // Our BURST tells InspIRCd we accepted it: its burst follows.
-    this.s.send(buildLine(this.sid, 'BURST', [String(nowTs())]));
+    // Our BURST tells InspIRCd we accepted it: its burst follows. InspIRCd answers a /VERSION of
+    // our server itself, from the SINFO it has of us (it does not forward VERSION).
+    this.s.send(
+      buildLine(this.sid, 'BURST', [String(nowTs())]),
+      buildLine(this.sid, 'SINFO', ['version'], `${LINK_VERSION}. ${this.me}`),
+      buildLine(this.sid, 'SINFO', ['fullversion'], `${LINK_VERSION}. ${this.me} :${LINK_VERSION_COMMENT}`),
+    );
   }
 
   /** `:<sid> SERVER <name> <sid> [key=value ...] :<description>`: a server behind the uplink. */

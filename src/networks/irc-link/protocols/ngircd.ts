@@ -17,15 +17,14 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ModeChange } from '../../../core/catalog.js';
 import { parseChannelModes } from '../../irc/modes.js';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
-import { applyUserModes, emitMessages } from './common.js';
+import { answerVersion, applyUserModes, emitMessages, LINK_VERSION } from './common.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkUser } from '../state.js';
 
-const VERSION = '0.1';
 /** ngIRCd has one kind of operator. */
 const OPER_TYPE = 'IRC Operator';
 /** Commands ngIRCd sends that a link has no use for; ignored without a log line. */
-const QUIET = new Set(['PONG', 'WALLOPS', 'SERVICE', 'SERVLIST', 'SQUERY', 'WHOIS', 'WHOWAS', 'MOTD', 'VERSION', 'STATS', 'LINKS', 'TIME', 'ADMIN', 'INFO', 'TRACE', 'CONNECT', 'XOP', 'KNOCK']);
+const QUIET = new Set(['PONG', 'WALLOPS', 'SERVICE', 'SERVLIST', 'SQUERY', 'WHOIS', 'WHOWAS', 'MOTD', 'STATS', 'LINKS', 'TIME', 'ADMIN', 'INFO', 'TRACE', 'CONNECT', 'XOP', 'KNOCK']);
 
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
@@ -52,7 +51,7 @@ export class NgircdProtocol implements ServerProtocol {
 
   handshake(): string[] {
     return [
-      `PASS ${this.s.config.sendPassword} 0210-IRC+ switchboard|${VERSION}:CHMX`,
+      `PASS ${this.s.config.sendPassword} 0210-IRC+ ${LINK_VERSION.replace('-', '|')}:CHMX`,
       `SERVER ${this.me} 1 :${this.s.config.description}`,
     ];
   }
@@ -119,6 +118,8 @@ export class NgircdProtocol implements ServerProtocol {
       case 'PASS': return;
       case 'SERVER': return this.onServer(line);
       case 'PING': return this.onPing(line);
+      // `:<nick> VERSION <our name>`: answered as ours (351 to the nick).
+      case 'VERSION': return answerVersion(this.s, line, this.user(line.source), (t) => t.toLowerCase() === this.me.toLowerCase(), { from: this.me, to: (u) => u.nick, me: this.me });
       case 'NICK': return this.onNick(line);
       case 'NJOIN': return this.onNjoin(line);
       case 'JOIN': return this.onJoin(line);
