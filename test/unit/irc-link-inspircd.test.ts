@@ -51,7 +51,7 @@ describe('InspIRCd server protocol', () => {
     assert.equal(h.of('TOPIC').length, 0, 'a burst topic is state');
     assert.deepEqual(h.of('ENDBURST').map((e) => e.args.server), ['leaf.test', UP]);
     h.feed(`:${UP_SID} PING ${SID}`, `:${UP_SID} PING 0AB`);
-    assert.deepEqual(h.sent.slice(2), [`:${SID} PONG ${UP_SID}`], 'answers a PING for us only');
+    assert.deepEqual(h.sent.slice(4), [`:${SID} PONG ${UP_SID}`], 'answers a PING for us only');
     assert.equal(h.protocol.ping(), `:${SID} PING ${UP_SID}`);
   });
 
