@@ -3,7 +3,7 @@
  * irc-link-ngircd.test.ts, irc-link-inspircd.test.ts and irc-link-hybrid.test.ts, each with its
  * {@link LinkIrcdTraits} (nick separator, host, line tags) and hooks for what only it does.
  */
-import { it, type TestContext } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnyEventInput } from '../../src/core/event.js';
 import type { IrcServer } from '../support/servers.js';
@@ -244,4 +244,22 @@ export function commonLinkTests(traits: LinkIrcdTraits, server: () => IrcServer,
   it('refuses a wrong link password either way as fatal, and a rejected attempt reports no loss', (t) => checkWrongPasswords(t, traits, server()));
   it(`keeps a quiet link alive with its own PINGs, which ${traits.label} answers (no timeout for 3 intervals)`, (t) => checkKeepAlive(t, traits, server()));
   it(`relinks after a ${traits.label} restart with a fresh state (full resync)`, (t) => checkRelink(t, traits, server()));
+}
+
+/**
+ * A suite of tests on one ircd from `start`, stopped after the suite; `body` registers the tests,
+ * which reach the running ircd through `server()`.
+ */
+export function describeOnIrcd(title: string, timeoutMs: number, start: () => Promise<IrcServer>, body: (server: () => IrcServer) => void): void {
+  describe(title, { timeout: timeoutMs }, () => {
+    let running: IrcServer | undefined;
+    before(async () => {
+      running = await start();
+    });
+    after(() => running?.stop());
+    body(() => {
+      if (!running) throw new Error(`${title}: the ircd did not start`);
+      return running;
+    });
+  });
 }

@@ -5,14 +5,14 @@
  * clients on hybrid check what it does. ircd-hybrid comes from scripts/ircd-hybrid.sh: when it
  * cannot be had, these tests fail (they do not skip).
  */
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HybridProtocol } from '../../src/networks/irc-link/protocols/hybrid.js';
 import type { LinkUser } from '../../src/networks/irc-link/state.js';
-import { startHybrid, type IrcServer } from '../support/servers.js';
+import { startHybrid } from '../support/servers.js';
 import { makeLink } from '../support/link-network.js';
 import { waitFor } from '../support/wait.js';
-import { checkOperKill, commonLinkTests, expectFatalRefusal, say, WAIT_MS, type LinkIrcdTraits } from './irc-link-cases.js';
+import { checkOperKill, commonLinkTests, describeOnIrcd, expectFatalRefusal, say, WAIT_MS, type LinkIrcdTraits } from './irc-link-cases.js';
 import { rawInChannel } from './irc-test-bot.js';
 
 const HYBRID: LinkIrcdTraits = {
@@ -20,32 +20,26 @@ const HYBRID: LinkIrcdTraits = {
   wrongPasswordReason: /the ircd closed the link: .*Invalid password/i,
 };
 
-describe('server link on ircd-hybrid', { timeout: 180_000 }, () => {
-  let server: IrcServer;
-  before(async () => {
-    server = await startHybrid();
-  });
-  after(() => server?.stop());
-
-  commonLinkTests(HYBRID, () => server, {
+describeOnIrcd('server link on ircd-hybrid', 180_000, () => startHybrid(), (server) => {
+  commonLinkTests(HYBRID, server, {
     seen: { afterBurst: (link) => assert.ok(link.network.linkState.channel('#lobby')?.ts, 'the channel TS from SJOIN') },
   });
 
   it('refuses a server name it has no connect {} block for as fatal, and a rejected attempt reports no loss', async (t) => {
-    const unknown = makeLink(t, 'hybrid', server, [], { serverName: 'stranger.hybrid.test' });
+    const unknown = makeLink(t, 'hybrid', server(), [], { serverName: 'stranger.hybrid.test' });
     await expectFatalRefusal(unknown, /No connect \{\} block/);
     assert.deepEqual(unknown.losses, []);
   });
 
-  it('an oper KILL of a virtual client or of the service client is reported, and both come back; a kicked service client rejoins', (t) => checkOperKill(t, HYBRID, server, {
+  it('an oper KILL of a virtual client or of the service client is reported, and both come back; a kicked service client rejoins', (t) => checkOperKill(t, HYBRID, server(), {
     onKill: (kill) => assert.equal(kill.args.reason, 'go away'),
   }));
 
   it('a nick collision (our client introduced with a nick hybrid already has) costs only our client: no desync, no crash', async (t) => {
-    const kim = await rawInChannel(t, server, 'kim', '#clash');
+    const kim = await rawInChannel(t, server(), 'kim', '#clash');
     kim.send('NICK kim|jabber');
     await kim.waitForLine(/^:kim!\S+ NICK :?kim\|jabber$/, WAIT_MS);
-    const link = makeLink(t, 'hybrid', server, ['#clash']);
+    const link = makeLink(t, 'hybrid', server(), ['#clash']);
     await link.network.connect();
     // Forget kim, as if her UID had crossed ours on the wire: our next client takes her nick.
     const known = link.network.linkState.userByNick('kim|jabber');
@@ -67,8 +61,8 @@ describe('server link on ircd-hybrid', { timeout: 180_000 }, () => {
   });
 
   it('hybrid takes the KICK, TOPIC and TMODE lines the protocol builds for the conflict rules', async (t) => {
-    const ivy = await rawInChannel(t, server, 'ivy', '#rules');
-    const link = makeLink(t, 'hybrid', server, ['#rules']);
+    const ivy = await rawInChannel(t, server(), 'ivy', '#rules');
+    const link = makeLink(t, 'hybrid', server(), ['#rules']);
     await link.network.connect();
     await ivy.waitForLine(/^:Switchboard!\S+ JOIN :?#rules$/, WAIT_MS);
     // The adapter does not use these yet: reach its protocol and writer as the conflict rules will.

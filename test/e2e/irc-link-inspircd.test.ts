@@ -14,7 +14,7 @@ import { channelRef, makeLink, type Link } from '../support/link-network.js';
 import { linkPeer, PEER, peerLinkBlock } from '../support/inspircd-peer.js';
 import { connectRawIrc } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
-import { checkOperKill, commonLinkTests, say, WAIT_MS, type LinkIrcdTraits } from './irc-link-cases.js';
+import { checkOperKill, commonLinkTests, describeOnIrcd, say, WAIT_MS, type LinkIrcdTraits } from './irc-link-cases.js';
 import { rawInChannel } from './irc-test-bot.js';
 
 const INSPIRCD: LinkIrcdTraits = {
@@ -22,14 +22,8 @@ const INSPIRCD: LinkIrcdTraits = {
   wrongPasswordReason: /the ircd closed the link: Mismatched server name or password/,
 };
 
-describe('server link on InspIRCd', { timeout: 120_000 }, () => {
-  let server: IrcServer;
-  before(async () => {
-    server = await startInspircd();
-  });
-  after(() => server?.stop());
-
-  commonLinkTests(INSPIRCD, () => server, {
+describeOnIrcd('server link on InspIRCd', 120_000, () => startInspircd(), (server) => {
+  commonLinkTests(INSPIRCD, server, {
     seen: {
       afterWhois: async (link, alice) => {
         await alice.waitForLine(/ 318 alice bob\/jabber /, WAIT_MS);
@@ -43,18 +37,19 @@ describe('server link on InspIRCd', { timeout: 120_000 }, () => {
   });
 });
 
-describe('server link on InspIRCd without a U-line, and a second, hand-driven server', { timeout: 120_000 }, () => {
-  let server: IrcServer;
-  before(async () => {
-    // The peer's link block needs a port attribute; nothing listens there. Without the U-line,
-    // users may kick the link's clients (InspIRCd refuses kicks of U-lined clients).
-    const [unused = 1] = await freePorts(1);
-    server = await startInspircd({ extraConfig: `${peerLinkBlock(unused)}<module name="chghost">\n<module name="knock">\n`, ulinedLink: false });
-  });
-  after(() => server?.stop());
+/**
+ * InspIRCd without the U-line, so users may kick the link's clients (InspIRCd refuses kicks of
+ * U-lined clients), and with a link block for a peer; its port attribute is needed, but nothing
+ * listens there.
+ */
+async function startUnUlined(): Promise<IrcServer> {
+  const [unused = 1] = await freePorts(1);
+  return startInspircd({ extraConfig: `${peerLinkBlock(unused)}<module name="chghost">\n<module name="knock">\n`, ulinedLink: false });
+}
 
+describeOnIrcd('server link on InspIRCd without a U-line, and a second, hand-driven server', 120_000, startUnUlined, (server) => {
   async function linked(t: Parameters<typeof makeLink>[0], channels: readonly string[]): Promise<Link> {
-    const link = makeLink(t, 'inspircd', server, channels);
+    const link = makeLink(t, 'inspircd', server(), channels);
     await link.network.connect();
     return link;
   }
@@ -63,8 +58,8 @@ describe('server link on InspIRCd without a U-line, and a second, hand-driven se
     const link = await linked(t, ['#old']);
     const ours = link.network.linkState.channel('#old')?.ts;
     assert.ok(ours, 'the link created #old with its TS');
-    const watcher = await rawInChannel(t, server, 'watcher', '#old');
-    const peer = await linkPeer(t, server, WAIT_MS);
+    const watcher = await rawInChannel(t, server(), 'watcher', '#old');
+    const peer = await linkPeer(t, server(), WAIT_MS);
     const older = ours - 1000;
     peer.send(`:${PEER.sid} UID ${PEER.sid}AAAAAA ${older} founder 10.9.9.9 10.9.9.9 founder 10.9.9.9 ${older} + :Founder`);
     peer.send(`:${PEER.sid} FJOIN #old ${older} +ntm :o,${PEER.sid}AAAAAA:1`);
@@ -88,7 +83,7 @@ describe('server link on InspIRCd without a U-line, and a second, hand-driven se
     assert.deepEqual(link.losses, []);
   });
 
-  it('an oper KILL of a virtual client or of the service client is reported, and both come back; a kicked service client rejoins', (t) => checkOperKill(t, INSPIRCD, server, {
+  it('an oper KILL of a virtual client or of the service client is reported, and both come back; a kicked service client rejoins', (t) => checkOperKill(t, INSPIRCD, server(), {
     afterConnect: (link) => {
       assert.ok(link.events.some((e) => e.command === 'CLIENT_OPERED' && e.args.user.nick === 'oper1' && e.args.operType === 'NetAdmin'), 'OPERTYPE in the burst');
     },
@@ -103,11 +98,11 @@ describe('server link on InspIRCd without a U-line, and a second, hand-driven se
   }));
 
   it('a KNOCK on an invite-only channel reaches the link as KNOCK', async (t) => {
-    const op = await rawInChannel(t, server, 'gatekeeper', '#locked');
+    const op = await rawInChannel(t, server(), 'gatekeeper', '#locked');
     op.send('MODE #locked +i');
     await op.waitForLine(/ MODE #locked :?\+i$/, WAIT_MS);
     const link = await linked(t, ['#locked']);
-    const knocker = await connectRawIrc({ host: server.host, port: server.port, nick: 'knocker', timeoutMs: WAIT_MS });
+    const knocker = await connectRawIrc({ host: server().host, port: server().port, nick: 'knocker', timeoutMs: WAIT_MS });
     t.after(() => knocker.close());
     knocker.send('KNOCK #locked :let me in');
     const knock = await waitFor(() => link.events.find((e) => e.command === 'KNOCK'), { timeoutMs: WAIT_MS, what: 'KNOCK' });
@@ -117,12 +112,12 @@ describe('server link on InspIRCd without a U-line, and a second, hand-driven se
 
   it('a nick collision with a virtual client: the loser is SAVEd to its uid, on both sides, then force-tagged, and the link goes on', async (t) => {
     const link = await linked(t, ['#clash']);
-    const watcher = await rawInChannel(t, server, 'watcher2', '#clash');
+    const watcher = await rawInChannel(t, server(), 'watcher2', '#clash');
     await say(link, '#clash', 'kim', 'first');
     await watcher.waitForLine(/^(@\S+ )?:kim\/jabber!\S+ PRIVMSG #clash :first$/, WAIT_MS);
     const kim = link.network.linkState.userByNick('kim/jabber');
     assert.ok(kim);
-    const peer = await linkPeer(t, server, WAIT_MS);
+    const peer = await linkPeer(t, server(), WAIT_MS);
     const now = Math.floor(Date.now() / 1000);
     // An older kim/jabber from another person: ours loses (InspIRCd's rule), and is SAVEd.
     peer.send(`:${PEER.sid} UID ${PEER.sid}AAAAAB ${now - 5000} kim/jabber 10.9.9.8 10.9.9.8 other 10.9.9.8 ${now - 5000} + :Other Kim`);

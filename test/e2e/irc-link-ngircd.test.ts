@@ -3,11 +3,11 @@
  * as a server with the link block the harness writes (test/support/configs/ngircd.ts, the one
  * docs/networks/irc-link.md shows), and independent raw clients on ngIRCd check what it does.
  */
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startNgircd, type IrcServer } from '../support/servers.js';
+import { startNgircd } from '../support/servers.js';
 import { channelRef, makeLink } from '../support/link-network.js';
-import { checkOperKill, commonLinkTests, say, WAIT_MS, type LinkIrcdTraits } from './irc-link-cases.js';
+import { checkOperKill, commonLinkTests, describeOnIrcd, say, WAIT_MS, type LinkIrcdTraits } from './irc-link-cases.js';
 import { rawInChannel } from './irc-test-bot.js';
 
 /** The default nick template is PyLink's `{nick}/{network}`: ngIRCd refuses `/`, so it becomes `|`. */
@@ -16,28 +16,22 @@ const NGIRCD: LinkIrcdTraits = {
   wrongPasswordReason: /the ircd closed the link: .*password/i,
 };
 
-describe('server link on ngIRCd', { timeout: 120_000 }, () => {
-  let server: IrcServer;
-  before(async () => {
-    server = await startNgircd();
-  });
-  after(() => server?.stop());
+describeOnIrcd('server link on ngIRCd', 120_000, () => startNgircd(), (server) => {
+  commonLinkTests(NGIRCD, server);
 
-  commonLinkTests(NGIRCD, () => server);
-
-  it('an oper KILL of a virtual client or of the service client is reported, and both come back; a kicked service client rejoins', (t) => checkOperKill(t, NGIRCD, server));
+  it('an oper KILL of a virtual client or of the service client is reported, and both come back; a kicked service client rejoins', (t) => checkOperKill(t, NGIRCD, server()));
 
   it('a service nick someone holds gives the service client another nick, and the link still comes up', async (t) => {
-    const squatter = await rawInChannel(t, server, 'Switchboard', '#squat');
-    const link = makeLink(t, 'ngircd', server, ['#squat']);
+    const squatter = await rawInChannel(t, server(), 'Switchboard', '#squat');
+    const link = makeLink(t, 'ngircd', server(), ['#squat']);
     await link.network.connect();
     assert.match(await squatter.waitForLine(/^:Switchboard_!\S+ JOIN :?#squat$/, WAIT_MS), /switchboard@bridge\.ngircd\.test/);
     assert.equal(link.network.botUser(channelRef('#squat'))?.nick, 'Switchboard_');
   });
 
   it('beyond maxVirtualClients the service client speaks for people, with their nick in front', async (t) => {
-    const henry = await rawInChannel(t, server, 'henry', '#cap');
-    const link = makeLink(t, 'ngircd', server, ['#cap'], { maxVirtualClients: 1 });
+    const henry = await rawInChannel(t, server(), 'henry', '#cap');
+    const link = makeLink(t, 'ngircd', server(), ['#cap'], { maxVirtualClients: 1 });
     await link.network.connect();
     await say(link, '#cap', 'ivy', 'first');
     await say(link, '#cap', 'jack', 'second');
