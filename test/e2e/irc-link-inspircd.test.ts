@@ -3,7 +3,7 @@
  * links as a server with the link block the harness writes (test/support/configs/inspircd.ts, the
  * one docs/networks/irc-link.md shows), and independent raw clients on InspIRCd check what it does.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -146,30 +146,30 @@ describeOnIrcd('server link on InspIRCd without a U-line, and a second, hand-dri
   });
 });
 
-describe('server link on InspIRCd over TLS', { timeout: 60_000 }, () => {
-  let server: IrcServer;
-  let dir: string;
-  let linkTlsPort: number;
-  let certs: ReturnType<typeof makeCertificates>;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sb-link-tls-'));
-    certs = makeCertificates(dir);
-    const [clientTlsPort = 0, port = 0] = await freePorts(2);
-    linkTlsPort = port;
-    server = await startInspircd({
-      extraConfig: `${inspircdTlsConfig(certs, LOOPBACK, clientTlsPort)}<bind address="${LOOPBACK}" port="${linkTlsPort}" type="servers" sslprofile="Clients">\n`,
-    });
+/** The TLS suite's certificates (in a temp dir) and the InspIRCd port for server links over TLS. */
+const tls = { dir: '', linkPort: 0, certs: undefined as ReturnType<typeof makeCertificates> | undefined };
+
+/** InspIRCd with TLS for clients and a TLS listener for server links, on a fresh self-signed certificate. */
+async function startWithTls(): Promise<IrcServer> {
+  tls.dir = mkdtempSync(join(tmpdir(), 'sb-link-tls-'));
+  tls.certs = makeCertificates(tls.dir);
+  const [clientTlsPort = 0, linkPort = 0] = await freePorts(2);
+  tls.linkPort = linkPort;
+  return startInspircd({
+    extraConfig: `${inspircdTlsConfig(tls.certs, LOOPBACK, clientTlsPort)}<bind address="${LOOPBACK}" port="${linkPort}" type="servers" sslprofile="Clients">\n`,
   });
-  after(async () => {
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+describeOnIrcd('server link on InspIRCd over TLS', 60_000, startWithTls, (server) => {
+  after(() => {
+    if (tls.dir) rmSync(tls.dir, { recursive: true, force: true });
   });
 
   it('links over TLS, trusting the self-signed certificate through tlsCa, and refuses it without', async (t) => {
-    const untrusted = makeLink(t, 'inspircd', server, [], { port: linkTlsPort, tls: true });
+    const untrusted = makeLink(t, 'inspircd', server(), [], { port: tls.linkPort, tls: true });
     await assert.rejects(untrusted.network.connect(), /certificate/i);
-    const ivy = await rawInChannel(t, server, 'ivy', '#secure');
-    const link = makeLink(t, 'inspircd', server, ['#secure'], { port: linkTlsPort, tls: true, tlsCa: certs.cert });
+    const ivy = await rawInChannel(t, server(), 'ivy', '#secure');
+    const link = makeLink(t, 'inspircd', server(), ['#secure'], { port: tls.linkPort, tls: true, tlsCa: tls.certs?.cert });
     await link.network.connect();
     await say(link, '#secure', 'jo', 'over tls');
     assert.match(await ivy.waitForLine(/PRIVMSG #secure :over tls$/, WAIT_MS), /^(@\S+ )?:jo\/jabber!/);
