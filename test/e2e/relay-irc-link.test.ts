@@ -1,8 +1,9 @@
 /**
- * The relay through a server link (real ngIRCd or InspIRCd, and Prosody): the IRC side of the
- * bridge is an `irc-link` network, so an XMPP occupant speaks on IRC as a virtual client of its
- * own (no identity prefix; `bob|jabber` on ngIRCd, which refuses `/`, `bob/jabber` on InspIRCd),
- * and IRC users' messages reach the XMPP room as before.
+ * The relay through a server link (real ngIRCd, InspIRCd or ircd-hybrid, and Prosody): the IRC
+ * side of the bridge is an `irc-link` network, so an XMPP occupant speaks on IRC as a virtual
+ * client of its own (no identity prefix; `bob|jabber` on ngIRCd and hybrid, which refuse `/`,
+ * `bob/jabber` on InspIRCd), IRC users' messages reach the XMPP room as before, and a restart of
+ * the ircd is followed by a relink.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,8 +13,8 @@ import { waitFor } from '../support/wait.js';
 import { xml } from '../support/clients.js';
 import { startBridge, bodyOf, fromBot, WAIT_MS, IRC_CHANNEL } from './relay-setup.js';
 
-for (const ircd of ['ngircd', 'inspircd'] as const) {
-  const tag = ircd === 'ngircd' ? '\\|jabber' : '/jabber';
+for (const ircd of ['ngircd', 'inspircd', 'hybrid'] as const) {
+  const tag = ircd === 'inspircd' ? '/jabber' : '\\|jabber';
   it(`an XMPP occupant speaks on IRC as a virtual client over the server link (${ircd}), and IRC reaches XMPP`, async (t) => {
     const setup = await startBridge({ ircServer: ircd });
     t.after(() => setup.stop());

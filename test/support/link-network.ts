@@ -1,7 +1,7 @@
 /**
  * A server-link adapter (`protocol: irc-link`) for e2e tests against a real ircd started by the
  * harness (irc-servers.ts), wired to an in-memory context that records events and lost links.
- * ngIRCd takes links on its client port, InspIRCd on its `linkPort`.
+ * ngIRCd takes links on its client port, InspIRCd and ircd-hybrid on their `linkPort`.
  */
 import type { TestContext } from 'node:test';
 import type { AnyEventInput } from '../../src/core/event.js';
@@ -15,8 +15,11 @@ import { MemoryStore } from './memory-store.js';
 
 /** The network name of the links under test. */
 export const LINK_NETWORK = 'link';
-/** The SID InspIRCd links use in tests. */
+/** The SID InspIRCd and ircd-hybrid links use in tests. */
 export const TEST_SID = '1SB';
+
+/** The ircds the server link is tested against. */
+export type LinkIrcd = 'ngircd' | 'inspircd' | 'hybrid';
 
 /** A link adapter under test with what it reported. */
 export interface Link {
@@ -36,15 +39,16 @@ export function remote(nick: string, network = 'jabber'): UserRef {
 }
 
 /** The irc-link options that link to `server` with the link block the harness configured. */
-export function linkOptions(ircd: 'ngircd' | 'inspircd', server: IrcServer): Record<string, unknown> {
+export function linkOptions(ircd: LinkIrcd, server: IrcServer): Record<string, unknown> {
+  const ts6 = ircd !== 'ngircd';
   return {
-    ircd, host: server.host, port: ircd === 'inspircd' ? server.linkPort : server.port, serverName: server.link.peerName,
-    sendPassword: server.link.peerSends, receivePassword: server.link.serverSends, ...(ircd === 'inspircd' ? { sid: TEST_SID } : {}),
+    ircd, host: server.host, port: ts6 ? server.linkPort : server.port, serverName: server.link.peerName,
+    sendPassword: server.link.peerSends, receivePassword: server.link.serverSends, ...(ts6 ? { sid: TEST_SID } : {}),
   };
 }
 
 /** A link adapter (not connected) for `server`, wanting `channels`; disconnected after the test. */
-export function makeLink(t: TestContext, ircd: 'ngircd' | 'inspircd', server: IrcServer, channels: readonly string[], options: Record<string, unknown> = {}): Link {
+export function makeLink(t: TestContext, ircd: LinkIrcd, server: IrcServer, channels: readonly string[], options: Record<string, unknown> = {}): Link {
   const events: AnyEventInput[] = [];
   const losses: ConnectionLoss[] = [];
   const ctx: NetworkContext = {

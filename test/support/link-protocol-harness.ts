@@ -4,6 +4,7 @@
  * catalog), failed and ignored out. ngircd-link-harness.ts, inspircd-link-harness.ts and
  * hybrid-link-harness.ts fill in each protocol's handshake and burst.
  */
+import assert from 'node:assert/strict';
 import type { AnyEventInput } from '../../src/core/event.js';
 import { validateEvent } from '../../src/core/catalog-validate.js';
 import { silentLogger } from '../../src/core/log.js';
@@ -12,7 +13,7 @@ import { ircLinkConfigSchema } from '../../src/networks/irc-link/config.js';
 import { LinkEvents } from '../../src/networks/irc-link/events.js';
 import { parseLinkLine } from '../../src/networks/irc-link/line.js';
 import type { ServerProtocol, ServerProtocolFactory } from '../../src/networks/irc-link/server-protocol.js';
-import { LinkState } from '../../src/networks/irc-link/state.js';
+import { LinkState, type LinkUser } from '../../src/networks/irc-link/state.js';
 
 /**
  * A protocol before the handshake, with everything it did recorded. `options` are config keys
@@ -59,4 +60,19 @@ export function protocolHarness<P extends ServerProtocol>(create: (...args: Para
   };
   const of = <C extends AnyEventInput['command']>(command: C) => events.filter((e): e is Extract<AnyEventInput, { command: C }> => e.command === command);
   return { protocol, config, state, sent, events, failures, ignored, bursts, killedOwn, nickHolderAtKill, forced, feed, of };
+}
+
+/** A protocol harness, whichever protocol it runs. */
+export type ProtocolHarness = ReturnType<typeof protocolHarness<ServerProtocol>>;
+
+/**
+ * Feeds `line`, an SVSNICK of our `user` to Guest1: it is reported and not obeyed; the client is
+ * force-tagged (to `<nick>|f`, as the harness's adapter does).
+ */
+export function expectSvsnickForceTags(h: ProtocolHarness, user: LinkUser, line: string): void {
+  const nick = user.nick;
+  h.feed(line);
+  assert.deepEqual(h.of('SVSNICK').map((e) => e.args.newNick), ['Guest1']);
+  assert.deepEqual(h.forced, [`${nick} svsnick`]);
+  assert.equal(user.nick, `${nick}|f`);
 }

@@ -11,6 +11,8 @@ import { ServerSupport } from '../../src/networks/irc/isupport.js';
 import { applyChannelTs, killReason, parseSjoinMembers, parseTs, UidMinter, UID_PATTERN, UID_SPACE } from '../../src/networks/irc-link/protocols/ts6.js';
 import { HYBRID_SUPPORT } from '../../src/networks/irc-link/protocols/hybrid.js';
 import { ALICE, BOB, CAROL, harness, linked, LOBBY_TS, ME, SID, UP, UPSID } from '../support/hybrid-link-harness.js';
+import { expectSvsnickForceTags } from '../support/link-protocol-harness.js';
+import { checkAnyLinesKeepStateConsistent } from '../support/link-state-property.js';
 
 const LOBBY = { network: 'link', id: '#lobby', name: '#lobby' };
 
@@ -177,10 +179,7 @@ describe('ircd-hybrid server protocol', () => {
   it('an SVSNICK of one of our clients is reported and not obeyed: the client is force-tagged', () => {
     const h = linked();
     const bob = own(h, 'bob|jabber');
-    h.feed(`:${UPSID} SVSNICK ${bob.uid} ${LOBBY_TS} Guest1 ${LOBBY_TS + 40}`);
-    assert.deepEqual(h.of('SVSNICK').map((e) => e.args.newNick), ['Guest1']);
-    assert.deepEqual(h.forced, ['bob|jabber svsnick']);
-    assert.equal(bob.nick, 'bob|jabber|f');
+    expectSvsnickForceTags(h, bob, `:${UPSID} SVSNICK ${bob.uid} ${LOBBY_TS} Guest1 ${LOBBY_TS + 40}`);
   });
 
   it('a KILL of one of our clients (by uid or, for a bad nick, by nick) takes it out of the state and tells the adapter', () => {
@@ -275,19 +274,11 @@ describe('ircd-hybrid server protocol', () => {
   });
 
   it('property: any sequence of lines leaves the protocol running and the state consistent', () => {
-    const word = fc.constantFrom(ALICE, BOB, CAROL, 'alice', '#lobby', '#x', UPSID, '2LF', SID, String(LOBBY_TS), '1', '0', '+o', '-v', `@${ALICE}`, '+nt', ':', '', ME, UP);
-    const command = fc.constantFrom('UID', 'SID', 'SJOIN', 'JOIN', 'PART', 'QUIT', 'KICK', 'KILL', 'TMODE', 'MODE', 'BMASK', 'TOPIC', 'TBURST', 'PRIVMSG', 'SQUIT', 'NICK', 'AWAY', 'EOB', 'PING', 'SVSHOST', 'SVSACCOUNT', 'SVSMODE', 'XYZ');
-    const source = fc.constantFrom(ALICE, BOB, CAROL, UPSID, '2LF', '0HYGHOST1', '');
-    const line = fc.tuple(source, command, fc.array(word, { maxLength: 12 })).map(([src, cmd, params]) => `${src ? `:${src} ` : ''}${cmd} ${params.join(' ')}`);
-    fc.assert(fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
-      const h = linked();
-      h.feed(...lines);
-      for (const user of h.state.allUsers()) {
-        for (const channel of user.channels) assert.ok(h.state.channel(channel)?.members.has(user.uid), `${user.nick} in ${channel}`);
-      }
-      for (const name of ['#lobby', '#x']) {
-        for (const member of h.state.members(name)) assert.ok(h.state.user(member.user.uid));
-      }
-    }), { numRuns: 300 });
+    checkAnyLinesKeepStateConsistent(linked, {
+      sources: [ALICE, BOB, CAROL, UPSID, '2LF', '0HYGHOST1', ''],
+      commands: ['UID', 'SID', 'SJOIN', 'JOIN', 'PART', 'QUIT', 'KICK', 'KILL', 'TMODE', 'MODE', 'BMASK', 'TOPIC', 'TBURST', 'PRIVMSG', 'SQUIT', 'NICK', 'AWAY', 'EOB', 'PING', 'SVSHOST', 'SVSACCOUNT', 'SVSMODE', 'XYZ'],
+      words: [ALICE, BOB, CAROL, 'alice', '#lobby', '#x', UPSID, '2LF', SID, String(LOBBY_TS), '1', '0', '+o', '-v', `@${ALICE}`, '+nt', ':', '', ME, UP],
+      maxParams: 12,
+    });
   });
 });

@@ -4,10 +4,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
 import type { LinkUser } from '../../src/networks/irc-link/state.js';
 import { chanModeTokens } from '../../src/networks/irc-link/protocols/inspircd-capab.js';
 import { CAPAB, harness, linked, ME, SID, UP, UP_SID } from '../support/inspircd-link-harness.js';
+import { expectSvsnickForceTags } from '../support/link-protocol-harness.js';
+import { checkAnyLinesKeepStateConsistent } from '../support/link-state-property.js';
 
 /** One of our clients, added to the state and introduced (as the adapter does). */
 function own(h: ReturnType<typeof harness>, nick: string): LinkUser {
@@ -200,10 +201,7 @@ describe('InspIRCd server protocol', () => {
   it('an SVSNICK of one of our clients is reported and not obeyed: the client is force-tagged', () => {
     const h = linked();
     const bob = own(h, 'bob/jabber');
-    h.feed(`:${UP_SID} SVSNICK ${bob.uid} Guest1 1700000000`);
-    assert.deepEqual(h.of('SVSNICK').map((e) => e.args.newNick), ['Guest1']);
-    assert.deepEqual(h.forced, ['bob/jabber svsnick']);
-    assert.equal(bob.nick, 'bob/jabber|f');
+    expectSvsnickForceTags(h, bob, `:${UP_SID} SVSNICK ${bob.uid} Guest1 1700000000`);
   });
 
   it('a channel TS older than ours wins: our modes and prefixes go; a newer one is ignored', () => {
@@ -247,21 +245,15 @@ describe('InspIRCd server protocol', () => {
   });
 
   it('property: any sequence of lines leaves the protocol running and the state consistent', () => {
-    const word = fc.constantFrom('0AAAAAAAA', '0AAAAAAAB', '0ABAAAAAA', `${SID}A00001`, '#lobby', '#x', UP_SID, '0AB', SID, '+o', '-v', 'o,0AAAAAAAB:1', '1000', '500', ':', '1', '');
-    const command = fc.constantFrom('UID', 'NICK', 'SAVE', 'FJOIN', 'IJOIN', 'PART', 'QUIT', 'KICK', 'KILL', 'FMODE', 'MODE', 'FTOPIC', 'PRIVMSG', 'SQUIT', 'SERVER', 'METADATA', 'AWAY', 'PING', 'ENCAP', 'FHOST', 'IDLE', 'RESYNC', 'XYZ');
-    const source = fc.constantFrom('0AAAAAAAA', '0AAAAAAAB', '0ABAAAAAA', UP_SID, '0AB', 'ghost', '');
-    const line = fc.tuple(source, command, fc.array(word, { maxLength: 8 })).map(([src, cmd, params]) => `${src ? `:${src} ` : ''}${cmd} ${params.join(' ')}`);
-    fc.assert(fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+    checkAnyLinesKeepStateConsistent(() => {
       const h = linked();
       own(h, 'bob/jabber');
-      h.feed(...lines);
-      for (const user of h.state.allUsers()) {
-        assert.equal(h.state.userByNick(user.nick)?.uid, user.uid, `${user.nick} is found by nick`);
-        for (const channel of user.channels) assert.ok(h.state.channel(channel)?.members.has(user.uid), `${user.nick} in ${channel}`);
-      }
-      for (const name of ['#lobby', '#x']) {
-        for (const member of h.state.members(name)) assert.ok(h.state.user(member.user.uid));
-      }
-    }), { numRuns: 300 });
+      return h;
+    }, {
+      sources: ['0AAAAAAAA', '0AAAAAAAB', '0ABAAAAAA', UP_SID, '0AB', 'ghost', ''],
+      commands: ['UID', 'NICK', 'SAVE', 'FJOIN', 'IJOIN', 'PART', 'QUIT', 'KICK', 'KILL', 'FMODE', 'MODE', 'FTOPIC', 'PRIVMSG', 'SQUIT', 'SERVER', 'METADATA', 'AWAY', 'PING', 'ENCAP', 'FHOST', 'IDLE', 'RESYNC', 'XYZ'],
+      words: ['0AAAAAAAA', '0AAAAAAAB', '0ABAAAAAA', `${SID}A00001`, '#lobby', '#x', UP_SID, '0AB', SID, '+o', '-v', 'o,0AAAAAAAB:1', '1000', '500', ':', '1', ''],
+      maxParams: 8,
+    });
   });
 });

@@ -3,21 +3,11 @@
  * `linkPort` (hybrid takes servers only on a listener with `flags = server`), limits lifted, an
  * operator, and the blocks for our server link (the ones docs/networks/irc-link.md shows).
  */
+import type { LinkBlockValues, ListeningIrcdConfigValues } from './ircd-values.js';
 
-/** Values substituted into the hybrid config. */
-export interface HybridConfigValues {
-  readonly serverName: string;
+/** Values substituted into the hybrid config (`dir` holds the MOTD). */
+export interface HybridConfigValues extends ListeningIrcdConfigValues {
   readonly sid: string;
-  /** Temp dir for the MOTD. */
-  readonly dir: string;
-  readonly port: number;
-  readonly linkPort: number;
-  readonly operName: string;
-  readonly operPassword: string;
-  /** Our server link: its name, the password it sends and the one hybrid answers with. */
-  readonly link: { readonly peerName: string; readonly peerSends: string; readonly serverSends: string };
-  /** Appended verbatim at the end. */
-  readonly extraConfig?: string;
 }
 
 /**
@@ -25,7 +15,7 @@ export interface HybridConfigValues {
  * listener for servers (hybrid refuses servers on a client port) and the connect {} block of
  * our server, from 127.0.0.1, in the stock config's class "server".
  */
-export function hybridLinkBlocks(link: HybridConfigValues['link'], linkPort: number): string {
+export function hybridLinkBlocks(link: LinkBlockValues, linkPort: number): string {
   return `listen {
 	flags = server;
 	host = "127.0.0.1";

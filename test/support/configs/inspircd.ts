@@ -1,20 +1,13 @@
 /**
  * InspIRCd 3 configuration for a loopback test server (based on /work/shared/peers/configs/inspircd).
  */
+import type { ListeningIrcdConfigValues } from './ircd-values.js';
 
-/** Values substituted into the InspIRCd config. */
-export interface InspircdConfigValues {
-  readonly serverName: string;
-  /** Temp dir for data, logs, runtime files and the MOTD. */
-  readonly dir: string;
-  readonly port: number;
-  readonly linkPort: number;
-  readonly operName: string;
-  readonly operPassword: string;
-  /** Services-style (U-lined) server link for a pseudo-server on `linkPort`. */
-  readonly link: { readonly peerName: string; readonly peerSends: string; readonly serverSends: string };
-  /** Appended verbatim at the end. */
-  readonly extraConfig?: string;
+/**
+ * Values substituted into the InspIRCd config: `dir` holds data, logs, runtime files and the
+ * MOTD; `link` is a services-style (U-lined) server link for a pseudo-server on `linkPort`.
+ */
+export interface InspircdConfigValues extends ListeningIrcdConfigValues {
   /**
    * Attributes of the loopback connect class instead of the permissive default (which lifts
    * every limit), e.g. {@link DEBIAN_CONNECT_CLASS} for the flood limits Debian ships.

@@ -1,18 +1,15 @@
 /**
  * ngIRCd 26 configuration for a loopback test server (based on /work/shared/peers/configs/ngircd).
  */
+import type { IrcdConfigValues } from './ircd-values.js';
 
-/** Values substituted into the ngIRCd config. */
-export interface NgircdConfigValues {
-  readonly serverName: string;
-  readonly port: number;
+/**
+ * Values substituted into the ngIRCd config: `link` is a passive server link for a pseudo-server
+ * connecting to the client port; `extraConfig` may add [Channel] or [Server] sections, or a
+ * second [Limits] override.
+ */
+export interface NgircdConfigValues extends IrcdConfigValues {
   readonly nickLength: number;
-  readonly operName: string;
-  readonly operPassword: string;
-  /** Passive server link for a pseudo-server connecting to the client port. */
-  readonly link: { readonly peerName: string; readonly peerSends: string; readonly serverSends: string };
-  /** Appended verbatim (e.g. extra [Channel] or [Server] sections, or a second [Limits] override). */
-  readonly extraConfig?: string;
 }
 
 /**
