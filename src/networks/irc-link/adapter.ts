@@ -15,7 +15,7 @@
  * receives a channel's messages only while one of its clients is in it; it speaks for the hub
  * when a message has no `asUser`.
  */
-import type { ChannelRestore, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
+import type { ChannelRestore, ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { ServerSupport } from '../irc/isupport.js';
 import { IrcTransport } from '../irc/transport.js';
@@ -28,6 +28,7 @@ import type { LinkSession, ServerProtocol } from './server-protocol.js';
 import { LinkState, type LinkUser } from './state.js';
 import { allocateNick, hostFor, identFor, realNameFor, VirtualClients } from './virtual-clients.js';
 import { renderLinkMessage } from './render.js';
+import { LinkModeration } from './moderation.js';
 import { readFileSync } from 'node:fs';
 import { fillIdentity } from '../irc/puppet-nick.js';
 import { nickCandidate } from '../irc/nick.js';
@@ -80,8 +81,19 @@ export class IrcLinkNetwork implements Network {
   /** Pending rejoins, cleared when the connection ends. */
   private readonly timers = new Set<NodeJS.Timeout>();
 
+  /** Kicks and bans (the access module's): by the service client and our server (moderation.ts). */
+  readonly moderation: ModerationActions;
+
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcLinkConfig) {
     this.ids = new LineIds(ctx.name);
+    this.moderation = new LinkModeration({
+      name: ctx.name,
+      server: () => (this.state === 'connected' ? this.server : undefined),
+      state: () => this.link,
+      service: () => this.service,
+      target: (ref) => this.localOrVirtual(ref),
+      write: (...lines) => this.write(...lines),
+    });
     this.events = new LinkEvents({
       network: ctx.name,
       state: () => this.link,
