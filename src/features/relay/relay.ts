@@ -439,7 +439,10 @@ export class Relay {
    */
   private async mayRelay(channel: ChannelRef, user: UserRef): Promise<boolean> {
     if (await operationsOf(this.api).relay.userMayRelay(user, channel)) return true;
-    this.logOnce(`gate\u0000${channelKey(channel)}\u0000${user.id}`, { channel, user: user.id, nick: user.nick }, 'relay: not relaying what this user does here (userMayRelay refused)');
+    const first = this.logOnce(`gate\u0000${channelKey(channel)}\u0000${user.id}`, { channel, user: user.id, nick: user.nick }, 'relay: not relaying what this user does here (userMayRelay refused)');
+    // Their users of their own in the bridge's other channels (virtual clients) leave too: the
+    // decision (the access module's, say) applies to them as to the person.
+    if (first) this.left(channel, user, 'not allowed here', false, Date.now());
     return false;
   }
 
@@ -458,11 +461,13 @@ export class Relay {
   }
 
   /** Logs at info, once per `key` (the memory of keys is bounded). */
-  private logOnce(key: string, fields: object, message: string): void {
-    if (this.loggedRefusals.has(key)) return;
+  /** Logs `message` once per `key` (a bounded memory); true when it was logged now. */
+  private logOnce(key: string, fields: object, message: string): boolean {
+    if (this.loggedRefusals.has(key)) return false;
     if (this.loggedRefusals.size > 1000) this.loggedRefusals.clear();
     this.loggedRefusals.add(key);
     this.api.log.info(fields, message);
+    return true;
   }
 
   /** true when `user` is our own bot in `channel` (adapters drop its echoes; this is a second guard). */
