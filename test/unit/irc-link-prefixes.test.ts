@@ -48,17 +48,22 @@ describe('irc-link prefix modes', () => {
     assert.equal(wanted.size, 0);
   });
 
-  it('takes a member from what it holds to exactly what it should hold (prefix letters only)', () => {
-    assert.deepEqual(prefixChanges(new Set(['v']), ['o'], 'n', isPrefix), [{ mode: '-v', arg: 'n' }, { mode: '+o', arg: 'n' }]);
-    assert.deepEqual(prefixChanges(new Set(['o']), ['o'], 'n', isPrefix), []);
-    assert.deepEqual(prefixChanges(new Set(), ['x', 'v'], 'n', isPrefix), [{ mode: '+v', arg: 'n' }], 'unknown letters are left out');
-    fc.assert(fc.property(fc.subarray([...'qaohv']), fc.array(fc.constantFrom(...'qaohvxyz')), (held, want) => {
+  it('takes a member from what the relay wanted before to what it wants now, leaving other prefix modes alone', () => {
+    assert.deepEqual(prefixChanges(new Set(['v']), ['v'], ['o'], 'n', isPrefix), [{ mode: '-v', arg: 'n' }, { mode: '+o', arg: 'n' }]);
+    assert.deepEqual(prefixChanges(new Set(['v']), [], ['o'], 'n', isPrefix), [{ mode: '+o', arg: 'n' }], 'a +v given on the ircd stays');
+    assert.deepEqual(prefixChanges(new Set(['o']), ['o'], ['o'], 'n', isPrefix), []);
+    assert.deepEqual(prefixChanges(new Set(), [], ['x', 'v'], 'n', isPrefix), [{ mode: '+v', arg: 'n' }], 'unknown letters are left out');
+    const letters = fc.subarray([...'qaohv']);
+    fc.assert(fc.property(letters, letters, fc.array(fc.constantFrom(...'qaohvxyz')), (held, before, want) => {
       const after = new Set(held);
-      for (const { mode } of prefixChanges(new Set(held), want, 'n', isPrefix)) {
+      for (const { mode } of prefixChanges(new Set(held), before, want, 'n', isPrefix)) {
         if (mode.startsWith('+')) after.add(mode.slice(1));
         else after.delete(mode.slice(1));
       }
-      assert.deepEqual([...after].sort(), [...new Set(want.filter(isPrefix))].sort());
+      const wanted = new Set(want.filter(isPrefix));
+      for (const m of wanted) assert.ok(after.has(m), `${m} wanted`);
+      for (const m of before) if (!wanted.has(m)) assert.ok(!after.has(m), `${m} no longer wanted`);
+      for (const m of held) if (!before.includes(m) && !wanted.has(m)) assert.ok(after.has(m), `${m} left alone`);
     }));
   });
 });

@@ -460,8 +460,7 @@ export class Relay {
     return false;
   }
 
-  /** Logs at info, once per `key` (the memory of keys is bounded). */
-  /** Logs `message` once per `key` (a bounded memory); true when it was logged now. */
+  /** Logs at info, once per `key` (the memory of keys is bounded); true when it was logged now. */
   private logOnce(key: string, fields: object, message: string): boolean {
     if (this.loggedRefusals.has(key)) return false;
     if (this.loggedRefusals.size > 1000) this.loggedRefusals.clear();

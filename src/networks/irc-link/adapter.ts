@@ -417,19 +417,21 @@ export class IrcLinkNetwork implements Network {
     if (!this.link.join(channel, user.uid)) throw new Error(`${this.name}: cannot join ${channel}`);
     this.write(...this.requireServer().join(user, channel));
     const remote = this.virtuals.remoteOf(user.uid);
-    if (remote) this.applyPrefixes(user, remote, channel);
+    if (remote) this.applyPrefixes(user, remote, channel, []);
   }
 
   /**
-   * Brings the prefix modes of `remote`'s virtual client `user` in `channel` (where it is) to what
-   * the relay wants (our server sets them, a few per line); nothing when it holds them already.
+   * Brings the prefix modes of `remote`'s virtual client `user` in `channel` (where it is) from
+   * what the relay wanted `before` to what it wants now (our server sets them, a few per line);
+   * nothing when it holds them already. Modes people gave it on the ircd are left alone.
    */
-  private applyPrefixes(user: LinkUser, remote: UserRef, channel: string): void {
+  private applyPrefixes(user: LinkUser, remote: UserRef, channel: string, before: readonly string[]): void {
     const state = this.link.channel(channel);
     const held = state?.members.get(user.uid);
     const server = this.server;
     if (!state || !held || !server) return;
-    const changes = prefixChanges(held, this.prefixes.get(remote, this.link.support.fold(channel)), user.nick, (m) => this.link.support.isPrefixMode(m));
+    const wanted = this.prefixes.get(remote, this.link.support.fold(channel));
+    const changes = prefixChanges(held, before, wanted, user.nick, (m) => this.link.support.isPrefixMode(m));
     for (let i = 0; i < changes.length; i += MODES_PER_LINE) {
       const chunk = changes.slice(i, i + MODES_PER_LINE);
       this.write(...server.mode(undefined, state.name, modeString(chunk), chunk.map((c) => c.arg ?? '')));
@@ -499,10 +501,12 @@ export class IrcLinkNetwork implements Network {
     if (change.kind === 'nick') return this.renameVirtual(remote, change.user);
     if (change.kind === 'prefix') {
       // Kept for when the client joins; never introduces one by itself.
-      this.prefixes.set(remote, this.link.support.fold(name), change.modes.filter((m) => /^[A-Za-z]$/.test(m)));
+      const folded = this.link.support.fold(name);
+      const before = this.prefixes.get(remote, folded);
+      this.prefixes.set(remote, folded, change.modes.filter((m) => /^[A-Za-z]$/.test(m)));
       const uid = this.virtuals.uidOf(remote);
       const user = uid === undefined ? undefined : this.link.user(uid);
-      if (user) this.applyPrefixes(user, remote, name);
+      if (user) this.applyPrefixes(user, remote, name, before);
       return true;
     }
     const actor = this.virtualFor(remote);

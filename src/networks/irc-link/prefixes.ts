@@ -63,12 +63,14 @@ export class WantedPrefixes {
 }
 
 /**
- * The changes that take a member holding the prefix modes `held` to holding exactly `wanted`
- * (only letters `isPrefix` accepts), for member `nick`: removals first, then additions.
+ * The changes that take a member holding the prefix modes `held` from what the relay wanted
+ * `before` to what it wants now (`wanted`), for member `nick` (only letters `isPrefix` accepts):
+ * removals first (letters wanted before, held, and no longer wanted), then additions. Letters the
+ * relay never asked for (given on the ircd by people there) are left alone.
  */
-export function prefixChanges(held: ReadonlySet<string>, wanted: readonly string[], nick: string, isPrefix: (letter: string) => boolean): ModeChange[] {
+export function prefixChanges(held: ReadonlySet<string>, before: readonly string[], wanted: readonly string[], nick: string, isPrefix: (letter: string) => boolean): ModeChange[] {
   const target = new Set(wanted.filter(isPrefix));
-  const removals = [...held].filter((m) => isPrefix(m) && !target.has(m)).map((m) => ({ mode: `-${m}`, arg: nick }));
+  const removals = [...new Set(before)].filter((m) => isPrefix(m) && held.has(m) && !target.has(m)).map((m) => ({ mode: `-${m}`, arg: nick }));
   const additions = [...target].filter((m) => !held.has(m)).map((m) => ({ mode: `+${m}`, arg: nick }));
   return [...removals, ...additions];
 }
