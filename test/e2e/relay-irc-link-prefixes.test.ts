@@ -1,6 +1,6 @@
 /**
- * Prefix modes carried through the server link (real ngIRCd and Prosody, independent clients on
- * each side): an XMPP moderator's virtual client is a channel operator on IRC (`@` in NAMES),
+ * Prefix modes carried through the server link (real ngIRCd or InspIRCd, and Prosody, independent
+ * clients on each side): an XMPP moderator's virtual client is a channel operator on IRC (`@` in NAMES),
  * one made moderator gets +o and loses it with the role; the bridge's `prefixModes` maps the
  * standing to other letters or carries none.
  */
@@ -8,17 +8,20 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { xml, type RawIrcClient, type TestXmppClient } from '../support/clients.js';
 import { startBridge, WAIT_MS, IRC_CHANNEL, XMPP_BOT_NICK, type BridgeSetup } from './relay-setup.js';
-import { linkedNetworks } from './relay-irc-link-setup.js';
+import { linkOptions } from '../support/link-network.js';
+import { ircLinkConfigSchema } from '../../src/networks/irc-link/config.js';
 
 const MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
+type Ircd = 'ngircd' | 'inspircd';
 
 /** The bridge over the link (bob creates the room: he owns it, so he is a moderator). */
-async function linkedBridge(bridgeOptions: Record<string, unknown>): Promise<{ setup: BridgeSetup; alice: RawIrcClient; bob: TestXmppClient }> {
-  const setup = await startBridge({ ircServer: 'ngircd' });
+async function linkedBridge(ircd: Ircd, bridgeOptions: Record<string, unknown>): Promise<{ setup: BridgeSetup; alice: RawIrcClient; bob: TestXmppClient }> {
+  const setup = await startBridge({ ircServer: ircd });
   try {
     const bob = await setup.xmppUser('bob', 'bob');
     const alice = await setup.ircUser('alice');
-    await setup.startHub(bridgeOptions, undefined, { networks: linkedNetworks(setup) });
+    const networks = setup.config().networks.map((n) => n.name !== 'irc' ? n : { name: 'irc', protocol: 'irc-link', options: ircLinkConfigSchema.parse(linkOptions(ircd, setup.irc)) });
+    await setup.startHub(bridgeOptions, undefined, { networks });
     await bob.waitForStanza((s) => s.is('presence') && s.attrs.from === `${setup.room}/${XMPP_BOT_NICK}`, WAIT_MS);
     return { setup, alice, bob };
   } catch (error) {
@@ -46,60 +49,70 @@ async function setRole(setup: BridgeSetup, bob: TestXmppClient, nick: string, ro
   assert.equal((await bob.waitForStanza((s) => s.is('iq') && s.attrs.id === id, WAIT_MS)).attrs.type, 'result');
 }
 
-describe('prefix modes through the server link (default: moderators are +o)', { timeout: 120_000 }, () => {
-  let setup: BridgeSetup;
-  let alice: RawIrcClient;
-  let bob: TestXmppClient;
-  before(async () => ({ setup, alice, bob } = await linkedBridge({ events: { joins: true } })));
-  after(() => setup?.stop());
+for (const ircd of ['ngircd', 'inspircd'] as const) {
+  /** `nick`'s virtual nick (ngIRCd refuses `/`). */
+  const v = (nick: string): string => `${nick}${ircd === 'ngircd' ? '|' : '/'}jabber`;
+  const esc = (text: string): string => text.replace(/[|/]/g, '\\$&');
+  /** Our server's MODE line giving or taking `change` on `nick`'s virtual client. */
+  const mode = (change: string, nick: string): RegExp => new RegExp(` MODE #lobby \\${change} :?${esc(v(nick))}$`);
+  /** A line from `nick`'s virtual client (InspIRCd may put message tags first). */
+  const from = (nick: string, rest: string): RegExp => new RegExp(`^(@\\S+ )?:${esc(v(nick))}!\\S+ ${rest}`, 'i');
 
-  it("an XMPP moderator's virtual client is a channel operator: @ in NAMES", async () => {
-    assert.match(await alice.waitForLine(/ MODE #lobby \+o bob\|jabber$/, WAIT_MS), /^:bridge\.ngircd\.test MODE /);
-    assert.ok((await names(alice)).includes('@bob|jabber'));
+  describe(`prefix modes through the server link on ${ircd} (default: moderators are +o)`, { timeout: 120_000 }, () => {
+    let setup: BridgeSetup;
+    let alice: RawIrcClient;
+    let bob: TestXmppClient;
+    before(async () => ({ setup, alice, bob } = await linkedBridge(ircd, { events: { joins: true } })));
+    after(() => setup?.stop());
+
+    it("an XMPP moderator's virtual client is a channel operator: @ in NAMES", async () => {
+      assert.match(await alice.waitForLine(mode('+o', 'bob'), WAIT_MS), new RegExp(`^(@\\S+ )?:bridge\\.${ircd}\\.test MODE `));
+      assert.ok((await names(alice)).includes(`@${v('bob')}`));
+    });
+
+    it('an occupant made moderator gets +o, and loses it with the role', async () => {
+      const carol = await setup.xmppUser('carol', 'carol');
+      await alice.waitForLine(from('carol', 'JOIN'), WAIT_MS);
+      assert.ok((await names(alice)).includes(v('carol')), 'a participant has no prefix');
+      await setRole(setup, bob, 'carol', 'moderator');
+      await alice.waitForLine(mode('+o', 'carol'), WAIT_MS);
+      await setRole(setup, bob, 'carol', 'participant');
+      await alice.waitForLine(mode('-o', 'carol'), WAIT_MS);
+      assert.ok((await names(alice)).includes(v('carol')));
+      await carol.sayInRoom(setup.room, 'carol still here');
+      await alice.waitForLine(from('carol', 'PRIVMSG #lobby :carol still here$'), WAIT_MS);
+    });
   });
 
-  it('an occupant made moderator gets +o, and loses it with the role', async () => {
-    const carol = await setup.xmppUser('carol', 'carol');
-    await alice.waitForLine(/^:carol\|jabber!\S+ JOIN/i, WAIT_MS);
-    assert.ok((await names(alice)).includes('carol|jabber'), 'a participant has no prefix');
-    await setRole(setup, bob, 'carol', 'moderator');
-    await alice.waitForLine(/ MODE #lobby \+o carol\|jabber$/, WAIT_MS);
-    await setRole(setup, bob, 'carol', 'participant');
-    await alice.waitForLine(/ MODE #lobby -o carol\|jabber$/, WAIT_MS);
-    assert.ok((await names(alice)).includes('carol|jabber'));
-    await carol.sayInRoom(setup.room, 'carol still here');
-    await alice.waitForLine(/^:carol\|jabber!\S+ PRIVMSG #lobby :carol still here$/, WAIT_MS);
+  describe(`prefix modes through the server link on ${ircd} (prefixModes: { op: v }, joins not relayed)`, { timeout: 120_000 }, () => {
+    let setup: BridgeSetup;
+    let alice: RawIrcClient;
+    let bob: TestXmppClient;
+    before(async () => ({ setup, alice, bob } = await linkedBridge(ircd, { prefixModes: { op: 'v' } })));
+    after(() => setup?.stop());
+
+    it("a moderator's virtual client, brought by their first message, gets the mapped mode", async () => {
+      await bob.sayInRoom(setup.room, 'bob speaks first');
+      await alice.waitForLine(from('bob', 'JOIN'), WAIT_MS);
+      await alice.waitForLine(mode('+v', 'bob'), WAIT_MS);
+      await alice.waitForLine(from('bob', 'PRIVMSG #lobby :bob speaks first$'), WAIT_MS);
+      assert.ok((await names(alice)).includes(`+${v('bob')}`));
+    });
   });
-});
 
-describe('prefix modes through the server link (prefixModes: { op: v }, joins not relayed)', { timeout: 120_000 }, () => {
-  let setup: BridgeSetup;
-  let alice: RawIrcClient;
-  let bob: TestXmppClient;
-  before(async () => ({ setup, alice, bob } = await linkedBridge({ prefixModes: { op: 'v' } })));
-  after(() => setup?.stop());
+  describe(`prefix modes through the server link on ${ircd} (prefixModes: false)`, { timeout: 120_000 }, () => {
+    let setup: BridgeSetup;
+    let alice: RawIrcClient;
+    let bob: TestXmppClient;
+    before(async () => ({ setup, alice, bob } = await linkedBridge(ircd, { prefixModes: false, events: { joins: true } })));
+    after(() => setup?.stop());
 
-  it("a moderator's virtual client, brought by their first message, gets the mapped mode", async () => {
-    await bob.sayInRoom(setup.room, 'bob speaks first');
-    await alice.waitForLine(/^:bob\|jabber!\S+ JOIN/i, WAIT_MS);
-    await alice.waitForLine(/ MODE #lobby \+v bob\|jabber$/, WAIT_MS);
-    await alice.waitForLine(/^:bob\|jabber!\S+ PRIVMSG #lobby :bob speaks first$/, WAIT_MS);
-    assert.ok((await names(alice)).includes('+bob|jabber'));
+    it("a moderator's virtual client gets no prefix mode", async () => {
+      await alice.waitForLine(from('bob', 'JOIN'), WAIT_MS);
+      await bob.sayInRoom(setup.room, 'no modes for me');
+      await alice.waitForLine(/PRIVMSG #lobby :no modes for me$/, WAIT_MS);
+      assert.ok((await names(alice)).includes(v('bob')));
+      assert.equal(alice.lines.some((l) => l.includes(' MODE #lobby ') && l.includes(v('bob'))), false);
+    });
   });
-});
-
-describe('prefix modes through the server link (prefixModes: false)', { timeout: 120_000 }, () => {
-  let setup: BridgeSetup;
-  let alice: RawIrcClient;
-  let bob: TestXmppClient;
-  before(async () => ({ setup, alice, bob } = await linkedBridge({ prefixModes: false, events: { joins: true } })));
-  after(() => setup?.stop());
-
-  it("a moderator's virtual client gets no prefix mode", async () => {
-    await alice.waitForLine(/^:bob\|jabber!\S+ JOIN/i, WAIT_MS);
-    await bob.sayInRoom(setup.room, 'no modes for me');
-    await alice.waitForLine(/PRIVMSG #lobby :no modes for me$/, WAIT_MS);
-    assert.ok((await names(alice)).includes('bob|jabber'));
-    assert.equal(alice.lines.some((l) => / MODE #lobby \S+ bob\|jabber$/.test(l)), false);
-  });
-});
+}
