@@ -2,7 +2,7 @@
  * The NetworkHandle modules use: a configured network plus its supervisor, with sends counted.
  */
 import type { ChannelRef, UserRef } from './refs.js';
-import type { ChannelRestore, ModerationActions, Network, PuppetChange, NetworkCapabilities, NetworkState, OutgoingMessage, SendResult } from './network.js';
+import type { ChannelRestore, MemberStatus, ModerationActions, Network, PuppetChange, NetworkCapabilities, NetworkState, OutgoingMessage, SendResult } from './network.js';
 import type { NetworkSupervisor } from './supervisor.js';
 
 /** What modules can see of and do with a configured network. */
@@ -25,6 +25,11 @@ export interface NetworkHandle {
    * XMPP room moderator); `undefined` when the network cannot tell (see Network.isModerator).
    */
   isModerator(channel: ChannelRef, user: UserRef): boolean | undefined;
+  /**
+   * `user`'s standing in `channel` (see Network.memberStatus), read through `isModerator` where
+   * the network has no finer answer; `undefined` when the network cannot tell.
+   */
+  memberStatus(channel: ChannelRef, user: UserRef): MemberStatus | undefined;
   /** A remote person left `channel`: their puppet leaves it too, where the network has one (see Network.leave). */
   leave?(channel: ChannelRef, user: UserRef, reason: string, quit: boolean): Promise<void>;
   /** Shows a remote person's change natively, where the network can (see Network.puppetChange); absent otherwise. */
@@ -69,6 +74,11 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
     queueDepth: () => network.queueDepth(),
     botUser: (channel: ChannelRef) => network.botUser?.(channel),
     isModerator: (channel: ChannelRef, user: UserRef) => network.isModerator?.(channel, user),
+    memberStatus(channel: ChannelRef, user: UserRef): MemberStatus | undefined {
+      if (network.memberStatus) return network.memberStatus(channel, user);
+      const moderator = network.isModerator?.(channel, user);
+      return moderator === undefined ? undefined : moderator ? 'op' : 'none';
+    },
     leave: (channel: ChannelRef, user: UserRef, reason: string, quit: boolean) => network.leave?.(channel, user, reason, quit) ?? Promise.resolve(),
     ...(network.puppetChange ? { puppetChange: (channel: ChannelRef, user: UserRef, change: PuppetChange) => network.puppetChange!(channel, user, change) } : {}),
     puppetOf: (user: UserRef) => network.puppetOf?.(user),

@@ -190,6 +190,12 @@ export interface Network {
    */
   isModerator?(channel: ChannelRef, user: UserRef): boolean | undefined;
   /**
+   * `user`'s standing in `channel` as far as the network says ({@link MemberStatus}): IRC prefix
+   * modes (half-operator and above: `op`, voice: `voice`). `undefined` when the network cannot
+   * tell; networks without it are read through `isModerator` (true: `op`, false: `none`).
+   */
+  memberStatus?(channel: ChannelRef, user: UserRef): MemberStatus | undefined;
+  /**
    * A remote person that `send` spoke for (`OutgoingMessage.asUser`) left `channel`, a bridged
    * channel of this network: the network takes their user of their own (puppet, virtual client)
    * out of it. With `quit` they left their whole network: the user quits once it is in no
@@ -249,12 +255,20 @@ export interface Network {
  * - `topic`: they set the room's topic to `text`.
  * - `kick`: they (a moderator where they are) removed `target` (a remote person with a user of
  *   their own here, or one of this network's own users) with `reason`.
+ * - `prefix`: their user of their own should hold exactly the prefix modes `modes` (letters, e.g.
+ *   `['o']`; empty: none) in the channel, now and whenever it joins it later (PyLink carries
+ *   prefix modes). Letters the network does not know as prefix modes are left out. Never
+ *   introduces a user of their own by itself.
  */
 export type PuppetChange =
   | { readonly kind: 'join' }
+  | { readonly kind: 'prefix'; readonly modes: readonly string[] }
   | { readonly kind: 'nick'; readonly user: UserRef }
   | { readonly kind: 'topic'; readonly text: string }
   | { readonly kind: 'kick'; readonly target: UserRef; readonly reason: string };
+
+/** Someone's standing in a channel: an operator (moderator), voiced, or neither. */
+export type MemberStatus = 'op' | 'voice' | 'none';
 
 /** What {@link Network.restoreChannel} puts back: a topic, or mode changes. */
 export type ChannelRestore = { readonly topic: string } | { readonly modes: readonly ModeChange[] };

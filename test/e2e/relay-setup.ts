@@ -13,7 +13,7 @@ import type { Logger } from '../../src/core/log.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { builtinProtocols } from '../../src/networks/registry.js';
-import { startNgircd, startInspircd, startHybrid, startProsody, type IrcServer, type XmppServer } from '../support/servers.js';
+import { startNgircd, startInspircd, startHybrid, startProsody, type InspircdOptions, type IrcServer, type XmppServer } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { captureLog } from '../support/log-capture.js';
 
@@ -44,9 +44,9 @@ export interface BridgeSetup {
 }
 
 /** Starts the servers (not the hub). Call `stop()` in an `after` hook. */
-export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd' | 'hybrid'; httpUpload?: boolean; mucArchive?: boolean; prosodyExtraConfig?: string; ngircdExtraConfig?: string } = {}): Promise<BridgeSetup> {
+export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd' | 'hybrid'; httpUpload?: boolean; mucArchive?: boolean; prosodyExtraConfig?: string; ngircdExtraConfig?: string; inspircd?: InspircdOptions } = {}): Promise<BridgeSetup> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-relay-'));
-  const irc = options.ircServer === 'inspircd' ? await startInspircd()
+  const irc = options.ircServer === 'inspircd' ? await startInspircd(options.inspircd)
     : options.ircServer === 'hybrid' ? await startHybrid()
     : await startNgircd(options.ngircdExtraConfig === undefined ? {} : { extraConfig: options.ngircdExtraConfig });
   let xmpp: XmppServer;

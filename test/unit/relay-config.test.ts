@@ -22,6 +22,17 @@ function refusal(fn: () => unknown): ModuleConfigError {
 }
 
 describe('relay config', () => {
+  it('carries ops as +o and voice as +v by default; prefixModes maps or turns them off, per target network', () => {
+    const config = parseRelayConfig(undefined);
+    const [resolved] = resolveBridges([bridge({ prefixModes: { op: 'q' }, networks: { jabber: { prefixModes: false } } })], config);
+    assert.deepEqual(BUILTIN_DEFAULTS.prefixModes, { op: 'o', voice: 'v' });
+    assert.deepEqual(resolved!.optionsFor('irc').prefixModes, { op: 'q', voice: 'v' });
+    assert.deepEqual(resolved!.optionsFor('jabber').prefixModes, { op: '', voice: '' });
+    assert.deepEqual(resolveBridges([bridge({ prefixModes: { voice: '' } })], config)[0]!.optionsFor('irc').prefixModes, { op: 'o', voice: '' });
+    assert.match(refusal(() => resolveBridges([bridge({ prefixModes: { op: 'ov' } })], config)).message, /prefixModes\.op/);
+    assert.match(refusal(() => resolveBridges([bridge({ prefixModes: { halfop: 'h' } })], config)).message, /prefixModes/);
+  });
+
   it('has defaults when the module has no config block', () => {
     const config = parseRelayConfig(undefined);
     assert.equal(config.maxQueuePerTarget, 10_000);

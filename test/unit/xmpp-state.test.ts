@@ -59,6 +59,17 @@ void describe('MucRoom', () => {
     assert.deepEqual(room.members().map((o) => o.nick), ['bot']);
   });
 
+  void it('reports a role change to or from moderator (not other role changes)', () => {
+    const room = joinedRoom();
+    room.apply(presence('cy'));
+    const [up] = room.apply(presence('cy', { item: "<item role='moderator'><actor nick='al'/></item>" }));
+    assert.deepEqual(up?.kind === 'moderator' && [up.occupant.nick, up.moderator, up.actor?.nick], ['cy', true, 'al']);
+    assert.deepEqual(room.apply(presence('cy', { item: "<item role='moderator'/>" })), [], 'still a moderator: no change');
+    const [down] = room.apply(presence('cy', { item: "<item role='visitor'/>" }));
+    assert.deepEqual(down?.kind === 'moderator' && [down.moderator, down.actor], [false, undefined]);
+    assert.deepEqual(room.apply(presence('cy', { item: "<item role='participant'/>" })), [], 'visitor to participant is not reported');
+  });
+
   void it('reports our own removal with its cause, and join errors only while joining', () => {
     const room = joinedRoom();
     const [removed] = room.apply(presence('bot', { type: 'unavailable', codes: [301, 110], item: "<item affiliation='outcast'><actor nick='al'/><reason>bye</reason></item>" }));

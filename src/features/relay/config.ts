@@ -50,8 +50,18 @@ function isTimeZone(zone: string): boolean {
 }
 
 /** Options that may be set for a bridge, for one network of it, or as module defaults. Every field optional. */
+/** One prefix mode letter, or '' for none. */
+const prefixLetter = z.string().regex(/^[A-Za-z]?$/, { error: 'one mode letter (e.g. "o"), or "" for none' });
+
 const layerShape = {
   events: eventsSchema.optional(),
+  /**
+   * The prefix modes a remote person's user of their own gets on a target that shows people as
+   * users of their own (irc-link), by their standing in their own room (PyLink carries prefix
+   * modes): `op` for moderators and channel operators, `voice` for voiced IRC users; '' leaves a
+   * standing out, false carries none.
+   */
+  prefixModes: z.union([z.literal(false), z.strictObject({ op: prefixLetter.optional(), voice: prefixLetter.optional() })]).optional(),
   /** Prefix for relayed messages; placeholders {nick} {displayName} {network} {protocol} {id} {account}. */
   identity: z.string().max(200).optional(),
   /** Prefix for relayed actions (/me), sent as an action. */
@@ -124,6 +134,12 @@ export interface RelayEvents {
   readonly topics: boolean;
 }
 
+/** The prefix mode letters carried for each standing ('' : not carried). */
+export interface PrefixModes {
+  readonly op: string;
+  readonly voice: string;
+}
+
 /** A rewrite rule, compiled. */
 export interface RewriteRule {
   readonly pattern: RegExp;
@@ -134,8 +150,10 @@ export interface RewriteRule {
  * Every option in effect for deliveries to one network of a bridge: each option of a layer
  * (`layerShape`, where they are documented) resolved, the lists read-only, the patterns compiled.
  */
-export type DeliveryOptions = Readonly<Required<Omit<Layer, 'events' | 'ignoreUsers' | 'ignoreText' | 'rewrite' | 'nickRewrite'>>> & {
+export type DeliveryOptions = Readonly<Required<Omit<Layer, 'events' | 'ignoreUsers' | 'ignoreText' | 'rewrite' | 'nickRewrite' | 'prefixModes'>>> & {
   readonly events: RelayEvents;
+  /** The mode letter carried per standing ('' : none). */
+  readonly prefixModes: PrefixModes;
   readonly ignoreUsers: readonly string[];
   readonly ignoreText: readonly RegExp[];
   readonly rewrite: readonly RewriteRule[];
@@ -145,6 +163,7 @@ export type DeliveryOptions = Readonly<Required<Omit<Layer, 'events' | 'ignoreUs
 /** The built-in defaults (docs/bridges.md). */
 export const BUILTIN_DEFAULTS: DeliveryOptions = {
   events: { messages: true, joins: false, parts: false, quits: false, kicks: true, nicks: true, topics: true },
+  prefixModes: { op: 'o', voice: 'v' },
   identity: '<{nick}@{network}> ',
   actionIdentity: '{nick}@{network} ',
   nickColours: false,
@@ -240,8 +259,10 @@ function resolve(layers: readonly Layer[]): DeliveryOptions {
   };
   const events = { ...BUILTIN_DEFAULTS.events };
   for (const layer of layers) Object.assign(events, withoutUndefined(layer.events ?? {}));
+  const prefixes = pick('prefixModes');
   return {
     events,
+    prefixModes: prefixes === false ? { op: '', voice: '' } : { ...BUILTIN_DEFAULTS.prefixModes, ...withoutUndefined(prefixes ?? {}) },
     identity: pick('identity') ?? BUILTIN_DEFAULTS.identity,
     actionIdentity: pick('actionIdentity') ?? BUILTIN_DEFAULTS.actionIdentity,
     nickColours: pick('nickColours') ?? BUILTIN_DEFAULTS.nickColours,

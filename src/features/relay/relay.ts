@@ -5,6 +5,7 @@
 import type { HubEvent } from '../../core/event.js';
 import type { Message } from '../../core/message.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { NetworkHandle } from '../../core/network-handle.js';
 import type { RichText } from '../../core/richtext.js';
 import { plainText } from '../../core/richtext-ops.js';
 import type { ModuleApi } from '../../modules/api.js';
@@ -17,6 +18,7 @@ import { Excerpts } from './excerpts.js';
 import { PendingRecords } from './pending-records.js';
 import { quoteStart, type Excerpt, type NoticeJob, type RelayJob } from './jobs.js';
 import { memberNamed, renamedUser } from './renames.js';
+import { modeTargets, prefixModesFor } from './prefixes.js';
 import { Conflicts } from './conflicts.js';
 import { PrivateMessages } from './private.js';
 import { TargetQueue, queueName } from './queue.js';
@@ -126,7 +128,10 @@ export class Relay {
     api.on('DELETE', (event) => this.onDelete(event));
     api.on('REACT', (event) => this.onReact(event));
     api.on('JOIN', async (event) => {
-      for (const user of event.args.users) await this.notice(event.args.channel, 'joins', user, 'joined', event.ts, { actor: user, change: { kind: 'join' } });
+      for (const user of event.args.users) {
+        await this.notice(event.args.channel, 'joins', user, 'joined', event.ts, { actor: user, change: { kind: 'join' } });
+        if (!this.fromBurst(event.network, event.ts)) await this.carryPrefixes(event.args.channel, user, false);
+      }
     });
     api.on('PART', async (event) => {
       await this.notice(event.args.channel, 'parts', event.args.user, withReason('left', event.args.reason), event.ts);
@@ -194,11 +199,16 @@ export class Relay {
         const people = this.api.members(source).filter((m) => m.id !== bot && sourceHandle.puppetOf(m) === undefined);
         for (const target of bridge.channels) {
           if (target.network === source.network || (source.network !== network && target.network !== network)) continue;
-          if (!this.api.network(target.network)?.puppetChange || !bridge.optionsFor(target.network, source.network).events.joins) continue;
+          if (!this.api.network(target.network)?.puppetChange) continue;
+          const joins = bridge.optionsFor(target.network, source.network).events.joins;
           for (const person of people) {
             if (!(await this.mayRelay(source, person))) continue;
-            const message = describe(source, person, [{ type: 'text', text: 'joined' }], Date.now(), `present:${person.id}`);
-            void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'join' } }, nativeOnly: true });
+            if (joins) {
+              const message = describe(source, person, [{ type: 'text', text: 'joined' }], Date.now(), `present:${person.id}`);
+              void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'join' } }, nativeOnly: true });
+            }
+            // Also without joins: the user of their own gets them when their first message brings it.
+            this.pushPrefixes(bridge, source, sourceHandle, person, target, false);
           }
         }
       }
@@ -234,12 +244,46 @@ export class Relay {
     return this.bursting.has(network) || (since !== undefined && ts <= since);
   }
 
-  /** Listens for channel mode changes, undone where they fail a bridge's claim. */
+  /**
+   * Listens for channel mode changes: undone where they fail a bridge's claim; the standing of
+   * the members they name is carried again (prefix modes of their users of their own elsewhere).
+   */
   private listenModes(): void {
     this.api.on('MODE', async (event) => {
       const { channel, modes } = event.args;
-      if (channel && !this.fromBurst(event.network, event.ts)) await this.conflicts.modesChanged(channel, event.sender, modes);
+      if (!channel || this.fromBurst(event.network, event.ts)) return;
+      await this.conflicts.modesChanged(channel, event.sender, modes);
+      if (!this.bridgeOf.has(channelKey(channel))) return;
+      const members = this.api.members(channel);
+      for (const nick of modeTargets(modes)) {
+        const member = memberNamed(members, nick);
+        if (member) await this.carryPrefixes(channel, member, true);
+      }
     });
+  }
+
+  /**
+   * Carries `person`'s standing in `channel` (their own room) to their users of their own in the
+   * bridge's other channels (`always`: also when they have none, to take prefix modes away).
+   */
+  private async carryPrefixes(channel: ChannelRef, person: UserRef, always: boolean): Promise<void> {
+    const bridge = this.bridgeOf.get(channelKey(channel));
+    const handle = this.api.network(channel.network);
+    if (!bridge || !handle || this.isBot(channel, person) || handle.puppetOf(person) !== undefined) return;
+    if (!bridge.channels.some((t) => t.network !== channel.network && this.api.network(t.network)?.puppetChange)) return;
+    if (!(await this.mayRelay(channel, person))) return;
+    for (const target of bridge.channels) {
+      if (target.network !== channel.network) this.pushPrefixes(bridge, channel, handle, person, target, always);
+    }
+  }
+
+  /** Queues (in line with the messages) the prefix modes `person` of `source` should hold in `target`. */
+  private pushPrefixes(bridge: RelayBridge, source: ChannelRef, handle: NetworkHandle, person: UserRef, target: ChannelRef, always: boolean): void {
+    if (!this.api.network(target.network)?.puppetChange) return;
+    const modes = prefixModesFor(handle.memberStatus(source, person), bridge.optionsFor(target.network, source.network).prefixModes);
+    if (modes.length === 0 && !always) return;
+    const message = describe(source, person, [{ type: 'text', text: modes.length > 0 ? `+${modes.join('')}` : 'no prefix modes' }], Date.now(), `prefix:${person.id}`);
+    void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'prefix', modes } }, nativeOnly: true });
   }
 
   /** Forgets the quotes of messages older than `olderThanMs` (with the message map); returns how many. */
@@ -395,7 +439,10 @@ export class Relay {
    */
   private async mayRelay(channel: ChannelRef, user: UserRef): Promise<boolean> {
     if (await operationsOf(this.api).relay.userMayRelay(user, channel)) return true;
-    this.logOnce(`gate\u0000${channelKey(channel)}\u0000${user.id}`, { channel, user: user.id, nick: user.nick }, 'relay: not relaying what this user does here (userMayRelay refused)');
+    const first = this.logOnce(`gate\u0000${channelKey(channel)}\u0000${user.id}`, { channel, user: user.id, nick: user.nick }, 'relay: not relaying what this user does here (userMayRelay refused)');
+    // Their users of their own in the bridge's other channels (virtual clients) leave too: the
+    // decision (the access module's, say) applies to them as to the person.
+    if (first) this.left(channel, user, 'not allowed here', false, Date.now());
     return false;
   }
 
@@ -413,12 +460,13 @@ export class Relay {
     return false;
   }
 
-  /** Logs at info, once per `key` (the memory of keys is bounded). */
-  private logOnce(key: string, fields: object, message: string): void {
-    if (this.loggedRefusals.has(key)) return;
+  /** Logs at info, once per `key` (the memory of keys is bounded); true when it was logged now. */
+  private logOnce(key: string, fields: object, message: string): boolean {
+    if (this.loggedRefusals.has(key)) return false;
     if (this.loggedRefusals.size > 1000) this.loggedRefusals.clear();
     this.loggedRefusals.add(key);
     this.api.log.info(fields, message);
+    return true;
   }
 
   /** true when `user` is our own bot in `channel` (adapters drop its echoes; this is a second guard). */

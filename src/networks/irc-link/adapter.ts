@@ -15,7 +15,7 @@
  * receives a channel's messages only while one of its clients is in it; it speaks for the hub
  * when a message has no `asUser`.
  */
-import type { ChannelRestore, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
+import type { ChannelRestore, MemberStatus, ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { ServerSupport } from '../irc/isupport.js';
 import { IrcTransport } from '../irc/transport.js';
@@ -28,6 +28,8 @@ import type { LinkSession, ServerProtocol } from './server-protocol.js';
 import { LinkState, type LinkUser } from './state.js';
 import { allocateNick, hostFor, identFor, realNameFor, VirtualClients } from './virtual-clients.js';
 import { renderLinkMessage } from './render.js';
+import { LinkModeration } from './moderation.js';
+import { prefixChanges, WantedPrefixes } from './prefixes.js';
 import { readFileSync } from 'node:fs';
 import { fillIdentity } from '../irc/puppet-nick.js';
 import { nickCandidate } from '../irc/nick.js';
@@ -62,6 +64,8 @@ export class IrcLinkNetwork implements Network {
   private server: ServerProtocol | undefined;
   private link = new LinkState(new ServerSupport());
   private readonly virtuals = new VirtualClients();
+  /** The prefix modes the relay wants each person's virtual client to hold (kept across relinks). */
+  private readonly prefixes = new WantedPrefixes();
   private service: LinkUser | undefined;
   /** Channels the hub wants, by name as given (folded per connection). */
   private readonly wanted = new Map<string, ChannelRef>();
@@ -80,8 +84,19 @@ export class IrcLinkNetwork implements Network {
   /** Pending rejoins, cleared when the connection ends. */
   private readonly timers = new Set<NodeJS.Timeout>();
 
+  /** Kicks and bans (the access module's): by the service client and our server (moderation.ts). */
+  readonly moderation: ModerationActions;
+
   constructor(private readonly ctx: NetworkContext, private readonly config: IrcLinkConfig) {
     this.ids = new LineIds(ctx.name);
+    this.moderation = new LinkModeration({
+      name: ctx.name,
+      server: () => (this.state === 'connected' ? this.server : undefined),
+      state: () => this.link,
+      service: () => this.service,
+      target: (ref) => this.localOrVirtual(ref),
+      write: (...lines) => this.write(...lines),
+    });
     this.events = new LinkEvents({
       network: ctx.name,
       state: () => this.link,
@@ -401,6 +416,27 @@ export class IrcLinkNetwork implements Network {
     if (this.link.channel(channel)?.members.has(user.uid)) return;
     if (!this.link.join(channel, user.uid)) throw new Error(`${this.name}: cannot join ${channel}`);
     this.write(...this.requireServer().join(user, channel));
+    const remote = this.virtuals.remoteOf(user.uid);
+    if (remote) this.applyPrefixes(user, remote, channel, []);
+  }
+
+  /**
+   * Brings the prefix modes of `remote`'s virtual client `user` in `channel` (where it is) from
+   * what the relay wanted `before` to what it wants now (our server sets them, a few per line);
+   * nothing when it holds them already. Modes people gave it on the ircd are left alone.
+   */
+  private applyPrefixes(user: LinkUser, remote: UserRef, channel: string, before: readonly string[]): void {
+    const state = this.link.channel(channel);
+    const held = state?.members.get(user.uid);
+    const server = this.server;
+    if (!state || !held || !server) return;
+    const wanted = this.prefixes.get(remote, this.link.support.fold(channel));
+    const changes = prefixChanges(held, before, wanted, user.nick, (m) => this.link.support.isPrefixMode(m));
+    for (let i = 0; i < changes.length; i += MODES_PER_LINE) {
+      const chunk = changes.slice(i, i + MODES_PER_LINE);
+      this.write(...server.mode(undefined, state.name, modeString(chunk), chunk.map((c) => c.arg ?? '')));
+    }
+    this.link.applyChannelModes(state.name, changes);
   }
 
   /**
@@ -433,10 +469,12 @@ export class IrcLinkNetwork implements Network {
    * shared channel). Nothing happens for someone without a virtual client.
    */
   async leave(channel: ChannelRef, remote: UserRef, reason: string, quit: boolean): Promise<void> {
+    const folded = this.link.support.fold(channel.name ?? channel.id);
+    if (quit) this.prefixes.forget(remote);
+    else this.prefixes.forget(remote, folded);
     const uid = this.virtuals.uidOf(remote);
     const user = uid === undefined ? undefined : this.link.user(uid);
     if (!user || !this.server || this.state !== 'connected') return;
-    const folded = this.link.support.fold(channel.name ?? channel.id);
     const text = stripControls(reason);
     if ([...user.channels].every((c) => c === folded)) {
       this.write(...this.server.quit(user, text || (quit ? 'Quit' : 'Left')));
@@ -461,6 +499,16 @@ export class IrcLinkNetwork implements Network {
     const name = channel.name ?? channel.id;
     if (this.state !== 'connected' || !server || !this.link.support.isChannel(name)) return false;
     if (change.kind === 'nick') return this.renameVirtual(remote, change.user);
+    if (change.kind === 'prefix') {
+      // Kept for when the client joins; never introduces one by itself.
+      const folded = this.link.support.fold(name);
+      const before = this.prefixes.get(remote, folded);
+      this.prefixes.set(remote, folded, change.modes.filter((m) => /^[A-Za-z]$/.test(m)));
+      const uid = this.virtuals.uidOf(remote);
+      const user = uid === undefined ? undefined : this.link.user(uid);
+      if (user) this.applyPrefixes(user, remote, name, before);
+      return true;
+    }
     const actor = this.virtualFor(remote);
     if (!actor) return false;
     this.joinOwn(actor, name);
@@ -512,6 +560,7 @@ export class IrcLinkNetwork implements Network {
 
   /** Every virtual client of a person of `network` quits (that network's connection was lost: Network.leaveAll). */
   async leaveAll(network: string, reason: string): Promise<void> {
+    this.prefixes.forgetNetwork(network);
     const server = this.server;
     if (!server || this.state !== 'connected') return;
     for (const [remote, uid] of this.virtuals.entries()) {
@@ -554,6 +603,7 @@ export class IrcLinkNetwork implements Network {
     }
     this.virtuals.remove(user.uid);
     this.virtuals.add(renamed, user.uid);
+    this.prefixes.rename(before, renamed);
     return true;
   }
 
@@ -620,6 +670,16 @@ export class IrcLinkNetwork implements Network {
     const member = this.link.userByNick(user.nick ?? user.id);
     const modes = member && state.members.get(member.uid);
     return modes !== undefined && ['h', 'o', 'a', 'q'].some((mode) => modes.has(mode));
+  }
+
+  /** Half-operators and above are `op`, voiced members `voice`; undefined for someone not in the channel. */
+  memberStatus(channel: ChannelRef, user: UserRef): MemberStatus | undefined {
+    const state = this.link.channel(channel.name ?? channel.id);
+    const member = state && this.link.userByNick(user.nick ?? user.id);
+    const modes = member && state.members.get(member.uid);
+    if (!modes) return undefined;
+    if (['h', 'o', 'a', 'q'].some((mode) => modes.has(mode))) return 'op';
+    return modes.has('v') ? 'voice' : 'none';
   }
 }
 

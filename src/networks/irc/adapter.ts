@@ -16,7 +16,7 @@
 import { guardHandlers } from './handler-guard.js';
 import { Client, type ParsedLine } from 'irc-framework';
 import type {
-  ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult,
+  MemberStatus, ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult,
 } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { IrcConfig } from './config.js';
@@ -342,6 +342,14 @@ export class IrcNetwork implements Network {
     if (!this.tracker.channel(name)) return undefined;
     const member = this.tracker.member(name, user.nick ?? user.id);
     return member !== undefined && ['h', 'o', 'a', 'q'].some((mode) => member.modes.has(mode));
+  }
+
+  /** Half-operators and above are `op`, voiced members `voice`; undefined for someone not in the channel. */
+  memberStatus(channel: ChannelRef, user: UserRef): MemberStatus | undefined {
+    const member = this.tracker.member(channel.name ?? channel.id, user.nick ?? user.id);
+    if (!member) return undefined;
+    if (['h', 'o', 'a', 'q'].some((mode) => member.modes.has(mode))) return 'op';
+    return member.modes.has('v') ? 'voice' : 'none';
   }
 
   /** The bot as it appears in `channel`; undefined when it is not in it. */

@@ -392,6 +392,9 @@ export class Inbound {
           reason: change.reason,
           ban: change.ban,
         });
+      case 'moderator':
+        // As an IRC network reports a channel operator: +o / -o on the occupant's nick.
+        return this.emit('MODE', change.actor?.jid ?? room.id, { channel, modes: [{ mode: change.moderator ? '+o' : '-o', arg: change.occupant.nick }] });
       case 'presence':
         return this.emit('PRESENCE', change.occupant.jid, {
           user: ref(change.occupant),

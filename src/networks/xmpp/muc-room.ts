@@ -32,6 +32,8 @@ export type RoomChange =
   | { readonly kind: 'nick'; readonly occupant: Occupant; readonly oldNick: string }
   | { readonly kind: 'kick'; readonly occupant: Occupant; readonly actor?: Occupant; readonly reason: string; readonly ban: boolean }
   | { readonly kind: 'presence'; readonly occupant: Occupant }
+  /** The occupant became a moderator (`moderator`), or is one no longer. */
+  | { readonly kind: 'moderator'; readonly occupant: Occupant; readonly moderator: boolean; readonly actor?: Occupant }
   | { readonly kind: 'self-nick'; readonly oldNick: string; readonly newNick: string }
   | { readonly kind: 'self-removed'; readonly cause: RemovalCause; readonly actor?: Occupant; readonly reason?: string }
   | { readonly kind: 'join-error'; readonly condition: string };
@@ -175,7 +177,12 @@ export class MucRoom {
       this.occupants.set(p.nick, occupant);
       if (!this.joined) return []; // the occupant list before our self-presence
       if (known === undefined) return [{ kind: 'join', occupant }];
-      return known.show !== occupant.show || known.status !== occupant.status ? [{ kind: 'presence', occupant }] : [];
+      const changes: RoomChange[] = known.show !== occupant.show || known.status !== occupant.status ? [{ kind: 'presence', occupant }] : [];
+      const moderator = occupant.role === 'moderator';
+      if (known.role !== undefined && occupant.role !== undefined && moderator !== (known.role === 'moderator')) {
+        changes.push({ kind: 'moderator', occupant, moderator, ...optional('actor', this.actorOf(p.actor)) });
+      }
+      return changes;
     }
     const occupant = known ?? occupantOf(this.id, p);
     if (p.codes.includes(NICK_CHANGED) && p.newNick !== undefined) {
