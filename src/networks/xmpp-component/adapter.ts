@@ -14,12 +14,11 @@ import type { Element } from '@xmpp/xml';
 import type { Client } from '@xmpp/client-core';
 import middlewareFactory from '@xmpp/middleware';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
-import { raceDeadline } from '../../core/deadline.js';
 import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { LogOnce } from '../log-once.js';
 import { describeReason } from '../xmpp/client.js';
-import { destroySocket } from '../xmpp/connect-round.js';
+import { stopEntity, withDeadline } from '../xmpp/connect-round.js';
 import { Confirmations } from '../xmpp/confirmations.js';
 import { Inbound } from '../xmpp/inbound.js';
 import { bareJid, resourceOf } from '../xmpp/jid.js';
@@ -239,11 +238,7 @@ export class XmppComponentNetwork implements Network {
     this.cancelConnect = undefined;
     this.connectionGone();
     if (session === undefined) return;
-    const { entity } = session;
-    if (deadlineMs > 0 && entity.status !== 'disconnect' && entity.status !== 'offline') {
-      await withDeadline(entity.stop().catch(() => undefined), deadlineMs);
-    }
-    destroySocket(entity.socket);
+    await stopEntity(session.entity, deadlineMs);
   }
 
   private onDisconnect(session: Session, reason: string): void {
@@ -492,8 +487,4 @@ function stampFrom(entity: Client, jid: string): void {
     if ((el.name === 'message' || el.name === 'presence' || el.name === 'iq') && el.attrs.from === undefined) el.attrs.from = jid;
     return send(el);
   };
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return raceDeadline(promise, ms, undefined);
 }

@@ -8,7 +8,6 @@
  *
  * Received stanzas are handled by `Inbound`, room joins by `RoomJoins`, sending by `Outbound`.
  */
-import { raceDeadline } from '../../core/deadline.js';
 import xml, { type Element } from '@xmpp/xml';
 import type {
   ModerationActions,
@@ -20,7 +19,7 @@ import type {
 } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { createXmppClient, describeReason, FatalXmppError, startSession, type XmppClient } from './client.js';
-import { destroySocket } from './connect-round.js';
+import { stopEntity, withDeadline } from './connect-round.js';
 import type { XmppConfig } from './config.js';
 import { Inbound } from './inbound.js';
 import { bareJid } from './jid.js';
@@ -245,11 +244,7 @@ export class XmppNetwork implements Network {
     this.cancelConnect = undefined;
     this.connectionGone();
     if (client === undefined) return;
-    const { entity } = client;
-    if (deadlineMs > 0 && entity.status !== 'disconnect' && entity.status !== 'offline') {
-      await withDeadline(entity.stop().catch(() => undefined), deadlineMs);
-    }
-    destroySocket(entity.socket);
+    await stopEntity(client.entity, deadlineMs);
   }
 
   private onDisconnect(client: XmppClient, reason: string): void {
@@ -435,9 +430,5 @@ function asConnectError(error: unknown): Error {
     return Object.assign(new Error(`XMPP login refused: ${err.message} (check jid and password)`, { cause: err }), { fatal: true });
   }
   return err;
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return raceDeadline(promise, ms, undefined);
 }
 

@@ -99,6 +99,22 @@ async function closeSocket(entity: Client): Promise<void> {
   await raceDeadline(closed, CLOSE_WAIT_MS, undefined);
 }
 
+/** `promise`'s value, or undefined once `ms` passed. */
+export function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return raceDeadline(promise, ms, undefined);
+}
+
+/**
+ * Ends an xmpp.js entity's stream politely within `deadlineMs` (when it is still up), then
+ * destroys its socket whatever happened.
+ */
+export async function stopEntity(entity: { readonly status: string; readonly socket: unknown; stop(): Promise<unknown> }, deadlineMs: number): Promise<void> {
+  if (deadlineMs > 0 && entity.status !== 'disconnect' && entity.status !== 'offline') {
+    await withDeadline(entity.stop().catch(() => undefined), deadlineMs);
+  }
+  destroySocket(entity.socket);
+}
+
 /** Destroys a client's socket (a net socket, or xmpp.js's TLS wrapper around one). */
 export function destroySocket(socket: unknown): void {
   const s = socket as { destroy?: () => void; socket?: { destroy?: () => void } } | null | undefined;

@@ -29,6 +29,16 @@ export function answerVersion(session: LinkSession, line: LinkLine, asker: LinkU
   session.events.version(asker, target === undefined ? undefined : reply.me);
 }
 
+/** `TOPIC <channel> :<text>` by `actor`: the channel's topic changes (a TOPIC event with the old one). */
+export function applyTopic(session: LinkSession, line: LinkLine, actor: LinkUser | string): void {
+  const [name = '', text = ''] = line.params;
+  const channel = session.state.channel(name);
+  if (!channel) return session.ignored('unknown-channel', line, name);
+  const oldText = channel.topic;
+  channel.topic = text;
+  session.events.topic(channel.name, text, oldText, actor);
+}
+
 /**
  * Applies a user mode string (`+iw-x`) to `user.modes`: the changes (letters only) and whether
  * the user became an operator (`+o` they did not have).

@@ -20,7 +20,7 @@ import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkChannel, LinkUser } from '../state.js';
 import { parseChannelModes } from '../../irc/modes.js';
-import { answerVersion, applyUserModes, emitMessages, namedChannelModes } from './common.js';
+import { answerVersion, applyTopic, applyUserModes, emitMessages, namedChannelModes } from './common.js';
 import { applyChannelTs, killReason, parseSjoinMembers, parseTs, SID_PATTERN, UidMinter, UID_PATTERN } from './ts6.js';
 
 /**
@@ -555,12 +555,7 @@ export class HybridProtocol implements ServerProtocol {
 
   /** `:<uid> TOPIC <channel> :<text>` */
   private onTopic(line: LinkLine): void {
-    const [name = '', text = ''] = line.params;
-    const channel = this.s.state.channel(name);
-    if (!channel) return this.s.ignored('unknown-channel', line, name);
-    const oldText = channel.topic;
-    channel.topic = text;
-    this.s.events.topic(channel.name, text, oldText, this.actor(line));
+    applyTopic(this.s, line, this.actor(line));
   }
 
   /**

@@ -17,7 +17,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ModeChange } from '../../../core/catalog.js';
 import { parseChannelModes } from '../../irc/modes.js';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
-import { answerVersion, applyUserModes, emitMessages, LINK_VERSION } from './common.js';
+import { answerVersion, applyTopic, applyUserModes, emitMessages, LINK_VERSION } from './common.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkUser } from '../state.js';
 
@@ -390,12 +390,7 @@ export class NgircdProtocol implements ServerProtocol {
   }
 
   private onTopic(line: LinkLine): void {
-    const [name = '', text = ''] = line.params;
-    const channel = this.s.state.channel(name);
-    if (!channel) return this.s.ignored('unknown-channel', line, name);
-    const oldText = channel.topic;
-    channel.topic = text;
-    this.s.events.topic(channel.name, text, oldText, this.actor(line));
+    applyTopic(this.s, line, this.actor(line));
   }
 
   /** `CHANINFO <channel> +<modes> [[<key> <limit>] <topic>]`: burst state, no event. */
