@@ -79,8 +79,6 @@ export class XmppComponentNetwork implements Network {
   private readonly botJid: string;
   private readonly endpoint: ComponentEndpoint;
   private readonly rooms = new Map<string, MucRoom>();
-  private readonly joinedAtRunTime = new Set<string>();
-  private readonly parted = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly logOnce: LogOnce;
   private readonly confirmations = new Confirmations(ECHO_TIMEOUT_MS);
@@ -349,22 +347,18 @@ export class XmppComponentNetwork implements Network {
 
   private wantedRoomIds(): string[] {
     const fromHub = this.ctx.wantedChannels().filter((c) => c.network === this.name).map((c) => bareJid(c.id));
-    return [...new Set([...fromHub, ...this.joinedAtRunTime])].filter((id) => !this.parted.has(id) && !this.joins.isBanned(id));
+    return this.joins.wanted(fromHub);
   }
 
   async join(channel: ChannelRef): Promise<void> {
     const id = bareJid(channel.id);
-    this.joinedAtRunTime.add(id);
-    this.parted.delete(id);
-    this.joins.allow(id);
+    this.joins.want(id);
     if (this.online) await this.joins.join(id);
   }
 
   async part(channel: ChannelRef, reason?: string): Promise<void> {
     const id = bareJid(channel.id);
-    this.parted.add(id);
-    this.joinedAtRunTime.delete(id);
-    this.joins.cancel(id);
+    this.joins.unwant(id);
     const room = this.rooms.get(id);
     this.rooms.delete(id);
     const goodbyes = this.puppets.leaveRoom(id, reason ?? '');

@@ -64,10 +64,6 @@ export class XmppNetwork implements Network {
   private readonly rooms = new Map<string, MucRoom>();
   /** The last `botUser` answer per room, with the occupant and nick it was built from. */
   private readonly botRefs = new WeakMap<MucRoom, { readonly occupant: Occupant | undefined; readonly nick: string; readonly ref: UserRef }>();
-  /** Rooms `join()`ed at run time (rejoined on reconnect like the hub's wanted channels). */
-  private readonly joinedAtRunTime = new Set<string>();
-  /** Rooms `part()`ed: not rejoined even if still listed by the hub. */
-  private readonly parted = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly logOnce: LogOnce;
   private readonly inbound: Inbound;
@@ -298,22 +294,18 @@ export class XmppNetwork implements Network {
       .wantedChannels()
       .filter((c) => c.network === this.name)
       .map((c) => bareJid(c.id));
-    return [...new Set([...fromHub, ...this.joinedAtRunTime])].filter((id) => !this.parted.has(id) && !this.joins.isBanned(id));
+    return this.joins.wanted(fromHub);
   }
 
   async join(channel: ChannelRef): Promise<void> {
     const id = bareJid(channel.id);
-    this.joinedAtRunTime.add(id);
-    this.parted.delete(id);
-    this.joins.allow(id);
+    this.joins.want(id);
     if (this.online) await this.joins.join(id);
   }
 
   async part(channel: ChannelRef, reason?: string): Promise<void> {
     const id = bareJid(channel.id);
-    this.parted.add(id);
-    this.joinedAtRunTime.delete(id);
-    this.joins.cancel(id);
+    this.joins.unwant(id);
     const room = this.rooms.get(id);
     this.rooms.delete(id);
     if ((room?.joined || room?.joining) && this.client) {

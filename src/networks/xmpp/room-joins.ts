@@ -43,8 +43,31 @@ export class RoomJoins {
   private readonly pending = new Map<string, (outcome: JoinOutcome) => void>();
   private readonly rejoinTimers = new Map<string, NodeJS.Timeout>();
   private readonly banned = new Set<string>();
+  /** Rooms joined at run time (`want`), beside those the hub's bridges name. */
+  private readonly joinedAtRunTime = new Set<string>();
+  /** Rooms parted at run time (`unwant`): not joined again, even when a bridge names them. */
+  private readonly parted = new Set<string>();
 
   constructor(private readonly deps: RoomJoinsDeps) {}
+
+  /** The rooms to be in: the bridges' (`fromHub`) and those joined at run time, less those parted and those we are banned from. */
+  wanted(fromHub: readonly string[]): string[] {
+    return [...new Set([...fromHub, ...this.joinedAtRunTime])].filter((id) => !this.parted.has(id) && !this.banned.has(id));
+  }
+
+  /** The hub asked to join `id` (Network.join): wanted from now on, also if we were banned. */
+  want(id: string): void {
+    this.joinedAtRunTime.add(id);
+    this.parted.delete(id);
+    this.allow(id);
+  }
+
+  /** The hub asked to part `id` (Network.part): no longer wanted; a join under way is cancelled. */
+  unwant(id: string): void {
+    this.parted.add(id);
+    this.joinedAtRunTime.delete(id);
+    this.cancel(id);
+  }
 
   /** True when the bot was banned from the room (it does not try again until `allow`). */
   isBanned(id: string): boolean {
