@@ -29,6 +29,13 @@ export function answerVersion(session: LinkSession, line: LinkLine, asker: LinkU
   session.events.version(asker, target === undefined ? undefined : reply.me);
 }
 
+/** `user` is away with `text`, or back when it is empty (an AWAY event either way). */
+export function applyAway(session: LinkSession, user: LinkUser, text: string): void {
+  if (text) user.away = text;
+  else delete user.away;
+  session.events.away(user, text);
+}
+
 /** `TOPIC <channel> :<text>` by `actor`: the channel's topic changes (a TOPIC event with the old one). */
 export function applyTopic(session: LinkSession, line: LinkLine, actor: LinkUser | string): void {
   const [name = '', text = ''] = line.params;

@@ -20,7 +20,7 @@ import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkChannel, LinkUser } from '../state.js';
 import { parseChannelModes } from '../../irc/modes.js';
-import { answerVersion, applyTopic, applyUserModes, emitMessages, namedChannelModes } from './common.js';
+import { answerVersion, applyAway, applyTopic, applyUserModes, emitMessages, namedChannelModes } from './common.js';
 import { applyChannelTs, killReason, parseSjoinMembers, parseTs, SID_PATTERN, UidMinter, UID_PATTERN } from './ts6.js';
 
 /**
@@ -391,10 +391,7 @@ export class HybridProtocol implements ServerProtocol {
   private onAway(line: LinkLine): void {
     const user = this.sourceUser(line);
     if (!user) return;
-    const text = line.params[0] ?? '';
-    if (text) user.away = text;
-    else delete user.away;
-    this.s.events.away(user, text);
+    applyAway(this.s, user, line.params[0] ?? '');
   }
 
   /** `MODE <uid> :<modes>` (a user's own modes); a channel MODE is taken as a TMODE without TS. */

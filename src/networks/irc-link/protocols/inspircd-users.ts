@@ -5,7 +5,7 @@
  */
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
 import type { LinkUser } from '../state.js';
-import { applyUserModes } from './common.js';
+import { applyAway, applyUserModes } from './common.js';
 import { nowTs, parseTs, type InspircdLink } from './inspircd-context.js';
 
 /** The nick TS InspIRCd gives a user moved to its UUID by a collision (CommandSave::SavedTimestamp). */
@@ -166,10 +166,7 @@ export class InspircdUserLines {
   onAway(line: LinkLine): void {
     const user = this.p.sourceUser(line);
     if (!user) return;
-    const text = line.params.length > 0 ? line.params.at(-1) ?? '' : '';
-    if (text) user.away = text;
-    else delete user.away;
-    this.p.s.events.away(user, text);
+    applyAway(this.p.s, user, line.params.length > 0 ? line.params.at(-1) ?? '' : '');
   }
 
   /** `:<source> MODE <uuid> <modes>`: user modes (channels use FMODE). */

@@ -17,7 +17,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ModeChange } from '../../../core/catalog.js';
 import { parseChannelModes } from '../../irc/modes.js';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
-import { answerVersion, applyTopic, applyUserModes, emitMessages, LINK_VERSION } from './common.js';
+import { answerVersion, applyAway, applyTopic, applyUserModes, emitMessages, LINK_VERSION } from './common.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkUser } from '../state.js';
 
@@ -300,10 +300,7 @@ export class NgircdProtocol implements ServerProtocol {
   private onAway(line: LinkLine): void {
     const user = this.sourceUser(line);
     if (!user) return;
-    const text = line.params[0] ?? '';
-    if (text) user.away = text;
-    else delete user.away;
-    this.s.events.away(user, text);
+    applyAway(this.s, user, line.params[0] ?? '');
   }
 
   // --- channels -----------------------------------------------------------------------------
