@@ -85,8 +85,6 @@ function sideServer(ircd: Ircd, setup: () => BridgeSetup, leaf: ReturnType<typeo
       peer.send(`:${PEER.sid} UID ${PEER.sid}AAAAAA ${now} ${nick} 127.0.0.1 127.0.0.1 ${nick} 127.0.0.1 ${now} + :${nick} on the peer`);
       peer.send(`:${PEER.sid} FJOIN ${IRC_CHANNEL} ${now} + :,${PEER.sid}AAAAAA:1`);
       await seen();
-      // The peer's own SQUIT, then the socket closed: a split whatever InspIRCd reads first.
-      peer.send(`:${PEER.sid} SQUIT ${PEER.sid} :splitting off`);
       await peer.close();
     },
   };

@@ -23,7 +23,10 @@ export interface InspircdPeer {
   send(line: string): void;
   /** Ends the peer's burst. */
   endBurst(): void;
-  /** Closes the socket without a SQUIT (a netsplit, as InspIRCd sees it). */
+  /**
+   * Splits off: the peer's own SQUIT, then the socket closed — a split whatever InspIRCd reads
+   * first (a socket that only closed was sometimes kept by InspIRCd for a while).
+   */
   close(): Promise<void>;
 }
 
@@ -39,5 +42,9 @@ export async function linkPeer(t: TestContext, server: IrcServer, timeoutMs: num
   await connection.waitForLine(new RegExp(`^SERVER ${server.serverName.replace(/\./g, '\\.')} `), timeoutMs);
   send(`:${PEER.sid} BURST ${Math.floor(Date.now() / 1000)}`);
   await connection.waitForLine(/^(@\S+ )?:0AA ENDBURST$/, timeoutMs);
-  return { connection, send, endBurst: () => send(`:${PEER.sid} ENDBURST`), close: () => connection.close() };
+  const close = (): Promise<void> => {
+    send(`:${PEER.sid} SQUIT ${PEER.sid} :splitting off`);
+    return connection.close();
+  };
+  return { connection, send, endBurst: () => send(`:${PEER.sid} ENDBURST`), close };
 }
