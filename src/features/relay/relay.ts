@@ -106,6 +106,10 @@ export class Relay {
   listen(): void {
     const { api } = this;
     api.on('ENDBURST', async (event) => {
+      // Only the network's own ENDBURST (args.server is the network) ends its (re)connect; a
+      // server link also reports each server's end of burst, e.g. a server that links later, and
+      // what that server's users do right after it is live, not part of our connect.
+      if (event.args.server !== event.network) return;
       const reconnected = this.bursting.delete(event.network);
       this.upSince.set(event.network, event.ts);
       for (const queue of this.queues.values()) if (queue.target.network === event.network) queue.wake();
