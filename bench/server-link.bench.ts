@@ -57,11 +57,11 @@ async function burstFigures(rig: LinkRig, path: Path, count: number, repeats: nu
     return result;
   });
   const k = path.key;
-  const exact = (value: number) => (bridged ? { target: { op: value === 0 ? '<=' : '>=', value } as const } : {});
+  const none = bridged ? { target: { op: '<=', value: 0 } as const } : {};
   return [
     figure({ key: `burst_per_s.${k}`, label: `burst of ${count}, ${path.label}`, unit: 'msg/s' }, field(runs, (r) => r.messagesPerSecond)),
-    figure({ key: `burst_lost.${k}`, label: `burst lost, ${path.label}`, unit: 'messages', ...exact(0) }, field(runs, (r) => r.sent - r.delivered)),
-    figure({ key: `burst_out_of_order.${k}`, label: `burst out of order, ${path.label}`, unit: 'messages', ...exact(0) }, field(runs, (r) => r.outOfOrder)),
+    figure({ key: `burst_lost.${k}`, label: `burst lost, ${path.label}`, unit: 'messages', ...none }, field(runs, (r) => r.sent - r.delivered)),
+    figure({ key: `burst_out_of_order.${k}`, label: `burst out of order, ${path.label}`, unit: 'messages', ...none }, field(runs, (r) => r.outOfOrder)),
   ];
 }
 

@@ -9,8 +9,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { startInspircd, startNgircd, type IrcServer } from '../../test/support/servers.js';
+import { secret } from '../../test/support/irc-servers.js';
+import { linkOptions } from '../../test/support/link-network.js';
 import type { BenchContext } from './benchmark.js';
 import { connectIrcProbe, type IrcProbe } from './irc-probe.js';
 import { ngircdServerSection, type LoadServerBlock } from './load-server.js';
@@ -49,23 +50,9 @@ export interface LinkRig {
   stop(): Promise<void>;
 }
 
-function secret(): string {
-  return randomBytes(9).toString('hex');
-}
-
-/** The YAML of one `irc-link` network for `server`. */
-function linkNetwork(name: string, server: IrcServer, ircd: WestIrcd | 'ngircd', sid: string, maxVirtualClients: number): string {
-  const port = ircd === 'inspircd' ? server.linkPort : server.port;
-  return `  ${name}:
-    protocol: irc-link
-    ircd: ${ircd}
-    host: 127.0.0.1
-    port: ${port}
-    serverName: ${server.link.peerName}${ircd === 'ngircd' ? '' : `\n    sid: ${sid}`}
-    sendPassword: ${server.link.peerSends}
-    receivePassword: ${server.link.serverSends}
-    maxVirtualClients: ${maxVirtualClients}
-`;
+/** One `irc-link` network for `server` (the harness's link block), as a YAML flow mapping (JSON). */
+function linkNetwork(ircd: WestIrcd | 'ngircd', server: IrcServer, maxVirtualClients: number): string {
+  return JSON.stringify({ protocol: 'irc-link', ...linkOptions(ircd, server), maxVirtualClients });
 }
 
 /**
@@ -84,7 +71,9 @@ log:
 reconnect:
   stableAfterMs: 500
 networks:
-${linkNetwork('west', west, westIrcd, '0SB', maxVirtualClients)}${linkNetwork('east', east, 'ngircd', '1SB', maxVirtualClients)}bridges:
+  west: ${linkNetwork(westIrcd, west, maxVirtualClients)}
+  east: ${linkNetwork('ngircd', east, maxVirtualClients)}
+bridges:
   lobby:
     channels: ["west:#lobby", "east:#lobby"]
     events: { joins: true, parts: true, quits: true }

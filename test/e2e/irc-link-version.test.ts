@@ -5,13 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AnyEventInput } from '../../src/core/event.js';
-import { silentLogger } from '../../src/core/log.js';
-import { IrcLinkNetwork } from '../../src/networks/irc-link/adapter.js';
-import { ircLinkProtocol } from '../../src/networks/irc-link/definition.js';
 import { connectRawIrc } from '../support/clients.js';
 import { startHybrid } from '../support/hybrid-server.js';
-import { MemoryStore } from '../support/memory-store.js';
+import { makeLink } from '../support/link-network.js';
 import { startInspircd, startNgircd, type IrcServer } from '../support/servers.js';
 import { waitFor } from '../support/wait.js';
 
@@ -22,16 +18,7 @@ for (const ircd of ['ngircd', 'inspircd', 'hybrid'] as const) {
     it('is answered with Switchboard\'s version', async (t) => {
       const server: IrcServer = ircd === 'inspircd' ? await startInspircd() : ircd === 'hybrid' ? await startHybrid() : await startNgircd();
       t.after(() => server.stop());
-      const events: AnyEventInput[] = [];
-      const options = {
-        ircd, host: server.host, port: ircd === 'ngircd' ? server.port : server.linkPort, serverName: server.link.peerName,
-        sendPassword: server.link.peerSends, receivePassword: server.link.serverSends, ...(ircd === 'ngircd' ? {} : { sid: '1SB' }),
-      };
-      const network = new IrcLinkNetwork({
-        name: 'link', log: silentLogger(), store: new MemoryStore(), wantedChannels: () => [],
-        emit: (event) => events.push(event), connectionLost: () => undefined,
-      }, ircLinkProtocol.configSchema.parse(options));
-      t.after(() => network.disconnect({ deadlineMs: 1000 }));
+      const { network, events } = makeLink(t, ircd, server, []);
       await network.connect();
       const alice = await connectRawIrc({ host: server.host, port: server.port, nick: 'alice' });
       t.after(() => alice.close());

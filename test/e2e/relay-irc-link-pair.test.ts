@@ -15,6 +15,7 @@ import { Hub } from '../../src/app/hub.js';
 import { ircLinkConfigSchema } from '../../src/networks/irc-link/config.js';
 import { builtinProtocols } from '../../src/networks/registry.js';
 import { connectRawIrc, type RawIrcClient } from '../support/clients.js';
+import { linkOptions } from '../support/link-network.js';
 import { hubBase } from '../support/hub-config.js';
 import { captureLog } from '../support/log-capture.js';
 import { startInspircd, startNgircd, type IrcServer } from '../support/servers.js';
@@ -27,10 +28,7 @@ const CHANNEL = '#lobby';
 type Ircd = 'ngircd' | 'inspircd' | 'hybrid';
 
 function linkTo(ircd: Ircd, server: IrcServer) {
-  return ircLinkConfigSchema.parse({
-    ircd, host: server.host, port: ircd === 'ngircd' ? server.port : server.linkPort, serverName: server.link.peerName,
-    sendPassword: server.link.peerSends, receivePassword: server.link.serverSends, ...(ircd === 'ngircd' ? {} : { sid: '1SB' }),
-  });
+  return ircLinkConfigSchema.parse(linkOptions(ircd, server));
 }
 
 /** Side one's ircd; InspIRCd without the U-line, so that its users may kick virtual users. */
