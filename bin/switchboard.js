@@ -15,5 +15,6 @@ if (!/semi[-_]space/.test(nodeOptions)) v8.setFlagsFromString('--semi-space-grow
 // node's options is left alone.
 if (!/heap[-_]growing/.test(nodeOptions)) v8.setFlagsFromString('--heap-growing-percent=20');
 
-const { main } = await import('../dist/src/cli/main.js');
+// The bundled build (scripts/bundle.mjs): one file per lazily loaded part, not ~1,000 modules.
+const { main } = await import('../dist/bundle/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

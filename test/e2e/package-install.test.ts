@@ -29,7 +29,7 @@ it('a git install builds itself: prepare compiles, the packed package has dist/ 
   const packed = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: clone, timeout: 110_000, maxBuffer: 16 * 1024 * 1024 });
   const [tarball] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = new Set(tarball!.files.map((file) => file.path));
-  for (const needed of ['bin/switchboard.js', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'examples/switchboard.yaml']) {
+  for (const needed of ['bin/switchboard.js', 'dist/bundle/cli/main.js', 'dist/bundle/index.js', 'dist/src/index.d.ts', 'examples/switchboard.yaml']) {
     assert.ok(files.has(needed), `${needed} is in the package`);
   }
   assert.ok(![...files].some((path) => path.startsWith('dist/test/') || path.startsWith('test/')), 'tests are not shipped');

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineModule } from '../../src/modules/define.js';
+import { defineModule, ModuleConfigError } from '../../src/modules/define.js';
 import { operationsOf } from '../../src/modules/operations.js';
 import { NOT_SPAM } from '../../src/modules/callbacks/values.js';
 import { startTestHub } from '../../src/app/testing.js';
@@ -44,10 +44,21 @@ describe('the module surface', () => {
     await hub.stop();
   });
 
-  it('switchboard/testing is an entry point of the package', async () => {
-    const specifier: string = 'switchboard/testing';
-    const testing = (await import(specifier)) as { startTestHub?: unknown };
-    assert.equal(testing.startTestHub, startTestHub);
+  it('switchboard and switchboard/testing are entry points of one build: the hub recognises the package\'s error classes', async () => {
+    const [pkg, testing] = (await Promise.all([import('switchboard' as string), import('switchboard/testing' as string)])) as [
+      { defineModule: typeof defineModule; ModuleConfigError: typeof ModuleConfigError },
+      { startTestHub: typeof startTestHub },
+    ];
+    assert.notEqual(testing.startTestHub, startTestHub, 'the package entry is the bundled build, not dist/src');
+    const strict = pkg.defineModule({
+      name: 'strict',
+      parseConfig: () => {
+        throw new pkg.ModuleConfigError('limits.perMinute', 'must be positive');
+      },
+      setup: () => undefined,
+    });
+    // Recognised as a ModuleConfigError (instanceof), the refusal names the field; otherwise it would read "refused its config".
+    await assert.rejects(testing.startTestHub({ modules: [strict] }), (error: Error) => /module strict: limits\.perMinute: must be positive/.test(error.message) && !/refused its config/.test(error.message));
   });
 
   it('startTestHub: an emitted event passes the checks and reaches the listeners; sends reach the in-memory network', async () => {

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Bundles the compiled JavaScript (dist/src/, from tsc) with its dependencies into dist/bundle/
+// with esbuild: the command line (cli/main.js, what bin/switchboard.js runs), the package's
+// public API (index.js: what `import ... from 'switchboard'` loads) and `switchboard/testing`
+// (app/testing.js). Every lazily imported part stays a file of its own, loaded when used, and
+// code shared by the entries is in shared chunks, so a module importing 'switchboard' gets the
+// very classes the hub uses. One file per part instead of ~1,000 ES modules: the hub starts
+// faster and holds less code in memory (docs/adr/0008-bundled-build.md). Run by `npm run build`
+// after tsc; dist/bundle/meta.json says which source went where (test/unit/bundle.test.ts).
+import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = `${root}dist/src`;
+const outdir = `${root}dist/bundle`;
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: [`${src}/cli/main.js`, `${src}/index.js`, `${src}/app/testing.js`],
+  outbase: src,
+  outdir,
+  // Chunks sit as deep as dist/src/cli/, so the few paths resolved from import.meta.url
+  // (package.json, the example config) are the same as in dist/src.
+  chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Native addons and optional peers are loaded from node_modules as they are.
+  external: ['better-sqlite3', 'pg-native', 'pino-pretty'],
+  // CommonJS dependencies (irc-framework, pino, ...) call require(): give each chunk one.
+  banner: { js: "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);" },
+  sourcemap: 'linked',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+});
+writeFileSync(`${outdir}/meta.json`, JSON.stringify(result.metafile));
