@@ -55,6 +55,8 @@ export interface ProsodyOptions {
   readonly mucArchive?: boolean;
   /** Rooms outlive their last occupant (default: destroyed when empty). */
   readonly persistentRooms?: boolean;
+  /** Rooms show occupants' real JIDs to everyone (non-anonymous rooms). */
+  readonly publicJids?: boolean;
 }
 
 interface ProsodyPorts {
@@ -106,6 +108,7 @@ class Prosody extends ServerBase implements XmppServer {
       streamManagement: this.options.streamManagement,
       mucArchive: this.options.mucArchive,
       persistentRooms: this.options.persistentRooms,
+      publicJids: this.options.publicJids,
       extraConfig: this.options.extraConfig,
     });
     await writeFile(this.configFile, config);
