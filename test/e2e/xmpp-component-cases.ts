@@ -55,7 +55,7 @@ function conditionOf(stanza: XmlElement): string | undefined {
 /** The suite on one XMPP server. */
 export function describeComponentSuite(kind: XmppServerKind): void {
   void describe(`XMPP component on ${xmppServerLabel(kind)}`, { timeout: 120_000 }, () => {
-    it('IRC people speak in the XMPP room as occupants of their own, leave with their IRC selves, and come back after a server restart', async (t) => {
+    it('IRC people speak in the XMPP room as occupants of their own, leave with their IRC selves, and are back at once after a server restart', async (t) => {
       const setup = await startBridge({ ircServer: 'ngircd', xmppServer: kind, publicJids: true });
       t.after(() => setup.stop());
       const { room } = setup;
@@ -94,14 +94,23 @@ export function describeComponentSuite(kind: XmppServerKind): void {
       carol.send('QUIT :gone');
       await bob.waitForStanza(presenceOf(room, 'carol', 'unavailable'), WAIT_MS);
 
-      // The server restarts: the component reconnects through the hub's policy and the bot rejoins;
-      // an IRC user's next message brings their occupant back.
+      // gina speaks and stays in the channel.
+      const gina = await setup.ircUser('gina');
+      gina.send(`PRIVMSG ${IRC_CHANNEL} :before the restart`);
+      await bob.waitForStanza(said(room, 'gina', 'before the restart'), WAIT_MS);
+
+      // The server restarts (it drops the component): the component reconnects through the hub's
+      // policy, the bot rejoins, and so does gina's occupant, without a new message from her.
       await setup.xmpp.restart();
       await waitFor(() => {
         const status = setup.hub.health().networks.jabber;
         return status && status.reconnects >= 1 && status.state === 'connected' ? status : undefined;
       }, { timeoutMs: WAIT_MS * 2, what: 'the component to come back' });
       const dave = await setup.xmppUser('dave', 'dave');
+      await dave.waitForStanza(presenceOf(room, 'gina', 'available'), WAIT_MS);
+      gina.send(`PRIVMSG ${IRC_CHANNEL} :after the restart too`);
+      await dave.waitForStanza(said(room, 'gina', 'after the restart too'), WAIT_MS);
+      // An IRC user new to the room joins it with their first message.
       const erin = await setup.ircUser('erin');
       erin.send(`PRIVMSG ${IRC_CHANNEL} :after the restart`);
       await dave.waitForStanza(said(room, 'erin', 'after the restart'), WAIT_MS);

@@ -8,7 +8,8 @@
  *
  * Lifecycle as for every network: `connect()` connects, does the handshake, joins the bot to the
  * wanted rooms and emits ENDBURST; a lost connection is reported through `ctx.connectionLost`
- * and the hub calls `connect()` again. Puppets join again on their next message.
+ * and the hub calls `connect()` again; once the bot is back in the rooms, the puppets that were
+ * in them when the connection was lost join them again (`rejoinPuppets`), a batch at a time.
  */
 import type { Element } from '@xmpp/xml';
 import type { Client } from '@xmpp/client-core';
@@ -123,9 +124,13 @@ export class XmppComponentNetwork implements Network {
       maxPerRoom: config.maxPuppetsPerRoom,
       roomPasswords: options.roomPasswords,
       send: (el) => this.requireSession(false).entity.send(el),
-      nickTaken: (room, nick) => {
+      nickTaken: (room, nick, jid) => {
         const mucRoom = this.rooms.get(room);
-        return mucRoom !== undefined && (mucRoom.nick === nick || mucRoom.occupant(nick) !== undefined);
+        if (mucRoom === undefined) return false;
+        // An occupant of the puppet's own JID is the puppet itself, left over from before a
+        // reconnect (Prosody restores occupants after a restart): the join takes it over.
+        const holder = mucRoom.occupant(nick)?.realJid;
+        return mucRoom.nick === nick || (holder !== undefined && bareJid(holder) !== bareJid(jid));
       },
     });
     this.inbound = new Inbound({
@@ -179,6 +184,20 @@ export class XmppComponentNetwork implements Network {
     );
     this.startIdleSweep(session);
     this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
+    void this.track(this.rejoinPuppets());
+  }
+
+  /**
+   * After a lost connection: the puppets that were in rooms join them again at once (not on
+   * their next message), in rooms the bot is in again, a batch at a time (join-slots.ts). A
+   * puppet the room refuses now speaks through the bot, as on a first join. Never rejects.
+   */
+  private async rejoinPuppets(): Promise<void> {
+    const places = this.puppets.takeRejoins().filter((p) => this.rooms.get(p.room)?.joined === true);
+    if (places.length === 0) return;
+    const joined = await Promise.all(places.map((p) => this.puppets.ensure(p.room, p.person).catch(() => undefined)));
+    const back = joined.filter((p) => p !== undefined).length;
+    this.ctx.log.info({ puppets: places.length, rejoined: back }, 'puppets rejoined their rooms after the reconnect');
   }
 
   /** Looks for idle puppets now and then while `session` is current (puppetIdleMinutes). */
