@@ -9,7 +9,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { silentLogger } from '../../src/core/log.js';
 import type { UserRef } from '../../src/core/refs.js';
 import { LogOnce } from '../../src/networks/log-once.js';
-import { PuppetRooms } from '../../src/networks/xmpp-component/puppet-rooms.js';
+import { PuppetRooms, REFUSAL_RETRY_MS } from '../../src/networks/xmpp-component/puppet-rooms.js';
 
 const ROOM = 'lobby@conference.example.org';
 const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
@@ -186,5 +186,25 @@ describe('puppets in rooms', () => {
     await first;
     await tick();
     assert.deepEqual(sent.map((el) => el.attrs.to), [`${ROOM}/alice`]);
+  });
+
+  it('a room that refused someone (a ban) is not asked again for a while: their messages go through the bot at once', async () => {
+    const { puppets, sent, refuse, accept, tick, advance } = setup();
+    const refused = puppets.ensure(ROOM, alice);
+    await tick();
+    refuse('forbidden');
+    assert.equal(await refused, undefined);
+    assert.equal(await puppets.ensure(ROOM, alice), undefined);
+    assert.equal(sent.length, 1, 'no second join while the refusal stands');
+    const other = puppets.ensure(ROOM, bob); // others are unaffected
+    await tick();
+    accept();
+    assert.equal((await other)?.state, 'joined');
+    advance(REFUSAL_RETRY_MS + 1);
+    const again = puppets.ensure(ROOM, alice);
+    await tick();
+    assert.equal(sent.at(-1)?.attrs.to, `${ROOM}/alice`);
+    accept();
+    assert.equal((await again)?.state, 'joined');
   });
 });

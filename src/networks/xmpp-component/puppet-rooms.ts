@@ -7,6 +7,7 @@
  * they were (`takeRejoins`), so that the adapter brings them back after the reconnect.
  */
 import xml, { type Element } from '@xmpp/xml';
+import { LRUCache } from 'lru-cache';
 import type { UserRef } from '../../core/refs.js';
 import type { LogOnce } from '../log-once.js';
 import { bareJid, resourceOf } from '../xmpp/jid.js';
@@ -23,6 +24,8 @@ const NICK_ATTEMPTS = 5;
 const MAX_NICK_CHARS = 64;
 /** Why a join was given up on our side (the connection went, the person or the bot left). */
 const ABANDONED = new Set(['disconnected', 'left', 'superseded']);
+/** Failed joins that are not the room's answer about the person: tried again on the next message. */
+const TRANSIENT = new Set(['remote-server-timeout']);
 /** MUC status codes (XEP-0045). */
 const SELF = 110;
 
@@ -96,6 +99,13 @@ export interface PuppetPlace {
 
 /** Joins in flight at once by default. */
 const DEFAULT_JOINS_IN_FLIGHT = 50;
+/**
+ * How long a room's refusal of a person (a ban, members only) stands before their puppet tries
+ * again: meanwhile their messages go through the bot at once, without a join the room refuses.
+ */
+export const REFUSAL_RETRY_MS = 60_000;
+/** Most refusals remembered (the oldest are forgotten first: they are only tried again). */
+const MAX_REFUSALS = 10_000;
 
 /** The puppets of every room: their joins, nicks and leaves. */
 export class PuppetRooms {
@@ -105,6 +115,8 @@ export class PuppetRooms {
   private generation = 0;
   /** Where the puppets were when the connection was lost, until `takeRejoins`. */
   private rejoins: PuppetPlace[] = [];
+  /** `room\n key` → until when the room's refusal of that person stands (ms since the epoch). */
+  private readonly refusals = new LRUCache<string, number>({ max: MAX_REFUSALS });
   /** Joins in progress: `room\n full JID` → settles the join. */
   private readonly pending = new Map<string, (outcome: JoinOutcome) => void>();
   /** Joins in progress by `room\n key`, so that one person's concurrent messages join once. */
@@ -146,6 +158,8 @@ export class PuppetRooms {
       logOnce.log('warn', `puppet-jid:${key}`, { network: user.network, user: user.id }, 'a user id is too long for a JID: their messages go through the bot');
       return undefined;
     }
+    const refusedUntil = this.refusals.get(`${room}\n${key}`);
+    if (refusedUntil !== undefined && refusedUntil > this.now()) return undefined; // logged when refused
     const puppets = this.roomOf(room);
     if (!puppets.byKey.has(key) && puppets.byKey.size >= this.deps.maxPerRoom) {
       logOnce.log('warn', `puppets-full:${room}`, { room, maxPuppetsPerRoom: this.deps.maxPerRoom }, 'a room has maxPuppetsPerRoom puppets: further people speak through the bot');
@@ -169,6 +183,7 @@ export class PuppetRooms {
       this.remove(puppet);
       if (ABANDONED.has(outcome.condition)) return undefined; // not the room's doing: nothing to log
       if (outcome.condition !== 'conflict') {
+        if (!TRANSIENT.has(outcome.condition) && !outcome.condition.startsWith('send failed')) this.refusals.set(`${room}\n${key}`, this.now() + REFUSAL_RETRY_MS);
         logOnce.log('warn', `puppet-join:${room}:${outcome.condition}`, { room, nick, condition: outcome.condition },
           'a room refused a puppet (logged once per room and reason): their messages go through the bot');
         return undefined;
