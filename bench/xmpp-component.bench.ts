@@ -10,7 +10,7 @@
  *   author's puppet says it) and one to an `xmpp` network (the bot says it, named), paced 50/s.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -170,6 +170,7 @@ const benchmark: Benchmark = {
     const puppets = context.quick ? 200 : PUPPETS;
     const repeats = context.quick ? 1 : 3;
     const messages = context.quick ? 50 : MESSAGES;
+    const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
     const irc = await startNgircd();
     try {
       const xmpp = await startProsody({ users: [['bridgebot', 'botpass'], ['bob', 'pw']] });
@@ -193,7 +194,7 @@ const benchmark: Benchmark = {
           figure({ key: 'delivered', label: `delivered of ${messages} a run (both paths)`, unit: 'messages', target: { op: '>=', value: messages } }, latency.delivered),
         ];
         return {
-          parameters: { rooms: ROOMS, puppets, crowdRuns: crowds.length, ratePerSecond: RATE, messagesPerRun: messages, repeats, warmups: 1, drainMs: DRAIN_MS, server: 'prosody' },
+          parameters: { rooms: ROOMS, puppets, crowdRuns: crowds.length, ratePerSecond: RATE, messagesPerRun: messages, repeats, warmups: 1, drainMs: DRAIN_MS, server: 'prosody', loadAverage1mAtStart: loadAtStart },
           figures,
           notes: [
             'Memory: the component network runs in the benchmark process; heap and RSS are read after a full GC before the 1,000 people speak and after every echo came back, the growth divided by the number of puppets. It holds the puppet itself, its nick in the bot\'s view of the room (an occupant), the join and message bookkeeping, and what xmpp.js and the parser keep.',
