@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
+import { parse, stringify } from 'yaml';
 import { runInNewContext } from 'node:vm';
 import { silentLogger } from '../src/core/log.js';
 import { XmppComponentNetwork } from '../src/networks/xmpp-component/adapter.js';
@@ -23,7 +24,7 @@ import { MemoryStore } from '../test/support/memory-store.js';
 import { startNgircd, startProsody, type IrcServer, type XmppServer } from '../test/support/servers.js';
 import type { Benchmark } from './lib/benchmark.js';
 import { connectIrcProbe } from './lib/irc-probe.js';
-import { reportGroupchat } from './lib/relay-rig.js';
+import { hubConfig as relayHubConfig, reportGroupchat, SWITCHBOARD_PAIR } from './lib/relay-rig.js';
 import { field, repeatRuns } from './lib/repeat.js';
 import { figure, type Figure } from './lib/result.js';
 import { startSwitchboardProcess } from './lib/switchboard-process.js';
@@ -35,6 +36,7 @@ const RATE = 50;
 const MESSAGES = 200;
 const DRAIN_MS = 5_000;
 const WAIT_MS = 20_000;
+const LIFTED_FLOOD = { burst: 100, intervalMs: 0 } as const;
 /** How long 1,000 joins and their messages may take before the run fails. */
 const JOIN_DEADLINE_MS = 90_000;
 
@@ -79,40 +81,21 @@ async function crowdRun(xmpp: XmppServer, puppets: number, tag: string): Promise
   }
 }
 
-/** The hub's config: #lobby to a component network (puppets), #relay to a client network (relay mode). */
+/**
+ * The hub's config: the relay benchmarks' (bench/lib/relay-rig.ts) on `#relay` ↔ `relay@…`
+ * through the `xmpp` network (relay mode), plus a `component` network and `#lobby` ↔ `lobby@…`
+ * through it (puppets).
+ */
 function hubConfig(irc: IrcServer, xmpp: XmppServer): string {
-  return `storage:
-  path: ./switchboard.db
-http: false
-log:
-  level: info
-networks:
-  irc:
-    protocol: irc
-    host: 127.0.0.1
-    port: ${irc.port}
-    nick: relaybot
-    flood: { burst: 100, intervalMs: 0 }
-  component:
-    protocol: xmpp-component
-    domain: ${xmpp.componentDomain}
-    host: 127.0.0.1
-    port: ${xmpp.componentPort}
-    password: "${xmpp.componentSecret}"
-  jabber:
-    protocol: xmpp
-    jid: bridgebot@${xmpp.domain}
-    password: botpass
-    service: "xmpp://127.0.0.1:${xmpp.port}"
-    requireTls: false
-    saslMechanism: PLAIN
-    nick: switchboard
-bridges:
-  lobby: ["irc:#lobby", "component:lobby@${xmpp.mucDomain}"]
-  relay: ["irc:#relay", "jabber:relay@${xmpp.mucDomain}"]
-modules:
-  - module: relay
-`;
+  const config = parse(relayHubConfig(irc, xmpp, LIFTED_FLOOD, undefined, { ...SWITCHBOARD_PAIR, channel: '#relay', room: 'relay' })) as {
+    networks: Record<string, unknown>;
+    bridges: Record<string, unknown>;
+  };
+  config.networks.component = {
+    protocol: 'xmpp-component', domain: xmpp.componentDomain, host: '127.0.0.1', port: xmpp.componentPort, password: xmpp.componentSecret,
+  };
+  config.bridges.lobby = ['irc:#lobby', `component:lobby@${xmpp.mucDomain}`];
+  return stringify(config);
 }
 
 interface LatencyRuns {

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { ejabberdConfig } from './configs/ejabberd.js';
 import type { DaemonSpec } from './daemon.js';
 import { freePorts, waitForPort } from './ports.js';
-import type { XmppServer } from './prosody-server.js';
+import { registerUsers, type XmppServer } from './prosody-server.js';
 import { makeServerDir, ServerBase, startWithRetries } from './server-base.js';
 import { waitForXmppStream } from './xmpp-probe.js';
 
@@ -181,11 +181,5 @@ export async function startEjabberd(options: EjabberdOptions = {}): Promise<Xmpp
     const [c2s = 0, component = 0, dist = 0] = await freePorts(3);
     return new Ejabberd(await makeServerDir('ejabberd'), { c2s, component, dist }, options).start();
   });
-  try {
-    for (const [user, password] of options.users ?? []) await server.registerUser(user, password);
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
-  return server;
+  return registerUsers(server, options.users ?? []);
 }

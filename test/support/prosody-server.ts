@@ -152,8 +152,13 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<XmppSe
     const [c2s = 0, component = 0, http] = await freePorts(options.httpUpload ? 3 : 2);
     return new Prosody(await makeServerDir('prosody'), { c2s, component, http }, options).start();
   });
+  return registerUsers(server, options.users ?? []);
+}
+
+/** Registers `users` ([user, password] pairs) on a started server; stops it when one fails. */
+export async function registerUsers(server: XmppServer, users: ReadonlyArray<readonly [string, string]>): Promise<XmppServer> {
   try {
-    for (const [user, password] of options.users ?? []) await server.registerUser(user, password);
+    for (const [user, password] of users) await server.registerUser(user, password);
   } catch (error) {
     await server.stop();
     throw error;

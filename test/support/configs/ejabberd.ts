@@ -3,19 +3,11 @@
  * /work/shared/peers/configs/ejabberd): plaintext c2s, MUC, one XEP-0114 component.
  */
 
-/** Values substituted into ejabberd.yml. */
-export interface EjabberdConfigValues {
-  readonly domain: string;
-  readonly mucDomain: string;
-  readonly c2sPort: number;
-  readonly componentPort: number;
-  readonly componentDomain: string;
-  readonly componentSecret: string;
-  /** Rooms show occupants' real JIDs to everyone (non-anonymous rooms). */
-  readonly publicJids?: boolean;
-  /** Rooms outlive their last occupant. */
-  readonly persistentRooms?: boolean;
-}
+import type { ProsodyConfigValues } from './prosody.js';
+
+/** Values substituted into ejabberd.yml: those of the Prosody config both servers have. */
+export type EjabberdConfigValues = Pick<ProsodyConfigValues,
+  'domain' | 'mucDomain' | 'c2sPort' | 'componentPort' | 'componentDomain' | 'componentSecret' | 'publicJids' | 'persistentRooms'>;
 
 /** A YAML string scalar (JSON strings are valid YAML). */
 function yaml(value: string): string {
