@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { ejabberdConfig } from './configs/ejabberd.js';
 import type { DaemonSpec } from './daemon.js';
 import { freePorts, waitForPort } from './ports.js';
-import { registerUsers, type XmppServer } from './prosody-server.js';
+import { registerUsers, serverNames, type XmppServer } from './prosody-server.js';
 import { makeServerDir, ServerBase, startWithRetries } from './server-base.js';
 import { waitForXmppStream } from './xmpp-probe.js';
 
@@ -73,12 +73,7 @@ class Ejabberd extends ServerBase implements XmppServer {
     await mkdir(this.spool);
     await mkdir(join(this.dir, 'logs'));
     await writeFile(this.configFile, ejabberdConfig({
-      domain: this.domain,
-      mucDomain: this.mucDomain,
-      c2sPort: this.port,
-      componentPort: this.componentPort,
-      componentDomain: this.componentDomain,
-      componentSecret: this.componentSecret,
+      ...serverNames(this),
       ...(this.options.publicJids === undefined ? {} : { publicJids: this.options.publicJids }),
       ...(this.options.persistentRooms === undefined ? {} : { persistentRooms: this.options.persistentRooms }),
     }));
