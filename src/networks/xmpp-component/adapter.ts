@@ -184,7 +184,7 @@ export class XmppComponentNetwork implements Network {
     );
     this.startIdleSweep(session);
     this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
-    void this.track(this.rejoinPuppets());
+    void this.rejoinPuppets(); // not a send: not in queueDepth; a lost connection ends its joins
   }
 
   /**
