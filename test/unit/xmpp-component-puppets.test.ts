@@ -9,12 +9,12 @@ import xml, { type Element } from '@xmpp/xml';
 import { silentLogger } from '../../src/core/log.js';
 import type { UserRef } from '../../src/core/refs.js';
 import { LogOnce } from '../../src/networks/log-once.js';
-import { PuppetRooms } from '../../src/networks/xmpp-component/puppet-rooms.js';
+import { PuppetRooms, REFUSAL_RETRY_MS } from '../../src/networks/xmpp-component/puppet-rooms.js';
 
 const ROOM = 'lobby@conference.example.org';
 const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 
-function setup(options: { maxPerRoom?: number; taken?: readonly string[] } = {}) {
+function setup(options: { maxPerRoom?: number; taken?: readonly string[]; maxJoinsInFlight?: number } = {}) {
   const sent: Element[] = [];
   let clock = 1_000_000;
   const puppets = new PuppetRooms({
@@ -22,6 +22,7 @@ function setup(options: { maxPerRoom?: number; taken?: readonly string[] } = {})
     logOnce: new LogOnce(silentLogger()),
     joinTimeoutMs: 5000,
     maxPerRoom: options.maxPerRoom ?? 10,
+    ...(options.maxJoinsInFlight === undefined ? {} : { maxJoinsInFlight: options.maxJoinsInFlight }),
     roomPasswords: {},
     send: async (el) => {
       sent.push(el);
@@ -29,9 +30,8 @@ function setup(options: { maxPerRoom?: number; taken?: readonly string[] } = {})
     nickTaken: (_room, nick) => (options.taken ?? []).includes(nick),
     now: () => clock,
   });
-  /** The room accepts the last join (a self-presence to the puppet). */
-  const accept = (): void => {
-    const join = sent.at(-1)!;
+  /** The room accepts the last join (or `join`): a self-presence to the puppet. */
+  const accept = (join: Element = sent.at(-1)!): void => {
     puppets.onPresence(xml('presence', { from: String(join.attrs.to), to: String(join.attrs.from) },
       xml('x', { xmlns: NS_MUC_USER }, xml('item', { role: 'participant' }), xml('status', { code: '110' }))), String(join.attrs.from));
   };
@@ -135,5 +135,76 @@ describe('puppets in rooms', () => {
     puppets.forgetAll();
     assert.equal(await joining, undefined);
     assert.ok(!puppets.isPuppetNick(ROOM, 'alice'));
+  });
+
+  it('remember where the joined puppets were when the connection is lost, once, and not after a clean shutdown', async () => {
+    const { puppets, accept, tick } = setup();
+    const joining = puppets.ensure(ROOM, alice);
+    await tick();
+    accept();
+    await joining;
+    const pending = puppets.ensure(ROOM, bob); // still joining: not remembered
+    await tick();
+    puppets.forgetAll();
+    assert.equal(await pending, undefined);
+    puppets.forgetAll(); // a reconnect that failed before any puppet joined keeps the list
+    assert.deepEqual(puppets.takeRejoins(), [{ room: ROOM, person: alice }]);
+    assert.deepEqual(puppets.takeRejoins(), []);
+
+    const again = puppets.ensure(ROOM, alice);
+    await tick();
+    accept();
+    await again;
+    puppets.leaveAll('bye');
+    assert.deepEqual(puppets.takeRejoins(), []);
+  });
+
+  it('send at most maxJoinsInFlight joins at once; the others wait for a slot, and give up when the connection goes', async () => {
+    const { puppets, sent, accept, tick } = setup({ maxJoinsInFlight: 2 });
+    const people = ['a', 'b', 'c', 'd'].map((id): UserRef => ({ network: 'irc', id, nick: id }));
+    const joins = people.map((p) => puppets.ensure(ROOM, p));
+    await tick();
+    assert.deepEqual(sent.map((el) => el.attrs.to), [`${ROOM}/a`, `${ROOM}/b`]);
+    accept(sent[0]);
+    await tick();
+    assert.deepEqual(sent.map((el) => el.attrs.to), [`${ROOM}/a`, `${ROOM}/b`, `${ROOM}/c`]);
+    assert.equal((await joins[0])?.state, 'joined');
+    puppets.forgetAll();
+    assert.deepEqual(await Promise.all(joins.slice(1)), [undefined, undefined, undefined]);
+    await tick();
+    assert.equal(sent.length, 3, 'd waited for a slot and was never sent');
+  });
+
+  it('do not send a join that waited for a slot once the bot left the room', async () => {
+    const { puppets, sent, accept, tick } = setup({ maxJoinsInFlight: 1 });
+    const first = puppets.ensure(ROOM, alice);
+    const second = puppets.ensure(ROOM, bob);
+    await tick();
+    puppets.leaveRoom(ROOM, 'bye');
+    accept(sent[0]);
+    assert.equal(await second, undefined);
+    await first;
+    await tick();
+    assert.deepEqual(sent.map((el) => el.attrs.to), [`${ROOM}/alice`]);
+  });
+
+  it('a room that refused someone (a ban) is not asked again for a while: their messages go through the bot at once', async () => {
+    const { puppets, sent, refuse, accept, tick, advance } = setup();
+    const refused = puppets.ensure(ROOM, alice);
+    await tick();
+    refuse('forbidden');
+    assert.equal(await refused, undefined);
+    assert.equal(await puppets.ensure(ROOM, alice), undefined);
+    assert.equal(sent.length, 1, 'no second join while the refusal stands');
+    const other = puppets.ensure(ROOM, bob); // others are unaffected
+    await tick();
+    accept();
+    assert.equal((await other)?.state, 'joined');
+    advance(REFUSAL_RETRY_MS + 1);
+    const again = puppets.ensure(ROOM, alice);
+    await tick();
+    assert.equal(sent.at(-1)?.attrs.to, `${ROOM}/alice`);
+    accept();
+    assert.equal((await again)?.state, 'joined');
   });
 });

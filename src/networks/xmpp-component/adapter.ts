@@ -8,7 +8,8 @@
  *
  * Lifecycle as for every network: `connect()` connects, does the handshake, joins the bot to the
  * wanted rooms and emits ENDBURST; a lost connection is reported through `ctx.connectionLost`
- * and the hub calls `connect()` again. Puppets join again on their next message.
+ * and the hub calls `connect()` again; once the bot is back in the rooms, the puppets that were
+ * in them when the connection was lost join them again (`rejoinPuppets`), a batch at a time.
  */
 import type { Element } from '@xmpp/xml';
 import type { Client } from '@xmpp/client-core';
@@ -17,16 +18,15 @@ import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
 import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { LogOnce } from '../log-once.js';
-import { describeReason } from '../xmpp/client.js';
-import { stopEntity, withDeadline } from '../xmpp/connect-round.js';
 import { Confirmations } from '../xmpp/confirmations.js';
 import { Inbound } from '../xmpp/inbound.js';
 import { bareJid, resourceOf } from '../xmpp/jid.js';
+import { XmppLifecycle } from '../xmpp/lifecycle.js';
 import { MessageIds } from '../xmpp/message-ids.js';
 import type { MucRoom } from '../xmpp/muc-room.js';
 import { Outbound, type StanzaClient } from '../xmpp/outbound.js';
 import { ReactionSets } from '../xmpp/reactions.js';
-import { occupantRef } from '../xmpp/refs.js';
+import { isRoomModerator, roomMembers } from '../xmpp/refs.js';
 import { roomAssignsStanzaIds } from '../xmpp/room-features.js';
 import { RoomJoins } from '../xmpp/room-joins.js';
 import { buildMucLeave } from '../xmpp/stanza-build.js';
@@ -41,7 +41,6 @@ import { PuppetRooms } from './puppet-rooms.js';
 const BOT_RESOURCE = 'bot';
 /** How long a room may take to reflect a message before its delivery counts as uncertain. */
 const ECHO_TIMEOUT_MS = 30_000;
-const ECHO_WAIT_AT_DISCONNECT_MS = 2_000;
 /** How often idle puppets are looked for (at most). */
 const IDLE_SWEEP_MS = 60_000;
 /** What a room answers to a message from someone who is not (or no longer) an occupant. */
@@ -71,15 +70,11 @@ export class XmppComponentNetwork implements Network {
     replaysHistory: false,
   };
 
-  private session: Session | undefined;
-  private cancelConnect: AbortController | undefined;
+  private readonly lifecycle: XmppLifecycle<Session>;
   private idleSweep: NodeJS.Timeout | undefined;
-  private online = false;
-  private closing = false;
   private readonly botJid: string;
   private readonly endpoint: ComponentEndpoint;
   private readonly rooms = new Map<string, MucRoom>();
-  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly logOnce: LogOnce;
   private readonly confirmations = new Confirmations(ECHO_TIMEOUT_MS);
   private readonly joins: RoomJoins;
@@ -103,17 +98,22 @@ export class XmppComponentNetwork implements Network {
     const options = roomOptions(config);
     const ids = new MessageIds();
     const reactions = new ReactionSets();
+    this.lifecycle = new XmppLifecycle<Session>({
+      ctx,
+      logOnce: this.logOnce,
+      joins: { cancelAll: () => this.joins.cancelAll() },
+      confirmations: this.confirmations,
+      errorLog: { key: 'component-error', message: 'XMPP component connection error' },
+      lostMessage: 'XMPP component connection lost',
+      onStanza: (_session, el) => this.route(el),
+      gone: () => this.connectionGone(),
+    });
     this.joins = new RoomJoins({
       ctx,
       config: options,
       logOnce: this.logOnce,
       rooms: this.rooms,
-      sender: () => {
-        const entity = this.session?.entity;
-        return entity && ((el: Element) => entity.send(el));
-      },
-      isOnline: () => this.online,
-      isWanted: (id) => this.wantedRoomIds().includes(id),
+      connection: this.lifecycle,
       assignsStanzaIds: (id) => roomAssignsStanzaIds(this.requireSession(false).iqCaller, id, config.joinTimeoutMs),
       joined: () => Promise.resolve(),
     });
@@ -124,9 +124,13 @@ export class XmppComponentNetwork implements Network {
       maxPerRoom: config.maxPuppetsPerRoom,
       roomPasswords: options.roomPasswords,
       send: (el) => this.requireSession(false).entity.send(el),
-      nickTaken: (room, nick) => {
+      nickTaken: (room, nick, jid) => {
         const mucRoom = this.rooms.get(room);
-        return mucRoom !== undefined && (mucRoom.nick === nick || mucRoom.occupant(nick) !== undefined);
+        if (mucRoom === undefined) return false;
+        // An occupant of the puppet's own JID is the puppet itself, left over from before a
+        // reconnect (Prosody restores occupants after a restart): the join takes it over.
+        const holder = mucRoom.occupant(nick)?.realJid;
+        return mucRoom.nick === nick || (holder !== undefined && bareJid(holder) !== bareJid(jid));
       },
     });
     this.inbound = new Inbound({
@@ -163,38 +167,37 @@ export class XmppComponentNetwork implements Network {
   // --- lifecycle --------------------------------------------------------------------------
 
   async connect(): Promise<void> {
-    await this.teardown(0);
-    this.closing = false;
-    const entity = createComponentEntity(this.endpoint);
-    const middleware = middlewareFactory({ entity });
-    const session: Session = { entity, iqCaller: iqCallerFactory({ middleware, entity }) };
-    this.session = session;
-    stampFrom(entity, this.botJid);
-    entity.on('error', (error: Error) => {
-      if (entity.status === 'connecting') return; // the connect round reports its own
-      this.logOnce.log('warn', `component-error:${error.message}`, { err: error }, 'XMPP component connection error');
-    });
-    entity.on('stanza', (el: Element) => {
-      if (this.session === session) this.route(el);
-    });
-    entity.on('disconnect', (info?: { reason?: unknown }) => this.onDisconnect(session, describeReason(info?.reason)));
-    const cancel = new AbortController();
-    this.cancelConnect = cancel;
-    try {
-      await startComponent(entity, this.endpoint, cancel.signal);
-    } finally {
-      if (this.cancelConnect === cancel) this.cancelConnect = undefined;
-    }
+    const create = (): Session => {
+      const entity = createComponentEntity(this.endpoint);
+      const middleware = middlewareFactory({ entity });
+      stampFrom(entity, this.botJid);
+      return { entity, iqCaller: iqCallerFactory({ middleware, entity }) };
+    };
+    const { session } = await this.lifecycle.open(create, (s, signal) => startComponent(s.entity, this.endpoint, signal));
+    const { entity } = session;
     this.outbound.reset();
-    await Promise.all(this.wantedRoomIds().map((id) => this.joins.join(id).catch(() => undefined)));
-    if (this.session !== session || this.closing || entity.socket === null) throw new Error('the connection closed while joining rooms');
-    this.online = true;
+    await Promise.all(this.joins.wantedNow().map((id) => this.joins.join(id).catch(() => undefined)));
+    this.lifecycle.goOnline(session, entity.socket !== null);
     this.ctx.log.info(
       { domain: this.config.domain, bot: this.botJid, encrypted: entity.isSecure(), rooms: [...this.rooms.values()].filter((r) => r.joined).map((r) => r.id) },
       'XMPP component online',
     );
     this.startIdleSweep(session);
     this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
+    void this.rejoinPuppets(); // not a send: not in queueDepth; a lost connection ends its joins
+  }
+
+  /**
+   * After a lost connection: the puppets that were in rooms join them again at once (not on
+   * their next message), in rooms the bot is in again, a batch at a time (join-slots.ts). A
+   * puppet the room refuses now speaks through the bot, as on a first join. Never rejects.
+   */
+  private async rejoinPuppets(): Promise<void> {
+    const places = this.puppets.takeRejoins().filter((p) => this.rooms.get(p.room)?.joined === true);
+    if (places.length === 0) return;
+    const joined = await Promise.all(places.map((p) => this.puppets.ensure(p.room, p.person).catch(() => undefined)));
+    const back = joined.filter((p) => p !== undefined).length;
+    this.ctx.log.info({ puppets: places.length, rejoined: back }, 'puppets rejoined their rooms after the reconnect');
   }
 
   /** Looks for idle puppets now and then while `session` is current (puppetIdleMinutes). */
@@ -203,7 +206,7 @@ export class XmppComponentNetwork implements Network {
     if (idleMs <= 0) return;
     clearInterval(this.idleSweep);
     this.idleSweep = setInterval(() => {
-      if (this.session !== session || !this.online) return;
+      if (this.lifecycle.session !== session || !this.lifecycle.online) return;
       const goodbyes = this.puppets.sweepIdle(idleMs, 'idle');
       for (const el of goodbyes) void this.sendRaw(el);
     }, Math.min(IDLE_SWEEP_MS, idleMs));
@@ -211,56 +214,27 @@ export class XmppComponentNetwork implements Network {
   }
 
   async disconnect(options: { readonly deadlineMs?: number; readonly reason?: string } = {}): Promise<void> {
-    const deadlineMs = options.deadlineMs ?? 5000;
-    this.closing = true;
-    this.online = false;
-    this.joins.cancelAll();
-    await withDeadline(Promise.allSettled([...this.inFlight]), deadlineMs);
-    await withDeadline(this.confirmations.idle(), Math.min(deadlineMs, ECHO_WAIT_AT_DISCONNECT_MS));
-    const entity = this.session?.entity;
-    if (entity !== undefined && entity.socket !== null) {
-      const reason = options.reason ?? 'shutting down';
-      const goodbyes = [
+    const reason = options.reason ?? 'shutting down';
+    await this.lifecycle.close({
+      deadlineMs: options.deadlineMs ?? 5000,
+      goodbyes: (session) => session === undefined || session.entity.socket === null ? [] : [
         ...this.puppets.leaveAll(reason),
         ...[...this.rooms.values()].filter((r) => r.joined).map((r) => buildMucLeave({ room: r.id, nick: r.nick, reason })),
-      ];
-      await withDeadline(Promise.all(goodbyes.map((el) => entity.send(el))).catch(() => undefined), deadlineMs);
-    }
-    await this.teardown(deadlineMs);
-  }
-
-  private async teardown(deadlineMs: number): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    this.cancelConnect?.abort();
-    this.cancelConnect = undefined;
-    this.connectionGone();
-    if (session === undefined) return;
-    await stopEntity(session.entity, deadlineMs);
-  }
-
-  private onDisconnect(session: Session, reason: string): void {
-    if (session !== this.session) return;
-    const wasOnline = this.online;
-    this.connectionGone();
-    if (this.closing || !wasOnline) return; // a failing connect() rejects by itself
-    this.ctx.log.warn({ reason }, 'XMPP component connection lost');
-    this.ctx.connectionLost({ wasSuccessful: true, reason });
+      ],
+    });
   }
 
   /** Nothing is joined any more: the bot rejoins on connect, puppets on their next message. */
   private connectionGone(): void {
-    this.online = false;
     clearInterval(this.idleSweep);
     this.idleSweep = undefined;
-    this.joins.cancelAll();
     for (const room of this.rooms.values()) room.markLeft();
     this.confirmations.dropAll('the connection ended');
     this.puppets.forgetAll();
   }
 
   queueDepth(): number {
-    return this.inFlight.size;
+    return this.lifecycle.pending;
   }
 
   // --- received stanzas -------------------------------------------------------------------
@@ -345,34 +319,23 @@ export class XmppComponentNetwork implements Network {
 
   // --- rooms ------------------------------------------------------------------------------
 
-  private wantedRoomIds(): string[] {
-    const fromHub = this.ctx.wantedChannels().filter((c) => c.network === this.name).map((c) => bareJid(c.id));
-    return this.joins.wanted(fromHub);
-  }
-
-  async join(channel: ChannelRef): Promise<void> {
-    const id = bareJid(channel.id);
-    this.joins.want(id);
-    if (this.online) await this.joins.join(id);
+  join(channel: ChannelRef): Promise<void> {
+    return this.joins.enter(channel);
   }
 
   async part(channel: ChannelRef, reason?: string): Promise<void> {
-    const id = bareJid(channel.id);
-    this.joins.unwant(id);
-    const room = this.rooms.get(id);
-    this.rooms.delete(id);
+    const { id, room } = this.joins.drop(channel);
     const goodbyes = this.puppets.leaveRoom(id, reason ?? '');
-    const entity = this.session?.entity;
+    const entity = this.lifecycle.session?.entity;
     if (entity !== undefined) {
       await Promise.all(goodbyes.map((el) => entity.send(el))).catch(() => undefined);
-      if (room?.joined || room?.joining) await entity.send(buildMucLeave({ room: id, nick: room.nick, ...(reason ? { reason } : {}) }));
+      if (room !== undefined) await entity.send(buildMucLeave({ room: id, nick: room.nick, ...(reason ? { reason } : {}) }));
     }
     room?.markLeft();
   }
 
   members(channel: ChannelRef): readonly UserRef[] {
-    const room = this.rooms.get(bareJid(channel.id));
-    return room?.joined ? room.members().map((o) => occupantRef(this.name, o)) : [];
+    return roomMembers(this.rooms, this.name, channel);
   }
 
   botUser(channel: ChannelRef): UserRef | undefined {
@@ -382,9 +345,7 @@ export class XmppComponentNetwork implements Network {
   }
 
   isModerator(channel: ChannelRef, user: UserRef): boolean | undefined {
-    const room = this.rooms.get(bareJid(channel.id));
-    const occupant = room?.joined ? room.members().find((o) => o.jid === user.id) : undefined;
-    return occupant?.role === undefined ? undefined : occupant.role === 'moderator';
+    return isRoomModerator(this.rooms, channel, user);
   }
 
   // --- sending ----------------------------------------------------------------------------
@@ -448,23 +409,19 @@ export class XmppComponentNetwork implements Network {
 
   /** The person's puppet leaves the room (they left it, or quit their network). */
   async leave(channel: ChannelRef, user: UserRef, reason: string): Promise<void> {
-    if (this.session === undefined) return;
+    if (this.lifecycle.session === undefined) return;
     await this.track(this.puppets.leave(bareJid(channel.id), user, reason));
   }
 
   /** The current session; with `online`, only once the network is ready. */
   private requireSession(online: boolean): Session {
-    if (this.session === undefined || (online && !this.online)) throw new Error(`${this.name} is not connected`);
-    return this.session;
+    const session = this.lifecycle.session;
+    if (session === undefined || (online && !this.lifecycle.online)) throw new Error(`${this.name} is not connected`);
+    return session;
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
-    this.inFlight.add(promise);
-    const done = (): void => {
-      this.inFlight.delete(promise);
-    };
-    promise.then(done, done);
-    return promise;
+    return this.lifecycle.track(promise);
   }
 }
 

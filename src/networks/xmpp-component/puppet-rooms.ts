@@ -2,14 +2,18 @@
  * Remote people as occupants of their own in MUC rooms: each joins a room as
  * `<their JID>/switchboard` under their nick (a taken nick gets `_1`, `_2` … ), on their first
  * message there, and leaves when they leave. The rooms' answers to those joins arrive at the
- * puppets' JIDs and are routed here (`onPresence`).
+ * puppets' JIDs and are routed here (`onPresence`). At most `maxJoinsInFlight` joins are in
+ * flight at once (join-slots.ts). A lost connection forgets every puppet but remembers where
+ * they were (`takeRejoins`), so that the adapter brings them back after the reconnect.
  */
 import xml, { type Element } from '@xmpp/xml';
+import { LRUCache } from 'lru-cache';
 import type { UserRef } from '../../core/refs.js';
 import type { LogOnce } from '../log-once.js';
 import { bareJid, resourceOf } from '../xmpp/jid.js';
 import { NS } from '../xmpp/namespaces.js';
 import { stripInvalidXmlChars } from '../xmpp/xml-chars.js';
+import { JoinSlots } from './join-slots.js';
 import { puppetLocalpart } from './puppet-jid.js';
 
 /** The resource of every puppet's full JID. */
@@ -18,6 +22,10 @@ export const PUPPET_RESOURCE = 'switchboard';
 const NICK_ATTEMPTS = 5;
 /** Longest nick a puppet asks for (code points). */
 const MAX_NICK_CHARS = 64;
+/** Why a join was given up on our side (the connection went, the person or the bot left). */
+const ABANDONED = new Set(['disconnected', 'left', 'superseded']);
+/** Failed joins that are not the room's answer about the person: tried again on the next message. */
+const TRANSIENT = new Set(['remote-server-timeout']);
 /** MUC status codes (XEP-0045). */
 const SELF = 110;
 
@@ -25,6 +33,8 @@ const SELF = 110;
 export interface Puppet {
   /** Who they are: `network` and `id` of their UserRef. */
   readonly key: string;
+  /** The person (for a rejoin after a reconnect). */
+  readonly person: UserRef;
   /** Their full JID, `local@domain/switchboard`. */
   readonly jid: string;
   readonly room: string;
@@ -44,11 +54,16 @@ export interface PuppetRoomsDeps {
   readonly logOnce: LogOnce;
   readonly joinTimeoutMs: number;
   readonly maxPerRoom: number;
+  /** How many joins may be in flight at once; more wait for a slot (default 50). */
+  readonly maxJoinsInFlight?: number;
   readonly roomPasswords: Readonly<Record<string, string>>;
   /** Sends a stanza as it is (its `from` set); rejects when there is no connection. */
   send(el: Element): Promise<void>;
-  /** True when `nick` is taken in `room` by someone who is not a puppet (the bot, a person). */
-  nickTaken(room: string, nick: string): boolean;
+  /**
+   * True when `nick` is known to be taken in `room` by someone else than the puppet `jid` (the
+   * bot, a person); the room has the last word (a `conflict` answer).
+   */
+  nickTaken(room: string, nick: string, jid: string): boolean;
   /** The clock (ms since the epoch); default `Date.now`. */
   now?(): number;
 }
@@ -76,15 +91,40 @@ export function puppetNick(user: UserRef): string {
   return clean === '' ? 'someone' : clean;
 }
 
+/** Where a puppet was: its room and person. */
+export interface PuppetPlace {
+  readonly room: string;
+  readonly person: UserRef;
+}
+
+/** Joins in flight at once by default. */
+const DEFAULT_JOINS_IN_FLIGHT = 50;
+/**
+ * How long a room's refusal of a person (a ban, members only) stands before their puppet tries
+ * again: meanwhile their messages go through the bot at once, without a join the room refuses.
+ */
+export const REFUSAL_RETRY_MS = 60_000;
+/** Most refusals remembered (the oldest are forgotten first: they are only tried again). */
+const MAX_REFUSALS = 10_000;
+
 /** The puppets of every room: their joins, nicks and leaves. */
 export class PuppetRooms {
   private readonly rooms = new Map<string, RoomPuppets>();
+  private readonly slots: JoinSlots;
+  /** Counts lost connections: a join that waited for a slot across one gives up. */
+  private generation = 0;
+  /** Where the puppets were when the connection was lost, until `takeRejoins`. */
+  private rejoins: PuppetPlace[] = [];
+  /** `room\n key` → until when the room's refusal of that person stands (ms since the epoch). */
+  private readonly refusals = new LRUCache<string, number>({ max: MAX_REFUSALS });
   /** Joins in progress: `room\n full JID` → settles the join. */
   private readonly pending = new Map<string, (outcome: JoinOutcome) => void>();
   /** Joins in progress by `room\n key`, so that one person's concurrent messages join once. */
   private readonly joining = new Map<string, Promise<Puppet | undefined>>();
 
-  constructor(private readonly deps: PuppetRoomsDeps) {}
+  constructor(private readonly deps: PuppetRoomsDeps) {
+    this.slots = new JoinSlots(deps.maxJoinsInFlight ?? DEFAULT_JOINS_IN_FLIGHT);
+  }
 
   /** True when `nick` in `room` is one of our puppets (joined, joining or leaving). */
   isPuppetNick(room: string, nick: string): boolean {
@@ -118,6 +158,8 @@ export class PuppetRooms {
       logOnce.log('warn', `puppet-jid:${key}`, { network: user.network, user: user.id }, 'a user id is too long for a JID: their messages go through the bot');
       return undefined;
     }
+    const refusedUntil = this.refusals.get(`${room}\n${key}`);
+    if (refusedUntil !== undefined && refusedUntil > this.now()) return undefined; // logged when refused
     const puppets = this.roomOf(room);
     if (!puppets.byKey.has(key) && puppets.byKey.size >= this.deps.maxPerRoom) {
       logOnce.log('warn', `puppets-full:${room}`, { room, maxPuppetsPerRoom: this.deps.maxPerRoom }, 'a room has maxPuppetsPerRoom puppets: further people speak through the bot');
@@ -125,20 +167,23 @@ export class PuppetRooms {
     }
     this.remove(puppets.byKey.get(key)); // a previous one, leaving
     const base = puppetNick(user);
+    const generation = this.generation;
     for (let attempt = 0; attempt < NICK_ATTEMPTS; attempt++) {
       const nick = attempt === 0 ? base : `${base}_${attempt}`;
-      if (this.deps.nickTaken(room, nick) || puppets.byNick.has(nick)) continue;
-      const puppet: Puppet = { key, jid, room, nick, state: 'joining', lastUsed: this.now() };
+      if (this.deps.nickTaken(room, nick, jid) || puppets.byNick.has(nick)) continue;
+      const puppet: Puppet = { key, person: user, jid, room, nick, state: 'joining', lastUsed: this.now() };
       puppets.byKey.set(key, puppet);
       puppets.byNick.set(nick, puppet);
-      const outcome = await this.tryJoin(puppet);
+      const outcome = await this.slots.run(() => this.tryJoin(puppet, generation));
       if (outcome.ok) {
         if (outcome.nick !== puppet.nick) this.rename(puppet, outcome.nick);
         puppet.state = 'joined';
         return puppet;
       }
       this.remove(puppet);
+      if (ABANDONED.has(outcome.condition)) return undefined; // not the room's doing: nothing to log
       if (outcome.condition !== 'conflict') {
+        if (!TRANSIENT.has(outcome.condition) && !outcome.condition.startsWith('send failed')) this.refusals.set(`${room}\n${key}`, this.now() + REFUSAL_RETRY_MS);
         logOnce.log('warn', `puppet-join:${room}:${outcome.condition}`, { room, nick, condition: outcome.condition },
           'a room refused a puppet (logged once per room and reason): their messages go through the bot');
         return undefined;
@@ -148,7 +193,9 @@ export class PuppetRooms {
     return undefined;
   }
 
-  private tryJoin(puppet: Puppet): Promise<JoinOutcome> {
+  /** One join attempt; `generation`: the connection it was asked on (gone: no attempt). */
+  private tryJoin(puppet: Puppet, generation: number): Promise<JoinOutcome> {
+    if (generation !== this.generation || puppet.state !== 'joining') return Promise.resolve({ ok: false, condition: 'disconnected' });
     const id = `${puppet.room}\n${puppet.jid}`;
     this.pending.get(id)?.({ ok: false, condition: 'superseded' });
     return new Promise<JoinOutcome>((resolve) => {
@@ -241,22 +288,36 @@ export class PuppetRooms {
     return stanzas;
   }
 
-  /** The leave stanzas of every puppet (a clean shutdown), forgetting them. */
+  /** The leave stanzas of every puppet (a clean shutdown), forgetting them and where they were. */
   leaveAll(reason: string): Element[] {
     const stanzas: Element[] = [];
     for (const puppets of this.rooms.values()) {
       for (const puppet of puppets.byKey.values()) if (puppet.state === 'joined') stanzas.push(leaveStanza(puppet, reason));
     }
     this.forgetAll();
+    this.rejoins = [];
     return stanzas;
   }
 
-  /** The connection is gone: no puppet is in a room any more (each joins again on its next message). */
+  /**
+   * The connection is gone: no puppet is in a room any more. Where the joined ones were is kept
+   * for `takeRejoins` (a connection that fails before any puppet joined keeps the earlier list).
+   */
   forgetAll(): void {
+    this.generation++;
+    const joined = [...this.rooms.values()].flatMap((p) => [...p.byKey.values()]).filter((p) => p.state === 'joined');
+    if (joined.length > 0) this.rejoins = joined.map((p) => ({ room: p.room, person: p.person }));
     for (const settle of [...this.pending.values()]) settle({ ok: false, condition: 'disconnected' });
     this.pending.clear();
     for (const puppets of this.rooms.values()) for (const puppet of puppets.byKey.values()) clearTimeout(puppet.gone);
     this.rooms.clear();
+  }
+
+  /** Where the puppets were when the connection was lost (once; then forgotten). */
+  takeRejoins(): PuppetPlace[] {
+    const places = this.rejoins;
+    this.rejoins = [];
+    return places;
   }
 
   /** The leave stanzas of the puppets in a room the bot leaves, forgetting them. */
@@ -266,6 +327,7 @@ export class PuppetRooms {
       this.pending.get(`${room}\n${puppet.jid}`)?.({ ok: false, condition: 'left' });
       clearTimeout(puppet.gone);
       if (puppet.state === 'joined') stanzas.push(leaveStanza(puppet, reason));
+      puppet.state = 'leaving'; // a join still waiting for a slot is not sent
     }
     this.rooms.delete(room);
     return stanzas;
