@@ -15,6 +15,8 @@ import type { Client } from '@xmpp/client-core';
 import middlewareFactory from '@xmpp/middleware';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
 import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
+import type { PresenceArgs } from '../../core/catalog.js';
+import { plainText } from '../../core/richtext-ops.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { LogOnce } from '../log-once.js';
 import { describeReason } from '../xmpp/client.js';
@@ -31,11 +33,16 @@ import { roomAssignsStanzaIds } from '../xmpp/room-features.js';
 import { RoomJoins } from '../xmpp/room-joins.js';
 import { buildMucLeave } from '../xmpp/stanza-build.js';
 import { defaultEgressClient } from '../../net/egress/index.js';
-import { addresseeOf } from './addressees.js';
+import { addresseeOf, type Addressee } from './addressees.js';
 import { botBareJid, roomOptions, type XmppComponentConfig } from './config.js';
 import { createComponentEntity, startComponent, type ComponentEndpoint } from './connection.js';
 import { answerIq, errorReply } from './iq-answers.js';
-import { PuppetRooms } from './puppet-rooms.js';
+import { PuppetRooms, puppetJid } from './puppet-rooms.js';
+import { refusalStanza, Writers } from './direct-messages.js';
+import { People } from './people.js';
+import { Presences } from './presences.js';
+import type { PuppetId } from './puppet-jid.js';
+import { Subscriptions } from './subscriptions.js';
 
 /** The bot occupant's resource. */
 const BOT_RESOURCE = 'bot';
@@ -44,6 +51,8 @@ const ECHO_TIMEOUT_MS = 30_000;
 const ECHO_WAIT_AT_DISCONNECT_MS = 2_000;
 /** How often idle puppets are looked for (at most). */
 const IDLE_SWEEP_MS = 60_000;
+/** Presence types about subscriptions (RFC 6121 §3) and probes, which presences.ts answers. */
+const SUBSCRIPTION_TYPES = new Set(['subscribe', 'unsubscribe', 'subscribed', 'unsubscribed', 'probe']);
 /** What a room answers to a message from someone who is not (or no longer) an occupant. */
 const GONE_CONDITIONS = new Set(['not-acceptable', 'forbidden', 'not-allowed', 'item-not-found']);
 
@@ -86,6 +95,10 @@ export class XmppComponentNetwork implements Network {
   private readonly inbound: Inbound;
   private readonly outbound: Outbound;
   private readonly puppets: PuppetRooms;
+  private readonly people: People;
+  private readonly presences: Presences;
+  private readonly writers = new Writers();
+  private readonly ids = new MessageIds();
   /** Puppets' messages awaiting their echo (`room\0id`): true once the room bounced one for want of its occupant. */
   private readonly puppetSends = new Map<string, boolean>();
 
@@ -101,7 +114,7 @@ export class XmppComponentNetwork implements Network {
       connectTimeoutMs: config.connectTimeoutMs, handshakeTimeoutMs: config.handshakeTimeoutMs, maxStanzaChars: config.maxStanzaChars,
     };
     const options = roomOptions(config);
-    const ids = new MessageIds();
+    const ids = this.ids;
     const reactions = new ReactionSets();
     this.joins = new RoomJoins({
       ctx,
@@ -142,6 +155,21 @@ export class XmppComponentNetwork implements Network {
       onSelfChange: (room, change) => this.joins.onSelfChange(room, change),
       onRoomError: (room, condition) => this.joins.onRoomError(room, condition),
       isOwnOccupant: (room, nick) => this.puppets.isPuppetNick(room, nick),
+      recipientOf: (to) => {
+        const addressee = addresseeOf(to, config.domain, config.botUser);
+        return addressee.kind === 'puppet' ? { network: ctx.name, id: addressee.bare, nick: this.nickOf(addressee.puppet) } : undefined;
+      },
+    });
+    this.people = new People(config.domain);
+    this.presences = new Presences({
+      network: ctx.name,
+      domain: config.domain,
+      people: this.people,
+      subscriptions: new Subscriptions(ctx.store),
+      ...(ctx.presenceRouting === undefined ? {} : { routing: ctx.presenceRouting }),
+      logOnce: this.logOnce,
+      send: (el) => this.requireSession(false).entity.send(el),
+      online: () => this.online,
     });
     this.outbound = new Outbound({
       name: ctx.name,
@@ -194,6 +222,9 @@ export class XmppComponentNetwork implements Network {
       'XMPP component online',
     );
     this.startIdleSweep(session);
+    void this.track(this.presences.announce().catch((error: unknown) => {
+      this.logOnce.log('warn', `announce:${(error as Error).message}`, { err: error }, 'could not tell subscribers the puppets\' presence');
+    }));
     this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
   }
 
@@ -273,15 +304,15 @@ export class XmppComponentNetwork implements Network {
       const type = typeof el.attrs.type === 'string' ? el.attrs.type : undefined;
       if (el.name === 'iq') {
         if (type !== 'get' && type !== 'set') return; // replies: the IQ caller has them
-        const reply = answerIq(el, addressee, 'Switchboard');
+        const reply = answerIq(el, this.ownPuppet(addressee) ? { kind: 'unknown' } : addressee, 'Switchboard', (p) => this.nickOf(p));
         if (reply.attrs.type === 'error') this.refusedOnce(el, addressee.kind, reply);
         void this.sendRaw(reply);
         return;
       }
       if (addressee.kind === 'bot') return this.toBot(el);
-      if (addressee.kind === 'puppet') return this.toPuppet(el, to);
+      if (addressee.kind === 'puppet' && !this.ownPuppet(addressee)) return this.toPuppet(el, to, addressee);
       if (el.name === 'message' && type !== 'error' && type !== 'groupchat' && !this.fromRoom(el)) {
-        const reply = errorReply(el, 'cancel', addressee.kind === 'unknown' ? 'item-not-found' : 'service-unavailable');
+        const reply = errorReply(el, 'cancel', 'service-unavailable');
         this.refusedOnce(el, addressee.kind, reply);
         void this.sendRaw(reply);
       }
@@ -298,8 +329,16 @@ export class XmppComponentNetwork implements Network {
     }
   }
 
-  private toPuppet(el: Element, to: string): void {
-    if (el.name === 'presence') return this.puppets.onPresence(el, to);
+  /** A "puppet" JID for a person of this very network stands for no one (puppets are of other networks). */
+  private ownPuppet(addressee: Addressee): boolean {
+    return addressee.kind === 'puppet' && addressee.puppet.network === this.name;
+  }
+
+  private toPuppet(el: Element, to: string, addressee: Extract<Addressee, { kind: 'puppet' }>): void {
+    if (el.name === 'presence') {
+      if (typeof el.attrs.type === 'string' && SUBSCRIPTION_TYPES.has(el.attrs.type)) return void this.track(this.presences.request(el, addressee.puppet, addressee.bare));
+      return this.puppets.onPresence(el, to);
+    }
     if (el.name !== 'message') return;
     const type = el.attrs.type;
     if (type === 'groupchat') return; // the room reflecting what puppets and others said: the bot reads it
@@ -318,9 +357,30 @@ export class XmppComponentNetwork implements Network {
     }
     // Never an error back to a room (a notice, an invitation): rooms remove occupants that answer with errors.
     if (this.fromRoom(el)) return;
-    const reply = errorReply(el, 'cancel', 'service-unavailable');
-    this.logOnce.log('info', 'one-to-one', { to }, 'a one-to-one message to a puppet was refused: one-to-one chats with puppets are not supported yet');
-    void this.sendRaw(reply);
+    if (type === 'headline' || el.getChild('body') === undefined) return; // chat states, receipts: nothing to relay
+    // One-to-one: a private message to the person (direct-messages.ts); the relay decides.
+    if (typeof el.attrs.from === 'string') this.writers.wrote(el.attrs.from);
+    this.inbound.handle(el);
+  }
+
+  /** The person a puppet stands for, named as last known (else by their id). */
+  private nickOf(puppet: PuppetId): string {
+    const bare = puppetJid({ network: puppet.network, id: puppet.userId }, this.config.domain)?.replace(/\/[^/]*$/, '');
+    return (bare === undefined ? undefined : this.people.get(bare)?.user.nick) ?? puppet.userId;
+  }
+
+  /** The remote person `user` (a puppet's JID on this network, as one-to-one messages name it) stands for. */
+  puppetOf(user: UserRef): UserRef | undefined {
+    if (user.network !== this.name) return undefined;
+    const addressee = addresseeOf(user.id, this.config.domain, this.config.botUser);
+    if (addressee.kind !== 'puppet' || this.ownPuppet(addressee)) return undefined;
+    const known = this.people.get(addressee.bare)?.user;
+    return known ?? { network: addressee.puppet.network, id: addressee.puppet.userId, nick: addressee.puppet.userId };
+  }
+
+  /** Remote people's availability (the relay): kept, and shown to their subscribers (presences.ts). */
+  presence(updates: readonly PresenceArgs[]): Promise<void> {
+    return this.track(this.presences.update(updates));
   }
 
   /** True when `el` comes from a room the bot is in (or one of its occupants). */
@@ -406,8 +466,24 @@ export class XmppComponentNetwork implements Network {
         return again ? result : this.againIfBounced(room, message, result);
       }
     }
-    // No puppet for them here (refused, too many) or a private message: through the bot, named.
+    else {
+      // A private message from the person: from their puppet's JID (direct-messages.ts).
+      const jid = puppetJid(person, this.config.domain);
+      if (jid !== undefined) return this.toUser(message, message.target.user.id, jid);
+    }
+    // No puppet for them here (refused, too many, an id too long for a JID): through the bot, named.
     return this.outbound.send({ ...message, attribution: nameTag(message.kind, person) });
+  }
+
+  /** A one-to-one message from the puppet `from` (full JID) to the XMPP user `to`, or the refusal of theirs. */
+  private async toUser(message: OutgoingMessage, to: string, from: string): Promise<SendResult> {
+    const refusal = message.refusal;
+    // A refusal to a room occupant goes as a message: an error through a room could cost the puppet its seat.
+    if (refusal === undefined || this.rooms.has(bareJid(to))) return this.outbound.send(message, this.sendingAs(from));
+    const id = this.ids.forReference(bareJid(to), refusal.messageId);
+    const text = plainText(message.body);
+    await this.requireSession(true).entity.send(refusalStanza(from.replace(/\/[^/]*$/, ''), this.writers.fullJid(to), id, refusal.reason, text));
+    return { ids: [] };
   }
 
   /**

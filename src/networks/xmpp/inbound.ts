@@ -59,6 +59,11 @@ export interface InboundDeps {
    * component's puppets): its messages count as our own echoes, its presence is not reported.
    */
   isOwnOccupant?(room: string, nick: string): boolean;
+  /**
+   * The recipient of a one-to-one message sent to `to` when it is not the account itself (an
+   * XMPP component's puppet); undefined or absent: the account.
+   */
+  recipientOf?(to: string): UserRef | undefined;
 }
 
 /** Who wrote a message, where, and how its ids are scoped. */
@@ -270,7 +275,7 @@ export class Inbound {
     if (bareJid(m.from) === this.deps.account) return; // our own other sessions
     const viaRoom = this.deps.rooms.has(bareJid(m.from)) && resourceOf(m.from) !== '';
     const author = contactRef(this.network, m.from, viaRoom);
-    const recipient: UserRef = { network: this.network, id: this.deps.account, account: this.deps.account };
+    const recipient: UserRef = this.deps.recipientOf?.(m.to) ?? { network: this.network, id: this.deps.account, account: this.deps.account };
     const realJid = viaRoom ? this.deps.rooms.get(bareJid(m.from))?.occupant(resourceOf(m.from))?.realJid : m.from;
     const realBare = realJid === undefined ? undefined : bareJid(realJid).toLowerCase();
     // One-to-one stanza-ids come from our own server, which strips forged ones only with MAM: not used.
