@@ -1,12 +1,13 @@
 /**
  * Who subscribed to which puppet's presence (RFC 6121 §3): `subscriber` bare JID → puppet bare
- * JIDs, kept in the network's store (one key per pair, `sub\0<puppet>\0<subscriber>`) and in
+ * JIDs, kept in the network's store (one key per pair, `sub <puppet> <subscriber>`: no JID holds a space) and in
  * memory. Bounded: at most `maxTotal` subscriptions and `maxPerSubscriber` per subscriber, so
  * that nobody can fill the store by subscribing to made-up people.
  */
 import type { KeyValueStore } from '../../core/store.js';
 
-const PREFIX = 'sub\u0000';
+const PREFIX = 'sub ';
+const SEPARATOR = ' ';
 
 /** Default limits. */
 export const SUBSCRIPTION_LIMITS = { maxTotal: 100_000, maxPerSubscriber: 1000 } as const;
@@ -27,12 +28,18 @@ export class Subscriptions {
 
   /** Reads the stored subscriptions (once; later calls wait for the same read). */
   load(): Promise<void> {
-    this.loading ??= this.store.keys(PREFIX).then((keys) => {
-      for (const key of keys) {
-        const [puppet, subscriber] = key.slice(PREFIX.length).split('\u0000');
-        if (puppet && subscriber && this.total < this.limits.maxTotal) this.note(puppet, subscriber);
-      }
-    });
+    if (this.loading === undefined) {
+      const loading = this.store.keys(PREFIX).then((keys) => {
+        for (const key of keys) {
+          const [puppet, subscriber] = key.slice(PREFIX.length).split(SEPARATOR);
+          if (puppet && subscriber && this.total < this.limits.maxTotal) this.note(puppet, subscriber);
+        }
+      });
+      loading.catch(() => {
+        if (this.loading === loading) this.loading = undefined; // the next call reads again
+      });
+      this.loading = loading;
+    }
     return this.loading;
   }
 
@@ -54,9 +61,10 @@ export class Subscriptions {
   async add(puppet: string, subscriber: string): Promise<AddOutcome> {
     await this.load();
     if (this.has(puppet, subscriber)) return 'present';
+    if (puppet.includes(SEPARATOR) || subscriber.includes(SEPARATOR)) return 'full'; // no JID has one
     if (this.total >= this.limits.maxTotal || (this.perSubscriber.get(subscriber) ?? 0) >= this.limits.maxPerSubscriber) return 'full';
     this.note(puppet, subscriber);
-    await this.store.set(`${PREFIX}${puppet}\u0000${subscriber}`, 1);
+    await this.store.set(`${PREFIX}${puppet}${SEPARATOR}${subscriber}`, 1);
     return 'added';
   }
 
@@ -70,7 +78,7 @@ export class Subscriptions {
     const left = (this.perSubscriber.get(subscriber) ?? 1) - 1;
     if (left <= 0) this.perSubscriber.delete(subscriber);
     else this.perSubscriber.set(subscriber, left);
-    await this.store.delete(`${PREFIX}${puppet}\u0000${subscriber}`);
+    await this.store.delete(`${PREFIX}${puppet}${SEPARATOR}${subscriber}`);
     return true;
   }
 
