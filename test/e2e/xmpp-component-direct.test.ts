@@ -39,7 +39,7 @@ function login(setup: BridgeSetup, user: string): Promise<TestXmppClient> {
 it('an XMPP user writes to an IRC user\'s puppet JID, the answer comes back from it; subscriptions, probes, vCards and refusals', async (t) => {
   const setup = await startBridge({ ircServer: 'ngircd' });
   t.after(() => setup.stop());
-  const { room, xmpp } = setup;
+  const { xmpp } = setup;
   const carolId = `jabber:carol@${xmpp.domain}`;
   await setup.startHub({}, undefined, {
     networks: componentNetworks(setup),
@@ -75,9 +75,9 @@ it('an XMPP user writes to an IRC user\'s puppet JID, the answer comes back from
   assert.equal(subscribed.getChildText('nick', 'http://jabber.org/protocol/nick'), 'alice');
   await bob.waitForStanza(presenceFrom(aliceJid, 'available'), WAIT_MS);
 
-  // One-to-one: bob → alice's JID → a private message from the bot, named; her answer to the bot → bob, from her JID.
+  // One-to-one: bob → alice's JID → a private message from the bot, named by his JID; her answer to the bot → bob, from her JID.
   await bob.send(xml('message', { to: aliceJid, type: 'chat', id: 'dm-1' }, xml('body', {}, 'hi alice')));
-  assert.match(await alice.waitForLine(new RegExp(`^:${BOT_NICK}!\\S+ PRIVMSG alice :<bob@jabber> hi alice$`), WAIT_MS), /hi alice/);
+  assert.match(await alice.waitForLine(new RegExp(`^:${BOT_NICK}!\\S+ PRIVMSG alice :<bob@${xmpp.domain}@jabber> hi alice$`), WAIT_MS), /hi alice/);
   alice.send(`PRIVMSG ${BOT_NICK} :hello bob`);
   const answer = await bob.waitForStanza(chatFrom(aliceJid, 'hello bob'), WAIT_MS);
   assert.equal(answer.attrs.from, `${aliceJid}/switchboard`);
@@ -97,7 +97,6 @@ it('an XMPP user writes to an IRC user\'s puppet JID, the answer comes back from
   alice.send(`PART ${IRC_CHANNEL} :bye`);
   await bob.waitForStanza(presenceFrom(aliceJid, 'unavailable'), WAIT_MS);
   await carol.waitForStanza(presenceFrom(aliceJid, 'unavailable'), WAIT_MS);
-  // Now she cannot be reached: the rate of refusals is the writer's too (10 a minute).
   alice.send(`JOIN ${IRC_CHANNEL}`);
   await bob.waitForStanza(presenceFrom(aliceJid, 'available'), WAIT_MS);
   await carol.waitForStanza(presenceFrom(aliceJid, 'available'), WAIT_MS);
@@ -110,5 +109,4 @@ it('an XMPP user writes to an IRC user\'s puppet JID, the answer comes back from
   // Unsubscribe: answered with unavailable.
   await bob.send(xml('presence', { to: aliceJid, type: 'unsubscribe' }));
   await bob.waitForStanza(presenceFrom(aliceJid, 'unavailable'), WAIT_MS);
-  void room;
 });
