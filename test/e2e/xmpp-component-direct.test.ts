@@ -7,9 +7,10 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { connectXmppClient, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
+import { connectXmppClient, NS_MUC_USER, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { startBridge, bodyOf, WAIT_MS, IRC_CHANNEL, BOT_NICK, type BridgeSetup } from './relay-setup.js';
 import { componentNetworks } from './xmpp-component-setup.js';
+import { linkedNetworks } from './relay-irc-link-setup.js';
 
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
@@ -39,7 +40,7 @@ function login(setup: BridgeSetup, user: string): Promise<TestXmppClient> {
 it('an XMPP user writes to an IRC user\'s puppet JID, the answer comes back from it; subscriptions, probes, vCards and refusals', async (t) => {
   const setup = await startBridge({ ircServer: 'ngircd' });
   t.after(() => setup.stop());
-  const { xmpp } = setup;
+  const { room, xmpp } = setup;
   const carolId = `jabber:carol@${xmpp.domain}`;
   await setup.startHub({}, undefined, {
     networks: componentNetworks(setup),
@@ -82,6 +83,12 @@ it('an XMPP user writes to an IRC user\'s puppet JID, the answer comes back from
   const answer = await bob.waitForStanza(chatFrom(aliceJid, 'hello bob'), WAIT_MS);
   assert.equal(answer.attrs.from, `${aliceJid}/switchboard`);
 
+  // A private message through the room to her occupant is one-to-one too; her answer comes from her occupant.
+  await bob.send(xml('message', { to: `${room}/alice`, type: 'chat', id: 'pm-1' }, xml('body', {}, 'psst'), xml('x', { xmlns: NS_MUC_USER })));
+  await alice.waitForLine(new RegExp(`^:${BOT_NICK}!\\S+ PRIVMSG alice :<bob@jabber> psst$`), WAIT_MS);
+  alice.send(`PRIVMSG ${BOT_NICK} :psst back`);
+  await bob.waitForStanza((s) => s.is('message') && s.attrs.type === 'chat' && s.attrs.from === `${room}/alice` && bodyOf(s) === 'psst back', WAIT_MS);
+
   // Refusals: a JID that maps to no one; someone in no bridged room (with the message's id).
   await bob.send(xml('message', { to: `nobody@${xmpp.componentDomain}`, type: 'chat', id: 'dm-nobody' }, xml('body', {}, 'hello?')));
   assert.equal(conditionOf(await bob.waitForStanza((s) => s.is('message') && s.attrs.id === 'dm-nobody' && s.attrs.type === 'error', WAIT_MS)), 'service-unavailable');
@@ -109,4 +116,23 @@ it('an XMPP user writes to an IRC user\'s puppet JID, the answer comes back from
   // Unsubscribe: answered with unavailable.
   await bob.send(xml('presence', { to: aliceJid, type: 'unsubscribe' }));
   await bob.waitForStanza(presenceFrom(aliceJid, 'unavailable'), WAIT_MS);
+});
+
+it('on an IRC network linked as a server, the message comes from the writer\'s virtual client, and her answer to it comes back', async (t) => {
+  const setup = await startBridge({ ircServer: 'ngircd' });
+  t.after(() => setup.stop());
+  const { xmpp } = setup;
+  await setup.startHub({}, undefined, { networks: componentNetworks(setup, {}, linkedNetworks(setup)) });
+  const bob = await setup.xmppUser('bob', 'bob');
+  const alice = await setup.ircUser('alice');
+  alice.send(`PRIVMSG ${IRC_CHANNEL} :hello`);
+  await bob.waitForStanza((s) => s.is('message') && bodyOf(s) === 'hello', WAIT_MS);
+  const aliceJid = `alice\\40irc@${xmpp.componentDomain}`;
+
+  await bob.send(xml('message', { to: aliceJid, type: 'chat', id: 'dm-1' }, xml('body', {}, 'hi from xmpp')));
+  const line = await alice.waitForLine(/^:\S+ PRIVMSG alice :hi from xmpp$/, WAIT_MS);
+  const virtual = line.slice(1).split('!')[0] ?? '';
+  assert.match(virtual, /bob/);
+  alice.send(`PRIVMSG ${virtual} :hi back`);
+  await bob.waitForStanza(chatFrom(aliceJid, 'hi back'), WAIT_MS);
 });

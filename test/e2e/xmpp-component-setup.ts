@@ -6,10 +6,10 @@ import type { NetworkConfig } from '../../src/config/types.js';
 import { xmppComponentConfigSchema } from '../../src/networks/xmpp-component/config.js';
 import type { BridgeSetup } from './relay-setup.js';
 
-/** The setup's networks with the component network named `jabber`. */
-export function componentNetworks(setup: BridgeSetup, options: Record<string, unknown> = {}): NetworkConfig[] {
+/** The setup's networks (or `networks`) with the component network named `jabber` (extra options merged in). */
+export function componentNetworks(setup: BridgeSetup, options: Record<string, unknown> = {}, networks: readonly NetworkConfig[] = setup.config().networks): NetworkConfig[] {
   const { xmpp } = setup;
-  return setup.config().networks.map((n) => n.name !== 'jabber' ? n : {
+  return networks.map((n) => n.name !== 'jabber' ? n : {
     name: 'jabber',
     protocol: 'xmpp-component',
     options: xmppComponentConfigSchema.parse({ domain: xmpp.componentDomain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret, ...options }),

@@ -355,9 +355,13 @@ export class XmppComponentNetwork implements Network {
       this.logOnce.log('warn', `puppet-bounce:${room}:${condition}`, { room, condition }, 'a room bounced a puppet\'s message (logged once per room and reason)');
       return;
     }
-    // Never an error back to a room (a notice, an invitation): rooms remove occupants that answer with errors.
-    if (this.fromRoom(el)) return;
     if (type === 'headline' || el.getChild('body') === undefined) return; // chat states, receipts: nothing to relay
+    // Never an error back to a room (a notice, an invitation): rooms remove occupants that answer with errors.
+    // An occupant's private message through the room (not ours) is one-to-one like any other.
+    if (this.fromRoom(el)) {
+      if (type === 'chat' && this.isOthersOccupant(String(el.attrs.from))) this.inbound.handle(el);
+      return;
+    }
     // One-to-one: a private message to the person (direct-messages.ts); the relay decides.
     if (typeof el.attrs.from === 'string') this.writers.wrote(el.attrs.from);
     this.inbound.handle(el);
@@ -381,6 +385,13 @@ export class XmppComponentNetwork implements Network {
   /** Remote people's availability (the relay): kept, and shown to their subscribers (presences.ts). */
   presence(updates: readonly PresenceArgs[]): Promise<void> {
     return this.track(this.presences.update(updates));
+  }
+
+  /** True when `jid` is an occupant of a room the bot is in who is neither the bot nor a puppet. */
+  private isOthersOccupant(jid: string): boolean {
+    const room = this.rooms.get(bareJid(jid));
+    const nick = resourceOf(jid);
+    return room !== undefined && nick !== '' && nick !== room.nick && !this.puppets.isPuppetNick(room.id, nick);
   }
 
   /** True when `el` comes from a room the bot is in (or one of its occupants). */
@@ -469,17 +480,29 @@ export class XmppComponentNetwork implements Network {
     else {
       // A private message from the person: from their puppet's JID (direct-messages.ts).
       const jid = puppetJid(person, this.config.domain);
-      if (jid !== undefined) return this.toUser(message, message.target.user.id, jid);
+      if (jid !== undefined) return this.toUser(message, person, message.target.user.id, jid);
     }
     // No puppet for them here (refused, too many, an id too long for a JID): through the bot, named.
     return this.outbound.send({ ...message, attribution: nameTag(message.kind, person) });
   }
 
-  /** A one-to-one message from the puppet `from` (full JID) to the XMPP user `to`, or the refusal of theirs. */
-  private async toUser(message: OutgoingMessage, to: string, from: string): Promise<SendResult> {
+  /**
+   * A one-to-one message from the person `person` (their puppet's full JID `from`) to the XMPP
+   * user `to`, or the refusal of theirs. To a room occupant it goes through the room, from the
+   * puppet's occupant (joined first when needed; through the bot, named, when it cannot be).
+   */
+  private async toUser(message: OutgoingMessage, person: UserRef, to: string, from: string): Promise<SendResult> {
+    const room = this.rooms.get(bareJid(to));
+    if (room !== undefined) {
+      // A refusal too goes as a message: an error through a room could cost the puppet its seat.
+      if (!room.joined) throw new Error(`${this.name} is not in ${room.id}`);
+      const puppet = await this.puppets.ensure(room.id, person);
+      return puppet === undefined
+        ? this.outbound.send({ ...message, attribution: nameTag(message.kind, person) })
+        : this.outbound.send(message, this.sendingAs(puppet.jid));
+    }
     const refusal = message.refusal;
-    // A refusal to a room occupant goes as a message: an error through a room could cost the puppet its seat.
-    if (refusal === undefined || this.rooms.has(bareJid(to))) return this.outbound.send(message, this.sendingAs(from));
+    if (refusal === undefined) return this.outbound.send(message, this.sendingAs(from));
     const id = this.ids.forReference(bareJid(to), refusal.messageId);
     const text = plainText(message.body);
     await this.requireSession(true).entity.send(refusalStanza(from.replace(/\/[^/]*$/, ''), this.writers.fullJid(to), id, refusal.reason, text));
