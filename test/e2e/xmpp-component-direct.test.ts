@@ -136,3 +136,26 @@ it('on an IRC network linked as a server, the message comes from the writer\'s v
   alice.send(`PRIVMSG ${virtual} :hi back`);
   await bob.waitForStanza(chatFrom(aliceJid, 'hi back'), WAIT_MS);
 });
+
+it('IRC AWAY reaches a puppet\'s subscribers as away with the message, and coming back as available (InspIRCd away-notify)', async (t) => {
+  const setup = await startBridge({ ircServer: 'inspircd' });
+  t.after(() => setup.stop());
+  const { xmpp } = setup;
+  await setup.startHub({}, undefined, { networks: componentNetworks(setup) });
+  const bob = await setup.xmppUser('bob', 'bob');
+  const alice = await setup.ircUser('alice');
+  alice.send(`PRIVMSG ${IRC_CHANNEL} :hello`);
+  await bob.waitForStanza((s) => s.is('message') && bodyOf(s) === 'hello', WAIT_MS);
+  const aliceJid = `alice\\40irc@${xmpp.componentDomain}`;
+  await bob.xmpp.iqCaller.request(xml('iq', { type: 'get' }, xml('query', { xmlns: 'jabber:iq:roster' })), WAIT_MS);
+  await bob.send(xml('presence', { to: aliceJid, type: 'subscribe' }));
+  const first = await bob.waitForStanza(presenceFrom(aliceJid, 'available'), WAIT_MS);
+  assert.equal(first.getChildText('show'), null);
+
+  alice.send('AWAY :out for lunch');
+  const away = await bob.waitForStanza((s) => presenceFrom(aliceJid, 'available')(s) && s.getChildText('show') === 'away', WAIT_MS);
+  assert.equal(away.getChildText('status'), 'out for lunch');
+  alice.send('AWAY');
+  const back = await bob.waitForStanza(presenceFrom(aliceJid, 'available'), WAIT_MS);
+  assert.deepEqual([back.getChildText('show'), back.getChildText('status')], [null, null]);
+});
