@@ -496,7 +496,8 @@ export class XmppComponentNetwork implements Network {
     if (room !== undefined) {
       // A refusal too goes as a message: an error through a room could cost the puppet its seat.
       if (!room.joined) throw new Error(`${this.name} is not in ${room.id}`);
-      const puppet = await this.puppets.ensure(room.id, person);
+      // A refusal never brings a puppet into the room (the person may be in no room at all).
+      const puppet = message.refusal === undefined ? await this.puppets.ensure(room.id, person) : this.puppets.present(room.id, person);
       return puppet === undefined
         ? this.outbound.send({ ...message, attribution: nameTag(message.kind, person) })
         : this.outbound.send(message, this.sendingAs(puppet.jid));
