@@ -113,13 +113,13 @@ describe('people\'s states', () => {
 });
 
 /** A Presences with a record of what it sent. */
-function presences(routing?: PresenceRouterCalls) {
+function presences(routing?: PresenceRouterCalls, online = { now: true }) {
   const sent: Element[] = [];
   const people = new People(DOMAIN);
   const subscriptions = new Subscriptions(new MemoryStore());
   const p = new Presences({
     network: 'jabber', domain: DOMAIN, people, subscriptions, ...(routing === undefined ? {} : { routing }),
-    logOnce: new LogOnce(silentLogger()), send: async (el) => void sent.push(el), online: () => true,
+    logOnce: new LogOnce(silentLogger()), send: async (el) => void sent.push(el), online: () => online.now,
   });
   return { p, sent, people, subscriptions };
 }
@@ -164,13 +164,29 @@ describe('subscription requests and probes', () => {
     assert.deepEqual(kinds(sent), ['unsubscribed>carol@x.org', 'available>carol@x.org', 'available>carol@x.org']);
   });
 
+  it('after a connect, every subscriber is told the current state, unavailable included', async () => {
+    const { p, sent, people, subscriptions } = presences();
+    people.update(alice);
+    people.update(dave);
+    await subscriptions.add(ALICE, 'bob@x.org');
+    await subscriptions.add(DAVE, 'carol@x.org');
+    people.update({ user: dave.user, state: 'offline' }); // left while the component was away
+    await p.announce();
+    assert.deepEqual(sent.map((el) => `${String(el.attrs.from)} ${kinds([el])[0]}`).sort(), [`${ALICE}/switchboard available>bob@x.org`, `${DAVE}/switchboard unavailable>carol@x.org`]);
+  });
+
   it('the router\'s recipients get updates too; nothing is sent while offline', async () => {
     const routing: PresenceRouterCalls = {
       active: () => true,
       usersForStates: async (updates) => new Map([['jabber:carol@x.org', new Set(updates)]]),
       interestedUsers: async () => new Set(),
     };
-    const { p, sent } = presences(routing);
+    const online = { now: false };
+    const { p, sent, people } = presences(routing, online);
+    await p.update([alice]);
+    assert.deepEqual(kinds(sent), []);
+    assert.equal(people.get(ALICE)?.state, 'online', 'noted all the same');
+    online.now = true;
     await p.update([alice]);
     assert.deepEqual(kinds(sent), ['available>carol@x.org']);
   });

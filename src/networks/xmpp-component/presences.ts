@@ -46,6 +46,9 @@ export interface PresencesDeps {
 }
 
 export class Presences {
+  /** The batches being delivered, in order. */
+  private sending: Promise<void> = Promise.resolve();
+
   constructor(private readonly deps: PresencesDeps) {}
 
   /**
@@ -91,15 +94,24 @@ export class Presences {
     return users === 'all' || users.has(`${person.network}:${person.userId}`);
   }
 
-  /** The relay told `updates`: noted, and sent to whoever gets them while online. Never throws. */
-  async update(updates: readonly PresenceArgs[]): Promise<void> {
-    const { people, domain } = this.deps;
+  /**
+   * The relay told `updates`: noted at once, and sent to whoever gets them while online, one batch
+   * after the other (a slow presence router cannot reorder a person's changes). Never throws.
+   */
+  update(updates: readonly PresenceArgs[]): Promise<void> {
     const noted: PuppetUpdate[] = [];
     for (const update of updates) {
-      const puppet = people.update(update);
+      const puppet = this.deps.people.update(update);
       if (puppet !== undefined) noted.push({ puppet, update });
     }
-    if (noted.length === 0 || !this.deps.online()) return;
+    if (noted.length === 0 || !this.deps.online()) return Promise.resolve();
+    const sent = this.sending.then(() => this.deliver(updates, noted));
+    this.sending = sent.catch(() => undefined);
+    return this.sending;
+  }
+
+  private async deliver(updates: readonly PresenceArgs[], noted: readonly PuppetUpdate[]): Promise<void> {
+    const { domain } = this.deps;
     await this.deps.subscriptions.load().catch(() => undefined);
     let routed: ReadonlyMap<string, ReadonlySet<PresenceArgs>> | undefined;
     const routing = this.deps.routing;
@@ -111,34 +123,39 @@ export class Presences {
     await this.sendAll(delivery.recipients);
   }
 
-  /** Every subscriber gets the current state of the people they subscribed to (after a connect). */
+  /**
+   * Every subscriber gets the current state of the people they subscribed to, unavailable ones
+   * included (after a connect: who left while the component was away must not stay online).
+   */
   async announce(): Promise<void> {
     await this.deps.subscriptions.load();
-    const recipients = new Map<string, Map<string, PresenceArgs>>();
+    const recipients = new Map<string, Map<string, Shown>>();
     for (const puppet of this.deps.subscriptions.puppets()) {
-      const state = this.deps.people.get(puppet);
-      if (state === undefined) continue; // unavailable: what their server assumes of a silent contact
+      const update: Shown = this.deps.people.get(puppet) ?? { state: 'offline' };
       for (const to of this.deps.subscriptions.subscribersOf(puppet)) {
         let mine = recipients.get(to);
         if (mine === undefined) recipients.set(to, (mine = new Map()));
-        mine.set(puppet, { user: state.user, state: state.state, ...(state.status === undefined ? {} : { status: state.status }) });
+        mine.set(puppet, update);
       }
     }
     await this.sendAll(recipients);
   }
 
-  private async sendAll(recipients: ReadonlyMap<string, ReadonlyMap<string, PresenceArgs>>): Promise<void> {
+  private async sendAll(recipients: ReadonlyMap<string, ReadonlyMap<string, Shown>>): Promise<void> {
     const sends: Promise<void>[] = [];
     for (const [to, updates] of recipients) {
-      for (const [puppet, update] of updates) sends.push(this.deps.send(presenceStanza(puppet, to, update.state === 'offline' ? undefined : update)));
+      for (const [puppet, update] of updates) sends.push(this.deps.send(presenceStanza(puppet, to, update)));
     }
     const failed = (await Promise.allSettled(sends)).find((r) => r.status === 'rejected');
     if (failed !== undefined) this.deps.logOnce.log('warn', 'presence-send', { err: (failed as PromiseRejectedResult).reason }, 'could not send puppets\' presence');
   }
 }
 
+/** What a presence stanza shows of a person. */
+type Shown = Pick<PersonState, 'state' | 'status'>;
+
 /** The presence of the puppet `puppet` for `to`: `state` (available, with show and status), or unavailable. */
-export function presenceStanza(puppet: string, to: string, state: Pick<PersonState, 'state' | 'status'> | undefined): Element {
+export function presenceStanza(puppet: string, to: string, state: Shown | undefined): Element {
   const from = `${puppet}/${PUPPET_RESOURCE}`;
   if (state === undefined || state.state === 'offline') return xml('presence', { type: 'unavailable', from, to });
   const show = state.state === 'online' ? undefined : state.state;
