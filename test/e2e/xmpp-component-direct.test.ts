@@ -46,7 +46,7 @@ it('an XMPP user writes to an IRC user\'s puppet JID, the answer comes back from
     networks: componentNetworks(setup),
     modules: [
       { module: 'relay', specifier: 'relay', config: undefined },
-      { module: './presence-router-fixture.js', specifier: ROUTER_FIXTURE, config: { to: [carolId], see: [] } },
+      { module: './presence-router-fixture.js', specifier: ROUTER_FIXTURE, config: { to: [carolId] } },
     ],
   });
   const bob = await setup.xmppUser('bob', 'bob');
@@ -58,6 +58,8 @@ it('an XMPP user writes to an IRC user\'s puppet JID, the answer comes back from
   alice.send(`PRIVMSG ${IRC_CHANNEL} :hello`);
   await bob.waitForStanza((s) => s.is('message') && bodyOf(s) === 'hello', WAIT_MS);
   const aliceJid = `alice\\40irc@${xmpp.componentDomain}`;
+  // The module's presence router sends alice's presence to carol, who has no subscription.
+  await carol.waitForStanza(presenceFrom(aliceJid, 'available'), WAIT_MS);
 
   // vCard and disco: the bare JID is an account with a vCard (her nick), the full JID a client.
   const vcard = await bob.xmpp.iqCaller.request(xml('iq', { type: 'get', to: aliceJid }, xml('vCard', { xmlns: 'vcard-temp' })), WAIT_MS);
