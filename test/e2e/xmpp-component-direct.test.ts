@@ -139,7 +139,7 @@ it('on an IRC network linked as a server, the message comes from the writer\'s v
   await bob.waitForStanza(chatFrom(aliceJid, 'hi back'), WAIT_MS);
 });
 
-it('IRC AWAY reaches a puppet\'s subscribers as away with the message, and coming back as available (InspIRCd away-notify)', async (t) => {
+it('IRC AWAY reaches a puppet\'s subscribers as away with the message, coming back as available (InspIRCd away-notify), and a clean stop as unavailable', async (t) => {
   const setup = await startBridge({ ircServer: 'inspircd' });
   t.after(() => setup.stop());
   const { xmpp } = setup;
@@ -160,4 +160,8 @@ it('IRC AWAY reaches a puppet\'s subscribers as away with the message, and comin
   alice.send('AWAY');
   const back = await bob.waitForStanza(presenceFrom(aliceJid, 'available'), WAIT_MS);
   assert.deepEqual([back.getChildText('show'), back.getChildText('status')], [null, null]);
+
+  // The hub stops: her subscriber sees her go (not online for ever in his roster).
+  await setup.hub.stop();
+  await bob.waitForStanza(presenceFrom(aliceJid, 'unavailable'), WAIT_MS);
 });

@@ -173,6 +173,8 @@ describe('subscription requests and probes', () => {
     people.update({ user: dave.user, state: 'offline' }); // left while the component was away
     await p.announce();
     assert.deepEqual(sent.map((el) => `${String(el.attrs.from)} ${kinds([el])[0]}`).sort(), [`${ALICE}/switchboard available>bob@x.org`, `${DAVE}/switchboard unavailable>carol@x.org`]);
+    // A clean shutdown: the available ones go unavailable.
+    assert.deepEqual(p.goodbyes().map((el) => `${String(el.attrs.from)} ${kinds([el])[0]}`), [`${ALICE}/switchboard unavailable>bob@x.org`]);
   });
 
   it('the router\'s recipients get updates too; nothing is sent while offline', async () => {

@@ -252,6 +252,7 @@ export class XmppComponentNetwork implements Network {
     if (entity !== undefined && entity.socket !== null) {
       const reason = options.reason ?? 'shutting down';
       const goodbyes = [
+        ...this.presences.goodbyes(),
         ...this.puppets.leaveAll(reason),
         ...[...this.rooms.values()].filter((r) => r.joined).map((r) => buildMucLeave({ room: r.id, nick: r.nick, reason })),
       ];

@@ -141,6 +141,19 @@ export class Presences {
     await this.sendAll(recipients);
   }
 
+  /**
+   * The unavailable presences of every available person to their subscribers, for a clean
+   * shutdown (nobody stays online in a roster while the component is away).
+   */
+  goodbyes(): Element[] {
+    const stanzas: Element[] = [];
+    for (const puppet of this.deps.subscriptions.puppets()) {
+      if (this.deps.people.get(puppet) === undefined) continue;
+      for (const to of this.deps.subscriptions.subscribersOf(puppet)) stanzas.push(presenceStanza(puppet, to, undefined));
+    }
+    return stanzas;
+  }
+
   private async sendAll(recipients: ReadonlyMap<string, ReadonlyMap<string, Shown>>): Promise<void> {
     const sends: Promise<void>[] = [];
     for (const [to, updates] of recipients) {
