@@ -6,6 +6,12 @@
  * for (`asUser`) joins the room as an occupant of their own (puppet-rooms.ts) and speaks there
  * as themselves.
  *
+ * One-to-one: a message to a person's JID is a private message to them, which the relay's
+ * private messages handle (direct-messages.ts); their answers come from that JID. Presence: the
+ * relay tells the component people's availability (`presence`), which their subscribers see
+ * (presences.ts: subscriptions, probes, the presence router callbacks). Puppets' vCards and
+ * disco: iq-answers.ts.
+ *
  * Lifecycle as for every network: `connect()` connects, does the handshake, joins the bot to the
  * wanted rooms and emits ENDBURST; a lost connection is reported through `ctx.connectionLost`
  * and the hub calls `connect()` again. Puppets join again on their next message.
@@ -39,7 +45,7 @@ import { createComponentEntity, startComponent, type ComponentEndpoint } from '.
 import { answerIq, errorReply } from './iq-answers.js';
 import { PuppetRooms, puppetJid } from './puppet-rooms.js';
 import { refusalStanza, Writers } from './direct-messages.js';
-import { People } from './people.js';
+import { People, puppetBareJid } from './people.js';
 import { Presences } from './presences.js';
 import type { PuppetId } from './puppet-jid.js';
 import { Subscriptions } from './subscriptions.js';
@@ -347,6 +353,11 @@ export class XmppComponentNetwork implements Network {
       // A puppet's message bounced (it is no longer in the room, say): its send fails; it rejoins next time.
       const room = bareJid(String(el.attrs.from ?? ''));
       const condition = el.getChild('error')?.children.find((c): c is Element => typeof c !== 'string')?.name ?? 'undefined-condition';
+      if (!this.rooms.has(room)) {
+        // A one-to-one message from a person bounced (no such user, say): nothing to retry.
+        this.logOnce.log('info', `direct-bounce:${condition}`, { condition }, 'a one-to-one message from a puppet bounced (logged once per reason)');
+        return;
+      }
       if (typeof el.attrs.id === 'string') {
         const sent = `${room}\u0000${el.attrs.id}`;
         if (this.puppetSends.has(sent) && GONE_CONDITIONS.has(condition)) this.puppetSends.set(sent, true);
@@ -370,7 +381,7 @@ export class XmppComponentNetwork implements Network {
 
   /** The person a puppet stands for, named as last known (else by their id). */
   private nickOf(puppet: PuppetId): string {
-    const bare = puppetJid({ network: puppet.network, id: puppet.userId }, this.config.domain)?.replace(/\/[^/]*$/, '');
+    const bare = puppetBareJid({ network: puppet.network, id: puppet.userId }, this.config.domain);
     return (bare === undefined ? undefined : this.people.get(bare)?.user.nick) ?? puppet.userId;
   }
 
@@ -477,11 +488,10 @@ export class XmppComponentNetwork implements Network {
         const result = await this.outbound.send(message, this.sendingAs(puppet.jid));
         return again ? result : this.againIfBounced(room, message, result);
       }
-    }
-    else {
+    } else {
       // A private message from the person: from their puppet's JID (direct-messages.ts).
       const jid = puppetJid(person, this.config.domain);
-      if (jid !== undefined) return this.toUser(message, person, message.target.user.id, jid);
+      if (jid !== undefined) return this.toUser(message, person, jid, message.target.user.id);
     }
     // No puppet for them here (refused, too many, an id too long for a JID): through the bot, named.
     return this.outbound.send({ ...message, attribution: nameTag(message.kind, person) });
@@ -492,7 +502,7 @@ export class XmppComponentNetwork implements Network {
    * user `to`, or the refusal of theirs. To a room occupant it goes through the room, from the
    * puppet's occupant (joined first when needed; through the bot, named, when it cannot be).
    */
-  private async toUser(message: OutgoingMessage, person: UserRef, to: string, from: string): Promise<SendResult> {
+  private async toUser(message: OutgoingMessage, person: UserRef, from: string, to: string): Promise<SendResult> {
     const room = this.rooms.get(bareJid(to));
     if (room !== undefined) {
       // A refusal too goes as a message: an error through a room could cost the puppet its seat.
@@ -507,7 +517,7 @@ export class XmppComponentNetwork implements Network {
     if (refusal === undefined) return this.outbound.send(message, this.sendingAs(from));
     const id = this.ids.forReference(bareJid(to), refusal.messageId);
     const text = plainText(message.body);
-    await this.requireSession(true).entity.send(refusalStanza(from.replace(/\/[^/]*$/, ''), this.writers.fullJid(to), id, refusal.reason, text));
+    await this.requireSession(true).entity.send(refusalStanza(from.slice(0, from.lastIndexOf('/')), this.writers.fullJid(to), id, refusal.reason, text));
     return { ids: [] };
   }
 
