@@ -4,6 +4,7 @@
 import type { ChannelRef, UserRef } from './refs.js';
 import type { ChannelRestore, MemberStatus, ModerationActions, Network, PuppetChange, NetworkCapabilities, NetworkState, OutgoingMessage, SendResult } from './network.js';
 import type { NetworkSupervisor } from './supervisor.js';
+import type { PresenceArgs } from './catalog.js';
 
 /** What modules can see of and do with a configured network. */
 export interface NetworkHandle {
@@ -36,6 +37,8 @@ export interface NetworkHandle {
   puppetChange?(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean>;
   /** The remote person one of the network's own users stands for (see Network.puppetOf). */
   puppetOf(user: UserRef): UserRef | undefined;
+  /** Tells the network remote people's availability (see Network.presence); absent when it does not show it. */
+  presence?(updates: readonly PresenceArgs[]): Promise<void>;
   /** Undoes a refused change to a channel, where the network can (see Network.restoreChannel); absent otherwise. */
   restoreChannel?(channel: ChannelRef, what: ChannelRestore): Promise<boolean>;
   /** The people of network `network` are gone: their users of their own here quit (see Network.leaveAll). */
@@ -83,6 +86,7 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
     ...(network.puppetChange ? { puppetChange: (channel: ChannelRef, user: UserRef, change: PuppetChange) => network.puppetChange!(channel, user, change) } : {}),
     puppetOf: (user: UserRef) => network.puppetOf?.(user),
     leaveAll: (gone: string, reason: string) => network.leaveAll?.(gone, reason) ?? Promise.resolve(),
+    ...(network.presence ? { presence: (updates: readonly PresenceArgs[]) => network.presence!(updates) } : {}),
     ...(network.restoreChannel ? { restoreChannel: (channel: ChannelRef, what: ChannelRestore) => network.restoreChannel!(channel, what) } : {}),
     async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
       if (!network.deleteMessage) return unsupported('deleting messages');

@@ -10,7 +10,7 @@ import type { ChannelRef, UserRef } from './refs.js';
 import type { Attachment, MessageKind } from './message.js';
 import type { RichText } from './richtext.js';
 import type { AnyEventInput } from './event.js';
-import type { ModeChange } from './catalog.js';
+import type { ModeChange, PresenceArgs } from './catalog.js';
 import type { Logger } from './log.js';
 import type { KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
@@ -90,6 +90,23 @@ export interface OutgoingMessage {
    * up after an outage). Networks with `capabilities.delayMarks` mark it as delayed with this time.
    */
   readonly sentAt?: number;
+  /**
+   * This message tells its target (a user) that their private message `messageId` (the hub id of
+   * the MESSAGE they sent) was not delivered, and why; the body says it in words. Networks that
+   * can answer a message with an error (XMPP: an error stanza with the matching condition) do
+   * so; the others send the body as a notice.
+   */
+  readonly refusal?: PrivateRefusal;
+}
+
+/** Why a private message was not delivered ({@link OutgoingMessage.refusal}). */
+export interface PrivateRefusal {
+  readonly messageId: string;
+  /**
+   * `rate-limited`: the writer sent too many; `unreachable`: the person is not in a bridged
+   * room now; `not-connected`: their network is down; `failed`: their network refused it.
+   */
+  readonly reason: 'rate-limited' | 'unreachable' | 'not-connected' | 'failed';
 }
 
 /** What the network sent for one OutgoingMessage: one or several network message ids. */
@@ -147,6 +164,25 @@ export interface NetworkContext {
    * DISCONNECT and schedules a reconnect through its policy.
    */
   connectionLost(loss: ConnectionLoss): void;
+  /**
+   * The presence router callbacks of the loaded modules (`getUsersForStates`,
+   * `getInterestedUsers`), for a network that shows remote people's presence to its users (an
+   * XMPP component). Absent (hand-made contexts): no module routes presence.
+   */
+  readonly presenceRouting?: PresenceRouterCalls;
+}
+
+/**
+ * The presence router callbacks as a network calls them (docs/modules.md). User ids are
+ * `network:id`.
+ */
+export interface PresenceRouterCalls {
+  /** true when a module registered presence router callbacks (otherwise there is nothing to ask). */
+  active(): boolean;
+  /** User id → the updates to forward to them, merged over every module. */
+  usersForStates(updates: readonly PresenceArgs[]): Promise<ReadonlyMap<string, ReadonlySet<PresenceArgs>>>;
+  /** The user ids whose presence `userId` may see, or `all`. */
+  interestedUsers(userId: string): Promise<ReadonlySet<string> | 'all'>;
 }
 
 /** A connection to one network. */
@@ -230,6 +266,13 @@ export interface Network {
    * everywhere). They come back as those people speak again. Only networks with puppets act on it.
    */
   leaveAll?(network: string, reason: string): Promise<void>;
+  /**
+   * Remote people's availability changed (or is told again): `updates[i].user` is the person as
+   * their own network names them. A network that shows remote people as users of their own
+   * (an XMPP component) keeps their state and shows it to whoever may see it. Only the relay
+   * calls it, for people in bridged rooms; never throws for someone it does not know.
+   */
+  presence?(updates: readonly PresenceArgs[]): Promise<void>;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
   /** Adds or withdraws a reaction, where supported (capabilities.reactions). */

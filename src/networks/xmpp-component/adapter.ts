@@ -6,6 +6,12 @@
  * for (`asUser`) joins the room as an occupant of their own (puppet-rooms.ts) and speaks there
  * as themselves.
  *
+ * One-to-one: a message to a person's JID is a private message to them, which the relay's
+ * private messages handle (direct-messages.ts); their answers come from that JID. Presence: the
+ * relay tells the component people's availability (`presence`), which their subscribers see
+ * (presences.ts: subscriptions, probes, the presence router callbacks). Puppets' vCards and
+ * disco: iq-answers.ts.
+ *
  * Lifecycle as for every network: `connect()` connects, does the handshake, joins the bot to the
  * wanted rooms and emits ENDBURST; a lost connection is reported through `ctx.connectionLost`
  * and the hub calls `connect()` again; once the bot is back in the rooms, the puppets that were
@@ -16,6 +22,8 @@ import type { Client } from '@xmpp/client-core';
 import middlewareFactory from '@xmpp/middleware';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
 import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
+import type { PresenceArgs } from '../../core/catalog.js';
+import { plainText } from '../../core/richtext-ops.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { LogOnce } from '../log-once.js';
 import { Confirmations } from '../xmpp/confirmations.js';
@@ -31,11 +39,16 @@ import { roomAssignsStanzaIds } from '../xmpp/room-features.js';
 import { RoomJoins } from '../xmpp/room-joins.js';
 import { buildMucLeave } from '../xmpp/stanza-build.js';
 import { defaultEgressClient } from '../../net/egress/index.js';
-import { addresseeOf } from './addressees.js';
+import { addresseeOf, type Addressee } from './addressees.js';
 import { botBareJid, roomOptions, type XmppComponentConfig } from './config.js';
 import { createComponentEntity, startComponent, type ComponentEndpoint } from './connection.js';
 import { answerIq, errorReply } from './iq-answers.js';
-import { PuppetRooms } from './puppet-rooms.js';
+import { PuppetRooms, puppetJid } from './puppet-rooms.js';
+import { refusalStanza, Writers } from './direct-messages.js';
+import { People, puppetBareJid } from './people.js';
+import { Presences } from './presences.js';
+import type { PuppetId } from './puppet-jid.js';
+import { Subscriptions } from './subscriptions.js';
 
 /** The bot occupant's resource. */
 const BOT_RESOURCE = 'bot';
@@ -43,6 +56,8 @@ const BOT_RESOURCE = 'bot';
 const ECHO_TIMEOUT_MS = 30_000;
 /** How often idle puppets are looked for (at most). */
 const IDLE_SWEEP_MS = 60_000;
+/** Presence types about subscriptions (RFC 6121 §3) and probes, which presences.ts answers. */
+const SUBSCRIPTION_TYPES = new Set(['subscribe', 'unsubscribe', 'subscribed', 'unsubscribed', 'probe']);
 /** What a room answers to a message from someone who is not (or no longer) an occupant. */
 const GONE_CONDITIONS = new Set(['not-acceptable', 'forbidden', 'not-allowed', 'item-not-found']);
 
@@ -81,6 +96,10 @@ export class XmppComponentNetwork implements Network {
   private readonly inbound: Inbound;
   private readonly outbound: Outbound;
   private readonly puppets: PuppetRooms;
+  private readonly people: People;
+  private readonly presences: Presences;
+  private readonly writers = new Writers();
+  private readonly ids = new MessageIds();
   /** Puppets' messages awaiting their echo (`room\0id`): true once the room bounced one for want of its occupant. */
   private readonly puppetSends = new Map<string, boolean>();
 
@@ -96,7 +115,7 @@ export class XmppComponentNetwork implements Network {
       connectTimeoutMs: config.connectTimeoutMs, handshakeTimeoutMs: config.handshakeTimeoutMs, maxStanzaChars: config.maxStanzaChars,
     };
     const options = roomOptions(config);
-    const ids = new MessageIds();
+    const ids = this.ids;
     const reactions = new ReactionSets();
     this.lifecycle = new XmppLifecycle<Session>({
       ctx,
@@ -146,6 +165,21 @@ export class XmppComponentNetwork implements Network {
       onSelfChange: (room, change) => this.joins.onSelfChange(room, change),
       onRoomError: (room, condition) => this.joins.onRoomError(room, condition),
       isOwnOccupant: (room, nick) => this.puppets.isPuppetNick(room, nick),
+      recipientOf: (to) => {
+        const addressee = addresseeOf(to, config.domain, config.botUser);
+        return addressee.kind === 'puppet' ? { network: ctx.name, id: addressee.bare, nick: this.nickOf(addressee.puppet) } : undefined;
+      },
+    });
+    this.people = new People(config.domain);
+    this.presences = new Presences({
+      network: ctx.name,
+      domain: config.domain,
+      people: this.people,
+      subscriptions: new Subscriptions(ctx.store),
+      ...(ctx.presenceRouting === undefined ? {} : { routing: ctx.presenceRouting }),
+      logOnce: this.logOnce,
+      send: (el) => this.requireSession(false).entity.send(el),
+      online: () => this.lifecycle.online,
     });
     this.outbound = new Outbound({
       name: ctx.name,
@@ -183,6 +217,9 @@ export class XmppComponentNetwork implements Network {
       'XMPP component online',
     );
     this.startIdleSweep(session);
+    void this.track(this.presences.announce().catch((error: unknown) => {
+      this.logOnce.log('warn', `announce:${(error as Error).message}`, { err: error }, 'could not tell subscribers the puppets\' presence');
+    }));
     this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
     void this.rejoinPuppets(); // not a send: not in queueDepth; a lost connection ends its joins
   }
@@ -218,6 +255,7 @@ export class XmppComponentNetwork implements Network {
     await this.lifecycle.close({
       deadlineMs: options.deadlineMs ?? 5000,
       goodbyes: (session) => session === undefined || session.entity.socket === null ? [] : [
+        ...this.presences.goodbyes(),
         ...this.puppets.leaveAll(reason),
         ...[...this.rooms.values()].filter((r) => r.joined).map((r) => buildMucLeave({ room: r.id, nick: r.nick, reason })),
       ],
@@ -247,15 +285,15 @@ export class XmppComponentNetwork implements Network {
       const type = typeof el.attrs.type === 'string' ? el.attrs.type : undefined;
       if (el.name === 'iq') {
         if (type !== 'get' && type !== 'set') return; // replies: the IQ caller has them
-        const reply = answerIq(el, addressee, 'Switchboard');
+        const reply = answerIq(el, this.ownPuppet(addressee) ? { kind: 'unknown' } : addressee, 'Switchboard', (p) => this.nickOf(p));
         if (reply.attrs.type === 'error') this.refusedOnce(el, addressee.kind, reply);
         void this.sendRaw(reply);
         return;
       }
       if (addressee.kind === 'bot') return this.toBot(el);
-      if (addressee.kind === 'puppet') return this.toPuppet(el, to);
+      if (addressee.kind === 'puppet' && !this.ownPuppet(addressee)) return this.toPuppet(el, to, addressee);
       if (el.name === 'message' && type !== 'error' && type !== 'groupchat' && !this.fromRoom(el)) {
-        const reply = errorReply(el, 'cancel', addressee.kind === 'unknown' ? 'item-not-found' : 'service-unavailable');
+        const reply = errorReply(el, 'cancel', 'service-unavailable');
         this.refusedOnce(el, addressee.kind, reply);
         void this.sendRaw(reply);
       }
@@ -272,8 +310,16 @@ export class XmppComponentNetwork implements Network {
     }
   }
 
-  private toPuppet(el: Element, to: string): void {
-    if (el.name === 'presence') return this.puppets.onPresence(el, to);
+  /** A "puppet" JID for a person of this very network stands for no one (puppets are of other networks). */
+  private ownPuppet(addressee: Addressee): boolean {
+    return addressee.kind === 'puppet' && addressee.puppet.network === this.name;
+  }
+
+  private toPuppet(el: Element, to: string, addressee: Extract<Addressee, { kind: 'puppet' }>): void {
+    if (el.name === 'presence') {
+      if (typeof el.attrs.type === 'string' && SUBSCRIPTION_TYPES.has(el.attrs.type)) return void this.track(this.presences.request(el, addressee.puppet, addressee.bare));
+      return this.puppets.onPresence(el, to);
+    }
     if (el.name !== 'message') return;
     const type = el.attrs.type;
     if (type === 'groupchat') return; // the room reflecting what puppets and others said: the bot reads it
@@ -281,6 +327,11 @@ export class XmppComponentNetwork implements Network {
       // A puppet's message bounced (it is no longer in the room, say): its send fails; it rejoins next time.
       const room = bareJid(String(el.attrs.from ?? ''));
       const condition = el.getChild('error')?.children.find((c): c is Element => typeof c !== 'string')?.name ?? 'undefined-condition';
+      if (!this.rooms.has(room)) {
+        // A one-to-one message from a person bounced (no such user, say): nothing to retry.
+        this.logOnce.log('info', `direct-bounce:${condition}`, { condition }, 'a one-to-one message from a puppet bounced (logged once per reason)');
+        return;
+      }
       if (typeof el.attrs.id === 'string') {
         const sent = `${room}\u0000${el.attrs.id}`;
         if (this.puppetSends.has(sent) && GONE_CONDITIONS.has(condition)) this.puppetSends.set(sent, true);
@@ -290,11 +341,43 @@ export class XmppComponentNetwork implements Network {
       this.logOnce.log('warn', `puppet-bounce:${room}:${condition}`, { room, condition }, 'a room bounced a puppet\'s message (logged once per room and reason)');
       return;
     }
+    if (type === 'headline' || el.getChild('body') === undefined) return; // chat states, receipts: nothing to relay
     // Never an error back to a room (a notice, an invitation): rooms remove occupants that answer with errors.
-    if (this.fromRoom(el)) return;
-    const reply = errorReply(el, 'cancel', 'service-unavailable');
-    this.logOnce.log('info', 'one-to-one', { to }, 'a one-to-one message to a puppet was refused: one-to-one chats with puppets are not supported yet');
-    void this.sendRaw(reply);
+    // An occupant's private message through the room (not ours) is one-to-one like any other.
+    if (this.fromRoom(el)) {
+      if (type === 'chat' && this.isOthersOccupant(String(el.attrs.from))) this.inbound.handle(el);
+      return;
+    }
+    // One-to-one: a private message to the person (direct-messages.ts); the relay decides.
+    if (typeof el.attrs.from === 'string') this.writers.wrote(el.attrs.from);
+    this.inbound.handle(el);
+  }
+
+  /** The person a puppet stands for, named as last known (else by their id). */
+  private nickOf(puppet: PuppetId): string {
+    const bare = puppetBareJid({ network: puppet.network, id: puppet.userId }, this.config.domain);
+    return (bare === undefined ? undefined : this.people.get(bare)?.user.nick) ?? puppet.userId;
+  }
+
+  /** The remote person `user` (a puppet's JID on this network, as one-to-one messages name it) stands for. */
+  puppetOf(user: UserRef): UserRef | undefined {
+    if (user.network !== this.name) return undefined;
+    const addressee = addresseeOf(user.id, this.config.domain, this.config.botUser);
+    if (addressee.kind !== 'puppet' || this.ownPuppet(addressee)) return undefined;
+    const known = this.people.get(addressee.bare)?.user;
+    return known ?? { network: addressee.puppet.network, id: addressee.puppet.userId, nick: addressee.puppet.userId };
+  }
+
+  /** Remote people's availability (the relay): kept, and shown to their subscribers (presences.ts). */
+  presence(updates: readonly PresenceArgs[]): Promise<void> {
+    return this.track(this.presences.update(updates));
+  }
+
+  /** True when `jid` is an occupant of a room the bot is in who is neither the bot nor a puppet. */
+  private isOthersOccupant(jid: string): boolean {
+    const room = this.rooms.get(bareJid(jid));
+    const nick = resourceOf(jid);
+    return room !== undefined && nick !== '' && nick !== room.nick && !this.puppets.isPuppetNick(room.id, nick);
   }
 
   /** True when `el` comes from a room the bot is in (or one of its occupants). */
@@ -366,9 +449,37 @@ export class XmppComponentNetwork implements Network {
         const result = await this.outbound.send(message, this.sendingAs(puppet.jid));
         return again ? result : this.againIfBounced(room, message, result);
       }
+    } else {
+      // A private message from the person: from their puppet's JID (direct-messages.ts).
+      const jid = puppetJid(person, this.config.domain);
+      if (jid !== undefined) return this.toUser(message, person, jid, message.target.user.id);
     }
-    // No puppet for them here (refused, too many) or a private message: through the bot, named.
+    // No puppet for them here (refused, too many, an id too long for a JID): through the bot, named.
     return this.outbound.send({ ...message, attribution: nameTag(message.kind, person) });
+  }
+
+  /**
+   * A one-to-one message from the person `person` (their puppet's full JID `from`) to the XMPP
+   * user `to`, or the refusal of theirs. To a room occupant it goes through the room, from the
+   * puppet's occupant (joined first when needed; through the bot, named, when it cannot be).
+   */
+  private async toUser(message: OutgoingMessage, person: UserRef, from: string, to: string): Promise<SendResult> {
+    const room = this.rooms.get(bareJid(to));
+    if (room !== undefined) {
+      // A refusal too goes as a message: an error through a room could cost the puppet its seat.
+      if (!room.joined) throw new Error(`${this.name} is not in ${room.id}`);
+      // A refusal never brings a puppet into the room (the person may be in no room at all).
+      const puppet = message.refusal === undefined ? await this.puppets.ensure(room.id, person) : this.puppets.present(room.id, person);
+      return puppet === undefined
+        ? this.outbound.send({ ...message, attribution: nameTag(message.kind, person) })
+        : this.outbound.send(message, this.sendingAs(puppet.jid));
+    }
+    const refusal = message.refusal;
+    if (refusal === undefined) return this.outbound.send(message, this.sendingAs(from));
+    const id = this.ids.forReference(bareJid(to), refusal.messageId);
+    const text = plainText(message.body);
+    await this.requireSession(true).entity.send(refusalStanza(from.slice(0, from.lastIndexOf('/')), this.writers.fullJid(to), id, refusal.reason, text));
+    return { ids: [] };
   }
 
   /**

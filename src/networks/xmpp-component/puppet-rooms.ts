@@ -131,6 +131,12 @@ export class PuppetRooms {
     return this.rooms.get(room)?.byNick.has(nick) === true;
   }
 
+  /** The person's puppet in `room` when it is joined now (no join). */
+  present(room: string, user: UserRef): Puppet | undefined {
+    const puppet = this.rooms.get(room)?.byKey.get(personKey(user));
+    return puppet?.state === 'joined' ? puppet : undefined;
+  }
+
   /**
    * The person's puppet in `room`, joining it first when needed. Undefined (logged once) when
    * they cannot have one there: too many puppets, no usable JID, or the room refused them.
