@@ -4,7 +4,9 @@
  * (`<botUser>@<domain>/bot`) reads each bridged room with the same room machinery as the `xmpp`
  * network (room joins, inbound events, outbound messages); each remote person the relay speaks
  * for (`asUser`) joins the room as an occupant of their own (puppet-rooms.ts) and speaks there
- * as themselves.
+ * as themselves: messages, /me, corrections, replies, files (their link, as OOB data), and
+ * retractions and reactions; their nick changes, away state and typing are shown natively
+ * (`puppetChange`), and they leave when they leave (a quit: every room).
  *
  * Lifecycle as for every network: `connect()` connects, does the handshake, joins the bot to the
  * wanted rooms and emits ENDBURST; a lost connection is reported through `ctx.connectionLost`
@@ -14,7 +16,7 @@ import type { Element } from '@xmpp/xml';
 import type { Client } from '@xmpp/client-core';
 import middlewareFactory from '@xmpp/middleware';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
-import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
+import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { LogOnce } from '../log-once.js';
 import { describeReason } from '../xmpp/client.js';
@@ -35,7 +37,8 @@ import { addresseeOf } from './addressees.js';
 import { botBareJid, roomOptions, type XmppComponentConfig } from './config.js';
 import { createComponentEntity, startComponent, type ComponentEndpoint } from './connection.js';
 import { answerIq, errorReply } from './iq-answers.js';
-import { PuppetRooms } from './puppet-rooms.js';
+import { PuppetMessages } from './puppet-messages.js';
+import { isNickChange, PuppetRooms } from './puppet-rooms.js';
 
 /** The bot occupant's resource. */
 const BOT_RESOURCE = 'bot';
@@ -58,13 +61,14 @@ export class XmppComponentNetwork implements Network {
   readonly protocol = 'xmpp-component';
   readonly capabilities: NetworkCapabilities = {
     edits: true,
-    // Retractions and reactions would come from the bot, not from the person: not yet.
-    deletes: false,
-    reactions: false,
+    // From the person's puppet (the bot's where they have none in the room).
+    deletes: true,
+    reactions: true,
     replies: true,
     threads: false,
-    attachments: false,
-    typing: false,
+    // Not re-uploaded: the file's link goes out as OOB data (XEP-0066), from the puppet.
+    attachments: true,
+    typing: true,
     formatting: 'xmpp-styling',
     puppets: true,
     delayMarks: true,
@@ -86,6 +90,7 @@ export class XmppComponentNetwork implements Network {
   private readonly inbound: Inbound;
   private readonly outbound: Outbound;
   private readonly puppets: PuppetRooms;
+  private readonly puppetMessages = new PuppetMessages();
   /** Puppets' messages awaiting their echo (`room\0id`): true once the room bounced one for want of its occupant. */
   private readonly puppetSends = new Map<string, boolean>();
 
@@ -294,7 +299,7 @@ export class XmppComponentNetwork implements Network {
   private toBot(el: Element): void {
     this.inbound.handle(el);
     if (el.name === 'presence' && el.attrs.type === 'unavailable' && typeof el.attrs.from === 'string') {
-      this.puppets.sawUnavailable(bareJid(el.attrs.from), resourceOf(el.attrs.from));
+      this.puppets.sawUnavailable(bareJid(el.attrs.from), resourceOf(el.attrs.from), isNickChange(el));
     }
   }
 
@@ -403,6 +408,7 @@ export class XmppComponentNetwork implements Network {
       const puppet = await this.puppets.ensure(room, person);
       if (puppet !== undefined) {
         const result = await this.outbound.send(message, this.sendingAs(puppet.jid));
+        this.puppetMessages.sent(room, result.ids, puppet.key);
         return again ? result : this.againIfBounced(room, message, result);
       }
     }
@@ -446,10 +452,74 @@ export class XmppComponentNetwork implements Network {
     };
   }
 
-  /** The person's puppet leaves the room (they left it, or quit their network). */
-  async leave(channel: ChannelRef, user: UserRef, reason: string): Promise<void> {
+  /** The person's puppet leaves the room (they left it), or every room (`quit`: they left their network). */
+  async leave(channel: ChannelRef, user: UserRef, reason: string, quit = false): Promise<void> {
     if (this.session === undefined) return;
-    await this.track(this.puppets.leave(bareJid(channel.id), user, reason));
+    await this.track(this.puppets.leave(bareJid(channel.id), user, reason, quit));
+  }
+
+  /** The puppets of everyone of `network` leave every room (that network is unreachable). */
+  async leaveAll(network: string, reason: string): Promise<void> {
+    if (this.session === undefined || network === this.name) return;
+    await this.track(this.puppets.leaveNetwork(network, reason));
+  }
+
+  /** The remote person a room occupant stands for, when the occupant is one of our puppets. */
+  puppetOf(user: UserRef): UserRef | undefined {
+    if (user.network !== this.name) return undefined;
+    return this.puppets.personAt(bareJid(user.id), resourceOf(user.id));
+  }
+
+  /**
+   * A remote person's change shown by their puppet (Network.puppetChange): a nick change
+   * (`nick`), their away state (`away`: also remembered for when the puppet joins) and typing
+   * (`typing`). False where they have no puppet in the room, and for what a puppet does not show
+   * (joins: a puppet joins with its first message; topics, kicks, prefix modes).
+   */
+  async puppetChange(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean> {
+    const room = bareJid(channel.id);
+    if (!this.online || this.rooms.get(room)?.joined !== true) return false;
+    switch (change.kind) {
+      case 'nick':
+        return this.track(this.puppets.changeNick(room, user, change.user));
+      case 'away': {
+        const { present, update } = this.puppets.awayChanged(room, user, change.text);
+        if (update !== undefined) await this.sendRaw(update);
+        return present;
+      }
+      case 'typing': {
+        const { present, notification } = this.puppets.typing(room, user, change.state);
+        if (notification !== undefined) await this.sendRaw(notification);
+        return present;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Retracts a message (XEP-0424) from the puppet that sent it, while it is in the room; else
+   * (a message of the bot's, or one whose puppet left or is no longer known) from the bot.
+   */
+  async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
+    const room = bareJid(channel.id);
+    const sender = this.puppetMessages.senderOf(room, messageId);
+    const puppet = sender === undefined ? undefined : this.puppets.joinedByKey(room, sender);
+    if (sender !== undefined && puppet === undefined) {
+      this.logOnce.log('info', `retract-by-bot:${room}`, { room }, 'a puppet\'s message is retracted by the bot: the puppet is no longer in the room (clients may ignore it; logged once per room)');
+    }
+    await this.track(this.outbound.deleteMessage(channel, messageId, puppet === undefined ? this.requireSession(true) : this.sendingAs(puppet.jid)));
+  }
+
+  /**
+   * Adds or withdraws a reaction (XEP-0444): `asUser`'s own, from their puppet (which joins the
+   * room for it, as for a message), else the bot's (one for everyone elsewhere).
+   */
+  async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, asUser?: UserRef): Promise<void> {
+    const room = bareJid(channel.id);
+    const puppet = asUser === undefined || this.rooms.get(room)?.joined !== true ? undefined : await this.puppets.ensure(room, asUser);
+    const as = puppet === undefined ? undefined : { client: this.sendingAs(puppet.jid), jid: puppet.jid };
+    await this.track(this.outbound.react(channel, messageId, reaction, remove, as));
   }
 
   /** The current session; with `online`, only once the network is ready. */
