@@ -60,7 +60,7 @@ const GATEWAY = 'until the XMPP gateway is built';
 const HTTP_LOGIN = 'until the HTTP API login is built';
 const BRIDGE_ADMIN = 'until run-time bridge administration is built';
 const RELAY_INVITES = 'the relay does not relay invites';
-const RELAY_PRESENCE = 'the relay does not relay presence or away';
+const RELAY_PRESENCE = 'the relay relays no presence to contacts (away is shown only natively, by puppets in bridged rooms, to the whole room)';
 const NO_BATCH_JOBS = "Switchboard itself runs no batch job after start (a module's own api.runBackgroundUpdate does call it)";
 
 /** Every callback of every category. */
