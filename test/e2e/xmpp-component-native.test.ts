@@ -60,7 +60,9 @@ it('an IRC user types, goes away and back, changes nick (twice, once onto a take
   t.after(() => setup.stop());
   const { room } = setup;
   const networks = setup.config().networks.map((n) => (n.name === 'jabber' ? componentNetwork(setup) : n));
-  await setup.startHub({}, undefined, { networks });
+  // Joins, parts and nicks are relayed to IRC: the puppets' own must not come back as someone's.
+  await setup.startHub({ networks: { irc: { events: { joins: true, parts: true, nicks: true } } } }, undefined, { networks });
+  const wendy = await setup.ircUser('wendy');
   const bob = await setup.xmppUser('bob', 'bob');
   const alice = await setup.ircUser('alice');
   alice.send('CAP REQ :message-tags');
@@ -112,9 +114,13 @@ it('an IRC user types, goes away and back, changes nick (twice, once onto a take
   const quit = await bob.waitForStanza(presenceOf(room, 'carol', 'unavailable'), WAIT_MS);
   assert.match(quit.getChildText('status') ?? '', /gone fishing/);
 
-  // None of it came through the bot as a notice.
+  // None of it came through the bot as a notice, and none of the puppets' doings went back to IRC.
   const fromBot = bob.stanzas.filter((s) => s.is('message') && s.attrs.from === `${room}/switchboard`).map((s) => bodyOf(s));
   assert.deepEqual(fromBot, [], fromBot.join('\n'));
+  await bob.sayInRoom(room, 'the end');
+  assert.match(await wendy.waitForLine(/PRIVMSG #lobby :.*the end$/, WAIT_MS), /bob@jabber/, 'how XMPP people are named on IRC');
+  const echoed = wendy.lines.filter((l) => /(alice|alicia|bob_1|carol)@jabber/.test(l));
+  assert.deepEqual(echoed, [], echoed.join('\n'));
 });
 
 it('an XMPP author bridged from another room corrects, retracts, reacts, types and shares a file as their own occupant', async (t) => {
