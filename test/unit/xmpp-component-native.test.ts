@@ -234,6 +234,22 @@ describe('puppets leaving', () => {
     await joining;
   });
 
+  it('someone who takes the nick a renamed puppet had gets its JID with another resource, never the same full JID', async () => {
+    const { puppets, joined, nickChanged, tick, sent } = setup();
+    await joined(alice, ROOM);
+    const changing = puppets.changeNick(ROOM, alice, alicia);
+    await tick();
+    nickChanged(ALICE_JID, 'alice', 'alicia');
+    await changing;
+    puppets.sawUnavailable(ROOM, 'alice', true);
+    const newAlice: UserRef = { network: 'irc', id: 'alice', nick: 'alice' };
+    const joining = puppets.ensure(ROOM, newAlice);
+    await tick();
+    assert.deepEqual([sent.at(-1)?.attrs.from, sent.at(-1)?.attrs.to], [`${ALICE_JID}-1`, `${ROOM}/alice`]);
+    puppets.forgetAll();
+    await joining;
+  });
+
   it('everyone of a network that is gone leaves every room', async () => {
     const { puppets, sent, joined } = setup();
     const carl: UserRef = { network: 'client', id: 'side@conference.example.org/carl', nick: 'carl' };

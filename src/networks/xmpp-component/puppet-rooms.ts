@@ -9,7 +9,8 @@
  * A puppet keeps its JID for as long as it is in a room, also across a nick change (the JID
  * derives from the person's id, which on IRC is their nick): a person in several rooms has one
  * JID in all of them (a room they join later gets the one they have), and a new one only once
- * no puppet of theirs is left.
+ * no puppet of theirs is left. Someone who then takes the old nick gets its JID with a numbered
+ * resource (`jidFor`).
  */
 import xml, { type Element } from '@xmpp/xml';
 import type { UserRef } from '../../core/refs.js';
@@ -166,7 +167,7 @@ export class PuppetRooms {
 
   private async join(room: string, user: UserRef, key: string): Promise<Puppet | undefined> {
     const { logOnce } = this.deps;
-    const jid = this.jidInUse(key) ?? puppetJid(user, this.deps.domain);
+    const jid = this.jidFor(key, user);
     if (jid === undefined) {
       logOnce.log('warn', `puppet-jid:${key}`, { network: user.network, user: user.id }, 'a user id is too long for a JID: their messages go through the bot');
       return undefined;
@@ -494,9 +495,22 @@ export class PuppetRooms {
     return found;
   }
 
-  /** The JID the person `key` has in the rooms now (one per person), if any puppet of theirs is in one. */
-  private jidInUse(key: string): string | undefined {
-    return this.puppetsOf(key)[0]?.jid;
+  /**
+   * The JID of the person `key`'s puppets: the one they have in the rooms now, else the one their
+   * id gives, with its resource numbered (`switchboard-1` … ) while another person's puppet holds
+   * it (someone renamed away from this nick keeps the JID it gave them): two people never share a
+   * full JID, which a room would take for one occupant. Undefined when the id is too long.
+   */
+  private jidFor(key: string, user: UserRef): string | undefined {
+    const held = this.puppetsOf(key)[0]?.jid;
+    if (held !== undefined) return held;
+    const base = puppetJid(user, this.deps.domain);
+    if (base === undefined) return undefined;
+    const others = new Set<string>();
+    for (const puppets of this.rooms.values()) for (const puppet of puppets.byKey.values()) if (puppet.key !== key) others.add(puppet.jid);
+    let jid = base;
+    for (let n = 1; others.has(jid); n++) jid = `${base}-${n}`;
+    return jid;
   }
 
   private puppetWithJid(room: string, jid: string): Puppet | undefined {
