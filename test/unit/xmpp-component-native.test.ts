@@ -35,6 +35,7 @@ describe('puppet nick changes', () => {
     const puppet = puppets.joinedPuppet(ROOM, alicia);
     assert.deepEqual([puppet?.nick, puppet?.jid], ['alicia', ALICE_JID]);
     assert.equal(puppets.joinedPuppet(ROOM, alice), undefined);
+    assert.equal(puppets.joinedWithJid(ROOM, ALICE_JID), puppet, 'what it sent before is still its own (retractions)');
     assert.deepEqual(puppets.personAt(ROOM, 'alicia'), alicia);
     // The old nick stays ours until the bot sees the change, so its presence is not taken for someone leaving.
     assert.ok(puppets.isPuppetNick(ROOM, 'alice'));

@@ -408,7 +408,7 @@ export class XmppComponentNetwork implements Network {
       const puppet = await this.puppets.ensure(room, person);
       if (puppet !== undefined) {
         const result = await this.outbound.send(message, this.sendingAs(puppet.jid));
-        this.puppetMessages.sent(room, result.ids, puppet.key);
+        this.puppetMessages.sent(room, result.ids, puppet.jid);
         return again ? result : this.againIfBounced(room, message, result);
       }
     }
@@ -504,7 +504,7 @@ export class XmppComponentNetwork implements Network {
   async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
     const room = bareJid(channel.id);
     const sender = this.puppetMessages.senderOf(room, messageId);
-    const puppet = sender === undefined ? undefined : this.puppets.joinedByKey(room, sender);
+    const puppet = sender === undefined ? undefined : this.puppets.joinedWithJid(room, sender);
     if (sender !== undefined && puppet === undefined) {
       this.logOnce.log('info', `retract-by-bot:${room}`, { room }, 'a puppet\'s message is retracted by the bot: the puppet is no longer in the room (clients may ignore it; logged once per room)');
     }

@@ -16,12 +16,12 @@ export class PuppetMessages {
     this.senders = new LRUCache({ max: limit });
   }
 
-  /** The messages `ids` in `room` were sent by the puppet of the person `key`. */
-  sent(room: string, ids: readonly string[], key: string): void {
-    for (const id of ids) this.senders.set(`${room}\u0000${id}`, key);
+  /** The messages `ids` in `room` were sent by the puppet whose full JID is `jid` (it stays across nick changes). */
+  sent(room: string, ids: readonly string[], jid: string): void {
+    for (const id of ids) this.senders.set(`${room}\u0000${id}`, jid);
   }
 
-  /** The person key of the puppet that sent `id` in `room`, if known. */
+  /** The full JID of the puppet that sent `id` in `room`, if known. */
   senderOf(room: string, id: string): string | undefined {
     return this.senders.get(`${room}\u0000${id}`);
   }

@@ -137,9 +137,9 @@ export class PuppetRooms {
     return puppet?.state === 'joined' ? puppet : undefined;
   }
 
-  /** The puppet of the person `key` in `room` when it is in the room now. */
-  joinedByKey(room: string, key: string): Puppet | undefined {
-    const puppet = this.rooms.get(room)?.byKey.get(key);
+  /** The puppet whose full JID is `jid` in `room` when it is in the room now. */
+  joinedWithJid(room: string, jid: string): Puppet | undefined {
+    const puppet = this.puppetWithJid(room, jid);
     return puppet?.state === 'joined' ? puppet : undefined;
   }
 
@@ -370,7 +370,7 @@ export class PuppetRooms {
   awayChanged(room: string, user: UserRef, text: string): { readonly present: boolean; readonly update?: Element } {
     const key = personKey(user);
     this.away.set(key, text);
-    const puppet = this.joinedByKey(room, key);
+    const puppet = this.joinedPuppet(room, user);
     if (puppet === undefined) return { present: false };
     const shown = this.away.get(key);
     if (puppet.shownAway === (shown ?? '')) return { present: true };
