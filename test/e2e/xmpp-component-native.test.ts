@@ -77,6 +77,12 @@ it('an IRC user types, goes away and back, changes nick (twice, once onto a take
   await bob.waitForStanza(chatState(room, 'alice', 'composing'), WAIT_MS);
   alice.send(`@+typing=done TAGMSG ${IRC_CHANNEL}`);
   await bob.waitForStanza(chatState(room, 'alice', 'active'), WAIT_MS);
+  // Typing, then the message: it says the typing is over.
+  alice.send(`@+typing=active TAGMSG ${IRC_CHANNEL}`);
+  await bob.waitForStanza(chatState(room, 'alice', 'composing'), WAIT_MS);
+  alice.send(`PRIVMSG ${IRC_CHANNEL} :typed`);
+  const typed = await bob.waitForStanza(said(room, 'alice', 'typed'), WAIT_MS);
+  assert.ok(typed.getChild('active', NS_CHAT_STATES), typed.toString());
 
   // Away with a text, then back.
   alice.send('AWAY :out for lunch');

@@ -170,9 +170,11 @@ describe('puppet typing', () => {
     assert.equal(puppets.typing(ROOM, alice, 'composing').notification, undefined, 'a refresh is not repeated');
     assert.ok(puppets.typing(ROOM, alice, 'active').notification?.getChild('active', NS_CHAT_STATES));
     assert.equal(puppets.typing(ROOM, alice, 'gone').notification, undefined);
-    // Her message ends the typing: a later `active` has nothing to say.
+    // Her message ends the typing (and says so when the room was shown some): a later `active` has nothing to say.
     puppets.typing(ROOM, alice, 'composing');
-    await puppets.ensure(ROOM, alice);
+    const puppet = puppets.joinedPuppet(ROOM, alice)!;
+    assert.equal(puppets.endTyping(puppet), true);
+    assert.equal(puppets.endTyping(puppet), false);
     assert.equal(puppets.typing(ROOM, alice, 'active').notification, undefined);
     puppets.forgetAll(); // stops the timers
   });

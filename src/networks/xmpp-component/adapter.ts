@@ -12,7 +12,7 @@
  * wanted rooms and emits ENDBURST; a lost connection is reported through `ctx.connectionLost`
  * and the hub calls `connect()` again. Puppets join again on their next message.
  */
-import type { Element } from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import type { Client } from '@xmpp/client-core';
 import middlewareFactory from '@xmpp/middleware';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
@@ -25,6 +25,7 @@ import { Confirmations } from '../xmpp/confirmations.js';
 import { Inbound } from '../xmpp/inbound.js';
 import { bareJid, resourceOf } from '../xmpp/jid.js';
 import { MessageIds } from '../xmpp/message-ids.js';
+import { NS } from '../xmpp/namespaces.js';
 import type { MucRoom } from '../xmpp/muc-room.js';
 import { Outbound, type StanzaClient } from '../xmpp/outbound.js';
 import { ReactionSets } from '../xmpp/reactions.js';
@@ -407,7 +408,7 @@ export class XmppComponentNetwork implements Network {
       if (this.rooms.get(room)?.joined !== true) throw new Error(`${this.name} is not in ${room}`);
       const puppet = await this.puppets.ensure(room, person);
       if (puppet !== undefined) {
-        const result = await this.outbound.send(message, this.sendingAs(puppet.jid));
+        const result = await this.outbound.send(message, this.sendingAs(puppet.jid, this.puppets.endTyping(puppet)));
         this.puppetMessages.sent(room, result.ids, puppet.jid);
         return again ? result : this.againIfBounced(room, message, result);
       }
@@ -438,14 +439,22 @@ export class XmppComponentNetwork implements Network {
     return { ids: result.ids, confirmed };
   }
 
-  /** A connection view whose stanzas go out from `jid`. */
-  private sendingAs(jid: string): StanzaClient {
+  /**
+   * A connection view whose stanzas go out from `jid`; with `endsTyping`, the first message with
+   * a body carries `<active/>` (XEP-0085: the typing the room was shown is over).
+   */
+  private sendingAs(jid: string, endsTyping = false): StanzaClient {
     const session = this.requireSession(true);
+    let active = endsTyping;
     return {
       iqCaller: session.iqCaller,
       entity: {
         send: (el: Element) => {
           el.attrs.from = jid;
+          if (active && el.name === 'message' && el.getChild('body') !== undefined) {
+            el.append(xml('active', { xmlns: NS.chatStates }));
+            active = false;
+          }
           return session.entity.send(el);
         },
       },

@@ -3,8 +3,8 @@
  * becomes in a room where their puppet is an occupant. A state is sent only when it changes;
  * `composing` that is not refreshed within {@link COMPOSING_EXPIRES_MS} turns into `paused`
  * (an IRC client repeats its typing tag every few seconds while typing, and may never say it
- * stopped). A message from the puppet ends its typing without a notification of its own:
- * clients clear typing when the person's message arrives.
+ * stopped). A message from the puppet ends its typing: it carries `<active/>` (XEP-0085 §5.1)
+ * when a state had been shown, without a notification of its own.
  */
 import type { Element } from '@xmpp/xml';
 import type { TypingState } from '../../core/network.js';
@@ -58,9 +58,14 @@ export function chatStateChange(puppet: ChatStateHolder, state: TypingState, sen
   return el;
 }
 
-/** The puppet spoke, or left: its typing is over (nothing to send) and its timer stops. */
-export function chatStateEnded(puppet: ChatStateHolder): void {
+/**
+ * The puppet spoke, or left: its typing is over and its timer stops. True when the room was
+ * shown a state other than `active` (its message should then say `active`).
+ */
+export function chatStateEnded(puppet: ChatStateHolder): boolean {
   clearTimeout(puppet.chatTimer);
   puppet.chatTimer = undefined;
+  const shown = puppet.chatState !== undefined && puppet.chatState !== 'active';
   puppet.chatState = undefined;
+  return shown;
 }

@@ -153,7 +153,6 @@ export class PuppetRooms {
     if (present?.state === 'joined') {
       present.lastUsed = this.now();
       present.user = user;
-      chatStateEnded(present);
       return Promise.resolve(present);
     }
     const id = `${room}\n${key}`;
@@ -388,6 +387,11 @@ export class PuppetRooms {
     if (puppet === undefined) return { present: false };
     const notification = chatStateChange(puppet, state, (el) => void this.deps.send(el).catch(() => undefined));
     return notification === undefined ? { present: true } : { present: true, notification };
+  }
+
+  /** The puppet speaks: its typing is over. True when its message should say so (`<active/>`). */
+  endTyping(puppet: Puppet): boolean {
+    return chatStateEnded(puppet);
   }
 
   /**
