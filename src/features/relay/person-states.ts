@@ -54,7 +54,9 @@ export class PersonStates {
     for (const { channel: target } of await this.targets(channel, user, event.ts)) {
       const handle = this.deps.api.network(target.network);
       if (!handle?.puppetChange || !handle.capabilities.typing || handle.state() !== 'connected') continue;
-      await handle.puppetChange(target, user, { kind: 'typing', state }).catch((error: unknown) => this.failed(error, target));
+      // Not awaited: a slow target never holds up the events behind this one (the order of one
+      // person's states is kept: the network takes each in the order it is called).
+      void handle.puppetChange(target, user, { kind: 'typing', state }).catch((error: unknown) => this.failed(error, target));
     }
   }
 
