@@ -44,7 +44,8 @@ export interface NetworkHandle {
   /** The people of network `network` are gone: their users of their own here quit (see Network.leaveAll). */
   leaveAll(network: string, reason: string): Promise<void>;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
-  react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
+  /** Adds or withdraws a reaction; `asUser`: the remote person reacting (see Network.react). */
+  react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, asUser?: UserRef): Promise<void>;
   /**
    * The ids of the messages that sends with delivery ids `deliveryIds` already put in `channel`
    * since `since` (ms since the epoch), per delivery id, looked up on the server; `undefined`
@@ -93,9 +94,9 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
       await network.deleteMessage(channel, messageId);
       countSend(network.name, 'DELETE');
     },
-    async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void> {
+    async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, asUser?: UserRef): Promise<void> {
       if (!network.react) return unsupported('reactions');
-      await network.react(channel, messageId, reaction, remove);
+      await network.react(channel, messageId, reaction, remove, asUser);
       countSend(network.name, 'REACT');
     },
     findDelivered: (channel: ChannelRef, deliveryIds: readonly string[], since: number) =>

@@ -10,7 +10,7 @@ import type { ChannelRef, UserRef } from './refs.js';
 import type { Attachment, MessageKind } from './message.js';
 import type { RichText } from './richtext.js';
 import type { AnyEventInput } from './event.js';
-import type { ModeChange, PresenceArgs } from './catalog.js';
+import type { ModeChange, PresenceArgs, TypingArgs } from './catalog.js';
 import type { Logger } from './log.js';
 import type { KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
@@ -275,8 +275,12 @@ export interface Network {
   presence?(updates: readonly PresenceArgs[]): Promise<void>;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
-  /** Adds or withdraws a reaction, where supported (capabilities.reactions). */
-  react?(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
+  /**
+   * Adds or withdraws a reaction, where supported (capabilities.reactions). `asUser`: the remote
+   * person who reacts, on a network with puppets (their user of their own reacts); absent: the
+   * hub's own reaction (one for everyone elsewhere).
+   */
+  react?(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, asUser?: UserRef): Promise<void>;
   /**
    * Looks on the server (an XMPP room's message archive, say) for what sends with delivery ids
    * `deliveryIds` ({@link OutgoingMessage.id}) already put in `channel` since `since` (ms since
@@ -302,13 +306,22 @@ export interface Network {
  *   `['o']`; empty: none) in the channel, now and whenever it joins it later (PyLink carries
  *   prefix modes). Letters the network does not know as prefix modes are left out. Never
  *   introduces a user of their own by itself.
+ * - `away`: they marked themselves away with `text` (the empty string: back). Shown by a user of
+ *   their own that is in the channel (an XMPP puppet's presence), and remembered for when one joins.
+ * - `typing`: they are typing (`composing`), paused, or done (`active`) in the channel (XEP-0085
+ *   states). Shown only by a user of their own already in the channel; never introduces one.
  */
 export type PuppetChange =
   | { readonly kind: 'join' }
   | { readonly kind: 'prefix'; readonly modes: readonly string[] }
   | { readonly kind: 'nick'; readonly user: UserRef }
   | { readonly kind: 'topic'; readonly text: string }
-  | { readonly kind: 'kick'; readonly target: UserRef; readonly reason: string };
+  | { readonly kind: 'kick'; readonly target: UserRef; readonly reason: string }
+  | { readonly kind: 'away'; readonly text: string }
+  | { readonly kind: 'typing'; readonly state: TypingState };
+
+/** A chat state (XEP-0085), as the TYPING event carries it. */
+export type TypingState = TypingArgs['state'];
 
 /** Someone's standing in a channel: an operator (moderator), voiced, or neither. */
 export type MemberStatus = 'op' | 'voice' | 'none';

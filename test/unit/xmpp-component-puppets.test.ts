@@ -5,48 +5,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import xml, { type Element } from '@xmpp/xml';
-import { silentLogger } from '../../src/core/log.js';
+import xml from '@xmpp/xml';
 import type { UserRef } from '../../src/core/refs.js';
-import { LogOnce } from '../../src/networks/log-once.js';
-import { PuppetRooms, REFUSAL_RETRY_MS } from '../../src/networks/xmpp-component/puppet-rooms.js';
-
-const ROOM = 'lobby@conference.example.org';
-const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
-
-function setup(options: { maxPerRoom?: number; taken?: readonly string[]; maxJoinsInFlight?: number } = {}) {
-  const sent: Element[] = [];
-  let clock = 1_000_000;
-  const puppets = new PuppetRooms({
-    domain: 'irc.example.org',
-    logOnce: new LogOnce(silentLogger()),
-    joinTimeoutMs: 5000,
-    maxPerRoom: options.maxPerRoom ?? 10,
-    ...(options.maxJoinsInFlight === undefined ? {} : { maxJoinsInFlight: options.maxJoinsInFlight }),
-    roomPasswords: {},
-    send: async (el) => {
-      sent.push(el);
-    },
-    nickTaken: (_room, nick) => (options.taken ?? []).includes(nick),
-    now: () => clock,
-  });
-  /** The room accepts the last join (or `join`): a self-presence to the puppet. */
-  const accept = (join: Element = sent.at(-1)!): void => {
-    puppets.onPresence(xml('presence', { from: String(join.attrs.to), to: String(join.attrs.from) },
-      xml('x', { xmlns: NS_MUC_USER }, xml('item', { role: 'participant' }), xml('status', { code: '110' }))), String(join.attrs.from));
-  };
-  /** The room refuses the last join with `condition`. */
-  const refuse = (condition: string): void => {
-    const join = sent.at(-1)!;
-    puppets.onPresence(xml('presence', { from: String(join.attrs.to), to: String(join.attrs.from), type: 'error' },
-      xml('error', { type: 'cancel' }, xml(condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }))), String(join.attrs.from));
-  };
-  const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-  return { puppets, sent, accept, refuse, tick, advance: (ms: number) => { clock += ms; } };
-}
-
-const alice: UserRef = { network: 'irc', id: 'alice', nick: 'alice' };
-const bob: UserRef = { network: 'irc', id: 'bob', nick: 'bob' };
+import { REFUSAL_RETRY_MS } from '../../src/networks/xmpp-component/puppet-rooms.js';
+import { alice, bob, NS_MUC_USER, ROOM, setup } from './puppet-rooms-fixture.js';
 
 describe('puppets in rooms', () => {
   it('join once per person and room, from their own JID under their nick', async () => {

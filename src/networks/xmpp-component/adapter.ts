@@ -4,7 +4,9 @@
  * (`<botUser>@<domain>/bot`) reads each bridged room with the same room machinery as the `xmpp`
  * network (room joins, inbound events, outbound messages); each remote person the relay speaks
  * for (`asUser`) joins the room as an occupant of their own (puppet-rooms.ts) and speaks there
- * as themselves.
+ * as themselves: messages, /me, corrections, replies, files (their link, as OOB data), and
+ * retractions and reactions; their nick changes, away state and typing are shown natively
+ * (`puppetChange`), and they leave when they leave (a quit: every room).
  *
  * One-to-one: a message to a person's JID is a private message to them, which the relay's
  * private messages handle (direct-messages.ts); their answers come from that JID. Presence: the
@@ -17,11 +19,11 @@
  * and the hub calls `connect()` again; once the bot is back in the rooms, the puppets that were
  * in them when the connection was lost join them again (`rejoinPuppets`), a batch at a time.
  */
-import type { Element } from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import type { Client } from '@xmpp/client-core';
 import middlewareFactory from '@xmpp/middleware';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
-import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
+import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
 import type { PresenceArgs } from '../../core/catalog.js';
 import { plainText } from '../../core/richtext-ops.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
@@ -31,6 +33,7 @@ import { Inbound } from '../xmpp/inbound.js';
 import { bareJid, resourceOf } from '../xmpp/jid.js';
 import { XmppLifecycle } from '../xmpp/lifecycle.js';
 import { MessageIds } from '../xmpp/message-ids.js';
+import { NS } from '../xmpp/namespaces.js';
 import type { MucRoom } from '../xmpp/muc-room.js';
 import { Outbound, type StanzaClient } from '../xmpp/outbound.js';
 import { ReactionSets } from '../xmpp/reactions.js';
@@ -43,7 +46,8 @@ import { addresseeOf, type Addressee } from './addressees.js';
 import { botBareJid, roomOptions, type XmppComponentConfig } from './config.js';
 import { createComponentEntity, startComponent, type ComponentEndpoint } from './connection.js';
 import { answerIq, errorReply } from './iq-answers.js';
-import { PuppetRooms, puppetJid } from './puppet-rooms.js';
+import { PuppetMessages } from './puppet-messages.js';
+import { isNickChange, PuppetRooms, puppetJid } from './puppet-rooms.js';
 import { refusalStanza, Writers } from './direct-messages.js';
 import { People, puppetBareJid } from './people.js';
 import { Presences } from './presences.js';
@@ -72,13 +76,14 @@ export class XmppComponentNetwork implements Network {
   readonly protocol = 'xmpp-component';
   readonly capabilities: NetworkCapabilities = {
     edits: true,
-    // Retractions and reactions would come from the bot, not from the person: not yet.
-    deletes: false,
-    reactions: false,
+    // From the person's puppet (the bot's where they have none in the room).
+    deletes: true,
+    reactions: true,
     replies: true,
     threads: false,
-    attachments: false,
-    typing: false,
+    // Not re-uploaded: the file's link goes out as OOB data (XEP-0066), from the puppet.
+    attachments: true,
+    typing: true,
     formatting: 'xmpp-styling',
     puppets: true,
     delayMarks: true,
@@ -100,6 +105,7 @@ export class XmppComponentNetwork implements Network {
   private readonly presences: Presences;
   private readonly writers = new Writers();
   private readonly ids = new MessageIds();
+  private readonly puppetMessages = new PuppetMessages();
   /** Puppets' messages awaiting their echo (`room\0id`): true once the room bounced one for want of its occupant. */
   private readonly puppetSends = new Map<string, boolean>();
 
@@ -306,7 +312,7 @@ export class XmppComponentNetwork implements Network {
   private toBot(el: Element): void {
     this.inbound.handle(el);
     if (el.name === 'presence' && el.attrs.type === 'unavailable' && typeof el.attrs.from === 'string') {
-      this.puppets.sawUnavailable(bareJid(el.attrs.from), resourceOf(el.attrs.from));
+      this.puppets.sawUnavailable(bareJid(el.attrs.from), resourceOf(el.attrs.from), isNickChange(el));
     }
   }
 
@@ -359,9 +365,14 @@ export class XmppComponentNetwork implements Network {
     return (bare === undefined ? undefined : this.people.get(bare)?.user.nick) ?? puppet.userId;
   }
 
-  /** The remote person `user` (a puppet's JID on this network, as one-to-one messages name it) stands for. */
+  /**
+   * The remote person `user` stands for: a room occupant that is one of our puppets
+   * (`room/nick`), or a puppet's JID on this network (as one-to-one messages name it).
+   */
   puppetOf(user: UserRef): UserRef | undefined {
     if (user.network !== this.name) return undefined;
+    const occupant = this.puppets.personAt(bareJid(user.id), resourceOf(user.id));
+    if (occupant !== undefined) return occupant;
     const addressee = addresseeOf(user.id, this.config.domain, this.config.botUser);
     if (addressee.kind !== 'puppet' || this.ownPuppet(addressee)) return undefined;
     const known = this.people.get(addressee.bare)?.user;
@@ -446,7 +457,8 @@ export class XmppComponentNetwork implements Network {
       if (this.rooms.get(room)?.joined !== true) throw new Error(`${this.name} is not in ${room}`);
       const puppet = await this.puppets.ensure(room, person);
       if (puppet !== undefined) {
-        const result = await this.outbound.send(message, this.sendingAs(puppet.jid));
+        const result = await this.outbound.send(message, this.sendingAs(puppet.jid, this.puppets.endTyping(puppet)));
+        this.puppetMessages.sent(room, result.ids, puppet.jid);
         return again ? result : this.againIfBounced(room, message, result);
       }
     } else {
@@ -469,7 +481,7 @@ export class XmppComponentNetwork implements Network {
       // A refusal too goes as a message: an error through a room could cost the puppet its seat.
       if (!room.joined) throw new Error(`${this.name} is not in ${room.id}`);
       // A refusal never brings a puppet into the room (the person may be in no room at all).
-      const puppet = message.refusal === undefined ? await this.puppets.ensure(room.id, person) : this.puppets.present(room.id, person);
+      const puppet = message.refusal === undefined ? await this.puppets.ensure(room.id, person) : this.puppets.joinedPuppet(room.id, person);
       return puppet === undefined
         ? this.outbound.send({ ...message, attribution: nameTag(message.kind, person) })
         : this.outbound.send(message, this.sendingAs(puppet.jid));
@@ -504,24 +516,90 @@ export class XmppComponentNetwork implements Network {
     return { ids: result.ids, confirmed };
   }
 
-  /** A connection view whose stanzas go out from `jid`. */
-  private sendingAs(jid: string): StanzaClient {
+  /**
+   * A connection view whose stanzas go out from `jid`; with `endsTyping`, the first message with
+   * a body carries `<active/>` (XEP-0085: the typing the room was shown is over).
+   */
+  private sendingAs(jid: string, endsTyping = false): StanzaClient {
     const session = this.requireSession(true);
+    let active = endsTyping;
     return {
       iqCaller: session.iqCaller,
       entity: {
         send: (el: Element) => {
           el.attrs.from = jid;
+          if (active && el.name === 'message' && el.getChild('body') !== undefined) {
+            el.append(xml('active', { xmlns: NS.chatStates }));
+            active = false;
+          }
           return session.entity.send(el);
         },
       },
     };
   }
 
-  /** The person's puppet leaves the room (they left it, or quit their network). */
-  async leave(channel: ChannelRef, user: UserRef, reason: string): Promise<void> {
+  /** The person's puppet leaves the room (they left it), or every room (`quit`: they left their network). */
+  async leave(channel: ChannelRef, user: UserRef, reason: string, quit = false): Promise<void> {
     if (this.lifecycle.session === undefined) return;
-    await this.track(this.puppets.leave(bareJid(channel.id), user, reason));
+    await this.track(this.puppets.leave(bareJid(channel.id), user, reason, quit));
+  }
+
+  /** The puppets of everyone of `network` leave every room (that network is unreachable). */
+  async leaveAll(network: string, reason: string): Promise<void> {
+    if (this.lifecycle.session === undefined || network === this.name) return;
+    await this.track(this.puppets.leaveNetwork(network, reason));
+  }
+
+  /**
+   * A remote person's change shown by their puppet (Network.puppetChange): a nick change
+   * (`nick`), their away state (`away`: also remembered for when the puppet joins) and typing
+   * (`typing`). False where they have no puppet in the room, and for what a puppet does not show
+   * (joins: a puppet joins with its first message; topics, kicks, prefix modes).
+   */
+  async puppetChange(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean> {
+    const room = bareJid(channel.id);
+    if (!this.lifecycle.online || this.rooms.get(room)?.joined !== true) return false;
+    switch (change.kind) {
+      case 'nick':
+        return this.track(this.puppets.changeNick(room, user, change.user));
+      case 'away': {
+        const { present, update } = this.puppets.awayChanged(room, user, change.text);
+        if (update !== undefined) await this.sendRaw(update);
+        return present;
+      }
+      case 'typing': {
+        const { present, notification } = this.puppets.typing(room, user, change.state);
+        if (notification !== undefined) await this.sendRaw(notification);
+        return present;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Retracts a message (XEP-0424) from the puppet that sent it, while it is in the room; else
+   * (a message of the bot's, or one whose puppet left or is no longer known) from the bot.
+   */
+  async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
+    const room = bareJid(channel.id);
+    const sender = this.puppetMessages.senderOf(room, messageId);
+    const puppet = sender === undefined ? undefined : this.puppets.joinedWithJid(room, sender);
+    if (sender !== undefined && puppet === undefined) {
+      this.logOnce.log('info', `retract-by-bot:${room}`, { room }, 'a puppet\'s message is retracted by the bot: the puppet is no longer in the room (clients may ignore it; logged once per room)');
+    }
+    await this.track(this.outbound.deleteMessage(channel, messageId, puppet === undefined ? this.requireSession(true) : this.sendingAs(puppet.jid)));
+  }
+
+  /**
+   * Adds or withdraws a reaction (XEP-0444): `asUser`'s own, from their puppet (which joins the
+   * room for it, as for a message), else the bot's (one for everyone elsewhere).
+   */
+  async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, asUser?: UserRef): Promise<void> {
+    const room = bareJid(channel.id);
+    const puppet = asUser === undefined || this.rooms.get(room)?.joined !== true ? undefined : await this.puppets.ensure(room, asUser);
+    const as = puppet === undefined ? undefined : { client: this.sendingAs(puppet.jid), jid: puppet.jid };
+    await this.track(this.outbound.react(channel, messageId, reaction, remove, as));
   }
 
   /** The current session; with `online`, only once the network is ready. */
