@@ -175,3 +175,28 @@ it('an XMPP author bridged from another room corrects, retracts, reacts, types a
   const file = await bob.waitForStanza(from(room, 'carl', (s) => oobUrl(s) === url), WAIT_MS);
   assert.equal(bodyOf(file), url);
 });
+
+it('with joins relayed, the occupant list shows every IRC user in the channel, before they speak; a part takes them out', async (t) => {
+  const setup = await startBridge({ ircServer: 'inspircd' });
+  t.after(() => setup.stop());
+  const { room } = setup;
+  // carol and dave are in the channel before the hub starts (shown when it connects); erin comes later.
+  await setup.ircUser('carol');
+  await setup.ircUser('dave');
+  const networks = setup.config().networks.map((n) => (n.name === 'jabber' ? componentNetwork(setup) : n));
+  // Joins and parts relayed to the XMPP side.
+  await setup.startHub({ networks: { jabber: { events: { joins: true, parts: true } } } }, undefined, { networks });
+  const bob = await setup.xmppUser('bob', 'bob');
+  await bob.waitForStanza(presenceOf(room, 'carol', 'available'), WAIT_MS);
+  await bob.waitForStanza(presenceOf(room, 'dave', 'available'), WAIT_MS);
+  const erin = await setup.ircUser('erin');
+  await bob.waitForStanza(presenceOf(room, 'erin', 'available'), WAIT_MS);
+  // Nobody spoke: no message from any of them, and no "joined" notice from the bot either.
+  const groupchat = bob.stanzas.filter((s) => s.is('message') && s.attrs.type === 'groupchat' && bodyOf(s) !== undefined);
+  assert.deepEqual(groupchat.map((s) => `${String(s.attrs.from)}: ${bodyOf(s)}`).filter((line) => /carol|dave|erin/.test(line)), []);
+
+  erin.send(`PART ${IRC_CHANNEL} :bye`);
+  await bob.waitForStanza(presenceOf(room, 'erin', 'unavailable'), WAIT_MS);
+  // The others stay.
+  assert.equal(bob.stanzas.some((s) => presenceOf(room, 'carol', 'unavailable')(s) || presenceOf(room, 'dave', 'unavailable')(s)), false);
+});

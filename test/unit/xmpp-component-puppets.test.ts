@@ -90,6 +90,29 @@ describe('puppets in rooms', () => {
     assert.equal((await again)?.state, 'joined');
   });
 
+  it('a puppet brought by the person being in the channel (a join) stays without speaking; one brought by a message leaves when idle', async () => {
+    const { puppets, accept, tick, advance } = setup();
+    const present = puppets.ensure(ROOM, alice, { present: true });
+    await tick();
+    accept();
+    assert.equal((await present)?.present, true);
+    const spoke = puppets.ensure(ROOM, bob);
+    await tick();
+    accept();
+    await spoke;
+    advance(120_000);
+    const goodbyes = puppets.sweepIdle(60_000, 'idle');
+    assert.deepEqual(goodbyes.map((el) => el.attrs.from), ['bob\\40irc@irc.example.org/switchboard']);
+    // bob's later join makes his puppet stay too.
+    puppets.sawUnavailable(ROOM, 'bob');
+    const again = puppets.ensure(ROOM, bob, { present: true });
+    await tick();
+    accept();
+    assert.equal((await again)?.present, true);
+    advance(120_000);
+    assert.deepEqual(puppets.sweepIdle(60_000, 'idle'), []);
+  });
+
   it('forget everything when the connection is lost: joins in progress give up', async () => {
     const { puppets, tick } = setup();
     const joining = puppets.ensure(ROOM, alice);

@@ -551,15 +551,19 @@ export class XmppComponentNetwork implements Network {
   }
 
   /**
-   * A remote person's change shown by their puppet (Network.puppetChange): a nick change
-   * (`nick`), their away state (`away`: also remembered for when the puppet joins) and typing
-   * (`typing`). False where they have no puppet in the room, and for what a puppet does not show
-   * (joins: a puppet joins with its first message; topics, kicks, prefix modes).
+   * A remote person's change shown by their puppet (Network.puppetChange): a join (`join`: the
+   * puppet joins the room and stays while they are in the channel, without the idle timeout), a
+   * nick change (`nick`), their away state (`away`: also remembered for when the puppet joins)
+   * and typing (`typing`). False where they have no puppet in the room (or the room refuses one),
+   * and for what a puppet does not show (topics, kicks, prefix modes).
    */
   async puppetChange(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean> {
     const room = bareJid(channel.id);
     if (!this.lifecycle.online || this.rooms.get(room)?.joined !== true) return false;
     switch (change.kind) {
+      case 'join':
+        // In the channel, so in the room: the occupant list shows them before they speak.
+        return (await this.track(this.puppets.ensure(room, user, { present: true }))) !== undefined;
       case 'nick':
         return this.track(this.puppets.changeNick(room, user, change.user));
       case 'away': {

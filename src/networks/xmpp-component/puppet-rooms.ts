@@ -70,6 +70,11 @@ export interface Puppet {
   chatTimer?: NodeJS.Timeout;
   /** The away text its presence last showed ('' : available). */
   shownAway?: string;
+  /**
+   * Brought by the person being in the channel (a relayed join, or the people present when a
+   * network connects), not only by speaking: it stays while they are there (no idle timeout).
+   */
+  present?: boolean;
 }
 
 type JoinOutcome = { readonly ok: true; readonly nick: string } | { readonly ok: false; readonly condition: string };
@@ -185,12 +190,13 @@ export class PuppetRooms {
    * The person's puppet in `room`, joining it first when needed. Undefined (logged once) when
    * they cannot have one there: too many puppets, no usable JID, or the room refused them.
    */
-  ensure(room: string, user: UserRef): Promise<Puppet | undefined> {
+  ensure(room: string, user: UserRef, options: { readonly present?: boolean } = {}): Promise<Puppet | undefined> {
     const key = personKey(user);
     const present = this.rooms.get(room)?.byKey.get(key);
     if (present?.state === 'joined') {
       present.lastUsed = this.now();
       present.user = user;
+      if (options.present === true) present.present = true;
       return Promise.resolve(present);
     }
     const id = `${room}\n${key}`;
@@ -199,7 +205,11 @@ export class PuppetRooms {
       joining = this.join(room, user, key).finally(() => this.joining.delete(id));
       this.joining.set(id, joining);
     }
-    return joining;
+    if (options.present !== true) return joining;
+    return joining.then((puppet) => {
+      if (puppet !== undefined) puppet.present = true;
+      return puppet;
+    });
   }
 
   private async join(room: string, user: UserRef, key: string): Promise<Puppet | undefined> {
@@ -483,7 +493,7 @@ export class PuppetRooms {
     const stanzas: Element[] = [];
     for (const puppets of this.rooms.values()) {
       for (const puppet of puppets.byKey.values()) {
-        if (puppet.state !== 'joined' || puppet.lastUsed > before) continue;
+        if (puppet.state !== 'joined' || puppet.present === true || puppet.lastUsed > before) continue;
         this.markLeaving(puppet);
         stanzas.push(leaveStanza(puppet, reason));
       }
