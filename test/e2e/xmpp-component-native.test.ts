@@ -6,6 +6,7 @@
  * shares a file as their own occupant.
  */
 import { it } from 'node:test';
+import { XMPP_SERVERS, xmppServerLabel } from '../support/servers.js';
 import assert from 'node:assert/strict';
 import type { NetworkConfig } from '../../src/config/types.js';
 import { xmppComponentConfigSchema } from '../../src/networks/xmpp-component/config.js';
@@ -55,79 +56,81 @@ function codesOf(presence: XmlElement): string[] {
   return presence.getChild('x', NS_MUC_USER)?.getChildren('status').map((s) => String(s.attrs.code)) ?? [];
 }
 
-it('an IRC user types, goes away and back, changes nick (twice, once onto a taken nick), parts; another quits: all seen natively from their occupants', async (t) => {
-  const setup = await startBridge({ ircServer: 'inspircd' });
-  t.after(() => setup.stop());
-  const { room } = setup;
-  const networks = setup.config().networks.map((n) => (n.name === 'jabber' ? componentNetwork(setup) : n));
-  // Joins, parts and nicks are relayed to IRC: the puppets' own must not come back as someone's.
-  await setup.startHub({ networks: { irc: { events: { joins: true, parts: true, nicks: true } } } }, undefined, { networks });
-  const wendy = await setup.ircUser('wendy');
-  const bob = await setup.xmppUser('bob', 'bob');
-  const alice = await setup.ircUser('alice');
-  alice.send('CAP REQ :message-tags');
-  await alice.waitForLine(/ CAP \S+ ACK :?message-tags/, WAIT_MS);
+for (const xmppServer of XMPP_SERVERS) {
+  it(`an IRC user types, goes away and back, changes nick (twice, once onto a taken nick), parts; another quits: all seen natively from their occupants (${xmppServerLabel(xmppServer)})`, async (t) => {
+    const setup = await startBridge({ ircServer: 'inspircd', xmppServer });
+    t.after(() => setup.stop());
+    const { room } = setup;
+    const networks = setup.config().networks.map((n) => (n.name === 'jabber' ? componentNetwork(setup) : n));
+    // Joins, parts and nicks are relayed to IRC: the puppets' own must not come back as someone's.
+    await setup.startHub({ networks: { irc: { events: { joins: true, parts: true, nicks: true } } } }, undefined, { networks });
+    const wendy = await setup.ircUser('wendy');
+    const bob = await setup.xmppUser('bob', 'bob');
+    const alice = await setup.ircUser('alice');
+    alice.send('CAP REQ :message-tags');
+    await alice.waitForLine(/ CAP \S+ ACK :?message-tags/, WAIT_MS);
 
-  // Her first message brings her occupant.
-  alice.send(`PRIVMSG ${IRC_CHANNEL} :hello`);
-  await bob.waitForStanza(said(room, 'alice', 'hello'), WAIT_MS);
+    // Her first message brings her occupant.
+    alice.send(`PRIVMSG ${IRC_CHANNEL} :hello`);
+    await bob.waitForStanza(said(room, 'alice', 'hello'), WAIT_MS);
 
-  // Typing (+typing=active), then done: composing, then active, from her occupant.
-  alice.send(`@+typing=active TAGMSG ${IRC_CHANNEL}`);
-  await bob.waitForStanza(chatState(room, 'alice', 'composing'), WAIT_MS);
-  alice.send(`@+typing=done TAGMSG ${IRC_CHANNEL}`);
-  await bob.waitForStanza(chatState(room, 'alice', 'active'), WAIT_MS);
-  // Typing, then the message: it says the typing is over.
-  alice.send(`@+typing=active TAGMSG ${IRC_CHANNEL}`);
-  await bob.waitForStanza(chatState(room, 'alice', 'composing'), WAIT_MS);
-  alice.send(`PRIVMSG ${IRC_CHANNEL} :typed`);
-  const typed = await bob.waitForStanza(said(room, 'alice', 'typed'), WAIT_MS);
-  assert.ok(typed.getChild('active', NS_CHAT_STATES), typed.toString());
+    // Typing (+typing=active), then done: composing, then active, from her occupant.
+    alice.send(`@+typing=active TAGMSG ${IRC_CHANNEL}`);
+    await bob.waitForStanza(chatState(room, 'alice', 'composing'), WAIT_MS);
+    alice.send(`@+typing=done TAGMSG ${IRC_CHANNEL}`);
+    await bob.waitForStanza(chatState(room, 'alice', 'active'), WAIT_MS);
+    // Typing, then the message: it says the typing is over.
+    alice.send(`@+typing=active TAGMSG ${IRC_CHANNEL}`);
+    await bob.waitForStanza(chatState(room, 'alice', 'composing'), WAIT_MS);
+    alice.send(`PRIVMSG ${IRC_CHANNEL} :typed`);
+    const typed = await bob.waitForStanza(said(room, 'alice', 'typed'), WAIT_MS);
+    assert.ok(typed.getChild('active', NS_CHAT_STATES), typed.toString());
 
-  // Away with a text, then back.
-  alice.send('AWAY :out for lunch');
-  const away = await bob.waitForStanza(presenceOf(room, 'alice', 'available', (s) => s.getChildText('show') === 'away'), WAIT_MS);
-  assert.equal(away.getChildText('status'), 'out for lunch');
-  alice.send('AWAY');
-  const back = await bob.waitForStanza(presenceOf(room, 'alice', 'available', (s) => s.getChild('show') === undefined), WAIT_MS);
-  assert.equal(back.getChild('status'), undefined);
+    // Away with a text, then back.
+    alice.send('AWAY :out for lunch');
+    const away = await bob.waitForStanza(presenceOf(room, 'alice', 'available', (s) => s.getChildText('show') === 'away'), WAIT_MS);
+    assert.equal(away.getChildText('status'), 'out for lunch');
+    alice.send('AWAY');
+    const back = await bob.waitForStanza(presenceOf(room, 'alice', 'available', (s) => s.getChild('show') === undefined), WAIT_MS);
+    assert.equal(back.getChild('status'), undefined);
 
-  // A nick change is a MUC nick change (status 303), and she speaks under the new nick.
-  alice.send('NICK alicia');
-  const renamed = await bob.waitForStanza(presenceOf(room, 'alice', 'unavailable', (s) => codesOf(s).includes('303')), WAIT_MS);
-  assert.equal(renamed.getChild('x', NS_MUC_USER)?.getChild('item')?.attrs.nick, 'alicia');
-  await bob.waitForStanza(presenceOf(room, 'alicia', 'available'), WAIT_MS);
-  alice.send(`PRIVMSG ${IRC_CHANNEL} :now alicia`);
-  await bob.waitForStanza(said(room, 'alicia', 'now alicia'), WAIT_MS);
+    // A nick change is a MUC nick change (status 303), and she speaks under the new nick.
+    alice.send('NICK alicia');
+    const renamed = await bob.waitForStanza(presenceOf(room, 'alice', 'unavailable', (s) => codesOf(s).includes('303')), WAIT_MS);
+    assert.equal(renamed.getChild('x', NS_MUC_USER)?.getChild('item')?.attrs.nick, 'alicia');
+    await bob.waitForStanza(presenceOf(room, 'alicia', 'available'), WAIT_MS);
+    alice.send(`PRIVMSG ${IRC_CHANNEL} :now alicia`);
+    await bob.waitForStanza(said(room, 'alicia', 'now alicia'), WAIT_MS);
 
-  // Onto a nick bob holds in the room: the puppet takes a suffix.
-  alice.send('NICK bob');
-  const suffixed = await bob.waitForStanza(presenceOf(room, 'alicia', 'unavailable', (s) => codesOf(s).includes('303')), WAIT_MS);
-  assert.equal(suffixed.getChild('x', NS_MUC_USER)?.getChild('item')?.attrs.nick, 'bob_1');
-  alice.send(`PRIVMSG ${IRC_CHANNEL} :I am bob too`);
-  await bob.waitForStanza(said(room, 'bob_1', 'I am bob too'), WAIT_MS);
+    // Onto a nick bob holds in the room: the puppet takes a suffix.
+    alice.send('NICK bob');
+    const suffixed = await bob.waitForStanza(presenceOf(room, 'alicia', 'unavailable', (s) => codesOf(s).includes('303')), WAIT_MS);
+    assert.equal(suffixed.getChild('x', NS_MUC_USER)?.getChild('item')?.attrs.nick, 'bob_1');
+    alice.send(`PRIVMSG ${IRC_CHANNEL} :I am bob too`);
+    await bob.waitForStanza(said(room, 'bob_1', 'I am bob too'), WAIT_MS);
 
-  // A part: the occupant leaves with the reason as its status.
-  alice.send(`PART ${IRC_CHANNEL} :see you`);
-  const parted = await bob.waitForStanza(presenceOf(room, 'bob_1', 'unavailable'), WAIT_MS);
-  assert.equal(parted.getChildText('status'), 'see you');
+    // A part: the occupant leaves with the reason as its status.
+    alice.send(`PART ${IRC_CHANNEL} :see you`);
+    const parted = await bob.waitForStanza(presenceOf(room, 'bob_1', 'unavailable'), WAIT_MS);
+    assert.equal(parted.getChildText('status'), 'see you');
 
-  // A quit: the occupant leaves with the quit message.
-  const carol = await setup.ircUser('carol');
-  carol.send(`PRIVMSG ${IRC_CHANNEL} :hi, then bye`);
-  await bob.waitForStanza(said(room, 'carol', 'hi, then bye'), WAIT_MS);
-  carol.send('QUIT :gone fishing');
-  const quit = await bob.waitForStanza(presenceOf(room, 'carol', 'unavailable'), WAIT_MS);
-  assert.match(quit.getChildText('status') ?? '', /gone fishing/);
+    // A quit: the occupant leaves with the quit message.
+    const carol = await setup.ircUser('carol');
+    carol.send(`PRIVMSG ${IRC_CHANNEL} :hi, then bye`);
+    await bob.waitForStanza(said(room, 'carol', 'hi, then bye'), WAIT_MS);
+    carol.send('QUIT :gone fishing');
+    const quit = await bob.waitForStanza(presenceOf(room, 'carol', 'unavailable'), WAIT_MS);
+    assert.match(quit.getChildText('status') ?? '', /gone fishing/);
 
-  // None of it came through the bot as a notice, and none of the puppets' doings went back to IRC.
-  const fromBot = bob.stanzas.filter((s) => s.is('message') && s.attrs.from === `${room}/switchboard`).map((s) => bodyOf(s));
-  assert.deepEqual(fromBot, [], fromBot.join('\n'));
-  await bob.sayInRoom(room, 'the end');
-  assert.match(await wendy.waitForLine(/PRIVMSG #lobby :.*the end$/, WAIT_MS), /bob@jabber/, 'how XMPP people are named on IRC');
-  const echoed = wendy.lines.filter((l) => /(alice|alicia|bob_1|carol)@jabber/.test(l));
-  assert.deepEqual(echoed, [], echoed.join('\n'));
-});
+    // None of it came through the bot as a notice, and none of the puppets' doings went back to IRC.
+    const fromBot = bob.stanzas.filter((s) => s.is('message') && s.attrs.from === `${room}/switchboard`).map((s) => bodyOf(s));
+    assert.deepEqual(fromBot, [], fromBot.join('\n'));
+    await bob.sayInRoom(room, 'the end');
+    assert.match(await wendy.waitForLine(/PRIVMSG #lobby :.*the end$/, WAIT_MS), /bob@jabber/, 'how XMPP people are named on IRC');
+    const echoed = wendy.lines.filter((l) => /(alice|alicia|bob_1|carol)@jabber/.test(l));
+    assert.deepEqual(echoed, [], echoed.join('\n'));
+  });
+}
 
 it('an XMPP author bridged from another room corrects, retracts, reacts, types and shares a file as their own occupant', async (t) => {
   const setup = await startBridge({ ircServer: 'ngircd', httpUpload: true });
@@ -176,27 +179,29 @@ it('an XMPP author bridged from another room corrects, retracts, reacts, types a
   assert.equal(bodyOf(file), url);
 });
 
-it('with joins relayed, the occupant list shows every IRC user in the channel, before they speak; a part takes them out', async (t) => {
-  const setup = await startBridge({ ircServer: 'inspircd' });
-  t.after(() => setup.stop());
-  const { room } = setup;
-  // carol and dave are in the channel before the hub starts (shown when it connects); erin comes later.
-  await setup.ircUser('carol');
-  await setup.ircUser('dave');
-  const networks = setup.config().networks.map((n) => (n.name === 'jabber' ? componentNetwork(setup) : n));
-  // Joins and parts relayed to the XMPP side.
-  await setup.startHub({ networks: { jabber: { events: { joins: true, parts: true } } } }, undefined, { networks });
-  const bob = await setup.xmppUser('bob', 'bob');
-  await bob.waitForStanza(presenceOf(room, 'carol', 'available'), WAIT_MS);
-  await bob.waitForStanza(presenceOf(room, 'dave', 'available'), WAIT_MS);
-  const erin = await setup.ircUser('erin');
-  await bob.waitForStanza(presenceOf(room, 'erin', 'available'), WAIT_MS);
-  // Nobody spoke: no message from any of them, and no "joined" notice from the bot either.
-  const groupchat = bob.stanzas.filter((s) => s.is('message') && s.attrs.type === 'groupchat' && bodyOf(s) !== undefined);
-  assert.deepEqual(groupchat.map((s) => `${String(s.attrs.from)}: ${bodyOf(s)}`).filter((line) => /carol|dave|erin/.test(line)), []);
+for (const xmppServer of XMPP_SERVERS) {
+  it(`with joins relayed, the occupant list shows every IRC user in the channel, before they speak; a part takes them out (${xmppServerLabel(xmppServer)})`, async (t) => {
+    const setup = await startBridge({ ircServer: 'inspircd', xmppServer });
+    t.after(() => setup.stop());
+    const { room } = setup;
+    // carol and dave are in the channel before the hub starts (shown when it connects); erin comes later.
+    await setup.ircUser('carol');
+    await setup.ircUser('dave');
+    const networks = setup.config().networks.map((n) => (n.name === 'jabber' ? componentNetwork(setup) : n));
+    // Joins and parts relayed to the XMPP side.
+    await setup.startHub({ networks: { jabber: { events: { joins: true, parts: true } } } }, undefined, { networks });
+    const bob = await setup.xmppUser('bob', 'bob');
+    await bob.waitForStanza(presenceOf(room, 'carol', 'available'), WAIT_MS);
+    await bob.waitForStanza(presenceOf(room, 'dave', 'available'), WAIT_MS);
+    const erin = await setup.ircUser('erin');
+    await bob.waitForStanza(presenceOf(room, 'erin', 'available'), WAIT_MS);
+    // Nobody spoke: no message from any of them, and no "joined" notice from the bot either.
+    const groupchat = bob.stanzas.filter((s) => s.is('message') && s.attrs.type === 'groupchat' && bodyOf(s) !== undefined);
+    assert.deepEqual(groupchat.map((s) => `${String(s.attrs.from)}: ${bodyOf(s)}`).filter((line) => /carol|dave|erin/.test(line)), []);
 
-  erin.send(`PART ${IRC_CHANNEL} :bye`);
-  await bob.waitForStanza(presenceOf(room, 'erin', 'unavailable'), WAIT_MS);
-  // The others stay.
-  assert.equal(bob.stanzas.some((s) => presenceOf(room, 'carol', 'unavailable')(s) || presenceOf(room, 'dave', 'unavailable')(s)), false);
-});
+    erin.send(`PART ${IRC_CHANNEL} :bye`);
+    await bob.waitForStanza(presenceOf(room, 'erin', 'unavailable'), WAIT_MS);
+    // The others stay.
+    assert.equal(bob.stanzas.some((s) => presenceOf(room, 'carol', 'unavailable')(s) || presenceOf(room, 'dave', 'unavailable')(s)), false);
+  });
+}

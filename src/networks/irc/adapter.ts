@@ -32,6 +32,7 @@ import { PuppetPool } from './puppet-pool.js';
 import { hasRelayedTag, lineForConnection } from './tags.js';
 import { PeerBridges } from './peer-bridges.js';
 import { ChannelJoins } from './channel-joins.js';
+import { NamesPending } from './names-pending.js';
 import { LineIds } from './line-ids.js';
 import { IrcModeration } from './moderation.js';
 import { Outbound } from './outbound.js';
@@ -45,6 +46,8 @@ import type { IrcLine } from './inbound.js';
 
 /** How long QUIT may take before the socket is closed anyway. */
 const QUIT_GRACE_MS = 2_000;
+/** Longest wait for the member lists of the channels just joined before the connect counts as done. */
+const NAMES_WAIT_MS = 5_000;
 
 type State = 'idle' | 'connecting' | 'connected' | 'stopped';
 
@@ -67,6 +70,8 @@ export class IrcNetwork implements Network {
   /** Gets the configured nick back after a fallback. */
   private readonly reclaimer: NickReclaimer;
   private readonly joins: ChannelJoins;
+  /** Member lists still arriving after our joins: the connect is done once they are in. */
+  private readonly names: NamesPending;
   /** Channels that answered a message with a refusal (+m, a ban, ...): sends to them reject. */
   private readonly refusals: RefusalWatch;
   private readonly outbound: Outbound;
@@ -106,6 +111,7 @@ export class IrcNetwork implements Network {
       },
     };
     this.joins = new ChannelJoins({ ctx, config, support, tracker, isConnected: connected, enqueueControl });
+    this.names = new NamesPending((channel) => support().fold(channel));
     this.refusals = new RefusalWatch({ name: ctx.name, log: ctx.log, support, isJoinPending: (folded) => this.joins.isPending(folded) });
     this.puppets = config.mode === 'puppets'
       ? new PuppetPool({ config, log: ctx.log, support, channelKey: (channel) => this.joins.keyOf(channel) })
@@ -194,6 +200,8 @@ export class IrcNetwork implements Network {
       void this.queue.enqueueControl(`PRIVMSG ${this.config.nickservNick} :IDENTIFY ${this.config.nickservPassword}`);
     }
     await this.joins.joinWanted();
+    // ENDBURST (after this) tells the hub who is in each channel: let their lists arrive first.
+    await this.names.settled(NAMES_WAIT_MS);
   }
 
   /** Called once when an established connection ends without disconnect(). */
@@ -206,6 +214,7 @@ export class IrcNetwork implements Network {
     this.reclaimer.stop();
     void this.puppets?.closeAll('relay connection lost', 0);
     this.tracker.clear();
+    this.names.clear();
     this.joins.clearTimers();
     this.joins.rejectPending(new Error('connection lost'));
     this.catchUp?.reset();
@@ -261,9 +270,11 @@ export class IrcNetwork implements Network {
           this.ownUser = user;
           this.ownHost = host;
           this.refusals.clear(channel);
+          this.names.joined(channel);
           this.joins.joined(channel);
           void this.catchUp?.joined(channel);
         },
+        namesEnded: (channel) => this.names.ended(channel),
         kicked: (channel, by, reason) => this.joins.kicked(channel, by, reason),
         nickChanged: (nick) => {
           this.nick = nick;

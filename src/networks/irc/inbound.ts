@@ -40,6 +40,8 @@ export interface OwnHooks {
   kicked?(channel: string, by: string, reason: string): void;
   nickChanged?(newNick: string): void;
   hostChanged?(user: string, host: string): void;
+  /** The member list (NAMES) of `channel` ended (366). */
+  namesEnded?(channel: string): void;
 }
 
 export interface InboundOptions {
@@ -156,6 +158,7 @@ export class InboundMapper {
       case 'ACCOUNT': this.onAccount(line); break;
       case '332': this.onTopicReply(line); break;
       case '353': this.onNames(line); break;
+      case '366': this.options.own?.namesEnded?.(line.params[1] ?? ''); break;
     }
   }
 
