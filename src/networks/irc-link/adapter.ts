@@ -140,7 +140,7 @@ export class IrcLinkNetwork implements Network {
     for (const channel of this.ctx.wantedChannels()) this.wanted.set(channel.name ?? channel.id, channel);
     const transport = new IrcTransport({
       host: this.config.host, port: this.config.port, tls: this.config.tls, rejectUnauthorized: !this.config.tlsInsecure,
-      ...(ca === undefined ? {} : { ca }),
+      ...(ca === undefined ? {} : { ca }), batchWrites: true,
     });
     this.transport = transport;
     const server = SERVER_PROTOCOLS[this.config.ircd](this.session(transport));

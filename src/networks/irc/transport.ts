@@ -20,6 +20,12 @@ export interface TransportOptions {
   /** PEM text of CAs to trust. */
   readonly ca?: string;
   readonly client_certificate?: { readonly private_key: string; readonly certificate: string };
+  /**
+   * Lines written within one turn of the event loop go out in one socket write (at
+   * `process.nextTick`, before any I/O), instead of one write (a system call) per line: for a
+   * server link, which may write tens of thousands of lines in a burst.
+   */
+  readonly batchWrites?: boolean;
 }
 
 /** Longest incoming line kept while waiting for its end; beyond it the partial data is dropped. */
@@ -53,6 +59,10 @@ export class IrcTransport extends EventEmitter {
   private connected = false;
   private pending = Buffer.alloc(0);
   private warnedFallback = false;
+  /** Lines not written yet (`batchWrites`), with their callbacks. */
+  private outgoing = '';
+  private outgoingCallbacks: Array<() => void> = [];
+  private flushScheduled = false;
 
   constructor(private readonly options: TransportOptions) {
     super();
@@ -123,17 +133,48 @@ export class IrcTransport extends EventEmitter {
       if (callback) process.nextTick(callback);
       return;
     }
-    this.socket.write(`${line}\r\n`, 'utf8', callback ? () => callback() : undefined);
+    if (!this.options.batchWrites) {
+      this.socket.write(`${line}\r\n`, 'utf8', callback ? () => callback() : undefined);
+      return;
+    }
+    this.outgoing += `${line}\r\n`;
+    if (callback) this.outgoingCallbacks.push(callback);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(() => this.flush());
+    }
   }
 
-  /** Ends the connection: gracefully, or at once when `force` is set. */
+  /** Writes the batched lines (`batchWrites`) in one socket write. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const data = this.outgoing;
+    const callbacks = this.outgoingCallbacks;
+    this.outgoing = '';
+    this.outgoingCallbacks = [];
+    if (data === '') return;
+    if (!this.socket || !this.connected) {
+      for (const callback of callbacks) process.nextTick(callback);
+      return;
+    }
+    this.socket.write(data, 'utf8', callbacks.length === 0 ? undefined : () => {
+      for (const callback of callbacks) callback();
+    });
+  }
+
+  /** Ends the connection: gracefully (after the lines still batched), or at once when `force` is set. */
   close(force?: boolean): void {
     if (!this.socket) return;
+    if (!force && this.connected) this.flush();
     if (force || !this.connected) this.socket.destroy();
     else this.socket.end();
   }
 
   disposeSocket(): void {
+    // Batched lines are dropped with the socket; their callbacks still run (as a destroyed socket's do).
+    for (const callback of this.outgoingCallbacks) process.nextTick(callback);
+    this.outgoing = '';
+    this.outgoingCallbacks = [];
     if (!this.socket) return;
     this.socket.removeAllListeners('data');
     this.socket.destroy();
