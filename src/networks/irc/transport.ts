@@ -21,9 +21,10 @@ export interface TransportOptions {
   readonly ca?: string;
   readonly client_certificate?: { readonly private_key: string; readonly certificate: string };
   /**
-   * Lines written within one turn of the event loop go out in one socket write (at
-   * `process.nextTick`, before any I/O), instead of one write (a system call) per line: for a
-   * server link, which may write tens of thousands of lines in a burst.
+   * The first line written in a turn of the event loop goes out at once; the lines after it in
+   * the same turn go out together in one socket write (at `process.nextTick`, before any I/O),
+   * instead of one write (a system call) per line: for a server link, which may write tens of
+   * thousands of lines in a burst.
    */
   readonly batchWrites?: boolean;
 }
@@ -137,12 +138,16 @@ export class IrcTransport extends EventEmitter {
       this.socket.write(`${line}\r\n`, 'utf8', callback ? () => callback() : undefined);
       return;
     }
-    this.outgoing += `${line}\r\n`;
-    if (callback) this.outgoingCallbacks.push(callback);
     if (!this.flushScheduled) {
+      // The first line of a turn goes out at once (a relayed message waits for nothing); the
+      // lines after it in the same turn wait for the flush.
       this.flushScheduled = true;
       process.nextTick(() => this.flush());
+      this.socket.write(`${line}\r\n`, 'utf8', callback ? () => callback() : undefined);
+      return;
     }
+    this.outgoing += `${line}\r\n`;
+    if (callback) this.outgoingCallbacks.push(callback);
   }
 
   /** Writes the batched lines (`batchWrites`) in one socket write. */
