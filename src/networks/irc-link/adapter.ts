@@ -43,6 +43,9 @@ const REVIVALS = { count: 3, windowMs: 60_000 } as const;
 /** Mode changes per MODE line we send (RFC 2812's minimum for MODES, which ngIRCd allows). */
 const MODES_PER_LINE = 3;
 
+/** Joins of one channel kept back at most (`writeJoin`): a few lines' worth. */
+const MAX_PENDING_JOINS = 100;
+
 /** How long the goodbye may take before the socket is closed anyway. */
 const GOODBYE_GRACE_MS = 2_000;
 
@@ -427,6 +430,8 @@ export class IrcLinkNetwork implements Network {
     const users = this.pendingJoins.get(channel);
     if (users) users.push(user);
     else this.pendingJoins.set(channel, [user]);
+    // Many joins in one turn go out as they fill lines' worth, not all at its end.
+    if ((users?.length ?? 1) >= MAX_PENDING_JOINS) return this.writeJoins();
     if (this.joinsScheduled) return;
     this.joinsScheduled = true;
     process.nextTick(() => {

@@ -32,6 +32,9 @@ export interface TransportOptions {
 /** Longest incoming line kept while waiting for its end; beyond it the partial data is dropped. */
 const MAX_INCOMING_LINE_BYTES = 64 * 1024;
 
+/** Batched characters (`batchWrites`) that are written without waiting for the end of the turn. */
+const MAX_BATCH_CHARS = 16 * 1024;
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes one received line: UTF-8 if valid, else latin-1 (every byte maps to a character). */
@@ -148,6 +151,9 @@ export class IrcTransport extends EventEmitter {
     }
     this.outgoing += `${line}\r\n`;
     if (callback) this.outgoingCallbacks.push(callback);
+    // A turn that writes a lot (a burst of introductions) feeds the socket as it goes, so that
+    // the peer works meanwhile instead of waiting for the end of the turn.
+    if (this.outgoing.length >= MAX_BATCH_CHARS) this.flush();
   }
 
   /** Writes the batched lines (`batchWrites`) in one socket write. */
