@@ -199,7 +199,7 @@ export class TargetQueue {
         continue;
       }
       entry.unwritten = false;
-      this.deps.store.append(this.name, entry.seq, entry.job)
+      void this.deps.store.append(this.name, entry.seq, entry.job)
         .catch((error: unknown) => this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error))
         .then(settle);
     }
