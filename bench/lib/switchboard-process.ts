@@ -35,11 +35,23 @@ export interface RunningSwitchboard {
   stop(graceMs?: number): Promise<void>;
 }
 
+/**
+ * Node flags for every switchboard process the benchmarks start, from BENCH_HUB_NODE_ARGS
+ * (space-separated, e.g. `--heap-prof --heap-prof-dir=/tmp/heap` or `--trace-gc`): for
+ * profiling a hub by hand; never set by the benchmarks themselves.
+ */
+function extraNodeArgs(): string[] {
+  return (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 /** Starts the binary on `options.config` (written to `<dir>/switchboard.yaml`). */
 export function startSwitchboardProcess(options: SwitchboardOptions): RunningSwitchboard {
   const configPath = join(options.dir, 'switchboard.yaml');
   writeFileSync(configPath, options.config);
-  const nodeArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  const nodeArgs = [
+    ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+    ...extraNodeArgs(),
+  ];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'run', '-c', configPath], {
     env: { ...process.env, ...options.env },

@@ -11,6 +11,7 @@
  */
 import { KeyedQueue } from './keyed-queue.js';
 import { raceDeadline } from './deadline.js';
+import { Watchdog } from './watchdog.js';
 import { orderingKey, stampEvent, type AnyEvent, type AnyEventInput } from './event.js';
 import type { Logger } from './log.js';
 import type { ListenerRegistry } from './listeners.js';
@@ -41,7 +42,10 @@ export interface DispatcherOptions {
   /** The checks, in module order; read for every event so registrations take effect at once. */
   readonly checks?: () => readonly EventCheck[];
   readonly observer?: DispatchObserver;
-  /** A listener still running after this long is logged and no longer waited for. Default 30 s. */
+  /**
+   * A listener still running after this long (give or take a quarter of it, at most 1 s: one
+   * timer watches every listener) is logged and no longer waited for. Default 30 s.
+   */
   readonly listenerTimeoutMs?: number;
   readonly now?: () => number;
 }
@@ -53,10 +57,13 @@ export class Dispatcher {
   private accepting = true;
   private readonly listenerTimeoutMs: number;
   private readonly now: () => number;
+  /** Gives up on listeners that overrun, with one timer for all of them. */
+  private readonly watchdog: Watchdog<typeof TIMED_OUT>;
 
   constructor(private readonly options: DispatcherOptions) {
     this.listenerTimeoutMs = options.listenerTimeoutMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.watchdog = new Watchdog(this.listenerTimeoutMs, TIMED_OUT);
   }
 
   /** Events waiting or being handled. */
@@ -136,11 +143,12 @@ export class Dispatcher {
   private async runListeners(event: AnyEvent): Promise<void> {
     for (const entry of this.options.listeners.for(event.command)) {
       try {
-        // A listener that returns without a promise is done: no timer is needed for it (a timer
-        // per listener per event is most of the dispatch cost with cheap listeners).
+        // A listener that returns without a promise is done: nothing to watch (a timer per
+        // listener per event was most of the dispatch cost with cheap listeners; the watchdog
+        // has one for all).
         const returned = entry.listener(event);
         if (!isThenable(returned)) continue;
-        const result = await raceDeadline(returned, this.listenerTimeoutMs, TIMED_OUT);
+        const result = await this.watchdog.within(returned);
         if (result === TIMED_OUT) {
           this.options.log.error(
             { module: entry.module, command: event.command, timeoutMs: this.listenerTimeoutMs },

@@ -35,7 +35,10 @@ export interface QueueStore {
   entries<T = unknown>(queue: string): Promise<Array<QueuedEntry<T>>>;
   /** Stores `value` as entry `seq` of `queue`; rejects when that entry exists. */
   append(queue: string, seq: number, value: unknown): Promise<void>;
-  /** Removes entry `seq` of `queue`; true when it was there. */
+  /**
+   * Removes entry `seq` of `queue`; true when it was there. An entry whose append is not
+   * committed yet may never be written (as if both were committed together).
+   */
   remove(queue: string, seq: number): Promise<boolean>;
 }
 

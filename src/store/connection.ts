@@ -41,9 +41,20 @@ export class StoreConnection {
     return this.run(what, () => this.runner.read(query));
   }
 
-  /** Runs the change `query` and resolves once it is committed, with the rows it changed. */
-  write(what: Described, query: CompiledQuery): Promise<number> {
-    return this.run(what, () => this.runner.write(query));
+  /**
+   * Runs the change `query` and resolves once it is committed, with the rows it changed.
+   * `key`: the write may be withdrawn with `withdraw(key)` until it runs.
+   */
+  write(what: Described, query: CompiledQuery, key?: string): Promise<number> {
+    return this.run(what, () => this.runner.write(query, key));
+  }
+
+  /**
+   * Withdraws the write issued with `key` if it has not run yet (QueryRunner.withdraw); true
+   * when it will never run. False after close and with runners that cannot withdraw.
+   */
+  withdraw(key: string): boolean {
+    return !this.#closed && this.runner.withdraw?.(key) === true;
   }
 
   /** Runs `query` against the database; `what` names the operation in errors. */

@@ -20,7 +20,15 @@ export interface QueryRunner {
    * Runs a query that changes the database; resolves once the change is committed, with the
    * number of rows it changed.
    */
-  write(query: CompiledQuery): Promise<number>;
+  write(query: CompiledQuery, key?: string): Promise<number>;
+  /**
+   * Withdraws the write issued with `key` when it has not run yet: it never runs, and its
+   * promise resolves with 0 rows. False when there is no such write waiting (it ran, or the
+   * runner cannot withdraw writes). For a row inserted and deleted before either was committed
+   * (a relay job delivered within the turn that queued it): nothing is written, which is what the
+   * two writes committed together would leave.
+   */
+  withdraw?(key: string): boolean;
   /** Runs what is still waiting to be written; later writes are refused. */
   close(): Promise<void>;
 }

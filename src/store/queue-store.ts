@@ -42,12 +42,14 @@ export class KyselyQueueStore implements QueueStore {
     checkSeq(seq);
     const json = toJson(() => this.#describe('append', queue, seq), value);
     const createdAt = this.connection.now();
-    await this.connection.write(() => this.#describe('append', queue, seq), this.queries.append.bind({ namespace: this.#namespace, queue, seq, value: json, createdAt }));
+    await this.connection.write(() => this.#describe('append', queue, seq), this.queries.append.bind({ namespace: this.#namespace, queue, seq, value: json, createdAt }), this.#valueId(queue, seq));
   }
 
+  /** An entry whose append has not run yet is withdrawn instead: neither write happens. */
   async remove(queue: string, seq: number): Promise<boolean> {
     checkText('queue name', queue, { allowEmpty: false });
     checkSeq(seq);
+    if (this.connection.withdraw(this.#valueId(queue, seq))) return true;
     const removed = await this.connection.write(() => this.#describe('remove', queue, seq), this.queries.remove.bind({ namespace: this.#namespace, queue, seq }));
     this.json.rewritten(this.#valueId(queue, seq));
     return removed > 0;

@@ -8,6 +8,10 @@
  * commit costs far more than a small insert, so a busy hub pays for one commit per turn
  * instead of one per write.
  *
+ * A write issued with a key may be withdrawn until its group runs (`withdraw`): the relay's
+ * queue removes a job it delivered within the turn that queued it, and neither the insert nor
+ * the delete is written (group limits count withdrawn writes too: MAX_GROUP bounds the work).
+ *
  * A write that fails (e.g. a constraint) fails alone: SQLite undoes just that statement and
  * the others of the group still commit. When the commit itself fails, every write of the group
  * fails with that error.
@@ -23,6 +27,10 @@ interface PendingWrite {
   readonly parameters: readonly unknown[];
   readonly resolve: (changes: number) => void;
   readonly reject: (error: unknown) => void;
+  /** Its key, when it may be withdrawn. */
+  readonly key: string | undefined;
+  /** Withdrawn before it ran: skipped (its promise has resolved with 0). */
+  withdrawn: boolean;
 }
 
 /** Most writes in one transaction; more wait for the next one (keeps a turn's pause short). */
@@ -30,6 +38,8 @@ const MAX_GROUP = 2_000;
 
 export class SqliteQueryRunner implements QueryRunner {
   private pending: PendingWrite[] = [];
+  /** The waiting writes that have a key (see `withdraw`). */
+  private readonly keyed = new Map<string, PendingWrite>();
   private scheduled = false;
   private closed = false;
 
@@ -43,12 +53,24 @@ export class SqliteQueryRunner implements QueryRunner {
     }
   }
 
-  write(query: CompiledQuery): Promise<number> {
+  write(query: CompiledQuery, key?: string): Promise<number> {
     if (this.closed) return Promise.reject(new StoreError('the store is closed'));
     return new Promise((resolve, reject) => {
-      this.pending.push({ sql: query.sql, parameters: query.parameters, resolve, reject });
+      const write: PendingWrite = { sql: query.sql, parameters: query.parameters, resolve, reject, key, withdrawn: false };
+      this.pending.push(write);
+      if (key !== undefined) this.keyed.set(key, write);
       this.schedule();
     });
+  }
+
+  /** Withdraws a waiting write by its key (QueryRunner.withdraw): it is skipped when its group runs. */
+  withdraw(key: string): boolean {
+    const write = this.keyed.get(key);
+    if (write === undefined) return false;
+    this.keyed.delete(key);
+    write.withdrawn = true;
+    write.resolve(0);
+    return true;
   }
 
   close(): Promise<void> {
@@ -69,8 +91,14 @@ export class SqliteQueryRunner implements QueryRunner {
 
   /** Runs up to MAX_GROUP waiting writes in one transaction and settles their promises. */
   private commitGroup(): void {
-    const group = this.pending.length <= MAX_GROUP ? this.pending : this.pending.slice(0, MAX_GROUP);
+    const taken = this.pending.length <= MAX_GROUP ? this.pending : this.pending.slice(0, MAX_GROUP);
     this.pending = this.pending.length <= MAX_GROUP ? [] : this.pending.slice(MAX_GROUP);
+    const group: PendingWrite[] = [];
+    for (const write of taken) {
+      if (write.withdrawn) continue;
+      if (write.key !== undefined) this.keyed.delete(write.key);
+      group.push(write);
+    }
     if (group.length === 0) return;
     const outcomes: Array<{ changes: number } | { error: unknown }> = [];
     try {

@@ -120,6 +120,19 @@ describe('ngIRCd server protocol', () => {
     assert.deepEqual(h.protocol.mode(undefined, '#lobby', '-o+v', ['alice', 'bob']), [`:${ME} MODE #lobby -o+v alice bob`]);
   });
 
+  it('joins many of our clients with as few NJOIN lines as fit in 512 bytes, in order', () => {
+    const h = linked();
+    const users = Array.from({ length: 120 }, (_, i) => ({ uid: h.protocol.newUid(), nick: `person${i}|jabber`, ident: 'p', host: 'jabber.x', realName: 'P', server: ME, modes: new Set<string>(), signonTs: 0, channels: new Set<string>(), own: true }));
+    const lines = h.protocol.joinMany?.(users, '#lobby') ?? [];
+    assert.ok(lines.length > 1 && lines.length < 10, `${lines.length} lines`);
+    for (const line of lines) {
+      assert.ok(Buffer.byteLength(`${line}\r\n`) <= 512, line);
+      assert.match(line, new RegExp(`^:${ME} NJOIN #lobby :[^ ,]+(,[^ ,]+)*$`));
+    }
+    assert.deepEqual(lines.flatMap((l) => l.slice(l.indexOf(' :') + 2).split(',')), users.map((u) => u.nick));
+    assert.deepEqual(h.protocol.joinMany?.(users.slice(0, 1), '#lobby'), h.protocol.join(users[0]!, '#lobby'));
+  });
+
   it('a split takes its users, with the nicks per channel', () => {
     const h = linked();
     h.feed(`:${UP} SQUIT leaf.test :Read error`);

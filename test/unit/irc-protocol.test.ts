@@ -25,6 +25,16 @@ describe('IRC casemapping', () => {
     assert.equal(parseCaseMapping('ASCII'), 'ascii');
   });
 
+  it('property: folds as the character-by-character definition does', () => {
+    const extras: Record<string, Record<string, string>> = { ascii: {}, rfc1459: { '[': '{', ']': '}', '\\': '|', '~': '^' }, 'strict-rfc1459': { '[': '{', ']': '}', '\\': '|' } };
+    const reference = (text: string, mapping: string) => [...text].map((ch) => (ch >= 'A' && ch <= 'Z' ? ch.toLowerCase() : extras[mapping]![ch] ?? ch)).join('');
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('A', 'z', '[', ']', '\\', '~', '^', '{', 'É', '|', '#', '😀') }), fc.constantFrom('ascii', 'rfc1459', 'strict-rfc1459' as const), (text, mapping) => {
+        assert.equal(casefold(text, mapping), reference(text, mapping));
+      }),
+    );
+  });
+
   it('property: folding is idempotent and only changes ASCII letters and []\\~', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.constantFrom('ascii', 'rfc1459', 'strict-rfc1459' as const), (text, mapping) => {

@@ -1,5 +1,6 @@
 /**
- * The relay's per-target queue on real storage (SQLite in memory): order, waiting while the
+ * The relay's per-target queue on real storage (SQLite in memory): order, jobs done within
+ * their turn never written, waiting while the
  * network is down, resuming after a restart, bounds, permanent failures and already-delivered
  * jobs. Every wait has a timeout; nothing asserts on timing.
  */
@@ -87,6 +88,31 @@ describe('relay target queue', () => {
     await until('50 deliveries', () => h.delivered.length === 50);
     assert.deepEqual(h.delivered, Array.from({ length: 50 }, (_, i) => i));
     await until('an empty queue', () => queue.depth === 0);
+    assert.deepEqual(await store.entries(queueName(target)), []);
+    await queue.stop();
+  }));
+
+  it('never writes a job delivered within the turn that queued it; writes (and later removes) the others, in order', () => withStore(async (store) => {
+    const calls: string[] = [];
+    const spy: QueueStore = { ...store, all: () => store.all(), entries: (q) => store.entries(q),
+      append: (q, seq, value) => { calls.push(`append ${seq}`); return store.append(q, seq, value); },
+      remove: (q, seq) => { calls.push(`remove ${seq}`); return store.remove(q, seq); } };
+    let slow: (() => void) | undefined;
+    const h = harness(spy, { deliver: async (j) => {
+      if (numberOf(j) === 3) await new Promise<void>((resolve) => (slow = resolve));
+      h.delivered.push(numberOf(j));
+    } });
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    await Promise.all([1, 2, 3, 4].map((n) => queue.push(job(n))));
+    assert.deepEqual(calls, ['append 3', 'append 4'], 'the jobs done within the turn are not written; the one under way and the one after it are');
+    assert.deepEqual((await store.entries(queueName(target))).map((e) => e.seq), [3, 4]);
+    slow?.();
+    await until('4 deliveries', () => h.delivered.length === 4);
+    await until('an empty queue', () => queue.depth === 0);
+    await until('both removed', () => calls.length === 4);
+    assert.deepEqual(calls.slice(2).sort(), ['remove 3', 'remove 4']);
+    assert.deepEqual(h.delivered, [1, 2, 3, 4]);
     assert.deepEqual(await store.entries(queueName(target)), []);
     await queue.stop();
   }));

@@ -1,7 +1,7 @@
 /**
  * The SQLite query runner's group commit on a real database file, and query templates:
  * writes issued in one turn share a transaction and settle after it commits, in order; a
- * write that fails fails alone; close() commits what is still waiting; templates put each
+ * write that fails fails alone; a keyed write can be withdrawn until it runs; close() commits what is still waiting; templates put each
  * argument where it belongs and refuse arguments they do not use; the statement cache keeps
  * statements and bounds them.
  */
@@ -74,6 +74,26 @@ describe('SQLite query runner', () => {
     assert.equal(await pending, 1);
     assert.deepEqual(rows(database), [{ k: 'late', v: 7 }]);
     await assert.rejects(runner.write(insert('after', 1)), /closed/);
+    database.close();
+  });
+
+  it('withdraws a keyed write that has not run: it is never written, settles with 0, and the rest of its group commits', async () => {
+    const database = openDatabase();
+    const runner = new SqliteQueryRunner(database, new StatementCache(database));
+    const kept = runner.write(insert('a', 1), 'a');
+    const withdrawn = runner.write(insert('b', 2), 'b');
+    assert.equal(runner.withdraw('b'), true);
+    assert.equal(runner.withdraw('b'), false, 'only once');
+    assert.equal(runner.withdraw('unknown'), false);
+    assert.deepEqual(await Promise.all([kept, withdrawn]), [1, 0]);
+    assert.deepEqual(rows(database), [{ k: 'a', v: 1 }]);
+    assert.equal(runner.withdraw('a'), false, 'a write that ran cannot be withdrawn');
+    // A group whose writes were all withdrawn opens no transaction.
+    const alone = runner.write(insert('c', 3), 'c');
+    assert.equal(runner.withdraw('c'), true);
+    assert.equal(await alone, 0);
+    assert.deepEqual(rows(database), [{ k: 'a', v: 1 }]);
+    await runner.close();
     database.close();
   });
 

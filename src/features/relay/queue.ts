@@ -84,6 +84,8 @@ interface Entry {
   unconfirmed?: number;
   /** Settles once the job is stored (pushed in this run, until then): see `storeBeforeSend`. */
   stored?: Promise<void>;
+  /** Pushed in this run and not handed to storage yet (see `push`): it is written at the end of the turn's work unless done by then. */
+  unwritten?: boolean;
 }
 
 /** Most jobs sent and not yet confirmed; the worker waits for confirmations beyond that. */
@@ -124,6 +126,8 @@ export class TargetQueue {
   private overflowLogged = false;
   private recordFailureLogged = false;
   private readonly storageFailuresLogged = new Set<string>();
+  /** Jobs pushed in this turn, to be written together once the turn's work is done (`writePushed`). */
+  private pushed: Array<{ readonly entry: Entry; readonly settle: () => void }> = [];
 
   constructor(readonly target: ChannelRef, private readonly deps: TargetQueueDeps) {
     this.name = queueName(target);
@@ -155,6 +159,11 @@ export class TargetQueue {
    * when storage commits next: callers need not wait for it, so that the jobs of many events
    * share one commit. Never rejects: a storage failure is logged here (the job is still
    * delivered in this run, but would not be resumed after a restart).
+   *
+   * The write is issued once the turn's work is done (`process.nextTick`, still before storage
+   * commits the turn's writes), not on the way of the delivery; a job already done by then
+   * (delivered and confirmed within the turn, e.g. a join shown natively) is never written,
+   * which is what its write and its removal committed together would leave.
    */
   push(job: RelayJob): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -169,13 +178,31 @@ export class TargetQueue {
     this.overflowLogged = false;
     this.seq += 1;
     const seq = this.seq;
-    const entry: Entry = { seq, job, recovered: false, uncertain: false, state: 'waiting', sends: 0 };
+    const entry: Entry = { seq, job, recovered: false, uncertain: false, state: 'waiting', sends: 0, unwritten: true };
     this.entries.push(entry);
-    const stored = this.deps.store.append(this.name, seq, job)
-      .catch((error: unknown) => this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error));
+    let settle!: () => void;
+    const stored = new Promise<void>((resolve) => (settle = resolve));
     entry.stored = stored;
+    if (this.pushed.length === 0) process.nextTick(() => this.writePushed());
+    this.pushed.push({ entry, settle });
     this.kick();
     return stored;
+  }
+
+  /** Writes the jobs pushed in this turn that are not done yet, in order (see `push`). */
+  private writePushed(): void {
+    const pushed = this.pushed;
+    this.pushed = [];
+    for (const { entry, settle } of pushed) {
+      if (!entry.unwritten) {
+        settle();
+        continue;
+      }
+      entry.unwritten = false;
+      void this.deps.store.append(this.name, entry.seq, entry.job)
+        .catch((error: unknown) => this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error))
+        .then(settle);
+    }
   }
 
   /** Logs a storage failure of this queue, once per kind. */
@@ -364,9 +391,14 @@ export class TargetQueue {
     this.wake();
   }
 
-  /** Deletes the stored job, together with what its delivery records; logs (once) what failed. */
+  /**
+   * Deletes the stored job (nothing to delete for one never written: see `push`), together with
+   * what its delivery records; logs (once) what failed.
+   */
   private async remove(entry: Entry, recorded: Promise<void> | undefined): Promise<void> {
-    const [record, removal] = await Promise.allSettled([recorded, this.deps.store.remove(this.name, entry.seq)]);
+    const written = entry.unwritten !== true;
+    entry.unwritten = false;
+    const [record, removal] = await Promise.allSettled([recorded, written ? this.deps.store.remove(this.name, entry.seq) : undefined]);
     if (record.status === 'rejected' && !this.recordFailureLogged) {
       this.recordFailureLogged = true;
       this.deps.log.warn({ target: this.target, err: record.reason }, 'relay delivery sent, but its message ids could not be stored; edits and replies to it will use fallbacks');

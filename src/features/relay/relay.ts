@@ -285,17 +285,22 @@ export class Relay {
     const bridge = this.bridgeOf.get(channelKey(channel));
     const handle = this.api.network(channel.network);
     if (!bridge || !handle || this.isBot(channel, person) || handle.puppetOf(person) !== undefined) return;
-    if (!bridge.channels.some((t) => t.network !== channel.network && this.api.network(t.network)?.puppetChange)) return;
+    const targets = bridge.channels.filter((t) => t.network !== channel.network && this.api.network(t.network)?.puppetChange);
+    // Nothing to carry (someone without prefix modes joining): no need to ask whether they may be relayed.
+    if (!always && !targets.some((target) => this.prefixModesIn(bridge, channel, handle, person, target).length > 0)) return;
     if (!(await this.mayRelay(channel, person))) return;
-    for (const target of bridge.channels) {
-      if (target.network !== channel.network) this.pushPrefixes(bridge, channel, handle, person, target, always);
-    }
+    for (const target of targets) this.pushPrefixes(bridge, channel, handle, person, target, always);
+  }
+
+  /** The prefix modes `person` of `source` should hold in `target` (bridge options applied). */
+  private prefixModesIn(bridge: RelayBridge, source: ChannelRef, handle: NetworkHandle, person: UserRef, target: ChannelRef): string[] {
+    return prefixModesFor(handle.memberStatus(source, person), bridge.optionsFor(target.network, source.network).prefixModes);
   }
 
   /** Queues (in line with the messages) the prefix modes `person` of `source` should hold in `target`. */
   private pushPrefixes(bridge: RelayBridge, source: ChannelRef, handle: NetworkHandle, person: UserRef, target: ChannelRef, always: boolean): void {
     if (!this.api.network(target.network)?.puppetChange) return;
-    const modes = prefixModesFor(handle.memberStatus(source, person), bridge.optionsFor(target.network, source.network).prefixModes);
+    const modes = this.prefixModesIn(bridge, source, handle, person, target);
     if (modes.length === 0 && !always) return;
     const message = describe(source, person, [{ type: 'text', text: modes.length > 0 ? `+${modes.join('')}` : 'no prefix modes' }], Date.now(), `prefix:${person.id}`);
     void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'prefix', modes } }, nativeOnly: true });

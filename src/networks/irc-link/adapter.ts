@@ -43,6 +43,9 @@ const REVIVALS = { count: 3, windowMs: 60_000 } as const;
 /** Mode changes per MODE line we send (RFC 2812's minimum for MODES, which ngIRCd allows). */
 const MODES_PER_LINE = 3;
 
+/** Joins of one channel kept back at most (`writeJoin`): a few lines' worth. */
+const MAX_PENDING_JOINS = 100;
+
 /** How long the goodbye may take before the socket is closed anyway. */
 const GOODBYE_GRACE_MS = 2_000;
 
@@ -83,6 +86,14 @@ export class IrcLinkNetwork implements Network {
   private revivals = new RateWindow(REVIVALS.count, REVIVALS.windowMs);
   /** Pending rejoins, cleared when the connection ends. */
   private readonly timers = new Set<NodeJS.Timeout>();
+  /**
+   * Joins of our clients not written yet (protocols with `joinMany`), by channel name: written
+   * together before any other line we write, at the latest at the end of the turn. Only
+   * introductions of new clients (which depend on no join) go out before them, so that the
+   * introductions and joins of many people make a few lines, not two per person.
+   */
+  private pendingJoins = new Map<string, LinkUser[]>();
+  private joinsScheduled = false;
 
   /** Kicks and bans (the access module's): by the service client and our server (moderation.ts). */
   readonly moderation: ModerationActions;
@@ -134,13 +145,14 @@ export class IrcLinkNetwork implements Network {
     this.state = 'connecting';
     this.ending = undefined;
     this.link = new LinkState(new ServerSupport());
+    this.pendingJoins = new Map();
     this.virtuals.clear();
     this.revivals = new RateWindow(REVIVALS.count, REVIVALS.windowMs);
     this.service = undefined;
     for (const channel of this.ctx.wantedChannels()) this.wanted.set(channel.name ?? channel.id, channel);
     const transport = new IrcTransport({
       host: this.config.host, port: this.config.port, tls: this.config.tls, rejectUnauthorized: !this.config.tlsInsecure,
-      ...(ca === undefined ? {} : { ca }),
+      ...(ca === undefined ? {} : { ca }), batchWrites: true,
     });
     this.transport = transport;
     const server = SERVER_PROTOCOLS[this.config.ircd](this.session(transport));
@@ -168,7 +180,9 @@ export class IrcLinkNetwork implements Network {
       state: link,
       events: this.events,
       send: (...lines) => {
-        if (this.transport === transport) for (const line of lines) transport.writeLine(line);
+        if (this.transport !== transport) return;
+        this.writeJoins();
+        for (const line of lines) transport.writeLine(line);
       },
       uplinkBurstDone: (uplink) => this.linked(transport, uplink),
       fail: (reason, fatal) => this.end(transport, reason, fatal),
@@ -344,6 +358,7 @@ export class IrcLinkNetwork implements Network {
     if (this.state !== 'stopped') this.state = 'idle';
     this.link.clear();
     this.virtuals.clear();
+    this.pendingJoins = new Map();
     this.service = undefined;
     const pending = this.pending;
     this.pending = undefined;
@@ -383,6 +398,7 @@ export class IrcLinkNetwork implements Network {
     this.ending ??= { reason: 'disconnected', fatal: false };
     const closed = new Promise<void>((resolve) => transport.once('close', () => resolve()));
     if (server && transport.isConnected()) {
+      this.writeJoins();
       for (const line of server.goodbye(stripControls(options.reason ?? 'Switchboard shutting down'))) transport.writeLine(line);
     }
     transport.close(false);
@@ -399,7 +415,39 @@ export class IrcLinkNetwork implements Network {
   }
 
   private write(...lines: string[]): void {
+    this.writeJoins();
     for (const line of lines) this.transport?.writeLine(line);
+  }
+
+  /** Writes the lines that introduce a new client of ours: they may go out before the pending joins. */
+  private writeIntroduction(lines: readonly string[]): void {
+    for (const line of lines) this.transport?.writeLine(line);
+  }
+
+  /** Puts `user` in `channel` on the network: at once, or with the other joins of this turn (`joinMany`). */
+  private writeJoin(server: ServerProtocol, user: LinkUser, channel: string): void {
+    if (!server.joinMany) return this.write(...server.join(user, channel));
+    const users = this.pendingJoins.get(channel);
+    if (users) users.push(user);
+    else this.pendingJoins.set(channel, [user]);
+    // Many joins in one turn go out as they fill lines' worth, not all at its end.
+    if ((users?.length ?? 1) >= MAX_PENDING_JOINS) return this.writeJoins();
+    if (this.joinsScheduled) return;
+    this.joinsScheduled = true;
+    process.nextTick(() => {
+      this.joinsScheduled = false;
+      this.writeJoins();
+    });
+  }
+
+  /** Writes the pending joins (`writeJoin`), channel by channel in the order they came. */
+  private writeJoins(): void {
+    if (this.pendingJoins.size === 0) return;
+    const pending = this.pendingJoins;
+    this.pendingJoins = new Map();
+    const server = this.server;
+    if (!server?.joinMany) return;
+    for (const [channel, users] of pending) for (const line of server.joinMany(users, channel)) this.transport?.writeLine(line);
   }
 
   /** Adds one of our clients to the state (not yet introduced); undefined when the nick is taken. */
@@ -415,7 +463,7 @@ export class IrcLinkNetwork implements Network {
   private joinOwn(user: LinkUser, channel: string): void {
     if (this.link.channel(channel)?.members.has(user.uid)) return;
     if (!this.link.join(channel, user.uid)) throw new Error(`${this.name}: cannot join ${channel}`);
-    this.write(...this.requireServer().join(user, channel));
+    this.writeJoin(this.requireServer(), user, channel);
     const remote = this.virtuals.remoteOf(user.uid);
     if (remote) this.applyPrefixes(user, remote, channel, []);
   }
@@ -459,7 +507,7 @@ export class IrcLinkNetwork implements Network {
     const user = this.addOwnUser(nick, identFor(remote), hostFor(remote, this.config.serverName), realNameFor(remote));
     if (!user) throw new Error(`${this.name}: no free nick for ${remote.nick ?? remote.id}`);
     this.virtuals.add(remote, user.uid);
-    this.write(...this.requireServer().introduce(user));
+    this.writeIntroduction(this.requireServer().introduce(user));
     return user;
   }
 

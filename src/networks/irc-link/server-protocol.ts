@@ -70,6 +70,12 @@ export interface ServerProtocol {
   introduce(user: LinkUser): string[];
   /** The lines that put one of our clients in a channel (the state is updated by the caller). */
   join(user: LinkUser, channel: string): string[];
+  /**
+   * The lines that put several of our clients in a channel at once (fewer lines than one
+   * `join` each), when the protocol has such a line. With it, the adapter joins the clients
+   * it put in a channel within one turn together (see IrcLinkNetwork's pending joins).
+   */
+  joinMany?(users: readonly LinkUser[], channel: string): string[];
   part(user: LinkUser, channel: string, reason: string): string[];
   quit(user: LinkUser, reason: string): string[];
   /** The line that renames one of our clients from its current nick (before the state changes). */

@@ -19,13 +19,22 @@ const EXTRA: Readonly<Record<CaseMapping, Readonly<Record<string, string>>>> = {
   'strict-rfc1459': { '[': '{', ']': '}', '\\': '|' },
 };
 
-/** Folds a nick or channel name to its canonical (lower) case under a mapping. */
+/** The characters each mapping folds (ASCII letters and its extras). */
+const FOLDED: Readonly<Record<CaseMapping, RegExp>> = {
+  ascii: /[A-Z]/g,
+  rfc1459: /[A-Z[\]\\~]/g,
+  'strict-rfc1459': /[A-Z[\]\\]/g,
+};
+
+/**
+ * Folds a nick or channel name to its canonical (lower) case under a mapping. Called for every
+ * name a line or a lookup carries: a name that is folded already (the common case) comes back
+ * as it is, without a new string.
+ */
 export function casefold(text: string, mapping: CaseMapping): string {
+  const folded = FOLDED[mapping];
+  folded.lastIndex = 0;
+  if (!folded.test(text)) return text;
   const extra = EXTRA[mapping];
-  let out = '';
-  for (const ch of text) {
-    if (ch >= 'A' && ch <= 'Z') out += String.fromCharCode(ch.charCodeAt(0) + 32);
-    else out += extra[ch] ?? ch;
-  }
-  return out;
+  return text.replace(folded, (ch) => (ch >= 'A' && ch <= 'Z' ? String.fromCharCode(ch.charCodeAt(0) + 32) : extra[ch] ?? ch));
 }

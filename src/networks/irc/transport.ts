@@ -20,10 +20,20 @@ export interface TransportOptions {
   /** PEM text of CAs to trust. */
   readonly ca?: string;
   readonly client_certificate?: { readonly private_key: string; readonly certificate: string };
+  /**
+   * The first line written in a turn of the event loop goes out at once; the lines after it in
+   * the same turn go out together in one socket write (at `process.nextTick`, before any I/O),
+   * instead of one write (a system call) per line: for a server link, which may write tens of
+   * thousands of lines in a burst.
+   */
+  readonly batchWrites?: boolean;
 }
 
 /** Longest incoming line kept while waiting for its end; beyond it the partial data is dropped. */
 const MAX_INCOMING_LINE_BYTES = 64 * 1024;
+
+/** Batched characters (`batchWrites`) that are written without waiting for the end of the turn. */
+const MAX_BATCH_CHARS = 16 * 1024;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -53,6 +63,10 @@ export class IrcTransport extends EventEmitter {
   private connected = false;
   private pending = Buffer.alloc(0);
   private warnedFallback = false;
+  /** Lines not written yet (`batchWrites`), with their callbacks. */
+  private outgoing = '';
+  private outgoingCallbacks: Array<() => void> = [];
+  private flushScheduled = false;
 
   constructor(private readonly options: TransportOptions) {
     super();
@@ -123,17 +137,55 @@ export class IrcTransport extends EventEmitter {
       if (callback) process.nextTick(callback);
       return;
     }
-    this.socket.write(`${line}\r\n`, 'utf8', callback ? () => callback() : undefined);
+    if (!this.options.batchWrites) {
+      this.socket.write(`${line}\r\n`, 'utf8', callback ? () => callback() : undefined);
+      return;
+    }
+    if (!this.flushScheduled) {
+      // The first line of a turn goes out at once (a relayed message waits for nothing); the
+      // lines after it in the same turn wait for the flush.
+      this.flushScheduled = true;
+      process.nextTick(() => this.flush());
+      this.socket.write(`${line}\r\n`, 'utf8', callback ? () => callback() : undefined);
+      return;
+    }
+    this.outgoing += `${line}\r\n`;
+    if (callback) this.outgoingCallbacks.push(callback);
+    // A turn that writes a lot (a burst of introductions) feeds the socket as it goes, so that
+    // the peer works meanwhile instead of waiting for the end of the turn.
+    if (this.outgoing.length >= MAX_BATCH_CHARS) this.flush();
   }
 
-  /** Ends the connection: gracefully, or at once when `force` is set. */
+  /** Writes the batched lines (`batchWrites`) in one socket write. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const data = this.outgoing;
+    const callbacks = this.outgoingCallbacks;
+    this.outgoing = '';
+    this.outgoingCallbacks = [];
+    if (data === '') return;
+    if (!this.socket || !this.connected) {
+      for (const callback of callbacks) process.nextTick(callback);
+      return;
+    }
+    this.socket.write(data, 'utf8', callbacks.length === 0 ? undefined : () => {
+      for (const callback of callbacks) callback();
+    });
+  }
+
+  /** Ends the connection: gracefully (after the lines still batched), or at once when `force` is set. */
   close(force?: boolean): void {
     if (!this.socket) return;
+    if (!force && this.connected) this.flush();
     if (force || !this.connected) this.socket.destroy();
     else this.socket.end();
   }
 
   disposeSocket(): void {
+    // Batched lines are dropped with the socket; their callbacks still run (as a destroyed socket's do).
+    for (const callback of this.outgoingCallbacks) process.nextTick(callback);
+    this.outgoing = '';
+    this.outgoingCallbacks = [];
     if (!this.socket) return;
     this.socket.removeAllListeners('data');
     this.socket.destroy();

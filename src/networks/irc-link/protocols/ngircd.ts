@@ -21,6 +21,9 @@ import { answerVersion, applyAway, applyTopic, applyUserModes, emitMessages, LIN
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
 import type { LinkUser } from '../state.js';
 
+/** Longest NJOIN line we send, without CR LF (RFC 2813's 512 bytes with them, less a margin). */
+const NJOIN_LIST_BYTES = 500;
+
 /** ngIRCd has one kind of operator. */
 const OPER_TYPE = 'IRC Operator';
 /** Commands ngIRCd sends that a link has no use for; ignored without a log line. */
@@ -68,6 +71,26 @@ export class NgircdProtocol implements ServerProtocol {
 
   join(user: LinkUser, channel: string): string[] {
     return [buildLine(this.me, 'NJOIN', [channel], user.nick)];
+  }
+
+  /** One NJOIN per as many nicks as fit in a line (RFC 2813: 512 bytes with CR LF). */
+  joinMany(users: readonly LinkUser[], channel: string): string[] {
+    const room = NJOIN_LIST_BYTES - Buffer.byteLength(`:${this.me} NJOIN ${channel} :`);
+    const lines: string[] = [];
+    let list: string[] = [];
+    let bytes = 0;
+    for (const { nick } of users) {
+      const size = Buffer.byteLength(nick) + 1;
+      if (list.length > 0 && bytes + size > room) {
+        lines.push(buildLine(this.me, 'NJOIN', [channel], list.join(',')));
+        list = [];
+        bytes = 0;
+      }
+      list.push(nick);
+      bytes += size;
+    }
+    if (list.length > 0) lines.push(buildLine(this.me, 'NJOIN', [channel], list.join(',')));
+    return lines;
   }
 
   part(user: LinkUser, channel: string, reason: string): string[] {
