@@ -200,6 +200,7 @@ export class Hub {
       name,
       log,
       store: store.kv(`network:${name}`),
+      accounts: store.gatewayAccounts(`network:${name}`),
       egress: this.egress,
       wantedChannels: () => this.bridgeChannels(name),
       emit: (event) => this.dispatcher.ingest(event),
