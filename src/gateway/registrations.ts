@@ -1,0 +1,65 @@
+/**
+ * Registering and unregistering (the same operations behind XEP-0077 and the ad-hoc commands):
+ * the legacy network validates the form by logging in, the account is stored with its
+ * credentials sealed, a session starts and a welcome message is sent; unregistering stops the
+ * session (also one still logging in) and removes the account with its credentials. One
+ * registration per person at a time.
+ */
+import type { Logger } from '../core/log.js';
+import { LegacyRefusal, type LegacyNetwork } from './api.js';
+import type { Accounts } from './accounts.js';
+
+/** What registering needs from the gateway. */
+export interface RegistrationHost {
+  readonly log: Logger;
+  readonly legacy: LegacyNetwork;
+  readonly accounts: Accounts;
+  /** How long the legacy network may take to validate a registration. */
+  readonly validateTimeoutMs: number;
+  /** Starts (or restarts) `jid`'s session and greets them when `welcome`. */
+  registered(jid: string, welcome: boolean): Promise<void>;
+  /** Stops `jid`'s session (logout) and tells their client the gateway is gone. */
+  unregistered(jid: string): Promise<void>;
+}
+
+export class Registrations {
+  readonly #pending = new Set<string>();
+
+  constructor(private readonly host: RegistrationHost) {}
+
+  /**
+   * Registers `jid` with `values`, or changes their registration. Rejects with a
+   * {@link LegacyRefusal} saying why when the legacy network refuses.
+   */
+  async register(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
+    if (this.#pending.has(jid)) throw new LegacyRefusal('a registration for this account is already under way', 'conflict');
+    this.#pending.add(jid);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new LegacyRefusal('the network did not answer in time', 'remote-server-timeout')), this.host.validateTimeoutMs);
+    try {
+      const isNew = !(await this.host.accounts.has(jid));
+      let registration;
+      try {
+        registration = await this.host.legacy.validate(jid, values, controller.signal);
+      } catch (error) {
+        if (error instanceof LegacyRefusal) throw error;
+        this.host.log.warn({ user: jid, err: error }, 'gateway: registration failed with an internal error');
+        throw new LegacyRefusal('the registration failed with an internal error', 'internal-server-error');
+      }
+      await this.host.accounts.register(jid, registration);
+      this.host.log.info({ user: jid, isNew }, 'gateway: registered');
+      await this.host.registered(jid, isNew);
+    } finally {
+      clearTimeout(timer);
+      this.#pending.delete(jid);
+    }
+  }
+
+  /** Unregisters `jid`: their session ends and their account and credentials are removed. */
+  async unregister(jid: string): Promise<boolean> {
+    await this.host.unregistered(jid);
+    const removed = await this.host.accounts.remove(jid);
+    if (removed) this.host.log.info({ user: jid }, 'gateway: unregistered; credentials removed');
+    return removed;
+  }
+}
