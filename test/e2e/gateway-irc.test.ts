@@ -22,6 +22,7 @@ import { waitFor } from '../support/wait.js';
 
 const WAIT_MS = 15_000;
 const IRC_PASSWORD = 'ircpass';
+const CTCP = '\u0001';
 const NS_REGISTER = 'jabber:iq:register';
 const NS_COMMANDS = 'http://jabber.org/protocol/commands';
 const NS_DATA = 'jabber:x:data';
@@ -114,7 +115,7 @@ it('a person registers, chats one-to-one with IRC both ways, survives a restart 
   await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'hello carol')));
   await carol.waitForLine(/^:alice!\S+ PRIVMSG Carol :hello carol$/, WAIT_MS);
   await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, '/me waves')));
-  await carol.waitForLine(/^:alice!\S+ PRIVMSG Carol :\u0001ACTION waves\u0001$/, WAIT_MS);
+  await carol.waitForLine(new RegExp(`^:alice!\\S+ PRIVMSG Carol :${CTCP}ACTION waves${CTCP}$`), WAIT_MS);
   carol.send('PRIVMSG alice :hi alice');
   await alice.waitForStanza(chatFrom(carolJid, 'hi alice'), WAIT_MS);
   carol.send('PRIVMSG alice :\u0001ACTION smiles\u0001');

@@ -27,5 +27,5 @@ export function ircLines(text: string, maxBytes: number, maxLines: number): stri
 
 /** A nick as a contact id: no spaces, no channel prefix, no prefix characters, not too long. */
 export function isNick(id: string): boolean {
-  return /^[^\s#&!@,:*?\0\x01]{1,64}$/u.test(id) && !id.startsWith('$');
+  return /^[^\s#&!@,:*?]{1,64}$/u.test(id) && !id.startsWith('$') && ![...id].some((c) => c.charCodeAt(0) < 0x20);
 }
