@@ -57,6 +57,7 @@ export class Gateway {
       legacy,
       accounts,
       validateTimeoutMs: options.loginTimeoutMs,
+      suspend: (jid) => this.#suspend(jid),
       registered: (jid, welcome) => this.#registered(jid, welcome),
       unregistered: (jid) => this.#unregistered(jid),
     });
@@ -272,6 +273,16 @@ export class Gateway {
     }, (events) => legacy.createSession(user, events), (s) => this.#events(s));
     this.#sessions.set(jid, session);
     session.start();
+  }
+
+  async #suspend(jid: string): Promise<() => Promise<void>> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined) return async () => undefined;
+    this.#sessions.delete(jid);
+    await session.close('changing the registration');
+    return async () => {
+      if (!this.#sessions.has(jid)) await this.#startSession(jid);
+    };
   }
 
   async #registered(jid: string, welcome: boolean): Promise<void> {

@@ -16,6 +16,12 @@ export interface RegistrationHost {
   readonly accounts: Accounts;
   /** How long the legacy network may take to validate a registration. */
   readonly validateTimeoutMs: number;
+  /**
+   * A registration of `jid` is about to be checked: their current session (if any) logs out
+   * first, so that the check can log in with the same nick. Resolves with what puts it back
+   * when the check fails.
+   */
+  suspend(jid: string): Promise<() => Promise<void>>;
   /** Starts (or restarts) `jid`'s session and greets them when `welcome`. */
   registered(jid: string, welcome: boolean): Promise<void>;
   /** Stops `jid`'s session (logout) and tells their client the gateway is gone. */
@@ -38,10 +44,12 @@ export class Registrations {
     const timer = setTimeout(() => controller.abort(new LegacyRefusal('the network did not answer in time', 'remote-server-timeout')), this.host.validateTimeoutMs);
     try {
       const isNew = !(await this.host.accounts.has(jid));
+      const resume = await this.host.suspend(jid);
       let registration;
       try {
         registration = await this.host.legacy.validate(jid, values, controller.signal);
       } catch (error) {
+        await resume();
         if (error instanceof LegacyRefusal) throw error;
         this.host.log.warn({ user: jid, err: error }, 'gateway: registration failed with an internal error');
         throw new LegacyRefusal('the registration failed with an internal error', 'internal-server-error');

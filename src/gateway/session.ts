@@ -65,10 +65,14 @@ export class UserSession {
   start(): void {
     if (this.#closed || this.#withdraw !== undefined || this.#login !== undefined) return;
     this.#setStatus({ state: 'logging-in' });
-    this.#withdraw = this.host.pacer.enqueue(() => {
+    let started = false;
+    const withdraw = this.host.pacer.enqueue(() => {
+      started = true;
       this.#withdraw = undefined;
       void this.#run();
     });
+    // The pacer may start the login at once (before enqueue returns).
+    if (!started) this.#withdraw = withdraw;
   }
 
   /** Logs out and in again now (the re-login command). */

@@ -6,7 +6,7 @@ import type { GatewaySettings } from '../api.js';
 import { NS } from './namespaces.js';
 
 /** The features of the gateway domain. */
-export const GATEWAY_FEATURES: readonly string[] = [NS.discoInfo, NS.discoItems, NS.register, NS.commands, NS.ping, 'jabber:iq:gateway'];
+export const GATEWAY_FEATURES: readonly string[] = [NS.discoInfo, NS.discoItems, NS.register, NS.commands, NS.ping];
 /** The features of a contact JID. */
 export const CONTACT_FEATURES: readonly string[] = [NS.discoInfo, NS.ping, NS.chatStates, NS.correct, NS.nick];
 
