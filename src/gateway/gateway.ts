@@ -236,8 +236,8 @@ export class Gateway {
     }
     if (!session.ready) return this.#send(errorReply(message, 'remote-server-timeout', `not connected yet (${describeStatus(session.status)}); try again in a moment`));
     if (body.length > this.options.maxBodyChars) return this.#send(errorReply(message, 'not-acceptable', `the message is too long (at most ${this.options.maxBodyChars} characters)`));
-    this.#watch(session, canonical);
     session.roster.byKey(canonical, key);
+    this.#watch(session, canonical);
     const replace = message.getChild('replace', NS.correct)?.attrs.id;
     if (typeof replace === 'string') {
       if (session.legacy.onCorrect !== undefined) return session.legacy.onCorrect(canonical, replace, body);

@@ -7,7 +7,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hub } from '../../src/app/hub.js';
 import { allProtocols } from '../../src/app/protocols.js';
@@ -61,7 +61,7 @@ async function ircUser(host: string, port: number, nick: string): Promise<RawIrc
 
 it('a person registers, chats one-to-one with IRC both ways, survives a restart and unregisters', async (t) => {
   const [xmpp, irc] = await Promise.all([
-    startProsody({ users: [['alice', 'alicepw'], ['bob', 'bobpw']] }),
+    startProsody({ users: [['alice', 'alicepw'], ['bob', 'bobpw'], ['dave', 'davepw']] }),
     startNgircd(),
   ]);
   t.after(() => Promise.all([xmpp.stop(), irc.stop()]));
@@ -73,7 +73,7 @@ it('a person registers, chats one-to-one with IRC both ways, survives a restart 
   const options = gatewayConfigSchema.parse({
     domain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret,
     secretKey: { file: keyFile }, loginIntervalMs: 50, retryInitialMs: 500, retryMaxMs: 2000,
-    legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false, connectTimeoutMs: 5000 },
+    legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false, connectTimeoutMs: 5000, isonIntervalSec: 5 },
   });
   const config = { ...hubBase(dir, { logLevel: 'warn' }), networks: [{ name: 'gw', protocol: 'gateway', options }], bridges: [], modules: [] };
   let hub = await Hub.start({ config, log: silentLogger(), protocols: allProtocols() });
@@ -123,6 +123,24 @@ it('a person registers, chats one-to-one with IRC both ways, survives a restart 
   carol.send('NOTICE alice :a notice');
   await alice.waitForStanza(chatFrom(carolJid, 'a notice'), WAIT_MS);
 
+  // Presence: alice subscribes to carol (ISON on ngIRCd, which has no MONITOR): she is online; carol's AWAY
+  // shows when alice writes to her (RPL_AWAY); the contact goes offline when carol quits.
+  await alice.send(xml('presence', { to: carolJid, type: 'subscribe' }));
+  await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === carolJid && s.attrs.type === undefined && s.getChild('show') === undefined, WAIT_MS);
+  carol.send('AWAY :at lunch');
+  await carol.waitForLine(/ 306 /, WAIT_MS);
+  await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'are you there?')));
+  const away = await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === carolJid && s.getChildText('show') === 'away', WAIT_MS);
+  assert.equal(away.getChildText('status'), 'at lunch');
+
+  // A taken nick is refused with the reason (carol holds "Carol").
+  const dave = await connect('dave', 'davepw');
+  t.after(() => dave.close());
+  const taken = await dave.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: NS_REGISTER },
+    submission({ nick: 'carol', password: IRC_PASSWORD, auth: 'server-password' }))), WAIT_MS).then(() => undefined, errorOf);
+  assert.equal(taken?.condition, 'conflict', JSON.stringify(taken));
+  assert.match(taken?.text ?? '', /nick carol is already taken/);
+
   // A stranger writing to a contact is told to register.
   const bob = await connect('bob', 'bobpw');
   t.after(() => bob.close());
@@ -137,6 +155,15 @@ it('a person registers, chats one-to-one with IRC both ways, survives a restart 
   const done = await bob.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('command', { xmlns: NS_COMMANDS, node: 'register', sessionid, action: 'complete' },
     submission({ nick: 'bobby', password: IRC_PASSWORD, auth: 'server-password' }))), WAIT_MS);
   assert.equal(done.getChild('command')?.attrs.status, 'completed');
+  await bob.waitForStanza(gatewayStatus(domain, /^Connected as bobby$/), WAIT_MS);
+
+  // An IRC operator kills bobby: his session says so and logs in again by itself.
+  const oper = await ircUser(irc.host, irc.port, 'oper');
+  t.after(() => oper.close());
+  oper.send(`OPER ${irc.operName} ${irc.operPassword}`);
+  await oper.waitForLine(/ 381 /, WAIT_MS);
+  oper.send('KILL bobby :testing');
+  await bob.waitForStanza(gatewayStatus(domain, /^Disconnected: /), WAIT_MS);
   await bob.waitForStanza(gatewayStatus(domain, /^Connected as bobby$/), WAIT_MS);
 
   // The credentials are stored sealed: the password is nowhere in the database file.
@@ -154,12 +181,21 @@ it('a person registers, chats one-to-one with IRC both ways, survives a restart 
   await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'back again')));
   await carol.waitForLine(/^:alice!\S+ PRIVMSG Carol :back again$/, WAIT_MS);
 
+  // The contact goes offline when carol quits IRC (the next ISON poll).
+  await alice.send(xml('presence', { to: carolJid, type: 'probe' }));
+  carol.send('QUIT :bye');
+  await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === carolJid && s.attrs.type === 'unavailable', WAIT_MS);
+
   // Unregistering logs out of IRC and removes the stored credentials.
   await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: NS_REGISTER }, xml('remove'))), WAIT_MS);
-  await offline(carol, 'alice');
+  await offline(oper, 'alice');
   await hub.stop();
   const after = await storedAccounts(dir);
   assert.deepEqual(after.map((a) => a.jid), [`bob@${xmpp.domain}`]);
+  for (const file of ['switchboard.db', 'switchboard.db-wal']) {
+    const bytes = existsSync(join(dir, file)) ? readFileSync(join(dir, file)) : Buffer.alloc(0);
+    assert.equal(bytes.includes(IRC_PASSWORD), false, `${file} holds the password in clear`);
+  }
 });
 
 /**
