@@ -57,17 +57,23 @@ export class GatewayNetwork implements Network {
 
   async connect(): Promise<void> {
     await this.#closeLink();
+    // The link's events may come before `open` resolves (a stanza, or a close right after the
+    // handshake): they are matched against the attempt, not the variable.
+    const attempt: { link?: XmppComponentLink; lost?: string } = {};
     const link = await XmppComponentLink.open(this.#endpoint, {
       stanza: (el) => {
-        if (this.#link === link) this.gateway.handle(el);
+        if (attempt.link !== undefined && this.#link === attempt.link) this.gateway.handle(el);
       },
       lost: (reason) => {
-        if (this.#link !== link) return;
+        attempt.lost = reason;
+        if (attempt.link === undefined || this.#link !== attempt.link) return;
         this.#link = undefined;
         this.gateway.detach();
         this.ctx.connectionLost({ wasSuccessful: true, reason });
       },
     });
+    attempt.link = link;
+    if (attempt.lost !== undefined) throw new Error(`the component connection closed right after the handshake: ${attempt.lost}`);
     this.#link = link;
     await this.gateway.attach(link);
     this.ctx.log.info({ domain: this.#endpoint.domain }, 'gateway online');

@@ -114,7 +114,8 @@ export class IrcSession implements LegacySession {
   #message(client: Client, event: IrcMessageEvent, action: boolean): void {
     if (this.#client !== client || event.from_server === true || event.nick === undefined || event.nick === '') return;
     if (casefold(event.target ?? '', this.#mapping) !== casefold(client.user.nick, this.#mapping)) return; // channels: next issue
-    this.events.text(event.nick, event.message ?? '', { action, name: event.nick });
+    const msgid = event.tags?.msgid;
+    this.events.text(event.nick, event.message ?? '', { action, name: event.nick, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
   }
 
   #tagmsg(client: Client, event: IrcMessageEvent): void {

@@ -16,6 +16,8 @@ export class XmppComponentLink implements ComponentLink {
   readonly #entity: Client;
   readonly #iq: IqCaller;
   #closing = false;
+  /** Set once the handshake succeeded: a close before that is the connect round's to report. */
+  #open = false;
 
   private constructor(endpoint: ComponentEndpoint, events: LinkEvents) {
     this.domain = endpoint.domain;
@@ -28,7 +30,7 @@ export class XmppComponentLink implements ComponentLink {
       events.stanza(el);
     });
     this.#entity.on('disconnect', (info?: { reason?: unknown }) => {
-      if (!this.#closing) events.lost(describeReason(info?.reason));
+      if (this.#open && !this.#closing) events.lost(describeReason(info?.reason));
     });
   }
 
@@ -37,6 +39,7 @@ export class XmppComponentLink implements ComponentLink {
     const link = new XmppComponentLink(endpoint, events);
     try {
       await startComponent(link.#entity, endpoint, signal);
+      link.#open = true;
     } catch (error) {
       await link.close();
       throw error;
