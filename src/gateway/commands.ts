@@ -89,6 +89,33 @@ export class Commands {
     return commandDone('register', sessionId, settings.welcomeMessage);
   }
 
+  /**
+   * A command sent as a chat message to the gateway JID (the same commands as ad-hoc; register
+   * needs a form, so it points to the form). Resolves with the reply text.
+   */
+  async chat(jid: string, text: string, status: string): Promise<string> {
+    const word = text.trim().toLowerCase().split(/\s+/)[0] ?? '';
+    const user = await this.host.isUser(jid);
+    const help = `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${user ? 'status, re-login, unregister' : 'register'}, help.`;
+    switch (word) {
+      case 'register':
+        return 'Register with your client\'s "Register" ad-hoc command or its registration dialog (service discovery of this gateway): it asks for your nick and password.';
+      case 'status':
+        return status;
+      case 're-login':
+      case 'relogin':
+        if (!user) return 'You are not registered.';
+        await this.host.relogin(jid);
+        return 'Logging in again…';
+      case 'unregister':
+        if (!user) return 'You are not registered.';
+        await this.host.unregister(jid);
+        return `You are no longer registered with ${this.host.settings.name}; your credentials were removed.`;
+      default:
+        return help;
+    }
+  }
+
   #expire(): void {
     const now = Date.now();
     for (const [id, session] of this.#sessions) if (session.expires < now) this.#sessions.delete(id);

@@ -217,8 +217,8 @@ export class Gateway {
     const body = message.getChildText('body');
     if (body === null || message.attrs.type === 'groupchat') return;
     const session = this.#sessions.get(from);
-    const state = session === undefined ? 'You are not registered: register with your client (service discovery or the "Register" command).' : describeStatus(session.status);
-    this.#send(chatMessage(this.domain, from, `${this.options.legacy.settings.name}: ${state} Commands are available as ad-hoc commands: Register, Unregister, Log in again.`));
+    const state = session === undefined ? 'You are not registered.' : describeStatus(session.status);
+    this.#send(chatMessage(this.domain, from, await this.#commands.chat(from, body.slice(0, 200), state)));
   }
 
   async #contactMessage(message: Element, from: string, local: string): Promise<void> {

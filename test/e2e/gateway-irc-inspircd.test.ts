@@ -1,7 +1,7 @@
 /**
  * The gateway on InspIRCd (MONITOR and IRCv3 message tags) and Prosody: contacts' presence
  * follows MONITOR, typing crosses both ways as `+typing`, and a correction arrives on IRC as
- * the new text, marked (IRC cannot edit).
+ * the new text, marked (IRC cannot edit); an unreachable server is refused as such.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,10 @@ import { Hub } from '../../src/app/hub.js';
 import { allProtocols } from '../../src/app/protocols.js';
 import { gatewayConfigSchema } from '../../src/gateway/config.js';
 import { silentLogger } from '../../src/core/log.js';
-import { startInspircd, startProsody } from '../support/servers.js';
+import { freePorts, startInspircd, startProsody } from '../support/servers.js';
+import { LegacyRefusal } from '../../src/gateway/api.js';
+import { ircLegacyConfigSchema } from '../../src/gateway/irc/config.js';
+import { IrcLegacyNetwork } from '../../src/gateway/irc/legacy.js';
 import { connectRawIrc, connectXmppClient, xml, type RawIrcClient, type XmlElement } from '../support/clients.js';
 import { hubBase } from '../support/hub-config.js';
 import { makeTempDir } from '../support/switchboard-process.js';
@@ -81,4 +84,15 @@ it('on InspIRCd: presence by MONITOR, typing both ways, a correction as marked t
   await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'hello'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: 'm1' })));
   const corrected = await carol.waitForLine(/PRIVMSG carol :hello \(correction\)$/, WAIT_MS);
   assert.match(corrected, /^(@\S+ )?:alice!/);
+});
+
+it('a registration against an IRC server nobody listens on is refused as unreachable', async () => {
+  const [port] = await freePorts(1);
+  const legacy = new IrcLegacyNetwork(ircLegacyConfigSchema.parse({ protocol: 'irc', host: '127.0.0.1', port, tls: false, connectTimeoutMs: 5000 }), 'gw');
+  await assert.rejects(legacy.validate('a@example.org', { nick: 'alice', auth: 'none' }, new AbortController().signal), (error: Error) => {
+    assert.ok(error instanceof LegacyRefusal);
+    assert.equal(error.condition, 'remote-server-not-found');
+    assert.match(error.message, /cannot reach the IRC server 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    return true;
+  });
 });

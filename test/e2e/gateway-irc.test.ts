@@ -157,6 +157,10 @@ it('a person registers, chats one-to-one with IRC both ways, survives a restart 
   assert.equal(done.getChild('command')?.attrs.status, 'completed');
   await bob.waitForStanza(gatewayStatus(domain, /^Connected as bobby$/), WAIT_MS);
 
+  // The same commands as chat messages to the gateway JID.
+  await bob.send(xml('message', { type: 'chat', to: domain }, xml('body', {}, 'status')));
+  await bob.waitForStanza(chatFrom(domain, 'Connected as bobby'), WAIT_MS);
+
   // An IRC operator kills bobby: his session says so and logs in again by itself.
   const oper = await ircUser(irc.host, irc.port, 'oper');
   t.after(() => oper.close());
