@@ -21,6 +21,7 @@ import { ListenerRegistry } from '../core/listeners.js';
 import { LifecycleCallbacks } from '../modules/lifecycle.js';
 import { createModuleApi, type ModuleHost } from '../modules/module-api.js';
 import { ModuleCallbacks } from '../modules/callbacks/index.js';
+import { moduleAccountHooks } from '../modules/callbacks/account-hooks.js';
 import { WebResourceRegistry } from '../modules/web-resources.js';
 import { ModuleHealthChecks } from '../modules/health.js';
 import { AccessPredicateRegistry } from '../modules/access-predicates.js';
@@ -201,6 +202,7 @@ export class Hub {
       log,
       store: store.kv(`network:${name}`),
       accounts: store.gatewayAccounts(`network:${name}`),
+      accountHooks: moduleAccountHooks(this.callbacks),
       egress: this.egress,
       wantedChannels: () => this.bridgeChannels(name),
       emit: (event) => this.dispatcher.ingest(event),

@@ -14,6 +14,7 @@ import type { ModeChange } from './catalog.js';
 import type { Logger } from './log.js';
 import type { GatewayAccountStore, KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
+import type { AccountHooks } from './account-hooks.js';
 
 /** What a network can do; features degrade visibly where a capability is missing. */
 export interface NetworkCapabilities {
@@ -128,6 +129,8 @@ export interface NetworkContext {
    * no accounts.
    */
   readonly accounts?: GatewayAccountStore;
+  /** What the modules say about those people's registrations and logins (absent: everything allowed). */
+  readonly accountHooks?: AccountHooks;
   /**
    * The hub's HTTP client for every URL the adapter fetches (attachments, uploads, pastes),
    * under the `egress:` policy. Absent (hand-made contexts): the default policy.

@@ -48,6 +48,7 @@ export interface GatewaySettings {
 /** The XMPP error a refusal becomes (RFC 6120 §8.3.3). */
 export type RefusalCondition =
   | 'not-authorized'
+  | 'forbidden'
   | 'conflict'
   | 'not-acceptable'
   | 'bad-request'

@@ -10,6 +10,7 @@
  * registered, for a contact, gets `registration-required`. Error stanzas are never answered.
  */
 import xml, { type Element } from '@xmpp/xml';
+import type { AccountHooks } from '../core/account-hooks.js';
 import type { Logger } from '../core/log.js';
 import type { ReconnectConfig } from '../core/reconnect.js';
 import { bareJid } from '../networks/xmpp/jid.js';
@@ -31,7 +32,11 @@ import { chatMessage, errorReply, firstChild, iqResult, type ErrorCondition } fr
 /** What a gateway is made of. */
 export interface GatewayOptions {
   readonly domain: string;
+  /** The gateway network's name. */
+  readonly network: string;
   readonly log: Logger;
+  /** The module callbacks at each step of an account's life. */
+  readonly hooks: AccountHooks;
   readonly legacy: LegacyNetwork;
   readonly accounts: Accounts;
   readonly pacer: LoginPacer;
@@ -56,6 +61,7 @@ export class Gateway {
       log,
       legacy,
       accounts,
+      hooks: options.hooks,
       validateTimeoutMs: options.loginTimeoutMs,
       suspend: (jid) => this.#suspend(jid),
       registered: (jid, welcome) => this.#registered(jid, welcome),
@@ -267,6 +273,8 @@ export class Gateway {
       pacer: this.options.pacer,
       retry: this.options.retry,
       domain: this.domain,
+      network: this.options.network,
+      hooks: this.options.hooks,
       maxContacts: this.options.maxContacts,
       loginTimeoutMs: this.options.loginTimeoutMs,
       status: (who, status, changed) => this.#statusChanged(who, status, changed),

@@ -3,6 +3,7 @@
  * component (and reconnects it with its policy), and the gateway logs every registered person
  * in on the first connection. It bridges no channels: `send` refuses, `join` is refused.
  */
+import { ALLOW_ALL_ACCOUNT_HOOKS } from '../core/account-hooks.js';
 import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../core/network.js';
 import { SendRefusedError } from '../core/network.js';
 import type { ChannelRef, UserRef } from '../core/refs.js';
@@ -40,6 +41,8 @@ export class GatewayNetwork implements Network {
     };
     this.gateway = new Gateway({
       domain: config.domain,
+      network: ctx.name,
+      hooks: ctx.accountHooks ?? ALLOW_ALL_ACCOUNT_HOOKS,
       log: ctx.log,
       legacy: new IrcLegacyNetwork(config.legacy, config.name),
       accounts: new Accounts(ctx.accounts, box),

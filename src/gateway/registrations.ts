@@ -5,6 +5,7 @@
  * session (also one still logging in) and removes the account with its credentials. One
  * registration per person at a time.
  */
+import type { AccountHooks } from '../core/account-hooks.js';
 import type { Logger } from '../core/log.js';
 import { LegacyRefusal, type LegacyNetwork } from './api.js';
 import type { Accounts } from './accounts.js';
@@ -14,6 +15,8 @@ export interface RegistrationHost {
   readonly log: Logger;
   readonly legacy: LegacyNetwork;
   readonly accounts: Accounts;
+  /** What the modules say (checkRegistrationForSpam, onUserRegistration, checkCanDeactivateUser, ...). */
+  readonly hooks: AccountHooks;
   /** How long the legacy network may take to validate a registration. */
   readonly validateTimeoutMs: number;
   /**
@@ -44,6 +47,10 @@ export class Registrations {
     const timer = setTimeout(() => controller.abort(new LegacyRefusal('the network did not answer in time', 'remote-server-timeout')), this.host.validateTimeoutMs);
     try {
       const isNew = !(await this.host.accounts.has(jid));
+      if (isNew) {
+        const verdict = await this.host.hooks.checkRegistration(jid, undefined);
+        if (!verdict.allowed) throw new LegacyRefusal(verdict.reason, 'forbidden');
+      }
       const resume = await this.host.suspend(jid);
       let registration;
       try {
@@ -56,6 +63,7 @@ export class Registrations {
       }
       await this.host.accounts.register(jid, registration);
       this.host.log.info({ user: jid, isNew }, 'gateway: registered');
+      if (isNew) await this.host.hooks.registered(jid);
       await this.host.registered(jid, isNew);
     } finally {
       clearTimeout(timer);
@@ -65,9 +73,15 @@ export class Registrations {
 
   /** Unregisters `jid`: their session ends and their account and credentials are removed. */
   async unregister(jid: string): Promise<boolean> {
+    if (!(await this.host.accounts.has(jid))) return false;
+    const verdict = await this.host.hooks.checkDeactivate(jid, false);
+    if (!verdict.allowed) throw new LegacyRefusal(verdict.reason, 'forbidden');
     await this.host.unregistered(jid);
     const removed = await this.host.accounts.remove(jid);
-    if (removed) this.host.log.info({ user: jid }, 'gateway: unregistered; credentials removed');
+    if (removed) {
+      this.host.log.info({ user: jid }, 'gateway: unregistered; credentials removed');
+      await this.host.hooks.deactivated(jid, false);
+    }
     return removed;
   }
 }

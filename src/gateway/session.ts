@@ -5,6 +5,7 @@
  * connection (not after a refusal that another try cannot fix), re-login on request, and
  * logout that also stops a login under way.
  */
+import type { AccountHooks } from '../core/account-hooks.js';
 import type { Logger } from '../core/log.js';
 import { ReconnectPolicy, type ReconnectConfig } from '../core/reconnect.js';
 import { LegacyRefusal, type GatewayUser, type LegacySession, type SessionEvents } from './api.js';
@@ -18,6 +19,10 @@ export interface SessionHost {
   readonly pacer: LoginPacer;
   readonly retry: ReconnectConfig;
   readonly domain: string;
+  /** The gateway network's name (for onUserLogin). */
+  readonly network: string;
+  /** What the modules say about each login (checkLoginForSpam, isUserExpired, onUserLogin, onLoggedOut). */
+  readonly hooks: AccountHooks;
   readonly maxContacts: number;
   /** How long one login may take. */
   readonly loginTimeoutMs: number;
@@ -26,13 +31,15 @@ export interface SessionHost {
 }
 
 /** Conditions after which logging in again cannot help until the person acts. */
-const FINAL = new Set(['not-authorized', 'item-not-found', 'feature-not-implemented', 'bad-request']);
+const FINAL = new Set(['not-authorized', 'forbidden', 'item-not-found', 'feature-not-implemented', 'bad-request']);
 
 export class UserSession {
   readonly roster: Roster;
   readonly legacy: LegacySession;
   #status: SessionStatus = { state: 'logged-out' };
   #closed = false;
+  /** Logged in at least once since the session started (onLoggedOut is due when it ends). */
+  #loggedIn = false;
   #login: AbortController | undefined;
   #withdraw: (() => void) | undefined;
   #retry: NodeJS.Timeout | undefined;
@@ -97,6 +104,10 @@ export class UserSession {
     this.#cancelPending();
     await this.legacy.logout(reason).catch(() => undefined);
     this.#setStatus({ state: 'logged-out' });
+    if (this.#loggedIn) {
+      this.#loggedIn = false;
+      await this.host.hooks.loggedOut(this.jid);
+    }
   }
 
   async #run(): Promise<void> {
@@ -104,6 +115,9 @@ export class UserSession {
     this.#login = controller;
     const timer = setTimeout(() => controller.abort(new LegacyRefusal('the login took too long', 'remote-server-timeout')), this.host.loginTimeoutMs);
     try {
+      const verdict = await this.host.hooks.checkLogin(this.jid);
+      if (!verdict.allowed) throw new LegacyRefusal(verdict.reason, 'forbidden');
+      if (this.#closed || controller.signal.aborted) return;
       const text = await this.legacy.login(controller.signal);
       if (this.#closed || controller.signal.aborted) {
         await this.legacy.logout('logged out while logging in');
@@ -111,7 +125,9 @@ export class UserSession {
       }
       this.#policy.connected(Date.now());
       this.#setStatus({ state: 'connected', text });
+      this.#loggedIn = true;
       this.host.log.info({ user: this.jid }, 'gateway: logged in');
+      await this.host.hooks.loggedIn(this.jid, this.host.network);
     } catch (error) {
       if (this.#closed) return;
       const refusal = error instanceof LegacyRefusal ? error : undefined;

@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/core/log.js';
+import { ALLOW_ALL_ACCOUNT_HOOKS } from '../../src/core/account-hooks.js';
 import { LegacyRefusal, type LegacySession, type SessionEvents } from '../../src/gateway/api.js';
 import { LoginPacer } from '../../src/gateway/login-pacer.js';
 import { UserSession, type SessionHost } from '../../src/gateway/session.js';
@@ -77,6 +78,8 @@ function session(legacy: ScriptedLegacy, statuses: SessionStatus[]): UserSession
     pacer: new LoginPacer(0),
     retry: { initialDelayMs: 1, maxDelayMs: 5, factor: 2, jitter: 0, stableAfterMs: 1000 },
     domain: 'gw.example',
+    network: 'gw',
+    hooks: ALLOW_ALL_ACCOUNT_HOOKS,
     maxContacts: 10,
     loginTimeoutMs: 5000,
     status: (_jid, status, changed) => {
