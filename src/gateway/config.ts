@@ -38,6 +38,10 @@ export const gatewayConfigSchema = z
     maxContactsPerUser: z.number().int().min(1).max(100_000).default(2000),
     /** The longest message body taken from a person (characters). */
     maxBodyChars: z.number().int().min(1).max(1_000_000).default(16 * 1024),
+    /** Only people of these XMPP domains may register (empty: anyone, also from other servers). */
+    allowedDomains: z.array(hostName).default([]).transform((domains) => domains.map((d) => d.toLowerCase())),
+    /** Most registrations checked at once (each opens an IRC connection); more are asked to retry. */
+    maxConcurrentRegistrations: z.number().int().min(1).max(1000).default(8),
     legacy: ircLegacyConfigSchema,
   })
   .refine((c) => c.retryMaxMs >= c.retryInitialMs, { error: 'retryMaxMs must be at least retryInitialMs', path: ['retryMaxMs'] })

@@ -9,6 +9,7 @@ function gatewayConfigWarnings(config: GatewayConfig): ConfigWarning[] {
   const loopback = /^(127\.|::1$|localhost$)/i.test(config.host);
   const warnings: ConfigWarning[] = [];
   if (!config.tls && !loopback) warnings.push({ path: ['tls'], reason: 'the component stream (with people\'s messages) is not encrypted because tls is off; keep the component port on loopback or set tls: true' });
+  if (config.allowedDomains.length === 0) warnings.push({ path: ['allowedDomains'], reason: 'anyone on any XMPP server can register and make the gateway connect to IRC for them; list your domains in allowedDomains' });
   if (!config.legacy.tls) warnings.push({ path: ['legacy', 'tls'], reason: 'people\'s IRC passwords cross the network in clear because legacy.tls is off' });
   return warnings;
 }

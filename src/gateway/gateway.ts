@@ -45,6 +45,10 @@ export interface GatewayOptions {
   readonly maxContacts: number;
   /** The longest body taken from a person's message (characters); longer ones are refused. */
   readonly maxBodyChars: number;
+  /** Most registrations checked at once. */
+  readonly maxConcurrentRegistrations: number;
+  /** The domains whose people may register (empty: anyone's). */
+  readonly allowedDomains: readonly string[];
 }
 
 const CHAT_STATES: readonly ChatState[] = ['composing', 'paused', 'active', 'inactive'];
@@ -63,6 +67,8 @@ export class Gateway {
       accounts,
       hooks: options.hooks,
       validateTimeoutMs: options.loginTimeoutMs,
+      maxConcurrent: options.maxConcurrentRegistrations,
+      allowedDomains: options.allowedDomains,
       suspend: (jid) => this.#suspend(jid),
       registered: (jid, welcome) => this.#registered(jid, welcome),
       unregistered: (jid) => this.#unregistered(jid),

@@ -51,6 +51,8 @@ export class GatewayNetwork implements Network {
       loginTimeoutMs: config.loginTimeoutMs,
       maxContacts: config.maxContactsPerUser,
       maxBodyChars: config.maxBodyChars,
+      maxConcurrentRegistrations: config.maxConcurrentRegistrations,
+      allowedDomains: config.allowedDomains,
     });
   }
 

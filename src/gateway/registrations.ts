@@ -19,6 +19,10 @@ export interface RegistrationHost {
   readonly hooks: AccountHooks;
   /** How long the legacy network may take to validate a registration. */
   readonly validateTimeoutMs: number;
+  /** Most registrations checked at once (each opens a legacy connection). */
+  readonly maxConcurrent: number;
+  /** The domains whose people may register (empty: anyone's). */
+  readonly allowedDomains: readonly string[];
   /**
    * A registration of `jid` is about to be checked: their current session (if any) logs out
    * first, so that the check can log in with the same nick. Resolves with what puts it back
@@ -42,6 +46,11 @@ export class Registrations {
    */
   async register(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
     if (this.#pending.has(jid)) throw new LegacyRefusal('a registration for this account is already under way', 'conflict');
+    const domain = jid.slice(jid.lastIndexOf('@') + 1);
+    if (this.host.allowedDomains.length > 0 && !this.host.allowedDomains.includes(domain)) {
+      throw new LegacyRefusal(`this gateway is for people of ${this.host.allowedDomains.join(', ')} only`, 'forbidden');
+    }
+    if (this.#pending.size >= this.host.maxConcurrent) throw new LegacyRefusal('too many registrations under way; try again in a minute', 'remote-server-timeout');
     this.#pending.add(jid);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new LegacyRefusal('the network did not answer in time', 'remote-server-timeout')), this.host.validateTimeoutMs);

@@ -72,7 +72,7 @@ it('a person registers, chats one-to-one with IRC both ways, survives a restart 
   const domain = xmpp.componentDomain;
   const options = gatewayConfigSchema.parse({
     domain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret,
-    secretKey: { file: keyFile }, loginIntervalMs: 50, retryInitialMs: 500, retryMaxMs: 2000,
+    secretKey: { file: keyFile }, loginIntervalMs: 50, retryInitialMs: 500, retryMaxMs: 2000, allowedDomains: [xmpp.domain],
     legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false, connectTimeoutMs: 5000, isonIntervalSec: 5 },
   });
   const config = { ...hubBase(dir, { logLevel: 'warn' }), networks: [{ name: 'gw', protocol: 'gateway', options }], bridges: [], modules: [] };
