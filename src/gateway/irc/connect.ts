@@ -50,7 +50,8 @@ function connectOptions(config: IrcLegacyConfig, login: IrcLogin): ConnectOption
 
 /** The refusal a line means before registration, if any. */
 function refusalOf(line: ParsedLine, nick: string): LegacyRefusal | undefined {
-  const text = line.params[line.params.length - 1] ?? '';
+  // The server's words, shown to the person: bounded.
+  const text = (line.params[line.params.length - 1] ?? '').slice(0, 300);
   switch (line.command) {
     case '433':
     case '436':
@@ -93,7 +94,7 @@ export function connectIrc(config: IrcLegacyConfig, login: IrcLogin, signal: Abo
     signal.addEventListener('abort', onAbort, { once: true });
     client.connection.on('message', (line: ParsedLine) => {
       if (settled) return;
-      if (line.command === 'ERROR') serverError = line.params[0];
+      if (line.command === 'ERROR') serverError = line.params[0]?.slice(0, 300);
       refusal ??= refusalOf(line, login.nick);
       if (refusal !== undefined && ['433', '436', '432'].includes(line.command)) fail(refusal); // the server waits for another nick
     });
