@@ -20,6 +20,13 @@ export const ircLegacyConfigSchema = z.strictObject({
   connectTimeoutMs: z.number().int().min(100).max(120_000).default(20_000),
   /** Seconds between pings (0: none). */
   pingIntervalSec: z.number().int().min(0).max(3600).default(60),
+  /** Each person's flood control (as the irc network's `flood`): lines back to back, then one per interval. */
+  flood: z.strictObject({
+    burst: z.number().int().min(1).max(100).default(4),
+    intervalMs: z.number().int().min(0).max(60_000).default(1_000),
+  }).default({ burst: 4, intervalMs: 1_000 }),
+  /** Most lines waiting to be sent per person; a message beyond it is refused (try again). */
+  maxQueuedLines: z.number().int().min(1).max(10_000).default(100),
   /** How often contacts' presence is polled with ISON where the server has no MONITOR. */
   isonIntervalSec: z.number().int().min(5).max(3600).default(60),
 });

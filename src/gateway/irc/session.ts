@@ -2,10 +2,13 @@
  * One person's IRC session ({@link LegacySession}): their own connection (connect.ts),
  * one-to-one messages both ways (PRIVMSG, NOTICE, CTCP ACTION for /me), typing with
  * `+typing` where the server has message tags, contacts' presence through MONITOR (ISON polls
- * where the server has none) and RPL_AWAY, and the person's own AWAY.
+ * where the server has none; at most the server's MONITOR limit) and RPL_AWAY, and the
+ * person's own AWAY. What the person sends goes through the IRC adapter's flood-controlled queue
+ * (one lane per contact, taking turns), bounded: a message beyond `maxQueuedLines` is refused.
  */
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
+import { OutgoingQueue } from '../../networks/irc/queue.js';
 import { LegacyRefusal, type ChatState, type ContactShow, type LegacySession, type SessionEvents } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
@@ -25,12 +28,20 @@ export class IrcSession implements LegacySession {
   #ison: NodeJS.Timeout | undefined;
   readonly #watched = new Map<string, string>();
   #loggedOut = false;
+  #monitorLimit = MAX_WATCHED;
+  readonly #queue: OutgoingQueue;
 
   constructor(
     private readonly config: IrcLegacyConfig,
     private readonly login_: IrcLogin,
     private readonly events: SessionEvents,
-  ) {}
+  ) {
+    this.#queue = new OutgoingQueue(config.flood, (line) => {
+      if (this.#client === undefined) return false;
+      this.#client.raw(line);
+      return true;
+    });
+  }
 
   contactKey(id: string): string | undefined {
     return isNick(id) ? casefold(id, this.#mapping) : undefined;
@@ -42,7 +53,10 @@ export class IrcSession implements LegacySession {
     this.#client = client;
     const network = client.network as unknown as { supports(name: string): unknown };
     this.#mapping = parseCaseMapping(String(network.supports('CASEMAPPING') ?? ''));
-    this.#monitor = network.supports('MONITOR') !== false && network.supports('MONITOR') !== undefined;
+    const monitor = network.supports('MONITOR');
+    this.#monitor = monitor !== false && monitor !== undefined;
+    // MONITOR=<n> caps the list (no number: no cap of the server's); ISON covers nobody beyond it.
+    this.#monitorLimit = Math.min(MAX_WATCHED, /^\d+$/.test(String(monitor)) ? Number(monitor) : MAX_WATCHED);
     client.on('privmsg', (e: IrcMessageEvent) => this.#message(client, e, false));
     client.on('action', (e: IrcMessageEvent) => this.#message(client, e, true));
     client.on('notice', (e: IrcMessageEvent) => this.#message(client, e, false));
@@ -52,16 +66,21 @@ export class IrcSession implements LegacySession {
       if (this.#client !== client) return;
       this.#stopPolling();
       this.#client = undefined;
+      this.#queue.pause();
+      this.#queue.discard();
       if (!this.#loggedOut) this.events.lost(error ? error.message : 'the IRC connection closed', false);
     });
     if (this.#watched.size > 0) this.#watchAll();
     if (!this.#monitor) this.#ison = setInterval(() => this.#pollIson(), this.config.isonIntervalSec * 1000);
+    this.#queue.resume('all');
     return `Connected as ${client.user.nick}`;
   }
 
   async logout(reason: string): Promise<void> {
     this.#loggedOut = true;
     this.#stopPolling();
+    this.#queue.pause();
+    this.#queue.discard();
     const client = this.#client;
     this.#client = undefined;
     if (client === undefined) return;
@@ -79,10 +98,10 @@ export class IrcSession implements LegacySession {
   }
 
   async onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined> {
-    const client = this.#require();
-    for (const line of ircLines(text, LINE_BYTES, MAX_LINES)) {
-      client.raw(`PRIVMSG ${contact} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
-    }
+    this.#require();
+    const lines = ircLines(text, LINE_BYTES, MAX_LINES).map((line) => `PRIVMSG ${contact} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
+    if (this.#queue.depth() + lines.length > this.config.maxQueuedLines) throw new LegacyRefusal('too many messages are waiting to be sent to IRC; try again in a moment', 'remote-server-timeout');
+    void this.#queue.enqueue(contact, lines);
     return undefined; // plain IRC has no message ids
   }
 
@@ -90,19 +109,19 @@ export class IrcSession implements LegacySession {
     const client = this.#client;
     if (client === undefined || !client.network.cap.isEnabled('message-tags')) return;
     const typing = state === 'composing' ? 'active' : state === 'paused' ? 'paused' : 'done';
-    client.raw(`@+typing=${typing} TAGMSG ${contact}`);
+    if (this.#queue.depth() < this.config.maxQueuedLines) void this.#queue.enqueue(contact, [`@+typing=${typing} TAGMSG ${contact}`]);
   }
 
   async onPresence(show: ContactShow, status: string | undefined): Promise<void> {
-    const client = this.#require();
+    this.#require();
     const text = (status ?? (show === 'busy' ? 'Busy' : 'Away')).replace(/[\r\n\0]/g, ' ').slice(0, 200);
-    client.raw(show === 'online' ? 'AWAY' : `AWAY :${text}`);
+    void this.#queue.enqueueControl(show === 'online' ? 'AWAY' : `AWAY :${text}`);
   }
 
   watch(contact: string): void {
-    if (this.#watched.has(contact) || this.#watched.size >= MAX_WATCHED) return;
+    if (this.#watched.has(contact) || this.#watched.size >= this.#monitorLimit) return;
     this.#watched.set(contact, contact);
-    if (this.#client !== undefined && this.#monitor) this.#client.raw(`MONITOR + ${contact}`);
+    if (this.#client !== undefined && this.#monitor) void this.#queue.enqueueControl(`MONITOR + ${contact}`);
     else this.#pollIson();
   }
 
@@ -151,7 +170,7 @@ export class IrcSession implements LegacySession {
   #watchAll(): void {
     if (this.#monitor) {
       const nicks = [...this.#watched.keys()];
-      for (let i = 0; i < nicks.length; i += 20) this.#client?.raw(`MONITOR + ${nicks.slice(i, i + 20).join(',')}`);
+      for (let i = 0; i < nicks.length; i += 20) void this.#queue.enqueueControl(`MONITOR + ${nicks.slice(i, i + 20).join(',')}`);
     } else {
       this.#pollIson();
     }
@@ -160,7 +179,9 @@ export class IrcSession implements LegacySession {
   #pollIson(): void {
     if (this.#client === undefined || this.#watched.size === 0) return;
     const nicks = [...this.#watched.keys()];
-    for (let i = 0; i < nicks.length; i += 20) this.#client.raw(`ISON ${nicks.slice(i, i + 20).join(' ')}`);
+    // Skipped while earlier polls still wait (a slow queue must not pile them up).
+    if (this.#queue.depth() > 0) return;
+    for (let i = 0; i < nicks.length; i += 20) void this.#queue.enqueueControl(`ISON ${nicks.slice(i, i + 20).join(' ')}`);
   }
 
   #stopPolling(): void {
