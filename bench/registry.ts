@@ -24,4 +24,5 @@ export const BENCHMARKS: readonly BenchEntry[] = [
   { name: 'relay-throughput', file: 'relay-throughput.bench.js', pinOneCore: false, description: 'bursts of 1,000 messages each way, with server flood limits lifted and with defaults' },
   { name: 'side-by-side', file: 'side-by-side.bench.js', pinOneCore: false, timeoutSeconds: 330, description: 'the servers alone (floor), Switchboard and peer bridges (--peer matterbridge=PATH) in one run, fresh process per slot: added latency, CPU per message, bursts, RSS, ready; ratios' },
   { name: 'server-link', file: 'server-link.bench.js', pinOneCore: false, timeoutSeconds: 300, description: 'the hub linked as a server to InspIRCd and ngIRCd with one channel bridged: added latency over the ircd-only floor, bursts, ready, relink, 10,000 virtual users' },
+  { name: 'xmpp-component', file: 'xmpp-component.bench.js', pinOneCore: false, timeoutSeconds: 300, description: 'the XMPP component on Prosody: memory per puppet occupant and time for 1,000 puppets to join 10 rooms, IRC→XMPP latency through puppets against relay mode' },
 ];

@@ -9,6 +9,7 @@ export const TEST_SERVERS = [
   { command: 'ngircd', pkg: 'ngircd' },
   { command: 'inspircd', pkg: 'inspircd' },
   { command: 'prosody', pkg: 'prosody' },
+  { command: '/usr/sbin/ejabberdctl', pkg: 'ejabberd' },
   { command: '/usr/lib/postgresql', pkg: 'postgresql' },
   { command: '/usr/sbin/dnsmasq', pkg: 'dnsmasq-base' },
 ];

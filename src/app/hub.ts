@@ -22,6 +22,7 @@ import { LifecycleCallbacks } from '../modules/lifecycle.js';
 import { createModuleApi, type ModuleHost } from '../modules/module-api.js';
 import { ModuleCallbacks } from '../modules/callbacks/index.js';
 import { moduleAccountHooks } from '../modules/callbacks/account-hooks.js';
+import { presenceRoutingOf } from './presence-routing.js';
 import { WebResourceRegistry } from '../modules/web-resources.js';
 import { ModuleHealthChecks } from '../modules/health.js';
 import { AccessPredicateRegistry } from '../modules/access-predicates.js';
@@ -208,6 +209,7 @@ export class Hub {
       emit: (event) => this.dispatcher.ingest(event),
       emitHandled: (event) => this.dispatcher.ingestHandled(event),
       connectionLost: (loss) => this.networks.get(name)?.supervisor.connectionLost(loss),
+      presenceRouting: presenceRoutingOf(this.callbacks.presenceRouter),
     };
     const network = await definition.create(context, options);
     const supervisor = new NetworkSupervisor(network, {

@@ -4,6 +4,7 @@
 import type { ChannelRef, UserRef } from './refs.js';
 import type { ChannelRestore, MemberStatus, ModerationActions, Network, PuppetChange, NetworkCapabilities, NetworkState, OutgoingMessage, SendResult } from './network.js';
 import type { NetworkSupervisor } from './supervisor.js';
+import type { PresenceArgs } from './catalog.js';
 
 /** What modules can see of and do with a configured network. */
 export interface NetworkHandle {
@@ -36,12 +37,15 @@ export interface NetworkHandle {
   puppetChange?(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean>;
   /** The remote person one of the network's own users stands for (see Network.puppetOf). */
   puppetOf(user: UserRef): UserRef | undefined;
+  /** Tells the network remote people's availability (see Network.presence); absent when it does not show it. */
+  presence?(updates: readonly PresenceArgs[]): Promise<void>;
   /** Undoes a refused change to a channel, where the network can (see Network.restoreChannel); absent otherwise. */
   restoreChannel?(channel: ChannelRef, what: ChannelRestore): Promise<boolean>;
   /** The people of network `network` are gone: their users of their own here quit (see Network.leaveAll). */
   leaveAll(network: string, reason: string): Promise<void>;
   deleteMessage(channel: ChannelRef, messageId: string): Promise<void>;
-  react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
+  /** Adds or withdraws a reaction; `asUser`: the remote person reacting (see Network.react). */
+  react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, asUser?: UserRef): Promise<void>;
   /**
    * The ids of the messages that sends with delivery ids `deliveryIds` already put in `channel`
    * since `since` (ms since the epoch), per delivery id, looked up on the server; `undefined`
@@ -83,15 +87,16 @@ export function createNetworkHandle(network: Network, supervisor: NetworkSupervi
     ...(network.puppetChange ? { puppetChange: (channel: ChannelRef, user: UserRef, change: PuppetChange) => network.puppetChange!(channel, user, change) } : {}),
     puppetOf: (user: UserRef) => network.puppetOf?.(user),
     leaveAll: (gone: string, reason: string) => network.leaveAll?.(gone, reason) ?? Promise.resolve(),
+    ...(network.presence ? { presence: (updates: readonly PresenceArgs[]) => network.presence!(updates) } : {}),
     ...(network.restoreChannel ? { restoreChannel: (channel: ChannelRef, what: ChannelRestore) => network.restoreChannel!(channel, what) } : {}),
     async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
       if (!network.deleteMessage) return unsupported('deleting messages');
       await network.deleteMessage(channel, messageId);
       countSend(network.name, 'DELETE');
     },
-    async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void> {
+    async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, asUser?: UserRef): Promise<void> {
       if (!network.react) return unsupported('reactions');
-      await network.react(channel, messageId, reaction, remove);
+      await network.react(channel, messageId, reaction, remove, asUser);
       countSend(network.name, 'REACT');
     },
     findDelivered: (channel: ChannelRef, deliveryIds: readonly string[], since: number) =>

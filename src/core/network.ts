@@ -10,7 +10,7 @@ import type { ChannelRef, UserRef } from './refs.js';
 import type { Attachment, MessageKind } from './message.js';
 import type { RichText } from './richtext.js';
 import type { AnyEventInput } from './event.js';
-import type { ModeChange } from './catalog.js';
+import type { ModeChange, PresenceArgs, TypingArgs } from './catalog.js';
 import type { Logger } from './log.js';
 import type { GatewayAccountStore, KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
@@ -91,6 +91,23 @@ export interface OutgoingMessage {
    * up after an outage). Networks with `capabilities.delayMarks` mark it as delayed with this time.
    */
   readonly sentAt?: number;
+  /**
+   * This message tells its target (a user) that their private message `messageId` (the hub id of
+   * the MESSAGE they sent) was not delivered, and why; the body says it in words. Networks that
+   * can answer a message with an error (XMPP: an error stanza with the matching condition) do
+   * so; the others send the body as a notice.
+   */
+  readonly refusal?: PrivateRefusal;
+}
+
+/** Why a private message was not delivered ({@link OutgoingMessage.refusal}). */
+export interface PrivateRefusal {
+  readonly messageId: string;
+  /**
+   * `rate-limited`: the writer sent too many; `unreachable`: the person is not in a bridged
+   * room now; `not-connected`: their network is down; `failed`: their network refused it.
+   */
+  readonly reason: 'rate-limited' | 'unreachable' | 'not-connected' | 'failed';
 }
 
 /** What the network sent for one OutgoingMessage: one or several network message ids. */
@@ -156,6 +173,25 @@ export interface NetworkContext {
    * DISCONNECT and schedules a reconnect through its policy.
    */
   connectionLost(loss: ConnectionLoss): void;
+  /**
+   * The presence router callbacks of the loaded modules (`getUsersForStates`,
+   * `getInterestedUsers`), for a network that shows remote people's presence to its users (an
+   * XMPP component). Absent (hand-made contexts): no module routes presence.
+   */
+  readonly presenceRouting?: PresenceRouterCalls;
+}
+
+/**
+ * The presence router callbacks as a network calls them (docs/modules.md). User ids are
+ * `network:id`.
+ */
+export interface PresenceRouterCalls {
+  /** true when a module registered presence router callbacks (otherwise there is nothing to ask). */
+  active(): boolean;
+  /** User id → the updates to forward to them, merged over every module. */
+  usersForStates(updates: readonly PresenceArgs[]): Promise<ReadonlyMap<string, ReadonlySet<PresenceArgs>>>;
+  /** The user ids whose presence `userId` may see, or `all`. */
+  interestedUsers(userId: string): Promise<ReadonlySet<string> | 'all'>;
 }
 
 /** A connection to one network. */
@@ -239,10 +275,21 @@ export interface Network {
    * everywhere). They come back as those people speak again. Only networks with puppets act on it.
    */
   leaveAll?(network: string, reason: string): Promise<void>;
+  /**
+   * Remote people's availability changed (or is told again): `updates[i].user` is the person as
+   * their own network names them. A network that shows remote people as users of their own
+   * (an XMPP component) keeps their state and shows it to whoever may see it. Only the relay
+   * calls it, for people in bridged rooms; never throws for someone it does not know.
+   */
+  presence?(updates: readonly PresenceArgs[]): Promise<void>;
   /** Retracts a message this network sent, where the network supports it (capabilities.deletes). */
   deleteMessage?(channel: ChannelRef, messageId: string): Promise<void>;
-  /** Adds or withdraws a reaction, where supported (capabilities.reactions). */
-  react?(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void>;
+  /**
+   * Adds or withdraws a reaction, where supported (capabilities.reactions). `asUser`: the remote
+   * person who reacts, on a network with puppets (their user of their own reacts); absent: the
+   * hub's own reaction (one for everyone elsewhere).
+   */
+  react?(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, asUser?: UserRef): Promise<void>;
   /**
    * Looks on the server (an XMPP room's message archive, say) for what sends with delivery ids
    * `deliveryIds` ({@link OutgoingMessage.id}) already put in `channel` since `since` (ms since
@@ -268,13 +315,22 @@ export interface Network {
  *   `['o']`; empty: none) in the channel, now and whenever it joins it later (PyLink carries
  *   prefix modes). Letters the network does not know as prefix modes are left out. Never
  *   introduces a user of their own by itself.
+ * - `away`: they marked themselves away with `text` (the empty string: back). Shown by a user of
+ *   their own that is in the channel (an XMPP puppet's presence), and remembered for when one joins.
+ * - `typing`: they are typing (`composing`), paused, or done (`active`) in the channel (XEP-0085
+ *   states). Shown only by a user of their own already in the channel; never introduces one.
  */
 export type PuppetChange =
   | { readonly kind: 'join' }
   | { readonly kind: 'prefix'; readonly modes: readonly string[] }
   | { readonly kind: 'nick'; readonly user: UserRef }
   | { readonly kind: 'topic'; readonly text: string }
-  | { readonly kind: 'kick'; readonly target: UserRef; readonly reason: string };
+  | { readonly kind: 'kick'; readonly target: UserRef; readonly reason: string }
+  | { readonly kind: 'away'; readonly text: string }
+  | { readonly kind: 'typing'; readonly state: TypingState };
+
+/** A chat state (XEP-0085), as the TYPING event carries it. */
+export type TypingState = TypingArgs['state'];
 
 /** Someone's standing in a channel: an operator (moderator), voiced, or neither. */
 export type MemberStatus = 'op' | 'voice' | 'none';

@@ -13,7 +13,7 @@ import type { Logger } from '../../src/core/log.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { builtinProtocols } from '../../src/networks/registry.js';
-import { startNgircd, startInspircd, startHybrid, startProsody, type InspircdOptions, type IrcServer, type XmppServer } from '../support/servers.js';
+import { startNgircd, startInspircd, startHybrid, startProsody, startXmppServer, type InspircdOptions, type IrcServer, type XmppServer, type XmppServerKind } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { captureLog } from '../support/log-capture.js';
 
@@ -44,15 +44,29 @@ export interface BridgeSetup {
 }
 
 /** Starts the servers (not the hub). Call `stop()` in an `after` hook. */
-export async function startBridge(options: { ircServer?: 'ngircd' | 'inspircd' | 'hybrid'; httpUpload?: boolean; mucArchive?: boolean; prosodyExtraConfig?: string; ngircdExtraConfig?: string; inspircd?: InspircdOptions } = {}): Promise<BridgeSetup> {
+export async function startBridge(options: {
+  ircServer?: 'ngircd' | 'inspircd' | 'hybrid';
+  /** The XMPP server (default Prosody); the Prosody-only options below need Prosody. */
+  xmppServer?: XmppServerKind;
+  /** Rooms show occupants' real JIDs to everyone. */
+  publicJids?: boolean;
+  httpUpload?: boolean;
+  mucArchive?: boolean;
+  prosodyExtraConfig?: string;
+  ngircdExtraConfig?: string;
+  inspircd?: InspircdOptions;
+} = {}): Promise<BridgeSetup> {
+  const prosodyOnly = options.httpUpload === true || options.mucArchive === true || options.prosodyExtraConfig !== undefined;
+  if (options.xmppServer === 'ejabberd' && prosodyOnly) throw new Error('httpUpload, mucArchive and prosodyExtraConfig need Prosody');
   const dir = mkdtempSync(join(tmpdir(), 'sb-relay-'));
   const irc = options.ircServer === 'inspircd' ? await startInspircd(options.inspircd)
     : options.ircServer === 'hybrid' ? await startHybrid()
     : await startNgircd(options.ngircdExtraConfig === undefined ? {} : { extraConfig: options.ngircdExtraConfig });
   let xmpp: XmppServer;
   try {
-    xmpp = await startProsody({
-      users: [['bridgebot', 'botpass']],
+    const common = { users: [['bridgebot', 'botpass']] as const, ...(options.publicJids === undefined ? {} : { publicJids: options.publicJids }) };
+    xmpp = options.xmppServer === 'ejabberd' ? await startXmppServer('ejabberd', common) : await startProsody({
+      ...common,
       ...(options.httpUpload ? { httpUpload: true } : {}),
       ...(options.mucArchive ? { mucArchive: true } : {}),
       ...(options.prosodyExtraConfig ? { extraConfig: options.prosodyExtraConfig } : {}),

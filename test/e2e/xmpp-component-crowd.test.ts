@@ -1,25 +1,29 @@
 /**
  * Many people of another network speaking in one room through an XMPP component at once (real
- * Prosody, an independent client in the room): every one joins as an occupant of their own and
+ * Prosody and ejabberd, an independent client in the room): every one joins as an occupant of their own and
  * their message arrives from them, none lost or doubled. 200 by default (`PEOPLE=500` for the
  * issue's figure, about 15 s here): the room sends every puppet every presence and message, so
  * the component receives n² stanzas and the time grows with the square of the crowd.
  */
-import { it } from 'node:test';
+import { it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/core/log.js';
 import { XmppComponentNetwork } from '../../src/networks/xmpp-component/adapter.js';
 import { xmppComponentConfigSchema } from '../../src/networks/xmpp-component/config.js';
 import { connectXmppClient } from '../support/clients.js';
 import { MemoryStore } from '../support/memory-store.js';
-import { startProsody } from '../support/servers.js';
+import { startXmppServer, XMPP_SERVERS, xmppServerLabel, type XmppServerKind } from '../support/servers.js';
 import { waitFor } from '../support/wait.js';
 
 const PEOPLE = Number(process.env.PEOPLE ?? 200);
 const WAIT_MS = Number(process.env.WAIT_MS ?? 60_000);
 
-it(`${PEOPLE} puppets join one room at once, each message from its own occupant`, async (t) => {
-  const xmpp = await startProsody({ users: [['bob', 'pw']] });
+for (const kind of XMPP_SERVERS) {
+  it(`${xmppServerLabel(kind)}: ${PEOPLE} puppets join one room at once, each message from its own occupant`, (t) => crowd(t, kind));
+}
+
+async function crowd(t: TestContext, kind: XmppServerKind): Promise<void> {
+  const xmpp = await startXmppServer(kind, { users: [['bob', 'pw']] });
   t.after(() => xmpp.stop());
   const room = `crowd@${xmpp.mucDomain}`;
   const bob = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'bob', password: 'pw' });
@@ -65,4 +69,4 @@ it(`${PEOPLE} puppets join one room at once, each message from its own occupant`
     if (own.length === 1) assert.equal(own[0], `hello ${i}`);
   }
   assert.equal(seen.own.size, PEOPLE, 'every one as an occupant of their own');
-});
+}

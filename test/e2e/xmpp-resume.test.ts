@@ -21,7 +21,7 @@ const isMessageWith = (event: AnyEventInput, text: string): boolean =>
 
 /** Simulates a network failure: the adapter's socket is destroyed under it (no stream close). */
 function dropSocket(bot: TestNetwork): void {
-  const client = (bot.network as unknown as { client?: XmppClient }).client;
+  const client = (bot.network as unknown as { lifecycle: { session?: XmppClient } }).lifecycle.session;
   const socket = client?.entity.socket as { destroy(): void } | null | undefined;
   assert.ok(socket, 'the adapter has a socket');
   socket.destroy();

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { prosodyConfig } from './configs/prosody.js';
+import { prosodyConfig, type ProsodyConfigValues } from './configs/prosody.js';
 import type { DaemonSpec } from './daemon.js';
 import { freePorts, waitForPort } from './ports.js';
 import { waitForXmppStream } from './xmpp-probe.js';
@@ -55,6 +55,8 @@ export interface ProsodyOptions {
   readonly mucArchive?: boolean;
   /** Rooms outlive their last occupant (default: destroyed when empty). */
   readonly persistentRooms?: boolean;
+  /** Rooms show occupants' real JIDs to everyone (non-anonymous rooms). */
+  readonly publicJids?: boolean;
 }
 
 interface ProsodyPorts {
@@ -96,16 +98,12 @@ class Prosody extends ServerBase implements XmppServer {
         : undefined;
     const config = prosodyConfig({
       dir: this.dir,
-      domain: this.domain,
-      mucDomain: this.mucDomain,
-      c2sPort: this.port,
-      componentPort: this.componentPort,
-      componentDomain: this.componentDomain,
-      componentSecret: this.componentSecret,
+      ...serverNames(this),
       upload,
       streamManagement: this.options.streamManagement,
       mucArchive: this.options.mucArchive,
       persistentRooms: this.options.persistentRooms,
+      publicJids: this.options.publicJids,
       extraConfig: this.options.extraConfig,
     });
     await writeFile(this.configFile, config);
@@ -149,8 +147,19 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<XmppSe
     const [c2s = 0, component = 0, http] = await freePorts(options.httpUpload ? 3 : 2);
     return new Prosody(await makeServerDir('prosody'), { c2s, component, http }, options).start();
   });
+  return registerUsers(server, options.users ?? []);
+}
+
+/** The names, ports and secret of a server as its config file wants them (both XMPP harnesses). */
+export function serverNames(server: XmppServer): Pick<ProsodyConfigValues, 'domain' | 'mucDomain' | 'c2sPort' | 'componentPort' | 'componentDomain' | 'componentSecret'> {
+  const { domain, mucDomain, port: c2sPort, componentPort, componentDomain, componentSecret } = server;
+  return { domain, mucDomain, c2sPort, componentPort, componentDomain, componentSecret };
+}
+
+/** Registers `users` ([user, password] pairs) on a started server; stops it when one fails. */
+export async function registerUsers(server: XmppServer, users: ReadonlyArray<readonly [string, string]>): Promise<XmppServer> {
   try {
-    for (const [user, password] of options.users ?? []) await server.registerUser(user, password);
+    for (const [user, password] of users) await server.registerUser(user, password);
   } catch (error) {
     await server.stop();
     throw error;

@@ -13,4 +13,6 @@ export { startNgircd, startInspircd, type IrcServer, type IrcLinkBlock, type Ins
 export { DEBIAN_CONNECT_CLASS } from './configs/inspircd.js';
 export { startHybrid, type HybridOptions } from './hybrid-server.js';
 export { startProsody, UPLOAD_SIZE_LIMIT, type XmppServer, type ProsodyOptions } from './prosody-server.js';
+export { startEjabberd, type EjabberdOptions } from './ejabberd-server.js';
+export { startXmppServer, xmppServerLabel, XMPP_SERVERS, type XmppServerKind, type XmppServerOptions } from './xmpp-servers.js';
 export { freePort, freePorts, LOOPBACK } from './ports.js';

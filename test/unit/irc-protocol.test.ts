@@ -165,6 +165,18 @@ describe('IRC inbound events', () => {
     assert.ok(account?.command === 'CLIENT_SERVICES_LOGIN' && account.args.account === '');
   });
 
+  it('turns a TAGMSG with the typing tag into TYPING (channel or private); not its own, a status target or other TAGMSGs', () => {
+    const h = harness();
+    h.support.update(['STATUSMSG=@+']);
+    h.feed(
+      ':bot!b@h JOIN #a',
+      '@+typing=active :Dan!d@h TAGMSG #a', '@+typing=done :Dan!d@h TAGMSG bot',
+      '@+typing=active :bot!b@h TAGMSG #a', '@+typing=active :Dan!d@h TAGMSG @#a', '@+react=x :Dan!d@h TAGMSG #a',
+    );
+    assert.deepEqual(h.events.map((e) => (e.command === 'TYPING' ? [e.args.channel?.id, e.args.user.id, e.args.state] : e.command)),
+      [['#a', 'dan', 'composing'], [undefined, 'dan', 'active']]);
+  });
+
   it('survives arbitrary lines without throwing', () => {
     const h = harness();
     fc.assert(

@@ -70,7 +70,41 @@ it('tells the writer when the person is not in a bridged room, or their network 
     assert.equal(sent[0]?.message.kind, 'notice');
     assert.deepEqual(sent[0]?.message.asUser, hank, 'from the virtual client written to');
     assert.match(textOf(sent[0]!.message), reason);
+    // The reason travels with the notice, for networks that answer with an error (XMPP).
+    assert.deepEqual(sent[0]?.message.refusal, { messageId: 'psst', reason: options.inRoom === false ? 'unreachable' : 'failed' });
   }
+});
+
+it('a person may answer someone who wrote to them from outside any room, within the conversation', async () => {
+  // bob wrote to alice's JID on an XMPP component (recipient: a puppet JID), from no room.
+  const bob: UserRef = { network: 'jabber', id: 'bob@example.org', nick: 'bob' };
+  const alicePuppet: UserRef = { network: 'jabber', id: 'alice\\40link@gw.example' };
+  const bobVirtual: UserRef = { network: 'link', id: 'bob|jabber', nick: 'bob|jabber' };
+  const sent: Array<{ network: string; message: OutgoingMessage }> = [];
+  const handle = (network: string) => ({
+    name: network,
+    capabilities: { puppets: true },
+    state: () => 'connected',
+    puppetOf: (user: UserRef) => (user.id === alicePuppet.id ? alice : user.id === bobVirtual.id ? bob : undefined),
+    send: async (message: OutgoingMessage) => {
+      sent.push({ network, message });
+      return { ids: ['x'] };
+    },
+  });
+  const handles = new Map([['link', handle('link')], ['jabber', handle('jabber')]]);
+  const api = {
+    network: (name: string) => handles.get(name),
+    members: (channel: ChannelRef) => (channel.network === 'link' ? [alice] : []),
+    log: silentLogger(),
+  } as unknown as ModuleApi;
+  const privates = new PrivateMessages(api, [bridge]);
+  // alice's answer to bob's virtual client before bob wrote: bob is in no bridged room, refused.
+  await privates.received('link', pm(alice, bobVirtual, 'early'));
+  assert.equal(sent[0]?.message.refusal?.reason, 'unreachable');
+  await privates.received('jabber', pm(bob, alicePuppet, 'hi alice'));
+  assert.deepEqual([sent[1]?.network, sent[1]?.message.target, sent[1]?.message.asUser], ['link', { user: alice }, bob]);
+  await privates.received('link', pm(alice, bobVirtual, 'hi bob'));
+  assert.deepEqual([sent[2]?.network, sent[2]?.message.target, sent[2]?.message.asUser, textOf(sent[2]!.message)], ['jabber', { user: bob }, alice, 'hi bob']);
 });
 
 it('at most ten a minute per writer', async () => {
@@ -78,4 +112,5 @@ it('at most ten a minute per writer', async () => {
   for (let i = 0; i < 12; i++) await privates.received('link', pm(alice, hankVirtual, `m${i}`));
   assert.equal(sent.filter((s) => s.network === 'jabber').length, 10);
   assert.equal(sent.filter((s) => s.network === 'link' && /too many private messages/.test(textOf(s.message))).length, 2);
+  assert.ok(sent.filter((s) => s.network === 'link').every((s) => s.message.refusal?.reason === 'rate-limited'));
 });

@@ -5,48 +5,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import xml, { type Element } from '@xmpp/xml';
-import { silentLogger } from '../../src/core/log.js';
+import xml from '@xmpp/xml';
 import type { UserRef } from '../../src/core/refs.js';
-import { LogOnce } from '../../src/networks/log-once.js';
-import { PuppetRooms } from '../../src/networks/xmpp-component/puppet-rooms.js';
-
-const ROOM = 'lobby@conference.example.org';
-const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
-
-function setup(options: { maxPerRoom?: number; taken?: readonly string[] } = {}) {
-  const sent: Element[] = [];
-  let clock = 1_000_000;
-  const puppets = new PuppetRooms({
-    domain: 'irc.example.org',
-    logOnce: new LogOnce(silentLogger()),
-    joinTimeoutMs: 5000,
-    maxPerRoom: options.maxPerRoom ?? 10,
-    roomPasswords: {},
-    send: async (el) => {
-      sent.push(el);
-    },
-    nickTaken: (_room, nick) => (options.taken ?? []).includes(nick),
-    now: () => clock,
-  });
-  /** The room accepts the last join (a self-presence to the puppet). */
-  const accept = (): void => {
-    const join = sent.at(-1)!;
-    puppets.onPresence(xml('presence', { from: String(join.attrs.to), to: String(join.attrs.from) },
-      xml('x', { xmlns: NS_MUC_USER }, xml('item', { role: 'participant' }), xml('status', { code: '110' }))), String(join.attrs.from));
-  };
-  /** The room refuses the last join with `condition`. */
-  const refuse = (condition: string): void => {
-    const join = sent.at(-1)!;
-    puppets.onPresence(xml('presence', { from: String(join.attrs.to), to: String(join.attrs.from), type: 'error' },
-      xml('error', { type: 'cancel' }, xml(condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }))), String(join.attrs.from));
-  };
-  const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-  return { puppets, sent, accept, refuse, tick, advance: (ms: number) => { clock += ms; } };
-}
-
-const alice: UserRef = { network: 'irc', id: 'alice', nick: 'alice' };
-const bob: UserRef = { network: 'irc', id: 'bob', nick: 'bob' };
+import { REFUSAL_RETRY_MS } from '../../src/networks/xmpp-component/puppet-rooms.js';
+import { alice, bob, NS_MUC_USER, ROOM, setup } from './puppet-rooms-fixture.js';
 
 describe('puppets in rooms', () => {
   it('join once per person and room, from their own JID under their nick', async () => {
@@ -128,6 +90,29 @@ describe('puppets in rooms', () => {
     assert.equal((await again)?.state, 'joined');
   });
 
+  it('a puppet brought by the person being in the channel (a join) stays without speaking; one brought by a message leaves when idle', async () => {
+    const { puppets, accept, tick, advance } = setup();
+    const present = puppets.ensure(ROOM, alice, { present: true });
+    await tick();
+    accept();
+    assert.equal((await present)?.present, true);
+    const spoke = puppets.ensure(ROOM, bob);
+    await tick();
+    accept();
+    await spoke;
+    advance(120_000);
+    const goodbyes = puppets.sweepIdle(60_000, 'idle');
+    assert.deepEqual(goodbyes.map((el) => el.attrs.from), ['bob\\40irc@irc.example.org/switchboard']);
+    // bob's later join makes his puppet stay too.
+    puppets.sawUnavailable(ROOM, 'bob');
+    const again = puppets.ensure(ROOM, bob, { present: true });
+    await tick();
+    accept();
+    assert.equal((await again)?.present, true);
+    advance(120_000);
+    assert.deepEqual(puppets.sweepIdle(60_000, 'idle'), []);
+  });
+
   it('forget everything when the connection is lost: joins in progress give up', async () => {
     const { puppets, tick } = setup();
     const joining = puppets.ensure(ROOM, alice);
@@ -135,5 +120,76 @@ describe('puppets in rooms', () => {
     puppets.forgetAll();
     assert.equal(await joining, undefined);
     assert.ok(!puppets.isPuppetNick(ROOM, 'alice'));
+  });
+
+  it('remember where the joined puppets were when the connection is lost, once, and not after a clean shutdown', async () => {
+    const { puppets, accept, tick } = setup();
+    const joining = puppets.ensure(ROOM, alice);
+    await tick();
+    accept();
+    await joining;
+    const pending = puppets.ensure(ROOM, bob); // still joining: not remembered
+    await tick();
+    puppets.forgetAll();
+    assert.equal(await pending, undefined);
+    puppets.forgetAll(); // a reconnect that failed before any puppet joined keeps the list
+    assert.deepEqual(puppets.takeRejoins(), [{ room: ROOM, person: alice }]);
+    assert.deepEqual(puppets.takeRejoins(), []);
+
+    const again = puppets.ensure(ROOM, alice);
+    await tick();
+    accept();
+    await again;
+    puppets.leaveAll('bye');
+    assert.deepEqual(puppets.takeRejoins(), []);
+  });
+
+  it('send at most maxJoinsInFlight joins at once; the others wait for a slot, and give up when the connection goes', async () => {
+    const { puppets, sent, accept, tick } = setup({ maxJoinsInFlight: 2 });
+    const people = ['a', 'b', 'c', 'd'].map((id): UserRef => ({ network: 'irc', id, nick: id }));
+    const joins = people.map((p) => puppets.ensure(ROOM, p));
+    await tick();
+    assert.deepEqual(sent.map((el) => el.attrs.to), [`${ROOM}/a`, `${ROOM}/b`]);
+    accept(sent[0]);
+    await tick();
+    assert.deepEqual(sent.map((el) => el.attrs.to), [`${ROOM}/a`, `${ROOM}/b`, `${ROOM}/c`]);
+    assert.equal((await joins[0])?.state, 'joined');
+    puppets.forgetAll();
+    assert.deepEqual(await Promise.all(joins.slice(1)), [undefined, undefined, undefined]);
+    await tick();
+    assert.equal(sent.length, 3, 'd waited for a slot and was never sent');
+  });
+
+  it('do not send a join that waited for a slot once the bot left the room', async () => {
+    const { puppets, sent, accept, tick } = setup({ maxJoinsInFlight: 1 });
+    const first = puppets.ensure(ROOM, alice);
+    const second = puppets.ensure(ROOM, bob);
+    await tick();
+    puppets.leaveRoom(ROOM, 'bye');
+    accept(sent[0]);
+    assert.equal(await second, undefined);
+    await first;
+    await tick();
+    assert.deepEqual(sent.map((el) => el.attrs.to), [`${ROOM}/alice`]);
+  });
+
+  it('a room that refused someone (a ban) is not asked again for a while: their messages go through the bot at once', async () => {
+    const { puppets, sent, refuse, accept, tick, advance } = setup();
+    const refused = puppets.ensure(ROOM, alice);
+    await tick();
+    refuse('forbidden');
+    assert.equal(await refused, undefined);
+    assert.equal(await puppets.ensure(ROOM, alice), undefined);
+    assert.equal(sent.length, 1, 'no second join while the refusal stands');
+    const other = puppets.ensure(ROOM, bob); // others are unaffected
+    await tick();
+    accept();
+    assert.equal((await other)?.state, 'joined');
+    advance(REFUSAL_RETRY_MS + 1);
+    const again = puppets.ensure(ROOM, alice);
+    await tick();
+    assert.equal(sent.at(-1)?.attrs.to, `${ROOM}/alice`);
+    accept();
+    assert.equal((await again)?.state, 'joined');
   });
 });

@@ -110,6 +110,22 @@ describe('component IQ answers', () => {
     assert.ok(features?.includes('urn:xmpp:ping'));
     const puppet = answerIq(iq('alice\\40irc@gw.example', 'get', discoInfo), { kind: 'puppet', puppet: { network: 'irc', userId: 'alice' }, bare: 'alice\\40irc@gw.example' }, 'Switchboard');
     assert.equal(puppet.getChild('query')?.getChild('identity')?.attrs.name, 'alice (irc)');
+    // The bare JID is an account (with a vCard), the full JID a client.
+    assert.deepEqual(puppet.getChild('query')?.getChild('identity')?.attrs.category, 'account');
+    assert.ok(puppet.getChild('query')?.getChildren('feature').some((f) => f.attrs.var === 'vcard-temp'));
+    const full = answerIq(iq('alice\\40irc@gw.example/switchboard', 'get', discoInfo), { kind: 'puppet', puppet: { network: 'irc', userId: 'alice' }, bare: 'alice\\40irc@gw.example' }, 'Switchboard');
+    assert.deepEqual([full.getChild('query')?.getChild('identity')?.attrs.category, full.getChild('query')?.getChild('identity')?.attrs.type], ['client', 'pc']);
+  });
+
+  it('answer a puppet\'s vCard with their nick; the domain has none', () => {
+    const vcard = xml('vCard', { xmlns: 'vcard-temp' });
+    const puppet = { kind: 'puppet', puppet: { network: 'link', userId: '0ABAAAAAB' }, bare: '0^a^b^a^a^a^a^a^b\\40link@gw.example' } as const;
+    const answer = answerIq(iq(puppet.bare, 'get', vcard), puppet, 'S', () => 'alice');
+    assert.equal(answer.attrs.type, 'result');
+    assert.deepEqual([answer.getChild('vCard', 'vcard-temp')?.getChildText('NICKNAME'), answer.getChild('vCard', 'vcard-temp')?.getChildText('FN')], ['alice', 'alice']);
+    assert.equal(answerIq(iq(puppet.bare, 'get', vcard), puppet, 'S').getChild('vCard', 'vcard-temp')?.getChildText('NICKNAME'), '0ABAAAAAB');
+    assert.equal(answerIq(iq('gw.example', 'get', vcard), { kind: 'domain' }, 'S').attrs.type, 'error');
+    assert.equal(answerIq(iq(puppet.bare, 'set', vcard), puppet, 'S').attrs.type, 'error');
   });
 
   it('answer pings and disco#items (empty), refuse the rest and unknown JIDs', () => {
@@ -121,7 +137,7 @@ describe('component IQ answers', () => {
     assert.equal(version.getChild('error')?.getChild('service-unavailable', 'urn:ietf:params:xml:ns:xmpp-stanzas') !== undefined, true);
     const nobody = answerIq(iq('nobody@gw.example', 'get', discoInfo), { kind: 'unknown' }, 'S');
     assert.equal(nobody.attrs.type, 'error');
-    assert.ok(nobody.getChild('error')?.getChild('item-not-found', 'urn:ietf:params:xml:ns:xmpp-stanzas'));
+    assert.ok(nobody.getChild('error')?.getChild('service-unavailable', 'urn:ietf:params:xml:ns:xmpp-stanzas'));
     const message = errorReply(xml('message', { from: 'bob@x.example', to: 'nobody@gw.example', id: 'm1' }), 'cancel', 'item-not-found');
     assert.deepEqual([message.name, message.attrs.type, message.attrs.to, message.attrs.from, message.attrs.id], ['message', 'error', 'bob@x.example', 'nobody@gw.example', 'm1']);
   });

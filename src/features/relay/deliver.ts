@@ -200,8 +200,11 @@ export class Deliverer {
     if (handle.capabilities.reactions) {
       const copy = (await this.copiesIn(job.original, job.target))[0];
       if (copy) {
-        const othersStillReact = job.stillReactedIn?.some((channel) => !sameChannel(channel, job.target)) ?? false;
-        if (!(job.removed && othersStillReact)) await handle.react(job.target, copy.messageId, job.reaction, job.removed);
+        // On a network with puppets the person reacts as themselves; otherwise the bridge's one
+        // reaction stands for everyone elsewhere, and stays while others still react so.
+        const person = handle.capabilities.puppets === true ? job.message.author : undefined;
+        const othersStillReact = person === undefined && (job.stillReactedIn?.some((channel) => !sameChannel(channel, job.target)) ?? false);
+        if (!(job.removed && othersStillReact)) await handle.react(job.target, copy.messageId, job.reaction, job.removed, person);
         return;
       }
     }

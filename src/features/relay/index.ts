@@ -14,6 +14,7 @@
 import { defineModule } from '../../modules/define.js';
 import { parseRelayConfig, resolveBridges, type RelayConfig } from './config.js';
 import { Relay } from './relay.js';
+import { PresenceRelay } from './presence.js';
 import { rulesCallback } from './rules.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -26,6 +27,7 @@ export default defineModule<RelayConfig>({
     const relay = new Relay(api, config, bridges);
     api.registerRelayCallbacks({ beforeSend: rulesCallback((target, source) => relay.optionsFor(target, source)) });
     relay.listen();
+    new PresenceRelay(api, bridges).listen();
     await relay.start();
     const prune = async (): Promise<void> => {
       try {

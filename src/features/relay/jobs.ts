@@ -8,6 +8,7 @@
 import type { Message } from '../../core/message.js';
 import type { PuppetChange } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { RichText } from '../../core/richtext.js';
 import type { MessageLocation } from '../../store/message-map.js';
 
 /** The start of a message, kept for readable fallbacks (quotes in replies and reactions). */
@@ -104,6 +105,11 @@ export interface LeaveJob {
 }
 
 export type RelayJob = MessageJob | EditJob | DeleteJob | ReactJob | NoticeJob | LeaveJob;
+
+/** A message describing an event (for beforeSend and the notice text). */
+export function describe(channel: ChannelRef, author: UserRef, body: RichText, ts: number, id: string): Message {
+  return { id, channel, author, kind: 'notice', body, attachments: [], ts };
+}
 
 /** How long quotes are (characters of plain text). */
 export const QUOTE_LENGTH = 40;

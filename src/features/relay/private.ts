@@ -9,11 +9,14 @@
  *
  * Protection: a message only ever goes to a person who has a user of their own here AND is a
  * member of a bridged channel on their network right now (never to an arbitrary address), at
- * most RATE.count per writer within RATE.windowMs. What cannot be delivered is answered with a
- * NOTICE to the writer saying so.
+ * most RATE.count per writer within RATE.windowMs. The one exception: a person may answer someone
+ * who wrote to them within CONVERSATION_MS wherever that writer is (an XMPP user who wrote to a
+ * puppet's JID from outside any room). What cannot be delivered is answered to the writer with a
+ * NOTICE saying so, which carries the reason (`refusal`) for networks that answer with an error.
  */
 import type { Message } from '../../core/message.js';
 import type { UserRef } from '../../core/refs.js';
+import type { PrivateRefusal } from '../../core/network.js';
 import type { ModuleApi } from '../../modules/api.js';
 import { RateWindow } from '../../core/rate-window.js';
 import type { RelayBridge } from './config.js';
@@ -24,6 +27,12 @@ const RATE = { count: 10, windowMs: 60_000 } as const;
 const CONVERSATION_MS = 60 * 60_000;
 /** Most conversations remembered (the oldest are forgotten first). */
 const MAX_CONVERSATIONS = 10_000;
+
+/** Why a private message was not delivered, for the writer. */
+interface Problem {
+  readonly reason: PrivateRefusal['reason'];
+  readonly text: string;
+}
 
 function key(user: UserRef): string {
   return `${user.network}\u0000${user.id}`;
@@ -50,22 +59,25 @@ export class PrivateMessages {
     const here = this.api.network(network);
     if (!here) return;
     const author = message.author;
-    let problem: string | undefined;
-    if (!this.rate.allow(key(author), Date.now())) problem = 'too many private messages; wait a minute';
-    else if (!this.isBridgedMember(remote)) problem = `${remote.nick ?? remote.id} is not in a bridged room on ${remote.network} now`;
+    let problem: Problem | undefined;
+    if (!this.rate.allow(key(author), Date.now())) problem = { reason: 'rate-limited', text: 'too many private messages; wait a minute' };
+    else if (!this.isBridgedMember(remote) && !this.wroteLately(remote, author)) problem = { reason: 'unreachable', text: `${remote.nick ?? remote.id} is not in a bridged room on ${remote.network} now` };
     else problem = await this.deliver(remote, author, message);
     if (problem === undefined) {
       this.remember(remote, author);
       return;
     }
-    const text = `Your message was not delivered: ${problem}.`;
-    await here.send({ target: { user: author }, kind: 'notice', body: [{ type: 'text', text }], asUser: remote }).catch(() => undefined);
+    const text = `Your message was not delivered: ${problem.text}.`;
+    await here.send({
+      target: { user: author }, kind: 'notice', body: [{ type: 'text', text }], asUser: remote,
+      refusal: { messageId: message.id, reason: problem.reason },
+    }).catch(() => undefined);
   }
 
-  /** Sends `message` to `to` on their network as `from`; a problem as text, or undefined when sent. */
-  private async deliver(to: UserRef, from: UserRef, message: Message): Promise<string | undefined> {
+  /** Sends `message` to `to` on their network as `from`; a problem, or undefined when sent. */
+  private async deliver(to: UserRef, from: UserRef, message: Message): Promise<Problem | undefined> {
     const handle = this.api.network(to.network);
-    if (!handle || handle.state() !== 'connected') return `${to.network} is not connected`;
+    if (!handle || handle.state() !== 'connected') return { reason: 'not-connected', text: `${to.network} is not connected` };
     const kind = message.kind === 'action' ? 'action' : message.kind === 'notice' ? 'notice' : 'message';
     const puppets = handle.capabilities.puppets === true;
     try {
@@ -75,7 +87,7 @@ export class PrivateMessages {
       });
       return undefined;
     } catch (error) {
-      return `${to.network} cannot deliver it (${(error as Error).message.slice(0, 100)})`;
+      return { reason: 'failed', text: `${to.network} cannot deliver it (${(error as Error).message.slice(0, 100)})` };
     }
   }
 
@@ -94,6 +106,15 @@ export class PrivateMessages {
   /** Whether `user` is a member of a bridged channel of their network now. */
   private isBridgedMember(user: UserRef): boolean {
     return this.bridges.some((b) => b.channels.some((c) => c.network === user.network && this.api.members(c).some((m) => m.id === user.id)));
+  }
+
+  /**
+   * Whether `person` wrote to `writer` within CONVERSATION_MS: an answer to someone who started
+   * the conversation (an XMPP user writing to a puppet's JID is in no room) reaches them.
+   */
+  private wroteLately(person: UserRef, writer: UserRef): boolean {
+    const entry = this.conversations.get(key(writer));
+    return entry !== undefined && key(entry.partner) === key(person) && Date.now() - entry.at <= CONVERSATION_MS;
   }
 
   private remember(remote: UserRef, partner: UserRef): void {

@@ -6,7 +6,6 @@ import type { HubEvent } from '../../core/event.js';
 import type { Message } from '../../core/message.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { NetworkHandle } from '../../core/network-handle.js';
-import type { RichText } from '../../core/richtext.js';
 import { plainText } from '../../core/richtext-ops.js';
 import type { ModuleApi } from '../../modules/api.js';
 import { operationsOf } from '../../modules/operations.js';
@@ -16,7 +15,7 @@ import { Deliverer, PermanentDeliveryError } from './deliver.js';
 import { EchoGuard } from './echoes.js';
 import { Excerpts } from './excerpts.js';
 import { PendingRecords } from './pending-records.js';
-import { quoteStart, type Excerpt, type NoticeJob, type RelayJob } from './jobs.js';
+import { describe, quoteStart, type Excerpt, type NoticeJob, type RelayJob } from './jobs.js';
 import { memberNamed, renamedUser } from './renames.js';
 import { modeTargets, prefixModesFor } from './prefixes.js';
 import { Conflicts } from './conflicts.js';
@@ -27,6 +26,7 @@ import { AttachmentFetches } from './attachments.js';
 import { isJoinTimeTopic } from './topics.js';
 import { Authority, authorKey } from './authority.js';
 import { Reactors } from './reactors.js';
+import { PersonStates } from './person-states.js';
 
 /** The key of a channel: network and case-folded id. */
 function channelKey(channel: ChannelRef): string {
@@ -48,6 +48,7 @@ export class Relay {
   private readonly reactors = new Reactors();
   private readonly conflicts: Conflicts;
   private readonly privates: PrivateMessages;
+  private readonly personStates: PersonStates;
   /** Networks that are (re)connecting: their join-time events (occupant lists, subjects) are not relayed. */
   private readonly bursting = new Set<string>();
   /** When each connected network last finished connecting (its ENDBURST). */
@@ -64,6 +65,14 @@ export class Relay {
     this.fetches = new AttachmentFetches(api);
     this.privates = new PrivateMessages(api, bridges);
     this.conflicts = new Conflicts({ api, bridgeOf: (channel) => this.bridgeOf.get(channelKey(channel)), bridges: () => this.bridges, logOnce: (key, fields, message) => this.logOnce(key, fields, message) });
+    this.personStates = new PersonStates({
+      api,
+      bridgeOf: (channel) => this.bridgeOf.get(channelKey(channel)),
+      channelsWith: (network, nick) => this.channelsWith(network, nick),
+      fromBurst: (network, ts) => this.fromBurst(network, ts),
+      mayRelay: (channel, user) => this.mayRelay(channel, user),
+      push: (job) => void this.queues.get(channelKey(job.target))?.push(job),
+    });
     this.authority = new Authority({ messages: api.messages, isModerator: (channel, user) => api.network(channel.network)?.isModerator(channel, user) });
     for (const network of api.networks()) this.bursting.add(network.name);
     this.deliverer = new Deliverer({
@@ -131,6 +140,8 @@ export class Relay {
     api.on('EDIT', (event) => this.onEdit(event));
     api.on('DELETE', (event) => this.onDelete(event));
     api.on('REACT', (event) => this.onReact(event));
+    api.on('AWAY', (event) => this.personStates.away(event));
+    api.on('TYPING', (event) => this.personStates.typing(event));
     api.on('JOIN', async (event) => {
       for (const user of event.args.users) {
         await this.notice(event.args.channel, 'joins', user, 'joined', event.ts, { actor: user, change: { kind: 'join' } });
@@ -549,7 +560,3 @@ function withReason(what: string, reason: string): string {
   return reason.trim() === '' ? what : `${what} (${reason})`;
 }
 
-/** A message describing an event (for beforeSend and the notice text). */
-function describe(channel: ChannelRef, author: UserRef, body: RichText, ts: number, id: string): Message {
-  return { id, channel, author, kind: 'notice', body, attachments: [], ts };
-}

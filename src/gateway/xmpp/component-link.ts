@@ -8,8 +8,13 @@ import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
 import type { Element } from '@xmpp/xml';
 import { createComponentEntity, startComponent, type ComponentEndpoint } from '../../networks/xmpp-component/connection.js';
 import { stopEntity } from '../../networks/xmpp/connect-round.js';
-import { describeReason } from '../../networks/xmpp/client.js';
 import type { ComponentLink, LinkEvents } from '../link.js';
+
+/** Why the stream closed, in words. */
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined || reason === null ? 'connection closed' : String(reason);
+}
 
 export class XmppComponentLink implements ComponentLink {
   readonly domain: string;

@@ -60,7 +60,6 @@ const GATEWAY = 'until the XMPP gateway is built';
 const HTTP_LOGIN = 'until the HTTP API login is built';
 const BRIDGE_ADMIN = 'until run-time bridge administration is built';
 const RELAY_INVITES = 'the relay does not relay invites';
-const RELAY_PRESENCE = 'the relay does not relay presence or away';
 const NO_BATCH_JOBS = "Switchboard itself runs no batch job after start (a module's own api.runBackgroundUpdate does call it)";
 
 /** Every callback of every category. */
@@ -94,8 +93,8 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     onThreepidBind: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'deprecated alias: registered as onAddUserThirdPartyIdentifier', pending: GATEWAY },
   },
   presenceRouter: {
-    getUsersForStates: { rule: { kind: 'merge-sets' }, onThrow: 'skip', calledBy: 'presence and away changes relayed between networks', pending: RELAY_PRESENCE },
-    getInterestedUsers: { rule: { kind: 'union-or-all' }, onThrow: 'skip', calledBy: 'deciding whose presence a user may see', pending: RELAY_PRESENCE },
+    getUsersForStates: { rule: { kind: 'merge-sets' }, onThrow: 'skip', calledBy: "the xmpp-component network, for each batch of remote people's presence changes the relay tells it (people joining or leaving every bridged channel, AWAY): the users of that network named (`network:bare JID`) get those updates from the puppets' JIDs, besides the puppets' subscribers" },
+    getInterestedUsers: { rule: { kind: 'union-or-all' }, onThrow: 'skip', calledBy: "the xmpp-component network, for each presence probe of a puppet's JID from someone who is not its subscriber (`network:bare JID`): the person's presence is answered when the answer names them (`network:id`) or is PRESENCE_ALL_USERS, else `unsubscribed`" },
   },
   passwordAuthProvider: {
     authCheckers: { rule: { kind: 'auth-checkers' }, onThrow: 'refuse', calledBy: 'HTTP API / web UI login and gateway registration', pending: HTTP_LOGIN },

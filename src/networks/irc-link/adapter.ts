@@ -499,6 +499,8 @@ export class IrcLinkNetwork implements Network {
     const name = channel.name ?? channel.id;
     if (this.state !== 'connected' || !server || !this.link.support.isChannel(name)) return false;
     if (change.kind === 'nick') return this.renameVirtual(remote, change.user);
+    // Away and typing are not shown by virtual clients (yet): never introduce one for them.
+    if (change.kind === 'away' || change.kind === 'typing') return false;
     if (change.kind === 'prefix') {
       // Kept for when the client joins; never introduces one by itself.
       const folded = this.link.support.fold(name);

@@ -14,7 +14,7 @@ import type { ServerSupport } from './isupport.js';
 import type { MemberTracker } from './members.js';
 import { parseIrcFormatting } from './format-parse.js';
 import { parseChannelModes } from './modes.js';
-import { hasRelayedTag } from './tags.js';
+import { hasRelayedTag, typingStateOf } from './tags.js';
 import { capText } from '../../core/body-cap.js';
 import type { PeerBridges } from './peer-bridges.js';
 import { ircChannelRef, ircUserRef } from './refs.js';
@@ -151,6 +151,7 @@ export class InboundMapper {
       case 'MODE': this.onMode(line); break;
       case 'INVITE': this.onInvite(line); break;
       case 'AWAY': this.onAway(line); break;
+      case 'TAGMSG': this.onTagMsg(line); break;
       case 'CHGHOST': this.onChgHost(line); break;
       case 'ACCOUNT': this.onAccount(line); break;
       case '332': this.onTopicReply(line); break;
@@ -385,6 +386,16 @@ export class InboundMapper {
     if (this.isOwn(line.nick)) return;
     const user = this.sourceRef(line);
     this.emit(line, user.id, { command: 'AWAY', args: { user, text: line.params[0] ?? '' } });
+  }
+
+  /** A TAGMSG with the typing client tag (IRCv3 `+typing`): a TYPING event. Other TAGMSGs are ignored. */
+  private onTagMsg(line: IrcLine): void {
+    const state = typingStateOf(line.tags);
+    const target = line.params[0] ?? '';
+    if (state === undefined || this.fromServer(line) || this.isOwn(line.nick) || this.support.statusPrefix(target) !== '') return;
+    const user = this.sourceRef(line);
+    const where = this.support.isChannel(target) ? { channel: this.channelRef(target) } : {};
+    this.emit(line, user.id, { command: 'TYPING', args: { ...where, user, state } });
   }
 
   private onChgHost(line: IrcLine): void {

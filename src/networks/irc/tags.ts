@@ -35,3 +35,21 @@ export function lineForConnection(line: string, supportsTag: (name: string) => b
 export function hasRelayedTag(tags: Readonly<Record<string, unknown>>): boolean {
   return Object.hasOwn(tags, RELAYED_TAG);
 }
+
+/** The IRCv3 typing client tag (and its draft name, still sent by some clients). */
+const TYPING_TAGS = ['+typing', '+draft/typing'] as const;
+
+/**
+ * The chat state (XEP-0085 terms, as the TYPING event carries it) of a received line's typing
+ * client tag: `active` (typing) → `composing`, `paused` → `paused`, `done` → `active`.
+ * Undefined without the tag or with another value.
+ */
+export function typingStateOf(tags: Readonly<Record<string, unknown>>): 'composing' | 'paused' | 'active' | undefined {
+  for (const name of TYPING_TAGS) {
+    const value = tags[name];
+    if (value === 'active') return 'composing';
+    if (value === 'paused') return 'paused';
+    if (value === 'done') return 'active';
+  }
+  return undefined;
+}

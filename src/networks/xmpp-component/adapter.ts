@@ -4,46 +4,64 @@
  * (`<botUser>@<domain>/bot`) reads each bridged room with the same room machinery as the `xmpp`
  * network (room joins, inbound events, outbound messages); each remote person the relay speaks
  * for (`asUser`) joins the room as an occupant of their own (puppet-rooms.ts) and speaks there
- * as themselves.
+ * as themselves: messages, /me, corrections, replies, files (their link, as OOB data), and
+ * retractions and reactions; their nick changes, away state and typing are shown natively
+ * (`puppetChange`), and they leave when they leave (a quit: every room).
+ *
+ * One-to-one: a message to a person's JID is a private message to them, which the relay's
+ * private messages handle (direct-messages.ts); their answers come from that JID. Presence: the
+ * relay tells the component people's availability (`presence`), which their subscribers see
+ * (presences.ts: subscriptions, probes, the presence router callbacks). Puppets' vCards and
+ * disco: iq-answers.ts.
  *
  * Lifecycle as for every network: `connect()` connects, does the handshake, joins the bot to the
  * wanted rooms and emits ENDBURST; a lost connection is reported through `ctx.connectionLost`
- * and the hub calls `connect()` again. Puppets join again on their next message.
+ * and the hub calls `connect()` again; once the bot is back in the rooms, the puppets that were
+ * in them when the connection was lost join them again (`rejoinPuppets`), a batch at a time.
  */
-import type { Element } from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import type { Client } from '@xmpp/client-core';
 import middlewareFactory from '@xmpp/middleware';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
-import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../../core/network.js';
+import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
+import type { PresenceArgs } from '../../core/catalog.js';
+import { plainText } from '../../core/richtext-ops.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { LogOnce } from '../log-once.js';
-import { describeReason } from '../xmpp/client.js';
-import { stopEntity, withDeadline } from '../xmpp/connect-round.js';
 import { Confirmations } from '../xmpp/confirmations.js';
 import { Inbound } from '../xmpp/inbound.js';
 import { bareJid, resourceOf } from '../xmpp/jid.js';
+import { XmppLifecycle } from '../xmpp/lifecycle.js';
 import { MessageIds } from '../xmpp/message-ids.js';
+import { NS } from '../xmpp/namespaces.js';
 import type { MucRoom } from '../xmpp/muc-room.js';
 import { Outbound, type StanzaClient } from '../xmpp/outbound.js';
 import { ReactionSets } from '../xmpp/reactions.js';
-import { occupantRef } from '../xmpp/refs.js';
+import { isRoomModerator, roomMembers } from '../xmpp/refs.js';
 import { roomAssignsStanzaIds } from '../xmpp/room-features.js';
 import { RoomJoins } from '../xmpp/room-joins.js';
 import { buildMucLeave } from '../xmpp/stanza-build.js';
 import { defaultEgressClient } from '../../net/egress/index.js';
-import { addresseeOf } from './addressees.js';
+import { addresseeOf, type Addressee } from './addressees.js';
 import { botBareJid, roomOptions, type XmppComponentConfig } from './config.js';
 import { createComponentEntity, startComponent, type ComponentEndpoint } from './connection.js';
 import { answerIq, errorReply } from './iq-answers.js';
-import { PuppetRooms } from './puppet-rooms.js';
+import { PuppetMessages } from './puppet-messages.js';
+import { isNickChange, PuppetRooms, puppetJid } from './puppet-rooms.js';
+import { refusalStanza, Writers } from './direct-messages.js';
+import { People, puppetBareJid } from './people.js';
+import { Presences } from './presences.js';
+import type { PuppetId } from './puppet-jid.js';
+import { Subscriptions } from './subscriptions.js';
 
 /** The bot occupant's resource. */
 const BOT_RESOURCE = 'bot';
 /** How long a room may take to reflect a message before its delivery counts as uncertain. */
 const ECHO_TIMEOUT_MS = 30_000;
-const ECHO_WAIT_AT_DISCONNECT_MS = 2_000;
 /** How often idle puppets are looked for (at most). */
 const IDLE_SWEEP_MS = 60_000;
+/** Presence types about subscriptions (RFC 6121 §3) and probes, which presences.ts answers. */
+const SUBSCRIPTION_TYPES = new Set(['subscribe', 'unsubscribe', 'subscribed', 'unsubscribed', 'probe']);
 /** What a room answers to a message from someone who is not (or no longer) an occupant. */
 const GONE_CONDITIONS = new Set(['not-acceptable', 'forbidden', 'not-allowed', 'item-not-found']);
 
@@ -58,34 +76,36 @@ export class XmppComponentNetwork implements Network {
   readonly protocol = 'xmpp-component';
   readonly capabilities: NetworkCapabilities = {
     edits: true,
-    // Retractions and reactions would come from the bot, not from the person: not yet.
-    deletes: false,
-    reactions: false,
+    // From the person's puppet (the bot's where they have none in the room).
+    deletes: true,
+    reactions: true,
     replies: true,
     threads: false,
-    attachments: false,
-    typing: false,
+    // Not re-uploaded: the file's link goes out as OOB data (XEP-0066), from the puppet.
+    attachments: true,
+    typing: true,
     formatting: 'xmpp-styling',
     puppets: true,
     delayMarks: true,
     replaysHistory: false,
   };
 
-  private session: Session | undefined;
-  private cancelConnect: AbortController | undefined;
+  private readonly lifecycle: XmppLifecycle<Session>;
   private idleSweep: NodeJS.Timeout | undefined;
-  private online = false;
-  private closing = false;
   private readonly botJid: string;
   private readonly endpoint: ComponentEndpoint;
   private readonly rooms = new Map<string, MucRoom>();
-  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly logOnce: LogOnce;
   private readonly confirmations = new Confirmations(ECHO_TIMEOUT_MS);
   private readonly joins: RoomJoins;
   private readonly inbound: Inbound;
   private readonly outbound: Outbound;
   private readonly puppets: PuppetRooms;
+  private readonly people: People;
+  private readonly presences: Presences;
+  private readonly writers = new Writers();
+  private readonly ids = new MessageIds();
+  private readonly puppetMessages = new PuppetMessages();
   /** Puppets' messages awaiting their echo (`room\0id`): true once the room bounced one for want of its occupant. */
   private readonly puppetSends = new Map<string, boolean>();
 
@@ -101,19 +121,24 @@ export class XmppComponentNetwork implements Network {
       connectTimeoutMs: config.connectTimeoutMs, handshakeTimeoutMs: config.handshakeTimeoutMs, maxStanzaChars: config.maxStanzaChars,
     };
     const options = roomOptions(config);
-    const ids = new MessageIds();
+    const ids = this.ids;
     const reactions = new ReactionSets();
+    this.lifecycle = new XmppLifecycle<Session>({
+      ctx,
+      logOnce: this.logOnce,
+      joins: { cancelAll: () => this.joins.cancelAll() },
+      confirmations: this.confirmations,
+      errorLog: { key: 'component-error', message: 'XMPP component connection error' },
+      lostMessage: 'XMPP component connection lost',
+      onStanza: (_session, el) => this.route(el),
+      gone: () => this.connectionGone(),
+    });
     this.joins = new RoomJoins({
       ctx,
       config: options,
       logOnce: this.logOnce,
       rooms: this.rooms,
-      sender: () => {
-        const entity = this.session?.entity;
-        return entity && ((el: Element) => entity.send(el));
-      },
-      isOnline: () => this.online,
-      isWanted: (id) => this.wantedRoomIds().includes(id),
+      connection: this.lifecycle,
       assignsStanzaIds: (id) => roomAssignsStanzaIds(this.requireSession(false).iqCaller, id, config.joinTimeoutMs),
       joined: () => Promise.resolve(),
     });
@@ -124,9 +149,13 @@ export class XmppComponentNetwork implements Network {
       maxPerRoom: config.maxPuppetsPerRoom,
       roomPasswords: options.roomPasswords,
       send: (el) => this.requireSession(false).entity.send(el),
-      nickTaken: (room, nick) => {
+      nickTaken: (room, nick, jid) => {
         const mucRoom = this.rooms.get(room);
-        return mucRoom !== undefined && (mucRoom.nick === nick || mucRoom.occupant(nick) !== undefined);
+        if (mucRoom === undefined) return false;
+        // An occupant of the puppet's own JID is the puppet itself, left over from before a
+        // reconnect (Prosody restores occupants after a restart): the join takes it over.
+        const holder = mucRoom.occupant(nick)?.realJid;
+        return mucRoom.nick === nick || (holder !== undefined && bareJid(holder) !== bareJid(jid));
       },
     });
     this.inbound = new Inbound({
@@ -142,6 +171,21 @@ export class XmppComponentNetwork implements Network {
       onSelfChange: (room, change) => this.joins.onSelfChange(room, change),
       onRoomError: (room, condition) => this.joins.onRoomError(room, condition),
       isOwnOccupant: (room, nick) => this.puppets.isPuppetNick(room, nick),
+      recipientOf: (to) => {
+        const addressee = addresseeOf(to, config.domain, config.botUser);
+        return addressee.kind === 'puppet' ? { network: ctx.name, id: addressee.bare, nick: this.nickOf(addressee.puppet) } : undefined;
+      },
+    });
+    this.people = new People(config.domain);
+    this.presences = new Presences({
+      network: ctx.name,
+      domain: config.domain,
+      people: this.people,
+      subscriptions: new Subscriptions(ctx.store),
+      ...(ctx.presenceRouting === undefined ? {} : { routing: ctx.presenceRouting }),
+      logOnce: this.logOnce,
+      send: (el) => this.requireSession(false).entity.send(el),
+      online: () => this.lifecycle.online,
     });
     this.outbound = new Outbound({
       name: ctx.name,
@@ -163,38 +207,40 @@ export class XmppComponentNetwork implements Network {
   // --- lifecycle --------------------------------------------------------------------------
 
   async connect(): Promise<void> {
-    await this.teardown(0);
-    this.closing = false;
-    const entity = createComponentEntity(this.endpoint);
-    const middleware = middlewareFactory({ entity });
-    const session: Session = { entity, iqCaller: iqCallerFactory({ middleware, entity }) };
-    this.session = session;
-    stampFrom(entity, this.botJid);
-    entity.on('error', (error: Error) => {
-      if (entity.status === 'connecting') return; // the connect round reports its own
-      this.logOnce.log('warn', `component-error:${error.message}`, { err: error }, 'XMPP component connection error');
-    });
-    entity.on('stanza', (el: Element) => {
-      if (this.session === session) this.route(el);
-    });
-    entity.on('disconnect', (info?: { reason?: unknown }) => this.onDisconnect(session, describeReason(info?.reason)));
-    const cancel = new AbortController();
-    this.cancelConnect = cancel;
-    try {
-      await startComponent(entity, this.endpoint, cancel.signal);
-    } finally {
-      if (this.cancelConnect === cancel) this.cancelConnect = undefined;
-    }
+    const create = (): Session => {
+      const entity = createComponentEntity(this.endpoint);
+      const middleware = middlewareFactory({ entity });
+      stampFrom(entity, this.botJid);
+      return { entity, iqCaller: iqCallerFactory({ middleware, entity }) };
+    };
+    const { session } = await this.lifecycle.open(create, (s, signal) => startComponent(s.entity, this.endpoint, signal));
+    const { entity } = session;
     this.outbound.reset();
-    await Promise.all(this.wantedRoomIds().map((id) => this.joins.join(id).catch(() => undefined)));
-    if (this.session !== session || this.closing || entity.socket === null) throw new Error('the connection closed while joining rooms');
-    this.online = true;
+    await Promise.all(this.joins.wantedNow().map((id) => this.joins.join(id).catch(() => undefined)));
+    this.lifecycle.goOnline(session, entity.socket !== null);
     this.ctx.log.info(
       { domain: this.config.domain, bot: this.botJid, encrypted: entity.isSecure(), rooms: [...this.rooms.values()].filter((r) => r.joined).map((r) => r.id) },
       'XMPP component online',
     );
     this.startIdleSweep(session);
+    void this.track(this.presences.announce().catch((error: unknown) => {
+      this.logOnce.log('warn', `announce:${(error as Error).message}`, { err: error }, 'could not tell subscribers the puppets\' presence');
+    }));
     this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
+    void this.rejoinPuppets(); // not a send: not in queueDepth; a lost connection ends its joins
+  }
+
+  /**
+   * After a lost connection: the puppets that were in rooms join them again at once (not on
+   * their next message), in rooms the bot is in again, a batch at a time (join-slots.ts). A
+   * puppet the room refuses now speaks through the bot, as on a first join. Never rejects.
+   */
+  private async rejoinPuppets(): Promise<void> {
+    const places = this.puppets.takeRejoins().filter((p) => this.rooms.get(p.room)?.joined === true);
+    if (places.length === 0) return;
+    const joined = await Promise.all(places.map((p) => this.puppets.ensure(p.room, p.person).catch(() => undefined)));
+    const back = joined.filter((p) => p !== undefined).length;
+    this.ctx.log.info({ puppets: places.length, rejoined: back }, 'puppets rejoined their rooms after the reconnect');
   }
 
   /** Looks for idle puppets now and then while `session` is current (puppetIdleMinutes). */
@@ -203,7 +249,7 @@ export class XmppComponentNetwork implements Network {
     if (idleMs <= 0) return;
     clearInterval(this.idleSweep);
     this.idleSweep = setInterval(() => {
-      if (this.session !== session || !this.online) return;
+      if (this.lifecycle.session !== session || !this.lifecycle.online) return;
       const goodbyes = this.puppets.sweepIdle(idleMs, 'idle');
       for (const el of goodbyes) void this.sendRaw(el);
     }, Math.min(IDLE_SWEEP_MS, idleMs));
@@ -211,56 +257,28 @@ export class XmppComponentNetwork implements Network {
   }
 
   async disconnect(options: { readonly deadlineMs?: number; readonly reason?: string } = {}): Promise<void> {
-    const deadlineMs = options.deadlineMs ?? 5000;
-    this.closing = true;
-    this.online = false;
-    this.joins.cancelAll();
-    await withDeadline(Promise.allSettled([...this.inFlight]), deadlineMs);
-    await withDeadline(this.confirmations.idle(), Math.min(deadlineMs, ECHO_WAIT_AT_DISCONNECT_MS));
-    const entity = this.session?.entity;
-    if (entity !== undefined && entity.socket !== null) {
-      const reason = options.reason ?? 'shutting down';
-      const goodbyes = [
+    const reason = options.reason ?? 'shutting down';
+    await this.lifecycle.close({
+      deadlineMs: options.deadlineMs ?? 5000,
+      goodbyes: (session) => session === undefined || session.entity.socket === null ? [] : [
+        ...this.presences.goodbyes(),
         ...this.puppets.leaveAll(reason),
         ...[...this.rooms.values()].filter((r) => r.joined).map((r) => buildMucLeave({ room: r.id, nick: r.nick, reason })),
-      ];
-      await withDeadline(Promise.all(goodbyes.map((el) => entity.send(el))).catch(() => undefined), deadlineMs);
-    }
-    await this.teardown(deadlineMs);
-  }
-
-  private async teardown(deadlineMs: number): Promise<void> {
-    const session = this.session;
-    this.session = undefined;
-    this.cancelConnect?.abort();
-    this.cancelConnect = undefined;
-    this.connectionGone();
-    if (session === undefined) return;
-    await stopEntity(session.entity, deadlineMs);
-  }
-
-  private onDisconnect(session: Session, reason: string): void {
-    if (session !== this.session) return;
-    const wasOnline = this.online;
-    this.connectionGone();
-    if (this.closing || !wasOnline) return; // a failing connect() rejects by itself
-    this.ctx.log.warn({ reason }, 'XMPP component connection lost');
-    this.ctx.connectionLost({ wasSuccessful: true, reason });
+      ],
+    });
   }
 
   /** Nothing is joined any more: the bot rejoins on connect, puppets on their next message. */
   private connectionGone(): void {
-    this.online = false;
     clearInterval(this.idleSweep);
     this.idleSweep = undefined;
-    this.joins.cancelAll();
     for (const room of this.rooms.values()) room.markLeft();
     this.confirmations.dropAll('the connection ended');
     this.puppets.forgetAll();
   }
 
   queueDepth(): number {
-    return this.inFlight.size;
+    return this.lifecycle.pending;
   }
 
   // --- received stanzas -------------------------------------------------------------------
@@ -273,15 +291,15 @@ export class XmppComponentNetwork implements Network {
       const type = typeof el.attrs.type === 'string' ? el.attrs.type : undefined;
       if (el.name === 'iq') {
         if (type !== 'get' && type !== 'set') return; // replies: the IQ caller has them
-        const reply = answerIq(el, addressee, 'Switchboard');
+        const reply = answerIq(el, this.ownPuppet(addressee) ? { kind: 'unknown' } : addressee, 'Switchboard', (p) => this.nickOf(p));
         if (reply.attrs.type === 'error') this.refusedOnce(el, addressee.kind, reply);
         void this.sendRaw(reply);
         return;
       }
       if (addressee.kind === 'bot') return this.toBot(el);
-      if (addressee.kind === 'puppet') return this.toPuppet(el, to);
+      if (addressee.kind === 'puppet' && !this.ownPuppet(addressee)) return this.toPuppet(el, to, addressee);
       if (el.name === 'message' && type !== 'error' && type !== 'groupchat' && !this.fromRoom(el)) {
-        const reply = errorReply(el, 'cancel', addressee.kind === 'unknown' ? 'item-not-found' : 'service-unavailable');
+        const reply = errorReply(el, 'cancel', 'service-unavailable');
         this.refusedOnce(el, addressee.kind, reply);
         void this.sendRaw(reply);
       }
@@ -294,12 +312,20 @@ export class XmppComponentNetwork implements Network {
   private toBot(el: Element): void {
     this.inbound.handle(el);
     if (el.name === 'presence' && el.attrs.type === 'unavailable' && typeof el.attrs.from === 'string') {
-      this.puppets.sawUnavailable(bareJid(el.attrs.from), resourceOf(el.attrs.from));
+      this.puppets.sawUnavailable(bareJid(el.attrs.from), resourceOf(el.attrs.from), isNickChange(el));
     }
   }
 
-  private toPuppet(el: Element, to: string): void {
-    if (el.name === 'presence') return this.puppets.onPresence(el, to);
+  /** A "puppet" JID for a person of this very network stands for no one (puppets are of other networks). */
+  private ownPuppet(addressee: Addressee): boolean {
+    return addressee.kind === 'puppet' && addressee.puppet.network === this.name;
+  }
+
+  private toPuppet(el: Element, to: string, addressee: Extract<Addressee, { kind: 'puppet' }>): void {
+    if (el.name === 'presence') {
+      if (typeof el.attrs.type === 'string' && SUBSCRIPTION_TYPES.has(el.attrs.type)) return void this.track(this.presences.request(el, addressee.puppet, addressee.bare));
+      return this.puppets.onPresence(el, to);
+    }
     if (el.name !== 'message') return;
     const type = el.attrs.type;
     if (type === 'groupchat') return; // the room reflecting what puppets and others said: the bot reads it
@@ -307,6 +333,11 @@ export class XmppComponentNetwork implements Network {
       // A puppet's message bounced (it is no longer in the room, say): its send fails; it rejoins next time.
       const room = bareJid(String(el.attrs.from ?? ''));
       const condition = el.getChild('error')?.children.find((c): c is Element => typeof c !== 'string')?.name ?? 'undefined-condition';
+      if (!this.rooms.has(room)) {
+        // A one-to-one message from a person bounced (no such user, say): nothing to retry.
+        this.logOnce.log('info', `direct-bounce:${condition}`, { condition }, 'a one-to-one message from a puppet bounced (logged once per reason)');
+        return;
+      }
       if (typeof el.attrs.id === 'string') {
         const sent = `${room}\u0000${el.attrs.id}`;
         if (this.puppetSends.has(sent) && GONE_CONDITIONS.has(condition)) this.puppetSends.set(sent, true);
@@ -316,11 +347,48 @@ export class XmppComponentNetwork implements Network {
       this.logOnce.log('warn', `puppet-bounce:${room}:${condition}`, { room, condition }, 'a room bounced a puppet\'s message (logged once per room and reason)');
       return;
     }
+    if (type === 'headline' || el.getChild('body') === undefined) return; // chat states, receipts: nothing to relay
     // Never an error back to a room (a notice, an invitation): rooms remove occupants that answer with errors.
-    if (this.fromRoom(el)) return;
-    const reply = errorReply(el, 'cancel', 'service-unavailable');
-    this.logOnce.log('info', 'one-to-one', { to }, 'a one-to-one message to a puppet was refused: one-to-one chats with puppets are not supported yet');
-    void this.sendRaw(reply);
+    // An occupant's private message through the room (not ours) is one-to-one like any other.
+    if (this.fromRoom(el)) {
+      if (type === 'chat' && this.isOthersOccupant(String(el.attrs.from))) this.inbound.handle(el);
+      return;
+    }
+    // One-to-one: a private message to the person (direct-messages.ts); the relay decides.
+    if (typeof el.attrs.from === 'string') this.writers.wrote(el.attrs.from);
+    this.inbound.handle(el);
+  }
+
+  /** The person a puppet stands for, named as last known (else by their id). */
+  private nickOf(puppet: PuppetId): string {
+    const bare = puppetBareJid({ network: puppet.network, id: puppet.userId }, this.config.domain);
+    return (bare === undefined ? undefined : this.people.get(bare)?.user.nick) ?? puppet.userId;
+  }
+
+  /**
+   * The remote person `user` stands for: a room occupant that is one of our puppets
+   * (`room/nick`), or a puppet's JID on this network (as one-to-one messages name it).
+   */
+  puppetOf(user: UserRef): UserRef | undefined {
+    if (user.network !== this.name) return undefined;
+    const occupant = this.puppets.personAt(bareJid(user.id), resourceOf(user.id));
+    if (occupant !== undefined) return occupant;
+    const addressee = addresseeOf(user.id, this.config.domain, this.config.botUser);
+    if (addressee.kind !== 'puppet' || this.ownPuppet(addressee)) return undefined;
+    const known = this.people.get(addressee.bare)?.user;
+    return known ?? { network: addressee.puppet.network, id: addressee.puppet.userId, nick: addressee.puppet.userId };
+  }
+
+  /** Remote people's availability (the relay): kept, and shown to their subscribers (presences.ts). */
+  presence(updates: readonly PresenceArgs[]): Promise<void> {
+    return this.track(this.presences.update(updates));
+  }
+
+  /** True when `jid` is an occupant of a room the bot is in who is neither the bot nor a puppet. */
+  private isOthersOccupant(jid: string): boolean {
+    const room = this.rooms.get(bareJid(jid));
+    const nick = resourceOf(jid);
+    return room !== undefined && nick !== '' && nick !== room.nick && !this.puppets.isPuppetNick(room.id, nick);
   }
 
   /** True when `el` comes from a room the bot is in (or one of its occupants). */
@@ -345,34 +413,23 @@ export class XmppComponentNetwork implements Network {
 
   // --- rooms ------------------------------------------------------------------------------
 
-  private wantedRoomIds(): string[] {
-    const fromHub = this.ctx.wantedChannels().filter((c) => c.network === this.name).map((c) => bareJid(c.id));
-    return this.joins.wanted(fromHub);
-  }
-
-  async join(channel: ChannelRef): Promise<void> {
-    const id = bareJid(channel.id);
-    this.joins.want(id);
-    if (this.online) await this.joins.join(id);
+  join(channel: ChannelRef): Promise<void> {
+    return this.joins.enter(channel);
   }
 
   async part(channel: ChannelRef, reason?: string): Promise<void> {
-    const id = bareJid(channel.id);
-    this.joins.unwant(id);
-    const room = this.rooms.get(id);
-    this.rooms.delete(id);
+    const { id, room } = this.joins.drop(channel);
     const goodbyes = this.puppets.leaveRoom(id, reason ?? '');
-    const entity = this.session?.entity;
+    const entity = this.lifecycle.session?.entity;
     if (entity !== undefined) {
       await Promise.all(goodbyes.map((el) => entity.send(el))).catch(() => undefined);
-      if (room?.joined || room?.joining) await entity.send(buildMucLeave({ room: id, nick: room.nick, ...(reason ? { reason } : {}) }));
+      if (room !== undefined) await entity.send(buildMucLeave({ room: id, nick: room.nick, ...(reason ? { reason } : {}) }));
     }
     room?.markLeft();
   }
 
   members(channel: ChannelRef): readonly UserRef[] {
-    const room = this.rooms.get(bareJid(channel.id));
-    return room?.joined ? room.members().map((o) => occupantRef(this.name, o)) : [];
+    return roomMembers(this.rooms, this.name, channel);
   }
 
   botUser(channel: ChannelRef): UserRef | undefined {
@@ -382,9 +439,7 @@ export class XmppComponentNetwork implements Network {
   }
 
   isModerator(channel: ChannelRef, user: UserRef): boolean | undefined {
-    const room = this.rooms.get(bareJid(channel.id));
-    const occupant = room?.joined ? room.members().find((o) => o.jid === user.id) : undefined;
-    return occupant?.role === undefined ? undefined : occupant.role === 'moderator';
+    return isRoomModerator(this.rooms, channel, user);
   }
 
   // --- sending ----------------------------------------------------------------------------
@@ -402,12 +457,41 @@ export class XmppComponentNetwork implements Network {
       if (this.rooms.get(room)?.joined !== true) throw new Error(`${this.name} is not in ${room}`);
       const puppet = await this.puppets.ensure(room, person);
       if (puppet !== undefined) {
-        const result = await this.outbound.send(message, this.sendingAs(puppet.jid));
+        const result = await this.outbound.send(message, this.sendingAs(puppet.jid, this.puppets.endTyping(puppet)));
+        this.puppetMessages.sent(room, result.ids, puppet.jid);
         return again ? result : this.againIfBounced(room, message, result);
       }
+    } else {
+      // A private message from the person: from their puppet's JID (direct-messages.ts).
+      const jid = puppetJid(person, this.config.domain);
+      if (jid !== undefined) return this.toUser(message, person, jid, message.target.user.id);
     }
-    // No puppet for them here (refused, too many) or a private message: through the bot, named.
+    // No puppet for them here (refused, too many, an id too long for a JID): through the bot, named.
     return this.outbound.send({ ...message, attribution: nameTag(message.kind, person) });
+  }
+
+  /**
+   * A one-to-one message from the person `person` (their puppet's full JID `from`) to the XMPP
+   * user `to`, or the refusal of theirs. To a room occupant it goes through the room, from the
+   * puppet's occupant (joined first when needed; through the bot, named, when it cannot be).
+   */
+  private async toUser(message: OutgoingMessage, person: UserRef, from: string, to: string): Promise<SendResult> {
+    const room = this.rooms.get(bareJid(to));
+    if (room !== undefined) {
+      // A refusal too goes as a message: an error through a room could cost the puppet its seat.
+      if (!room.joined) throw new Error(`${this.name} is not in ${room.id}`);
+      // A refusal never brings a puppet into the room (the person may be in no room at all).
+      const puppet = message.refusal === undefined ? await this.puppets.ensure(room.id, person) : this.puppets.joinedPuppet(room.id, person);
+      return puppet === undefined
+        ? this.outbound.send({ ...message, attribution: nameTag(message.kind, person) })
+        : this.outbound.send(message, this.sendingAs(puppet.jid));
+    }
+    const refusal = message.refusal;
+    if (refusal === undefined) return this.outbound.send(message, this.sendingAs(from));
+    const id = this.ids.forReference(bareJid(to), refusal.messageId);
+    const text = plainText(message.body);
+    await this.requireSession(true).entity.send(refusalStanza(from.slice(0, from.lastIndexOf('/')), this.writers.fullJid(to), id, refusal.reason, text));
+    return { ids: [] };
   }
 
   /**
@@ -432,39 +516,105 @@ export class XmppComponentNetwork implements Network {
     return { ids: result.ids, confirmed };
   }
 
-  /** A connection view whose stanzas go out from `jid`. */
-  private sendingAs(jid: string): StanzaClient {
+  /**
+   * A connection view whose stanzas go out from `jid`; with `endsTyping`, the first message with
+   * a body carries `<active/>` (XEP-0085: the typing the room was shown is over).
+   */
+  private sendingAs(jid: string, endsTyping = false): StanzaClient {
     const session = this.requireSession(true);
+    let active = endsTyping;
     return {
       iqCaller: session.iqCaller,
       entity: {
         send: (el: Element) => {
           el.attrs.from = jid;
+          if (active && el.name === 'message' && el.getChild('body') !== undefined) {
+            el.append(xml('active', { xmlns: NS.chatStates }));
+            active = false;
+          }
           return session.entity.send(el);
         },
       },
     };
   }
 
-  /** The person's puppet leaves the room (they left it, or quit their network). */
-  async leave(channel: ChannelRef, user: UserRef, reason: string): Promise<void> {
-    if (this.session === undefined) return;
-    await this.track(this.puppets.leave(bareJid(channel.id), user, reason));
+  /** The person's puppet leaves the room (they left it), or every room (`quit`: they left their network). */
+  async leave(channel: ChannelRef, user: UserRef, reason: string, quit = false): Promise<void> {
+    if (this.lifecycle.session === undefined) return;
+    await this.track(this.puppets.leave(bareJid(channel.id), user, reason, quit));
+  }
+
+  /** The puppets of everyone of `network` leave every room (that network is unreachable). */
+  async leaveAll(network: string, reason: string): Promise<void> {
+    if (this.lifecycle.session === undefined || network === this.name) return;
+    await this.track(this.puppets.leaveNetwork(network, reason));
+  }
+
+  /**
+   * A remote person's change shown by their puppet (Network.puppetChange): a join (`join`: the
+   * puppet joins the room and stays while they are in the channel, without the idle timeout), a
+   * nick change (`nick`), their away state (`away`: also remembered for when the puppet joins)
+   * and typing (`typing`). False where they have no puppet in the room (or the room refuses one),
+   * and for what a puppet does not show (topics, kicks, prefix modes).
+   */
+  async puppetChange(channel: ChannelRef, user: UserRef, change: PuppetChange): Promise<boolean> {
+    const room = bareJid(channel.id);
+    if (!this.lifecycle.online || this.rooms.get(room)?.joined !== true) return false;
+    switch (change.kind) {
+      case 'join':
+        // In the channel, so in the room: the occupant list shows them before they speak.
+        return (await this.track(this.puppets.ensure(room, user, { present: true }))) !== undefined;
+      case 'nick':
+        return this.track(this.puppets.changeNick(room, user, change.user));
+      case 'away': {
+        const { present, update } = this.puppets.awayChanged(room, user, change.text);
+        if (update !== undefined) await this.sendRaw(update);
+        return present;
+      }
+      case 'typing': {
+        const { present, notification } = this.puppets.typing(room, user, change.state);
+        if (notification !== undefined) await this.sendRaw(notification);
+        return present;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Retracts a message (XEP-0424) from the puppet that sent it, while it is in the room; else
+   * (a message of the bot's, or one whose puppet left or is no longer known) from the bot.
+   */
+  async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
+    const room = bareJid(channel.id);
+    const sender = this.puppetMessages.senderOf(room, messageId);
+    const puppet = sender === undefined ? undefined : this.puppets.joinedWithJid(room, sender);
+    if (sender !== undefined && puppet === undefined) {
+      this.logOnce.log('info', `retract-by-bot:${room}`, { room }, 'a puppet\'s message is retracted by the bot: the puppet is no longer in the room (clients may ignore it; logged once per room)');
+    }
+    await this.track(this.outbound.deleteMessage(channel, messageId, puppet === undefined ? this.requireSession(true) : this.sendingAs(puppet.jid)));
+  }
+
+  /**
+   * Adds or withdraws a reaction (XEP-0444): `asUser`'s own, from their puppet (which joins the
+   * room for it, as for a message), else the bot's (one for everyone elsewhere).
+   */
+  async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, asUser?: UserRef): Promise<void> {
+    const room = bareJid(channel.id);
+    const puppet = asUser === undefined || this.rooms.get(room)?.joined !== true ? undefined : await this.puppets.ensure(room, asUser);
+    const as = puppet === undefined ? undefined : { client: this.sendingAs(puppet.jid), jid: puppet.jid };
+    await this.track(this.outbound.react(channel, messageId, reaction, remove, as));
   }
 
   /** The current session; with `online`, only once the network is ready. */
   private requireSession(online: boolean): Session {
-    if (this.session === undefined || (online && !this.online)) throw new Error(`${this.name} is not connected`);
-    return this.session;
+    const session = this.lifecycle.session;
+    if (session === undefined || (online && !this.lifecycle.online)) throw new Error(`${this.name} is not connected`);
+    return session;
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
-    this.inFlight.add(promise);
-    const done = (): void => {
-      this.inFlight.delete(promise);
-    };
-    promise.then(done, done);
-    return promise;
+    return this.lifecycle.track(promise);
   }
 }
 

@@ -9,13 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import { Client } from '@xmpp/client-core';
-import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
-import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
 import xml, { type Element } from '@xmpp/xml';
-import { readFileSync } from 'node:fs';
 import { connectFirst } from '../xmpp/connect-round.js';
 import { createDnsLookup } from '../xmpp/dns-lookup.js';
-import { ignoreDataWithoutParser, parseSlicedCapped } from '../xmpp/sliced-parser.js';
+import { addTransports, tlsOptions } from '../xmpp/transports.js';
 
 /** The namespace of a component stream (XEP-0114). */
 export const NS_COMPONENT = 'jabber:component:accept';
@@ -49,40 +46,15 @@ export function handshakeDigest(streamId: string, secret: string): string {
   return createHash('sha1').update(streamId + secret, 'utf8').digest('hex');
 }
 
-/** The TLS options for `tls.connect`: the CA to trust and whether to check the certificate. */
-function tlsOptions(endpoint: ComponentEndpoint): Record<string, unknown> {
-  const options: Record<string, unknown> = { servername: endpoint.domain, rejectUnauthorized: !endpoint.tlsInsecure };
-  if (endpoint.tlsCa !== undefined) {
-    try {
-      options.ca = readFileSync(endpoint.tlsCa);
-    } catch (error) {
-      throw new FatalComponentError(`cannot read tlsCa file ${endpoint.tlsCa}: ${(error as Error).message}`);
-    }
-  }
-  return options;
-}
-
 /**
  * Creates the (not yet connected) entity of one connection attempt: an xmpp.js connection whose
  * transports speak the component namespace.
  */
 export function createComponentEntity(endpoint: ComponentEndpoint): Client {
-  const tls = tlsOptions(endpoint);
-  class ComponentTcp extends ConnectionTCP {}
-  class ComponentTls extends ConnectionTLS {
-    override socketParameters(service: string): Record<string, unknown> | undefined {
-      const params = super.socketParameters(service);
-      return params === undefined ? undefined : { ...params, ...tls };
-    }
-  }
-  for (const transport of [ComponentTcp, ComponentTls]) {
-    Object.defineProperty(transport.prototype, 'NS', { value: NS_COMPONENT, configurable: true, writable: true });
-    parseSlicedCapped(transport, endpoint.maxStanzaChars);
-  }
+  const tls = tlsOptions(endpoint.domain, endpoint, (message) => new FatalComponentError(message));
   const scheme = endpoint.tls ? 'xmpps' : 'xmpp';
   const entity = new Client({ service: `${scheme}://${endpoint.host}:${endpoint.port}`, domain: endpoint.domain, timeout: endpoint.handshakeTimeoutMs });
-  entity.transports.push(ComponentTcp, ComponentTls);
-  ignoreDataWithoutParser(entity);
+  addTransports(entity, { tls, ns: NS_COMPONENT, maxStanzaChars: endpoint.maxStanzaChars });
   return entity;
 }
 

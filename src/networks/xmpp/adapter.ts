@@ -8,7 +8,7 @@
  *
  * Received stanzas are handled by `Inbound`, room joins by `RoomJoins`, sending by `Outbound`.
  */
-import xml, { type Element } from '@xmpp/xml';
+import xml from '@xmpp/xml';
 import type {
   ModerationActions,
   Network,
@@ -18,8 +18,8 @@ import type {
   SendResult,
 } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
-import { createXmppClient, describeReason, FatalXmppError, startSession, type XmppClient } from './client.js';
-import { stopEntity, withDeadline } from './connect-round.js';
+import { createXmppClient, FatalXmppError, startSession, type XmppClient } from './client.js';
+import { XmppLifecycle } from './lifecycle.js';
 import type { XmppConfig } from './config.js';
 import { Inbound } from './inbound.js';
 import { bareJid } from './jid.js';
@@ -30,7 +30,7 @@ import { ArchiveSearch, type OurOccupant } from './archive.js';
 import { Confirmations } from './confirmations.js';
 import { deliveryIds, Outbound } from './outbound.js';
 import { ReactionSets } from './reactions.js';
-import { occupantRef } from './refs.js';
+import { isRoomModerator, occupantRef, roomMembers } from './refs.js';
 import { captureSession, isFresh, restoreSession, type ResumableSession } from './resumption.js';
 import { RoomJoins } from './room-joins.js';
 import { buildMucLeave } from './stanza-build.js';
@@ -43,8 +43,6 @@ import { RoomCursors } from '../catch-up/cursors.js';
 const ARCHIVE_TIMEOUT_MS = 10_000;
 /** How long a room may take to reflect a message we sent before its delivery counts as uncertain. */
 const ECHO_TIMEOUT_MS = 30_000;
-/** How long disconnect() waits for the echoes of what was sent. */
-const ECHO_WAIT_AT_DISCONNECT_MS = 2_000;
 
 export class XmppNetwork implements Network {
   readonly protocol = 'xmpp';
@@ -54,17 +52,12 @@ export class XmppNetwork implements Network {
     ban: (channel, user, reason) => this.track(this.outbound.moderate(channel, user, 'ban', reason)),
   };
 
-  private client: XmppClient | undefined;
-  /** Stops the connect round of the client being connected (teardown while connecting). */
-  private cancelConnect: AbortController | undefined;
-  private online = false;
-  private closing = false;
+  private readonly lifecycle: XmppLifecycle<XmppClient>;
   /** The stream management session of a dropped connection, until a login resumes or replaces it. */
   private resumable: ResumableSession | undefined;
   private readonly rooms = new Map<string, MucRoom>();
   /** The last `botUser` answer per room, with the occupant and nick it was built from. */
   private readonly botRefs = new WeakMap<MucRoom, { readonly occupant: Occupant | undefined; readonly nick: string; readonly ref: UserRef }>();
-  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly logOnce: LogOnce;
   private readonly inbound: Inbound;
   private readonly joins: RoomJoins;
@@ -96,17 +89,28 @@ export class XmppNetwork implements Network {
       : undefined;
     const ids = new MessageIds();
     const reactions = new ReactionSets();
+    this.lifecycle = new XmppLifecycle<XmppClient>({
+      ctx,
+      logOnce: this.logOnce,
+      joins: { cancelAll: () => this.joins.cancelAll() },
+      confirmations: this.confirmations,
+      errorLog: { key: 'client-error', message: 'XMPP connection error' },
+      lostMessage: 'XMPP connection lost',
+      onStanza: (_client, el) => {
+        if (!this.archive.take(el)) this.inbound.handle(el);
+      },
+      gone: () => this.connectionGone(),
+      dropped: (client, wasOnline) => {
+        if (wasOnline) this.resumable = captureSession(client, Date.now());
+        return { resumable: this.resumable !== undefined };
+      },
+    });
     this.joins = new RoomJoins({
       ctx,
       config,
       logOnce: this.logOnce,
       rooms: this.rooms,
-      sender: () => {
-        const entity = this.client?.entity;
-        return entity && ((el: Element) => entity.send(el));
-      },
-      isOnline: () => this.online,
-      isWanted: (id) => this.wantedRoomIds().includes(id),
+      connection: this.lifecycle,
       assignsStanzaIds: (id) => roomAssignsStanzaIds(this.requireConnectedClient().iqCaller, id, config.joinTimeoutMs),
       joined: (room, learnt) => this.catchUp?.run(room, learnt) ?? Promise.resolve(),
     });
@@ -159,33 +163,19 @@ export class XmppNetwork implements Network {
   async connect(): Promise<void> {
     const previous = this.resumable !== undefined && isFresh(this.resumable, Date.now()) ? this.resumable : undefined;
     if (previous === undefined) this.forgetSession();
-    await this.teardown(0);
-    this.closing = false;
-    const client = createXmppClient(this.config);
-    if (previous !== undefined) restoreSession(client, previous);
-    this.client = client;
+    const create = (): XmppClient => {
+      const client = createXmppClient(this.config);
+      if (previous !== undefined) restoreSession(client, previous);
+      return client;
+    };
+    const { session: client, started: start } = await this.lifecycle.open(create, async (c, signal) => {
+      try {
+        return await startSession(c, signal);
+      } catch (error) {
+        throw asConnectError(error);
+      }
+    });
     const { entity } = client;
-    entity.on('error', (error: Error) => {
-      // While the socket connects, errors belong to the connect round (one error for the round).
-      if (entity.status === 'connecting') return;
-      this.logOnce.log('warn', `client-error:${error.message}`, { err: error }, 'XMPP connection error');
-    });
-    // Listeners stay attached (xmpp.js's own, e.g. stream management's timers, need theirs);
-    // ours ignore a client that is no longer current.
-    entity.on('stanza', (el: Element) => {
-      if (this.client === client && !this.archive.take(el)) this.inbound.handle(el);
-    });
-    entity.on('disconnect', (info?: { reason?: unknown }) => this.onDisconnect(client, describeReason(info?.reason)));
-    const cancel = new AbortController();
-    this.cancelConnect = cancel;
-    let start: Awaited<ReturnType<typeof startSession>>;
-    try {
-      start = await startSession(client, cancel.signal);
-    } catch (error) {
-      throw asConnectError(error);
-    } finally {
-      if (this.cancelConnect === cancel) this.cancelConnect = undefined;
-    }
     if (start === 'resumed') {
       this.ctx.log.info({ jid: this.config.jid, unackedResent: previous?.unacked.length ?? 0 }, 'XMPP stream resumed');
     } else {
@@ -196,10 +186,9 @@ export class XmppNetwork implements Network {
     this.resumable = undefined;
     this.outbound.reset();
     // Resumed, the rooms are still joined: only rooms wanted since then (or left) are joined.
-    const missing = this.wantedRoomIds().filter((id) => this.rooms.get(id)?.joined !== true);
+    const missing = this.joins.wantedNow().filter((id) => this.rooms.get(id)?.joined !== true);
     await Promise.all(missing.map((id) => this.joins.join(id).catch(() => undefined)));
-    if (this.client !== client || this.closing || entity.status !== 'online') throw new Error('the connection closed while joining rooms');
-    this.online = true;
+    this.lifecycle.goOnline(client, entity.status === 'online');
     this.ctx.log.info(
       {
         jid: this.config.jid,
@@ -213,50 +202,18 @@ export class XmppNetwork implements Network {
   }
 
   async disconnect(options: { readonly deadlineMs?: number; readonly reason?: string } = {}): Promise<void> {
-    const deadlineMs = options.deadlineMs ?? 5000;
-    this.closing = true;
-    this.online = false;
-    this.joins.cancelAll();
-    await withDeadline(Promise.allSettled([...this.inFlight]), deadlineMs);
-    // The rooms' echoes of what was sent confirm it (the relay keeps what stays unconfirmed).
-    await withDeadline(this.confirmations.idle(), Math.min(deadlineMs, ECHO_WAIT_AT_DISCONNECT_MS));
-    this.forgetSession();
-    const entity = this.client?.entity;
-    if (entity?.status === 'online') {
-      const goodbye = xml('presence', { type: 'unavailable' }, options.reason ? xml('status', {}, options.reason) : null);
-      await withDeadline(entity.send(goodbye).catch(() => undefined), deadlineMs);
-    }
-    await this.teardown(deadlineMs);
-  }
-
-  /**
-   * Closes the current client (politely within `deadlineMs`, then by force). Rooms are forgotten
-   * unless a dropped session may still be resumed.
-   */
-  private async teardown(deadlineMs: number): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    this.cancelConnect?.abort();
-    this.cancelConnect = undefined;
-    this.connectionGone();
-    if (client === undefined) return;
-    await stopEntity(client.entity, deadlineMs);
-  }
-
-  private onDisconnect(client: XmppClient, reason: string): void {
-    if (client !== this.client) return;
-    const wasOnline = this.online;
-    if (!this.closing && wasOnline) this.resumable = captureSession(client, Date.now());
-    this.connectionGone();
-    if (this.closing || !wasOnline) return; // a failing connect() rejects by itself
-    this.ctx.log.warn({ reason, resumable: this.resumable !== undefined }, 'XMPP connection lost');
-    this.ctx.connectionLost({ wasSuccessful: true, reason });
+    await this.lifecycle.close({
+      deadlineMs: options.deadlineMs ?? 5000,
+      goodbyes: (client) => {
+        this.forgetSession();
+        if (client?.entity.status !== 'online') return [];
+        return [xml('presence', { type: 'unavailable' }, options.reason ? xml('status', {}, options.reason) : null)];
+      },
+    });
   }
 
   /** The connection is gone: nothing is joined any more, unless the session may be resumed. */
   private connectionGone(): void {
-    this.online = false;
-    this.joins.cancelAll();
     if (this.resumable === undefined) this.forgetSessionState();
   }
 
@@ -284,47 +241,30 @@ export class XmppNetwork implements Network {
    * management (XEP-0198) do not count: they are on the wire, and a resumed stream resends them.
    */
   queueDepth(): number {
-    return this.inFlight.size;
+    return this.lifecycle.pending;
   }
 
   // --- rooms ------------------------------------------------------------------------------
 
-  private wantedRoomIds(): string[] {
-    const fromHub = this.ctx
-      .wantedChannels()
-      .filter((c) => c.network === this.name)
-      .map((c) => bareJid(c.id));
-    return this.joins.wanted(fromHub);
-  }
-
-  async join(channel: ChannelRef): Promise<void> {
-    const id = bareJid(channel.id);
-    this.joins.want(id);
-    if (this.online) await this.joins.join(id);
+  join(channel: ChannelRef): Promise<void> {
+    return this.joins.enter(channel);
   }
 
   async part(channel: ChannelRef, reason?: string): Promise<void> {
-    const id = bareJid(channel.id);
-    this.joins.unwant(id);
-    const room = this.rooms.get(id);
-    this.rooms.delete(id);
-    if ((room?.joined || room?.joining) && this.client) {
-      await this.client.entity.send(buildMucLeave({ room: id, nick: room.nick, ...optional('reason', reason) }));
+    const { id, room } = this.joins.drop(channel);
+    const client = this.lifecycle.session;
+    if (room !== undefined && client) {
+      await client.entity.send(buildMucLeave({ room: id, nick: room.nick, ...optional('reason', reason) }));
     }
     room?.markLeft();
   }
 
   members(channel: ChannelRef): readonly UserRef[] {
-    const room = this.rooms.get(bareJid(channel.id));
-    return room?.joined ? room.members().map((o) => occupantRef(this.name, o)) : [];
+    return roomMembers(this.rooms, this.name, channel);
   }
 
-  /** A room moderator (role `moderator`: owners, admins and those granted it) is; others are not. */
   isModerator(channel: ChannelRef, user: UserRef): boolean | undefined {
-    const room = this.rooms.get(bareJid(channel.id));
-    if (!room?.joined) return undefined;
-    const occupant = room.members().find((o) => o.jid === user.id);
-    return occupant?.role === undefined ? undefined : occupant.role === 'moderator';
+    return isRoomModerator(this.rooms, channel, user);
   }
 
   botUser(channel: ChannelRef): UserRef | undefined {
@@ -394,23 +334,20 @@ export class XmppNetwork implements Network {
 
   /** The current client, also while logging in and joining (before the network counts as online). */
   private requireConnectedClient(): XmppClient {
-    if (this.client === undefined) throw new Error(`${this.name} is not connected`);
-    return this.client;
+    const client = this.lifecycle.session;
+    if (client === undefined) throw new Error(`${this.name} is not connected`);
+    return client;
   }
 
   private requireClient(): XmppClient {
-    if (!this.online || this.client === undefined) throw new Error(`${this.name} is not connected`);
-    return this.client;
+    const client = this.lifecycle.session;
+    if (!this.lifecycle.online || client === undefined) throw new Error(`${this.name} is not connected`);
+    return client;
   }
 
   /** Counts a send in progress (queueDepth, and disconnect waits for it). */
   private track<T>(promise: Promise<T>): Promise<T> {
-    this.inFlight.add(promise);
-    const done = (): void => {
-      this.inFlight.delete(promise);
-    };
-    promise.then(done, done);
-    return promise;
+    return this.lifecycle.track(promise);
   }
 }
 

@@ -6,19 +6,14 @@
  * resumption.ts); the ping IQ is answered.
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { Socket as NetSocket } from 'node:net';
 import { Client } from '@xmpp/client-core';
-// Three imports of xmpp.js internals (typed in vendor.d.ts), as no public entry point has them:
-// @xmpp/tcp and @xmpp/tls export only plugins that push these transport classes, which we
-// subclass (our TLS options, the sliced parser); @xmpp/starttls upgrades with fixed TLS options
-// (no CA, no tlsInsecure), so STARTTLS is done below with the socket wrapper it uses itself.
-import ConnectionTCP from '@xmpp/tcp/lib/Connection.js';
-import ConnectionTLS from '@xmpp/tls/lib/Connection.js';
+// An import of xmpp.js internals (typed in vendor.d.ts): @xmpp/starttls upgrades with fixed TLS
+// options (no CA, no tlsInsecure), so STARTTLS is done below with the socket wrapper it uses itself.
 import TlsSocket from '@xmpp/tls/lib/Socket.js';
 import { parse as parseJid } from '@xmpp/jid';
 import xml from '@xmpp/xml';
-import { ignoreDataWithoutParser, parseSliced } from './sliced-parser.js';
+import { addTransports, tlsOptions, unbracket } from './transports.js';
 import middlewareFactory from '@xmpp/middleware';
 import streamFeaturesFactory from '@xmpp/stream-features';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
@@ -33,6 +28,7 @@ import { NS } from './namespaces.js';
 import { connectFirst } from './connect-round.js';
 import { clientTargets, DEFAULT_CLIENT_PORT, type ConnectTarget } from './connect-targets.js';
 import { createDnsLookup, type DnsLookup } from './dns-lookup.js';
+import { describeReason } from './lifecycle.js';
 import { SCRAM_SHA1, ScramSha1Mechanism } from './scram-sha1.js';
 
 /** XEP-0198 stream management. */
@@ -80,52 +76,14 @@ function serviceTarget(service: string): ConnectTarget {
   return { scheme, host: unbracket(url.hostname), port };
 }
 
-/** `[::1]` → `::1`: a URL keeps an IPv6 host in brackets, `net.connect` wants it without. */
-function unbracket(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
-/** The socket parameters of a transport with an IPv6 host unbracketed (xmpp.js only does `[::1]`). */
-function withPlainHost(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  return params !== undefined && typeof params.host === 'string' ? { ...params, host: unbracket(params.host) } : params;
-}
-
-/** The TLS options for `tls.connect`: the CA to trust and whether to check the certificate. */
-function tlsOptions(config: XmppConfig, domain: string): Record<string, unknown> {
-  const options: Record<string, unknown> = { servername: domain, rejectUnauthorized: !config.tlsInsecure };
-  if (config.tlsCa !== undefined) {
-    try {
-      options.ca = readFileSync(config.tlsCa);
-    } catch (error) {
-      throw new FatalXmppError(`cannot read tlsCa file ${config.tlsCa}: ${(error as Error).message}`);
-    }
-  }
-  return options;
-}
-
 /** Creates a client for one connection attempt. */
 export function createXmppClient(config: XmppConfig): XmppClient {
   const { local: username, domain } = parseJid(config.jid); // validated config: has a domain
-  const tls = tlsOptions(config, domain);
+  const tls = tlsOptions(domain, config, (message) => new FatalXmppError(message));
   // `service` is only read by xmpp.js for a see-other-host redirect (its scheme); startSession
   // connects to the route's targets.
   const entity = new Client({ service: config.service ?? `xmpp://${domain}:${DEFAULT_CLIENT_PORT}`, domain, timeout: 10_000 });
-
-  class DirectTls extends ConnectionTLS {
-    override socketParameters(service: string): Record<string, unknown> | undefined {
-      const params = withPlainHost(super.socketParameters(service));
-      return params === undefined ? undefined : { ...params, ...tls };
-    }
-  }
-  class Tcp extends ConnectionTCP {
-    override socketParameters(service: string): Record<string, unknown> | undefined {
-      return withPlainHost(super.socketParameters(service));
-    }
-  }
-  parseSliced(Tcp);
-  parseSliced(DirectTls);
-  entity.transports.push(Tcp, DirectTls);
-  ignoreDataWithoutParser(entity);
+  addTransports(entity, { tls });
 
   const middleware = middlewareFactory({ entity });
   const streamFeatures = streamFeaturesFactory({ middleware });
@@ -236,13 +194,6 @@ export async function startSession(client: XmppClient, signal?: AbortSignal): Pr
     entity.off('error', onError);
     entity.off('disconnect', onDropped);
   }
-}
-
-/** A disconnect reason as text. */
-export function describeReason(reason: unknown): string {
-  if (reason instanceof Error) return reason.message;
-  if (reason === undefined || reason === null) return 'connection closed';
-  return String(reason);
 }
 
 /** What the bot supports (XEP-0030), so clients offer reactions, corrections and the like. */

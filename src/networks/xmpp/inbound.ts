@@ -59,6 +59,12 @@ export interface InboundDeps {
    * component's puppets): its messages count as our own echoes, its presence is not reported.
    */
   isOwnOccupant?(room: string, nick: string): boolean;
+  /**
+   * The recipient of a one-to-one message sent to `to` when it is not the account itself (an
+   * XMPP component's puppet); undefined or absent: the account. The author of a message to such
+   * a recipient is named by their bare JID (`nick`), not its localpart.
+   */
+  recipientOf?(to: string): UserRef | undefined;
 }
 
 /** Who wrote a message, where, and how its ids are scoped. */
@@ -269,8 +275,11 @@ export class Inbound {
   private direct(m: ParsedMessage): void {
     if (bareJid(m.from) === this.deps.account) return; // our own other sessions
     const viaRoom = this.deps.rooms.has(bareJid(m.from)) && resourceOf(m.from) !== '';
-    const author = contactRef(this.network, m.from, viaRoom);
-    const recipient: UserRef = { network: this.network, id: this.deps.account, account: this.deps.account };
+    const toPuppet = this.deps.recipientOf?.(m.to);
+    const contact = contactRef(this.network, m.from, viaRoom);
+    // Someone writing to a person from anywhere is named by their whole JID: `bob` of another server is someone else.
+    const author = toPuppet !== undefined && !viaRoom ? { ...contact, nick: contact.id } : contact;
+    const recipient: UserRef = toPuppet ?? { network: this.network, id: this.deps.account, account: this.deps.account };
     const realJid = viaRoom ? this.deps.rooms.get(bareJid(m.from))?.occupant(resourceOf(m.from))?.realJid : m.from;
     const realBare = realJid === undefined ? undefined : bareJid(realJid).toLowerCase();
     // One-to-one stanza-ids come from our own server, which strips forged ones only with MAM: not used.

@@ -3,6 +3,7 @@
  * localpart per XEP-0106. Resources (MUC nicks) are kept as they are. The helpers below exist
  * because `parse` throws on text without a domain, and JIDs in stanzas are untrusted input.
  */
+import { ownString } from './own-string.js';
 import { parse, type JID } from '@xmpp/jid';
 import { LRUCache } from 'lru-cache';
 
@@ -19,8 +20,9 @@ function partsOf(text: string): { readonly bare: string; readonly resource: stri
   let parts = parsed.get(text);
   if (parts === undefined) {
     const jid = parseJid(text);
-    parts = { bare: jid?.bare().toString() ?? '', resource: jid?.resource ?? '' };
-    parsed.set(text, parts);
+    // Copied: the cache must not hold on to the stream data the JID was read from (own-string.ts).
+    parts = { bare: ownString(jid?.bare().toString() ?? ''), resource: ownString(jid?.resource ?? '') };
+    parsed.set(ownString(text), parts);
   }
   return parts;
 }

@@ -20,6 +20,7 @@
  *
  * Ids are scoped by conversation (room JID, or the contact's bare JID).
  */
+import { ownString } from './own-string.js';
 import { LRUCache } from 'lru-cache';
 
 /** The `sender` of the hub's own messages. */
@@ -61,8 +62,11 @@ export class MessageIds {
    * stanza-id, else the sender's id scoped by its sender. `stanzaId` must be one the room (or
    * our server) assigned, never one a sender could choose.
    */
-  record(scope: string, sender: string, ids: { senderId?: string; stanzaId?: string }): string | undefined {
+  record(scope: string, sender: string, received: { senderId?: string; stanzaId?: string }): string | undefined {
     const own = sender === OWN_SENDER;
+    // Kept for long: copied out of the stream data they were read from (own-string.ts).
+    const ids = { ...optionalOwn('senderId', received.senderId), ...optionalOwn('stanzaId', received.stanzaId) };
+    sender = ownString(sender);
     const byStanza = ids.stanzaId === undefined ? undefined : this.records.get(key(scope, 'room', ids.stanzaId));
     // A sender's id finds an earlier record only for our own messages (the echo of a send) or
     // when the room assigns no ids; otherwise a reused id would be taken for the earlier message.
@@ -129,4 +133,9 @@ export class MessageIds {
   private unknown(sender: string, id: string): string {
     return sender === OWN_SENDER ? id : senderScopedId(sender, id);
   }
+}
+
+/** `{ [name]: ownString(value) }`, or `{}` when absent. */
+function optionalOwn<K extends string>(name: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [name]: ownString(value) }) as { [P in K]?: string };
 }

@@ -3,6 +3,7 @@
  * occupants, and whether the join-time history is over. Occupant presences go in, the changes
  * the adapter turns into events come out. No I/O here.
  */
+import { ownOptional, ownString } from './own-string.js';
 import type { Element } from '@xmpp/xml';
 import type { MucPresence } from './stanza-parse.js';
 
@@ -220,16 +221,18 @@ function removalCause(codes: readonly number[]): RemovalCause {
   return codes.length <= 1 ? 'part' : 'other';
 }
 
+/** The occupant a presence describes, its strings copied out of the stream (own-string.ts): kept for long. */
 function occupantOf(room: string, p: MucPresence): Occupant {
+  const nick = ownString(p.nick);
   return {
-    nick: p.nick,
-    jid: `${room}/${p.nick}`,
-    ...optional('realJid', p.realJid),
-    ...optional('occupantId', p.occupantId),
-    ...optional('role', p.role),
-    ...optional('affiliation', p.affiliation),
-    ...optional('show', p.show),
-    ...optional('status', p.status),
+    nick,
+    jid: ownString(`${room}/${nick}`),
+    ...optional('realJid', ownOptional(p.realJid)),
+    ...optional('occupantId', ownOptional(p.occupantId)),
+    ...optional('role', ownOptional(p.role)),
+    ...optional('affiliation', ownOptional(p.affiliation)),
+    ...optional('show', ownOptional(p.show)),
+    ...optional('status', ownOptional(p.status)),
   };
 }
 

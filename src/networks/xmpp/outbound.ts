@@ -145,6 +145,8 @@ export class Outbound {
       logOnce.log('warn', 'attachment-without-url', { name: attachment.name }, 'an attachment without a URL cannot be sent; skipped');
       return undefined;
     }
+    // No re-uploads (maxUploadBytes 0, as on an XMPP component): the original link, as OOB data.
+    if (config.maxUploadBytes === 0) return attachment.url;
     try {
       const service = await this.findUploadService(client);
       if (service === undefined) throw new Error('the server has no upload service');
@@ -172,23 +174,26 @@ export class Outbound {
     return this.uploadService;
   }
 
-  /** Retracts a message (XEP-0424). */
-  async deleteMessage(channel: ChannelRef, messageId: string): Promise<void> {
-    const client = this.deps.client();
+  /** Retracts a message (XEP-0424), through `client` (default: the adapter's connection; a component's puppet: its own). */
+  async deleteMessage(channel: ChannelRef, messageId: string, client: StanzaClient = this.deps.client()): Promise<void> {
     const address = this.addressOf({ channel });
     const targetId = this.deps.ids.forReference(address.scope, messageId);
     await client.entity.send(buildRetraction({ to: address.to, type: address.type, id: randomUUID(), targetId }));
   }
 
-  /** Adds or withdraws one of our reactions and sends our whole set (XEP-0444). */
-  async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean): Promise<void> {
-    const client = this.deps.client();
+  /**
+   * Adds or withdraws one of our reactions and sends our whole set (XEP-0444). `as`: a component's
+   * puppet reacting through its own `client`, with a set of its own (keyed by its JID).
+   */
+  async react(channel: ChannelRef, messageId: string, reaction: string, remove: boolean, as?: { readonly client: StanzaClient; readonly jid: string }): Promise<void> {
+    const client = as?.client ?? this.deps.client();
+    const who = as === undefined ? SELF : as.jid;
     const address = this.addressOf({ channel });
     const { reactions, ids } = this.deps;
-    const mine = new Set(reactions.get(address.scope, messageId, SELF));
+    const mine = new Set(reactions.get(address.scope, messageId, who));
     if (remove) mine.delete(reaction);
     else mine.add(reaction);
-    reactions.replace(address.scope, messageId, SELF, mine);
+    reactions.replace(address.scope, messageId, who, mine);
     const targetId = ids.forReference(address.scope, messageId);
     await client.entity.send(buildReactions({ to: address.to, type: address.type, id: randomUUID(), targetId, reactions: [...mine] }));
   }

@@ -8,6 +8,7 @@ import type { ChannelRef, UserRef } from '../../core/refs.js';
 import type { Element } from '@xmpp/xml';
 import type { XmppConfig } from './config.js';
 import type { LogOnce } from '../log-once.js';
+import { bareJid } from './jid.js';
 import { MucRoom, optional, type RoomChange } from './muc-room.js';
 import { occupantRef } from './refs.js';
 import { buildMucJoin } from './stanza-build.js';
@@ -23,12 +24,8 @@ export interface RoomJoinsDeps {
   readonly config: XmppConfig;
   readonly logOnce: LogOnce;
   readonly rooms: Map<string, MucRoom>;
-  /** Sends on the current connection; undefined when there is none. */
-  sender(): ((el: Element) => Promise<void>) | undefined;
-  /** True while connected (after ENDBURST). */
-  isOnline(): boolean;
-  /** True when the hub still wants the bot in this room. */
-  isWanted(id: string): boolean;
+  /** The network's connection (the lifecycle, lifecycle.ts): sends on its session; `online` after ENDBURST. */
+  readonly connection: RoomConnection;
   /** Asks a room whether it assigns stanza-ids (room-features.ts); rejects when it cannot tell. */
   assignsStanzaIds(id: string): Promise<boolean>;
   /**
@@ -37,6 +34,12 @@ export interface RoomJoinsDeps {
    * never rejects.
    */
   joined(room: MucRoom, learnt: Promise<void>): Promise<void>;
+}
+
+/** What room joins see of the network's connection. */
+export interface RoomConnection {
+  readonly online: boolean;
+  readonly session: { readonly entity: { send(el: Element): Promise<void> } } | undefined;
 }
 
 export class RoomJoins {
@@ -53,6 +56,31 @@ export class RoomJoins {
   /** The rooms to be in: the bridges' (`fromHub`) and those joined at run time, less those parted and those we are banned from. */
   wanted(fromHub: readonly string[]): string[] {
     return [...new Set([...fromHub, ...this.joinedAtRunTime])].filter((id) => !this.parted.has(id) && !this.banned.has(id));
+  }
+
+  /** The rooms to be in now: those the hub's bridges name on this network, see `wanted`. */
+  wantedNow(): string[] {
+    const { ctx } = this.deps;
+    return this.wanted(ctx.wantedChannels().filter((c) => c.network === ctx.name).map((c) => bareJid(c.id)));
+  }
+
+  /** Network.join: the room is wanted from now on, and joined at once when online. */
+  async enter(channel: ChannelRef): Promise<void> {
+    const id = bareJid(channel.id);
+    this.want(id);
+    if (this.deps.connection.online) await this.join(id);
+  }
+
+  /**
+   * Network.part: the room is no longer wanted and is forgotten. Returns its id and the room
+   * (when it was joined or joining: the caller sends the leave, then marks it left).
+   */
+  drop(channel: ChannelRef): { readonly id: string; readonly room: MucRoom | undefined } {
+    const id = bareJid(channel.id);
+    this.unwant(id);
+    const room = this.deps.rooms.get(id);
+    this.deps.rooms.delete(id);
+    return { id, room: room?.joined || room?.joining ? room : undefined };
   }
 
   /** The hub asked to join `id` (Network.join): wanted from now on, also if we were banned. */
@@ -118,8 +146,8 @@ export class RoomJoins {
   }
 
   private tryJoin(room: MucRoom, nick: string): Promise<JoinOutcome> {
-    const send = this.deps.sender();
-    if (send === undefined) return Promise.resolve({ ok: false, condition: 'disconnected' });
+    const entity = this.deps.connection.session?.entity;
+    if (entity === undefined) return Promise.resolve({ ok: false, condition: 'disconnected' });
     this.pending.get(room.id)?.({ ok: false, condition: 'superseded' });
     room.startJoin(nick, this.deps.config.catchUp.enabled);
     return new Promise<JoinOutcome>((resolve) => {
@@ -131,7 +159,7 @@ export class RoomJoins {
       };
       this.pending.set(room.id, settle);
       const password = this.deps.config.roomPasswords[room.id];
-      send(buildMucJoin({ room: room.id, nick, ...optional('password', password) })).catch((error: unknown) => {
+      entity.send(buildMucJoin({ room: room.id, nick, ...optional('password', password) })).catch((error: unknown) => {
         settle({ ok: false, condition: `send failed: ${(error as Error).message}` });
       });
     });
@@ -191,7 +219,7 @@ export class RoomJoins {
     if (this.rejoinTimers.has(id)) return;
     const timer = setTimeout(() => {
       this.rejoinTimers.delete(id);
-      if (!this.deps.isOnline() || !this.deps.isWanted(id) || this.banned.has(id)) return;
+      if (!this.deps.connection.online || !this.wantedNow().includes(id) || this.banned.has(id)) return;
       this.join(id).catch(() => undefined);
     }, this.deps.config.rejoinDelayMs);
     this.rejoinTimers.set(id, timer);

@@ -20,6 +20,8 @@ export interface ProsodyConfigValues {
   readonly mucArchive?: boolean;
   /** Rooms outlive their last occupant (as bridged rooms of a real deployment do). */
   readonly persistentRooms?: boolean;
+  /** Rooms show occupants' real JIDs to everyone (non-anonymous rooms). */
+  readonly publicJids?: boolean;
   /**
    * Inserted verbatim in the global section, just before the VirtualHost: global options, or whole
    * `Component` sections (each section ends where the next one starts).
@@ -94,7 +96,7 @@ Component ${lua(v.mucDomain)} "muc"
   restrict_room_creation = false
   muc_room_default_public = true
   muc_room_default_persistent = ${v.persistentRooms ? 'true' : 'false'}
-  muc_room_locking = false
+${v.publicJids ? '  muc_room_default_public_jids = true\n' : ''}  muc_room_locking = false
   muc_tombstones = false
   max_history_messages = 20
 ${v.mucArchive ? '  modules_enabled = { "muc_mam" }\n' : ''}${uploadComponent}
