@@ -12,11 +12,12 @@ const LAYERS = {
   store: 1,
   networks: 2,
   config: 2,
-  modules: 3,
-  features: 4,
-  http: 5,
-  app: 6,
-  cli: 7,
+  gateway: 3,
+  modules: 4,
+  features: 5,
+  http: 6,
+  app: 7,
+  cli: 8,
 };
 
 /** The public entry points (package exports): files directly in src/; they may import any layer. */
@@ -57,6 +58,13 @@ export default {
       to: { path: '^src/', pathNot: '^src/core/' },
     },
     ...layerRules,
+    {
+      name: 'gateway-framework-knows-no-legacy-protocol',
+      severity: 'error',
+      comment: 'the gateway framework must not know which legacy network it runs (ADR 0009): only src/gateway/irc/ and the wiring (network.ts, config.ts) import the IRC side',
+      from: { path: '^src/gateway/', pathNot: '^src/gateway/(irc/|network\\.ts$|config\\.ts$)' },
+      to: { path: '^src/(gateway/irc|networks/irc)/' },
+    },
     {
       name: 'in-a-layer',
       severity: 'error',

@@ -21,6 +21,7 @@ import { ListenerRegistry } from '../core/listeners.js';
 import { LifecycleCallbacks } from '../modules/lifecycle.js';
 import { createModuleApi, type ModuleHost } from '../modules/module-api.js';
 import { ModuleCallbacks } from '../modules/callbacks/index.js';
+import { moduleAccountHooks } from '../modules/callbacks/account-hooks.js';
 import { presenceRoutingOf } from './presence-routing.js';
 import { WebResourceRegistry } from '../modules/web-resources.js';
 import { ModuleHealthChecks } from '../modules/health.js';
@@ -201,6 +202,8 @@ export class Hub {
       name,
       log,
       store: store.kv(`network:${name}`),
+      accounts: store.gatewayAccounts(`network:${name}`),
+      accountHooks: moduleAccountHooks(this.callbacks),
       egress: this.egress,
       wantedChannels: () => this.bridgeChannels(name),
       emit: (event) => this.dispatcher.ingest(event),

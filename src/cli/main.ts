@@ -40,8 +40,8 @@ async function runCommand(configPath: string, output: CliOutput): Promise<number
 
 /** `switchboard check`: the config loader and the protocols' schemas, never the adapters. */
 async function checkCommand(configPath: string, output: CliOutput): Promise<number> {
-  const [{ checkConfig }, { builtinProtocols }] = await Promise.all([import('./check.js'), import('../networks/registry.js')]);
-  return checkConfig(configPath, builtinProtocols(), output);
+  const [{ checkConfig }, { allProtocols }] = await Promise.all([import('./check.js'), import('../app/protocols.js')]);
+  return checkConfig(configPath, allProtocols(), output);
 }
 
 function buildProgram(output: CliOutput, setExitCode: (code: number) => void): Command {

@@ -6,7 +6,7 @@
 import { loadConfig } from '../config/load.js';
 import { ConfigError, formatProblems } from '../config/errors.js';
 import { configWarnings } from '../config/warnings.js';
-import { builtinProtocols } from '../networks/registry.js';
+import { allProtocols } from '../app/protocols.js';
 import { createLogger } from '../core/log.js';
 import { Hub } from '../app/hub.js';
 import { StartupError } from '../app/startup-error.js';
@@ -26,7 +26,7 @@ export interface RunOptions {
 export async function runHub(options: RunOptions): Promise<ExitCode> {
   let config;
   try {
-    config = await loadConfig(options.configPath, builtinProtocols());
+    config = await loadConfig(options.configPath, allProtocols());
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`switchboard: the configuration has problems:\n${formatProblems(error.problems)}\n`);
@@ -35,10 +35,10 @@ export async function runHub(options: RunOptions): Promise<ExitCode> {
     throw error;
   }
   const log = createLogger({ level: config.log.level, format: config.log.format });
-  for (const warning of configWarnings(config, builtinProtocols())) log.warn({ file: warning.file, field: warning.path }, warning.reason);
+  for (const warning of configWarnings(config, allProtocols())) log.warn({ file: warning.file, field: warning.path }, warning.reason);
   let hub: Hub;
   try {
-    hub = await Hub.start({ config, log, protocols: builtinProtocols() });
+    hub = await Hub.start({ config, log, protocols: allProtocols() });
   } catch (error) {
     if (error instanceof StartupError) {
       process.stderr.write(`switchboard: cannot start: ${error.message}\n`);

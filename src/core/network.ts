@@ -12,8 +12,9 @@ import type { RichText } from './richtext.js';
 import type { AnyEventInput } from './event.js';
 import type { ModeChange, PresenceArgs, TypingArgs } from './catalog.js';
 import type { Logger } from './log.js';
-import type { KeyValueStore } from './store.js';
+import type { GatewayAccountStore, KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
+import type { AccountHooks } from './account-hooks.js';
 
 /** What a network can do; features degrade visibly where a capability is missing. */
 export interface NetworkCapabilities {
@@ -139,6 +140,14 @@ export interface NetworkContext {
   readonly log: Logger;
   /** Persistent key-value storage private to this network. */
   readonly store: KeyValueStore;
+  /**
+   * The people registered with this network, for a network that has its own users (a gateway):
+   * a namespace of its own in the hub's storage. Absent (hand-made contexts): the network keeps
+   * no accounts.
+   */
+  readonly accounts?: GatewayAccountStore;
+  /** What the modules say about those people's registrations and logins (absent: everything allowed). */
+  readonly accountHooks?: AccountHooks;
   /**
    * The hub's HTTP client for every URL the adapter fetches (attachments, uploads, pastes),
    * under the `egress:` policy. Absent (hand-made contexts): the default policy.

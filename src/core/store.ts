@@ -54,3 +54,32 @@ export interface Store {
   queues(namespace: string): QueueStore;
   close(): Promise<void>;
 }
+
+/**
+ * One person registered with a gateway (docs/gateway.md): their bare JID, what the legacy
+ * network returned at registration (non-secret: a nick, a server name), their credentials as a
+ * sealed box (never plain text: the store never sees the key) and their preferences.
+ */
+export interface GatewayAccount {
+  /** The registered bare JID, as the gateway normalised it. */
+  readonly jid: string;
+  /** The legacy network's per-user data (JSON-serialisable). */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The legacy credentials, sealed by the gateway (AES-256-GCM); '' when there are none. */
+  readonly sealedSecret: string;
+  /** The person's gateway preferences (JSON-serialisable). */
+  readonly preferences: Readonly<Record<string, unknown>>;
+  /** When they registered (ms since the epoch). */
+  readonly registeredAt: number;
+}
+
+/** The registered people of one gateway (one namespace per gateway network). */
+export interface GatewayAccountStore {
+  get(jid: string): Promise<GatewayAccount | undefined>;
+  /** Every account, by JID. */
+  all(): Promise<GatewayAccount[]>;
+  /** Creates or replaces the account of `account.jid`. */
+  put(account: GatewayAccount): Promise<void>;
+  /** Removes the account and everything stored with it; true when it was there. */
+  remove(jid: string): Promise<boolean>;
+}

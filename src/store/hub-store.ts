@@ -1,7 +1,7 @@
 /**
  * The store the host opens: the shared `Store` contract plus what the hub itself needs.
  */
-import type { Store } from '../core/store.js';
+import type { GatewayAccountStore, Store } from '../core/store.js';
 import type { MessageMapStore } from './message-map.js';
 import type { AppliedMigration } from './migrate.js';
 
@@ -9,6 +9,8 @@ export interface HubStore extends Store {
   readonly kind: 'sqlite' | 'postgres';
   /** The relay's message id map. */
   readonly messages: MessageMapStore;
+  /** The people registered with the gateway network whose namespace is `namespace`. */
+  gatewayAccounts(namespace: string): GatewayAccountStore;
   /** The applied schema migrations, oldest first (for `switchboard check` and diagnostics). */
   migrations(): Promise<AppliedMigration[]>;
 }

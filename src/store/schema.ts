@@ -46,9 +46,25 @@ export interface QueueEntriesTable {
   created_at: number;
 }
 
+/** `gateway_accounts`: the people registered with a gateway (migration 4). */
+export interface GatewayAccountsTable {
+  namespace: string;
+  /** The registered bare JID. */
+  jid: string;
+  /** The legacy network's per-user data as JSON text. */
+  data: string;
+  /** The sealed credentials (the gateway seals them; the store never holds the key), '' for none. */
+  sealed_secret: string;
+  /** The preferences as JSON text. */
+  preferences: string;
+  registered_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   kv: KvTable;
   message_map: MessageMapTable;
   queue_entries: QueueEntriesTable;
+  gateway_accounts: GatewayAccountsTable;
 }

@@ -12,11 +12,12 @@ import { KyselyKeyValueStore } from './kv.js';
 import { KvQueries } from './kv-queries.js';
 import { QueueQueries } from './queue-queries.js';
 import { KyselyQueueStore } from './queue-store.js';
+import { GatewayAccountQueries, KyselyGatewayAccountStore } from './gateway-accounts.js';
 import { KyselyMessageMapStore } from './kysely-message-map.js';
 import { appliedMigrations, currentVersion, type AppliedMigration } from './migrate.js';
 import type { Database } from './schema.js';
 import type { QueryRunner } from './query-runner.js';
-import type { KeyValueStore, QueueStore } from '../core/store.js';
+import type { GatewayAccountStore, KeyValueStore, QueueStore } from '../core/store.js';
 
 export class SqlStore implements HubStore {
   readonly kind: DialectSupport['kind'];
@@ -25,6 +26,7 @@ export class SqlStore implements HubStore {
   readonly #json: StoredJson;
   readonly #kvQueries: KvQueries;
   readonly #queueQueries: QueueQueries;
+  #accountQueries: GatewayAccountQueries | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -56,6 +58,11 @@ export class SqlStore implements HubStore {
 
   queues(namespace: string): QueueStore {
     return new KyselyQueueStore(this.#connection, this.#queueQueries, namespace, this.#json);
+  }
+
+  gatewayAccounts(namespace: string): GatewayAccountStore {
+    this.#accountQueries ??= new GatewayAccountQueries(this.#connection.db);
+    return new KyselyGatewayAccountStore(this.#connection, this.#accountQueries, namespace, this.#json);
   }
 
   /** Closes the connection (after a WAL checkpoint on SQLite). Safe to call more than once. */

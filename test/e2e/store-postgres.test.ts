@@ -14,6 +14,7 @@ import { captureLog } from '../support/log-capture.js';
 import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { describeStoreContract } from '../support/store-contract.js';
 import { describeQueueContract } from '../support/store-queue-contract.js';
+import { describeGatewayAccountContract } from '../support/store-gateway-contract.js';
 
 let server: PostgresServer | undefined;
 before(async () => {
@@ -31,6 +32,7 @@ function running(): PostgresServer {
 const newDatabase = async (): Promise<StorageConfig> => ({ kind: 'postgres', url: await running().createDatabase() });
 describeStoreContract('postgres', newDatabase);
 describeQueueContract('postgres', newDatabase);
+describeGatewayAccountContract('postgres', newDatabase);
 
 describe('PostgreSQL store', () => {
   it('migrates once when several processes open the same database at the same time', async () => {

@@ -25,13 +25,13 @@ describe('the module surface', () => {
       setup(api) {
         api.registerSpamCheckerCallbacks({ userMayInvite: () => NOT_SPAM, checkEventForSpam: () => NOT_SPAM });
         api.registerSpamCheckerCallbacks({ userMayInvite: () => NOT_SPAM });
-        api.registerPasswordAuthProviderCallbacks({ onLoggedOut: () => undefined });
+        api.registerPasswordAuthProviderCallbacks({ check3pidAuth: () => null });
       },
     });
     const hub = await startTestHub({ modules: [register] });
     try {
       const warnings = hub.logs.filter((l) => l.level === 40 && l.module === 'early').map((l) => l.callback);
-      assert.deepEqual(warnings, ['spamChecker.userMayInvite', 'passwordAuthProvider.onLoggedOut']);
+      assert.deepEqual(warnings, ['spamChecker.userMayInvite', 'passwordAuthProvider.check3pidAuth']);
     } finally {
       await hub.stop();
     }

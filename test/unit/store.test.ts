@@ -15,6 +15,7 @@ import { migrations } from '../../src/store/migrations/index.js';
 import { openStore } from '../../src/store/open.js';
 import { describeStoreContract } from '../support/store-contract.js';
 import { describeQueueContract } from '../support/store-queue-contract.js';
+import { describeGatewayAccountContract } from '../support/store-gateway-contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -23,6 +24,7 @@ let databases = 0;
 const newDatabase = async (): Promise<StorageConfig> => ({ kind: 'sqlite', path: join(root, `db-${++databases}.sqlite`) });
 describeStoreContract('sqlite', newDatabase);
 describeQueueContract('sqlite', newDatabase);
+describeGatewayAccountContract('sqlite', newDatabase);
 
 /** Byte 18 of a SQLite file header is the write format: 1 = rollback journal, 2 = WAL. */
 function headerWriteVersion(path: string): number {

@@ -5,10 +5,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import xml from '@xmpp/xml';
 import type { UserRef } from '../../src/core/refs.js';
 import { REFUSAL_RETRY_MS } from '../../src/networks/xmpp-component/puppet-rooms.js';
-import { alice, bob, NS_MUC_USER, ROOM, setup } from './puppet-rooms-fixture.js';
+import { alice, bob, ROOM, setup } from './puppet-rooms-fixture.js';
 
 describe('puppets in rooms', () => {
   it('join once per person and room, from their own JID under their nick', async () => {

@@ -1,0 +1,48 @@
+/**
+ * The registered people of one gateway: the hub's {@link GatewayAccountStore} with the
+ * credentials sealed on the way in and opened on the way out (secret-box.ts). The sealed value
+ * is bound to the person's JID; a value that does not open (another key) is reported, never
+ * guessed at, and the person is asked to register again.
+ */
+import type { GatewayAccountStore } from '../core/store.js';
+import type { SecretBox } from '../store/secret-box.js';
+import type { GatewayUser, Registration } from './api.js';
+
+export class Accounts {
+  constructor(
+    private readonly store: GatewayAccountStore,
+    private readonly box: SecretBox,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Stores (or replaces) `jid`'s registration, keeping their preferences. */
+  async register(jid: string, registration: Registration): Promise<GatewayUser> {
+    const previous = await this.store.get(jid);
+    const preferences = previous?.preferences ?? {};
+    const sealedSecret = registration.secret === undefined || registration.secret === '' ? '' : this.box.seal(registration.secret, jid);
+    await this.store.put({ jid, data: registration.data, sealedSecret, preferences, registeredAt: previous?.registeredAt ?? this.now() });
+    return { jid, data: registration.data, secret: registration.secret, preferences };
+  }
+
+  /** Whether `jid` is registered. */
+  async has(jid: string): Promise<boolean> {
+    return (await this.store.get(jid)) !== undefined;
+  }
+
+  /** `jid`'s account with the credentials opened; throws when they do not open. */
+  async user(jid: string): Promise<GatewayUser | undefined> {
+    const account = await this.store.get(jid);
+    if (account === undefined) return undefined;
+    return { jid, data: account.data, secret: account.sealedSecret === '' ? undefined : this.box.open(account.sealedSecret, jid), preferences: account.preferences };
+  }
+
+  /** Every registered JID. */
+  async jids(): Promise<string[]> {
+    return (await this.store.all()).map((a) => a.jid);
+  }
+
+  /** Removes `jid` and their credentials; true when they were registered. */
+  remove(jid: string): Promise<boolean> {
+    return this.store.remove(jid);
+  }
+}

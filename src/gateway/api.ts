@@ -1,0 +1,167 @@
+/**
+ * The gateway framework's typed API (ADR 0009, docs/gateway.md): what a legacy network (IRC
+ * today) implements so that a person can use it from their own XMPP client. slidge's concepts:
+ * the gateway's settings (`GatewaySettings`, slidge's BaseGateway class attributes), one
+ * {@link LegacySession} per registered person (BaseSession) with its handlers, contacts named by
+ * a legacy id (LegacyContact). The framework knows XMPP and nothing of the legacy protocol.
+ */
+
+/** One field of a data form (XEP-0004) the gateway shows: registration, preferences, search. */
+export interface FormField {
+  /** The field's `var`, the key of the submitted value. */
+  readonly var: string;
+  readonly label: string;
+  readonly type: 'text-single' | 'text-private' | 'boolean' | 'list-single' | 'fixed';
+  readonly required?: boolean;
+  /** The value shown (the default, or the person's current one). */
+  readonly value?: string;
+  readonly description?: string;
+  /** The choices of a `list-single`. */
+  readonly options?: ReadonlyArray<{ readonly label: string; readonly value: string }>;
+}
+
+/**
+ * How people register (slidge's RegistrationType). Only the single-step form is implemented;
+ * the QR-code and two-factor flows are later work (docs/gateway.md).
+ */
+export type RegistrationType = 'single-step-form';
+
+/** What the gateway is, per component domain (slidge's BaseGateway attributes). */
+export interface GatewaySettings {
+  /** Shown in service discovery and as the gateway contact's name. */
+  readonly name: string;
+  /** The disco identity type of the gateway (`gateway/<type>`: irc, xmpp, ...). */
+  readonly identityType: string;
+  readonly registrationType: RegistrationType;
+  readonly registrationFields: readonly FormField[];
+  readonly registrationInstructions: string;
+  /** Sent to the person once registered. */
+  readonly welcomeMessage: string;
+  /** The per-person preferences (later slice: the preferences command). */
+  readonly preferences: readonly FormField[];
+  /** The fields of a contact search (later slice). */
+  readonly searchFields: readonly FormField[];
+  /** Whether the legacy network's groups are offered as group chats (next issue). */
+  readonly groups: boolean;
+}
+
+/** The XMPP error a refusal becomes (RFC 6120 §8.3.3). */
+export type RefusalCondition =
+  | 'not-authorized'
+  | 'forbidden'
+  | 'conflict'
+  | 'not-acceptable'
+  | 'bad-request'
+  | 'remote-server-not-found'
+  | 'remote-server-timeout'
+  | 'service-unavailable'
+  | 'feature-not-implemented'
+  | 'item-not-found'
+  | 'internal-server-error';
+
+/**
+ * A legacy network refused something, in words the person understands (`message` is shown to
+ * them as the error text). Anything else a handler throws is a bug: the person gets
+ * `internal-server-error` and the gateway goes on.
+ */
+export class LegacyRefusal extends Error {
+  override readonly name = 'LegacyRefusal';
+
+  constructor(
+    message: string,
+    readonly condition: RefusalCondition = 'not-acceptable',
+  ) {
+    super(message);
+  }
+}
+
+/** A handler the legacy network does not implement (the default of every optional handler). */
+export class NotSupported extends LegacyRefusal {
+  constructor(what: string) {
+    super(`${what} is not supported on this network`, 'feature-not-implemented');
+  }
+}
+
+/** What a successful registration keeps: per-person data and the credentials. */
+export interface Registration {
+  /** Non-secret per-person data (a nick): stored as is and handed back to every session. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The credentials: stored sealed (AES-256-GCM), never logged, removed on unregister. */
+  readonly secret?: string;
+}
+
+/** A registered person as their session sees them. */
+export interface GatewayUser {
+  /** Their bare JID. */
+  readonly jid: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The opened credentials (in memory only). */
+  readonly secret: string | undefined;
+  readonly preferences: Readonly<Record<string, unknown>>;
+}
+
+/** A contact's presence, as XMPP shows it. */
+export type ContactShow = 'online' | 'away' | 'busy' | 'offline';
+
+/** A typing notification (XEP-0085). */
+export type ChatState = 'composing' | 'paused' | 'active' | 'inactive';
+
+/** What a legacy session tells the framework (slidge's LegacyContact methods). */
+export interface SessionEvents {
+  /** A one-to-one message from `contact` (a legacy id); `action` for a /me. */
+  text(contact: string, text: string, options?: { readonly action?: boolean; readonly legacyId?: string; readonly name?: string }): void;
+  /** `contact` is typing, or stopped. */
+  chatState(contact: string, state: ChatState): void;
+  /** `contact`'s presence changed. */
+  presence(contact: string, show: ContactShow, options?: { readonly status?: string; readonly name?: string }): void;
+  /** The legacy connection ended after login; `fatal` when logging in again cannot help. */
+  lost(reason: string, fatal: boolean): void;
+}
+
+/**
+ * One person's login to the legacy network (slidge's BaseSession). Every handler but
+ * `login`, `logout`, `contactKey` and `onText` is optional: absent means not supported, and
+ * the framework answers with a readable fallback (a correction sent as a new message) or a
+ * `feature-not-implemented` error.
+ */
+export interface LegacySession {
+  /**
+   * The canonical form of a legacy id (the key of its contact, hence of its JID): two ids that
+   * name the same person give the same key (IRC: the nick under the server's case mapping).
+   * Undefined for something that cannot be a contact id.
+   */
+  contactKey(id: string): string | undefined;
+  /** Logs in; resolves with the status shown to the person ("Connected as alice"). */
+  login(signal: AbortSignal): Promise<string>;
+  /** Logs out (the session is dropped, or the person unregistered). Never rejects. */
+  logout(reason: string): Promise<void>;
+  /** Sends a message to `contact`; resolves with its legacy message id when the network has one. */
+  onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined>;
+  /** Corrects `legacyId` (fallback: the corrected text as a new message, marked). */
+  onCorrect?(contact: string, legacyId: string, text: string): Promise<void>;
+  /** Reacts to `legacyId`; an empty list withdraws the person's reactions. */
+  onReact?(contact: string, legacyId: string, emojis: readonly string[]): Promise<void>;
+  /** Retracts `legacyId`. */
+  onRetract?(contact: string, legacyId: string): Promise<void>;
+  /** The person is typing to `contact`, or stopped. */
+  onChatState?(contact: string, state: ChatState): Promise<void>;
+  /** The person's own presence changed (away with a status, back). */
+  onPresence?(show: ContactShow, status: string | undefined): Promise<void>;
+  /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
+  watch?(contact: string): void;
+  /** Contacts matching `query` (later slice: the search command). */
+  onSearch?(query: Readonly<Record<string, string>>): Promise<ReadonlyArray<{ readonly id: string; readonly name: string }>>;
+}
+
+/** A legacy network: its settings, registration, and sessions (slidge's legacy module). */
+export interface LegacyNetwork {
+  readonly settings: GatewaySettings;
+  /**
+   * Checks a submitted registration form by logging in (single-step form). Resolves with what
+   * to store; rejects with a {@link LegacyRefusal} that says why (wrong password, nick taken,
+   * server unreachable).
+   */
+  validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Registration>;
+  /** A (not yet logged-in) session for `user`. */
+  createSession(user: GatewayUser, events: SessionEvents): LegacySession;
+}

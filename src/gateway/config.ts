@@ -1,0 +1,50 @@
+/**
+ * The options of a `gateway` network (docs/gateway.md): the component it runs as, the key that
+ * seals people's legacy credentials, login pacing, and the legacy network (`legacy:`).
+ */
+import { z } from 'zod';
+import { ircLegacyConfigSchema } from './irc/config.js';
+
+const hostName = z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i, { error: 'must be a host name like irc.example.org' });
+
+/** The zod schema of a gateway network's options. Error messages never include the value. */
+export const gatewayConfigSchema = z
+  .strictObject({
+    protocol: z.literal('gateway').optional(),
+    /** The component's domain: the gateway JID, contacts are `nick@domain`. */
+    domain: hostName,
+    /** The XMPP server's host and component port, and the component secret (never logged). */
+    host: z.string().min(1, { error: 'must not be empty' }),
+    port: z.number().int().min(1).max(65_535).default(5347),
+    password: z.string().min(1, { error: 'must not be empty' }),
+    tls: z.boolean().default(false),
+    tlsCa: z.string().min(1).optional(),
+    tlsInsecure: z.boolean().default(false),
+    connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    handshakeTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    maxStanzaChars: z.number().int().min(4096).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** The gateway's name in service discovery. */
+    name: z.string().min(1).max(100).default('IRC gateway'),
+    /** Where the 32-byte key that seals legacy credentials is: a file, or an environment variable. */
+    secretKey: z.union([z.strictObject({ file: z.string().min(1) }), z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) })]),
+    /** At most one legacy login starts every this many ms (start-up spread). */
+    loginIntervalMs: z.number().int().min(0).max(60_000).default(200),
+    /** How long one legacy login (or a registration's check) may take. */
+    loginTimeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
+    /** Backoff between a person's failed logins. */
+    retryInitialMs: z.number().int().min(0).default(5000),
+    retryMaxMs: z.number().int().min(0).default(10 * 60_000),
+    /** Most contacts remembered per person (the least recently used is forgotten first). */
+    maxContactsPerUser: z.number().int().min(1).max(100_000).default(2000),
+    /** The longest message body taken from a person (characters). */
+    maxBodyChars: z.number().int().min(1).max(1_000_000).default(16 * 1024),
+    /** Only people of these XMPP domains may register (empty: anyone, also from other servers). */
+    allowedDomains: z.array(hostName).default([]).transform((domains) => domains.map((d) => d.toLowerCase())),
+    /** Most registrations checked at once (each opens an IRC connection); more are asked to retry. */
+    maxConcurrentRegistrations: z.number().int().min(1).max(1000).default(8),
+    legacy: ircLegacyConfigSchema,
+  })
+  .refine((c) => c.retryMaxMs >= c.retryInitialMs, { error: 'retryMaxMs must be at least retryInitialMs', path: ['retryMaxMs'] })
+  .transform((options) => ({ ...options, domain: options.domain.toLowerCase() }));
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -1,0 +1,403 @@
+/**
+ * The gateway (slidge's BaseGateway + its dispatchers), one per component domain: routes every
+ * stanza the component receives (registration, ad-hoc commands, disco, pings, presences and
+ * one-to-one messages to contacts) to the person's session and the legacy network's handlers,
+ * and turns what sessions report into stanzas. Protocol-neutral: it knows XMPP and the
+ * {@link LegacyNetwork} API, nothing of IRC.
+ *
+ * Isolation: a handler that throws a {@link LegacyRefusal} becomes an XMPP error with its text;
+ * anything else is logged and becomes `internal-server-error`. A stanza from someone who is not
+ * registered, for a contact, gets `registration-required`. Error stanzas are never answered.
+ */
+import xml, { type Element } from '@xmpp/xml';
+import type { AccountHooks } from '../core/account-hooks.js';
+import type { Logger } from '../core/log.js';
+import type { ReconnectConfig } from '../core/reconnect.js';
+import { bareJid } from '../networks/xmpp/jid.js';
+import { LegacyRefusal, NotSupported, type ChatState, type LegacyNetwork, type SessionEvents } from './api.js';
+import type { Accounts } from './accounts.js';
+import { Commands } from './commands.js';
+import { contactKeyOf } from './contacts.js';
+import type { ComponentLink } from './link.js';
+import type { LoginPacer } from './login-pacer.js';
+import { Registrations } from './registrations.js';
+import { UserSession } from './session.js';
+import { commandList } from './xmpp/adhoc.js';
+import { contactInfo, domainInfo } from './xmpp/disco.js';
+import { NS } from './xmpp/namespaces.js';
+import { contactPresence, gatewayPresence, type SessionStatus } from './xmpp/presence.js';
+import { readRegistrationSet, registrationQuery } from './xmpp/register.js';
+import { chatMessage, errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
+
+/** What a gateway is made of. */
+export interface GatewayOptions {
+  readonly domain: string;
+  /** The gateway network's name. */
+  readonly network: string;
+  readonly log: Logger;
+  /** The module callbacks at each step of an account's life. */
+  readonly hooks: AccountHooks;
+  readonly legacy: LegacyNetwork;
+  readonly accounts: Accounts;
+  readonly pacer: LoginPacer;
+  readonly retry: ReconnectConfig;
+  readonly loginTimeoutMs: number;
+  readonly maxContacts: number;
+  /** The longest body taken from a person's message (characters); longer ones are refused. */
+  readonly maxBodyChars: number;
+  /** Most registrations checked at once. */
+  readonly maxConcurrentRegistrations: number;
+  /** The domains whose people may register (empty: anyone's). */
+  readonly allowedDomains: readonly string[];
+}
+
+const CHAT_STATES: readonly ChatState[] = ['composing', 'paused', 'active', 'inactive'];
+
+export class Gateway {
+  readonly #sessions = new Map<string, UserSession>();
+  readonly #registrations: Registrations;
+  readonly #commands: Commands;
+  #link: ComponentLink | undefined;
+
+  constructor(private readonly options: GatewayOptions) {
+    const { log, legacy, accounts } = options;
+    this.#registrations = new Registrations({
+      log,
+      legacy,
+      accounts,
+      hooks: options.hooks,
+      validateTimeoutMs: options.loginTimeoutMs,
+      maxConcurrent: options.maxConcurrentRegistrations,
+      allowedDomains: options.allowedDomains,
+      suspend: (jid) => this.#suspend(jid),
+      registered: (jid, welcome) => this.#registered(jid, welcome),
+      unregistered: (jid) => this.#unregistered(jid),
+    });
+    this.#commands = new Commands({
+      settings: legacy.settings,
+      isUser: (jid) => accounts.has(jid),
+      register: (jid, values) => this.#registrations.register(jid, values),
+      unregister: async (jid) => {
+        await this.#registrations.unregister(jid);
+      },
+      relogin: async (jid) => {
+        const session = this.#sessions.get(jid);
+        if (session === undefined) await this.#startSession(jid);
+        else await session.relogin();
+      },
+    });
+  }
+
+  get domain(): string {
+    return this.options.domain;
+  }
+
+  /** The sessions (for health and tests). */
+  sessions(): ReadonlyMap<string, UserSession> {
+    return this.#sessions;
+  }
+
+  /** The component is (again) connected through `link`: every registered person is logged in (paced). */
+  async attach(link: ComponentLink): Promise<void> {
+    this.#link = link;
+    for (const jid of await this.options.accounts.jids()) {
+      const session = this.#sessions.get(jid);
+      if (session === undefined) await this.#startSession(jid);
+      else this.#send(gatewayPresence(this.domain, jid, session.status));
+    }
+  }
+
+  /** The component link is gone: stanzas wait for the next one (sessions stay logged in). */
+  detach(): void {
+    this.#link = undefined;
+  }
+
+  /** Logs every session out. */
+  async close(reason: string): Promise<void> {
+    const sessions = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.all(sessions.map((s) => s.close(reason)));
+  }
+
+  /** Handles one stanza received by the component. Never throws. */
+  handle(stanza: Element): void {
+    if (stanza.attrs.type === 'error') return;
+    this.#route(stanza).catch((error: unknown) => this.#fail(stanza, error));
+  }
+
+  // --- routing --------------------------------------------------------------------------
+
+  async #route(stanza: Element): Promise<void> {
+    const from = typeof stanza.attrs.from === 'string' ? bareJid(stanza.attrs.from) : '';
+    const to = typeof stanza.attrs.to === 'string' ? bareJid(stanza.attrs.to) : '';
+    if (from === '' || to === '') return;
+    if (from.endsWith(`@${this.domain}`) || from === this.domain) return; // our own echoes
+    const at = to.lastIndexOf('@');
+    const local = at < 0 ? undefined : to.slice(0, at);
+    if (stanza.is('iq')) return local === undefined ? this.#domainIq(stanza, from) : this.#contactIq(stanza, local);
+    if (stanza.is('presence')) return local === undefined ? this.#domainPresence(stanza, from) : this.#contactPresence(stanza, from, local);
+    if (stanza.is('message')) return local === undefined ? this.#domainMessage(stanza, from) : this.#contactMessage(stanza, from, local);
+  }
+
+  async #domainIq(iq: Element, from: string): Promise<void> {
+    const type = iq.attrs.type;
+    if (type !== 'get' && type !== 'set') return;
+    const child = firstChild(iq);
+    const xmlns = child?.attrs.xmlns;
+    const { settings } = this.options.legacy;
+    if (child === undefined) return this.#send(errorReply(iq, 'bad-request'));
+    if (xmlns === NS.register && type === 'get') {
+      const user = await this.options.accounts.user(from).catch(() => undefined);
+      const current = user === undefined ? undefined : Object.fromEntries(Object.entries(user.data).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      return this.#send(iqResult(iq, registrationQuery(settings, current)));
+    }
+    if (xmlns === NS.register) {
+      const request = readRegistrationSet(child, settings.registrationFields);
+      if (request.kind === 'invalid') return this.#send(errorReply(iq, 'not-acceptable', request.reason));
+      if (request.kind === 'remove') {
+        const removed = await this.#registrations.unregister(from);
+        return this.#send(removed ? iqResult(iq) : errorReply(iq, 'registration-required', 'you are not registered'));
+      }
+      await this.#registrations.register(from, request.values);
+      return this.#send(iqResult(iq));
+    }
+    if (xmlns === NS.discoInfo && type === 'get') {
+      if (child.attrs.node === NS.commands) return this.#send(iqResult(iq, xml('query', { xmlns: NS.discoInfo, node: NS.commands }, xml('identity', { category: 'automation', type: 'command-list' }))));
+      if (child.attrs.node !== undefined) return this.#send(errorReply(iq, 'item-not-found'));
+      return this.#send(iqResult(iq, domainInfo(settings)));
+    }
+    if (xmlns === NS.discoItems && type === 'get') {
+      if (child.attrs.node === NS.commands) return this.#send(iqResult(iq, commandList(this.domain, await this.#commands.list(from))));
+      return this.#send(iqResult(iq, xml('query', { xmlns: NS.discoItems })));
+    }
+    if (xmlns === NS.commands && type === 'set') return this.#send(iqResult(iq, await this.#commands.run(from, child)));
+    if (xmlns === NS.ping && type === 'get') return this.#send(iqResult(iq));
+    return this.#send(errorReply(iq, 'service-unavailable'));
+  }
+
+  async #contactIq(iq: Element, local: string): Promise<void> {
+    const type = iq.attrs.type;
+    if (type !== 'get' && type !== 'set') return;
+    const key = contactKeyOf(local);
+    if (key === undefined) return this.#send(errorReply(iq, 'item-not-found'));
+    const child = firstChild(iq);
+    if (type === 'get' && child?.is('query', NS.discoInfo) === true && child.attrs.node === undefined) return this.#send(iqResult(iq, contactInfo(key)));
+    if (type === 'get' && child?.is('ping', NS.ping) === true) return this.#send(iqResult(iq));
+    return this.#send(errorReply(iq, 'service-unavailable'));
+  }
+
+  async #domainPresence(presence: Element, from: string): Promise<void> {
+    const type = presence.attrs.type;
+    const session = this.#sessions.get(from);
+    if (type === 'subscribe') {
+      const user = await this.options.accounts.has(from);
+      this.#send(xml('presence', { from: this.domain, to: from, type: user ? 'subscribed' : 'unsubscribed' }));
+      if (user) this.#send(gatewayPresence(this.domain, from, session?.status ?? { state: 'logged-out' }));
+      return;
+    }
+    if (type === 'probe') return this.#send(gatewayPresence(this.domain, from, session?.status ?? { state: 'logged-out' }));
+    if (type === undefined && session !== undefined) {
+      // The person's own availability, for the legacy network (away, busy, back).
+      const show = presence.getChildText('show');
+      const status = presence.getChildText('status')?.slice(0, 300) ?? undefined;
+      const legacyShow = show === 'away' || show === 'xa' ? 'away' : show === 'dnd' ? 'busy' : 'online';
+      this.#send(gatewayPresence(this.domain, from, session.status));
+      if (session.ready) await session.legacy.onPresence?.(legacyShow, status);
+    }
+  }
+
+  async #contactPresence(presence: Element, from: string, local: string): Promise<void> {
+    const type = presence.attrs.type;
+    const session = this.#sessions.get(from);
+    const key = contactKeyOf(local);
+    if (session === undefined || key === undefined) {
+      if (type === 'subscribe' || type === 'probe') this.#send(xml('presence', { from: presence.attrs.to, to: from, type: 'unsubscribed' }));
+      return;
+    }
+    const canonical = session.legacy.contactKey(key);
+    const contact = canonical === undefined ? undefined : session.roster.byKey(canonical, key);
+    if (contact === undefined) return;
+    if (type === 'subscribe') {
+      this.#send(xml('presence', { from: contact.jid, to: from, type: 'subscribed' }));
+      this.#watch(session, contact.key);
+    }
+    if (type === 'subscribe' || type === 'probe') this.#send(contactPresence(contact.jid, from, contact.show, contact.status));
+    if (type === 'unsubscribe') this.#send(xml('presence', { from: contact.jid, to: from, type: 'unsubscribed' }));
+  }
+
+  async #domainMessage(message: Element, from: string): Promise<void> {
+    const body = message.getChildText('body');
+    if (body === null || message.attrs.type === 'groupchat') return;
+    const session = this.#sessions.get(from);
+    const state = session === undefined ? 'You are not registered.' : describeStatus(session.status);
+    this.#send(chatMessage(this.domain, from, await this.#commands.chat(from, body.slice(0, 200), state)));
+  }
+
+  async #contactMessage(message: Element, from: string, local: string): Promise<void> {
+    if (message.attrs.type === 'groupchat') return;
+    const session = this.#sessions.get(from);
+    if (session === undefined) return this.#send(errorReply(message, 'registration-required', `register with ${this.domain} first`));
+    const key = contactKeyOf(local);
+    const canonical = key === undefined ? undefined : session.legacy.contactKey(key);
+    if (key === undefined || canonical === undefined) return this.#send(errorReply(message, 'item-not-found', 'no such contact on this network'));
+    const body = message.getChildText('body');
+    const state = CHAT_STATES.find((s) => message.getChild(s, NS.chatStates) !== undefined);
+    if (body === null) {
+      if (state !== undefined && session.ready) await session.legacy.onChatState?.(canonical, state);
+      return;
+    }
+    if (!session.ready) return this.#send(errorReply(message, 'remote-server-timeout', `not connected yet (${describeStatus(session.status)}); try again in a moment`));
+    if (body.length > this.options.maxBodyChars) return this.#send(errorReply(message, 'not-acceptable', `the message is too long (at most ${this.options.maxBodyChars} characters)`));
+    session.roster.byKey(canonical, key);
+    this.#watch(session, canonical);
+    const replace = message.getChild('replace', NS.correct)?.attrs.id;
+    if (typeof replace === 'string') {
+      if (session.legacy.onCorrect !== undefined) return session.legacy.onCorrect(canonical, replace, body);
+      // Readable fallback: the corrected text as a new message, marked.
+      await session.legacy.onText(canonical, `${body} (correction)`, { action: false });
+      return;
+    }
+    const action = body.startsWith('/me ');
+    await session.legacy.onText(canonical, action ? body.slice(4) : body, { action });
+  }
+
+  // --- sessions ---------------------------------------------------------------------------
+
+  async #startSession(jid: string): Promise<void> {
+    let user;
+    try {
+      user = await this.options.accounts.user(jid);
+    } catch (error) {
+      this.options.log.warn({ user: jid, reason: (error as Error).message }, 'gateway: the stored credentials do not open; the person must register again');
+      this.#send(gatewayPresence(this.domain, jid, { state: 'error', text: 'Your stored credentials cannot be read: register again' }));
+      return;
+    }
+    if (user === undefined) return;
+    const { legacy, log } = this.options;
+    const session = new UserSession(user, {
+      log,
+      pacer: this.options.pacer,
+      retry: this.options.retry,
+      domain: this.domain,
+      network: this.options.network,
+      hooks: this.options.hooks,
+      maxContacts: this.options.maxContacts,
+      loginTimeoutMs: this.options.loginTimeoutMs,
+      status: (who, status, changed) => this.#statusChanged(who, status, changed),
+    }, (events) => legacy.createSession(user, events), (s) => this.#events(s));
+    this.#sessions.set(jid, session);
+    session.start();
+  }
+
+  async #suspend(jid: string): Promise<() => Promise<void>> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined) return async () => undefined;
+    this.#sessions.delete(jid);
+    await session.close('changing the registration');
+    return async () => {
+      if (!this.#sessions.has(jid)) await this.#startSession(jid);
+    };
+  }
+
+  async #registered(jid: string, welcome: boolean): Promise<void> {
+    await this.#sessions.get(jid)?.close('registration changed');
+    this.#sessions.delete(jid);
+    this.#send(xml('presence', { from: this.domain, to: jid, type: 'subscribe' }));
+    if (welcome) this.#send(chatMessage(this.domain, jid, this.options.legacy.settings.welcomeMessage));
+    await this.#startSession(jid);
+  }
+
+  async #unregistered(jid: string): Promise<void> {
+    const session = this.#sessions.get(jid);
+    this.#sessions.delete(jid);
+    if (session !== undefined) {
+      await session.close('unregistered');
+      for (const contact of session.roster.all()) this.#send(xml('presence', { from: contact.jid, to: jid, type: 'unavailable' }));
+    }
+    this.#send(xml('presence', { from: this.domain, to: jid, type: 'unavailable' }));
+    this.#send(xml('presence', { from: this.domain, to: jid, type: 'unsubscribed' }));
+  }
+
+  #statusChanged(jid: string, status: SessionStatus, changed: boolean): void {
+    if (!changed) return;
+    this.#send(gatewayPresence(this.domain, jid, status));
+    if (status.state === 'error') this.#send(chatMessage(this.domain, jid, status.text));
+  }
+
+  /** What `session`'s legacy side reports, as stanzas to its person. */
+  #events(session: UserSession): SessionEvents {
+    const contactOf = (id: string, name?: string) => {
+      const key = session.legacy.contactKey(id);
+      return key === undefined ? undefined : session.roster.byKey(key, name ?? id);
+    };
+    return {
+      text: (id, text, options = {}) => {
+        const contact = contactOf(id, options.name);
+        if (contact === undefined) return;
+        if (options.name !== undefined) contact.name = options.name;
+        const body = options.action === true ? `/me ${text}` : text;
+        this.#send(chatMessage(contact.jid, session.jid, body, { nick: contact.name, ...(options.legacyId === undefined ? {} : { id: options.legacyId }) }));
+      },
+      chatState: (id, state) => {
+        const contact = contactOf(id);
+        if (contact !== undefined) this.#send(xml('message', { type: 'chat', from: contact.jid, to: session.jid }, xml(state, { xmlns: NS.chatStates })));
+      },
+      presence: (id, show, options = {}) => {
+        const contact = contactOf(id, options.name);
+        if (contact === undefined || (contact.show === show && contact.status === options.status)) return;
+        contact.show = show;
+        contact.status = options.status;
+        if (options.name !== undefined) contact.name = options.name;
+        this.#send(contactPresence(contact.jid, session.jid, show, options.status));
+      },
+      lost: (reason, fatal) => {
+        for (const contact of session.roster.all()) {
+          if (contact.show !== 'offline') this.#send(contactPresence(contact.jid, session.jid, 'offline'));
+          contact.show = 'offline';
+        }
+        session.lost(reason, fatal);
+      },
+    };
+  }
+
+  #watch(session: UserSession, key: string): void {
+    const contact = session.roster.known(key);
+    if (contact === undefined || contact.watched) return;
+    contact.watched = true;
+    session.legacy.watch?.(key);
+  }
+
+  // --- output -----------------------------------------------------------------------------
+
+  #send(stanza: Element): void {
+    if (stanza.attrs.from === undefined) stanza.attrs.from = this.domain;
+    this.#link?.send(stanza);
+  }
+
+  #fail(stanza: Element, error: unknown): void {
+    let condition: ErrorCondition = 'internal-server-error';
+    let text = 'internal error';
+    if (error instanceof LegacyRefusal) {
+      condition = error.condition;
+      text = error.message;
+    } else {
+      this.options.log.warn({ err: error, stanza: stanza.name }, 'gateway: a handler failed');
+    }
+    if (error instanceof NotSupported) condition = 'feature-not-implemented';
+    if (stanza.is('presence')) return;
+    this.#send(errorReply(stanza, condition, text));
+  }
+}
+
+/** A session's state in words. */
+function describeStatus(status: SessionStatus): string {
+  switch (status.state) {
+    case 'logging-in':
+      return 'Logging in…';
+    case 'connected':
+    case 'error':
+      return status.text;
+    case 'logged-out':
+      return 'Logged out.';
+  }
+}

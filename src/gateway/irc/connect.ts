@@ -1,0 +1,123 @@
+/**
+ * One person's IRC connection up to registration, with the server's reason when it refuses:
+ * a taken or invalid nick, a wrong server password (464), a refused SASL login, a ban, an
+ * unreachable or TLS-broken server. Built on the IRC adapter's transport (UTF-8 with a latin-1
+ * fallback, TLS options) and irc-framework; no automatic nick change, no auto-reconnect.
+ */
+import { Client, type ConnectOptions, type ParsedLine } from 'irc-framework';
+import { readFileSync } from 'node:fs';
+import { IrcTransport } from '../../networks/irc/transport.js';
+import { LegacyRefusal } from '../api.js';
+import type { IrcLegacyConfig } from './config.js';
+
+/** How a person authenticates to the IRC server. */
+export type IrcAuth = 'none' | 'server-password' | 'sasl';
+
+/** Who connects. */
+export interface IrcLogin {
+  readonly nick: string;
+  readonly auth: IrcAuth;
+  readonly password: string | undefined;
+}
+
+/** An ident from a nick's letters and digits (at most 10), as servers accept. */
+function identFromNick(nick: string): string {
+  return nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || 'gateway';
+}
+
+function connectOptions(config: IrcLegacyConfig, login: IrcLogin): ConnectOptions {
+  const options: ConnectOptions = {
+    host: config.host,
+    port: config.port,
+    nick: login.nick,
+    username: identFromNick(login.nick),
+    gecos: login.nick,
+    tls: config.tls,
+    rejectUnauthorized: !config.tlsInsecure,
+    auto_reconnect: false,
+    ping_interval: config.pingIntervalSec,
+    ping_timeout: config.pingIntervalSec > 0 ? config.pingIntervalSec * 2 : 0,
+    version: null,
+    enable_echomessage: false,
+    sasl_disconnect_on_fail: true,
+    account: login.auth === 'sasl' && login.password !== undefined ? { account: login.nick, password: login.password } : {},
+    transport: IrcTransport,
+  };
+  if (login.auth === 'server-password' && login.password !== undefined) options.password = login.password;
+  if (config.tlsCa !== undefined) options.ca = readFileSync(config.tlsCa, 'utf8');
+  return options;
+}
+
+/** The refusal a line means before registration, if any. */
+function refusalOf(line: ParsedLine, nick: string): LegacyRefusal | undefined {
+  // The server's words, shown to the person: bounded.
+  const text = (line.params[line.params.length - 1] ?? '').slice(0, 300);
+  switch (line.command) {
+    case '433':
+    case '436':
+      return new LegacyRefusal(`the nick ${nick} is already taken on this network (${text})`, 'conflict');
+    case '432':
+      return new LegacyRefusal(`the server does not accept the nick ${nick} (${text})`, 'not-acceptable');
+    case '464':
+      return new LegacyRefusal(`wrong password: the server said "${text}"`, 'not-authorized');
+    case '465':
+      return new LegacyRefusal(`the server refuses you: "${text}"`, 'not-authorized');
+    case '904':
+    case '905':
+      return new LegacyRefusal(`SASL login refused: the server said "${text}"`, 'not-authorized');
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Connects and registers `login`; resolves with the registered client. Rejects with a
+ * {@link LegacyRefusal} that says why (and closes the connection) otherwise.
+ */
+export function connectIrc(config: IrcLegacyConfig, login: IrcLogin, signal: AbortSignal): Promise<Client> {
+  const client = new Client();
+  let refusal: LegacyRefusal | undefined;
+  let serverError: string | undefined;
+  return new Promise<Client>((resolve, reject) => {
+    let settled = false;
+    const fail = (error: LegacyRefusal): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      client.connection.end(undefined, true);
+      reject(error);
+    };
+    const onAbort = (): void => fail(signal.reason instanceof LegacyRefusal ? signal.reason : new LegacyRefusal('the login was cancelled', 'service-unavailable'));
+    const timer = setTimeout(() => fail(new LegacyRefusal(`${config.host} did not let you in within ${config.connectTimeoutMs} ms`, 'remote-server-timeout')), config.connectTimeoutMs);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    client.connection.on('message', (line: ParsedLine) => {
+      if (settled) return;
+      if (line.command === 'ERROR') serverError = line.params[0]?.slice(0, 300);
+      refusal ??= refusalOf(line, login.nick);
+      if (refusal !== undefined && ['433', '436', '432'].includes(line.command)) fail(refusal); // the server waits for another nick
+    });
+    client.on('sasl failed', (event: { message?: string; reason?: string }) => {
+      fail(refusal ?? new LegacyRefusal(`SASL login refused: ${event.message ?? event.reason ?? 'no reason given'}`, 'not-authorized'));
+    });
+    client.on('registered', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(client);
+    });
+    client.on('socket close', (error?: Error | false) => {
+      if (refusal !== undefined) return fail(refusal);
+      if (serverError !== undefined) return fail(new LegacyRefusal(`the server closed the connection: "${serverError}"`, /pass|auth|denied|bad/i.test(serverError) ? 'not-authorized' : 'service-unavailable'));
+      const code = error ? (error as NodeJS.ErrnoException).code ?? error.message : 'connection closed';
+      fail(new LegacyRefusal(`cannot reach the IRC server ${config.host}:${config.port} (${code})`, 'remote-server-not-found'));
+    });
+    try {
+      client.connect(connectOptions(config, login));
+    } catch (error) {
+      fail(new LegacyRefusal(`cannot connect: ${(error as Error).message}`, 'internal-server-error'));
+    }
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * IRC as a gateway's legacy network: the registration form (nick, password and how to use it),
+ * validation by logging in (the server's refusal is the person's answer), and a session per
+ * person (session.ts).
+ */
+import { LegacyRefusal, type GatewaySettings, type GatewayUser, type LegacyNetwork, type LegacySession, type Registration, type SessionEvents } from '../api.js';
+import type { IrcLegacyConfig } from './config.js';
+import { connectIrc, type IrcAuth, type IrcLogin } from './connect.js';
+import { isNick } from './lines.js';
+import { IrcSession } from './session.js';
+
+const AUTHS: readonly IrcAuth[] = ['none', 'server-password', 'sasl'];
+
+/** The gateway settings of an IRC legacy network. */
+function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
+  const network = config.displayName ?? config.host;
+  return {
+    name,
+    identityType: 'irc',
+    registrationType: 'single-step-form',
+    registrationInstructions: `Your nick on ${network}, and your password if you have one.`,
+    registrationFields: [
+      { var: 'nick', label: 'Nick', type: 'text-single', required: true },
+      { var: 'password', label: 'Password', type: 'text-private', description: 'Your NickServ/SASL account password, or the server password' },
+      {
+        var: 'auth', label: 'Use the password for', type: 'list-single', value: 'sasl',
+        options: [{ label: 'SASL login (account = nick)', value: 'sasl' }, { label: 'Server password (PASS)', value: 'server-password' }, { label: 'Nothing (no password)', value: 'none' }],
+      },
+    ],
+    welcomeMessage: `Welcome to ${name}. Write to nick@<this gateway> to talk with an IRC user; your IRC connection is kept up for you.`,
+    preferences: [],
+    searchFields: [],
+    groups: false,
+  };
+}
+
+export class IrcLegacyNetwork implements LegacyNetwork {
+  readonly settings: GatewaySettings;
+
+  constructor(
+    private readonly config: IrcLegacyConfig,
+    name: string,
+  ) {
+    this.settings = ircSettings(config, name);
+  }
+
+  async validate(_jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Registration> {
+    const login = loginOf(form.nick ?? '', form.auth, form.password);
+    const client = await connectIrc(this.config, login, signal);
+    client.quit('registration checked');
+    setTimeout(() => client.connection.end(undefined, true), 1000).unref();
+    return { data: { nick: login.nick, auth: login.auth }, ...(login.password === undefined ? {} : { secret: login.password }) };
+  }
+
+  createSession(user: GatewayUser, events: SessionEvents): LegacySession {
+    const login = loginOf(String(user.data.nick ?? ''), typeof user.data.auth === 'string' ? user.data.auth : undefined, user.secret);
+    return new IrcSession(this.config, login, events);
+  }
+}
+
+/** The login from a form or stored data; a LegacyRefusal for a bad nick or method. */
+function loginOf(nick: string, auth: string | undefined, password: string | undefined): IrcLogin {
+  if (!isNick(nick) || nick.length > 32) throw new LegacyRefusal(`"${nick.slice(0, 40)}" is not a valid IRC nick`, 'not-acceptable');
+  const method = (auth === undefined || auth === '' ? 'sasl' : auth) as IrcAuth;
+  if (!AUTHS.includes(method)) throw new LegacyRefusal('unknown authentication method', 'not-acceptable');
+  const secret = password === undefined || password === '' ? undefined : password;
+  return { nick, auth: secret === undefined ? 'none' : method, password: secret };
+}

@@ -1,0 +1,200 @@
+/**
+ * One person's IRC session ({@link LegacySession}): their own connection (connect.ts),
+ * one-to-one messages both ways (PRIVMSG, NOTICE, CTCP ACTION for /me), typing with
+ * `+typing` where the server has message tags, contacts' presence through MONITOR (ISON polls
+ * where the server has none; at most the server's MONITOR limit) and RPL_AWAY, and the
+ * person's own AWAY. What the person sends goes through the IRC adapter's flood-controlled queue
+ * (one lane per contact, taking turns), bounded: a message beyond `maxQueuedLines` is refused.
+ */
+import type { Client, ParsedLine } from 'irc-framework';
+import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
+import { OutgoingQueue } from '../../networks/irc/queue.js';
+import { LegacyRefusal, type ChatState, type ContactShow, type LegacySession, type SessionEvents } from '../api.js';
+import type { IrcLegacyConfig } from './config.js';
+import { connectIrc, type IrcLogin } from './connect.js';
+import { ircLines, isNick } from './lines.js';
+
+/** Bytes of text per PRIVMSG (leaves room for the prefix the server adds when relaying it). */
+const LINE_BYTES = 400;
+/** Most IRC lines one XMPP message becomes. */
+const MAX_LINES = 10;
+/** Most contacts watched per session. */
+const MAX_WATCHED = 500;
+
+export class IrcSession implements LegacySession {
+  #client: Client | undefined;
+  #mapping: CaseMapping = 'rfc1459';
+  #monitor = false;
+  #ison: NodeJS.Timeout | undefined;
+  readonly #watched = new Map<string, string>();
+  #loggedOut = false;
+  #monitorLimit = MAX_WATCHED;
+  readonly #queue: OutgoingQueue;
+
+  constructor(
+    private readonly config: IrcLegacyConfig,
+    private readonly login_: IrcLogin,
+    private readonly events: SessionEvents,
+  ) {
+    this.#queue = new OutgoingQueue(config.flood, (line) => {
+      if (this.#client === undefined) return false;
+      this.#client.raw(line);
+      return true;
+    });
+  }
+
+  contactKey(id: string): string | undefined {
+    return isNick(id) ? casefold(id, this.#mapping) : undefined;
+  }
+
+  async login(signal: AbortSignal): Promise<string> {
+    this.#loggedOut = false;
+    const client = await connectIrc(this.config, this.login_, signal);
+    this.#client = client;
+    const network = client.network as unknown as { supports(name: string): unknown };
+    this.#mapping = parseCaseMapping(String(network.supports('CASEMAPPING') ?? ''));
+    const monitor = network.supports('MONITOR');
+    this.#monitor = monitor !== false && monitor !== undefined;
+    // MONITOR=<n> caps the list (no number: no cap of the server's); ISON covers nobody beyond it.
+    this.#monitorLimit = Math.min(MAX_WATCHED, /^\d+$/.test(String(monitor)) ? Number(monitor) : MAX_WATCHED);
+    client.on('privmsg', (e: IrcMessageEvent) => this.#message(client, e, false));
+    client.on('action', (e: IrcMessageEvent) => this.#message(client, e, true));
+    client.on('notice', (e: IrcMessageEvent) => this.#message(client, e, false));
+    client.on('tagmsg', (e: IrcMessageEvent) => this.#tagmsg(client, e));
+    client.connection.on('message', (line: ParsedLine) => this.#line(line));
+    client.on('socket close', (error?: Error | false) => {
+      if (this.#client !== client) return;
+      this.#stopPolling();
+      this.#client = undefined;
+      this.#queue.pause();
+      this.#queue.discard();
+      if (!this.#loggedOut) this.events.lost(error ? error.message : 'the IRC connection closed', false);
+    });
+    if (this.#watched.size > 0) this.#watchAll();
+    if (!this.#monitor) this.#ison = setInterval(() => this.#pollIson(), this.config.isonIntervalSec * 1000);
+    this.#queue.resume('all');
+    return `Connected as ${client.user.nick}`;
+  }
+
+  async logout(reason: string): Promise<void> {
+    this.#loggedOut = true;
+    this.#stopPolling();
+    this.#queue.pause();
+    this.#queue.discard();
+    const client = this.#client;
+    this.#client = undefined;
+    if (client === undefined) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        client.connection.end(undefined, true);
+        resolve();
+      }, 2000);
+      client.once('socket close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      client.quit(reason.replace(/[\r\n\0]/g, ' ').slice(0, 200));
+    });
+  }
+
+  async onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined> {
+    this.#require();
+    const lines = ircLines(text, LINE_BYTES, MAX_LINES).map((line) => `PRIVMSG ${contact} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
+    if (this.#queue.depth() + lines.length > this.config.maxQueuedLines) throw new LegacyRefusal('too many messages are waiting to be sent to IRC; try again in a moment', 'remote-server-timeout');
+    void this.#queue.enqueue(contact, lines);
+    return undefined; // plain IRC has no message ids
+  }
+
+  async onChatState(contact: string, state: ChatState): Promise<void> {
+    const client = this.#client;
+    if (client === undefined || !client.network.cap.isEnabled('message-tags')) return;
+    const typing = state === 'composing' ? 'active' : state === 'paused' ? 'paused' : 'done';
+    if (this.#queue.depth() < this.config.maxQueuedLines) void this.#queue.enqueue(contact, [`@+typing=${typing} TAGMSG ${contact}`]);
+  }
+
+  async onPresence(show: ContactShow, status: string | undefined): Promise<void> {
+    this.#require();
+    const text = (status ?? (show === 'busy' ? 'Busy' : 'Away')).replace(/[\r\n\0]/g, ' ').slice(0, 200);
+    void this.#queue.enqueueControl(show === 'online' ? 'AWAY' : `AWAY :${text}`);
+  }
+
+  watch(contact: string): void {
+    if (this.#watched.has(contact) || this.#watched.size >= this.#monitorLimit) return;
+    this.#watched.set(contact, contact);
+    if (this.#client !== undefined && this.#monitor) void this.#queue.enqueueControl(`MONITOR + ${contact}`);
+    else this.#pollIson();
+  }
+
+  #require(): Client {
+    if (this.#client === undefined) throw new LegacyRefusal('not connected to IRC right now', 'remote-server-timeout');
+    return this.#client;
+  }
+
+  #message(client: Client, event: IrcMessageEvent, action: boolean): void {
+    if (this.#client !== client || event.from_server === true || event.nick === undefined || event.nick === '') return;
+    if (casefold(event.target ?? '', this.#mapping) !== casefold(client.user.nick, this.#mapping)) return; // channels: next issue
+    const msgid = event.tags?.msgid;
+    this.events.text(event.nick, event.message ?? '', { action, name: event.nick, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
+  }
+
+  #tagmsg(client: Client, event: IrcMessageEvent): void {
+    if (this.#client !== client || event.nick === undefined) return;
+    const typing = event.tags?.['+typing'];
+    if (typing === 'active') this.events.chatState(event.nick, 'composing');
+    else if (typing === 'paused') this.events.chatState(event.nick, 'paused');
+    else if (typing === 'done') this.events.chatState(event.nick, 'active');
+  }
+
+  #line(line: ParsedLine): void {
+    const last = line.params[line.params.length - 1] ?? '';
+    switch (line.command) {
+      case '730': // RPL_MONONLINE
+      case '731': // RPL_MONOFFLINE
+        for (const target of last.split(',')) {
+          const nick = target.split('!')[0] ?? '';
+          if (nick !== '') this.events.presence(nick, line.command === '730' ? 'online' : 'offline', { name: nick });
+        }
+        break;
+      case '303': { // RPL_ISON
+        const online = new Set(last.split(' ').filter((n) => n !== '').map((n) => casefold(n, this.#mapping)));
+        for (const key of this.#watched.keys()) this.events.presence(key, online.has(key) ? 'online' : 'offline');
+        break;
+      }
+      case '301': // RPL_AWAY
+        if (line.params[1] !== undefined) this.events.presence(line.params[1], 'away', { status: last, name: line.params[1] });
+        break;
+      default:
+    }
+  }
+
+  #watchAll(): void {
+    if (this.#monitor) {
+      const nicks = [...this.#watched.keys()];
+      for (let i = 0; i < nicks.length; i += 20) void this.#queue.enqueueControl(`MONITOR + ${nicks.slice(i, i + 20).join(',')}`);
+    } else {
+      this.#pollIson();
+    }
+  }
+
+  #pollIson(): void {
+    if (this.#client === undefined || this.#watched.size === 0) return;
+    const nicks = [...this.#watched.keys()];
+    // Skipped while earlier polls still wait (a slow queue must not pile them up).
+    if (this.#queue.depth() > 0) return;
+    for (let i = 0; i < nicks.length; i += 20) void this.#queue.enqueueControl(`ISON ${nicks.slice(i, i + 20).join(' ')}`);
+  }
+
+  #stopPolling(): void {
+    if (this.#ison !== undefined) clearInterval(this.#ison);
+    this.#ison = undefined;
+  }
+}
+
+/** The fields of irc-framework's message events that the session reads. */
+interface IrcMessageEvent {
+  readonly nick?: string;
+  readonly target?: string;
+  readonly message?: string;
+  readonly from_server?: boolean;
+  readonly tags?: Record<string, unknown>;
+}

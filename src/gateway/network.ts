@@ -1,0 +1,118 @@
+/**
+ * The gateway as a hub network (`protocol: gateway`): the hub's supervisor connects the
+ * component (and reconnects it with its policy), and the gateway logs every registered person
+ * in on the first connection. It bridges no channels: `send` refuses, `join` is refused.
+ */
+import { ALLOW_ALL_ACCOUNT_HOOKS } from '../core/account-hooks.js';
+import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, SendResult } from '../core/network.js';
+import { SendRefusedError } from '../core/network.js';
+import type { ChannelRef, UserRef } from '../core/refs.js';
+import { loadSecretKey, SecretBox } from '../store/secret-box.js';
+import { Accounts } from './accounts.js';
+import type { GatewayConfig } from './config.js';
+import { Gateway } from './gateway.js';
+import { IrcLegacyNetwork } from './irc/legacy.js';
+import { LoginPacer } from './login-pacer.js';
+import { XmppComponentLink } from './xmpp/component-link.js';
+import type { ComponentEndpoint } from '../networks/xmpp-component/connection.js';
+
+export class GatewayNetwork implements Network {
+  readonly protocol = 'gateway';
+  readonly capabilities: NetworkCapabilities = {
+    edits: false, deletes: false, reactions: false, replies: false, threads: false, attachments: false, typing: false, formatting: 'plain',
+  };
+
+  readonly gateway: Gateway;
+  readonly #pacer: LoginPacer;
+  readonly #endpoint: ComponentEndpoint;
+  #link: XmppComponentLink | undefined;
+
+  constructor(
+    private readonly ctx: NetworkContext,
+    config: GatewayConfig,
+  ) {
+    if (ctx.accounts === undefined) throw new Error(`${ctx.name}: a gateway needs the hub's storage for its accounts`);
+    const box = new SecretBox(loadSecretKey(config.secretKey));
+    this.#pacer = new LoginPacer(config.loginIntervalMs);
+    this.#endpoint = {
+      domain: config.domain, host: config.host, port: config.port, password: config.password, tls: config.tls,
+      ...(config.tlsCa === undefined ? {} : { tlsCa: config.tlsCa }), tlsInsecure: config.tlsInsecure,
+      connectTimeoutMs: config.connectTimeoutMs, handshakeTimeoutMs: config.handshakeTimeoutMs, maxStanzaChars: config.maxStanzaChars,
+    };
+    this.gateway = new Gateway({
+      domain: config.domain,
+      network: ctx.name,
+      hooks: ctx.accountHooks ?? ALLOW_ALL_ACCOUNT_HOOKS,
+      log: ctx.log,
+      legacy: new IrcLegacyNetwork(config.legacy, config.name),
+      accounts: new Accounts(ctx.accounts, box),
+      pacer: this.#pacer,
+      retry: { initialDelayMs: config.retryInitialMs, maxDelayMs: config.retryMaxMs, factor: 2, jitter: 0.3, stableAfterMs: 60_000 },
+      loginTimeoutMs: config.loginTimeoutMs,
+      maxContacts: config.maxContactsPerUser,
+      maxBodyChars: config.maxBodyChars,
+      maxConcurrentRegistrations: config.maxConcurrentRegistrations,
+      allowedDomains: config.allowedDomains,
+    });
+  }
+
+  get name(): string {
+    return this.ctx.name;
+  }
+
+  async connect(): Promise<void> {
+    await this.#closeLink();
+    // The link's events may come before `open` resolves (a stanza, or a close right after the
+    // handshake): they are matched against the attempt, not the variable.
+    const attempt: { link?: XmppComponentLink; lost?: string } = {};
+    const link = await XmppComponentLink.open(this.#endpoint, {
+      stanza: (el) => {
+        if (attempt.link !== undefined && this.#link === attempt.link) this.gateway.handle(el);
+      },
+      lost: (reason) => {
+        attempt.lost = reason;
+        if (attempt.link === undefined || this.#link !== attempt.link) return;
+        this.#link = undefined;
+        this.gateway.detach();
+        this.ctx.connectionLost({ wasSuccessful: true, reason });
+      },
+    });
+    attempt.link = link;
+    if (attempt.lost !== undefined) throw new Error(`the component connection closed right after the handshake: ${attempt.lost}`);
+    this.#link = link;
+    await this.gateway.attach(link);
+    this.ctx.log.info({ domain: this.#endpoint.domain }, 'gateway online');
+    this.ctx.emit({ network: this.name, sender: this.name, command: 'ENDBURST', args: { server: this.name } });
+  }
+
+  async disconnect(): Promise<void> {
+    this.#pacer.stop();
+    await this.gateway.close('the gateway is shutting down');
+    await this.#closeLink();
+  }
+
+  send(_message: OutgoingMessage): Promise<SendResult> {
+    return Promise.reject(new SendRefusedError('a gateway network bridges no channels'));
+  }
+
+  queueDepth(): number {
+    return 0;
+  }
+
+  join(_channel: ChannelRef): Promise<void> {
+    return Promise.reject(new Error('a gateway network bridges no channels'));
+  }
+
+  async part(_channel: ChannelRef): Promise<void> {}
+
+  members(_channel: ChannelRef): readonly UserRef[] {
+    return [];
+  }
+
+  async #closeLink(): Promise<void> {
+    const link = this.#link;
+    this.#link = undefined;
+    this.gateway.detach();
+    await link?.close();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * A {@link ComponentLink} over the XEP-0114 connection of networks/xmpp-component/connection.ts
+ * (xmpp.js): one instance per connect attempt.
+ */
+import type { Client } from '@xmpp/client-core';
+import middlewareFactory from '@xmpp/middleware';
+import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
+import type { Element } from '@xmpp/xml';
+import { createComponentEntity, startComponent, type ComponentEndpoint } from '../../networks/xmpp-component/connection.js';
+import { stopEntity } from '../../networks/xmpp/connect-round.js';
+import type { ComponentLink, LinkEvents } from '../link.js';
+
+/** Why the stream closed, in words. */
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined || reason === null ? 'connection closed' : String(reason);
+}
+
+export class XmppComponentLink implements ComponentLink {
+  readonly domain: string;
+  readonly #entity: Client;
+  readonly #iq: IqCaller;
+  #closing = false;
+  /** Set once the handshake succeeded: a close before that is the connect round's to report. */
+  #open = false;
+
+  private constructor(endpoint: ComponentEndpoint, events: LinkEvents) {
+    this.domain = endpoint.domain;
+    this.#entity = createComponentEntity(endpoint);
+    const middleware = middlewareFactory({ entity: this.#entity });
+    this.#iq = iqCallerFactory({ middleware, entity: this.#entity });
+    this.#entity.on('error', () => undefined); // reported through disconnect / the connect round
+    this.#entity.on('stanza', (el: Element) => {
+      if (el.is('iq') && (el.attrs.type === 'result' || el.attrs.type === 'error')) return; // the IQ caller's
+      events.stanza(el);
+    });
+    this.#entity.on('disconnect', (info?: { reason?: unknown }) => {
+      if (this.#open && !this.#closing) events.lost(describeReason(info?.reason));
+    });
+  }
+
+  /** Connects and does the handshake; rejects (FatalComponentError for a wrong secret) otherwise. */
+  static async open(endpoint: ComponentEndpoint, events: LinkEvents, signal?: AbortSignal): Promise<XmppComponentLink> {
+    const link = new XmppComponentLink(endpoint, events);
+    try {
+      await startComponent(link.#entity, endpoint, signal);
+      link.#open = true;
+    } catch (error) {
+      await link.close();
+      throw error;
+    }
+    return link;
+  }
+
+  send(stanza: Element): void {
+    if (this.#closing || this.#entity.socket === null) return;
+    this.#entity.send(stanza).catch(() => undefined);
+  }
+
+  request(iq: Element, timeoutMs: number): Promise<Element> {
+    return this.#iq.request(iq, timeoutMs);
+  }
+
+  /** Ends the stream. Never rejects. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await stopEntity(this.#entity, 2000).catch(() => undefined);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The module callbacks as the {@link AccountHooks} a network with people of its own (the
+ * gateway) calls: each hook runs its callbacks with their combination rule and failure policy
+ * (rules.ts). A registration refused by checkRegistrationForSpam (DENY) or a login refused by
+ * checkLoginForSpam or isUserExpired comes back with the reason; SHADOW_BAN registers (the
+ * gateway has nothing to drop silently yet).
+ */
+import type { AccountHooks, AccountVerdict } from '../../core/account-hooks.js';
+import type { ModuleCallbacks } from './index.js';
+import { RegistrationBehaviour } from './values.js';
+
+const ALLOWED: AccountVerdict = { allowed: true };
+
+/** The hooks over `callbacks` (read at each call, so modules set up later count). */
+export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
+  return {
+    async checkRegistration(userId, username) {
+      const behaviour = await callbacks.spamChecker.checkRegistrationForSpam(undefined, username ?? userId, []);
+      return behaviour === RegistrationBehaviour.DENY ? { allowed: false, reason: 'this registration is not allowed here' } : ALLOWED;
+    },
+    registered: (userId) => callbacks.accountValidity.onUserRegistration(userId),
+    async checkLogin(userId) {
+      const spam = await callbacks.spamChecker.checkLoginForSpam(userId, undefined, undefined, []);
+      if (!spam.allowed) return { allowed: false, reason: spam.message ?? `login refused (${spam.code})` };
+      if ((await callbacks.accountValidity.isUserExpired(userId)) === true) return { allowed: false, reason: 'your account has expired' };
+      return ALLOWED;
+    },
+    loggedIn: (userId, network) => callbacks.accountValidity.onUserLogin(userId, 'gateway', network),
+    loggedOut: (userId) => callbacks.passwordAuth.onLoggedOut(userId, undefined, ''),
+    async checkDeactivate(userId, byAdmin) {
+      return (await callbacks.thirdPartyRules.checkCanDeactivateUser(userId, byAdmin)) ? ALLOWED : { allowed: false, reason: 'removing this account is not allowed here' };
+    },
+    deactivated: (userId, byAdmin) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, true, byAdmin),
+  };
+}

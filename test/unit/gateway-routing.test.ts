@@ -1,0 +1,151 @@
+/**
+ * The gateway's stanza routing without servers: a link that records what the gateway sends, a
+ * legacy network whose handlers are scripted, accounts in memory. Errors in words, a handler
+ * that throws does not stop the gateway, error stanzas are never answered.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import xml, { type Element } from '@xmpp/xml';
+import { silentLogger } from '../../src/core/log.js';
+import { ALLOW_ALL_ACCOUNT_HOOKS } from '../../src/core/account-hooks.js';
+import type { GatewayAccount, GatewayAccountStore } from '../../src/core/store.js';
+import { SecretBox } from '../../src/store/secret-box.js';
+import { Accounts } from '../../src/gateway/accounts.js';
+import { LegacyRefusal, type LegacyNetwork, type LegacySession, type SessionEvents } from '../../src/gateway/api.js';
+import { Gateway } from '../../src/gateway/gateway.js';
+import { LoginPacer } from '../../src/gateway/login-pacer.js';
+import type { ComponentLink } from '../../src/gateway/link.js';
+import { waitFor } from '../support/wait.js';
+
+const DOMAIN = 'gw.example.org';
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+
+class MemoryAccounts implements GatewayAccountStore {
+  readonly rows = new Map<string, GatewayAccount>();
+  async get(jid: string) {
+    return this.rows.get(jid);
+  }
+  async all() {
+    return [...this.rows.values()];
+  }
+  async put(account: GatewayAccount) {
+    this.rows.set(account.jid, account);
+  }
+  async remove(jid: string) {
+    return this.rows.delete(jid);
+  }
+}
+
+class RecordingLink implements ComponentLink {
+  readonly domain = DOMAIN;
+  readonly sent: Element[] = [];
+  send(stanza: Element): void {
+    this.sent.push(stanza);
+  }
+  request(): Promise<Element> {
+    return Promise.reject(new Error('no requests in this test'));
+  }
+}
+
+/** A legacy session: text to "boom" throws a bug, to "nope" a refusal; the rest is recorded. */
+class FakeSession implements LegacySession {
+  readonly said: string[] = [];
+  constructor(readonly events: SessionEvents) {}
+  contactKey(id: string): string | undefined {
+    return /^[a-z]+$/i.test(id) ? id.toLowerCase() : undefined;
+  }
+  async login(): Promise<string> {
+    return 'Connected as tester';
+  }
+  async logout(): Promise<void> {}
+  async onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined> {
+    if (contact === 'boom') throw new Error('a bug in the legacy network');
+    if (contact === 'nope') throw new LegacyRefusal('that person blocks you', 'not-acceptable');
+    this.said.push(`${contact}: ${options.action ? '[action] ' : ''}${text}`);
+    return undefined;
+  }
+}
+
+async function setup() {
+  const store = new MemoryAccounts();
+  const box = new SecretBox(randomBytes(32));
+  const sessions: FakeSession[] = [];
+  const legacy: LegacyNetwork = {
+    settings: { name: 'Test gateway', identityType: 'test', registrationType: 'single-step-form', registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }], registrationInstructions: 'hi', welcomeMessage: 'welcome', preferences: [], searchFields: [], groups: false },
+    validate: async (_jid, form) => ({ data: { nick: form.nick } }),
+    createSession: (_user, events) => {
+      const session = new FakeSession(events);
+      sessions.push(session);
+      return session;
+    },
+  };
+  await store.put({ jid: 'alice@example.org', data: { nick: 'alice' }, sealedSecret: '', preferences: {}, registeredAt: 1 });
+  const gateway = new Gateway({
+    domain: DOMAIN, network: 'gw', log: silentLogger(), legacy, accounts: new Accounts(store, box), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
+    pacer: new LoginPacer(0), retry: { initialDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0, stableAfterMs: 10 },
+    loginTimeoutMs: 1000, maxContacts: 10, maxBodyChars: 100, maxConcurrentRegistrations: 2, allowedDomains: [],
+  });
+  const link = new RecordingLink();
+  await gateway.attach(link);
+  await waitFor(() => (gateway.sessions().get('alice@example.org')?.ready === true ? true : undefined), { timeoutMs: 2000, what: 'alice logged in' });
+  const reply = async (stanza: Element, match: (el: Element) => boolean): Promise<Element> => {
+    gateway.handle(stanza);
+    return waitFor(() => link.sent.find(match), { timeoutMs: 2000, what: `a reply to ${stanza.toString()}` });
+  };
+  return { gateway, link, sessions, reply };
+}
+
+function conditionOf(el: Element): string | undefined {
+  return el.getChild('error')?.children.find((c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS && c.name !== 'text')?.name;
+}
+
+describe('gateway routing', () => {
+  it('messages reach the legacy session (with /me); the gateway presence says connected', async () => {
+    const { gateway, link, sessions } = await setup();
+    assert.ok(link.sent.some((s) => s.is('presence') && s.getChildText('status') === 'Connected as tester'));
+    gateway.handle(xml('message', { from: 'alice@example.org/phone', to: `carol@${DOMAIN}`, type: 'chat' }, xml('body', {}, 'hi')));
+    gateway.handle(xml('message', { from: 'alice@example.org/phone', to: `carol@${DOMAIN}`, type: 'chat' }, xml('body', {}, '/me waves')));
+    await waitFor(() => (sessions[0]?.said.length === 2 ? true : undefined), { timeoutMs: 2000, what: 'two messages' });
+    assert.deepEqual(sessions[0]?.said, ['carol: hi', 'carol: [action] waves']);
+    sessions[0]?.events.text('Carol', 'hello', { name: 'Carol' });
+    const out = link.sent.at(-1);
+    assert.equal(out?.attrs.from, `carol@${DOMAIN}`);
+    assert.equal(out?.getChildText('body'), 'hello');
+  });
+
+  it('a bug in a handler is an internal-server-error, a refusal its own error with its words; the gateway goes on', async () => {
+    const { reply, sessions } = await setup();
+    const bug = await reply(xml('message', { from: 'alice@example.org/phone', to: `boom@${DOMAIN}`, type: 'chat', id: 'm1' }, xml('body', {}, 'x')), (s) => s.attrs.id === 'm1');
+    assert.equal(conditionOf(bug), 'internal-server-error');
+    const refused = await reply(xml('message', { from: 'alice@example.org/phone', to: `nope@${DOMAIN}`, type: 'chat', id: 'm2' }, xml('body', {}, 'x')), (s) => s.attrs.id === 'm2');
+    assert.equal(conditionOf(refused), 'not-acceptable');
+    assert.equal(refused.getChild('error')?.getChildText('text', NS_STANZAS), 'that person blocks you');
+    const long = await reply(xml('message', { from: 'alice@example.org/phone', to: `carol@${DOMAIN}`, type: 'chat', id: 'm3' }, xml('body', {}, 'x'.repeat(101))), (s) => s.attrs.id === 'm3');
+    assert.equal(conditionOf(long), 'not-acceptable');
+    await reply(xml('message', { from: 'alice@example.org/phone', to: `carol@${DOMAIN}`, type: 'chat' }, xml('body', {}, 'still here')), () => sessions[0]?.said.includes('carol: still here') === true);
+  });
+
+  it('strangers are told to register; invalid contacts are item-not-found; error stanzas get no answer', async () => {
+    const { reply, link, gateway } = await setup();
+    const stranger = await reply(xml('message', { from: 'eve@example.org/x', to: `carol@${DOMAIN}`, type: 'chat', id: 's1' }, xml('body', {}, 'hi')), (s) => s.attrs.id === 's1');
+    assert.equal(conditionOf(stranger), 'registration-required');
+    const invalid = await reply(xml('message', { from: 'alice@example.org/x', to: `c4rol@${DOMAIN}`, type: 'chat', id: 's2' }, xml('body', {}, 'hi')), (s) => s.attrs.id === 's2');
+    assert.equal(conditionOf(invalid), 'item-not-found');
+    const before = link.sent.length;
+    gateway.handle(xml('message', { from: 'eve@example.org/x', to: `carol@${DOMAIN}`, type: 'error', id: 's3' }, xml('error', { type: 'cancel' })));
+    gateway.handle(xml('iq', { from: 'eve@example.org/x', to: DOMAIN, type: 'result', id: 's4' }));
+    await reply(xml('iq', { from: 'eve@example.org/x', to: DOMAIN, type: 'get', id: 's5' }, xml('ping', { xmlns: 'urn:xmpp:ping' })), (s) => s.attrs.id === 's5');
+    assert.deepEqual(link.sent.slice(before).map((s) => s.attrs.id), ['s5']);
+  });
+
+  it('disco shows a gateway with registration and commands; unknown requests are service-unavailable', async () => {
+    const { reply } = await setup();
+    const info = await reply(xml('iq', { from: 'eve@example.org/x', to: DOMAIN, type: 'get', id: 'd1' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })), (s) => s.attrs.id === 'd1');
+    assert.deepEqual(info.getChild('query')?.getChild('identity')?.attrs, { category: 'gateway', type: 'test', name: 'Test gateway' });
+    const items = await reply(xml('iq', { from: 'eve@example.org/x', to: DOMAIN, type: 'get', id: 'd2' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#items', node: 'http://jabber.org/protocol/commands' })), (s) => s.attrs.id === 'd2');
+    assert.deepEqual(items.getChild('query')?.getChildren('item').map((i) => i.attrs.node), ['register']);
+    const unknown = await reply(xml('iq', { from: 'eve@example.org/x', to: DOMAIN, type: 'get', id: 'd3' }, xml('query', { xmlns: 'urn:example:nothing' })), (s) => s.attrs.id === 'd3');
+    assert.equal(conditionOf(unknown), 'service-unavailable');
+  });
+});
