@@ -3,26 +3,15 @@
  * seals people's legacy credentials, login pacing, and the legacy network (`legacy:`).
  */
 import { z } from 'zod';
+import { componentConnectionShape, hostName } from '../networks/xmpp-component/config.js';
 import { ircLegacyConfigSchema } from './irc/config.js';
-
-const hostName = z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i, { error: 'must be a host name like irc.example.org' });
 
 /** The zod schema of a gateway network's options. Error messages never include the value. */
 export const gatewayConfigSchema = z
   .strictObject({
     protocol: z.literal('gateway').optional(),
-    /** The component's domain: the gateway JID, contacts are `nick@domain`. */
-    domain: hostName,
-    /** The XMPP server's host and component port, and the component secret (never logged). */
-    host: z.string().min(1, { error: 'must not be empty' }),
-    port: z.number().int().min(1).max(65_535).default(5347),
-    password: z.string().min(1, { error: 'must not be empty' }),
-    tls: z.boolean().default(false),
-    tlsCa: z.string().min(1).optional(),
-    tlsInsecure: z.boolean().default(false),
-    connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-    handshakeTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-    maxStanzaChars: z.number().int().min(4096).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** The component (domain: the gateway JID; contacts are `nick@domain`), as for `xmpp-component`. */
+    ...componentConnectionShape,
     /** The gateway's name in service discovery. */
     name: z.string().min(1).max(100).default('IRC gateway'),
     /** Where the 32-byte key that seals legacy credentials is: a file, or an environment variable. */
