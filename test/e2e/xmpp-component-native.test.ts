@@ -9,12 +9,12 @@ import { it } from 'node:test';
 import { XMPP_SERVERS, xmppServerLabel } from '../support/servers.js';
 import assert from 'node:assert/strict';
 import type { NetworkConfig } from '../../src/config/types.js';
-import { xmppComponentConfigSchema } from '../../src/networks/xmpp-component/config.js';
 import { connectXmppClient, NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
 import { egressConfig } from '../support/egress.js';
 import {
   startBridge, bodyOf, fileMessage, oobUrl, refId, uploadAs, xmppBotNetwork, WAIT_MS, IRC_CHANNEL, type BridgeSetup,
 } from './relay-setup.js';
+import { componentNetworks } from './xmpp-component-setup.js';
 
 const NS_CHAT_STATES = 'http://jabber.org/protocol/chatstates';
 const NS_CORRECT = 'urn:xmpp:message-correct:0';
@@ -23,12 +23,7 @@ const NS_REACTIONS = 'urn:xmpp:reactions:0';
 
 /** The component network in place of the bridge's `jabber` client network. */
 function componentNetwork(setup: BridgeSetup): NetworkConfig {
-  const { xmpp } = setup;
-  return {
-    name: 'jabber',
-    protocol: 'xmpp-component',
-    options: xmppComponentConfigSchema.parse({ domain: xmpp.componentDomain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret }),
-  };
+  return componentNetworks(setup).find((n) => n.name === 'jabber') as NetworkConfig;
 }
 
 /** A groupchat message in `room` from the occupant `nick` that satisfies `test`. */
