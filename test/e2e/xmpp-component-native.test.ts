@@ -200,3 +200,16 @@ for (const xmppServer of XMPP_SERVERS) {
     assert.equal(bob.stanzas.some((s) => presenceOf(room, 'carol', 'unavailable')(s) || presenceOf(room, 'dave', 'unavailable')(s)), false);
   });
 }
+
+it('relay mode per bridge (puppets: false): the bot speaks for IRC people, with the identity prefix, and no puppet joins', async (t) => {
+  const setup = await startBridge({ ircServer: 'ngircd' });
+  t.after(() => setup.stop());
+  const { room } = setup;
+  const networks = setup.config().networks.map((n) => (n.name === 'jabber' ? componentNetwork(setup) : n));
+  await setup.startHub({ networks: { jabber: { puppets: false, events: { joins: true } } } }, undefined, { networks });
+  const bob = await setup.xmppUser('bob', 'bob');
+  const alice = await setup.ircUser('alice');
+  alice.send(`PRIVMSG ${IRC_CHANNEL} :hello`);
+  await bob.waitForStanza(said(room, 'switchboard', '<alice@irc> hello'), WAIT_MS);
+  assert.equal(bob.stanzas.some((s) => s.is('presence') && s.attrs.from === `${room}/alice`), false, 'no puppet occupant for alice');
+});

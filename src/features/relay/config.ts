@@ -62,6 +62,12 @@ const layerShape = {
    * standing out, false carries none.
    */
   prefixModes: z.union([z.literal(false), z.strictObject({ op: prefixLetter.optional(), voice: prefixLetter.optional() })]).optional(),
+  /**
+   * On a target that can show remote people as users of their own (an `xmpp-component` room's
+   * puppets, an `irc-link` network's virtual clients): true (default) shows them so; false is
+   * relay mode there — the bot speaks, with the `identity` prefix.
+   */
+  puppets: z.boolean().optional(),
   /** Prefix for relayed messages; placeholders {nick} {displayName} {network} {protocol} {id} {account}. */
   identity: z.string().max(200).optional(),
   /** Prefix for relayed actions (/me), sent as an action. */
@@ -176,6 +182,7 @@ export const BUILTIN_DEFAULTS: DeliveryOptions = {
   nickRewrite: [],
   maxFileBytes: 50 * 1024 * 1024,
   relayRelayed: false,
+  puppets: true,
   delayedPrefix: '[{time}] ',
   delayedTimeZone: 'UTC',
 };
@@ -275,6 +282,7 @@ function resolve(layers: readonly Layer[]): DeliveryOptions {
     nickRewrite: (pick('nickRewrite') ?? []).map(compileRule),
     maxFileBytes: pick('maxFileBytes') ?? BUILTIN_DEFAULTS.maxFileBytes,
     relayRelayed: pick('relayRelayed') ?? BUILTIN_DEFAULTS.relayRelayed,
+    puppets: pick('puppets') ?? BUILTIN_DEFAULTS.puppets,
     delayedPrefix: pick('delayedPrefix') ?? BUILTIN_DEFAULTS.delayedPrefix,
     delayedTimeZone: pick('delayedTimeZone') ?? BUILTIN_DEFAULTS.delayedTimeZone,
   };

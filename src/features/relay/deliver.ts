@@ -58,12 +58,17 @@ function inChannel(location: MessageLocation, channel: ChannelRef): boolean {
   return location.network === channel.network && location.channel.toLowerCase() === channel.id.toLowerCase();
 }
 
+/** True where the target shows remote people as users of their own (its puppets, unless the bridge says `puppets: false`). */
+function showsPeople(handle: NetworkHandle, options: DeliveryOptions): boolean {
+  return handle.capabilities.puppets === true && options.puppets;
+}
+
 /**
  * A network with puppets shows the author as a user of its own: no identity in the body, and
- * the author as `asUser`. Other networks: the options as they are.
+ * the author as `asUser`. Other networks, and relay mode (`puppets: false`): the options as they are.
  */
 function asAuthor(handle: NetworkHandle, options: DeliveryOptions, message: Message): { readonly options: DeliveryOptions; readonly asUser: { readonly asUser?: Message['author'] } } {
-  if (handle.capabilities.puppets !== true) return { options, asUser: {} };
+  if (!showsPeople(handle, options)) return { options, asUser: {} };
   return { options: { ...options, identity: '', actionIdentity: '' }, asUser: { asUser: message.author } };
 }
 
@@ -202,7 +207,7 @@ export class Deliverer {
       if (copy) {
         // On a network with puppets the person reacts as themselves; otherwise the bridge's one
         // reaction stands for everyone elsewhere, and stays while others still react so.
-        const person = handle.capabilities.puppets === true ? job.message.author : undefined;
+        const person = showsPeople(handle, options) ? job.message.author : undefined;
         const othersStillReact = person === undefined && (job.stillReactedIn?.some((channel) => !sameChannel(channel, job.target)) ?? false);
         if (!(job.removed && othersStillReact)) await handle.react(job.target, copy.messageId, job.reaction, job.removed, person);
         return;
@@ -215,7 +220,7 @@ export class Deliverer {
   }
 
   private async notice(handle: NetworkHandle, job: NoticeJob, options: DeliveryOptions): Promise<Delivery> {
-    if (job.native && handle.puppetChange && await handle.puppetChange(job.target, job.native.actor, job.native.change)) return {};
+    if (job.native && showsPeople(handle, options) && handle.puppetChange && await handle.puppetChange(job.target, job.native.actor, job.native.change)) return {};
     if (job.nativeOnly) return {};
     const protocol = this.protocolOf(job.message);
     return optionalConfirmation(await this.send(handle, { target: { channel: job.target }, kind: 'notice', ...eventBody(job.message, protocol, job.message.body, options, handle.capabilities) }, job));
