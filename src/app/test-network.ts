@@ -3,7 +3,7 @@
  * through it, and lets a test set a channel's members. Events "arrive" on it through the test
  * hub's `emit`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelRef, UserRef } from '../core/refs.js';
 import type { Network, NetworkCapabilities, NetworkContext, OutgoingMessage, ProtocolDefinition, SendResult } from '../core/network.js';
 

@@ -6,7 +6,7 @@
  * `file:line: networks.<name>.<field>: <message>`; give custom messages that say what is
  * expected, and never include the input value (it may be a secret).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseListenAddress } from './listen.js';
 import { egressSchema } from '../net/egress/config.js';
 

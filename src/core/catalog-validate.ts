@@ -4,7 +4,7 @@
  * command in the catalog; the compiler checks that each schema has exactly the fields of
  * the command's args type, so the two cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMMANDS, type Command, type EventArgsMap } from './catalog.js';
 import type { AnyEventInput } from './event.js';
 import type { Attachment, Message } from './message.js';

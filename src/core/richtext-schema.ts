@@ -3,7 +3,7 @@
  * outside (JSON, modules, the store). Objects are strict: an unknown key is an error rather
  * than silently dropped, so nothing is lost without notice.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelRef, UserRef } from './refs.js';
 import type { RichNode, RichText, StyleKind } from './richtext.js';
 

@@ -2,7 +2,7 @@
  * The options of a `gateway` network (docs/gateway.md): the component it runs as, the key that
  * seals people's legacy credentials, login pacing, and the legacy network (`legacy:`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { componentConnectionShape, hostName } from '../networks/xmpp-component/config.js';
 import { ircLegacyConfigSchema } from './irc/config.js';
 

@@ -1,7 +1,7 @@
 /**
  * The `access` module's config block (docs/access.md shows every key with examples).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ChannelRef } from '../../core/refs.js';
 import { parseChannelRef } from '../../core/refs.js';
 import { ModuleConfigError } from '../../modules/define.js';

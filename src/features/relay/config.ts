@@ -3,7 +3,7 @@
  * retention limits) and each bridge's options (`bridges.<name>.*` next to `channels:`), with
  * per-network overrides under `networks.<network>`. docs/bridges.md documents every option.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BridgeConfig } from '../../config/types.js';
 import type { ChannelRef } from '../../core/refs.js';
 import { ModuleConfigError } from '../../modules/define.js';

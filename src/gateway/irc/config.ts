@@ -2,7 +2,7 @@
  * The `legacy:` options of a gateway whose legacy network is IRC: the one IRC server its people
  * log in to (docs/gateway.md). Each registered person gets their own connection to it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ircLegacyConfigSchema = z.strictObject({
   protocol: z.literal('irc'),

@@ -3,7 +3,7 @@
  * re-uploads, paste services) and how much work one message may cause. docs/configuration.md
  * documents each key.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseAllowEntry } from './allow-list.js';
 
 /** The egress policy, defaults applied. */

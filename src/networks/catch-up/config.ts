@@ -3,7 +3,7 @@
  * (XMPP rooms from their archives, IRC channels through CHATHISTORY): the same names, bounds
  * and defaults everywhere (docs/networks/xmpp.md, docs/networks/irc.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The defaults of `catchUp`. */
 export const CATCH_UP_DEFAULTS = { enabled: true, maxMessages: 100, maxAgeMinutes: 60, timeoutMs: 15_000 } as const;

@@ -3,7 +3,7 @@
  * The options of a `protocol: irc-link` network: Switchboard links to an IRC network as a
  * server (docs/networks/irc-link.md documents each option).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The server protocols a link can speak. */
 export const LINK_PROTOCOLS = ['ngircd', 'inspircd', 'hybrid'] as const;

@@ -2,7 +2,7 @@
 /**
  * The options of a `protocol: irc` network (docs/networks/irc.md documents each one).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { pasteSchema } from './paste-config.js';
 import { peerBridgeProblem } from './peer-bridges.js';
 import { CATCH_UP_DEFAULTS, catchUpSchema } from '../catch-up/config.js';

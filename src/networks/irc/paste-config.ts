@@ -6,7 +6,7 @@
  * (a multipart field, the URL as the response body), JSON-API bins (`{"content": …}` →
  * `{"url": …}`) and services that answer with a `Location` header.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An HTTP header name (RFC 9110 token). */
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

@@ -1,7 +1,7 @@
 /**
  * The options of an `xmpp-component` network (docs/networks/xmpp-component.md documents each).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isBareJid } from '../xmpp/jid.js';
 import { xmppConfigSchema, type XmppConfig } from '../xmpp/config.js';
 

@@ -2,7 +2,7 @@
  * The options of an `xmpp` network (docs/networks/xmpp.md documents each one).
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { bareJid, isBareJid } from './jid.js';
 import { CATCH_UP_DEFAULTS, catchUpSchema } from '../catch-up/config.js';
 
