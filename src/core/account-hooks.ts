@@ -3,7 +3,7 @@
  * account's life: registration, every login, logout, unregistering. The hub implements it
  * with the module callbacks (checkRegistrationForSpam, onUserRegistration, checkLoginForSpam,
  * isUserExpired, onUserLogin, onLoggedOut, checkCanDeactivateUser,
- * onUserDeactivationStatusChanged; docs/modules.md); a network without it allows everything.
+ * onUserDeactivationStatusChanged, checkUsernameForSpam; docs/modules.md); a network without it allows everything.
  * User ids are the account's id on the network (a gateway: the person's bare JID).
  */
 
@@ -25,6 +25,8 @@ export interface AccountHooks {
   checkDeactivate(userId: string, byAdmin: boolean): Promise<AccountVerdict>;
   /** After an account was removed. */
   deactivated(userId: string, byAdmin: boolean): Promise<void>;
+  /** Whether a user found by a search (`userId`: their id, e.g. a contact JID) may be shown. */
+  mayShowInSearch(userId: string, displayName: string | undefined): Promise<boolean>;
 }
 
 /** Hooks that allow everything and observe nothing (hand-made contexts, tests). */
@@ -36,4 +38,5 @@ export const ALLOW_ALL_ACCOUNT_HOOKS: AccountHooks = {
   loggedOut: () => Promise.resolve(),
   checkDeactivate: () => Promise.resolve({ allowed: true }),
   deactivated: () => Promise.resolve(),
+  mayShowInSearch: () => Promise.resolve(true),
 };

@@ -39,8 +39,10 @@ export interface GatewaySettings {
   readonly welcomeMessage: string;
   /** The per-person preferences (later slice: the preferences command). */
   readonly preferences: readonly FormField[];
-  /** The fields of a contact search (later slice). */
+  /** The fields of a contact search (the `search` command's form; the first is the chat command's argument). */
   readonly searchFields: readonly FormField[];
+  /** The columns of a search result beyond the contact's JID (`var` keys {@link SearchResult.details}). */
+  readonly searchColumns: ReadonlyArray<{ readonly var: string; readonly label: string }>;
   /** Whether the legacy network's groups are offered as group chats (next issue). */
   readonly groups: boolean;
 }
@@ -149,8 +151,21 @@ export interface LegacySession {
   onPresence?(show: ContactShow, status: string | undefined): Promise<void>;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
-  /** Contacts matching `query` (later slice: the search command). */
-  onSearch?(query: Readonly<Record<string, string>>): Promise<ReadonlyArray<{ readonly id: string; readonly name: string }>>;
+  /**
+   * Contacts matching `query` (the values of `searchFields`), at most a few dozen; rejects with a
+   * {@link LegacyRefusal} when the network cannot answer.
+   */
+  onSearch?(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]>;
+}
+
+/** One contact found by a search. */
+export interface SearchResult {
+  /** Its legacy id (made a contact JID by the framework). */
+  readonly id: string;
+  /** The name shown (checked by the modules' checkUsernameForSpam as the display name). */
+  readonly name: string;
+  /** The values of the settings' `searchColumns`. */
+  readonly details: Readonly<Record<string, string>>;
 }
 
 /** A legacy network: its settings, registration, and sessions (slidge's legacy module). */

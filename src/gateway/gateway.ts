@@ -16,8 +16,8 @@ import type { ReconnectConfig } from '../core/reconnect.js';
 import { bareJid } from '../networks/xmpp/jid.js';
 import { LegacyRefusal, NotSupported, type ChatState, type LegacyNetwork, type SessionEvents } from './api.js';
 import type { Accounts } from './accounts.js';
-import { Commands } from './commands.js';
-import { contactKeyOf } from './contacts.js';
+import { Commands, type FoundContact } from './commands.js';
+import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { ComponentLink } from './link.js';
 import type { LoginPacer } from './login-pacer.js';
 import { Registrations } from './registrations.js';
@@ -50,6 +50,9 @@ export interface GatewayOptions {
   /** The domains whose people may register (empty: anyone's). */
   readonly allowedDomains: readonly string[];
 }
+
+/** Most contacts one search shows. */
+const MAX_SEARCH_RESULTS = 50;
 
 const CHAT_STATES: readonly ChatState[] = ['composing', 'paused', 'active', 'inactive'];
 
@@ -85,6 +88,7 @@ export class Gateway {
         if (session === undefined) await this.#startSession(jid);
         else await session.relogin();
       },
+      search: (jid, query) => this.#search(jid, query),
     });
   }
 
@@ -259,6 +263,26 @@ export class Gateway {
     }
     const action = body.startsWith('/me ');
     await session.legacy.onText(canonical, action ? body.slice(4) : body, { action });
+  }
+
+  /**
+   * A contact search in `jid`'s session: the legacy network's results, at most
+   * MAX_SEARCH_RESULTS, each shown only when the modules' checkUsernameForSpam lets it through.
+   */
+  async #search(jid: string, query: Readonly<Record<string, string>>): Promise<readonly FoundContact[]> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined || !session.ready) throw new LegacyRefusal('not connected to the network right now; try again in a moment', 'remote-server-timeout');
+    if (session.legacy.onSearch === undefined) throw new NotSupported('search');
+    const results = (await session.legacy.onSearch(query)).slice(0, MAX_SEARCH_RESULTS);
+    const found: FoundContact[] = [];
+    for (const result of results) {
+      const key = session.legacy.contactKey(result.id);
+      const local = key === undefined ? undefined : contactLocalpart(key);
+      if (local === undefined) continue;
+      const contactJid = `${local}@${this.domain}`;
+      if (await this.options.hooks.mayShowInSearch(contactJid, result.name)) found.push({ jid: contactJid, name: result.name, details: result.details });
+    }
+    return found;
   }
 
   // --- sessions ---------------------------------------------------------------------------

@@ -72,7 +72,7 @@ async function setup() {
   const box = new SecretBox(randomBytes(32));
   const sessions: FakeSession[] = [];
   const legacy: LegacyNetwork = {
-    settings: { name: 'Test gateway', identityType: 'test', registrationType: 'single-step-form', registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }], registrationInstructions: 'hi', welcomeMessage: 'welcome', preferences: [], searchFields: [], groups: false },
+    settings: { name: 'Test gateway', identityType: 'test', registrationType: 'single-step-form', registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }], registrationInstructions: 'hi', welcomeMessage: 'welcome', preferences: [], searchFields: [], searchColumns: [], groups: false },
     validate: async (_jid, form) => ({ data: { nick: form.nick } }),
     createSession: (_user, events) => {
       const session = new FakeSession(events);

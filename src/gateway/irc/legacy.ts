@@ -29,7 +29,8 @@ function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
     ],
     welcomeMessage: `Welcome to ${name}. Write to nick@<this gateway> to talk with an IRC user; your IRC connection is kept up for you.`,
     preferences: [],
-    searchFields: [],
+    searchFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true, description: 'The exact nick of someone connected (a WHOIS)' }],
+    searchColumns: [{ var: 'nick', label: 'Nick' }, { var: 'user', label: 'User' }, { var: 'host', label: 'Host' }, { var: 'realname', label: 'Real name' }],
     groups: false,
   };
 }

@@ -9,10 +9,11 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactShow, type LegacySession, type SessionEvents } from '../api.js';
+import { LegacyRefusal, type ChatState, type ContactShow, type LegacySession, type SearchResult, type SessionEvents } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
 import { ircLines, isNick } from './lines.js';
+import { WhoisLookups } from './whois.js';
 
 /** Bytes of text per PRIVMSG (leaves room for the prefix the server adds when relaying it). */
 const LINE_BYTES = 400;
@@ -30,6 +31,7 @@ export class IrcSession implements LegacySession {
   #loggedOut = false;
   #monitorLimit = MAX_WATCHED;
   readonly #queue: OutgoingQueue;
+  readonly #whois = new WhoisLookups();
 
   constructor(
     private readonly config: IrcLegacyConfig,
@@ -118,6 +120,17 @@ export class IrcSession implements LegacySession {
     void this.#queue.enqueueControl(show === 'online' ? 'AWAY' : `AWAY :${text}`);
   }
 
+  /** A search by nick: one WHOIS (nick, user, host, realname); an unknown nick finds nobody. */
+  async onSearch(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]> {
+    this.#require();
+    const nick = (query.nick ?? '').trim();
+    if (!isNick(nick) || nick.length > 32) throw new LegacyRefusal(`"${nick.slice(0, 40)}" is not a valid IRC nick`, 'bad-request');
+    const key = casefold(nick, this.#mapping);
+    const found = this.#whois.lookup(key, () => void this.#queue.enqueueControl(`WHOIS ${nick}`));
+    const user = await found;
+    return user === undefined ? [] : [{ id: user.nick, name: user.nick, details: { nick: user.nick, user: user.user, host: user.host, realname: user.realname } }];
+  }
+
   watch(contact: string): void {
     if (this.#watched.has(contact) || this.#watched.size >= this.#monitorLimit) return;
     this.#watched.set(contact, contact);
@@ -160,6 +173,13 @@ export class IrcSession implements LegacySession {
         for (const key of this.#watched.keys()) this.events.presence(key, online.has(key) ? 'online' : 'offline');
         break;
       }
+      case '311': // RPL_WHOISUSER <me> <nick> <user> <host> * :<realname>
+        if (line.params.length >= 6) this.#whois.user(casefold(line.params[1] ?? '', this.#mapping), { nick: line.params[1] ?? '', user: line.params[2] ?? '', host: line.params[3] ?? '', realname: last });
+        break;
+      case '318': // RPL_ENDOFWHOIS
+      case '401': // ERR_NOSUCHNICK
+        if (line.params[1] !== undefined) this.#whois.end(casefold(line.params[1], this.#mapping));
+        break;
       case '301': // RPL_AWAY
         if (line.params[1] !== undefined) this.events.presence(line.params[1], 'away', { status: last, name: line.params[1] });
         break;
@@ -185,6 +205,7 @@ export class IrcSession implements LegacySession {
   }
 
   #stopPolling(): void {
+    this.#whois.cancel();
     if (this.#ison !== undefined) clearInterval(this.#ison);
     this.#ison = undefined;
   }

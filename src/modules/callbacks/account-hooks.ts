@@ -31,5 +31,8 @@ export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
       return (await callbacks.thirdPartyRules.checkCanDeactivateUser(userId, byAdmin)) ? ALLOWED : { allowed: false, reason: 'removing this account is not allowed here' };
     },
     deactivated: (userId, byAdmin) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, true, byAdmin),
+    async mayShowInSearch(userId, displayName) {
+      return !(await callbacks.spamChecker.checkUsernameForSpam({ userId, ...(displayName === undefined ? {} : { displayName }) }));
+    },
   };
 }

@@ -72,7 +72,7 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     userMayCreateRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'creating a bridge or gateway room at run time', pending: BRIDGE_ADMIN },
     userMayCreateRoomAlias: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'adding an alias to a bridge or gateway room', pending: BRIDGE_ADMIN },
     userMayPublishRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: "publishing a room in the gateway's room directory", pending: GATEWAY },
-    checkUsernameForSpam: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: 'user search (a refused user is left out of the results)', pending: GATEWAY },
+    checkUsernameForSpam: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: "the gateway's contact search (the `search` command; userId = the contact's JID, displayName = its name): a spammy user is left out of the results" },
     checkRegistrationForSpam: { rule: { kind: 'first-decides', passes: 'ALLOW' }, onThrow: 'refuse', calledBy: 'gateway registration (a new account, before the legacy network checks it; DENY refuses it, SHADOW_BAN registers)' },
     checkMediaFileForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'the relay module, for each attachment of a relayed message before it is relayed (a refused file is left out); gateway uploads later' },
     shouldDropFederatedEvent: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: 'every event arriving from a network, first of the dispatcher checks (dropped without telling anyone; logged and counted as a rejection)' },
