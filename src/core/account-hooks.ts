@@ -23,8 +23,10 @@ export interface AccountHooks {
   loggedOut(userId: string): Promise<void>;
   /** Before an account is removed; `byAdmin` when an administrator removes it. */
   checkDeactivate(userId: string, byAdmin: boolean): Promise<AccountVerdict>;
-  /** After an account was removed. */
+  /** After an account was removed, or disabled by an administrator. */
   deactivated(userId: string, byAdmin: boolean): Promise<void>;
+  /** After an administrator enabled a disabled account again. */
+  reactivated(userId: string): Promise<void>;
   /** Whether a user found by a search (`userId`: their id, e.g. a contact JID) may be shown. */
   mayShowInSearch(userId: string, displayName: string | undefined): Promise<boolean>;
 }
@@ -38,5 +40,6 @@ export const ALLOW_ALL_ACCOUNT_HOOKS: AccountHooks = {
   loggedOut: () => Promise.resolve(),
   checkDeactivate: () => Promise.resolve({ allowed: true }),
   deactivated: () => Promise.resolve(),
+  reactivated: () => Promise.resolve(),
   mayShowInSearch: () => Promise.resolve(true),
 };

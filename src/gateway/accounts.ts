@@ -36,6 +36,11 @@ export class Accounts {
     return { jid, data: account.data, secret: account.sealedSecret === '' ? undefined : this.box.open(account.sealedSecret, jid), preferences: account.preferences };
   }
 
+  /** Every account's JID and non-secret data (credentials stay sealed). */
+  async list(): Promise<Array<{ readonly jid: string; readonly data: Readonly<Record<string, unknown>> }>> {
+    return (await this.store.all()).map((a) => ({ jid: a.jid, data: a.data }));
+  }
+
   /** Every registered JID. */
   async jids(): Promise<string[]> {
     return (await this.store.all()).map((a) => a.jid);

@@ -9,8 +9,8 @@ import { LegacyRefusal, type FormField, type GatewaySettings } from './api.js';
 import { commandCancelled, commandDone, commandForm, commandResult, readCommand, type CommandInfo } from './xmpp/adhoc.js';
 import { buildForm, buildResult, readSubmission } from './xmpp/forms.js';
 
-/** Who may run a command (slidge's access levels, as far as this slice needs them). */
-type Access = 'any' | 'user';
+/** Who may run a command (slidge's access levels: anyone, registered people, the configured admins). */
+type Access = 'any' | 'user' | 'admin';
 
 interface CommandSpec extends CommandInfo {
   readonly access: Access;
@@ -21,7 +21,22 @@ const COMMANDS: readonly CommandSpec[] = [
   { node: 'unregister', name: 'Unregister', access: 'user' },
   { node: 're-login', name: 'Log in again', access: 'user' },
   { node: 'search', name: 'Search for contacts', access: 'user' },
+  { node: 'list-users', name: 'List registered users', access: 'admin' },
+  { node: 'disable-user', name: 'Disable a user', access: 'admin' },
+  { node: 'enable-user', name: 'Enable a disabled user', access: 'admin' },
 ];
+
+/** The form of disable-user and enable-user. */
+const USER_FIELDS: readonly FormField[] = [{ var: 'jid', label: 'The user\'s bare JID', type: 'text-single', required: true }];
+
+/** One registered person, as an admin sees them. */
+export interface UserListing {
+  readonly jid: string;
+  /** The legacy nick or login (the registration data's first text value). */
+  readonly login: string;
+  /** Their session's state in words, or "Disabled". */
+  readonly state: string;
+}
 
 /** A contact found by a search, as the person sees it. */
 export interface FoundContact {
@@ -38,6 +53,11 @@ export interface CommandHost {
   register(jid: string, values: Readonly<Record<string, string>>): Promise<void>;
   unregister(jid: string): Promise<void>;
   relogin(jid: string): Promise<void>;
+  isAdmin(jid: string): boolean;
+  listUsers(): Promise<readonly UserListing[]>;
+  /** Disables `jid` (by the admin `by`): a LegacyRefusal when not registered or a module refuses. */
+  disableUser(jid: string, by: string): Promise<void>;
+  enableUser(jid: string, by: string): Promise<void>;
   /** The contacts matching `query` that the modules let the person see. */
   search(jid: string, query: Readonly<Record<string, string>>): Promise<readonly FoundContact[]>;
 }
@@ -54,7 +74,8 @@ export class Commands {
   /** The commands `jid` may run. */
   async list(jid: string): Promise<CommandInfo[]> {
     const user = await this.host.isUser(jid);
-    return COMMANDS.filter((c) => c.access === 'any' || user);
+    const admin = this.host.isAdmin(jid);
+    return COMMANDS.filter((c) => c.access === 'any' || (c.access === 'user' && user) || (c.access === 'admin' && admin));
   }
 
   /** The reply payload to a `<command>` from `jid`; throws a LegacyRefusal for a refused one. */
@@ -64,6 +85,7 @@ export class Commands {
     const spec = COMMANDS.find((c) => c.node === request.node);
     if (spec === undefined) throw new LegacyRefusal(`no command ${request.node}`, 'item-not-found');
     if (spec.access === 'user' && !(await this.host.isUser(jid))) throw new LegacyRefusal('you are not registered', 'not-authorized');
+    if (spec.access === 'admin' && !this.host.isAdmin(jid)) throw new LegacyRefusal('only the gateway\'s administrators may do this', 'forbidden');
     this.#expire();
     if (request.sessionId !== undefined && request.action === 'cancel') {
       this.#sessions.delete(request.sessionId);
@@ -74,6 +96,21 @@ export class Commands {
         return this.#register(jid, request.sessionId, request.form);
       case 'search':
         return this.#search(jid, request.sessionId, request.form);
+      case 'list-users': {
+        const users = await this.host.listUsers();
+        const columns = [{ var: 'jid', label: 'JID' }, { var: 'login', label: 'Login' }, { var: 'state', label: 'State' }];
+        return commandResult(spec.node, randomUUID(), buildResult(columns, users.map((u) => ({ ...u })), `${users.length} registered`));
+      }
+      case 'disable-user':
+      case 'enable-user': {
+        const disable = spec.node === 'disable-user';
+        const step = this.#formStep(jid, spec.node, request.sessionId, request.form, USER_FIELDS, spec.name, disable ? 'They are logged out and cannot log in until enabled.' : 'They are logged in again.');
+        if (step.kind === 'reply') return step.reply;
+        const target = (step.values.jid ?? '').toLowerCase();
+        if (disable) await this.host.disableUser(target, jid);
+        else await this.host.enableUser(target, jid);
+        return commandDone(spec.node, step.sessionId, `${target} is ${disable ? 'disabled' : 'enabled'}.`);
+      }
       case 'unregister':
         await this.host.unregister(jid);
         return commandDone(spec.node, randomUUID(), `You are no longer registered with ${this.host.settings.name}; your credentials were removed.`);

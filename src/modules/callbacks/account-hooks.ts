@@ -31,6 +31,7 @@ export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
       return (await callbacks.thirdPartyRules.checkCanDeactivateUser(userId, byAdmin)) ? ALLOWED : { allowed: false, reason: 'removing this account is not allowed here' };
     },
     deactivated: (userId, byAdmin) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, true, byAdmin),
+    reactivated: (userId) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, false, true),
     async mayShowInSearch(userId, displayName) {
       return !(await callbacks.spamChecker.checkUsernameForSpam({ userId, ...(displayName === undefined ? {} : { displayName }) }));
     },
