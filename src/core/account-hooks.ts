@@ -3,7 +3,7 @@
  * account's life: registration, every login, logout, unregistering. The hub implements it
  * with the module callbacks (checkRegistrationForSpam, onUserRegistration, checkLoginForSpam,
  * isUserExpired, onUserLogin, onLoggedOut, checkCanDeactivateUser,
- * onUserDeactivationStatusChanged, checkUsernameForSpam; docs/modules.md); a network without it allows everything.
+ * onUserDeactivationStatusChanged, checkUsernameForSpam, onAccountDataUpdated; docs/modules.md); a network without it allows everything.
  * User ids are the account's id on the network (a gateway: the person's bare JID).
  */
 
@@ -27,6 +27,8 @@ export interface AccountHooks {
   deactivated(userId: string, byAdmin: boolean): Promise<void>;
   /** After an administrator enabled a disabled account again. */
   reactivated(userId: string): Promise<void>;
+  /** After a person changed their preferences (the stored values, all of them). */
+  preferencesUpdated(userId: string, preferences: Readonly<Record<string, string>>): Promise<void>;
   /** Whether a user found by a search (`userId`: their id, e.g. a contact JID) may be shown. */
   mayShowInSearch(userId: string, displayName: string | undefined): Promise<boolean>;
 }
@@ -41,5 +43,6 @@ export const ALLOW_ALL_ACCOUNT_HOOKS: AccountHooks = {
   checkDeactivate: () => Promise.resolve({ allowed: true }),
   deactivated: () => Promise.resolve(),
   reactivated: () => Promise.resolve(),
+  preferencesUpdated: () => Promise.resolve(),
   mayShowInSearch: () => Promise.resolve(true),
 };

@@ -24,6 +24,20 @@ export class Accounts {
     return { jid, data: registration.data, secret: registration.secret, preferences };
   }
 
+  /** Replaces `jid`'s preferences; false when they are not registered. */
+  async setPreferences(jid: string, preferences: Readonly<Record<string, string>>): Promise<boolean> {
+    const account = await this.store.get(jid);
+    if (account === undefined) return false;
+    await this.store.put({ ...account, preferences });
+    return true;
+  }
+
+  /** `jid`'s preferences as text values (what the preferences form shows). */
+  async preferences(jid: string): Promise<Record<string, string>> {
+    const account = await this.store.get(jid);
+    return Object.fromEntries(Object.entries(account?.preferences ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  }
+
   /** Whether `jid` is registered. */
   async has(jid: string): Promise<boolean> {
     return (await this.store.get(jid)) !== undefined;

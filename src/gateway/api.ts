@@ -37,7 +37,7 @@ export interface GatewaySettings {
   readonly registrationInstructions: string;
   /** Sent to the person once registered. */
   readonly welcomeMessage: string;
-  /** The per-person preferences (later slice: the preferences command). */
+  /** The per-person preferences (the preferences command; values are stored as text, booleans as 'true'/'false'). */
   readonly preferences: readonly FormField[];
   /** The fields of a contact search (the `search` command's form; the first is the chat command's argument). */
   readonly searchFields: readonly FormField[];
@@ -149,6 +149,8 @@ export interface LegacySession {
   onChatState?(contact: string, state: ChatState): Promise<void>;
   /** The person's own presence changed (away with a status, back). */
   onPresence?(show: ContactShow, status: string | undefined): Promise<void>;
+  /** The person changed their preferences (all of them, as stored); the session applies them from now on. */
+  onPreferences?(preferences: Readonly<Record<string, string>>): void;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
   /**

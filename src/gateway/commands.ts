@@ -21,6 +21,7 @@ const COMMANDS: readonly CommandSpec[] = [
   { node: 'unregister', name: 'Unregister', access: 'user' },
   { node: 're-login', name: 'Log in again', access: 'user' },
   { node: 'search', name: 'Search for contacts', access: 'user' },
+  { node: 'preferences', name: 'Preferences', access: 'user' },
   { node: 'list-users', name: 'List registered users', access: 'admin' },
   { node: 'disable-user', name: 'Disable a user', access: 'admin' },
   { node: 'enable-user', name: 'Enable a disabled user', access: 'admin' },
@@ -53,6 +54,8 @@ export interface CommandHost {
   register(jid: string, values: Readonly<Record<string, string>>): Promise<void>;
   unregister(jid: string): Promise<void>;
   relogin(jid: string): Promise<void>;
+  preferences(jid: string): Promise<Readonly<Record<string, string>>>;
+  setPreferences(jid: string, values: Readonly<Record<string, string>>): Promise<void>;
   isAdmin(jid: string): boolean;
   listUsers(): Promise<readonly UserListing[]>;
   /** Disables `jid` (by the admin `by`): a LegacyRefusal when not registered or a module refuses. */
@@ -96,6 +99,15 @@ export class Commands {
         return this.#register(jid, request.sessionId, request.form);
       case 'search':
         return this.#search(jid, request.sessionId, request.form);
+      case 'preferences': {
+        const { settings } = this.host;
+        if (settings.preferences.length === 0) throw new LegacyRefusal('this network has no preferences', 'feature-not-implemented');
+        const current = await this.host.preferences(jid);
+        const step = this.#formStep(jid, spec.node, request.sessionId, request.form, settings.preferences, `Preferences for ${settings.name}`, 'Change any of these; they apply at once.', current);
+        if (step.kind === 'reply') return step.reply;
+        await this.host.setPreferences(jid, step.values);
+        return commandDone(spec.node, step.sessionId, 'Your preferences are saved.');
+      }
       case 'list-users': {
         const users = await this.host.listUsers();
         const columns = [{ var: 'jid', label: 'JID' }, { var: 'login', label: 'Login' }, { var: 'state', label: 'State' }];
@@ -144,13 +156,14 @@ export class Commands {
    */
   #formStep(
     jid: string, node: string, sessionId: string | undefined, form: Element | undefined, fields: readonly FormField[], title: string, instructions: string,
+    values?: Readonly<Record<string, string>>,
   ): { readonly kind: 'reply'; readonly reply: Element } | { readonly kind: 'values'; readonly sessionId: string; readonly values: Readonly<Record<string, string>> } {
     const session = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
     if (sessionId === undefined || session === undefined || session.jid !== jid || session.node !== node || form === undefined) {
       if (this.#sessions.size >= MAX_SESSIONS) throw new LegacyRefusal('too many commands under way; try again later', 'remote-server-timeout');
       const id = randomUUID();
       this.#sessions.set(id, { jid, node, expires: Date.now() + SESSION_TTL_MS });
-      return { kind: 'reply', reply: commandForm(node, id, buildForm(fields, { title, instructions })) };
+      return { kind: 'reply', reply: commandForm(node, id, buildForm(fields, { title, instructions, ...(values === undefined ? {} : { values }) })) };
     }
     this.#sessions.delete(sessionId);
     const submitted = readSubmission(form, fields);

@@ -99,6 +99,8 @@ export class Gateway {
         else await session.relogin();
       },
       search: (jid, query) => this.#search(jid, query),
+      preferences: (jid) => accounts.preferences(jid),
+      setPreferences: (jid, values) => this.#setPreferences(jid, values),
       isAdmin: (jid) => options.admins.includes(jid.toLowerCase()),
       listUsers: () => this.#listUsers(),
       disableUser: (jid, by) => this.#disable(jid, by),
@@ -297,6 +299,13 @@ export class Gateway {
       if (await this.options.hooks.mayShowInSearch(contactJid, result.name)) found.push({ jid: contactJid, name: result.name, details: result.details });
     }
     return found;
+  }
+
+  /** Stores `jid`'s preferences, hands them to their session and tells the modules (onAccountDataUpdated). */
+  async #setPreferences(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
+    if (!(await this.options.accounts.setPreferences(jid, values))) throw new LegacyRefusal('you are not registered', 'not-authorized');
+    this.#sessions.get(jid)?.legacy.onPreferences?.(values);
+    await this.options.hooks.preferencesUpdated(jid, values);
   }
 
   // --- administration ------------------------------------------------------------------------

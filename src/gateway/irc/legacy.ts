@@ -28,7 +28,7 @@ function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
       },
     ],
     welcomeMessage: `Welcome to ${name}. Write to nick@<this gateway> to talk with an IRC user; your IRC connection is kept up for you.`,
-    preferences: [],
+    preferences: [{ var: 'notices', label: 'Show IRC NOTICEs', type: 'boolean', value: 'true', description: 'NOTICEs sent to you (often from services and bots) arrive as messages' }],
     searchFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true, description: 'The exact nick of someone connected (a WHOIS)' }],
     searchColumns: [{ var: 'nick', label: 'Nick' }, { var: 'user', label: 'User' }, { var: 'host', label: 'Host' }, { var: 'realname', label: 'Real name' }],
     groups: false,
@@ -55,7 +55,7 @@ export class IrcLegacyNetwork implements LegacyNetwork {
 
   createSession(user: GatewayUser, events: SessionEvents): LegacySession {
     const login = loginOf(String(user.data.nick ?? ''), typeof user.data.auth === 'string' ? user.data.auth : undefined, user.secret);
-    return new IrcSession(this.config, login, events);
+    return new IrcSession(this.config, login, events, user.preferences);
   }
 }
 

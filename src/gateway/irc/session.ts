@@ -1,6 +1,6 @@
 /**
  * One person's IRC session ({@link LegacySession}): their own connection (connect.ts),
- * one-to-one messages both ways (PRIVMSG, NOTICE, CTCP ACTION for /me), typing with
+ * one-to-one messages both ways (PRIVMSG, NOTICE unless the `notices` preference is off, CTCP ACTION for /me), typing with
  * `+typing` where the server has message tags, contacts' presence through MONITOR (ISON polls
  * where the server has none; at most the server's MONITOR limit) and RPL_AWAY, and the
  * person's own AWAY. What the person sends goes through the IRC adapter's flood-controlled queue
@@ -32,12 +32,16 @@ export class IrcSession implements LegacySession {
   #monitorLimit = MAX_WATCHED;
   readonly #queue: OutgoingQueue;
   readonly #whois = new WhoisLookups();
+  /** The `notices` preference: whether NOTICEs are shown. */
+  #showNotices: boolean;
 
   constructor(
     private readonly config: IrcLegacyConfig,
     private readonly login_: IrcLogin,
     private readonly events: SessionEvents,
+    preferences: Readonly<Record<string, unknown>> = {},
   ) {
+    this.#showNotices = preferences.notices !== 'false';
     this.#queue = new OutgoingQueue(config.flood, (line) => {
       if (this.#client === undefined) return false;
       this.#client.raw(line);
@@ -61,7 +65,9 @@ export class IrcSession implements LegacySession {
     this.#monitorLimit = Math.min(MAX_WATCHED, /^\d+$/.test(String(monitor)) ? Number(monitor) : MAX_WATCHED);
     client.on('privmsg', (e: IrcMessageEvent) => this.#message(client, e, false));
     client.on('action', (e: IrcMessageEvent) => this.#message(client, e, true));
-    client.on('notice', (e: IrcMessageEvent) => this.#message(client, e, false));
+    client.on('notice', (e: IrcMessageEvent) => {
+      if (this.#showNotices) this.#message(client, e, false);
+    });
     client.on('tagmsg', (e: IrcMessageEvent) => this.#tagmsg(client, e));
     client.connection.on('message', (line: ParsedLine) => this.#line(line));
     client.on('socket close', (error?: Error | false) => {
@@ -118,6 +124,10 @@ export class IrcSession implements LegacySession {
     this.#require();
     const text = (status ?? (show === 'busy' ? 'Busy' : 'Away')).replace(/[\r\n\0]/g, ' ').slice(0, 200);
     void this.#queue.enqueueControl(show === 'online' ? 'AWAY' : `AWAY :${text}`);
+  }
+
+  onPreferences(preferences: Readonly<Record<string, string>>): void {
+    this.#showNotices = preferences.notices !== 'false';
   }
 
   /** A search by nick: one WHOIS (nick, user, host, realname); an unknown nick finds nobody. */

@@ -10,6 +10,8 @@ import type { ModuleCallbacks } from './index.js';
 import { RegistrationBehaviour } from './values.js';
 
 const ALLOWED: AccountVerdict = { allowed: true };
+/** The account data type of a gateway person's preferences (onAccountDataUpdated). */
+export const GATEWAY_PREFERENCES_TYPE = 'switchboard.gateway.preferences';
 
 /** The hooks over `callbacks` (read at each call, so modules set up later count). */
 export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
@@ -32,6 +34,7 @@ export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
     },
     deactivated: (userId, byAdmin) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, true, byAdmin),
     reactivated: (userId) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, false, true),
+    preferencesUpdated: (userId, preferences) => callbacks.accountData.onAccountDataUpdated(userId, undefined, GATEWAY_PREFERENCES_TYPE, preferences),
     async mayShowInSearch(userId, displayName) {
       return !(await callbacks.spamChecker.checkUsernameForSpam({ userId, ...(displayName === undefined ? {} : { displayName }) }));
     },

@@ -110,7 +110,7 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     onUserLogin: { rule: RUN_ALL, onThrow: 'skip', calledBy: "every successful gateway login (auth provider type 'gateway', id the gateway network's name); HTTP API / web UI login later" },
   },
   accountData: {
-    onAccountDataUpdated: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'api.accountData.set / delete (the per-user settings store), after the value is stored' },
+    onAccountDataUpdated: { rule: RUN_ALL, onThrow: 'skip', calledBy: "api.accountData.set / delete (the per-user settings store), after the value is stored; the gateway's preferences command (userId = the bare JID, no room, type switchboard.gateway.preferences, content = every preference)" },
   },
   backgroundUpdateController: {
     onUpdate: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every iteration of a background update (a batch job; storage migrations are not paced: they run before modules load)', pending: NO_BATCH_JOBS },
