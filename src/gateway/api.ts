@@ -30,6 +30,8 @@ export type RegistrationType = 'single-step-form';
 export interface GatewaySettings {
   /** Shown in service discovery and as the gateway contact's name. */
   readonly name: string;
+  /** The registration field a module's getUsernameForRegistration answer replaces (IRC: `nick`). */
+  readonly usernameField?: string;
   /** The disco identity type of the gateway (`gateway/<type>`: irc, xmpp, ...). */
   readonly identityType: string;
   readonly registrationType: RegistrationType;
@@ -176,9 +178,9 @@ export interface LegacyNetwork {
   /**
    * Checks a submitted registration form by logging in (single-step form). Resolves with what
    * to store; rejects with a {@link LegacyRefusal} that says why (wrong password, nick taken,
-   * server unreachable).
+   * server unreachable). `displayName`: the name a module chose for the person (IRC: the real name).
    */
-  validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Registration>;
+  validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal, options?: { readonly displayName?: string }): Promise<Registration>;
   /** A (not yet logged-in) session for `user`. */
   createSession(user: GatewayUser, events: SessionEvents): LegacySession;
 }

@@ -20,6 +20,11 @@ export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
       const behaviour = await callbacks.spamChecker.checkRegistrationForSpam(undefined, username ?? userId, []);
       return behaviour === RegistrationBehaviour.DENY ? { allowed: false, reason: 'this registration is not allowed here' } : ALLOWED;
     },
+    async registrationNames(_userId, params) {
+      const username = await callbacks.passwordAuth.getUsernameForRegistration({}, params);
+      const displayName = await callbacks.passwordAuth.getDisplaynameForRegistration({}, params);
+      return { ...(username === undefined ? {} : { username }), ...(displayName === undefined ? {} : { displayName }) };
+    },
     registered: (userId) => callbacks.accountValidity.onUserRegistration(userId),
     async checkLogin(userId) {
       const spam = await callbacks.spamChecker.checkLoginForSpam(userId, undefined, undefined, []);

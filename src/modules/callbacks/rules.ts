@@ -100,8 +100,8 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     authCheckers: { rule: { kind: 'auth-checkers' }, onThrow: 'refuse', calledBy: 'HTTP API / web UI login and gateway registration', pending: HTTP_LOGIN },
     check3pidAuth: { rule: FIRST_NOT_NULL, onThrow: 'refuse', calledBy: 'login with an email address', pending: HTTP_LOGIN },
     onLoggedOut: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'a logged-in gateway session ending (unregister, registration change, shutdown; device id undefined, token empty); HTTP API / web UI logout later' },
-    getUsernameForRegistration: { rule: FIRST_NOT_NULL, onThrow: 'fail-operation', calledBy: 'gateway registration', pending: GATEWAY },
-    getDisplaynameForRegistration: { rule: FIRST_NOT_NULL, onThrow: 'fail-operation', calledBy: 'gateway registration', pending: GATEWAY },
+    getUsernameForRegistration: { rule: FIRST_NOT_NULL, onThrow: 'fail-operation', calledBy: "a new gateway registration, before the legacy network checks it (uiaResults {}, params = the form's non-secret values and jid): the answer replaces the submitted nick" },
+    getDisplaynameForRegistration: { rule: FIRST_NOT_NULL, onThrow: 'fail-operation', calledBy: "a new gateway registration, as getUsernameForRegistration: the answer is the person's IRC real name" },
     is3pidAllowed: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'adding an email address to a gateway account', pending: GATEWAY },
   },
   accountValidity: {
