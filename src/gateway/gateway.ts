@@ -16,7 +16,8 @@ import type { ReconnectConfig } from '../core/reconnect.js';
 import { bareJid } from '../networks/xmpp/jid.js';
 import { LegacyRefusal, NotSupported, type ChatState, type LegacyNetwork, type SessionEvents } from './api.js';
 import type { Accounts } from './accounts.js';
-import { Commands, type FoundContact, type UserListing } from './commands.js';
+import { Administration, DISABLED_STATUS } from './administration.js';
+import { Commands, type FoundContact } from './commands.js';
 import type { DisabledUsers } from './disabled-users.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { ComponentLink } from './link.js';
@@ -56,11 +57,6 @@ export interface GatewayOptions {
   readonly disabled: DisabledUsers;
 }
 
-/** Most users the list-users command shows. */
-const MAX_LISTED_USERS = 1000;
-/** The gateway contact's status of a disabled person. */
-const DISABLED_STATUS = 'Disabled by an administrator';
-
 /** Most contacts one search shows. */
 const MAX_SEARCH_RESULTS = 50;
 
@@ -70,6 +66,7 @@ export class Gateway {
   readonly #sessions = new Map<string, UserSession>();
   readonly #registrations: Registrations;
   readonly #commands: Commands;
+  readonly #admin: Administration;
   #link: ComponentLink | undefined;
 
   constructor(private readonly options: GatewayOptions) {
@@ -85,6 +82,22 @@ export class Gateway {
       suspend: (jid) => this.#suspend(jid),
       registered: (jid, welcome) => this.#registered(jid, welcome),
       unregistered: (jid) => this.#unregistered(jid),
+    });
+    this.#admin = new Administration({
+      accounts, disabled: options.disabled, hooks: options.hooks, log,
+      state: (jid) => {
+        const session = this.#sessions.get(jid);
+        return session === undefined ? 'Logged out.' : describeStatus(session.status);
+      },
+      logOut: async (jid) => {
+        const session = this.#sessions.get(jid);
+        this.#sessions.delete(jid);
+        await session?.close('disabled by an administrator');
+        this.#send(gatewayPresence(this.domain, jid, { state: 'error', text: DISABLED_STATUS }));
+      },
+      logIn: async (jid) => {
+        if (!this.#sessions.has(jid)) await this.#startSession(jid);
+      },
     });
     this.#commands = new Commands({
       settings: legacy.settings,
@@ -102,9 +115,9 @@ export class Gateway {
       preferences: (jid) => accounts.preferences(jid),
       setPreferences: (jid, values) => this.#setPreferences(jid, values),
       isAdmin: (jid) => options.admins.includes(jid.toLowerCase()),
-      listUsers: () => this.#listUsers(),
-      disableUser: (jid, by) => this.#disable(jid, by),
-      enableUser: (jid, by) => this.#enable(jid, by),
+      listUsers: () => this.#admin.listUsers(),
+      disableUser: (jid, by) => this.#admin.disable(jid, by),
+      enableUser: (jid, by) => this.#admin.enable(jid, by),
     });
   }
 
@@ -314,40 +327,6 @@ export class Gateway {
   async #register(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
     if (await this.options.disabled.isDisabled(jid)) throw new LegacyRefusal('your account is disabled by an administrator', 'forbidden');
     await this.#registrations.register(jid, values);
-  }
-
-  async #listUsers(): Promise<UserListing[]> {
-    const accounts = (await this.options.accounts.list()).slice(0, MAX_LISTED_USERS);
-    return Promise.all(accounts.map(async ({ jid, data }) => {
-      const session = this.#sessions.get(jid);
-      const login = Object.values(data).find((v): v is string => typeof v === 'string') ?? '';
-      const state = (await this.options.disabled.isDisabled(jid)) ? 'Disabled' : session === undefined ? 'Logged out.' : describeStatus(session.status);
-      return { jid, login, state };
-    }));
-  }
-
-  /** An admin disables `jid`: the modules may refuse; then logged out, and no login until enabled. */
-  async #disable(jid: string, by: string): Promise<void> {
-    const { accounts, disabled, hooks, log } = this.options;
-    if (!(await accounts.has(jid))) throw new LegacyRefusal(`${jid} is not registered`, 'item-not-found');
-    if (await disabled.isDisabled(jid)) throw new LegacyRefusal(`${jid} is already disabled`, 'conflict');
-    const verdict = await hooks.checkDeactivate(jid, true);
-    if (!verdict.allowed) throw new LegacyRefusal(verdict.reason, 'forbidden');
-    await disabled.disable(jid, by);
-    log.info({ user: jid, by }, 'gateway: user disabled by an administrator');
-    const session = this.#sessions.get(jid);
-    this.#sessions.delete(jid);
-    await session?.close('disabled by an administrator');
-    this.#send(gatewayPresence(this.domain, jid, { state: 'error', text: DISABLED_STATUS }));
-    await hooks.deactivated(jid, true);
-  }
-
-  /** An admin enables `jid` again: logged in again when registered. */
-  async #enable(jid: string, by: string): Promise<void> {
-    if (!(await this.options.disabled.enable(jid))) throw new LegacyRefusal(`${jid} is not disabled`, 'item-not-found');
-    this.options.log.info({ user: jid, by }, 'gateway: user enabled by an administrator');
-    await this.options.hooks.reactivated(jid);
-    if (!this.#sessions.has(jid) && (await this.options.accounts.has(jid))) await this.#startSession(jid);
   }
 
   // --- sessions ---------------------------------------------------------------------------
