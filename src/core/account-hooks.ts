@@ -3,7 +3,8 @@
  * account's life: registration, every login, logout, unregistering. The hub implements it
  * with the module callbacks (checkRegistrationForSpam, onUserRegistration, checkLoginForSpam,
  * isUserExpired, onUserLogin, onLoggedOut, checkCanDeactivateUser,
- * onUserDeactivationStatusChanged; docs/modules.md); a network without it allows everything.
+ * onUserDeactivationStatusChanged, checkUsernameForSpam, onAccountDataUpdated, getUsernameForRegistration,
+ * getDisplaynameForRegistration; docs/modules.md); a network without it allows everything.
  * User ids are the account's id on the network (a gateway: the person's bare JID).
  */
 
@@ -13,6 +14,12 @@ export type AccountVerdict = { readonly allowed: true } | { readonly allowed: fa
 export interface AccountHooks {
   /** Before a registration is checked with the legacy network. */
   checkRegistration(userId: string, username: string | undefined): Promise<AccountVerdict>;
+  /**
+   * For a new registration: the username and display name the modules choose
+   * (getUsernameForRegistration, getDisplaynameForRegistration) from `params` (the submitted,
+   * non-secret form values and `jid`); undefined where none chose.
+   */
+  registrationNames(userId: string, params: Readonly<Record<string, string>>): Promise<{ readonly username?: string; readonly displayName?: string }>;
   /** After a new account was stored. */
   registered(userId: string): Promise<void>;
   /** Before each login to the legacy network (spam check and expiry). */
@@ -23,17 +30,27 @@ export interface AccountHooks {
   loggedOut(userId: string): Promise<void>;
   /** Before an account is removed; `byAdmin` when an administrator removes it. */
   checkDeactivate(userId: string, byAdmin: boolean): Promise<AccountVerdict>;
-  /** After an account was removed. */
+  /** After an account was removed, or disabled by an administrator. */
   deactivated(userId: string, byAdmin: boolean): Promise<void>;
+  /** After an administrator enabled a disabled account again. */
+  reactivated(userId: string): Promise<void>;
+  /** After a person changed their preferences (the stored values, all of them). */
+  preferencesUpdated(userId: string, preferences: Readonly<Record<string, string>>): Promise<void>;
+  /** Whether a user found by a search (`userId`: their id, e.g. a contact JID) may be shown. */
+  mayShowInSearch(userId: string, displayName: string | undefined): Promise<boolean>;
 }
 
 /** Hooks that allow everything and observe nothing (hand-made contexts, tests). */
 export const ALLOW_ALL_ACCOUNT_HOOKS: AccountHooks = {
   checkRegistration: () => Promise.resolve({ allowed: true }),
+  registrationNames: () => Promise.resolve({}),
   registered: () => Promise.resolve(),
   checkLogin: () => Promise.resolve({ allowed: true }),
   loggedIn: () => Promise.resolve(),
   loggedOut: () => Promise.resolve(),
   checkDeactivate: () => Promise.resolve({ allowed: true }),
   deactivated: () => Promise.resolve(),
+  reactivated: () => Promise.resolve(),
+  preferencesUpdated: () => Promise.resolve(),
+  mayShowInSearch: () => Promise.resolve(true),
 };

@@ -24,6 +24,20 @@ export class Accounts {
     return { jid, data: registration.data, secret: registration.secret, preferences };
   }
 
+  /** Replaces `jid`'s preferences; false when they are not registered. */
+  async setPreferences(jid: string, preferences: Readonly<Record<string, string>>): Promise<boolean> {
+    const account = await this.store.get(jid);
+    if (account === undefined) return false;
+    await this.store.put({ ...account, preferences });
+    return true;
+  }
+
+  /** `jid`'s preferences as text values (what the preferences form shows). */
+  async preferences(jid: string): Promise<Record<string, string>> {
+    const account = await this.store.get(jid);
+    return Object.fromEntries(Object.entries(account?.preferences ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  }
+
   /** Whether `jid` is registered. */
   async has(jid: string): Promise<boolean> {
     return (await this.store.get(jid)) !== undefined;
@@ -34,6 +48,11 @@ export class Accounts {
     const account = await this.store.get(jid);
     if (account === undefined) return undefined;
     return { jid, data: account.data, secret: account.sealedSecret === '' ? undefined : this.box.open(account.sealedSecret, jid), preferences: account.preferences };
+  }
+
+  /** Every account's JID and non-secret data (credentials stay sealed). */
+  async list(): Promise<Array<{ readonly jid: string; readonly data: Readonly<Record<string, unknown>> }>> {
+    return (await this.store.all()).map((a) => ({ jid: a.jid, data: a.data }));
   }
 
   /** Every registered JID. */

@@ -30,6 +30,8 @@ export type RegistrationType = 'single-step-form';
 export interface GatewaySettings {
   /** Shown in service discovery and as the gateway contact's name. */
   readonly name: string;
+  /** The registration field a module's getUsernameForRegistration answer replaces (IRC: `nick`). */
+  readonly usernameField?: string;
   /** The disco identity type of the gateway (`gateway/<type>`: irc, xmpp, ...). */
   readonly identityType: string;
   readonly registrationType: RegistrationType;
@@ -37,10 +39,12 @@ export interface GatewaySettings {
   readonly registrationInstructions: string;
   /** Sent to the person once registered. */
   readonly welcomeMessage: string;
-  /** The per-person preferences (later slice: the preferences command). */
+  /** The per-person preferences (the preferences command; values are stored as text, booleans as 'true'/'false'). */
   readonly preferences: readonly FormField[];
-  /** The fields of a contact search (later slice). */
+  /** The fields of a contact search (the `search` command's form; the first is the chat command's argument). */
   readonly searchFields: readonly FormField[];
+  /** The columns of a search result beyond the contact's JID (`var` keys {@link SearchResult.details}). */
+  readonly searchColumns: ReadonlyArray<{ readonly var: string; readonly label: string }>;
   /** Whether the legacy network's groups are offered as group chats (next issue). */
   readonly groups: boolean;
 }
@@ -147,10 +151,25 @@ export interface LegacySession {
   onChatState?(contact: string, state: ChatState): Promise<void>;
   /** The person's own presence changed (away with a status, back). */
   onPresence?(show: ContactShow, status: string | undefined): Promise<void>;
+  /** The person changed their preferences (all of them, as stored); the session applies them from now on. */
+  onPreferences?(preferences: Readonly<Record<string, string>>): void;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
-  /** Contacts matching `query` (later slice: the search command). */
-  onSearch?(query: Readonly<Record<string, string>>): Promise<ReadonlyArray<{ readonly id: string; readonly name: string }>>;
+  /**
+   * Contacts matching `query` (the values of `searchFields`), at most a few dozen; rejects with a
+   * {@link LegacyRefusal} when the network cannot answer.
+   */
+  onSearch?(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]>;
+}
+
+/** One contact found by a search. */
+export interface SearchResult {
+  /** Its legacy id (made a contact JID by the framework). */
+  readonly id: string;
+  /** The name shown (checked by the modules' checkUsernameForSpam as the display name). */
+  readonly name: string;
+  /** The values of the settings' `searchColumns`. */
+  readonly details: Readonly<Record<string, string>>;
 }
 
 /** A legacy network: its settings, registration, and sessions (slidge's legacy module). */
@@ -159,9 +178,9 @@ export interface LegacyNetwork {
   /**
    * Checks a submitted registration form by logging in (single-step form). Resolves with what
    * to store; rejects with a {@link LegacyRefusal} that says why (wrong password, nick taken,
-   * server unreachable).
+   * server unreachable). `displayName`: the name a module chose for the person (IRC: the real name).
    */
-  validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Registration>;
+  validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal, options?: { readonly displayName?: string }): Promise<Registration>;
   /** A (not yet logged-in) session for `user`. */
   createSession(user: GatewayUser, events: SessionEvents): LegacySession;
 }

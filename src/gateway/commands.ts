@@ -1,16 +1,16 @@
 /**
- * The ad-hoc commands (XEP-0050) of the gateway: register (a form), unregister and re-login, each
+ * The ad-hoc commands (XEP-0050) of the gateway: register and search (forms), unregister and re-login, each
  * offered to whom may run it (slidge's access levels: NON_USER/ANY for register, USER for the
  * others). Command sessions are bounded in number and time.
  */
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
-import { LegacyRefusal, type GatewaySettings } from './api.js';
-import { commandCancelled, commandDone, commandForm, readCommand, type CommandInfo } from './xmpp/adhoc.js';
-import { buildForm, readSubmission } from './xmpp/forms.js';
+import { LegacyRefusal, type FormField, type GatewaySettings } from './api.js';
+import { commandCancelled, commandDone, commandForm, commandResult, readCommand, type CommandInfo } from './xmpp/adhoc.js';
+import { buildForm, buildResult, readSubmission } from './xmpp/forms.js';
 
-/** Who may run a command (slidge's access levels, as far as this slice needs them). */
-type Access = 'any' | 'user';
+/** Who may run a command (slidge's access levels: anyone, registered people, the configured admins). */
+type Access = 'any' | 'user' | 'admin';
 
 interface CommandSpec extends CommandInfo {
   readonly access: Access;
@@ -20,7 +20,32 @@ const COMMANDS: readonly CommandSpec[] = [
   { node: 'register', name: 'Register', access: 'any' },
   { node: 'unregister', name: 'Unregister', access: 'user' },
   { node: 're-login', name: 'Log in again', access: 'user' },
+  { node: 'search', name: 'Search for contacts', access: 'user' },
+  { node: 'preferences', name: 'Preferences', access: 'user' },
+  { node: 'list-users', name: 'List registered users', access: 'admin' },
+  { node: 'disable-user', name: 'Disable a user', access: 'admin' },
+  { node: 'enable-user', name: 'Enable a disabled user', access: 'admin' },
 ];
+
+/** The form of disable-user and enable-user. */
+const USER_FIELDS: readonly FormField[] = [{ var: 'jid', label: 'The user\'s bare JID', type: 'text-single', required: true }];
+
+/** One registered person, as an admin sees them. */
+export interface UserListing {
+  readonly jid: string;
+  /** The legacy nick or login (the registration data's first text value). */
+  readonly login: string;
+  /** Their session's state in words, or "Disabled". */
+  readonly state: string;
+}
+
+/** A contact found by a search, as the person sees it. */
+export interface FoundContact {
+  /** Its JID on the gateway. */
+  readonly jid: string;
+  readonly name: string;
+  readonly details: Readonly<Record<string, string>>;
+}
 
 /** The operations behind the commands. */
 export interface CommandHost {
@@ -29,6 +54,15 @@ export interface CommandHost {
   register(jid: string, values: Readonly<Record<string, string>>): Promise<void>;
   unregister(jid: string): Promise<void>;
   relogin(jid: string): Promise<void>;
+  preferences(jid: string): Promise<Readonly<Record<string, string>>>;
+  setPreferences(jid: string, values: Readonly<Record<string, string>>): Promise<void>;
+  isAdmin(jid: string): boolean;
+  listUsers(): Promise<readonly UserListing[]>;
+  /** Disables `jid` (by the admin `by`): a LegacyRefusal when not registered or a module refuses. */
+  disableUser(jid: string, by: string): Promise<void>;
+  enableUser(jid: string, by: string): Promise<void>;
+  /** The contacts matching `query` that the modules let the person see. */
+  search(jid: string, query: Readonly<Record<string, string>>): Promise<readonly FoundContact[]>;
 }
 
 /** Most command sessions open at once, and how long one may wait for its form. */
@@ -43,7 +77,8 @@ export class Commands {
   /** The commands `jid` may run. */
   async list(jid: string): Promise<CommandInfo[]> {
     const user = await this.host.isUser(jid);
-    return COMMANDS.filter((c) => c.access === 'any' || user);
+    const admin = this.host.isAdmin(jid);
+    return COMMANDS.filter((c) => c.access === 'any' || (c.access === 'user' && user) || (c.access === 'admin' && admin));
   }
 
   /** The reply payload to a `<command>` from `jid`; throws a LegacyRefusal for a refused one. */
@@ -53,6 +88,7 @@ export class Commands {
     const spec = COMMANDS.find((c) => c.node === request.node);
     if (spec === undefined) throw new LegacyRefusal(`no command ${request.node}`, 'item-not-found');
     if (spec.access === 'user' && !(await this.host.isUser(jid))) throw new LegacyRefusal('you are not registered', 'not-authorized');
+    if (spec.access === 'admin' && !this.host.isAdmin(jid)) throw new LegacyRefusal('only the gateway\'s administrators may do this', 'forbidden');
     this.#expire();
     if (request.sessionId !== undefined && request.action === 'cancel') {
       this.#sessions.delete(request.sessionId);
@@ -61,6 +97,32 @@ export class Commands {
     switch (spec.node) {
       case 'register':
         return this.#register(jid, request.sessionId, request.form);
+      case 'search':
+        return this.#search(jid, request.sessionId, request.form);
+      case 'preferences': {
+        const { settings } = this.host;
+        if (settings.preferences.length === 0) throw new LegacyRefusal('this network has no preferences', 'feature-not-implemented');
+        const current = await this.host.preferences(jid);
+        const step = this.#formStep(jid, spec.node, request.sessionId, request.form, settings.preferences, `Preferences for ${settings.name}`, 'Change any of these; they apply at once.', current);
+        if (step.kind === 'reply') return step.reply;
+        await this.host.setPreferences(jid, step.values);
+        return commandDone(spec.node, step.sessionId, 'Your preferences are saved.');
+      }
+      case 'list-users': {
+        const users = await this.host.listUsers();
+        const columns = [{ var: 'jid', label: 'JID' }, { var: 'login', label: 'Login' }, { var: 'state', label: 'State' }];
+        return commandResult(spec.node, randomUUID(), buildResult(columns, users.map((u) => ({ ...u })), `${users.length} registered`));
+      }
+      case 'disable-user':
+      case 'enable-user': {
+        const disable = spec.node === 'disable-user';
+        const step = this.#formStep(jid, spec.node, request.sessionId, request.form, USER_FIELDS, spec.name, disable ? 'They are logged out and cannot log in until enabled.' : 'They are logged in again.');
+        if (step.kind === 'reply') return step.reply;
+        const target = (step.values.jid ?? '').toLowerCase();
+        if (disable) await this.host.disableUser(target, jid);
+        else await this.host.enableUser(target, jid);
+        return commandDone(spec.node, step.sessionId, `${target} is ${disable ? 'disabled' : 'enabled'}.`);
+      }
       case 'unregister':
         await this.host.unregister(jid);
         return commandDone(spec.node, randomUUID(), `You are no longer registered with ${this.host.settings.name}; your credentials were removed.`);
@@ -72,21 +134,44 @@ export class Commands {
 
   async #register(jid: string, sessionId: string | undefined, form: Element | undefined): Promise<Element> {
     const { settings } = this.host;
+    const step = this.#formStep(jid, 'register', sessionId, form, settings.registrationFields, `Register with ${settings.name}`, settings.registrationInstructions);
+    if (step.kind === 'reply') return step.reply;
+    await this.host.register(jid, step.values);
+    return commandDone('register', step.sessionId, settings.welcomeMessage);
+  }
+
+  async #search(jid: string, sessionId: string | undefined, form: Element | undefined): Promise<Element> {
+    const { settings } = this.host;
+    if (settings.searchFields.length === 0) throw new LegacyRefusal('search is not supported on this network', 'feature-not-implemented');
+    const step = this.#formStep(jid, 'search', sessionId, form, settings.searchFields, `Search ${settings.name}`, 'Who are you looking for?');
+    if (step.kind === 'reply') return step.reply;
+    const found = await this.host.search(jid, step.values);
+    const columns = [{ var: 'jid', label: 'JID' }, ...settings.searchColumns];
+    return commandResult('search', step.sessionId, buildResult(columns, found.map((c) => ({ ...c.details, jid: c.jid })), `${found.length} found`));
+  }
+
+  /**
+   * A command that asks for a form: the first request (or one that does not continue a session
+   * of `jid`'s for `node`) gets the form; the submission gets its checked values.
+   */
+  #formStep(
+    jid: string, node: string, sessionId: string | undefined, form: Element | undefined, fields: readonly FormField[], title: string, instructions: string,
+    values?: Readonly<Record<string, string>>,
+  ): { readonly kind: 'reply'; readonly reply: Element } | { readonly kind: 'values'; readonly sessionId: string; readonly values: Readonly<Record<string, string>> } {
     const session = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
-    if (sessionId === undefined || session === undefined || session.jid !== jid || session.node !== 'register' || form === undefined) {
+    if (sessionId === undefined || session === undefined || session.jid !== jid || session.node !== node || form === undefined) {
       if (this.#sessions.size >= MAX_SESSIONS) throw new LegacyRefusal('too many commands under way; try again later', 'remote-server-timeout');
       const id = randomUUID();
-      this.#sessions.set(id, { jid, node: 'register', expires: Date.now() + SESSION_TTL_MS });
-      return commandForm('register', id, buildForm(settings.registrationFields, { title: `Register with ${settings.name}`, instructions: settings.registrationInstructions }));
+      this.#sessions.set(id, { jid, node, expires: Date.now() + SESSION_TTL_MS });
+      return { kind: 'reply', reply: commandForm(node, id, buildForm(fields, { title, instructions, ...(values === undefined ? {} : { values }) })) };
     }
     this.#sessions.delete(sessionId);
-    const submitted = readSubmission(form, settings.registrationFields);
+    const submitted = readSubmission(form, fields);
     if (!submitted.ok) {
-      if (submitted.cancelled === true) return commandCancelled('register', sessionId);
+      if (submitted.cancelled === true) return { kind: 'reply', reply: commandCancelled(node, sessionId) };
       throw new LegacyRefusal(submitted.reason, 'bad-request');
     }
-    await this.host.register(jid, submitted.values);
-    return commandDone('register', sessionId, settings.welcomeMessage);
+    return { kind: 'values', sessionId, values: submitted.values };
   }
 
   /**
@@ -94,9 +179,10 @@ export class Commands {
    * needs a form, so it points to the form). Resolves with the reply text.
    */
   async chat(jid: string, text: string, status: string): Promise<string> {
-    const word = text.trim().toLowerCase().split(/\s+/)[0] ?? '';
+    const [first = '', ...rest] = text.trim().split(/\s+/);
+    const word = first.toLowerCase();
     const user = await this.host.isUser(jid);
-    const help = `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${user ? 'status, re-login, unregister' : 'register'}, help.`;
+    const help = `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${user ? 'status, search <nick>, re-login, unregister' : 'register'}, help.`;
     switch (word) {
       case 'register':
         return 'Register with your client\'s "Register" ad-hoc command or its registration dialog (service discovery of this gateway): it asks for your nick and password.';
@@ -107,6 +193,9 @@ export class Commands {
         if (!user) return 'You are not registered.';
         await this.host.relogin(jid);
         return 'Logging in again…';
+      case 'search':
+        if (!user) return 'You are not registered.';
+        return this.#chatSearch(jid, rest.join(' '));
       case 'unregister':
         if (!user) return 'You are not registered.';
         await this.host.unregister(jid);
@@ -114,6 +203,23 @@ export class Commands {
       default:
         return help;
     }
+  }
+
+  /** `search <text>`: the text is the value of the first search field. */
+  async #chatSearch(jid: string, text: string): Promise<string> {
+    const { settings } = this.host;
+    const field = settings.searchFields[0];
+    if (field === undefined) return 'Search is not supported on this network.';
+    if (text === '') return `Usage: search <${field.label.toLowerCase()}>`;
+    let found: readonly FoundContact[];
+    try {
+      found = await this.host.search(jid, { [field.var]: text });
+    } catch (error) {
+      if (error instanceof LegacyRefusal) return `Search failed: ${error.message}`;
+      throw error;
+    }
+    if (found.length === 0) return `Nobody found for "${text}".`;
+    return found.map((c) => `${c.jid} — ${settings.searchColumns.map((col) => `${col.label}: ${c.details[col.var] ?? ''}`).join(', ')}`).join('\n');
   }
 
   #expire(): void {

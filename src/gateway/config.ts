@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { componentConnectionShape, hostName } from '../networks/xmpp-component/config.js';
+import { isBareJid } from '../networks/xmpp/jid.js';
 import { ircLegacyConfigSchema } from './irc/config.js';
 
 /** The zod schema of a gateway network's options. Error messages never include the value. */
@@ -31,6 +32,9 @@ export const gatewayConfigSchema = z
     allowedDomains: z.array(hostName).default([]).transform((domains) => domains.map((d) => d.toLowerCase())),
     /** Most registrations checked at once (each opens an IRC connection); more are asked to retry. */
     maxConcurrentRegistrations: z.number().int().min(1).max(1000).default(8),
+    /** The bare JIDs of the gateway's administrators (the admin commands: list users, disable, enable). */
+    admins: z.array(z.string().max(3071).refine((jid) => isBareJid(jid), { error: 'each admin must be a bare JID (user@domain)' })).max(100).default([])
+      .transform((jids) => jids.map((j) => j.toLowerCase())),
     legacy: ircLegacyConfigSchema,
   })
   .refine((c) => c.retryMaxMs >= c.retryInitialMs, { error: 'retryMaxMs must be at least retryInitialMs', path: ['retryMaxMs'] })

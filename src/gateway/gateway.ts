@@ -16,8 +16,10 @@ import type { ReconnectConfig } from '../core/reconnect.js';
 import { bareJid } from '../networks/xmpp/jid.js';
 import { LegacyRefusal, NotSupported, type ChatState, type LegacyNetwork, type SessionEvents } from './api.js';
 import type { Accounts } from './accounts.js';
-import { Commands } from './commands.js';
-import { contactKeyOf } from './contacts.js';
+import { Administration, DISABLED_STATUS } from './administration.js';
+import { Commands, type FoundContact } from './commands.js';
+import type { DisabledUsers } from './disabled-users.js';
+import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { ComponentLink } from './link.js';
 import type { LoginPacer } from './login-pacer.js';
 import { Registrations } from './registrations.js';
@@ -49,7 +51,14 @@ export interface GatewayOptions {
   readonly maxConcurrentRegistrations: number;
   /** The domains whose people may register (empty: anyone's). */
   readonly allowedDomains: readonly string[];
+  /** The administrators' bare JIDs (lower case). */
+  readonly admins: readonly string[];
+  /** Who an administrator disabled. */
+  readonly disabled: DisabledUsers;
 }
+
+/** Most contacts one search shows. */
+const MAX_SEARCH_RESULTS = 50;
 
 const CHAT_STATES: readonly ChatState[] = ['composing', 'paused', 'active', 'inactive'];
 
@@ -57,6 +66,7 @@ export class Gateway {
   readonly #sessions = new Map<string, UserSession>();
   readonly #registrations: Registrations;
   readonly #commands: Commands;
+  readonly #admin: Administration;
   #link: ComponentLink | undefined;
 
   constructor(private readonly options: GatewayOptions) {
@@ -73,10 +83,26 @@ export class Gateway {
       registered: (jid, welcome) => this.#registered(jid, welcome),
       unregistered: (jid) => this.#unregistered(jid),
     });
+    this.#admin = new Administration({
+      accounts, disabled: options.disabled, hooks: options.hooks, log,
+      state: (jid) => {
+        const session = this.#sessions.get(jid);
+        return session === undefined ? 'Logged out.' : describeStatus(session.status);
+      },
+      logOut: async (jid) => {
+        const session = this.#sessions.get(jid);
+        this.#sessions.delete(jid);
+        await session?.close('disabled by an administrator');
+        this.#send(gatewayPresence(this.domain, jid, { state: 'error', text: DISABLED_STATUS }));
+      },
+      logIn: async (jid) => {
+        if (!this.#sessions.has(jid)) await this.#startSession(jid);
+      },
+    });
     this.#commands = new Commands({
       settings: legacy.settings,
       isUser: (jid) => accounts.has(jid),
-      register: (jid, values) => this.#registrations.register(jid, values),
+      register: (jid, values) => this.#register(jid, values),
       unregister: async (jid) => {
         await this.#registrations.unregister(jid);
       },
@@ -85,6 +111,13 @@ export class Gateway {
         if (session === undefined) await this.#startSession(jid);
         else await session.relogin();
       },
+      search: (jid, query) => this.#search(jid, query),
+      preferences: (jid) => accounts.preferences(jid),
+      setPreferences: (jid, values) => this.#setPreferences(jid, values),
+      isAdmin: (jid) => options.admins.includes(jid.toLowerCase()),
+      listUsers: () => this.#admin.listUsers(),
+      disableUser: (jid, by) => this.#admin.disable(jid, by),
+      enableUser: (jid, by) => this.#admin.enable(jid, by),
     });
   }
 
@@ -158,7 +191,7 @@ export class Gateway {
         const removed = await this.#registrations.unregister(from);
         return this.#send(removed ? iqResult(iq) : errorReply(iq, 'registration-required', 'you are not registered'));
       }
-      await this.#registrations.register(from, request.values);
+      await this.#register(from, request.values);
       return this.#send(iqResult(iq));
     }
     if (xmlns === NS.discoInfo && type === 'get') {
@@ -261,9 +294,48 @@ export class Gateway {
     await session.legacy.onText(canonical, action ? body.slice(4) : body, { action });
   }
 
+  /**
+   * A contact search in `jid`'s session: the legacy network's results, at most
+   * MAX_SEARCH_RESULTS, each shown only when the modules' checkUsernameForSpam lets it through.
+   */
+  async #search(jid: string, query: Readonly<Record<string, string>>): Promise<readonly FoundContact[]> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined || !session.ready) throw new LegacyRefusal('not connected to the network right now; try again in a moment', 'remote-server-timeout');
+    if (session.legacy.onSearch === undefined) throw new NotSupported('search');
+    const results = (await session.legacy.onSearch(query)).slice(0, MAX_SEARCH_RESULTS);
+    const found: FoundContact[] = [];
+    for (const result of results) {
+      const key = session.legacy.contactKey(result.id);
+      const local = key === undefined ? undefined : contactLocalpart(key);
+      if (local === undefined) continue;
+      const contactJid = `${local}@${this.domain}`;
+      if (await this.options.hooks.mayShowInSearch(contactJid, result.name)) found.push({ jid: contactJid, name: result.name, details: result.details });
+    }
+    return found;
+  }
+
+  /** Stores `jid`'s preferences, hands them to their session and tells the modules (onAccountDataUpdated). */
+  async #setPreferences(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
+    if (!(await this.options.accounts.setPreferences(jid, values))) throw new LegacyRefusal('you are not registered', 'not-authorized');
+    this.#sessions.get(jid)?.legacy.onPreferences?.(values);
+    await this.options.hooks.preferencesUpdated(jid, values);
+  }
+
+  // --- administration ------------------------------------------------------------------------
+
+  /** A registration, refused while `jid` is disabled. */
+  async #register(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
+    if (await this.options.disabled.isDisabled(jid)) throw new LegacyRefusal('your account is disabled by an administrator', 'forbidden');
+    await this.#registrations.register(jid, values);
+  }
+
   // --- sessions ---------------------------------------------------------------------------
 
   async #startSession(jid: string): Promise<void> {
+    if (await this.options.disabled.isDisabled(jid)) {
+      this.#send(gatewayPresence(this.domain, jid, { state: 'error', text: DISABLED_STATUS }));
+      return;
+    }
     let user;
     try {
       user = await this.options.accounts.user(jid);

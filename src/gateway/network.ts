@@ -10,6 +10,7 @@ import type { ChannelRef, UserRef } from '../core/refs.js';
 import { loadSecretKey, SecretBox } from '../store/secret-box.js';
 import { Accounts } from './accounts.js';
 import type { GatewayConfig } from './config.js';
+import { DisabledUsers } from './disabled-users.js';
 import { Gateway } from './gateway.js';
 import { IrcLegacyNetwork } from './irc/legacy.js';
 import { LoginPacer } from './login-pacer.js';
@@ -53,6 +54,8 @@ export class GatewayNetwork implements Network {
       maxBodyChars: config.maxBodyChars,
       maxConcurrentRegistrations: config.maxConcurrentRegistrations,
       allowedDomains: config.allowedDomains,
+      admins: config.admins,
+      disabled: new DisabledUsers(ctx.store),
     });
   }
 

@@ -60,10 +60,11 @@ export class Registrations {
         const verdict = await this.host.hooks.checkRegistration(jid, undefined);
         if (!verdict.allowed) throw new LegacyRefusal(verdict.reason, 'forbidden');
       }
+      const names = isNew ? await this.#names(jid, values) : { values };
       const resume = await this.host.suspend(jid);
       let registration;
       try {
-        registration = await this.host.legacy.validate(jid, values, controller.signal);
+        registration = await this.host.legacy.validate(jid, names.values, controller.signal, names.displayName === undefined ? {} : { displayName: names.displayName });
       } catch (error) {
         await resume();
         if (error instanceof LegacyRefusal) throw error;
@@ -78,6 +79,22 @@ export class Registrations {
       clearTimeout(timer);
       this.#pending.delete(jid);
     }
+  }
+
+  /**
+   * The modules' username and display name for a new registration (params: the non-secret
+   * values and the JID); the username replaces the settings' `usernameField`.
+   */
+  async #names(jid: string, values: Readonly<Record<string, string>>): Promise<{ readonly values: Readonly<Record<string, string>>; readonly displayName?: string }> {
+    const { settings } = this.host.legacy;
+    const secret = new Set(settings.registrationFields.filter((f) => f.type === 'text-private').map((f) => f.var));
+    const params = { ...Object.fromEntries(Object.entries(values).filter(([name]) => !secret.has(name))), jid };
+    const names = await this.host.hooks.registrationNames(jid, params);
+    const field = settings.usernameField;
+    return {
+      values: names.username === undefined || field === undefined ? values : { ...values, [field]: names.username },
+      ...(names.displayName === undefined ? {} : { displayName: names.displayName }),
+    };
   }
 
   /** Unregisters `jid`: their session ends and their account and credentials are removed. */

@@ -35,7 +35,7 @@ function scriptedLegacy(): { legacy: LegacyNetwork; release(): void } {
   let release: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const legacy = {
-    settings: { name: 'gw', identityType: 'irc', registrationType: 'single-step-form', registrationFields: [], registrationInstructions: '', welcomeMessage: '', preferences: [], searchFields: [], groups: false },
+    settings: { name: 'gw', identityType: 'irc', registrationType: 'single-step-form', registrationFields: [], registrationInstructions: '', welcomeMessage: '', preferences: [], searchFields: [], searchColumns: [], groups: false },
     async validate(_jid: string, form: Readonly<Record<string, string>>) {
       if (form.nick === 'bad') throw new LegacyRefusal('wrong password', 'not-authorized');
       await gate;

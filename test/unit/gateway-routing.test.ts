@@ -13,6 +13,8 @@ import type { GatewayAccount, GatewayAccountStore } from '../../src/core/store.j
 import { SecretBox } from '../../src/store/secret-box.js';
 import { Accounts } from '../../src/gateway/accounts.js';
 import { LegacyRefusal, type LegacyNetwork, type LegacySession, type SessionEvents } from '../../src/gateway/api.js';
+import { DisabledUsers } from '../../src/gateway/disabled-users.js';
+import { MemoryStore } from '../support/memory-store.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { LoginPacer } from '../../src/gateway/login-pacer.js';
 import type { ComponentLink } from '../../src/gateway/link.js';
@@ -72,7 +74,7 @@ async function setup() {
   const box = new SecretBox(randomBytes(32));
   const sessions: FakeSession[] = [];
   const legacy: LegacyNetwork = {
-    settings: { name: 'Test gateway', identityType: 'test', registrationType: 'single-step-form', registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }], registrationInstructions: 'hi', welcomeMessage: 'welcome', preferences: [], searchFields: [], groups: false },
+    settings: { name: 'Test gateway', identityType: 'test', registrationType: 'single-step-form', registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }], registrationInstructions: 'hi', welcomeMessage: 'welcome', preferences: [], searchFields: [], searchColumns: [], groups: false },
     validate: async (_jid, form) => ({ data: { nick: form.nick } }),
     createSession: (_user, events) => {
       const session = new FakeSession(events);
@@ -85,6 +87,7 @@ async function setup() {
     domain: DOMAIN, network: 'gw', log: silentLogger(), legacy, accounts: new Accounts(store, box), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
     pacer: new LoginPacer(0), retry: { initialDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0, stableAfterMs: 10 },
     loginTimeoutMs: 1000, maxContacts: 10, maxBodyChars: 100, maxConcurrentRegistrations: 2, allowedDomains: [],
+    admins: [], disabled: new DisabledUsers(new MemoryStore()),
   });
   const link = new RecordingLink();
   await gateway.attach(link);

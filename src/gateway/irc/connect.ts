@@ -18,6 +18,8 @@ export interface IrcLogin {
   readonly nick: string;
   readonly auth: IrcAuth;
   readonly password: string | undefined;
+  /** The real name (USER's last parameter); the nick when absent. */
+  readonly realname?: string;
 }
 
 /** An ident from a nick's letters and digits (at most 10), as servers accept. */
@@ -31,7 +33,7 @@ function connectOptions(config: IrcLegacyConfig, login: IrcLogin): ConnectOption
     port: config.port,
     nick: login.nick,
     username: identFromNick(login.nick),
-    gecos: login.nick,
+    gecos: login.realname ?? login.nick,
     tls: config.tls,
     rejectUnauthorized: !config.tlsInsecure,
     auto_reconnect: false,

@@ -17,6 +17,7 @@ function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
   return {
     name,
     identityType: 'irc',
+    usernameField: 'nick',
     registrationType: 'single-step-form',
     registrationInstructions: `Your nick on ${network}, and your password if you have one.`,
     registrationFields: [
@@ -28,8 +29,9 @@ function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
       },
     ],
     welcomeMessage: `Welcome to ${name}. Write to nick@<this gateway> to talk with an IRC user; your IRC connection is kept up for you.`,
-    preferences: [],
-    searchFields: [],
+    preferences: [{ var: 'notices', label: 'Show IRC NOTICEs', type: 'boolean', value: 'true', description: 'NOTICEs sent to you (often from services and bots) arrive as messages' }],
+    searchFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true, description: 'The exact nick of someone connected (a WHOIS)' }],
+    searchColumns: [{ var: 'nick', label: 'Nick' }, { var: 'user', label: 'User' }, { var: 'host', label: 'Host' }, { var: 'realname', label: 'Real name' }],
     groups: false,
   };
 }
@@ -44,25 +46,28 @@ export class IrcLegacyNetwork implements LegacyNetwork {
     this.settings = ircSettings(config, name);
   }
 
-  async validate(_jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Registration> {
-    const login = loginOf(form.nick ?? '', form.auth, form.password);
+  async validate(_jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal, options: { readonly displayName?: string } = {}): Promise<Registration> {
+    const login = loginOf(form.nick ?? '', form.auth, form.password, options.displayName);
     const client = await connectIrc(this.config, login, signal);
     client.quit('registration checked');
     setTimeout(() => client.connection.end(undefined, true), 1000).unref();
-    return { data: { nick: login.nick, auth: login.auth }, ...(login.password === undefined ? {} : { secret: login.password }) };
+    return { data: { nick: login.nick, auth: login.auth, ...(login.realname === undefined ? {} : { realname: login.realname }) }, ...(login.password === undefined ? {} : { secret: login.password }) };
   }
 
   createSession(user: GatewayUser, events: SessionEvents): LegacySession {
-    const login = loginOf(String(user.data.nick ?? ''), typeof user.data.auth === 'string' ? user.data.auth : undefined, user.secret);
-    return new IrcSession(this.config, login, events);
+    const login = loginOf(String(user.data.nick ?? ''), typeof user.data.auth === 'string' ? user.data.auth : undefined, user.secret,
+      typeof user.data.realname === 'string' ? user.data.realname : undefined);
+    return new IrcSession(this.config, login, events, user.preferences);
   }
 }
 
 /** The login from a form or stored data; a LegacyRefusal for a bad nick or method. */
-function loginOf(nick: string, auth: string | undefined, password: string | undefined): IrcLogin {
+function loginOf(nick: string, auth: string | undefined, password: string | undefined, realname?: string): IrcLogin {
   if (!isNick(nick) || nick.length > 32) throw new LegacyRefusal(`"${nick.slice(0, 40)}" is not a valid IRC nick`, 'not-acceptable');
   const method = (auth === undefined || auth === '' ? 'sasl' : auth) as IrcAuth;
   if (!AUTHS.includes(method)) throw new LegacyRefusal('unknown authentication method', 'not-acceptable');
   const secret = password === undefined || password === '' ? undefined : password;
-  return { nick, auth: secret === undefined ? 'none' : method, password: secret };
+  // The real name goes into USER: one line of printable text, capped.
+  const name = realname?.replace(/\p{Cc}/gu, ' ').trim().slice(0, 100);
+  return { nick, auth: secret === undefined ? 'none' : method, password: secret, ...(name === undefined || name === '' ? {} : { realname: name }) };
 }

@@ -1,6 +1,6 @@
 /**
  * One person's IRC session ({@link LegacySession}): their own connection (connect.ts),
- * one-to-one messages both ways (PRIVMSG, NOTICE, CTCP ACTION for /me), typing with
+ * one-to-one messages both ways (PRIVMSG, NOTICE unless the `notices` preference is off, CTCP ACTION for /me), typing with
  * `+typing` where the server has message tags, contacts' presence through MONITOR (ISON polls
  * where the server has none; at most the server's MONITOR limit) and RPL_AWAY, and the
  * person's own AWAY. What the person sends goes through the IRC adapter's flood-controlled queue
@@ -9,10 +9,11 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactShow, type LegacySession, type SessionEvents } from '../api.js';
+import { LegacyRefusal, type ChatState, type ContactShow, type LegacySession, type SearchResult, type SessionEvents } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
 import { ircLines, isNick } from './lines.js';
+import { WhoisLookups } from './whois.js';
 
 /** Bytes of text per PRIVMSG (leaves room for the prefix the server adds when relaying it). */
 const LINE_BYTES = 400;
@@ -30,12 +31,17 @@ export class IrcSession implements LegacySession {
   #loggedOut = false;
   #monitorLimit = MAX_WATCHED;
   readonly #queue: OutgoingQueue;
+  readonly #whois = new WhoisLookups();
+  /** The `notices` preference: whether NOTICEs are shown. */
+  #showNotices: boolean;
 
   constructor(
     private readonly config: IrcLegacyConfig,
     private readonly login_: IrcLogin,
     private readonly events: SessionEvents,
+    preferences: Readonly<Record<string, unknown>> = {},
   ) {
+    this.#showNotices = preferences.notices !== 'false';
     this.#queue = new OutgoingQueue(config.flood, (line) => {
       if (this.#client === undefined) return false;
       this.#client.raw(line);
@@ -59,7 +65,9 @@ export class IrcSession implements LegacySession {
     this.#monitorLimit = Math.min(MAX_WATCHED, /^\d+$/.test(String(monitor)) ? Number(monitor) : MAX_WATCHED);
     client.on('privmsg', (e: IrcMessageEvent) => this.#message(client, e, false));
     client.on('action', (e: IrcMessageEvent) => this.#message(client, e, true));
-    client.on('notice', (e: IrcMessageEvent) => this.#message(client, e, false));
+    client.on('notice', (e: IrcMessageEvent) => {
+      if (this.#showNotices) this.#message(client, e, false);
+    });
     client.on('tagmsg', (e: IrcMessageEvent) => this.#tagmsg(client, e));
     client.connection.on('message', (line: ParsedLine) => this.#line(line));
     client.on('socket close', (error?: Error | false) => {
@@ -118,6 +126,21 @@ export class IrcSession implements LegacySession {
     void this.#queue.enqueueControl(show === 'online' ? 'AWAY' : `AWAY :${text}`);
   }
 
+  onPreferences(preferences: Readonly<Record<string, string>>): void {
+    this.#showNotices = preferences.notices !== 'false';
+  }
+
+  /** A search by nick: one WHOIS (nick, user, host, realname); an unknown nick finds nobody. */
+  async onSearch(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]> {
+    this.#require();
+    const nick = (query.nick ?? '').trim();
+    if (!isNick(nick) || nick.length > 32) throw new LegacyRefusal(`"${nick.slice(0, 40)}" is not a valid IRC nick`, 'bad-request');
+    const key = casefold(nick, this.#mapping);
+    const found = this.#whois.lookup(key, () => void this.#queue.enqueueControl(`WHOIS ${nick}`));
+    const user = await found;
+    return user === undefined ? [] : [{ id: user.nick, name: user.nick, details: { nick: user.nick, user: user.user, host: user.host, realname: user.realname } }];
+  }
+
   watch(contact: string): void {
     if (this.#watched.has(contact) || this.#watched.size >= this.#monitorLimit) return;
     this.#watched.set(contact, contact);
@@ -160,6 +183,13 @@ export class IrcSession implements LegacySession {
         for (const key of this.#watched.keys()) this.events.presence(key, online.has(key) ? 'online' : 'offline');
         break;
       }
+      case '311': // RPL_WHOISUSER <me> <nick> <user> <host> * :<realname>
+        if (line.params.length >= 6) this.#whois.user(casefold(line.params[1] ?? '', this.#mapping), { nick: line.params[1] ?? '', user: line.params[2] ?? '', host: line.params[3] ?? '', realname: last });
+        break;
+      case '318': // RPL_ENDOFWHOIS
+      case '401': // ERR_NOSUCHNICK
+        if (line.params[1] !== undefined) this.#whois.end(casefold(line.params[1], this.#mapping));
+        break;
       case '301': // RPL_AWAY
         if (line.params[1] !== undefined) this.events.presence(line.params[1], 'away', { status: last, name: line.params[1] });
         break;
@@ -185,6 +215,7 @@ export class IrcSession implements LegacySession {
   }
 
   #stopPolling(): void {
+    this.#whois.cancel();
     if (this.#ison !== undefined) clearInterval(this.#ison);
     this.#ison = undefined;
   }

@@ -51,6 +51,11 @@ export function commandDone(node: string, sessionId: string, note: string, type:
   return xml('command', { xmlns: NS.commands, node, sessionid: sessionId, status: 'completed' }, xml('note', { type }, note));
 }
 
+/** The reply that ends a command with a result form (`status='completed'`). */
+export function commandResult(node: string, sessionId: string, form: Element): Element {
+  return xml('command', { xmlns: NS.commands, node, sessionid: sessionId, status: 'completed' }, form);
+}
+
 /** The reply to a cancel. */
 export function commandCancelled(node: string, sessionId: string): Element {
   return xml('command', { xmlns: NS.commands, node, sessionid: sessionId, status: 'canceled' });

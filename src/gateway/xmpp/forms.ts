@@ -69,3 +69,15 @@ export function readSubmission(form: Element | undefined, fields: readonly FormF
   }
   return { ok: true, values };
 }
+
+/** A result form (`type='result'`, XEP-0004 §3.4): the `columns` as `<reported>`, one `<item>` per row. */
+export function buildResult(
+  columns: ReadonlyArray<{ readonly var: string; readonly label: string }>,
+  rows: ReadonlyArray<Readonly<Record<string, string>>>,
+  title?: string,
+): Element {
+  return xml('x', { xmlns: NS_DATA, type: 'result' },
+    title === undefined ? null : xml('title', {}, title),
+    xml('reported', {}, columns.map((c) => xml('field', { var: c.var, label: c.label, type: c.var === 'jid' ? 'jid-single' : 'text-single' }))),
+    rows.map((row) => xml('item', {}, columns.map((c) => xml('field', { var: c.var }, xml('value', {}, row[c.var] ?? ''))))));
+}

@@ -10,6 +10,8 @@ import type { ModuleCallbacks } from './index.js';
 import { RegistrationBehaviour } from './values.js';
 
 const ALLOWED: AccountVerdict = { allowed: true };
+/** The account data type of a gateway person's preferences (onAccountDataUpdated). */
+export const GATEWAY_PREFERENCES_TYPE = 'switchboard.gateway.preferences';
 
 /** The hooks over `callbacks` (read at each call, so modules set up later count). */
 export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
@@ -17,6 +19,11 @@ export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
     async checkRegistration(userId, username) {
       const behaviour = await callbacks.spamChecker.checkRegistrationForSpam(undefined, username ?? userId, []);
       return behaviour === RegistrationBehaviour.DENY ? { allowed: false, reason: 'this registration is not allowed here' } : ALLOWED;
+    },
+    async registrationNames(_userId, params) {
+      const username = await callbacks.passwordAuth.getUsernameForRegistration({}, params);
+      const displayName = await callbacks.passwordAuth.getDisplaynameForRegistration({}, params);
+      return { ...(username === undefined ? {} : { username }), ...(displayName === undefined ? {} : { displayName }) };
     },
     registered: (userId) => callbacks.accountValidity.onUserRegistration(userId),
     async checkLogin(userId) {
@@ -31,5 +38,10 @@ export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
       return (await callbacks.thirdPartyRules.checkCanDeactivateUser(userId, byAdmin)) ? ALLOWED : { allowed: false, reason: 'removing this account is not allowed here' };
     },
     deactivated: (userId, byAdmin) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, true, byAdmin),
+    reactivated: (userId) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, false, true),
+    preferencesUpdated: (userId, preferences) => callbacks.accountData.onAccountDataUpdated(userId, undefined, GATEWAY_PREFERENCES_TYPE, preferences),
+    async mayShowInSearch(userId, displayName) {
+      return !(await callbacks.spamChecker.checkUsernameForSpam({ userId, ...(displayName === undefined ? {} : { displayName }) }));
+    },
   };
 }
