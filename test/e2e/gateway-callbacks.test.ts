@@ -7,16 +7,10 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { Hub } from '../../src/app/hub.js';
-import { allProtocols } from '../../src/app/protocols.js';
-import { gatewayConfigSchema } from '../../src/gateway/config.js';
-import { silentLogger } from '../../src/core/log.js';
 import { defineModule, NOT_SPAM, RegistrationBehaviour } from '../../src/modules/public.js';
+import { startGatewayHub } from './gateway-hub.js';
 import { startNgircd, startProsody } from '../support/servers.js';
 import { connectXmppClient, xml, type TestXmppClient } from '../support/clients.js';
-import { hubBase } from '../support/hub-config.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 
 const WAIT_MS = 15_000;
@@ -60,20 +54,7 @@ it('registration, login and unregister call the module callbacks in order, and t
     },
   });
   const domain = xmpp.componentDomain;
-  const options = gatewayConfigSchema.parse({
-    domain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret,
-    secretKey: { env: 'SWITCHBOARD_TEST_GATEWAY_KEY' },
-    legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false },
-  });
-  process.env.SWITCHBOARD_TEST_GATEWAY_KEY = randomBytes(32).toString('base64');
-  t.after(() => delete process.env.SWITCHBOARD_TEST_GATEWAY_KEY);
-  const config = {
-    ...hubBase(dir, { logLevel: 'warn' }), networks: [{ name: 'gw', protocol: 'gateway', options }], bridges: [],
-    modules: [{ module: 'recorder', specifier: 'recorder', config: undefined, definition: recorder }],
-  };
-  const hub = await Hub.start({ config: { ...config, file: join(dir, 'switchboard.yaml') }, log: silentLogger(), protocols: allProtocols() });
-  t.after(() => hub.stop());
-  await hub.ready;
+  await startGatewayHub(t, { xmpp, irc, dir, module: recorder });
   const connect = (user: string, password: string): Promise<TestXmppClient> =>
     connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: user, password });
   const register = (client: TestXmppClient, nick: string) =>

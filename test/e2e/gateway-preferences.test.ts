@@ -6,16 +6,10 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { Hub } from '../../src/app/hub.js';
-import { allProtocols } from '../../src/app/protocols.js';
-import { gatewayConfigSchema } from '../../src/gateway/config.js';
-import { silentLogger } from '../../src/core/log.js';
 import { defineModule } from '../../src/modules/public.js';
+import { startGatewayHub } from './gateway-hub.js';
 import { startNgircd, startProsody } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, xml, type XmlElement } from '../support/clients.js';
-import { hubBase } from '../support/hub-config.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 
 const WAIT_MS = 15_000;
@@ -35,20 +29,7 @@ it('the notices preference hides IRC NOTICEs at once, is kept, and runs onAccoun
     },
   });
   const domain = xmpp.componentDomain;
-  const options = gatewayConfigSchema.parse({
-    domain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret,
-    secretKey: { env: 'SWITCHBOARD_TEST_GATEWAY_PREFS_KEY' },
-    legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false },
-  });
-  process.env.SWITCHBOARD_TEST_GATEWAY_PREFS_KEY = randomBytes(32).toString('base64');
-  t.after(() => delete process.env.SWITCHBOARD_TEST_GATEWAY_PREFS_KEY);
-  const config = {
-    ...hubBase(dir, { logLevel: 'warn' }), networks: [{ name: 'gw', protocol: 'gateway', options }], bridges: [],
-    modules: [{ module: 'recorder', specifier: 'recorder', config: undefined, definition: recorder }],
-  };
-  const hub = await Hub.start({ config: { ...config, file: join(dir, 'switchboard.yaml') }, log: silentLogger(), protocols: allProtocols() });
-  t.after(() => hub.stop());
-  await hub.ready;
+  await startGatewayHub(t, { xmpp, irc, dir, module: recorder });
   const carol = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'carol' });
   t.after(() => carol.close());
   const alice = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw' });

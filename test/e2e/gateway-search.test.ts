@@ -6,16 +6,10 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { Hub } from '../../src/app/hub.js';
-import { allProtocols } from '../../src/app/protocols.js';
-import { gatewayConfigSchema } from '../../src/gateway/config.js';
-import { silentLogger } from '../../src/core/log.js';
 import { defineModule } from '../../src/modules/public.js';
+import { startGatewayHub } from './gateway-hub.js';
 import { startNgircd, startProsody } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, xml, type XmlElement } from '../support/clients.js';
-import { hubBase } from '../support/hub-config.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 
 const WAIT_MS = 15_000;
@@ -45,20 +39,7 @@ it('search finds an IRC user by WHOIS, as an ad-hoc command and a chat command; 
     },
   });
   const domain = xmpp.componentDomain;
-  const options = gatewayConfigSchema.parse({
-    domain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret,
-    secretKey: { env: 'SWITCHBOARD_TEST_GATEWAY_SEARCH_KEY' },
-    legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false },
-  });
-  process.env.SWITCHBOARD_TEST_GATEWAY_SEARCH_KEY = randomBytes(32).toString('base64');
-  t.after(() => delete process.env.SWITCHBOARD_TEST_GATEWAY_SEARCH_KEY);
-  const config = {
-    ...hubBase(dir, { logLevel: 'warn' }), networks: [{ name: 'gw', protocol: 'gateway', options }], bridges: [],
-    modules: [{ module: 'hider', specifier: 'hider', config: undefined, definition: hider }],
-  };
-  const hub = await Hub.start({ config: { ...config, file: join(dir, 'switchboard.yaml') }, log: silentLogger(), protocols: allProtocols() });
-  t.after(() => hub.stop());
-  await hub.ready;
+  await startGatewayHub(t, { xmpp, irc, dir, module: hider });
 
   const carol = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'Carol', user: 'carol', realname: 'Carol Example' });
   t.after(() => carol.close());

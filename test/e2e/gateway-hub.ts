@@ -1,0 +1,45 @@
+/**
+ * A hub with one `gateway` network (`gw`) on the given Prosody component and IRC server, and one
+ * test module, for the gateway e2e tests. The sealing key is a fresh random one in an environment
+ * variable of its own, removed after the test; the hub is stopped after the test.
+ */
+import type { TestContext } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Hub } from '../../src/app/hub.js';
+import { allProtocols } from '../../src/app/protocols.js';
+import { gatewayConfigSchema } from '../../src/gateway/config.js';
+import { silentLogger } from '../../src/core/log.js';
+import type { ModuleDefinition } from '../../src/modules/public.js';
+import type { IrcServer, XmppServer } from '../support/servers.js';
+import { hubBase } from '../support/hub-config.js';
+
+let keys = 0;
+
+/** Starts the hub and waits until it is ready. `options`: more gateway options (e.g. `admins`). */
+export async function startGatewayHub(t: TestContext, setup: {
+  readonly xmpp: XmppServer;
+  readonly irc: IrcServer;
+  readonly dir: string;
+  readonly module: ModuleDefinition<unknown>;
+  readonly options?: Readonly<Record<string, unknown>>;
+}): Promise<Hub> {
+  const { xmpp, irc, dir, module } = setup;
+  const keyVariable = `SWITCHBOARD_TEST_GATEWAY_KEY_${process.pid}_${++keys}`;
+  process.env[keyVariable] = randomBytes(32).toString('base64');
+  t.after(() => delete process.env[keyVariable]);
+  const options = gatewayConfigSchema.parse({
+    domain: xmpp.componentDomain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret,
+    secretKey: { env: keyVariable },
+    legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false },
+    ...setup.options,
+  });
+  const config = {
+    ...hubBase(dir, { logLevel: 'warn' }), networks: [{ name: 'gw', protocol: 'gateway', options }], bridges: [],
+    modules: [{ module: module.name, specifier: module.name, config: undefined, definition: module }],
+  };
+  const hub = await Hub.start({ config: { ...config, file: join(dir, 'switchboard.yaml') }, log: silentLogger(), protocols: allProtocols() });
+  t.after(() => hub.stop());
+  await hub.ready;
+  return hub;
+}
