@@ -210,7 +210,12 @@ async function requirePassword(irc: { readonly dir: string; readonly pid: number
   appendFileSync(join(irc.dir, 'ngircd.conf'), `[Global]\n\tPassword = ${IRC_PASSWORD}\n`);
   process.kill(irc.pid, 'SIGHUP');
   await waitFor(async () => {
-    const probe = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'probe', register: false, waitForWelcome: false });
+    // ngIRCd closes and reopens its listening socket on SIGHUP: a refused connection means "not yet".
+    const probe = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'probe', register: false, waitForWelcome: false }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return undefined;
+      throw error;
+    });
+    if (probe === undefined) return undefined;
     try {
       probe.send('PASS wrong');
       probe.send('NICK probe');
