@@ -5,8 +5,7 @@
  * fallback, TLS options) and irc-framework; no automatic nick change, no auto-reconnect.
  */
 import { Client, type ConnectOptions, type ParsedLine } from 'irc-framework';
-import { readFileSync } from 'node:fs';
-import { IrcTransport } from '../../networks/irc/transport.js';
+import { identFromNick, serverConnectOptions } from '../../networks/irc/connect-options.js';
 import { LegacyRefusal } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 
@@ -22,31 +21,14 @@ export interface IrcLogin {
   readonly realname?: string;
 }
 
-/** An ident from a nick's letters and digits (at most 10), as servers accept. */
-function identFromNick(nick: string): string {
-  return nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || 'gateway';
-}
-
 function connectOptions(config: IrcLegacyConfig, login: IrcLogin): ConnectOptions {
   const options: ConnectOptions = {
-    host: config.host,
-    port: config.port,
-    nick: login.nick,
-    username: identFromNick(login.nick),
+    ...serverConnectOptions(config, login.nick),
+    username: identFromNick(login.nick, 'gateway'),
     gecos: login.realname ?? login.nick,
-    tls: config.tls,
-    rejectUnauthorized: !config.tlsInsecure,
-    auto_reconnect: false,
-    ping_interval: config.pingIntervalSec,
-    ping_timeout: config.pingIntervalSec > 0 ? config.pingIntervalSec * 2 : 0,
-    version: null,
-    enable_echomessage: false,
-    sasl_disconnect_on_fail: true,
     account: login.auth === 'sasl' && login.password !== undefined ? { account: login.nick, password: login.password } : {},
-    transport: IrcTransport,
   };
   if (login.auth === 'server-password' && login.password !== undefined) options.password = login.password;
-  if (config.tlsCa !== undefined) options.ca = readFileSync(config.tlsCa, 'utf8');
   return options;
 }
 

@@ -1,5 +1,6 @@
 /**
- * The irc-framework connect options for the bot and for puppets, from a network's config.
+ * The irc-framework connect options for the bot and for puppets, from a network's config, and the
+ * part every IRC connection shares (also the gateway's users'), from the server's endpoint.
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectOptions } from 'irc-framework';
@@ -13,9 +14,43 @@ export interface Identity {
   readonly realname?: string;
 }
 
-/** An ident made of a nick's letters and digits (at most 10), as servers accept. */
-function identFromNick(nick: string): string {
-  return nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || 'switchbrd';
+/** An ident made of a nick's letters and digits (at most 10), as servers accept; `fallback` when it has none. */
+export function identFromNick(nick: string, fallback = 'switchbrd'): string {
+  return nick.replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || fallback;
+}
+
+/** Where and how an IRC connection reaches its server: the options every connection shares. */
+export interface IrcServerEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly tlsInsecure: boolean;
+  readonly tlsCa?: string | undefined;
+  readonly pingIntervalSec: number;
+}
+
+/**
+ * The connect options of any connection to `server` (the network's own, a puppet's, a gateway
+ * user's): our transport, TLS, pings, no auto-reconnect (the caller decides about new
+ * connections), no CTCP VERSION answer, no echo-message, a failed SASL login ends the attempt.
+ */
+export function serverConnectOptions(server: IrcServerEndpoint, nick: string): ConnectOptions {
+  const options: ConnectOptions = {
+    host: server.host,
+    port: server.port,
+    nick,
+    tls: server.tls,
+    rejectUnauthorized: !server.tlsInsecure,
+    auto_reconnect: false,
+    ping_interval: server.pingIntervalSec,
+    ping_timeout: server.pingIntervalSec > 0 ? server.pingIntervalSec * 2 : 0,
+    version: null,
+    enable_echomessage: false,
+    sasl_disconnect_on_fail: true,
+    transport: IrcTransport,
+  };
+  if (server.tlsCa) options.ca = readFileSync(server.tlsCa, 'utf8');
+  return options;
 }
 
 /**
@@ -28,26 +63,14 @@ export function ircConnectOptions(config: IrcConfig, identity?: Identity): Conne
   const readPem = (path: string): string => readFileSync(path, 'utf8');
   const nick = identity?.nick ?? config.nick;
   const options: ConnectOptions = {
-    host: config.host,
-    port: config.port,
-    nick,
+    ...serverConnectOptions(config, nick),
     username: identity ? identity.username ?? identFromNick(nick) : config.username ?? identFromNick(nick),
     gecos: identity?.realname ?? config.realname,
-    tls: config.tls,
-    rejectUnauthorized: !config.tlsInsecure,
-    auto_reconnect: false,
-    ping_interval: config.pingIntervalSec,
-    ping_timeout: config.pingIntervalSec > 0 ? config.pingIntervalSec * 2 : 0,
-    version: null,
     enable_chghost: true,
-    enable_echomessage: false,
-    sasl_disconnect_on_fail: true,
     // An empty account keeps irc-framework from reusing the server password for SASL.
     account: !identity && config.sasl?.mechanism === 'PLAIN' ? { account: config.sasl.account, password: config.sasl.password } : {},
-    transport: IrcTransport,
   };
   if (config.serverPassword) options.password = config.serverPassword;
-  if (config.tlsCa) options.ca = readPem(config.tlsCa);
   if (identity) return options;
   if (config.sasl?.mechanism === 'EXTERNAL') options.sasl_mechanism = 'EXTERNAL';
   if (config.clientCert && config.clientKey) {
