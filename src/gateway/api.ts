@@ -153,6 +153,8 @@ export interface LegacySession {
   onPresence?(show: ContactShow, status: string | undefined): Promise<void>;
   /** The person changed their preferences (all of them, as stored); the session applies them from now on. */
   onPreferences?(preferences: Readonly<Record<string, string>>): void;
+  /** What the network knows of `contact` (their vCard, XEP-0054); undefined: no such contact. */
+  onProfile?(contact: string): Promise<ContactProfile | undefined>;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
   /**
@@ -160,6 +162,16 @@ export interface LegacySession {
    * {@link LegacyRefusal} when the network cannot answer.
    */
   onSearch?(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]>;
+}
+
+/** What a contact's vCard (XEP-0054) shows. */
+export interface ContactProfile {
+  /** Their nick (NICKNAME). */
+  readonly nickname: string;
+  /** Their full name (FN). */
+  readonly fullName?: string;
+  /** More facts, one per line (NOTE). */
+  readonly note?: string;
 }
 
 /** One contact found by a search. */

@@ -14,7 +14,7 @@ import type { AccountHooks } from '../core/account-hooks.js';
 import type { Logger } from '../core/log.js';
 import type { ReconnectConfig } from '../core/reconnect.js';
 import { bareJid } from '../networks/xmpp/jid.js';
-import { LegacyRefusal, NotSupported, type ChatState, type LegacyNetwork, type SessionEvents } from './api.js';
+import { LegacyRefusal, NotSupported, type ChatState, type ContactProfile, type LegacyNetwork, type SessionEvents } from './api.js';
 import type { Accounts } from './accounts.js';
 import { Administration, DISABLED_STATUS } from './administration.js';
 import { Commands, type FoundContact } from './commands.js';
@@ -30,6 +30,7 @@ import { NS } from './xmpp/namespaces.js';
 import { contactPresence, gatewayPresence, type SessionStatus } from './xmpp/presence.js';
 import { readRegistrationSet, registrationQuery } from './xmpp/register.js';
 import { chatMessage, errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
+import { vcardOf } from './xmpp/vcard.js';
 
 /** What a gateway is made of. */
 export interface GatewayOptions {
@@ -167,7 +168,7 @@ export class Gateway {
     if (from.endsWith(`@${this.domain}`) || from === this.domain) return; // our own echoes
     const at = to.lastIndexOf('@');
     const local = at < 0 ? undefined : to.slice(0, at);
-    if (stanza.is('iq')) return local === undefined ? this.#domainIq(stanza, from) : this.#contactIq(stanza, local);
+    if (stanza.is('iq')) return local === undefined ? this.#domainIq(stanza, from) : this.#contactIq(stanza, from, local);
     if (stanza.is('presence')) return local === undefined ? this.#domainPresence(stanza, from) : this.#contactPresence(stanza, from, local);
     if (stanza.is('message')) return local === undefined ? this.#domainMessage(stanza, from) : this.#contactMessage(stanza, from, local);
   }
@@ -208,7 +209,7 @@ export class Gateway {
     return this.#send(errorReply(iq, 'service-unavailable'));
   }
 
-  async #contactIq(iq: Element, local: string): Promise<void> {
+  async #contactIq(iq: Element, from: string, local: string): Promise<void> {
     const type = iq.attrs.type;
     if (type !== 'get' && type !== 'set') return;
     const key = contactKeyOf(local);
@@ -216,6 +217,10 @@ export class Gateway {
     const child = firstChild(iq);
     if (type === 'get' && child?.is('query', NS.discoInfo) === true && child.attrs.node === undefined) return this.#send(iqResult(iq, contactInfo(key)));
     if (type === 'get' && child?.is('ping', NS.ping) === true) return this.#send(iqResult(iq));
+    if (type === 'get' && child?.is('vCard', NS.vcard) === true) {
+      if (!this.#sessions.has(from)) return this.#send(errorReply(iq, 'registration-required', `register with ${this.domain} first`));
+      return this.#send(iqResult(iq, vcardOf(await this.#profile(from, key))));
+    }
     return this.#send(errorReply(iq, 'service-unavailable'));
   }
 
@@ -312,6 +317,17 @@ export class Gateway {
       if (await this.options.hooks.mayShowInSearch(contactJid, result.name)) found.push({ jid: contactJid, name: result.name, details: result.details });
     }
     return found;
+  }
+
+  /** The vCard of the contact `key` as `jid`'s session sees it (the legacy network's profile). */
+  async #profile(jid: string, key: string): Promise<ContactProfile> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined || !session.ready) throw new LegacyRefusal('not connected to the network right now; try again in a moment', 'remote-server-timeout');
+    if (session.legacy.onProfile === undefined) throw new NotSupported('vCards');
+    const canonical = session.legacy.contactKey(key);
+    const profile = canonical === undefined ? undefined : await session.legacy.onProfile(canonical);
+    if (profile === undefined) throw new LegacyRefusal('no such contact on this network', 'item-not-found');
+    return profile;
   }
 
   /** Stores `jid`'s preferences, hands them to their session and tells the modules (onAccountDataUpdated). */

@@ -149,6 +149,15 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
       const found = await alice.waitForStanza((s) => s.is('message') && s.attrs.from === domain && (s.getChildText('body') ?? '').includes(carolJid), WAIT_MS);
       assert.match(found.getChildText('body') ?? '', /Carol/);
 
+      // carol's vCard comes from one WHOIS; an unknown nick has none.
+      const card = await alice.xmpp.iqCaller.request(xml('iq', { type: 'get', to: carolJid }, xml('vCard', { xmlns: 'vcard-temp' })), WAIT_MS);
+      const vcard = card.getChild('vCard', 'vcard-temp');
+      assert.equal(vcard?.getChildText('NICKNAME'), 'Carol');
+      assert.equal(vcard?.getChildText('FN'), 'Carol');
+      assert.match(vcard?.getChildText('NOTE') ?? '', /^IRC user: ~?Carol@\S+\nServer: \S+$/);
+      const nobody = await alice.xmpp.iqCaller.request(xml('iq', { type: 'get', to: `nobody@${domain}` }, xml('vCard', { xmlns: 'vcard-temp' })), WAIT_MS).then(() => undefined, errorOf);
+      assert.equal(nobody?.condition, 'item-not-found', JSON.stringify(nobody));
+
       // A taken nick is refused with the reason (carol holds "Carol").
       const dave = await connect('dave', 'davepw');
       t.after(() => dave.close());

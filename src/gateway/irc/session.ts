@@ -9,11 +9,11 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactShow, type LegacySession, type SearchResult, type SessionEvents } from '../api.js';
+import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type SearchResult, type SessionEvents } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
 import { ircLines, isNick } from './lines.js';
-import { WhoisLookups } from './whois.js';
+import { WhoisLookups, whoisProfile, type WhoisUser } from './whois.js';
 
 /** Bytes of text per PRIVMSG (leaves room for the prefix the server adds when relaying it). */
 const LINE_BYTES = 400;
@@ -132,13 +132,21 @@ export class IrcSession implements LegacySession {
 
   /** A search by nick: one WHOIS (nick, user, host, realname); an unknown nick finds nobody. */
   async onSearch(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]> {
-    this.#require();
-    const nick = (query.nick ?? '').trim();
-    if (!isNick(nick) || nick.length > 32) throw new LegacyRefusal(`"${nick.slice(0, 40)}" is not a valid IRC nick`, 'bad-request');
-    const key = casefold(nick, this.#mapping);
-    const found = this.#whois.lookup(key, () => void this.#queue.enqueueControl(`WHOIS ${nick}`));
-    const user = await found;
+    const user = await this.#whoisOf((query.nick ?? '').trim());
     return user === undefined ? [] : [{ id: user.nick, name: user.nick, details: { nick: user.nick, user: user.user, host: user.host, realname: user.realname } }];
+  }
+
+  /** A contact's vCard from one WHOIS (shared with searches of the same nick); undefined: not on IRC. */
+  async onProfile(contact: string): Promise<ContactProfile | undefined> {
+    const user = await this.#whoisOf(contact);
+    return user === undefined ? undefined : whoisProfile(user);
+  }
+
+  /** One WHOIS of `nick` (bounded by WhoisLookups); refused when not connected or not a nick. */
+  #whoisOf(nick: string): Promise<WhoisUser | undefined> {
+    this.#require();
+    if (!isNick(nick) || nick.length > 32) throw new LegacyRefusal(`"${nick.slice(0, 40)}" is not a valid IRC nick`, 'bad-request');
+    return this.#whois.lookup(casefold(nick, this.#mapping), () => void this.#queue.enqueueControl(`WHOIS ${nick}`));
   }
 
   watch(contact: string): void {
@@ -185,6 +193,12 @@ export class IrcSession implements LegacySession {
       }
       case '311': // RPL_WHOISUSER <me> <nick> <user> <host> * :<realname>
         if (line.params.length >= 6) this.#whois.user(casefold(line.params[1] ?? '', this.#mapping), { nick: line.params[1] ?? '', user: line.params[2] ?? '', host: line.params[3] ?? '', realname: last });
+        break;
+      case '312': // RPL_WHOISSERVER <me> <nick> <server> :<info>
+        if (line.params.length >= 3) this.#whois.detail(casefold(line.params[1] ?? '', this.#mapping), 'server', line.params[2] ?? '');
+        break;
+      case '330': // RPL_WHOISACCOUNT <me> <nick> <account> :is logged in as
+        if (line.params.length >= 4) this.#whois.detail(casefold(line.params[1] ?? '', this.#mapping), 'account', line.params[2] ?? '');
         break;
       case '318': // RPL_ENDOFWHOIS
       case '401': // ERR_NOSUCHNICK
