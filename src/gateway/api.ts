@@ -141,6 +141,11 @@ export interface LegacySession {
   logout(reason: string): Promise<void>;
   /** Sends a message to `contact`; resolves with its legacy message id when the network has one. */
   onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined>;
+  /**
+   * Sends a file the person offers by link (XEP-0066; the gateway never fetches it). Absent: the
+   * URL goes to {@link onText} as text, with the message's text when it says more.
+   */
+  onFile?(contact: string, file: { readonly url: string; readonly caption?: string }): Promise<string | undefined>;
   /** Corrects `legacyId` (fallback: the corrected text as a new message, marked). */
   onCorrect?(contact: string, legacyId: string, text: string): Promise<void>;
   /** Reacts to `legacyId`; an empty list withdraws the person's reactions. */

@@ -31,6 +31,7 @@ import { contactPresence, gatewayPresence, type SessionStatus } from './xmpp/pre
 import { readRegistrationSet, registrationQuery } from './xmpp/register.js';
 import { chatMessage, errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
 import { vcardOf } from './xmpp/vcard.js';
+import { fileAsText, offeredFile } from './xmpp/oob.js';
 
 /** What a gateway is made of. */
 export interface GatewayOptions {
@@ -278,7 +279,10 @@ export class Gateway {
     const key = contactKeyOf(local);
     const canonical = key === undefined ? undefined : session.legacy.contactKey(key);
     if (key === undefined || canonical === undefined) return this.#send(errorReply(message, 'item-not-found', 'no such contact on this network'));
-    const body = message.getChildText('body');
+    const text = message.getChildText('body');
+    const file = offeredFile(message, text);
+    // A file offered by link with no body is still a message.
+    const body = text ?? (file === undefined ? null : file.url);
     const state = CHAT_STATES.find((s) => message.getChild(s, NS.chatStates) !== undefined);
     if (body === null) {
       if (state !== undefined && session.ready) await session.legacy.onChatState?.(canonical, state);
@@ -293,6 +297,11 @@ export class Gateway {
       if (session.legacy.onCorrect !== undefined) return session.legacy.onCorrect(canonical, replace, body);
       // Readable fallback: the corrected text as a new message, marked.
       await session.legacy.onText(canonical, `${body} (correction)`, { action: false });
+      return;
+    }
+    if (file !== undefined) {
+      if (session.legacy.onFile !== undefined) await session.legacy.onFile(canonical, file);
+      else await session.legacy.onText(canonical, fileAsText(file), { action: false });
       return;
     }
     const action = body.startsWith('/me ');

@@ -134,6 +134,16 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
       carol.send('NOTICE alice :a notice');
       await alice.waitForStanza(chatFrom(carolJid, 'a notice'), WAIT_MS);
   
+      // A file (XEP-0066 link, as an upload sends it) goes as its URL, with the text when it says more; a DCC offer stays text.
+      const url = 'https://upload.example.org/f00/cat.jpg';
+      const oob = (): XmlElement => xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url));
+      await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, url), oob()));
+      await carol.waitForLine(new RegExp(`^:alice!\\S+ PRIVMSG Carol :${url}$`), WAIT_MS);
+      await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'my cat'), oob()));
+      await carol.waitForLine(new RegExp(`^:alice!\\S+ PRIVMSG Carol :my cat ${url}$`), WAIT_MS);
+      carol.send(`PRIVMSG alice :${CTCP}DCC SEND cat.jpg 2130706433 5000 1234${CTCP}`);
+      await alice.waitForStanza((s) => s.is('message') && (s.attrs.from ?? '').startsWith(carolJid) && /^DCC SEND cat\.jpg 2130706433 5000 1234 \(a DCC file offer/.test(s.getChildText('body') ?? ''), WAIT_MS);
+
       // Presence: alice subscribes to carol (ISON on ngIRCd, which has no MONITOR): she is online; carol's AWAY
       // shows when alice writes to her (RPL_AWAY); the contact goes offline when carol quits.
       await alice.send(xml('presence', { to: carolJid, type: 'subscribe' }));

@@ -1,6 +1,7 @@
 /**
  * One person's IRC session ({@link LegacySession}): their own connection (connect.ts),
- * one-to-one messages both ways (PRIVMSG, NOTICE unless the `notices` preference is off, CTCP ACTION for /me), typing with
+ * one-to-one messages both ways (PRIVMSG, NOTICE unless the `notices` preference is off, CTCP ACTION for /me; a
+ * DCC offer arrives as text, files from XMPP leave as their URL), vCards and search by WHOIS, typing with
  * `+typing` where the server has message tags, contacts' presence through MONITOR (ISON polls
  * where the server has none; at most the server's MONITOR limit) and RPL_AWAY, and the
  * person's own AWAY. What the person sends goes through the IRC adapter's flood-controlled queue
@@ -69,6 +70,10 @@ export class IrcSession implements LegacySession {
       if (this.#showNotices) this.#message(client, e, false);
     });
     client.on('tagmsg', (e: IrcMessageEvent) => this.#tagmsg(client, e));
+    client.on('ctcp request', (e: IrcMessageEvent & { readonly type?: string | null }) => {
+      // A DCC offer stays text: the gateway takes no DCC transfer (nor connects anywhere it says).
+      if (e.type?.toUpperCase() === 'DCC') this.#message(client, { ...e, message: `${e.message ?? ''} (a DCC file offer: the gateway does not take DCC transfers; ask for a link)` }, false);
+    });
     client.connection.on('message', (line: ParsedLine) => this.#line(line));
     client.on('socket close', (error?: Error | false) => {
       if (this.#client !== client) return;
