@@ -19,6 +19,7 @@ import type { Accounts } from './accounts.js';
 import { Administration, DISABLED_STATUS } from './administration.js';
 import { Commands, type FoundContact } from './commands.js';
 import type { DisabledUsers } from './disabled-users.js';
+import type { WatchedContacts } from './watched-contacts.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { ComponentLink } from './link.js';
 import type { LoginPacer } from './login-pacer.js';
@@ -57,6 +58,8 @@ export interface GatewayOptions {
   readonly admins: readonly string[];
   /** Who an administrator disabled. */
   readonly disabled: DisabledUsers;
+  /** The contacts each person watches, watched again at their next login. */
+  readonly watched: WatchedContacts;
 }
 
 /** Most contacts one search shows. */
@@ -370,6 +373,11 @@ export class Gateway {
       return;
     }
     if (user === undefined) return;
+    const watched = await this.options.watched.load(jid).catch((error: unknown) => {
+      this.options.log.warn({ user: jid, err: error }, 'gateway: the stored contacts cannot be read');
+      return [];
+    });
+    if (this.#sessions.has(jid)) return; // started meanwhile
     const { legacy, log } = this.options;
     const session = new UserSession(user, {
       log,
@@ -383,6 +391,13 @@ export class Gateway {
       status: (who, status, changed) => this.#statusChanged(who, status, changed),
     }, (events) => legacy.createSession(user, events), (s) => this.#events(s));
     this.#sessions.set(jid, session);
+    // The contacts watched before (a restart): watched again from the first login.
+    for (const key of watched) {
+      const contact = session.roster.byKey(key);
+      if (contact === undefined || contact.watched) continue;
+      contact.watched = true;
+      session.legacy.watch?.(key);
+    }
     session.start();
   }
 
@@ -407,6 +422,7 @@ export class Gateway {
   async #unregistered(jid: string): Promise<void> {
     const session = this.#sessions.get(jid);
     this.#sessions.delete(jid);
+    await this.options.watched.remove(jid);
     if (session !== undefined) {
       await session.close('unregistered');
       for (const contact of session.roster.all()) this.#send(xml('presence', { from: contact.jid, to: jid, type: 'unavailable' }));
@@ -462,6 +478,7 @@ export class Gateway {
     if (contact === undefined || contact.watched) return;
     contact.watched = true;
     session.legacy.watch?.(key);
+    void this.options.watched.add(session.jid, key);
   }
 
   // --- output -----------------------------------------------------------------------------

@@ -214,11 +214,15 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
   
       // A restart logs both back in (their IRC nicks come back).
       await hub.stop();
+      assert.deepEqual(await storedContactKeys(dir), [`contacts:alice@${xmpp.domain}`]);
       await offline(carol, 'alice');
       hub = await Hub.start({ config, log: silentLogger(), protocols: allProtocols() });
       await hub.ready;
+      const restarted = alice.stanzas.length;
       await alice.send(xml('presence', { to: domain, type: 'probe' }));
       await alice.waitForStanza(gatewayStatus(domain, /^Connected as alice$/), WAIT_MS);
+      // carol was kept as a watched contact: her presence comes at login, before alice does anything.
+      await alice.waitForStanza((s) => alice.stanzas.indexOf(s) >= restarted && s.is('presence') && s.attrs.from === carolJid && s.attrs.type === undefined, WAIT_MS);
       await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'back again')));
       await carol.waitForLine(/^:alice!\S+ PRIVMSG Carol :back again$/, WAIT_MS);
   
@@ -233,6 +237,7 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
       await hub.stop();
       const after = await storedAccounts(dir);
       assert.deepEqual(after.map((a) => a.jid), [`bob@${xmpp.domain}`]);
+      assert.deepEqual(await storedContactKeys(dir), [], 'alice\'s watched contacts are removed (bob watches nobody)');
       for (const file of ['switchboard.db', 'switchboard.db-wal']) {
         const bytes = existsSync(join(dir, file)) ? readFileSync(join(dir, file)) : Buffer.alloc(0);
         assert.equal(bytes.includes(IRC_PASSWORD), false, `${file} holds the password in clear`);
@@ -273,6 +278,16 @@ async function offline(client: RawIrcClient, nick: string): Promise<void> {
     const reply = await client.waitForLine(/ 303 /, WAIT_MS);
     return reply.replace(/^.* 303 \S+ :?/, '').split(' ').includes(nick) ? undefined : true;
   }, { timeoutMs: WAIT_MS, intervalMs: 200, what: `${nick} to leave IRC` });
+}
+
+/** The keys of the watched-contact lists in the gateway network's storage (the hub must be stopped). */
+async function storedContactKeys(dir: string): Promise<string[]> {
+  const store = await openStore({ kind: 'sqlite', path: join(dir, 'switchboard.db') }, silentLogger());
+  try {
+    return await store.kv('network:gw').keys('contacts:');
+  } finally {
+    await store.close();
+  }
 }
 
 /** The gateway accounts stored in the test's database (the hub must be stopped). */

@@ -14,6 +14,7 @@ import { SecretBox } from '../../src/store/secret-box.js';
 import { Accounts } from '../../src/gateway/accounts.js';
 import { LegacyRefusal, type LegacyNetwork, type LegacySession, type SessionEvents } from '../../src/gateway/api.js';
 import { DisabledUsers } from '../../src/gateway/disabled-users.js';
+import { WatchedContacts } from '../../src/gateway/watched-contacts.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { LoginPacer } from '../../src/gateway/login-pacer.js';
@@ -87,7 +88,7 @@ async function setup() {
     domain: DOMAIN, network: 'gw', log: silentLogger(), legacy, accounts: new Accounts(store, box), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
     pacer: new LoginPacer(0), retry: { initialDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0, stableAfterMs: 10 },
     loginTimeoutMs: 1000, maxContacts: 10, maxBodyChars: 100, maxConcurrentRegistrations: 2, allowedDomains: [],
-    admins: [], disabled: new DisabledUsers(new MemoryStore()),
+    admins: [], disabled: new DisabledUsers(new MemoryStore()), watched: new WatchedContacts(new MemoryStore(), silentLogger()),
   });
   const link = new RecordingLink();
   await gateway.attach(link);
