@@ -140,7 +140,7 @@ export interface LegacySession {
   /** Logs out (the session is dropped, or the person unregistered). Never rejects. */
   logout(reason: string): Promise<void>;
   /** Sends a message to `contact`; resolves with its legacy message id when the network has one. */
-  onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined>;
+  onText(contact: string, text: string, options: TextOptions): Promise<string | undefined>;
   /**
    * Sends a file the person offers by link (XEP-0066; the gateway never fetches it). Absent: the
    * URL goes to {@link onText} as text, with the message's text when it says more.
@@ -177,6 +177,17 @@ export interface ContactProfile {
   readonly fullName?: string;
   /** More facts, one per line (NOTE). */
   readonly note?: string;
+}
+
+/** How a message is sent ({@link LegacySession.onText}). */
+export interface TextOptions {
+  /** A /me. */
+  readonly action: boolean;
+  /**
+   * To call (at most once) when the message, accepted by `onText`, could not be delivered after
+   * all (the connection dropped while it waited in a queue): the person gets an error on it.
+   */
+  readonly undelivered?: (reason: string) => void;
 }
 
 /** One contact found by a search. */

@@ -295,20 +295,22 @@ export class Gateway {
     if (body.length > this.options.maxBodyChars) return this.#send(errorReply(message, 'not-acceptable', `the message is too long (at most ${this.options.maxBodyChars} characters)`));
     session.roster.byKey(canonical, key);
     this.#watch(session, canonical);
+    // A message accepted but lost on the way (the legacy connection dropped): an error on it, once.
+    const undelivered = (reason: string): void => this.#send(errorReply(message, 'recipient-unavailable', `not delivered: ${reason}`));
     const replace = message.getChild('replace', NS.correct)?.attrs.id;
     if (typeof replace === 'string') {
       if (session.legacy.onCorrect !== undefined) return session.legacy.onCorrect(canonical, replace, body);
       // Readable fallback: the corrected text as a new message, marked.
-      await session.legacy.onText(canonical, `${body} (correction)`, { action: false });
+      await session.legacy.onText(canonical, `${body} (correction)`, { action: false, undelivered });
       return;
     }
     if (file !== undefined) {
       if (session.legacy.onFile !== undefined) await session.legacy.onFile(canonical, file);
-      else await session.legacy.onText(canonical, fileAsText(file), { action: false });
+      else await session.legacy.onText(canonical, fileAsText(file), { action: false, undelivered });
       return;
     }
     const action = body.startsWith('/me ');
-    await session.legacy.onText(canonical, action ? body.slice(4) : body, { action });
+    await session.legacy.onText(canonical, action ? body.slice(4) : body, { action, undelivered });
   }
 
   /**

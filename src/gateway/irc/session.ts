@@ -10,7 +10,7 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type SearchResult, type SessionEvents } from '../api.js';
+import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
 import { ircLines, isNick } from './lines.js';
@@ -110,11 +110,15 @@ export class IrcSession implements LegacySession {
     });
   }
 
-  async onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined> {
+  async onText(contact: string, text: string, options: TextOptions): Promise<string | undefined> {
     this.#require();
     const lines = ircLines(text, LINE_BYTES, MAX_LINES).map((line) => `PRIVMSG ${contact} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
     if (this.#queue.depth() + lines.length > this.config.maxQueuedLines) throw new LegacyRefusal('too many messages are waiting to be sent to IRC; try again in a moment', 'remote-server-timeout');
-    void this.#queue.enqueue(contact, lines);
+    // Lines still queued when the connection drops are dropped with it: the person hears of each
+    // such message once (at most maxQueuedLines messages wait, so the errors are bounded too).
+    void this.#queue.enqueue(contact, lines).then((written) => {
+      if (!written) options.undelivered?.(`the IRC connection dropped before ${lines.length > 1 ? 'all of this message' : 'this message'} was sent; send it again`);
+    });
     return undefined; // plain IRC has no message ids
   }
 
