@@ -209,6 +209,8 @@ export interface LegacyNetwork {
    * server unreachable). `displayName`: the name a module chose for the person (IRC: the real name).
    */
   validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal, options?: { readonly displayName?: string }): Promise<Registration>;
+  /** The gateway stops: release what the network holds beyond its sessions (optional). */
+  close?(): void;
   /** A (not yet logged-in) session for `user`. */
   createSession(user: GatewayUser, events: SessionEvents): LegacySession;
 }

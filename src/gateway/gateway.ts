@@ -155,6 +155,7 @@ export class Gateway {
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
     await Promise.all(sessions.map((s) => s.close(reason)));
+    this.options.legacy.close?.();
   }
 
   /** Handles one stanza received by the component. Never throws. */

@@ -41,6 +41,8 @@ export class IrcSession implements LegacySession {
     private readonly login_: IrcLogin,
     private readonly events: SessionEvents,
     preferences: Readonly<Record<string, unknown>> = {},
+    /** The connection a registration check left registered for this login, if any (handoff.ts). */
+    private readonly checked: () => Client | undefined = () => undefined,
   ) {
     this.#showNotices = preferences.notices !== 'false';
     this.#queue = new OutgoingQueue(config.flood, (line) => {
@@ -56,7 +58,8 @@ export class IrcSession implements LegacySession {
 
   async login(signal: AbortSignal): Promise<string> {
     this.#loggedOut = false;
-    const client = await connectIrc(this.config, this.login_, signal);
+    if (signal.aborted) throw signal.reason instanceof LegacyRefusal ? signal.reason : new LegacyRefusal('the login was cancelled', 'service-unavailable');
+    const client = this.checked() ?? await connectIrc(this.config, this.login_, signal);
     this.#client = client;
     const network = client.network as unknown as { supports(name: string): unknown };
     this.#mapping = parseCaseMapping(String(network.supports('CASEMAPPING') ?? ''));

@@ -1,8 +1,10 @@
 /**
- * Lines lost with a dropped IRC connection are reported (docs/gateway.md, Chatting): on real
- * Prosody and ngIRCd, with a flood control slow enough that messages wait in the person's queue,
- * an operator kills the person's IRC connection; each message still waiting gets an error
- * (`recipient-unavailable`, type wait), the one already sent does not.
+ * The person's IRC connection on real Prosody and ngIRCd (docs/gateway.md): a registration
+ * connects to IRC once (the checked connection becomes the session's; counted by a TCP proxy in
+ * front of ngIRCd), and lines lost with a dropped connection are reported: with a flood control
+ * slow enough that messages wait in the person's queue, an operator kills the person's IRC
+ * connection; each message still waiting gets an error (`recipient-unavailable`, type wait), the
+ * one already sent does not.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +13,7 @@ import { startGatewayHub } from './gateway-hub.js';
 import { startNgircd, startProsody } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, xml, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
+import { startCountingProxy } from '../support/counting-proxy.js';
 
 const WAIT_MS = 15_000;
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -19,15 +22,17 @@ function errorFor(id: string): (s: XmlElement) => boolean {
   return (s) => s.is('message') && s.attrs.type === 'error' && s.attrs.id === id;
 }
 
-it('messages waiting for IRC when the connection drops each get an error; the sent one does not', async (t) => {
+it('a registration connects to IRC once; messages waiting for IRC when the connection drops each get an error, the sent one does not', async (t) => {
   const [xmpp, irc] = await Promise.all([startProsody({ users: [['alice', 'alicepw']] }), startNgircd()]);
   t.after(() => Promise.all([xmpp.stop(), irc.stop()]));
+  const proxy = await startCountingProxy(irc);
+  t.after(() => proxy.close());
   const dir = makeTempDir('switchboard-gateway-');
   const domain = xmpp.componentDomain;
   // Two lines at once (the first contact's ISON and the first message), then one a minute: the rest wait.
   await startGatewayHub(t, {
     xmpp, irc, dir, module: defineModule({ name: 'none', setup() {} }),
-    options: { retryInitialMs: 60_000, legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false, flood: { burst: 2, intervalMs: 60_000 } } },
+    options: { retryInitialMs: 60_000, legacy: { protocol: 'irc', host: proxy.host, port: proxy.port, tls: false, flood: { burst: 2, intervalMs: 60_000 } } },
   });
   const carol = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'carol' });
   t.after(() => carol.close());
@@ -40,6 +45,7 @@ it('messages waiting for IRC when the connection drops each get an error; the se
   t.after(() => alice.close());
   await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: 'jabber:iq:register' }, xml('nick', {}, 'alice'))), WAIT_MS);
   await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === domain && s.getChildText('status') === 'Connected as alice', WAIT_MS);
+  assert.equal(proxy.accepted, 1, 'the registration check and the session share one IRC connection');
 
   for (const id of ['m1', 'm2', 'm3']) await alice.send(xml('message', { type: 'chat', to: `carol@${domain}`, id }, xml('body', {}, `line ${id}`)));
   await carol.waitForLine(/PRIVMSG carol :line m1$/, WAIT_MS);
@@ -55,4 +61,5 @@ it('messages waiting for IRC when the connection drops each get an error; the se
   assert.equal(alice.stanzas.filter(errorFor('m1')).length, 0, 'the sent message has no error');
   assert.equal(alice.stanzas.filter((s) => errorFor('m2')(s) || errorFor('m3')(s)).length, 2, 'one error per lost message');
   assert.equal(carol.lines.some((l) => /line m[23]$/.test(l)), false);
+  assert.equal(proxy.accepted, 1, 'no login again yet (retryInitialMs is a minute)');
 });
