@@ -297,7 +297,12 @@ export class Gateway {
     session.roster.byKey(canonical, key);
     this.#watch(session, canonical);
     // A message accepted but lost on the way (the legacy connection dropped): an error on it, once.
-    const undelivered = (reason: string): void => this.#send(errorReply(message, 'recipient-unavailable', `not delivered: ${reason}`));
+    let reported = false;
+    const undelivered = (reason: string): void => {
+      if (reported) return;
+      reported = true;
+      this.#send(errorReply(message, 'recipient-unavailable', `not delivered: ${reason.slice(0, 300)}`));
+    };
     const replace = message.getChild('replace', NS.correct)?.attrs.id;
     if (typeof replace === 'string') {
       if (session.legacy.onCorrect !== undefined) return session.legacy.onCorrect(canonical, replace, body);

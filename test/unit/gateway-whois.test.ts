@@ -47,10 +47,10 @@ describe('WHOIS lookups', () => {
   it('too many lookups at once are refused; a lost connection and a silent server refuse the waiting ones', async () => {
     const lookups = new WhoisLookups(20);
     const waiting = ['a', 'b', 'c', 'd'].map((nick) => lookups.lookup(nick, () => undefined));
-    await assert.rejects(lookups.lookup('e', () => undefined), (e: unknown) => e instanceof LegacyRefusal && /too many searches/.test(e.message));
+    await assert.rejects(lookups.lookup('e', () => undefined), (e: unknown) => e instanceof LegacyRefusal && /too many searches and vCard requests/.test(e.message));
     lookups.cancel();
     for (const lookup of waiting) await assert.rejects(lookup, (e: unknown) => e instanceof LegacyRefusal && e.condition === 'remote-server-timeout');
-    await assert.rejects(lookups.lookup('f', () => undefined), /did not answer the search in time/);
+    await assert.rejects(lookups.lookup('f', () => undefined), /did not answer the WHOIS \(search or vCard\) in time/);
   });
 
   it('the server and account replies join the user; the first of each counts; without RPL_WHOISUSER nobody is found', async () => {

@@ -45,10 +45,10 @@ export class WhoisLookups {
   lookup(key: string, send: () => void): Promise<WhoisUser | undefined> {
     const known = this.#pending.get(key);
     if (known !== undefined) return known.promise;
-    if (this.#pending.size >= MAX_PENDING) return Promise.reject(new LegacyRefusal('too many searches under way; try again in a moment', 'remote-server-timeout'));
+    if (this.#pending.size >= MAX_PENDING) return Promise.reject(new LegacyRefusal('too many searches and vCard requests under way; try again in a moment', 'remote-server-timeout'));
     let settle!: (error: Error | undefined) => void;
     const promise = new Promise<WhoisUser | undefined>((resolve, reject) => {
-      const timer = setTimeout(() => settle(new LegacyRefusal('the IRC server did not answer the search in time', 'remote-server-timeout')), this.timeoutMs);
+      const timer = setTimeout(() => settle(new LegacyRefusal('the IRC server did not answer the WHOIS (search or vCard) in time', 'remote-server-timeout')), this.timeoutMs);
       settle = (error) => {
         clearTimeout(timer);
         if (this.#pending.get(key) === entry) this.#pending.delete(key);
