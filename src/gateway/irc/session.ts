@@ -13,11 +13,13 @@ import { OutgoingQueue } from '../../networks/irc/queue.js';
 import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
-import { ircLines, isNick } from './lines.js';
+import { ircLines, isNick, joinedBatches } from './lines.js';
 import { WhoisLookups, whoisProfile, type WhoisUser } from './whois.js';
 
 /** Bytes of text per PRIVMSG (leaves room for the prefix the server adds when relaying it). */
 const LINE_BYTES = 400;
+/** Bytes of nicks per MONITOR or ISON line (within the 512-byte line with room to spare). */
+const TARGET_BYTES = 400;
 /** Most IRC lines one XMPP message becomes. */
 const MAX_LINES = 10;
 /** Most contacts watched per session. */
@@ -226,7 +228,7 @@ export class IrcSession implements LegacySession {
   #watchAll(): void {
     if (this.#monitor) {
       const nicks = [...this.#watched.keys()];
-      for (let i = 0; i < nicks.length; i += 20) void this.#queue.enqueueControl(`MONITOR + ${nicks.slice(i, i + 20).join(',')}`);
+      for (const targets of joinedBatches(nicks, ',', TARGET_BYTES)) void this.#queue.enqueueControl(`MONITOR + ${targets}`);
     } else {
       this.#pollIson();
     }
@@ -237,7 +239,7 @@ export class IrcSession implements LegacySession {
     const nicks = [...this.#watched.keys()];
     // Skipped while earlier polls still wait (a slow queue must not pile them up).
     if (this.#queue.depth() > 0) return;
-    for (let i = 0; i < nicks.length; i += 20) void this.#queue.enqueueControl(`ISON ${nicks.slice(i, i + 20).join(' ')}`);
+    for (const targets of joinedBatches(nicks, ' ', TARGET_BYTES)) void this.#queue.enqueueControl(`ISON ${targets}`);
   }
 
   #stopPolling(): void {
