@@ -85,35 +85,35 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
       let hub = await Hub.start({ config, log: silentLogger(), protocols: allProtocols() });
       t.after(() => hub.stop());
       await hub.ready;
-  
+
       const connect = (user: string, password: string): Promise<TestXmppClient> =>
         connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: user, password });
       const alice = await connect('alice', 'alicepw');
       t.after(() => alice.close());
-  
+
       // Service discovery: a gateway/irc that offers registration and commands.
       const info = await alice.xmpp.iqCaller.request(xml('iq', { type: 'get', to: domain }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })), WAIT_MS);
       const query = info.getChild('query');
       assert.equal(query?.getChild('identity')?.attrs.category, 'gateway');
       assert.equal(query?.getChild('identity')?.attrs.type, 'irc');
       assert.ok(query?.getChildren('feature').some((f) => f.attrs.var === NS_REGISTER));
-  
+
       // The registration form (XEP-0077 with a data form).
       const form = await alice.xmpp.iqCaller.request(xml('iq', { type: 'get', to: domain }, xml('query', { xmlns: NS_REGISTER })), WAIT_MS);
       const fields = form.getChild('query')?.getChild('x', NS_DATA)?.getChildren('field').map((f) => f.attrs.var);
       assert.deepEqual(fields, ['nick', 'password', 'auth']);
-  
+
       // A wrong password is refused with the server's reason; nothing is stored.
       const wrong = await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: NS_REGISTER },
         submission({ nick: 'alice', password: 'wrong', auth: 'server-password' }))), WAIT_MS).then(() => undefined, errorOf);
       assert.equal(wrong?.condition, 'not-authorized', JSON.stringify(wrong));
       assert.match(wrong?.text ?? '', /password/i);
-  
+
       // The right one registers; the gateway logs alice in and says so on its presence.
       await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: NS_REGISTER },
         submission({ nick: 'alice', password: IRC_PASSWORD, auth: 'server-password' }))), WAIT_MS);
       await alice.waitForStanza(gatewayStatus(domain, /^Connected as alice$/), WAIT_MS);
-  
+
       // One-to-one: XMPP -> IRC (with /me), IRC -> XMPP (PRIVMSG, ACTION, NOTICE).
       const carol = await ircUser(irc.host, irc.port, 'Carol');
       t.after(() => carol.close());
@@ -133,7 +133,7 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
       await alice.waitForStanza(chatFrom(carolJid, '/me smiles'), WAIT_MS);
       carol.send('NOTICE alice :a notice');
       await alice.waitForStanza(chatFrom(carolJid, 'a notice'), WAIT_MS);
-  
+
       // A file (XEP-0066 link, as an upload sends it) goes as its URL, with the text when it says more; a DCC offer stays text.
       const url = 'https://upload.example.org/f00/cat.jpg';
       const oob = (): XmlElement => xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url));
@@ -153,7 +153,7 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
       await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'are you there?')));
       const away = await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === carolJid && s.getChildText('show') === 'away', WAIT_MS);
       assert.equal(away.getChildText('status'), 'at lunch');
-  
+
       // Search finds carol by one WHOIS (the chat command's text answer).
       await alice.send(xml('message', { type: 'chat', to: domain }, xml('body', {}, 'search CAROL')));
       const found = await alice.waitForStanza((s) => s.is('message') && s.attrs.from === domain && (s.getChildText('body') ?? '').includes(carolJid), WAIT_MS);
@@ -175,14 +175,14 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
         submission({ nick: 'carol', password: IRC_PASSWORD, auth: 'server-password' }))), WAIT_MS).then(() => undefined, errorOf);
       assert.equal(taken?.condition, 'conflict', JSON.stringify(taken));
       assert.match(taken?.text ?? '', /nick carol is already taken/);
-  
+
       // A stranger writing to a contact is told to register.
       const bob = await connect('bob', 'bobpw');
       t.after(() => bob.close());
       await bob.send(xml('message', { type: 'chat', to: carolJid, id: 'b1' }, xml('body', {}, 'hi')));
       const refused = await bob.waitForStanza((s) => s.is('message') && s.attrs.type === 'error' && s.attrs.id === 'b1', WAIT_MS);
       assert.ok(refused.getChild('error')?.getChild('registration-required', NS_STANZAS));
-  
+
       // bob registers through the ad-hoc command instead.
       const started = await bob.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('command', { xmlns: NS_COMMANDS, node: 'register', action: 'execute' })), WAIT_MS);
       const sessionid = started.getChild('command')?.attrs.sessionid;
@@ -191,11 +191,11 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
         submission({ nick: 'bobby', password: IRC_PASSWORD, auth: 'server-password' }))), WAIT_MS);
       assert.equal(done.getChild('command')?.attrs.status, 'completed');
       await bob.waitForStanza(gatewayStatus(domain, /^Connected as bobby$/), WAIT_MS);
-  
+
       // The same commands as chat messages to the gateway JID.
       await bob.send(xml('message', { type: 'chat', to: domain }, xml('body', {}, 'status')));
       await bob.waitForStanza(chatFrom(domain, 'Connected as bobby'), WAIT_MS);
-  
+
       // An IRC operator kills bobby (Prosody only: the XMPP server plays no part): his session says so and logs in again by itself.
       const oper = await ircUser(irc.host, irc.port, 'oper');
       t.after(() => oper.close());
@@ -206,31 +206,32 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
         await bob.waitForStanza(gatewayStatus(domain, /^Disconnected: /), WAIT_MS);
         await bob.waitForStanza(gatewayStatus(domain, /^Connected as bobby$/), WAIT_MS);
       }
-  
+
       // The credentials are stored sealed: the password is nowhere in the database file.
       const stored = await storedAccounts(dir);
       assert.deepEqual(stored.map((a) => a.jid), [`alice@${xmpp.domain}`, `bob@${xmpp.domain}`]);
       assert.ok(stored.every((a) => a.sealedSecret.startsWith('v1.') && !a.sealedSecret.includes(IRC_PASSWORD)));
-  
+
       // A restart logs both back in (their IRC nicks come back).
       await hub.stop();
       assert.deepEqual(await storedContactKeys(dir), [`contacts:alice@${xmpp.domain}`]);
       await offline(carol, 'alice');
+      // Stanzas from here on come from the restarted hub (the old one is stopped).
+      const restarted = alice.stanzas.length;
       hub = await Hub.start({ config, log: silentLogger(), protocols: allProtocols() });
       await hub.ready;
-      const restarted = alice.stanzas.length;
       await alice.send(xml('presence', { to: domain, type: 'probe' }));
       await alice.waitForStanza(gatewayStatus(domain, /^Connected as alice$/), WAIT_MS);
       // carol was kept as a watched contact: her presence comes at login, before alice does anything.
       await alice.waitForStanza((s) => alice.stanzas.indexOf(s) >= restarted && s.is('presence') && s.attrs.from === carolJid && s.attrs.type === undefined, WAIT_MS);
       await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'back again')));
       await carol.waitForLine(/^:alice!\S+ PRIVMSG Carol :back again$/, WAIT_MS);
-  
+
       // The contact goes offline when carol quits IRC (the next ISON poll).
       await alice.send(xml('presence', { to: carolJid, type: 'probe' }));
       carol.send('QUIT :bye');
       await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === carolJid && s.attrs.type === 'unavailable', WAIT_MS);
-  
+
       // Unregistering logs out of IRC and removes the stored credentials.
       await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: NS_REGISTER }, xml('remove'))), WAIT_MS);
       await offline(oper, 'alice');
