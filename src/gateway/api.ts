@@ -162,6 +162,8 @@ export interface LegacySession {
   onProfile?(contact: string): Promise<ContactProfile | undefined>;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
+  /** The person no longer wants `contact`'s presence (they unsubscribed): stop watching it. */
+  unwatch?(contact: string): void;
   /**
    * Contacts matching `query` (the values of `searchFields`), at most a few dozen; rejects with a
    * {@link LegacyRefusal} when the network cannot answer.

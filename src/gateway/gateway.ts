@@ -156,6 +156,7 @@ export class Gateway {
     this.#sessions.clear();
     await Promise.all(sessions.map((s) => s.close(reason)));
     this.options.legacy.close?.();
+    await this.options.watched.settled();
   }
 
   /** Handles one stanza received by the component. Never throws. */
@@ -265,7 +266,10 @@ export class Gateway {
       this.#watch(session, contact.key);
     }
     if (type === 'subscribe' || type === 'probe') this.#send(contactPresence(contact.jid, from, contact.show, contact.status));
-    if (type === 'unsubscribe') this.#send(xml('presence', { from: contact.jid, to: from, type: 'unsubscribed' }));
+    if (type === 'unsubscribe') {
+      this.#send(xml('presence', { from: contact.jid, to: from, type: 'unsubscribed' }));
+      this.#unwatch(session, contact.key);
+    }
   }
 
   async #domainMessage(message: Element, from: string): Promise<void> {
@@ -487,6 +491,13 @@ export class Gateway {
     contact.watched = true;
     session.legacy.watch?.(key);
     void this.options.watched.add(session.jid, key);
+  }
+
+  #unwatch(session: UserSession, key: string): void {
+    const contact = session.roster.known(key);
+    if (contact !== undefined) contact.watched = false;
+    session.legacy.unwatch?.(key);
+    void this.options.watched.drop(session.jid, key);
   }
 
   // --- output -----------------------------------------------------------------------------

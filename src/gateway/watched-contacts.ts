@@ -49,11 +49,27 @@ export class WatchedContacts {
     });
   }
 
+  /** Drops `key` from `jid`'s contacts (they unsubscribed). Never rejects. */
+  drop(jid: string, key: string): Promise<void> {
+    return this.#chain(jid, async () => {
+      const keys = await this.#read(jid);
+      if (!keys.includes(key)) return;
+      const rest = keys.filter((k) => k !== key);
+      if (rest.length === 0) await this.store.delete(PREFIX + jid);
+      else await this.store.set(PREFIX + jid, rest);
+    });
+  }
+
   /** Forgets `jid`'s contacts (unregister). Never rejects. */
   remove(jid: string): Promise<void> {
     return this.#chain(jid, async () => {
       await this.store.delete(PREFIX + jid);
     });
+  }
+
+  /** Resolves once every write issued so far is done (before the store closes). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#writes.values()]);
   }
 
   #chain(jid: string, write: () => Promise<void>): Promise<void> {

@@ -170,6 +170,11 @@ export class IrcSession implements LegacySession {
     else this.#pollIson();
   }
 
+  unwatch(contact: string): void {
+    if (!this.#watched.delete(contact)) return;
+    if (this.#client !== undefined && this.#monitor) void this.#queue.enqueueControl(`MONITOR - ${contact}`);
+  }
+
   #require(): Client {
     if (this.#client === undefined) throw new LegacyRefusal('not connected to IRC right now', 'remote-server-timeout');
     return this.#client;
