@@ -140,7 +140,12 @@ export interface LegacySession {
   /** Logs out (the session is dropped, or the person unregistered). Never rejects. */
   logout(reason: string): Promise<void>;
   /** Sends a message to `contact`; resolves with its legacy message id when the network has one. */
-  onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined>;
+  onText(contact: string, text: string, options: TextOptions): Promise<string | undefined>;
+  /**
+   * Sends a file the person offers by link (XEP-0066; the gateway never fetches it). Absent: the
+   * URL goes to {@link onText} as text, with the message's text when it says more.
+   */
+  onFile?(contact: string, file: { readonly url: string; readonly caption?: string }): Promise<string | undefined>;
   /** Corrects `legacyId` (fallback: the corrected text as a new message, marked). */
   onCorrect?(contact: string, legacyId: string, text: string): Promise<void>;
   /** Reacts to `legacyId`; an empty list withdraws the person's reactions. */
@@ -153,13 +158,38 @@ export interface LegacySession {
   onPresence?(show: ContactShow, status: string | undefined): Promise<void>;
   /** The person changed their preferences (all of them, as stored); the session applies them from now on. */
   onPreferences?(preferences: Readonly<Record<string, string>>): void;
+  /** What the network knows of `contact` (their vCard, XEP-0054); undefined: no such contact. */
+  onProfile?(contact: string): Promise<ContactProfile | undefined>;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
+  /** The person no longer wants `contact`'s presence (they unsubscribed): stop watching it. */
+  unwatch?(contact: string): void;
   /**
    * Contacts matching `query` (the values of `searchFields`), at most a few dozen; rejects with a
    * {@link LegacyRefusal} when the network cannot answer.
    */
   onSearch?(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]>;
+}
+
+/** What a contact's vCard (XEP-0054) shows. */
+export interface ContactProfile {
+  /** Their nick (NICKNAME). */
+  readonly nickname: string;
+  /** Their full name (FN). */
+  readonly fullName?: string;
+  /** More facts, one per line (NOTE). */
+  readonly note?: string;
+}
+
+/** How a message is sent ({@link LegacySession.onText}). */
+export interface TextOptions {
+  /** A /me. */
+  readonly action: boolean;
+  /**
+   * To call (at most once) when the message, accepted by `onText`, could not be delivered after
+   * all (the connection dropped while it waited in a queue): the person gets an error on it.
+   */
+  readonly undelivered?: (reason: string) => void;
 }
 
 /** One contact found by a search. */
@@ -181,6 +211,8 @@ export interface LegacyNetwork {
    * server unreachable). `displayName`: the name a module chose for the person (IRC: the real name).
    */
   validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal, options?: { readonly displayName?: string }): Promise<Registration>;
+  /** The gateway stops: release what the network holds beyond its sessions (optional). */
+  close?(): void;
   /** A (not yet logged-in) session for `user`. */
   createSession(user: GatewayUser, events: SessionEvents): LegacySession;
 }

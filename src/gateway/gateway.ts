@@ -14,11 +14,12 @@ import type { AccountHooks } from '../core/account-hooks.js';
 import type { Logger } from '../core/log.js';
 import type { ReconnectConfig } from '../core/reconnect.js';
 import { bareJid } from '../networks/xmpp/jid.js';
-import { LegacyRefusal, NotSupported, type ChatState, type LegacyNetwork, type SessionEvents } from './api.js';
+import { LegacyRefusal, NotSupported, type ChatState, type ContactProfile, type LegacyNetwork, type SessionEvents } from './api.js';
 import type { Accounts } from './accounts.js';
 import { Administration, DISABLED_STATUS } from './administration.js';
 import { Commands, type FoundContact } from './commands.js';
 import type { DisabledUsers } from './disabled-users.js';
+import type { WatchedContacts } from './watched-contacts.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { ComponentLink } from './link.js';
 import type { LoginPacer } from './login-pacer.js';
@@ -30,6 +31,8 @@ import { NS } from './xmpp/namespaces.js';
 import { contactPresence, gatewayPresence, type SessionStatus } from './xmpp/presence.js';
 import { readRegistrationSet, registrationQuery } from './xmpp/register.js';
 import { chatMessage, errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
+import { vcardOf } from './xmpp/vcard.js';
+import { fileAsText, offeredFile } from './xmpp/oob.js';
 
 /** What a gateway is made of. */
 export interface GatewayOptions {
@@ -55,6 +58,8 @@ export interface GatewayOptions {
   readonly admins: readonly string[];
   /** Who an administrator disabled. */
   readonly disabled: DisabledUsers;
+  /** The contacts each person watches, watched again at their next login. */
+  readonly watched: WatchedContacts;
 }
 
 /** Most contacts one search shows. */
@@ -150,6 +155,8 @@ export class Gateway {
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
     await Promise.all(sessions.map((s) => s.close(reason)));
+    this.options.legacy.close?.();
+    await this.options.watched.settled();
   }
 
   /** Handles one stanza received by the component. Never throws. */
@@ -167,7 +174,7 @@ export class Gateway {
     if (from.endsWith(`@${this.domain}`) || from === this.domain) return; // our own echoes
     const at = to.lastIndexOf('@');
     const local = at < 0 ? undefined : to.slice(0, at);
-    if (stanza.is('iq')) return local === undefined ? this.#domainIq(stanza, from) : this.#contactIq(stanza, local);
+    if (stanza.is('iq')) return local === undefined ? this.#domainIq(stanza, from) : this.#contactIq(stanza, from, local);
     if (stanza.is('presence')) return local === undefined ? this.#domainPresence(stanza, from) : this.#contactPresence(stanza, from, local);
     if (stanza.is('message')) return local === undefined ? this.#domainMessage(stanza, from) : this.#contactMessage(stanza, from, local);
   }
@@ -208,7 +215,7 @@ export class Gateway {
     return this.#send(errorReply(iq, 'service-unavailable'));
   }
 
-  async #contactIq(iq: Element, local: string): Promise<void> {
+  async #contactIq(iq: Element, from: string, local: string): Promise<void> {
     const type = iq.attrs.type;
     if (type !== 'get' && type !== 'set') return;
     const key = contactKeyOf(local);
@@ -216,6 +223,10 @@ export class Gateway {
     const child = firstChild(iq);
     if (type === 'get' && child?.is('query', NS.discoInfo) === true && child.attrs.node === undefined) return this.#send(iqResult(iq, contactInfo(key)));
     if (type === 'get' && child?.is('ping', NS.ping) === true) return this.#send(iqResult(iq));
+    if (type === 'get' && child?.is('vCard', NS.vcard) === true) {
+      if (!this.#sessions.has(from)) return this.#send(errorReply(iq, 'registration-required', `register with ${this.domain} first`));
+      return this.#send(iqResult(iq, vcardOf(await this.#profile(from, key))));
+    }
     return this.#send(errorReply(iq, 'service-unavailable'));
   }
 
@@ -255,7 +266,10 @@ export class Gateway {
       this.#watch(session, contact.key);
     }
     if (type === 'subscribe' || type === 'probe') this.#send(contactPresence(contact.jid, from, contact.show, contact.status));
-    if (type === 'unsubscribe') this.#send(xml('presence', { from: contact.jid, to: from, type: 'unsubscribed' }));
+    if (type === 'unsubscribe') {
+      this.#send(xml('presence', { from: contact.jid, to: from, type: 'unsubscribed' }));
+      this.#unwatch(session, contact.key);
+    }
   }
 
   async #domainMessage(message: Element, from: string): Promise<void> {
@@ -273,7 +287,10 @@ export class Gateway {
     const key = contactKeyOf(local);
     const canonical = key === undefined ? undefined : session.legacy.contactKey(key);
     if (key === undefined || canonical === undefined) return this.#send(errorReply(message, 'item-not-found', 'no such contact on this network'));
-    const body = message.getChildText('body');
+    const text = message.getChildText('body');
+    const file = offeredFile(message, text);
+    // A file offered by link with no body is still a message.
+    const body = text ?? (file === undefined ? null : file.url);
     const state = CHAT_STATES.find((s) => message.getChild(s, NS.chatStates) !== undefined);
     if (body === null) {
       if (state !== undefined && session.ready) await session.legacy.onChatState?.(canonical, state);
@@ -283,15 +300,27 @@ export class Gateway {
     if (body.length > this.options.maxBodyChars) return this.#send(errorReply(message, 'not-acceptable', `the message is too long (at most ${this.options.maxBodyChars} characters)`));
     session.roster.byKey(canonical, key);
     this.#watch(session, canonical);
+    // A message accepted but lost on the way (the legacy connection dropped): an error on it, once.
+    let reported = false;
+    const undelivered = (reason: string): void => {
+      if (reported) return;
+      reported = true;
+      this.#send(errorReply(message, 'recipient-unavailable', `not delivered: ${reason.slice(0, 300)}`));
+    };
     const replace = message.getChild('replace', NS.correct)?.attrs.id;
     if (typeof replace === 'string') {
       if (session.legacy.onCorrect !== undefined) return session.legacy.onCorrect(canonical, replace, body);
       // Readable fallback: the corrected text as a new message, marked.
-      await session.legacy.onText(canonical, `${body} (correction)`, { action: false });
+      await session.legacy.onText(canonical, `${body} (correction)`, { action: false, undelivered });
+      return;
+    }
+    if (file !== undefined) {
+      if (session.legacy.onFile !== undefined) await session.legacy.onFile(canonical, file);
+      else await session.legacy.onText(canonical, fileAsText(file), { action: false, undelivered });
       return;
     }
     const action = body.startsWith('/me ');
-    await session.legacy.onText(canonical, action ? body.slice(4) : body, { action });
+    await session.legacy.onText(canonical, action ? body.slice(4) : body, { action, undelivered });
   }
 
   /**
@@ -312,6 +341,17 @@ export class Gateway {
       if (await this.options.hooks.mayShowInSearch(contactJid, result.name)) found.push({ jid: contactJid, name: result.name, details: result.details });
     }
     return found;
+  }
+
+  /** The vCard of the contact `key` as `jid`'s session sees it (the legacy network's profile). */
+  async #profile(jid: string, key: string): Promise<ContactProfile> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined || !session.ready) throw new LegacyRefusal('not connected to the network right now; try again in a moment', 'remote-server-timeout');
+    if (session.legacy.onProfile === undefined) throw new NotSupported('vCards');
+    const canonical = session.legacy.contactKey(key);
+    const profile = canonical === undefined ? undefined : await session.legacy.onProfile(canonical);
+    if (profile === undefined) throw new LegacyRefusal('no such contact on this network', 'item-not-found');
+    return profile;
   }
 
   /** Stores `jid`'s preferences, hands them to their session and tells the modules (onAccountDataUpdated). */
@@ -345,6 +385,11 @@ export class Gateway {
       return;
     }
     if (user === undefined) return;
+    const watched = await this.options.watched.load(jid).catch((error: unknown) => {
+      this.options.log.warn({ user: jid, err: error }, 'gateway: the stored contacts cannot be read');
+      return [];
+    });
+    if (this.#sessions.has(jid)) return; // started meanwhile
     const { legacy, log } = this.options;
     const session = new UserSession(user, {
       log,
@@ -358,6 +403,13 @@ export class Gateway {
       status: (who, status, changed) => this.#statusChanged(who, status, changed),
     }, (events) => legacy.createSession(user, events), (s) => this.#events(s));
     this.#sessions.set(jid, session);
+    // The contacts watched before (a restart): watched again from the first login.
+    for (const key of watched) {
+      const contact = session.roster.byKey(key);
+      if (contact === undefined || contact.watched) continue;
+      contact.watched = true;
+      session.legacy.watch?.(key);
+    }
     session.start();
   }
 
@@ -382,6 +434,7 @@ export class Gateway {
   async #unregistered(jid: string): Promise<void> {
     const session = this.#sessions.get(jid);
     this.#sessions.delete(jid);
+    await this.options.watched.remove(jid);
     if (session !== undefined) {
       await session.close('unregistered');
       for (const contact of session.roster.all()) this.#send(xml('presence', { from: contact.jid, to: jid, type: 'unavailable' }));
@@ -437,6 +490,14 @@ export class Gateway {
     if (contact === undefined || contact.watched) return;
     contact.watched = true;
     session.legacy.watch?.(key);
+    void this.options.watched.add(session.jid, key);
+  }
+
+  #unwatch(session: UserSession, key: string): void {
+    const contact = session.roster.known(key);
+    if (contact !== undefined) contact.watched = false;
+    session.legacy.unwatch?.(key);
+    void this.options.watched.drop(session.jid, key);
   }
 
   // --- output -----------------------------------------------------------------------------

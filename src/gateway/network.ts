@@ -11,6 +11,7 @@ import { loadSecretKey, SecretBox } from '../store/secret-box.js';
 import { Accounts } from './accounts.js';
 import type { GatewayConfig } from './config.js';
 import { DisabledUsers } from './disabled-users.js';
+import { WatchedContacts } from './watched-contacts.js';
 import { Gateway } from './gateway.js';
 import { IrcLegacyNetwork } from './irc/legacy.js';
 import { LoginPacer } from './login-pacer.js';
@@ -56,6 +57,7 @@ export class GatewayNetwork implements Network {
       allowedDomains: config.allowedDomains,
       admins: config.admins,
       disabled: new DisabledUsers(ctx.store),
+      watched: new WatchedContacts(ctx.store, ctx.log),
     });
   }
 

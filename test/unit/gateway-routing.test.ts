@@ -12,8 +12,9 @@ import { ALLOW_ALL_ACCOUNT_HOOKS } from '../../src/core/account-hooks.js';
 import type { GatewayAccount, GatewayAccountStore } from '../../src/core/store.js';
 import { SecretBox } from '../../src/store/secret-box.js';
 import { Accounts } from '../../src/gateway/accounts.js';
-import { LegacyRefusal, type LegacyNetwork, type LegacySession, type SessionEvents } from '../../src/gateway/api.js';
+import { LegacyRefusal, type ContactProfile, type LegacyNetwork, type LegacySession, type SessionEvents, type TextOptions } from '../../src/gateway/api.js';
 import { DisabledUsers } from '../../src/gateway/disabled-users.js';
+import { WatchedContacts } from '../../src/gateway/watched-contacts.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { LoginPacer } from '../../src/gateway/login-pacer.js';
@@ -61,11 +62,17 @@ class FakeSession implements LegacySession {
     return 'Connected as tester';
   }
   async logout(): Promise<void> {}
-  async onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined> {
+  /** The `undelivered` callback of the last message. */
+  undelivered: ((reason: string) => void) | undefined;
+  async onText(contact: string, text: string, options: TextOptions): Promise<string | undefined> {
     if (contact === 'boom') throw new Error('a bug in the legacy network');
     if (contact === 'nope') throw new LegacyRefusal('that person blocks you', 'not-acceptable');
     this.said.push(`${contact}: ${options.action ? '[action] ' : ''}${text}`);
+    this.undelivered = options.undelivered;
     return undefined;
+  }
+  async onProfile(contact: string): Promise<ContactProfile | undefined> {
+    return contact === 'carol' ? { nickname: 'Carol', fullName: 'Carol Example' } : undefined;
   }
 }
 
@@ -87,7 +94,7 @@ async function setup() {
     domain: DOMAIN, network: 'gw', log: silentLogger(), legacy, accounts: new Accounts(store, box), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
     pacer: new LoginPacer(0), retry: { initialDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0, stableAfterMs: 10 },
     loginTimeoutMs: 1000, maxContacts: 10, maxBodyChars: 100, maxConcurrentRegistrations: 2, allowedDomains: [],
-    admins: [], disabled: new DisabledUsers(new MemoryStore()),
+    admins: [], disabled: new DisabledUsers(new MemoryStore()), watched: new WatchedContacts(new MemoryStore(), silentLogger()),
   });
   const link = new RecordingLink();
   await gateway.attach(link);
@@ -150,5 +157,30 @@ describe('gateway routing', () => {
     assert.deepEqual(items.getChild('query')?.getChildren('item').map((i) => i.attrs.node), ['register']);
     const unknown = await reply(xml('iq', { from: 'eve@example.org/x', to: DOMAIN, type: 'get', id: 'd3' }, xml('query', { xmlns: 'urn:example:nothing' })), (s) => s.attrs.id === 'd3');
     assert.equal(conditionOf(unknown), 'service-unavailable');
+  });
+
+  it('a vCard comes from the session\'s profile (unknown: item-not-found; strangers: registration-required)', async () => {
+    const { reply } = await setup();
+    const vcard = (from: string, to: string, id: string) => reply(xml('iq', { from, to, type: 'get', id }, xml('vCard', { xmlns: 'vcard-temp' })), (s) => s.attrs.id === id);
+    const card = await vcard('alice@example.org/x', `carol@${DOMAIN}`, 'v1');
+    assert.equal(card.attrs.type, 'result');
+    assert.equal(card.getChild('vCard', 'vcard-temp')?.getChildText('FN'), 'Carol Example');
+    assert.equal(conditionOf(await vcard('alice@example.org/x', `dave@${DOMAIN}`, 'v2')), 'item-not-found');
+    assert.equal(conditionOf(await vcard('eve@example.org/x', `carol@${DOMAIN}`, 'v3')), 'registration-required');
+  });
+
+  it('a file offered by link goes as text; a message lost after it was accepted gets one recipient-unavailable error', async () => {
+    const { reply, sessions, link } = await setup();
+    const url = 'https://up.example.org/cat.jpg';
+    await reply(xml('message', { from: 'alice@example.org/phone', to: `carol@${DOMAIN}`, type: 'chat', id: 'f1' }, xml('body', {}, 'my cat'), xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url))),
+      () => sessions[0]?.said.includes(`carol: my cat ${url}`) === true);
+    sessions[0]?.undelivered?.('the connection dropped');
+    sessions[0]?.undelivered?.('the connection dropped again');
+    assert.equal(link.sent.filter((s) => s.attrs.id === 'f1').length, 1, 'once');
+    const error = link.sent.find((s) => s.attrs.id === 'f1' && s.attrs.type === 'error');
+    assert.equal(conditionOf(error!), 'recipient-unavailable');
+    assert.equal(error?.getChild('error')?.attrs.type, 'wait');
+    assert.equal(error?.attrs.to, 'alice@example.org/phone');
+    assert.equal(error?.getChild('error')?.getChildText('text', NS_STANZAS), 'not delivered: the connection dropped');
   });
 });

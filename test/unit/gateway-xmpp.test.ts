@@ -13,7 +13,7 @@ import { readRegistrationSet } from '../../src/gateway/xmpp/register.js';
 import { readCommand } from '../../src/gateway/xmpp/adhoc.js';
 import { contactKeyOf, contactLocalpart } from '../../src/gateway/contacts.js';
 import { SecretBox, SecretBoxError, loadSecretKey } from '../../src/store/secret-box.js';
-import { ircLines } from '../../src/gateway/irc/lines.js';
+import { ircLines, joinedBatches } from '../../src/gateway/irc/lines.js';
 
 const FIELDS: readonly FormField[] = [
   { var: 'nick', label: 'Nick', type: 'text-single', required: true },
@@ -122,5 +122,19 @@ describe('IRC lines', () => {
       assert.equal(lines.join(''), kept.replace(/\s+$/, '') === kept ? kept : lines.join(''));
     }));
     assert.deepEqual(ircLines('a\nb\nc\nd', 10, 3), ['a', 'b', '[… 2 more lines cut]']);
+  });
+
+  it('MONITOR/ISON targets: every batch fits (but a lone long nick), all nicks kept in order, batches full', () => {
+    const nick = fc.string({ unit: fc.constantFrom('a', 'Z', '[', 'é'), minLength: 1, maxLength: 40 });
+    fc.assert(fc.property(fc.array(nick, { maxLength: 200 }), fc.integer({ min: 10, max: 400 }), (nicks, maxBytes) => {
+      const batches = joinedBatches(nicks, ',', maxBytes);
+      assert.deepEqual(batches.flatMap((b) => b.split(',')), nicks);
+      for (const [i, batch] of batches.entries()) {
+        assert.ok(Buffer.byteLength(batch) <= maxBytes || !batch.includes(','), batch);
+        const next = batches[i + 1]?.split(',')[0];
+        if (next !== undefined) assert.ok(Buffer.byteLength(`${batch},${next}`) > maxBytes, 'a batch takes what fits');
+      }
+    }));
+    assert.deepEqual(joinedBatches(['ab', 'cd', 'ef'], ' ', 5), ['ab cd', 'ef']);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * IRC as a gateway's legacy network: the registration form (nick, password and how to use it),
- * validation by logging in (the server's refusal is the person's answer), and a session per
- * person (session.ts).
+ * validation by logging in (the server's refusal is the person's answer; the connection is then
+ * handed to the person's first session, handoff.ts), and a session per person (session.ts).
  */
 import { LegacyRefusal, type GatewaySettings, type GatewayUser, type LegacyNetwork, type LegacySession, type Registration, type SessionEvents } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcAuth, type IrcLogin } from './connect.js';
+import { CheckedConnections } from './handoff.js';
 import { isNick } from './lines.js';
 import { IrcSession } from './session.js';
 
@@ -38,6 +39,7 @@ function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
 
 export class IrcLegacyNetwork implements LegacyNetwork {
   readonly settings: GatewaySettings;
+  readonly #checked = new CheckedConnections();
 
   constructor(
     private readonly config: IrcLegacyConfig,
@@ -46,18 +48,22 @@ export class IrcLegacyNetwork implements LegacyNetwork {
     this.settings = ircSettings(config, name);
   }
 
-  async validate(_jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal, options: { readonly displayName?: string } = {}): Promise<Registration> {
+  async validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal, options: { readonly displayName?: string } = {}): Promise<Registration> {
     const login = loginOf(form.nick ?? '', form.auth, form.password, options.displayName);
     const client = await connectIrc(this.config, login, signal);
-    client.quit('registration checked');
-    setTimeout(() => client.connection.end(undefined, true), 1000).unref();
+    // The session that follows logs in on this very connection (one connection per registration).
+    this.#checked.keep(jid, login, client);
     return { data: { nick: login.nick, auth: login.auth, ...(login.realname === undefined ? {} : { realname: login.realname }) }, ...(login.password === undefined ? {} : { secret: login.password }) };
+  }
+
+  close(): void {
+    this.#checked.close();
   }
 
   createSession(user: GatewayUser, events: SessionEvents): LegacySession {
     const login = loginOf(String(user.data.nick ?? ''), typeof user.data.auth === 'string' ? user.data.auth : undefined, user.secret,
       typeof user.data.realname === 'string' ? user.data.realname : undefined);
-    return new IrcSession(this.config, login, events, user.preferences);
+    return new IrcSession(this.config, login, events, user.preferences, () => this.#checked.take(user.jid, login));
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * One person's IRC session ({@link LegacySession}): their own connection (connect.ts),
- * one-to-one messages both ways (PRIVMSG, NOTICE unless the `notices` preference is off, CTCP ACTION for /me), typing with
+ * one-to-one messages both ways (PRIVMSG, NOTICE unless the `notices` preference is off, CTCP ACTION for /me; a
+ * DCC offer arrives as text, files from XMPP leave as their URL), vCards and search by WHOIS, typing with
  * `+typing` where the server has message tags, contacts' presence through MONITOR (ISON polls
  * where the server has none; at most the server's MONITOR limit) and RPL_AWAY, and the
  * person's own AWAY. What the person sends goes through the IRC adapter's flood-controlled queue
@@ -9,14 +10,16 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactShow, type LegacySession, type SearchResult, type SessionEvents } from '../api.js';
+import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
-import { ircLines, isNick } from './lines.js';
-import { WhoisLookups } from './whois.js';
+import { ircLines, isNick, joinedBatches } from './lines.js';
+import { WhoisLookups, whoisProfile, type WhoisUser } from './whois.js';
 
 /** Bytes of text per PRIVMSG (leaves room for the prefix the server adds when relaying it). */
 const LINE_BYTES = 400;
+/** Bytes of nicks per MONITOR or ISON line (within the 512-byte line with room to spare). */
+const TARGET_BYTES = 400;
 /** Most IRC lines one XMPP message becomes. */
 const MAX_LINES = 10;
 /** Most contacts watched per session. */
@@ -40,6 +43,8 @@ export class IrcSession implements LegacySession {
     private readonly login_: IrcLogin,
     private readonly events: SessionEvents,
     preferences: Readonly<Record<string, unknown>> = {},
+    /** The connection a registration check left registered for this login, if any (handoff.ts). */
+    private readonly checked: () => Client | undefined = () => undefined,
   ) {
     this.#showNotices = preferences.notices !== 'false';
     this.#queue = new OutgoingQueue(config.flood, (line) => {
@@ -55,7 +60,8 @@ export class IrcSession implements LegacySession {
 
   async login(signal: AbortSignal): Promise<string> {
     this.#loggedOut = false;
-    const client = await connectIrc(this.config, this.login_, signal);
+    if (signal.aborted) throw signal.reason instanceof LegacyRefusal ? signal.reason : new LegacyRefusal('the login was cancelled', 'service-unavailable');
+    const client = this.checked() ?? await connectIrc(this.config, this.login_, signal);
     this.#client = client;
     const network = client.network as unknown as { supports(name: string): unknown };
     this.#mapping = parseCaseMapping(String(network.supports('CASEMAPPING') ?? ''));
@@ -69,6 +75,10 @@ export class IrcSession implements LegacySession {
       if (this.#showNotices) this.#message(client, e, false);
     });
     client.on('tagmsg', (e: IrcMessageEvent) => this.#tagmsg(client, e));
+    client.on('ctcp request', (e: IrcMessageEvent & { readonly type?: string | null }) => {
+      // A DCC offer stays text: the gateway takes no DCC transfer (nor connects anywhere it says).
+      if (e.type?.toUpperCase() === 'DCC') this.#message(client, { ...e, message: `${e.message ?? ''} (a DCC file offer: the gateway does not take DCC transfers; ask for a link)` }, false);
+    });
     client.connection.on('message', (line: ParsedLine) => this.#line(line));
     client.on('socket close', (error?: Error | false) => {
       if (this.#client !== client) return;
@@ -105,11 +115,15 @@ export class IrcSession implements LegacySession {
     });
   }
 
-  async onText(contact: string, text: string, options: { readonly action: boolean }): Promise<string | undefined> {
+  async onText(contact: string, text: string, options: TextOptions): Promise<string | undefined> {
     this.#require();
     const lines = ircLines(text, LINE_BYTES, MAX_LINES).map((line) => `PRIVMSG ${contact} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
     if (this.#queue.depth() + lines.length > this.config.maxQueuedLines) throw new LegacyRefusal('too many messages are waiting to be sent to IRC; try again in a moment', 'remote-server-timeout');
-    void this.#queue.enqueue(contact, lines);
+    // Lines still queued when the connection drops are dropped with it: the person hears of each
+    // such message once (at most maxQueuedLines messages wait, so the errors are bounded too).
+    void this.#queue.enqueue(contact, lines).then((written) => {
+      if (!written) options.undelivered?.(`the IRC connection dropped before ${lines.length > 1 ? 'all of this message' : 'this message'} was sent; send it again`);
+    });
     return undefined; // plain IRC has no message ids
   }
 
@@ -132,13 +146,21 @@ export class IrcSession implements LegacySession {
 
   /** A search by nick: one WHOIS (nick, user, host, realname); an unknown nick finds nobody. */
   async onSearch(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]> {
-    this.#require();
-    const nick = (query.nick ?? '').trim();
-    if (!isNick(nick) || nick.length > 32) throw new LegacyRefusal(`"${nick.slice(0, 40)}" is not a valid IRC nick`, 'bad-request');
-    const key = casefold(nick, this.#mapping);
-    const found = this.#whois.lookup(key, () => void this.#queue.enqueueControl(`WHOIS ${nick}`));
-    const user = await found;
+    const user = await this.#whoisOf((query.nick ?? '').trim());
     return user === undefined ? [] : [{ id: user.nick, name: user.nick, details: { nick: user.nick, user: user.user, host: user.host, realname: user.realname } }];
+  }
+
+  /** A contact's vCard from one WHOIS (shared with searches of the same nick); undefined: not on IRC. */
+  async onProfile(contact: string): Promise<ContactProfile | undefined> {
+    const user = await this.#whoisOf(contact);
+    return user === undefined ? undefined : whoisProfile(user);
+  }
+
+  /** One WHOIS of `nick` (bounded by WhoisLookups); refused when not connected or not a nick. */
+  #whoisOf(nick: string): Promise<WhoisUser | undefined> {
+    this.#require();
+    if (!isNick(nick) || nick.length > 32) throw new LegacyRefusal(`"${nick.slice(0, 40)}" is not a valid IRC nick`, 'bad-request');
+    return this.#whois.lookup(casefold(nick, this.#mapping), () => void this.#queue.enqueueControl(`WHOIS ${nick}`));
   }
 
   watch(contact: string): void {
@@ -146,6 +168,11 @@ export class IrcSession implements LegacySession {
     this.#watched.set(contact, contact);
     if (this.#client !== undefined && this.#monitor) void this.#queue.enqueueControl(`MONITOR + ${contact}`);
     else this.#pollIson();
+  }
+
+  unwatch(contact: string): void {
+    if (!this.#watched.delete(contact)) return;
+    if (this.#client !== undefined && this.#monitor) void this.#queue.enqueueControl(`MONITOR - ${contact}`);
   }
 
   #require(): Client {
@@ -186,6 +213,12 @@ export class IrcSession implements LegacySession {
       case '311': // RPL_WHOISUSER <me> <nick> <user> <host> * :<realname>
         if (line.params.length >= 6) this.#whois.user(casefold(line.params[1] ?? '', this.#mapping), { nick: line.params[1] ?? '', user: line.params[2] ?? '', host: line.params[3] ?? '', realname: last });
         break;
+      case '312': // RPL_WHOISSERVER <me> <nick> <server> :<info>
+        if (line.params.length >= 3) this.#whois.detail(casefold(line.params[1] ?? '', this.#mapping), 'server', line.params[2] ?? '');
+        break;
+      case '330': // RPL_WHOISACCOUNT <me> <nick> <account> :is logged in as
+        if (line.params.length >= 4) this.#whois.detail(casefold(line.params[1] ?? '', this.#mapping), 'account', line.params[2] ?? '');
+        break;
       case '318': // RPL_ENDOFWHOIS
       case '401': // ERR_NOSUCHNICK
         if (line.params[1] !== undefined) this.#whois.end(casefold(line.params[1], this.#mapping));
@@ -200,7 +233,7 @@ export class IrcSession implements LegacySession {
   #watchAll(): void {
     if (this.#monitor) {
       const nicks = [...this.#watched.keys()];
-      for (let i = 0; i < nicks.length; i += 20) void this.#queue.enqueueControl(`MONITOR + ${nicks.slice(i, i + 20).join(',')}`);
+      for (const targets of joinedBatches(nicks, ',', TARGET_BYTES)) void this.#queue.enqueueControl(`MONITOR + ${targets}`);
     } else {
       this.#pollIson();
     }
@@ -211,7 +244,7 @@ export class IrcSession implements LegacySession {
     const nicks = [...this.#watched.keys()];
     // Skipped while earlier polls still wait (a slow queue must not pile them up).
     if (this.#queue.depth() > 0) return;
-    for (let i = 0; i < nicks.length; i += 20) void this.#queue.enqueueControl(`ISON ${nicks.slice(i, i + 20).join(' ')}`);
+    for (const targets of joinedBatches(nicks, ' ', TARGET_BYTES)) void this.#queue.enqueueControl(`ISON ${targets}`);
   }
 
   #stopPolling(): void {

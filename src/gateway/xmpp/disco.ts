@@ -8,7 +8,7 @@ import { NS } from './namespaces.js';
 /** The features of the gateway domain. */
 export const GATEWAY_FEATURES: readonly string[] = [NS.discoInfo, NS.discoItems, NS.register, NS.commands, NS.ping];
 /** The features of a contact JID. */
-export const CONTACT_FEATURES: readonly string[] = [NS.discoInfo, NS.ping, NS.chatStates, NS.correct, NS.nick];
+export const CONTACT_FEATURES: readonly string[] = [NS.discoInfo, NS.ping, NS.chatStates, NS.correct, NS.nick, NS.vcard, NS.oob];
 
 /** disco#info of the domain: identity `gateway/<type>` with the gateway's name. */
 export function domainInfo(settings: GatewaySettings): Element {

@@ -10,4 +10,6 @@ export const NS = {
   correct: 'urn:xmpp:message-correct:0',
   nick: 'http://jabber.org/protocol/nick',
   receipts: 'urn:xmpp:receipts',
+  vcard: 'vcard-temp',
+  oob: 'jabber:x:oob',
 } as const;

@@ -7,9 +7,10 @@ import type { RefusalCondition } from '../api.js';
 import { NS } from './namespaces.js';
 
 /** The error type RFC 6120 gives each condition we use. */
-const ERROR_TYPES: Record<RefusalCondition | 'registration-required', 'cancel' | 'modify' | 'auth' | 'wait'> = {
+const ERROR_TYPES: Record<RefusalCondition | 'registration-required' | 'recipient-unavailable', 'cancel' | 'modify' | 'auth' | 'wait'> = {
   'not-authorized': 'auth',
   'registration-required': 'auth',
+  'recipient-unavailable': 'wait',
   forbidden: 'auth',
   conflict: 'cancel',
   'not-acceptable': 'modify',
