@@ -8,6 +8,7 @@ import type { Element } from '@xmpp/xml';
 import { LegacyRefusal, type FormField, type GatewaySettings } from './api.js';
 import { commandCancelled, commandDone, commandForm, commandResult, readCommand, type CommandInfo } from './xmpp/adhoc.js';
 import { buildForm, buildResult, readSubmission } from './xmpp/forms.js';
+import type { CodeOutcome, RegistrationOutcome } from './registrations.js';
 
 /** Who may run a command (slidge's access levels: anyone, registered people, the configured admins). */
 type Access = 'any' | 'user' | 'admin';
@@ -26,6 +27,9 @@ const COMMANDS: readonly CommandSpec[] = [
   { node: 'disable-user', name: 'Disable a user', access: 'admin' },
   { node: 'enable-user', name: 'Enable a disabled user', access: 'admin' },
 ];
+
+/** The second stage of a two-factor registration. */
+const CODE_FIELDS: readonly FormField[] = [{ var: 'code', label: 'Code', type: 'text-single', required: true }];
 
 /** The form of disable-user and enable-user. */
 const USER_FIELDS: readonly FormField[] = [{ var: 'jid', label: 'The user\'s bare JID', type: 'text-single', required: true }];
@@ -51,7 +55,14 @@ export interface FoundContact {
 export interface CommandHost {
   readonly settings: GatewaySettings;
   isUser(jid: string): Promise<boolean>;
-  register(jid: string, values: Readonly<Record<string, string>>): Promise<void>;
+  /** Registers `jid` (the ad-hoc command): done, or the second step the legacy network asks for. */
+  register(jid: string, values: Readonly<Record<string, string>>): Promise<RegistrationOutcome>;
+  /** `jid`'s code for a registration waiting for one (Registrations.submitCode). */
+  submitCode(jid: string, code: string): Promise<CodeOutcome>;
+  /** Abandons `jid`'s registration under way; false when there is none. */
+  cancelRegistration(jid: string): Promise<boolean>;
+  /** The second step `jid`'s registration waits for, if any. */
+  waitingStep(jid: string): 'code' | 'qr' | undefined;
   unregister(jid: string): Promise<void>;
   relogin(jid: string): Promise<void>;
   preferences(jid: string): Promise<Readonly<Record<string, string>>>;
@@ -65,12 +76,20 @@ export interface CommandHost {
   search(jid: string, query: Readonly<Record<string, string>>): Promise<readonly FoundContact[]>;
 }
 
+/** An ad-hoc command waiting for its next form; `stage` 'code': a registration's code. */
+interface CommandSession {
+  readonly jid: string;
+  readonly node: string;
+  readonly expires: number;
+  readonly stage?: 'code';
+}
+
 /** Most command sessions open at once, and how long one may wait for its form. */
 const MAX_SESSIONS = 1000;
 const SESSION_TTL_MS = 10 * 60_000;
 
 export class Commands {
-  readonly #sessions = new Map<string, { readonly jid: string; readonly node: string; readonly expires: number }>();
+  readonly #sessions = new Map<string, CommandSession>();
 
   constructor(private readonly host: CommandHost) {}
 
@@ -91,7 +110,9 @@ export class Commands {
     if (spec.access === 'admin' && !this.host.isAdmin(jid)) throw new LegacyRefusal('only the gateway\'s administrators may do this', 'forbidden');
     this.#expire();
     if (request.sessionId !== undefined && request.action === 'cancel') {
+      const session = this.#sessions.get(request.sessionId);
       this.#sessions.delete(request.sessionId);
+      if (session?.jid === jid && session.stage === 'code') await this.host.cancelRegistration(jid);
       return commandCancelled(spec.node, request.sessionId);
     }
     switch (spec.node) {
@@ -132,12 +153,44 @@ export class Commands {
     }
   }
 
+  /**
+   * Register: the form, then (two-step networks) the code form until the code is right, or a note
+   * that the QR code was sent in a message and the gateway waits for its confirmation.
+   */
   async #register(jid: string, sessionId: string | undefined, form: Element | undefined): Promise<Element> {
     const { settings } = this.host;
-    const step = this.#formStep(jid, 'register', sessionId, form, settings.registrationFields, `Register with ${settings.name}`, settings.registrationInstructions);
+    const current = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
+    if (sessionId !== undefined && current?.jid === jid && current.node === 'register' && current.stage === 'code' && form !== undefined) {
+      return this.#registerCode(jid, sessionId, form);
+    }
+    const twoStep = settings.registrationType !== 'single-step-form';
+    const step = this.#formStep(jid, 'register', sessionId, form, settings.registrationFields, `Register with ${settings.name}`, settings.registrationInstructions, undefined, twoStep ? 'next' : 'complete');
     if (step.kind === 'reply') return step.reply;
-    await this.host.register(jid, step.values);
-    return commandDone('register', step.sessionId, settings.welcomeMessage);
+    const outcome = await this.host.register(jid, step.values);
+    if (outcome.kind === 'done') return commandDone('register', step.sessionId, settings.welcomeMessage);
+    if (outcome.kind === 'qr') return commandDone('register', step.sessionId, `${outcome.instructions} The QR code's text was sent to you in a message; you will get a message once it is confirmed.`);
+    return this.#codeForm(jid, step.sessionId, outcome.instructions);
+  }
+
+  /** The code stage of Register: done, the form again after a wrong code, or the refusal. */
+  async #registerCode(jid: string, sessionId: string, form: Element): Promise<Element> {
+    this.#sessions.delete(sessionId);
+    const submitted = readSubmission(form, CODE_FIELDS);
+    if (!submitted.ok) {
+      await this.host.cancelRegistration(jid);
+      if (submitted.cancelled === true) return commandCancelled('register', sessionId);
+      throw new LegacyRefusal(submitted.reason, 'bad-request');
+    }
+    const outcome = await this.host.submitCode(jid, submitted.values.code ?? '');
+    if (outcome.kind === 'done') return commandDone('register', sessionId, this.host.settings.welcomeMessage);
+    return this.#codeForm(jid, sessionId, 'Type the code again.', `${outcome.reason} (${outcome.remaining} ${outcome.remaining === 1 ? 'try' : 'tries'} left)`);
+  }
+
+  /** The code form (the last stage of a two-factor registration). */
+  #codeForm(jid: string, sessionId: string, instructions: string, note?: string): Element {
+    this.#sessions.set(sessionId, { jid, node: 'register', expires: Date.now() + SESSION_TTL_MS, stage: 'code' });
+    const form = buildForm(CODE_FIELDS, { title: `Register with ${this.host.settings.name}`, instructions });
+    return commandForm('register', sessionId, form, note === undefined ? {} : { note });
   }
 
   async #search(jid: string, sessionId: string | undefined, form: Element | undefined): Promise<Element> {
@@ -156,14 +209,14 @@ export class Commands {
    */
   #formStep(
     jid: string, node: string, sessionId: string | undefined, form: Element | undefined, fields: readonly FormField[], title: string, instructions: string,
-    values?: Readonly<Record<string, string>>,
+    values?: Readonly<Record<string, string>>, action: 'complete' | 'next' = 'complete',
   ): { readonly kind: 'reply'; readonly reply: Element } | { readonly kind: 'values'; readonly sessionId: string; readonly values: Readonly<Record<string, string>> } {
     const session = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
     if (sessionId === undefined || session === undefined || session.jid !== jid || session.node !== node || form === undefined) {
       if (this.#sessions.size >= MAX_SESSIONS) throw new LegacyRefusal('too many commands under way; try again later', 'remote-server-timeout');
       const id = randomUUID();
       this.#sessions.set(id, { jid, node, expires: Date.now() + SESSION_TTL_MS });
-      return { kind: 'reply', reply: commandForm(node, id, buildForm(fields, { title, instructions, ...(values === undefined ? {} : { values }) })) };
+      return { kind: 'reply', reply: commandForm(node, id, buildForm(fields, { title, instructions, ...(values === undefined ? {} : { values }) }), { action }) };
     }
     this.#sessions.delete(sessionId);
     const submitted = readSubmission(form, fields);
@@ -184,6 +237,14 @@ export class Commands {
     const user = await this.host.isUser(jid);
     const help = `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${user ? 'status, search <nick>, re-login, unregister' : 'register'}, help.`;
     switch (word) {
+      case 'code': {
+        if (this.host.waitingStep(jid) !== 'code') return 'No registration is waiting for a code. Register first (the ad-hoc command "Register").';
+        const outcome = await this.host.submitCode(jid, rest.join(' '));
+        if (outcome.kind === 'done') return this.host.settings.welcomeMessage;
+        return `${outcome.reason}: send "code <the code>" again (${outcome.remaining} ${outcome.remaining === 1 ? 'try' : 'tries'} left).`;
+      }
+      case 'cancel':
+        return (await this.host.cancelRegistration(jid)) ? 'Your registration was cancelled.' : 'No registration is under way.';
       case 'register':
         return 'Register with your client\'s "Register" ad-hoc command or its registration dialog (service discovery of this gateway): it asks for your nick and password.';
       case 'status':

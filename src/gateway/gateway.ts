@@ -22,7 +22,7 @@ import type { DisabledUsers } from './disabled-users.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { ComponentLink } from './link.js';
 import type { LoginPacer } from './login-pacer.js';
-import { Registrations } from './registrations.js';
+import { Registrations, type RegistrationOutcome } from './registrations.js';
 import { UserSession } from './session.js';
 import { commandList } from './xmpp/adhoc.js';
 import { contactInfo, domainInfo } from './xmpp/disco.js';
@@ -55,6 +55,8 @@ export interface GatewayOptions {
   readonly admins: readonly string[];
   /** Who an administrator disabled. */
   readonly disabled: DisabledUsers;
+  /** How long the second step of a registration (a code, a QR code) may wait. */
+  readonly stepTimeoutMs: number;
 }
 
 /** Most contacts one search shows. */
@@ -82,6 +84,8 @@ export class Gateway {
       suspend: (jid) => this.#suspend(jid),
       registered: (jid, welcome) => this.#registered(jid, welcome),
       unregistered: (jid) => this.#unregistered(jid),
+      stepTimeoutMs: options.stepTimeoutMs,
+      tell: (jid, text) => this.#send(chatMessage(this.domain, jid, text)),
     });
     this.#admin = new Administration({
       accounts, disabled: options.disabled, hooks: options.hooks, log,
@@ -102,7 +106,10 @@ export class Gateway {
     this.#commands = new Commands({
       settings: legacy.settings,
       isUser: (jid) => accounts.has(jid),
-      register: (jid, values) => this.#register(jid, values),
+      register: (jid, values) => this.#register(jid, values, true),
+      submitCode: (jid, code) => this.#registrations.submitCode(jid, code),
+      cancelRegistration: (jid) => this.#registrations.cancel(jid),
+      waitingStep: (jid) => this.#registrations.waitingStep(jid),
       unregister: async (jid) => {
         await this.#registrations.unregister(jid);
       },
@@ -191,7 +198,7 @@ export class Gateway {
         const removed = await this.#registrations.unregister(from);
         return this.#send(removed ? iqResult(iq) : errorReply(iq, 'registration-required', 'you are not registered'));
       }
-      await this.#register(from, request.values);
+      await this.#register(from, request.values, false);
       return this.#send(iqResult(iq));
     }
     if (xmlns === NS.discoInfo && type === 'get') {
@@ -323,10 +330,17 @@ export class Gateway {
 
   // --- administration ------------------------------------------------------------------------
 
-  /** A registration, refused while `jid` is disabled. */
-  async #register(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
+  /**
+   * A registration, refused while `jid` is disabled. `twoStep`: the way it came can take a second
+   * step (the ad-hoc command, not XEP-0077, which is refused up front for a two-step network).
+   */
+  async #register(jid: string, values: Readonly<Record<string, string>>, twoStep: boolean): Promise<RegistrationOutcome> {
     if (await this.options.disabled.isDisabled(jid)) throw new LegacyRefusal('your account is disabled by an administrator', 'forbidden');
-    await this.#registrations.register(jid, values);
+    const { settings } = this.options.legacy;
+    if (!twoStep && settings.registrationType !== 'single-step-form') {
+      throw new LegacyRefusal(`${settings.name} needs a second step (${settings.registrationType === 'qr-code' ? 'a QR code' : 'a code'}): register with the ad-hoc command "Register" instead`, 'not-acceptable');
+    }
+    return this.#registrations.register(jid, values, { twoStep });
   }
 
   // --- sessions ---------------------------------------------------------------------------
