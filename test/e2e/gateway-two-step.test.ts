@@ -1,0 +1,145 @@
+/**
+ * Two-step registrations (docs/gateway.md, Registration) on real Prosody with an xmpp.js client,
+ * through a legacy network that exists only in the test suite and is added by a module
+ * (gateway-steps-network.ts): a two-factor code through the ad-hoc Register command (a wrong code
+ * asks again, the right one registers) and through the chat command; too many wrong codes end it;
+ * XEP-0077 is refused with a pointer to the ad-hoc command; a QR code sent as a message and
+ * confirmed by the legacy network; a QR code not confirmed in time; unregistering while a code is
+ * awaited abandons the registration.
+ */
+import { it, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { startGatewayHub } from './gateway-hub.js';
+import { stepsNetwork, type StepsNetwork } from './gateway-steps-network.js';
+import { startProsody, type XmppServer } from '../support/servers.js';
+import { connectXmppClient, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
+import { makeTempDir } from '../support/switchboard-process.js';
+
+const WAIT_MS = 15_000;
+const NS_REGISTER = 'jabber:iq:register';
+const NS_COMMANDS = 'http://jabber.org/protocol/commands';
+const NS_DATA = 'jabber:x:data';
+const CODE = '424242';
+
+interface Setup {
+  readonly xmpp: XmppServer;
+  readonly network: StepsNetwork;
+  readonly alice: TestXmppClient;
+  readonly domain: string;
+}
+
+async function setup(t: TestContext, legacy: Readonly<Record<string, unknown>>, options: Readonly<Record<string, unknown>> = {}): Promise<Setup> {
+  const xmpp = await startProsody({ users: [['alice', 'alicepw']] });
+  t.after(() => xmpp.stop());
+  const network = stepsNetwork();
+  await startGatewayHub(t, { xmpp, dir: makeTempDir('switchboard-gateway-'), module: network.module, options: { name: 'Test gateway', legacy, ...options } });
+  const alice = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw' });
+  t.after(() => alice.close());
+  return { xmpp, network, alice, domain: xmpp.componentDomain };
+}
+
+function command(client: TestXmppClient, to: string, attrs: Record<string, string | undefined>, values?: Record<string, string>): Promise<XmlElement | undefined> {
+  const form = values === undefined ? null : xml('x', { xmlns: NS_DATA, type: 'submit' }, ...Object.entries(values).map(([name, value]) => xml('field', { var: name }, xml('value', {}, value))));
+  return client.xmpp.iqCaller.request(xml('iq', { type: 'set', to }, xml('command', { xmlns: NS_COMMANDS, node: 'register', ...attrs }, form)), WAIT_MS)
+    .then((iq) => iq.getChild('command'));
+}
+
+/** Runs Register's first stage with `nick`: resolves with the reply to the submitted form. */
+async function registerForm(s: Setup, nick: string): Promise<XmlElement | undefined> {
+  const first = await command(s.alice, s.domain, { action: 'execute' });
+  assert.equal(first?.attrs.status, 'executing');
+  assert.ok(first?.getChild('actions')?.getChild('next') !== undefined, 'a two-step registration offers "next"');
+  return command(s.alice, s.domain, { action: 'next', sessionid: String(first?.attrs.sessionid) }, { nick });
+}
+
+const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: { condition?: string; text?: string }) => error);
+const chat = (s: Setup, body: string) => s.alice.send(xml('message', { type: 'chat', to: s.domain }, xml('body', {}, body)));
+const fromGateway = (s: Setup, match: RegExp) =>
+  s.alice.waitForStanza((m) => m.is('message') && m.attrs.from === s.domain && match.test(m.getChildText('body') ?? ''), WAIT_MS);
+const connected = (s: Setup, nick: string) =>
+  s.alice.waitForStanza((p) => p.is('presence') && p.attrs.from === s.domain && p.getChildText('status') === `Connected as ${nick}`, WAIT_MS);
+
+it('two-factor code: the ad-hoc Register asks for the code, a wrong one asks again, the right one registers; XEP-0077 points to the command', async (t) => {
+  const s = await setup(t, { protocol: 'test-steps', mode: 'code', code: CODE });
+  const viaXep77 = await refusal(s.alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: s.domain }, xml('query', { xmlns: NS_REGISTER }, xml('nick', {}, 'alice'))), WAIT_MS));
+  assert.equal(viaXep77?.condition, 'not-acceptable');
+  assert.match(viaXep77?.text ?? '', /second step \(a code\).*ad-hoc command "Register"/);
+  assert.deepEqual(s.network.cancelled, [], 'refused before the network was asked');
+
+  const codeForm = await registerForm(s, 'alice');
+  assert.equal(codeForm?.attrs.status, 'executing');
+  assert.match(codeForm?.getChild('x', NS_DATA)?.getChildText('instructions') ?? '', /Type the code the test network sent you/);
+  await fromGateway(s, /Type the code the test network sent you.*code <the code>/s);
+  const sessionid = String(codeForm?.attrs.sessionid);
+  const again = await command(s.alice, s.domain, { action: 'complete', sessionid }, { code: '000000' });
+  assert.equal(again?.attrs.status, 'executing');
+  assert.match(again?.getChildText('note') ?? '', /that code is not right \(2 tries left\)/);
+  const done = await command(s.alice, s.domain, { action: 'complete', sessionid: String(again?.attrs.sessionid) }, { code: CODE });
+  assert.equal(done?.attrs.status, 'completed');
+  assert.equal(done?.getChildText('note'), 'Welcome to Test gateway.');
+  await connected(s, 'alice');
+  // The session is the test network's: it echoes.
+  await s.alice.send(xml('message', { type: 'chat', to: `bob@${s.domain}` }, xml('body', {}, 'hi')));
+  await s.alice.waitForStanza((m) => m.is('message') && m.attrs.from === `bob@${s.domain}` && m.getChildText('body') === 'echo: hi', WAIT_MS);
+});
+
+it('two-factor code by chat: "code" answers the step, wrong codes are bounded, and unregister abandons a waiting step', async (t) => {
+  const s = await setup(t, { protocol: 'test-steps', mode: 'code', code: CODE });
+  await registerForm(s, 'alice');
+  for (const left of ['2 tries', '1 try']) {
+    await chat(s, 'code 1');
+    await fromGateway(s, new RegExp(`that code is not right: send "code <the code>" again \\(${left} left\\)`));
+  }
+  await chat(s, 'code 1');
+  await s.alice.waitForStanza((m) => m.is('message') && m.attrs.type === 'error' && m.getChild('error')?.getChild('not-authorized', 'urn:ietf:params:xml:ns:xmpp-stanzas') !== undefined
+    && /last try/.test(m.getChild('error')?.getChildText('text', 'urn:ietf:params:xml:ns:xmpp-stanzas') ?? ''), WAIT_MS);
+  assert.deepEqual(s.network.cancelled, ['alice']);
+  await chat(s, `code ${CODE}`);
+  await fromGateway(s, /No registration is waiting for a code/);
+
+  // A new registration; the code by chat registers.
+  await registerForm(s, 'alice');
+  await chat(s, `code ${CODE}`);
+  await fromGateway(s, /^Welcome to Test gateway\.$/);
+  await connected(s, 'alice');
+
+  // Registering again (another nick) and unregistering while the code is awaited: the step is
+  // abandoned, and the account with it.
+  await registerForm(s, 'alice2');
+  await s.alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: s.domain }, xml('query', { xmlns: NS_REGISTER }, xml('remove'))), WAIT_MS);
+  assert.deepEqual(s.network.cancelled, ['alice', 'alice2']);
+  await chat(s, `code ${CODE}`);
+  await fromGateway(s, /No registration is waiting for a code/);
+  const gone = await refusal(s.alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: s.domain }, xml('query', { xmlns: NS_REGISTER }, xml('remove'))), WAIT_MS));
+  assert.equal(gone?.condition, 'registration-required');
+});
+
+it('QR code: the payload arrives as a message, the legacy network\'s confirmation registers; "cancel" stops one', async (t) => {
+  const s = await setup(t, { protocol: 'test-steps', mode: 'qr' });
+  const note = await registerForm(s, 'alice');
+  assert.equal(note?.attrs.status, 'completed');
+  assert.match(note?.getChildText('note') ?? '', /Scan this with the test app\. The QR code's text was sent to you in a message/);
+  const payload = (await fromGateway(s, /^test-qr:/)).getChildText('body') ?? '';
+  assert.equal(s.network.scan('test-qr:not-this-one'), false);
+  assert.equal(s.network.scan(payload), true);
+  await fromGateway(s, /^Welcome to Test gateway\.$/);
+  await connected(s, 'alice');
+
+  await registerForm(s, 'alice');
+  const second = (await fromGateway(s, /^test-qr:/)).getChildText('body') ?? '';
+  await chat(s, 'cancel');
+  await fromGateway(s, /Your registration was cancelled/);
+  assert.deepEqual(s.network.cancelled, ['alice']);
+  assert.equal(s.network.scan(second), false, 'the network no longer waits for it');
+});
+
+it('QR code not confirmed in time: the person is told and nothing is stored', async (t) => {
+  const s = await setup(t, { protocol: 'test-steps', mode: 'qr' }, { registrationStepTimeoutMs: 1000 });
+  await registerForm(s, 'alice');
+  const payload = (await fromGateway(s, /^test-qr:/)).getChildText('body') ?? '';
+  await fromGateway(s, /timed out: the QR code was not confirmed in time/);
+  assert.deepEqual(s.network.cancelled, ['alice']);
+  assert.equal(s.network.scan(payload), false);
+  const gone = await refusal(s.alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: s.domain }, xml('query', { xmlns: NS_REGISTER }, xml('remove'))), WAIT_MS));
+  assert.equal(gone?.condition, 'registration-required');
+});
