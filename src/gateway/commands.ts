@@ -9,9 +9,13 @@ import { LegacyRefusal, type FormField, type GatewaySettings } from './api.js';
 import { commandCancelled, commandDone, commandForm, commandResult, readCommand, type CommandInfo } from './xmpp/adhoc.js';
 import { buildForm, buildResult, readSubmission } from './xmpp/forms.js';
 import type { CodeOutcome, RegistrationOutcome } from './registrations.js';
+import type { ContactListing } from './contact-list.js';
 
-/** Who may run a command (slidge's access levels: anyone, registered people, the configured admins). */
-type Access = 'any' | 'user' | 'admin';
+/**
+ * Who may run a command (slidge's access levels): anyone, registered people, registered people
+ * whose session is logged in, the configured admins.
+ */
+type Access = 'any' | 'user' | 'logged-in' | 'admin';
 
 interface CommandSpec extends CommandInfo {
   readonly access: Access;
@@ -23,10 +27,20 @@ const COMMANDS: readonly CommandSpec[] = [
   { node: 're-login', name: 'Log in again', access: 'user' },
   { node: 'search', name: 'Search for contacts', access: 'user' },
   { node: 'preferences', name: 'Preferences', access: 'user' },
+  { node: 'contacts', name: 'List contacts', access: 'logged-in' },
+  { node: 'sync-contacts', name: 'Sync contacts', access: 'logged-in' },
   { node: 'list-users', name: 'List registered users', access: 'admin' },
   { node: 'disable-user', name: 'Disable a user', access: 'admin' },
   { node: 'enable-user', name: 'Enable a disabled user', access: 'admin' },
 ];
+
+/** The columns of the contact list. */
+const CONTACT_COLUMNS = [{ var: 'jid', label: 'JID' }, { var: 'name', label: 'Name' }, { var: 'presence', label: 'Presence' }];
+
+/** What a sync says. */
+function syncNote(count: number): string {
+  return count === 0 ? 'You have no contacts yet.' : `${count} ${count === 1 ? 'contact was' : 'contacts were'} announced again: your client may ask you to accept them.`;
+}
 
 /** The second stage of a two-factor registration. */
 const CODE_FIELDS: readonly FormField[] = [{ var: 'code', label: 'Code', type: 'text-single', required: true }];
@@ -72,6 +86,12 @@ export interface CommandHost {
   /** Disables `jid` (by the admin `by`): a LegacyRefusal when not registered or a module refuses. */
   disableUser(jid: string, by: string): Promise<void>;
   enableUser(jid: string, by: string): Promise<void>;
+  /** Whether `jid`'s session is logged in (the `logged-in` access level). */
+  isLoggedIn(jid: string): boolean;
+  /** `jid`'s contacts with their presence (most recently used first, bounded). */
+  contacts(jid: string): readonly ContactListing[];
+  /** Announces `jid`'s contacts again (subscription requests and presences); resolves with how many. */
+  syncContacts(jid: string): Promise<number>;
   /** The contacts matching `query` that the modules let the person see. */
   search(jid: string, query: Readonly<Record<string, string>>): Promise<readonly FoundContact[]>;
 }
@@ -97,7 +117,8 @@ export class Commands {
   async list(jid: string): Promise<CommandInfo[]> {
     const user = await this.host.isUser(jid);
     const admin = this.host.isAdmin(jid);
-    return COMMANDS.filter((c) => c.access === 'any' || (c.access === 'user' && user) || (c.access === 'admin' && admin));
+    const loggedIn = user && this.host.isLoggedIn(jid);
+    return COMMANDS.filter((c) => c.access === 'any' || (c.access === 'user' && user) || (c.access === 'logged-in' && loggedIn) || (c.access === 'admin' && admin));
   }
 
   /** The reply payload to a `<command>` from `jid`; throws a LegacyRefusal for a refused one. */
@@ -108,6 +129,8 @@ export class Commands {
     if (spec === undefined) throw new LegacyRefusal(`no command ${request.node}`, 'item-not-found');
     if (spec.access === 'user' && !(await this.host.isUser(jid))) throw new LegacyRefusal('you are not registered', 'not-authorized');
     if (spec.access === 'admin' && !this.host.isAdmin(jid)) throw new LegacyRefusal('only the gateway\'s administrators may do this', 'forbidden');
+    if (spec.access === 'logged-in' && !(await this.host.isUser(jid))) throw new LegacyRefusal('you are not registered', 'not-authorized');
+    if (spec.access === 'logged-in' && !this.host.isLoggedIn(jid)) throw new LegacyRefusal('you are not logged in to the network right now; try again in a moment', 'remote-server-timeout');
     this.#expire();
     if (request.sessionId !== undefined && request.action === 'cancel') {
       const session = this.#sessions.get(request.sessionId);
@@ -128,6 +151,14 @@ export class Commands {
         if (step.kind === 'reply') return step.reply;
         await this.host.setPreferences(jid, step.values);
         return commandDone(spec.node, step.sessionId, 'Your preferences are saved.');
+      }
+      case 'contacts': {
+        const contacts = this.host.contacts(jid);
+        return commandResult(spec.node, randomUUID(), buildResult(CONTACT_COLUMNS, contacts.map((c) => ({ ...c })), `${contacts.length} contacts`));
+      }
+      case 'sync-contacts': {
+        const count = await this.host.syncContacts(jid);
+        return commandDone(spec.node, randomUUID(), syncNote(count));
       }
       case 'list-users': {
         const users = await this.host.listUsers();
@@ -235,7 +266,7 @@ export class Commands {
     const [first = '', ...rest] = text.trim().split(/\s+/);
     const word = first.toLowerCase();
     const user = await this.host.isUser(jid);
-    const help = `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${user ? 'status, search <nick>, re-login, unregister' : 'register'}, help.`;
+    const help = `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${user ? 'status, contacts, contacts sync, search <nick>, re-login, unregister' : 'register, code <code>, cancel'}, help.`;
     switch (word) {
       case 'code': {
         if (this.host.waitingStep(jid) !== 'code') return 'No registration is waiting for a code. Register first (the ad-hoc command "Register").';
@@ -257,6 +288,15 @@ export class Commands {
       case 'search':
         if (!user) return 'You are not registered.';
         return this.#chatSearch(jid, rest.join(' '));
+      case 'contacts':
+      case 'sync': {
+        if (!user) return 'You are not registered.';
+        if (!this.host.isLoggedIn(jid)) return `You are not logged in right now (${status}).`;
+        if (word === 'sync' || rest[0]?.toLowerCase() === 'sync') return syncNote(await this.host.syncContacts(jid));
+        const contacts = this.host.contacts(jid);
+        if (contacts.length === 0) return 'You have no contacts yet: write to someone, or search.';
+        return contacts.map((c) => `${c.jid} — ${c.name}: ${c.presence}`).join('\n');
+      }
       case 'unregister':
         if (!user) return 'You are not registered.';
         await this.host.unregister(jid);

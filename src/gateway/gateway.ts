@@ -20,6 +20,7 @@ import { Administration, DISABLED_STATUS } from './administration.js';
 import { Commands, type FoundContact } from './commands.js';
 import type { DisabledUsers } from './disabled-users.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
+import { listContacts, recentContacts, SyncPacer } from './contact-list.js';
 import type { ComponentLink } from './link.js';
 import type { LoginPacer } from './login-pacer.js';
 import { Registrations, type RegistrationOutcome } from './registrations.js';
@@ -69,6 +70,7 @@ export class Gateway {
   readonly #registrations: Registrations;
   readonly #commands: Commands;
   readonly #admin: Administration;
+  readonly #syncPacer = new SyncPacer();
   #link: ComponentLink | undefined;
 
   constructor(private readonly options: GatewayOptions) {
@@ -119,6 +121,12 @@ export class Gateway {
         else await session.relogin();
       },
       search: (jid, query) => this.#search(jid, query),
+      isLoggedIn: (jid) => this.#sessions.get(jid)?.ready === true,
+      contacts: (jid) => {
+        const session = this.#sessions.get(jid);
+        return session === undefined ? [] : listContacts(recentContacts(session.roster));
+      },
+      syncContacts: (jid) => this.#syncContacts(jid),
       preferences: (jid) => accounts.preferences(jid),
       setPreferences: (jid, values) => this.#setPreferences(jid, values),
       isAdmin: (jid) => options.admins.includes(jid.toLowerCase()),
@@ -319,6 +327,26 @@ export class Gateway {
       if (await this.options.hooks.mayShowInSearch(contactJid, result.name)) found.push({ jid: contactJid, name: result.name, details: result.details });
     }
     return found;
+  }
+
+  /**
+   * Announces `jid`'s contacts again (the sync-contacts command): a subscription request from
+   * each (with its name, XEP-0172) and its presence, so a client that lost them adds them back.
+   * At most one sync per person per SYNC_INTERVAL_MS, and MAX_LISTED_CONTACTS contacts.
+   */
+  async #syncContacts(jid: string): Promise<number> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined || !session.ready) throw new LegacyRefusal('you are not logged in to the network right now; try again in a moment', 'remote-server-timeout');
+    const wait = this.#syncPacer.wait(jid);
+    if (wait > 0) throw new LegacyRefusal(`your contacts were synced a moment ago; try again in ${Math.ceil(wait / 1000)} s`, 'remote-server-timeout');
+    const contacts = recentContacts(session.roster);
+    for (const contact of contacts) {
+      this.#send(xml('presence', { from: contact.jid, to: jid, type: 'subscribe' }, xml('nick', { xmlns: NS.nick }, contact.name)));
+      this.#send(contactPresence(contact.jid, jid, contact.show, contact.status));
+      this.#watch(session, contact.key);
+    }
+    this.options.log.info({ user: jid, contacts: contacts.length }, 'gateway: contacts synced');
+    return contacts.length;
   }
 
   /** Stores `jid`'s preferences, hands them to their session and tells the modules (onAccountDataUpdated). */

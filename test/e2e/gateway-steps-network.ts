@@ -3,7 +3,8 @@
  * module API (`api.registerLegacyNetwork('test-steps', …)`): its registration needs a second step,
  * a two-factor code (`legacy.mode: code`, the right code is `legacy.code`) or a QR code
  * (`mode: qr`) the test "scans" with {@link StepsNetwork.scan}. Its sessions log in at once and
- * echo what they are sent, so a registration is observable end to end.
+ * echo what they are sent (the contact then shows as away, "testing"), so a registration and the
+ * contacts are observable end to end.
  */
 import { randomUUID } from 'node:crypto';
 import { defineModule, LegacyRefusal, type LegacyNetwork, type ModuleDefinition, type Registration } from '../../src/modules/public.js';
@@ -65,6 +66,7 @@ export function stepsNetwork(): StepsNetwork {
           login: async () => `Connected as ${nick}`,
           logout: async () => undefined,
           onText: async (contact, text) => {
+            events.presence(contact, 'away', { status: 'testing', name: contact.toUpperCase() });
             events.text(contact, `echo: ${text}`);
             return undefined;
           },

@@ -7,42 +7,23 @@
  * confirmed by the legacy network; a QR code not confirmed in time; unregistering while a code is
  * awaited abandons the registration.
  */
-import { it, type TestContext } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGatewayHub } from './gateway-hub.js';
-import { stepsNetwork, type StepsNetwork } from './gateway-steps-network.js';
-import { startProsody, type XmppServer } from '../support/servers.js';
-import { connectXmppClient, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
-import { makeTempDir } from '../support/switchboard-process.js';
+import { xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
+import { adhoc, chat, connected, fromGateway, NS_DATA, NS_REGISTER, NS_STANZAS, refusal, startStepsGateway, WAIT_MS, type StepsSetup } from './gateway-steps-setup.js';
 
-const WAIT_MS = 15_000;
-const NS_REGISTER = 'jabber:iq:register';
-const NS_COMMANDS = 'http://jabber.org/protocol/commands';
-const NS_DATA = 'jabber:x:data';
 const CODE = '424242';
 
-interface Setup {
-  readonly xmpp: XmppServer;
-  readonly network: StepsNetwork;
+interface Setup extends StepsSetup {
   readonly alice: TestXmppClient;
-  readonly domain: string;
 }
 
-async function setup(t: TestContext, legacy: Readonly<Record<string, unknown>>, options: Readonly<Record<string, unknown>> = {}): Promise<Setup> {
-  const xmpp = await startProsody({ users: [['alice', 'alicepw']] });
-  t.after(() => xmpp.stop());
-  const network = stepsNetwork();
-  await startGatewayHub(t, { xmpp, dir: makeTempDir('switchboard-gateway-'), module: network.module, options: { name: 'Test gateway', legacy, ...options } });
-  const alice = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw' });
-  t.after(() => alice.close());
-  return { xmpp, network, alice, domain: xmpp.componentDomain };
+async function setup(t: Parameters<typeof startStepsGateway>[0], legacy: Readonly<Record<string, unknown>>, options: Readonly<Record<string, unknown>> = {}): Promise<Setup> {
+  const s = await startStepsGateway(t, legacy, options);
+  return { ...s, alice: await s.connect('alice') };
 }
 
-function command(client: TestXmppClient, to: string, attrs: Record<string, string | undefined>, values?: Record<string, string>): Promise<XmlElement | undefined> {
-  const form = values === undefined ? null : xml('x', { xmlns: NS_DATA, type: 'submit' }, ...Object.entries(values).map(([name, value]) => xml('field', { var: name }, xml('value', {}, value))));
-  return client.xmpp.iqCaller.request(xml('iq', { type: 'set', to }, xml('command', { xmlns: NS_COMMANDS, node: 'register', ...attrs }, form)), WAIT_MS)
-    .then((iq) => iq.getChild('command'));
-}
+const command = (client: TestXmppClient, to: string, attrs: Record<string, string | undefined>, values?: Record<string, string>) => adhoc(client, to, 'register', attrs, values);
 
 /** Runs Register's first stage with `nick`: resolves with the reply to the submitted form. */
 async function registerForm(s: Setup, nick: string): Promise<XmlElement | undefined> {
@@ -52,12 +33,8 @@ async function registerForm(s: Setup, nick: string): Promise<XmlElement | undefi
   return command(s.alice, s.domain, { action: 'next', sessionid: String(first?.attrs.sessionid) }, { nick });
 }
 
-const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: { condition?: string; text?: string }) => error);
-const chat = (s: Setup, body: string) => s.alice.send(xml('message', { type: 'chat', to: s.domain }, xml('body', {}, body)));
-const fromGateway = (s: Setup, match: RegExp) =>
-  s.alice.waitForStanza((m) => m.is('message') && m.attrs.from === s.domain && match.test(m.getChildText('body') ?? ''), WAIT_MS);
-const connected = (s: Setup, nick: string) =>
-  s.alice.waitForStanza((p) => p.is('presence') && p.attrs.from === s.domain && p.getChildText('status') === `Connected as ${nick}`, WAIT_MS);
+const say = (s: Setup, body: string) => chat(s.alice, s.domain, body);
+const told = (s: Setup, match: RegExp) => fromGateway(s.alice, s.domain, match);
 
 it('two-factor code: the ad-hoc Register asks for the code, a wrong one asks again, the right one registers; XEP-0077 points to the command', async (t) => {
   const s = await setup(t, { protocol: 'test-steps', mode: 'code', code: CODE });
@@ -69,7 +46,7 @@ it('two-factor code: the ad-hoc Register asks for the code, a wrong one asks aga
   const codeForm = await registerForm(s, 'alice');
   assert.equal(codeForm?.attrs.status, 'executing');
   assert.match(codeForm?.getChild('x', NS_DATA)?.getChildText('instructions') ?? '', /Type the code the test network sent you/);
-  await fromGateway(s, /Type the code the test network sent you.*code <the code>/s);
+  await told(s, /Type the code the test network sent you.*code <the code>/s);
   const sessionid = String(codeForm?.attrs.sessionid);
   const again = await command(s.alice, s.domain, { action: 'complete', sessionid }, { code: '000000' });
   assert.equal(again?.attrs.status, 'executing');
@@ -77,7 +54,7 @@ it('two-factor code: the ad-hoc Register asks for the code, a wrong one asks aga
   const done = await command(s.alice, s.domain, { action: 'complete', sessionid: String(again?.attrs.sessionid) }, { code: CODE });
   assert.equal(done?.attrs.status, 'completed');
   assert.equal(done?.getChildText('note'), 'Welcome to Test gateway.');
-  await connected(s, 'alice');
+  await connected(s.alice, s.domain, 'alice');
   // The session is the test network's: it echoes.
   await s.alice.send(xml('message', { type: 'chat', to: `bob@${s.domain}` }, xml('body', {}, 'hi')));
   await s.alice.waitForStanza((m) => m.is('message') && m.attrs.from === `bob@${s.domain}` && m.getChildText('body') === 'echo: hi', WAIT_MS);
@@ -87,29 +64,29 @@ it('two-factor code by chat: "code" answers the step, wrong codes are bounded, a
   const s = await setup(t, { protocol: 'test-steps', mode: 'code', code: CODE });
   await registerForm(s, 'alice');
   for (const left of ['2 tries', '1 try']) {
-    await chat(s, 'code 1');
-    await fromGateway(s, new RegExp(`that code is not right: send "code <the code>" again \\(${left} left\\)`));
+    await say(s, 'code 1');
+    await told(s, new RegExp(`that code is not right: send "code <the code>" again \\(${left} left\\)`));
   }
-  await chat(s, 'code 1');
-  await s.alice.waitForStanza((m) => m.is('message') && m.attrs.type === 'error' && m.getChild('error')?.getChild('not-authorized', 'urn:ietf:params:xml:ns:xmpp-stanzas') !== undefined
-    && /last try/.test(m.getChild('error')?.getChildText('text', 'urn:ietf:params:xml:ns:xmpp-stanzas') ?? ''), WAIT_MS);
+  await say(s, 'code 1');
+  await s.alice.waitForStanza((m) => m.is('message') && m.attrs.type === 'error' && m.getChild('error')?.getChild('not-authorized', NS_STANZAS) !== undefined
+    && /last try/.test(m.getChild('error')?.getChildText('text', NS_STANZAS) ?? ''), WAIT_MS);
   assert.deepEqual(s.network.cancelled, ['alice']);
-  await chat(s, `code ${CODE}`);
-  await fromGateway(s, /No registration is waiting for a code/);
+  await say(s, `code ${CODE}`);
+  await told(s, /No registration is waiting for a code/);
 
   // A new registration; the code by chat registers.
   await registerForm(s, 'alice');
-  await chat(s, `code ${CODE}`);
-  await fromGateway(s, /^Welcome to Test gateway\.$/);
-  await connected(s, 'alice');
+  await say(s, `code ${CODE}`);
+  await told(s, /^Welcome to Test gateway\.$/);
+  await connected(s.alice, s.domain, 'alice');
 
   // Registering again (another nick) and unregistering while the code is awaited: the step is
   // abandoned, and the account with it.
   await registerForm(s, 'alice2');
   await s.alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: s.domain }, xml('query', { xmlns: NS_REGISTER }, xml('remove'))), WAIT_MS);
   assert.deepEqual(s.network.cancelled, ['alice', 'alice2']);
-  await chat(s, `code ${CODE}`);
-  await fromGateway(s, /No registration is waiting for a code/);
+  await say(s, `code ${CODE}`);
+  await told(s, /No registration is waiting for a code/);
   const gone = await refusal(s.alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: s.domain }, xml('query', { xmlns: NS_REGISTER }, xml('remove'))), WAIT_MS));
   assert.equal(gone?.condition, 'registration-required');
 });
@@ -119,16 +96,16 @@ it('QR code: the payload arrives as a message, the legacy network\'s confirmatio
   const note = await registerForm(s, 'alice');
   assert.equal(note?.attrs.status, 'completed');
   assert.match(note?.getChildText('note') ?? '', /Scan this with the test app\. The QR code's text was sent to you in a message/);
-  const payload = (await fromGateway(s, /^test-qr:/)).getChildText('body') ?? '';
+  const payload = (await told(s, /^test-qr:/)).getChildText('body') ?? '';
   assert.equal(s.network.scan('test-qr:not-this-one'), false);
   assert.equal(s.network.scan(payload), true);
-  await fromGateway(s, /^Welcome to Test gateway\.$/);
-  await connected(s, 'alice');
+  await told(s, /^Welcome to Test gateway\.$/);
+  await connected(s.alice, s.domain, 'alice');
 
   await registerForm(s, 'alice');
-  const second = (await fromGateway(s, /^test-qr:/)).getChildText('body') ?? '';
-  await chat(s, 'cancel');
-  await fromGateway(s, /Your registration was cancelled/);
+  const second = (await told(s, /^test-qr:/)).getChildText('body') ?? '';
+  await say(s, 'cancel');
+  await told(s, /Your registration was cancelled/);
   assert.deepEqual(s.network.cancelled, ['alice']);
   assert.equal(s.network.scan(second), false, 'the network no longer waits for it');
 });
@@ -136,8 +113,8 @@ it('QR code: the payload arrives as a message, the legacy network\'s confirmatio
 it('QR code not confirmed in time: the person is told and nothing is stored', async (t) => {
   const s = await setup(t, { protocol: 'test-steps', mode: 'qr' }, { registrationStepTimeoutMs: 1000 });
   await registerForm(s, 'alice');
-  const payload = (await fromGateway(s, /^test-qr:/)).getChildText('body') ?? '';
-  await fromGateway(s, /timed out: the QR code was not confirmed in time/);
+  const payload = (await told(s, /^test-qr:/)).getChildText('body') ?? '';
+  await told(s, /timed out: the QR code was not confirmed in time/);
   assert.deepEqual(s.network.cancelled, ['alice']);
   assert.equal(s.network.scan(payload), false);
   const gone = await refusal(s.alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: s.domain }, xml('query', { xmlns: NS_REGISTER }, xml('remove'))), WAIT_MS));
