@@ -37,8 +37,8 @@ const COMMANDS: readonly CommandSpec[] = [
 /** The columns of the contact list. */
 const CONTACT_COLUMNS = [{ var: 'jid', label: 'JID' }, { var: 'name', label: 'Name' }, { var: 'presence', label: 'Presence' }];
 
-/** What a sync says. */
-function syncNote(count: number): string {
+/** What a sync says (the ad-hoc and the chat command). */
+export function syncNote(count: number): string {
   return count === 0 ? 'You have no contacts yet.' : `${count} ${count === 1 ? 'contact was' : 'contacts were'} announced again: your client may ask you to accept them.`;
 }
 
@@ -256,71 +256,6 @@ export class Commands {
       throw new LegacyRefusal(submitted.reason, 'bad-request');
     }
     return { kind: 'values', sessionId, values: submitted.values };
-  }
-
-  /**
-   * A command sent as a chat message to the gateway JID (the same commands as ad-hoc; register
-   * needs a form, so it points to the form). Resolves with the reply text.
-   */
-  async chat(jid: string, text: string, status: string): Promise<string> {
-    const [first = '', ...rest] = text.trim().split(/\s+/);
-    const word = first.toLowerCase();
-    const user = await this.host.isUser(jid);
-    const help = `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${user ? 'status, contacts, contacts sync, search <nick>, re-login, unregister' : 'register, code <code>, cancel'}, help.`;
-    switch (word) {
-      case 'code': {
-        if (this.host.waitingStep(jid) !== 'code') return 'No registration is waiting for a code. Register first (the ad-hoc command "Register").';
-        const outcome = await this.host.submitCode(jid, rest.join(' '));
-        if (outcome.kind === 'done') return this.host.settings.welcomeMessage;
-        return `${outcome.reason}: send "code <the code>" again (${outcome.remaining} ${outcome.remaining === 1 ? 'try' : 'tries'} left).`;
-      }
-      case 'cancel':
-        return (await this.host.cancelRegistration(jid)) ? 'Your registration was cancelled.' : 'No registration is under way.';
-      case 'register':
-        return 'Register with your client\'s "Register" ad-hoc command or its registration dialog (service discovery of this gateway): it asks for your nick and password.';
-      case 'status':
-        return status;
-      case 're-login':
-      case 'relogin':
-        if (!user) return 'You are not registered.';
-        await this.host.relogin(jid);
-        return 'Logging in again…';
-      case 'search':
-        if (!user) return 'You are not registered.';
-        return this.#chatSearch(jid, rest.join(' '));
-      case 'contacts':
-      case 'sync': {
-        if (!user) return 'You are not registered.';
-        if (!this.host.isLoggedIn(jid)) return `You are not logged in right now (${status}).`;
-        if (word === 'sync' || rest[0]?.toLowerCase() === 'sync') return syncNote(await this.host.syncContacts(jid));
-        const contacts = this.host.contacts(jid);
-        if (contacts.length === 0) return 'You have no contacts yet: write to someone, or search.';
-        return contacts.map((c) => `${c.jid} — ${c.name}: ${c.presence}`).join('\n');
-      }
-      case 'unregister':
-        if (!user) return 'You are not registered.';
-        await this.host.unregister(jid);
-        return `You are no longer registered with ${this.host.settings.name}; your credentials were removed.`;
-      default:
-        return help;
-    }
-  }
-
-  /** `search <text>`: the text is the value of the first search field. */
-  async #chatSearch(jid: string, text: string): Promise<string> {
-    const { settings } = this.host;
-    const field = settings.searchFields[0];
-    if (field === undefined) return 'Search is not supported on this network.';
-    if (text === '') return `Usage: search <${field.label.toLowerCase()}>`;
-    let found: readonly FoundContact[];
-    try {
-      found = await this.host.search(jid, { [field.var]: text });
-    } catch (error) {
-      if (error instanceof LegacyRefusal) return `Search failed: ${error.message}`;
-      throw error;
-    }
-    if (found.length === 0) return `Nobody found for "${text}".`;
-    return found.map((c) => `${c.jid} — ${settings.searchColumns.map((col) => `${col.label}: ${c.details[col.var] ?? ''}`).join(', ')}`).join('\n');
   }
 
   #expire(): void {

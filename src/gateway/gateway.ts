@@ -17,7 +17,8 @@ import { bareJid } from '../networks/xmpp/jid.js';
 import { LegacyRefusal, NotSupported, type ChatState, type LegacyNetwork, type SessionEvents } from './api.js';
 import type { Accounts } from './accounts.js';
 import { Administration, DISABLED_STATUS } from './administration.js';
-import { Commands, type FoundContact } from './commands.js';
+import { ChatCommands } from './chat-commands.js';
+import { Commands, type CommandHost, type FoundContact } from './commands.js';
 import type { DisabledUsers } from './disabled-users.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import { listContacts, recentContacts, SyncPacer } from './contact-list.js';
@@ -69,6 +70,7 @@ export class Gateway {
   readonly #sessions = new Map<string, UserSession>();
   readonly #registrations: Registrations;
   readonly #commands: Commands;
+  readonly #chat: ChatCommands;
   readonly #admin: Administration;
   readonly #syncPacer = new SyncPacer();
   #link: ComponentLink | undefined;
@@ -105,7 +107,7 @@ export class Gateway {
         if (!this.#sessions.has(jid)) await this.#startSession(jid);
       },
     });
-    this.#commands = new Commands({
+    const commandHost: CommandHost = {
       settings: legacy.settings,
       isUser: (jid) => accounts.has(jid),
       register: (jid, values) => this.#register(jid, values, true),
@@ -133,7 +135,9 @@ export class Gateway {
       listUsers: () => this.#admin.listUsers(),
       disableUser: (jid, by) => this.#admin.disable(jid, by),
       enableUser: (jid, by) => this.#admin.enable(jid, by),
-    });
+    };
+    this.#commands = new Commands(commandHost);
+    this.#chat = new ChatCommands(commandHost);
   }
 
   get domain(): string {
@@ -278,7 +282,7 @@ export class Gateway {
     if (body === null || message.attrs.type === 'groupchat') return;
     const session = this.#sessions.get(from);
     const state = session === undefined ? 'You are not registered.' : describeStatus(session.status);
-    this.#send(chatMessage(this.domain, from, await this.#commands.chat(from, body.slice(0, 200), state)));
+    this.#send(chatMessage(this.domain, from, await this.#chat.run(from, body.slice(0, 500), state)));
   }
 
   async #contactMessage(message: Element, from: string, local: string): Promise<void> {

@@ -3,8 +3,8 @@
  * module API (`api.registerLegacyNetwork('test-steps', …)`): its registration needs a second step,
  * a two-factor code (`legacy.mode: code`, the right code is `legacy.code`) or a QR code
  * (`mode: qr`) the test "scans" with {@link StepsNetwork.scan}. Its sessions log in at once and
- * echo what they are sent (the contact then shows as away, "testing"), so a registration and the
- * contacts are observable end to end.
+ * echo what they are sent (prefixed with the preference `prefix`, "echo" by default; the contact
+ * then shows as away, "testing"), so registrations, contacts and preferences are observable end to end.
  */
 import { randomUUID } from 'node:crypto';
 import { defineModule, LegacyRefusal, type LegacyNetwork, type ModuleDefinition, type Registration } from '../../src/modules/public.js';
@@ -32,7 +32,8 @@ export function stepsNetwork(): StepsNetwork {
         registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }],
         registrationInstructions: 'Your nick on the test network.',
         welcomeMessage: `Welcome to ${context.gatewayName}.`,
-        preferences: [], searchFields: [], searchColumns: [], groups: false,
+        preferences: [{ var: 'prefix', label: 'Echo prefix', type: 'text-single', value: 'echo' }],
+        searchFields: [], searchColumns: [], groups: false,
       },
       async validate(_jid, form) {
         const nick = form.nick ?? '';
@@ -61,13 +62,17 @@ export function stepsNetwork(): StepsNetwork {
       },
       createSession(user, events) {
         const nick = String(user.data.nick);
+        let prefix = typeof user.preferences.prefix === 'string' ? user.preferences.prefix : 'echo';
         return {
+          onPreferences: (preferences) => {
+            prefix = preferences.prefix ?? 'echo';
+          },
           contactKey: (id) => (id === '' ? undefined : id.toLowerCase()),
           login: async () => `Connected as ${nick}`,
           logout: async () => undefined,
           onText: async (contact, text) => {
             events.presence(contact, 'away', { status: 'testing', name: contact.toUpperCase() });
-            events.text(contact, `echo: ${text}`);
+            events.text(contact, `${prefix}: ${text}`);
             return undefined;
           },
         };

@@ -25,12 +25,16 @@ export interface StepsSetup {
   connect(user: string): Promise<TestXmppClient>;
 }
 
+/** More gateway options, or a function of the XMPP server giving them (admins' JIDs need its domain). */
+export type GatewayOptions = Readonly<Record<string, unknown>> | ((xmpp: XmppServer) => Readonly<Record<string, unknown>>);
+
 /** Prosody with `users` (password: the name + "pw"), and a gateway (`name: Test gateway`) on the test network with `legacy` options. */
-export async function startStepsGateway(t: TestContext, legacy: Readonly<Record<string, unknown>>, options: Readonly<Record<string, unknown>> = {}, users: readonly string[] = ['alice']): Promise<StepsSetup> {
+export async function startStepsGateway(t: TestContext, legacy: Readonly<Record<string, unknown>>, options: GatewayOptions = {}, users: readonly string[] = ['alice']): Promise<StepsSetup> {
   const xmpp = await startProsody({ users: users.map((u) => [u, `${u}pw`]) });
   t.after(() => xmpp.stop());
   const network = stepsNetwork();
-  await startGatewayHub(t, { xmpp, dir: makeTempDir('switchboard-gateway-'), module: network.module, options: { name: 'Test gateway', legacy, ...options } });
+  const more = typeof options === 'function' ? options(xmpp) : options;
+  await startGatewayHub(t, { xmpp, dir: makeTempDir('switchboard-gateway-'), module: network.module, options: { name: 'Test gateway', legacy, ...more } });
   return {
     xmpp, network, domain: xmpp.componentDomain,
     async connect(user) {
