@@ -147,6 +147,12 @@ export interface GatewayUser {
   readonly preferences: Readonly<Record<string, unknown>>;
 }
 
+/** The person's own profile on the legacy network, as far as it changed. */
+export interface LegacyProfile {
+  readonly displayName?: string;
+  readonly avatarUrl?: string;
+}
+
 /** A contact's presence, as XMPP shows it. */
 export type ContactShow = 'online' | 'away' | 'busy' | 'offline';
 
@@ -161,6 +167,12 @@ export interface SessionEvents {
   chatState(contact: string, state: ChatState): void;
   /** `contact`'s presence changed. */
   presence(contact: string, show: ContactShow, options?: { readonly status?: string; readonly name?: string }): void;
+  /**
+   * The person's own identity on the legacy network changed: a nick the server or they changed, a
+   * name, an avatar (the modules' onProfileUpdate). `status`: the gateway contact's new status
+   * text while connected ("Connected as alice_").
+   */
+  profile(profile: LegacyProfile, status?: string): void;
   /** The legacy connection ended after login; `fatal` when logging in again cannot help. */
   lost(reason: string, fatal: boolean): void;
 }
@@ -196,6 +208,12 @@ export interface LegacySession {
   onPresence?(show: ContactShow, status: string | undefined): Promise<void>;
   /** The person changed their preferences (all of them, as stored); the session applies them from now on. */
   onPreferences?(preferences: Readonly<Record<string, string>>): void;
+  /**
+   * The person asks to be known as `name` (the `nick` chat command): resolves once the network
+   * took it (having reported it through {@link SessionEvents.profile}), rejects with a
+   * {@link LegacyRefusal} saying why not (taken, invalid). Bounded by `signal`.
+   */
+  setName?(name: string, signal: AbortSignal): Promise<void>;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
   /**

@@ -56,6 +56,12 @@ export class ChatCommands {
         if (!this.host.isLoggedIn(jid)) return `You are not logged in right now (${status}).`;
         if (word === 'sync' || rest[0]?.toLowerCase() === 'sync') return syncNote(await this.host.syncContacts(jid));
         return this.#contacts(jid);
+      case 'nick':
+        if (!user) return NOT_REGISTERED;
+        if (!this.host.isLoggedIn(jid)) return `You are not logged in right now (${status}).`;
+        if (argument === '' || argument.length > 100) return 'Usage: nick <new name>';
+        await this.host.setName(jid, argument);
+        return `You are now known as ${argument} (until you log in again: your registration keeps its name).`;
       case 'prefs':
       case 'preferences':
         if (!user) return NOT_REGISTERED;
@@ -86,7 +92,7 @@ export class ChatCommands {
 
   #help(status: string, user: boolean, admin: boolean): string {
     const commands = user
-      ? 'status, contacts, contacts sync, search <nick>, prefs, set <preference> <value>, re-login, unregister'
+      ? 'status, contacts, contacts sync, search <nick>, nick <new name>, prefs, set <preference> <value>, re-login, unregister'
       : 'register, code <code>, cancel, status';
     const adminCommands = admin ? ' Admin: users, disable <jid>, enable <jid>.' : '';
     return `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${commands}, help.${adminCommands}`;

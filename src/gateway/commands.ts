@@ -90,6 +90,8 @@ export interface CommandHost {
   isLoggedIn(jid: string): boolean;
   /** `jid`'s contacts with their presence (most recently used first, bounded). */
   contacts(jid: string): readonly ContactListing[];
+  /** `jid` asks to be known as `name` on the network; a LegacyRefusal says why not. */
+  setName(jid: string, name: string): Promise<void>;
   /** Announces `jid`'s contacts again (subscription requests and presences); resolves with how many. */
   syncContacts(jid: string): Promise<number>;
   /** The contacts matching `query` that the modules let the person see. */

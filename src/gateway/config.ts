@@ -44,6 +44,11 @@ export const gatewayConfigSchema = z
     /** The bare JIDs of the gateway's administrators (the admin commands: list users, disable, enable). */
     admins: z.array(z.string().max(3071).refine((jid) => isBareJid(jid), { error: 'each admin must be a bare JID (user@domain)' })).max(100).default([])
       .transform((jids) => jids.map((j) => j.toLowerCase())),
+    /**
+     * The gateway's own password: registering asks for it (modules' authCheckers of login type
+     * switchboard.gateway.password decide first). Absent: no password unless a module checks it.
+     */
+    accessPassword: z.string().min(1).max(1024).optional(),
     /** How long the second step of a registration (a code to type, a QR code to scan) may wait. */
     registrationStepTimeoutMs: z.number().int().min(1000).max(3_600_000).default(5 * 60_000),
     /** The legacy network: IRC (built in), or one a module registered under its `protocol`. */

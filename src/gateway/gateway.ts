@@ -14,9 +14,10 @@ import type { AccountHooks } from '../core/account-hooks.js';
 import type { Logger } from '../core/log.js';
 import type { ReconnectConfig } from '../core/reconnect.js';
 import { bareJid } from '../networks/xmpp/jid.js';
-import { LegacyRefusal, NotSupported, type ChatState, type LegacyNetwork, type SessionEvents } from './api.js';
+import { LegacyRefusal, NotSupported, type ChatState, type GatewaySettings, type LegacyNetwork, type SessionEvents } from './api.js';
 import type { Accounts } from './accounts.js';
 import { Administration, DISABLED_STATUS } from './administration.js';
+import { AccessGate } from './access-password.js';
 import { ChatCommands } from './chat-commands.js';
 import { Commands, type CommandHost, type FoundContact } from './commands.js';
 import type { DisabledUsers } from './disabled-users.js';
@@ -59,7 +60,12 @@ export interface GatewayOptions {
   readonly disabled: DisabledUsers;
   /** How long the second step of a registration (a code, a QR code) may wait. */
   readonly stepTimeoutMs: number;
+  /** The gateway's own password, asked for at registration (absent: only if a module checks it). Never logged. */
+  readonly accessPassword?: string;
 }
+
+/** How long the network may take to confirm a new name. */
+const SET_NAME_TIMEOUT_MS = 15_000;
 
 /** Most contacts one search shows. */
 const MAX_SEARCH_RESULTS = 50;
@@ -73,10 +79,15 @@ export class Gateway {
   readonly #chat: ChatCommands;
   readonly #admin: Administration;
   readonly #syncPacer = new SyncPacer();
+  readonly #gate: AccessGate;
+  /** The legacy network's settings, with the gateway password's field when asked for. */
+  readonly #settings: GatewaySettings;
   #link: ComponentLink | undefined;
 
   constructor(private readonly options: GatewayOptions) {
     const { log, legacy, accounts } = options;
+    this.#gate = new AccessGate(options.hooks, options.accessPassword, log);
+    this.#settings = this.#gate.settings(legacy.settings);
     this.#registrations = new Registrations({
       log,
       legacy,
@@ -108,7 +119,7 @@ export class Gateway {
       },
     });
     const commandHost: CommandHost = {
-      settings: legacy.settings,
+      settings: this.#settings,
       isUser: (jid) => accounts.has(jid),
       register: (jid, values) => this.#register(jid, values, true),
       submitCode: (jid, code) => this.#registrations.submitCode(jid, code),
@@ -129,6 +140,7 @@ export class Gateway {
         return session === undefined ? [] : listContacts(recentContacts(session.roster));
       },
       syncContacts: (jid) => this.#syncContacts(jid),
+      setName: (jid, name) => this.#setName(jid, name),
       preferences: (jid) => accounts.preferences(jid),
       setPreferences: (jid, values) => this.#setPreferences(jid, values),
       isAdmin: (jid) => options.admins.includes(jid.toLowerCase()),
@@ -196,7 +208,7 @@ export class Gateway {
     if (type !== 'get' && type !== 'set') return;
     const child = firstChild(iq);
     const xmlns = child?.attrs.xmlns;
-    const { settings } = this.options.legacy;
+    const settings = this.#settings;
     if (child === undefined) return this.#send(errorReply(iq, 'bad-request'));
     if (xmlns === NS.register && type === 'get') {
       const user = await this.options.accounts.user(from).catch(() => undefined);
@@ -353,6 +365,20 @@ export class Gateway {
     return contacts.length;
   }
 
+  /** The `nick` command: the legacy network renames the person (bounded by SET_NAME_TIMEOUT_MS). */
+  async #setName(jid: string, name: string): Promise<void> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined || !session.ready) throw new LegacyRefusal('you are not logged in to the network right now; try again in a moment', 'remote-server-timeout');
+    if (session.legacy.setName === undefined) throw new NotSupported('changing your name');
+    const signal = AbortSignal.timeout(SET_NAME_TIMEOUT_MS);
+    try {
+      await session.legacy.setName(name, signal);
+    } catch (error) {
+      if (signal.aborted && !(error instanceof LegacyRefusal)) throw new LegacyRefusal('the network did not answer in time', 'remote-server-timeout');
+      throw error;
+    }
+  }
+
   /** Stores `jid`'s preferences, hands them to their session and tells the modules (onAccountDataUpdated). */
   async #setPreferences(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
     if (!(await this.options.accounts.setPreferences(jid, values))) throw new LegacyRefusal('you are not registered', 'not-authorized');
@@ -372,7 +398,7 @@ export class Gateway {
     if (!twoStep && settings.registrationType !== 'single-step-form') {
       throw new LegacyRefusal(`${settings.name} needs a second step (${settings.registrationType === 'qr-code' ? 'a QR code' : 'a code'}): register with the ad-hoc command "Register" instead`, 'not-acceptable');
     }
-    return this.#registrations.register(jid, values, { twoStep });
+    return this.#registrations.register(jid, await this.#gate.check(jid, values), { twoStep });
   }
 
   // --- sessions ---------------------------------------------------------------------------
@@ -467,6 +493,15 @@ export class Gateway {
         contact.status = options.status;
         if (options.name !== undefined) contact.name = options.name;
         this.#send(contactPresence(contact.jid, session.jid, show, options.status));
+      },
+      profile: (profile, status) => {
+        if (status !== undefined) session.renamed(status.replace(/\p{Cc}/gu, ' ').slice(0, 200));
+        const update = {
+          ...(profile.displayName === undefined ? {} : { displayName: profile.displayName.slice(0, 200) }),
+          ...(profile.avatarUrl === undefined ? {} : { avatarUrl: profile.avatarUrl.slice(0, 2000) }),
+        };
+        this.options.log.info({ user: session.jid }, 'gateway: the person\'s profile on the network changed');
+        this.options.hooks.profileUpdated(session.jid, update).catch((error: unknown) => this.options.log.warn({ user: session.jid, err: error }, 'gateway: onProfileUpdate failed'));
       },
       lost: (reason, fatal) => {
         for (const contact of session.roster.all()) {

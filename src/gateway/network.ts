@@ -83,6 +83,7 @@ export class GatewayNetwork implements Network {
       admins: config.admins,
       disabled: new DisabledUsers(ctx.store),
       stepTimeoutMs: config.registrationStepTimeoutMs,
+      ...(config.accessPassword === undefined ? {} : { accessPassword: config.accessPassword }),
     });
   }
 

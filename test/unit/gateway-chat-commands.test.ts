@@ -46,6 +46,7 @@ function host() {
     enableUser: async (jid, by) => void calls.push(`enable ${jid} by ${by}`),
     contacts: () => [],
     syncContacts: async () => 0,
+    setName: async (jid, name) => void calls.push(`name ${jid} ${name}`),
     search: async () => [],
   };
   return { chat: new ChatCommands(fake), calls };
