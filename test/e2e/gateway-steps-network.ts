@@ -2,7 +2,7 @@
  * A legacy network that exists only in the test suite, added by a test module through the public
  * module API (`api.registerLegacyNetwork('test-steps', …)`): its registration needs a second step,
  * a two-factor code (`legacy.mode: code`, the right code is `legacy.code`) or a QR code
- * (`mode: qr`) the test "scans" with {@link StepsNetwork.scan}. Its sessions log in at once and
+ * (`mode: qr`) the test "scans" with {@link StepsNetwork.scan}, or none (`mode: single`). Its sessions log in at once and
  * echo what they are sent (prefixed with the preference `prefix`, "echo" by default; the contact
  * then shows as away, "testing"), so registrations, contacts and preferences are observable end to end.
  */
@@ -24,11 +24,11 @@ export function stepsNetwork(): StepsNetwork {
   const create = (options: Readonly<Record<string, unknown>>, context: { readonly gatewayName: string }): LegacyNetwork => {
     const mode = options.mode;
     const code = options.code;
-    if ((mode !== 'code' && mode !== 'qr') || (mode === 'code' && typeof code !== 'string')) throw new Error('test-steps: legacy.mode must be code (with legacy.code) or qr');
+    if ((mode !== 'code' && mode !== 'qr' && mode !== 'single') || (mode === 'code' && typeof code !== 'string')) throw new Error('test-steps: legacy.mode must be code (with legacy.code), qr or single');
     return {
       settings: {
         name: context.gatewayName, identityType: 'test', usernameField: 'nick',
-        registrationType: mode === 'code' ? 'two-factor-code' : 'qr-code',
+        registrationType: mode === 'code' ? 'two-factor-code' : mode === 'qr' ? 'qr-code' : 'single-step-form',
         registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }],
         registrationInstructions: 'Your nick on the test network.',
         welcomeMessage: `Welcome to ${context.gatewayName}.`,
@@ -37,6 +37,7 @@ export function stepsNetwork(): StepsNetwork {
       },
       async validate(_jid, form) {
         const nick = form.nick ?? '';
+        if (mode === 'single') return { data: { nick } };
         if (mode === 'code') {
           return {
             step: 'code', instructions: 'Type the code the test network sent you.',
