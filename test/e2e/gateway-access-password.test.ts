@@ -24,7 +24,7 @@ it('access password: a module\'s authChecker decides first, the configured passw
   const checker = defineModule({
     name: 'checker',
     setup(api) {
-      network.module.setup(api, undefined); // the test legacy network, from the same module
+      void network.module.setup(api, undefined); // the test legacy network, from the same module
       api.registerPasswordAuthProviderCallbacks({
         authCheckers: [{
           loginType: 'switchboard.gateway.password', fields: ['password'],
