@@ -38,6 +38,8 @@ const told = (s: Setup, match: RegExp) => fromGateway(s.alice, s.domain, match);
 
 it('two-factor code: the ad-hoc Register asks for the code, a wrong one asks again, the right one registers; XEP-0077 points to the command', async (t) => {
   const s = await setup(t, { protocol: 'test-steps', mode: 'code', code: CODE });
+  const query = await s.alice.xmpp.iqCaller.request(xml('iq', { type: 'get', to: s.domain }, xml('query', { xmlns: NS_REGISTER })), WAIT_MS);
+  assert.match(query.getChild('query')?.getChildText('instructions') ?? '', /needs a second step \(a code\): register with the ad-hoc command "Register"\.$/);
   const viaXep77 = await refusal(s.alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: s.domain }, xml('query', { xmlns: NS_REGISTER }, xml('nick', {}, 'alice'))), WAIT_MS));
   assert.equal(viaXep77?.condition, 'not-acceptable');
   assert.match(viaXep77?.text ?? '', /second step \(a code\).*ad-hoc command "Register"/);
