@@ -94,6 +94,8 @@ export class Registrations {
       throw new LegacyRefusal(`this gateway is for people of ${this.host.allowedDomains.join(', ')} only`, 'forbidden');
     }
     if (previous !== undefined) await this.#end(jid, previous, undefined);
+    // Another registration of theirs may have started while the previous one ended.
+    if (this.#pending.has(jid)) throw new LegacyRefusal('a registration for this account is already under way', 'conflict');
     if (this.#pending.size >= this.host.maxConcurrent) throw new LegacyRefusal('too many registrations under way; try again in a minute', 'remote-server-timeout');
     const pending: Pending = {
       controller: new AbortController(), isNew: false, resume: async () => undefined, step: undefined, timer: undefined, wrongCodes: 0, confirming: false, dropped: false,
@@ -109,6 +111,7 @@ export class Registrations {
         if (!verdict.allowed) throw new LegacyRefusal(verdict.reason, 'forbidden');
       }
       const names = pending.isNew ? await this.#names(jid, values) : { values };
+      if (signal.aborted) throw abortReason(signal); // unregistered (or timed out) meanwhile: the legacy network is not asked
       pending.resume = await this.host.suspend(jid);
       let validation;
       try {

@@ -63,13 +63,14 @@ function stepNetwork() {
   return { legacy, cancelled, scan: (nick: string, r: Registration | Error) => scans.get(nick)?.(r) };
 }
 
-function setup(stepTimeoutMs = 5000) {
+function setup(stepTimeoutMs = 5000, change: (legacy: LegacyNetwork) => LegacyNetwork = (legacy) => legacy) {
   const store = new MemoryAccounts();
   const network = stepNetwork();
+  const legacy = change(network.legacy);
   const told: string[] = [];
   const events: string[] = [];
   const registrations = new Registrations({
-    log: silentLogger(), legacy: network.legacy, accounts: new Accounts(store, new SecretBox(randomBytes(32))), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
+    log: silentLogger(), legacy, accounts: new Accounts(store, new SecretBox(randomBytes(32))), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
     validateTimeoutMs: 5000, maxConcurrent: 2, allowedDomains: [],
     suspend: async () => async () => void events.push('resumed'),
     registered: async (jid) => void events.push(`registered ${jid}`),
@@ -161,6 +162,21 @@ describe('gateway two-step registrations', () => {
     await assert.rejects(registrations.register(A, { nick: 'alice' }, { twoStep: false }), (e: LegacyRefusal) => e.condition === 'not-acceptable' && /ad-hoc command/.test(e.message));
     assert.deepEqual(cancelled, ['alice']);
     assert.equal(registrations.waitingStep(A), undefined);
+  });
+
+  it('unregistering while the legacy network validates drops the registration, whatever the network answers later', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { registrations, store, events } = setup(5000, (legacy) => ({ ...legacy, validate: async () => (await gate, { data: { nick: 'late' } }) }));
+    const registering = registrations.register(A, { nick: 'late' });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(await registrations.unregister(A), true);
+    release();
+    await assert.rejects(registering, (e: LegacyRefusal) => e.condition === 'item-not-found' && /cancelled/.test(e.message));
+    assert.equal(store.rows.size, 0);
+    assert.deepEqual(events, [], 'neither registered nor the previous session put back');
+    // A new registration may start at once.
+    assert.equal((await registrations.register(A, { nick: 'again' })).kind, 'done');
   });
 
   it('waiting steps count against the registrations under way', async () => {
