@@ -1,7 +1,9 @@
 /**
- * The ad-hoc commands (XEP-0050) of the gateway: register and search (forms), unregister and re-login, each
- * offered to whom may run it (slidge's access levels: NON_USER/ANY for register, USER for the
- * others). Command sessions are bounded in number and time.
+ * The ad-hoc commands (XEP-0050) of the gateway: register (with the code stage of a two-factor
+ * registration), search and preferences (forms), contacts, unregister, re-login and the admin
+ * commands, each offered to whom may run it (slidge's access levels: ANY for register, USER,
+ * logged-in USER for the contacts, ADMIN). Command sessions are bounded in number and time. The
+ * same operations as chat messages: chat-commands.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
