@@ -10,6 +10,10 @@ import { gatewayConfigSchema } from '../../src/gateway/config.js';
 import { findLegacyNetwork, LEGACY_NETWORK_PLUGIN } from '../../src/gateway/legacy-networks.js';
 import type { LegacyNetworkFactory } from '../../src/gateway/api.js';
 import { startTestHub } from '../../src/app/testing.js';
+import { silentLogger } from '../../src/core/log.js';
+import type { GatewayAccountStore } from '../../src/core/store.js';
+import { GatewayNetwork } from '../../src/gateway/network.js';
+import { MemoryStore } from '../support/memory-store.js';
 import { defineModule } from '../../src/modules/public.js';
 
 const factory: LegacyNetworkFactory = () => {
@@ -53,6 +57,22 @@ describe('gateway legacy networks', () => {
     } finally {
       await hub.stop();
     }
+  });
+
+  it('a gateway whose legacy network no module registered fails to connect with a clear error, before opening its link', async (t) => {
+    const variable = `SWITCHBOARD_TEST_LEGACY_KEY_${process.pid}`;
+    process.env[variable] = Buffer.alloc(32, 7).toString('base64');
+    t.after(() => delete process.env[variable]);
+    const accounts: GatewayAccountStore = { get: async () => undefined, all: async () => [], put: async () => undefined, remove: async () => false };
+    const config = gatewayConfigSchema.parse({ domain: 'gw.example.org', host: '127.0.0.1', port: 1, password: 's', secretKey: { env: variable }, legacy: { protocol: 'nowhere' } });
+    const plugins = new PluginRegistry();
+    plugins.add(LEGACY_NETWORK_PLUGIN, 'elsewhere', factory);
+    const network = new GatewayNetwork({
+      name: 'gw', log: silentLogger(), store: new MemoryStore(), accounts, plugins,
+      wantedChannels: () => [], emit: () => undefined, connectionLost: () => undefined,
+    }, config);
+    await assert.rejects(network.connect(), /no module registered the legacy network "nowhere" \(built in: irc; from modules: elsewhere\)/);
+    await network.disconnect();
   });
 
   it('legacy options: IRC\'s are checked as before; a module\'s pass through with their protocol', () => {
