@@ -10,7 +10,7 @@ import { LegacyRefusal } from './api.js';
 import { syncNote, type CommandHost, type FoundContact } from './commands.js';
 import { buildSubmission, readSubmission } from './xmpp/forms.js';
 
-/** Most lines of a chat answer listing users (the ad-hoc List registered users shows more). */
+/** Most lines of a chat answer listing users or contacts (the ad-hoc commands show more). */
 const MAX_CHAT_LINES = 200;
 
 const NOT_REGISTERED = 'You are not registered.';
@@ -118,7 +118,7 @@ export class ChatCommands {
   #contacts(jid: string): string {
     const contacts = this.host.contacts(jid);
     if (contacts.length === 0) return 'You have no contacts yet: write to someone, or search.';
-    return contacts.map((c) => `${c.jid} — ${c.name}: ${c.presence}`).join('\n');
+    return capped(contacts.map((c) => `${c.jid} — ${c.name}: ${c.presence}`), 'List contacts');
   }
 
   /** `prefs`: each preference with its current value and how to change it. */
@@ -151,8 +151,13 @@ export class ChatCommands {
   /** `users`: every registered person with their login and state (capped). */
   async #users(): Promise<string> {
     const users = await this.host.listUsers();
-    const lines = users.slice(0, MAX_CHAT_LINES).map((u) => `${u.jid} — ${u.login}: ${u.state}`);
-    const more = users.length > MAX_CHAT_LINES ? `\n… and ${users.length - MAX_CHAT_LINES} more (the ad-hoc command "List registered users" shows them all).` : '';
-    return `${users.length} registered${lines.length === 0 ? '.' : `:\n${lines.join('\n')}`}${more}`;
+    if (users.length === 0) return '0 registered.';
+    return `${users.length} registered:\n${capped(users.map((u) => `${u.jid} — ${u.login}: ${u.state}`), 'List registered users')}`;
   }
+}
+
+/** At most MAX_CHAT_LINES of `lines`, then how many more the ad-hoc command `command` shows. */
+function capped(lines: readonly string[], command: string): string {
+  const more = lines.length - MAX_CHAT_LINES;
+  return lines.slice(0, MAX_CHAT_LINES).join('\n') + (more > 0 ? `\n… and ${more} more (the ad-hoc command "${command}" shows them).` : '');
 }
