@@ -12,6 +12,7 @@ import type { ChannelRef } from '../core/refs.js';
 import { Dispatcher } from '../core/dispatcher.js';
 import { NetworkSupervisor } from '../core/supervisor.js';
 import { ReconnectPolicy } from '../core/reconnect.js';
+import { PluginRegistry } from '../core/plugins.js';
 import { createNetworkHandle, type NetworkHandle } from '../core/network-handle.js';
 import { StartupError } from './startup-error.js';
 import { raceDeadline } from '../core/deadline.js';
@@ -69,6 +70,8 @@ export class Hub {
   private readonly webResources: WebResourceRegistry;
   private readonly moduleHealth: ModuleHealthChecks;
   private readonly accessPredicates = new AccessPredicateRegistry();
+  /** What modules add for networks (a gateway's legacy networks). */
+  private readonly plugins = new PluginRegistry();
   /** The one HTTP client for URLs the hub fetches (networks and modules share its policy). */
   private readonly egress: EgressClient;
   private store: HubStore | undefined;
@@ -210,6 +213,7 @@ export class Hub {
       emitHandled: (event) => this.dispatcher.ingestHandled(event),
       connectionLost: (loss) => this.networks.get(name)?.supervisor.connectionLost(loss),
       presenceRouting: presenceRoutingOf(this.callbacks.presenceRouter),
+      plugins: this.plugins,
     };
     const network = await definition.create(context, options);
     const supervisor = new NetworkSupervisor(network, {
@@ -240,6 +244,7 @@ export class Hub {
       callbacks: this.callbacks,
       webResources: this.webResources,
       accessPredicates: this.accessPredicates,
+      plugins: this.plugins,
       health: this.moduleHealth,
       egress: this.egress,
       networks: () => [...this.networks.values()].map((n) => n.handle),

@@ -4,7 +4,7 @@
  * with the module callbacks (checkRegistrationForSpam, onUserRegistration, checkLoginForSpam,
  * isUserExpired, onUserLogin, onLoggedOut, checkCanDeactivateUser,
  * onUserDeactivationStatusChanged, checkUsernameForSpam, onAccountDataUpdated, getUsernameForRegistration,
- * getDisplaynameForRegistration; docs/modules.md); a network without it allows everything.
+ * getDisplaynameForRegistration, onProfileUpdate, authCheckers; docs/modules.md); a network without it allows everything.
  * User ids are the account's id on the network (a gateway: the person's bare JID).
  */
 
@@ -36,6 +36,16 @@ export interface AccountHooks {
   reactivated(userId: string): Promise<void>;
   /** After a person changed their preferences (the stored values, all of them). */
   preferencesUpdated(userId: string, preferences: Readonly<Record<string, string>>): Promise<void>;
+  /** After the person's own profile on the network changed (a nick the server or they changed, a name, an avatar). */
+  profileUpdated(userId: string, profile: { readonly displayName?: string; readonly avatarUrl?: string }): Promise<void>;
+  /** Whether some module checks passwords of `loginType` (authCheckers). */
+  checksLogin(loginType: string): boolean;
+  /**
+   * The modules' verdict on `fields` (a password, ...) of `loginType` for `userId`: `accepted` (a
+   * checker returned a user), `refused` (a checker failed: fail closed), or `unhandled` (no
+   * checker of that type, or every one returned null: the caller falls back to its own check).
+   */
+  checkPassword(userId: string, loginType: string, fields: Readonly<Record<string, string>>): Promise<'accepted' | 'refused' | 'unhandled'>;
   /** Whether a user found by a search (`userId`: their id, e.g. a contact JID) may be shown. */
   mayShowInSearch(userId: string, displayName: string | undefined): Promise<boolean>;
 }
@@ -53,4 +63,7 @@ export const ALLOW_ALL_ACCOUNT_HOOKS: AccountHooks = {
   reactivated: () => Promise.resolve(),
   preferencesUpdated: () => Promise.resolve(),
   mayShowInSearch: () => Promise.resolve(true),
+  profileUpdated: () => Promise.resolve(),
+  checksLogin: () => false,
+  checkPassword: () => Promise.resolve('unhandled'),
 };

@@ -10,7 +10,7 @@ export type Logger = PinoLogger;
 /** Field names whose values never reach a log line, at any depth we know of. */
 const REDACTED_FIELDS = [
   'password', 'pass', 'secret', 'token', 'apiKey', 'api_key', 'sasl', 'credentials', 'authorization',
-  'saslPassword', 'serverPassword', 'nickservPassword', 'componentSecret', 'Authorization', 'headers',
+  'saslPassword', 'serverPassword', 'nickservPassword', 'componentSecret', 'accessPassword', 'Authorization', 'headers',
 ];
 
 const redactPaths = REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]);

@@ -6,6 +6,7 @@
  * when to call `connect()` again. Adapters never reconnect on their own (turn off the
  * protocol library's auto-reconnect).
  */
+import type { PluginLookup } from './plugins.js';
 import type { ChannelRef, UserRef } from './refs.js';
 import type { Attachment, MessageKind } from './message.js';
 import type { RichText } from './richtext.js';
@@ -179,6 +180,11 @@ export interface NetworkContext {
    * XMPP component). Absent (hand-made contexts): no module routes presence.
    */
   readonly presenceRouting?: PresenceRouterCalls;
+  /**
+   * What modules registered for networks to use (a gateway's legacy networks), looked up when
+   * the network connects (modules are set up after networks are created). Absent: none.
+   */
+  readonly plugins?: PluginLookup;
 }
 
 /**

@@ -21,10 +21,13 @@ export interface FormField {
 }
 
 /**
- * How people register (slidge's RegistrationType). Only the single-step form is implemented;
- * the QR-code and two-factor flows are later work (docs/gateway.md).
+ * How people register (slidge's RegistrationType): the form alone (`single-step-form`), the form
+ * then a code the person receives elsewhere (`two-factor-code`: `validate` answers a
+ * {@link CodeStep}), or the form then a QR code they scan with the legacy app (`qr-code`:
+ * `validate` answers a {@link QrStep}). The two-step types need the ad-hoc Register command (or
+ * the chat commands); XEP-0077 in-band registration has no second step and points to them.
  */
-export type RegistrationType = 'single-step-form';
+export type RegistrationType = 'single-step-form' | 'two-factor-code' | 'qr-code';
 
 /** What the gateway is, per component domain (slidge's BaseGateway attributes). */
 export interface GatewaySettings {
@@ -94,6 +97,46 @@ export interface Registration {
   readonly secret?: string;
 }
 
+/**
+ * The second step of a two-factor registration: the person types the code the legacy network
+ * sent them. `confirm` resolves with what to store, or rejects with a {@link LegacyRefusal}
+ * (`not-authorized`: a wrong code, the person may try again a bounded number of times; any other
+ * condition ends the registration).
+ */
+export interface CodeStep {
+  readonly step: 'code';
+  /** What to ask the person ("Type the code sent to your phone"). */
+  readonly instructions: string;
+  confirm(code: string, signal: AbortSignal): Promise<Registration>;
+  /** The registration was abandoned (cancel, timeout, unregister, too many wrong codes). Never throws. */
+  cancel(): void;
+}
+
+/**
+ * The second step of a QR-code registration: the framework sends `payload` (the text the QR code
+ * encodes) to the person and waits for `confirmed`, which resolves once the legacy network says
+ * the code was scanned (with what to store) and rejects with a {@link LegacyRefusal} otherwise.
+ * The wait is bounded by the framework (`signal` aborts at the step timeout or a cancel).
+ */
+export interface QrStep {
+  readonly step: 'qr';
+  /** What to tell the person ("Scan this with the app: Settings → Linked devices"). */
+  readonly instructions: string;
+  /** The QR code's text (sent as is; clients or the person turn it into an image). */
+  readonly payload: string;
+  confirmed(signal: AbortSignal): Promise<Registration>;
+  /** The registration was abandoned (cancel, timeout, unregister). Never throws. */
+  cancel(): void;
+}
+
+/** What `validate` answers: done, or a second step the person must take. */
+export type Validation = Registration | CodeStep | QrStep;
+
+/** Whether `validation` asks for a second step. */
+export function isSecondStep(validation: Validation): validation is CodeStep | QrStep {
+  return 'step' in validation && (validation.step === 'code' || validation.step === 'qr');
+}
+
 /** A registered person as their session sees them. */
 export interface GatewayUser {
   /** Their bare JID. */
@@ -102,6 +145,12 @@ export interface GatewayUser {
   /** The opened credentials (in memory only). */
   readonly secret: string | undefined;
   readonly preferences: Readonly<Record<string, unknown>>;
+}
+
+/** The person's own profile on the legacy network, as far as it changed. */
+export interface LegacyProfile {
+  readonly displayName?: string;
+  readonly avatarUrl?: string;
 }
 
 /** A contact's presence, as XMPP shows it. */
@@ -118,6 +167,12 @@ export interface SessionEvents {
   chatState(contact: string, state: ChatState): void;
   /** `contact`'s presence changed. */
   presence(contact: string, show: ContactShow, options?: { readonly status?: string; readonly name?: string }): void;
+  /**
+   * The person's own identity on the legacy network changed: a nick the server or they changed, a
+   * name, an avatar (the modules' onProfileUpdate). `status`: the gateway contact's new status
+   * text while connected ("Connected as alice_").
+   */
+  profile(profile: LegacyProfile, status?: string): void;
   /** The legacy connection ended after login; `fatal` when logging in again cannot help. */
   lost(reason: string, fatal: boolean): void;
 }
@@ -160,6 +215,12 @@ export interface LegacySession {
   onPreferences?(preferences: Readonly<Record<string, string>>): void;
   /** What the network knows of `contact` (their vCard, XEP-0054); undefined: no such contact. */
   onProfile?(contact: string): Promise<ContactProfile | undefined>;
+  /**
+   * The person asks to be known as `name` (the `nick` chat command): resolves once the network
+   * took it (having reported it through {@link SessionEvents.profile}), rejects with a
+   * {@link LegacyRefusal} saying why not (taken, invalid). Bounded by `signal`.
+   */
+  setName?(name: string, signal: AbortSignal): Promise<void>;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
   /** The person no longer wants `contact`'s presence (they unsubscribed): stop watching it. */
@@ -206,13 +267,27 @@ export interface SearchResult {
 export interface LegacyNetwork {
   readonly settings: GatewaySettings;
   /**
-   * Checks a submitted registration form by logging in (single-step form). Resolves with what
-   * to store; rejects with a {@link LegacyRefusal} that says why (wrong password, nick taken,
-   * server unreachable). `displayName`: the name a module chose for the person (IRC: the real name).
+   * Checks a submitted registration form by logging in. Resolves with what to store (single-step
+   * form), or with the second step the person must take (a {@link CodeStep} or a {@link QrStep});
+   * rejects with a {@link LegacyRefusal} that says why (wrong password, nick taken, server
+   * unreachable). `displayName`: the name a module chose for the person (IRC: the real name).
    */
-  validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal, options?: { readonly displayName?: string }): Promise<Registration>;
+  validate(jid: string, form: Readonly<Record<string, string>>, signal: AbortSignal, options?: { readonly displayName?: string }): Promise<Validation>;
   /** The gateway stops: release what the network holds beyond its sessions (optional). */
   close?(): void;
   /** A (not yet logged-in) session for `user`. */
   createSession(user: GatewayUser, events: SessionEvents): LegacySession;
 }
+
+/** What a legacy network's factory gets besides its options. */
+export interface LegacyNetworkContext {
+  /** The gateway's `name` option (shown in service discovery). */
+  readonly gatewayName: string;
+}
+
+/**
+ * Makes a legacy network from a gateway's `legacy:` options (with its `protocol`), registered by
+ * a module with `api.registerLegacyNetwork(protocol, factory)`; throws (a clear message) for
+ * options it does not accept. IRC is built in and uses no factory.
+ */
+export type LegacyNetworkFactory = (options: Readonly<Record<string, unknown>>, context: LegacyNetworkContext) => LegacyNetwork;

@@ -1,16 +1,23 @@
 /**
- * The ad-hoc commands (XEP-0050) of the gateway: register and search (forms), unregister and re-login, each
- * offered to whom may run it (slidge's access levels: NON_USER/ANY for register, USER for the
- * others). Command sessions are bounded in number and time.
+ * The ad-hoc commands (XEP-0050) of the gateway: register (with the code stage of a two-factor
+ * registration), search and preferences (forms), contacts, unregister, re-login and the admin
+ * commands, each offered to whom may run it (slidge's access levels: ANY for register, USER,
+ * logged-in USER for the contacts, ADMIN). Command sessions are bounded in number and time. The
+ * same operations as chat messages: chat-commands.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { LegacyRefusal, type FormField, type GatewaySettings } from './api.js';
 import { commandCancelled, commandDone, commandForm, commandResult, readCommand, type CommandInfo } from './xmpp/adhoc.js';
 import { buildForm, buildResult, readSubmission } from './xmpp/forms.js';
+import type { CodeOutcome, RegistrationOutcome } from './registrations.js';
+import type { ContactListing } from './contact-list.js';
 
-/** Who may run a command (slidge's access levels: anyone, registered people, the configured admins). */
-type Access = 'any' | 'user' | 'admin';
+/**
+ * Who may run a command (slidge's access levels): anyone, registered people, registered people
+ * whose session is logged in, the configured admins.
+ */
+type Access = 'any' | 'user' | 'logged-in' | 'admin';
 
 interface CommandSpec extends CommandInfo {
   readonly access: Access;
@@ -22,10 +29,23 @@ const COMMANDS: readonly CommandSpec[] = [
   { node: 're-login', name: 'Log in again', access: 'user' },
   { node: 'search', name: 'Search for contacts', access: 'user' },
   { node: 'preferences', name: 'Preferences', access: 'user' },
+  { node: 'contacts', name: 'List contacts', access: 'logged-in' },
+  { node: 'sync-contacts', name: 'Sync contacts', access: 'logged-in' },
   { node: 'list-users', name: 'List registered users', access: 'admin' },
   { node: 'disable-user', name: 'Disable a user', access: 'admin' },
   { node: 'enable-user', name: 'Enable a disabled user', access: 'admin' },
 ];
+
+/** The columns of the contact list. */
+const CONTACT_COLUMNS = [{ var: 'jid', label: 'JID' }, { var: 'name', label: 'Name' }, { var: 'presence', label: 'Presence' }];
+
+/** What a sync says (the ad-hoc and the chat command). */
+export function syncNote(count: number): string {
+  return count === 0 ? 'You have no contacts yet.' : `${count} ${count === 1 ? 'contact was' : 'contacts were'} announced again: your client may ask you to accept them.`;
+}
+
+/** The second stage of a two-factor registration. */
+const CODE_FIELDS: readonly FormField[] = [{ var: 'code', label: 'Code', type: 'text-single', required: true }];
 
 /** The form of disable-user and enable-user. */
 const USER_FIELDS: readonly FormField[] = [{ var: 'jid', label: 'The user\'s bare JID', type: 'text-single', required: true }];
@@ -51,7 +71,14 @@ export interface FoundContact {
 export interface CommandHost {
   readonly settings: GatewaySettings;
   isUser(jid: string): Promise<boolean>;
-  register(jid: string, values: Readonly<Record<string, string>>): Promise<void>;
+  /** Registers `jid` (the ad-hoc command): done, or the second step the legacy network asks for. */
+  register(jid: string, values: Readonly<Record<string, string>>): Promise<RegistrationOutcome>;
+  /** `jid`'s code for a registration waiting for one (Registrations.submitCode). */
+  submitCode(jid: string, code: string): Promise<CodeOutcome>;
+  /** Abandons `jid`'s registration under way; false when there is none. */
+  cancelRegistration(jid: string): Promise<boolean>;
+  /** The second step `jid`'s registration waits for, if any. */
+  waitingStep(jid: string): 'code' | 'qr' | undefined;
   unregister(jid: string): Promise<void>;
   relogin(jid: string): Promise<void>;
   preferences(jid: string): Promise<Readonly<Record<string, string>>>;
@@ -61,8 +88,24 @@ export interface CommandHost {
   /** Disables `jid` (by the admin `by`): a LegacyRefusal when not registered or a module refuses. */
   disableUser(jid: string, by: string): Promise<void>;
   enableUser(jid: string, by: string): Promise<void>;
+  /** Whether `jid`'s session is logged in (the `logged-in` access level). */
+  isLoggedIn(jid: string): boolean;
+  /** `jid`'s contacts with their presence (most recently used first, bounded). */
+  contacts(jid: string): readonly ContactListing[];
+  /** `jid` asks to be known as `name` on the network; a LegacyRefusal says why not. */
+  setName(jid: string, name: string): Promise<void>;
+  /** Announces `jid`'s contacts again (subscription requests and presences); resolves with how many. */
+  syncContacts(jid: string): Promise<number>;
   /** The contacts matching `query` that the modules let the person see. */
   search(jid: string, query: Readonly<Record<string, string>>): Promise<readonly FoundContact[]>;
+}
+
+/** An ad-hoc command waiting for its next form; `stage` 'code': a registration's code. */
+interface CommandSession {
+  readonly jid: string;
+  readonly node: string;
+  readonly expires: number;
+  readonly stage?: 'code';
 }
 
 /** Most command sessions open at once, and how long one may wait for its form. */
@@ -70,7 +113,7 @@ const MAX_SESSIONS = 1000;
 const SESSION_TTL_MS = 10 * 60_000;
 
 export class Commands {
-  readonly #sessions = new Map<string, { readonly jid: string; readonly node: string; readonly expires: number }>();
+  readonly #sessions = new Map<string, CommandSession>();
 
   constructor(private readonly host: CommandHost) {}
 
@@ -78,7 +121,8 @@ export class Commands {
   async list(jid: string): Promise<CommandInfo[]> {
     const user = await this.host.isUser(jid);
     const admin = this.host.isAdmin(jid);
-    return COMMANDS.filter((c) => c.access === 'any' || (c.access === 'user' && user) || (c.access === 'admin' && admin));
+    const loggedIn = user && this.host.isLoggedIn(jid);
+    return COMMANDS.filter((c) => c.access === 'any' || (c.access === 'user' && user) || (c.access === 'logged-in' && loggedIn) || (c.access === 'admin' && admin));
   }
 
   /** The reply payload to a `<command>` from `jid`; throws a LegacyRefusal for a refused one. */
@@ -89,9 +133,13 @@ export class Commands {
     if (spec === undefined) throw new LegacyRefusal(`no command ${request.node}`, 'item-not-found');
     if (spec.access === 'user' && !(await this.host.isUser(jid))) throw new LegacyRefusal('you are not registered', 'not-authorized');
     if (spec.access === 'admin' && !this.host.isAdmin(jid)) throw new LegacyRefusal('only the gateway\'s administrators may do this', 'forbidden');
+    if (spec.access === 'logged-in' && !(await this.host.isUser(jid))) throw new LegacyRefusal('you are not registered', 'not-authorized');
+    if (spec.access === 'logged-in' && !this.host.isLoggedIn(jid)) throw new LegacyRefusal('you are not logged in to the network right now; try again in a moment', 'remote-server-timeout');
     this.#expire();
     if (request.sessionId !== undefined && request.action === 'cancel') {
+      const session = this.#sessions.get(request.sessionId);
       this.#sessions.delete(request.sessionId);
+      if (session?.jid === jid && session.stage === 'code') await this.host.cancelRegistration(jid);
       return commandCancelled(spec.node, request.sessionId);
     }
     switch (spec.node) {
@@ -107,6 +155,14 @@ export class Commands {
         if (step.kind === 'reply') return step.reply;
         await this.host.setPreferences(jid, step.values);
         return commandDone(spec.node, step.sessionId, 'Your preferences are saved.');
+      }
+      case 'contacts': {
+        const contacts = this.host.contacts(jid);
+        return commandResult(spec.node, randomUUID(), buildResult(CONTACT_COLUMNS, contacts.map((c) => ({ ...c })), `${contacts.length} contacts`));
+      }
+      case 'sync-contacts': {
+        const count = await this.host.syncContacts(jid);
+        return commandDone(spec.node, randomUUID(), syncNote(count));
       }
       case 'list-users': {
         const users = await this.host.listUsers();
@@ -132,12 +188,44 @@ export class Commands {
     }
   }
 
+  /**
+   * Register: the form, then (two-step networks) the code form until the code is right, or a note
+   * that the QR code was sent in a message and the gateway waits for its confirmation.
+   */
   async #register(jid: string, sessionId: string | undefined, form: Element | undefined): Promise<Element> {
     const { settings } = this.host;
-    const step = this.#formStep(jid, 'register', sessionId, form, settings.registrationFields, `Register with ${settings.name}`, settings.registrationInstructions);
+    const current = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
+    if (sessionId !== undefined && current?.jid === jid && current.node === 'register' && current.stage === 'code' && form !== undefined) {
+      return this.#registerCode(jid, sessionId, form);
+    }
+    const twoStep = settings.registrationType !== 'single-step-form';
+    const step = this.#formStep(jid, 'register', sessionId, form, settings.registrationFields, `Register with ${settings.name}`, settings.registrationInstructions, undefined, twoStep ? 'next' : 'complete');
     if (step.kind === 'reply') return step.reply;
-    await this.host.register(jid, step.values);
-    return commandDone('register', step.sessionId, settings.welcomeMessage);
+    const outcome = await this.host.register(jid, step.values);
+    if (outcome.kind === 'done') return commandDone('register', step.sessionId, settings.welcomeMessage);
+    if (outcome.kind === 'qr') return commandDone('register', step.sessionId, `${outcome.instructions} The QR code's text was sent to you in a message; you will get a message once it is confirmed.`);
+    return this.#codeForm(jid, step.sessionId, outcome.instructions);
+  }
+
+  /** The code stage of Register: done, the form again after a wrong code, or the refusal. */
+  async #registerCode(jid: string, sessionId: string, form: Element): Promise<Element> {
+    this.#sessions.delete(sessionId);
+    const submitted = readSubmission(form, CODE_FIELDS);
+    if (!submitted.ok) {
+      await this.host.cancelRegistration(jid);
+      if (submitted.cancelled === true) return commandCancelled('register', sessionId);
+      throw new LegacyRefusal(submitted.reason, 'bad-request');
+    }
+    const outcome = await this.host.submitCode(jid, submitted.values.code ?? '');
+    if (outcome.kind === 'done') return commandDone('register', sessionId, this.host.settings.welcomeMessage);
+    return this.#codeForm(jid, sessionId, 'Type the code again.', `${outcome.reason} (${outcome.remaining} ${outcome.remaining === 1 ? 'try' : 'tries'} left)`);
+  }
+
+  /** The code form (the last stage of a two-factor registration). */
+  #codeForm(jid: string, sessionId: string, instructions: string, note?: string): Element {
+    this.#sessions.set(sessionId, { jid, node: 'register', expires: Date.now() + SESSION_TTL_MS, stage: 'code' });
+    const form = buildForm(CODE_FIELDS, { title: `Register with ${this.host.settings.name}`, instructions });
+    return commandForm('register', sessionId, form, note === undefined ? {} : { note });
   }
 
   async #search(jid: string, sessionId: string | undefined, form: Element | undefined): Promise<Element> {
@@ -156,14 +244,14 @@ export class Commands {
    */
   #formStep(
     jid: string, node: string, sessionId: string | undefined, form: Element | undefined, fields: readonly FormField[], title: string, instructions: string,
-    values?: Readonly<Record<string, string>>,
+    values?: Readonly<Record<string, string>>, action: 'complete' | 'next' = 'complete',
   ): { readonly kind: 'reply'; readonly reply: Element } | { readonly kind: 'values'; readonly sessionId: string; readonly values: Readonly<Record<string, string>> } {
     const session = sessionId === undefined ? undefined : this.#sessions.get(sessionId);
     if (sessionId === undefined || session === undefined || session.jid !== jid || session.node !== node || form === undefined) {
       if (this.#sessions.size >= MAX_SESSIONS) throw new LegacyRefusal('too many commands under way; try again later', 'remote-server-timeout');
       const id = randomUUID();
       this.#sessions.set(id, { jid, node, expires: Date.now() + SESSION_TTL_MS });
-      return { kind: 'reply', reply: commandForm(node, id, buildForm(fields, { title, instructions, ...(values === undefined ? {} : { values }) })) };
+      return { kind: 'reply', reply: commandForm(node, id, buildForm(fields, { title, instructions, ...(values === undefined ? {} : { values }) }), { action }) };
     }
     this.#sessions.delete(sessionId);
     const submitted = readSubmission(form, fields);
@@ -172,54 +260,6 @@ export class Commands {
       throw new LegacyRefusal(submitted.reason, 'bad-request');
     }
     return { kind: 'values', sessionId, values: submitted.values };
-  }
-
-  /**
-   * A command sent as a chat message to the gateway JID (the same commands as ad-hoc; register
-   * needs a form, so it points to the form). Resolves with the reply text.
-   */
-  async chat(jid: string, text: string, status: string): Promise<string> {
-    const [first = '', ...rest] = text.trim().split(/\s+/);
-    const word = first.toLowerCase();
-    const user = await this.host.isUser(jid);
-    const help = `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${user ? 'status, search <nick>, re-login, unregister' : 'register'}, help.`;
-    switch (word) {
-      case 'register':
-        return 'Register with your client\'s "Register" ad-hoc command or its registration dialog (service discovery of this gateway): it asks for your nick and password.';
-      case 'status':
-        return status;
-      case 're-login':
-      case 'relogin':
-        if (!user) return 'You are not registered.';
-        await this.host.relogin(jid);
-        return 'Logging in again…';
-      case 'search':
-        if (!user) return 'You are not registered.';
-        return this.#chatSearch(jid, rest.join(' '));
-      case 'unregister':
-        if (!user) return 'You are not registered.';
-        await this.host.unregister(jid);
-        return `You are no longer registered with ${this.host.settings.name}; your credentials were removed.`;
-      default:
-        return help;
-    }
-  }
-
-  /** `search <text>`: the text is the value of the first search field. */
-  async #chatSearch(jid: string, text: string): Promise<string> {
-    const { settings } = this.host;
-    const field = settings.searchFields[0];
-    if (field === undefined) return 'Search is not supported on this network.';
-    if (text === '') return `Usage: search <${field.label.toLowerCase()}>`;
-    let found: readonly FoundContact[];
-    try {
-      found = await this.host.search(jid, { [field.var]: text });
-    } catch (error) {
-      if (error instanceof LegacyRefusal) return `Search failed: ${error.message}`;
-      throw error;
-    }
-    if (found.length === 0) return `Nobody found for "${text}".`;
-    return found.map((c) => `${c.jid} — ${settings.searchColumns.map((col) => `${col.label}: ${c.details[col.var] ?? ''}`).join(', ')}`).join('\n');
   }
 
   #expire(): void {

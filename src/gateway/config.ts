@@ -7,6 +7,15 @@ import { componentConnectionShape, hostName } from '../networks/xmpp-component/c
 import { isBareJid } from '../networks/xmpp/jid.js';
 import { ircLegacyConfigSchema } from './irc/config.js';
 
+/**
+ * The `legacy:` options of a legacy network a module adds: its `protocol` (the name it was
+ * registered under) and whatever else it takes, checked by its factory when the gateway connects.
+ */
+const moduleLegacyConfigSchema = z.looseObject({
+  protocol: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'must be a legacy network name (lower-case letters, digits, -)' })
+    .refine((p) => p !== 'irc', { error: 'irc takes the IRC options' }),
+});
+
 /** The zod schema of a gateway network's options. Error messages never include the value. */
 export const gatewayConfigSchema = z
   .strictObject({
@@ -35,7 +44,15 @@ export const gatewayConfigSchema = z
     /** The bare JIDs of the gateway's administrators (the admin commands: list users, disable, enable). */
     admins: z.array(z.string().max(3071).refine((jid) => isBareJid(jid), { error: 'each admin must be a bare JID (user@domain)' })).max(100).default([])
       .transform((jids) => jids.map((j) => j.toLowerCase())),
-    legacy: ircLegacyConfigSchema,
+    /**
+     * The gateway's own password: registering asks for it (modules' authCheckers of login type
+     * switchboard.gateway.password decide first). Absent: no password unless a module checks it.
+     */
+    accessPassword: z.string().min(1).max(1024).optional(),
+    /** How long the second step of a registration (a code to type, a QR code to scan) may wait. */
+    registrationStepTimeoutMs: z.number().int().min(1000).max(3_600_000).default(5 * 60_000),
+    /** The legacy network: IRC (built in), or one a module registered under its `protocol`. */
+    legacy: z.union([ircLegacyConfigSchema, moduleLegacyConfigSchema]),
   })
   .refine((c) => c.retryMaxMs >= c.retryInitialMs, { error: 'retryMaxMs must be at least retryInitialMs', path: ['retryMaxMs'] })
   .transform((options) => ({ ...options, domain: options.domain.toLowerCase() }));

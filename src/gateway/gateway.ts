@@ -14,16 +14,19 @@ import type { AccountHooks } from '../core/account-hooks.js';
 import type { Logger } from '../core/log.js';
 import type { ReconnectConfig } from '../core/reconnect.js';
 import { bareJid } from '../networks/xmpp/jid.js';
-import { LegacyRefusal, NotSupported, type ChatState, type ContactProfile, type LegacyNetwork, type SessionEvents } from './api.js';
+import { LegacyRefusal, NotSupported, type ChatState, type ContactProfile, type GatewaySettings, type LegacyNetwork, type SessionEvents } from './api.js';
 import type { Accounts } from './accounts.js';
 import { Administration, DISABLED_STATUS } from './administration.js';
-import { Commands, type FoundContact } from './commands.js';
+import { AccessGate } from './access-password.js';
+import { ChatCommands } from './chat-commands.js';
+import { Commands, type CommandHost, type FoundContact } from './commands.js';
 import type { DisabledUsers } from './disabled-users.js';
 import type { WatchedContacts } from './watched-contacts.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
+import { listContacts, recentContacts, SyncPacer } from './contact-list.js';
 import type { ComponentLink } from './link.js';
 import type { LoginPacer } from './login-pacer.js';
-import { Registrations } from './registrations.js';
+import { Registrations, type RegistrationOutcome } from './registrations.js';
 import { UserSession } from './session.js';
 import { commandList } from './xmpp/adhoc.js';
 import { contactInfo, domainInfo } from './xmpp/disco.js';
@@ -60,7 +63,14 @@ export interface GatewayOptions {
   readonly disabled: DisabledUsers;
   /** The contacts each person watches, watched again at their next login. */
   readonly watched: WatchedContacts;
+  /** How long the second step of a registration (a code, a QR code) may wait. */
+  readonly stepTimeoutMs: number;
+  /** The gateway's own password, asked for at registration (absent: only if a module checks it). Never logged. */
+  readonly accessPassword?: string;
 }
+
+/** How long the network may take to confirm a new name. */
+const SET_NAME_TIMEOUT_MS = 15_000;
 
 /** Most contacts one search shows. */
 const MAX_SEARCH_RESULTS = 50;
@@ -71,11 +81,18 @@ export class Gateway {
   readonly #sessions = new Map<string, UserSession>();
   readonly #registrations: Registrations;
   readonly #commands: Commands;
+  readonly #chat: ChatCommands;
   readonly #admin: Administration;
+  readonly #syncPacer = new SyncPacer();
+  readonly #gate: AccessGate;
+  /** The legacy network's settings, with the gateway password's field when asked for. */
+  readonly #settings: GatewaySettings;
   #link: ComponentLink | undefined;
 
   constructor(private readonly options: GatewayOptions) {
     const { log, legacy, accounts } = options;
+    this.#gate = new AccessGate(options.hooks, options.accessPassword, log);
+    this.#settings = this.#gate.settings(legacy.settings);
     this.#registrations = new Registrations({
       log,
       legacy,
@@ -87,6 +104,8 @@ export class Gateway {
       suspend: (jid) => this.#suspend(jid),
       registered: (jid, welcome) => this.#registered(jid, welcome),
       unregistered: (jid) => this.#unregistered(jid),
+      stepTimeoutMs: options.stepTimeoutMs,
+      tell: (jid, text) => this.#send(chatMessage(this.domain, jid, text)),
     });
     this.#admin = new Administration({
       accounts, disabled: options.disabled, hooks: options.hooks, log,
@@ -104,10 +123,13 @@ export class Gateway {
         if (!this.#sessions.has(jid)) await this.#startSession(jid);
       },
     });
-    this.#commands = new Commands({
-      settings: legacy.settings,
+    const commandHost: CommandHost = {
+      settings: this.#settings,
       isUser: (jid) => accounts.has(jid),
-      register: (jid, values) => this.#register(jid, values),
+      register: (jid, values) => this.#register(jid, values, true),
+      submitCode: (jid, code) => this.#registrations.submitCode(jid, code),
+      cancelRegistration: (jid) => this.#registrations.cancel(jid),
+      waitingStep: (jid) => this.#registrations.waitingStep(jid),
       unregister: async (jid) => {
         await this.#registrations.unregister(jid);
       },
@@ -117,13 +139,22 @@ export class Gateway {
         else await session.relogin();
       },
       search: (jid, query) => this.#search(jid, query),
+      isLoggedIn: (jid) => this.#sessions.get(jid)?.ready === true,
+      contacts: (jid) => {
+        const session = this.#sessions.get(jid);
+        return session === undefined ? [] : listContacts(recentContacts(session.roster));
+      },
+      syncContacts: (jid) => this.#syncContacts(jid),
+      setName: (jid, name) => this.#setName(jid, name),
       preferences: (jid) => accounts.preferences(jid),
       setPreferences: (jid, values) => this.#setPreferences(jid, values),
       isAdmin: (jid) => options.admins.includes(jid.toLowerCase()),
       listUsers: () => this.#admin.listUsers(),
       disableUser: (jid, by) => this.#admin.disable(jid, by),
       enableUser: (jid, by) => this.#admin.enable(jid, by),
-    });
+    };
+    this.#commands = new Commands(commandHost);
+    this.#chat = new ChatCommands(commandHost);
   }
 
   get domain(): string {
@@ -184,7 +215,7 @@ export class Gateway {
     if (type !== 'get' && type !== 'set') return;
     const child = firstChild(iq);
     const xmlns = child?.attrs.xmlns;
-    const { settings } = this.options.legacy;
+    const settings = this.#settings;
     if (child === undefined) return this.#send(errorReply(iq, 'bad-request'));
     if (xmlns === NS.register && type === 'get') {
       const user = await this.options.accounts.user(from).catch(() => undefined);
@@ -198,7 +229,7 @@ export class Gateway {
         const removed = await this.#registrations.unregister(from);
         return this.#send(removed ? iqResult(iq) : errorReply(iq, 'registration-required', 'you are not registered'));
       }
-      await this.#register(from, request.values);
+      await this.#register(from, request.values, false);
       return this.#send(iqResult(iq));
     }
     if (xmlns === NS.discoInfo && type === 'get') {
@@ -277,7 +308,7 @@ export class Gateway {
     if (body === null || message.attrs.type === 'groupchat') return;
     const session = this.#sessions.get(from);
     const state = session === undefined ? 'You are not registered.' : describeStatus(session.status);
-    this.#send(chatMessage(this.domain, from, await this.#commands.chat(from, body.slice(0, 200), state)));
+    this.#send(chatMessage(this.domain, from, await this.#chat.run(from, body.slice(0, 500), state)));
   }
 
   async #contactMessage(message: Element, from: string, local: string): Promise<void> {
@@ -354,6 +385,40 @@ export class Gateway {
     return profile;
   }
 
+  /**
+   * Announces `jid`'s contacts again (the sync-contacts command): a subscription request from
+   * each (with its name, XEP-0172) and its presence, so a client that lost them adds them back.
+   * At most one sync per person per SYNC_INTERVAL_MS, and MAX_LISTED_CONTACTS contacts.
+   */
+  async #syncContacts(jid: string): Promise<number> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined || !session.ready) throw new LegacyRefusal('you are not logged in to the network right now; try again in a moment', 'remote-server-timeout');
+    const wait = this.#syncPacer.wait(jid);
+    if (wait > 0) throw new LegacyRefusal(`your contacts were synced a moment ago; try again in ${Math.ceil(wait / 1000)} s`, 'remote-server-timeout');
+    const contacts = recentContacts(session.roster);
+    for (const contact of contacts) {
+      this.#send(xml('presence', { from: contact.jid, to: jid, type: 'subscribe' }, xml('nick', { xmlns: NS.nick }, contact.name)));
+      this.#send(contactPresence(contact.jid, jid, contact.show, contact.status));
+      this.#watch(session, contact.key);
+    }
+    this.options.log.info({ user: jid, contacts: contacts.length }, 'gateway: contacts synced');
+    return contacts.length;
+  }
+
+  /** The `nick` command: the legacy network renames the person (bounded by SET_NAME_TIMEOUT_MS). */
+  async #setName(jid: string, name: string): Promise<void> {
+    const session = this.#sessions.get(jid);
+    if (session === undefined || !session.ready) throw new LegacyRefusal('you are not logged in to the network right now; try again in a moment', 'remote-server-timeout');
+    if (session.legacy.setName === undefined) throw new NotSupported('changing your name');
+    const signal = AbortSignal.timeout(SET_NAME_TIMEOUT_MS);
+    try {
+      await session.legacy.setName(name, signal);
+    } catch (error) {
+      if (signal.aborted && !(error instanceof LegacyRefusal)) throw new LegacyRefusal('the network did not answer in time', 'remote-server-timeout');
+      throw error;
+    }
+  }
+
   /** Stores `jid`'s preferences, hands them to their session and tells the modules (onAccountDataUpdated). */
   async #setPreferences(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
     if (!(await this.options.accounts.setPreferences(jid, values))) throw new LegacyRefusal('you are not registered', 'not-authorized');
@@ -363,10 +428,17 @@ export class Gateway {
 
   // --- administration ------------------------------------------------------------------------
 
-  /** A registration, refused while `jid` is disabled. */
-  async #register(jid: string, values: Readonly<Record<string, string>>): Promise<void> {
+  /**
+   * A registration, refused while `jid` is disabled. `twoStep`: the way it came can take a second
+   * step (the ad-hoc command, not XEP-0077, which is refused up front for a two-step network).
+   */
+  async #register(jid: string, values: Readonly<Record<string, string>>, twoStep: boolean): Promise<RegistrationOutcome> {
     if (await this.options.disabled.isDisabled(jid)) throw new LegacyRefusal('your account is disabled by an administrator', 'forbidden');
-    await this.#registrations.register(jid, values);
+    const { settings } = this.options.legacy;
+    if (!twoStep && settings.registrationType !== 'single-step-form') {
+      throw new LegacyRefusal(`${settings.name} needs a second step (${settings.registrationType === 'qr-code' ? 'a QR code' : 'a code'}): register with the ad-hoc command "Register" instead`, 'not-acceptable');
+    }
+    return this.#registrations.register(jid, await this.#gate.check(jid, values), { twoStep });
   }
 
   // --- sessions ---------------------------------------------------------------------------
@@ -474,6 +546,15 @@ export class Gateway {
         contact.status = options.status;
         if (options.name !== undefined) contact.name = options.name;
         this.#send(contactPresence(contact.jid, session.jid, show, options.status));
+      },
+      profile: (profile, status) => {
+        if (status !== undefined) session.renamed(status.replace(/\p{Cc}/gu, ' ').slice(0, 200));
+        const update = {
+          ...(profile.displayName === undefined ? {} : { displayName: profile.displayName.slice(0, 200) }),
+          ...(profile.avatarUrl === undefined ? {} : { avatarUrl: profile.avatarUrl.slice(0, 2000) }),
+        };
+        this.options.log.info({ user: session.jid }, 'gateway: the person\'s profile on the network changed');
+        this.options.hooks.profileUpdated(session.jid, update).catch((error: unknown) => this.options.log.warn({ user: session.jid, err: error }, 'gateway: onProfileUpdate failed'));
       },
       lost: (reason, fatal) => {
         for (const contact of session.roster.all()) {

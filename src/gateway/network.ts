@@ -13,7 +13,9 @@ import type { GatewayConfig } from './config.js';
 import { DisabledUsers } from './disabled-users.js';
 import { WatchedContacts } from './watched-contacts.js';
 import { Gateway } from './gateway.js';
+import type { IrcLegacyConfig } from './irc/config.js';
 import { IrcLegacyNetwork } from './irc/legacy.js';
+import { findLegacyNetwork } from './legacy-networks.js';
 import { LoginPacer } from './login-pacer.js';
 import { XmppComponentLink } from './xmpp/component-link.js';
 import type { ComponentEndpoint } from '../networks/xmpp-component/connection.js';
@@ -24,7 +26,9 @@ export class GatewayNetwork implements Network {
     edits: false, deletes: false, reactions: false, replies: false, threads: false, attachments: false, typing: false, formatting: 'plain',
   };
 
-  readonly gateway: Gateway;
+  #gateway: Gateway | undefined;
+  readonly #config: GatewayConfig;
+  readonly #accounts: Accounts;
   readonly #pacer: LoginPacer;
   readonly #endpoint: ComponentEndpoint;
   #link: XmppComponentLink | undefined;
@@ -34,20 +38,42 @@ export class GatewayNetwork implements Network {
     config: GatewayConfig,
   ) {
     if (ctx.accounts === undefined) throw new Error(`${ctx.name}: a gateway needs the hub's storage for its accounts`);
-    const box = new SecretBox(loadSecretKey(config.secretKey));
+    this.#config = config;
+    this.#accounts = new Accounts(ctx.accounts, new SecretBox(loadSecretKey(config.secretKey)));
     this.#pacer = new LoginPacer(config.loginIntervalMs);
     this.#endpoint = {
       domain: config.domain, host: config.host, port: config.port, password: config.password, tls: config.tls,
       ...(config.tlsCa === undefined ? {} : { tlsCa: config.tlsCa }), tlsInsecure: config.tlsInsecure,
       connectTimeoutMs: config.connectTimeoutMs, handshakeTimeoutMs: config.handshakeTimeoutMs, maxStanzaChars: config.maxStanzaChars,
     };
-    this.gateway = new Gateway({
+  }
+
+  get name(): string {
+    return this.ctx.name;
+  }
+
+  /**
+   * The gateway, made at the first connect: a legacy network a module adds is registered during
+   * the modules' setup, after the networks are created.
+   */
+  get gateway(): Gateway {
+    this.#gateway ??= this.#createGateway();
+    return this.#gateway;
+  }
+
+  #createGateway(): Gateway {
+    const { ctx } = this;
+    const config = this.#config;
+    const legacy = config.legacy.protocol === 'irc'
+      ? new IrcLegacyNetwork(config.legacy as IrcLegacyConfig, config.name)
+      : findLegacyNetwork(ctx.plugins, config.legacy.protocol)(config.legacy, { gatewayName: config.name });
+    return new Gateway({
       domain: config.domain,
       network: ctx.name,
       hooks: ctx.accountHooks ?? ALLOW_ALL_ACCOUNT_HOOKS,
       log: ctx.log,
-      legacy: new IrcLegacyNetwork(config.legacy, config.name),
-      accounts: new Accounts(ctx.accounts, box),
+      legacy,
+      accounts: this.#accounts,
       pacer: this.#pacer,
       retry: { initialDelayMs: config.retryInitialMs, maxDelayMs: config.retryMaxMs, factor: 2, jitter: 0.3, stableAfterMs: 60_000 },
       loginTimeoutMs: config.loginTimeoutMs,
@@ -58,21 +84,20 @@ export class GatewayNetwork implements Network {
       admins: config.admins,
       disabled: new DisabledUsers(ctx.store),
       watched: new WatchedContacts(ctx.store, ctx.log),
+      stepTimeoutMs: config.registrationStepTimeoutMs,
+      ...(config.accessPassword === undefined ? {} : { accessPassword: config.accessPassword }),
     });
   }
 
-  get name(): string {
-    return this.ctx.name;
-  }
-
   async connect(): Promise<void> {
+    const gateway = this.gateway; // a legacy network that cannot be made fails here, before the link
     await this.#closeLink();
     // The link's events may come before `open` resolves (a stanza, or a close right after the
     // handshake): they are matched against the attempt, not the variable.
     const attempt: { link?: XmppComponentLink; lost?: string } = {};
     const link = await XmppComponentLink.open(this.#endpoint, {
       stanza: (el) => {
-        if (attempt.link !== undefined && this.#link === attempt.link) this.gateway.handle(el);
+        if (attempt.link !== undefined && this.#link === attempt.link) gateway.handle(el);
       },
       lost: (reason) => {
         attempt.lost = reason;
@@ -92,7 +117,7 @@ export class GatewayNetwork implements Network {
 
   async disconnect(): Promise<void> {
     this.#pacer.stop();
-    await this.gateway.close('the gateway is shutting down');
+    await this.#gateway?.close('the gateway is shutting down');
     await this.#closeLink();
   }
 
@@ -117,7 +142,7 @@ export class GatewayNetwork implements Network {
   async #closeLink(): Promise<void> {
     const link = this.#link;
     this.#link = undefined;
-    this.gateway.detach();
+    this.#gateway?.detach();
     await link?.close();
   }
 }

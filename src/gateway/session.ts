@@ -90,6 +90,12 @@ export class UserSession {
     this.start();
   }
 
+  /** While connected, the status text changes (the person's name on the network changed). */
+  renamed(text: string): void {
+    if (this.#closed || this.#status.state !== 'connected') return;
+    this.#setStatus({ state: 'connected', text });
+  }
+
   /** The legacy connection ended (SessionEvents.lost). */
   lost(reason: string, fatal: boolean): void {
     if (this.#closed) return;

@@ -31,6 +31,7 @@ import type { EgressClient } from '../net/egress/index.js';
 import type { SendResult } from '../core/network.js';
 import type { Disposer } from '../core/disposer.js';
 import type { NetworkHandle } from '../core/network-handle.js';
+import type { LegacyNetworkFactory } from '../gateway/api.js';
 
 /** A listener for one command. It may be async; its errors are logged and isolated. */
 export type EventListener<C extends Command> = (event: HubEvent<C>) => void | Promise<void>;
@@ -106,6 +107,13 @@ export interface ModuleApi {
   registerAccessPredicate(predicate: AccessPredicate, name?: string): Disposer;
   /** The access predicate registered under `name` (`<module>` or `<module>/<name>`), if any. */
   accessPredicate(name: string): AccessPredicate | undefined;
+  /**
+   * Adds a legacy network for gateways (docs/gateway.md, ADR 0009): a gateway network whose
+   * `legacy.protocol` is `protocol` gets its legacy network from `factory` (called with the
+   * `legacy:` options when the gateway first connects). Register in `setup`. Throws when the name
+   * is taken (by another module, or `irc`, built in) or not lower-case letters, digits and `-`.
+   */
+  registerLegacyNetwork(protocol: string, factory: LegacyNetworkFactory): Disposer;
   /** Adds the module's details to GET /health; `degraded` makes the hub's status `degraded`. */
   registerHealthCheck(check: HealthCheck): Disposer;
   /** Wraps an async function with a cache keyed by its (JSON-serialisable) arguments. */

@@ -22,6 +22,8 @@ import { defaultEgressClient, type EgressClient } from '../net/egress/index.js';
 import { PendingCallbackWarnings } from './callbacks/pending-warning.js';
 import type { Category } from './callbacks/types.js';
 import { grantOperations, type ModuleGrants } from './operations.js';
+import type { PluginRegistry } from '../core/plugins.js';
+import { LEGACY_NETWORK_PLUGIN } from '../gateway/legacy-networks.js';
 
 /** What the hub provides to every module's API. */
 export interface ModuleHost {
@@ -40,6 +42,8 @@ export interface ModuleHost {
   readonly health?: ModuleHealthChecks;
   /** The hub's egress client (absent: one with the default policy). */
   readonly egress?: EgressClient;
+  /** What modules add for networks to use (absent: registerLegacyNetwork throws). */
+  readonly plugins?: PluginRegistry;
 }
 
 /** The key-value namespace of a module. */
@@ -101,6 +105,12 @@ export function createModuleApi(host: ModuleHost, name: string, order: number, g
       return host.accessPredicates.register(name, predicate, predicateName);
     },
     accessPredicate: (predicateName) => host.accessPredicates?.get(predicateName),
+    registerLegacyNetwork(protocol, factory) {
+      if (!host.plugins) throw new Error(`module ${name}: this host runs no gateways`);
+      if (!/^[a-z][a-z0-9-]{0,63}$/.test(protocol) || protocol === 'irc') throw new Error(`module ${name}: registerLegacyNetwork: "${protocol}" is not a legacy network name of its own (lower-case letters, digits, -; irc is built in)`);
+      if (typeof factory !== 'function') throw new Error(`module ${name}: registerLegacyNetwork: the factory must be a function`);
+      return host.plugins.add(LEGACY_NETWORK_PLUGIN, protocol, factory);
+    },
     registerHealthCheck: (check) => host.health?.add(name, check) ?? (() => undefined),
     cached: (fn, options) => cached(fn, options),
     invalidateCache: (fn, key) => invalidateCache(fn, key),

@@ -26,3 +26,9 @@ export { CallbackFailedError } from './callbacks/combine.js';
 export type { EgressErrorCode } from '../net/egress/errors.js';
 export type { EgressBudget, EgressClient } from '../net/egress/index.js';
 export type { EgressRequestOptions, EgressResponse } from '../core/egress.js';
+// The gateway framework's API, for modules that add a legacy network (registerLegacyNetwork).
+export { LegacyRefusal, NotSupported } from '../gateway/api.js';
+export type {
+  ChatState, CodeStep, ContactShow, FormField, GatewaySettings, GatewayUser, LegacyNetwork, LegacyNetworkContext, LegacyNetworkFactory,
+  LegacySession, QrStep, RefusalCondition, Registration, RegistrationType, SearchResult, SessionEvents, Validation,
+} from '../gateway/api.js';

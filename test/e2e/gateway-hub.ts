@@ -16,10 +16,13 @@ import { hubBase } from '../support/hub-config.js';
 
 let keys = 0;
 
-/** Starts the hub and waits until it is ready. `options`: more gateway options (e.g. `admins`). */
+/**
+ * Starts the hub and waits until it is ready. `options`: more gateway options (e.g. `admins`, or a
+ * `legacy` of a test module's legacy network: then no IRC server is needed).
+ */
 export async function startGatewayHub(t: TestContext, setup: {
   readonly xmpp: XmppServer;
-  readonly irc: IrcServer;
+  readonly irc?: IrcServer;
   readonly dir: string;
   readonly module: ModuleDefinition<unknown>;
   readonly options?: Readonly<Record<string, unknown>>;
@@ -31,7 +34,7 @@ export async function startGatewayHub(t: TestContext, setup: {
   const options = gatewayConfigSchema.parse({
     domain: xmpp.componentDomain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret,
     secretKey: { env: keyVariable },
-    legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false },
+    ...(irc === undefined ? {} : { legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false } }),
     ...setup.options,
   });
   const config = {

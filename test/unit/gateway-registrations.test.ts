@@ -63,6 +63,8 @@ function setup(options: { allowedDomains?: string[]; maxConcurrent?: number; hoo
     suspend: async () => async () => undefined,
     registered: async (jid) => void events.push(`registered ${jid}`),
     unregistered: async (jid) => void events.push(`unregistered ${jid}`),
+    stepTimeoutMs: 5000,
+    tell: () => undefined,
   });
   return { store, registrations, release, events };
 }

@@ -94,7 +94,7 @@ async function setup() {
     domain: DOMAIN, network: 'gw', log: silentLogger(), legacy, accounts: new Accounts(store, box), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
     pacer: new LoginPacer(0), retry: { initialDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0, stableAfterMs: 10 },
     loginTimeoutMs: 1000, maxContacts: 10, maxBodyChars: 100, maxConcurrentRegistrations: 2, allowedDomains: [],
-    admins: [], disabled: new DisabledUsers(new MemoryStore()), watched: new WatchedContacts(new MemoryStore(), silentLogger()),
+    admins: [], disabled: new DisabledUsers(new MemoryStore()), watched: new WatchedContacts(new MemoryStore(), silentLogger()), stepTimeoutMs: 5000,
   });
   const link = new RecordingLink();
   await gateway.attach(link);

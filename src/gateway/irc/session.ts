@@ -6,6 +6,8 @@
  * where the server has none; at most the server's MONITOR limit) and RPL_AWAY, and the
  * person's own AWAY. What the person sends goes through the IRC adapter's flood-controlled queue
  * (one lane per contact, taking turns), bounded: a message beyond `maxQueuedLines` is refused.
+ * The person's own nick is followed: a NICK of theirs (their `nick` command, or the server's
+ * doing) is reported as a profile change.
  */
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
@@ -37,6 +39,10 @@ export class IrcSession implements LegacySession {
   readonly #whois = new WhoisLookups();
   /** The `notices` preference: whether NOTICEs are shown. */
   #showNotices: boolean;
+  /** The person's nick now (followed through their NICKs). */
+  #nick = '';
+  /** A rename (setName) waiting for the server's NICK or refusal. */
+  #renaming: { readonly resolve: () => void; readonly reject: (error: LegacyRefusal) => void } | undefined;
 
   constructor(
     private readonly config: IrcLegacyConfig,
@@ -91,11 +97,13 @@ export class IrcSession implements LegacySession {
     if (this.#watched.size > 0) this.#watchAll();
     if (!this.#monitor) this.#ison = setInterval(() => this.#pollIson(), this.config.isonIntervalSec * 1000);
     this.#queue.resume('all');
+    this.#nick = client.user.nick;
     return `Connected as ${client.user.nick}`;
   }
 
   async logout(reason: string): Promise<void> {
     this.#loggedOut = true;
+    this.#renaming?.reject(new LegacyRefusal('logged out', 'service-unavailable'));
     this.#stopPolling();
     this.#queue.pause();
     this.#queue.discard();
@@ -138,6 +146,27 @@ export class IrcSession implements LegacySession {
     this.#require();
     const text = (status ?? (show === 'busy' ? 'Busy' : 'Away')).replace(/[\r\n\0]/g, ' ').slice(0, 200);
     void this.#queue.enqueueControl(show === 'online' ? 'AWAY' : `AWAY :${text}`);
+  }
+
+  /** NICK `name`: resolves on the server's NICK, rejects on its refusal (432, 433, 436, 437, 484) or `signal`. */
+  async setName(name: string, signal: AbortSignal): Promise<void> {
+    this.#require();
+    if (!isNick(name) || name.length > 32) throw new LegacyRefusal(`"${name.slice(0, 40)}" is not a valid IRC nick`, 'bad-request');
+    if (this.#renaming !== undefined) throw new LegacyRefusal('a nick change is already under way', 'conflict');
+    if (casefold(name, this.#mapping) === casefold(this.#nick, this.#mapping) && name === this.#nick) return;
+    await new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        this.#renaming = undefined;
+        signal.removeEventListener('abort', onAbort);
+      };
+      const onAbort = (): void => {
+        done();
+        reject(new LegacyRefusal('the IRC server did not answer the nick change in time', 'remote-server-timeout'));
+      };
+      this.#renaming = { resolve: () => (done(), resolve()), reject: (error) => (done(), reject(error)) };
+      signal.addEventListener('abort', onAbort, { once: true });
+      void this.#queue.enqueueControl(`NICK ${name}`);
+    });
   }
 
   onPreferences(preferences: Readonly<Record<string, string>>): void {
@@ -222,6 +251,20 @@ export class IrcSession implements LegacySession {
       case '318': // RPL_ENDOFWHOIS
       case '401': // ERR_NOSUCHNICK
         if (line.params[1] !== undefined) this.#whois.end(casefold(line.params[1], this.#mapping));
+        break;
+      case 'NICK': // the person's own nick changed (their nick command, or the server)
+        if (line.nick !== '' && casefold(line.nick, this.#mapping) === casefold(this.#nick, this.#mapping) && isNick(last)) {
+          this.#nick = last;
+          this.events.profile({ displayName: last }, `Connected as ${last}`);
+          this.#renaming?.resolve();
+        }
+        break;
+      case '432': // ERR_ERRONEUSNICKNAME
+      case '433': // ERR_NICKNAMEINUSE
+      case '436': // ERR_NICKCOLLISION
+      case '437': // ERR_UNAVAILRESOURCE
+      case '484': // ERR_RESTRICTED
+        this.#renaming?.reject(new LegacyRefusal(`the IRC server refused the nick: ${last.replace(/\p{Cc}/gu, ' ').slice(0, 200)}`, line.command === '432' ? 'bad-request' : 'conflict'));
         break;
       case '301': // RPL_AWAY
         if (line.params[1] !== undefined) this.events.presence(line.params[1], 'away', { status: last, name: line.params[1] });

@@ -39,10 +39,15 @@ export function readCommand(command: Element): CommandRequest | undefined {
   return { node, action: action as CommandRequest['action'], sessionId, form: command.getChild('x', 'jabber:x:data') };
 }
 
-/** The reply that shows `form` to fill (`status='executing'`). */
-export function commandForm(node: string, sessionId: string, form: Element): Element {
+/**
+ * The reply that shows `form` to fill (`status='executing'`): `complete` ends the command, `next`
+ * leads to another stage (a registration's code); `note` says why the form comes again.
+ */
+export function commandForm(node: string, sessionId: string, form: Element, options: { readonly action?: 'complete' | 'next'; readonly note?: string } = {}): Element {
+  const action = options.action ?? 'complete';
   return xml('command', { xmlns: NS.commands, node, sessionid: sessionId, status: 'executing' },
-    xml('actions', { execute: 'complete' }, xml('complete')),
+    xml('actions', { execute: action }, xml(action)),
+    options.note === undefined ? null : xml('note', { type: 'warn' }, options.note),
     form);
 }
 

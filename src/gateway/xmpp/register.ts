@@ -10,9 +10,13 @@ import { NS } from './namespaces.js';
 
 /** The `<query xmlns='jabber:iq:register'>` of a `get`: instructions and the form (`registered` when they are). */
 export function registrationQuery(settings: GatewaySettings, current?: Readonly<Record<string, string>>): Element {
+  // XEP-0077 has no second step: a two-step network says where to register instead.
+  const instructions = settings.registrationType === 'single-step-form'
+    ? settings.registrationInstructions
+    : `${settings.registrationInstructions} This network needs a second step (${settings.registrationType === 'qr-code' ? 'a QR code' : 'a code'}): register with the ad-hoc command "Register".`;
   return xml('query', { xmlns: NS.register },
     current === undefined ? null : xml('registered'),
-    xml('instructions', {}, settings.registrationInstructions),
+    xml('instructions', {}, instructions),
     buildForm(settings.registrationFields, { title: `Register with ${settings.name}`, instructions: settings.registrationInstructions, ...(current === undefined ? {} : { values: current }) }));
 }
 

@@ -40,6 +40,13 @@ export function moduleAccountHooks(callbacks: ModuleCallbacks): AccountHooks {
     deactivated: (userId, byAdmin) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, true, byAdmin),
     reactivated: (userId) => callbacks.thirdPartyRules.onUserDeactivationStatusChanged(userId, false, true),
     preferencesUpdated: (userId, preferences) => callbacks.accountData.onAccountDataUpdated(userId, undefined, GATEWAY_PREFERENCES_TYPE, preferences),
+    profileUpdated: (userId, profile) => callbacks.thirdPartyRules.onProfileUpdate(userId, profile, false, false),
+    checksLogin: (loginType) => callbacks.passwordAuth.supportedLoginTypes().has(loginType),
+    async checkPassword(userId, loginType, fields) {
+      const result = await callbacks.passwordAuth.checkAuth(userId, loginType, fields);
+      if (result.ok) return 'accepted';
+      return result.reason === 'unknown-login-type' || result.reason === 'denied' ? 'unhandled' : 'refused';
+    },
     async mayShowInSearch(userId, displayName) {
       return !(await callbacks.spamChecker.checkUsernameForSpam({ userId, ...(displayName === undefined ? {} : { displayName }) }));
     },

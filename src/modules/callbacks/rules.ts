@@ -86,7 +86,7 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     onNewEvent: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'every accepted event, as a listener in module order (after the checks)' },
     checkCanShutdownRoom: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'removing a bridge at run time', pending: BRIDGE_ADMIN },
     checkCanDeactivateUser: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'unregistering from the gateway (byAdmin false; a refusal keeps the account) and a gateway admin\'s disable-user command (byAdmin true; a refusal keeps the person enabled)' },
-    onProfileUpdate: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'a gateway user changing their profile', pending: GATEWAY },
+    onProfileUpdate: { rule: RUN_ALL, onThrow: 'skip', calledBy: "a gateway user's own identity on the legacy network changing (IRC: their nick, changed by the `nick` chat command or by the server; userId = the bare JID, profile = { displayName: the new nick }, byAdmin false, deactivation false)" },
     onUserDeactivationStatusChanged: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'after a gateway account was unregistered (deactivated = true, byAdmin false), disabled by an admin (true, true) or enabled again by an admin (false, true)' },
     onAddUserThirdPartyIdentifier: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'adding an email address to a gateway account', pending: GATEWAY },
     onRemoveUserThirdPartyIdentifier: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'removing an email address from a gateway account', pending: GATEWAY },
@@ -97,7 +97,7 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     getInterestedUsers: { rule: { kind: 'union-or-all' }, onThrow: 'skip', calledBy: "the xmpp-component network, for each presence probe of a puppet's JID from someone who is not its subscriber (`network:bare JID`): the person's presence is answered when the answer names them (`network:id`) or is PRESENCE_ALL_USERS, else `unsubscribed`" },
   },
   passwordAuthProvider: {
-    authCheckers: { rule: { kind: 'auth-checkers' }, onThrow: 'refuse', calledBy: 'HTTP API / web UI login and gateway registration', pending: HTTP_LOGIN },
+    authCheckers: { rule: { kind: 'auth-checkers' }, onThrow: 'refuse', calledBy: "gateway registration when the gateway asks for its access password (login type `switchboard.gateway.password`, fields [password]; user = the bare JID; no checker or every one null: the gateway's `accessPassword` decides); HTTP API / web UI login later" },
     check3pidAuth: { rule: FIRST_NOT_NULL, onThrow: 'refuse', calledBy: 'login with an email address', pending: HTTP_LOGIN },
     onLoggedOut: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'a logged-in gateway session ending (unregister, registration change, shutdown; device id undefined, token empty); HTTP API / web UI logout later' },
     getUsernameForRegistration: { rule: FIRST_NOT_NULL, onThrow: 'fail-operation', calledBy: "a new gateway registration, before the legacy network checks it (uiaResults {}, params = the form's non-secret values and jid): the answer replaces the submitted nick" },
