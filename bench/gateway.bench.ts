@@ -1,0 +1,194 @@
+/**
+ * The gateway (issue 17) against Biboumi 9.0 on the same servers in the same run: per round,
+ * the floor (ngIRCd alone, Prosody alone), Switchboard (an empty hub for the baseline, then a
+ * hub with N stored registrations: time until every IRC login is done, memory per logged-in
+ * user, the IRC connection's own cost in a child process, and paced one-to-one latency
+ * XMPP → IRC) and Biboumi (fresh process: the same XMPP user to the same IRC user), the two
+ * gateways in alternating order; then one start-up with the default `loginIntervalMs`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Benchmark, BenchContext } from './lib/benchmark.js';
+import { biboumiBinary, configureIrcServer, startBiboumi, waitForComponent } from './lib/biboumi.js';
+import { procStatusBytes } from './lib/bridge-slot.js';
+import { startGatewayHub, type GatewayHub, type HubMemory } from './lib/gateway-hub.js';
+import { IRC_PASSWORD, ircUserCount, SAM_GATEWAY_NICK, startGatewayRig, type GatewayRig } from './lib/gateway-rig.js';
+import type { SeededUser } from './lib/gateway-seed.js';
+import { gatewayFigures, type Latency, type GatewayRound } from './lib/gateway-figures.js';
+import { measureIrcConnectionCost } from './lib/irc-connection-cost.js';
+import { pacedRun, probeUntilArrival, type Path } from './lib/traffic.js';
+
+const FULL = { users: 500, repeats: 3, messages: 200, warmup: 50 };
+const QUICK = { users: 50, repeats: 1, messages: 50, warmup: 10 };
+type Plan = typeof FULL;
+const RATE = 50;
+const DRAIN_MS = 5_000;
+const WAIT_MS = 30_000;
+/** The gateway's default `loginIntervalMs` (docs/gateway.md). */
+const DEFAULT_INTERVAL_MS = 200;
+/** After the last login (or ready), before memory is read: late replies (MONITOR, presences) settle. */
+const SETTLE_MS = 2_000;
+
+function users(n: number): SeededUser[] {
+  return [{ jid: 'sam@localhost', nick: SAM_GATEWAY_NICK }, ...Array.from({ length: n - 1 }, (_, i) => ({ jid: `user${i}@localhost`, nick: `gw${i}` }))];
+}
+
+/** A paced run along `path` after a warm-up, with the bench process's CPU share meanwhile. */
+async function latency(rig: GatewayRig, path: Path, plan: Plan): Promise<Latency> {
+  await pacedRun(rig.tracker, path, plan.warmup, RATE, DRAIN_MS);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const run = await pacedRun(rig.tracker, path, plan.messages, RATE, DRAIN_MS);
+  const used = process.cpuUsage(cpu);
+  return { ...run, clientCpuShare: (used.user + used.system) / 1000 / (performance.now() - started) };
+}
+
+function withDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return work(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** A hub with the gateway and `seeded` users, stopped after `work`. */
+function withHub<T>(rig: GatewayRig, seeded: readonly SeededUser[], loginIntervalMs: number | undefined, context: BenchContext, work: (hub: GatewayHub) => Promise<T>): Promise<T> {
+  return withDir('sb-bench-gateway-', async (dir) => {
+    const hub = await startGatewayHub({ dir, irc: rig.irc, xmpp: rig.xmpp, users: seeded, ircPassword: IRC_PASSWORD, ...(loginIntervalMs === undefined ? {} : { loginIntervalMs }), ...(context.profileDir === undefined ? {} : { profileDir: context.profileDir }) });
+    try {
+      return await work(hub);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nhub output:\n${hub.process.output().slice(-2000)}`, { cause: error });
+    } finally {
+      await hub.stop();
+    }
+  });
+}
+
+/** The gateway with no registered user, idle: the baseline of the memory per user. */
+function emptyHubMemory(rig: GatewayRig, context: BenchContext): Promise<HubMemory> {
+  return withHub(rig, [], 0, context, async (hub) => {
+    await hub.ready(WAIT_MS);
+    await sleep(SETTLE_MS);
+    return hub.memory(10_000);
+  });
+}
+
+interface SwitchboardSlot {
+  readonly loginFromSpawnMs: number;
+  readonly loginFromReadyMs: number;
+  readonly ircUsersSeen: number | undefined;
+  readonly memory: HubMemory;
+  readonly latency: Latency;
+}
+
+/** A hub with `n` registrations logging in as fast as the pacer allows (0), then memory and latency. */
+function switchboardSlot(rig: GatewayRig, n: number, plan: Plan, context: BenchContext): Promise<SwitchboardSlot> {
+  return withHub(rig, users(n), 0, context, async (hub) => {
+    const readyAt = await hub.ready(WAIT_MS);
+    const lastLogin = await hub.loggedIn(n, 120_000);
+    const ircUsersSeen = await ircUserCount(rig.alice, 5_000);
+    await sleep(SETTLE_MS);
+    const memory = await hub.memory(10_000);
+    await probeUntilArrival(rig.tracker, rig.throughSwitchboard, 200, WAIT_MS);
+    return { loginFromSpawnMs: lastLogin - hub.spawnedAtEpoch, loginFromReadyMs: lastLogin - readyAt, ircUsersSeen, memory, latency: await latency(rig, rig.throughSwitchboard, plan) };
+  });
+}
+
+interface BiboumiSlot {
+  readonly rssOneUserBytes: number;
+  readonly latency: Latency;
+}
+
+/** A fresh Biboumi: configured for the test ngIRCd by sam (ad-hoc), first message, then latency. */
+function biboumiSlot(rig: GatewayRig, binary: string, plan: Plan): Promise<BiboumiSlot> {
+  return withDir('sb-bench-biboumi-', async (dir) => {
+    const biboumi = startBiboumi(binary, dir, rig.xmpp.componentPort, rig.biboumiSecret);
+    try {
+      await waitForComponent(rig.sam, WAIT_MS);
+      await configureIrcServer(rig.sam, { host: rig.irc.host, port: rig.irc.port, password: IRC_PASSWORD }, -1, WAIT_MS);
+      await probeUntilArrival(rig.tracker, rig.throughBiboumi, 500, WAIT_MS);
+      await sleep(1_000);
+      const rssOneUserBytes = procStatusBytes(biboumi.pid, 'VmRSS');
+      return { rssOneUserBytes, latency: await latency(rig, rig.throughBiboumi, plan) };
+    } catch (error) {
+      throw new Error(`Biboumi: ${(error as Error).message}\n${biboumi.output().slice(-2000)}`, { cause: error });
+    } finally {
+      await biboumi.stop();
+    }
+  });
+}
+
+function ms(value: number): string {
+  return value.toFixed(2);
+}
+
+const benchmark: Benchmark = {
+  name: 'gateway',
+  title: 'Gateway: logins, memory per user, one-to-one latency XMPP→IRC against Biboumi',
+  async run(context) {
+    const plan = context.quick ? QUICK : FULL;
+    const binary = biboumiBinary();
+    if (binary === undefined) context.progress('biboumi is not installed (apt-get install -y biboumi): its figures are skipped');
+    const loads: number[] = [Math.round(loadavg()[0]! * 100) / 100];
+    const rig = await startGatewayRig();
+    try {
+      const rounds: GatewayRound[] = [];
+      for (let round = 0; round < plan.repeats; round++) {
+        const floorIrc = await latency(rig, rig.ircToIrc, plan);
+        const floorXmpp = await latency(rig, rig.xmppToXmpp, plan);
+        context.progress(`round ${round} floor: IRC→IRC p50 ${ms(floorIrc.p50)} ms, XMPP→XMPP p50 ${ms(floorXmpp.p50)} ms`);
+        const runSwitchboard = async () => {
+          const empty = await emptyHubMemory(rig, context);
+          const slot = await switchboardSlot(rig, plan.users, plan, context);
+          const connection = await measureIrcConnectionCost(rig.irc.host, rig.irc.port, IRC_PASSWORD, plan.users, 120_000);
+          context.progress(`round ${round} Switchboard: ${plan.users} logged in ${slot.loginFromSpawnMs} ms after spawn (${slot.loginFromReadyMs} after ready; ngIRCd counts ${slot.ircUsersSeen} users), heap ${((slot.memory.heapUsed - empty.heapUsed) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.heapBytes / 1024).toFixed(1)}), RSS ${((slot.memory.rss - empty.rss) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.rssBytes / 1024).toFixed(1)}), p50 ${ms(slot.latency.p50)} p99 ${ms(slot.latency.p99)} ms ${slot.latency.delivered}/${slot.latency.sent}, client CPU ${(slot.latency.clientCpuShare * 100).toFixed(1)} %`);
+          return { empty, slot, connection };
+        };
+        const runBiboumi = async () => {
+          if (binary === undefined) return undefined;
+          const slot = await biboumiSlot(rig, binary, plan);
+          context.progress(`round ${round} Biboumi: p50 ${ms(slot.latency.p50)} p99 ${ms(slot.latency.p99)} ms ${slot.latency.delivered}/${slot.latency.sent}, RSS with one user ${(slot.rssOneUserBytes / 2 ** 20).toFixed(1)} MiB`);
+          return slot;
+        };
+        // Alternate which gateway goes first.
+        let switchboard;
+        let biboumi;
+        if (round % 2 === 0) {
+          switchboard = await runSwitchboard();
+          biboumi = await runBiboumi();
+        } else {
+          biboumi = await runBiboumi();
+          switchboard = await runSwitchboard();
+        }
+        rounds.push({ floorIrc, floorXmpp, ...switchboard, biboumi });
+        loads.push(Math.round(loadavg()[0]! * 100) / 100);
+      }
+      const paced = await withHub(rig, users(plan.users), undefined, context, async (hub) => {
+        const readyAt = await hub.ready(WAIT_MS);
+        const last = await hub.loggedIn(plan.users, plan.users * DEFAULT_INTERVAL_MS + 60_000);
+        return { fromSpawnMs: last - hub.spawnedAtEpoch, fromReadyMs: last - readyAt };
+      });
+      context.progress(`default pacing (${DEFAULT_INTERVAL_MS} ms): ${plan.users} logged in ${paced.fromSpawnMs} ms after spawn`);
+      const { figures, unavailable } = gatewayFigures({ users: plan.users, messages: plan.messages, rounds, defaultPacing: paced, biboumi: binary !== undefined });
+      return {
+        parameters: { users: plan.users, repeats: plan.repeats, messagesPerRun: plan.messages, warmupMessages: plan.warmup, ratePerSecond: RATE, defaultLoginIntervalMs: DEFAULT_INTERVAL_MS, fastLoginIntervalMs: 0, switchboardFlood: { burst: 100, intervalMs: 0 }, biboumiThrottleLimit: -1, biboumi: binary ?? 'not installed', loadAverage1m: loads, quick: context.quick },
+        figures,
+        unavailable,
+        notes: [
+          'One ngIRCd (no per-IP limit, no penalty: the test config) and one Prosody on loopback for the whole run; clients in the benchmark process: alice and carol on bare IRC sockets, sam, bob and dave on @xmpp/client. Each round: the floor, then Switchboard and Biboumi in alternating order, each a fresh process.',
+          `Registrations: ${plan.users} people (sam plus user0…) written before the hub starts through the store's API and the gateway's Accounts, as a registration writes them (IRC server password sealed with AES-256-GCM under the hub's key, opened at login); only the registration's IRC check is skipped. People other than sam have no XMPP account (the gateway's presences to them are dropped by Prosody).`,
+          'Login time: from spawning `switchboard run` (and from its `ready` log line) to the last `gateway: logged in` log line (each follows the IRC server\'s 001), by the lines\' own timestamps; ngIRCd\'s LUSERS count right after confirms the connections. Fast: loginIntervalMs 0 (ngIRCd is configured without a per-IP connection limit, so nothing else holds it back); default: loginIntervalMs 200, one run.',
+          'Memory per user: the hub process (preloaded bench/tools/memory-probe.mjs: two full GCs on SIGUSR2, then process.memoryUsage()) with N logged-in users 2 s after the last login, minus the same hub with no user 2 s after ready, ÷ N. The IRC connection alone: a child process opens N connections with the gateway\'s own connectIrc (irc-framework Client, same options and login) and nothing else, growth after full GCs ÷ N; "beyond its IRC connection" = per user − per connection.',
+          'Latency: sam (XMPP) writes one-to-one to carol (IRC), paced 50/s, numbered; through Switchboard to carol@gateway.localhost (sam is registered as samgw, the hub has N logged-in users), through Biboumi to carol%127.0.0.1@biboumi.localhost (Biboumi 9.0, SQLite, configured by sam with its ad-hoc `configure`: the plain port, no TLS ports, throttle_limit -1; it connects sam as `sam`). Added = p50 (p99) − the floor\'s: percentiles of the sums of every pair of an IRC→IRC (alice→carol PRIVMSG) and an XMPP→XMPP (bob→dave chat) latency of that round. Flood control lifted on both (Switchboard legacy.flood { burst: 100, intervalMs: 0 }).',
+          'Biboumi\'s memory per user is not measured: each user needs an XMPP account of their own connected to Prosody (Biboumi keeps one IRC connection per bare JID). Its RSS with one user is reported.',
+          'Bench client CPU: the benchmark process\'s CPU time ÷ wall time during the paced runs (50 messages/s is far from a client limit).',
+          'A 2-core machine shared with other work: the load average at the start and after each round is in the parameters.',
+        ],
+      };
+    } finally {
+      await rig.stop();
+    }
+  },
+};
+export default benchmark;

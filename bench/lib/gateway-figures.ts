@@ -1,0 +1,104 @@
+/**
+ * Figures of the gateway benchmark out of its rounds: login time, memory per logged-in user
+ * (gross, the IRC connection alone, and beyond it), the floor, each gateway's latency and its
+ * latency added over the floor, and Switchboard's added latency against Biboumi's.
+ */
+import { figure, type Figure, type Unavailable } from './result.js';
+import type { HubMemory } from './gateway-hub.js';
+import type { ConnectionCost } from './irc-connection-cost.js';
+import { floorLatency } from './side-figures.js';
+import type { PacedResult } from './traffic.js';
+
+const KIB = 1024;
+const MIB = 1024 * 1024;
+
+/** A paced run and the bench process's CPU share during it. */
+export interface Latency extends PacedResult {
+  readonly clientCpuShare: number;
+}
+
+export interface GatewayRound {
+  readonly floorIrc: Latency;
+  readonly floorXmpp: Latency;
+  readonly empty: HubMemory;
+  readonly slot: {
+    readonly loginFromSpawnMs: number;
+    readonly loginFromReadyMs: number;
+    readonly ircUsersSeen: number | undefined;
+    readonly memory: HubMemory;
+    readonly latency: Latency;
+  };
+  readonly connection: ConnectionCost;
+  readonly biboumi: { readonly rssOneUserBytes: number; readonly latency: Latency } | undefined;
+}
+
+export interface GatewayFigureInput {
+  readonly users: number;
+  readonly messages: number;
+  readonly rounds: readonly GatewayRound[];
+  readonly defaultPacing: { readonly fromSpawnMs: number; readonly fromReadyMs: number };
+  /** Whether Biboumi ran. */
+  readonly biboumi: boolean;
+}
+
+const floorOf = (r: GatewayRound) => floorLatency(r.floorIrc.latencies, r.floorXmpp.latencies);
+
+/** Every figure, and Biboumi's as unavailable when it did not run. */
+export function gatewayFigures(input: GatewayFigureInput): { figures: Figure[]; unavailable: Unavailable[] } {
+  const { users: n, rounds } = input;
+  const per = (pick: (r: GatewayRound) => number) => rounds.map(pick);
+  const heapPerUser = (r: GatewayRound) => (r.slot.memory.heapUsed - r.empty.heapUsed) / n;
+  const rssPerUser = (r: GatewayRound) => (r.slot.memory.rss - r.empty.rss) / n;
+  const sbAdded50 = (r: GatewayRound) => r.slot.latency.p50 - floorOf(r).p50;
+  const figures: Figure[] = [
+    figure({ key: 'login_ms.fast_from_spawn', label: `${n} stored registrations: spawn until every IRC login is done (loginIntervalMs 0)`, unit: 'ms' }, per((r) => r.slot.loginFromSpawnMs)),
+    figure({ key: 'login_ms.fast_from_ready', label: `${n} logins: hub ready until the last is done (loginIntervalMs 0)`, unit: 'ms' }, per((r) => r.slot.loginFromReadyMs)),
+    figure({ key: 'login_ms.default_from_spawn', label: `${n} stored registrations: spawn until every IRC login is done (default loginIntervalMs 200, one run)`, unit: 'ms' }, [input.defaultPacing.fromSpawnMs]),
+    figure({ key: 'irc_users_seen', label: 'users ngIRCd counts after the fast logins (LUSERS: the gateway\'s plus the 2 bench clients)', unit: 'users', target: { op: '>=', value: n + 2 } }, per((r) => r.slot.ircUsersSeen ?? 0)),
+    figure({ key: 'heap_kib_per_user', label: `V8 heap per logged-in user (after full GCs; ${n} users − none, ÷ ${n})`, unit: 'KiB' }, per((r) => heapPerUser(r) / KIB)),
+    figure({ key: 'rss_kib_per_user', label: `RSS per logged-in user (${n} users − none, ÷ ${n})`, unit: 'KiB' }, per((r) => rssPerUser(r) / KIB)),
+    figure({ key: 'irc_connection.heap_kib', label: 'V8 heap per IRC connection alone (connectIrc in a child process)', unit: 'KiB' }, per((r) => r.connection.heapBytes / KIB)),
+    figure({ key: 'irc_connection.rss_kib', label: 'RSS per IRC connection alone (connectIrc in a child process)', unit: 'KiB' }, per((r) => r.connection.rssBytes / KIB)),
+    figure({ key: 'beyond_connection.heap_kib_per_user', label: 'V8 heap per logged-in user beyond its IRC connection', unit: 'KiB', target: { op: '<=', value: 50 } }, per((r) => (heapPerUser(r) - r.connection.heapBytes) / KIB)),
+    figure({ key: 'beyond_connection.rss_kib_per_user', label: 'RSS per logged-in user beyond its IRC connection', unit: 'KiB', target: { op: '<=', value: 50 } }, per((r) => (rssPerUser(r) - r.connection.rssBytes) / KIB)),
+    figure({ key: 'hub_rss_mib.empty', label: 'hub RSS, gateway with no user (after full GCs)', unit: 'MiB' }, per((r) => r.empty.rss / MIB)),
+    figure({ key: 'hub_rss_mib.loaded', label: `hub RSS, ${n} logged-in users (after full GCs)`, unit: 'MiB' }, per((r) => r.slot.memory.rss / MIB)),
+    figure({ key: 'floor.p50_ms', label: 'floor p50: IRC→IRC + XMPP→XMPP one-to-one (pairwise sums)', unit: 'ms' }, per((r) => floorOf(r).p50)),
+    figure({ key: 'floor.p99_ms', label: 'floor p99 (pairwise sums)', unit: 'ms' }, per((r) => floorOf(r).p99)),
+    figure({ key: 'switchboard.p50_ms', label: 'p50 XMPP→IRC one-to-one through the Switchboard gateway (paced 50/s)', unit: 'ms' }, per((r) => r.slot.latency.p50)),
+    figure({ key: 'switchboard.p99_ms', label: 'p99 XMPP→IRC one-to-one through the Switchboard gateway', unit: 'ms' }, per((r) => r.slot.latency.p99)),
+    figure({ key: 'switchboard.added_p50_ms', label: 'Switchboard gateway: added p50 over the floor', unit: 'ms', target: { op: '<=', value: 1 } }, per(sbAdded50)),
+    figure({ key: 'switchboard.added_p99_ms', label: 'Switchboard gateway: added p99 over the floor', unit: 'ms' }, per((r) => r.slot.latency.p99 - floorOf(r).p99)),
+    figure({ key: 'switchboard.delivered', label: `delivered of ${input.messages} a run through Switchboard`, unit: 'messages', target: { op: '>=', value: input.messages } }, per((r) => r.slot.latency.delivered)),
+    figure({ key: 'client_cpu_share', label: 'bench process CPU ÷ wall time during the paced runs (the highest of the round)', unit: 'share' }, per((r) => Math.max(r.floorIrc.clientCpuShare, r.floorXmpp.clientCpuShare, r.slot.latency.clientCpuShare, r.biboumi?.latency.clientCpuShare ?? 0))),
+  ];
+  const unavailable: Unavailable[] = [];
+  const biboumiKeys = [
+    ['biboumi.p50_ms', 'p50 XMPP→IRC one-to-one through Biboumi (paced 50/s)'],
+    ['biboumi.p99_ms', 'p99 XMPP→IRC one-to-one through Biboumi'],
+    ['biboumi.added_p50_ms', 'Biboumi: added p50 over the floor'],
+    ['biboumi.added_p99_ms', 'Biboumi: added p99 over the floor'],
+    ['biboumi.delivered', `delivered of ${input.messages} a run through Biboumi`],
+    ['biboumi.rss_mib_one_user', 'Biboumi RSS with one user connected'],
+    ['added_p50_ms.switchboard_minus_biboumi', 'added p50: Switchboard − Biboumi (same round)'],
+  ] as const;
+  const withBiboumi = rounds.filter((r) => r.biboumi !== undefined);
+  if (!input.biboumi || withBiboumi.length === 0) {
+    for (const [key, label] of biboumiKeys) unavailable.push({ key, label, reason: 'biboumi is not installed (apt-get install -y biboumi)' });
+    return { figures, unavailable };
+  }
+  const b = (pick: (r: GatewayRound, bib: NonNullable<GatewayRound['biboumi']>) => number) => withBiboumi.map((r) => pick(r, r.biboumi!));
+  const values: Record<(typeof biboumiKeys)[number][0], number[]> = {
+    'biboumi.p50_ms': b((_, bib) => bib.latency.p50),
+    'biboumi.p99_ms': b((_, bib) => bib.latency.p99),
+    'biboumi.added_p50_ms': b((r, bib) => bib.latency.p50 - floorOf(r).p50),
+    'biboumi.added_p99_ms': b((r, bib) => bib.latency.p99 - floorOf(r).p99),
+    'biboumi.delivered': b((_, bib) => bib.latency.delivered),
+    'biboumi.rss_mib_one_user': b((_, bib) => bib.rssOneUserBytes / MIB),
+    'added_p50_ms.switchboard_minus_biboumi': b((r, bib) => sbAdded50(r) - (bib.latency.p50 - floorOf(r).p50)),
+  };
+  for (const [key, label] of biboumiKeys) {
+    figures.push(figure({ key, label, unit: key.includes('delivered') ? 'messages' : key.includes('mib') ? 'MiB' : 'ms' }, values[key]));
+  }
+  return { figures, unavailable };
+}
