@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Benchmark, BenchContext } from './lib/benchmark.js';
-import { biboumiBinary, configureIrcServer, startBiboumi, waitForComponent } from './lib/biboumi.js';
+import { BIBOUMI_DOMAIN, biboumiBinary, configureIrcServer, startBiboumi, waitForComponent } from './lib/biboumi.js';
 import { procStatusBytes } from './lib/bridge-slot.js';
 import { startGatewayHub, type GatewayHub, type HubMemory } from './lib/gateway-hub.js';
 import { IRC_PASSWORD, ircUserCount, SAM_GATEWAY_NICK, startGatewayRig, type GatewayRig } from './lib/gateway-rig.js';
@@ -21,12 +21,14 @@ import { gatewayFigures, type Latency, type GatewayRound } from './lib/gateway-f
 import { measureIrcConnectionCost } from './lib/irc-connection-cost.js';
 import { pacedRun, probeUntilArrival, type Path } from './lib/traffic.js';
 
-const FULL = { users: 500, repeats: 3, messages: 200, warmup: 50 };
-const QUICK = { users: 50, repeats: 1, messages: 50, warmup: 10 };
+const FULL = { users: 500, repeats: 3, messages: 200, warmup: 50, biboumiUsers: 100 };
+const QUICK = { users: 50, repeats: 1, messages: 50, warmup: 10, biboumiUsers: 20 };
 type Plan = typeof FULL;
 const RATE = 50;
 const DRAIN_MS = 5_000;
 const WAIT_MS = 30_000;
+/** The fastest `loginIntervalMs` the test ngIRCd takes without refusing logins (BENCH_GATEWAY_FAST_INTERVAL_MS to try another). */
+const FAST_INTERVAL_MS = Number(process.env.BENCH_GATEWAY_FAST_INTERVAL_MS ?? 5);
 /** The gateway's default `loginIntervalMs` (docs/gateway.md). */
 const DEFAULT_INTERVAL_MS = 200;
 /** After the last login (or ready), before memory is read: late replies (MONITOR, presences) settle. */
@@ -77,27 +79,46 @@ function emptyHubMemory(rig: GatewayRig, context: BenchContext): Promise<HubMemo
 interface SwitchboardSlot {
   readonly loginFromSpawnMs: number;
   readonly loginFromReadyMs: number;
+  readonly failedAttempts: number;
   readonly ircUsersSeen: number | undefined;
   readonly memory: HubMemory;
   readonly latency: Latency;
 }
 
-/** A hub with `n` registrations logging in as fast as the pacer allows (0), then memory and latency. */
+/** A hub with `n` registrations logging in as fast as the ircd allows, then memory and latency. */
 function switchboardSlot(rig: GatewayRig, n: number, plan: Plan, context: BenchContext): Promise<SwitchboardSlot> {
-  return withHub(rig, users(n), 0, context, async (hub) => {
+  return withHub(rig, users(n), FAST_INTERVAL_MS, context, async (hub) => {
     const readyAt = await hub.ready(WAIT_MS);
-    const lastLogin = await hub.loggedIn(n, 120_000);
+    const { at: lastLogin, failedAttempts } = await hub.loggedIn(n, 120_000);
     const ircUsersSeen = await ircUserCount(rig.alice, 5_000);
     await sleep(SETTLE_MS);
     const memory = await hub.memory(10_000);
     await probeUntilArrival(rig.tracker, rig.throughSwitchboard, 200, WAIT_MS);
-    return { loginFromSpawnMs: lastLogin - hub.spawnedAtEpoch, loginFromReadyMs: lastLogin - readyAt, ircUsersSeen, memory, latency: await latency(rig, rig.throughSwitchboard, plan) };
+    return { loginFromSpawnMs: lastLogin - hub.spawnedAtEpoch, loginFromReadyMs: lastLogin - readyAt, failedAttempts, ircUsersSeen, memory, latency: await latency(rig, rig.throughSwitchboard, plan) };
   });
 }
 
 interface BiboumiSlot {
   readonly rssOneUserBytes: number;
+  /** RSS growth per user when the crowd connects too. */
+  readonly rssPerUserBytes: number;
   readonly latency: Latency;
+}
+
+/** An IRC channel as a room at Biboumi: joining it connects its user to the IRC server. */
+function channelRoom(rig: GatewayRig, channel: string): string {
+  return `#${channel}%${rig.irc.host}@${BIBOUMI_DOMAIN}`;
+}
+
+/** Every crowd user configures the server (ad-hoc) and joins a channel of their own, 10 at a time. */
+async function connectCrowd(rig: GatewayRig): Promise<void> {
+  const server = { host: rig.irc.host, port: rig.irc.port, password: IRC_PASSWORD };
+  for (let i = 0; i < rig.crowd.length; i += 10) {
+    await Promise.all(rig.crowd.slice(i, i + 10).map(async (client, j) => {
+      await configureIrcServer(client, server, -1, WAIT_MS);
+      await client.joinRoom(channelRoom(rig, `bib${i + j}`), `bib${i + j}`, WAIT_MS);
+    }));
+  }
 }
 
 /** A fresh Biboumi: configured for the test ngIRCd by sam (ad-hoc), first message, then latency. */
@@ -107,12 +128,21 @@ function biboumiSlot(rig: GatewayRig, binary: string, plan: Plan): Promise<Bibou
     try {
       await waitForComponent(rig.sam, WAIT_MS);
       await configureIrcServer(rig.sam, { host: rig.irc.host, port: rig.irc.port, password: IRC_PASSWORD }, -1, WAIT_MS);
+      // Biboumi connects to an IRC server when its user joins a room there (a private message
+      // alone is refused: "Not connected to IRC server"), as its users do.
+      await rig.sam.joinRoom(channelRoom(rig, 'bench'), 'sam', WAIT_MS);
       await probeUntilArrival(rig.tracker, rig.throughBiboumi, 500, WAIT_MS);
       await sleep(1_000);
       const rssOneUserBytes = procStatusBytes(biboumi.pid, 'VmRSS');
-      return { rssOneUserBytes, latency: await latency(rig, rig.throughBiboumi, plan) };
+      const measured = await latency(rig, rig.throughBiboumi, plan);
+      const before = procStatusBytes(biboumi.pid, 'VmRSS');
+      await connectCrowd(rig);
+      await sleep(2_000);
+      const rssPerUserBytes = (procStatusBytes(biboumi.pid, 'VmRSS') - before) / rig.crowd.length;
+      return { rssOneUserBytes, rssPerUserBytes, latency: measured };
     } catch (error) {
-      throw new Error(`Biboumi: ${(error as Error).message}\n${biboumi.output().slice(-2000)}`, { cause: error });
+      const said = rig.sam.stanzas.filter((st) => st.attrs.from?.endsWith(BIBOUMI_DOMAIN)).slice(-5).map(String).join('\n');
+      throw new Error(`Biboumi: ${(error as Error).message}\nits output:\n${biboumi.output().slice(-2000)}\nwhat it sent sam last:\n${said}`, { cause: error });
     } finally {
       await biboumi.stop();
     }
@@ -131,7 +161,7 @@ const benchmark: Benchmark = {
     const binary = biboumiBinary();
     if (binary === undefined) context.progress('biboumi is not installed (apt-get install -y biboumi): its figures are skipped');
     const loads: number[] = [Math.round(loadavg()[0]! * 100) / 100];
-    const rig = await startGatewayRig();
+    const rig = await startGatewayRig(binary === undefined ? 0 : plan.biboumiUsers);
     try {
       const rounds: GatewayRound[] = [];
       for (let round = 0; round < plan.repeats; round++) {
@@ -142,13 +172,13 @@ const benchmark: Benchmark = {
           const empty = await emptyHubMemory(rig, context);
           const slot = await switchboardSlot(rig, plan.users, plan, context);
           const connection = await measureIrcConnectionCost(rig.irc.host, rig.irc.port, IRC_PASSWORD, plan.users, 120_000);
-          context.progress(`round ${round} Switchboard: ${plan.users} logged in ${slot.loginFromSpawnMs} ms after spawn (${slot.loginFromReadyMs} after ready; ngIRCd counts ${slot.ircUsersSeen} users), heap ${((slot.memory.heapUsed - empty.heapUsed) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.heapBytes / 1024).toFixed(1)}), RSS ${((slot.memory.rss - empty.rss) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.rssBytes / 1024).toFixed(1)}), p50 ${ms(slot.latency.p50)} p99 ${ms(slot.latency.p99)} ms ${slot.latency.delivered}/${slot.latency.sent}, client CPU ${(slot.latency.clientCpuShare * 100).toFixed(1)} %`);
+          context.progress(`round ${round} Switchboard: ${plan.users} logged in ${slot.loginFromSpawnMs} ms after spawn (${slot.loginFromReadyMs} after ready, ${slot.failedAttempts} failed attempts retried; ngIRCd counts ${slot.ircUsersSeen} users), heap ${((slot.memory.heapUsed - empty.heapUsed) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.heapBytes / 1024).toFixed(1)}), RSS ${((slot.memory.rss - empty.rss) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.rssBytes / 1024).toFixed(1)}), p50 ${ms(slot.latency.p50)} p99 ${ms(slot.latency.p99)} ms ${slot.latency.delivered}/${slot.latency.sent}, client CPU ${(slot.latency.clientCpuShare * 100).toFixed(1)} %`);
           return { empty, slot, connection };
         };
         const runBiboumi = async () => {
           if (binary === undefined) return undefined;
           const slot = await biboumiSlot(rig, binary, plan);
-          context.progress(`round ${round} Biboumi: p50 ${ms(slot.latency.p50)} p99 ${ms(slot.latency.p99)} ms ${slot.latency.delivered}/${slot.latency.sent}, RSS with one user ${(slot.rssOneUserBytes / 2 ** 20).toFixed(1)} MiB`);
+          context.progress(`round ${round} Biboumi: p50 ${ms(slot.latency.p50)} p99 ${ms(slot.latency.p99)} ms ${slot.latency.delivered}/${slot.latency.sent}, RSS with one user ${(slot.rssOneUserBytes / 2 ** 20).toFixed(1)} MiB, ${(slot.rssPerUserBytes / 1024).toFixed(1)} KiB per user more (${plan.biboumiUsers} users)`);
           return slot;
         };
         // Alternate which gateway goes first.
@@ -166,13 +196,13 @@ const benchmark: Benchmark = {
       }
       const paced = await withHub(rig, users(plan.users), undefined, context, async (hub) => {
         const readyAt = await hub.ready(WAIT_MS);
-        const last = await hub.loggedIn(plan.users, plan.users * DEFAULT_INTERVAL_MS + 60_000);
-        return { fromSpawnMs: last - hub.spawnedAtEpoch, fromReadyMs: last - readyAt };
+        const { at, failedAttempts } = await hub.loggedIn(plan.users, plan.users * DEFAULT_INTERVAL_MS + 60_000);
+        return { fromSpawnMs: at - hub.spawnedAtEpoch, fromReadyMs: at - readyAt, failedAttempts };
       });
-      context.progress(`default pacing (${DEFAULT_INTERVAL_MS} ms): ${plan.users} logged in ${paced.fromSpawnMs} ms after spawn`);
-      const { figures, unavailable } = gatewayFigures({ users: plan.users, messages: plan.messages, rounds, defaultPacing: paced, biboumi: binary !== undefined });
+      context.progress(`default pacing (${DEFAULT_INTERVAL_MS} ms): ${plan.users} logged in ${paced.fromSpawnMs} ms after spawn, ${paced.failedAttempts} failed attempts`);
+      const { figures, unavailable } = gatewayFigures({ fastIntervalMs: FAST_INTERVAL_MS, users: plan.users, biboumiUsers: plan.biboumiUsers, messages: plan.messages, rounds, defaultPacing: paced, biboumi: binary !== undefined });
       return {
-        parameters: { users: plan.users, repeats: plan.repeats, messagesPerRun: plan.messages, warmupMessages: plan.warmup, ratePerSecond: RATE, defaultLoginIntervalMs: DEFAULT_INTERVAL_MS, fastLoginIntervalMs: 0, switchboardFlood: { burst: 100, intervalMs: 0 }, biboumiThrottleLimit: -1, biboumi: binary ?? 'not installed', loadAverage1m: loads, quick: context.quick },
+        parameters: { users: plan.users, repeats: plan.repeats, messagesPerRun: plan.messages, warmupMessages: plan.warmup, ratePerSecond: RATE, defaultLoginIntervalMs: DEFAULT_INTERVAL_MS, fastLoginIntervalMs: FAST_INTERVAL_MS, switchboardFlood: { burst: 100, intervalMs: 0 }, biboumiThrottleLimit: -1, biboumiUsers: plan.biboumiUsers, biboumi: binary ?? 'not installed', loadAverage1m: loads, quick: context.quick },
         figures,
         unavailable,
         notes: [
@@ -181,7 +211,7 @@ const benchmark: Benchmark = {
           'Login time: from spawning `switchboard run` (and from its `ready` log line) to the last `gateway: logged in` log line (each follows the IRC server\'s 001), by the lines\' own timestamps; ngIRCd\'s LUSERS count right after confirms the connections. Fast: loginIntervalMs 0 (ngIRCd is configured without a per-IP connection limit, so nothing else holds it back); default: loginIntervalMs 200, one run.',
           'Memory per user: the hub process (preloaded bench/tools/memory-probe.mjs: two full GCs on SIGUSR2, then process.memoryUsage()) with N logged-in users 2 s after the last login, minus the same hub with no user 2 s after ready, ÷ N. The IRC connection alone: a child process opens N connections with the gateway\'s own connectIrc (irc-framework Client, same options and login) and nothing else, growth after full GCs ÷ N; "beyond its IRC connection" = per user − per connection.',
           'Latency: sam (XMPP) writes one-to-one to carol (IRC), paced 50/s, numbered; through Switchboard to carol@gateway.localhost (sam is registered as samgw, the hub has N logged-in users), through Biboumi to carol%127.0.0.1@biboumi.localhost (Biboumi 9.0, SQLite, configured by sam with its ad-hoc `configure`: the plain port, no TLS ports, throttle_limit -1; it connects sam as `sam`). Added = p50 (p99) − the floor\'s: percentiles of the sums of every pair of an IRC→IRC (alice→carol PRIVMSG) and an XMPP→XMPP (bob→dave chat) latency of that round. Flood control lifted on both (Switchboard legacy.flood { burst: 100, intervalMs: 0 }).',
-          'Biboumi\'s memory per user is not measured: each user needs an XMPP account of their own connected to Prosody (Biboumi keeps one IRC connection per bare JID). Its RSS with one user is reported.',
+          `Biboumi's memory per user: after the latency runs, ${plan.biboumiUsers} more XMPP users (bib0…, connected at the start) each configure the server (ad-hoc) and join an IRC channel of their own (Biboumi connects to an IRC server when its user joins a room there; a private message alone is refused with "Not connected to IRC server"), so Biboumi opens one IRC connection each; its RSS (VmRSS) growth 2 s later ÷ ${plan.biboumiUsers}. Biboumi is C++: its RSS per user is its whole cost, connection included; compare it with Switchboard's RSS per user (gross), not with the part beyond the connection.`,
           'Bench client CPU: the benchmark process\'s CPU time ÷ wall time during the paced runs (50 messages/s is far from a client limit).',
           'A 2-core machine shared with other work: the load average at the start and after each round is in the parameters.',
         ],

@@ -44,7 +44,7 @@ export function startBiboumi(binary: string, dir: string, componentPort: number,
     'identd_port=0',
     `policy_directory=${dir}`,
     'realname_customization=true',
-    'log_level=2',
+    'log_level=1',
     '',
   ].join('\n'));
   return startPeerProcess(binary, [configFile], dir);

@@ -24,19 +24,24 @@ export interface GatewayRound {
   readonly slot: {
     readonly loginFromSpawnMs: number;
     readonly loginFromReadyMs: number;
+    readonly failedAttempts: number;
     readonly ircUsersSeen: number | undefined;
     readonly memory: HubMemory;
     readonly latency: Latency;
   };
   readonly connection: ConnectionCost;
-  readonly biboumi: { readonly rssOneUserBytes: number; readonly latency: Latency } | undefined;
+  readonly biboumi: { readonly rssOneUserBytes: number; readonly rssPerUserBytes: number; readonly latency: Latency } | undefined;
 }
 
 export interface GatewayFigureInput {
   readonly users: number;
+  /** How many users connected to Biboumi for its memory per user. */
+  readonly biboumiUsers: number;
   readonly messages: number;
   readonly rounds: readonly GatewayRound[];
-  readonly defaultPacing: { readonly fromSpawnMs: number; readonly fromReadyMs: number };
+  readonly defaultPacing: { readonly fromSpawnMs: number; readonly fromReadyMs: number; readonly failedAttempts: number };
+  /** The fast run's `loginIntervalMs`. */
+  readonly fastIntervalMs: number;
   /** Whether Biboumi ran. */
   readonly biboumi: boolean;
 }
@@ -51,9 +56,11 @@ export function gatewayFigures(input: GatewayFigureInput): { figures: Figure[]; 
   const rssPerUser = (r: GatewayRound) => (r.slot.memory.rss - r.empty.rss) / n;
   const sbAdded50 = (r: GatewayRound) => r.slot.latency.p50 - floorOf(r).p50;
   const figures: Figure[] = [
-    figure({ key: 'login_ms.fast_from_spawn', label: `${n} stored registrations: spawn until every IRC login is done (loginIntervalMs 0)`, unit: 'ms' }, per((r) => r.slot.loginFromSpawnMs)),
-    figure({ key: 'login_ms.fast_from_ready', label: `${n} logins: hub ready until the last is done (loginIntervalMs 0)`, unit: 'ms' }, per((r) => r.slot.loginFromReadyMs)),
+    figure({ key: 'login_ms.fast_from_spawn', label: `${n} stored registrations: spawn until every IRC login is done (loginIntervalMs ${input.fastIntervalMs})`, unit: 'ms' }, per((r) => r.slot.loginFromSpawnMs)),
+    figure({ key: 'login_ms.fast_from_ready', label: `${n} logins: hub ready until the last is done (loginIntervalMs ${input.fastIntervalMs})`, unit: 'ms' }, per((r) => r.slot.loginFromReadyMs)),
+    figure({ key: 'login_failed_attempts.fast', label: `failed login attempts on the way (loginIntervalMs ${input.fastIntervalMs}; each retried after the backoff)`, unit: 'attempts' }, per((r) => r.slot.failedAttempts)),
     figure({ key: 'login_ms.default_from_spawn', label: `${n} stored registrations: spawn until every IRC login is done (default loginIntervalMs 200, one run)`, unit: 'ms' }, [input.defaultPacing.fromSpawnMs]),
+    figure({ key: 'login_failed_attempts.default', label: 'failed login attempts on the way (default loginIntervalMs 200)', unit: 'attempts' }, [input.defaultPacing.failedAttempts]),
     figure({ key: 'irc_users_seen', label: 'users ngIRCd counts after the fast logins (LUSERS: the gateway\'s plus the 2 bench clients)', unit: 'users', target: { op: '>=', value: n + 2 } }, per((r) => r.slot.ircUsersSeen ?? 0)),
     figure({ key: 'heap_kib_per_user', label: `V8 heap per logged-in user (after full GCs; ${n} users − none, ÷ ${n})`, unit: 'KiB' }, per((r) => heapPerUser(r) / KIB)),
     figure({ key: 'rss_kib_per_user', label: `RSS per logged-in user (${n} users − none, ÷ ${n})`, unit: 'KiB' }, per((r) => rssPerUser(r) / KIB)),
@@ -80,7 +87,9 @@ export function gatewayFigures(input: GatewayFigureInput): { figures: Figure[]; 
     ['biboumi.added_p99_ms', 'Biboumi: added p99 over the floor'],
     ['biboumi.delivered', `delivered of ${input.messages} a run through Biboumi`],
     ['biboumi.rss_mib_one_user', 'Biboumi RSS with one user connected'],
+    ['biboumi.rss_kib_per_user', `Biboumi RSS per connected user (${input.biboumiUsers} more users, each in an IRC channel of their own, ÷ ${input.biboumiUsers})`],
     ['added_p50_ms.switchboard_minus_biboumi', 'added p50: Switchboard − Biboumi (same round)'],
+    ['rss_per_user_ratio.switchboard_over_biboumi', 'RSS per user: Switchboard (gross, its IRC connection included) ÷ Biboumi (same round)'],
   ] as const;
   const withBiboumi = rounds.filter((r) => r.biboumi !== undefined);
   if (!input.biboumi || withBiboumi.length === 0) {
@@ -95,10 +104,12 @@ export function gatewayFigures(input: GatewayFigureInput): { figures: Figure[]; 
     'biboumi.added_p99_ms': b((r, bib) => bib.latency.p99 - floorOf(r).p99),
     'biboumi.delivered': b((_, bib) => bib.latency.delivered),
     'biboumi.rss_mib_one_user': b((_, bib) => bib.rssOneUserBytes / MIB),
+    'biboumi.rss_kib_per_user': b((_, bib) => bib.rssPerUserBytes / KIB),
     'added_p50_ms.switchboard_minus_biboumi': b((r, bib) => sbAdded50(r) - (bib.latency.p50 - floorOf(r).p50)),
+    'rss_per_user_ratio.switchboard_over_biboumi': b((r, bib) => rssPerUser(r) / bib.rssPerUserBytes),
   };
   for (const [key, label] of biboumiKeys) {
-    figures.push(figure({ key, label, unit: key.includes('delivered') ? 'messages' : key.includes('mib') ? 'MiB' : 'ms' }, values[key]));
+    figures.push(figure({ key, label, unit: key.includes('delivered') ? 'messages' : key.includes('ratio') ? '×' : key.includes('mib') ? 'MiB' : key.includes('kib') ? 'KiB' : 'ms' }, values[key]));
   }
   return { figures, unavailable };
 }

@@ -32,6 +32,8 @@ export interface GatewayRig {
   readonly sam: TestXmppClient;
   /** alice, on IRC: asks the server for its user count. */
   readonly alice: IrcProbe;
+  /** `crowd` XMPP users (bib0…) for Biboumi's memory per user: each makes it open an IRC connection. */
+  readonly crowd: readonly TestXmppClient[];
   /** Biboumi's component secret (Prosody has its Component section whether or not it runs). */
   readonly biboumiSecret: string;
   readonly ircToIrc: Path;
@@ -71,8 +73,8 @@ function chatAll(client: TestXmppClient, to: string, texts: readonly string[]): 
   for (const text of texts) client.send(xml('message', { to, type: 'chat' }, xml('body', {}, text))).catch(() => undefined);
 }
 
-/** Starts the servers and the clients; on failure stops what was started. */
-export async function startGatewayRig(): Promise<GatewayRig> {
+/** Starts the servers and the clients (`crowd` more XMPP users, see {@link GatewayRig.crowd}); on failure stops what was started. */
+export async function startGatewayRig(crowd: number): Promise<GatewayRig> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -103,6 +105,12 @@ export async function startGatewayRig(): Promise<GatewayRig> {
     const sam = await connect('sam');
     const bob = await connect('bob');
     const dave = await connect('dave');
+    const crowdClients: TestXmppClient[] = [];
+    for (let i = 0; i < crowd; i += 10) {
+      const names = Array.from({ length: Math.min(10, crowd - i) }, (_, j) => `bib${i + j}`);
+      await Promise.all(names.map((name) => xmpp.registerUser(name, 'pw')));
+      crowdClients.push(...(await Promise.all(names.map(connect))));
+    }
     dave.xmpp.on('stanza', (stanza: XmlElement) => {
       const at = performance.now();
       if (!stanza.is('message') || stanza.attrs.type !== 'chat' || !stanza.attrs.from?.startsWith(`bob@${xmpp.domain}/`)) return;
@@ -115,6 +123,7 @@ export async function startGatewayRig(): Promise<GatewayRig> {
       tracker,
       sam,
       alice,
+      crowd: crowdClients,
       biboumiSecret: biboumi.secret,
       ircToIrc: { key: 'irc_to_irc', label: 'IRC→IRC private message, ngIRCd alone (floor)', receiver: 'carol@direct', send: (texts) => alice.send(...texts.map((t) => `PRIVMSG carol :${t}`)) },
       xmppToXmpp: { key: 'xmpp_to_xmpp', label: 'XMPP→XMPP chat, Prosody alone (floor)', receiver: 'dave@direct', send: (texts) => chatAll(bob, `dave@${xmpp.domain}`, texts) },
