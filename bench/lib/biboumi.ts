@@ -68,7 +68,7 @@ export async function waitForComponent(client: TestXmppClient, timeoutMs: number
       await query(client, BIBOUMI_DOMAIN, 'get', xml('query', { xmlns: NS_DISCO_INFO }), 2000);
       return;
     } catch (error) {
-      if (Date.now() >= deadline) throw new Error(`Biboumi did not answer within ${timeoutMs} ms: ${(error as Error).message}`);
+      if (Date.now() >= deadline) throw new Error(`Biboumi did not answer within ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
