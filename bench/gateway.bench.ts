@@ -1,10 +1,11 @@
 /**
  * The gateway (issue 17) against Biboumi 9.0 on the same servers in the same run: per round,
- * the floor (ngIRCd alone, Prosody alone), Switchboard (an empty hub for the baseline, then a
- * hub with N stored registrations: time until every IRC login is done, memory per logged-in
- * user, the IRC connection's own cost in a child process, and paced one-to-one latency
- * XMPP → IRC) and Biboumi (fresh process: the same XMPP user to the same IRC user), the two
- * gateways in alternating order; then one start-up with the default `loginIntervalMs`.
+ * Switchboard (an empty hub for the baseline, then a hub with N stored registrations: time until
+ * every IRC login is done, memory per logged-in user, the IRC connection's own cost in a child
+ * process, and paced one-to-one latency XMPP → IRC) and Biboumi (fresh process: the same XMPP
+ * user to the same IRC user; then a crowd for its memory per user), in alternating order, each
+ * latency run right after a run of the floor (ngIRCd alone, Prosody alone); then one start-up
+ * with the default `loginIntervalMs`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,11 +18,12 @@ import { procStatusBytes } from './lib/bridge-slot.js';
 import { startGatewayHub, type GatewayHub, type HubMemory } from './lib/gateway-hub.js';
 import { IRC_PASSWORD, ircUserCount, SAM_GATEWAY_NICK, startGatewayRig, type GatewayRig } from './lib/gateway-rig.js';
 import type { SeededUser } from './lib/gateway-seed.js';
-import { gatewayFigures, type Latency, type GatewayRound } from './lib/gateway-figures.js';
+import { gatewayFigures, verdict, type GatewayRound, type Latency, type PathLatency } from './lib/gateway-figures.js';
+import { floorLatency } from './lib/side-figures.js';
 import { measureIrcConnectionCost } from './lib/irc-connection-cost.js';
 import { pacedRun, probeUntilArrival, type Path } from './lib/traffic.js';
 
-const FULL = { users: 500, repeats: 3, messages: 200, warmup: 50, biboumiUsers: 100 };
+const FULL = { users: 500, repeats: 5, messages: 200, warmup: 50, biboumiUsers: 100 };
 const QUICK = { users: 50, repeats: 1, messages: 50, warmup: 10, biboumiUsers: 20 };
 type Plan = typeof FULL;
 const RATE = 50;
@@ -36,6 +38,14 @@ const SETTLE_MS = 2_000;
 
 function users(n: number): SeededUser[] {
   return [{ jid: 'sam@localhost', nick: SAM_GATEWAY_NICK }, ...Array.from({ length: n - 1 }, (_, i) => ({ jid: `user${i}@localhost`, nick: `gw${i}` }))];
+}
+
+/** The floor (IRC→IRC, XMPP→XMPP), then a paced run along `path`: compared in the same minute. */
+async function overFloor(rig: GatewayRig, path: Path, plan: Plan): Promise<PathLatency> {
+  const floorIrc = await latency(rig, rig.ircToIrc, plan);
+  const floorXmpp = await latency(rig, rig.xmppToXmpp, plan);
+  const run = await latency(rig, path, plan);
+  return { floorIrc, floorXmpp, floor: floorLatency(floorIrc.latencies, floorXmpp.latencies), run };
 }
 
 /** A paced run along `path` after a warm-up, with the bench process's CPU share meanwhile. */
@@ -82,7 +92,7 @@ interface SwitchboardSlot {
   readonly failedAttempts: number;
   readonly ircUsersSeen: number | undefined;
   readonly memory: HubMemory;
-  readonly latency: Latency;
+  readonly latency: PathLatency;
 }
 
 /** A hub with `n` registrations logging in as fast as the ircd allows, then memory and latency. */
@@ -94,7 +104,7 @@ function switchboardSlot(rig: GatewayRig, n: number, plan: Plan, context: BenchC
     await sleep(SETTLE_MS);
     const memory = await hub.memory(10_000);
     await probeUntilArrival(rig.tracker, rig.throughSwitchboard, 200, WAIT_MS);
-    return { loginFromSpawnMs: lastLogin - hub.spawnedAtEpoch, loginFromReadyMs: lastLogin - readyAt, failedAttempts, ircUsersSeen, memory, latency: await latency(rig, rig.throughSwitchboard, plan) };
+    return { loginFromSpawnMs: lastLogin - hub.spawnedAtEpoch, loginFromReadyMs: lastLogin - readyAt, failedAttempts, ircUsersSeen, memory, latency: await overFloor(rig, rig.throughSwitchboard, plan) };
   });
 }
 
@@ -102,7 +112,7 @@ interface BiboumiSlot {
   readonly rssOneUserBytes: number;
   /** RSS growth per user when the crowd connects too. */
   readonly rssPerUserBytes: number;
-  readonly latency: Latency;
+  readonly latency: PathLatency;
 }
 
 /** An IRC channel as a room at Biboumi: joining it connects its user to the IRC server. */
@@ -134,7 +144,7 @@ function biboumiSlot(rig: GatewayRig, binary: string, plan: Plan): Promise<Bibou
       await probeUntilArrival(rig.tracker, rig.throughBiboumi, 500, WAIT_MS);
       await sleep(1_000);
       const rssOneUserBytes = procStatusBytes(biboumi.pid, 'VmRSS');
-      const measured = await latency(rig, rig.throughBiboumi, plan);
+      const measured = await overFloor(rig, rig.throughBiboumi, plan);
       const before = procStatusBytes(biboumi.pid, 'VmRSS');
       await connectCrowd(rig);
       await sleep(2_000);
@@ -153,6 +163,10 @@ function ms(value: number): string {
   return value.toFixed(2);
 }
 
+function describe(l: PathLatency): string {
+  return `p50 ${ms(l.run.p50)} p99 ${ms(l.run.p99)} ms (floor ${ms(l.floor.p50)} / ${ms(l.floor.p99)}) ${l.run.delivered}/${l.run.sent}, client CPU ${(l.run.clientCpuShare * 100).toFixed(1)} %`;
+}
+
 const benchmark: Benchmark = {
   name: 'gateway',
   title: 'Gateway: logins, memory per user, one-to-one latency XMPP→IRC against Biboumi',
@@ -165,20 +179,17 @@ const benchmark: Benchmark = {
     try {
       const rounds: GatewayRound[] = [];
       for (let round = 0; round < plan.repeats; round++) {
-        const floorIrc = await latency(rig, rig.ircToIrc, plan);
-        const floorXmpp = await latency(rig, rig.xmppToXmpp, plan);
-        context.progress(`round ${round} floor: IRC→IRC p50 ${ms(floorIrc.p50)} ms, XMPP→XMPP p50 ${ms(floorXmpp.p50)} ms`);
         const runSwitchboard = async () => {
           const empty = await emptyHubMemory(rig, context);
           const slot = await switchboardSlot(rig, plan.users, plan, context);
           const connection = await measureIrcConnectionCost(rig.irc.host, rig.irc.port, IRC_PASSWORD, plan.users, 120_000);
-          context.progress(`round ${round} Switchboard: ${plan.users} logged in ${slot.loginFromSpawnMs} ms after spawn (${slot.loginFromReadyMs} after ready, ${slot.failedAttempts} failed attempts retried; ngIRCd counts ${slot.ircUsersSeen} users), heap ${((slot.memory.heapUsed - empty.heapUsed) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.heapBytes / 1024).toFixed(1)}), RSS ${((slot.memory.rss - empty.rss) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.rssBytes / 1024).toFixed(1)}), p50 ${ms(slot.latency.p50)} p99 ${ms(slot.latency.p99)} ms ${slot.latency.delivered}/${slot.latency.sent}, client CPU ${(slot.latency.clientCpuShare * 100).toFixed(1)} %`);
+          context.progress(`round ${round} Switchboard: ${plan.users} logged in ${slot.loginFromSpawnMs} ms after spawn (${slot.loginFromReadyMs} after ready, ${slot.failedAttempts} failed attempts retried; ngIRCd counts ${slot.ircUsersSeen} users), heap ${((slot.memory.heapUsed - empty.heapUsed) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.heapBytes / 1024).toFixed(1)}), RSS ${((slot.memory.rss - empty.rss) / plan.users / 1024).toFixed(1)} KiB/user (connection alone ${(connection.rssBytes / 1024).toFixed(1)}), ${describe(slot.latency)}`);
           return { empty, slot, connection };
         };
         const runBiboumi = async () => {
           if (binary === undefined) return undefined;
           const slot = await biboumiSlot(rig, binary, plan);
-          context.progress(`round ${round} Biboumi: p50 ${ms(slot.latency.p50)} p99 ${ms(slot.latency.p99)} ms ${slot.latency.delivered}/${slot.latency.sent}, RSS with one user ${(slot.rssOneUserBytes / 2 ** 20).toFixed(1)} MiB, ${(slot.rssPerUserBytes / 1024).toFixed(1)} KiB per user more (${plan.biboumiUsers} users)`);
+          context.progress(`round ${round} Biboumi: ${describe(slot.latency)}, RSS with one user ${(slot.rssOneUserBytes / 2 ** 20).toFixed(1)} MiB, ${(slot.rssPerUserBytes / 1024).toFixed(1)} KiB per user more (${plan.biboumiUsers} users)`);
           return slot;
         };
         // Alternate which gateway goes first.
@@ -191,7 +202,7 @@ const benchmark: Benchmark = {
           biboumi = await runBiboumi();
           switchboard = await runSwitchboard();
         }
-        rounds.push({ floorIrc, floorXmpp, ...switchboard, biboumi });
+        rounds.push({ ...switchboard, biboumi });
         loads.push(Math.round(loadavg()[0]! * 100) / 100);
       }
       const paced = await withHub(rig, users(plan.users), undefined, context, async (hub) => {
@@ -206,11 +217,12 @@ const benchmark: Benchmark = {
         figures,
         unavailable,
         notes: [
-          'One ngIRCd (the test config: no per-IP connection limit, no penalty; plus a server password, which every IRC client of the run sends) and one Prosody on loopback for the whole run; clients in the benchmark process: alice and carol on bare IRC sockets, sam, bob and dave on @xmpp/client. Each round: the floor, then Switchboard and Biboumi in alternating order, each a fresh process.',
+          verdict(figures),
+          'One ngIRCd (the test config: no per-IP connection limit, no penalty; plus a server password, which every IRC client of the run sends) and one Prosody on loopback for the whole run; clients in the benchmark process: alice and carol on bare IRC sockets, sam, bob and dave on @xmpp/client. Each round: Switchboard and Biboumi in alternating order, each a fresh process.',
           `Registrations: ${plan.users} people (sam plus user0…) written before the hub starts through the store's API and the gateway's Accounts, as a registration writes them (IRC server password sealed with AES-256-GCM under the hub's key, opened at login); only the registration's IRC check is skipped. People other than sam have no XMPP account (the gateway's presences to them are dropped by Prosody).`,
           'Login time: from spawning `switchboard run` (and from its `ready` log line) to the last `gateway: logged in` log line (each follows the IRC server\'s 001), by the lines\' own timestamps; ngIRCd\'s LUSERS count right after confirms the connections. Fast: loginIntervalMs 1, the fastest this ngIRCd takes: 200 bare clients connecting at once lose a few (no welcome within 15 s; an earlier run of the hub with 50 logins at once had most refused with ECONNRESET), one every 1 ms loses none; failed attempts are counted and retried by the gateway after its backoff (5 s), so a refusal shows in the time. Default: loginIntervalMs 200, one run.',
-          'Memory per user: the hub process (preloaded bench/tools/memory-probe.mjs: two full GCs on SIGUSR2, then process.memoryUsage()) with N logged-in users 2 s after the last login, minus the same hub with no user 2 s after ready, ÷ N. The IRC connection alone: a child process opens N connections with the gateway\'s own connectIrc (irc-framework Client, same options and login) and nothing else, growth after full GCs ÷ N; "beyond its IRC connection" = per user − per connection.',
-          'Latency: sam (XMPP) writes one-to-one to carol (IRC), paced 50/s, numbered; through Switchboard to carol@gateway.localhost (sam is registered as samgw, the hub has N logged-in users), through Biboumi to carol%127.0.0.1@biboumi.localhost (Biboumi 9.0, SQLite, configured by sam with its ad-hoc `configure`: the plain port, no TLS ports, throttle_limit -1; it connects sam as `sam`). Added = p50 (p99) − the floor\'s: percentiles of the sums of every pair of an IRC→IRC (alice→carol PRIVMSG) and an XMPP→XMPP (bob→dave chat) latency of that round. Flood control lifted on both (Switchboard legacy.flood { burst: 100, intervalMs: 0 }).',
+          'Memory per user: the hub process (preloaded bench/tools/memory-probe.mjs: two full GCs on SIGUSR2, then process.memoryUsage()) with N logged-in users 2 s after the last login, minus the same hub with no user 2 s after ready, ÷ N. The IRC connection alone: a child process opens N connections with the gateway\'s own connectIrc (irc-framework Client, same options and login) and nothing else, growth after full GCs ÷ N; "beyond its IRC connection" = per user − per connection. The users have no contacts yet (each contact someone writes to adds a roster entry and a MONITOR entry, up to maxContactsPerUser): this is the cost of a registered, logged-in, idle user.',
+          'Latency: sam (XMPP) writes one-to-one to carol (IRC), paced 50/s, numbered; through Switchboard to carol@gateway.localhost (sam is registered as samgw, the hub has N logged-in users), through Biboumi to carol%127.0.0.1@biboumi.localhost (Biboumi 9.0, SQLite, configured by sam with its ad-hoc `configure`: the plain port, no TLS ports, throttle_limit -1; it connects sam as `sam`). Added = p50 (p99) − the floor\'s, measured right before each gateway\'s run (same minute, same load): percentiles of the sums of every pair of an IRC→IRC (alice→carol PRIVMSG) and an XMPP→XMPP (bob→dave chat) latency. Flood control lifted on both (Switchboard legacy.flood { burst: 100, intervalMs: 0 }).',
           `Biboumi's memory per user: after the latency runs, ${plan.biboumiUsers} more XMPP users (bib0…, connected at the start) each configure the server (ad-hoc) and join an IRC channel of their own (Biboumi connects to an IRC server when its user joins a room there; a private message alone is refused with "Not connected to IRC server"), so Biboumi opens one IRC connection each; its RSS (VmRSS) growth 2 s later ÷ ${plan.biboumiUsers}. Biboumi is C++: its RSS per user is its whole cost, connection included; compare it with Switchboard's RSS per user (gross), not with the part beyond the connection.`,
           'Bench client CPU: the benchmark process\'s CPU time ÷ wall time during the paced runs (50 messages/s is far from a client limit).',
           'A 2-core machine shared with other work: the load average at the start and after each round is in the parameters.',
