@@ -30,8 +30,8 @@ export interface IrcProbe {
 
 const PRIVMSG = /^(?:@\S+ )?:([^!\s]+)\S* PRIVMSG (\S+) :(.*)$/;
 
-/** Connects and registers as `nick`; resolves after 001. */
-export async function connectIrcProbe(host: string, port: number, nick: string, timeoutMs: number): Promise<IrcProbe> {
+/** Connects and registers as `nick` (with the server password `password`, if any); resolves after 001. */
+export async function connectIrcProbe(host: string, port: number, nick: string, timeoutMs: number, password?: string): Promise<IrcProbe> {
   const socket: Socket = connect({ host, port });
   socket.setNoDelay(true);
   socket.setEncoding('utf8');
@@ -71,7 +71,7 @@ export async function connectIrcProbe(host: string, port: number, nick: string, 
     socket.once('error', reject);
   }), timeoutMs, `TCP connect to ${host}:${port}`);
   const welcome = waitLine(/^:\S+ 001 /, timeoutMs, `${nick} to be welcomed`);
-  write([`NICK ${nick}`, `USER ${nick} 0 * :benchmark client`]);
+  write([...(password === undefined ? [] : [`PASS ${password}`]), `NICK ${nick}`, `USER ${nick} 0 * :benchmark client`]);
   await welcome.catch((error: unknown) => {
     socket.destroy();
     throw error;

@@ -3,7 +3,7 @@
 // A preload for the `switchboard run` processes the end-to-end benchmarks start:
 //   NODE_OPTIONS="--import ./bench/tools/hot-path-trace.mjs" npm run bench -- relay-latency
 // In a switchboard process (and only there) it times each benchmark message from the socket read
-// that brought it (an IRC PRIVMSG or an XMPP groupchat message carrying `bench <run> <seq>`) to the
+// that brought it (an IRC PRIVMSG or an XMPP groupchat or chat message carrying `bench <run> <seq>`) to the
 // first entry into each stage below, to the socket write that sends it on, and to the end of that
 // write. Medians per stage (µs), over the last two thirds of the messages (after warm-up), are
 // written to /tmp/hot-path-<pid>.json every 2 s and at exit. The wrappers add a few µs per stage:
@@ -42,7 +42,7 @@ if (isHub) {
     if (event === 'data' && current === null && data !== undefined) {
       const text = typeof data === 'string' ? data : data.toString('latin1');
       if (text.includes(' PRIVMSG #') && text.includes('bench ')) current = { way: 'IRC→XMPP', readAt: process.hrtime.bigint(), stages: {} };
-      else if (text.includes('<message') && text.includes('groupchat') && text.includes('bench ') && !text.includes('relayed')) {
+      else if (text.includes('<message') && /type=["'](?:groupchat|chat)["']/.test(text) && text.includes('bench ') && !text.includes('relayed')) {
         current = { way: 'XMPP→IRC', readAt: process.hrtime.bigint(), stages: {} };
       }
     }
