@@ -25,7 +25,7 @@ import { LinkEvents } from './events.js';
 import { parseLinkLine, type LinkLine } from './line.js';
 import { SERVER_PROTOCOLS } from './protocols/index.js';
 import type { LinkSession, ServerProtocol } from './server-protocol.js';
-import { LinkState, type LinkUser } from './state.js';
+import { LinkState, NO_MODES, type LinkUser } from './state.js';
 import { allocateNick, hostFor, identFor, realNameFor, VirtualClients } from './virtual-clients.js';
 import { renderLinkMessage } from './render.js';
 import { LinkModeration } from './moderation.js';
@@ -454,7 +454,7 @@ export class IrcLinkNetwork implements Network {
   private addOwnUser(nick: string, ident: string, host: string, realName: string): LinkUser | undefined {
     const user: LinkUser = {
       uid: this.requireServer().newUid(), nick, ident, host, realName, server: this.config.serverName.toLowerCase(),
-      modes: new Set(), signonTs: Date.now(), channels: new Set(), own: true,
+      modes: NO_MODES, signonTs: Date.now(), channels: new Set(), own: true,
     };
     return this.link.addUser(user) ? user : undefined;
   }
