@@ -243,6 +243,7 @@ export class Hub {
       health: this.moduleHealth,
       egress: this.egress,
       networks: () => [...this.networks.values()].map((n) => n.handle),
+      network: (name) => this.networks.get(name)?.handle,
       bridges: () => config.bridges,
     };
     for (const module of await loadModules(config.file, config.modules, builtinModules())) {
