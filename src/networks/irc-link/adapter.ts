@@ -70,6 +70,8 @@ export class IrcLinkNetwork implements Network {
   /** The prefix modes the relay wants each person's virtual client to hold (kept across relinks). */
   private readonly prefixes = new WantedPrefixes();
   private service: LinkUser | undefined;
+  /** The service client's UserRef (`botUser`), with the fields it was built from. */
+  private serviceRef: (Pick<LinkUser, 'nick' | 'ident' | 'host' | 'realName' | 'account'> & { readonly user: LinkUser; readonly ref: UserRef }) | undefined;
   /** Channels the hub wants, by name as given (folded per connection). */
   private readonly wanted = new Map<string, ChannelRef>();
   private readonly ids: LineIds;
@@ -710,7 +712,13 @@ export class IrcLinkNetwork implements Network {
   botUser(channel: ChannelRef): UserRef | undefined {
     const service = this.service;
     if (!service || !this.link.channel(channel.name ?? channel.id)?.members.has(service.uid)) return undefined;
-    return this.events.userRef(service);
+    // Asked for every event the relay handles: one ref while the service client stays as it is.
+    const cached = this.serviceRef;
+    if (cached?.user === service && cached.nick === service.nick && cached.ident === service.ident && cached.host === service.host
+      && cached.realName === service.realName && cached.account === service.account) return cached.ref;
+    const ref = this.events.userRef(service);
+    this.serviceRef = { user: service, nick: service.nick, ident: service.ident, host: service.host, realName: service.realName, account: service.account, ref };
+    return ref;
   }
 
   isModerator(channel: ChannelRef, user: UserRef): boolean | undefined {
