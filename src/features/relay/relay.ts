@@ -342,7 +342,8 @@ export class Relay {
       const quote = await this.excerpts.get(original);
       reply = { original, ...(quote ? { quote } : {}) };
     }
-    const attachments = await this.fetches.check(source, message.attachments);
+    // Most messages have no attachment: nothing to check, and no wait before they go out.
+    const attachments = message.attachments.length === 0 ? message.attachments : await this.fetches.check(source, message.attachments);
     if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
     await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, author, message: relayed, ...(reply ? { reply } : {}) });
