@@ -8,6 +8,7 @@
  * 3. the listeners run in module order, one after another; a listener that throws, rejects
  *    or overruns its time limit is logged with its module and the command, and the others
  *    still run.
+ * An event with no listener and no check to run is only counted.
  */
 import { KeyedQueue } from './keyed-queue.js';
 import { raceDeadline } from './deadline.js';
@@ -90,6 +91,15 @@ export class Dispatcher {
   private accept(input: AnyEventInput, handled: (() => void) | undefined): void {
     if (!this.accepting) {
       this.options.log.warn({ network: input.network, command: input.command }, 'event dropped: shutting down');
+      handled?.();
+      return;
+    }
+    if (this.options.listeners.for(input.command).length === 0 && (this.options.checks?.().length ?? 0) === 0) {
+      // Nothing would run for it (no listener, no check that could refuse it): counted, not
+      // queued. A server link introduces thousands of users at once; each UID was an async
+      // handling of its own that did nothing.
+      this.options.observer?.eventIn(input.network, input.command);
+      this.options.observer?.dispatched(input.command, 0);
       handled?.();
       return;
     }
