@@ -27,11 +27,15 @@ export class RelayHooks {
 
   /**
    * Asks every userMayRelay in module order; the first `false` decides (later modules are
-   * not asked). A throw refuses (fail closed, logged). `true` when no module refuses.
+   * not asked). A throw refuses (fail closed, logged). `true` when no module refuses: at once,
+   * without a promise, when no module registered one (asked for every relayed event).
    */
-  async userMayRelay(user: UserRef, channel: ChannelRef): Promise<boolean> {
+  userMayRelay(user: UserRef, channel: ChannelRef): boolean | Promise<boolean> {
+    return this.registry.list('userMayRelay').entries.length === 0 ? true : this.askUserMayRelay(user, channel);
+  }
+
+  private async askUserMayRelay(user: UserRef, channel: ChannelRef): Promise<boolean> {
     const entries = this.registry.list('userMayRelay').entries;
-    if (entries.length === 0) return true;
     const site = { category: 'relay' as const, name: 'userMayRelay', log: this.log };
     const decision = await firstDecides(site, entries, (fn) => fn(user, channel), readBoolean, false);
     return decision.decided ? decision.value : true;
