@@ -438,7 +438,9 @@ export class Relay {
       if (channelKey(target) === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
       if (!options.events[kind] || !wanted(options, target)) continue;
-      const rewritten = await operationsOf(this.api).relay.beforeSend(message, target);
+      const answer = operationsOf(this.api).relay.beforeSend(message, target);
+      // The relay's own rules answer at once: no wait unless a module's beforeSend is async.
+      const rewritten = answer instanceof Promise ? await answer : answer;
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
       void this.queues.get(channelKey(target))?.push(job);

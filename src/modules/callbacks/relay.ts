@@ -16,13 +16,14 @@ export class RelayHooks {
   constructor(private readonly log: Logger) {}
 
   /**
-   * Runs every beforeSend in module order, each on the previous one's output. Resolves to
-   * the message to deliver to `target`, or `null` when a module suppressed this delivery
-   * (by returning null, or by throwing: fail closed, logged).
+   * Runs every beforeSend in module order, each on the previous one's output. The message to
+   * deliver to `target`, or `null` when a module suppressed this delivery (by returning null,
+   * or by throwing: fail closed, logged); at once while every module answers at once, else a
+   * promise of it.
    */
-  async beforeSend(message: Message, target: ChannelRef): Promise<Message | null> {
-    const result = await this.beforeSendDetailed(message, target);
-    return result.suppressed ? null : result.value;
+  beforeSend(message: Message, target: ChannelRef): Message | null | Promise<Message | null> {
+    const result = this.beforeSendDetailed(message, target);
+    return result instanceof Promise ? result.then(deliverable) : deliverable(result);
   }
 
   /**
@@ -42,7 +43,7 @@ export class RelayHooks {
   }
 
   /** beforeSend with the module that suppressed the delivery, for logs and metrics. */
-  beforeSendDetailed(message: Message, target: ChannelRef): Promise<Rewritten<Message>> {
+  beforeSendDetailed(message: Message, target: ChannelRef): Rewritten<Message> | Promise<Rewritten<Message>> {
     return rewriteChain(
       { category: 'relay', name: 'beforeSend', log: this.log },
       this.registry.list('beforeSend').entries,
@@ -51,6 +52,10 @@ export class RelayHooks {
       readMessage,
     );
   }
+}
+
+function deliverable(result: Rewritten<Message>): Message | null {
+  return result.suppressed ? null : result.value;
 }
 
 function readMessage(answer: unknown): Message | null {
