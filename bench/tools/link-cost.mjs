@@ -4,8 +4,8 @@
 //   npm run build && node bench/tools/link-cost.mjs people [count]
 //     the people figure's rig (two ngIRCd, the load server): `count` people (10,000) join on
 //     east and are introduced on west; the hub's CPU seconds (all threads, /proc schedstat) from
-//     the first line to the last JOIN seen on west, its scavenges and GC pause ms (--trace-gc),
-//     its RSS peak.
+//     the first line to the last JOIN seen on west (and the two ngIRCd's), its scavenges and GC
+//     pause ms (--trace-gc), its RSS peak.
 //   npm run build && node bench/tools/link-cost.mjs messages [count]
 //     the latency rig (InspIRCd west, ngIRCd east; BENCH_LINK_WEST=ngircd for two ngIRCd):
 //     `count` (1,000) messages west → east at 100/s after 100 of warm-up; the hub's CPU µs per
@@ -105,6 +105,8 @@ async function people(rig, count, { processCpuNs, residentBytes, dist }) {
     const before = gcTotals(rig.hub.output());
     const alloc = await startAllocationSampling(rig);
     const cpu = processCpuNs(rig.hub.pid);
+    const westCpu = processCpuNs(rig.west.pid);
+    const eastCpu = processCpuNs(rig.east.pid);
     let rssPeak = residentBytes(rig.hub.pid);
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, residentBytes(rig.hub.pid))), 20);
     const start = performance.now();
@@ -112,11 +114,12 @@ async function people(rig, count, { processCpuNs, residentBytes, dist }) {
     while (seen < count && performance.now() - lastAt < 5_000) await sleep(50);
     clearInterval(sampler);
     const cpuNs = processCpuNs(rig.hub.pid) - cpu;
+    const ircdCpuS = { west: round((processCpuNs(rig.west.pid) - westCpu) / 1e9, 3), east: round((processCpuNs(rig.east.pid) - eastCpu) / 1e9, 3) };
     const allocation = await alloc?.stop();
     await sleep(300);
     const after = gcTotals(rig.hub.output());
     return {
-      what: 'people', count, seen, introducedMs: Math.round(lastAt - start), hubCpuS: round(cpuNs / 1e9, 3),
+      what: 'people', count, seen, introducedMs: Math.round(lastAt - start), hubCpuS: round(cpuNs / 1e9, 3), ircdCpuS,
       scavenges: after.scavenges - before.scavenges, markCompacts: after.markCompacts - before.markCompacts,
       gcPauseMs: Math.round(after.pauseMs - before.pauseMs), rssPeakMiB: Math.round(rssPeak / 2 ** 20), ...(allocation ? { allocation } : {}),
     };
