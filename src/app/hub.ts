@@ -208,6 +208,7 @@ export class Hub {
       wantedChannels: () => this.bridgeChannels(name),
       emit: (event) => this.dispatcher.ingest(event),
       emitHandled: (event) => this.dispatcher.ingestHandled(event),
+      wants: (command) => this.dispatcher.wants(command),
       connectionLost: (loss) => this.networks.get(name)?.supervisor.connectionLost(loss),
       presenceRouting: presenceRoutingOf(this.callbacks.presenceRouter),
     };

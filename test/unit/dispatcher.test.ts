@@ -69,10 +69,14 @@ describe('Dispatcher', () => {
     assert.deepEqual(dispatched.map(([command]) => command), ['ENDBURST', 'MESSAGE']);
     assert.deepEqual(dispatched[0], ['ENDBURST', 0]);
 
+    assert.equal(dispatcher.wants('ENDBURST'), false);
     listeners.add({ module: 'm', order: 0, command: 'ENDBURST', listener: (e) => void seen.push(textOf(e)) });
+    assert.equal(dispatcher.wants('ENDBURST'), true);
+    assert.equal(dispatcher.wants('DISCONNECT'), false);
     await dispatcher.ingestHandled({ network: 'irc', sender: 'irc', command: 'ENDBURST', args: { server: 'irc' } });
     const refused: string[] = [];
     checks.push({ module: 'c', name: 'c', check: async (e) => (refused.push(e.command), { action: 'reject', reason: 'no' }) });
+    assert.equal(dispatcher.wants('DISCONNECT'), true, 'a check may refuse it');
     await dispatcher.ingestHandled({ network: 'irc', sender: 'irc', command: 'DISCONNECT', args: { wasSuccessful: true, reason: 'x' } });
     assert.deepEqual(seen, ['one', 'ENDBURST']);
     assert.deepEqual(refused, ['DISCONNECT'], 'a check still sees an event nobody listens to');

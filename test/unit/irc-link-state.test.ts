@@ -5,6 +5,8 @@ import { ServerSupport } from '../../src/networks/irc/isupport.js';
 import { isValidNick, puppetNick } from '../../src/networks/irc/puppet-nick.js';
 import { LinkState, modeLetters, NO_MODES, resetPrefixModes, setUserMode, type LinkUser } from '../../src/networks/irc-link/state.js';
 import { allocateNick, hostFor, identFor } from '../../src/networks/irc-link/virtual-clients.js';
+import { LinkEvents } from '../../src/networks/irc-link/events.js';
+import type { AnyEventInput, Command } from '../../src/core/event.js';
 
 function user(uid: string, nick: string, server: string, own = false): LinkUser {
   return { uid, nick, ident: nick, host: 'h', realName: nick, server, modes: NO_MODES, signonTs: 0, channels: new Set(), own };
@@ -84,6 +86,25 @@ describe('server link state', () => {
     assert.deepEqual([...dave.modes], ['o']);
     assert.equal(NO_MODES.size, 0, 'the shared set never changes');
     assert.throws(() => (NO_MODES as Set<string>).add('o'), /shared/);
+  });
+
+  it('a UID event is not built when the hub would not see it; the user is tracked all the same', () => {
+    const state = network();
+    const emitted: AnyEventInput[] = [];
+    let wanted = false;
+    const events = new LinkEvents({ network: 'link', state: () => state, emit: (e) => void emitted.push(e), mintId: () => 'm', maxBodyBytes: 100, wants: (c: Command) => wanted || c !== 'UID' });
+    const dave = user('d', 'Dave', 'hub.test');
+    state.addUser(dave);
+    events.uid(dave);
+    events.join('#one', [dave]);
+    assert.deepEqual(emitted.map((e) => e.command), ['JOIN']);
+    assert.equal(state.userByNick('dave')?.uid, 'd');
+    wanted = true;
+    events.uid(dave);
+    assert.deepEqual(emitted.map((e) => e.command), ['JOIN', 'UID']);
+    const always = new LinkEvents({ network: 'link', state: () => state, emit: (e) => void emitted.push(e), mintId: () => 'm', maxBodyBytes: 100 });
+    always.uid(dave);
+    assert.equal(emitted.length, 3, 'without wants, every event is built');
   });
 
   it('removing a user takes it out of every channel', () => {

@@ -17,6 +17,7 @@
  */
 import type { ChannelRestore, MemberStatus, ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { Command } from '../../core/event.js';
 import { ServerSupport } from '../irc/isupport.js';
 import { IrcTransport } from '../irc/transport.js';
 import { LineIds } from '../irc/line-ids.js';
@@ -117,6 +118,7 @@ export class IrcLinkNetwork implements Network {
       mintId: () => this.ids.next(),
       maxBodyBytes: config.maxBodyBytes,
       onTruncated: (context) => this.ctx.log.info(context, 'a received message was longer than maxBodyBytes and was cut'),
+      ...(ctx.wants ? { wants: (command: Command) => ctx.wants!(command) } : {}),
     });
   }
 
