@@ -211,6 +211,7 @@ export class Hub {
       wantedChannels: () => this.bridgeChannels(name),
       emit: (event) => this.dispatcher.ingest(event),
       emitHandled: (event) => this.dispatcher.ingestHandled(event),
+      wants: (command) => this.dispatcher.wants(command),
       connectionLost: (loss) => this.networks.get(name)?.supervisor.connectionLost(loss),
       presenceRouting: presenceRoutingOf(this.callbacks.presenceRouter),
       plugins: this.plugins,
@@ -248,6 +249,7 @@ export class Hub {
       health: this.moduleHealth,
       egress: this.egress,
       networks: () => [...this.networks.values()].map((n) => n.handle),
+      network: (name) => this.networks.get(name)?.handle,
       bridges: () => config.bridges,
     };
     for (const module of await loadModules(config.file, config.modules, builtinModules())) {

@@ -8,11 +8,12 @@
  * 3. the listeners run in module order, one after another; a listener that throws, rejects
  *    or overruns its time limit is logged with its module and the command, and the others
  *    still run.
+ * An event with no listener and no check to run is only counted.
  */
 import { KeyedQueue } from './keyed-queue.js';
 import { raceDeadline } from './deadline.js';
 import { Watchdog } from './watchdog.js';
-import { orderingKey, stampEvent, type AnyEvent, type AnyEventInput } from './event.js';
+import { orderingKey, stampEvent, type AnyEvent, type AnyEventInput, type Command } from './event.js';
 import type { Logger } from './log.js';
 import type { ListenerRegistry } from './listeners.js';
 
@@ -93,10 +94,24 @@ export class Dispatcher {
       handled?.();
       return;
     }
+    if (!this.wants(input.command)) {
+      // Nothing would run for it (no listener, no check that could refuse it): counted, not
+      // queued. A server link introduces thousands of users at once; each UID was an async
+      // handling of its own that did nothing.
+      this.options.observer?.eventIn(input.network, input.command);
+      this.options.observer?.dispatched(input.command, 0);
+      handled?.();
+      return;
+    }
     const event = stampEvent(input, this.now) as AnyEvent;
     const arrived = performance.now();
     this.options.observer?.eventIn(event.network, event.command);
     this.queue.push(orderingKey(event), handled === undefined ? () => this.handle(event, arrived) : () => this.handle(event, arrived).finally(handled));
+  }
+
+  /** false when an event of `command` would run nothing now: no listener for it and no check. */
+  wants(command: Command): boolean {
+    return this.options.listeners.for(command).length > 0 || (this.options.checks?.().length ?? 0) > 0;
   }
 
   /** Stops taking new events; the queued ones still run. */

@@ -10,7 +10,7 @@ import type { PluginLookup } from './plugins.js';
 import type { ChannelRef, UserRef } from './refs.js';
 import type { Attachment, MessageKind } from './message.js';
 import type { RichText } from './richtext.js';
-import type { AnyEventInput } from './event.js';
+import type { AnyEventInput, Command } from './event.js';
 import type { ModeChange, PresenceArgs, TypingArgs } from './catalog.js';
 import type { Logger } from './log.js';
 import type { GatewayAccountStore, KeyValueStore } from './store.js';
@@ -169,6 +169,12 @@ export interface NetworkContext {
    * was not yet accepted. Absent (hand-made contexts): use `emit`, nothing to wait for.
    */
   emitHandled?(event: AnyEventInput): Promise<void>;
+  /**
+   * false when nothing in the hub would see an event of `command` now (no listener, no check):
+   * an adapter may then skip building it (a server link introduces thousands of users at once).
+   * Absent (hand-made contexts): every event is wanted.
+   */
+  wants?(command: Command): boolean;
   /**
    * Reports that the connection ended without `disconnect()` being called. The hub emits
    * DISCONNECT and schedules a reconnect through its policy.

@@ -35,6 +35,8 @@ export interface ModuleHost {
   readonly callbacks: ModuleCallbacks;
   readonly webResources: WebResourceRegistry;
   networks(): readonly NetworkHandle[];
+  /** One network's handle, found without building the list (`networks()`): asked for every delivery. */
+  network?(name: string): NetworkHandle | undefined;
   bridges(): readonly BridgeConfig[];
   /** Access predicates by name (absent in hosts without access control). */
   readonly accessPredicates?: AccessPredicateRegistry;
@@ -71,7 +73,7 @@ export function createModuleApi(host: ModuleHost, name: string, order: number, g
   };
   const listen = (command: Command | '*', listener: (event: AnyEvent) => void | Promise<void>): Disposer =>
     host.listeners.add({ module: name, order, command, listener });
-  const network = (networkName: string) => host.networks().find((n) => n.name === networkName);
+  const network = (networkName: string) => (host.network ? host.network(networkName) : host.networks().find((n) => n.name === networkName));
   const api: ModuleApi = {
     name,
     log,

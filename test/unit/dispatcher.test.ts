@@ -47,6 +47,41 @@ describe('Dispatcher', () => {
     assert.deepEqual(seen.map((e) => e.ts), [4242, 1000]);
   });
 
+  it('counts an event nobody listens to without handling it, and handles it once someone listens or a check is there', async () => {
+    const listeners = new ListenerRegistry();
+    const counted: string[] = [];
+    const dispatched: Array<[string, number]> = [];
+    const observer = {
+      eventIn: (_network: string, command: string) => void counted.push(command),
+      dispatched: (command: string, seconds: number) => void dispatched.push([command, seconds]),
+      listenerError: () => undefined,
+      rejected: () => undefined,
+    };
+    const checks: EventCheck[] = [];
+    const dispatcher = new Dispatcher({ log: captureLog().log, listeners, observer, checks: () => checks });
+    const seen: string[] = [];
+    listeners.add({ module: 'm', order: 0, command: 'MESSAGE', listener: (e) => void seen.push(textOf(e)) });
+    await dispatcher.ingestHandled({ network: 'irc', sender: 'irc', command: 'ENDBURST', args: { server: 'irc' } });
+    dispatcher.ingest(message('#a', 'one'));
+    assert.equal(dispatcher.pending, 1, 'only the MESSAGE is queued');
+    assert.equal(await dispatcher.drain(1000), true);
+    assert.deepEqual(counted, ['ENDBURST', 'MESSAGE']);
+    assert.deepEqual(dispatched.map(([command]) => command), ['ENDBURST', 'MESSAGE']);
+    assert.deepEqual(dispatched[0], ['ENDBURST', 0]);
+
+    assert.equal(dispatcher.wants('ENDBURST'), false);
+    listeners.add({ module: 'm', order: 0, command: 'ENDBURST', listener: (e) => void seen.push(textOf(e)) });
+    assert.equal(dispatcher.wants('ENDBURST'), true);
+    assert.equal(dispatcher.wants('DISCONNECT'), false);
+    await dispatcher.ingestHandled({ network: 'irc', sender: 'irc', command: 'ENDBURST', args: { server: 'irc' } });
+    const refused: string[] = [];
+    checks.push({ module: 'c', name: 'c', check: async (e) => (refused.push(e.command), { action: 'reject', reason: 'no' }) });
+    assert.equal(dispatcher.wants('DISCONNECT'), true, 'a check may refuse it');
+    await dispatcher.ingestHandled({ network: 'irc', sender: 'irc', command: 'DISCONNECT', args: { wasSuccessful: true, reason: 'x' } });
+    assert.deepEqual(seen, ['one', 'ENDBURST']);
+    assert.deepEqual(refused, ['DISCONNECT'], 'a check still sees an event nobody listens to');
+  });
+
   it('runs listeners in module order, each to completion before the next', async () => {
     const listeners = new ListenerRegistry();
     const calls: string[] = [];

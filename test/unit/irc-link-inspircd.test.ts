@@ -150,7 +150,7 @@ describe('InspIRCd server protocol', () => {
   it('introduces only user modes InspIRCd has without a parameter, answers a RESYNC a few members per FJOIN, and reads SVSTOPIC', () => {
     const h = linked();
     const first = own(h, 'zed/jabber');
-    first.modes.add('i').add('s').add('Z');
+    first.modes = new Set(['i', 's', 'Z']);
     assert.match(h.protocol.introduce(first)[0] ?? '', / \+i :Bob$/, 's takes a parameter, Z is unknown');
     const many = Array.from({ length: 45 }, (_, i) => own(h, `p${i}/jabber`));
     for (const user of many) h.state.join('#lobby', user.uid);

@@ -23,6 +23,14 @@ describe('server link lines', () => {
     assert.equal(line?.params[14], 'p14 p15 p16 p17 p18 p19');
   });
 
+  it('property: parses every line as the plain word-by-word reading does (tags, prefixes, spaces, 15 parameters)', () => {
+    const piece = fc.constantFrom('@t=1', ':', ' ', '  ', '!', 'a', 'B', 'privmsg', 'NICK', '001', '#c', 'x!y@z', ':trail ing', '\u00df', '\u00e9');
+    const line = fc.array(piece, { maxLength: 40 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(line, (raw) => {
+      assert.deepEqual(parseLinkLine(raw), wordByWord(raw));
+    }), { numRuns: 2000 });
+  });
+
   it('builds lines and refuses parameters that would break them', () => {
     assert.equal(buildLine('me', 'NJOIN', ['#c'], 'nick'), ':me NJOIN #c :nick');
     assert.equal(buildLine('me', 'PONG', ['me']), ':me PONG me');
@@ -50,3 +58,37 @@ describe('server link lines', () => {
     }));
   });
 });
+
+/** The plain reading of a line, word by word (the parser's first version): the reference for the property above. */
+function wordByWord(raw: string): { source: string; command: string; params: string[] } | undefined {
+  let rest = raw;
+  if (rest.startsWith('@')) {
+    const space = rest.indexOf(' ');
+    rest = space === -1 ? '' : rest.slice(space + 1);
+  }
+  rest = rest.replace(/^ +/, '');
+  let source = '';
+  if (rest.startsWith(':')) {
+    const space = rest.indexOf(' ');
+    if (space === -1) return undefined;
+    source = rest.slice(1, space);
+    const bang = source.indexOf('!');
+    if (bang > 0) source = source.slice(0, bang);
+    rest = rest.slice(space + 1).replace(/^ +/, '');
+  }
+  const params: string[] = [];
+  let command = '';
+  while (rest !== '') {
+    if (command !== '' && (rest.startsWith(':') || params.length === 14)) {
+      params.push(rest.startsWith(':') ? rest.slice(1) : rest);
+      break;
+    }
+    const space = rest.indexOf(' ');
+    const word = space === -1 ? rest : rest.slice(0, space);
+    rest = space === -1 ? '' : rest.slice(space + 1).replace(/^ +/, '');
+    if (command === '') command = word.toUpperCase();
+    else params.push(word);
+  }
+  if (!/^[A-Z]+$|^[0-9]{3}$/.test(command)) return undefined;
+  return { source, command, params };
+}

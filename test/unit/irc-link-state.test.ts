@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ServerSupport } from '../../src/networks/irc/isupport.js';
 import { isValidNick, puppetNick } from '../../src/networks/irc/puppet-nick.js';
-import { LinkState, type LinkUser } from '../../src/networks/irc-link/state.js';
+import { LinkState, modeLetters, NO_MODES, resetPrefixModes, setUserMode, type LinkUser } from '../../src/networks/irc-link/state.js';
 import { allocateNick, hostFor, identFor } from '../../src/networks/irc-link/virtual-clients.js';
+import { LinkEvents } from '../../src/networks/irc-link/events.js';
+import type { AnyEventInput, Command } from '../../src/core/event.js';
 
 function user(uid: string, nick: string, server: string, own = false): LinkUser {
-  return { uid, nick, ident: nick, host: 'h', realName: nick, server, modes: new Set(), signonTs: 0, channels: new Set(), own };
+  return { uid, nick, ident: nick, host: 'h', realName: nick, server, modes: NO_MODES, signonTs: 0, channels: new Set(), own };
 }
 
 function network(): LinkState {
@@ -56,6 +58,53 @@ describe('server link state', () => {
     state.applyChannelModes('#one', [{ mode: '-k', arg: 'key' }, { mode: '-b', arg: '*!*@x' }]);
     assert.deepEqual([...channel!.modes], [['n', '']]);
     assert.equal(channel!.lists.get('b')!.size, 0);
+  });
+
+  it('members and users without modes share one empty set; a mode gives only its holder a set of its own', () => {
+    const state = network();
+    state.addUser(user('d', 'Dave', 'hub.test'));
+    state.join('#one', 'd');
+    const members = state.channel('#one')!.members;
+    assert.equal(members.get('b'), NO_MODES);
+    assert.equal(members.get('d'), NO_MODES);
+    state.applyChannelModes('#one', [{ mode: '+v', arg: 'Dave' }]);
+    assert.deepEqual([...members.get('d')!], ['v']);
+    assert.equal(members.get('b'), NO_MODES, 'the other member still holds nothing');
+    state.applyChannelModes('#one', [{ mode: '-v', arg: 'Dave' }, { mode: '-o', arg: 'Bob' }]);
+    assert.deepEqual([...members.get('d')!], []);
+    assert.equal(NO_MODES.size, 0);
+    resetPrefixModes(state.channel('#one')!);
+    assert.deepEqual(state.members('#one').map((m) => m.modes), [NO_MODES, NO_MODES, NO_MODES], 'an older TS takes every prefix');
+
+    assert.equal(modeLetters('+'), NO_MODES);
+    assert.deepEqual([...modeLetters('+iw1-')], ['i', 'w']);
+    const dave = state.user('d')!;
+    dave.modes = modeLetters('+');
+    assert.equal(setUserMode(dave, 'o', true), false);
+    assert.equal(setUserMode(dave, 'o', true), true);
+    assert.equal(setUserMode(state.user('b')!, 'x', false), false);
+    assert.deepEqual([...dave.modes], ['o']);
+    assert.equal(NO_MODES.size, 0, 'the shared set never changes');
+    assert.throws(() => (NO_MODES as Set<string>).add('o'), /shared/);
+  });
+
+  it('a UID event is not built when the hub would not see it; the user is tracked all the same', () => {
+    const state = network();
+    const emitted: AnyEventInput[] = [];
+    let wanted = false;
+    const events = new LinkEvents({ network: 'link', state: () => state, emit: (e) => void emitted.push(e), mintId: () => 'm', maxBodyBytes: 100, wants: (c: Command) => wanted || c !== 'UID' });
+    const dave = user('d', 'Dave', 'hub.test');
+    state.addUser(dave);
+    events.uid(dave);
+    events.join('#one', [dave]);
+    assert.deepEqual(emitted.map((e) => e.command), ['JOIN']);
+    assert.equal(state.userByNick('dave')?.uid, 'd');
+    wanted = true;
+    events.uid(dave);
+    assert.deepEqual(emitted.map((e) => e.command), ['JOIN', 'UID']);
+    const always = new LinkEvents({ network: 'link', state: () => state, emit: (e) => void emitted.push(e), mintId: () => 'm', maxBodyBytes: 100 });
+    always.uid(dave);
+    assert.equal(emitted.length, 3, 'without wants, every event is built');
   });
 
   it('removing a user takes it out of every channel', () => {

@@ -18,6 +18,17 @@ describe('IRC puppet nicks', () => {
     assert.equal(puppetNick('{nick}[{network}]', { nick: '日本', network: 'x' }, 30), 'user[x]', 'nothing left of the nick');
   });
 
+  it('property: a part already safe comes back as it is; any other is made safe character by character', () => {
+    const safe = fc.string({ unit: fc.constantFrom(...'aZ09[]\\`_^{|}-'.split('')), maxLength: 12 });
+    fc.assert(fc.property(safe, (text) => assert.equal(sanitizeNickPart(text), text)));
+    const any = fc.string({ unit: fc.constantFrom(...'aZ09[]`_^{|}-/.@: ,é\u0301日\r'.split('')), maxLength: 12 });
+    fc.assert(fc.property(any, (text) => {
+      const out = sanitizeNickPart(text, '/');
+      assert.ok([...out].every((c) => /[A-Za-z0-9[\]\\`_^{|}/-]/.test(c)), out);
+      assert.equal(sanitizeNickPart(out, '/'), out, 'sanitizing twice changes nothing');
+    }));
+  });
+
   it('shortens the nick, not the network tag, to NICKLEN; collisions add a numbered separator', () => {
     assert.equal(puppetNick('{nick}[{network}]', { nick: 'verylongnickname', network: 'xmpp' }, 12), 'verylo[xmpp]');
     assert.equal(puppetNick('{nick}[{network}]', { nick: 'alice', network: 'xmpp' }, 30, 1), 'alice|1[xmpp]');

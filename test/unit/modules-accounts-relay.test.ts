@@ -190,6 +190,42 @@ describe('account validity, account data, background updates, unsigned fields an
     assert.deepEqual(garbage.errors(), [['g', 'module callback threw; the operation is refused']]);
   });
 
+  it('beforeSend answers at once while every module does; from a module answering with a promise on, the chain waits, in order, with the same rules', async () => {
+    const calls: string[] = [];
+    const step = (name: string, how: 'now' | 'later' | 'rejects' | 'null-later') => defineModule({
+      name,
+      setup: (api) => void api.registerRelayCallbacks({
+        beforeSend: (m) => {
+          calls.push(name);
+          const node = m.body[0];
+          const next = { ...m, body: [{ type: 'text', text: `${node?.type === 'text' ? node.text : ''}+${name}` }] } satisfies Message;
+          if (how === 'now') return next;
+          if (how === 'rejects') return Promise.reject(new Error('late boom'));
+          return new Promise<Message | null>((resolve) => setImmediate(() => resolve(how === 'later' ? next : null)));
+        },
+      }),
+    });
+    const now = await setUp(step('a', 'now'), step('b', 'now'));
+    const answer = now.callbacks.relay.beforeSend(message('hi', room), lobby);
+    assert.ok(!(answer instanceof Promise), 'no promise when nobody needs one');
+    assert.deepEqual((answer as Message).body, [{ type: 'text', text: 'hi+a+b' }]);
+
+    calls.length = 0;
+    const mixed = await setUp(step('a', 'now'), step('b', 'later'), step('c', 'now'));
+    const later = mixed.callbacks.relay.beforeSend(message('hi', room), lobby);
+    assert.ok(later instanceof Promise);
+    assert.deepEqual((await later)?.body, [{ type: 'text', text: 'hi+a+b+c' }]);
+    assert.deepEqual(calls, ['a', 'b', 'c']);
+
+    calls.length = 0;
+    const refused = await setUp(step('a', 'later'), step('b', 'rejects'), step('c', 'now'));
+    assert.deepEqual(await refused.callbacks.relay.beforeSendDetailed(message('hi', room), lobby), { suppressed: true, module: 'b', threw: new Error('late boom') });
+    assert.deepEqual(refused.errors(), [['b', 'module callback threw; the operation is refused']]);
+    const dropped = await setUp(step('a', 'null-later'), step('c', 'now'));
+    assert.equal(await dropped.callbacks.relay.beforeSend(message('hi', room), lobby), null);
+    assert.deepEqual(calls, ['a', 'b', 'a'], 'nothing runs after a refusal or a null');
+  });
+
   it('userMayRelay: true without modules; the first false decides; a throw refuses (fail closed), logged', async () => {
     const alice = message('hi').author;
     const none = await setUp();

@@ -238,18 +238,21 @@ export function resolveBridges(bridges: readonly BridgeConfig[], config: RelayCo
         }
       }
     }
-    const cache = new Map<string, DeliveryOptions>();
+    // Target network → source network ('' for none) → options: asked several times per relayed
+    // event, so found without building a key string.
+    const cache = new Map<string, Map<string, DeliveryOptions>>();
     return {
       name: bridge.name,
       channels: bridge.channels,
       claim,
       optionsFor(network: string, source?: string): DeliveryOptions {
-        const key = `${network}\u0000${source ?? ''}`;
-        let options = cache.get(key);
+        let bySource = cache.get(network);
+        if (!bySource) cache.set(network, (bySource = new Map()));
+        let options = bySource.get(source ?? '');
         if (!options) {
           const fromSource = source === undefined ? {} : from[source] ?? {};
           options = resolve([config.defaults, own, fromSource, networks[network] ?? {}]);
-          cache.set(key, options);
+          bySource.set(source ?? '', options);
         }
         return options;
       },

@@ -25,7 +25,7 @@ export interface PersonStatesDeps {
   /** Whether an event of `network` at `ts` belongs to its (re)connect (not relayed). */
   fromBurst(network: string, ts: number): boolean;
   /** Whether what `user` does in `channel` may be relayed (the modules' userMayRelay). */
-  mayRelay(channel: ChannelRef, user: UserRef): Promise<boolean>;
+  mayRelay(channel: ChannelRef, user: UserRef): boolean | Promise<boolean>;
   /** Queues a job for its target, in line with the messages. */
   push(job: NoticeJob): void;
 }

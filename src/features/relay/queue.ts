@@ -398,6 +398,8 @@ export class TargetQueue {
   private async remove(entry: Entry, recorded: Promise<void> | undefined): Promise<void> {
     const written = entry.unwritten !== true;
     entry.unwritten = false;
+    // Never stored and nothing recorded (a join shown natively, delivered within its turn): nothing to wait for.
+    if (!written && recorded === undefined) return;
     const [record, removal] = await Promise.allSettled([recorded, written ? this.deps.store.remove(this.name, entry.seq) : undefined]);
     if (record.status === 'rejected' && !this.recordFailureLogged) {
       this.recordFailureLogged = true;

@@ -328,7 +328,8 @@ export class Relay {
       return;
     }
     if (this.isBot(channel, message.author) || this.echoes.isEcho(event.network, message.id)) return;
-    if (!(await this.mayRelay(channel, message.author))) return;
+    const may = this.mayRelay(channel, message.author);
+    if (may !== true && !(await may)) return;
     await this.relayMessage(channel, bridge, message);
   }
 
@@ -342,7 +343,8 @@ export class Relay {
       const quote = await this.excerpts.get(original);
       reply = { original, ...(quote ? { quote } : {}) };
     }
-    const attachments = await this.fetches.check(source, message.attachments);
+    // Most messages have no attachment: nothing to check, and no wait before they go out.
+    const attachments = message.attachments.length === 0 ? message.attachments : await this.fetches.check(source, message.attachments);
     if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
     await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, author, message: relayed, ...(reply ? { reply } : {}) });
@@ -395,7 +397,9 @@ export class Relay {
     native?: NoticeJob['native'], toTarget: (target: ChannelRef) => boolean = () => true,
   ): Promise<void> {
     const bridge = this.bridgeOf.get(channelKey(channel));
-    if (!bridge || this.fromBurst(channel.network, ts) || !(await this.mayRelay(channel, user))) return;
+    if (!bridge || this.fromBurst(channel.network, ts)) return;
+    const may = this.mayRelay(channel, user);
+    if (may !== true && !(await may)) return;
     const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
     await this.fanOut(channel, bridge, kind, message, { op: 'notice', message, ...(native ? { native } : {}) }, (_, target) => toTarget(target));
   }
@@ -434,7 +438,9 @@ export class Relay {
       if (channelKey(target) === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
       if (!options.events[kind] || !wanted(options, target)) continue;
-      const rewritten = await operationsOf(this.api).relay.beforeSend(message, target);
+      const answer = operationsOf(this.api).relay.beforeSend(message, target);
+      // The relay's own rules answer at once: no wait unless a module's beforeSend is async.
+      const rewritten = answer instanceof Promise ? await answer : answer;
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
       void this.queues.get(channelKey(target))?.push(job);
@@ -455,10 +461,17 @@ export class Relay {
   /**
    * Whether what `user` did in `channel` may be relayed, as the modules' userMayRelay answer
    * (the access module denies users its predicates deny). A refusal is logged once per user
-   * and channel.
+   * and channel. `true` at once, without a promise, when no module has a say (then a message
+   * waits for nothing here).
    */
-  private async mayRelay(channel: ChannelRef, user: UserRef): Promise<boolean> {
-    if (await operationsOf(this.api).relay.userMayRelay(user, channel)) return true;
+  private mayRelay(channel: ChannelRef, user: UserRef): true | Promise<boolean> {
+    const answer = operationsOf(this.api).relay.userMayRelay(user, channel);
+    return answer === true ? true : this.refusalHandled(answer, channel, user);
+  }
+
+  /** The modules' answer to userMayRelay; a refusal logged (once) and acted on. */
+  private async refusalHandled(answer: boolean | Promise<boolean>, channel: ChannelRef, user: UserRef): Promise<boolean> {
+    if (await answer) return true;
     const first = this.logOnce(`gate\u0000${channelKey(channel)}\u0000${user.id}`, { channel, user: user.id, nick: user.nick }, 'relay: not relaying what this user does here (userMayRelay refused)');
     // Their users of their own in the bridge's other channels (virtual clients) leave too: the
     // decision (the access module's, say) applies to them as to the person.

@@ -35,8 +35,10 @@ export function rewrite(text: string, rules: readonly RewriteRule[]): string {
 export function applyRules(message: Message, options: DeliveryOptions): Message | null {
   if (userMatches(message.author, options.ignoreUsers)) return null;
   if (message.relayed === true && !options.relayRelayed) return null;
-  const text = plainText(message.body);
-  if (options.ignoreText.some((pattern) => pattern.test(text))) return null;
+  if (options.ignoreText.length > 0) {
+    const text = plainText(message.body);
+    if (options.ignoreText.some((pattern) => pattern.test(text))) return null;
+  }
   let result = message;
   if (options.rewrite.length > 0) result = { ...result, body: mapText(result.body, (t) => rewrite(t, options.rewrite)) };
   if (options.nickRewrite.length > 0) {

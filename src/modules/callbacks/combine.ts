@@ -257,28 +257,66 @@ export type Rewritten<T> =
   | { readonly suppressed: false; readonly value: T }
   | { readonly suppressed: true; readonly module: string; readonly threw?: unknown };
 
-/** "Run all in order on the previous output; null suppresses and stops the ones after it." */
-export async function rewriteChain<F, T>(
+/**
+ * "Run all in order on the previous output; null suppresses and stops the ones after it."
+ * Synchronous while the callbacks answer synchronously, a promise from the first one that
+ * answers with a promise on: the relay runs it for every delivery, and most callbacks (the
+ * relay's own rules) answer at once.
+ */
+export function rewriteChain<F, T>(
   site: CallbackSite,
   entries: ReadonlyArray<Registered<F>>,
   initial: T,
   call: (fn: F, current: T) => unknown,
   read: (answer: unknown) => T | null,
-): Promise<Rewritten<T>> {
-  const rule = ruleFor(site, 'rewrite-chain');
-  let current = initial;
-  for (const entry of entries) {
+): Rewritten<T> | Promise<Rewritten<T>> {
+  return rewriteFrom({ site, rule: ruleFor(site, 'rewrite-chain'), entries, call, read }, 0, initial);
+}
+
+/** One run of a rewrite chain. */
+interface RewriteRun<F, T> {
+  readonly site: CallbackSite;
+  readonly rule: CallbackRule;
+  readonly entries: ReadonlyArray<Registered<F>>;
+  readonly call: (fn: F, current: T) => unknown;
+  readonly read: (answer: unknown) => T | null;
+}
+
+/** The chain from entry `start` on, on `current`. */
+function rewriteFrom<F, T>(run: RewriteRun<F, T>, start: number, current: T): Rewritten<T> | Promise<Rewritten<T>> {
+  for (let index = start; index < run.entries.length; index++) {
+    const entry = run.entries[index]!;
     let next: T | null;
     try {
-      next = read(await call(entry.fn, current));
+      const answer = run.call(entry.fn, current);
+      if (isThenable(answer)) return rewriteAfter(run, index, answer, current);
+      next = run.read(answer);
     } catch (error) {
-      if (onThrow(site, rule, entry.module, error) === 'skip') continue;
+      if (onThrow(run.site, run.rule, entry.module, error) === 'skip') continue;
       return { suppressed: true, module: entry.module, threw: error };
     }
     if (next === null) return { suppressed: true, module: entry.module };
     current = next;
   }
   return { suppressed: false, value: current };
+}
+
+/** Entry `index` answered with a promise: the chain goes on once it settles. */
+async function rewriteAfter<F, T>(run: RewriteRun<F, T>, index: number, answer: PromiseLike<unknown>, current: T): Promise<Rewritten<T>> {
+  const entry = run.entries[index]!;
+  let next: T | null;
+  try {
+    next = run.read(await answer);
+  } catch (error) {
+    if (onThrow(run.site, run.rule, entry.module, error) === 'skip') return rewriteFrom(run, index + 1, current);
+    return { suppressed: true, module: entry.module, threw: error };
+  }
+  if (next === null) return { suppressed: true, module: entry.module };
+  return rewriteFrom(run, index + 1, next);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {

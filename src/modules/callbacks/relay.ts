@@ -16,29 +16,34 @@ export class RelayHooks {
   constructor(private readonly log: Logger) {}
 
   /**
-   * Runs every beforeSend in module order, each on the previous one's output. Resolves to
-   * the message to deliver to `target`, or `null` when a module suppressed this delivery
-   * (by returning null, or by throwing: fail closed, logged).
+   * Runs every beforeSend in module order, each on the previous one's output. The message to
+   * deliver to `target`, or `null` when a module suppressed this delivery (by returning null,
+   * or by throwing: fail closed, logged); at once while every module answers at once, else a
+   * promise of it.
    */
-  async beforeSend(message: Message, target: ChannelRef): Promise<Message | null> {
-    const result = await this.beforeSendDetailed(message, target);
-    return result.suppressed ? null : result.value;
+  beforeSend(message: Message, target: ChannelRef): Message | null | Promise<Message | null> {
+    const result = this.beforeSendDetailed(message, target);
+    return result instanceof Promise ? result.then(deliverable) : deliverable(result);
   }
 
   /**
    * Asks every userMayRelay in module order; the first `false` decides (later modules are
-   * not asked). A throw refuses (fail closed, logged). `true` when no module refuses.
+   * not asked). A throw refuses (fail closed, logged). `true` when no module refuses: at once,
+   * without a promise, when no module registered one (asked for every relayed event).
    */
-  async userMayRelay(user: UserRef, channel: ChannelRef): Promise<boolean> {
+  userMayRelay(user: UserRef, channel: ChannelRef): boolean | Promise<boolean> {
+    return this.registry.list('userMayRelay').entries.length === 0 ? true : this.askUserMayRelay(user, channel);
+  }
+
+  private async askUserMayRelay(user: UserRef, channel: ChannelRef): Promise<boolean> {
     const entries = this.registry.list('userMayRelay').entries;
-    if (entries.length === 0) return true;
     const site = { category: 'relay' as const, name: 'userMayRelay', log: this.log };
     const decision = await firstDecides(site, entries, (fn) => fn(user, channel), readBoolean, false);
     return decision.decided ? decision.value : true;
   }
 
   /** beforeSend with the module that suppressed the delivery, for logs and metrics. */
-  beforeSendDetailed(message: Message, target: ChannelRef): Promise<Rewritten<Message>> {
+  beforeSendDetailed(message: Message, target: ChannelRef): Rewritten<Message> | Promise<Rewritten<Message>> {
     return rewriteChain(
       { category: 'relay', name: 'beforeSend', log: this.log },
       this.registry.list('beforeSend').entries,
@@ -47,6 +52,10 @@ export class RelayHooks {
       readMessage,
     );
   }
+}
+
+function deliverable(result: Rewritten<Message>): Message | null {
+  return result.suppressed ? null : result.value;
 }
 
 function readMessage(answer: unknown): Message | null {

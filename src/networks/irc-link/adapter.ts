@@ -17,6 +17,7 @@
  */
 import type { ChannelRestore, MemberStatus, ModerationActions, Network, NetworkCapabilities, NetworkContext, OutgoingMessage, PuppetChange, SendResult } from '../../core/network.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
+import type { Command } from '../../core/event.js';
 import { ServerSupport } from '../irc/isupport.js';
 import { IrcTransport } from '../irc/transport.js';
 import { LineIds } from '../irc/line-ids.js';
@@ -25,7 +26,7 @@ import { LinkEvents } from './events.js';
 import { parseLinkLine, type LinkLine } from './line.js';
 import { SERVER_PROTOCOLS } from './protocols/index.js';
 import type { LinkSession, ServerProtocol } from './server-protocol.js';
-import { LinkState, type LinkUser } from './state.js';
+import { LinkState, NO_MODES, type LinkUser } from './state.js';
 import { allocateNick, hostFor, identFor, realNameFor, VirtualClients } from './virtual-clients.js';
 import { renderLinkMessage } from './render.js';
 import { LinkModeration } from './moderation.js';
@@ -70,6 +71,8 @@ export class IrcLinkNetwork implements Network {
   /** The prefix modes the relay wants each person's virtual client to hold (kept across relinks). */
   private readonly prefixes = new WantedPrefixes();
   private service: LinkUser | undefined;
+  /** The service client's UserRef (`botUser`), with the fields it was built from. */
+  private serviceRef: (Pick<LinkUser, 'nick' | 'ident' | 'host' | 'realName' | 'account'> & { readonly user: LinkUser; readonly ref: UserRef }) | undefined;
   /** Channels the hub wants, by name as given (folded per connection). */
   private readonly wanted = new Map<string, ChannelRef>();
   private readonly ids: LineIds;
@@ -115,6 +118,7 @@ export class IrcLinkNetwork implements Network {
       mintId: () => this.ids.next(),
       maxBodyBytes: config.maxBodyBytes,
       onTruncated: (context) => this.ctx.log.info(context, 'a received message was longer than maxBodyBytes and was cut'),
+      ...(ctx.wants ? { wants: (command: Command) => ctx.wants!(command) } : {}),
     });
   }
 
@@ -454,7 +458,7 @@ export class IrcLinkNetwork implements Network {
   private addOwnUser(nick: string, ident: string, host: string, realName: string): LinkUser | undefined {
     const user: LinkUser = {
       uid: this.requireServer().newUid(), nick, ident, host, realName, server: this.config.serverName.toLowerCase(),
-      modes: new Set(), signonTs: Date.now(), channels: new Set(), own: true,
+      modes: NO_MODES, signonTs: Date.now(), channels: new Set(), own: true,
     };
     return this.link.addUser(user) ? user : undefined;
   }
@@ -710,7 +714,13 @@ export class IrcLinkNetwork implements Network {
   botUser(channel: ChannelRef): UserRef | undefined {
     const service = this.service;
     if (!service || !this.link.channel(channel.name ?? channel.id)?.members.has(service.uid)) return undefined;
-    return this.events.userRef(service);
+    // Asked for every event the relay handles: one ref while the service client stays as it is.
+    const cached = this.serviceRef;
+    if (cached?.user === service && cached.nick === service.nick && cached.ident === service.ident && cached.host === service.host
+      && cached.realName === service.realName && cached.account === service.account) return cached.ref;
+    const ref = this.events.userRef(service);
+    this.serviceRef = { user: service, nick: service.nick, ident: service.ident, host: service.host, realName: service.realName, account: service.account, ref };
+    return ref;
   }
 
   isModerator(channel: ChannelRef, user: UserRef): boolean | undefined {

@@ -4,7 +4,7 @@
  * network's case mapping; `UserRef.host` is `ident@host`).
  */
 import type { ModeChange } from '../../core/catalog.js';
-import type { AnyEventInput } from '../../core/event.js';
+import type { AnyEventInput, Command } from '../../core/event.js';
 import type { Message, MessageKind } from '../../core/message.js';
 import type { ChannelRef, UserRef } from '../../core/refs.js';
 import { capText } from '../../core/body-cap.js';
@@ -22,6 +22,8 @@ export interface LinkEventsOptions {
   readonly maxBodyBytes: number;
   /** A message text was cut at `maxBodyBytes`. */
   onTruncated?(context: Readonly<Record<string, unknown>>): void;
+  /** false when the hub would not see an event of `command` (NetworkContext.wants): it is not built. Absent: always built. */
+  wants?(command: Command): boolean;
 }
 
 /** Emits the catalog events of a link. */
@@ -59,6 +61,8 @@ export class LinkEvents {
   }
 
   uid(user: LinkUser): void {
+    // One per user introduced (thousands in a burst): not built when nobody would see it.
+    if (this.options.wants?.('UID') === false) return;
     this.emit(user.server, {
       command: 'UID',
       args: {

@@ -13,46 +13,70 @@ export interface LinkLine {
 
 const MAX_PARAMS = 15;
 
+const SPACE = 0x20;
+const COLON = 0x3a;
+const COMMAND = /^[A-Z]+$|^[0-9]{3}$/;
+
+/** The index of the first character at or after `from` that is not a space. */
+function skipSpaces(raw: string, from: number): number {
+  let i = from;
+  while (raw.charCodeAt(i) === SPACE) i += 1;
+  return i;
+}
+
 /**
  * Parses one line (without CR LF). Returns undefined for a line without a command. A nick
- * prefix `nick!user@host` is cut to the nick.
+ * prefix `nick!user@host` is cut to the nick. One pass over the line by index: no copy of the
+ * rest of the line per word, no regular expression per word (it runs for every line a link
+ * receives).
  */
 export function parseLinkLine(raw: string): LinkLine | undefined {
-  let rest = raw;
-  if (rest.startsWith('@')) {
-    const space = rest.indexOf(' ');
-    rest = space === -1 ? '' : rest.slice(space + 1);
-  }
-  rest = rest.replace(/^ +/, '');
-  let source = '';
-  if (rest.startsWith(':')) {
-    const space = rest.indexOf(' ');
+  const end = raw.length;
+  let i = 0;
+  if (raw.charCodeAt(0) === 0x40 /* @ */) {
+    const space = raw.indexOf(' ');
     if (space === -1) return undefined;
-    source = rest.slice(1, space);
-    const bang = source.indexOf('!');
-    if (bang > 0) source = source.slice(0, bang);
-    rest = rest.slice(space + 1).replace(/^ +/, '');
+    i = space + 1;
   }
+  i = skipSpaces(raw, i);
+  let source = '';
+  if (raw.charCodeAt(i) === COLON) {
+    const space = raw.indexOf(' ', i);
+    if (space === -1) return undefined;
+    const bang = raw.indexOf('!', i + 1);
+    source = raw.slice(i + 1, bang > i + 1 && bang < space ? bang : space);
+    i = skipSpaces(raw, space + 1);
+  }
+  if (i >= end) return undefined;
+  let space = raw.indexOf(' ', i);
+  const command = raw.slice(i, space === -1 ? end : space).toUpperCase();
+  if (!COMMAND.test(command)) return undefined;
   const params: string[] = [];
-  let command = '';
-  while (rest !== '') {
-    if (command !== '' && (rest.startsWith(':') || params.length === MAX_PARAMS - 1)) {
-      params.push(rest.startsWith(':') ? rest.slice(1) : rest);
+  i = space === -1 ? end : skipSpaces(raw, space + 1);
+  while (i < end) {
+    if (raw.charCodeAt(i) === COLON) {
+      params.push(raw.slice(i + 1));
       break;
     }
-    const space = rest.indexOf(' ');
-    const word = space === -1 ? rest : rest.slice(0, space);
-    rest = space === -1 ? '' : rest.slice(space + 1).replace(/^ +/, '');
-    if (command === '') command = word.toUpperCase();
-    else params.push(word);
+    space = params.length === MAX_PARAMS - 1 ? -1 : raw.indexOf(' ', i);
+    if (space === -1) {
+      params.push(raw.slice(i));
+      break;
+    }
+    params.push(raw.slice(i, space));
+    i = skipSpaces(raw, space + 1);
   }
-  if (!/^[A-Z]+$|^[0-9]{3}$/.test(command)) return undefined;
   return { source, command, params };
 }
 
 /** true when `value` can be a middle parameter (not empty, no space, no leading colon, no CR/LF/NUL). */
 export function isMiddleParam(value: string): boolean {
-  return value !== '' && !value.startsWith(':') && !/[\s\0]/.test(value);
+  return value !== '' && value.charCodeAt(0) !== COLON && !/[\s\0]/.test(value);
+}
+
+/** Throws unless `part` can be a middle parameter. */
+function checkMiddle(part: string): void {
+  if (!isMiddleParam(part)) throw new Error(`not a valid IRC parameter: ${JSON.stringify(part)}`);
 }
 
 /**
@@ -60,9 +84,14 @@ export function isMiddleParam(value: string): boolean {
  * when anything holds CR, LF or NUL: a line we build never smuggles a second command.
  */
 export function buildLine(source: string, command: string, middle: readonly string[], trailing?: string): string {
-  for (const part of [source, command, ...middle]) {
-    if (!isMiddleParam(part)) throw new Error(`not a valid IRC parameter: ${JSON.stringify(part)}`);
+  checkMiddle(source);
+  checkMiddle(command);
+  let line = `:${source} ${command}`;
+  for (const part of middle) {
+    checkMiddle(part);
+    line += ` ${part}`;
   }
-  if (trailing !== undefined && /[\r\n\0]/.test(trailing)) throw new Error('a trailing parameter may not hold CR, LF or NUL');
-  return `:${source} ${command}${middle.map((m) => ` ${m}`).join('')}${trailing === undefined ? '' : ` :${trailing}`}`;
+  if (trailing === undefined) return line;
+  if (/[\r\n\0]/.test(trailing)) throw new Error('a trailing parameter may not hold CR, LF or NUL');
+  return `${line} :${trailing}`;
 }

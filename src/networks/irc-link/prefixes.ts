@@ -69,6 +69,8 @@ export class WantedPrefixes {
  * relay never asked for (given on the ircd by people there) are left alone.
  */
 export function prefixChanges(held: ReadonlySet<string>, before: readonly string[], wanted: readonly string[], nick: string, isPrefix: (letter: string) => boolean): ModeChange[] {
+  // The usual case (a virtual client joining where the relay wants no prefix): nothing to build.
+  if (before.length === 0 && wanted.length === 0) return [];
   const target = new Set(wanted.filter(isPrefix));
   const removals = [...new Set(before)].filter((m) => isPrefix(m) && held.has(m) && !target.has(m)).map((m) => ({ mode: `-${m}`, arg: nick }));
   const additions = [...target].filter((m) => !held.has(m)).map((m) => ({ mode: `+${m}`, arg: nick }));

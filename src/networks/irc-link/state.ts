@@ -33,8 +33,11 @@ export interface LinkUser {
   ip?: string;
   /** The server the user is on (lower case). */
   readonly server: string;
-  /** User mode letters. */
-  readonly modes: Set<string>;
+  /**
+   * User mode letters. Most users have none: they share `NO_MODES` until their first mode
+   * (`setUserMode` gives them a set of their own).
+   */
+  modes: ReadonlySet<string>;
   account?: string;
   away?: string;
   /** When the user was introduced (ms since the epoch). */
@@ -54,8 +57,11 @@ export interface LinkChannel {
   readonly modes: Map<string, string>;
   /** List modes (bans, exceptions, ...): letter → masks. */
   readonly lists: Map<string, Set<string>>;
-  /** uid → the member's prefix mode letters. */
-  readonly members: Map<string, Set<string>>;
+  /**
+   * uid → the member's prefix mode letters. Most members hold none: they share `NO_MODES` until
+   * their first (the tracker gives them a set of their own).
+   */
+  readonly members: Map<string, ReadonlySet<string>>;
   topic: string;
 }
 
@@ -66,6 +72,48 @@ export interface SplitResult {
   readonly users: readonly LinkUser[];
   /** Channel name → nicks of the lost users that were in it. */
   readonly nicksByChannel: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The mode letters of a user or member who has none: one set shared by all of them (with
+ * 10,000 people, one empty set each was most of the link state's objects). It cannot be
+ * changed: adding to it throws.
+ */
+export const NO_MODES: ReadonlySet<string> = new (class NoModes extends Set<string> {
+  override add(): this {
+    throw new Error('NO_MODES is shared: give the user or member a set of its own');
+  }
+})();
+
+/** The mode letters (ASCII letters) in `text`, e.g. a UID's `+iw`: `NO_MODES` when there are none. */
+export function modeLetters(text: string): ReadonlySet<string> {
+  let letters: Set<string> | undefined;
+  for (const c of text) if (isLetter(c)) (letters ??= new Set()).add(c);
+  return letters ?? NO_MODES;
+}
+
+/** Sets or unsets one user mode of `user`; true when the user had it before. */
+export function setUserMode(user: LinkUser, letter: string, on: boolean): boolean {
+  const had = user.modes.has(letter);
+  if (on && !had) user.modes = withLetter(user.modes, letter);
+  else if (!on && had) (user.modes as Set<string>).delete(letter);
+  return had;
+}
+
+/** Every member of `channel` loses their prefix modes (an older channel TS won). */
+export function resetPrefixModes(channel: LinkChannel): void {
+  for (const uid of channel.members.keys()) channel.members.set(uid, NO_MODES);
+}
+
+/** `modes` with `letter` added: the same set, or a new one in place of `NO_MODES`. */
+function withLetter(modes: ReadonlySet<string> | undefined, letter: string): ReadonlySet<string> {
+  if (modes === undefined || modes === NO_MODES) return new Set([letter]);
+  (modes as Set<string>).add(letter);
+  return modes;
+}
+
+function isLetter(c: string): boolean {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 /** Most servers, users and channels one link may hold: a peer cannot grow the hub without bound. */
@@ -210,8 +258,8 @@ export class LinkState {
     const user = this.users.get(uid);
     const channel = user && this.ensureChannel(name, ts);
     if (!user || !channel) return false;
-    const modes = channel.members.get(uid) ?? new Set<string>();
-    for (const mode of prefixModes) modes.add(mode);
+    let modes = channel.members.get(uid) ?? NO_MODES;
+    for (const mode of prefixModes) modes = withLetter(modes, mode);
     channel.members.set(uid, modes);
     user.channels.add(this.support.fold(name));
     return true;
@@ -242,10 +290,8 @@ export class LinkState {
       if (this.support.isPrefixMode(letter)) {
         const member = change.arg === undefined ? undefined : this.userByNick(change.arg);
         const modes = member && channel.members.get(member.uid);
-        if (modes) {
-          if (adding) modes.add(letter);
-          else modes.delete(letter);
-        }
+        if (modes && adding) channel.members.set((member as LinkUser).uid, withLetter(modes, letter));
+        else if (modes?.has(letter)) (modes as Set<string>).delete(letter);
       } else if (listModes.includes(letter)) {
         if (change.arg === undefined) continue;
         const list = channel.lists.get(letter) ?? new Set<string>();

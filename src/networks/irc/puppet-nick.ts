@@ -22,6 +22,7 @@ export interface PuppetNickValues {
 
 const SPECIAL = '[]\\`_^{|}';
 const VALID_CHAR = /[A-Za-z0-9[\]\\`_^{|}-]/;
+const ALL_VALID = /^[A-Za-z0-9[\]\\`_^{|}-]*$/;
 const PLACEHOLDER = /\{(nick|network)\}/g;
 
 /**
@@ -29,6 +30,8 @@ const PLACEHOLDER = /\{(nick|network)\}/g;
  * further characters the server accepts (a server link to InspIRCd keeps `/`).
  */
 export function sanitizeNickPart(text: string, keep = ''): string {
+  // The usual nick or tag (ASCII letters, digits, specials) is safe as it is: no per-character work.
+  if (ALL_VALID.test(text)) return text;
   let out = '';
   for (const char of text.normalize('NFKD')) {
     if (VALID_CHAR.test(char) || (char !== '' && keep.includes(char))) out += char;

@@ -8,7 +8,7 @@ import { parseChannelModes } from '../../irc/modes.js';
 import type { ServerSupport } from '../../irc/isupport.js';
 import { buildLine, type LinkLine } from '../line.js';
 import type { LinkSession } from '../server-protocol.js';
-import type { LinkUser } from '../state.js';
+import { setUserMode, type LinkUser } from '../state.js';
 
 /** The version the link reports for our server (`/VERSION <our server>`: numeric 351, InspIRCd's SINFO). */
 export const LINK_VERSION = 'switchboard-0.1';
@@ -57,9 +57,7 @@ export function applyUserModes(user: LinkUser, letters: string): { changes: Mode
   for (const letter of letters) {
     if (letter === '+' || letter === '-') adding = letter === '+';
     else if (/[A-Za-z]/.test(letter)) {
-      const had = user.modes.has(letter);
-      if (adding) user.modes.add(letter);
-      else user.modes.delete(letter);
+      const had = setUserMode(user, letter, adding);
       changes.push({ mode: `${adding ? '+' : '-'}${letter}` });
       if (letter === 'o' && adding && !had) opered = true;
     }

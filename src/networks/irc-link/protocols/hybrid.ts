@@ -18,7 +18,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ModeChange } from '../../../core/catalog.js';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
-import type { LinkChannel, LinkUser } from '../state.js';
+import { modeLetters, type LinkChannel, type LinkUser } from '../state.js';
 import { parseChannelModes } from '../../irc/modes.js';
 import { answerVersion, applyAway, applyTopic, applyUserModes, emitMessages, namedChannelModes } from './common.js';
 import { applyChannelTs, killReason, parseSjoinMembers, parseTs, SID_PATTERN, UidMinter, UID_PATTERN } from './ts6.js';
@@ -314,7 +314,7 @@ export class HybridProtocol implements ServerProtocol {
     const server = this.serverName(line.source) ?? this.serverName(uid.slice(0, 3)) ?? this.uplink?.name.toLowerCase() ?? '';
     const user: LinkUser = {
       uid, nick, ident, host, realName: p.at(-1) ?? '', server,
-      modes: new Set([...modes].filter((c) => /[A-Za-z]/.test(c))),
+      modes: modeLetters(modes),
       signonTs: ts * 1000, channels: new Set(), own: false,
       ...(account === '*' || account === '0' || account === '' ? {} : { account }),
     };

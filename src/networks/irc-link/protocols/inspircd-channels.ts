@@ -6,7 +6,7 @@
  */
 import type { ModeChange } from '../../../core/catalog.js';
 import type { LinkLine } from '../line.js';
-import type { LinkChannel, LinkUser } from '../state.js';
+import { resetPrefixModes, type LinkChannel, type LinkUser } from '../state.js';
 import { namedChannelModes } from './common.js';
 import { nowTs, parseTs, type InspircdLink } from './inspircd-context.js';
 
@@ -65,7 +65,7 @@ export class InspircdChannelLines {
     channel.ts = ts;
     channel.modes.clear();
     channel.lists.clear();
-    for (const modes of channel.members.values()) modes.clear();
+    resetPrefixModes(channel);
     return true;
   }
 

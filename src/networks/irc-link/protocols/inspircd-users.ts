@@ -4,7 +4,7 @@
  * accountname, AWAY, user MODE, SVSNICK and IDLE (a remote WHOIS). Users are known by UUID.
  */
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
-import type { LinkUser } from '../state.js';
+import { modeLetters, setUserMode, type LinkUser } from '../state.js';
 import { applyAway, applyUserModes } from './common.js';
 import { nowTs, parseTs, type InspircdLink } from './inspircd-context.js';
 
@@ -28,7 +28,7 @@ export class InspircdUserLines {
     const user: LinkUser = {
       uid, nick, ident, host, realName: line.params.at(-1) ?? '', server,
       ...(realHost === host ? {} : { realHost }), ip,
-      modes: new Set([...modes].filter((c) => /[A-Za-z]/.test(c))),
+      modes: modeLetters(modes),
       signonTs: (parseTs(signon) ?? nowTs()) * 1000, channels: new Set(), own: false,
     };
     if (!this.p.s.state.addUser(user)) return this.p.s.ignored('nick-collision', line, nick);
@@ -105,7 +105,7 @@ export class InspircdUserLines {
     const user = this.p.sourceUser(line);
     if (!user) return;
     // The burst's UID already carries +o; OPERTYPE follows it, and is the oper-up either way.
-    user.modes.add('o');
+    setUserMode(user, 'o', true);
     this.p.s.events.opered(user, (line.params[0] ?? '').replace(/_/g, ' ') || 'IRC Operator');
   }
 

@@ -19,7 +19,7 @@ import { parseChannelModes } from '../../irc/modes.js';
 import { buildLine, isMiddleParam, type LinkLine } from '../line.js';
 import { answerVersion, applyAway, applyTopic, applyUserModes, emitMessages, LINK_VERSION } from './common.js';
 import type { LinkSession, ServerProtocol } from '../server-protocol.js';
-import type { LinkUser } from '../state.js';
+import { modeLetters, type LinkUser } from '../state.js';
 
 /** Longest NJOIN line we send, without CR LF (RFC 2813's 512 bytes with them, less a margin). */
 const NJOIN_LIST_BYTES = 500;
@@ -262,7 +262,7 @@ export class NgircdProtocol implements ServerProtocol {
     const server = this.tokens.get(token) ?? (line.source || this.uplink || '').toLowerCase();
     const user: LinkUser = {
       uid: this.newUid(), nick, ident, host, realName, server,
-      modes: new Set([...modes].filter((c) => /[A-Za-z]/.test(c))),
+      modes: modeLetters(modes),
       signonTs: Date.now(), channels: new Set(), own: false,
     };
     this.yieldNick(nick);

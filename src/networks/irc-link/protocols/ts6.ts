@@ -4,7 +4,7 @@
  * ids, the SJOIN member list, KILL reasons and the channel-TS rule.
  */
 import type { ServerSupport } from '../../irc/isupport.js';
-import type { LinkChannel } from '../state.js';
+import { resetPrefixModes, type LinkChannel } from '../state.js';
 
 /** A server id: a digit and two upper-case letters or digits. */
 export const SID_PATTERN = /^[0-9][A-Z0-9]{2}$/;
@@ -95,7 +95,7 @@ export function applyChannelTs(channel: LinkChannel, ts: number, clearLists: boo
   channel.ts = ts;
   channel.modes.clear();
   if (clearLists) channel.lists.clear();
-  for (const modes of channel.members.values()) modes.clear();
+  resetPrefixModes(channel);
   channel.topic = '';
   return 'older';
 }
