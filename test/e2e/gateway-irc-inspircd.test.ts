@@ -1,7 +1,7 @@
 /**
  * The gateway on InspIRCd (MONITOR and IRCv3 message tags) and Prosody: contacts' presence
  * follows MONITOR, typing crosses both ways as `+typing`, and a correction arrives on IRC as
- * the new text, marked (IRC cannot edit); an unreachable server is refused as such.
+ * the new text, marked (IRC cannot edit); an unreachable or TLS-broken server is refused in words.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,8 @@ import { Hub } from '../../src/app/hub.js';
 import { allProtocols } from '../../src/app/protocols.js';
 import { gatewayConfigSchema } from '../../src/gateway/config.js';
 import { silentLogger } from '../../src/core/log.js';
-import { freePorts, startInspircd, startProsody } from '../support/servers.js';
+import { freePorts, LOOPBACK, startInspircd, startProsody } from '../support/servers.js';
+import { inspircdTlsConfig, makeCertificates } from '../support/certificates.js';
 import { LegacyRefusal } from '../../src/gateway/api.js';
 import { ircLegacyConfigSchema } from '../../src/gateway/irc/config.js';
 import { IrcLegacyNetwork } from '../../src/gateway/irc/legacy.js';
@@ -95,4 +96,29 @@ it('a registration against an IRC server nobody listens on is refused as unreach
     assert.match(error.message, /cannot reach the IRC server 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
     return true;
   });
+});
+
+it('a TLS-broken IRC server is refused in words: TLS to a plain-text port, a certificate nobody trusts; trusting its CA works', async (t) => {
+  const dir = makeTempDir('switchboard-gateway-tls-');
+  const certs = makeCertificates(dir);
+  const [tlsPort] = await freePorts(1);
+  const irc = await startInspircd({ extraConfig: inspircdTlsConfig(certs, LOOPBACK, tlsPort ?? 0) });
+  t.after(() => irc.stop());
+  const validate = (options: Record<string, unknown>) => {
+    const legacy = new IrcLegacyNetwork(ircLegacyConfigSchema.parse({ protocol: 'irc', host: irc.host, connectTimeoutMs: 5000, ...options }), 'gw');
+    t.after(() => legacy.close());
+    return legacy.validate('a@example.org', { nick: 'alice', auth: 'none' }, new AbortController().signal);
+  };
+  const refusedWith = (pattern: RegExp) => (error: Error) => {
+    assert.ok(error instanceof LegacyRefusal, String(error));
+    assert.match(error.message, pattern);
+    return true;
+  };
+  // TLS to the plain-text port: the server does not answer in TLS (or never completes a handshake).
+  await assert.rejects(validate({ port: irc.port, tls: true }), refusedWith(/does not speak TLS on that port|no TLS handshake; \d+ may be a plain-text port/));
+  // The TLS port's self-signed certificate, not trusted by the configuration.
+  await assert.rejects(validate({ port: tlsPort, tls: true }), refusedWith(/showed a TLS certificate the gateway does not trust \(DEPTH_ZERO_SELF_SIGNED_CERT\)/));
+  // Trusting it (tlsCa) registers.
+  const registration = await validate({ port: tlsPort, tls: true, tlsCa: certs.cert });
+  assert.deepEqual('data' in registration ? registration.data.nick : undefined, 'alice');
 });

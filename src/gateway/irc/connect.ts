@@ -8,6 +8,7 @@ import { Client, type ConnectOptions, type ParsedLine } from 'irc-framework';
 import { identFromNick, serverConnectOptions } from '../../networks/irc/connect-options.js';
 import { LegacyRefusal } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
+import { connectionFailure, loginTimeout } from './failure.js';
 
 /** How a person authenticates to the IRC server. */
 export type IrcAuth = 'none' | 'server-password' | 'sasl';
@@ -73,7 +74,12 @@ export function connectIrc(config: IrcLegacyConfig, login: IrcLogin, signal: Abo
       reject(error);
     };
     const onAbort = (): void => fail(signal.reason instanceof LegacyRefusal ? signal.reason : new LegacyRefusal('the login was cancelled', 'service-unavailable'));
-    const timer = setTimeout(() => fail(new LegacyRefusal(`${config.host} did not let you in within ${config.connectTimeoutMs} ms`, 'remote-server-timeout')), config.connectTimeoutMs);
+    // Connected (after the TLS handshake, over TLS): a plain-text port answering TLS just waits.
+    let connected = false;
+    client.on('socket connected', () => {
+      connected = true;
+    });
+    const timer = setTimeout(() => fail(loginTimeout(config.host, config.port, config.connectTimeoutMs, config.tls, connected)), config.connectTimeoutMs);
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     client.connection.on('message', (line: ParsedLine) => {
@@ -96,7 +102,7 @@ export function connectIrc(config: IrcLegacyConfig, login: IrcLogin, signal: Abo
       if (refusal !== undefined) return fail(refusal);
       if (serverError !== undefined) return fail(new LegacyRefusal(`the server closed the connection: "${serverError}"`, /pass|auth|denied|bad/i.test(serverError) ? 'not-authorized' : 'service-unavailable'));
       const code = error ? (error as NodeJS.ErrnoException).code ?? error.message : 'connection closed';
-      fail(new LegacyRefusal(`cannot reach the IRC server ${config.host}:${config.port} (${code})`, 'remote-server-not-found'));
+      fail(connectionFailure(String(code), config.host, config.port, config.tls));
     });
     try {
       client.connect(connectOptions(config, login));
