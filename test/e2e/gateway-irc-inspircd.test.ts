@@ -1,7 +1,8 @@
 /**
  * The gateway on InspIRCd (MONITOR and IRCv3 message tags) and Prosody: contacts' presence
  * follows MONITOR, typing crosses both ways as `+typing`, and a correction arrives on IRC as
- * the new text, marked (IRC cannot edit); an unreachable or TLS-broken server is refused in words.
+ * the new text, marked (IRC cannot edit), a reaction as the emoji, marked, a retraction is refused
+ * in words; an unreachable or TLS-broken server is refused in words.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,6 +25,7 @@ import { makeTempDir } from '../support/switchboard-process.js';
 const WAIT_MS = 15_000;
 const NS_REGISTER = 'jabber:iq:register';
 const NS_CHAT_STATES = 'http://jabber.org/protocol/chatstates';
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 
 /** An IRC client that asked for message tags (to send and see `+typing`). */
 async function taggedIrcUser(host: string, port: number, nick: string): Promise<RawIrcClient> {
@@ -41,7 +43,7 @@ function presenceFrom(jid: string, type: string | undefined): (s: XmlElement) =>
   return (s) => s.is('presence') && s.attrs.from === jid && s.attrs.type === type;
 }
 
-it('on InspIRCd: presence by MONITOR, typing both ways, a correction as marked text', async (t) => {
+it('on InspIRCd: presence by MONITOR, typing both ways, a correction and a reaction as marked text, a retraction refused', async (t) => {
   const [xmpp, irc] = await Promise.all([startProsody({ users: [['alice', 'alicepw']] }), startInspircd({ extraConfig: '<module name="monitor">\n' })]);
   t.after(() => Promise.all([xmpp.stop(), irc.stop()]));
   const dir = makeTempDir('switchboard-gateway-');
@@ -85,6 +87,14 @@ it('on InspIRCd: presence by MONITOR, typing both ways, a correction as marked t
   await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'hello'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: 'm1' })));
   const corrected = await carol.waitForLine(/PRIVMSG carol :hello \(correction\)$/, WAIT_MS);
   assert.match(corrected, /^(@\S+ )?:alice!/);
+
+  // A reaction arrives as the emoji, marked (IRC has none); a retraction is refused in words (IRC cannot unsend).
+  await alice.send(xml('message', { type: 'chat', to: carolJid, id: 'r1' }, xml('reactions', { xmlns: 'urn:xmpp:reactions:0', id: 'm1' }, xml('reaction', {}, '👍'))));
+  await carol.waitForLine(/PRIVMSG carol :👍 \(reaction\)$/, WAIT_MS);
+  await alice.send(xml('message', { type: 'chat', to: carolJid, id: 'd1' }, xml('retract', { xmlns: 'urn:xmpp:message-retract:1', id: 'm1' }), xml('body', {}, 'alice retracted a message')));
+  const retracted = await alice.waitForStanza((s) => s.is('message') && s.attrs.id === 'd1' && s.attrs.type === 'error', WAIT_MS);
+  assert.ok(retracted.getChild('error')?.getChild('feature-not-implemented', NS_STANZAS) !== undefined, retracted.toString());
+  assert.match(retracted.getChild('error')?.getChildText('text', NS_STANZAS) ?? '', /already delivered/);
 });
 
 it('a registration against an IRC server nobody listens on is refused as unreachable', async () => {
