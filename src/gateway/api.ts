@@ -50,6 +50,12 @@ export interface GatewaySettings {
   readonly searchColumns: ReadonlyArray<{ readonly var: string; readonly label: string }>;
   /** Whether the legacy network's groups are offered as group chats (next issue). */
   readonly groups: boolean;
+  /**
+   * Receipts behaviour (slidge's PROPER_RECEIPTS = false): true = the gateway answers a person's
+   * XEP-0184 receipt request itself, on the contact's behalf, once `onText` accepted the message
+   * (the network has no receipts of its own); absent or false = no receipts.
+   */
+  readonly receipts?: boolean;
 }
 
 /** The XMPP error a refusal becomes (RFC 6120 §8.3.3). */
@@ -165,6 +171,12 @@ export interface SessionEvents {
   text(contact: string, text: string, options?: { readonly action?: boolean; readonly legacyId?: string; readonly name?: string }): void;
   /** `contact` is typing, or stopped. */
   chatState(contact: string, state: ChatState): void;
+  /**
+   * `contact` asks to be the person's contact (a legacy friend request): they get a subscription
+   * request from the contact's JID, with `name` and `text` (a status). Their answer reaches
+   * {@link LegacySession.onFriendAccept}.
+   */
+  friendRequest(contact: string, options?: { readonly name?: string; readonly text?: string }): void;
   /** `contact`'s presence changed. */
   presence(contact: string, show: ContactShow, options?: { readonly status?: string; readonly name?: string }): void;
   /**
@@ -245,6 +257,8 @@ export interface LegacySession {
    * {@link LegacyRefusal} saying why not (taken, invalid). Bounded by `signal`.
    */
   setName?(name: string, signal: AbortSignal): Promise<void>;
+  /** The person accepted `contact`'s friend request (they answered its subscription request). */
+  onFriendAccept?(contact: string): Promise<void>;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
   /** The person no longer wants `contact`'s presence (they unsubscribed): stop watching it. */

@@ -260,7 +260,7 @@ export class Gateway {
     const key = contactKeyOf(local);
     if (key === undefined) return this.#send(errorReply(iq, 'item-not-found'));
     const child = firstChild(iq);
-    if (type === 'get' && child?.is('query', NS.discoInfo) === true && child.attrs.node === undefined) return this.#send(iqResult(iq, contactInfo(key)));
+    if (type === 'get' && child?.is('query', NS.discoInfo) === true && child.attrs.node === undefined) return this.#send(iqResult(iq, contactInfo(key, this.#settings.receipts === true)));
     if (type === 'get' && child?.is('ping', NS.ping) === true) return this.#send(iqResult(iq));
     if (type === 'get' && child?.is('vCard', NS.vcard) === true) {
       if (!this.#sessions.has(from)) return this.#send(errorReply(iq, 'registration-required', `register with ${this.domain} first`));
@@ -310,6 +310,7 @@ export class Gateway {
       this.#send(xml('presence', { from: contact.jid, to: from, type: 'unsubscribed' }));
       this.#unwatch(session, contact.key);
     }
+    if (type === 'subscribed' && session.ready) await session.legacy.onFriendAccept?.(contact.key);
   }
 
   async #domainMessage(message: Element, from: string): Promise<void> {
@@ -369,6 +370,16 @@ export class Gateway {
     const action = body.startsWith('/me ');
     const legacyId = await session.legacy.onText(canonical, action ? body.slice(4) : body, { action, undelivered });
     session.ids.remember(typeof message.attrs.id === 'string' ? message.attrs.id : undefined, legacyId);
+    this.#receipt(message, canonical, session);
+  }
+
+  /** The receipt (XEP-0184) of an accepted message that asked for one, when the settings say the gateway gives them. */
+  #receipt(message: Element, key: string, session: UserSession): void {
+    const id = message.attrs.id;
+    const from = message.attrs.from; // the sending client (full JID)
+    if (this.#settings.receipts !== true || typeof id !== 'string' || message.getChild('request', NS.receipts) === undefined) return;
+    const contact = session.roster.known(key);
+    if (contact !== undefined) this.#send(xml('message', { from: contact.jid, to: from, id: `receipt-${id}`.slice(0, 200) }, xml('received', { xmlns: NS.receipts, id })));
   }
 
   /**
@@ -601,6 +612,13 @@ export class Gateway {
         const body = options.action === true ? `/me ${text}` : text;
         const messageId = session.ids.toXmpp(options.legacyId);
         this.#send(chatMessage(contact.jid, session.jid, body, { nick: contact.name, ...(messageId === undefined ? {} : { id: messageId }) }));
+      },
+      friendRequest: (id, options = {}) => {
+        const contact = contactOf(id, options.name);
+        if (contact === undefined) return;
+        if (options.name !== undefined) contact.name = options.name.slice(0, 200);
+        const text = options.text?.replace(/\p{Cc}/gu, ' ').slice(0, 300);
+        this.#send(xml('presence', { from: contact.jid, to: session.jid, type: 'subscribe' }, xml('nick', { xmlns: NS.nick }, contact.name), text === undefined ? null : xml('status', {}, text)));
       },
       chatState: (id, state) => {
         const contact = contactOf(id);

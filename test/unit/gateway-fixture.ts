@@ -10,7 +10,7 @@ import { ALLOW_ALL_ACCOUNT_HOOKS } from '../../src/core/account-hooks.js';
 import type { GatewayAccount, GatewayAccountStore } from '../../src/core/store.js';
 import { SecretBox } from '../../src/store/secret-box.js';
 import { Accounts } from '../../src/gateway/accounts.js';
-import type { LegacyNetwork, LegacySession, SessionEvents } from '../../src/gateway/api.js';
+import type { GatewaySettings, LegacyNetwork, LegacySession, SessionEvents } from '../../src/gateway/api.js';
 import { DisabledUsers } from '../../src/gateway/disabled-users.js';
 import { WatchedContacts } from '../../src/gateway/watched-contacts.js';
 import { MemoryStore } from '../support/memory-store.js';
@@ -56,13 +56,13 @@ export class RecordingLink implements ComponentLink {
   }
 }
 
-/** A gateway over `create`'s sessions with alice logged in; `reply` handles a stanza and waits for a match. */
-export async function setupGateway<S extends LegacySession>(create: (events: SessionEvents) => S) {
+/** A gateway over `create`'s sessions (and `more` settings) with alice logged in; `reply` handles a stanza and waits for a match. */
+export async function setupGateway<S extends LegacySession>(create: (events: SessionEvents) => S, more: Partial<GatewaySettings> = {}) {
   const store = new MemoryAccounts();
   const box = new SecretBox(randomBytes(32));
   const sessions: S[] = [];
   const legacy: LegacyNetwork = {
-    settings: { name: 'Test gateway', identityType: 'test', registrationType: 'single-step-form', registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }], registrationInstructions: 'hi', welcomeMessage: 'welcome', preferences: [], searchFields: [], searchColumns: [], groups: false },
+    settings: { name: 'Test gateway', identityType: 'test', registrationType: 'single-step-form', registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }], registrationInstructions: 'hi', welcomeMessage: 'welcome', preferences: [], searchFields: [], searchColumns: [], groups: false, ...more },
     validate: async (_jid, form) => ({ data: { nick: form.nick } }),
     createSession: (_user, events) => {
       const session = create(events);

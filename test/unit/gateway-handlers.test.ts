@@ -54,6 +54,9 @@ class RichSession extends PlainSession {
   async onDisplayed(contact: string, legacyId: string): Promise<void> {
     this.calls.push(`displayed ${contact} ${legacyId}`);
   }
+  async onFriendAccept(contact: string): Promise<void> {
+    this.calls.push(`friend ${contact}`);
+  }
   async onAvatar(avatar: PersonAvatar | undefined): Promise<void> {
     this.avatars.push(avatar);
   }
@@ -141,5 +144,31 @@ describe('gateway handlers', () => {
     plain.gateway.handle(photoPresence(hash));
     await plain.reply(chat('x1', xml('body', {}, 'after')), () => plain.sessions[0]?.said.includes('carol: after') === true);
     assert.equal(plain.link.requests.length, 0, 'IRC has no avatar: nothing is fetched');
+  });
+
+  it('a legacy friend request becomes a subscription request with the name; the person\'s answer reaches onFriendAccept', async () => {
+    const { gateway, link, sessions } = await setupGateway((events) => new RichSession(events));
+    const session = sessions[0]!;
+    session.events.friendRequest('Dave', { name: 'Dave', text: 'hi,\u0007 it is Dave' });
+    const request = link.sent.at(-1);
+    assert.deepEqual([request?.attrs.type, request?.attrs.from, request?.attrs.to], ['subscribe', `dave@${DOMAIN}`, 'alice@example.org']);
+    assert.equal(request?.getChildText('nick', 'http://jabber.org/protocol/nick'), 'Dave');
+    assert.equal(request?.getChildText('status'), 'hi,  it is Dave');
+    gateway.handle(xml('presence', { from: 'alice@example.org', to: `dave@${DOMAIN}`, type: 'subscribed' }));
+    await waitFor(() => (session.calls.includes('friend dave') ? true : undefined), { timeoutMs: 2000, what: 'the acceptance' });
+  });
+
+  it('receipts: given by the gateway once the network accepted the message when the settings say so, never otherwise', async () => {
+    const request = () => xml('request', { xmlns: 'urn:xmpp:receipts' });
+    const withReceipts = await setupGateway((events) => new PlainSession(events), { receipts: true });
+    await withReceipts.reply(chat('x1', xml('body', {}, 'hello'), request()), (s) => s.getChild('received', 'urn:xmpp:receipts')?.attrs.id === 'x1');
+    const receipt = withReceipts.link.sent.find((s) => s.getChild('received', 'urn:xmpp:receipts') !== undefined);
+    assert.deepEqual([receipt?.attrs.from, receipt?.attrs.to], [`carol@${DOMAIN}`, ALICE]);
+    const info = await withReceipts.reply(xml('iq', { from: ALICE, to: `carol@${DOMAIN}`, type: 'get', id: 'i1' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })), (s) => s.attrs.id === 'i1');
+    assert.ok(info.getChild('query')?.getChildren('feature').some((f) => f.attrs.var === 'urn:xmpp:receipts'));
+    const without = await setupGateway((events) => new PlainSession(events));
+    await without.reply(chat('x1', xml('body', {}, 'hello'), request()), () => without.sessions[0]?.said.includes('carol: hello') === true);
+    await without.reply(chat('x2', xml('body', {}, 'again')), () => without.sessions[0]?.said.includes('carol: again') === true);
+    assert.equal(without.link.sent.filter((s) => s.getChild('received', 'urn:xmpp:receipts') !== undefined).length, 0);
   });
 });
