@@ -1,6 +1,6 @@
 /**
  * The gateway on InspIRCd (MONITOR and IRCv3 message tags) and Prosody: contacts' presence
- * follows MONITOR, typing crosses both ways as `+typing`, and a correction arrives on IRC as
+ * follows MONITOR, typing crosses both ways as `+typing`, the person's away is their IRC AWAY, a correction arrives on IRC as
  * the new text, marked (IRC cannot edit), a reaction as the emoji, marked, a retraction is refused
  * in words; an unreachable or TLS-broken server is refused in words.
  */
@@ -20,6 +20,7 @@ import { ircLegacyConfigSchema } from '../../src/gateway/irc/config.js';
 import { IrcLegacyNetwork } from '../../src/gateway/irc/legacy.js';
 import { connectRawIrc, connectXmppClient, xml, type RawIrcClient, type XmlElement } from '../support/clients.js';
 import { hubBase } from '../support/hub-config.js';
+import { waitFor } from '../support/wait.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 
 const WAIT_MS = 15_000;
@@ -87,6 +88,14 @@ it('on InspIRCd: presence by MONITOR, typing both ways, a correction and a react
   await alice.send(xml('message', { type: 'chat', to: carolJid }, xml('body', {}, 'hello'), xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: 'm1' })));
   const corrected = await carol.waitForLine(/PRIVMSG carol :hello \(correction\)$/, WAIT_MS);
   assert.match(corrected, /^(@\S+ )?:alice!/);
+
+  // The person's own away (XMPP show away, with a status) is their IRC AWAY: carol's WHOIS says so.
+  await alice.send(xml('presence', { to: domain }, xml('show', {}, 'away'), xml('status', {}, 'at lunch')));
+  await waitFor(async () => {
+    carol.send('WHOIS alice');
+    const line = await carol.waitForLine(/ (301 carol alice :at lunch|318 carol alice )/, WAIT_MS);
+    return line.includes(' 301 ') ? true : undefined;
+  }, { timeoutMs: WAIT_MS, intervalMs: 500, what: 'alice away on IRC' });
 
   // A reaction arrives as the emoji, marked (IRC has none); a retraction is refused in words (IRC cannot unsend).
   await alice.send(xml('message', { type: 'chat', to: carolJid, id: 'r1' }, xml('reactions', { xmlns: 'urn:xmpp:reactions:0', id: 'm1' }, xml('reaction', {}, '👍'))));
