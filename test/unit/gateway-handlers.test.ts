@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
-import type { LegacySession, PersonAvatar, SessionEvents, TextOptions } from '../../src/gateway/api.js';
+import type { ChatState, LegacySession, PersonAvatar, SessionEvents, TextOptions } from '../../src/gateway/api.js';
 import { waitFor } from '../support/wait.js';
 import { conditionOf, DOMAIN, setupGateway } from './gateway-fixture.js';
 
@@ -53,6 +53,9 @@ class RichSession extends PlainSession {
   }
   async onDisplayed(contact: string, legacyId: string): Promise<void> {
     this.calls.push(`displayed ${contact} ${legacyId}`);
+  }
+  async onChatState(contact: string, state: ChatState): Promise<void> {
+    this.calls.push(`state ${contact} ${state}`);
   }
   async onFriendAccept(contact: string): Promise<void> {
     this.calls.push(`friend ${contact}`);
@@ -170,5 +173,13 @@ describe('gateway handlers', () => {
     await without.reply(chat('x1', xml('body', {}, 'hello'), request()), () => without.sessions[0]?.said.includes('carol: hello') === true);
     await without.reply(chat('x2', xml('body', {}, 'again')), () => without.sessions[0]?.said.includes('carol: again') === true);
     assert.equal(without.link.sent.filter((s) => s.getChild('received', 'urn:xmpp:receipts') !== undefined).length, 0);
+  });
+
+  it('every chat state without a body reaches onChatState (inactive too); one with a body goes with the text', async () => {
+    const { gateway, sessions } = await setupGateway((events) => new RichSession(events));
+    const session = sessions[0]!;
+    for (const state of ['composing', 'paused', 'active', 'inactive']) gateway.handle(chat(`s-${state}`, xml(state, { xmlns: 'http://jabber.org/protocol/chatstates' })));
+    await waitFor(() => (session.calls.length === 4 ? true : undefined), { timeoutMs: 2000, what: 'four chat states' });
+    assert.deepEqual(session.calls, ['state carol composing', 'state carol paused', 'state carol active', 'state carol inactive']);
   });
 });
