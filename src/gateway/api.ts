@@ -50,6 +50,12 @@ export interface GatewaySettings {
   readonly searchColumns: ReadonlyArray<{ readonly var: string; readonly label: string }>;
   /** Whether the legacy network's groups are offered as group chats (next issue). */
   readonly groups: boolean;
+  /**
+   * Receipts behaviour (slidge's PROPER_RECEIPTS = false): true = the gateway answers a person's
+   * XEP-0184 receipt request itself, on the contact's behalf, once `onText` accepted the message
+   * (the network has no receipts of its own); absent or false = no receipts.
+   */
+  readonly receipts?: boolean;
 }
 
 /** The XMPP error a refusal becomes (RFC 6120 §8.3.3). */
@@ -165,6 +171,12 @@ export interface SessionEvents {
   text(contact: string, text: string, options?: { readonly action?: boolean; readonly legacyId?: string; readonly name?: string }): void;
   /** `contact` is typing, or stopped. */
   chatState(contact: string, state: ChatState): void;
+  /**
+   * `contact` asks to be the person's contact (a legacy friend request): they get a subscription
+   * request from the contact's JID, with `name` and `text` (a status). Their answer reaches
+   * {@link LegacySession.onFriendAccept}.
+   */
+  friendRequest(contact: string, options?: { readonly name?: string; readonly text?: string }): void;
   /** `contact`'s presence changed. */
   presence(contact: string, show: ContactShow, options?: { readonly status?: string; readonly name?: string }): void;
   /**
@@ -203,10 +215,34 @@ export interface LegacySession {
   onFile?(contact: string, file: { readonly url: string; readonly caption?: string }): Promise<string | undefined>;
   /** Corrects `legacyId` (fallback: the corrected text as a new message, marked). */
   onCorrect?(contact: string, legacyId: string, text: string): Promise<void>;
-  /** Reacts to `legacyId`; an empty list withdraws the person's reactions. */
+  /**
+   * Reacts to `legacyId`; an empty list withdraws the person's reactions. Absent: the emojis are
+   * sent as text, marked "(reaction)" (a withdrawal sends nothing).
+   */
   onReact?(contact: string, legacyId: string, emojis: readonly string[]): Promise<void>;
-  /** Retracts `legacyId`. */
+  /** Retracts `legacyId` (absent: the person is told it cannot be retracted; it was delivered). */
   onRetract?(contact: string, legacyId: string): Promise<void>;
+  /**
+   * The person read `contact`'s messages up to `legacyId` (a XEP-0333 displayed marker). Absent:
+   * nothing to do (accepted silently, like a network without read receipts).
+   */
+  onDisplayed?(contact: string, legacyId: string): Promise<void>;
+  /**
+   * The person's own avatar changed (their vCard photo, announced by XEP-0153 in their presence);
+   * undefined: they removed it. Absent: the avatar stays on XMPP (nothing is fetched).
+   */
+  onAvatar?(avatar: PersonAvatar | undefined): Promise<void>;
+  /**
+   * The XMPP id of a message the legacy network knows as `legacyId` (its `text` events); absent:
+   * the legacy id as is. Message ids are capped at 128 characters, with no control characters.
+   */
+  xmppMessageId?(legacyId: string): string;
+  /**
+   * The legacy id of a message XMPP knows as `xmppId` (named by a correction, reaction, retraction
+   * or displayed marker) when the framework did not see it sent; undefined: no such message.
+   * Absent: the XMPP id as is. The ids `onText` answers are remembered by the framework first.
+   */
+  legacyMessageId?(xmppId: string): string | undefined;
   /** The person is typing to `contact`, or stopped. */
   onChatState?(contact: string, state: ChatState): Promise<void>;
   /** The person's own presence changed (away with a status, back). */
@@ -221,6 +257,8 @@ export interface LegacySession {
    * {@link LegacyRefusal} saying why not (taken, invalid). Bounded by `signal`.
    */
   setName?(name: string, signal: AbortSignal): Promise<void>;
+  /** The person accepted `contact`'s friend request (they answered its subscription request). */
+  onFriendAccept?(contact: string): Promise<void>;
   /** The person wants `contact`'s presence (a subscription or a chat): watch it. */
   watch?(contact: string): void;
   /** The person no longer wants `contact`'s presence (they unsubscribed): stop watching it. */
@@ -230,6 +268,15 @@ export interface LegacySession {
    * {@link LegacyRefusal} when the network cannot answer.
    */
   onSearch?(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]>;
+}
+
+/** The person's own avatar, as their vCard has it (at most 512 KiB). */
+export interface PersonAvatar {
+  /** Its SHA-1, hex (XEP-0153's photo hash). */
+  readonly hash: string;
+  /** Its media type (`image/png`). */
+  readonly type: string;
+  readonly data: Buffer;
 }
 
 /** What a contact's vCard (XEP-0054) shows. */

@@ -35,6 +35,7 @@ import { contactPresence, gatewayPresence, type SessionStatus } from './xmpp/pre
 import { readRegistrationSet, registrationQuery } from './xmpp/register.js';
 import { chatMessage, errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
 import { vcardOf } from './xmpp/vcard.js';
+import { announcedPhoto, avatarOfVcard } from './xmpp/avatar.js';
 import { fileAsText, offeredFile } from './xmpp/oob.js';
 
 /** What a gateway is made of. */
@@ -76,6 +77,13 @@ const SET_NAME_TIMEOUT_MS = 15_000;
 const MAX_SEARCH_RESULTS = 50;
 
 const CHAT_STATES: readonly ChatState[] = ['composing', 'paused', 'active', 'inactive'];
+
+/** Most reactions taken from one message, and the longest one (characters: an emoji sequence). */
+const MAX_REACTIONS = 20;
+const MAX_REACTION_CHARS = 32;
+
+/** How long the person's server may take to hand over their vCard (their avatar). */
+const VCARD_TIMEOUT_MS = 10_000;
 
 export class Gateway {
   readonly #sessions = new Map<string, UserSession>();
@@ -252,7 +260,7 @@ export class Gateway {
     const key = contactKeyOf(local);
     if (key === undefined) return this.#send(errorReply(iq, 'item-not-found'));
     const child = firstChild(iq);
-    if (type === 'get' && child?.is('query', NS.discoInfo) === true && child.attrs.node === undefined) return this.#send(iqResult(iq, contactInfo(key)));
+    if (type === 'get' && child?.is('query', NS.discoInfo) === true && child.attrs.node === undefined) return this.#send(iqResult(iq, contactInfo(key, this.#settings.receipts === true)));
     if (type === 'get' && child?.is('ping', NS.ping) === true) return this.#send(iqResult(iq));
     if (type === 'get' && child?.is('vCard', NS.vcard) === true) {
       if (!this.#sessions.has(from)) return this.#send(errorReply(iq, 'registration-required', `register with ${this.domain} first`));
@@ -278,6 +286,7 @@ export class Gateway {
       const legacyShow = show === 'away' || show === 'xa' ? 'away' : show === 'dnd' ? 'busy' : 'online';
       this.#send(gatewayPresence(this.domain, from, session.status));
       if (session.ready) await session.legacy.onPresence?.(legacyShow, status);
+      await this.#avatar(session, presence);
     }
   }
 
@@ -301,6 +310,7 @@ export class Gateway {
       this.#send(xml('presence', { from: contact.jid, to: from, type: 'unsubscribed' }));
       this.#unwatch(session, contact.key);
     }
+    if (type === 'subscribed' && session.ready) await session.legacy.onFriendAccept?.(contact.key);
   }
 
   async #domainMessage(message: Element, from: string): Promise<void> {
@@ -323,8 +333,14 @@ export class Gateway {
     // A file offered by link with no body is still a message.
     const body = text ?? (file === undefined ? null : file.url);
     const state = CHAT_STATES.find((s) => message.getChild(s, NS.chatStates) !== undefined);
+    const retract = message.getChild('retract', NS.retract)?.attrs.id;
+    const reactions = message.getChild('reactions', NS.reactions);
+    if (typeof retract === 'string' || reactions !== undefined) return this.#retractOrReact(session, canonical, message, typeof retract === 'string' ? retract : undefined, reactions);
     if (body === null) {
       if (state !== undefined && session.ready) await session.legacy.onChatState?.(canonical, state);
+      const displayed = message.getChild('displayed', NS.markers)?.attrs.id;
+      const legacyId = typeof displayed === 'string' ? session.ids.toLegacy(displayed) : undefined;
+      if (legacyId !== undefined && session.ready) await session.legacy.onDisplayed?.(canonical, legacyId);
       return;
     }
     if (!session.ready) return this.#send(errorReply(message, 'remote-server-timeout', `not connected yet (${describeStatus(session.status)}); try again in a moment`));
@@ -339,8 +355,9 @@ export class Gateway {
       this.#send(errorReply(message, 'recipient-unavailable', `not delivered: ${reason.slice(0, 300)}`));
     };
     const replace = message.getChild('replace', NS.correct)?.attrs.id;
+    const legacyReplaced = typeof replace === 'string' ? session.ids.toLegacy(replace) : undefined;
     if (typeof replace === 'string') {
-      if (session.legacy.onCorrect !== undefined) return session.legacy.onCorrect(canonical, replace, body);
+      if (session.legacy.onCorrect !== undefined && legacyReplaced !== undefined) return session.legacy.onCorrect(canonical, legacyReplaced, body);
       // Readable fallback: the corrected text as a new message, marked.
       await session.legacy.onText(canonical, `${body} (correction)`, { action: false, undelivered });
       return;
@@ -351,7 +368,40 @@ export class Gateway {
       return;
     }
     const action = body.startsWith('/me ');
-    await session.legacy.onText(canonical, action ? body.slice(4) : body, { action, undelivered });
+    const legacyId = await session.legacy.onText(canonical, action ? body.slice(4) : body, { action, undelivered });
+    session.ids.remember(typeof message.attrs.id === 'string' ? message.attrs.id : undefined, legacyId);
+    this.#receipt(message, canonical, session);
+  }
+
+  /** The receipt (XEP-0184) of an accepted message that asked for one, when the settings say the gateway gives them. */
+  #receipt(message: Element, key: string, session: UserSession): void {
+    const id = message.attrs.id;
+    const from = message.attrs.from; // the sending client (full JID)
+    if (this.#settings.receipts !== true || typeof id !== 'string' || message.getChild('request', NS.receipts) === undefined) return;
+    const contact = session.roster.known(key);
+    if (contact !== undefined) this.#send(xml('message', { from: contact.jid, to: from, id: `receipt-${id}`.slice(0, 200) }, xml('received', { xmlns: NS.receipts, id })));
+  }
+
+  /**
+   * A retraction (XEP-0424) or reactions (XEP-0444) to one of the person's or the contact's
+   * messages, by its XMPP id. Without `onRetract` the person is told the message stays (it was
+   * delivered); without `onReact` the emojis go as text marked "(reaction)" (a withdrawal: nothing).
+   */
+  async #retractOrReact(session: UserSession, contact: string, message: Element, retract: string | undefined, reactions: Element | undefined): Promise<void> {
+    if (!session.ready) return this.#send(errorReply(message, 'remote-server-timeout', `not connected yet (${describeStatus(session.status)}); try again in a moment`));
+    const target = retract ?? reactions?.attrs.id;
+    const legacyId = typeof target === 'string' ? session.ids.toLegacy(target) : undefined;
+    if (retract !== undefined) {
+      if (session.legacy.onRetract === undefined) throw new LegacyRefusal('retracting a message is not supported on this network: it was already delivered', 'feature-not-implemented');
+      if (legacyId === undefined) throw new LegacyRefusal('that message is not known on this network', 'item-not-found');
+      return session.legacy.onRetract(contact, legacyId);
+    }
+    const emojis = (reactions?.getChildren('reaction') ?? []).map((r) => r.text().trim()).filter((e) => e !== '' && e.length <= MAX_REACTION_CHARS).slice(0, MAX_REACTIONS);
+    if (session.legacy.onReact !== undefined) {
+      if (legacyId === undefined) throw new LegacyRefusal('that message is not known on this network', 'item-not-found');
+      return session.legacy.onReact(contact, legacyId, emojis);
+    }
+    if (emojis.length > 0) await session.legacy.onText(contact, `${emojis.join(' ')} (reaction)`, { action: false });
   }
 
   /**
@@ -417,6 +467,33 @@ export class Gateway {
       if (signal.aborted && !(error instanceof LegacyRefusal)) throw new LegacyRefusal('the network did not answer in time', 'remote-server-timeout');
       throw error;
     }
+  }
+
+  /**
+   * The person's presence announced an avatar hash (XEP-0153) other than the last one handed
+   * over: their vCard is fetched from their server and its photo (checked against the hash,
+   * bounded) goes to the legacy network's `onAvatar`; '' (no avatar) hands undefined. Nothing
+   * is fetched for a network without `onAvatar` (IRC), nor before the session is connected.
+   */
+  async #avatar(session: UserSession, presence: Element): Promise<void> {
+    const hash = announcedPhoto(presence);
+    const onAvatar = session.legacy.onAvatar?.bind(session.legacy);
+    if (hash === undefined || onAvatar === undefined || !session.ready || hash === session.avatarHash) return;
+    session.avatarHash = hash;
+    if (hash === '') return onAvatar(undefined);
+    const link = this.#link;
+    if (link === undefined) return;
+    const result = await link.request(xml('iq', { type: 'get', from: this.domain, to: session.jid }, xml('vCard', { xmlns: NS.vcard })), VCARD_TIMEOUT_MS).catch((error: unknown) => {
+      this.options.log.info({ user: session.jid, reason: (error as Error).message }, 'gateway: the person\'s vCard could not be fetched (avatar)');
+      return undefined;
+    });
+    const avatar = avatarOfVcard(result?.getChild('vCard', NS.vcard), hash);
+    if (avatar === undefined) {
+      if (result !== undefined) this.options.log.info({ user: session.jid }, 'gateway: the person\'s vCard photo is missing, too large or not the announced one');
+      session.avatarHash = undefined; // a later presence may try again
+      return;
+    }
+    await onAvatar(avatar);
   }
 
   /** Stores `jid`'s preferences, hands them to their session and tells the modules (onAccountDataUpdated). */
@@ -533,7 +610,15 @@ export class Gateway {
         if (contact === undefined) return;
         if (options.name !== undefined) contact.name = options.name;
         const body = options.action === true ? `/me ${text}` : text;
-        this.#send(chatMessage(contact.jid, session.jid, body, { nick: contact.name, ...(options.legacyId === undefined ? {} : { id: options.legacyId }) }));
+        const messageId = session.ids.toXmpp(options.legacyId);
+        this.#send(chatMessage(contact.jid, session.jid, body, { nick: contact.name, ...(messageId === undefined ? {} : { id: messageId }) }));
+      },
+      friendRequest: (id, options = {}) => {
+        const contact = contactOf(id, options.name);
+        if (contact === undefined) return;
+        if (options.name !== undefined) contact.name = options.name.slice(0, 200);
+        const text = options.text?.replace(/\p{Cc}/gu, ' ').slice(0, 300);
+        this.#send(xml('presence', { from: contact.jid, to: session.jid, type: 'subscribe' }, xml('nick', { xmlns: NS.nick }, contact.name), text === undefined ? null : xml('status', {}, text)));
       },
       chatState: (id, state) => {
         const contact = contactOf(id);

@@ -11,6 +11,7 @@ import { ReconnectPolicy, type ReconnectConfig } from '../core/reconnect.js';
 import { LegacyRefusal, type GatewayUser, type LegacySession, type SessionEvents } from './api.js';
 import { Roster } from './contacts.js';
 import type { LoginPacer } from './login-pacer.js';
+import { MessageIds } from './message-ids.js';
 import type { SessionStatus } from './xmpp/presence.js';
 
 /** What a session needs from its gateway. */
@@ -36,6 +37,10 @@ const FINAL = new Set(['not-authorized', 'forbidden', 'item-not-found', 'feature
 export class UserSession {
   readonly roster: Roster;
   readonly legacy: LegacySession;
+  /** The person's messages' ids, XMPP ↔ legacy. */
+  readonly ids: MessageIds;
+  /** The last avatar hash handed to the legacy network (XEP-0153), to hand each change once. */
+  avatarHash: string | undefined;
   #status: SessionStatus = { state: 'logged-out' };
   #closed = false;
   /** Logged in at least once since the session started (onLoggedOut is due when it ends). */
@@ -54,6 +59,7 @@ export class UserSession {
     this.roster = new Roster(host.domain, host.maxContacts);
     this.#policy = new ReconnectPolicy(host.retry);
     this.legacy = create(events(this));
+    this.ids = new MessageIds(this.legacy);
   }
 
   get jid(): string {

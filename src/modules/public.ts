@@ -30,5 +30,5 @@ export type { EgressRequestOptions, EgressResponse } from '../core/egress.js';
 export { LegacyRefusal, NotSupported } from '../gateway/api.js';
 export type {
   ChatState, CodeStep, ContactShow, FormField, GatewaySettings, GatewayUser, LegacyNetwork, LegacyNetworkContext, LegacyNetworkFactory,
-  LegacySession, QrStep, RefusalCondition, Registration, RegistrationType, SearchResult, SessionEvents, Validation,
+  LegacySession, PersonAvatar, QrStep, RefusalCondition, Registration, RegistrationType, SearchResult, SessionEvents, Validation,
 } from '../gateway/api.js';

@@ -3,9 +3,10 @@
  * Prosody and ngIRCd: checkRegistrationForSpam (a DENY refuses the registration), then
  * onUserRegistration; checkLoginForSpam, isUserExpired and onUserLogin on the login;
  * checkCanDeactivateUser, onLoggedOut and onUserDeactivationStatusChanged on unregister (a
- * refusal keeps the account).
+ * refusal keeps the account); onLoggedOut alone on a plain logout (the hub stops).
  */
 import { it } from 'node:test';
+import { waitFor } from '../support/wait.js';
 import assert from 'node:assert/strict';
 import { defineModule, NOT_SPAM, RegistrationBehaviour } from '../../src/modules/public.js';
 import { startGatewayHub } from './gateway-hub.js';
@@ -54,7 +55,7 @@ it('registration, login and unregister call the module callbacks in order, and t
     },
   });
   const domain = xmpp.componentDomain;
-  await startGatewayHub(t, { xmpp, irc, dir, module: recorder });
+  const hub = await startGatewayHub(t, { xmpp, irc, dir, module: recorder });
   const connect = (user: string, password: string): Promise<TestXmppClient> =>
     connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: user, password });
   const register = (client: TestXmppClient, nick: string) =>
@@ -92,4 +93,12 @@ it('registration, login and unregister call the module callbacks in order, and t
     `onLoggedOut ${aliceJid}`,
     `onUserDeactivationStatusChanged ${aliceJid} true false`,
   ]);
+
+  // A plain logout (the hub stops) calls onLoggedOut too, and nothing else.
+  calls.length = 0;
+  await register(alice, 'alice');
+  await waitFor(() => (calls.includes(`onUserLogin ${aliceJid} gateway gw`) ? true : undefined), { timeoutMs: WAIT_MS, what: 'alice logged in again' });
+  calls.length = 0;
+  await hub.stop();
+  assert.deepEqual(calls, [`onLoggedOut ${aliceJid}`]);
 });

@@ -17,6 +17,7 @@ import { allProtocols } from '../../src/app/protocols.js';
 import { gatewayConfigSchema } from '../../src/gateway/config.js';
 import { openStore } from '../../src/store/open.js';
 import { silentLogger } from '../../src/core/log.js';
+import { captureLog } from '../support/log-capture.js';
 import { startNgircd, startXmppServer, xmppServerLabel, type XmppServerKind } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { hubBase } from '../support/hub-config.js';
@@ -82,7 +83,9 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
         legacy: { protocol: 'irc', host: irc.host, port: irc.port, tls: false, connectTimeoutMs: 5000, isonIntervalSec: 5 },
       });
       const config = { ...hubBase(dir, { logLevel: 'warn' }), networks: [{ name: 'gw', protocol: 'gateway', options }], bridges: [], modules: [] };
-      let hub = await Hub.start({ config, log: silentLogger(), protocols: allProtocols() });
+      // Everything the hub logs (at debug), to check the IRC password never appears in it.
+      const captured = captureLog('debug');
+      let hub = await Hub.start({ config, log: captured.log, protocols: allProtocols() });
       t.after(() => hub.stop());
       await hub.ready;
 
@@ -229,7 +232,7 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
       await offline(carol, 'alice');
       // Stanzas from here on come from the restarted hub (the old one is stopped).
       const restarted = alice.stanzas.length;
-      hub = await Hub.start({ config, log: silentLogger(), protocols: allProtocols() });
+      hub = await Hub.start({ config, log: captured.log, protocols: allProtocols() });
       await hub.ready;
       await alice.send(xml('presence', { to: domain, type: 'probe' }));
       await alice.waitForStanza(gatewayStatus(domain, /^Connected as alice$/), WAIT_MS);
@@ -254,6 +257,8 @@ export function describeGatewaySuite(kind: XmppServerKind, full: boolean): void 
         const bytes = existsSync(join(dir, file)) ? readFileSync(join(dir, file)) : Buffer.alloc(0);
         assert.equal(bytes.includes(IRC_PASSWORD), false, `${file} holds the password in clear`);
       }
+      assert.ok(captured.lines.length > 0, 'the hub logged something');
+      assert.equal(captured.text().includes(IRC_PASSWORD), false, 'the IRC password is never logged');
     });
   });
 }

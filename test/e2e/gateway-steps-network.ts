@@ -5,6 +5,8 @@
  * (`mode: qr`) the test "scans" with {@link StepsNetwork.scan}, or none (`mode: single`). Its sessions log in at once and
  * echo what they are sent (prefixed with the preference `prefix`, "echo" by default; the contact
  * then shows as away, "testing"), so registrations, contacts and preferences are observable end to end.
+ * Bad input on purpose: a message to `boom` throws a bug, to `nope` a refusal; the nick `slow` never
+ * finishes logging in (until aborted). What its sessions go through is in {@link StepsNetwork.log}.
  */
 import { randomUUID } from 'node:crypto';
 import { defineModule, LegacyRefusal, type LegacyNetwork, type ModuleDefinition, type Registration } from '../../src/modules/public.js';
@@ -14,12 +16,15 @@ export interface StepsNetwork {
   readonly module: ModuleDefinition<unknown>;
   /** The nicks whose second step the gateway abandoned. */
   readonly cancelled: string[];
+  /** What the sessions went through, in order: `create <nick>`, `login <nick>`, `aborted <nick>`, `logout <nick>`. */
+  readonly log: string[];
   /** The legacy app scanned `payload`: the waiting registration is confirmed. False when no QR code waits with it. */
   scan(payload: string): boolean;
 }
 
 export function stepsNetwork(): StepsNetwork {
   const cancelled: string[] = [];
+  const log: string[] = [];
   const waiting = new Map<string, (secret: string) => void>();
   const create = (options: Readonly<Record<string, unknown>>, context: { readonly gatewayName: string }): LegacyNetwork => {
     const mode = options.mode;
@@ -63,15 +68,27 @@ export function stepsNetwork(): StepsNetwork {
       },
       createSession(user, events) {
         const nick = String(user.data.nick);
+        log.push(`create ${nick}`);
         let prefix = typeof user.preferences.prefix === 'string' ? user.preferences.prefix : 'echo';
         return {
           onPreferences: (preferences) => {
             prefix = preferences.prefix ?? 'echo';
           },
           contactKey: (id) => (id === '' ? undefined : id.toLowerCase()),
-          login: async () => `Connected as ${nick}`,
-          logout: async () => undefined,
+          login: async (signal) => {
+            log.push(`login ${nick}`);
+            if (nick === 'slow') {
+              await new Promise((_resolve, reject) => signal.addEventListener('abort', () => {
+                log.push(`aborted ${nick}`);
+                reject(new LegacyRefusal('aborted', 'service-unavailable'));
+              }, { once: true }));
+            }
+            return `Connected as ${nick}`;
+          },
+          logout: async () => void log.push(`logout ${nick}`),
           onText: async (contact, text) => {
+            if (contact === 'boom') throw new Error('test-steps: a bug in a handler');
+            if (contact === 'nope') throw new LegacyRefusal('nope does not take messages from you', 'not-acceptable');
             events.presence(contact, 'away', { status: 'testing', name: contact.toUpperCase() });
             events.text(contact, `${prefix}: ${text}`);
             return undefined;
@@ -89,6 +106,7 @@ export function stepsNetwork(): StepsNetwork {
   return {
     module,
     cancelled,
+    log,
     scan(payload) {
       const confirm = waiting.get(payload);
       waiting.delete(payload);

@@ -20,7 +20,7 @@ describe('gateway IRC session: own nick', () => {
     t.after(() => server.stop());
     const profiles: Array<{ profile: LegacyProfile; status: string | undefined }> = [];
     const events: SessionEvents = {
-      text: () => undefined, chatState: () => undefined, presence: () => undefined, lost: () => undefined,
+      text: () => undefined, friendRequest: () => undefined, chatState: () => undefined, presence: () => undefined, lost: () => undefined,
       profile: (profile, status) => void profiles.push({ profile, status }),
     };
     const config = ircLegacyConfigSchema.parse({ protocol: 'irc', host: '127.0.0.1', port, tls: false, pingIntervalSec: 0 });

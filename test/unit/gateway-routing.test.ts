@@ -1,55 +1,14 @@
 /**
- * The gateway's stanza routing without servers: a link that records what the gateway sends, a
- * legacy network whose handlers are scripted, accounts in memory. Errors in words, a handler
+ * The gateway's stanza routing without servers (gateway-fixture.ts): a legacy session whose
+ * handlers are scripted. Errors in words, a handler
  * that throws does not stop the gateway, error stanzas are never answered.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import xml, { type Element } from '@xmpp/xml';
-import { silentLogger } from '../../src/core/log.js';
-import { ALLOW_ALL_ACCOUNT_HOOKS } from '../../src/core/account-hooks.js';
-import type { GatewayAccount, GatewayAccountStore } from '../../src/core/store.js';
-import { SecretBox } from '../../src/store/secret-box.js';
-import { Accounts } from '../../src/gateway/accounts.js';
-import { LegacyRefusal, type ContactProfile, type LegacyNetwork, type LegacySession, type SessionEvents, type TextOptions } from '../../src/gateway/api.js';
-import { DisabledUsers } from '../../src/gateway/disabled-users.js';
-import { WatchedContacts } from '../../src/gateway/watched-contacts.js';
-import { MemoryStore } from '../support/memory-store.js';
-import { Gateway } from '../../src/gateway/gateway.js';
-import { LoginPacer } from '../../src/gateway/login-pacer.js';
-import type { ComponentLink } from '../../src/gateway/link.js';
+import xml from '@xmpp/xml';
+import { LegacyRefusal, type ContactProfile, type LegacySession, type SessionEvents, type TextOptions } from '../../src/gateway/api.js';
 import { waitFor } from '../support/wait.js';
-
-const DOMAIN = 'gw.example.org';
-const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-
-class MemoryAccounts implements GatewayAccountStore {
-  readonly rows = new Map<string, GatewayAccount>();
-  async get(jid: string) {
-    return this.rows.get(jid);
-  }
-  async all() {
-    return [...this.rows.values()];
-  }
-  async put(account: GatewayAccount) {
-    this.rows.set(account.jid, account);
-  }
-  async remove(jid: string) {
-    return this.rows.delete(jid);
-  }
-}
-
-class RecordingLink implements ComponentLink {
-  readonly domain = DOMAIN;
-  readonly sent: Element[] = [];
-  send(stanza: Element): void {
-    this.sent.push(stanza);
-  }
-  request(): Promise<Element> {
-    return Promise.reject(new Error('no requests in this test'));
-  }
-}
+import { conditionOf, DOMAIN, NS_STANZAS, setupGateway } from './gateway-fixture.js';
 
 /** A legacy session: text to "boom" throws a bug, to "nope" a refusal; the rest is recorded. */
 class FakeSession implements LegacySession {
@@ -76,38 +35,8 @@ class FakeSession implements LegacySession {
   }
 }
 
-async function setup() {
-  const store = new MemoryAccounts();
-  const box = new SecretBox(randomBytes(32));
-  const sessions: FakeSession[] = [];
-  const legacy: LegacyNetwork = {
-    settings: { name: 'Test gateway', identityType: 'test', registrationType: 'single-step-form', registrationFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true }], registrationInstructions: 'hi', welcomeMessage: 'welcome', preferences: [], searchFields: [], searchColumns: [], groups: false },
-    validate: async (_jid, form) => ({ data: { nick: form.nick } }),
-    createSession: (_user, events) => {
-      const session = new FakeSession(events);
-      sessions.push(session);
-      return session;
-    },
-  };
-  await store.put({ jid: 'alice@example.org', data: { nick: 'alice' }, sealedSecret: '', preferences: {}, registeredAt: 1 });
-  const gateway = new Gateway({
-    domain: DOMAIN, network: 'gw', log: silentLogger(), legacy, accounts: new Accounts(store, box), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
-    pacer: new LoginPacer(0), retry: { initialDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0, stableAfterMs: 10 },
-    loginTimeoutMs: 1000, maxContacts: 10, maxBodyChars: 100, maxConcurrentRegistrations: 2, allowedDomains: [],
-    admins: [], disabled: new DisabledUsers(new MemoryStore()), watched: new WatchedContacts(new MemoryStore(), silentLogger()), stepTimeoutMs: 5000,
-  });
-  const link = new RecordingLink();
-  await gateway.attach(link);
-  await waitFor(() => (gateway.sessions().get('alice@example.org')?.ready === true ? true : undefined), { timeoutMs: 2000, what: 'alice logged in' });
-  const reply = async (stanza: Element, match: (el: Element) => boolean): Promise<Element> => {
-    gateway.handle(stanza);
-    return waitFor(() => link.sent.find(match), { timeoutMs: 2000, what: `a reply to ${stanza.toString()}` });
-  };
-  return { gateway, link, sessions, reply };
-}
-
-function conditionOf(el: Element): string | undefined {
-  return el.getChild('error')?.children.find((c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS && c.name !== 'text')?.name;
+function setup() {
+  return setupGateway((events) => new FakeSession(events));
 }
 
 describe('gateway routing', () => {

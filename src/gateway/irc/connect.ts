@@ -1,16 +1,19 @@
 /**
  * One person's IRC connection up to registration, with the server's reason when it refuses:
- * a taken or invalid nick, a wrong server password (464), a refused SASL login, a ban, an
- * unreachable or TLS-broken server. Built on the IRC adapter's transport (UTF-8 with a latin-1
+ * a taken or invalid nick, a wrong server password (464), a refused SASL login or NickServ
+ * IDENTIFY (nickserv.ts: the login waits for NickServ's answer), a ban, an unreachable or
+ * TLS-broken server. Built on the IRC adapter's transport (UTF-8 with a latin-1
  * fallback, TLS options) and irc-framework; no automatic nick change, no auto-reconnect.
  */
 import { Client, type ConnectOptions, type ParsedLine } from 'irc-framework';
 import { identFromNick, serverConnectOptions } from '../../networks/irc/connect-options.js';
 import { LegacyRefusal } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
+import { connectionFailure, loginTimeout } from './failure.js';
+import { identifyLine, identifyOutcome } from './nickserv.js';
 
 /** How a person authenticates to the IRC server. */
-export type IrcAuth = 'none' | 'server-password' | 'sasl';
+export type IrcAuth = 'none' | 'server-password' | 'sasl' | 'nickserv';
 
 /** Who connects. */
 export interface IrcLogin {
@@ -73,11 +76,34 @@ export function connectIrc(config: IrcLegacyConfig, login: IrcLogin, signal: Abo
       reject(error);
     };
     const onAbort = (): void => fail(signal.reason instanceof LegacyRefusal ? signal.reason : new LegacyRefusal('the login was cancelled', 'service-unavailable'));
-    const timer = setTimeout(() => fail(new LegacyRefusal(`${config.host} did not let you in within ${config.connectTimeoutMs} ms`, 'remote-server-timeout')), config.connectTimeoutMs);
+    // Connected (after the TLS handshake, over TLS): a plain-text port answering TLS just waits.
+    let connected = false;
+    client.on('socket connected', () => {
+      connected = true;
+    });
+    /** Registered with auth 'nickserv': waiting for NickServ's answer to IDENTIFY. */
+    let identifying = false;
+    const timer = setTimeout(() => fail(identifying
+      ? new LegacyRefusal(`NickServ did not answer the login within ${config.connectTimeoutMs} ms`, 'remote-server-timeout')
+      : loginTimeout(config.host, config.port, config.connectTimeoutMs, config.tls, connected)), config.connectTimeoutMs);
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
+    const done = (): void => {
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(client);
+    };
     client.connection.on('message', (line: ParsedLine) => {
       if (settled) return;
+      if (identifying) {
+        const outcome = identifyOutcome(line);
+        if (outcome === 'accepted') return done();
+        if (outcome !== undefined) {
+          client.quit('login refused');
+          return fail(outcome);
+        }
+      }
       if (line.command === 'ERROR') serverError = line.params[0]?.slice(0, 300);
       refusal ??= refusalOf(line, login.nick);
       if (refusal !== undefined && ['433', '436', '432'].includes(line.command)) fail(refusal); // the server waits for another nick
@@ -87,16 +113,15 @@ export function connectIrc(config: IrcLegacyConfig, login: IrcLogin, signal: Abo
     });
     client.on('registered', () => {
       if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(client);
+      if (login.auth !== 'nickserv' || login.password === undefined) return done();
+      identifying = true;
+      client.raw(identifyLine(login.password));
     });
     client.on('socket close', (error?: Error | false) => {
       if (refusal !== undefined) return fail(refusal);
       if (serverError !== undefined) return fail(new LegacyRefusal(`the server closed the connection: "${serverError}"`, /pass|auth|denied|bad/i.test(serverError) ? 'not-authorized' : 'service-unavailable'));
       const code = error ? (error as NodeJS.ErrnoException).code ?? error.message : 'connection closed';
-      fail(new LegacyRefusal(`cannot reach the IRC server ${config.host}:${config.port} (${code})`, 'remote-server-not-found'));
+      fail(connectionFailure(String(code), config.host, config.port, config.tls));
     });
     try {
       client.connect(connectOptions(config, login));

@@ -10,7 +10,7 @@ import { CheckedConnections } from './handoff.js';
 import { isNick } from './lines.js';
 import { IrcSession } from './session.js';
 
-const AUTHS: readonly IrcAuth[] = ['none', 'server-password', 'sasl'];
+const AUTHS: readonly IrcAuth[] = ['none', 'server-password', 'sasl', 'nickserv'];
 
 /** The gateway settings of an IRC legacy network. */
 function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
@@ -26,7 +26,7 @@ function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
       { var: 'password', label: 'Password', type: 'text-private', description: 'Your NickServ/SASL account password, or the server password' },
       {
         var: 'auth', label: 'Use the password for', type: 'list-single', value: 'sasl',
-        options: [{ label: 'SASL login (account = nick)', value: 'sasl' }, { label: 'Server password (PASS)', value: 'server-password' }, { label: 'Nothing (no password)', value: 'none' }],
+        options: [{ label: 'SASL login (account = nick)', value: 'sasl' }, { label: 'NickServ IDENTIFY', value: 'nickserv' }, { label: 'Server password (PASS)', value: 'server-password' }, { label: 'Nothing (no password)', value: 'none' }],
       },
     ],
     welcomeMessage: `Welcome to ${name}. Write to nick@<this gateway> to talk with an IRC user; your IRC connection is kept up for you.`,

@@ -8,7 +8,7 @@ import { NS } from './namespaces.js';
 /** The features of the gateway domain. */
 export const GATEWAY_FEATURES: readonly string[] = [NS.discoInfo, NS.discoItems, NS.register, NS.commands, NS.ping];
 /** The features of a contact JID. */
-export const CONTACT_FEATURES: readonly string[] = [NS.discoInfo, NS.ping, NS.chatStates, NS.correct, NS.nick, NS.vcard, NS.oob];
+export const CONTACT_FEATURES: readonly string[] = [NS.discoInfo, NS.ping, NS.chatStates, NS.correct, NS.nick, NS.vcard, NS.oob, NS.reactions, NS.markers];
 
 /** disco#info of the domain: identity `gateway/<type>` with the gateway's name. */
 export function domainInfo(settings: GatewaySettings): Element {
@@ -17,9 +17,9 @@ export function domainInfo(settings: GatewaySettings): Element {
     GATEWAY_FEATURES.map((f) => xml('feature', { var: f })));
 }
 
-/** disco#info of a contact JID: a client named after the person. */
-export function contactInfo(name: string): Element {
+/** disco#info of a contact JID: a client named after the person (with receipts when the gateway gives them). */
+export function contactInfo(name: string, receipts = false): Element {
   return xml('query', { xmlns: NS.discoInfo },
     xml('identity', { category: 'client', type: 'pc', name }),
-    CONTACT_FEATURES.map((f) => xml('feature', { var: f })));
+    (receipts ? [...CONTACT_FEATURES, NS.receipts] : CONTACT_FEATURES).map((f) => xml('feature', { var: f })));
 }

@@ -12,4 +12,8 @@ export const NS = {
   receipts: 'urn:xmpp:receipts',
   vcard: 'vcard-temp',
   oob: 'jabber:x:oob',
+  vcardUpdate: 'vcard-temp:x:update',
+  markers: 'urn:xmpp:chat-markers:0',
+  reactions: 'urn:xmpp:reactions:0',
+  retract: 'urn:xmpp:message-retract:1',
 } as const;
