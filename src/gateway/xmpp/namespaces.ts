@@ -12,4 +12,7 @@ export const NS = {
   receipts: 'urn:xmpp:receipts',
   vcard: 'vcard-temp',
   oob: 'jabber:x:oob',
+  muc: 'http://jabber.org/protocol/muc',
+  mucUser: 'http://jabber.org/protocol/muc#user',
+  stableIds: 'urn:xmpp:sid:0',
 } as const;
