@@ -17,6 +17,7 @@ import { startGatewayHub } from './gateway-hub.js';
 
 const WAIT_MS = 15_000;
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+const CTCP = '\u0001';
 
 const testModule = { name: 'gateway-groups-test', version: '1.0.0', apiVersion: 1, setup: () => undefined };
 
@@ -93,7 +94,7 @@ it('group chats: join shows roles and the topic, messages and topics both ways, 
   const echo = await alice.waitForStanza((s) => s.is('message') && s.attrs.from === `${room}/alice` && s.attrs.id === 'm1', WAIT_MS);
   assert.equal(echo.getChildText('body'), 'hello irc');
   await alice.send(xml('message', { type: 'groupchat', to: room, id: 'm2' }, xml('body', {}, '/me nods')));
-  await dave.waitForLine(/^:alice!\S+ PRIVMSG #lobby :\u0001ACTION nods\u0001$/, WAIT_MS);
+  await dave.waitForLine(new RegExp(`^:alice!\\S+ PRIVMSG #lobby :${CTCP}ACTION nods${CTCP}$`), WAIT_MS);
   await alice.waitForStanza((s) => s.is('message') && s.attrs.id === 'm2', WAIT_MS);
   assert.equal(alice.stanzas.filter((s) => s.is('message') && s.attrs.id === 'm1').length, 1, 'reflected once');
 

@@ -279,6 +279,7 @@ export class IrcChannels {
     let action = false;
     let body = text;
     if (body.startsWith('\u0001')) {
+      // eslint-disable-next-line no-control-regex -- CTCP is delimited by \x01
       const ctcp = /^\u0001ACTION (.*?)\u0001?$/su.exec(body);
       if (ctcp === null) return; // other CTCPs to a channel are not messages
       action = true;
