@@ -148,7 +148,8 @@ export class GroupChats {
     const room = this.#roomsOf(session).get(key);
     if (type === 'unavailable') {
       if (room === undefined || !(room.resources.delete(from) || room.waiting.delete(from))) return;
-      if (room.self !== undefined) this.host.send(occupantPresence(room.jid, from, room.self, { unavailable: true, codes: [STATUS.self] }));
+      const self = room.self ?? { nick: nick ?? '', role: 'participant', affiliation: 'none' };
+      this.host.send(occupantPresence(room.jid, from, self, { unavailable: true, codes: [STATUS.self] }));
       if (room.resources.size === 0 && room.waiting.size === 0) {
         this.#roomsOf(session).delete(key);
         await session.legacy.leaveRoom?.(key);
@@ -178,10 +179,13 @@ export class GroupChats {
     const fresh = new Room(key, `${local}@${this.host.domain}`);
     fresh.waiting.add(from);
     this.#roomsOf(session).set(key, fresh);
+    const rooms = this.#roomsOf(session);
     try {
-      fresh.fill(await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS)));
+      const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS));
+      if (rooms.get(key) !== fresh) return; // every resource left meanwhile (the legacy room was left)
+      fresh.fill(snapshot);
     } catch (error) {
-      this.#roomsOf(session).delete(key);
+      if (rooms.get(key) === fresh) rooms.delete(key);
       const refusal = error instanceof LegacyRefusal ? error : undefined;
       if (refusal === undefined) this.host.log.warn({ user: session.jid, room: key, err: error }, 'gateway: joining a room failed');
       else this.host.log.info({ user: session.jid, room: key, reason: refusal.message }, 'gateway: a room join was refused');
