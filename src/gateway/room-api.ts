@@ -49,7 +49,8 @@ export type RoomEvent =
   | { readonly kind: 'left'; readonly nick: string; readonly reason?: string }
   | { readonly kind: 'renamed'; readonly nick: string; readonly to: string }
   | { readonly kind: 'role'; readonly participant: RoomParticipant }
-  | { readonly kind: 'message'; readonly nick: string; readonly text: string; readonly action: boolean; readonly legacyId?: string }
+  /** A message; `nick` undefined: from the room itself (a server notice, a system message). */
+  | { readonly kind: 'message'; readonly nick: string | undefined; readonly text: string; readonly action: boolean; readonly legacyId?: string }
   | { readonly kind: 'subject'; readonly subject: RoomSubject }
   /** The legacy network refused something the person asked in this room (a topic they may not set). */
   | { readonly kind: 'refused'; readonly text: string }

@@ -67,7 +67,7 @@ describe('gateway IRC channels', () => {
     await joined;
     feed(':erin!e@h JOIN #lobby', ':erin!e@h NICK erin2', ':carol!c@h MODE #lobby +vZ-k erin2 key', ':carol!c@h MODE #lobby +b x!*@*',
       ':dave!d@h PRIVMSG #lobby :hi', ':dave!d@h PRIVMSG #lobby :\u0001ACTION waves\u0001', ':dave!d@h PRIVMSG #lobby :\u0001VERSION\u0001',
-      ':alice!a@h PRIVMSG #lobby :my own echo', ':carol!c@h TOPIC #lobby :new topic', ':carol!c@h KICK #lobby dave :behave',
+      ':alice!a@h PRIVMSG #lobby :my own echo', ':irc.example.net NOTICE #lobby :server notice', ':carol!c@h TOPIC #lobby :new topic', ':carol!c@h KICK #lobby dave :behave',
       ':erin2!e@h QUIT :bye', ':carol!c@h PRIVMSG #other :not ours', ':srv 482 alice #lobby :You\'re not channel operator');
     assert.deepEqual(events.map(([room, e]) => [room, e]), [
       ['#lobby', { kind: 'joined', participant: { nick: 'erin', role: 'participant', affiliation: 'none' } }],
@@ -75,6 +75,7 @@ describe('gateway IRC channels', () => {
       ['#lobby', { kind: 'role', participant: { nick: 'erin2', role: 'participant', affiliation: 'member' } }],
       ['#lobby', { kind: 'message', nick: 'dave', text: 'hi', action: false }],
       ['#lobby', { kind: 'message', nick: 'dave', text: 'waves', action: true }],
+      ['#lobby', { kind: 'message', nick: undefined, text: 'server notice', action: false }],
       ['#lobby', { kind: 'subject', subject: { text: 'new topic', by: 'carol' } }],
       ['#lobby', { kind: 'left', nick: 'dave', reason: 'kicked by carol: behave' }],
       ['#lobby', { kind: 'left', nick: 'erin2', reason: 'quit: bye' }],

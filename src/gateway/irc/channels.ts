@@ -275,7 +275,7 @@ export class IrcChannels {
 
   #message(line: ParsedLine, target: string, text: string): void {
     const channel = this.#live(target);
-    if (channel === undefined || line.nick === '' || this.#isSelf(line.nick)) return;
+    if (channel === undefined || (line.nick === '' && line.hostname === '') || (line.nick !== '' && this.#isSelf(line.nick))) return;
     let action = false;
     let body = text;
     if (body.startsWith('\u0001')) {
@@ -286,6 +286,8 @@ export class IrcChannels {
       body = ctcp[1] ?? '';
     }
     const msgid = line.tags?.msgid;
-    this.host.event(this.#key(target), { kind: 'message', nick: line.nick, text: body, action, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
+    // A server (a prefix without a nick) speaks as the room itself.
+    const nick = line.nick === '' ? undefined : line.nick;
+    this.host.event(this.#key(target), { kind: 'message', nick, text: body, action, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
   }
 }
