@@ -1,8 +1,9 @@
 /**
  * The gateway's group chats (ADR 0010, docs/gateway.md "Group chats"; slidge's MUC dispatcher):
  * a person's XEP-0045 join presence to a room JID joins the legacy room as them (the legacy
- * session's `joinRoom`), then every participant's presence, the subject and the self-presence
- * (status 110, 210 when the network kept another nick) go to that resource, in XEP-0045's order.
+ * session's `joinRoom`), then every participant's presence, the self-presence (status 110, 210
+ * when the network kept another nick) and the subject go to that resource, in XEP-0045's order
+ * (§7.2.3, §7.2.16: the subject comes last and tells the client the join is complete).
  * Afterwards the legacy side's room events become presences and messages to every resource of
  * the person in the room; their groupchat messages and subject changes go to the legacy room, a
  * message reflected once (with its id) when the network took it; the last resource leaving leaves
@@ -198,14 +199,17 @@ export class GroupChats {
     for (const waiting of [...fresh.waiting]) this.#welcome(fresh, waiting, nick);
   }
 
-  /** The room as XEP-0045 §7.2 shows it to a joining resource: participants, subject, self-presence. */
+  /**
+   * The room as XEP-0045 §7.2 shows it to a joining resource: the participants, the self-presence,
+   * (history: a later slice), then the subject, which ends the join for the client.
+   */
   #welcome(room: Room, to: string, asked: string): void {
     room.waiting.delete(to);
     room.resources.add(to);
     for (const participant of room.participants.values()) this.host.send(occupantPresence(room.jid, to, participant));
-    this.host.send(subjectMessage(room.jid, to, room.subject.text, room.subject.by));
     const self: RoomParticipant = room.self ?? { nick: asked, role: 'participant', affiliation: 'none' };
     this.host.send(occupantPresence(room.jid, to, self, { codes: self.nick === asked ? [STATUS.self] : [STATUS.self, STATUS.renamedOnJoin] }));
+    this.host.send(subjectMessage(room.jid, to, room.subject.text, room.subject.by));
   }
 
   // --- messages -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * Gateway group chats (docs/gateway.md "Group chats", ADR 0010) on a real XMPP server (Prosody:
  * gateway-groups.test.ts, ejabberd: gateway-groups-ejabberd.test.ts) and ngIRCd, with
  * an xmpp.js client as the person and raw IRC clients in the channel: joining #lobby shows every
- * IRC user with the role of their prefix and the topic as the subject before the self-presence;
+ * IRC user with the role of their prefix, the self-presence, then the topic as the subject;
  * an op made on IRC becomes a moderator; messages both ways (the person's own reflected once
  * with its id); the topic both ways (refused while the channel is +t and the person no op);
  * joins, nick changes and quits as presences; an invite-only channel and a bad room name are
@@ -74,15 +74,16 @@ export function describeGroupChats(kind: XmppServerKind): void {
       assert.equal(info.getChild('query')?.getChild('identity')?.attrs.category, 'conference');
       assert.ok(info.getChild('query')?.getChildren('feature').some((f) => f.attrs.var === NS_MUC));
 
-      // Join: carol (op: moderator/admin), dave (voice: participant/member), then the subject, then the self-presence.
+      // Join: carol (op: moderator/admin), dave (voice: participant/member), the self-presence, then the subject (XEP-0045 §7.2).
       const self = await alice.joinRoom(room, 'alice', WAIT_MS);
       assert.deepEqual(itemOf(self), { role: 'participant', affiliation: 'none', nick: undefined, codes: ['110'] });
+      await alice.waitForStanza((s) => s.is('message') && s.attrs.from === `${room}/carol` && s.getChild('subject') !== undefined, WAIT_MS);
       const inRoom = alice.stanzas.filter((s) => (s.attrs.from ?? '').startsWith(`${room}/`) || s.attrs.from === room);
       const carolAt = inRoom.findIndex((s) => s.is('presence') && s.attrs.from === `${room}/carol`);
       const daveAt = inRoom.findIndex((s) => s.is('presence') && s.attrs.from === `${room}/dave`);
       const subjectAt = inRoom.findIndex((s) => s.is('message') && s.getChild('subject') !== undefined);
       const selfAt = inRoom.indexOf(self);
-      assert.ok(carolAt >= 0 && daveAt >= 0 && carolAt < subjectAt && daveAt < subjectAt && subjectAt < selfAt, inRoom.map(String).join('\n'));
+      assert.ok(carolAt >= 0 && daveAt >= 0 && carolAt < selfAt && daveAt < selfAt && selfAt < subjectAt, inRoom.map(String).join('\n'));
       assert.deepEqual(itemOf(inRoom[carolAt]!), { role: 'moderator', affiliation: 'admin', nick: undefined, codes: [] });
       assert.deepEqual(itemOf(inRoom[daveAt]!), { role: 'participant', affiliation: 'member', nick: undefined, codes: [] });
       assert.equal(inRoom[subjectAt]?.getChildText('subject'), 'Welcome to the lobby');

@@ -1,7 +1,7 @@
 /**
  * The framework's group chats (src/gateway/group-chats.ts) without servers, with a scripted legacy
- * session: XEP-0045's join order (participants, subject, self-presence 110, 210 when the network
- * kept another nick), one legacy join for several resources, refusals as presence errors, room
+ * session: XEP-0045's join order (participants, self-presence 110 (210 when the network kept
+ * another nick), then the subject, which ends the join), one legacy join for several resources, refusals as presence errors, room
  * events to every resource, the person's message reflected once with its id, the subject from
  * XMPP, leaving on the last resource, and losing the connection.
  */
@@ -86,19 +86,19 @@ const isSelf = (resource: string) => (el: Element) => el.is('presence') && el.at
 const condition = (el: Element) => el.getChild('error')?.children.find((c): c is Element => typeof c !== 'string' && c.attrs.xmlns === NS_STANZAS && c.name !== 'text')?.name;
 
 describe('gateway group chats', () => {
-  it('a join: participants, then the subject, then the self-presence (110 + 210: the network kept its nick)', async () => {
+  it('a join: participants, then the self-presence (110 + 210: the network kept its nick), then the subject', async () => {
     const { gateway, link, session, next } = await setup();
     gateway.handle(join('laptop'));
-    await next('the self-presence', isSelf('laptop'));
+    await next('the subject', (s) => s.is('message') && s.getChild('subject') !== undefined);
     assert.deepEqual(session.calls, ['join #lobby as alice']);
     const sent = link.sent.filter((s) => s.attrs.to === `${ALICE}/laptop` && String(s.attrs.from).startsWith(ROOM));
     assert.deepEqual(sent.map((s) => `${s.name} ${s.attrs.from}`), [
-      `presence ${ROOM}/carol`, `presence ${ROOM}/dave`, `message ${ROOM}/carol`, `presence ${ROOM}/alice_`,
+      `presence ${ROOM}/carol`, `presence ${ROOM}/dave`, `presence ${ROOM}/alice_`, `message ${ROOM}/carol`,
     ]);
     assert.deepEqual(item(sent[0]!), { affiliation: 'admin', role: 'moderator' });
-    assert.equal(sent[2]?.getChildText('subject'), 'hello');
-    assert.equal(sent[2]?.getChild('body'), undefined);
-    assert.deepEqual(codes(sent[3]!), ['110', '210']);
+    assert.deepEqual(codes(sent[2]!), ['110', '210']);
+    assert.equal(sent[3]?.getChildText('subject'), 'hello');
+    assert.equal(sent[3]?.getChild('body'), undefined);
   });
 
   it('several resources share one legacy join; events reach every resource; messages are reflected once with their id', async () => {
