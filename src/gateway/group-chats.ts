@@ -239,9 +239,10 @@ export class GroupChats {
     const action = body.startsWith('/me ');
     const legacyId = await session.legacy.onRoomText(key, action ? body.slice(4) : body, { action, undelivered });
     // Reflected once to every resource in the room, with the sender's id (XEP-0045 §7.2.2).
-    const id = typeof message.attrs.id === 'string' && message.attrs.id !== '' ? message.attrs.id : (legacyId ?? randomUUID());
+    const stanzaId = legacyId ?? randomUUID();
+    const id = typeof message.attrs.id === 'string' && message.attrs.id !== '' ? message.attrs.id : stanzaId;
     const self = room.self;
-    for (const resource of room.resources) this.host.send(roomMessage(room.jid, resource, self.nick, body, id));
+    for (const resource of room.resources) this.host.send(roomMessage(room.jid, resource, self.nick, body, id, stanzaId));
   }
 
   // --- iq ------------------------------------------------------------------------------------

@@ -129,6 +129,10 @@ describe('gateway group chats', () => {
     assert.deepEqual(after(before).map((s) => `${s.attrs.id} ${s.attrs.from} → ${s.attrs.to} ${s.getChildText('body')}`), [
       `x1 ${ROOM}/alice → ${ALICE}/laptop /me waves`, `x1 ${ROOM}/alice → ${ALICE}/phone /me waves`,
     ]);
+    // One stanza-id of the room's for both copies, not the client's id.
+    const stanzaIds = after(before).map((s) => s.getChild('stanza-id', 'urn:xmpp:sid:0')?.attrs.id);
+    assert.equal(new Set(stanzaIds).size, 1);
+    assert.notEqual(stanzaIds[0], 'x1');
     gateway.handle(xml('message', { from: `${ALICE}/phone`, to: ROOM, type: 'groupchat' }, xml('subject', {}, 'new')));
     await waitFor(() => (session.calls.includes('topic #lobby new') ? true : undefined), { timeoutMs: 2000, what: 'the topic' });
     assert.ok(session.calls.includes('say #lobby [action] waves'));

@@ -56,11 +56,14 @@ export function occupantPresence(room: string, to: string, participant: RoomPart
     xml('x', { xmlns: NS.mucUser }, item, ...(options.codes ?? []).map((code) => xml('status', { code }))));
 }
 
-/** A groupchat message in `room` from `nick` (undefined: the room itself) to `to`. */
-export function roomMessage(room: string, to: string, nick: string | undefined, body: string, id: string): Element {
+/**
+ * A groupchat message in `room` from `nick` (undefined: the room itself) to `to`: `id` is the
+ * stanza's id (the sender's own, for a reflection), `stanzaId` the room's unique id for it (XEP-0359).
+ */
+export function roomMessage(room: string, to: string, nick: string | undefined, body: string, id: string, stanzaId: string = id): Element {
   return xml('message', { type: 'groupchat', from: nick === undefined ? room : occupantJid(room, nick), to, id },
     xml('body', {}, clean(body)),
-    xml('stanza-id', { xmlns: NS.stableIds, by: room, id }));
+    xml('stanza-id', { xmlns: NS.stableIds, by: room, id: stanzaId }));
 }
 
 /** The room's subject (empty: none), from who set it when known (XEP-0045 §7.2.15: no body). */
