@@ -3,7 +3,7 @@
  * gateway-groups.test.ts, ejabberd: gateway-groups-ejabberd.test.ts) and ngIRCd, with
  * an xmpp.js client as the person and raw IRC clients in the channel: joining #lobby shows every
  * IRC user with the role of their prefix, the self-presence, then the topic as the subject;
- * an op made on IRC becomes a moderator; messages both ways (the person's own reflected once
+ * +m makes the unvoiced visitors, an op made on IRC becomes a moderator; messages both ways (the person's own reflected once
  * with its id); the topic both ways (refused while the channel is +t and the person no op);
  * joins, nick changes and quits as presences; an invite-only channel and a bad room name are
  * presence errors and the session goes on; a second resource sees the room too; the last
@@ -109,12 +109,15 @@ export function describeGroupChats(kind: XmppServerKind): void {
       await alice.send(xml('message', { type: 'groupchat', to: room }, xml('subject', {}, 'from xmpp')));
       const refused = await alice.waitForStanza((s) => s.is('message') && s.attrs.from === room && /IRC refused/.test(s.getChildText('body') ?? ''), WAIT_MS);
       assert.match(refused.getChildText('body') ?? '', /operator|privileges|chanop/i);
-      // An op on IRC is a moderator (alice's own presence, status 110; dave's too).
+      // +m: alice (no prefix) is a visitor; an op on IRC is a moderator (alice's own presence, status 110; dave's too).
+      carol.send('MODE #lobby +m');
+      const visitor = await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === `${room}/alice` && itemOf(s).role === 'visitor', WAIT_MS);
+      assert.deepEqual(itemOf(visitor).codes, ['110']);
       carol.send('MODE #lobby +oo alice dave');
       const opped = await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === `${room}/alice` && itemOf(s).role === 'moderator', WAIT_MS);
       assert.deepEqual(itemOf(opped), { role: 'moderator', affiliation: 'admin', nick: undefined, codes: ['110'] });
       await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === `${room}/dave` && itemOf(s).role === 'moderator', WAIT_MS);
-      carol.send('MODE #lobby -o dave');
+      carol.send('MODE #lobby -o-m dave');
       const deopped = await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === `${room}/dave` && itemOf(s).role === 'participant', WAIT_MS);
       assert.equal(itemOf(deopped).affiliation, 'member', 'still voiced');
       await alice.send(xml('message', { type: 'groupchat', to: room }, xml('subject', {}, 'from xmpp')));

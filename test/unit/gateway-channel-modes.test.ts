@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_PREFIXES, isChannelName, namesEntry, prefixChanges, roleOf } from '../../src/gateway/irc/channel-modes.js';
+import { DEFAULT_PREFIXES, flagChange, isChannelName, namesEntry, prefixChanges, roleOf } from '../../src/gateway/irc/channel-modes.js';
 
 const CHANMODES = ['beI', 'k', 'l', 'imnpst'];
 
@@ -20,6 +20,8 @@ describe('gateway channel roles', () => {
     assert.deepEqual(roleOf([]), { role: 'participant', affiliation: 'none' });
     assert.deepEqual(roleOf(['+', '@']), { role: 'moderator', affiliation: 'admin' });
     assert.deepEqual(roleOf(['!']), { role: 'participant', affiliation: 'member' }, 'a server\'s own prefix counts as voice');
+    assert.deepEqual(roleOf([], true), { role: 'visitor', affiliation: 'none' }, '+m: no prefix, no voice');
+    assert.deepEqual(roleOf(['+'], true), { role: 'participant', affiliation: 'member' });
   });
 
   it('role is independent of the order prefixes are held in', () => {
@@ -53,6 +55,13 @@ describe('gateway channel roles', () => {
       assert.ok(changes.length <= modes.length);
       for (const change of changes) assert.ok(args.includes(change.nick) && change.nick !== '');
     }));
+  });
+
+  it('reads a flag\'s last change from MODE', () => {
+    assert.equal(flagChange('+mnt', 'm'), true);
+    assert.equal(flagChange('+n-m', 'm'), false);
+    assert.equal(flagChange('-m+m', 'm'), true);
+    assert.equal(flagChange('+ov', 'm'), undefined);
   });
 
   it('accepts channel names of the server\'s CHANTYPES only', () => {

@@ -28,7 +28,7 @@ describe('gateway IRC channels', () => {
   it('joins: members with roles, the topic and who set it, at the end of NAMES', async () => {
     const { sent, channels, feed } = setup();
     const joined = channels.join('#lobby', AbortSignal.timeout(5000));
-    assert.deepEqual(sent, ['JOIN #lobby']);
+    assert.deepEqual(sent, ['JOIN #lobby', 'MODE #lobby']);
     feed(':alice!a@h JOIN #Lobby', ':srv 332 alice #Lobby :hello', ':srv 333 alice #Lobby carol!c@h 1700000000',
       ':srv 353 alice = #Lobby :alice @carol +dave', ':srv 353 alice = #Lobby :~erin', ':srv 366 alice #Lobby :End of NAMES');
     assert.deepEqual(await joined, {
@@ -57,7 +57,7 @@ describe('gateway IRC channels', () => {
     const joined = channels.join('#slow', controller.signal);
     controller.abort();
     await assert.rejects(joined, (error: unknown) => error instanceof LegacyRefusal && error.condition === 'remote-server-timeout');
-    assert.deepEqual(sent, ['JOIN #slow', 'PART #slow']);
+    assert.deepEqual(sent, ['JOIN #slow', 'MODE #slow', 'PART #slow']);
   });
 
   it('reports joins, parts, kicks, quits, nick changes, role changes, messages and topics', async () => {
@@ -85,6 +85,19 @@ describe('gateway IRC channels', () => {
     feed(':carol!c@h KICK #lobby alice :out', ':carol!c@h PRIVMSG #lobby :after');
     assert.deepEqual(events.at(-1), ['#lobby', { kind: 'removed', reason: 'kicked by carol: out', kicked: true }]);
     assert.equal(channels.has('#lobby'), false);
+  });
+
+  it('+m (from RPL_CHANNELMODEIS after the join, or MODE) makes members with no prefix visitors, and -m participants again', async () => {
+    const { channels, events, feed } = setup();
+    const joined = channels.join('#quiet', AbortSignal.timeout(5000));
+    feed(':alice!a@h JOIN #quiet', ':srv 353 alice = #quiet :alice @carol +dave', ':srv 366 alice #quiet :End');
+    await joined;
+    feed(':srv 324 alice #quiet +mnt', ':carol!c@h MODE #quiet +m', ':carol!c@h MODE #quiet -m+v alice');
+    assert.deepEqual(events.map(([, e]) => e), [
+      { kind: 'role', participant: { nick: 'alice', role: 'visitor', affiliation: 'none' } },
+      { kind: 'role', participant: { nick: 'alice', role: 'participant', affiliation: 'none' } },
+      { kind: 'role', participant: { nick: 'alice', role: 'participant', affiliation: 'member' } },
+    ]);
   });
 
   it('keeps at most MAX_MEMBERS members from NAMES', async () => {

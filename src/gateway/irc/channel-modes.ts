@@ -14,6 +14,7 @@
  * | none               | none        | participant |
  *
  * A prefix the table does not know (a server's own) counts as voice. The highest prefix held wins.
+ * In a moderated channel (`+m`) someone with no prefix is a visitor (they cannot speak).
  */
 import type { RoomAffiliation, RoomRole } from '../api.js';
 
@@ -36,8 +37,8 @@ const ROLES: ReadonlyArray<{ readonly symbol: string; readonly affiliation: Room
   { symbol: '+', affiliation: 'member', role: 'participant' },
 ];
 
-/** The role and affiliation of someone holding `prefixes` (symbols). */
-export function roleOf(prefixes: Iterable<string>): { readonly role: RoomRole; readonly affiliation: RoomAffiliation } {
+/** The role and affiliation of someone holding `prefixes` (symbols), in a channel that is `moderated` (+m) or not. */
+export function roleOf(prefixes: Iterable<string>, moderated = false): { readonly role: RoomRole; readonly affiliation: RoomAffiliation } {
   let best = ROLES.length;
   let any = false;
   for (const symbol of prefixes) {
@@ -47,7 +48,18 @@ export function roleOf(prefixes: Iterable<string>): { readonly role: RoomRole; r
   }
   const found = ROLES[best];
   if (found !== undefined) return { role: found.role, affiliation: found.affiliation };
-  return any ? { role: 'participant', affiliation: 'member' } : { role: 'participant', affiliation: 'none' };
+  return any ? { role: 'participant', affiliation: 'member' } : { role: moderated ? 'visitor' : 'participant', affiliation: 'none' };
+}
+
+/** What a channel MODE's `modes` (`+mn-t`) does to the parameterless flag `letter`: set, unset, or nothing. */
+export function flagChange(modes: string, letter: string): boolean | undefined {
+  let add = true;
+  let result: boolean | undefined;
+  for (const c of modes) {
+    if (c === '+' || c === '-') add = c === '+';
+    else if (c === letter) result = add;
+  }
+  return result;
 }
 
 /** A NAMES entry (`@+alice`, or `@alice!u@h` with userhost-in-names): its prefixes and nick. */

@@ -1,7 +1,7 @@
 /**
  * The IRC channels one person's session is in (ADR 0010): joining (JOIN, then the topic and
- * NAMES up to RPL_ENDOFNAMES, or the server's refusal), the members of each with their prefix
- * modes, and what happens in them afterwards (JOIN, PART, KICK, QUIT, NICK, MODE, TOPIC,
+ * NAMES up to RPL_ENDOFNAMES, or the server's refusal; the channel's modes asked for with MODE,
+ * for +m), the members of each with their prefix modes, and what happens in them afterwards (JOIN, PART, KICK, QUIT, NICK, MODE, TOPIC,
  * PRIVMSG, NOTICE) reported as room events. Reads the lines the session's connection receives;
  * writes through `send` (the session's flood-controlled queue).
  *
@@ -11,7 +11,7 @@
 import type { ParsedLine } from 'irc-framework';
 import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
-import { namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
+import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
 
 /** Most channels one session is in. */
 export const MAX_CHANNELS = 50;
@@ -44,6 +44,8 @@ interface Channel {
   readonly members: Map<string, Member>;
   topic: string;
   topicBy: string | undefined;
+  /** +m: members with no prefix are visitors. */
+  moderated: boolean;
   /** Set while the JOIN waits for NAMES (or a refusal). */
   pending: { readonly promise: Promise<RoomSnapshot>; readonly resolve: (s: RoomSnapshot) => void; readonly reject: (e: LegacyRefusal) => void } | undefined;
 }
@@ -83,7 +85,7 @@ export class IrcChannels {
       resolve = res;
       reject = rej;
     });
-    const channel: Channel = { name: key, members: new Map(), topic: '', topicBy: undefined, pending: undefined };
+    const channel: Channel = { name: key, members: new Map(), topic: '', topicBy: undefined, moderated: false, pending: undefined };
     const onAbort = (): void => {
       if (channel.pending === undefined) return;
       channel.pending = undefined;
@@ -99,6 +101,8 @@ export class IrcChannels {
     this.#channels.set(key, channel);
     signal.addEventListener('abort', onAbort, { once: true });
     this.host.send(`JOIN ${key}`);
+    // The modes (324) come after NAMES: +m then turns the unvoiced into visitors by role events.
+    this.host.send(`MODE ${key}`);
     return promise;
   }
 
@@ -148,6 +152,11 @@ export class IrcChannels {
       case '332': { // RPL_TOPIC <me> <channel> :<topic>
         const channel = this.#channels.get(this.#key(p[1] ?? ''));
         if (channel !== undefined) channel.topic = last.slice(0, MAX_TEXT);
+        return;
+      }
+      case '324': { // RPL_CHANNELMODEIS <me> <channel> <modes> [params]
+        const channel = this.#channels.get(this.#key(p[1] ?? ''));
+        if (channel !== undefined) this.#setModerated(this.#key(p[1] ?? ''), channel, (p[2] ?? '').includes('m'));
         return;
       }
       case '333': { // RPL_TOPICWHOTIME <me> <channel> <setter> <time>
@@ -206,15 +215,25 @@ export class IrcChannels {
     return this.#fold(nick) === this.#fold(this.host.nick());
   }
 
-  #participant(member: Member): RoomParticipant {
-    return { nick: member.nick, ...roleOf(member.prefixes) };
+  #participant(member: Member, moderated: boolean): RoomParticipant {
+    return { nick: member.nick, ...roleOf(member.prefixes, moderated) };
+  }
+
+  /** +m set or unset: the members with no prefix change role (reported once the channel is joined). */
+  #setModerated(key: string, channel: Channel, moderated: boolean): void {
+    if (channel.moderated === moderated) return;
+    channel.moderated = moderated;
+    if (channel.pending !== undefined) return;
+    for (const member of channel.members.values()) {
+      if (member.prefixes.size === 0) this.host.event(key, { kind: 'role', participant: this.#participant(member, moderated) });
+    }
   }
 
   #snapshot(channel: Channel): RoomSnapshot {
     const selfKey = this.#fold(this.host.nick());
     const self = channel.members.get(selfKey) ?? { nick: this.host.nick(), prefixes: new Set<string>() };
-    const participants = [...channel.members].filter(([key]) => key !== selfKey).map(([, m]) => this.#participant(m));
-    return { name: channel.name, self: this.#participant(self), participants, subject: { text: channel.topic, ...(channel.topicBy === undefined ? {} : { by: channel.topicBy }) } };
+    const participants = [...channel.members].filter(([key]) => key !== selfKey).map(([, m]) => this.#participant(m, channel.moderated));
+    return { name: channel.name, self: this.#participant(self, channel.moderated), participants, subject: { text: channel.topic, ...(channel.topicBy === undefined ? {} : { by: channel.topicBy }) } };
   }
 
   #joined(nick: string, name: string): void {
@@ -228,7 +247,7 @@ export class IrcChannels {
     if (channel.pending !== undefined || channel.members.size >= MAX_MEMBERS) return;
     const member = { nick, prefixes: new Set<string>() };
     channel.members.set(this.#fold(nick), member);
-    this.host.event(key, { kind: 'joined', participant: this.#participant(member) });
+    this.host.event(key, { kind: 'joined', participant: this.#participant(member, channel.moderated) });
   }
 
   #left(name: string, nick: string, reason: string | undefined, kicked: boolean): void {
@@ -259,18 +278,20 @@ export class IrcChannels {
   #mode(name: string, modes: string, args: readonly string[]): void {
     const channel = this.#live(name);
     if (channel === undefined) return;
+    const moderated = flagChange(modes, 'm');
+    if (moderated !== undefined) this.#setModerated(this.#key(name), channel, moderated);
     const touched = new Map<string, Member>();
     for (const change of prefixChanges(modes, args, this.host.prefixes(), this.host.chanmodes())) {
       const member = channel.members.get(this.#fold(change.nick));
       if (member === undefined) continue;
-      const before = roleOf(member.prefixes);
+      const before = roleOf(member.prefixes, channel.moderated);
       if (change.add) member.prefixes.add(change.symbol);
       else member.prefixes.delete(change.symbol);
-      const after = roleOf(member.prefixes);
+      const after = roleOf(member.prefixes, channel.moderated);
       if (before.role !== after.role || before.affiliation !== after.affiliation) touched.set(this.#fold(member.nick), member);
       else touched.delete(this.#fold(member.nick));
     }
-    for (const member of touched.values()) this.host.event(this.#key(name), { kind: 'role', participant: this.#participant(member) });
+    for (const member of touched.values()) this.host.event(this.#key(name), { kind: 'role', participant: this.#participant(member, channel.moderated) });
   }
 
   #message(line: ParsedLine, target: string, text: string): void {
