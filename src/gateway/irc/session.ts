@@ -181,12 +181,11 @@ export class IrcSession implements LegacySession {
   /** PRIVMSG lines to `target` (a nick or a channel), through its lane of the queue. */
   #privmsg(target: string, text: string, options: TextOptions): string | undefined {
     this.#require();
-    const contact = target;
-    const lines = ircLines(text, LINE_BYTES, MAX_LINES).map((line) => `PRIVMSG ${contact} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
+    const lines = ircLines(text, LINE_BYTES, MAX_LINES).map((line) => `PRIVMSG ${target} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
     if (this.#queue.depth() + lines.length > this.config.maxQueuedLines) throw new LegacyRefusal('too many messages are waiting to be sent to IRC; try again in a moment', 'remote-server-timeout');
     // Lines still queued when the connection drops are dropped with it: the person hears of each
     // such message once (at most maxQueuedLines messages wait, so the errors are bounded too).
-    void this.#queue.enqueue(contact, lines).then((written) => {
+    void this.#queue.enqueue(target, lines).then((written) => {
       if (!written) options.undelivered?.(`the IRC connection dropped before ${lines.length > 1 ? 'all of this message' : 'this message'} was sent; send it again`);
     });
     return undefined; // plain IRC has no message ids
