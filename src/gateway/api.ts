@@ -5,6 +5,9 @@
  * {@link LegacySession} per registered person (BaseSession) with its handlers, contacts named by
  * a legacy id (LegacyContact). The framework knows XMPP and nothing of the legacy protocol.
  */
+import type { RoomEvent, RoomSnapshot } from './room-api.js';
+
+export type { RoomAffiliation, RoomEvent, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
 
 /** One field of a data form (XEP-0004) the gateway shows: registration, preferences, search. */
 export interface FormField {
@@ -48,7 +51,7 @@ export interface GatewaySettings {
   readonly searchFields: readonly FormField[];
   /** The columns of a search result beyond the contact's JID (`var` keys {@link SearchResult.details}). */
   readonly searchColumns: ReadonlyArray<{ readonly var: string; readonly label: string }>;
-  /** Whether the legacy network's groups are offered as group chats (next issue). */
+  /** Whether the legacy network's groups are offered as group chats (the room handlers of {@link LegacySession}, room-api.ts). */
   readonly groups: boolean;
   /**
    * Receipts behaviour (slidge's PROPER_RECEIPTS = false): true = the gateway answers a person's
@@ -187,6 +190,8 @@ export interface SessionEvents {
   profile(profile: LegacyProfile, status?: string): void;
   /** The legacy connection ended after login; `fatal` when logging in again cannot help. */
   lost(reason: string, fatal: boolean): void;
+  /** Something happened in the joined room `room` (a key of {@link LegacySession.roomKey}). */
+  room(room: string, event: RoomEvent): void;
 }
 
 /**
@@ -268,6 +273,27 @@ export interface LegacySession {
    * {@link LegacyRefusal} when the network cannot answer.
    */
   onSearch?(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]>;
+
+  // --- group chats (settings.groups; ADR 0010) ---
+  /**
+   * The canonical key of a room id (the key of its room JID; IRC: the channel name case-folded),
+   * undefined for something that cannot name a room. Rooms and contacts share the JID space: an
+   * id that is a room key is never a contact key.
+   */
+  roomKey?(id: string): string | undefined;
+  /**
+   * Joins `room` (a key) as the person: resolves with the room's state once the network sent it,
+   * rejects with a {@link LegacyRefusal} (invite-only, keyed, banned, full, no such room). `nick`:
+   * the nick the person asked for (the network may keep its own). Bounded by `signal`. Events of
+   * the room are reported from the snapshot on.
+   */
+  joinRoom?(room: string, nick: string, signal: AbortSignal): Promise<RoomSnapshot>;
+  /** Leaves `room` (the person's last resource left). Never rejects. */
+  leaveRoom?(room: string): Promise<void>;
+  /** Sends a message to `room`; resolves with its legacy id when the network has one. */
+  onRoomText?(room: string, text: string, options: TextOptions): Promise<string | undefined>;
+  /** Sets `room`'s subject; a refusal by the network comes later as a `refused` room event. */
+  setRoomSubject?(room: string, subject: string): Promise<void>;
 }
 
 /** The person's own avatar, as their vCard has it (at most 512 KiB). */

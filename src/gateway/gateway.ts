@@ -24,6 +24,7 @@ import type { DisabledUsers } from './disabled-users.js';
 import type { WatchedContacts } from './watched-contacts.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import { listContacts, recentContacts, SyncPacer } from './contact-list.js';
+import { GroupChats } from './group-chats.js';
 import type { ComponentLink } from './link.js';
 import type { LoginPacer } from './login-pacer.js';
 import { Registrations, type RegistrationOutcome } from './registrations.js';
@@ -93,6 +94,7 @@ export class Gateway {
   readonly #admin: Administration;
   readonly #syncPacer = new SyncPacer();
   readonly #gate: AccessGate;
+  readonly #groups: GroupChats;
   /** The legacy network's settings, with the gateway password's field when asked for. */
   readonly #settings: GatewaySettings;
   #link: ComponentLink | undefined;
@@ -101,6 +103,7 @@ export class Gateway {
     const { log, legacy, accounts } = options;
     this.#gate = new AccessGate(options.hooks, options.accessPassword, log);
     this.#settings = this.#gate.settings(legacy.settings);
+    this.#groups = new GroupChats({ domain: options.domain, log, enabled: legacy.settings.groups, maxBodyChars: options.maxBodyChars, send: (stanza) => this.#send(stanza) });
     this.#registrations = new Registrations({
       log,
       legacy,
@@ -213,6 +216,11 @@ export class Gateway {
     if (from.endsWith(`@${this.domain}`) || from === this.domain) return; // our own echoes
     const at = to.lastIndexOf('@');
     const local = at < 0 ? undefined : to.slice(0, at);
+    // A room JID (the legacy session says which localparts name rooms): group-chats.ts.
+    const session = local === undefined ? undefined : this.#sessions.get(from);
+    const room = session === undefined || local === undefined ? undefined : this.#groups.roomKey(session, local);
+    if (session !== undefined && room !== undefined) return this.#groups.route(stanza, session, room);
+    if (local !== undefined && stanza.is('presence') && stanza.attrs.type === undefined && stanza.getChild('x', NS.muc) !== undefined) return this.#groups.notARoom(stanza, session !== undefined);
     if (stanza.is('iq')) return local === undefined ? this.#domainIq(stanza, from) : this.#contactIq(stanza, from, local);
     if (stanza.is('presence')) return local === undefined ? this.#domainPresence(stanza, from) : this.#contactPresence(stanza, from, local);
     if (stanza.is('message')) return local === undefined ? this.#domainMessage(stanza, from) : this.#contactMessage(stanza, from, local);
@@ -549,7 +557,11 @@ export class Gateway {
       hooks: this.options.hooks,
       maxContacts: this.options.maxContacts,
       loginTimeoutMs: this.options.loginTimeoutMs,
-      status: (who, status, changed) => this.#statusChanged(who, status, changed),
+      status: (who, status, changed) => {
+        // Logged out (closed, unregistered, disabled): out of every room, told so.
+        if (status.state === 'logged-out') this.#groups.drop(session, 'logged out of the network');
+        this.#statusChanged(who, status, changed);
+      },
     }, (events) => legacy.createSession(user, events), (s) => this.#events(s));
     this.#sessions.set(jid, session);
     // The contacts watched before (a restart): watched again from the first login.
@@ -641,7 +653,9 @@ export class Gateway {
         this.options.log.info({ user: session.jid }, 'gateway: the person\'s profile on the network changed');
         this.options.hooks.profileUpdated(session.jid, update).catch((error: unknown) => this.options.log.warn({ user: session.jid, err: error }, 'gateway: onProfileUpdate failed'));
       },
+      room: (key, event) => this.#groups.event(session, key, event),
       lost: (reason, fatal) => {
+        this.#groups.drop(session, reason);
         for (const contact of session.roster.all()) {
           if (contact.show !== 'offline') this.#send(contactPresence(contact.jid, session.jid, 'offline'));
           contact.show = 'offline';

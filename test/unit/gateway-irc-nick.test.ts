@@ -21,7 +21,7 @@ describe('gateway IRC session: own nick', () => {
     const profiles: Array<{ profile: LegacyProfile; status: string | undefined }> = [];
     const events: SessionEvents = {
       text: () => undefined, friendRequest: () => undefined, chatState: () => undefined, presence: () => undefined, lost: () => undefined,
-      profile: (profile, status) => void profiles.push({ profile, status }),
+      profile: (profile, status) => void profiles.push({ profile, status }), room: () => undefined,
     };
     const config = ircLegacyConfigSchema.parse({ protocol: 'irc', host: '127.0.0.1', port, tls: false, pingIntervalSec: 0 });
     const session = new IrcSession(config, { nick: 'alice', auth: 'none', password: undefined }, events);

@@ -86,7 +86,7 @@ function session(legacy: ScriptedLegacy, statuses: SessionStatus[]): UserSession
       if (changed) statuses.push(status);
     },
   };
-  const events = (): SessionEvents => ({ text: () => undefined, friendRequest: () => undefined, chatState: () => undefined, presence: () => undefined, lost: () => undefined, profile: () => undefined });
+  const events = (): SessionEvents => ({ text: () => undefined, friendRequest: () => undefined, chatState: () => undefined, presence: () => undefined, lost: () => undefined, profile: () => undefined, room: () => undefined });
   return new UserSession({ jid: 'a@example.org', data: {}, secret: undefined, preferences: {} }, host, () => legacy, events);
 }
 

@@ -33,7 +33,7 @@ function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
     preferences: [{ var: 'notices', label: 'Show IRC NOTICEs', type: 'boolean', value: 'true', description: 'NOTICEs sent to you (often from services and bots) arrive as messages' }],
     searchFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true, description: 'The exact nick of someone connected (a WHOIS)' }],
     searchColumns: [{ var: 'nick', label: 'Nick' }, { var: 'user', label: 'User' }, { var: 'host', label: 'Host' }, { var: 'realname', label: 'Real name' }],
-    groups: false,
+    groups: true,
   };
 }
 

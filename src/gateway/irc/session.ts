@@ -7,12 +7,15 @@
  * person's own AWAY. What the person sends goes through the IRC adapter's flood-controlled queue
  * (one lane per contact, taking turns), bounded: a message beyond `maxQueuedLines` is refused.
  * The person's own nick is followed: a NICK of theirs (their `nick` command, or the server's
- * doing) is reported as a profile change.
+ * doing) is reported as a profile change. Channels are group chats (channels.ts, ADR 0010): joined,
+ * left, spoken in and given a topic through the same queue.
  */
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
+import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
+import { DEFAULT_PREFIXES, isChannelName, type PrefixMode } from './channel-modes.js';
+import { IrcChannels } from './channels.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
 import { ircLines, isNick, joinedBatches } from './lines.js';
@@ -43,6 +46,11 @@ export class IrcSession implements LegacySession {
   #nick = '';
   /** A rename (setName) waiting for the server's NICK or refusal. */
   #renaming: { readonly resolve: () => void; readonly reject: (error: LegacyRefusal) => void } | undefined;
+  /** The server's CHANTYPES (channel name prefixes). */
+  #chantypes = '#&';
+  #prefixes: readonly PrefixMode[] = DEFAULT_PREFIXES;
+  #chanmodes: readonly string[] = ['beI', 'k', 'l', 'imnpst'];
+  readonly #channels: IrcChannels;
 
   constructor(
     private readonly config: IrcLegacyConfig,
@@ -57,6 +65,14 @@ export class IrcSession implements LegacySession {
       if (this.#client === undefined) return false;
       this.#client.raw(line);
       return true;
+    });
+    this.#channels = new IrcChannels({
+      send: (line) => void this.#queue.enqueueControl(line),
+      nick: () => this.#nick,
+      mapping: () => this.#mapping,
+      prefixes: () => this.#prefixes,
+      chanmodes: () => this.#chanmodes,
+      event: (room, event) => this.events.room(room, event),
     });
   }
 
@@ -75,6 +91,7 @@ export class IrcSession implements LegacySession {
     this.#monitor = monitor !== false && monitor !== undefined;
     // MONITOR=<n> caps the list (no number: no cap of the server's); ISON covers nobody beyond it.
     this.#monitorLimit = Math.min(MAX_WATCHED, /^\d+$/.test(String(monitor)) ? Number(monitor) : MAX_WATCHED);
+    this.#readChannelSupport(network);
     client.on('privmsg', (e: IrcMessageEvent) => this.#message(client, e, false));
     client.on('action', (e: IrcMessageEvent) => this.#message(client, e, true));
     client.on('notice', (e: IrcMessageEvent) => {
@@ -85,13 +102,18 @@ export class IrcSession implements LegacySession {
       // A DCC offer stays text: the gateway takes no DCC transfer (nor connects anywhere it says).
       if (e.type?.toUpperCase() === 'DCC') this.#message(client, { ...e, message: `${e.message ?? ''} (a DCC file offer: the gateway does not take DCC transfers; ask for a link)` }, false);
     });
-    client.connection.on('message', (line: ParsedLine) => this.#line(line));
+    client.connection.on('message', (line: ParsedLine) => {
+      if (this.#client !== client) return;
+      this.#line(line);
+      this.#channels.line(line);
+    });
     client.on('socket close', (error?: Error | false) => {
       if (this.#client !== client) return;
       this.#stopPolling();
       this.#client = undefined;
       this.#queue.pause();
       this.#queue.discard();
+      this.#channels.clear('the IRC connection closed');
       if (!this.#loggedOut) this.events.lost(error ? error.message : 'the IRC connection closed', false);
     });
     if (this.#watched.size > 0) this.#watchAll();
@@ -107,6 +129,7 @@ export class IrcSession implements LegacySession {
     this.#stopPolling();
     this.#queue.pause();
     this.#queue.discard();
+    this.#channels.clear('logged out');
     const client = this.#client;
     this.#client = undefined;
     if (client === undefined) return;
@@ -124,12 +147,45 @@ export class IrcSession implements LegacySession {
   }
 
   async onText(contact: string, text: string, options: TextOptions): Promise<string | undefined> {
+    return this.#privmsg(contact, text, options);
+  }
+
+  /** A channel name (CHANTYPES prefix, RFC 2812 characters) case-folded; undefined otherwise. */
+  roomKey(id: string): string | undefined {
+    return isChannelName(id, this.#chantypes) ? casefold(id, this.#mapping) : undefined;
+  }
+
+  /** JOIN: the channel with its members and topic, or the server's refusal. IRC keeps its own nick. */
+  async joinRoom(room: string, _nick: string, signal: AbortSignal): Promise<RoomSnapshot> {
     this.#require();
-    const lines = ircLines(text, LINE_BYTES, MAX_LINES).map((line) => `PRIVMSG ${contact} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
+    return this.#channels.join(room, signal);
+  }
+
+  async leaveRoom(room: string): Promise<void> {
+    if (this.#client !== undefined) this.#channels.part(room);
+  }
+
+  async onRoomText(room: string, text: string, options: TextOptions): Promise<string | undefined> {
+    if (!this.#channels.has(room)) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    return this.#privmsg(room, text, options);
+  }
+
+  async setRoomSubject(room: string, subject: string): Promise<void> {
+    this.#require();
+    if (!this.#channels.has(room)) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    const topic = subject.replace(/[\r\n\0]+/g, ' ');
+    if (Buffer.byteLength(topic, 'utf8') > LINE_BYTES) throw new LegacyRefusal(`the topic is too long for IRC (at most ${LINE_BYTES} bytes)`, 'not-acceptable');
+    void this.#queue.enqueueControl(`TOPIC ${room} :${topic}`);
+  }
+
+  /** PRIVMSG lines to `target` (a nick or a channel), through its lane of the queue. */
+  #privmsg(target: string, text: string, options: TextOptions): string | undefined {
+    this.#require();
+    const lines = ircLines(text, LINE_BYTES, MAX_LINES).map((line) => `PRIVMSG ${target} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
     if (this.#queue.depth() + lines.length > this.config.maxQueuedLines) throw new LegacyRefusal('too many messages are waiting to be sent to IRC; try again in a moment', 'remote-server-timeout');
     // Lines still queued when the connection drops are dropped with it: the person hears of each
     // such message once (at most maxQueuedLines messages wait, so the errors are bounded too).
-    void this.#queue.enqueue(contact, lines).then((written) => {
+    void this.#queue.enqueue(target, lines).then((written) => {
       if (!written) options.undelivered?.(`the IRC connection dropped before ${lines.length > 1 ? 'all of this message' : 'this message'} was sent; send it again`);
     });
     return undefined; // plain IRC has no message ids
@@ -202,6 +258,19 @@ export class IrcSession implements LegacySession {
   unwatch(contact: string): void {
     if (!this.#watched.delete(contact)) return;
     if (this.#client !== undefined && this.#monitor) void this.#queue.enqueueControl(`MONITOR - ${contact}`);
+  }
+
+  /** CHANTYPES, PREFIX and CHANMODES as the server announced them (irc-framework's parsed ISUPPORT). */
+  #readChannelSupport(network: { supports(name: string): unknown }): void {
+    const types = network.supports('CHANTYPES');
+    const chantypes = Array.isArray(types) ? types.join('') : typeof types === 'string' ? types : '';
+    if (chantypes !== '') this.#chantypes = chantypes;
+    const prefix = network.supports('PREFIX');
+    if (Array.isArray(prefix)) {
+      this.#prefixes = prefix.filter((p): p is PrefixMode => typeof (p as PrefixMode).symbol === 'string' && typeof (p as PrefixMode).mode === 'string').slice(0, 16);
+    }
+    const chanmodes = network.supports('CHANMODES');
+    if (Array.isArray(chanmodes)) this.#chanmodes = chanmodes.filter((m): m is string => typeof m === 'string');
   }
 
   #require(): Client {

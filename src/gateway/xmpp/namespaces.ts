@@ -16,4 +16,7 @@ export const NS = {
   markers: 'urn:xmpp:chat-markers:0',
   reactions: 'urn:xmpp:reactions:0',
   retract: 'urn:xmpp:message-retract:1',
+  muc: 'http://jabber.org/protocol/muc',
+  mucUser: 'http://jabber.org/protocol/muc#user',
+  stableIds: 'urn:xmpp:sid:0',
 } as const;

@@ -1,0 +1,58 @@
+/**
+ * The group-chat half of the gateway framework's API (ADR 0010, docs/gateway.md "Group chats"):
+ * slidge's LegacyMUC and LegacyParticipant as plain data. A legacy network that offers groups
+ * (`GatewaySettings.groups`) implements the room handlers of {@link LegacySession} (api.ts) and
+ * reports what happens in a room it joined as {@link RoomEvent}s; the framework keeps the room
+ * object (one per room and session) and speaks XEP-0045 to the person's resources.
+ */
+
+/** An occupant's role (XEP-0045 §5.1). */
+export type RoomRole = 'moderator' | 'participant' | 'visitor';
+
+/** An occupant's affiliation (XEP-0045 §5.2). */
+export type RoomAffiliation = 'owner' | 'admin' | 'member' | 'none';
+
+/** One participant of a legacy room, as XMPP shows them. */
+export interface RoomParticipant {
+  /** Their nick in the room (the occupant JID's resource). */
+  readonly nick: string;
+  readonly role: RoomRole;
+  readonly affiliation: RoomAffiliation;
+}
+
+/** A room's subject with who set it, when known. */
+export interface RoomSubject {
+  readonly text: string;
+  /** The nick of who set it. */
+  readonly by?: string;
+}
+
+/** What joining a room gives: everyone in it (the person included, as `self`) and the subject. */
+export interface RoomSnapshot {
+  /** The room's name as the legacy network writes it (`#Lobby`). */
+  readonly name: string;
+  /** The person's own nick and role in the room. */
+  readonly self: RoomParticipant;
+  /** Everyone else, at most the network's bound. */
+  readonly participants: readonly RoomParticipant[];
+  /** The subject; an empty text when the room has none. */
+  readonly subject: RoomSubject;
+}
+
+/**
+ * What happens in a room the person joined, reported by the legacy session
+ * (`SessionEvents.room`). `nick` names a participant (the person's own nick included: their own
+ * role changes and renames arrive the same way).
+ */
+export type RoomEvent =
+  | { readonly kind: 'joined'; readonly participant: RoomParticipant }
+  | { readonly kind: 'left'; readonly nick: string; readonly reason?: string }
+  | { readonly kind: 'renamed'; readonly nick: string; readonly to: string }
+  | { readonly kind: 'role'; readonly participant: RoomParticipant }
+  /** A message; `nick` undefined: from the room itself (a server notice, a system message). */
+  | { readonly kind: 'message'; readonly nick: string | undefined; readonly text: string; readonly action: boolean; readonly legacyId?: string }
+  | { readonly kind: 'subject'; readonly subject: RoomSubject }
+  /** The legacy network refused something the person asked in this room (a topic they may not set). */
+  | { readonly kind: 'refused'; readonly text: string }
+  /** The person is no longer in the room (kicked, or it ended): the framework says so to every resource. */
+  | { readonly kind: 'removed'; readonly reason: string; readonly kicked: boolean };
