@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import parseXml from '@xmpp/xml/lib/parse.js';
+import xml from '@xmpp/xml';
 import {
   buildChatMessage,
   buildChatState,
@@ -12,7 +13,7 @@ import {
   buildUploadRequest,
 } from '../../src/networks/xmpp/stanza-build.js';
 import { parseContactPresence, parseMessage, parseMucPresence } from '../../src/networks/xmpp/stanza-parse.js';
-import { isValidXmlText, stripInvalidXmlChars } from '../../src/networks/xmpp/xml-chars.js';
+import { isValidXmlText, stripInvalidXmlChars, stripInvalidXmlCharsInTree } from '../../src/networks/xmpp/xml-chars.js';
 import { chatStringArbitrary, richTextArbitrary } from './arbitraries.js';
 import { renderStyling } from '../../src/networks/xmpp/styling-render.js';
 
@@ -36,6 +37,22 @@ void describe('XML character stripping', () => {
 
   void it('property: valid text is left alone', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => assert.equal(stripInvalidXmlChars(s), s)));
+  });
+
+  void it('a whole stanza: every attribute and text at any depth is cleaned, the rest kept; it parses again', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (id, body, note) => {
+        const el = xml('message', { id, to: 'a@example.org' }, xml('body', {}, body), xml('x', { xmlns: 'urn:test' }, xml('note', { title: note }, note, xml('i', {}, body))));
+        stripInvalidXmlCharsInTree(el);
+        const parsed = roundTrip(el);
+        assert.equal(parsed.attrs.id, stripInvalidXmlChars(id));
+        assert.equal(parsed.attrs.to, 'a@example.org');
+        assert.equal(parsed.getChildText('body'), stripInvalidXmlChars(body));
+        const noteEl = parsed.getChild('x')?.getChild('note');
+        assert.equal(noteEl?.attrs.title, stripInvalidXmlChars(note));
+        assert.equal(noteEl?.getChildText('i'), stripInvalidXmlChars(body));
+      }),
+    );
   });
 });
 

@@ -8,6 +8,7 @@ import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
 import type { Element } from '@xmpp/xml';
 import { createComponentEntity, startComponent, type ComponentEndpoint } from '../../networks/xmpp-component/connection.js';
 import { stopEntity } from '../../networks/xmpp/connect-round.js';
+import { stripInvalidXmlCharsInTree } from '../../networks/xmpp/xml-chars.js';
 import type { ComponentLink, LinkEvents } from '../link.js';
 
 /** Why the stream closed, in words. */
@@ -54,10 +55,14 @@ export class XmppComponentLink implements ComponentLink {
 
   send(stanza: Element): void {
     if (this.#closing || this.#entity.socket === null) return;
+    // Text from the legacy network may hold characters XML cannot carry (IRC colour codes): the
+    // server would close the stream on one, so none leaves, whichever code built the stanza.
+    stripInvalidXmlCharsInTree(stanza);
     this.#entity.send(stanza).catch(() => undefined);
   }
 
   request(iq: Element, timeoutMs: number): Promise<Element> {
+    stripInvalidXmlCharsInTree(iq);
     return this.#iq.request(iq, timeoutMs);
   }
 

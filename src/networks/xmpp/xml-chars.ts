@@ -24,3 +24,30 @@ export function isValidXmlText(text: string): boolean {
   INVALID_XML_CHARS.lastIndex = 0;
   return !found;
 }
+
+/** What {@link stripInvalidXmlCharsInTree} walks: an ltx element's attributes and children. */
+interface XmlTree {
+  readonly attrs: Record<string, unknown>;
+  readonly children: unknown[];
+}
+
+/**
+ * Removes every character XML 1.0 cannot carry from the attribute values and text of `element`
+ * and all its descendants, in place: a last guard before a stanza is written, so text that
+ * reached it unchecked (an IRC colour code in a private message, a WHOIS field) cannot make
+ * the server close the stream. Strings that are already valid are left as they are.
+ */
+export function stripInvalidXmlCharsInTree(element: XmlTree): void {
+  for (const [name, value] of Object.entries(element.attrs)) {
+    if (typeof value === 'string' && !isValidXmlText(value)) element.attrs[name] = stripInvalidXmlChars(value);
+  }
+  const children = element.children;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    if (typeof child === 'string') {
+      if (!isValidXmlText(child)) children[i] = stripInvalidXmlChars(child);
+    } else if (typeof child === 'object' && child !== null && 'attrs' in child && 'children' in child) {
+      stripInvalidXmlCharsInTree(child as XmlTree);
+    }
+  }
+}
