@@ -8,27 +8,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { silentLogger } from '../../src/core/log.js';
 import { ALLOW_ALL_ACCOUNT_HOOKS, type AccountHooks } from '../../src/core/account-hooks.js';
-import type { GatewayAccount, GatewayAccountStore } from '../../src/core/store.js';
 import { SecretBox } from '../../src/store/secret-box.js';
 import { Accounts } from '../../src/gateway/accounts.js';
 import { LegacyRefusal, type LegacyNetwork } from '../../src/gateway/api.js';
 import { Registrations } from '../../src/gateway/registrations.js';
+import { MemoryAccounts } from './gateway-fixture.js';
 
-class MemoryAccounts implements GatewayAccountStore {
-  readonly rows = new Map<string, GatewayAccount>();
-  async get(jid: string) {
-    return this.rows.get(jid);
-  }
-  async all() {
-    return [...this.rows.values()];
-  }
-  async put(account: GatewayAccount) {
-    this.rows.set(account.jid, account);
-  }
-  async remove(jid: string) {
-    return this.rows.delete(jid);
-  }
-}
 
 /** A legacy network whose validate waits until `release()` (or refuses a nick "bad"). */
 function scriptedLegacy(): { legacy: LegacyNetwork; release(): void } {
