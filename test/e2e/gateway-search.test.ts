@@ -81,6 +81,20 @@ it('search finds an IRC user by WHOIS, as an ad-hoc command and a chat command; 
   assert.deepEqual(rows(await search('mallory')), []);
   assert.deepEqual(rows(await search('nobody')), []);
   assert.deepEqual(checked, [`carol@${domain} Carol`, `mallory@${domain} mallory`]);
+  checked.length = 0;
+
+  // A pattern (a WHO): any case, the server matches nicks (and user, host, real name); the module
+  // still hides mallory; only wildcards are refused.
+  const [byPattern, ...morePattern] = rows(await search('CAR*'));
+  assert.equal(morePattern.length, 0);
+  assert.equal(byPattern?.jid, `carol@${domain}`);
+  assert.equal(byPattern?.realname, 'Carol Example');
+  assert.deepEqual(rows(await search('mall?ry')), []);
+  assert.deepEqual(rows(await search('zz*')), []);
+  const wild = await search('*').then(() => undefined, (error: { condition?: string; text?: string }) => error);
+  assert.equal(wild?.condition, 'bad-request');
+  assert.match(wild?.text ?? '', /not a nick pattern/);
+  assert.deepEqual(checked, [`carol@${domain} Carol`, `mallory@${domain} mallory`]);
 
   // A bad nick is refused with the reason.
   const bad = await search('not a nick').then(() => undefined, (error: { condition?: string; text?: string }) => error);

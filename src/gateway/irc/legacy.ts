@@ -31,7 +31,7 @@ function ircSettings(config: IrcLegacyConfig, name: string): GatewaySettings {
     ],
     welcomeMessage: `Welcome to ${name}. Write to nick@<this gateway> to talk with an IRC user; your IRC connection is kept up for you.`,
     preferences: [{ var: 'notices', label: 'Show IRC NOTICEs', type: 'boolean', value: 'true', description: 'NOTICEs sent to you (often from services and bots) arrive as messages' }],
-    searchFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true, description: 'The exact nick of someone connected (a WHOIS)' }],
+    searchFields: [{ var: 'nick', label: 'Nick', type: 'text-single', required: true, description: 'The exact nick of someone connected (a WHOIS), or a pattern with * and ? (a WHO: nick, user, host or real name)' }],
     searchColumns: [{ var: 'nick', label: 'Nick' }, { var: 'user', label: 'User' }, { var: 'host', label: 'Host' }, { var: 'realname', label: 'Real name' }],
     groups: true,
   };

@@ -19,6 +19,7 @@ import { IrcChannels } from './channels.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
 import { ircLines, isNick, joinedBatches } from './lines.js';
+import { WhoSearches, isWhoPattern, whoReplyRealname } from './who.js';
 import { WhoisLookups, whoisProfile, type WhoisUser } from './whois.js';
 
 /** Bytes of text per PRIVMSG (leaves room for the prefix the server adds when relaying it). */
@@ -40,6 +41,7 @@ export class IrcSession implements LegacySession {
   #monitorLimit = MAX_WATCHED;
   readonly #queue: OutgoingQueue;
   readonly #whois = new WhoisLookups();
+  readonly #who = new WhoSearches();
   /** The `notices` preference: whether NOTICEs are shown. */
   #showNotices: boolean;
   /** The person's nick now (followed through their NICKs). */
@@ -229,10 +231,19 @@ export class IrcSession implements LegacySession {
     this.#showNotices = preferences.notices !== 'false';
   }
 
-  /** A search by nick: one WHOIS (nick, user, host, realname); an unknown nick finds nobody. */
+  /**
+   * A search by nick: one WHOIS (nick, user, host, realname; an unknown nick finds nobody), or with
+   * `*` / `?` in it one WHO of that pattern (who.ts: what the server shows, at most 50).
+   */
   async onSearch(query: Readonly<Record<string, string>>): Promise<readonly SearchResult[]> {
-    const user = await this.#whoisOf((query.nick ?? '').trim());
-    return user === undefined ? [] : [{ id: user.nick, name: user.nick, details: { nick: user.nick, user: user.user, host: user.host, realname: user.realname } }];
+    const nick = (query.nick ?? '').trim();
+    if (isWhoPattern(nick)) {
+      this.#require();
+      const users = await this.#who.search(nick, (mask) => void this.#queue.enqueueControl(`WHO ${mask}`));
+      return users.map(searchResult);
+    }
+    const user = await this.#whoisOf(nick);
+    return user === undefined ? [] : [searchResult(user)];
   }
 
   /** A contact's vCard from one WHOIS (shared with searches of the same nick); undefined: not on IRC. */
@@ -317,6 +328,12 @@ export class IrcSession implements LegacySession {
       case '330': // RPL_WHOISACCOUNT <me> <nick> <account> :is logged in as
         if (line.params.length >= 4) this.#whois.detail(casefold(line.params[1] ?? '', this.#mapping), 'account', line.params[2] ?? '');
         break;
+      case '352': // RPL_WHOREPLY <me> <channel> <user> <host> <server> <nick> <flags> :<hops> <realname>
+        if (line.params.length >= 8) this.#who.reply({ nick: line.params[5] ?? '', user: line.params[2] ?? '', host: line.params[3] ?? '', realname: whoReplyRealname(last) });
+        break;
+      case '315': // RPL_ENDOFWHO <me> <mask> :End of WHO list
+        if (line.params[1] !== undefined) this.#who.end(line.params[1]);
+        break;
       case '318': // RPL_ENDOFWHOIS
       case '401': // ERR_NOSUCHNICK
         if (line.params[1] !== undefined) this.#whois.end(casefold(line.params[1], this.#mapping));
@@ -361,6 +378,7 @@ export class IrcSession implements LegacySession {
 
   #stopPolling(): void {
     this.#whois.cancel();
+    this.#who.cancel();
     if (this.#ison !== undefined) clearInterval(this.#ison);
     this.#ison = undefined;
   }
@@ -373,4 +391,9 @@ interface IrcMessageEvent {
   readonly message?: string;
   readonly from_server?: boolean;
   readonly tags?: Record<string, unknown>;
+}
+
+/** A WHOIS or WHO reply as a search result (the contact's id is the nick). */
+function searchResult(user: WhoisUser): SearchResult {
+  return { id: user.nick, name: user.nick, details: { nick: user.nick, user: user.user, host: user.host, realname: user.realname } };
 }

@@ -66,14 +66,14 @@ export class WhoisLookups {
   user(key: string, user: WhoisUser): void {
     const entry = this.#pending.get(key);
     if (entry === undefined) return;
-    entry.found = { nick: cap(user.nick), user: cap(user.user), host: cap(user.host), realname: cap(user.realname) };
+    entry.found = { nick: capField(user.nick), user: capField(user.user), host: capField(user.host), realname: capField(user.realname) };
   }
 
   /** RPL_WHOISSERVER or RPL_WHOISACCOUNT for `key` (the first of each counts). */
   detail(key: string, detail: WhoisDetail, value: string): void {
     const entry = this.#pending.get(key);
     if (entry === undefined || entry.details[detail] !== undefined) return;
-    entry.details[detail] = cap(value);
+    entry.details[detail] = capField(value);
   }
 
   /** The end of the replies for `key` (found or not). */
@@ -97,6 +97,7 @@ export function whoisProfile(user: WhoisUser): ContactProfile {
   return { nickname: user.nick, ...(user.realname === '' ? {} : { fullName: user.realname }), note };
 }
 
-function cap(text: string): string {
+/** `text` without control characters, at most MAX_FIELD characters (a field of a server's reply). */
+export function capField(text: string): string {
   return text.replace(/\p{Cc}/gu, '').slice(0, MAX_FIELD);
 }
