@@ -206,6 +206,7 @@ export class Hub {
       log,
       store: store.kv(`network:${name}`),
       accounts: store.gatewayAccounts(`network:${name}`),
+      roomArchive: store.roomArchive(`network:${name}`),
       accountHooks: moduleAccountHooks(this.callbacks),
       egress: this.egress,
       wantedChannels: () => this.bridgeChannels(name),
