@@ -207,6 +207,7 @@ export class Hub {
       store: store.kv(`network:${name}`),
       accounts: store.gatewayAccounts(`network:${name}`),
       roomArchive: store.roomArchive(`network:${name}`),
+      unsignedFields: (event) => this.callbacks.unsignedFields.addFieldsToUnsigned(event, []),
       accountHooks: moduleAccountHooks(this.callbacks),
       egress: this.egress,
       wantedChannels: () => this.bridgeChannels(name),
