@@ -20,6 +20,7 @@ import type { UserSession } from './session.js';
 import { occupantPresence, roomInfo, roomMessage, STATUS, subjectMessage } from './xmpp/muc.js';
 import type { AnyEvent } from '../core/event.js';
 import { answerMam } from './room-mam.js';
+import { backfillRoom } from './room-backfill.js';
 import type { RoomHistory } from './room-history.js';
 import { historyMessage, historyRequest, type HistoryRequest } from './xmpp/room-archive-stanzas.js';
 import { NS } from './xmpp/namespaces.js';
@@ -197,6 +198,7 @@ export class GroupChats {
     this.#askedOf(fresh).set(from, asked);
     this.#roomsOf(session).set(key, fresh);
     const rooms = this.#roomsOf(session);
+    const joinSeq = this.host.history?.mark();
     try {
       const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS));
       if (rooms.get(key) !== fresh) return; // every resource left meanwhile (the legacy room was left)
@@ -212,6 +214,7 @@ export class GroupChats {
       return;
     }
     this.host.log.info({ user: session.jid, room: key, participants: fresh.participants.size }, 'gateway: joined a room');
+    if (this.host.history !== undefined && joinSeq !== undefined) await backfillRoom(this.host.history, session.legacy, session.jid, key, joinSeq, this.host.log);
     for (const waiting of [...fresh.waiting]) await this.#welcome(session, fresh, waiting, nick, this.#askedOf(fresh).get(waiting));
     this.#asked.delete(fresh);
   }

@@ -50,6 +50,8 @@ export class RoomHistory {
   /** Entries appended per person and room since its last prune by count. */
   readonly #sincePrune = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
+  /** The rooms backfilled in this run (owner NUL room). */
+  readonly #backfilled = new Set<string>();
 
   constructor(
     private readonly store: RoomArchiveStore,
@@ -148,6 +150,28 @@ export class RoomHistory {
   async removeOwner(owner: string): Promise<void> {
     await this.flush();
     await this.store.removeOwner(owner).catch((error: unknown) => this.log.warn({ err: error, user: owner }, 'gateway: removing a person\'s room history failed'));
+  }
+
+  /**
+   * A seq no entry recorded so far has and every later one will exceed or equal: taken before a
+   * join, it separates what was archived before it from what came since (backfill's hole bounds).
+   */
+  mark(): number {
+    return Math.max(this.now() * 1000, this.#lastSeq + 1);
+  }
+
+  /** True the first time it is asked for a room in this run (a room is backfilled once per run). */
+  firstBackfill(owner: string, room: string): boolean {
+    const key = `${owner}\0${room}`;
+    if (this.#backfilled.has(key)) return false;
+    this.#backfilled.add(key);
+    return true;
+  }
+
+  /** Writes backfilled entries (their seqs placed in the hole by the caller) after what waits. */
+  async appendBackfill(entries: readonly ArchivedMessage[]): Promise<void> {
+    await this.flush();
+    if (entries.length > 0) await this.store.append(entries);
   }
 
   /** The seq of `stanzaId` in a room (after writing what waits). */
