@@ -7,7 +7,7 @@
  * - `after`: the newest entry archived before this join (none: an empty archive, or only what
  *   the last run backfilled and nothing since — then the newest backfilled one);
  * - `before`: the first entry archived since the join began (none: nothing said yet, fetch up to
- *   the most recent). A downtime hole (archived messages from before, live ones since) has both.
+ *   the most recent; nothing later than the join is taken). A downtime hole (archived messages from before, live ones since) has both.
  *
  * The network is untrusted: messages without an id, outside the bounds or beyond the limit are
  * dropped; each gets a seq inside the hole, in time order, so the archive's order stays right.
@@ -68,7 +68,7 @@ export async function backfillRoom(history: RoomHistory, legacy: LegacySession, 
     }, AbortSignal.timeout(BACKFILL_TIMEOUT_MS));
     const wanted = (Array.isArray(answer) ? answer : []).filter((m: BackfilledMessage) =>
       typeof m.id === 'string' && m.id !== '' && m.id.length <= MAX_ID_CHARS && typeof m.text === 'string' && Number.isFinite(m.at) &&
-      (after === undefined || m.at >= after.at) && (before === undefined || m.at <= before.at) && m.id !== after?.id && m.id !== before?.id);
+      (after === undefined || m.at >= after.at) && m.at <= (before?.at ?? joinSeq / 1000) && m.id !== after?.id && m.id !== before?.id);
     const newest = wanted.sort((a, b) => a.at - b.at).slice(-limit);
     const placed = placeInHole(newest, after?.seq ?? 0, before?.seq ?? joinSeq);
     await history.appendBackfill(placed.map(({ message, seq }) => ({

@@ -5,6 +5,7 @@
  * before the subject; with the phone away, MAM (XEP-0313) on the room JID returns what was said
  * meanwhile (time range, RSM paging, a module's addFieldToUnsigned fields), and refuses an
  * inverted range and a page beyond the cap with clear errors; rejoining with `since` gets just that.
+ * Backfill with the test legacy network: a first join archives the network's own archive.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { startNgircd, startXmppServer } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, NS_MUC, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 import { startGatewayHub } from './gateway-hub.js';
+import { connected, startStepsGateway } from './gateway-steps-setup.js';
 
 const WAIT_MS = 15_000;
 const NS_MAM = 'urn:xmpp:mam:2';
@@ -146,5 +148,30 @@ void describe('gateway room history on Prosody and ngIRCd', { timeout: 120_000 }
     await phone.waitForStanza((s) => phone.stanzas.indexOf(s) >= before && s.is('message') && s.getChild('subject') !== undefined, WAIT_MS);
     const again = phone.stanzas.slice(before).filter((s) => s.is('message') && s.getChild('delay', NS_DELAY) !== undefined);
     assert.deepEqual(again.map((s) => s.getChildText('body')), ['while away 1', 'while away 2']);
+  });
+});
+
+void describe('gateway room backfill on Prosody and the test legacy network', { timeout: 120_000 }, () => {
+  it('a first join backfills the network\'s archive into the history; a second join does not ask again', async (t) => {
+    const { domain, network, connect } = await startStepsGateway(t, { protocol: 'test-steps', mode: 'single', rooms: true });
+    const alice = await connect('alice');
+    await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: 'jabber:iq:register' }, xml('nick', {}, 'alice'))), WAIT_MS);
+    await connected(alice, domain, 'alice');
+    const room = `#den@${domain}`;
+    await alice.send(xml('presence', { to: `${room}/alice` }, xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: '10' }))));
+    await alice.waitForStanza((s) => s.is('message') && s.getChildText('subject') === 'welcome to #den', WAIT_MS);
+    const delayed = alice.stanzas.filter((s) => s.is('message') && s.getChild('delay', NS_DELAY) !== undefined);
+    assert.deepEqual(delayed.map((s) => [s.attrs.from, s.getChildText('body')]), [[`${room}/carol`, '/me archived one'], [`${room}/carol`, 'archived two']], 'in order, the future one dropped');
+    assert.deepEqual(network.log.filter((l) => l.startsWith('backfill')), ['backfill #den after=- before=-']);
+    assert.equal(delayed[0]?.getChild('stanza-id', 'urn:xmpp:sid:0')?.attrs.id, '#den-archived-1', 'the legacy id is the stanza id');
+
+    // Leave and join again: history from the archive, no second backfill in this run.
+    await alice.send(xml('presence', { to: `${room}/alice`, type: 'unavailable' }));
+    await alice.waitForStanza((s) => s.is('presence') && s.attrs.type === 'unavailable' && s.attrs.from === `${room}/alice`, WAIT_MS);
+    const mark = alice.stanzas.length;
+    await alice.send(xml('presence', { to: `${room}/alice` }, xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: '1' }))));
+    await alice.waitForStanza((s) => alice.stanzas.indexOf(s) >= mark && s.is('message') && s.getChild('subject') !== undefined, WAIT_MS);
+    assert.deepEqual(alice.stanzas.slice(mark).filter((s) => s.getChild('delay', NS_DELAY) !== undefined).map((s) => s.getChildText('body')), ['archived two']);
+    assert.equal(network.log.filter((l) => l.startsWith('backfill')).length, 1);
   });
 });
