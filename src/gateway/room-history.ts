@@ -5,7 +5,7 @@
  * commit per message on the hot path); reads flush first, so a join or a MAM query sees what
  * was just said. Bounded: at most MAX_PENDING entries wait (more are dropped, logged once per
  * burst), and the retention (max age, max entries per room) is pruned periodically and as rooms
- * grow. Each entry gets a `seq` that orders the room's archive (ms × 1000 + a counter).
+ * grow (entries waiting for a slow store count too). Each entry gets a `seq` that orders the room's archive (ms × 1000 + a counter).
  */
 import type { Logger } from '../core/log.js';
 import type { ArchiveQuery, ArchivedKind, ArchivedMessage, RoomArchiveStore } from '../core/room-archive.js';
@@ -43,6 +43,8 @@ const DAY_MS = 86_400_000;
 
 export class RoomHistory {
   #pending: ArchivedMessage[] = [];
+  /** Entries handed to the store and not written yet (counted in the bound too). */
+  #inFlight = 0;
   #flushing: Promise<void> = Promise.resolve();
   #scheduled = false;
   #lastSeq = 0;
@@ -78,7 +80,7 @@ export class RoomHistory {
   /** Records an entry of `owner`'s room `room` (written with the next batch); its archive time. */
   record(owner: string, room: string, entry: HistoryEntry): number {
     const at = this.now();
-    if (this.#pending.length >= MAX_PENDING) {
+    if (this.#pending.length + this.#inFlight >= MAX_PENDING) {
       if (!this.#droppedWarned) this.log.warn({ pending: this.#pending.length }, 'gateway: the room archive is behind; messages are left out of the history');
       this.#droppedWarned = true;
       return at;
@@ -102,7 +104,10 @@ export class RoomHistory {
     this.#pending = [];
     this.#droppedWarned = false;
     if (batch.length > 0) {
-      this.#flushing = this.#flushing.then(() => this.#write(batch));
+      this.#inFlight += batch.length;
+      this.#flushing = this.#flushing.then(() => this.#write(batch)).finally(() => {
+        this.#inFlight -= batch.length;
+      });
     }
     return this.#flushing;
   }

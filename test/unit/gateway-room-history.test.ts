@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import xml from '@xmpp/xml';
 import type { ArchiveQuery, ArchivedMessage, RoomArchiveStore } from '../../src/core/room-archive.js';
 import { silentLogger } from '../../src/core/log.js';
+import { captureLog } from '../support/log-capture.js';
 import { RoomHistory, type HistoryLimits } from '../../src/gateway/room-history.js';
 import { parseMamQuery } from '../../src/gateway/room-mam.js';
 import { historyRequest, mamResult } from '../../src/gateway/xmpp/room-archive-stanzas.js';
@@ -143,6 +144,30 @@ describe('gateway room history: batching', () => {
     history.record('a@b', '#lobby', { stanzaId: 's3', nick: 'carol', body: 'kept', action: false });
     await history.flush();
     assert.deepEqual(store.rows.map((r) => r.body), ['hi', 'kept']);
+  });
+
+  it('bounds what waits for a slow store (in flight too), logging once per burst', async () => {
+    const store = new MemoryArchive();
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: RoomArchiveStore = Object.assign(Object.create(store) as RoomArchiveStore, {
+      append: async (entries: readonly ArchivedMessage[]) => {
+        await blocked;
+        return store.append(entries);
+      },
+    });
+    const capture = captureLog();
+    const history = new RoomHistory(slow, capture.log, LIMITS, () => NOW);
+    for (let t = 0; t < 3; t++) {
+      for (let i = 0; i < 10_000; i++) history.record('a@b', '#lobby', { stanzaId: `s${t}-${i}`, nick: 'n', body: '', action: false });
+      await turn();
+    }
+    release();
+    await history.flush();
+    assert.equal(store.rows.length, 20_000);
+    assert.equal(capture.lines.filter((l) => /the room archive is behind/.test(String(l.msg))).length, 1);
   });
 
   it('prunes a room by count once it grew by a tenth of its bound', async () => {
