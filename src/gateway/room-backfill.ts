@@ -16,7 +16,7 @@ import type { Logger } from '../core/log.js';
 import type { ArchivedMessage } from '../core/room-archive.js';
 import type { LegacySession } from './api.js';
 import type { BackfilledMessage, HoleBound } from './room-api.js';
-import type { RoomHistory } from './room-history.js';
+import { storable, type RoomHistory } from './room-history.js';
 
 /** How long one backfill may take (the join's history waits for it). */
 export const BACKFILL_TIMEOUT_MS = 10_000;
@@ -67,13 +67,13 @@ export async function backfillRoom(history: RoomHistory, legacy: LegacySession, 
       limit,
     }, AbortSignal.timeout(BACKFILL_TIMEOUT_MS));
     const wanted = (Array.isArray(answer) ? answer : []).filter((m: BackfilledMessage) =>
-      typeof m.id === 'string' && m.id !== '' && m.id.length <= MAX_ID_CHARS && typeof m.text === 'string' && Number.isFinite(m.at) &&
+      typeof m.id === 'string' && storable(m.id) !== '' && m.id.length <= MAX_ID_CHARS && typeof m.text === 'string' && Number.isFinite(m.at) &&
       (after === undefined || m.at >= after.at) && m.at <= (before?.at ?? joinSeq / 1000) && m.id !== after?.id && m.id !== before?.id);
     const newest = wanted.sort((a, b) => a.at - b.at).slice(-limit);
     const placed = placeInHole(newest, after?.seq ?? 0, before?.seq ?? joinSeq);
     await history.appendBackfill(placed.map(({ message, seq }) => ({
-      owner, room, seq, stanzaId: message.id, at: message.at, nick: message.nick ?? '', kind: 'message',
-      body: message.text, action: message.action === true, refers: '',
+      owner, room, seq, stanzaId: storable(message.id), at: message.at, nick: storable(message.nick ?? '', 200), kind: 'message',
+      body: storable(message.text), action: message.action === true, refers: '',
     })));
     if (placed.length < (Array.isArray(answer) ? answer.length : 0)) {
       log.info({ user: owner, room, received: Array.isArray(answer) ? answer.length : 0, kept: placed.length }, 'gateway: backfill messages outside the hole or beyond the limit were dropped');

@@ -40,6 +40,16 @@ const MAX_PENDING = 20_000;
 /** How often retention by age runs. */
 const PRUNE_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 86_400_000;
+/** The longest text archived (characters); a longer one is cut. */
+export const MAX_ARCHIVED_CHARS = 64 * 1024;
+
+/**
+ * `text` as the store takes it: no NUL, no lone surrogate (PostgreSQL and UTF-8 cannot hold
+ * them; the store would refuse the whole batch), at most `max` characters.
+ */
+export function storable(text: string, max = MAX_ARCHIVED_CHARS): string {
+  return text.slice(0, max).replace(/\0/g, '').replace(/\p{Cs}/gu, '\uFFFD');
+}
 
 export class RoomHistory {
   #pending: ArchivedMessage[] = [];
@@ -87,8 +97,8 @@ export class RoomHistory {
     }
     this.#lastSeq = Math.max(at * 1000, this.#lastSeq + 1);
     this.#pending.push({
-      owner, room, seq: this.#lastSeq, stanzaId: entry.stanzaId, at, nick: entry.nick, kind: entry.kind ?? 'message',
-      body: entry.body, action: entry.action, refers: entry.refers ?? '',
+      owner, room, seq: this.#lastSeq, stanzaId: storable(entry.stanzaId, 200) || String(this.#lastSeq), at, nick: storable(entry.nick, 200),
+      kind: entry.kind ?? 'message', body: storable(entry.body), action: entry.action, refers: storable(entry.refers ?? '', 200),
     });
     if (!this.#scheduled) {
       this.#scheduled = true;

@@ -99,6 +99,14 @@ describe('gateway room backfill', () => {
     assert.deepEqual(await bodies(restarted), ['old', 'h1', 'h2', 'live']);
   });
 
+  it('text the database cannot hold (NUL, a lone surrogate) is cleaned, not failing the batch', async () => {
+    const history = run(await archive(), { now: T0 });
+    history.record(OWNER, '#lobby', { stanzaId: 'n1', nick: 'ca\0rol', body: 'a\0b', action: false });
+    history.record(OWNER, '#lobby', { stanzaId: 'n2', nick: 'carol', body: 'x\uD800y', action: false });
+    history.record(OWNER, '#lobby', { stanzaId: 'n3', nick: 'carol', body: 'fine', action: false });
+    assert.deepEqual(await bodies(history), ['ab', 'x\uFFFDy', 'fine']);
+  });
+
   it('a network that fails: nothing archived, no throw', async () => {
     const history = run(await archive(), { now: T0 });
     const session = { backfillRoom: () => Promise.reject(new Error('archive down')) } as unknown as LegacySession;
