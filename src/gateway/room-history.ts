@@ -161,9 +161,10 @@ export class RoomHistory {
     return this.store.query(query);
   }
 
-  /** Forgets everything of `owner` (they unregistered); a failure is logged. */
+  /** Forgets everything of `owner` (they unregistered: a room is backfilled again if they come back); a failure is logged. */
   async removeOwner(owner: string): Promise<void> {
     await this.flush();
+    for (const key of this.#backfilled) if (key.startsWith(`${owner}\0`)) this.#backfilled.delete(key);
     await this.store.removeOwner(owner).catch((error: unknown) => this.log.warn({ err: error, user: owner }, 'gateway: removing a person\'s room history failed'));
   }
 

@@ -173,5 +173,15 @@ void describe('gateway room backfill on Prosody and the test legacy network', { 
     await alice.waitForStanza((s) => alice.stanzas.indexOf(s) >= mark && s.is('message') && s.getChild('subject') !== undefined, WAIT_MS);
     assert.deepEqual(alice.stanzas.slice(mark).filter((s) => s.getChild('delay', NS_DELAY) !== undefined).map((s) => s.getChildText('body')), ['archived two']);
     assert.equal(network.log.filter((l) => l.startsWith('backfill')).length, 1);
+
+    // Unregistering removes the archive: registered again, the room is backfilled afresh (no hole bound).
+    await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: 'jabber:iq:register' }, xml('remove'))), WAIT_MS);
+    await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: 'jabber:iq:register' }, xml('nick', {}, 'alice'))), WAIT_MS);
+    await alice.waitForStanza((s) => alice.stanzas.indexOf(s) >= mark && s.is('presence') && s.attrs.from === domain && s.getChildText('status') === 'Connected as alice', WAIT_MS);
+    const rejoin = alice.stanzas.length;
+    await alice.send(xml('presence', { to: `${room}/alice` }, xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: '10' }))));
+    await alice.waitForStanza((s) => alice.stanzas.indexOf(s) >= rejoin && s.is('message') && s.getChild('subject') !== undefined, WAIT_MS);
+    assert.deepEqual(network.log.filter((l) => l.startsWith('backfill')), ['backfill #den after=- before=-', 'backfill #den after=- before=-']);
+    assert.deepEqual(alice.stanzas.slice(rejoin).filter((s) => s.getChild('delay', NS_DELAY) !== undefined).map((s) => s.getChildText('body')), ['/me archived one', 'archived two']);
   });
 });
