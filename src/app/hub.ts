@@ -206,6 +206,8 @@ export class Hub {
       log,
       store: store.kv(`network:${name}`),
       accounts: store.gatewayAccounts(`network:${name}`),
+      roomArchive: store.roomArchive(`network:${name}`),
+      unsignedFields: (event) => this.callbacks.unsignedFields.addFieldsToUnsigned(event, []),
       accountHooks: moduleAccountHooks(this.callbacks),
       egress: this.egress,
       wantedChannels: () => this.bridgeChannels(name),

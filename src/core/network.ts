@@ -10,9 +10,10 @@ import type { PluginLookup } from './plugins.js';
 import type { ChannelRef, UserRef } from './refs.js';
 import type { Attachment, MessageKind } from './message.js';
 import type { RichText } from './richtext.js';
-import type { AnyEventInput, Command } from './event.js';
+import type { AnyEvent, AnyEventInput, Command } from './event.js';
 import type { ModeChange, PresenceArgs, TypingArgs } from './catalog.js';
 import type { Logger } from './log.js';
+import type { RoomArchiveStore } from './room-archive.js';
 import type { GatewayAccountStore, KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
 import type { AccountHooks } from './account-hooks.js';
@@ -147,6 +148,10 @@ export interface NetworkContext {
    * no accounts.
    */
   readonly accounts?: GatewayAccountStore;
+  /** The archive of a gateway's rooms (its own namespace in the hub's storage). Absent: no history. */
+  readonly roomArchive?: RoomArchiveStore;
+  /** The modules' extra fields for an event served to a client from storage (addFieldToUnsigned); absent: none. */
+  readonly unsignedFields?: (event: AnyEvent) => Promise<Record<string, unknown>>;
   /** What the modules say about those people's registrations and logins (absent: everything allowed). */
   readonly accountHooks?: AccountHooks;
   /**

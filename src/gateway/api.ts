@@ -5,9 +5,9 @@
  * {@link LegacySession} per registered person (BaseSession) with its handlers, contacts named by
  * a legacy id (LegacyContact). The framework knows XMPP and nothing of the legacy protocol.
  */
-import type { RoomEvent, RoomSnapshot } from './room-api.js';
+import type { BackfilledMessage, HoleBound, RoomEvent, RoomSnapshot } from './room-api.js';
 
-export type { RoomAffiliation, RoomEvent, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
+export type { BackfilledMessage, HoleBound, RoomAffiliation, RoomEvent, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
 
 /** One field of a data form (XEP-0004) the gateway shows: registration, preferences, search. */
 export interface FormField {
@@ -294,6 +294,15 @@ export interface LegacySession {
   onRoomText?(room: string, text: string, options: TextOptions): Promise<string | undefined>;
   /** Sets `room`'s subject; a refusal by the network comes later as a `refused` room event. */
   setRoomSubject?(room: string, subject: string): Promise<void>;
+  /**
+   * The network's own archive of `room` (slidge's `backfill`), for a network that keeps one:
+   * the messages between `after` (the newest the gateway archived before this join; undefined:
+   * it has none, go back as far as is reasonable) and `before` (the first it archived since;
+   * undefined: up to the most recent). Called once per room and gateway run, after the join and
+   * before the history is sent; bounded by `signal` and by `limit` messages (more are cut, oldest
+   * first). Messages outside the bounds are dropped.
+   */
+  backfillRoom?(room: string, bounds: { readonly after?: HoleBound; readonly before?: HoleBound; readonly limit: number }, signal: AbortSignal): Promise<readonly BackfilledMessage[]>;
 }
 
 /** The person's own avatar, as their vCard has it (at most 512 KiB). */

@@ -51,6 +51,19 @@ export const gatewayConfigSchema = z
     accessPassword: z.string().min(1).max(1024).optional(),
     /** How long the second step of a registration (a code to type, a QR code to scan) may wait. */
     registrationStepTimeoutMs: z.number().int().min(1000).max(3_600_000).default(5 * 60_000),
+    /** Room history (docs/gateway.md "Group chats"): retention, history on join, MAM page size. */
+    history: z.strictObject({
+      /** Messages older than this many days are pruned. */
+      maxAgeDays: z.number().int().min(1).max(3650).default(30),
+      /** Most messages kept per person and room. */
+      maxMessagesPerRoom: z.number().int().min(1).max(1_000_000).default(10_000),
+      /** Messages sent on join when the client does not say how many. */
+      onJoin: z.number().int().min(0).max(1000).default(20),
+      /** Most messages sent on join, whatever the client asks. */
+      maxOnJoin: z.number().int().min(0).max(1000).default(100),
+      /** Most messages in one MAM page. */
+      maxPage: z.number().int().min(1).max(1000).default(100),
+    }).default({ maxAgeDays: 30, maxMessagesPerRoom: 10_000, onJoin: 20, maxOnJoin: 100, maxPage: 100 }),
     /** The legacy network: IRC (built in), or one a module registered under its `protocol`. */
     legacy: z.union([ircLegacyConfigSchema, moduleLegacyConfigSchema]),
   })

@@ -25,6 +25,8 @@ import type { WatchedContacts } from './watched-contacts.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import { listContacts, recentContacts, SyncPacer } from './contact-list.js';
 import { GroupChats } from './group-chats.js';
+import type { RoomHistory } from './room-history.js';
+import type { AnyEvent } from '../core/event.js';
 import type { ComponentLink } from './link.js';
 import type { LoginPacer } from './login-pacer.js';
 import { Registrations, type RegistrationOutcome } from './registrations.js';
@@ -69,6 +71,10 @@ export interface GatewayOptions {
   readonly stepTimeoutMs: number;
   /** The gateway's own password, asked for at registration (absent: only if a module checks it). Never logged. */
   readonly accessPassword?: string;
+  /** The rooms' archive (history on join, MAM); absent: no room history. */
+  readonly history?: RoomHistory;
+  /** The modules' extra fields for what the archive serves (addFieldToUnsigned). */
+  readonly unsignedFields?: (event: AnyEvent) => Promise<Record<string, unknown>>;
 }
 
 /** How long the network may take to confirm a new name. */
@@ -103,7 +109,11 @@ export class Gateway {
     const { log, legacy, accounts } = options;
     this.#gate = new AccessGate(options.hooks, options.accessPassword, log);
     this.#settings = this.#gate.settings(legacy.settings);
-    this.#groups = new GroupChats({ domain: options.domain, log, enabled: legacy.settings.groups, maxBodyChars: options.maxBodyChars, send: (stanza) => this.#send(stanza) });
+    this.#groups = new GroupChats({
+      domain: options.domain, network: options.network, log, enabled: legacy.settings.groups, maxBodyChars: options.maxBodyChars, send: (stanza) => this.#send(stanza),
+      ...(options.history === undefined ? {} : { history: options.history }), ...(options.unsignedFields === undefined ? {} : { unsignedFields: options.unsignedFields }),
+    });
+    options.history?.start();
     this.#registrations = new Registrations({
       log,
       legacy,
@@ -199,6 +209,7 @@ export class Gateway {
     await Promise.all(sessions.map((s) => s.close(reason)));
     this.options.legacy.close?.();
     await this.options.watched.settled();
+    await this.options.history?.stop();
   }
 
   /** Handles one stanza received by the component. Never throws. */
@@ -596,6 +607,7 @@ export class Gateway {
     const session = this.#sessions.get(jid);
     this.#sessions.delete(jid);
     await this.options.watched.remove(jid);
+    await this.options.history?.removeOwner(jid);
     if (session !== undefined) {
       await session.close('unregistered');
       for (const contact of session.roster.all()) this.#send(xml('presence', { from: contact.jid, to: jid, type: 'unavailable' }));

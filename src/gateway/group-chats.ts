@@ -18,6 +18,11 @@ import { contactKeyOf, contactLocalpart } from './contacts.js';
 import { MAX_RESOURCES, Room } from './rooms.js';
 import type { UserSession } from './session.js';
 import { occupantPresence, roomInfo, roomMessage, STATUS, subjectMessage } from './xmpp/muc.js';
+import type { AnyEvent } from '../core/event.js';
+import { answerMam } from './room-mam.js';
+import { backfillRoom } from './room-backfill.js';
+import type { RoomHistory } from './room-history.js';
+import { historyMessage, historyRequest, type HistoryRequest } from './xmpp/room-archive-stanzas.js';
 import { NS } from './xmpp/namespaces.js';
 import { errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
 
@@ -35,10 +40,18 @@ export interface GroupChatHost {
   /** The longest body taken from a person's message. */
   readonly maxBodyChars: number;
   send(stanza: Element): void;
+  /** The gateway network's name (module events). */
+  readonly network?: string;
+  /** The rooms' archive (history on join, MAM); absent: rooms keep no history. */
+  readonly history?: RoomHistory;
+  /** The modules' extra fields for what the archive serves (addFieldToUnsigned). */
+  readonly unsignedFields?: (event: AnyEvent) => Promise<Record<string, unknown>>;
 }
 
 export class GroupChats {
   readonly #rooms = new WeakMap<UserSession, Map<string, Room>>();
+  /** The history each waiting resource asked for in its join presence. */
+  readonly #asked = new WeakMap<Room, Map<string, HistoryRequest>>();
 
   constructor(private readonly host: GroupChatHost) {}
 
@@ -103,6 +116,7 @@ export class GroupChats {
       }
       case 'message': {
         const id = event.legacyId ?? randomUUID();
+        this.host.history?.record(session.jid, key, { stanzaId: id, nick: event.nick ?? '', body: event.text, action: event.action });
         each((to) => roomMessage(room.jid, to, event.nick, event.action ? `/me ${event.text}` : event.text, id));
         return;
       }
@@ -168,10 +182,12 @@ export class GroupChats {
     }
     if (session.legacy.joinRoom === undefined) return refuse('feature-not-implemented', 'group chats are not supported on this network');
     if (!session.ready) return refuse('remote-server-timeout', 'not connected to the network yet; try again in a moment');
+    const asked = historyRequest(presence, { amount: this.host.history?.limits.onJoin ?? 0, cap: this.host.history?.limits.maxOnJoin ?? 0 }, Date.now());
     if (room !== undefined) {
       if (room.resources.size + room.waiting.size >= MAX_RESOURCES) return refuse('not-acceptable', `at most ${MAX_RESOURCES} of your devices may be in one room`);
-      if (room.joined) return this.#welcome(room, from, nick);
+      if (room.joined) return this.#welcome(session, room, from, nick, asked);
       room.waiting.add(from);
+      this.#askedOf(room).set(from, asked);
       return;
     }
     if (this.#roomsOf(session).size >= MAX_ROOMS) return refuse('not-acceptable', `you are in ${MAX_ROOMS} rooms already; leave one first`);
@@ -179,8 +195,10 @@ export class GroupChats {
     if (local === undefined) return refuse('bad-request', 'this room name is too long');
     const fresh = new Room(key, `${local}@${this.host.domain}`);
     fresh.waiting.add(from);
+    this.#askedOf(fresh).set(from, asked);
     this.#roomsOf(session).set(key, fresh);
     const rooms = this.#roomsOf(session);
+    const joinSeq = this.host.history?.mark();
     try {
       const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS));
       if (rooms.get(key) !== fresh) return; // every resource left meanwhile (the legacy room was left)
@@ -196,20 +214,45 @@ export class GroupChats {
       return;
     }
     this.host.log.info({ user: session.jid, room: key, participants: fresh.participants.size }, 'gateway: joined a room');
-    for (const waiting of [...fresh.waiting]) this.#welcome(fresh, waiting, nick);
+    if (this.host.history !== undefined && joinSeq !== undefined) await backfillRoom(this.host.history, session.legacy, session.jid, key, joinSeq, this.host.log);
+    for (const waiting of [...fresh.waiting]) await this.#welcome(session, fresh, waiting, nick, this.#askedOf(fresh).get(waiting));
+    this.#asked.delete(fresh);
+  }
+
+  #askedOf(room: Room): Map<string, HistoryRequest> {
+    let asked = this.#asked.get(room);
+    if (asked === undefined) {
+      asked = new Map();
+      this.#asked.set(room, asked);
+    }
+    return asked;
   }
 
   /**
    * The room as XEP-0045 §7.2 shows it to a joining resource: the participants, the self-presence,
-   * (history: a later slice), then the subject, which ends the join for the client.
+   * the history the client asked for (delayed, XEP-0203), then the subject, which ends the join
+   * for the client.
    */
-  #welcome(room: Room, to: string, asked: string): void {
+  async #welcome(session: UserSession, room: Room, to: string, asked: string, history: HistoryRequest | undefined): Promise<void> {
     room.waiting.delete(to);
     room.resources.add(to);
     for (const participant of room.participants.values()) this.host.send(occupantPresence(room.jid, to, participant));
     const self: RoomParticipant = room.self ?? { nick: asked, role: 'participant', affiliation: 'none' };
     this.host.send(occupantPresence(room.jid, to, self, { codes: self.nick === asked ? [STATUS.self] : [STATUS.self, STATUS.renamedOnJoin] }));
+    await this.#sendHistory(session, room, to, history);
     this.host.send(subjectMessage(room.jid, to, room.subject.text, room.subject.by));
+  }
+
+  /** The archived messages a joining resource asked for, oldest first (none when the archive fails: logged). */
+  async #sendHistory(session: UserSession, room: Room, to: string, asked: HistoryRequest | undefined): Promise<void> {
+    const history = this.host.history;
+    if (history === undefined || asked === undefined || asked.maxStanzas <= 0) return;
+    try {
+      const entries = await history.query({ owner: session.jid, room: room.key, newestFirst: true, limit: asked.maxStanzas, ...(asked.since === undefined ? {} : { start: asked.since }) });
+      for (const entry of entries.reverse()) this.host.send(historyMessage(room.jid, to, entry));
+    } catch (error) {
+      this.host.log.warn({ user: session.jid, room: room.key, err: error }, 'gateway: reading the room history failed; joined without it');
+    }
   }
 
   // --- messages -------------------------------------------------------------------------------
@@ -242,6 +285,7 @@ export class GroupChats {
     const stanzaId = legacyId ?? randomUUID();
     const id = typeof message.attrs.id === 'string' && message.attrs.id !== '' ? message.attrs.id : stanzaId;
     const self = room.self;
+    this.host.history?.record(session.jid, key, { stanzaId, nick: self.nick, body: action ? body.slice(4) : body, action });
     for (const resource of room.resources) this.host.send(roomMessage(room.jid, resource, self.nick, body, id, stanzaId));
   }
 
@@ -253,7 +297,20 @@ export class GroupChats {
     const child = firstChild(iq);
     const room = this.#roomsOf(session).get(key);
     if (type === 'get' && nick === undefined && child?.is('query', NS.discoInfo) === true && child.attrs.node === undefined) {
-      return this.host.send(iqResult(iq, roomInfo(room?.name ?? key)));
+      return this.host.send(iqResult(iq, roomInfo(room?.name ?? key, this.host.history === undefined ? [] : [NS.mam])));
+    }
+    if (nick === undefined && child?.is('query', NS.mam) === true && this.host.history !== undefined) {
+      // The person's archive of the room: readable while they are registered, in the room or not.
+      const local = contactLocalpart(key);
+      if (local === undefined) return this.host.send(errorReply(iq, 'item-not-found'));
+      const roomJid = room?.jid ?? `${local}@${this.host.domain}`;
+      try {
+        return await answerMam({ network: this.host.network ?? this.host.domain, send: (s) => this.host.send(s), ...(this.host.unsignedFields === undefined ? {} : { unsignedFields: this.host.unsignedFields }) },
+          this.host.history, iq, child, session.jid, key, roomJid);
+      } catch (error) {
+        this.host.log.warn({ user: session.jid, room: key, err: error }, 'gateway: a MAM query failed');
+        return this.host.send(errorReply(iq, 'internal-server-error', 'the archive cannot be read right now'));
+      }
     }
     if (type === 'get' && child?.is('ping', NS.ping) === true) {
       // XEP-0410 self-ping: answered while this resource is in the room.

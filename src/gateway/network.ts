@@ -9,6 +9,7 @@ import { SendRefusedError } from '../core/network.js';
 import type { ChannelRef, UserRef } from '../core/refs.js';
 import { loadSecretKey, SecretBox } from '../store/secret-box.js';
 import { Accounts } from './accounts.js';
+import { RoomHistory } from './room-history.js';
 import type { GatewayConfig } from './config.js';
 import { DisabledUsers } from './disabled-users.js';
 import { WatchedContacts } from './watched-contacts.js';
@@ -86,6 +87,8 @@ export class GatewayNetwork implements Network {
       watched: new WatchedContacts(ctx.store, ctx.log),
       stepTimeoutMs: config.registrationStepTimeoutMs,
       ...(config.accessPassword === undefined ? {} : { accessPassword: config.accessPassword }),
+      ...(ctx.roomArchive === undefined ? {} : { history: new RoomHistory(ctx.roomArchive, ctx.log, config.history) }),
+      ...(ctx.unsignedFields === undefined ? {} : { unsignedFields: ctx.unsignedFields }),
     });
   }
 

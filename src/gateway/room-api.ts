@@ -56,3 +56,25 @@ export type RoomEvent =
   | { readonly kind: 'refused'; readonly text: string }
   /** The person is no longer in the room (kicked, or it ended): the framework says so to every resource. */
   | { readonly kind: 'removed'; readonly reason: string; readonly kicked: boolean };
+
+/**
+ * One end of a hole in a room's archive (slidge's HoleBound): an archived message's legacy id
+ * (its stanza id) and when it was said.
+ */
+export interface HoleBound {
+  readonly id: string;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+}
+
+/** A message from the legacy network's own archive of a room (backfill). */
+export interface BackfilledMessage {
+  /** Its legacy id (becomes its stanza id: the same message backfilled twice is kept once). */
+  readonly id: string;
+  /** The sender's nick; undefined: the room itself. */
+  readonly nick: string | undefined;
+  readonly text: string;
+  readonly action: boolean;
+  /** When it was said (ms since the epoch). */
+  readonly at: number;
+}

@@ -61,10 +61,35 @@ export interface GatewayAccountsTable {
   updated_at: number;
 }
 
+/** `room_archive`: what the gateway's rooms carried, per person and room (migration 5). */
+export interface RoomArchiveTable {
+  namespace: string;
+  /** The bare JID of the person whose session saw it. */
+  owner: string;
+  /** The legacy room key. */
+  room: string;
+  /** The order within the room (ms × 1000 + a counter). */
+  seq: number;
+  /** The room's XEP-0359 stanza id. */
+  stanza_id: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  /** The sender's nick; '' for the room itself. */
+  nick: string;
+  /** 'message', 'correction', 'retraction' or 'reaction'. */
+  kind: string;
+  body: string;
+  /** 1 for a /me action. */
+  action: number;
+  /** The stanza id a correction, retraction or reaction refers to; '' for a message. */
+  refers: string;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   kv: KvTable;
   message_map: MessageMapTable;
   queue_entries: QueueEntriesTable;
   gateway_accounts: GatewayAccountsTable;
+  room_archive: RoomArchiveTable;
 }

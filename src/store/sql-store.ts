@@ -14,6 +14,8 @@ import { QueueQueries } from './queue-queries.js';
 import { KyselyQueueStore } from './queue-store.js';
 import { GatewayAccountQueries, KyselyGatewayAccountStore } from './gateway-accounts.js';
 import { KyselyMessageMapStore } from './kysely-message-map.js';
+import { KyselyRoomArchiveStore } from './room-archive.js';
+import type { RoomArchiveStore } from '../core/room-archive.js';
 import { appliedMigrations, currentVersion, type AppliedMigration } from './migrate.js';
 import type { Database } from './schema.js';
 import type { QueryRunner } from './query-runner.js';
@@ -63,6 +65,10 @@ export class SqlStore implements HubStore {
   gatewayAccounts(namespace: string): GatewayAccountStore {
     this.#accountQueries ??= new GatewayAccountQueries(this.#connection.db);
     return new KyselyGatewayAccountStore(this.#connection, this.#accountQueries, namespace, this.#json);
+  }
+
+  roomArchive(namespace: string): RoomArchiveStore {
+    return new KyselyRoomArchiveStore(this.#connection, namespace);
   }
 
   /** Closes the connection (after a WAL checkpoint on SQLite). Safe to call more than once. */

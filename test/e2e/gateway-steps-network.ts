@@ -6,7 +6,10 @@
  * echo what they are sent (prefixed with the preference `prefix`, "echo" by default; the contact
  * then shows as away, "testing"), so registrations, contacts and preferences are observable end to end.
  * Bad input on purpose: a message to `boom` throws a bug, to `nope` a refusal; the nick `slow` never
- * finishes logging in (until aborted). What its sessions go through is in {@link StepsNetwork.log}.
+ * finishes logging in (until aborted). With `legacy.rooms: true` it has rooms (any `#name`, with
+ * carol in it and a subject) whose own archive (backfill) holds two messages of an hour ago plus
+ * one out of bounds (a day in the future: dropped). What its sessions go through is in {@link StepsNetwork.log}
+ * (`backfill <room> after=<id> before=<id>`, `-` for an absent bound).
  */
 import { randomUUID } from 'node:crypto';
 import { defineModule, LegacyRefusal, type LegacyNetwork, type ModuleDefinition, type Registration } from '../../src/modules/public.js';
@@ -38,7 +41,7 @@ export function stepsNetwork(): StepsNetwork {
         registrationInstructions: 'Your nick on the test network.',
         welcomeMessage: `Welcome to ${context.gatewayName}.`,
         preferences: [{ var: 'prefix', label: 'Echo prefix', type: 'text-single', value: 'echo' }],
-        searchFields: [], searchColumns: [], groups: false,
+        searchFields: [], searchColumns: [], groups: options.rooms === true,
       },
       async validate(_jid, form) {
         const nick = form.nick ?? '';
@@ -86,6 +89,22 @@ export function stepsNetwork(): StepsNetwork {
             return `Connected as ${nick}`;
           },
           logout: async () => void log.push(`logout ${nick}`),
+          roomKey: (id) => (options.rooms === true && /^#[a-z0-9-]{1,40}$/i.test(id) ? id.toLowerCase() : undefined),
+          joinRoom: async (room) => ({
+            name: room, self: { nick, role: 'participant', affiliation: 'none' },
+            participants: [{ nick: 'carol', role: 'moderator', affiliation: 'owner' }], subject: { text: `welcome to ${room}`, by: 'carol' },
+          }),
+          leaveRoom: async () => undefined,
+          onRoomText: async () => randomUUID(),
+          backfillRoom: async (room, bounds) => {
+            log.push(`backfill ${room} after=${bounds.after?.id ?? '-'} before=${bounds.before?.id ?? '-'}`);
+            const now = Date.now();
+            return [
+              { id: `${room}-archived-2`, nick: 'carol', text: 'archived two', action: false, at: now - 3_600_000 + 1000 },
+              { id: `${room}-archived-1`, nick: 'carol', text: 'archived one', action: true, at: now - 3_600_000 },
+              { id: `${room}-future`, nick: 'carol', text: 'from the future', action: false, at: now + 86_400_000 },
+            ];
+          },
           onText: async (contact, text) => {
             if (contact === 'boom') throw new Error('test-steps: a bug in a handler');
             if (contact === 'nope') throw new LegacyRefusal('nope does not take messages from you', 'not-acceptable');

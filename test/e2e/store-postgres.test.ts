@@ -15,6 +15,7 @@ import { startPostgres, type PostgresServer } from '../support/postgres.js';
 import { describeStoreContract } from '../support/store-contract.js';
 import { describeQueueContract } from '../support/store-queue-contract.js';
 import { describeGatewayAccountContract } from '../support/store-gateway-contract.js';
+import { describeRoomArchiveContract } from '../support/store-room-archive-contract.js';
 
 let server: PostgresServer | undefined;
 before(async () => {
@@ -33,6 +34,7 @@ const newDatabase = async (): Promise<StorageConfig> => ({ kind: 'postgres', url
 describeStoreContract('postgres', newDatabase);
 describeQueueContract('postgres', newDatabase);
 describeGatewayAccountContract('postgres', newDatabase);
+describeRoomArchiveContract('postgres', newDatabase);
 
 describe('PostgreSQL store', () => {
   it('migrates once when several processes open the same database at the same time', async () => {

@@ -16,6 +16,7 @@ import { openStore } from '../../src/store/open.js';
 import { describeStoreContract } from '../support/store-contract.js';
 import { describeQueueContract } from '../support/store-queue-contract.js';
 import { describeGatewayAccountContract } from '../support/store-gateway-contract.js';
+import { describeRoomArchiveContract } from '../support/store-room-archive-contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -25,6 +26,7 @@ const newDatabase = async (): Promise<StorageConfig> => ({ kind: 'sqlite', path:
 describeStoreContract('sqlite', newDatabase);
 describeQueueContract('sqlite', newDatabase);
 describeGatewayAccountContract('sqlite', newDatabase);
+describeRoomArchiveContract('sqlite', newDatabase);
 
 /** Byte 18 of a SQLite file header is the write format: 1 = rollback journal, 2 = WAL. */
 function headerWriteVersion(path: string): number {

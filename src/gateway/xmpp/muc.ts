@@ -72,8 +72,8 @@ export function subjectMessage(room: string, to: string, subject: string, by: st
 }
 
 /** disco#info of a room JID: a text conference named after the channel, with its features. */
-export function roomInfo(name: string): Element {
+export function roomInfo(name: string, extraFeatures: readonly string[] = []): Element {
   return xml('query', { xmlns: NS.discoInfo },
     xml('identity', { category: 'conference', type: 'text', name: clean(name) }),
-    ROOM_FEATURES.map((f) => xml('feature', { var: f })));
+    [...ROOM_FEATURES, ...extraFeatures].map((f) => xml('feature', { var: f })));
 }

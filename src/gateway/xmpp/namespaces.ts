@@ -19,4 +19,8 @@ export const NS = {
   muc: 'http://jabber.org/protocol/muc',
   mucUser: 'http://jabber.org/protocol/muc#user',
   stableIds: 'urn:xmpp:sid:0',
+  delay: 'urn:xmpp:delay',
+  mam: 'urn:xmpp:mam:2',
+  forward: 'urn:xmpp:forward:0',
+  rsm: 'http://jabber.org/protocol/rsm',
 } as const;

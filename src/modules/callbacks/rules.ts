@@ -118,7 +118,7 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     minBatchSize: { rule: { kind: 'first-registered-only' }, onThrow: 'use-default', calledBy: 'every later iteration of a background update', pending: NO_BATCH_JOBS },
   },
   addExtraFieldsToUnsignedClientEvent: {
-    addFieldToUnsigned: { rule: { kind: 'last-wins-per-field' }, onThrow: 'skip', calledBy: 'events served to HTTP / web clients', pending: 'until the web network is built' },
+    addFieldToUnsigned: { rule: { kind: 'last-wins-per-field' }, onThrow: 'skip', calledBy: 'each message a gateway room\'s archive serves in a MAM result (src/gateway/room-mam.ts: a MESSAGE event with `delayed`; the fields go as JSON in `<unsigned xmlns="urn:switchboard:unsigned:0">` inside the archived message); events served to HTTP / web clients', pending: 'for HTTP / web clients: until the web network is built' },
   },
   relay: {
     beforeSend: { rule: { kind: 'rewrite-chain' }, onThrow: 'refuse', calledBy: 'the relay module, for every delivery of a relayed message to one target channel' },
