@@ -12,6 +12,7 @@ import { Accounts } from './accounts.js';
 import type { GatewayConfig } from './config.js';
 import { DisabledUsers } from './disabled-users.js';
 import { WatchedContacts } from './watched-contacts.js';
+import { KeptRooms } from './kept-rooms.js';
 import { Gateway } from './gateway.js';
 import type { IrcLegacyConfig } from './irc/config.js';
 import { IrcLegacyNetwork } from './irc/legacy.js';
@@ -84,6 +85,7 @@ export class GatewayNetwork implements Network {
       admins: config.admins,
       disabled: new DisabledUsers(ctx.store),
       watched: new WatchedContacts(ctx.store, ctx.log),
+      rooms: new KeptRooms(ctx.store, ctx.log),
       stepTimeoutMs: config.registrationStepTimeoutMs,
       ...(config.accessPassword === undefined ? {} : { accessPassword: config.accessPassword }),
     });
