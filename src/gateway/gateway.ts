@@ -165,6 +165,7 @@ export class Gateway {
         return session === undefined ? [] : listContacts(recentContacts(session.roster));
       },
       syncContacts: (jid) => this.#syncContacts(jid),
+      rooms: (jid) => this.#groups.kept(jid),
       setName: (jid, name) => this.#setName(jid, name),
       preferences: (jid) => accounts.preferences(jid),
       setPreferences: (jid, values) => this.#setPreferences(jid, values),

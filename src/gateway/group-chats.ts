@@ -159,6 +159,14 @@ export class GroupChats {
     }));
   }
 
+  /** The rooms kept for `jid` (joined again at their next login), with their JIDs. */
+  async kept(jid: string): Promise<Array<{ readonly name: string; readonly jid: string }>> {
+    return (await this.host.kept.load(jid)).flatMap((r) => {
+      const local = contactLocalpart(r.room);
+      return local === undefined ? [] : [{ name: r.room, jid: `${local}@${this.host.domain}` }];
+    });
+  }
+
   /** The session's legacy connection is gone or closed: the person is out of every room, told so. */
   drop(session: UserSession, reason: string): void {
     for (const room of [...this.#roomsOf(session).values()]) this.#remove(session, room, reason, STATUS.shutdown);

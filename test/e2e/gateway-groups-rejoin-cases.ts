@@ -100,6 +100,10 @@ export function describeRoomRejoin(kind: XmppServerKind): void {
       await laptop.waitForStanza((s) => after(s) && s.is('message') && s.getChildText('body') === 'welcome back', WAIT_MS);
       await laptop.sayInRoom(lobby, 'glad to be back');
       await carol.waitForLine(/^:alice!\S+ PRIVMSG #lobby :glad to be back$/, WAIT_MS);
+      // The bookmarks fallback: "rooms" to the gateway lists both kept rooms with joinable URIs.
+      await laptop.send(xml('message', { type: 'chat', to: domain }, xml('body', {}, 'rooms')));
+      const listed = await laptop.waitForStanza((s) => after(s) && s.is('message') && s.attrs.from === domain && /^Your rooms/.test(s.getChildText('body') ?? ''), WAIT_MS);
+      assert.match(listed.getChildText('body') ?? '', new RegExp(`#lobby — #lobby@${domain} — xmpp:%23lobby@${domain}\\?join`));
 
       // An IRC operator kills alice: the session logs in again and rejoins #lobby, the laptop told again.
       const oper = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'oper' });
