@@ -26,6 +26,8 @@ import { errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/st
 const JOIN_TIMEOUT_MS = 20_000;
 /** Most rooms one person is in (the legacy side may bound them lower). */
 const MAX_ROOMS = 100;
+/** The longest room password taken (XEP-0045 `<password/>`). */
+const MAX_PASSWORD_CHARS = 256;
 
 /** What group chats need from the gateway. */
 export interface GroupChatHost {
@@ -228,12 +230,14 @@ export class GroupChats {
       return;
     }
     if (this.#roomsOf(session).size >= MAX_ROOMS) return refuse('not-acceptable', `you are in ${MAX_ROOMS} rooms already; leave one first`);
+    const password = presence.getChild('x', NS.muc)?.getChildText('password') ?? undefined;
+    if (password !== undefined && password.length > MAX_PASSWORD_CHARS) return refuse('not-acceptable', `the room password is too long (at most ${MAX_PASSWORD_CHARS} characters)`);
     const fresh = this.#open(session, key);
     if (fresh === undefined) return refuse('bad-request', 'this room name is too long');
     fresh.waiting.add(from);
     await this.#join(session, fresh, nick, (to, condition, text) => {
       this.host.send(errorReply(xml('presence', { from: to, to: presence.attrs.to }), condition, text));
-    });
+    }, password === '' ? undefined : password);
   }
 
   /** A new room object for `key` in `session` (undefined when the key cannot be a JID). */
@@ -250,12 +254,12 @@ export class GroupChats {
    * resource gets the room, and the room is kept for the person; a refusal goes to each waiting
    * resource through `refused`.
    */
-  async #join(session: UserSession, room: Room, nick: string, refused: (to: string, condition: ErrorCondition, text: string) => void): Promise<void> {
+  async #join(session: UserSession, room: Room, nick: string, refused: (to: string, condition: ErrorCondition, text: string) => void, password?: string): Promise<void> {
     const rooms = this.#roomsOf(session);
     const key = room.key;
     try {
       if (session.legacy.joinRoom === undefined) throw new LegacyRefusal('group chats are not supported on this network', 'feature-not-implemented');
-      const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS));
+      const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS), password);
       if (rooms.get(key) !== room) return; // every resource left meanwhile (the legacy room was left)
       room.fill(snapshot);
     } catch (error) {
