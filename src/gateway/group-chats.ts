@@ -26,6 +26,8 @@ import { errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/st
 const JOIN_TIMEOUT_MS = 20_000;
 /** Most rooms one person is in (the legacy side may bound them lower). */
 const MAX_ROOMS = 100;
+/** Refusals of a rejoin after which the room stays kept (the next login tries again). */
+const RETRYABLE: ReadonlySet<ErrorCondition> = new Set(['remote-server-timeout', 'service-unavailable', 'internal-server-error']);
 /** The longest room password taken (XEP-0045 `<password/>`). */
 const MAX_PASSWORD_CHARS = 256;
 
@@ -155,6 +157,8 @@ export class GroupChats {
       if (room === undefined) return this.host.kept.forget(session.jid, entry.room);
       for (const resource of resources) room.waiting.add(resource);
       await this.#join(session, room, entry.nick, (to, condition, text) => {
+        // A refusal another try cannot fix (banned, keyed, gone) forgets the room; a lost connection or a timeout keeps it.
+        if (!RETRYABLE.has(condition)) void this.host.kept.forget(session.jid, entry.room);
         // The client thinks it is in the room: out of it, with the network's words.
         this.host.send(occupantPresence(room.jid, to, { nick: entry.nick, role: 'participant', affiliation: 'none' }, { unavailable: true, status: `could not rejoin: ${text} (${condition})`, codes: [STATUS.self, STATUS.shutdown] }));
       });

@@ -61,12 +61,16 @@ export function describeRoomRejoin(kind: XmppServerKind): void {
       carol.send('TOPIC #lobby :kept');
       carol.send('JOIN #gone');
       await carol.waitForLine(/ 366 carol #gone /, WAIT_MS);
+      carol.send('JOIN #later');
+      await carol.waitForLine(/ 366 carol #later /, WAIT_MS);
 
       await laptop.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: 'jabber:iq:register' },
         xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, xml('field', { var: 'nick' }, xml('value', {}, 'alice')), xml('field', { var: 'auth' }, xml('value', {}, 'none'))))), WAIT_MS);
       await laptop.waitForStanza((s) => s.is('presence') && s.attrs.from === domain && s.getChildText('status') === 'Connected as alice', WAIT_MS);
       await laptop.joinRoom(lobby, 'alice', WAIT_MS);
       await carol.waitForLine(/^:alice!\S+ JOIN :?#lobby$/, WAIT_MS);
+      await laptop.joinRoom(`#later@${domain}`, 'alice', WAIT_MS);
+      await carol.waitForLine(/^:alice!\S+ JOIN :?#later$/, WAIT_MS);
       const tablet = await connect('tablet');
       t.after(() => tablet.close());
       await tablet.joinRoom(gone, 'alice', WAIT_MS);
@@ -78,9 +82,13 @@ export function describeRoomRejoin(kind: XmppServerKind): void {
       await carol.waitForLine(/^:alice!\S+ QUIT/, WAIT_MS);
       await laptop.waitForStanza((s) => laptop.stanzas.indexOf(s) >= stopped && s.is('presence') && s.attrs.from === `${lobby}/alice` && s.attrs.type === 'unavailable' && codesOf(s).includes('332'), WAIT_MS);
       await tablet.close();
+      // Meanwhile carol bans alice from #later.
+      carol.send('MODE #later +b alice!*@*');
+      await carol.waitForLine(/MODE #later \+b alice!\*@\*/, WAIT_MS);
       const kept = await storedRooms(dir);
       assert.deepEqual(kept, { [`rooms:alice@${xmpp.domain}`]: [
         { room: '#lobby', nick: 'alice', resources: [`alice@${xmpp.domain}/laptop`] },
+        { room: '#later', nick: 'alice', resources: [`alice@${xmpp.domain}/laptop`] },
         { room: '#gone', nick: 'alice', resources: [`alice@${xmpp.domain}/tablet`] },
       ] });
 
@@ -96,6 +104,10 @@ export function describeRoomRejoin(kind: XmppServerKind): void {
       assert.equal(subject.getChildText('subject'), 'kept');
       const order = laptop.stanzas.slice(restarted).filter((s) => (s.attrs.from ?? '').startsWith(`${lobby}/`));
       assert.ok(order.findIndex((s) => s.attrs.from === `${lobby}/carol`) < order.indexOf(self), order.map(String).join('\n'));
+      // #later refuses the rejoin (banned): the laptop is told it is out, with the reason.
+      const refused = await laptop.waitForStanza((s) => after(s) && s.is('presence') && s.attrs.from === `#later@${domain}/alice` && s.attrs.type === 'unavailable', WAIT_MS);
+      assert.deepEqual(codesOf(refused), ['110', '332']);
+      assert.match(refused.getChildText('status') ?? '', /^could not rejoin: .*banned.* \(forbidden\)$/);
       carol.send('PRIVMSG #lobby :welcome back');
       await laptop.waitForStanza((s) => after(s) && s.is('message') && s.getChildText('body') === 'welcome back', WAIT_MS);
       await laptop.sayInRoom(lobby, 'glad to be back');
@@ -118,7 +130,7 @@ export function describeRoomRejoin(kind: XmppServerKind): void {
       carol.send('PRIVMSG #lobby :after the kill');
       await laptop.waitForStanza((s) => laptop.stanzas.indexOf(s) >= killed && s.is('message') && s.getChildText('body') === 'after the kill', WAIT_MS);
 
-      // #gone, whose only device was offline, was forgotten and never joined again.
+      // #gone, whose only device was offline, and #later, which refused, were forgotten; #gone was never joined again.
       await hub.stop();
       assert.equal(carol.lines.slice(joinedLines).filter((l) => /^:alice!\S+ JOIN :?#gone$/.test(l)).length, 0, 'no JOIN #gone after the restart');
       assert.deepEqual(await storedRooms(dir), { [`rooms:alice@${xmpp.domain}`]: [{ room: '#lobby', nick: 'alice', resources: [`alice@${xmpp.domain}/laptop`] }] });
