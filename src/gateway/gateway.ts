@@ -193,7 +193,11 @@ export class Gateway {
     for (const jid of await this.options.accounts.jids()) {
       const session = this.#sessions.get(jid);
       if (session === undefined) await this.#startSession(jid);
-      else this.#send(gatewayPresence(this.domain, jid, session.status));
+      else {
+        this.#send(gatewayPresence(this.domain, jid, session.status));
+        // Rooms a login could not rejoin while the link was down.
+        if (session.ready) void this.#groups.rejoin(session).catch((error: unknown) => this.options.log.warn({ user: jid, err: error }, 'gateway: rejoining the rooms failed'));
+      }
     }
   }
 
@@ -616,10 +620,10 @@ export class Gateway {
     this.#send(xml('presence', { from: this.domain, to: jid, type: 'unsubscribed' }));
   }
 
-  /** Whether the person's resource `resource` is online: it answers a ping (XEP-0199) in time. Never rejects. */
-  async #present(resource: string): Promise<boolean> {
+  /** Whether the person's resource `resource` is online: it answers a ping (XEP-0199) in time; undefined without a link. Never rejects. */
+  async #present(resource: string): Promise<boolean | undefined> {
     const link = this.#link;
-    if (link === undefined) return false;
+    if (link === undefined) return undefined;
     return link.request(xml('iq', { type: 'get', from: this.domain, to: resource }, xml('ping', { xmlns: NS.ping })), PRESENT_TIMEOUT_MS).then(() => true, () => false);
   }
 

@@ -42,8 +42,11 @@ export interface GroupChatHost {
   send(stanza: Element): void;
   /** The rooms each person is in, rejoined after a restart or a lost legacy connection. */
   readonly kept: KeptRooms;
-  /** Whether the resource (a full JID) is online: it answers a ping (XEP-0199). Never rejects. */
-  present(resource: string): Promise<boolean>;
+  /**
+   * Whether the resource (a full JID) is online: it answers a ping (XEP-0199); undefined when
+   * it cannot be asked now (no component link). Never rejects.
+   */
+  present(resource: string): Promise<boolean | undefined>;
 }
 
 export class GroupChats {
@@ -137,8 +140,8 @@ export class GroupChats {
   async rejoin(session: UserSession): Promise<void> {
     if (!this.host.enabled || session.legacy.joinRoom === undefined) return;
     const kept = await this.host.kept.load(session.jid);
-    const answers = new Map<string, Promise<boolean>>();
-    const present = (resource: string): Promise<boolean> => {
+    const answers = new Map<string, Promise<boolean | undefined>>();
+    const present = (resource: string): Promise<boolean | undefined> => {
       let answer = answers.get(resource);
       if (answer === undefined) {
         answer = this.host.present(resource);
@@ -147,7 +150,10 @@ export class GroupChats {
       return answer;
     };
     await Promise.all(kept.filter((entry) => !this.#roomsOf(session).has(entry.room)).map(async (entry) => {
-      const resources = (await Promise.all(entry.resources.map(async (r) => ((await present(r)) ? r : undefined)))).filter((r): r is string => r !== undefined);
+      const answered = await Promise.all(entry.resources.map(async (r) => [r, await present(r)] as const));
+      // No link to the XMPP server: nothing can be told; the room stays kept for the next try (attach).
+      if (answered.some(([, online]) => online === undefined)) return;
+      const resources = answered.filter(([, online]) => online === true).map(([r]) => r);
       if (!session.ready || this.#roomsOf(session).has(entry.room)) return;
       if (resources.length === 0) {
         this.host.log.info({ user: session.jid, room: entry.room }, 'gateway: a kept room has none of its devices online; forgotten');
