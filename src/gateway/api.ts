@@ -285,9 +285,10 @@ export interface LegacySession {
    * Joins `room` (a key) as the person: resolves with the room's state once the network sent it,
    * rejects with a {@link LegacyRefusal} (invite-only, keyed, banned, full, no such room). `nick`:
    * the nick the person asked for (the network may keep its own). Bounded by `signal`. Events of
-   * the room are reported from the snapshot on.
+   * the room are reported from the snapshot on. `password`: the room password the person gave
+   * (XEP-0045 `<password/>`; IRC: the channel key), at most 256 characters; never to be logged.
    */
-  joinRoom?(room: string, nick: string, signal: AbortSignal): Promise<RoomSnapshot>;
+  joinRoom?(room: string, nick: string, signal: AbortSignal, password?: string): Promise<RoomSnapshot>;
   /** Leaves `room` (the person's last resource left). Never rejects. */
   leaveRoom?(room: string): Promise<void>;
   /** Sends a message to `room`; resolves with its legacy id when the network has one. */

@@ -7,7 +7,7 @@
  */
 import { isBareJid } from '../networks/xmpp/jid.js';
 import { LegacyRefusal } from './api.js';
-import { syncNote, type CommandHost, type FoundContact } from './commands.js';
+import { syncNote, type CommandHost, type FoundContact, type RoomListing } from './commands.js';
 import { buildSubmission, readSubmission } from './xmpp/forms.js';
 
 /** Most lines of a chat answer listing users or contacts (the ad-hoc commands show more). */
@@ -56,6 +56,9 @@ export class ChatCommands {
         if (!this.host.isLoggedIn(jid)) return `You are not logged in right now (${status}).`;
         if (word === 'sync' || rest[0]?.toLowerCase() === 'sync') return syncNote(await this.host.syncContacts(jid));
         return this.#contacts(jid);
+      case 'rooms':
+        if (!user) return NOT_REGISTERED;
+        return roomList(await this.host.rooms(jid));
       case 'nick':
         if (!user) return NOT_REGISTERED;
         if (!this.host.isLoggedIn(jid)) return `You are not logged in right now (${status}).`;
@@ -92,7 +95,7 @@ export class ChatCommands {
 
   #help(status: string, user: boolean, admin: boolean): string {
     const commands = user
-      ? 'status, contacts, contacts sync, search <nick>, nick <new name>, prefs, set <preference> <value>, re-login, unregister'
+      ? 'status, contacts, contacts sync, rooms, search <nick>, nick <new name>, prefs, set <preference> <value>, re-login, unregister'
       : 'register, code <code>, cancel, status';
     const adminCommands = admin ? ' Admin: users, disable <jid>, enable <jid>.' : '';
     return `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${commands}, help.${adminCommands}`;
@@ -154,6 +157,20 @@ export class ChatCommands {
     if (users.length === 0) return '0 registered.';
     return `${users.length} registered:\n${capped(users.map((u) => `${u.jid} — ${u.login}: ${u.state}`), 'List registered users')}`;
   }
+}
+
+/**
+ * `rooms`: each room with its JID and a joinable XMPP URI (RFC 5122, XEP-0147 `?join`: clients
+ * make it a link that joins), the fallback for bookmarks where the XMPP server grants no
+ * privileges (docs/gateway.md "Group chats").
+ */
+export function roomList(rooms: readonly RoomListing[]): string {
+  if (rooms.length === 0) return 'You are in no rooms: join one as #channel@ this gateway (your client\'s "join group chat").';
+  const uri = (jid: string): string => {
+    const at = jid.lastIndexOf('@');
+    return `xmpp:${encodeURIComponent(jid.slice(0, at))}@${jid.slice(at + 1)}?join`;
+  };
+  return `Your rooms (joined again after a restart):\n${capped(rooms.map((r) => `${r.name} — ${r.jid} — ${uri(r.jid)}`), 'List rooms')}`;
 }
 
 /** At most MAX_CHAT_LINES of `lines`, then how many more the ad-hoc command `command` shows. */

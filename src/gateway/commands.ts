@@ -31,6 +31,7 @@ const COMMANDS: readonly CommandSpec[] = [
   { node: 'preferences', name: 'Preferences', access: 'user' },
   { node: 'contacts', name: 'List contacts', access: 'logged-in' },
   { node: 'sync-contacts', name: 'Sync contacts', access: 'logged-in' },
+  { node: 'rooms', name: 'List rooms', access: 'user' },
   { node: 'list-users', name: 'List registered users', access: 'admin' },
   { node: 'disable-user', name: 'Disable a user', access: 'admin' },
   { node: 'enable-user', name: 'Enable a disabled user', access: 'admin' },
@@ -38,6 +39,7 @@ const COMMANDS: readonly CommandSpec[] = [
 
 /** The columns of the contact list. */
 const CONTACT_COLUMNS = [{ var: 'jid', label: 'JID' }, { var: 'name', label: 'Name' }, { var: 'presence', label: 'Presence' }];
+const ROOM_COLUMNS = [{ var: 'jid', label: 'JID' }, { var: 'name', label: 'Name' }];
 
 /** What a sync says (the ad-hoc and the chat command). */
 export function syncNote(count: number): string {
@@ -51,6 +53,14 @@ const CODE_FIELDS: readonly FormField[] = [{ var: 'code', label: 'Code', type: '
 const USER_FIELDS: readonly FormField[] = [{ var: 'jid', label: 'The user\'s bare JID', type: 'text-single', required: true }];
 
 /** One registered person, as an admin sees them. */
+/** A room a person is in, as the `rooms` command lists it. */
+export interface RoomListing {
+  /** The legacy room key (`#lobby`). */
+  readonly name: string;
+  /** The room's bare JID. */
+  readonly jid: string;
+}
+
 export interface UserListing {
   readonly jid: string;
   /** The legacy nick or login (the registration data's first text value). */
@@ -92,6 +102,8 @@ export interface CommandHost {
   isLoggedIn(jid: string): boolean;
   /** `jid`'s contacts with their presence (most recently used first, bounded). */
   contacts(jid: string): readonly ContactListing[];
+  /** The rooms `jid` is in (kept across restarts), with their JIDs: the bookmarks fallback. */
+  rooms(jid: string): Promise<readonly RoomListing[]>;
   /** `jid` asks to be known as `name` on the network; a LegacyRefusal says why not. */
   setName(jid: string, name: string): Promise<void>;
   /** Announces `jid`'s contacts again (subscription requests and presences); resolves with how many. */
@@ -159,6 +171,10 @@ export class Commands {
       case 'contacts': {
         const contacts = this.host.contacts(jid);
         return commandResult(spec.node, randomUUID(), buildResult(CONTACT_COLUMNS, contacts.map((c) => ({ ...c })), `${contacts.length} contacts`));
+      }
+      case 'rooms': {
+        const rooms = await this.host.rooms(jid);
+        return commandResult(spec.node, randomUUID(), buildResult(ROOM_COLUMNS, rooms.map((r) => ({ ...r })), `${rooms.length} rooms (joined again after a restart)`));
       }
       case 'sync-contacts': {
         const count = await this.host.syncContacts(jid);

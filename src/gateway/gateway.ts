@@ -22,6 +22,7 @@ import { ChatCommands } from './chat-commands.js';
 import { Commands, type CommandHost, type FoundContact } from './commands.js';
 import type { DisabledUsers } from './disabled-users.js';
 import type { WatchedContacts } from './watched-contacts.js';
+import type { KeptRooms } from './kept-rooms.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import { listContacts, recentContacts, SyncPacer } from './contact-list.js';
 import { GroupChats } from './group-chats.js';
@@ -67,6 +68,8 @@ export interface GatewayOptions {
   readonly disabled: DisabledUsers;
   /** The contacts each person watches, watched again at their next login. */
   readonly watched: WatchedContacts;
+  /** The rooms each person is in, joined again at their next login. */
+  readonly rooms: KeptRooms;
   /** How long the second step of a registration (a code, a QR code) may wait. */
   readonly stepTimeoutMs: number;
   /** The gateway's own password, asked for at registration (absent: only if a module checks it). Never logged. */
@@ -92,6 +95,9 @@ const MAX_REACTION_CHARS = 32;
 /** How long the person's server may take to hand over their vCard (their avatar). */
 const VCARD_TIMEOUT_MS = 10_000;
 
+/** How long a resource kept in a room may take to answer the ping that tells it is still online. */
+const PRESENT_TIMEOUT_MS = 5_000;
+
 export class Gateway {
   readonly #sessions = new Map<string, UserSession>();
   readonly #registrations: Registrations;
@@ -111,6 +117,7 @@ export class Gateway {
     this.#settings = this.#gate.settings(legacy.settings);
     this.#groups = new GroupChats({
       domain: options.domain, network: options.network, log, enabled: legacy.settings.groups, maxBodyChars: options.maxBodyChars, send: (stanza) => this.#send(stanza),
+      kept: options.rooms, present: (resource) => this.#present(resource),
       ...(options.history === undefined ? {} : { history: options.history }), ...(options.unsignedFields === undefined ? {} : { unsignedFields: options.unsignedFields }),
     });
     options.history?.start();
@@ -166,6 +173,7 @@ export class Gateway {
         return session === undefined ? [] : listContacts(recentContacts(session.roster));
       },
       syncContacts: (jid) => this.#syncContacts(jid),
+      rooms: (jid) => this.#groups.kept(jid),
       setName: (jid, name) => this.#setName(jid, name),
       preferences: (jid) => accounts.preferences(jid),
       setPreferences: (jid, values) => this.#setPreferences(jid, values),
@@ -193,7 +201,11 @@ export class Gateway {
     for (const jid of await this.options.accounts.jids()) {
       const session = this.#sessions.get(jid);
       if (session === undefined) await this.#startSession(jid);
-      else this.#send(gatewayPresence(this.domain, jid, session.status));
+      else {
+        this.#send(gatewayPresence(this.domain, jid, session.status));
+        // Rooms a login could not rejoin while the link was down.
+        if (session.ready) void this.#groups.rejoin(session).catch((error: unknown) => this.options.log.warn({ user: jid, err: error }, 'gateway: rejoining the rooms failed'));
+      }
     }
   }
 
@@ -208,7 +220,7 @@ export class Gateway {
     this.#sessions.clear();
     await Promise.all(sessions.map((s) => s.close(reason)));
     this.options.legacy.close?.();
-    await this.options.watched.settled();
+    await Promise.all([this.options.watched.settled(), this.options.rooms.settled()]);
     await this.options.history?.stop();
   }
 
@@ -571,6 +583,8 @@ export class Gateway {
       status: (who, status, changed) => {
         // Logged out (closed, unregistered, disabled): out of every room, told so.
         if (status.state === 'logged-out') this.#groups.drop(session, 'logged out of the network');
+        // (Again) connected: the rooms the person was in are joined again.
+        if (status.state === 'connected' && changed) void this.#groups.rejoin(session).catch((error: unknown) => log.warn({ user: who, err: error }, 'gateway: rejoining the rooms failed'));
         this.#statusChanged(who, status, changed);
       },
     }, (events) => legacy.createSession(user, events), (s) => this.#events(s));
@@ -606,7 +620,7 @@ export class Gateway {
   async #unregistered(jid: string): Promise<void> {
     const session = this.#sessions.get(jid);
     this.#sessions.delete(jid);
-    await this.options.watched.remove(jid);
+    await Promise.all([this.options.watched.remove(jid), this.options.rooms.remove(jid)]);
     await this.options.history?.removeOwner(jid);
     if (session !== undefined) {
       await session.close('unregistered');
@@ -614,6 +628,13 @@ export class Gateway {
     }
     this.#send(xml('presence', { from: this.domain, to: jid, type: 'unavailable' }));
     this.#send(xml('presence', { from: this.domain, to: jid, type: 'unsubscribed' }));
+  }
+
+  /** Whether the person's resource `resource` is online: it answers a ping (XEP-0199) in time; undefined without a link. Never rejects. */
+  async #present(resource: string): Promise<boolean | undefined> {
+    const link = this.#link;
+    if (link === undefined) return undefined;
+    return link.request(xml('iq', { type: 'get', from: this.domain, to: resource }, xml('ping', { xmlns: NS.ping })), PRESENT_TIMEOUT_MS).then(() => true, () => false);
   }
 
   #statusChanged(jid: string, status: SessionStatus, changed: boolean): void {

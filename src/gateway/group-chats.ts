@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/log.js';
 import { LegacyRefusal, type RoomEvent, type RoomParticipant } from './api.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
+import type { KeptRooms } from './kept-rooms.js';
 import { MAX_RESOURCES, Room } from './rooms.js';
 import type { UserSession } from './session.js';
 import { occupantPresence, roomInfo, roomMessage, STATUS, subjectMessage } from './xmpp/muc.js';
@@ -30,6 +31,10 @@ import { errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/st
 const JOIN_TIMEOUT_MS = 20_000;
 /** Most rooms one person is in (the legacy side may bound them lower). */
 const MAX_ROOMS = 100;
+/** Refusals of a rejoin after which the room stays kept (the next login tries again). */
+const RETRYABLE: ReadonlySet<ErrorCondition> = new Set(['remote-server-timeout', 'service-unavailable', 'internal-server-error']);
+/** The longest room password taken (XEP-0045 `<password/>`). */
+const MAX_PASSWORD_CHARS = 256;
 
 /** What group chats need from the gateway. */
 export interface GroupChatHost {
@@ -46,6 +51,13 @@ export interface GroupChatHost {
   readonly history?: RoomHistory;
   /** The modules' extra fields for what the archive serves (addFieldToUnsigned). */
   readonly unsignedFields?: (event: AnyEvent) => Promise<Record<string, unknown>>;
+  /** The rooms each person is in, rejoined after a restart or a lost legacy connection. */
+  readonly kept: KeptRooms;
+  /**
+   * Whether the resource (a full JID) is online: it answers a ping (XEP-0199); undefined when
+   * it cannot be asked now (no component link). Never rejects.
+   */
+  present(resource: string): Promise<boolean | undefined>;
 }
 
 export class GroupChats {
@@ -129,7 +141,56 @@ export class GroupChats {
         return;
       case 'removed':
         this.#remove(session, room, event.reason, event.kicked ? STATUS.kicked : STATUS.shutdown);
+        void this.host.kept.forget(session.jid, room.key);
     }
+  }
+
+  /**
+   * The session is (again) connected: the rooms kept for the person (ADR 0010 "Rooms kept across
+   * restarts") that it is not in are joined again, each for the kept resources that still answer
+   * a ping; those resources get the room again (occupants, self-presence, subject). A room none
+   * of whose resources answers is forgotten (not joined). Never rejects.
+   */
+  async rejoin(session: UserSession): Promise<void> {
+    if (!this.host.enabled || session.legacy.joinRoom === undefined) return;
+    const kept = await this.host.kept.load(session.jid);
+    const answers = new Map<string, Promise<boolean | undefined>>();
+    const present = (resource: string): Promise<boolean | undefined> => {
+      let answer = answers.get(resource);
+      if (answer === undefined) {
+        answer = this.host.present(resource);
+        answers.set(resource, answer);
+      }
+      return answer;
+    };
+    await Promise.all(kept.filter((entry) => !this.#roomsOf(session).has(entry.room)).map(async (entry) => {
+      const answered = await Promise.all(entry.resources.map(async (r) => [r, await present(r)] as const));
+      // No link to the XMPP server: nothing can be told; the room stays kept for the next try (attach).
+      if (answered.some(([, online]) => online === undefined)) return;
+      const resources = answered.filter(([, online]) => online === true).map(([r]) => r);
+      if (!session.ready || this.#roomsOf(session).has(entry.room)) return;
+      if (resources.length === 0) {
+        this.host.log.info({ user: session.jid, room: entry.room }, 'gateway: a kept room has none of its devices online; forgotten');
+        return this.host.kept.forget(session.jid, entry.room);
+      }
+      const room = this.#open(session, entry.room);
+      if (room === undefined) return this.host.kept.forget(session.jid, entry.room);
+      for (const resource of resources) room.waiting.add(resource);
+      await this.#join(session, room, entry.nick, (to, condition, text) => {
+        // A refusal another try cannot fix (banned, keyed, gone) forgets the room; a lost connection or a timeout keeps it.
+        if (!RETRYABLE.has(condition)) void this.host.kept.forget(session.jid, entry.room);
+        // The client thinks it is in the room: out of it, with the network's words.
+        this.host.send(occupantPresence(room.jid, to, { nick: entry.nick, role: 'participant', affiliation: 'none' }, { unavailable: true, status: `could not rejoin: ${text} (${condition})`, codes: [STATUS.self, STATUS.shutdown] }));
+      });
+    }));
+  }
+
+  /** The rooms kept for `jid` (joined again at their next login), with their JIDs. */
+  async kept(jid: string): Promise<Array<{ readonly name: string; readonly jid: string }>> {
+    return (await this.host.kept.load(jid)).flatMap((r) => {
+      const local = contactLocalpart(r.room);
+      return local === undefined ? [] : [{ name: r.room, jid: `${local}@${this.host.domain}` }];
+    });
   }
 
   /** The session's legacy connection is gone or closed: the person is out of every room, told so. */
@@ -167,9 +228,10 @@ export class GroupChats {
       this.host.send(occupantPresence(room.jid, from, self, { unavailable: true, codes: [STATUS.self] }));
       if (room.resources.size === 0 && room.waiting.size === 0) {
         this.#roomsOf(session).delete(key);
+        void this.host.kept.forget(session.jid, key);
         await session.legacy.leaveRoom?.(key);
         this.host.log.info({ user: session.jid, room: key }, 'gateway: left a room');
-      }
+      } else this.#keep(session, room);
       return;
     }
     if (type !== undefined) return; // probes, subscriptions: rooms have none
@@ -185,38 +247,63 @@ export class GroupChats {
     const asked = historyRequest(presence, { amount: this.host.history?.limits.onJoin ?? 0, cap: this.host.history?.limits.maxOnJoin ?? 0 }, Date.now());
     if (room !== undefined) {
       if (room.resources.size + room.waiting.size >= MAX_RESOURCES) return refuse('not-acceptable', `at most ${MAX_RESOURCES} of your devices may be in one room`);
-      if (room.joined) return this.#welcome(session, room, from, nick, asked);
+      if (room.joined) {
+        await this.#welcome(session, room, from, nick, asked);
+        return this.#keep(session, room);
+      }
       room.waiting.add(from);
       this.#askedOf(room).set(from, asked);
       return;
     }
     if (this.#roomsOf(session).size >= MAX_ROOMS) return refuse('not-acceptable', `you are in ${MAX_ROOMS} rooms already; leave one first`);
-    const local = contactLocalpart(key);
-    if (local === undefined) return refuse('bad-request', 'this room name is too long');
-    const fresh = new Room(key, `${local}@${this.host.domain}`);
+    const password = presence.getChild('x', NS.muc)?.getChildText('password') ?? undefined;
+    if (password !== undefined && password.length > MAX_PASSWORD_CHARS) return refuse('not-acceptable', `the room password is too long (at most ${MAX_PASSWORD_CHARS} characters)`);
+    const fresh = this.#open(session, key);
+    if (fresh === undefined) return refuse('bad-request', 'this room name is too long');
     fresh.waiting.add(from);
     this.#askedOf(fresh).set(from, asked);
-    this.#roomsOf(session).set(key, fresh);
+    await this.#join(session, fresh, nick, (to, condition, text) => {
+      this.host.send(errorReply(xml('presence', { from: to, to: presence.attrs.to }), condition, text));
+    }, password === '' ? undefined : password);
+  }
+
+  /** A new room object for `key` in `session` (undefined when the key cannot be a JID). */
+  #open(session: UserSession, key: string): Room | undefined {
+    const local = contactLocalpart(key);
+    if (local === undefined) return undefined;
+    const room = new Room(key, `${local}@${this.host.domain}`);
+    this.#roomsOf(session).set(key, room);
+    return room;
+  }
+
+  /**
+   * Joins the legacy room of `room` (new, with its waiting resources) as `nick`: every waiting
+   * resource gets the room, and the room is kept for the person; a refusal goes to each waiting
+   * resource through `refused`.
+   */
+  async #join(session: UserSession, room: Room, nick: string, refused: (to: string, condition: ErrorCondition, text: string) => void, password?: string): Promise<void> {
     const rooms = this.#roomsOf(session);
+    const key = room.key;
     const joinSeq = this.host.history?.mark();
     try {
-      const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS));
-      if (rooms.get(key) !== fresh) return; // every resource left meanwhile (the legacy room was left)
-      fresh.fill(snapshot);
+      if (session.legacy.joinRoom === undefined) throw new LegacyRefusal('group chats are not supported on this network', 'feature-not-implemented');
+      const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS), password);
+      if (rooms.get(key) !== room) return; // every resource left meanwhile (the legacy room was left)
+      room.fill(snapshot);
     } catch (error) {
-      if (rooms.get(key) === fresh) rooms.delete(key);
+      if (rooms.get(key) === room) rooms.delete(key);
       const refusal = error instanceof LegacyRefusal ? error : undefined;
       if (refusal === undefined) this.host.log.warn({ user: session.jid, room: key, err: error }, 'gateway: joining a room failed');
       else this.host.log.info({ user: session.jid, room: key, reason: refusal.message }, 'gateway: a room join was refused');
-      for (const waiting of fresh.waiting) {
-        this.host.send(errorReply(xml('presence', { from: waiting, to: presence.attrs.to }), refusal?.condition ?? 'internal-server-error', refusal?.message ?? 'internal error'));
-      }
+      for (const waiting of room.waiting) refused(waiting, refusal?.condition ?? 'internal-server-error', refusal?.message ?? 'internal error');
+      room.waiting.clear();
       return;
     }
-    this.host.log.info({ user: session.jid, room: key, participants: fresh.participants.size }, 'gateway: joined a room');
+    this.host.log.info({ user: session.jid, room: key, participants: room.participants.size }, 'gateway: joined a room');
     if (this.host.history !== undefined && joinSeq !== undefined) await backfillRoom(this.host.history, session.legacy, session.jid, key, joinSeq, this.host.log);
-    for (const waiting of [...fresh.waiting]) await this.#welcome(session, fresh, waiting, nick, this.#askedOf(fresh).get(waiting));
-    this.#asked.delete(fresh);
+    for (const waiting of [...room.waiting]) await this.#welcome(session, room, waiting, nick, this.#askedOf(room).get(waiting));
+    this.#asked.delete(room);
+    this.#keep(session, room);
   }
 
   #askedOf(room: Room): Map<string, HistoryRequest> {
@@ -226,6 +313,12 @@ export class GroupChats {
       this.#asked.set(room, asked);
     }
     return asked;
+  }
+
+  /** Stores the room with the person's resources in it (a restart joins it again). */
+  #keep(session: UserSession, room: Room): void {
+    if (room.self === undefined) return;
+    void this.host.kept.keep(session.jid, { room: room.key, nick: room.self.nick, resources: [...room.resources] });
   }
 
   /**

@@ -13,6 +13,7 @@ import { RoomHistory } from './room-history.js';
 import type { GatewayConfig } from './config.js';
 import { DisabledUsers } from './disabled-users.js';
 import { WatchedContacts } from './watched-contacts.js';
+import { KeptRooms } from './kept-rooms.js';
 import { Gateway } from './gateway.js';
 import type { IrcLegacyConfig } from './irc/config.js';
 import { IrcLegacyNetwork } from './irc/legacy.js';
@@ -85,6 +86,7 @@ export class GatewayNetwork implements Network {
       admins: config.admins,
       disabled: new DisabledUsers(ctx.store),
       watched: new WatchedContacts(ctx.store, ctx.log),
+      rooms: new KeptRooms(ctx.store, ctx.log),
       stepTimeoutMs: config.registrationStepTimeoutMs,
       ...(config.accessPassword === undefined ? {} : { accessPassword: config.accessPassword }),
       ...(ctx.roomArchive === undefined ? {} : { history: new RoomHistory(ctx.roomArchive, ctx.log, config.history) }),

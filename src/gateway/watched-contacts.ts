@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../core/log.js';
 import type { KeyValueStore } from '../core/store.js';
+import { WriteChain } from './write-chain.js';
 
 const PREFIX = 'contacts:';
 /** Most contacts kept per person (the oldest are forgotten first). */
@@ -15,17 +16,19 @@ export const MAX_WATCHED_CONTACTS = 500;
 const MAX_KEY = 256;
 
 export class WatchedContacts {
-  readonly #writes = new Map<string, Promise<void>>();
+  readonly #writes: WriteChain;
 
   constructor(
     private readonly store: KeyValueStore,
     private readonly log: Logger,
     private readonly max = MAX_WATCHED_CONTACTS,
-  ) {}
+  ) {
+    this.#writes = new WriteChain(log, 'gateway: storing the watched contacts failed');
+  }
 
   /** `jid`'s watched contact keys, oldest first (a damaged entry reads as none). */
   async load(jid: string): Promise<string[]> {
-    await this.#writes.get(jid);
+    await this.#writes.pending(jid);
     return this.#read(jid);
   }
 
@@ -42,7 +45,7 @@ export class WatchedContacts {
   /** Adds `key` to `jid`'s contacts (kept once; the oldest forgotten past the bound). Never rejects. */
   add(jid: string, key: string): Promise<void> {
     if (key === '' || key.length > MAX_KEY) return Promise.resolve();
-    return this.#chain(jid, async () => {
+    return this.#writes.run(jid, async () => {
       const keys = await this.#read(jid);
       if (keys.includes(key)) return;
       await this.store.set(PREFIX + jid, [...keys, key].slice(-this.max));
@@ -51,7 +54,7 @@ export class WatchedContacts {
 
   /** Drops `key` from `jid`'s contacts (they unsubscribed). Never rejects. */
   drop(jid: string, key: string): Promise<void> {
-    return this.#chain(jid, async () => {
+    return this.#writes.run(jid, async () => {
       const keys = await this.#read(jid);
       if (!keys.includes(key)) return;
       const rest = keys.filter((k) => k !== key);
@@ -62,23 +65,13 @@ export class WatchedContacts {
 
   /** Forgets `jid`'s contacts (unregister). Never rejects. */
   remove(jid: string): Promise<void> {
-    return this.#chain(jid, async () => {
+    return this.#writes.run(jid, async () => {
       await this.store.delete(PREFIX + jid);
     });
   }
 
   /** Resolves once every write issued so far is done (before the store closes). */
-  async settled(): Promise<void> {
-    await Promise.all([...this.#writes.values()]);
-  }
-
-  #chain(jid: string, write: () => Promise<void>): Promise<void> {
-    const previous = this.#writes.get(jid) ?? Promise.resolve();
-    const next = previous.then(write).catch((error: unknown) => this.log.warn({ user: jid, err: error }, 'gateway: storing the watched contacts failed'));
-    this.#writes.set(jid, next);
-    void next.then(() => {
-      if (this.#writes.get(jid) === next) this.#writes.delete(jid);
-    });
-    return next;
+  settled(): Promise<void> {
+    return this.#writes.settled();
   }
 }

@@ -26,10 +26,12 @@ export async function startGatewayHub(t: TestContext, setup: {
   readonly dir: string;
   readonly module: ModuleDefinition<unknown>;
   readonly options?: Readonly<Record<string, unknown>>;
+  /** The sealing key (base64), to start a hub again on the same database; a fresh one when absent. */
+  readonly key?: string;
 }): Promise<Hub> {
   const { xmpp, irc, dir, module } = setup;
   const keyVariable = `SWITCHBOARD_TEST_GATEWAY_KEY_${process.pid}_${++keys}`;
-  process.env[keyVariable] = randomBytes(32).toString('base64');
+  process.env[keyVariable] = setup.key ?? randomBytes(32).toString('base64');
   t.after(() => delete process.env[keyVariable]);
   const options = gatewayConfigSchema.parse({
     domain: xmpp.componentDomain, host: xmpp.host, port: xmpp.componentPort, password: xmpp.componentSecret,

@@ -15,6 +15,7 @@ import { Gateway } from '../../src/gateway/gateway.js';
 import type { ComponentLink } from '../../src/gateway/link.js';
 import { LoginPacer } from '../../src/gateway/login-pacer.js';
 import { WatchedContacts } from '../../src/gateway/watched-contacts.js';
+import { KeptRooms } from '../../src/gateway/kept-rooms.js';
 import { SecretBox } from '../../src/store/secret-box.js';
 import { MemoryStore } from './memory-store.js';
 import { waitFor } from './wait.js';
@@ -59,7 +60,7 @@ export async function startTestGateway(domain: string, legacy: LegacyNetwork): P
     domain, network: 'gw', log: silentLogger(), legacy, accounts: new Accounts(store, new SecretBox(randomBytes(32))), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
     pacer: new LoginPacer(0), retry: { initialDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0, stableAfterMs: 10 },
     loginTimeoutMs: 1000, maxContacts: 10, maxBodyChars: 100, maxConcurrentRegistrations: 2, allowedDomains: [],
-    admins: [], disabled: new DisabledUsers(new MemoryStore()), watched: new WatchedContacts(new MemoryStore(), silentLogger()), stepTimeoutMs: 5000,
+    admins: [], disabled: new DisabledUsers(new MemoryStore()), watched: new WatchedContacts(new MemoryStore(), silentLogger()), rooms: new KeptRooms(new MemoryStore(), silentLogger()), stepTimeoutMs: 5000,
   });
   const link = new RecordingLink(domain);
   await gateway.attach(link);

@@ -45,6 +45,7 @@ function host() {
     },
     enableUser: async (jid, by) => void calls.push(`enable ${jid} by ${by}`),
     contacts: () => [],
+    rooms: async (jid) => (jid === USER ? [{ name: '#lobby', jid: '#lobby@gw.example.org' }, { name: '#a b', jid: '#a\\20b@gw.example.org' }] : []),
     syncContacts: async () => 0,
     setName: async (jid, name) => void calls.push(`name ${jid} ${name}`),
     search: async () => [],
@@ -102,5 +103,16 @@ describe('gateway chat commands', () => {
     assert.equal(await chat.run(ADMIN, 'contacts', 'Logging in…'), 'You are not logged in right now (Logging in…).');
     assert.equal(await chat.run(USER, 'contacts', ''), 'You have no contacts yet: write to someone, or search.');
     assert.equal(await chat.run(USER, 'contacts sync', ''), 'You have no contacts yet.');
+  });
+
+  it('rooms lists each kept room with its JID and a joinable XMPP URI (the bookmarks fallback)', async () => {
+    const { chat } = host();
+    assert.equal(await chat.run('eve@example.org', 'rooms', ''), 'You are not registered.');
+    assert.match(await chat.run(ADMIN, 'rooms', ''), /^You are in no rooms/);
+    assert.equal(await chat.run(USER, 'rooms', ''), [
+      'Your rooms (joined again after a restart):',
+      '#lobby — #lobby@gw.example.org — xmpp:%23lobby@gw.example.org?join',
+      '#a b — #a\\20b@gw.example.org — xmpp:%23a%5C20b@gw.example.org?join',
+    ].join('\n'));
   });
 });

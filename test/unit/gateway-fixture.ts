@@ -13,6 +13,7 @@ import { Accounts } from '../../src/gateway/accounts.js';
 import type { GatewaySettings, LegacyNetwork, LegacySession, SessionEvents } from '../../src/gateway/api.js';
 import { DisabledUsers } from '../../src/gateway/disabled-users.js';
 import { WatchedContacts } from '../../src/gateway/watched-contacts.js';
+import { KeptRooms } from '../../src/gateway/kept-rooms.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { LoginPacer } from '../../src/gateway/login-pacer.js';
@@ -75,7 +76,7 @@ export async function setupGateway<S extends LegacySession>(create: (events: Ses
     domain: DOMAIN, network: 'gw', log: silentLogger(), legacy, accounts: new Accounts(store, box), hooks: ALLOW_ALL_ACCOUNT_HOOKS,
     pacer: new LoginPacer(0), retry: { initialDelayMs: 10, maxDelayMs: 10, factor: 1, jitter: 0, stableAfterMs: 10 },
     loginTimeoutMs: 1000, maxContacts: 10, maxBodyChars: 100, maxConcurrentRegistrations: 2, allowedDomains: [],
-    admins: [], disabled: new DisabledUsers(new MemoryStore()), watched: new WatchedContacts(new MemoryStore(), silentLogger()), stepTimeoutMs: 5000,
+    admins: [], disabled: new DisabledUsers(new MemoryStore()), watched: new WatchedContacts(new MemoryStore(), silentLogger()), rooms: new KeptRooms(new MemoryStore(), silentLogger()), stepTimeoutMs: 5000,
   });
   const link = new RecordingLink();
   await gateway.attach(link);

@@ -20,6 +20,17 @@ export const MAX_MEMBERS = 5000;
 /** Most characters of a topic, a reason or a refusal shown to the person. */
 const MAX_TEXT = 500;
 
+/** The longest channel key sent (ngIRCd and InspIRCd take 23 to 32; longer ones are refused here). */
+const MAX_KEY = 100;
+
+/**
+ * Whether `key` can be a channel key on a JOIN line: no space, comma (the JOIN list separator),
+ * colon first, or control character.
+ */
+export function isChannelKey(key: string): boolean {
+  return key.length > 0 && key.length <= MAX_KEY && !key.startsWith(':') && !/[\s,\p{Cc}]/u.test(key);
+}
+
 /** The server's refusals of a JOIN, as XMPP errors (XEP-0045 §7.2). */
 const JOIN_REFUSALS: Readonly<Record<string, { readonly condition: RefusalCondition; readonly why: string }>> = {
   '403': { condition: 'item-not-found', why: 'no such channel' },
@@ -27,7 +38,7 @@ const JOIN_REFUSALS: Readonly<Record<string, { readonly condition: RefusalCondit
   '471': { condition: 'service-unavailable', why: 'the channel is full (+l)' },
   '473': { condition: 'not-authorized', why: 'the channel is invite-only (+i)' },
   '474': { condition: 'forbidden', why: 'you are banned from the channel (+b)' },
-  '475': { condition: 'not-authorized', why: 'the channel needs a key (+k)' },
+  '475': { condition: 'not-authorized', why: 'the channel needs a key (+k): give it as the room password' },
   '476': { condition: 'bad-request', why: 'not a valid channel name' },
   '477': { condition: 'not-authorized', why: 'the channel needs a registered nick' },
   '479': { condition: 'bad-request', why: 'not a valid channel name' },
@@ -74,8 +85,12 @@ export class IrcChannels {
     return this.#channels.has(key);
   }
 
-  /** Joins `key`: resolves with the channel once NAMES ended, rejects with the server's refusal or on `signal`. */
-  join(key: string, signal: AbortSignal): Promise<RoomSnapshot> {
+  /**
+   * Joins `key` (with the channel key `password`): resolves with the channel once NAMES ended,
+   * rejects with the server's refusal, a password no JOIN line can carry, or on `signal`.
+   */
+  join(key: string, signal: AbortSignal, password?: string): Promise<RoomSnapshot> {
+    if (password !== undefined && !isChannelKey(password)) return Promise.reject(new LegacyRefusal(`a channel key has at most ${MAX_KEY} characters and no spaces, commas or control characters`, 'not-acceptable'));
     const known = this.#channels.get(key);
     if (known !== undefined) return known.pending?.promise ?? Promise.resolve(this.#snapshot(known));
     if (this.#channels.size >= MAX_CHANNELS) return Promise.reject(new LegacyRefusal(`you are in ${MAX_CHANNELS} channels already; leave one first`, 'not-acceptable'));
@@ -100,7 +115,7 @@ export class IrcChannels {
     };
     this.#channels.set(key, channel);
     signal.addEventListener('abort', onAbort, { once: true });
-    this.host.send(`JOIN ${key}`);
+    this.host.send(password === undefined ? `JOIN ${key}` : `JOIN ${key} ${password}`);
     // The modes (324) come after NAMES: +m then turns the unvoiced into visitors by role events.
     this.host.send(`MODE ${key}`);
     return promise;

@@ -158,9 +158,9 @@ export class IrcSession implements LegacySession {
   }
 
   /** JOIN: the channel with its members and topic, or the server's refusal. IRC keeps its own nick. */
-  async joinRoom(room: string, _nick: string, signal: AbortSignal): Promise<RoomSnapshot> {
+  async joinRoom(room: string, _nick: string, signal: AbortSignal, password?: string): Promise<RoomSnapshot> {
     this.#require();
-    return this.#channels.join(room, signal);
+    return this.#channels.join(room, signal, password);
   }
 
   async leaveRoom(room: string): Promise<void> {
