@@ -5,9 +5,9 @@
  * {@link LegacySession} per registered person (BaseSession) with its handlers, contacts named by
  * a legacy id (LegacyContact). The framework knows XMPP and nothing of the legacy protocol.
  */
-import type { RoomEvent, RoomSnapshot } from './room-api.js';
+import type { RoomEvent, RoomModeration, RoomSnapshot } from './room-api.js';
 
-export type { RoomAffiliation, RoomEvent, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
+export type { RoomAffiliation, RoomEvent, RoomModeration, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
 
 /** One field of a data form (XEP-0004) the gateway shows: registration, preferences, search. */
 export interface FormField {
@@ -294,6 +294,12 @@ export interface LegacySession {
   onRoomText?(room: string, text: string, options: TextOptions): Promise<string | undefined>;
   /** Sets `room`'s subject; a refusal by the network comes later as a `refused` room event. */
   setRoomSubject?(room: string, subject: string): Promise<void>;
+  /**
+   * Kicks or bans a participant of `room` (room-admin.ts): rejects with a {@link LegacyRefusal}
+   * (`forbidden`, with why) when the person may not; a later refusal by the network comes as a
+   * `refused` room event.
+   */
+  moderateRoom?(room: string, action: RoomModeration): Promise<void>;
 }
 
 /** The person's own avatar, as their vCard has it (at most 512 KiB). */

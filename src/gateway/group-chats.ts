@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/log.js';
 import { LegacyRefusal, type RoomEvent, type RoomParticipant } from './api.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
+import { readAdminRequest } from './room-admin.js';
 import { MAX_RESOURCES, Room } from './rooms.js';
 import type { UserSession } from './session.js';
 import { occupantPresence, roomInfo, roomMessage, STATUS, subjectMessage } from './xmpp/muc.js';
@@ -82,7 +83,7 @@ export class GroupChats {
         const gone = room.participants.get(event.nick);
         if (gone === undefined) return;
         room.participants.delete(event.nick);
-        each((to) => occupantPresence(room.jid, to, gone, { unavailable: true, ...(event.reason === undefined ? {} : { status: event.reason }) }));
+        each((to) => occupantPresence(room.jid, to, gone, { unavailable: true, ...(event.reason === undefined ? {} : { status: event.reason }), codes: event.kicked === true ? [STATUS.kicked] : [] }));
         return;
       }
       case 'renamed': {
@@ -260,6 +261,23 @@ export class GroupChats {
       if (room?.resources.has(from) === true && (nick === undefined || nick === room.self?.nick)) return this.host.send(iqResult(iq));
       return this.host.send(errorReply(iq, 'not-acceptable', 'you are not in this room'));
     }
+    if (type === 'set' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#moderate(iq, child, session, room, from);
     return this.host.send(errorReply(iq, 'service-unavailable'));
+  }
+
+  /** A kick or ban from the person (room-admin.ts): answered once the legacy side took it. */
+  async #moderate(iq: Element, query: Element, session: UserSession, room: Room | undefined, from: string): Promise<void> {
+    if (room === undefined || !room.resources.has(from)) return this.host.send(errorReply(iq, 'not-acceptable', 'you are not in this room; join it first'));
+    const request = readAdminRequest(query, room.jid, this.host.domain);
+    if (!request.ok) return this.host.send(errorReply(iq, request.condition, request.text));
+    if (session.legacy.moderateRoom === undefined) return this.host.send(errorReply(iq, 'feature-not-implemented', 'kicks and bans are not supported on this network'));
+    try {
+      await session.legacy.moderateRoom(room.key, request.action);
+    } catch (error) {
+      if (!(error instanceof LegacyRefusal)) this.host.log.warn({ user: session.jid, room: room.key, err: error }, 'gateway: a kick or ban failed');
+      return this.host.send(errorReply(iq, error instanceof LegacyRefusal ? error.condition : 'internal-server-error', error instanceof LegacyRefusal ? error.message : 'internal error'));
+    }
+    this.host.log.info({ user: session.jid, room: room.key, action: request.action.kind }, 'gateway: a kick or ban was sent');
+    this.host.send(iqResult(iq));
   }
 }

@@ -46,7 +46,8 @@ export interface RoomSnapshot {
  */
 export type RoomEvent =
   | { readonly kind: 'joined'; readonly participant: RoomParticipant }
-  | { readonly kind: 'left'; readonly nick: string; readonly reason?: string }
+  /** `kicked`: removed by someone (status 307), not a part or quit. */
+  | { readonly kind: 'left'; readonly nick: string; readonly reason?: string; readonly kicked?: boolean }
   | { readonly kind: 'renamed'; readonly nick: string; readonly to: string }
   | { readonly kind: 'role'; readonly participant: RoomParticipant }
   /** A message; `nick` undefined: from the room itself (a server notice, a system message). */
@@ -56,3 +57,15 @@ export type RoomEvent =
   | { readonly kind: 'refused'; readonly text: string }
   /** The person is no longer in the room (kicked, or it ended): the framework says so to every resource. */
   | { readonly kind: 'removed'; readonly reason: string; readonly kicked: boolean };
+
+/**
+ * What a moderator asks of the legacy room (XEP-0045 §8.2 kick: role `none`; §9.1 ban:
+ * affiliation `outcast`): remove `nick`, and for a ban keep them out.
+ */
+export interface RoomModeration {
+  readonly kind: 'kick' | 'ban';
+  /** The participant's nick in the room. */
+  readonly nick: string;
+  /** Why, shown to them and the room (at most a line). */
+  readonly reason?: string;
+}

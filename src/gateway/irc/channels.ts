@@ -74,6 +74,13 @@ export class IrcChannels {
     return this.#channels.has(key);
   }
 
+  /** The person's prefixes in the joined channel `key` (undefined: not in it). */
+  selfPrefixes(key: string): ReadonlySet<string> | undefined {
+    const channel = this.#live(key);
+    if (channel === undefined) return undefined;
+    return channel.members.get(this.#fold(this.host.nick()))?.prefixes ?? new Set();
+  }
+
   /** Joins `key`: resolves with the channel once NAMES ended, rejects with the server's refusal or on `signal`. */
   join(key: string, signal: AbortSignal): Promise<RoomSnapshot> {
     const known = this.#channels.get(key);
@@ -259,7 +266,7 @@ export class IrcChannels {
       return this.host.event(key, { kind: 'removed', reason: (reason ?? 'you left the channel').slice(0, MAX_TEXT), kicked });
     }
     if (!channel.members.delete(this.#fold(nick))) return;
-    this.host.event(key, { kind: 'left', nick, ...(reason === undefined ? {} : { reason: reason.slice(0, MAX_TEXT) }) });
+    this.host.event(key, { kind: 'left', nick, ...(reason === undefined ? {} : { reason: reason.slice(0, MAX_TEXT) }), ...(kicked ? { kicked } : {}) });
   }
 
   /** `from` is now `to` (the person included: the session already follows its own nick). */

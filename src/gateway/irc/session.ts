@@ -13,9 +13,10 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
+import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomModeration, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
 import { DEFAULT_PREFIXES, isChannelName, type PrefixMode } from './channel-modes.js';
 import { IrcChannels } from './channels.js';
+import { moderationLines } from './channel-moderation.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
 import { ircLines, isNick, joinedBatches } from './lines.js';
@@ -176,6 +177,14 @@ export class IrcSession implements LegacySession {
     const topic = subject.replace(/[\r\n\0]+/g, ' ');
     if (Buffer.byteLength(topic, 'utf8') > LINE_BYTES) throw new LegacyRefusal(`the topic is too long for IRC (at most ${LINE_BYTES} bytes)`, 'not-acceptable');
     void this.#queue.enqueueControl(`TOPIC ${room} :${topic}`);
+  }
+
+  /** KICK, or MODE +b and KICK, when the person's prefix allows it (channel-moderation.ts). */
+  async moderateRoom(room: string, action: RoomModeration): Promise<void> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    for (const line of moderationLines(room, action, self)) void this.#queue.enqueueControl(line);
   }
 
   /** PRIVMSG lines to `target` (a nick or a channel), through its lane of the queue. */

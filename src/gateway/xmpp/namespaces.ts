@@ -18,5 +18,6 @@ export const NS = {
   retract: 'urn:xmpp:message-retract:1',
   muc: 'http://jabber.org/protocol/muc',
   mucUser: 'http://jabber.org/protocol/muc#user',
+  mucAdmin: 'http://jabber.org/protocol/muc#admin',
   stableIds: 'urn:xmpp:sid:0',
 } as const;
