@@ -300,6 +300,8 @@ export interface LegacySession {
    * `refused` room event.
    */
   moderateRoom?(room: string, action: RoomModeration): Promise<void>;
+  /** Invites `contact` (a contact key) to `room`; a refusal by the network comes later as a `refused` room event. */
+  inviteToRoom?(room: string, contact: string, reason: string | undefined): Promise<void>;
 }
 
 /** The person's own avatar, as their vCard has it (at most 512 KiB). */

@@ -16,6 +16,7 @@ import type { Logger } from '../core/log.js';
 import { LegacyRefusal, type RoomEvent, type RoomParticipant } from './api.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import { readAdminRequest } from './room-admin.js';
+import { invitation, invitesOf, readInvite } from './room-invites.js';
 import { MAX_RESOURCES, Room } from './rooms.js';
 import type { UserSession } from './session.js';
 import { occupantPresence, roomInfo, roomMessage, STATUS, subjectMessage } from './xmpp/muc.js';
@@ -70,6 +71,7 @@ export class GroupChats {
 
   /** What the legacy side reports about the room `key` of `session`. */
   event(session: UserSession, key: string, event: RoomEvent): void {
+    if (event.kind === 'invited') return this.#invited(session, key, event.by, event.reason);
     const room = this.#roomsOf(session).get(key);
     if (room === undefined || !room.joined) return;
     const each = (build: (to: string) => Element): void => {
@@ -218,6 +220,8 @@ export class GroupChats {
   async #message(message: Element, session: UserSession, key: string, from: string, nick: string | undefined): Promise<void> {
     const room = this.#roomsOf(session).get(key);
     const refuse = (condition: ErrorCondition, text: string): void => this.host.send(errorReply(message, condition, text));
+    const invites = invitesOf(message);
+    if (nick === undefined && invites.length > 0) return this.#invite(message, invites, session, room, from);
     if (nick !== undefined) return refuse('feature-not-implemented', 'private messages through the room are not supported yet: write to nick@' + this.host.domain);
     if (message.attrs.type !== 'groupchat') return refuse('bad-request', 'send groupchat messages to a room');
     if (room === undefined || !room.resources.has(from) || room.self === undefined) return refuse('not-acceptable', 'you are not in this room; join it first');
@@ -244,6 +248,32 @@ export class GroupChats {
     const id = typeof message.attrs.id === 'string' && message.attrs.id !== '' ? message.attrs.id : stanzaId;
     const self = room.self;
     for (const resource of room.resources) this.host.send(roomMessage(room.jid, resource, self.nick, body, id, stanzaId));
+  }
+
+  /** The person invites someone of the network (room-invites.ts): errors come back as message errors. */
+  async #invite(message: Element, invites: Element[], session: UserSession, room: Room | undefined, from: string): Promise<void> {
+    const refuse = (condition: ErrorCondition, text: string): void => this.host.send(errorReply(message, condition, text));
+    if (room === undefined || !room.resources.has(from)) return refuse('not-acceptable', 'you are not in this room; join it first');
+    const request = readInvite(invites, this.host.domain);
+    if (!request.ok) return refuse('not-acceptable', request.text);
+    if (session.legacy.inviteToRoom === undefined) return refuse('feature-not-implemented', 'invitations are not supported on this network');
+    const contact = session.legacy.contactKey(request.invitee);
+    if (contact === undefined) return refuse('bad-request', `${request.invitee} is no one on this network`);
+    try {
+      await session.legacy.inviteToRoom(room.key, contact, request.reason);
+    } catch (error) {
+      if (!(error instanceof LegacyRefusal)) this.host.log.warn({ user: session.jid, room: room.key, err: error }, 'gateway: an invitation failed');
+      return refuse(error instanceof LegacyRefusal ? error.condition : 'internal-server-error', error instanceof LegacyRefusal ? error.message : 'internal error');
+    }
+    this.host.log.info({ user: session.jid, room: room.key }, 'gateway: an invitation was sent');
+  }
+
+  /** Someone of the network invites the person: a mediated invitation from the room JID. */
+  #invited(session: UserSession, key: string, by: string, reason: string | undefined): void {
+    const local = contactLocalpart(key);
+    if (local === undefined) return;
+    const inviter = session.legacy.contactKey(by) ?? by;
+    this.host.send(invitation(`${local}@${this.host.domain}`, key, session.jid, inviter, this.host.domain, reason));
   }
 
   // --- iq ------------------------------------------------------------------------------------

@@ -55,6 +55,8 @@ export type RoomEvent =
   | { readonly kind: 'subject'; readonly subject: RoomSubject }
   /** The legacy network refused something the person asked in this room (a topic they may not set). */
   | { readonly kind: 'refused'; readonly text: string }
+  /** Someone on the network (`by`, their id) invites the person to this room (joined or not). */
+  | { readonly kind: 'invited'; readonly by: string; readonly reason?: string }
   /** The person is no longer in the room (kicked, or it ended): the framework says so to every resource. */
   | { readonly kind: 'removed'; readonly reason: string; readonly kicked: boolean };
 

@@ -3,7 +3,9 @@
  * ngIRCd, with an xmpp.js client as the person and raw IRC clients in the channel: a kick from
  * XMPP is refused (forbidden, with why) while the person holds no op, and kicks on IRC once they
  * do; a ban sets `+b nick!*@*` and kicks; someone kicked on IRC leaves with status 307, and the
- * person kicked on IRC gets their self-presence with 110 and 307.
+ * person kicked on IRC gets their self-presence with 110 and 307. Invitations both ways: a mediated
+ * invitation from XMPP is an IRC INVITE (to people of the network only), an IRC INVITE of the
+ * person a mediated invitation from the room JID.
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,7 +24,7 @@ function codesOf(presence: XmlElement): string[] {
   return (presence.getChild('x', NS_MUC_USER)?.getChildren('status') ?? []).map((s) => String(s.attrs.code));
 }
 
-it('kicks and bans from XMPP need op on IRC; kicks on IRC are 307', { timeout: 120_000 }, async (t) => {
+it('kicks and bans from XMPP need op on IRC; kicks on IRC are 307; invitations both ways', { timeout: 120_000 }, async (t) => {
   const [xmpp, irc] = await Promise.all([startProsody({ users: [['alice', 'alicepw']] }), startNgircd()]);
   t.after(() => Promise.all([xmpp.stop(), irc.stop()]));
   await startGatewayHub(t, { xmpp, irc, dir: makeTempDir('switchboard-gateway-moderation-'), module: noModule, options: { loginIntervalMs: 50 } });
@@ -72,6 +74,21 @@ it('kicks and bans from XMPP need op on IRC; kicks on IRC are 307', { timeout: 1
   await erin.waitForLine(/^:alice!\S+ KICK #lobby erin/, WAIT_MS);
   erin.send('JOIN #lobby');
   await erin.waitForLine(/ 474 erin #lobby /, WAIT_MS);
+
+  // Invitations both ways: alice invites dave (out of the channel) from XMPP; carol invites alice on IRC.
+  await alice.send(xml('message', { to: room }, xml('x', { xmlns: NS_MUC_USER }, xml('invite', { to: `dave@${domain}` }, xml('reason', {}, 'come back')))));
+  await dave.waitForLine(/^:alice!\S+ INVITE dave :?#lobby$/, WAIT_MS);
+  await alice.send(xml('message', { to: room, id: 'bad-invite' }, xml('x', { xmlns: NS_MUC_USER }, xml('invite', { to: 'bob@example.net' }))));
+  const badInvite = await alice.waitForStanza((s) => s.is('message') && s.attrs.type === 'error' && s.attrs.id === 'bad-invite', WAIT_MS);
+  assert.match(badInvite.getChild('error')?.toString() ?? '', /only people of the network/);
+  carol.send('JOIN #other');
+  await carol.waitForLine(/ 366 carol #other /, WAIT_MS);
+  carol.send('INVITE alice #other');
+  const invited = await alice.waitForStanza((s) => s.is('message') && s.attrs.from === `#other@${domain}` && s.getChild('x', NS_MUC_USER)?.getChild('invite') !== undefined, WAIT_MS);
+  assert.equal(invited.getChild('x', NS_MUC_USER)?.getChild('invite')?.attrs.from, `carol@${domain}`);
+  assert.match(invited.getChildText('body') ?? '', /carol invites you to #other/);
+  await alice.joinRoom(`#other@${domain}`, 'alice', WAIT_MS);
+  await carol.waitForLine(/^:alice!\S+ JOIN :?#other$/, WAIT_MS);
 
   // alice kicked on IRC: her self-presence with 110 and 307; the session goes on.
   carol.send('KICK #lobby alice :enough');

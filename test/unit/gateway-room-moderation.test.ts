@@ -3,7 +3,8 @@
  * (src/gateway/room-admin.ts: one item, role none or affiliation outcast, the participant by
  * nick, occupant JID or contact JID, anything else refused), the IRC lines it becomes
  * (src/gateway/irc/channel-moderation.ts: refused without (half-)op, the reason kept on one
- * line within bounds), and an IRC KICK of someone else reported with `kicked`.
+ * line within bounds), and an IRC KICK of someone else reported with `kicked`; invitations
+ * (room-invites.ts, irc/invites.ts): read, built, and bounded.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,8 +16,11 @@ import { readAdminRequest } from '../../src/gateway/room-admin.js';
 import { moderationLines } from '../../src/gateway/irc/channel-moderation.js';
 import { DEFAULT_PREFIXES } from '../../src/gateway/irc/channel-modes.js';
 import { IrcChannels } from '../../src/gateway/irc/channels.js';
+import { InviteLimiter, MAX_PER_MINUTE, readInvite as readIrcInvite, REPEAT_MS } from '../../src/gateway/irc/invites.js';
+import { invitation, invitesOf, readInvite } from '../../src/gateway/room-invites.js';
 
 const ROOM = '#lobby@gw.example.org';
+const ALICE_JID = 'alice@example.org';
 const query = (...items: ReturnType<typeof xml>[]) => xml('query', { xmlns: 'http://jabber.org/protocol/muc#admin' }, ...items);
 
 describe('gateway room moderation: the XMPP request', () => {
@@ -102,5 +106,38 @@ describe('gateway room moderation: IRC kicks', () => {
       ['#lobby', { kind: 'left', nick: 'dave', reason: 'kicked by carol: behave', kicked: true }],
       ['#lobby', { kind: 'left', nick: 'carol' }],
     ]);
+  });
+});
+
+describe('gateway room invitations', () => {
+  it('reads one invitee of the network, refuses others', () => {
+    const x = (...invites: ReturnType<typeof xml>[]) => xml('message', { to: ROOM }, xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }, ...invites));
+    const read = (m: ReturnType<typeof xml>) => readInvite(invitesOf(m), 'gw.example.org');
+    assert.deepEqual(read(x(xml('invite', { to: 'dave@gw.example.org' }, xml('reason', {}, 'hi')))), { ok: true, invitee: 'dave', reason: 'hi' });
+    assert.equal(read(x(xml('invite', { to: 'dave@elsewhere.org' }))).ok, false);
+    assert.equal(read(x(xml('invite', { to: 'a@gw.example.org' }), xml('invite', { to: 'b@gw.example.org' }))).ok, false);
+    assert.equal(read(x(xml('invite', {}))).ok, false);
+    assert.deepEqual(invitesOf(xml('message', {}, xml('body', {}, 'hi'))), []);
+  });
+
+  it('builds a mediated invitation from the room JID with a body', () => {
+    const message = invitation('#secret@gw.example.org', '#secret', ALICE_JID, 'carol', 'gw.example.org', 'join us');
+    assert.equal(message.attrs.from, '#secret@gw.example.org');
+    assert.equal(message.getChild('x', 'http://jabber.org/protocol/muc#user')?.getChild('invite')?.attrs.from, 'carol@gw.example.org');
+    assert.match(message.getChildText('body') ?? '', /carol invites you to #secret: join us/);
+  });
+
+  it('reads an IRC INVITE of the person only, and bounds how many reach them', () => {
+    const self = (nick: string) => nick === 'alice';
+    assert.deepEqual(readIrcInvite(ircLineParser(':carol!c@h INVITE alice :#secret'), self), { channel: '#secret', by: 'carol' });
+    assert.equal(readIrcInvite(ircLineParser(':carol!c@h INVITE bob :#secret'), self), undefined);
+    assert.equal(readIrcInvite(ircLineParser(':srv INVITE alice'), self), undefined);
+    const limiter = new InviteLimiter();
+    assert.equal(limiter.allow('#a', 0), true);
+    assert.equal(limiter.allow('#a', 1000), false, 'the same channel again');
+    for (let i = 0; i < MAX_PER_MINUTE - 1; i++) assert.equal(limiter.allow(`#c${i}`, 2000), true);
+    assert.equal(limiter.allow('#flood', 3000), false, 'too many a minute');
+    assert.equal(limiter.allow('#flood', 61_000), true, 'a minute later');
+    assert.equal(limiter.allow('#a', REPEAT_MS + 1), true, 'the same channel much later');
   });
 });

@@ -17,6 +17,7 @@ import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, t
 import { DEFAULT_PREFIXES, isChannelName, type PrefixMode } from './channel-modes.js';
 import { IrcChannels } from './channels.js';
 import { moderationLines } from './channel-moderation.js';
+import { InviteLimiter, readInvite } from './invites.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
 import { ircLines, isNick, joinedBatches } from './lines.js';
@@ -52,6 +53,7 @@ export class IrcSession implements LegacySession {
   #prefixes: readonly PrefixMode[] = DEFAULT_PREFIXES;
   #chanmodes: readonly string[] = ['beI', 'k', 'l', 'imnpst'];
   readonly #channels: IrcChannels;
+  readonly #invites = new InviteLimiter();
 
   constructor(
     private readonly config: IrcLegacyConfig,
@@ -187,6 +189,14 @@ export class IrcSession implements LegacySession {
     for (const line of moderationLines(room, action, self)) void this.#queue.enqueueControl(line);
   }
 
+  /** INVITE (IRC has no reason: it is not sent). */
+  async inviteToRoom(room: string, contact: string): Promise<void> {
+    this.#require();
+    if (!this.#channels.has(room)) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    if (!isNick(contact)) throw new LegacyRefusal(`"${contact.slice(0, 40)}" is not a valid IRC nick`, 'bad-request');
+    void this.#queue.enqueueControl(`INVITE ${contact} ${room}`);
+  }
+
   /** PRIVMSG lines to `target` (a nick or a channel), through its lane of the queue. */
   #privmsg(target: string, text: string, options: TextOptions): string | undefined {
     this.#require();
@@ -305,6 +315,12 @@ export class IrcSession implements LegacySession {
   #line(line: ParsedLine): void {
     const last = line.params[line.params.length - 1] ?? '';
     switch (line.command) {
+      case 'INVITE': {
+        const invite = readInvite(line, (nick) => casefold(nick, this.#mapping) === casefold(this.#nick, this.#mapping));
+        const room = invite === undefined ? undefined : this.roomKey(invite.channel);
+        if (invite !== undefined && room !== undefined && this.#invites.allow(room, Date.now())) this.events.room(room, { kind: 'invited', by: invite.by });
+        break;
+      }
       case '730': // RPL_MONONLINE
       case '731': // RPL_MONOFFLINE
         for (const target of last.split(',')) {
