@@ -16,6 +16,7 @@ import type { Logger } from './log.js';
 import type { GatewayAccountStore, KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
 import type { AccountHooks } from './account-hooks.js';
+import type { RoomHooks } from './room-hooks.js';
 
 /** What a network can do; features degrade visibly where a capability is missing. */
 export interface NetworkCapabilities {
@@ -149,6 +150,8 @@ export interface NetworkContext {
   readonly accounts?: GatewayAccountStore;
   /** What the modules say about those people's registrations and logins (absent: everything allowed). */
   readonly accountHooks?: AccountHooks;
+  /** What the modules say about those people's group chats (absent: everything allowed). */
+  readonly roomHooks?: RoomHooks;
   /**
    * The hub's HTTP client for every URL the adapter fetches (attachments, uploads, pastes),
    * under the `egress:` policy. Absent (hand-made contexts): the default policy.

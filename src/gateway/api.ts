@@ -302,6 +302,11 @@ export interface LegacySession {
   moderateRoom?(room: string, action: RoomModeration): Promise<void>;
   /** Invites `contact` (a contact key) to `room`; a refusal by the network comes later as a `refused` room event. */
   inviteToRoom?(room: string, contact: string, reason: string | undefined): Promise<void>;
+  /**
+   * Ends `room` for good (XEP-0045 destroy), rejecting with a {@link LegacyRefusal} saying why
+   * when the network cannot (IRC: only an operator alone in the channel, which ends when parted).
+   */
+  destroyRoom?(room: string): Promise<void>;
 }
 
 /** The person's own avatar, as their vCard has it (at most 512 KiB). */

@@ -13,10 +13,11 @@
 import xml, { type Element } from '@xmpp/xml';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/log.js';
+import type { RoomHooks } from '../core/room-hooks.js';
 import { LegacyRefusal, type RoomEvent, type RoomParticipant } from './api.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
-import { readAdminRequest } from './room-admin.js';
-import { invitation, invitesOf, readInvite } from './room-invites.js';
+import { RoomActions } from './room-actions.js';
+import { invitesOf } from './room-invites.js';
 import { MAX_RESOURCES, Room } from './rooms.js';
 import type { UserSession } from './session.js';
 import { occupantPresence, roomInfo, roomMessage, STATUS, subjectMessage } from './xmpp/muc.js';
@@ -34,6 +35,8 @@ export interface GroupChatHost {
   readonly log: Logger;
   /** Whether the legacy network offers groups (its settings). */
   readonly enabled: boolean;
+  /** The module callbacks (room-hooks.ts). */
+  readonly hooks: RoomHooks;
   /** The longest body taken from a person's message. */
   readonly maxBodyChars: number;
   send(stanza: Element): void;
@@ -41,8 +44,16 @@ export interface GroupChatHost {
 
 export class GroupChats {
   readonly #rooms = new WeakMap<UserSession, Map<string, Room>>();
+  readonly #actions: RoomActions;
 
-  constructor(private readonly host: GroupChatHost) {}
+  constructor(private readonly host: GroupChatHost) {
+    this.#actions = new RoomActions(host);
+  }
+
+  /** disco#items of the gateway domain for `session`'s person (room-actions.ts). */
+  items(session: UserSession | undefined): Promise<Element> {
+    return this.#actions.items(session, session === undefined ? [] : this.#roomsOf(session).values());
+  }
 
   /** The room key `local` (a JID localpart) names in `session`, if it names a room. */
   roomKey(session: UserSession, local: string): string | undefined {
@@ -71,7 +82,7 @@ export class GroupChats {
 
   /** What the legacy side reports about the room `key` of `session`. */
   event(session: UserSession, key: string, event: RoomEvent): void {
-    if (event.kind === 'invited') return this.#invited(session, key, event.by, event.reason);
+    if (event.kind === 'invited') return this.#actions.invited(session, key, event.by, event.reason);
     const room = this.#roomsOf(session).get(key);
     if (room === undefined || !room.joined) return;
     const each = (build: (to: string) => Element): void => {
@@ -184,9 +195,21 @@ export class GroupChats {
     fresh.waiting.add(from);
     this.#roomsOf(session).set(key, fresh);
     const rooms = this.#roomsOf(session);
+    let created = false;
     try {
+      const allowed = await this.host.hooks.mayJoin({ jid: session.jid, nick }, key, this.#actions.wasInvited(session, key));
+      if (!allowed.allowed) throw new LegacyRefusal(allowed.reason, 'forbidden');
       const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS));
       if (rooms.get(key) !== fresh) return; // every resource left meanwhile (the legacy room was left)
+      if (snapshot.created === true) {
+        // The join created the room on the network: the modules may still say no (then it is left at once).
+        const may = await this.host.hooks.mayCreate({ jid: session.jid, nick: snapshot.self.nick }, key);
+        if (!may.allowed) {
+          await session.legacy.leaveRoom?.(key);
+          throw new LegacyRefusal(may.reason, 'forbidden');
+        }
+        created = true;
+      }
       fresh.fill(snapshot);
     } catch (error) {
       if (rooms.get(key) === fresh) rooms.delete(key);
@@ -199,19 +222,20 @@ export class GroupChats {
       return;
     }
     this.host.log.info({ user: session.jid, room: key, participants: fresh.participants.size }, 'gateway: joined a room');
-    for (const waiting of [...fresh.waiting]) this.#welcome(fresh, waiting, nick);
+    for (const waiting of [...fresh.waiting]) this.#welcome(fresh, waiting, nick, created);
   }
 
   /**
    * The room as XEP-0045 §7.2 shows it to a joining resource: the participants, the self-presence,
    * (history: a later slice), then the subject, which ends the join for the client.
    */
-  #welcome(room: Room, to: string, asked: string): void {
+  #welcome(room: Room, to: string, asked: string, created = false): void {
     room.waiting.delete(to);
     room.resources.add(to);
     for (const participant of room.participants.values()) this.host.send(occupantPresence(room.jid, to, participant));
     const self: RoomParticipant = room.self ?? { nick: asked, role: 'participant', affiliation: 'none' };
-    this.host.send(occupantPresence(room.jid, to, self, { codes: self.nick === asked ? [STATUS.self] : [STATUS.self, STATUS.renamedOnJoin] }));
+    const codes = [STATUS.self, ...(self.nick === asked ? [] : [STATUS.renamedOnJoin]), ...(created ? [STATUS.created] : [])];
+    this.host.send(occupantPresence(room.jid, to, self, { codes }));
     this.host.send(subjectMessage(room.jid, to, room.subject.text, room.subject.by));
   }
 
@@ -221,7 +245,7 @@ export class GroupChats {
     const room = this.#roomsOf(session).get(key);
     const refuse = (condition: ErrorCondition, text: string): void => this.host.send(errorReply(message, condition, text));
     const invites = invitesOf(message);
-    if (nick === undefined && invites.length > 0) return this.#invite(message, invites, session, room, from);
+    if (nick === undefined && invites.length > 0) return this.#actions.invite(message, invites, session, room, from);
     if (nick !== undefined) return refuse('feature-not-implemented', 'private messages through the room are not supported yet: write to nick@' + this.host.domain);
     if (message.attrs.type !== 'groupchat') return refuse('bad-request', 'send groupchat messages to a room');
     if (room === undefined || !room.resources.has(from) || room.self === undefined) return refuse('not-acceptable', 'you are not in this room; join it first');
@@ -242,6 +266,8 @@ export class GroupChats {
       this.host.send(errorReply(message, 'recipient-unavailable', `not delivered: ${reason.slice(0, 300)}`));
     };
     const action = body.startsWith('/me ');
+    const allowed = await this.host.hooks.maySend({ jid: session.jid, nick: room.self.nick }, key, action ? body.slice(4) : body, action);
+    if (!allowed.allowed) return refuse('forbidden', allowed.reason);
     const legacyId = await session.legacy.onRoomText(key, action ? body.slice(4) : body, { action, undelivered });
     // Reflected once to every resource in the room, with the sender's id (XEP-0045 §7.2.2).
     const stanzaId = legacyId ?? randomUUID();
@@ -250,31 +276,6 @@ export class GroupChats {
     for (const resource of room.resources) this.host.send(roomMessage(room.jid, resource, self.nick, body, id, stanzaId));
   }
 
-  /** The person invites someone of the network (room-invites.ts): errors come back as message errors. */
-  async #invite(message: Element, invites: Element[], session: UserSession, room: Room | undefined, from: string): Promise<void> {
-    const refuse = (condition: ErrorCondition, text: string): void => this.host.send(errorReply(message, condition, text));
-    if (room === undefined || !room.resources.has(from)) return refuse('not-acceptable', 'you are not in this room; join it first');
-    const request = readInvite(invites, this.host.domain);
-    if (!request.ok) return refuse('not-acceptable', request.text);
-    if (session.legacy.inviteToRoom === undefined) return refuse('feature-not-implemented', 'invitations are not supported on this network');
-    const contact = session.legacy.contactKey(request.invitee);
-    if (contact === undefined) return refuse('bad-request', `${request.invitee} is no one on this network`);
-    try {
-      await session.legacy.inviteToRoom(room.key, contact, request.reason);
-    } catch (error) {
-      if (!(error instanceof LegacyRefusal)) this.host.log.warn({ user: session.jid, room: room.key, err: error }, 'gateway: an invitation failed');
-      return refuse(error instanceof LegacyRefusal ? error.condition : 'internal-server-error', error instanceof LegacyRefusal ? error.message : 'internal error');
-    }
-    this.host.log.info({ user: session.jid, room: room.key }, 'gateway: an invitation was sent');
-  }
-
-  /** Someone of the network invites the person: a mediated invitation from the room JID. */
-  #invited(session: UserSession, key: string, by: string, reason: string | undefined): void {
-    const local = contactLocalpart(key);
-    if (local === undefined) return;
-    const inviter = session.legacy.contactKey(by) ?? by;
-    this.host.send(invitation(`${local}@${this.host.domain}`, key, session.jid, inviter, this.host.domain, reason));
-  }
 
   // --- iq ------------------------------------------------------------------------------------
 
@@ -291,23 +292,9 @@ export class GroupChats {
       if (room?.resources.has(from) === true && (nick === undefined || nick === room.self?.nick)) return this.host.send(iqResult(iq));
       return this.host.send(errorReply(iq, 'not-acceptable', 'you are not in this room'));
     }
-    if (type === 'set' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#moderate(iq, child, session, room, from);
+    if (type === 'set' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#actions.moderate(iq, child, session, room, from);
+    if (type === 'set' && nick === undefined && child?.is('query', NS.mucOwner) === true && child.getChild('destroy') !== undefined) return this.#actions.destroy(iq, child, session, room, from, (gone) => this.#roomsOf(session).delete(gone.key));
     return this.host.send(errorReply(iq, 'service-unavailable'));
   }
 
-  /** A kick or ban from the person (room-admin.ts): answered once the legacy side took it. */
-  async #moderate(iq: Element, query: Element, session: UserSession, room: Room | undefined, from: string): Promise<void> {
-    if (room === undefined || !room.resources.has(from)) return this.host.send(errorReply(iq, 'not-acceptable', 'you are not in this room; join it first'));
-    const request = readAdminRequest(query, room.jid, this.host.domain);
-    if (!request.ok) return this.host.send(errorReply(iq, request.condition, request.text));
-    if (session.legacy.moderateRoom === undefined) return this.host.send(errorReply(iq, 'feature-not-implemented', 'kicks and bans are not supported on this network'));
-    try {
-      await session.legacy.moderateRoom(room.key, request.action);
-    } catch (error) {
-      if (!(error instanceof LegacyRefusal)) this.host.log.warn({ user: session.jid, room: room.key, err: error }, 'gateway: a kick or ban failed');
-      return this.host.send(errorReply(iq, error instanceof LegacyRefusal ? error.condition : 'internal-server-error', error instanceof LegacyRefusal ? error.message : 'internal error'));
-    }
-    this.host.log.info({ user: session.jid, room: room.key, action: request.action.kind }, 'gateway: a kick or ban was sent');
-    this.host.send(iqResult(iq));
-  }
 }

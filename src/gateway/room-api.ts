@@ -37,6 +37,8 @@ export interface RoomSnapshot {
   readonly participants: readonly RoomParticipant[];
   /** The subject; an empty text when the room has none. */
   readonly subject: RoomSubject;
+  /** The join created the room on the network (XEP-0045 status 201). */
+  readonly created?: boolean;
 }
 
 /**

@@ -81,6 +81,11 @@ export class IrcChannels {
     return channel.members.get(this.#fold(this.host.nick()))?.prefixes ?? new Set();
   }
 
+  /** How many are in the joined channel `key`, the person included (0: not in it). */
+  memberCount(key: string): number {
+    return this.#live(key)?.members.size ?? 0;
+  }
+
   /** Joins `key`: resolves with the channel once NAMES ended, rejects with the server's refusal or on `signal`. */
   join(key: string, signal: AbortSignal): Promise<RoomSnapshot> {
     const known = this.#channels.get(key);
@@ -186,7 +191,10 @@ export class IrcChannels {
         const pending = channel?.pending;
         if (channel === undefined || pending === undefined) return;
         channel.pending = undefined;
-        pending.resolve(this.#snapshot(channel));
+        const snapshot = this.#snapshot(channel);
+        // Alone in it with operator status: the JOIN created the channel (an empty persistent channel gives no op).
+        const created = snapshot.participants.length === 0 && ['owner', 'admin'].includes(snapshot.self.affiliation);
+        pending.resolve(created ? { ...snapshot, created } : snapshot);
         return;
       }
       case '482': { // ERR_CHANOPRIVSNEEDED <me> <channel> :<text>

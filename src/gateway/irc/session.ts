@@ -14,7 +14,7 @@ import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
 import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomModeration, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
-import { DEFAULT_PREFIXES, isChannelName, type PrefixMode } from './channel-modes.js';
+import { DEFAULT_PREFIXES, isChannelName, roleOf, type PrefixMode } from './channel-modes.js';
 import { IrcChannels } from './channels.js';
 import { moderationLines } from './channel-moderation.js';
 import { InviteLimiter, readInvite } from './invites.js';
@@ -187,6 +187,17 @@ export class IrcSession implements LegacySession {
     const self = this.#channels.selfPrefixes(room);
     if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
     for (const line of moderationLines(room, action, self)) void this.#queue.enqueueControl(line);
+  }
+
+  /** IRC has no destroy: a channel ends when its last member leaves, so an operator alone in it may end it by parting. */
+  async destroyRoom(room: string): Promise<void> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    if (!['owner', 'admin'].includes(roleOf(self).affiliation)) throw new LegacyRefusal(`only an operator of ${room} may end it, and you are none`, 'forbidden');
+    const others = this.#channels.memberCount(room) - 1;
+    if (others > 0) throw new LegacyRefusal(`IRC channels end when the last person leaves, and ${others} other${others === 1 ? ' is' : 's are'} still in ${room}: kick them first, or just leave`, 'not-acceptable');
+    this.#channels.part(room);
   }
 
   /** INVITE (IRC has no reason: it is not sent). */

@@ -19,5 +19,6 @@ export const NS = {
   muc: 'http://jabber.org/protocol/muc',
   mucUser: 'http://jabber.org/protocol/muc#user',
   mucAdmin: 'http://jabber.org/protocol/muc#admin',
+  mucOwner: 'http://jabber.org/protocol/muc#owner',
   stableIds: 'urn:xmpp:sid:0',
 } as const;
