@@ -8,7 +8,8 @@
 import xml, { type Element } from '@xmpp/xml';
 import { LegacyRefusal } from './api.js';
 import { contactLocalpart } from './contacts.js';
-import type { GroupChatHost } from './group-chats.js';
+import type { Logger } from '../core/log.js';
+import type { RoomHooks } from '../core/room-hooks.js';
 import { readAdminRequest } from './room-admin.js';
 import { invitation, readInvite } from './room-invites.js';
 import type { Room } from './rooms.js';
@@ -20,11 +21,19 @@ import { errorReply, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
 /** Most rooms remembered as invited to, per person. */
 const MAX_INVITED = 50;
 
+/** What the room actions need from the gateway (group-chats.ts's host has it all). */
+export interface RoomActionHost {
+  readonly domain: string;
+  readonly log: Logger;
+  readonly hooks: RoomHooks;
+  send(stanza: Element): void;
+}
+
 export class RoomActions {
   /** The rooms someone on the network lately invited each person to (userMayJoinRoom's `isInvited`). */
   readonly #invitedTo = new WeakMap<UserSession, Set<string>>();
 
-  constructor(private readonly host: GroupChatHost) {}
+  constructor(private readonly host: RoomActionHost) {}
 
   /** Whether someone on the network lately invited `session`'s person to `key`. */
   wasInvited(session: UserSession, key: string): boolean {
