@@ -7,7 +7,7 @@
  */
 import type { RoomEvent, RoomModeration, RoomSnapshot } from './room-api.js';
 
-export type { RoomAffiliation, RoomEvent, RoomModeration, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
+export type { RoomAffiliation, RoomEvent, RoomHat, RoomModeration, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
 
 /** One field of a data form (XEP-0004) the gateway shows: registration, preferences, search. */
 export interface FormField {

@@ -12,12 +12,20 @@ export type RoomRole = 'moderator' | 'participant' | 'visitor';
 /** An occupant's affiliation (XEP-0045 §5.2). */
 export type RoomAffiliation = 'owner' | 'admin' | 'member' | 'none';
 
+/** A hat (XEP-0317): a status of the legacy network that no role or affiliation names. */
+export interface RoomHat {
+  readonly uri: string;
+  readonly title: string;
+}
+
 /** One participant of a legacy room, as XMPP shows them. */
 export interface RoomParticipant {
   /** Their nick in the room (the occupant JID's resource). */
   readonly nick: string;
   readonly role: RoomRole;
   readonly affiliation: RoomAffiliation;
+  /** Their hats, when they have any. */
+  readonly hats?: readonly RoomHat[];
 }
 
 /** A room's subject with who set it, when known. */

@@ -3,7 +3,7 @@
  * ngIRCd, with an xmpp.js client as the person and raw IRC clients in the channel: a kick from
  * XMPP is refused (forbidden, with why) while the person holds no op, and kicks on IRC once they
  * do; a ban sets `+b nick!*@*` and kicks; someone kicked on IRC leaves with status 307, and the
- * person kicked on IRC gets their self-presence with 110 and 307. Invitations both ways: a mediated
+ * person kicked on IRC gets their self-presence with 110 and 307; a half-op wears a hat (XEP-0317). Invitations both ways: a mediated
  * invitation from XMPP is an IRC INVITE (to people of the network only), an IRC INVITE of the
  * person a mediated invitation from the room JID.
  */
@@ -57,6 +57,12 @@ it('kicks and bans from XMPP need op on IRC; kicks on IRC are 307; invitations b
   assert.match(refused?.text ?? '', /half-op|operator/);
   // An item that is neither a kick nor a ban: not done from XMPP.
   assert.equal((await failure(xml('item', { nick: 'dave', role: 'moderator' })))?.condition, 'feature-not-implemented');
+
+  // A half-op is a moderator who is only a member: the hat (XEP-0317) says which IRC status it is.
+  carol.send('MODE #lobby +h erin');
+  const halfop = await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === `${room}/erin` && s.getChild('hats', 'urn:xmpp:hats:0') !== undefined, WAIT_MS);
+  assert.equal(halfop.getChild('hats', 'urn:xmpp:hats:0')?.getChild('hat')?.attrs.uri, 'urn:switchboard:irc:hat:halfop');
+  assert.equal(halfop.getChild('x', NS_MUC_USER)?.getChild('item')?.attrs.role, 'moderator');
 
   // Op: the kick reaches IRC; dave leaves the room with 307 and the reason.
   carol.send('MODE #lobby +o alice');

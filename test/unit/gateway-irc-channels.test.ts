@@ -37,7 +37,7 @@ describe('gateway IRC channels', () => {
       participants: [
         { nick: 'carol', role: 'moderator', affiliation: 'admin' },
         { nick: 'dave', role: 'participant', affiliation: 'member' },
-        { nick: 'erin', role: 'moderator', affiliation: 'owner' },
+        { nick: 'erin', role: 'moderator', affiliation: 'owner', hats: [{ uri: 'urn:switchboard:irc:hat:founder', title: 'Founder (~)' }] },
       ],
       subject: { text: 'hello', by: 'carol' },
     });

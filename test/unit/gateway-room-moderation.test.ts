@@ -4,7 +4,7 @@
  * nick, occupant JID or contact JID, anything else refused), the IRC lines it becomes
  * (src/gateway/irc/channel-moderation.ts: refused without (half-)op, the reason kept on one
  * line within bounds), and an IRC KICK of someone else reported with `kicked`; invitations
- * (room-invites.ts, irc/invites.ts): read, built, and bounded.
+ * (room-invites.ts, irc/invites.ts): read, built, and bounded; hats (irc/channel-hats.ts).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +16,8 @@ import { readAdminRequest } from '../../src/gateway/room-admin.js';
 import { moderationLines } from '../../src/gateway/irc/channel-moderation.js';
 import { DEFAULT_PREFIXES } from '../../src/gateway/irc/channel-modes.js';
 import { IrcChannels } from '../../src/gateway/irc/channels.js';
+import { hatsOf } from '../../src/gateway/irc/channel-hats.js';
+import { occupantPresence } from '../../src/gateway/xmpp/muc.js';
 import { InviteLimiter, MAX_PER_MINUTE, readInvite as readIrcInvite, REPEAT_MS } from '../../src/gateway/irc/invites.js';
 import { invitation, invitesOf, readInvite } from '../../src/gateway/room-invites.js';
 
@@ -139,5 +141,30 @@ describe('gateway room invitations', () => {
     assert.equal(limiter.allow('#flood', 3000), false, 'too many a minute');
     assert.equal(limiter.allow('#flood', 61_000), true, 'a minute later');
     assert.equal(limiter.allow('#a', REPEAT_MS + 1), true, 'the same channel much later');
+  });
+});
+
+describe('gateway room hats', () => {
+  it('hats the prefixes roles cannot tell apart, and a MODE that changes only a hat is reported', async () => {
+    assert.deepEqual(hatsOf(['@']), []);
+    assert.deepEqual(hatsOf(['%', '+']).map((h) => h.uri), ['urn:switchboard:irc:hat:halfop']);
+    assert.deepEqual(hatsOf(['@', '&', '~']).map((h) => h.uri), ['urn:switchboard:irc:hat:founder', 'urn:switchboard:irc:hat:protected']);
+    const events: RoomEvent[] = [];
+    const channels = new IrcChannels({
+      send: () => undefined, nick: () => 'alice', mapping: () => 'rfc1459', prefixes: () => DEFAULT_PREFIXES,
+      chanmodes: () => ['beI', 'k', 'l', 'imnpst'], event: (_room, event) => void events.push(event),
+    });
+    const joined = channels.join('#lobby', AbortSignal.timeout(5000));
+    for (const line of [':alice!a@h JOIN #lobby', ':srv 353 alice = #lobby :alice @carol', ':srv 366 alice #lobby :End']) channels.line(ircLineParser(line));
+    await joined;
+    channels.line(ircLineParser(':srv MODE #lobby +a carol'));
+    channels.line(ircLineParser(':srv MODE #lobby +o carol'));
+    assert.deepEqual(events, [{ kind: 'role', participant: { nick: 'carol', role: 'moderator', affiliation: 'admin', hats: [{ uri: 'urn:switchboard:irc:hat:protected', title: 'Protected (&)' }] } }]);
+  });
+
+  it('puts the hats in the occupant presence, not in an unavailable one', () => {
+    const carol = { nick: 'carol', role: 'moderator', affiliation: 'member', hats: [{ uri: 'urn:switchboard:irc:hat:halfop', title: 'Half-op (%)' }] } as const;
+    assert.equal(occupantPresence(ROOM, ALICE_JID, carol).getChild('hats', 'urn:xmpp:hats:0')?.getChild('hat')?.attrs.title, 'Half-op (%)');
+    assert.equal(occupantPresence(ROOM, ALICE_JID, carol, { unavailable: true }).getChild('hats', 'urn:xmpp:hats:0'), undefined);
   });
 });

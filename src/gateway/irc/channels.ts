@@ -11,6 +11,7 @@
 import type { ParsedLine } from 'irc-framework';
 import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
+import { hatsOf } from './channel-hats.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
 
 /** Most channels one session is in. */
@@ -19,6 +20,12 @@ export const MAX_CHANNELS = 50;
 export const MAX_MEMBERS = 5000;
 /** Most characters of a topic, a reason or a refusal shown to the person. */
 const MAX_TEXT = 500;
+
+/** What XMPP shows of someone holding `prefixes`: their role, affiliation and hats, as one comparable string. */
+function shown(prefixes: Iterable<string>, moderated: boolean): string {
+  const { role, affiliation } = roleOf(prefixes, moderated);
+  return [role, affiliation, ...hatsOf(prefixes).map((h) => h.uri)].join(' ');
+}
 
 /** The server's refusals of a JOIN, as XMPP errors (XEP-0045 §7.2). */
 const JOIN_REFUSALS: Readonly<Record<string, { readonly condition: RefusalCondition; readonly why: string }>> = {
@@ -231,7 +238,8 @@ export class IrcChannels {
   }
 
   #participant(member: Member, moderated: boolean): RoomParticipant {
-    return { nick: member.nick, ...roleOf(member.prefixes, moderated) };
+    const hats = hatsOf(member.prefixes);
+    return { nick: member.nick, ...roleOf(member.prefixes, moderated), ...(hats.length === 0 ? {} : { hats }) };
   }
 
   /** +m set or unset: the members with no prefix change role (reported once the channel is joined). */
@@ -299,11 +307,10 @@ export class IrcChannels {
     for (const change of prefixChanges(modes, args, this.host.prefixes(), this.host.chanmodes())) {
       const member = channel.members.get(this.#fold(change.nick));
       if (member === undefined) continue;
-      const before = roleOf(member.prefixes, channel.moderated);
+      const before = shown(member.prefixes, channel.moderated);
       if (change.add) member.prefixes.add(change.symbol);
       else member.prefixes.delete(change.symbol);
-      const after = roleOf(member.prefixes, channel.moderated);
-      if (before.role !== after.role || before.affiliation !== after.affiliation) touched.set(this.#fold(member.nick), member);
+      if (before !== shown(member.prefixes, channel.moderated)) touched.set(this.#fold(member.nick), member);
       else touched.delete(this.#fold(member.nick));
     }
     for (const member of touched.values()) this.host.event(this.#key(name), { kind: 'role', participant: this.#participant(member, channel.moderated) });

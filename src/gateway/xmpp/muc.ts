@@ -55,7 +55,9 @@ export function occupantPresence(room: string, to: string, participant: RoomPart
   });
   return xml('presence', { from: occupantJid(room, participant.nick), to, ...(options.unavailable === true ? { type: 'unavailable' } : {}) },
     options.status === undefined ? null : xml('status', {}, clean(options.status)),
-    xml('x', { xmlns: NS.mucUser }, item, ...(options.codes ?? []).map((code) => xml('status', { code }))));
+    xml('x', { xmlns: NS.mucUser }, item, ...(options.codes ?? []).map((code) => xml('status', { code }))),
+    participant.hats === undefined || participant.hats.length === 0 || options.unavailable === true ? null
+      : xml('hats', { xmlns: NS.hats }, participant.hats.map((hat) => xml('hat', { uri: hat.uri, title: clean(hat.title) }))));
 }
 
 /**

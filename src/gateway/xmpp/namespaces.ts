@@ -20,5 +20,6 @@ export const NS = {
   mucUser: 'http://jabber.org/protocol/muc#user',
   mucAdmin: 'http://jabber.org/protocol/muc#admin',
   mucOwner: 'http://jabber.org/protocol/muc#owner',
+  hats: 'urn:xmpp:hats:0',
   stableIds: 'urn:xmpp:sid:0',
 } as const;
