@@ -45,6 +45,8 @@ export interface GroupChatHost {
 export class GroupChats {
   readonly #rooms = new WeakMap<UserSession, Map<string, Room>>();
   readonly #actions: RoomActions;
+  /** The last message check of each room (checkEventAllowed), so checks finish in order. */
+  readonly #checks = new WeakMap<Room, Promise<unknown>>();
 
   constructor(private readonly host: GroupChatHost) {
     this.#actions = new RoomActions(host);
@@ -266,7 +268,10 @@ export class GroupChats {
       this.host.send(errorReply(message, 'recipient-unavailable', `not delivered: ${reason.slice(0, 300)}`));
     };
     const action = body.startsWith('/me ');
-    const allowed = await this.host.hooks.maySend({ jid: session.jid, nick: room.self.nick }, key, action ? body.slice(4) : body, action);
+    // Checked in the order sent: a slow module answer must not let a later message overtake this one.
+    const verdict = (this.#checks.get(room) ?? Promise.resolve()).then(() => this.host.hooks.maySend({ jid: session.jid, nick: room.self?.nick ?? '' }, key, action ? body.slice(4) : body, action));
+    this.#checks.set(room, verdict.catch(() => undefined));
+    const allowed = await verdict;
     if (!allowed.allowed) return refuse('forbidden', allowed.reason);
     const legacyId = await session.legacy.onRoomText(key, action ? body.slice(4) : body, { action, undelivered });
     // Reflected once to every resource in the room, with the sender's id (XEP-0045 §7.2.2).

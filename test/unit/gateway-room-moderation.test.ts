@@ -102,7 +102,9 @@ describe('gateway room moderation: IRC kicks', () => {
     await joined;
     assert.deepEqual([...(channels.selfPrefixes('#lobby') ?? [])], ['%']);
     assert.equal(channels.selfPrefixes('#other'), undefined);
+    assert.equal(channels.hasMember('#lobby', 'DAVE'), true);
     channels.line(ircLineParser(':carol!c@h KICK #lobby dave :behave'));
+    assert.equal(channels.hasMember('#lobby', 'dave'), false);
     channels.line(ircLineParser(':carol!c@h PART #lobby'));
     assert.deepEqual(events, [
       ['#lobby', { kind: 'left', nick: 'dave', reason: 'kicked by carol: behave', kicked: true }],

@@ -88,6 +88,11 @@ export class IrcChannels {
     return channel.members.get(this.#fold(this.host.nick()))?.prefixes ?? new Set();
   }
 
+  /** Whether `nick` is in the joined channel `key`. */
+  hasMember(key: string, nick: string): boolean {
+    return this.#live(key)?.members.has(this.#fold(nick)) === true;
+  }
+
   /** How many are in the joined channel `key`, the person included (0: not in it). */
   memberCount(key: string): number {
     return this.#live(key)?.members.size ?? 0;

@@ -186,6 +186,7 @@ export class IrcSession implements LegacySession {
     this.#require();
     const self = this.#channels.selfPrefixes(room);
     if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    if (action.kind === 'kick' && !this.#channels.hasMember(room, action.nick)) throw new LegacyRefusal(`${action.nick.slice(0, 40)} is not in ${room}`, 'item-not-found');
     for (const line of moderationLines(room, action, self)) void this.#queue.enqueueControl(line);
   }
 
