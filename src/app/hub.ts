@@ -23,6 +23,7 @@ import { LifecycleCallbacks } from '../modules/lifecycle.js';
 import { createModuleApi, type ModuleHost } from '../modules/module-api.js';
 import { ModuleCallbacks } from '../modules/callbacks/index.js';
 import { moduleAccountHooks } from '../modules/callbacks/account-hooks.js';
+import { moduleRoomHooks } from '../modules/callbacks/room-hooks.js';
 import { presenceRoutingOf } from './presence-routing.js';
 import { WebResourceRegistry } from '../modules/web-resources.js';
 import { ModuleHealthChecks } from '../modules/health.js';
@@ -209,6 +210,7 @@ export class Hub {
       roomArchive: store.roomArchive(`network:${name}`),
       unsignedFields: (event) => this.callbacks.unsignedFields.addFieldsToUnsigned(event, []),
       accountHooks: moduleAccountHooks(this.callbacks),
+      roomHooks: moduleRoomHooks(this.callbacks, name),
       egress: this.egress,
       wantedChannels: () => this.bridgeChannels(name),
       emit: (event) => this.dispatcher.ingest(event),

@@ -17,6 +17,7 @@ import type { RoomArchiveStore } from './room-archive.js';
 import type { GatewayAccountStore, KeyValueStore } from './store.js';
 import type { Egress, EgressBudget } from './egress.js';
 import type { AccountHooks } from './account-hooks.js';
+import type { RoomHooks } from './room-hooks.js';
 
 /** What a network can do; features degrade visibly where a capability is missing. */
 export interface NetworkCapabilities {
@@ -154,6 +155,8 @@ export interface NetworkContext {
   readonly unsignedFields?: (event: AnyEvent) => Promise<Record<string, unknown>>;
   /** What the modules say about those people's registrations and logins (absent: everything allowed). */
   readonly accountHooks?: AccountHooks;
+  /** What the modules say about those people's group chats (absent: everything allowed). */
+  readonly roomHooks?: RoomHooks;
   /**
    * The hub's HTTP client for every URL the adapter fetches (attachments, uploads, pastes),
    * under the `egress:` policy. Absent (hand-made contexts): the default policy.

@@ -5,9 +5,9 @@
  * {@link LegacySession} per registered person (BaseSession) with its handlers, contacts named by
  * a legacy id (LegacyContact). The framework knows XMPP and nothing of the legacy protocol.
  */
-import type { BackfilledMessage, HoleBound, RoomEvent, RoomSnapshot } from './room-api.js';
+import type { BackfilledMessage, HoleBound, RoomEvent, RoomModeration, RoomSnapshot } from './room-api.js';
 
-export type { BackfilledMessage, HoleBound, RoomAffiliation, RoomEvent, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
+export type { BackfilledMessage, HoleBound, RoomAffiliation, RoomEvent, RoomHat, RoomModeration, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
 
 /** One field of a data form (XEP-0004) the gateway shows: registration, preferences, search. */
 export interface FormField {
@@ -304,6 +304,19 @@ export interface LegacySession {
    * first). Messages outside the bounds are dropped.
    */
   backfillRoom?(room: string, bounds: { readonly after?: HoleBound; readonly before?: HoleBound; readonly limit: number }, signal: AbortSignal): Promise<readonly BackfilledMessage[]>;
+  /**
+   * Kicks or bans a participant of `room` (room-admin.ts): rejects with a {@link LegacyRefusal}
+   * (`forbidden`, with why) when the person may not; a later refusal by the network comes as a
+   * `refused` room event.
+   */
+  moderateRoom?(room: string, action: RoomModeration): Promise<void>;
+  /** Invites `contact` (a contact key) to `room`; a refusal by the network comes later as a `refused` room event. */
+  inviteToRoom?(room: string, contact: string, reason: string | undefined): Promise<void>;
+  /**
+   * Ends `room` for good (XEP-0045 destroy), rejecting with a {@link LegacyRefusal} saying why
+   * when the network cannot (IRC: only an operator alone in the channel, which ends when parted).
+   */
+  destroyRoom?(room: string): Promise<void>;
 }
 
 /** The person's own avatar, as their vCard has it (at most 512 KiB). */

@@ -11,6 +11,7 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 import type { AccountHooks } from '../core/account-hooks.js';
+import { ALLOW_ALL_ROOM_HOOKS, type RoomHooks } from '../core/room-hooks.js';
 import type { Logger } from '../core/log.js';
 import type { ReconnectConfig } from '../core/reconnect.js';
 import { bareJid } from '../networks/xmpp/jid.js';
@@ -50,6 +51,8 @@ export interface GatewayOptions {
   readonly log: Logger;
   /** The module callbacks at each step of an account's life. */
   readonly hooks: AccountHooks;
+  /** The module callbacks of group chats (absent: everything allowed). */
+  readonly roomHooks?: RoomHooks;
   readonly legacy: LegacyNetwork;
   readonly accounts: Accounts;
   readonly pacer: LoginPacer;
@@ -116,7 +119,7 @@ export class Gateway {
     this.#gate = new AccessGate(options.hooks, options.accessPassword, log);
     this.#settings = this.#gate.settings(legacy.settings);
     this.#groups = new GroupChats({
-      domain: options.domain, network: options.network, log, enabled: legacy.settings.groups, maxBodyChars: options.maxBodyChars, send: (stanza) => this.#send(stanza),
+      domain: options.domain, network: options.network, log, enabled: legacy.settings.groups, hooks: options.roomHooks ?? ALLOW_ALL_ROOM_HOOKS, maxBodyChars: options.maxBodyChars, send: (stanza) => this.#send(stanza),
       kept: options.rooms, present: (resource) => this.#present(resource),
       ...(options.history === undefined ? {} : { history: options.history }), ...(options.unsignedFields === undefined ? {} : { unsignedFields: options.unsignedFields }),
     });
@@ -278,7 +281,7 @@ export class Gateway {
     }
     if (xmlns === NS.discoItems && type === 'get') {
       if (child.attrs.node === NS.commands) return this.#send(iqResult(iq, commandList(this.domain, await this.#commands.list(from))));
-      return this.#send(iqResult(iq, xml('query', { xmlns: NS.discoItems })));
+      return this.#send(iqResult(iq, await this.#groups.items(this.#sessions.get(from))));
     }
     if (xmlns === NS.commands && type === 'set') return this.#send(iqResult(iq, await this.#commands.run(from, child)));
     if (xmlns === NS.ping && type === 'get') return this.#send(iqResult(iq));

@@ -13,9 +13,12 @@
 import xml, { type Element } from '@xmpp/xml';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core/log.js';
+import type { RoomHooks } from '../core/room-hooks.js';
 import { LegacyRefusal, type RoomEvent, type RoomParticipant } from './api.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { KeptRooms } from './kept-rooms.js';
+import { RoomActions } from './room-actions.js';
+import { invitesOf } from './room-invites.js';
 import { MAX_RESOURCES, Room } from './rooms.js';
 import type { UserSession } from './session.js';
 import { occupantPresence, roomInfo, roomMessage, STATUS, subjectMessage } from './xmpp/muc.js';
@@ -42,6 +45,8 @@ export interface GroupChatHost {
   readonly log: Logger;
   /** Whether the legacy network offers groups (its settings). */
   readonly enabled: boolean;
+  /** The module callbacks (room-hooks.ts). */
+  readonly hooks: RoomHooks;
   /** The longest body taken from a person's message. */
   readonly maxBodyChars: number;
   send(stanza: Element): void;
@@ -64,8 +69,18 @@ export class GroupChats {
   readonly #rooms = new WeakMap<UserSession, Map<string, Room>>();
   /** The history each waiting resource asked for in its join presence. */
   readonly #asked = new WeakMap<Room, Map<string, HistoryRequest>>();
+  readonly #actions: RoomActions;
+  /** The last message check of each room (checkEventAllowed), so checks finish in order. */
+  readonly #checks = new WeakMap<Room, Promise<unknown>>();
 
-  constructor(private readonly host: GroupChatHost) {}
+  constructor(private readonly host: GroupChatHost) {
+    this.#actions = new RoomActions(host);
+  }
+
+  /** disco#items of the gateway domain for `session`'s person (room-actions.ts). */
+  items(session: UserSession | undefined): Promise<Element> {
+    return this.#actions.items(session, session === undefined ? [] : this.#roomsOf(session).values());
+  }
 
   /** The room key `local` (a JID localpart) names in `session`, if it names a room. */
   roomKey(session: UserSession, local: string): string | undefined {
@@ -94,6 +109,7 @@ export class GroupChats {
 
   /** What the legacy side reports about the room `key` of `session`. */
   event(session: UserSession, key: string, event: RoomEvent): void {
+    if (event.kind === 'invited') return this.#actions.invited(session, key, event.by, event.reason);
     const room = this.#roomsOf(session).get(key);
     if (room === undefined || !room.joined) return;
     const each = (build: (to: string) => Element): void => {
@@ -107,7 +123,7 @@ export class GroupChats {
         const gone = room.participants.get(event.nick);
         if (gone === undefined) return;
         room.participants.delete(event.nick);
-        each((to) => occupantPresence(room.jid, to, gone, { unavailable: true, ...(event.reason === undefined ? {} : { status: event.reason }) }));
+        each((to) => occupantPresence(room.jid, to, gone, { unavailable: true, ...(event.reason === undefined ? {} : { status: event.reason }), codes: event.kicked === true ? [STATUS.kicked] : [] }));
         return;
       }
       case 'renamed': {
@@ -285,10 +301,22 @@ export class GroupChats {
     const rooms = this.#roomsOf(session);
     const key = room.key;
     const joinSeq = this.host.history?.mark();
+    let created = false;
     try {
       if (session.legacy.joinRoom === undefined) throw new LegacyRefusal('group chats are not supported on this network', 'feature-not-implemented');
+      const allowed = await this.host.hooks.mayJoin({ jid: session.jid, nick }, key, this.#actions.wasInvited(session, key));
+      if (!allowed.allowed) throw new LegacyRefusal(allowed.reason, 'forbidden');
       const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS), password);
       if (rooms.get(key) !== room) return; // every resource left meanwhile (the legacy room was left)
+      if (snapshot.created === true) {
+        // The join created the room on the network: the modules may still say no (then it is left at once).
+        const may = await this.host.hooks.mayCreate({ jid: session.jid, nick: snapshot.self.nick }, key);
+        if (!may.allowed) {
+          await session.legacy.leaveRoom?.(key);
+          throw new LegacyRefusal(may.reason, 'forbidden');
+        }
+        created = true;
+      }
       room.fill(snapshot);
     } catch (error) {
       if (rooms.get(key) === room) rooms.delete(key);
@@ -301,7 +329,7 @@ export class GroupChats {
     }
     this.host.log.info({ user: session.jid, room: key, participants: room.participants.size }, 'gateway: joined a room');
     if (this.host.history !== undefined && joinSeq !== undefined) await backfillRoom(this.host.history, session.legacy, session.jid, key, joinSeq, this.host.log);
-    for (const waiting of [...room.waiting]) await this.#welcome(session, room, waiting, nick, this.#askedOf(room).get(waiting));
+    for (const waiting of [...room.waiting]) await this.#welcome(session, room, waiting, nick, this.#askedOf(room).get(waiting), created);
     this.#asked.delete(room);
     this.#keep(session, room);
   }
@@ -326,12 +354,13 @@ export class GroupChats {
    * the history the client asked for (delayed, XEP-0203), then the subject, which ends the join
    * for the client.
    */
-  async #welcome(session: UserSession, room: Room, to: string, asked: string, history: HistoryRequest | undefined): Promise<void> {
+  async #welcome(session: UserSession, room: Room, to: string, asked: string, history: HistoryRequest | undefined, created = false): Promise<void> {
     room.waiting.delete(to);
     room.resources.add(to);
     for (const participant of room.participants.values()) this.host.send(occupantPresence(room.jid, to, participant));
     const self: RoomParticipant = room.self ?? { nick: asked, role: 'participant', affiliation: 'none' };
-    this.host.send(occupantPresence(room.jid, to, self, { codes: self.nick === asked ? [STATUS.self] : [STATUS.self, STATUS.renamedOnJoin] }));
+    const codes = [STATUS.self, ...(self.nick === asked ? [] : [STATUS.renamedOnJoin]), ...(created ? [STATUS.created] : [])];
+    this.host.send(occupantPresence(room.jid, to, self, { codes }));
     await this.#sendHistory(session, room, to, history);
     this.host.send(subjectMessage(room.jid, to, room.subject.text, room.subject.by));
   }
@@ -353,6 +382,8 @@ export class GroupChats {
   async #message(message: Element, session: UserSession, key: string, from: string, nick: string | undefined): Promise<void> {
     const room = this.#roomsOf(session).get(key);
     const refuse = (condition: ErrorCondition, text: string): void => this.host.send(errorReply(message, condition, text));
+    const invites = invitesOf(message);
+    if (nick === undefined && invites.length > 0) return this.#actions.invite(message, invites, session, room, from);
     if (nick !== undefined) return refuse('feature-not-implemented', 'private messages through the room are not supported yet: write to nick@' + this.host.domain);
     if (message.attrs.type !== 'groupchat') return refuse('bad-request', 'send groupchat messages to a room');
     if (room === undefined || !room.resources.has(from) || room.self === undefined) return refuse('not-acceptable', 'you are not in this room; join it first');
@@ -373,6 +404,11 @@ export class GroupChats {
       this.host.send(errorReply(message, 'recipient-unavailable', `not delivered: ${reason.slice(0, 300)}`));
     };
     const action = body.startsWith('/me ');
+    // Checked in the order sent: a slow module answer must not let a later message overtake this one.
+    const verdict = (this.#checks.get(room) ?? Promise.resolve()).then(() => this.host.hooks.maySend({ jid: session.jid, nick: room.self?.nick ?? '' }, key, action ? body.slice(4) : body, action));
+    this.#checks.set(room, verdict.catch(() => undefined));
+    const allowed = await verdict;
+    if (!allowed.allowed) return refuse('forbidden', allowed.reason);
     const legacyId = await session.legacy.onRoomText(key, action ? body.slice(4) : body, { action, undelivered });
     // Reflected once to every resource in the room, with the sender's id (XEP-0045 §7.2.2).
     const stanzaId = legacyId ?? randomUUID();
@@ -381,6 +417,7 @@ export class GroupChats {
     this.host.history?.record(session.jid, key, { stanzaId, nick: self.nick, body: action ? body.slice(4) : body, action });
     for (const resource of room.resources) this.host.send(roomMessage(room.jid, resource, self.nick, body, id, stanzaId));
   }
+
 
   // --- iq ------------------------------------------------------------------------------------
 
@@ -410,6 +447,9 @@ export class GroupChats {
       if (room?.resources.has(from) === true && (nick === undefined || nick === room.self?.nick)) return this.host.send(iqResult(iq));
       return this.host.send(errorReply(iq, 'not-acceptable', 'you are not in this room'));
     }
+    if (type === 'set' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#actions.moderate(iq, child, session, room, from);
+    if (type === 'set' && nick === undefined && child?.is('query', NS.mucOwner) === true && child.getChild('destroy') !== undefined) return this.#actions.destroy(iq, child, session, room, from, (gone) => this.#roomsOf(session).delete(gone.key));
     return this.host.send(errorReply(iq, 'service-unavailable'));
   }
+
 }

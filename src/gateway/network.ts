@@ -73,6 +73,7 @@ export class GatewayNetwork implements Network {
       domain: config.domain,
       network: ctx.name,
       hooks: ctx.accountHooks ?? ALLOW_ALL_ACCOUNT_HOOKS,
+      ...(ctx.roomHooks === undefined ? {} : { roomHooks: ctx.roomHooks }),
       log: ctx.log,
       legacy,
       accounts: this.#accounts,

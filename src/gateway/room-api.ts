@@ -12,12 +12,20 @@ export type RoomRole = 'moderator' | 'participant' | 'visitor';
 /** An occupant's affiliation (XEP-0045 §5.2). */
 export type RoomAffiliation = 'owner' | 'admin' | 'member' | 'none';
 
+/** A hat (XEP-0317): a status of the legacy network that no role or affiliation names. */
+export interface RoomHat {
+  readonly uri: string;
+  readonly title: string;
+}
+
 /** One participant of a legacy room, as XMPP shows them. */
 export interface RoomParticipant {
   /** Their nick in the room (the occupant JID's resource). */
   readonly nick: string;
   readonly role: RoomRole;
   readonly affiliation: RoomAffiliation;
+  /** Their hats, when they have any. */
+  readonly hats?: readonly RoomHat[];
 }
 
 /** A room's subject with who set it, when known. */
@@ -37,6 +45,8 @@ export interface RoomSnapshot {
   readonly participants: readonly RoomParticipant[];
   /** The subject; an empty text when the room has none. */
   readonly subject: RoomSubject;
+  /** The join created the room on the network (XEP-0045 status 201). */
+  readonly created?: boolean;
 }
 
 /**
@@ -46,7 +56,8 @@ export interface RoomSnapshot {
  */
 export type RoomEvent =
   | { readonly kind: 'joined'; readonly participant: RoomParticipant }
-  | { readonly kind: 'left'; readonly nick: string; readonly reason?: string }
+  /** `kicked`: removed by someone (status 307), not a part or quit. */
+  | { readonly kind: 'left'; readonly nick: string; readonly reason?: string; readonly kicked?: boolean }
   | { readonly kind: 'renamed'; readonly nick: string; readonly to: string }
   | { readonly kind: 'role'; readonly participant: RoomParticipant }
   /** A message; `nick` undefined: from the room itself (a server notice, a system message). */
@@ -54,6 +65,8 @@ export type RoomEvent =
   | { readonly kind: 'subject'; readonly subject: RoomSubject }
   /** The legacy network refused something the person asked in this room (a topic they may not set). */
   | { readonly kind: 'refused'; readonly text: string }
+  /** Someone on the network (`by`, their id) invites the person to this room (joined or not). */
+  | { readonly kind: 'invited'; readonly by: string; readonly reason?: string }
   /** The person is no longer in the room (kicked, or it ended): the framework says so to every resource. */
   | { readonly kind: 'removed'; readonly reason: string; readonly kicked: boolean };
 
@@ -77,4 +90,16 @@ export interface BackfilledMessage {
   readonly action: boolean;
   /** When it was said (ms since the epoch). */
   readonly at: number;
+}
+
+/**
+ * What a moderator asks of the legacy room (XEP-0045 §8.2 kick: role `none`; §9.1 ban:
+ * affiliation `outcast`): remove `nick`, and for a ban keep them out.
+ */
+export interface RoomModeration {
+  readonly kind: 'kick' | 'ban';
+  /** The participant's nick in the room. */
+  readonly nick: string;
+  /** Why, shown to them and the room (at most a line). */
+  readonly reason?: string;
 }

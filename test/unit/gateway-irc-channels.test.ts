@@ -37,7 +37,7 @@ describe('gateway IRC channels', () => {
       participants: [
         { nick: 'carol', role: 'moderator', affiliation: 'admin' },
         { nick: 'dave', role: 'participant', affiliation: 'member' },
-        { nick: 'erin', role: 'moderator', affiliation: 'owner' },
+        { nick: 'erin', role: 'moderator', affiliation: 'owner', hats: [{ uri: 'urn:switchboard:irc:hat:founder', title: 'Founder (~)' }] },
       ],
       subject: { text: 'hello', by: 'carol' },
     });
@@ -77,7 +77,7 @@ describe('gateway IRC channels', () => {
       ['#lobby', { kind: 'message', nick: 'dave', text: 'waves', action: true }],
       ['#lobby', { kind: 'message', nick: undefined, text: 'server notice', action: false }],
       ['#lobby', { kind: 'subject', subject: { text: 'new topic', by: 'carol' } }],
-      ['#lobby', { kind: 'left', nick: 'dave', reason: 'kicked by carol: behave' }],
+      ['#lobby', { kind: 'left', nick: 'dave', reason: 'kicked by carol: behave', kicked: true }],
       ['#lobby', { kind: 'left', nick: 'erin2', reason: 'quit: bye' }],
       ['#lobby', { kind: 'refused', text: 'IRC refused: You\'re not channel operator' }],
     ]);

@@ -23,15 +23,15 @@ describe('the module surface', () => {
     const register = defineModule({
       name: 'early',
       setup(api) {
-        api.registerSpamCheckerCallbacks({ userMayInvite: () => NOT_SPAM, checkEventForSpam: () => NOT_SPAM });
-        api.registerSpamCheckerCallbacks({ userMayInvite: () => NOT_SPAM });
+        api.registerSpamCheckerCallbacks({ userMaySend3pidInvite: () => NOT_SPAM, checkEventForSpam: () => NOT_SPAM });
+        api.registerSpamCheckerCallbacks({ userMaySend3pidInvite: () => NOT_SPAM });
         api.registerPasswordAuthProviderCallbacks({ check3pidAuth: () => null });
       },
     });
     const hub = await startTestHub({ modules: [register] });
     try {
       const warnings = hub.logs.filter((l) => l.level === 40 && l.module === 'early').map((l) => l.callback);
-      assert.deepEqual(warnings, ['spamChecker.userMayInvite', 'passwordAuthProvider.check3pidAuth']);
+      assert.deepEqual(warnings, ['spamChecker.userMaySend3pidInvite', 'passwordAuthProvider.check3pidAuth']);
     } finally {
       await hub.stop();
     }

@@ -11,6 +11,7 @@
 import type { ParsedLine } from 'irc-framework';
 import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
+import { hatsOf } from './channel-hats.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
 
 /** Most channels one session is in. */
@@ -29,6 +30,12 @@ const MAX_KEY = 100;
  */
 export function isChannelKey(key: string): boolean {
   return key.length > 0 && key.length <= MAX_KEY && !key.startsWith(':') && !/[\s,\p{Cc}]/u.test(key);
+}
+
+/** What XMPP shows of someone holding `prefixes`: their role, affiliation and hats, as one comparable string. */
+function shown(prefixes: Iterable<string>, moderated: boolean): string {
+  const { role, affiliation } = roleOf(prefixes, moderated);
+  return [role, affiliation, ...hatsOf(prefixes).map((h) => h.uri)].join(' ');
 }
 
 /** The server's refusals of a JOIN, as XMPP errors (XEP-0045 §7.2). */
@@ -83,6 +90,23 @@ export class IrcChannels {
   /** Whether the person is in (or joining) `key`. */
   has(key: string): boolean {
     return this.#channels.has(key);
+  }
+
+  /** The person's prefixes in the joined channel `key` (undefined: not in it). */
+  selfPrefixes(key: string): ReadonlySet<string> | undefined {
+    const channel = this.#live(key);
+    if (channel === undefined) return undefined;
+    return channel.members.get(this.#fold(this.host.nick()))?.prefixes ?? new Set();
+  }
+
+  /** Whether `nick` is in the joined channel `key`. */
+  hasMember(key: string, nick: string): boolean {
+    return this.#live(key)?.members.has(this.#fold(nick)) === true;
+  }
+
+  /** How many are in the joined channel `key`, the person included (0: not in it). */
+  memberCount(key: string): number {
+    return this.#live(key)?.members.size ?? 0;
   }
 
   /**
@@ -194,7 +218,10 @@ export class IrcChannels {
         const pending = channel?.pending;
         if (channel === undefined || pending === undefined) return;
         channel.pending = undefined;
-        pending.resolve(this.#snapshot(channel));
+        const snapshot = this.#snapshot(channel);
+        // Alone in it with operator status: the JOIN created the channel (an empty persistent channel gives no op).
+        const created = snapshot.participants.length === 0 && ['owner', 'admin'].includes(snapshot.self.affiliation);
+        pending.resolve(created ? { ...snapshot, created } : snapshot);
         return;
       }
       case '482': { // ERR_CHANOPRIVSNEEDED <me> <channel> :<text>
@@ -231,7 +258,8 @@ export class IrcChannels {
   }
 
   #participant(member: Member, moderated: boolean): RoomParticipant {
-    return { nick: member.nick, ...roleOf(member.prefixes, moderated) };
+    const hats = hatsOf(member.prefixes);
+    return { nick: member.nick, ...roleOf(member.prefixes, moderated), ...(hats.length === 0 ? {} : { hats }) };
   }
 
   /** +m set or unset: the members with no prefix change role (reported once the channel is joined). */
@@ -274,7 +302,7 @@ export class IrcChannels {
       return this.host.event(key, { kind: 'removed', reason: (reason ?? 'you left the channel').slice(0, MAX_TEXT), kicked });
     }
     if (!channel.members.delete(this.#fold(nick))) return;
-    this.host.event(key, { kind: 'left', nick, ...(reason === undefined ? {} : { reason: reason.slice(0, MAX_TEXT) }) });
+    this.host.event(key, { kind: 'left', nick, ...(reason === undefined ? {} : { reason: reason.slice(0, MAX_TEXT) }), ...(kicked ? { kicked } : {}) });
   }
 
   /** `from` is now `to` (the person included: the session already follows its own nick). */
@@ -299,11 +327,10 @@ export class IrcChannels {
     for (const change of prefixChanges(modes, args, this.host.prefixes(), this.host.chanmodes())) {
       const member = channel.members.get(this.#fold(change.nick));
       if (member === undefined) continue;
-      const before = roleOf(member.prefixes, channel.moderated);
+      const before = shown(member.prefixes, channel.moderated);
       if (change.add) member.prefixes.add(change.symbol);
       else member.prefixes.delete(change.symbol);
-      const after = roleOf(member.prefixes, channel.moderated);
-      if (before.role !== after.role || before.affiliation !== after.affiliation) touched.set(this.#fold(member.nick), member);
+      if (before !== shown(member.prefixes, channel.moderated)) touched.set(this.#fold(member.nick), member);
       else touched.delete(this.#fold(member.nick));
     }
     for (const member of touched.values()) this.host.event(this.#key(name), { kind: 'role', participant: this.#participant(member, channel.moderated) });

@@ -13,9 +13,11 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
-import { DEFAULT_PREFIXES, isChannelName, type PrefixMode } from './channel-modes.js';
+import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomModeration, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
+import { DEFAULT_PREFIXES, isChannelName, roleOf, type PrefixMode } from './channel-modes.js';
 import { IrcChannels } from './channels.js';
+import { moderationLines } from './channel-moderation.js';
+import { InviteLimiter, readInvite } from './invites.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
 import { ircLines, isNick, joinedBatches } from './lines.js';
@@ -53,6 +55,7 @@ export class IrcSession implements LegacySession {
   #prefixes: readonly PrefixMode[] = DEFAULT_PREFIXES;
   #chanmodes: readonly string[] = ['beI', 'k', 'l', 'imnpst'];
   readonly #channels: IrcChannels;
+  readonly #invites = new InviteLimiter();
 
   constructor(
     private readonly config: IrcLegacyConfig,
@@ -178,6 +181,34 @@ export class IrcSession implements LegacySession {
     const topic = subject.replace(/[\r\n\0]+/g, ' ');
     if (Buffer.byteLength(topic, 'utf8') > LINE_BYTES) throw new LegacyRefusal(`the topic is too long for IRC (at most ${LINE_BYTES} bytes)`, 'not-acceptable');
     void this.#queue.enqueueControl(`TOPIC ${room} :${topic}`);
+  }
+
+  /** KICK, or MODE +b and KICK, when the person's prefix allows it (channel-moderation.ts). */
+  async moderateRoom(room: string, action: RoomModeration): Promise<void> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    if (action.kind === 'kick' && !this.#channels.hasMember(room, action.nick)) throw new LegacyRefusal(`${action.nick.slice(0, 40)} is not in ${room}`, 'item-not-found');
+    for (const line of moderationLines(room, action, self)) void this.#queue.enqueueControl(line);
+  }
+
+  /** IRC has no destroy: a channel ends when its last member leaves, so an operator alone in it may end it by parting. */
+  async destroyRoom(room: string): Promise<void> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    if (!['owner', 'admin'].includes(roleOf(self).affiliation)) throw new LegacyRefusal(`only an operator of ${room} may end it, and you are none`, 'forbidden');
+    const others = this.#channels.memberCount(room) - 1;
+    if (others > 0) throw new LegacyRefusal(`IRC channels end when the last person leaves, and ${others} other${others === 1 ? ' is' : 's are'} still in ${room}: kick them first, or just leave`, 'not-acceptable');
+    this.#channels.part(room);
+  }
+
+  /** INVITE (IRC has no reason: it is not sent). */
+  async inviteToRoom(room: string, contact: string): Promise<void> {
+    this.#require();
+    if (!this.#channels.has(room)) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    if (!isNick(contact)) throw new LegacyRefusal(`"${contact.slice(0, 40)}" is not a valid IRC nick`, 'bad-request');
+    void this.#queue.enqueueControl(`INVITE ${contact} ${room}`);
   }
 
   /** PRIVMSG lines to `target` (a nick or a channel), through its lane of the queue. */
@@ -307,6 +338,12 @@ export class IrcSession implements LegacySession {
   #line(line: ParsedLine): void {
     const last = line.params[line.params.length - 1] ?? '';
     switch (line.command) {
+      case 'INVITE': {
+        const invite = readInvite(line, (nick) => casefold(nick, this.#mapping) === casefold(this.#nick, this.#mapping));
+        const room = invite === undefined ? undefined : this.roomKey(invite.channel);
+        if (invite !== undefined && room !== undefined && this.#invites.allow(room, Date.now())) this.events.room(room, { kind: 'invited', by: invite.by });
+        break;
+      }
       case '730': // RPL_MONONLINE
       case '731': // RPL_MONOFFLINE
         for (const target of last.split(',')) {

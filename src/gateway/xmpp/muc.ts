@@ -23,6 +23,8 @@ export const STATUS = {
   /** A nick change (with the new nick in the item). */
   nickChange: '303',
   kicked: '307',
+  /** The join created the room. */
+  created: '201',
   /** Removed because the service (the legacy connection) went away. */
   shutdown: '332',
   /** The room may show every occupant's real JID: not used. */
@@ -53,7 +55,9 @@ export function occupantPresence(room: string, to: string, participant: RoomPart
   });
   return xml('presence', { from: occupantJid(room, participant.nick), to, ...(options.unavailable === true ? { type: 'unavailable' } : {}) },
     options.status === undefined ? null : xml('status', {}, clean(options.status)),
-    xml('x', { xmlns: NS.mucUser }, item, ...(options.codes ?? []).map((code) => xml('status', { code }))));
+    xml('x', { xmlns: NS.mucUser }, item, ...(options.codes ?? []).map((code) => xml('status', { code }))),
+    participant.hats === undefined || participant.hats.length === 0 || options.unavailable === true ? null
+      : xml('hats', { xmlns: NS.hats }, participant.hats.map((hat) => xml('hat', { uri: hat.uri, title: clean(hat.title) }))));
 }
 
 /**
@@ -69,6 +73,12 @@ export function roomMessage(room: string, to: string, nick: string | undefined, 
 /** The room's subject (empty: none), from who set it when known (XEP-0045 §7.2.15: no body). */
 export function subjectMessage(room: string, to: string, subject: string, by: string | undefined): Element {
   return xml('message', { type: 'groupchat', from: by === undefined ? room : occupantJid(room, by), to }, xml('subject', {}, clean(subject)));
+}
+
+/** The person's self-presence when the room was ended (XEP-0045 §10.9: `destroy` with the reason). */
+export function destroyedPresence(room: string, to: string, self: RoomParticipant, reason: string): Element {
+  return xml('presence', { from: occupantJid(room, self.nick), to, type: 'unavailable' },
+    xml('x', { xmlns: NS.mucUser }, xml('item', { affiliation: 'none', role: 'none' }), xml('destroy', {}, reason === '' ? null : xml('reason', {}, clean(reason))), xml('status', { code: STATUS.self })));
 }
 
 /** disco#info of a room JID: a text conference named after the channel, with its features. */

@@ -59,19 +59,18 @@ const RUN_ALL = { kind: 'run-all' } as const;
 const GATEWAY = 'until the XMPP gateway is built';
 const HTTP_LOGIN = 'until the HTTP API login is built';
 const BRIDGE_ADMIN = 'until run-time bridge administration is built';
-const RELAY_INVITES = 'the relay does not relay invites';
 const NO_BATCH_JOBS = "Switchboard itself runs no batch job after start (a module's own api.runBackgroundUpdate does call it)";
 
 /** Every callback of every category. */
 export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in CallbackName<C>]-?: CallbackRule } } = {
   spamChecker: {
     checkEventForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'every inbound event, in the dispatcher check stage before third-party rules' },
-    userMayJoinRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'every JOIN to a bridged channel, before any module listener (a refusal is logged and reported to onJoinRefused listeners; the access module removes the user from its secured channels), and the access module for each join to a secured channel outside bridges' },
-    userMayInvite: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'relaying an invite to another network', pending: RELAY_INVITES },
+    userMayJoinRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'every JOIN to a bridged channel, before any module listener (a refusal is logged and reported to onJoinRefused listeners; the access module removes the user from its secured channels), the access module for each join to a secured channel outside bridges; and every gateway room join from XMPP, before the IRC JOIN (user: id = the bare JID, nick = the asked nick; channel id = the case-folded channel name; isInvited after an IRC INVITE of the person to it; a refusal is the presence error forbidden)' },
+    userMayInvite: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: "a gateway user's mediated invitation (XEP-0045) from a room to nick@gateway, before the IRC INVITE (inviter id = the bare JID, invitee id = the nick; a refusal is the message error forbidden); the relay does not relay invites" },
     userMaySend3pidInvite: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'inviting by email from the gateway', pending: GATEWAY },
-    userMayCreateRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'creating a bridge or gateway room at run time', pending: BRIDGE_ADMIN },
+    userMayCreateRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'a gateway room join that created the IRC channel (the person alone in it, with op), before the room is shown (a refusal parts the channel at once and is the presence error forbidden); creating bridges at run time later' },
     userMayCreateRoomAlias: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'adding an alias to a bridge or gateway room', pending: BRIDGE_ADMIN },
-    userMayPublishRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: "publishing a room in the gateway's room directory", pending: GATEWAY },
+    userMayPublishRoom: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: "each room a gateway user is in, when they ask the gateway domain's disco#items (a refusal leaves the room out of the listing)" },
     checkUsernameForSpam: { rule: FIRST_NOT_FALSE, onThrow: 'refuse', calledBy: "the gateway's contact search (the `search` command; userId = the contact's JID, displayName = its name): a spammy user is left out of the results" },
     checkRegistrationForSpam: { rule: { kind: 'first-decides', passes: 'ALLOW' }, onThrow: 'refuse', calledBy: 'gateway registration (a new account, before the legacy network checks it; DENY refuses it, SHADOW_BAN registers)' },
     checkMediaFileForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'the relay module, for each attachment of a relayed message before it is relayed (a refused file is left out); gateway uploads later' },
@@ -79,12 +78,12 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
     checkLoginForSpam: { rule: NOT_SPAM_RULE, onThrow: 'refuse', calledBy: 'every gateway login to the legacy network (a refusal stops the session until re-login); HTTP API / web UI login later' },
   },
   thirdPartyRules: {
-    checkEventAllowed: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'every inbound event, in the dispatcher check stage after all spam checks; an allowed event may be replaced for the stages after it' },
-    onCreateRoom: { rule: { kind: 'run-until-refused' }, onThrow: 'refuse', calledBy: 'creating a bridge or gateway room at run time', pending: BRIDGE_ADMIN },
-    checkThreepidCanBeInvited: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'inviting by email from the gateway', pending: GATEWAY },
-    checkVisibilityCanBeModified: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: "changing a room's visibility in the gateway's directory", pending: GATEWAY },
+    checkEventAllowed: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: "every inbound event, in the dispatcher check stage after all spam checks; an allowed event may be replaced for the stages after it; and a gateway user's room JOIN (after userMayJoinRoom) and every MESSAGE they send to a room, before IRC (sender = the bare JID; a refusal is the error forbidden; a replacement is not applied)" },
+    onCreateRoom: { rule: { kind: 'run-until-refused' }, onThrow: 'refuse', calledBy: "a gateway room join that created the IRC channel, after userMayCreateRoom (request: name = the channel, channels = [it], options { gateway: true }; changes are not applied: IRC has nothing to set at creation; a throw parts the channel); creating bridges at run time later" },
+    checkThreepidCanBeInvited: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'inviting a third-party id (email, phone) to a room: IRC invites nicks only, and a gateway invitation to an address off the network is refused before any callback', pending: 'no network invites by third-party id' },
+    checkVisibilityCanBeModified: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: "changing a room's visibility in the gateway's room listing (the listing is each person's own rooms; no room configuration form is offered yet)", pending: 'until gateway rooms offer a configuration form' },
     onNewEvent: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'every accepted event, as a listener in module order (after the checks)' },
-    checkCanShutdownRoom: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'removing a bridge at run time', pending: BRIDGE_ADMIN },
+    checkCanShutdownRoom: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: "a gateway user's XEP-0045 destroy of a room (userId = the bare JID; IRC then parts the channel, which ends it: refused unless they are an op alone in it); removing a bridge at run time later" },
     checkCanDeactivateUser: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'unregistering from the gateway (byAdmin false; a refusal keeps the account) and a gateway admin\'s disable-user command (byAdmin true; a refusal keeps the person enabled)' },
     onProfileUpdate: { rule: RUN_ALL, onThrow: 'skip', calledBy: "a gateway user's own identity on the legacy network changing (IRC: their nick, changed by the `nick` chat command or by the server; userId = the bare JID, profile = { displayName: the new nick }, byAdmin false, deactivation false)" },
     onUserDeactivationStatusChanged: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'after a gateway account was unregistered (deactivated = true, byAdmin false), disabled by an admin (true, true) or enabled again by an admin (false, true)' },
