@@ -8,9 +8,8 @@
  */
 import type { Logger } from '../core/log.js';
 import type { KeyValueStore } from '../core/store.js';
-import { WriteChain } from './write-chain.js';
+import { PersonLists } from './person-lists.js';
 
-const PREFIX = 'rooms:';
 /** Most rooms kept per person (the framework's own bound on rooms per person). */
 export const MAX_KEPT_ROOMS = 100;
 /** Most resources kept per room. */
@@ -40,71 +39,47 @@ export function readKeptRoom(value: unknown): KeptRoom | undefined {
   return { room, nick, resources: [...new Set(resources.filter(text))].slice(0, MAX_KEPT_RESOURCES) };
 }
 
-export class KeptRooms {
-  readonly #writes: WriteChain;
+/** The valid rooms of a stored list, each once (the last entry of a room counts). */
+function parseRooms(stored: readonly unknown[]): KeptRoom[] {
+  const rooms = new Map<string, KeptRoom>();
+  for (const entry of stored) {
+    const room = readKeptRoom(entry);
+    if (room !== undefined) rooms.set(room.room, room);
+  }
+  return [...rooms.values()];
+}
 
-  constructor(
-    private readonly store: KeyValueStore,
-    private readonly log: Logger,
-    private readonly max = MAX_KEPT_ROOMS,
-  ) {
-    this.#writes = new WriteChain(log, 'gateway: storing the rooms failed');
+export class KeptRooms {
+  readonly #lists: PersonLists<KeptRoom>;
+
+  constructor(store: KeyValueStore, log: Logger, max = MAX_KEPT_ROOMS) {
+    this.#lists = new PersonLists(store, log, { prefix: 'rooms:', what: 'rooms', max, parse: parseRooms });
   }
 
   /** `jid`'s rooms, oldest first. Never rejects (a store that fails reads as none, logged). */
-  async load(jid: string): Promise<KeptRoom[]> {
-    await this.#writes.pending(jid);
-    return this.#read(jid).catch((error: unknown) => {
-      this.log.warn({ user: jid, err: error }, 'gateway: the stored rooms cannot be read');
-      return [];
-    });
-  }
-
-  async #read(jid: string): Promise<KeptRoom[]> {
-    const value = await this.store.get<unknown>(PREFIX + jid);
-    if (value === undefined) return [];
-    if (!Array.isArray(value)) {
-      this.log.warn({ user: jid }, 'gateway: the stored rooms are not a list; ignored');
-      return [];
-    }
-    const rooms = new Map<string, KeptRoom>();
-    for (const entry of value) {
-      const room = readKeptRoom(entry);
-      if (room !== undefined) rooms.set(room.room, room);
-    }
-    return [...rooms.values()].slice(-this.max);
+  load(jid: string): Promise<KeptRoom[]> {
+    return this.#lists.load(jid);
   }
 
   /** Keeps (or updates) `room` for `jid`; the oldest room is forgotten past the bound. Never rejects. */
   keep(jid: string, room: KeptRoom): Promise<void> {
     const entry = readKeptRoom(room);
     if (entry === undefined) return Promise.resolve();
-    return this.#writes.run(jid, async () => {
-      const rest = (await this.#read(jid)).filter((r) => r.room !== entry.room);
-      await this.store.set(PREFIX + jid, [...rest, entry].slice(-this.max));
-    });
+    return this.#lists.update(jid, (rooms) => [...rooms.filter((r) => r.room !== entry.room), entry]);
   }
 
   /** Forgets the room `key` of `jid` (they left it, or were removed). Never rejects. */
   forget(jid: string, key: string): Promise<void> {
-    return this.#writes.run(jid, async () => {
-      const rooms = await this.#read(jid);
-      if (!rooms.some((r) => r.room === key)) return;
-      const rest = rooms.filter((r) => r.room !== key);
-      if (rest.length === 0) await this.store.delete(PREFIX + jid);
-      else await this.store.set(PREFIX + jid, rest);
-    });
+    return this.#lists.update(jid, (rooms) => (rooms.some((r) => r.room === key) ? rooms.filter((r) => r.room !== key) : undefined));
   }
 
   /** Forgets every room of `jid` (unregister). Never rejects. */
   remove(jid: string): Promise<void> {
-    return this.#writes.run(jid, async () => {
-      await this.store.delete(PREFIX + jid);
-    });
+    return this.#lists.remove(jid);
   }
 
   /** Resolves once every write issued so far is done (before the store closes). */
   settled(): Promise<void> {
-    return this.#writes.settled();
+    return this.#lists.settled();
   }
 }
