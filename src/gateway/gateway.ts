@@ -121,6 +121,11 @@ export class Gateway {
     this.#groups = new GroupChats({
       domain: options.domain, network: options.network, log, enabled: legacy.settings.groups, hooks: options.roomHooks ?? ALLOW_ALL_ROOM_HOOKS, maxBodyChars: options.maxBodyChars, send: (stanza) => this.#send(stanza),
       kept: options.rooms, present: (resource) => this.#present(resource),
+      privateMessage: (message, session, nick) => {
+        const canonical = session.legacy.contactKey(nick);
+        if (canonical === undefined) return Promise.resolve(this.#send(errorReply(message, 'item-not-found', 'no such person on this network')));
+        return this.#toContact(message, session, nick, canonical);
+      },
       ...(options.history === undefined ? {} : { history: options.history }), ...(options.unsignedFields === undefined ? {} : { unsignedFields: options.unsignedFields }),
     });
     options.history?.start();
@@ -362,6 +367,15 @@ export class Gateway {
     const key = contactKeyOf(local);
     const canonical = key === undefined ? undefined : session.legacy.contactKey(key);
     if (key === undefined || canonical === undefined) return this.#send(errorReply(message, 'item-not-found', 'no such contact on this network'));
+    return this.#toContact(message, session, key, canonical);
+  }
+
+  /**
+   * A person's one-to-one message to the contact `canonical` (`key` as the person named it):
+   * written to a contact JID, or privately to an occupant through a room (XEP-0045 §7.5,
+   * group-chats.ts). Errors answer `message`, so they come from the JID it was sent to.
+   */
+  async #toContact(message: Element, session: UserSession, key: string, canonical: string): Promise<void> {
     const text = message.getChildText('body');
     const file = offeredFile(message, text);
     // A file offered by link with no body is still a message.
