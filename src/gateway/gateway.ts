@@ -124,7 +124,7 @@ export class Gateway {
       privateMessage: (message, session, nick) => {
         const canonical = session.legacy.contactKey(nick);
         if (canonical === undefined) return Promise.resolve(this.#send(errorReply(message, 'item-not-found', 'no such person on this network')));
-        return this.#toContact(message, session, nick, canonical);
+        return this.#toContact(message, session, nick, canonical, String(message.attrs.to));
       },
       ...(options.history === undefined ? {} : { history: options.history }), ...(options.unsignedFields === undefined ? {} : { unsignedFields: options.unsignedFields }),
     });
@@ -373,9 +373,10 @@ export class Gateway {
   /**
    * A person's one-to-one message to the contact `canonical` (`key` as the person named it):
    * written to a contact JID, or privately to an occupant through a room (XEP-0045 §7.5,
-   * group-chats.ts). Errors answer `message`, so they come from the JID it was sent to.
+   * group-chats.ts; `occupant` is then the occupant JID). Errors answer `message`, so they come
+   * from the JID it was sent to; so does a receipt.
    */
-  async #toContact(message: Element, session: UserSession, key: string, canonical: string): Promise<void> {
+  async #toContact(message: Element, session: UserSession, key: string, canonical: string, occupant?: string): Promise<void> {
     const text = message.getChildText('body');
     const file = offeredFile(message, text);
     // A file offered by link with no body is still a message.
@@ -418,16 +419,16 @@ export class Gateway {
     const action = body.startsWith('/me ');
     const legacyId = await session.legacy.onText(canonical, action ? body.slice(4) : body, { action, undelivered });
     session.ids.remember(typeof message.attrs.id === 'string' ? message.attrs.id : undefined, legacyId);
-    this.#receipt(message, canonical, session);
+    this.#receipt(message, canonical, session, occupant);
   }
 
   /** The receipt (XEP-0184) of an accepted message that asked for one, when the settings say the gateway gives them. */
-  #receipt(message: Element, key: string, session: UserSession): void {
+  #receipt(message: Element, key: string, session: UserSession, occupant?: string): void {
     const id = message.attrs.id;
     const from = message.attrs.from; // the sending client (full JID)
     if (this.#settings.receipts !== true || typeof id !== 'string' || message.getChild('request', NS.receipts) === undefined) return;
     const contact = session.roster.known(key);
-    if (contact !== undefined) this.#send(xml('message', { from: contact.jid, to: from, id: `receipt-${id}`.slice(0, 200) }, xml('received', { xmlns: NS.receipts, id })));
+    if (contact !== undefined) this.#send(xml('message', { from: occupant ?? contact.jid, to: from, id: `receipt-${id}`.slice(0, 200) }, xml('received', { xmlns: NS.receipts, id })));
   }
 
   /**
