@@ -121,6 +121,11 @@ export class Gateway {
     this.#groups = new GroupChats({
       domain: options.domain, network: options.network, log, enabled: legacy.settings.groups, hooks: options.roomHooks ?? ALLOW_ALL_ROOM_HOOKS, maxBodyChars: options.maxBodyChars, send: (stanza) => this.#send(stanza),
       kept: options.rooms, present: (resource) => this.#present(resource),
+      privateMessage: (message, session, nick) => {
+        const canonical = session.legacy.contactKey(nick);
+        if (canonical === undefined) return Promise.resolve(this.#send(errorReply(message, 'item-not-found', 'no such person on this network')));
+        return this.#toContact(message, session, nick, canonical, String(message.attrs.to));
+      },
       ...(options.history === undefined ? {} : { history: options.history }), ...(options.unsignedFields === undefined ? {} : { unsignedFields: options.unsignedFields }),
     });
     options.history?.start();
@@ -362,6 +367,16 @@ export class Gateway {
     const key = contactKeyOf(local);
     const canonical = key === undefined ? undefined : session.legacy.contactKey(key);
     if (key === undefined || canonical === undefined) return this.#send(errorReply(message, 'item-not-found', 'no such contact on this network'));
+    return this.#toContact(message, session, key, canonical);
+  }
+
+  /**
+   * A person's one-to-one message to the contact `canonical` (`key` as the person named it):
+   * written to a contact JID, or privately to an occupant through a room (XEP-0045 §7.5,
+   * group-chats.ts; `occupant` is then the occupant JID). Errors answer `message`, so they come
+   * from the JID it was sent to; so does a receipt.
+   */
+  async #toContact(message: Element, session: UserSession, key: string, canonical: string, occupant?: string): Promise<void> {
     const text = message.getChildText('body');
     const file = offeredFile(message, text);
     // A file offered by link with no body is still a message.
@@ -404,16 +419,16 @@ export class Gateway {
     const action = body.startsWith('/me ');
     const legacyId = await session.legacy.onText(canonical, action ? body.slice(4) : body, { action, undelivered });
     session.ids.remember(typeof message.attrs.id === 'string' ? message.attrs.id : undefined, legacyId);
-    this.#receipt(message, canonical, session);
+    this.#receipt(message, canonical, session, occupant);
   }
 
   /** The receipt (XEP-0184) of an accepted message that asked for one, when the settings say the gateway gives them. */
-  #receipt(message: Element, key: string, session: UserSession): void {
+  #receipt(message: Element, key: string, session: UserSession, occupant?: string): void {
     const id = message.attrs.id;
     const from = message.attrs.from; // the sending client (full JID)
     if (this.#settings.receipts !== true || typeof id !== 'string' || message.getChild('request', NS.receipts) === undefined) return;
     const contact = session.roster.known(key);
-    if (contact !== undefined) this.#send(xml('message', { from: contact.jid, to: from, id: `receipt-${id}`.slice(0, 200) }, xml('received', { xmlns: NS.receipts, id })));
+    if (contact !== undefined) this.#send(xml('message', { from: occupant ?? contact.jid, to: from, id: `receipt-${id}`.slice(0, 200) }, xml('received', { xmlns: NS.receipts, id })));
   }
 
   /**

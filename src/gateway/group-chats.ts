@@ -19,6 +19,7 @@ import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { KeptRooms } from './kept-rooms.js';
 import { RoomActions } from './room-actions.js';
 import { invitesOf } from './room-invites.js';
+import { privateTarget } from './room-private.js';
 import { MAX_RESOURCES, Room } from './rooms.js';
 import type { UserSession } from './session.js';
 import { occupantPresence, roomInfo, roomMessage, STATUS, subjectMessage } from './xmpp/muc.js';
@@ -63,6 +64,11 @@ export interface GroupChatHost {
    * it cannot be asked now (no component link). Never rejects.
    */
   present(resource: string): Promise<boolean | undefined>;
+  /**
+   * A private message through a room (room-private.ts) to the participant `nick`: the gateway's
+   * one-to-one path to that contact (same bounds; errors answer `message`, failures reject as there).
+   */
+  privateMessage(message: Element, session: UserSession, nick: string): Promise<void>;
 }
 
 export class GroupChats {
@@ -384,7 +390,11 @@ export class GroupChats {
     const refuse = (condition: ErrorCondition, text: string): void => this.host.send(errorReply(message, condition, text));
     const invites = invitesOf(message);
     if (nick === undefined && invites.length > 0) return this.#actions.invite(message, invites, session, room, from);
-    if (nick !== undefined) return refuse('feature-not-implemented', 'private messages through the room are not supported yet: write to nick@' + this.host.domain);
+    if (nick !== undefined) {
+      const target = privateTarget(message, room, from, nick);
+      if (target.kind === 'refuse') return refuse(target.condition, target.text);
+      return this.host.privateMessage(message, session, target.nick);
+    }
     if (message.attrs.type !== 'groupchat') return refuse('bad-request', 'send groupchat messages to a room');
     if (room === undefined || !room.resources.has(from) || room.self === undefined) return refuse('not-acceptable', 'you are not in this room; join it first');
     const body = message.getChildText('body');

@@ -32,7 +32,8 @@ class RoomSession implements LegacySession {
     return 'Connected as alice';
   }
   async logout(): Promise<void> {}
-  async onText(): Promise<string | undefined> {
+  async onText(contact: string, text: string): Promise<string | undefined> {
+    this.calls.push(`privmsg ${contact} ${text}`);
     return undefined;
   }
   async joinRoom(room: string, nick: string): Promise<RoomSnapshot> {
@@ -60,10 +61,10 @@ class RoomSession implements LegacySession {
   }
 }
 
-async function setup(options: { hold?: boolean; groups?: boolean } = {}) {
+async function setup(options: { hold?: boolean; groups?: boolean; receipts?: boolean } = {}) {
   const sessions: RoomSession[] = [];
   const legacy: LegacyNetwork = {
-    settings: { name: 'Test', identityType: 'test', registrationType: 'single-step-form', registrationFields: [], registrationInstructions: '', welcomeMessage: '', preferences: [], searchFields: [], searchColumns: [], groups: options.groups ?? true },
+    settings: { name: 'Test', identityType: 'test', registrationType: 'single-step-form', registrationFields: [], registrationInstructions: '', welcomeMessage: '', preferences: [], searchFields: [], searchColumns: [], groups: options.groups ?? true, ...(options.receipts === undefined ? {} : { receipts: options.receipts }) },
     validate: async () => ({ data: {} }),
     createSession: (_user, events) => {
       const session = new RoomSession(events, options.hold === true);
@@ -142,6 +143,25 @@ describe('gateway group chats', () => {
     assert.equal(session.calls.includes('leave #lobby'), false);
     gateway.handle(xml('presence', { from: `${ALICE}/laptop`, to: `${ROOM}/alice`, type: 'unavailable' }));
     await waitFor(() => (session.calls.includes('leave #lobby') ? true : undefined), { timeoutMs: 2000, what: 'the leave' });
+  });
+
+  it('a private message through the room (room/nick) takes the one-to-one path; its errors and receipt come from the occupant JID', async () => {
+    const { gateway, link, session, next } = await setup({ receipts: true });
+    gateway.handle(join('laptop'));
+    await next('the subject', (s) => s.is('message') && s.getChild('subject') !== undefined);
+    gateway.handle(xml('message', { from: `${ALICE}/laptop`, to: `${ROOM}/carol`, type: 'chat', id: 'p1' }, xml('body', {}, 'psst'), xml('request', { xmlns: 'urn:xmpp:receipts' })));
+    const receipt = await next('the receipt', (s) => s.getChild('received', 'urn:xmpp:receipts')?.attrs.id === 'p1');
+    assert.equal(receipt.attrs.from, `${ROOM}/carol`);
+    assert.ok(session.calls.includes('privmsg carol psst'));
+    gateway.handle(xml('message', { from: `${ALICE}/laptop`, to: `${ROOM}/nobody`, type: 'chat', id: 'p2' }, xml('body', {}, 'hi')));
+    const unknown = await next('the refusal', (s) => s.attrs.id === 'p2' && s.attrs.type === 'error');
+    assert.equal(unknown.attrs.from, `${ROOM}/nobody`);
+    assert.equal(condition(unknown), 'item-not-found');
+    // A participant the legacy network has no contact for (here: a nick with a control character).
+    gateway.handle(xml('message', { from: `${ALICE}/laptop`, to: `${ROOM}/dave\u0002`, type: 'chat', id: 'p3' }, xml('body', {}, 'hi')));
+    assert.equal(condition(await next('no contact', (s) => s.attrs.id === 'p3' && s.attrs.type === 'error')), 'item-not-found');
+    assert.deepEqual(session.calls.filter((c) => c.startsWith('privmsg')), ['privmsg carol psst']);
+    assert.equal(link.sent.filter((s) => s.attrs.id === 'p2' || s.attrs.id === 'p3').length, 2);
   });
 
   it('refusals: the network\'s (a presence error with its words), no such room, not joined, a nick change, groups off', async () => {
