@@ -39,9 +39,9 @@ const ROWS: ReadonlyArray<{ feature: string; pick: Pick; checked: string }> = [
     checked: 'behaviour in the run: alice sends \\x02bold\\x02 and \\x1ditalic\\x1d to the channel, what sam gets',
   },
   {
-    feature: 'word-boundary splitting (XMPP→IRC, 1,200 characters)',
+    feature: 'word-boundary splitting (XMPP→IRC, 1,208 characters)',
     pick: (o) => (o.longMessage.lines === 0 ? 'nothing reached IRC' : `${o.longMessage.lines} IRC lines (${o.longMessage.lengths.join(', ')} bytes of text), ${o.longMessage.wholeWords ? 'every line whole words' : 'words cut across lines'}`),
-    checked: 'behaviour in the run: sam sends 133 numbered words, olive\'s lines',
+    checked: 'behaviour in the run: sam sends 200 numbered words after a token, olive\'s lines',
   },
   {
     feature: 'reactions (XEP-0444) XMPP→IRC',

@@ -19,7 +19,7 @@ export interface FeatureObservations {
   readonly correction: readonly string[];
   /** The IRC lines olive got for a reaction (XEP-0444) to sam's message. */
   readonly reaction: readonly string[];
-  /** A 1,200-character message of words XMPP→IRC: how many lines, and whether every line holds whole words. */
+  /** A 1,208-character message of 200 words XMPP→IRC: how many lines, and whether every line holds whole words. */
   readonly longMessage: { readonly lines: number; readonly wholeWords: boolean; readonly lengths: readonly number[] };
   /** IRC bold and italics IRC→XMPP: the body sam got, and whether it came with XHTML-IM. */
   readonly styling: { readonly body: string | undefined; readonly xhtml: boolean };
@@ -47,7 +47,7 @@ export async function observeFeatures(rig: GatewayRig, room: RoomRig, gateway: R
   await sleep(SETTLE_MS);
   await say(`feature corrected ${tok}`, `fix-${tok}`, xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: originalId }));
   await rig.sam.send(xml('message', { to: gateway.room, type: 'groupchat', id: `react-${tok}` }, xml('reactions', { xmlns: 'urn:xmpp:reactions:0', id: originalId }, xml('reaction', {}, '🎉'))));
-  const words = Array.from({ length: 133 }, (_, i) => `w${String(i).padStart(4, '0')}`).join(' ');
+  const words = Array.from({ length: 200 }, (_, i) => `w${String(i).padStart(4, '0')}`).join(' ');
   await say(`${tok} ${words}`, `long-${tok}`);
   await sleep(SETTLE_MS);
   const longLines = linesWith(room, mark, '').filter((l) => /\bw\d{4}\b/.test(l));

@@ -32,7 +32,7 @@ export interface RoomRig {
   ircToXmpp(gateway: RoomGateway): Path;
   /**
    * Sends `client`'s join presence to `room/nick` (no history asked) and resolves with the time
-   * from sending it to the room's subject (the join's end), and to olive seeing `ircNick` JOIN.
+   * from sending it to the room's subject (the join's end; from the room or from who set it), and to olive seeing `ircNick` JOIN.
    */
   coldJoin(client: TestXmppClient, gateway: RoomGateway, ircNick: string): Promise<{ readonly subjectMs: number; readonly ircJoinMs: number }>;
   /** Every line olive received after joining, with its arrival time (feature checks read it). */
@@ -86,7 +86,7 @@ export async function startRoomRig(rig: GatewayRig, gateways: readonly RoomGatew
       ircToXmpp: (g) => ({ key: `irc_to_xmpp.${g.name}`, label: `IRC→XMPP room message through ${g.name}`, receiver: `sam-room@${g.name}`, send: (texts) => rig.alice.send(...texts.map((t) => `PRIVMSG ${CHANNEL} :${t}`)) }),
       async coldJoin(client, g, ircNick) {
         const occupant = `${g.room}/${g.nick}`;
-        const ended = client.waitForStanza((s) => (s.is('message') && s.attrs.from === g.room && s.getChild('subject') !== undefined) || (s.is('presence') && s.attrs.from === occupant && s.attrs.type === 'error'), WAIT_MS);
+        const ended = client.waitForStanza((s) => (s.is('message') && (s.attrs.from === g.room || String(s.attrs.from).startsWith(`${g.room}/`)) && s.getChild('subject') !== undefined) || (s.is('presence') && s.attrs.from === occupant && s.attrs.type === 'error'), WAIT_MS);
         const start = performance.now();
         await client.send(xml('presence', { to: occupant }, xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: 0 }))));
         const end = await ended;
