@@ -22,7 +22,7 @@ import { burstRun } from './lib/traffic.js';
 import type { TestXmppClient } from '../test/support/clients.js';
 
 const FULL = { repeats: 3, messages: 200, warmup: 50, crowd: 100, burst: 1000 };
-const QUICK = { repeats: 1, messages: 50, warmup: 10, crowd: 10, burst: 200 };
+const QUICK = { repeats: Number(process.env.BENCH_GROUPS_QUICK_REPEATS ?? 1), messages: 50, warmup: 10, crowd: 10, burst: 200 };
 type Plan = typeof FULL;
 const RATE = 50;
 const DRAIN_MS = 5_000;
@@ -123,7 +123,7 @@ function biboumiSlot(rig: GatewayRig, room: RoomRig, gateway: RoomGateway, binar
 
 function describe(name: string, s: GroupSlot): string {
   const l = (p: GroupSlot['xmppToIrc']) => `p50 ${p.run.p50.toFixed(2)} p99 ${p.run.p99.toFixed(2)} (floor ${p.floor.p50.toFixed(2)}) ${p.run.delivered}/${p.run.sent}`;
-  return `${name}: join ${s.coldJoin.subjectMs.toFixed(1)} ms (IRC JOIN ${s.coldJoin.ircJoinMs.toFixed(1)}), XMPP→IRC ${l(s.xmppToIrc)}, IRC→XMPP ${l(s.ircToXmpp)}, burst ${s.burst.messagesPerSecond.toFixed(0)} msg/s ${s.burst.delivered}/${s.burst.sent} (${s.burst.outOfOrder} out of order), RSS ${(s.memory.rssPerUser / 1024).toFixed(1)} KiB/user${s.memory.heapPerUser === undefined ? '' : `, heap ${(s.memory.heapPerUser / 1024).toFixed(1)} KiB/user (room alone ${((s.memory.heapRoomPerUser ?? 0) / 1024).toFixed(1)})`}`;
+  return `${name}: join ${s.coldJoin.subjectMs.toFixed(1)} ms (IRC JOIN ${s.coldJoin.ircJoinMs.toFixed(1)}, ${s.coldJoin.stanzasBefore} stanzas by then), XMPP→IRC ${l(s.xmppToIrc)}, IRC→XMPP ${l(s.ircToXmpp)}, burst ${s.burst.messagesPerSecond.toFixed(0)} msg/s ${s.burst.delivered}/${s.burst.sent} (${s.burst.outOfOrder} out of order), RSS ${(s.memory.rssPerUser / 1024).toFixed(1)} KiB/user${s.memory.heapPerUser === undefined ? '' : `, heap ${(s.memory.heapPerUser / 1024).toFixed(1)} KiB/user (room alone ${((s.memory.heapRoomPerUser ?? 0) / 1024).toFixed(1)})`}`;
 }
 
 const benchmark: Benchmark = {
@@ -174,7 +174,7 @@ const benchmark: Benchmark = {
           notes: [
             groupVerdict(figures),
             'One ngIRCd (test config plus a server password) and one Prosody on loopback for the whole run (the gateway rig of gateway.bench: bench/lib/gateway-rig.ts); the channel #lobby holds alice (its op, who set a topic), olive (the IRC observer), ivy and joe throughout. Each round: Switchboard and Biboumi in alternating order, each a fresh process; Switchboard with room history on (history: the defaults written out), Biboumi with its SQLite database (it archives channel messages by default).',
-            'Cold join: sam, logged in (Switchboard: his registration logged in at start, loginIntervalMs 1; Biboumi: sam configured the server by ad-hoc `configure` and joined #warmup first, so its IRC connection is up and both measure the channel join only), sends the join presence of #lobby (no history asked); time until the room\'s subject message arrives (the join\'s end), and until olive sees his IRC JOIN. One join per slot (the channel is new to that process).',
+            'Cold join: sam, logged in (Switchboard: his registration logged in at start, loginIntervalMs 1; Biboumi: sam configured the server by ad-hoc `configure` and joined #warmup first, so its IRC connection is up and both measure the channel join only), once his stream has been quiet for 0.5 s (an earlier run timed Biboumi\'s IRC welcome and the #warmup join\'s tail, still arriving, inside some joins: ~50 ms), sends the join presence of #lobby (no history asked); time until the room\'s subject message arrives (the join\'s end), and until olive sees his IRC JOIN. One join per slot (the channel is new to that process).',
             'Latency: 50 messages/s, numbered; XMPP→IRC sam → room → olive (PRIVMSG #lobby), IRC→XMPP alice → room → sam (groupchat from room/alice, not delayed). Added = p50 (p99) − the floor\'s, the floor (alice → carol PRIVMSG on ngIRCd alone plus bob → dave chat on Prosody alone, percentiles of every pair\'s sum, as gateway.bench) measured right before each run.',
             `Burst: alice writes ${plan.burst} PRIVMSG #lobby in one socket write; arrival at sam counted until all arrived or none for ${DRAIN_MS / 1000} s. Flood control lifted: Switchboard legacy.flood { burst: 100, intervalMs: 0 } (the direction does not use it), Biboumi throttle_limit -1 (ad-hoc configure); the test ngIRCd applies no penalty.`,
             `Memory per extra user: ${plan.crowd} more XMPP users (bib0…) join #lobby, 10 at a time. Switchboard: they are registered (seeded as gateway.bench does, nicks gw0…) and logged in from the start; heap after two full GCs and RSS (bench/tools/memory-probe.mjs) 2 s after the last join, minus the same config's hub with no user, ÷ (crowd + sam): per user with its IRC login (the figure with the 50 KiB target); "room alone" = (joined − the same hub before the crowd joined) ÷ crowd. Biboumi: each crowd user configures the server and joins (one IRC connection each); VmRSS growth 2 s after ÷ crowd, its whole cost (C++): compare with Switchboard's RSS per user.`,

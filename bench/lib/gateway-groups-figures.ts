@@ -11,7 +11,7 @@ const KIB = 1024;
 
 /** One gateway's slot in one round. */
 export interface GroupSlot {
-  readonly coldJoin: { readonly subjectMs: number; readonly ircJoinMs: number };
+  readonly coldJoin: { readonly subjectMs: number; readonly ircJoinMs: number; readonly stanzasBefore: number };
   readonly xmppToIrc: PathLatency;
   readonly ircToXmpp: PathLatency;
   readonly burst: BurstResult;

@@ -14,6 +14,8 @@ import type { Path } from './traffic.js';
 /** The channel every room measure uses. */
 export const CHANNEL = '#lobby';
 const WAIT_MS = 20_000;
+/** Silence on the joining client's stream before a cold join starts. */
+const QUIET_MS = 500;
 
 /** A gateway as the room benchmark sees it: its name, the room's JID and sam's nick there. */
 export interface RoomGateway {
@@ -31,13 +33,33 @@ export interface RoomRig {
   /** alice (PRIVMSG #lobby) → room → sam (groupchat from `room/alice`, not delayed). */
   ircToXmpp(gateway: RoomGateway): Path;
   /**
-   * Sends `client`'s join presence to `room/nick` (no history asked) and resolves with the time
-   * from sending it to the room's subject (the join's end; from the room or from who set it), and to olive seeing `ircNick` JOIN.
+   * Once `client`'s stream has been quiet for half a second, sends its join presence to `room/nick` (no history asked) and resolves with the time
+   * from sending it to the room's subject (the join's end; from the room or from who set it), and to olive seeing `ircNick` JOIN;
+   * `stanzasBefore`: how many stanzas the client received from sending it to the subject.
    */
-  coldJoin(client: TestXmppClient, gateway: RoomGateway, ircNick: string): Promise<{ readonly subjectMs: number; readonly ircJoinMs: number }>;
+  coldJoin(client: TestXmppClient, gateway: RoomGateway, ircNick: string): Promise<{ readonly subjectMs: number; readonly ircJoinMs: number; readonly stanzasBefore: number }>;
   /** Every line olive received after joining, with its arrival time (feature checks read it). */
   readonly oliveLines: ReadonlyArray<{ readonly line: string; readonly at: number }>;
   stop(): Promise<void>;
+}
+
+/**
+ * Resolves once `client` has received nothing for `quietMs` (rejects after `timeoutMs`): what an
+ * earlier step set off (a login's presences, an IRC server's welcome relayed as messages, an
+ * earlier join's tail) then does not land inside the next measure.
+ */
+async function quiet(client: TestXmppClient, quietMs: number, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let count = client.stanzas.length;
+  let since = performance.now();
+  while (performance.now() - since < quietMs) {
+    if (performance.now() >= deadline) throw new Error(`${client.jid} kept receiving stanzas for ${timeoutMs} ms`);
+    await sleep(20);
+    if (client.stanzas.length !== count) {
+      count = client.stanzas.length;
+      since = performance.now();
+    }
+  }
 }
 
 function isRoomMessageFrom(stanza: XmlElement, occupant: string): boolean {
@@ -87,15 +109,18 @@ export async function startRoomRig(rig: GatewayRig, gateways: readonly RoomGatew
       async coldJoin(client, g, ircNick) {
         const occupant = `${g.room}/${g.nick}`;
         const ended = client.waitForStanza((s) => (s.is('message') && (s.attrs.from === g.room || String(s.attrs.from).startsWith(`${g.room}/`)) && s.getChild('subject') !== undefined) || (s.is('presence') && s.attrs.from === occupant && s.attrs.type === 'error'), WAIT_MS);
+        await quiet(client, QUIET_MS, WAIT_MS);
+        const mark = client.stanzas.length;
         const start = performance.now();
         await client.send(xml('presence', { to: occupant }, xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: 0 }))));
         const end = await ended;
         const subjectMs = performance.now() - start;
+        const stanzasBefore = client.stanzas.length - mark;
         if (end.is('presence')) throw new Error(`joining ${occupant} failed: ${end.toString()}`);
         const deadline = start + WAIT_MS;
         for (;;) {
           const seen = joins.find((j) => j.nick === ircNick.toLowerCase() && j.at >= start);
-          if (seen !== undefined) return { subjectMs, ircJoinMs: seen.at - start };
+          if (seen !== undefined) return { subjectMs, ircJoinMs: seen.at - start, stanzasBefore };
           if (performance.now() >= deadline) throw new Error(`olive saw no JOIN of ${ircNick} within ${WAIT_MS} ms`);
           await sleep(5);
         }
