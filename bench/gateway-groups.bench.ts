@@ -29,10 +29,9 @@ const DRAIN_MS = 5_000;
 const WAIT_MS = 30_000;
 const SETTLE_MS = 2_000;
 /**
- * Prosody's Nagle algorithm (BENCH_GROUPS_PROSODY_NAGLE=1 for its default, on). Off here: it
- * was the first suspect for the ~50 ms joins from the second round on (both gateways alike);
- * turning it off did not change them (see the notes), so it is kept off only so that the run's
- * stanza timings do not depend on the bench client's delayed ACKs.
+ * Prosody's Nagle algorithm (BENCH_GROUPS_PROSODY_NAGLE=1 for its default, on). Off here, so that
+ * the run's stanza timings do not depend on the bench client's delayed ACKs (it was a suspect for
+ * ~50 ms joins that turned out to be an earlier step's stanzas still arriving; see room-rig.ts).
  */
 const PROSODY_NAGLE = process.env.BENCH_GROUPS_PROSODY_NAGLE === '1';
 /** Room history on, with the defaults written out (docs/gateway.md "Group chats"). */
