@@ -7,21 +7,18 @@
  * latency run right after a run of the floor (ngIRCd alone, Prosody alone); then one start-up
  * with the default `loginIntervalMs`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Benchmark, BenchContext } from './lib/benchmark.js';
 import { BIBOUMI_DOMAIN, biboumiBinary, configureIrcServer, startBiboumi, waitForComponent } from './lib/biboumi.js';
 import { procStatusBytes } from './lib/bridge-slot.js';
-import { startGatewayHub, type GatewayHub, type HubMemory } from './lib/gateway-hub.js';
+import type { HubMemory } from './lib/gateway-hub.js';
+import { overFloor as overFloorOf, withDir, withHub as withHubOf } from './lib/gateway-slots.js';
 import { IRC_PASSWORD, ircUserCount, SAM_GATEWAY_NICK, startGatewayRig, type GatewayRig } from './lib/gateway-rig.js';
 import type { SeededUser } from './lib/gateway-seed.js';
-import { gatewayFigures, verdict, type GatewayRound, type Latency, type PathLatency } from './lib/gateway-figures.js';
-import { floorLatency } from './lib/side-figures.js';
+import { gatewayFigures, verdict, type GatewayRound, type PathLatency } from './lib/gateway-figures.js';
 import { measureIrcConnectionCost } from './lib/irc-connection-cost.js';
-import { pacedRun, probeUntilArrival, type Path } from './lib/traffic.js';
+import { probeUntilArrival } from './lib/traffic.js';
 
 const FULL = { users: 500, repeats: 5, messages: 200, warmup: 50, biboumiUsers: 100 };
 const QUICK = { users: 50, repeats: 1, messages: 50, warmup: 10, biboumiUsers: 20 };
@@ -40,41 +37,12 @@ function users(n: number): SeededUser[] {
   return [{ jid: 'sam@localhost', nick: SAM_GATEWAY_NICK }, ...Array.from({ length: n - 1 }, (_, i) => ({ jid: `user${i}@localhost`, nick: `gw${i}` }))];
 }
 
-/** The floor (IRC→IRC, XMPP→XMPP), then a paced run along `path`: compared in the same minute. */
-async function overFloor(rig: GatewayRig, path: Path, plan: Plan): Promise<PathLatency> {
-  const floorIrc = await latency(rig, rig.ircToIrc, plan);
-  const floorXmpp = await latency(rig, rig.xmppToXmpp, plan);
-  const run = await latency(rig, path, plan);
-  return { floorIrc, floorXmpp, floor: floorLatency(floorIrc.latencies, floorXmpp.latencies), run };
-}
-
-/** A paced run along `path` after a warm-up, with the bench process's CPU share meanwhile. */
-async function latency(rig: GatewayRig, path: Path, plan: Plan): Promise<Latency> {
-  await pacedRun(rig.tracker, path, plan.warmup, RATE, DRAIN_MS);
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const run = await pacedRun(rig.tracker, path, plan.messages, RATE, DRAIN_MS);
-  const used = process.cpuUsage(cpu);
-  return { ...run, clientCpuShare: (used.user + used.system) / 1000 / (performance.now() - started) };
-}
-
-function withDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return work(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
+const overFloor = (rig: GatewayRig, path: Parameters<typeof overFloorOf>[1], plan: Plan): Promise<PathLatency> =>
+  overFloorOf(rig, path, { messages: plan.messages, warmup: plan.warmup, rate: RATE, drainMs: DRAIN_MS });
 
 /** A hub with the gateway and `seeded` users, stopped after `work`. */
-function withHub<T>(rig: GatewayRig, seeded: readonly SeededUser[], loginIntervalMs: number | undefined, context: BenchContext, work: (hub: GatewayHub) => Promise<T>): Promise<T> {
-  return withDir('sb-bench-gateway-', async (dir) => {
-    const hub = await startGatewayHub({ dir, irc: rig.irc, xmpp: rig.xmpp, users: seeded, ircPassword: IRC_PASSWORD, ...(loginIntervalMs === undefined ? {} : { loginIntervalMs }), ...(context.profileDir === undefined ? {} : { profileDir: context.profileDir }) });
-    try {
-      return await work(hub);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\nhub output:\n${hub.process.output().slice(-2000)}`, { cause: error });
-    } finally {
-      await hub.stop();
-    }
-  });
+function withHub<T>(rig: GatewayRig, seeded: readonly SeededUser[], loginIntervalMs: number | undefined, context: BenchContext, work: Parameters<typeof withHubOf<T>>[4]): Promise<T> {
+  return withHubOf(rig, seeded, loginIntervalMs === undefined ? {} : { loginIntervalMs }, context, work);
 }
 
 /** The gateway with no registered user, idle: the baseline of the memory per user. */

@@ -26,6 +26,8 @@ export interface GatewayHubOptions {
   readonly ircPassword: string;
   /** The gateway's `loginIntervalMs` (undefined: the default). */
   readonly loginIntervalMs?: number;
+  /** The gateway's room `history` settings (docs/gateway.md "Group chats"); undefined: the defaults. */
+  readonly history?: Readonly<Record<string, number>>;
   readonly profileDir?: string;
 }
 
@@ -54,6 +56,7 @@ export interface GatewayHub {
 function config(options: GatewayHubOptions): string {
   const { irc, xmpp } = options;
   const interval = options.loginIntervalMs === undefined ? '' : `\n    loginIntervalMs: ${options.loginIntervalMs}`;
+  const history = options.history === undefined ? '' : `\n    history: ${JSON.stringify(options.history)}`;
   return `storage:
   path: ./switchboard.db
 http: false
@@ -66,7 +69,7 @@ networks:
     host: 127.0.0.1
     port: ${xmpp.componentPort}
     password: "${xmpp.componentSecret}"
-    secretKey: { env: ${KEY_VARIABLE} }${interval}
+    secretKey: { env: ${KEY_VARIABLE} }${interval}${history}
     legacy:
       protocol: irc
       host: 127.0.0.1

@@ -73,8 +73,17 @@ function chatAll(client: TestXmppClient, to: string, texts: readonly string[]): 
   for (const text of texts) client.send(xml('message', { to, type: 'chat' }, xml('body', {}, text))).catch(() => undefined);
 }
 
+/** Options of {@link startGatewayRig}. */
+export interface GatewayRigOptions {
+  /**
+   * Prosody's Nagle algorithm on its sockets (its default: on). Off (`network_settings = { nagle
+   * = false }`), a small stanza written after another is not held until the client's ACK.
+   */
+  readonly prosodyNagle?: boolean;
+}
+
 /** Starts the servers and the clients (`crowd` more XMPP users, see {@link GatewayRig.crowd}); on failure stops what was started. */
-export async function startGatewayRig(crowd: number): Promise<GatewayRig> {
+export async function startGatewayRig(crowd: number, options: GatewayRigOptions = {}): Promise<GatewayRig> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -84,7 +93,7 @@ export async function startGatewayRig(crowd: number): Promise<GatewayRig> {
     stops.push(() => irc.stop());
     await requireIrcPassword(irc);
     const biboumi = biboumiComponent();
-    const xmpp = await startProsody({ users: [['sam', 'pw'], ['bob', 'pw'], ['dave', 'pw']], extraConfig: biboumi.prosodyConfig });
+    const xmpp = await startProsody({ users: [['sam', 'pw'], ['bob', 'pw'], ['dave', 'pw']], extraConfig: `${options.prosodyNagle === false ? 'network_settings = { nagle = false }\n' : ''}${biboumi.prosodyConfig}` });
     stops.push(() => xmpp.stop());
     const tracker = new Tracker();
     const alice = await connectIrcProbe(irc.host, irc.port, 'alice', WAIT_MS, IRC_PASSWORD);
