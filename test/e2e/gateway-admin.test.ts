@@ -12,15 +12,12 @@ import { startGatewayHub } from './gateway-hub.js';
 import { startNgircd, startProsody } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
+import { resultRows as rows } from './gateway-steps-setup.js';
 
 const WAIT_MS = 15_000;
 const NS_REGISTER = 'jabber:iq:register';
 const NS_COMMANDS = 'http://jabber.org/protocol/commands';
 const NS_DATA = 'jabber:x:data';
-
-function rows(form: XmlElement | undefined): Array<Record<string, string>> {
-  return (form?.getChildren('item') ?? []).map((item) => Object.fromEntries(item.getChildren('field').map((f) => [String(f.attrs.var), f.getChildText('value') ?? ''])));
-}
 
 it('admins list users, disable one (module callbacks, logged out, login refused) and enable them again', async (t) => {
   const [xmpp, irc] = await Promise.all([startProsody({ users: [['alice', 'alicepw'], ['root', 'rootpw']] }), startNgircd()]);
