@@ -104,6 +104,8 @@ export interface CommandHost {
   contacts(jid: string): readonly ContactListing[];
   /** The rooms `jid` is in (kept across restarts), with their JIDs: the bookmarks fallback. */
   rooms(jid: string): Promise<readonly RoomListing[]>;
+  /** `jid` leaves the room `name` for good (the `leave` chat command); answers what was done, in words. */
+  leaveRoom(jid: string, name: string): Promise<string>;
   /** `jid` asks to be known as `name` on the network; a LegacyRefusal says why not. */
   setName(jid: string, name: string): Promise<void>;
   /** Announces `jid`'s contacts again (subscription requests and presences); resolves with how many. */

@@ -69,6 +69,11 @@ export interface GroupChatHost {
    * one-to-one path to that contact (same bounds; errors answer `message`, failures reject as there).
    */
   privateMessage(message: Element, session: UserSession, nick: string): Promise<void>;
+  /**
+   * Whether the person chose to keep their rooms joined when their last device leaves
+   * (room-persistence.ts); absent: never.
+   */
+  keepsRooms?(jid: string): Promise<boolean>;
 }
 
 export class GroupChats {
@@ -191,7 +196,7 @@ export class GroupChats {
       if (answered.some(([, online]) => online === undefined)) return;
       const resources = answered.filter(([, online]) => online === true).map(([r]) => r);
       if (!session.ready || this.#roomsOf(session).has(entry.room)) return;
-      if (resources.length === 0) {
+      if (resources.length === 0 && !(await this.#persistent(session))) {
         this.host.log.info({ user: session.jid, room: entry.room }, 'gateway: a kept room has none of its devices online; forgotten');
         return this.host.kept.forget(session.jid, entry.room);
       }
@@ -203,7 +208,7 @@ export class GroupChats {
         if (!RETRYABLE.has(condition)) void this.host.kept.forget(session.jid, entry.room);
         // The client thinks it is in the room: out of it, with the network's words.
         this.host.send(occupantPresence(room.jid, to, { nick: entry.nick, role: 'participant', affiliation: 'none' }, { unavailable: true, status: `could not rejoin: ${text} (${condition})`, codes: [STATUS.self, STATUS.shutdown] }));
-      });
+      }, entry.password);
     }));
   }
 
@@ -213,6 +218,31 @@ export class GroupChats {
       const local = contactLocalpart(r.room);
       return local === undefined ? [] : [{ name: r.room, jid: `${local}@${this.host.domain}` }];
     });
+  }
+
+  /**
+   * The person leaves the room `name` (`#lobby` or its JID) for good, from every device, whatever
+   * their `keepRooms` preference (the `leave` chat command): the legacy room is left and forgotten.
+   * Answers what was done, in words.
+   */
+  async leave(session: UserSession, name: string): Promise<string> {
+    const local = name.includes('@') ? name.slice(0, name.lastIndexOf('@')) : name;
+    const key = this.roomKey(session, local) ?? session.legacy.roomKey?.(local);
+    if (key === undefined) return `"${name.slice(0, 80)}" is no room name on this network.`;
+    const room = this.#roomsOf(session).get(key);
+    const kept = (await this.host.kept.load(session.jid)).some((r) => r.room === key);
+    if (room === undefined && !kept) return `You are not in ${key}.`;
+    if (room !== undefined) {
+      this.#roomsOf(session).delete(key);
+      const self = room.self ?? { nick: '', role: 'participant', affiliation: 'none' };
+      for (const resource of [...room.resources, ...room.waiting]) this.host.send(occupantPresence(room.jid, resource, self, { unavailable: true, status: 'you left the room', codes: [STATUS.self] }));
+      room.resources.clear();
+      room.waiting.clear();
+      await session.legacy.leaveRoom?.(key);
+    }
+    await this.host.kept.forget(session.jid, key);
+    this.host.log.info({ user: session.jid, room: key }, 'gateway: left a room (leave command)');
+    return `You left ${room?.name ?? key}.`;
   }
 
   /** The session's legacy connection is gone or closed: the person is out of every room, told so. */
@@ -249,6 +279,9 @@ export class GroupChats {
       const self = room.self ?? { nick: nick ?? '', role: 'participant', affiliation: 'none' };
       this.host.send(occupantPresence(room.jid, from, self, { unavailable: true, codes: [STATUS.self] }));
       if (room.resources.size === 0 && room.waiting.size === 0) {
+        // The "keep my channels joined" preference: the channel stays joined (and archived) without devices.
+        if (room.joined && (await this.#persistent(session))) return this.#keep(session, room);
+        if (room.resources.size > 0 || room.waiting.size > 0 || this.#roomsOf(session).get(key) !== room) return; // a device came back meanwhile
         this.#roomsOf(session).delete(key);
         void this.host.kept.forget(session.jid, key);
         await session.legacy.leaveRoom?.(key);
@@ -324,6 +357,7 @@ export class GroupChats {
         created = true;
       }
       room.fill(snapshot);
+      room.password = password;
     } catch (error) {
       if (rooms.get(key) === room) rooms.delete(key);
       const refusal = error instanceof LegacyRefusal ? error : undefined;
@@ -352,7 +386,12 @@ export class GroupChats {
   /** Stores the room with the person's resources in it (a restart joins it again). */
   #keep(session: UserSession, room: Room): void {
     if (room.self === undefined) return;
-    void this.host.kept.keep(session.jid, { room: room.key, nick: room.self.nick, resources: [...room.resources] });
+    void this.host.kept.keep(session.jid, { room: room.key, nick: room.self.nick, resources: [...room.resources], ...(room.password === undefined ? {} : { password: room.password }) });
+  }
+
+  /** Whether the person keeps their rooms joined without devices (room-persistence.ts); false when it cannot be read. */
+  async #persistent(session: UserSession): Promise<boolean> {
+    return (await this.host.keepsRooms?.(session.jid).catch(() => false)) === true;
   }
 
   /**
