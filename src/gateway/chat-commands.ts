@@ -144,7 +144,7 @@ export class ChatCommands {
   /** `set <name> <value>`: checked as the Preferences form would check it, then stored. */
   async #set(jid: string, name: string, raw: string): Promise<string> {
     const fields = this.host.settings.preferences;
-    const field = fields.find((f) => f.var === name.toLowerCase() && f.type !== 'fixed');
+    const field = fields.find((f) => f.var.toLowerCase() === name.toLowerCase() && f.type !== 'fixed');
     if (field === undefined) return `Usage: set <preference> <value>; the preferences are ${fields.map((f) => f.var).join(', ') || 'none'} (see "prefs").`;
     const value = field.type === 'boolean' ? BOOLEAN_WORDS[raw.toLowerCase()] : raw;
     if (value === undefined) return `${field.var} must be true or false.`;
