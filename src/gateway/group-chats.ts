@@ -497,6 +497,7 @@ export class GroupChats {
       return this.host.send(errorReply(iq, 'not-acceptable', 'you are not in this room'));
     }
     if (type === 'set' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#actions.moderate(iq, child, session, room, from);
+    if (type === 'get' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#actions.list(iq, child, session, room, from);
     if (type === 'set' && nick === undefined && child?.is('query', NS.mucOwner) === true && child.getChild('destroy') !== undefined) return this.#actions.destroy(iq, child, session, room, from, (gone) => this.#roomsOf(session).delete(gone.key));
     return this.host.send(errorReply(iq, 'service-unavailable'));
   }

@@ -103,3 +103,22 @@ export interface RoomModeration {
   /** Why, shown to them and the room (at most a line). */
   readonly reason?: string;
 }
+
+/**
+ * A role or affiliation a moderator or admin gives (XEP-0045 §8.4-8.6 voice and moderator, §9.3-9.4
+ * membership, §10.6-10.7 admin): exactly one of `role` and `affiliation`. Owner and outcast are
+ * not here (a ban is a {@link RoomModeration}).
+ */
+export interface RoomRoleChange {
+  /** The participant's nick in the room. */
+  readonly nick: string;
+  readonly role?: RoomRole;
+  readonly affiliation?: RoomAffiliation;
+}
+
+/** One entry of a room's ban list (XEP-0045 §9.5): the legacy network's mask and who set it. */
+export interface RoomBan {
+  /** The network's ban mask (IRC: `nick!user@host` with wildcards). */
+  readonly mask: string;
+  readonly by?: string;
+}

@@ -13,6 +13,7 @@ import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
 import { hatsOf } from './channel-hats.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
+import { ModeAnswers } from './mode-answers.js';
 
 /** Most channels one session is in. */
 export const MAX_CHANNELS = 50;
@@ -84,8 +85,15 @@ export interface ChannelHost {
 
 export class IrcChannels {
   readonly #channels = new Map<string, Channel>();
+  /** The server's answers to the MODEs sent from XMPP (mode-answers.ts). */
+  readonly answers = new ModeAnswers();
 
   constructor(private readonly host: ChannelHost) {}
+
+  /** The prefixes of `nick` in the joined channel `key` (undefined: not in it). */
+  memberPrefixes(key: string, nick: string): ReadonlySet<string> | undefined {
+    return this.#live(key)?.members.get(this.#fold(nick))?.prefixes;
+  }
 
   /** Whether the person is in (or joining) `key`. */
   has(key: string): boolean {
@@ -158,6 +166,7 @@ export class IrcChannels {
   clear(reason: string): void {
     for (const channel of this.#channels.values()) channel.pending?.reject(new LegacyRefusal(reason, 'service-unavailable'));
     this.#channels.clear();
+    this.answers.clear(reason);
   }
 
   /** One line the connection received. */
@@ -177,6 +186,7 @@ export class IrcChannels {
       case 'NICK':
         return this.#renamed(line.nick, last);
       case 'MODE':
+        if (line.nick !== '' && this.#isSelf(line.nick)) this.answers.echoed(this.#key(p[0] ?? ''));
         return this.#mode(p[0] ?? '', p[1] ?? '', p.slice(2));
       case 'TOPIC': {
         const channel = this.#live(p[0] ?? '');
@@ -226,10 +236,16 @@ export class IrcChannels {
       }
       case '482': { // ERR_CHANOPRIVSNEEDED <me> <channel> :<text>
         const key = this.#key(p[1] ?? '');
+        if (this.answers.refused(line.command, p, (name) => this.#key(name))) return;
         if (this.#live(key) !== undefined) this.host.event(key, { kind: 'refused', text: `IRC refused: ${last.slice(0, MAX_TEXT)}` });
         return;
       }
+      case '367':
+      case '368':
+        this.answers.banLine(line.command, p, (name) => this.#key(name));
+        return;
       default: {
+        if (this.answers.refused(line.command, p, (name) => this.#key(name))) return;
         const refusal = JOIN_REFUSALS[line.command];
         const channel = refusal === undefined ? undefined : this.#channels.get(this.#key(p[1] ?? ''));
         if (refusal === undefined || channel?.pending === undefined) return;

@@ -13,10 +13,14 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomModeration, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
+import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomBan, type RoomModeration, type RoomRoleChange, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
 import { DEFAULT_PREFIXES, isChannelName, roleOf, type PrefixMode } from './channel-modes.js';
 import { IrcChannels } from './channels.js';
 import { moderationLines } from './channel-moderation.js';
+import { roleChangeMode } from './channel-roles.js';
+
+/** How long a MODE sent from XMPP may wait for the server's answer. */
+const MODE_ANSWER_MS = 10_000;
 import { InviteLimiter, readInvite } from './invites.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
@@ -190,6 +194,25 @@ export class IrcSession implements LegacySession {
     if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
     if (action.kind === 'kick' && !this.#channels.hasMember(room, action.nick)) throw new LegacyRefusal(`${action.nick.slice(0, 40)} is not in ${room}`, 'item-not-found');
     for (const line of moderationLines(room, action, self)) void this.#queue.enqueueControl(line);
+  }
+
+  /** MODE ±v/±h/±o as channel-roles.ts maps the change; answered once the server echoed it or refused it (mode-answers.ts). */
+  async changeRoomRole(room: string, change: RoomRoleChange): Promise<void> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    const target = this.#channels.memberPrefixes(room, change.nick);
+    if (target === undefined) throw new LegacyRefusal(`${change.nick.slice(0, 40)} is not in ${room}`, 'item-not-found');
+    const mode = roleChangeMode(room, change, self, target, this.#prefixes);
+    if (mode === undefined) return;
+    await this.#channels.answers.request(room, () => void this.#queue.enqueueControl(`MODE ${room} ${mode.modes} ${mode.args.join(' ')}`), MODE_ANSWER_MS);
+  }
+
+  /** The channel's ban list (MODE #chan +b, at most MAX_BANS entries). */
+  async roomBans(room: string): Promise<readonly RoomBan[]> {
+    this.#require();
+    if (this.#channels.selfPrefixes(room) === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    return this.#channels.answers.bans(room, () => void this.#queue.enqueueControl(`MODE ${room} +b`), MODE_ANSWER_MS);
   }
 
   /** IRC has no destroy: a channel ends when its last member leaves, so an operator alone in it may end it by parting. */
