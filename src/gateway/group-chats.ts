@@ -18,6 +18,7 @@ import { LegacyRefusal, type RoomEvent, type RoomParticipant } from './api.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { KeptRooms } from './kept-rooms.js';
 import { RoomActions } from './room-actions.js';
+import { answerRoomConfig } from './room-config.js';
 import { invitesOf } from './room-invites.js';
 import { privateTarget } from './room-private.js';
 import { MAX_RESOURCES, Room } from './rooms.js';
@@ -499,6 +500,7 @@ export class GroupChats {
     if (type === 'set' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#actions.moderate(iq, child, session, room, from);
     if (type === 'get' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#actions.list(iq, child, session, room, from);
     if (type === 'set' && nick === undefined && child?.is('query', NS.mucOwner) === true && child.getChild('destroy') !== undefined) return this.#actions.destroy(iq, child, session, room, from, (gone) => this.#roomsOf(session).delete(gone.key));
+    if (nick === undefined && child?.is('query', NS.mucOwner) === true) return answerRoomConfig(this.host, iq, child, session, room, from);
     return this.host.send(errorReply(iq, 'service-unavailable'));
   }
 

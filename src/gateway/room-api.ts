@@ -122,3 +122,22 @@ export interface RoomBan {
   readonly mask: string;
   readonly by?: string;
 }
+
+/**
+ * A room's configuration as its configuration form shows it (XEP-0045 §10.2, muc#roomconfig;
+ * IRC: the channel modes, irc/channel-config.ts).
+ */
+export interface RoomConfig {
+  /** Occupants may change the subject (IRC: -t). */
+  readonly subjectByAnyone: boolean;
+  /** Only people with voice may speak (IRC: +m). */
+  readonly moderated: boolean;
+  /** Only invited people may join (IRC: +i). */
+  readonly membersOnly: boolean;
+  /** The room password ('' none; IRC: the key, +k). */
+  readonly password: string;
+  /** The most occupants (0: no limit; IRC: +l). */
+  readonly maxUsers: number;
+  /** Listed on the network (IRC: neither +s nor +p). */
+  readonly public: boolean;
+}

@@ -9,7 +9,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineModule } from '../../src/modules/public.js';
+import { Codes, defineModule, NOT_SPAM } from '../../src/modules/public.js';
 import { startNgircd, startXmppServer, xmppServerLabel, type XmppServerKind } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, NS_MUC_USER, xml, type RawIrcClient, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
@@ -17,8 +17,15 @@ import { startGatewayHub } from './gateway-hub.js';
 
 const WAIT_MS = 15_000;
 const NS_MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
+const NS_MUC_OWNER = 'http://jabber.org/protocol/muc#owner';
+const NS_DATA = 'jabber:x:data';
+const F = 'muc#roomconfig_';
 
-const noModule = defineModule({ name: 'no-callbacks', setup: () => undefined });
+/** The values of a configuration form. */
+function formValues(query: XmlElement | undefined): Record<string, string> {
+  const fields = query?.getChild('x', NS_DATA)?.getChildren('field') ?? [];
+  return Object.fromEntries(fields.map((f) => [String(f.attrs.var), f.getChildText('value') ?? '']));
+}
 
 /** The role cases on one XMPP server (Prosody: gateway-room-roles.test.ts, ejabberd: gateway-room-roles-ejabberd.test.ts). */
 export function describeRoomRoles(kind: XmppServerKind): void {
@@ -26,7 +33,26 @@ export function describeRoomRoles(kind: XmppServerKind): void {
     it('voice, half-op and op given and taken as MODE with the IRC prefix it needs; lists from the channel', async (t) => {
       const [xmpp, irc] = await Promise.all([startXmppServer(kind, { users: [['alice', 'alicepw']] }), startNgircd()]);
       t.after(() => Promise.all([xmpp.stop(), irc.stop()]));
-      await startGatewayHub(t, { xmpp, irc, dir: makeTempDir('switchboard-gateway-roles-'), module: noModule, options: { loginIntervalMs: 50 } });
+      const calls: string[] = [];
+      const visibility = defineModule({
+        name: 'visibility-recorder',
+        setup(api) {
+          api.registerThirdPartyRulesCallbacks({
+            checkVisibilityCanBeModified: (channel, newVisibility) => {
+              calls.push(`checkVisibilityCanBeModified ${channel.id} ${newVisibility}`);
+              return true;
+            },
+          });
+          api.registerSpamCheckerCallbacks({
+            userMayPublishRoom: (_user, channel) => {
+              calls.push(`userMayPublishRoom ${channel.id}`);
+              return Codes.FORBIDDEN;
+            },
+          });
+          void NOT_SPAM;
+        },
+      });
+      await startGatewayHub(t, { xmpp, irc, dir: makeTempDir('switchboard-gateway-roles-'), module: visibility, options: { loginIntervalMs: 50 } });
       const domain = xmpp.componentDomain;
       const room = `#lobby@${domain}`;
       const alice = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw', resource: 'laptop' });
@@ -103,6 +129,40 @@ export function describeRoomRoles(kind: XmppServerKind): void {
       assert.equal(items.length, 1);
       assert.equal(items[0]?.attrs.affiliation, 'outcast');
       assert.match(items[0]?.getChildText('reason') ?? '', /ban mask spam!\*@\* \(set by carol\)/);
+
+      // The configuration form (op): the channel's modes; a submission is one MODE line.
+      const owner = (type: 'get' | 'set', ...children: XmlElement[]) => alice.xmpp.iqCaller.request(xml('iq', { type, to: room }, xml('query', { xmlns: NS_MUC_OWNER }, ...children)), WAIT_MS);
+      const submit = (values: Record<string, string>) => owner('set', xml('x', { xmlns: NS_DATA, type: 'submit' }, xml('field', { var: 'FORM_TYPE' }, xml('value', {}, `http://jabber.org/protocol/muc#roomconfig`)),
+        ...Object.entries(values).map(([name, value]) => xml('field', { var: name }, xml('value', {}, value)))));
+      const ownerFailure = (values: Record<string, string>) => submit(values).then(() => undefined, (error: { condition?: string; text?: string }) => error);
+      const before = formValues((await owner('get')).getChild('query', NS_MUC_OWNER));
+      assert.equal(before.FORM_TYPE, 'http://jabber.org/protocol/muc#roomconfig');
+      assert.deepEqual([before[`${F}moderatedroom`], before[`${F}membersonly`], before[`${F}passwordprotectedroom`], before[`${F}maxusers`], before[`${F}publicroom`]], ['false', 'false', 'false', '', 'true']);
+      const subjectByAnyone = before[`${F}changesubject`] === 'true';
+      await submit({ [`${F}changesubject`]: String(!subjectByAnyone), [`${F}moderatedroom`]: '1', [`${F}passwordprotectedroom`]: '1', [`${F}roomsecret`]: 'door-key', [`${F}maxusers`]: '10', [`${F}publicroom`]: '0' });
+      await carol.waitForLine(new RegExp(`^:alice!\\S+ MODE #lobby ${subjectByAnyone ? '\\+tms' : '-t\\+ms'}lk 10 door-key$`), WAIT_MS);
+      const after = formValues((await owner('get')).getChild('query', NS_MUC_OWNER));
+      assert.deepEqual([after[`${F}changesubject`], after[`${F}moderatedroom`], after[`${F}roomsecret`], after[`${F}maxusers`], after[`${F}publicroom`]], [String(!subjectByAnyone), 'true', 'door-key', '10', 'false']);
+      assert.deepEqual(calls, [`checkVisibilityCanBeModified #lobby private`]);
+      // Bad values are refused before anything is sent.
+      const modeLines = (): number => carol.lines.filter((l) => /^:alice!\S+ MODE #lobby [+-][a-z]*[tmslki]/.test(l)).length;
+      const sent = modeLines();
+      assert.equal((await ownerFailure({ [`${F}roomsecret`]: 'two words' }))?.condition, 'not-acceptable');
+      assert.equal((await ownerFailure({ [`${F}maxusers`]: '100000' }))?.condition, 'not-acceptable');
+      // Making it public: checkVisibilityCanBeModified, then userMayPublishRoom, which refuses.
+      const hidden = await ownerFailure({ [`${F}publicroom`]: '1' });
+      assert.equal(hidden?.condition, 'forbidden');
+      assert.deepEqual(calls.slice(1), ['checkVisibilityCanBeModified #lobby public', 'userMayPublishRoom #lobby']);
+      // Taking the key and the limit off.
+      await submit({ [`${F}passwordprotectedroom`]: '0', [`${F}maxusers`]: '' });
+      await carol.waitForLine(/^:alice!\S+ MODE #lobby -lk/, WAIT_MS);
+      assert.equal(modeLines(), sent + 1);
+      // No longer op: the form is refused in words.
+      carol.send('MODE #lobby -o alice');
+      await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === `${room}/alice` && s.getChild('x', NS_MUC_USER)?.getChild('item')?.attrs.affiliation !== 'admin', WAIT_MS);
+      const notOp = await owner('get').then(() => undefined, (error: { condition?: string; text?: string }) => error);
+      assert.equal(notOp?.condition, 'forbidden');
+      assert.match(notOp?.text ?? '', /operator \(@\)/);
     });
   });
 }

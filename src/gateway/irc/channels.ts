@@ -13,6 +13,7 @@ import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
 import { hatsOf } from './channel-hats.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
+import { applyModes } from './channel-mode-state.js';
 import { ModeAnswers } from './mode-answers.js';
 
 /** Most channels one session is in. */
@@ -65,6 +66,8 @@ interface Channel {
   topicBy: string | undefined;
   /** +m: members with no prefix are visitors. */
   moderated: boolean;
+  /** The channel's own modes (channel-mode-state.ts): letter → parameter. */
+  modes: Map<string, string>;
   /** Set while the JOIN waits for NAMES (or a refusal). */
   pending: { readonly promise: Promise<RoomSnapshot>; readonly resolve: (s: RoomSnapshot) => void; readonly reject: (e: LegacyRefusal) => void } | undefined;
 }
@@ -89,6 +92,11 @@ export class IrcChannels {
   readonly answers = new ModeAnswers();
 
   constructor(private readonly host: ChannelHost) {}
+
+  /** The channel modes of the joined channel `key` (undefined: not in it). */
+  modes(key: string): ReadonlyMap<string, string> | undefined {
+    return this.#live(key)?.modes;
+  }
 
   /** The prefixes of `nick` in the joined channel `key` (undefined: not in it). */
   memberPrefixes(key: string, nick: string): ReadonlySet<string> | undefined {
@@ -132,7 +140,7 @@ export class IrcChannels {
       resolve = res;
       reject = rej;
     });
-    const channel: Channel = { name: key, members: new Map(), topic: '', topicBy: undefined, moderated: false, pending: undefined };
+    const channel: Channel = { name: key, members: new Map(), topic: '', topicBy: undefined, moderated: false, modes: new Map(), pending: undefined };
     const onAbort = (): void => {
       if (channel.pending === undefined) return;
       channel.pending = undefined;
@@ -205,7 +213,9 @@ export class IrcChannels {
       }
       case '324': { // RPL_CHANNELMODEIS <me> <channel> <modes> [params]
         const channel = this.#channels.get(this.#key(p[1] ?? ''));
-        if (channel !== undefined) this.#setModerated(this.#key(p[1] ?? ''), channel, (p[2] ?? '').includes('m'));
+        if (channel === undefined) return;
+        channel.modes = applyModes(new Map(), p[2] ?? '', p.slice(3), this.host.prefixes(), this.host.chanmodes());
+        this.#setModerated(this.#key(p[1] ?? ''), channel, (p[2] ?? '').includes('m'));
         return;
       }
       case '333': { // RPL_TOPICWHOTIME <me> <channel> <setter> <time>
@@ -337,6 +347,7 @@ export class IrcChannels {
   #mode(name: string, modes: string, args: readonly string[]): void {
     const channel = this.#live(name);
     if (channel === undefined) return;
+    channel.modes = applyModes(channel.modes, modes, args, this.host.prefixes(), this.host.chanmodes());
     const moderated = flagChange(modes, 'm');
     if (moderated !== undefined) this.#setModerated(this.#key(name), channel, moderated);
     const touched = new Map<string, Member>();

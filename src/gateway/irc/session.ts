@@ -13,11 +13,12 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomBan, type RoomModeration, type RoomRoleChange, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
+import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomBan, type RoomConfig, type RoomModeration, type RoomRoleChange, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
 import { DEFAULT_PREFIXES, isChannelName, roleOf, type PrefixMode } from './channel-modes.js';
 import { IrcChannels } from './channels.js';
 import { moderationLines } from './channel-moderation.js';
 import { roleChangeMode } from './channel-roles.js';
+import { configModes, configOf, isOperator } from './channel-config.js';
 
 /** How long a MODE sent from XMPP may wait for the server's answer. */
 const MODE_ANSWER_MS = 10_000;
@@ -213,6 +214,27 @@ export class IrcSession implements LegacySession {
     this.#require();
     if (this.#channels.selfPrefixes(room) === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
     return this.#channels.answers.bans(room, () => void this.#queue.enqueueControl(`MODE ${room} +b`), MODE_ANSWER_MS);
+  }
+
+  /** The channel's modes as the room configuration (channel-config.ts); operators only. */
+  async roomConfig(room: string): Promise<RoomConfig> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    const modes = this.#channels.modes(room);
+    if (self === undefined || modes === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    if (!isOperator(self, this.#prefixes)) throw new LegacyRefusal(`only an operator (@) of ${room} may configure it, and you are none`, 'forbidden');
+    return configOf(modes);
+  }
+
+  /** One MODE line for the change (channel-config.ts), answered once the server echoed or refused it. */
+  async configureRoom(room: string, change: Partial<RoomConfig>): Promise<void> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    const modes = this.#channels.modes(room);
+    if (self === undefined || modes === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    const line = configModes(room, modes, change, self, this.#prefixes);
+    if (line === undefined) return;
+    await this.#channels.answers.request(room, () => void this.#queue.enqueueControl(`MODE ${room} ${line}`), MODE_ANSWER_MS);
   }
 
   /** IRC has no destroy: a channel ends when its last member leaves, so an operator alone in it may end it by parting. */
