@@ -27,7 +27,7 @@ function formValues(query: XmlElement | undefined): Record<string, string> {
   return Object.fromEntries(fields.map((f) => [String(f.attrs.var), f.getChildText('value') ?? '']));
 }
 
-/** The role cases on one XMPP server (Prosody: gateway-room-roles.test.ts, ejabberd: gateway-room-roles-ejabberd.test.ts). */
+/** The role cases on one XMPP server (Prosody: gateway-room-roles.test.ts, ejabberd: gateway-rooms-ejabberd.test.ts). */
 export function describeRoomRoles(kind: XmppServerKind): void {
   void describe(`gateway room roles from XMPP on ${xmppServerLabel(kind)} and ngIRCd`, { timeout: 120_000 }, () => {
     it('voice, half-op and op given and taken as MODE with the IRC prefix it needs; lists from the channel', async (t) => {

@@ -46,7 +46,7 @@ void describe('gateway persistent rooms and stored channel keys on Prosody and n
     t.after(() => Promise.all([xmpp.stop(), irc.stop()]));
     const dir = makeTempDir('switchboard-gateway-persistent-');
     const hubOptions = { xmpp, irc, dir, module: noModule, key: randomBytes(32).toString('base64'), options: { loginIntervalMs: 50 } };
-    let hub = await startGatewayHub(t, hubOptions);
+    const hub = await startGatewayHub(t, hubOptions);
     const domain = xmpp.componentDomain;
     const lobby = `#lobby@${domain}`;
     const vault = `#vault@${domain}`;
@@ -111,7 +111,7 @@ void describe('gateway persistent rooms and stored channel keys on Prosody and n
 
     // Restarted: #vault is joined again with its key (the laptop told), #lobby without any device.
     const restarted = laptop.stanzas.length;
-    hub = await startGatewayHub(t, hubOptions);
+    await startGatewayHub(t, hubOptions);
     await carol.waitForLine(/^:alice!\S+ JOIN :?#vault$/, WAIT_MS);
     await carol.waitForLine(/^:alice!\S+ JOIN :?#lobby$/, WAIT_MS);
     await laptop.waitForStanza((s) => laptop.stanzas.indexOf(s) >= restarted && s.is('presence') && s.attrs.from === `${vault}/alice` && s.attrs.type === undefined && isSelf(s), WAIT_MS);
