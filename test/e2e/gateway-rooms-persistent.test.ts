@@ -4,7 +4,8 @@
  * preference on, alice's last device leaving #lobby keeps the channel joined on IRC, what carol
  * says meanwhile is in the history of her next join, and the room is joined again after a restart
  * with no device in it; `leave #lobby` parts for good. A keyed channel (+k) joined with the room
- * password is joined again after a restart with its key, which the database holds only sealed.
+ * password is joined again after a restart with its key, which the database holds only sealed;
+ * the ad-hoc command "Leave a room" leaves it for good.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,7 @@ import { startNgircd, startXmppServer } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, NS_MUC, NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 import { startGatewayHub } from './gateway-hub.js';
+import { adhoc, NS_DATA } from './gateway-steps-setup.js';
 
 const WAIT_MS = 15_000;
 const NS_DELAY = 'urn:xmpp:delay';
@@ -123,5 +125,15 @@ void describe('gateway persistent rooms and stored channel keys on Prosody and n
     assert.match(await command('rooms'), /#vault/);
     assert.doesNotMatch(await command('rooms'), /#lobby/);
     assert.match(await command('leave #nowhere'), /not in #nowhere/);
+    // The ad-hoc command "Leave a room" offers the rooms and leaves the chosen one, the device told.
+    const offered = await adhoc(laptop, domain, 'leave-room', { action: 'execute' });
+    const options = offered?.getChild('x', NS_DATA)?.getChildren('field').find((f) => f.attrs.var === 'room')?.getChildren('option') ?? [];
+    assert.deepEqual(options.map((o) => o.getChildText('value')), ['#vault']);
+    const left = laptop.stanzas.length;
+    const done = await adhoc(laptop, domain, 'leave-room', { sessionid: String(offered?.attrs.sessionid), action: 'complete' }, { room: '#vault' });
+    assert.match(done?.getChildText('note') ?? '', /You left #vault/);
+    await carol.waitForLine(/^:alice!\S+ PART #vault/, WAIT_MS);
+    await laptop.waitForStanza((s) => laptop.stanzas.indexOf(s) >= left && s.is('presence') && s.attrs.from === `${vault}/alice` && s.attrs.type === 'unavailable', WAIT_MS);
+    assert.match(await command('rooms'), /no rooms/);
   });
 });
