@@ -153,10 +153,14 @@ export function describeRoomRoles(kind: XmppServerKind): void {
       const hidden = await ownerFailure({ [`${F}publicroom`]: '1' });
       assert.equal(hidden?.condition, 'forbidden');
       assert.deepEqual(calls.slice(1), ['checkVisibilityCanBeModified #lobby public', 'userMayPublishRoom #lobby']);
+      // Another key: -k the old one, then +k the new one (InspIRCd refuses +k over a key; ngIRCd's -k takes no parameter).
+      await submit({ [`${F}passwordprotectedroom`]: '1', [`${F}roomsecret`]: 'new-key' });
+      await carol.waitForLine(/^:alice!\S+ MODE #lobby -k/, WAIT_MS);
+      await carol.waitForLine(/^:alice!\S+ MODE #lobby \+k new-key$/, WAIT_MS);
       // Taking the key and the limit off.
       await submit({ [`${F}passwordprotectedroom`]: '0', [`${F}maxusers`]: '' });
       await carol.waitForLine(/^:alice!\S+ MODE #lobby -lk/, WAIT_MS);
-      assert.equal(modeLines(), sent + 1);
+      assert.equal(modeLines(), sent + 3);
       // No longer op: the form is refused in words.
       carol.send('MODE #lobby -o alice');
       await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === `${room}/alice` && s.getChild('x', NS_MUC_USER)?.getChild('item')?.attrs.affiliation !== 'admin', WAIT_MS);

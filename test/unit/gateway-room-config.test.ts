@@ -90,26 +90,36 @@ describe('the configuration form as channel modes (channel-config.ts)', () => {
     assert.equal(configOf(modes).maxUsers, 0);
   });
 
-  it('writes a change as one MODE line, the key last; refuses without op, bad keys and huge limits', () => {
+  it('writes a change as one MODE line, the key last (a key replaced: -k, then +k alone); refuses without op, bad keys and huge limits', () => {
     const current = new Map([['n', ''], ['t', '']]);
-    assert.equal(configModes('#c', current, { subjectByAnyone: true, moderated: true, password: 'k3y', maxUsers: 10, public: false }, OP, DEFAULT_PREFIXES), '-t+mslk 10 k3y');
-    assert.equal(configModes('#c', current, { moderated: false }, OP, DEFAULT_PREFIXES), undefined);
+    assert.deepEqual(configModes('#c', current, { subjectByAnyone: true, moderated: true, password: 'k3y', maxUsers: 10, public: false }, OP, DEFAULT_PREFIXES), ['-t+mslk 10 k3y']);
+    assert.deepEqual(configModes('#c', current, { moderated: false }, OP, DEFAULT_PREFIXES), []);
+    assert.deepEqual(configModes('#c', current, { password: 'k3y' }, OP, DEFAULT_PREFIXES), ['+k k3y']);
+    const keyed = new Map([['k', 'old']]);
+    assert.deepEqual(configModes('#c', keyed, { password: 'new', moderated: true }, OP, DEFAULT_PREFIXES), ['+m-k old', '+k new']);
+    assert.deepEqual(configModes('#c', keyed, { password: '' }, OP, DEFAULT_PREFIXES), ['-k old']);
     assert.equal(refusal(() => configModes('#c', current, { moderated: true }, HALFOP, DEFAULT_PREFIXES)), 'forbidden');
     assert.equal(refusal(() => configModes('#c', current, { password: 'two words' }, OP, DEFAULT_PREFIXES)), 'not-acceptable');
     assert.equal(refusal(() => configModes('#c', current, { password: 'a,b' }, OP, DEFAULT_PREFIXES)), 'not-acceptable');
     assert.equal(refusal(() => configModes('#c', current, { maxUsers: MAX_LIMIT + 1 }, OP, DEFAULT_PREFIXES)), 'not-acceptable');
   });
 
-  it('property: the line applied to the channel gives the configuration asked, with one parameter per letter that takes one', () => {
+  it('property: the lines applied to the channel give the configuration asked, each with one parameter per letter that takes one', () => {
     fc.assert(fc.property(modeMaps, configs, (current, asked: RoomConfig) => {
       const wanted = { ...asked }; // fast-check's records have no prototype
-      const line = configModes('#c', current, wanted, OP, DEFAULT_PREFIXES);
-      if (line === undefined) return assert.deepEqual(configOf(current), wanted);
-      assert.ok(!/[\r\n]/.test(line) && Buffer.byteLength(`MODE #c ${line}`) < 510);
-      const [letters = '', ...args] = line.split(' ');
-      const taking = [...letters].filter((c, i, all) => c === 'k' || (c === 'l' && all.slice(0, i).reverse().find((x) => x === '+' || x === '-') === '+')).length;
-      assert.equal(args.length, taking, line);
-      assert.deepEqual(configOf(applyModes(current, letters, args, DEFAULT_PREFIXES, CHANMODES)), wanted, line);
+      const lines = configModes('#c', current, wanted, OP, DEFAULT_PREFIXES);
+      assert.ok(lines.length <= 2);
+      let modes: ReadonlyMap<string, string> = current;
+      for (const line of lines) {
+        assert.ok(!/[\r\n]/.test(line) && Buffer.byteLength(`MODE #c ${line}`) < 510);
+        const [letters = '', ...args] = line.split(' ');
+        const taking = [...letters].filter((c, i, all) => c === 'k' || (c === 'l' && all.slice(0, i).reverse().find((x) => x === '+' || x === '-') === '+')).length;
+        assert.equal(args.length, taking, line);
+        // A key is never both removed and set on one line (servers disagree on -k's parameter).
+        assert.ok([...letters].filter((c) => c === 'k').length <= 1, line);
+        modes = applyModes(modes, letters, args, DEFAULT_PREFIXES, CHANMODES);
+      }
+      assert.deepEqual(configOf(modes), wanted, lines.join(' / '));
     }));
   });
 });

@@ -41,9 +41,11 @@ export function isOperator(self: ReadonlySet<string>, prefixes: readonly PrefixM
 
 /**
  * The MODE arguments (`+mi-t+l 10`) doing `change` in `channel`, whose modes are `modes`, for
- * someone holding `self`; undefined when nothing changes.
+ * someone holding `self`: none when nothing changes, one line, or two when a key replaces
+ * another (`… -k old`, then `+k new`: InspIRCd refuses `+k` while a key is set, and ngIRCd takes
+ * no parameter for `-k`, so the two cannot share a line).
  */
-export function configModes(channel: string, modes: ReadonlyMap<string, string>, change: Partial<RoomConfig>, self: ReadonlySet<string>, prefixes: readonly PrefixMode[]): string | undefined {
+export function configModes(channel: string, modes: ReadonlyMap<string, string>, change: Partial<RoomConfig>, self: ReadonlySet<string>, prefixes: readonly PrefixMode[]): string[] {
   if (!isOperator(self, prefixes)) throw new LegacyRefusal(`you cannot configure ${channel}: it needs operator (@) status there, and you have none`, 'forbidden');
   const steps: Array<{ readonly add: boolean; readonly letter: string; readonly arg?: string }> = [];
   const flag = (letter: string, on: boolean | undefined): void => {
@@ -62,14 +64,22 @@ export function configModes(channel: string, modes: ReadonlyMap<string, string>,
     else if (change.maxUsers > 0 && String(change.maxUsers) !== modes.get('l')) steps.push({ add: true, letter: 'l', arg: String(change.maxUsers) });
   }
   // The key last: a server that takes no parameter for -k ignores the one left over at the end.
-  if (change.password !== undefined) {
-    if (change.password === '' && modes.has('k')) steps.push({ add: false, letter: 'k', arg: modes.get('k') || '*' });
-    else if (change.password !== '') {
-      if (!isChannelKey(change.password)) throw new LegacyRefusal('a channel key has at most 100 characters and no spaces, commas or control characters', 'not-acceptable');
-      if (change.password !== modes.get('k')) steps.push({ add: true, letter: 'k', arg: change.password });
-    }
+  let newKey: string | undefined;
+  if (change.password !== undefined && change.password !== (modes.get('k') ?? '')) {
+    if (change.password !== '' && !isChannelKey(change.password)) throw new LegacyRefusal('a channel key has at most 100 characters and no spaces, commas or control characters', 'not-acceptable');
+    if (modes.has('k')) steps.push({ add: false, letter: 'k', arg: modes.get('k') || '*' });
+    if (change.password !== '') newKey = change.password;
   }
-  if (steps.length === 0) return undefined;
+  const lines = steps.length === 0 ? [] : [modeLine(steps)];
+  if (newKey !== undefined) {
+    if (modes.has('k')) lines.push(`+k ${newKey}`);
+    else lines[0] = lines.length === 0 ? `+k ${newKey}` : modeLine([...steps, { add: true, letter: 'k', arg: newKey }]);
+  }
+  return lines;
+}
+
+/** One MODE line's arguments for `steps`, the signs merged. */
+function modeLine(steps: ReadonlyArray<{ readonly add: boolean; readonly letter: string; readonly arg?: string }>): string {
   let letters = '';
   let sign: boolean | undefined;
   for (const step of steps) {

@@ -226,15 +226,15 @@ export class IrcSession implements LegacySession {
     return configOf(modes);
   }
 
-  /** One MODE line for the change (channel-config.ts), answered once the server echoed or refused it. */
+  /** The MODE line(s) for the change (channel-config.ts), each answered once the server echoed or refused it. */
   async configureRoom(room: string, change: Partial<RoomConfig>): Promise<void> {
     this.#require();
     const self = this.#channels.selfPrefixes(room);
     const modes = this.#channels.modes(room);
     if (self === undefined || modes === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
-    const line = configModes(room, modes, change, self, this.#prefixes);
-    if (line === undefined) return;
-    await this.#channels.answers.request(room, () => void this.#queue.enqueueControl(`MODE ${room} ${line}`), MODE_ANSWER_MS);
+    for (const line of configModes(room, modes, change, self, this.#prefixes)) {
+      await this.#channels.answers.request(room, () => void this.#queue.enqueueControl(`MODE ${room} ${line}`), MODE_ANSWER_MS);
+    }
   }
 
   /** IRC has no destroy: a channel ends when its last member leaves, so an operator alone in it may end it by parting. */
