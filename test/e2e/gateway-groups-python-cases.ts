@@ -7,7 +7,8 @@
  * subject; an op given on IRC makes alice a moderator (live MODE); messages both ways; the topic
  * both ways; a kick from XMPP (slixmpp's set_role none) kicks on IRC; with alice's tablet keeping
  * the channel, a MAM query (slixmpp's xep_0313) from her laptop returns what was said while it
- * was away, and rejoining gets it as history; a hub restart rejoins the kept room and tells her.
+ * was away, and rejoining gets it as history, while bob (a second registered person) joining later
+ * gets none of it (the archive is per person); a hub restart rejoins the kept room and tells her.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,7 +48,7 @@ const stanzasOf = (done: PeerEvent, key: 'occupants' | 'history' | 'results'): r
 export function describePythonGroupChats(kind: XmppServerKind): void {
   void describe(`gateway group chats with slixmpp and python3-irc on ${xmppServerLabel(kind)} and ngIRCd`, { timeout: 90_000 }, () => {
     it('join, roles, live MODE, messages and topics both ways, kick, MAM while away, history on rejoin, restart', async (t) => {
-      const [xmpp, irc] = await Promise.all([startXmppServer(kind, { users: [['alice', 'alicepw']] }), startNgircd()]);
+      const [xmpp, irc] = await Promise.all([startXmppServer(kind, { users: [['alice', 'alicepw'], ['bob', 'bobpw']] }), startNgircd()]);
       t.after(() => Promise.all([xmpp.stop(), irc.stop()]));
       const dir = makeTempDir('switchboard-gateway-python-');
       const hubOptions = {
@@ -135,6 +136,16 @@ export function describePythonGroupChats(kind: XmppServerKind): void {
       const history = stanzasOf(rejoined, 'history');
       assert.deepEqual(history.map((m) => [m.from, m.body, m.delay?.from]), [[`${room}/carol`, 'while away 1', room], [`${room}/carol`, 'while away 2', room]]);
       await tablet.close();
+
+      // bob, a second registered person, joins now: the archive is per person, so neither his history
+      // nor his MAM holds what was said before he was there (ADR 0010 "History").
+      const bob = await startPythonXmpp(xmpp.host, xmpp.port, `bob@${xmpp.domain}/desk`, 'bobpw', WAIT_MS);
+      t.after(() => bob.close());
+      await register(bob, domain, 'bob');
+      const bobJoined = await bob.run({ cmd: 'join', room, nick: 'bob', maxstanzas: 10 }, WAIT_MS);
+      assert.deepEqual(stanzasOf(bobJoined, 'history').map((m) => m.body), []);
+      assert.deepEqual(stanzasOf(await bob.run({ cmd: 'mam', room, max: 10 }, WAIT_MS), 'results').map((r) => r.mam?.message?.body), []);
+      await bob.close();
 
       // A hub restart: alice quits IRC, the restarted hub joins #lobby again by itself and tells the laptop.
       await hub.stop();
