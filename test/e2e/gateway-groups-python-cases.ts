@@ -107,12 +107,13 @@ export function describePythonGroupChats(kind: XmppServerKind): void {
       await carol.waitFor((e) => e.event === 'topic' && e.source === 'alice' && e.text === 'from xmpp', WAIT_MS, "alice's topic on IRC");
       await laptop.waitForStanza((s) => s.kind === 'message' && s.from === `${room}/alice` && s.subject === 'from xmpp', WAIT_MS, "alice's topic reflected");
 
-      // A kick from XMPP (slixmpp's set_role none) kicks dave on IRC; the room tells alice (307).
+      // A kick from XMPP (slixmpp's set_role none) kicks dave on IRC; the room tells alice (307, the reason in the item).
       await laptop.run({ cmd: 'kick', room, nick: 'dave', reason: 'enough' }, WAIT_MS);
       const kicked = await dave.waitFor((e) => e.event === 'kick' && e.nick === 'dave', WAIT_MS, 'dave kicked');
       assert.deepEqual([kicked.source, kicked.target, kicked.text], ['alice', '#lobby', 'enough']);
       const gone = await laptop.waitForStanza((s) => s.kind === 'presence' && s.from === `${room}/dave` && s.type === 'unavailable', WAIT_MS, "dave's kick presence");
       assert.ok(gone.codes?.includes('307'), gone.xml);
+      assert.match(gone.reason ?? '', /enough/, gone.xml);
 
       // The tablet keeps the channel while the laptop is away; MAM from the laptop returns what was said meanwhile.
       const tablet = await slixmpp('tablet');
