@@ -131,6 +131,9 @@ export function describePythonGroupChats(kind: XmppServerKind): void {
       const results = stanzasOf(mam, 'results');
       assert.deepEqual(results.map((r) => [r.mam?.message?.from, r.mam?.message?.body]), [[`${room}/carol`, 'while away 1'], [`${room}/carol`, 'while away 2']], results.map((r) => r.xml).join('\n'));
       assert.match(results[0]?.mam?.stamp ?? '', /^\d{4}-\d\d-\d\dT/);
+      // The same one per page, with slixmpp's RSM iterator (each page asks after the last one's id).
+      const paged = await laptop.run({ cmd: 'mam', room, start: away, max: 1, pages: true }, WAIT_MS);
+      assert.deepEqual((paged.pages ?? []).map((page) => page.map((r) => r.mam?.message?.body)), [['while away 1'], ['while away 2']]);
 
       // History on rejoin: the two newest, delayed, from the room.
       const rejoined = await laptop.run({ cmd: 'join', room, nick: 'alice', maxstanzas: 2 }, WAIT_MS);

@@ -50,6 +50,8 @@ export type PeerEvent = PythonEvent & Partial<PeerStanza> & {
   readonly subject_stanza?: PeerStanza;
   /** mam: the result messages slixmpp's xep_0313 collected. */
   readonly results?: readonly PeerStanza[];
+  /** mam with `pages: true`: each page's results, as slixmpp's RSM iterator fetched them. */
+  readonly pages?: ReadonlyArray<readonly PeerStanza[]>;
   /** disco: [category, type, lang, name] identities and the features. */
   readonly identities?: ReadonlyArray<readonly string[]>;
   readonly features?: readonly string[];

@@ -19,7 +19,8 @@ Reads one JSON object per line on stdin and does it:
   {"cmd": "message", "to", "body", "type"?: "groupchat", "id"?};
   {"cmd": "subject", "room", "subject"}  xep_0045 set_subject;
   {"cmd": "kick", "room", "nick", "reason"?, "ref"}  xep_0045 set_role(..., "none");
-  {"cmd": "mam", "room", "start"?: ISO, "with"?, "max"?, "after"?, "ref"}  xep_0313 retrieve;
+  {"cmd": "mam", "room", "start"?: ISO, "with"?, "max"?, "after"?, "pages"?: true, "ref"}  xep_0313
+      retrieve (with "pages": its RSM iterator, every page's results, at most MAX_PAGES);
   {"cmd": "disco", "to", "ref"}  xep_0030 get_info;
   {"cmd": "quit"}.
 Ends on quit, on a lost connection, or when stdin closes.
@@ -46,6 +47,7 @@ NS_FORWARD = "urn:xmpp:forward:0"
 NS_RSM = "http://jabber.org/protocol/rsm"
 NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas"
 MAX_XML_CHARS = 4000
+MAX_PAGES = 20
 
 
 def emit(event, **fields):
@@ -195,7 +197,16 @@ class Peer:
             rsm = {k: command[k] for k in ("max", "after") if k in command}
             start = datetime.datetime.fromisoformat(command["start"].replace("Z", "+00:00")) if "start" in command else None
             with_jid = slixmpp.JID(command["with"]) if "with" in command else None
-            iq = await mam.retrieve(jid=slixmpp.JID(command["room"]), start=start, with_jid=with_jid, rsm=rsm or None, timeout=15)
+            room = slixmpp.JID(command["room"])
+            if command.get("pages"):
+                # slixmpp's RSM iterator: page after page (each asks `after` the last page's last id).
+                pages = []
+                async for page in mam.retrieve(jid=room, start=start, with_jid=with_jid, rsm=rsm or None, iterator=True):
+                    pages.append([essentials(m.xml) for m in page["mam"]["results"]])
+                    if len(pages) >= MAX_PAGES:
+                        break
+                return {"pages": pages}
+            iq = await mam.retrieve(jid=room, start=start, with_jid=with_jid, rsm=rsm or None, timeout=15)
             results = [essentials(m.xml) for m in iq["mam"]["results"]]
             return {"results": results, "fin": essentials(iq.xml).get("fin")}
         elif cmd == "disco":
