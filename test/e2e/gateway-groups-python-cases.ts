@@ -4,7 +4,8 @@
  * (test/support/python/irc_peer.py) in the IRC channel, on a real XMPP server (Prosody:
  * gateway-groups-python.test.ts, ejabberd: gateway-groups-python-ejabberd.test.ts) and ngIRCd.
  * In order: slixmpp's join sees every IRC user with the role of their prefix and the topic as the
- * subject; an op given on IRC makes alice a moderator (live MODE); messages both ways; the topic
+ * subject; an op given on IRC makes alice a moderator (live MODE); messages both ways (with /me,
+ * and a private message through the room); the topic
  * both ways; a kick from XMPP (slixmpp's set_role none) kicks on IRC; with alice's tablet keeping
  * the channel, a MAM query (slixmpp's xep_0313) from her laptop returns what was said while it
  * was away, and rejoining gets it as history, while bob (a second registered person) joining later
@@ -99,6 +100,16 @@ export function describePythonGroupChats(kind: XmppServerKind): void {
       await carol.waitFor((e) => e.event === 'pubmsg' && e.source === 'alice' && e.target === '#lobby' && e.text === 'hello irc', WAIT_MS, "alice's message on IRC");
       const echo = await laptop.waitForStanza((s) => s.kind === 'message' && s.from === `${room}/alice` && s.id === 'm1', WAIT_MS, "alice's message reflected");
       assert.equal(echo.body, 'hello irc');
+      laptop.command({ cmd: 'message', to: room, body: '/me waves' });
+      await carol.waitFor((e) => e.event === 'action' && e.source === 'alice' && e.target === '#lobby' && e.text === 'waves', WAIT_MS, "alice's /me as a CTCP ACTION");
+      carol.command({ cmd: 'action', target: '#lobby', text: 'smiles' });
+      await laptop.waitForStanza((s) => s.kind === 'message' && s.from === `${room}/carol` && s.body === '/me smiles', WAIT_MS, "carol's action as /me");
+      // A private message through the room (XEP-0045 §7.5) is a PRIVMSG; the answer comes from carol's contact JID.
+      laptop.command({ cmd: 'message', to: `${room}/carol`, body: 'just you', type: 'chat' });
+      await carol.waitFor((e) => e.event === 'privmsg' && e.source === 'alice' && e.target === 'carol' && e.text === 'just you', WAIT_MS, 'the private message');
+      carol.command({ cmd: 'privmsg', target: 'alice', text: 'just you too' });
+      const answer = await laptop.waitForStanza((s) => s.kind === 'message' && s.body === 'just you too', WAIT_MS, "carol's private answer");
+      assert.deepEqual([answer.type, answer.from?.split('/')[0]], ['chat', `carol@${domain}`]);
 
       // The topic both ways.
       carol.command({ cmd: 'topic', channel: '#lobby', text: 'from irc' });
