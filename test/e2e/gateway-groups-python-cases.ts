@@ -11,7 +11,7 @@
  * was away, and rejoining gets it as history, while bob (a second registered person) joining later
  * gets none of it (the archive is per person); a hub restart rejoins the kept room and tells her.
  */
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { defineModule } from '../../src/modules/public.js';
@@ -45,6 +45,12 @@ async function register(peer: PythonXmppPeer, domain: string, nick: string): Pro
 /** The stanzas a `done` event carries (join: occupants, history; mam: results). */
 const stanzasOf = (done: PeerEvent, key: 'occupants' | 'history' | 'results'): readonly PeerStanza[] => done[key] ?? [];
 
+/** `peer` closed after the test, also when a peer started beside it failed. */
+function closedAfter<P extends { close(): Promise<void> }>(t: TestContext, peer: Promise<P>): Promise<P> {
+  t.after(() => peer.then((p) => p.close(), () => undefined));
+  return peer;
+}
+
 /** The cases on one XMPP server. */
 export function describePythonGroupChats(kind: XmppServerKind): void {
   void describe(`gateway group chats with slixmpp and python3-irc on ${xmppServerLabel(kind)} and ngIRCd`, { timeout: 90_000 }, () => {
@@ -63,8 +69,7 @@ export function describePythonGroupChats(kind: XmppServerKind): void {
       const python3Irc = (nick: string): Promise<PythonIrcPeer> => startPythonIrc(irc.host, irc.port, nick, WAIT_MS);
 
       // The channel on IRC: carol (op, the first in), dave (voiced), a topic.
-      const [carol, dave, laptop] = await Promise.all([python3Irc('carol'), python3Irc('dave'), slixmpp('laptop')]);
-      t.after(() => Promise.all([carol.close(), dave.close(), laptop.close()]));
+      const [carol, dave, laptop] = await Promise.all([closedAfter(t, python3Irc('carol')), closedAfter(t, python3Irc('dave')), closedAfter(t, slixmpp('laptop'))]);
       carol.command({ cmd: 'join', channel: '#lobby' });
       await carol.waitFor((e) => e.event === 'endofnames' && e.target === '#lobby', WAIT_MS, "carol's join");
       dave.command({ cmd: 'join', channel: '#lobby' });
@@ -127,8 +132,7 @@ export function describePythonGroupChats(kind: XmppServerKind): void {
       assert.match(gone.reason ?? '', /enough/, gone.xml);
 
       // The tablet keeps the channel while the laptop is away; MAM from the laptop returns what was said meanwhile.
-      const tablet = await slixmpp('tablet');
-      t.after(() => tablet.close());
+      const tablet = await closedAfter(t, slixmpp('tablet'));
       await tablet.run({ cmd: 'join', room, nick: 'alice', maxstanzas: 0 }, WAIT_MS);
       laptop.command({ cmd: 'leave', room, nick: 'alice' });
       await laptop.waitForStanza((s) => s.kind === 'presence' && s.from === `${room}/alice` && s.type === 'unavailable', WAIT_MS, 'the laptop out');
@@ -154,8 +158,7 @@ export function describePythonGroupChats(kind: XmppServerKind): void {
 
       // bob, a second registered person, joins now: the archive is per person, so neither his history
       // nor his MAM holds what was said before he was there (ADR 0010 "History").
-      const bob = await startPythonXmpp(xmpp.host, xmpp.port, `bob@${xmpp.domain}/desk`, 'bobpw', WAIT_MS);
-      t.after(() => bob.close());
+      const bob = await closedAfter(t, startPythonXmpp(xmpp.host, xmpp.port, `bob@${xmpp.domain}/desk`, 'bobpw', WAIT_MS));
       await register(bob, domain, 'bob');
       const bobJoined = await bob.run({ cmd: 'join', room, nick: 'bob', maxstanzas: 10 }, WAIT_MS);
       assert.deepEqual(stanzasOf(bobJoined, 'history').map((m) => m.body), []);
