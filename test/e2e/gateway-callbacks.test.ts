@@ -101,7 +101,7 @@ it('registration, login and unregister call the module callbacks in order, and t
   await waitFor(() => (calls.includes(`onUserLogin ${aliceJid} gateway gw`) ? true : undefined), { timeoutMs: WAIT_MS, what: 'alice logged in again' });
   // Log in again ends the login (onLoggedOut) before the next one (onUserLogin): they pair.
   calls.length = 0;
-  alice.send(xml('message', { to: domain, type: 'chat' }, xml('body', {}, 're-login')));
+  await alice.send(xml('message', { to: domain, type: 'chat' }, xml('body', {}, 're-login')));
   await waitFor(() => (calls.includes(`onUserLogin ${aliceJid} gateway gw`) ? true : undefined), { timeoutMs: WAIT_MS, what: 'alice logged in after re-login' });
   assert.deepEqual(calls, [`onLoggedOut ${aliceJid}`, `checkLoginForSpam ${aliceJid}`, `isUserExpired ${aliceJid}`, `onUserLogin ${aliceJid} gateway gw`]);
   calls.length = 0;
