@@ -127,6 +127,7 @@ export class Gateway {
         if (canonical === undefined) return Promise.resolve(this.#send(errorReply(message, 'item-not-found', 'no such person on this network')));
         return this.#toContact(message, session, nick, canonical, String(message.attrs.to));
       },
+      rename: (jid, nick) => this.#setName(jid, nick),
       ...(options.history === undefined ? {} : { history: options.history }), ...(options.unsignedFields === undefined ? {} : { unsignedFields: options.unsignedFields }),
     });
     options.history?.start();
