@@ -13,6 +13,7 @@ import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
 import { hatsOf } from './channel-hats.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
+import { ircToStyling } from './styling.js';
 
 /** Most channels one session is in. */
 export const MAX_CHANNELS = 50;
@@ -351,6 +352,6 @@ export class IrcChannels {
     const msgid = line.tags?.msgid;
     // A server (a prefix without a nick) speaks as the room itself.
     const nick = line.nick === '' ? undefined : line.nick;
-    this.host.event(this.#key(target), { kind: 'message', nick, text: body, action, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
+    this.host.event(this.#key(target), { kind: 'message', nick, text: ircToStyling(body), action, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
   }
 }
