@@ -24,6 +24,8 @@ import { randomUUID } from 'node:crypto';
 import type { AccountVerdict } from '../core/account-hooks.js';
 import type { ArchivedKind } from '../core/room-archive.js';
 import type { Logger } from '../core/log.js';
+import { parseStyling } from '../networks/xmpp/styling-parse.js';
+import { plainText } from '../networks/xmpp/styling-render.js';
 import type { RoomHistory } from './room-history.js';
 import type { Room } from './rooms.js';
 import type { UserSession } from './session.js';
@@ -82,9 +84,9 @@ interface Known {
   reactions: readonly string[];
 }
 
-/** The text a reaction quotes: the start of the message on one line. */
+/** The text a reaction quotes: the start of the message on one line, without its XEP-0393 markup. */
 function excerptOf(body: string): string {
-  const line = body.replace(/\s+/gu, ' ').trim();
+  const line = plainText(parseStyling(body.slice(0, 4 * EXCERPT_CHARS))).replace(/\s+/gu, ' ').trim();
   const chars = [...line];
   return chars.length <= EXCERPT_CHARS ? line : `${chars.slice(0, EXCERPT_CHARS).join('')}…`;
 }
