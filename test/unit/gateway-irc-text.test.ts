@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ircToStyling } from '../../src/gateway/irc/styling.js';
+import { ircPlainText, ircToStyling } from '../../src/gateway/irc/styling.js';
 import { privmsgLines } from '../../src/gateway/irc/text-lines.js';
 import { parseIrcRuns } from '../../src/networks/irc/format-parse.js';
 import { parseStyling } from '../../src/networks/xmpp/styling-parse.js';
@@ -138,5 +138,11 @@ void describe('XMPP text → IRC lines (gateway)', () => {
         assert.ok(wire(line) <= 512);
       }
     }), { numRuns: 300 });
+  });
+});
+
+void describe('IRC topic text (gateway)', () => {
+  void it('drops the formatting, colour numbers included', () => {
+    assert.equal(ircPlainText('\x02Welcome\x02 to \x0304,12#lobby\x03 \x1d:)'), 'Welcome to #lobby :)');
   });
 });

@@ -48,6 +48,11 @@ function bitsOf(style: RunStyle): number {
   return (style.bold ? BOLD : 0) | (style.italic ? ITALIC : 0) | (style.strike ? STRIKE : 0);
 }
 
+/** An IRC text without its formatting (codes and colour numbers removed): for a topic, which clients do not style. */
+export function ircPlainText(text: string): string {
+  return parseIrcRuns(text).map((r) => r.text).join('');
+}
+
 /** An IRC message text (one PRIVMSG, NOTICE or ACTION body) as XEP-0393 styled text. */
 export function ircToStyling(text: string): string {
   const runs = parseIrcRuns(text);
