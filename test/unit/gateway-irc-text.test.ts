@@ -7,6 +7,7 @@ import { privmsgLines } from '../../src/gateway/irc/text-lines.js';
 import { parseIrcRuns } from '../../src/networks/irc/format-parse.js';
 import { parseStyling } from '../../src/networks/xmpp/styling-parse.js';
 import { plainText } from '../../src/networks/xmpp/styling-render.js';
+import type { RichNode } from '../../src/core/richtext.js';
 
 /** Control characters the XEP-0393 output may never hold (a tab is text). */
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
@@ -36,10 +37,33 @@ void describe('IRC formatting → XEP-0393 (gateway)', () => {
     assert.equal(ircToStyling('\x11\x02x\x02\x11'), '`x`', 'no bold inside a code span');
   });
 
-  void it('nests overlapping spans or drops the one that cannot be nested', () => {
-    const out = ircToStyling('\x02bold \x1dboth\x02 italic\x1d');
-    const parsed = parseStyling(out);
-    assert.equal(plainText(parsed), 'bold both italic');
+  void it('nests overlapping spans, word by word where they cannot nest whole, or drops what cannot be written', () => {
+    assert.equal(ircToStyling('\x02bold \x1dboth\x02 italic\x1d'), '*bold _both_* _italic_');
+    assert.equal(ircToStyling('\x02two words\x1d and\x02 more\x1d'), '*two words _and_* _more_');
+    assert.equal(ircToStyling('\x02bold\x02\x1ditalic\x1d'), '*bold*italic', 'an opener right after a closer is not one');
+  });
+
+  void it('a client shows no style IRC did not give (property)', () => {
+    const styleOf = (node: RichNode): string => (node.type === 'bold' ? 'b' : node.type === 'italic' ? 'i' : node.type === 'strike' ? 's' : node.type === 'code' ? 'm' : '');
+    fc.assert(fc.property(ircText, (text) => {
+      const runs = parseIrcRuns(text);
+      if (runs.some((r) => /[*_~`]/.test(r.text))) return;
+      const intended: string[] = [];
+      for (const run of runs) for (const _ of run.text) intended.push(run.style.mono ? 'm' : `${run.style.bold ? 'b' : ''}${run.style.italic ? 'i' : ''}${run.style.strike ? 's' : ''}`);
+      const shown: string[] = [];
+      const walk = (nodes: readonly RichNode[], styles: string): void => {
+        for (const node of nodes) {
+          const here = styles + styleOf(node);
+          if (node.type === 'text' || node.type === 'code') for (const _ of node.text) shown.push(here);
+          else if ('children' in node) walk(node.children, here);
+        }
+      };
+      walk(parseStyling(ircToStyling(text)), '');
+      assert.equal(shown.length, intended.length);
+      shown.forEach((styles, i) => {
+        for (const style of styles) assert.ok((intended[i] as string).includes(style), `${JSON.stringify(text)}: ${style} at ${i}`);
+      });
+    }), { numRuns: 2000 });
   });
 
   void it('plain text without codes comes out byte for byte (markup-like text included)', () => {

@@ -10,13 +10,14 @@
  *
  * Markup is only emitted where a client parses it back as meant: each span is shrunk to its
  * non-blank core (a directive never sits next to whitespace inside its span), spans nest
- * properly (no span inside one of the same kind), and the candidate is checked by parsing it
+ * properly (no span inside one of the same kind; where spans overlap so that they cannot nest, they
+ * are written word by word), and the candidate is checked by parsing it
  * with the XEP-0393 parser (`parseStyling`): every character must come out with exactly the
  * styles IRC gave it. A span that fails that (an opener glued to a word, `a\x02b\x02`; a
  * closing character inside the span, `\x022*3\x02`) is dropped, its text kept plain. Nothing is
  * escaped (XEP-0393 has no escape): text without IRC codes comes out byte for byte.
  *
- * Bounded: at most MAX_SPANS spans per message are tried (beyond: plain), each check linear.
+ * Bounded: at most MAX_SPANS spans per message and MAX_TRIES checks (beyond: plain), each linear.
  */
 import { parseIrcRuns } from '../../networks/irc/format-parse.js';
 import type { RunStyle } from '../../networks/irc/runs.js';
@@ -31,8 +32,10 @@ const MONO = 8;
 const STYLES = [BOLD, ITALIC, STRIKE, MONO] as const;
 const MARKER: Readonly<Record<number, string>> = { [BOLD]: '*', [ITALIC]: '_', [STRIKE]: '~', [MONO]: '`' };
 
-/** Most spans tried in one message; the rest stays plain. */
+/** Most spans written in one message; the rest stays plain. */
 export const MAX_SPANS = 64;
+/** Most candidates checked when the spans cannot all be written at once (each check is linear). */
+const MAX_TRIES = 2 * MAX_SPANS;
 
 /** A stretch `[start, end)` of the text (UTF-16 indices) with one style. */
 interface Span {
@@ -67,13 +70,38 @@ export function ircToStyling(text: string): string {
   const spans = spansOf(plain, masks).slice(0, MAX_SPANS);
   const all = render(plain, spans);
   if (matches(all, plain, spans)) return all;
-  // Keep each span that still parses back as meant with those kept before it.
+  // Span by span, each kept when it still parses back as meant with those kept before it; a span
+  // that does not is tried word by word (`*a _b_* _c_` where `*a _b*_ c_` cannot be written).
   const kept: Span[] = [];
-  for (const span of spans) {
+  let tries = 0;
+  const keep = (span: Span): boolean => {
+    if (tries++ >= MAX_TRIES) return false;
     const tried = [...kept, span];
-    if (matches(render(plain, tried), plain, tried)) kept.push(span);
+    if (!matches(render(plain, tried), plain, tried)) return false;
+    kept.push(span);
+    return true;
+  };
+  for (const span of spans) {
+    if (!keep(span)) for (const word of wordsOf(plain, span)) keep(word);
   }
   return render(plain, kept);
+}
+
+const byStart = (a: Span, b: Span): number => a.start - b.start || b.end - a.end;
+
+/** `span` cut at whitespace into one span per word. */
+function wordsOf(plain: string, span: Span): Span[] {
+  const out: Span[] = [];
+  let start = -1;
+  for (let i = span.start; i <= span.end; i++) {
+    const blank = i === span.end || isSpace(plain[i]);
+    if (!blank && start < 0) start = i;
+    if (blank && start >= 0) {
+      out.push({ style: span.style, start, end: i });
+      start = -1;
+    }
+  }
+  return out;
 }
 
 /** The maximal stretches of each style, shrunk to their non-blank cores (blank ones dropped), by start. */
@@ -96,7 +124,7 @@ function spansOf(plain: string, masks: Uint8Array): Span[] {
       i = end;
     }
   }
-  return spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  return spans.sort(byStart);
 }
 
 /** The styles of each position under `spans`. */
