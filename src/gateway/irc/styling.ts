@@ -32,6 +32,10 @@ const MONO = 8;
 const STYLES = [BOLD, ITALIC, STRIKE, MONO] as const;
 const MARKER: Readonly<Record<number, string>> = { [BOLD]: '*', [ITALIC]: '_', [STRIKE]: '~', [MONO]: '`' };
 
+/** What parseIrcRuns reads or removes (a tab is text). */
+// eslint-disable-next-line no-control-regex -- control characters are what is looked for
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+
 /** Most spans written in one message; the rest stays plain. */
 export const MAX_SPANS = 64;
 /** Most candidates checked when the spans cannot all be written at once (each check is linear). */
@@ -58,6 +62,7 @@ export function ircPlainText(text: string): string {
 
 /** An IRC message text (one PRIVMSG, NOTICE or ACTION body) as XEP-0393 styled text. */
 export function ircToStyling(text: string): string {
+  if (!CONTROL.test(text)) return text; // most messages: no codes, nothing to do
   const runs = parseIrcRuns(text);
   const plain = runs.map((r) => r.text).join('');
   if (!runs.some((r) => bitsOf(r.style) !== 0)) return plain;
