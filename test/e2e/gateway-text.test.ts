@@ -6,7 +6,7 @@
  * codes; in the room, a correction reaches IRC as the new text marked " (correction)", a
  * reaction as a /me quoting the message, a retraction not at all; all three are reflected to the
  * person's other device, archived as such (MAM gives back `<replace>`, `<reactions>`,
- * `<retract>` referring to the original's stanza id); someone else's message cannot be
+ * `<retract>` referring to the original's stanza id, and so does history on join); someone else's message cannot be
  * corrected, an unknown id cannot be reacted to.
  */
 import { it } from 'node:test';
@@ -128,4 +128,14 @@ it('styling both ways, word-boundary splitting, and corrections, reactions and r
   assert.equal(archived.find((m) => m?.getChild('reactions', NS_REACTIONS) !== undefined)?.getChild('reactions', NS_REACTIONS)?.attrs.id, niceId);
   assert.equal(archived.find((m) => m?.getChild('retract', NS_RETRACT) !== undefined)?.getChild('retract', NS_RETRACT)?.attrs.id, originalId);
   assert.equal(archived.find((m) => m?.attrs.from === `${room}/carol`)?.getChildText('body'), '*nice* one, 2*3 is _six_');
+
+  // History on join gives them back the same way (delayed).
+  const tablet = await connect('tablet');
+  t.after(() => tablet.close());
+  await tablet.send(xml('presence', { to: `${room}/alice` }, xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('history', { maxstanzas: '20' }))));
+  await tablet.waitForStanza((s) => s.is('message') && s.getChild('subject') !== undefined, WAIT_MS);
+  const delayed = tablet.stanzas.filter((s) => s.is('message') && s.getChild('delay', 'urn:xmpp:delay') !== undefined);
+  assert.equal(delayed.find((m) => m.getChild('replace', NS_CORRECT) !== undefined)?.getChild('replace', NS_CORRECT)?.attrs.id, originalId);
+  assert.equal(delayed.find((m) => m.getChild('retract', NS_RETRACT) !== undefined)?.getChild('retract', NS_RETRACT)?.attrs.id, originalId);
+  assert.equal(delayed.find((m) => m.getChild('reactions', NS_REACTIONS) !== undefined)?.getChild('reactions', NS_REACTIONS)?.attrs.id, niceId);
 });
