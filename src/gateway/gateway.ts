@@ -40,6 +40,7 @@ import { contactPresence, gatewayPresence, type SessionStatus } from './xmpp/pre
 import { readRegistrationSet, registrationQuery } from './xmpp/register.js';
 import { chatMessage, errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
 import { vcardOf } from './xmpp/vcard.js';
+import { pingErrorShowsOnline } from './xmpp/ping-answer.js';
 import { announcedPhoto, avatarOfVcard } from './xmpp/avatar.js';
 import { fileAsText, offeredFile } from './xmpp/oob.js';
 
@@ -126,6 +127,7 @@ export class Gateway {
         if (canonical === undefined) return Promise.resolve(this.#send(errorReply(message, 'item-not-found', 'no such person on this network')));
         return this.#toContact(message, session, nick, canonical, String(message.attrs.to));
       },
+      rename: (jid, nick) => this.#setName(jid, nick),
       ...(options.history === undefined ? {} : { history: options.history }), ...(options.unsignedFields === undefined ? {} : { unsignedFields: options.unsignedFields }),
     });
     options.history?.start();
@@ -648,11 +650,11 @@ export class Gateway {
     this.#send(xml('presence', { from: this.domain, to: jid, type: 'unsubscribed' }));
   }
 
-  /** Whether the person's resource `resource` is online: it answers a ping (XEP-0199) in time; undefined without a link. Never rejects. */
+  /** Whether the person's resource `resource` is online: it answers a ping (XEP-0199) in time, or refuses it itself (ping-answer.ts); undefined without a link. Never rejects. */
   async #present(resource: string): Promise<boolean | undefined> {
     const link = this.#link;
     if (link === undefined) return undefined;
-    return link.request(xml('iq', { type: 'get', from: this.domain, to: resource }, xml('ping', { xmlns: NS.ping })), PRESENT_TIMEOUT_MS).then(() => true, () => false);
+    return link.request(xml('iq', { type: 'get', from: this.domain, to: resource }, xml('ping', { xmlns: NS.ping })), PRESENT_TIMEOUT_MS).then(() => true, pingErrorShowsOnline);
   }
 
   #statusChanged(jid: string, status: SessionStatus, changed: boolean): void {

@@ -71,6 +71,11 @@ export interface GroupChatHost {
    * one-to-one path to that contact (same bounds; errors answer `message`, failures reject as there).
    */
   privateMessage(message: Element, session: UserSession, nick: string): Promise<void>;
+  /**
+   * Renames the person on the legacy network (the gateway's `nick` command; rejects with a
+   * LegacyRefusal when the network refuses). Absent: a nick change in a room is refused.
+   */
+  readonly rename?: (jid: string, nick: string) => Promise<void>;
 }
 
 export class GroupChats {
@@ -266,8 +271,8 @@ export class GroupChats {
     const refuse = (condition: ErrorCondition, text: string): void => this.host.send(errorReply(presence, condition, text));
     if (nick === undefined || nick === '') return refuse('bad-request', 'join a room as room@gateway/nick');
     if (room?.resources.has(from) === true) {
-      // Already in: a status update (same nick) is fine; a nick change is not done here.
-      if (room.self !== undefined && nick !== room.self.nick) refuse('not-acceptable', `your nick on the network is ${room.self.nick}; change it with the gateway's "nick" command`);
+      // Already in: a status update (same nick) is fine; a new nick renames the person (XEP-0045 §7.6).
+      if (room.self !== undefined && nick !== room.self.nick) await this.#rename(session, room.self.nick, nick, refuse);
       return;
     }
     if (session.legacy.joinRoom === undefined) return refuse('feature-not-implemented', 'group chats are not supported on this network');
@@ -293,6 +298,21 @@ export class GroupChats {
     await this.#join(session, fresh, nick, (to, condition, text) => {
       this.host.send(errorReply(xml('presence', { from: to, to: presence.attrs.to }), condition, text));
     }, password === '' ? undefined : password);
+  }
+
+  /**
+   * A nick change from a room (XEP-0045 §7.6): the legacy network renames the person everywhere
+   * (an IRC nick is one per connection), so every room shows it (status 303 with 110) once the
+   * network confirms; a refusal (nick taken: `conflict`) answers the presence.
+   */
+  async #rename(session: UserSession, current: string, nick: string, refuse: (condition: ErrorCondition, text: string) => void): Promise<void> {
+    if (this.host.rename === undefined) return refuse('not-acceptable', `your nick on the network is ${current}; it cannot be changed here`);
+    try {
+      await this.host.rename(session.jid, nick);
+    } catch (error) {
+      if (!(error instanceof LegacyRefusal)) this.host.log.warn({ user: session.jid, err: error }, 'gateway: a nick change from a room failed');
+      refuse(error instanceof LegacyRefusal ? error.condition : 'internal-server-error', error instanceof LegacyRefusal ? error.message : 'the nick change failed (see the log)');
+    }
   }
 
   /** A new room object for `key` in `session` (undefined when the key cannot be a JID). */

@@ -43,7 +43,7 @@ export class UserSession {
   avatarHash: string | undefined;
   #status: SessionStatus = { state: 'logged-out' };
   #closed = false;
-  /** Logged in at least once since the session started (onLoggedOut is due when it ends). */
+  /** Logged in now: onUserLogin was called and its onLoggedOut is due when this login ends. */
   #loggedIn = false;
   #login: AbortController | undefined;
   #withdraw: (() => void) | undefined;
@@ -92,6 +92,7 @@ export class UserSession {
   async relogin(): Promise<void> {
     this.#cancelPending();
     await this.legacy.logout('re-login');
+    await this.#loginEnded();
     this.#policy.reset();
     this.start();
   }
@@ -108,6 +109,7 @@ export class UserSession {
     this.host.log.info({ user: this.jid, reason }, 'gateway: legacy connection lost');
     this.#policy.disconnected(Date.now());
     this.#failed(`Disconnected: ${reason}`, fatal);
+    void this.#loginEnded();
   }
 
   /** Logs out for good (shutdown, unregister); stops a login under way. Never rejects. */
@@ -116,9 +118,17 @@ export class UserSession {
     this.#cancelPending();
     await this.legacy.logout(reason).catch(() => undefined);
     this.#setStatus({ state: 'logged-out' });
-    if (this.#loggedIn) {
-      this.#loggedIn = false;
+    await this.#loginEnded();
+  }
+
+  /** The current login ended (drop, re-login, logout): its onLoggedOut, once. */
+  async #loginEnded(): Promise<void> {
+    if (!this.#loggedIn) return;
+    this.#loggedIn = false;
+    try {
       await this.host.hooks.loggedOut(this.jid);
+    } catch (error) {
+      this.host.log.warn({ user: this.jid, err: error }, 'gateway: onLoggedOut failed');
     }
   }
 

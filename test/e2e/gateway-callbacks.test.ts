@@ -3,7 +3,8 @@
  * Prosody and ngIRCd: checkRegistrationForSpam (a DENY refuses the registration), then
  * onUserRegistration; checkLoginForSpam, isUserExpired and onUserLogin on the login;
  * checkCanDeactivateUser, onLoggedOut and onUserDeactivationStatusChanged on unregister (a
- * refusal keeps the account); onLoggedOut alone on a plain logout (the hub stops).
+ * refusal keeps the account); each login's onLoggedOut when it ends: Log in again (then
+ * onUserLogin for the new login) and a plain logout (the hub stops).
  */
 import { it } from 'node:test';
 import { waitFor } from '../support/wait.js';
@@ -98,6 +99,11 @@ it('registration, login and unregister call the module callbacks in order, and t
   calls.length = 0;
   await register(alice, 'alice');
   await waitFor(() => (calls.includes(`onUserLogin ${aliceJid} gateway gw`) ? true : undefined), { timeoutMs: WAIT_MS, what: 'alice logged in again' });
+  // Log in again ends the login (onLoggedOut) before the next one (onUserLogin): they pair.
+  calls.length = 0;
+  await alice.send(xml('message', { to: domain, type: 'chat' }, xml('body', {}, 're-login')));
+  await waitFor(() => (calls.includes(`onUserLogin ${aliceJid} gateway gw`) ? true : undefined), { timeoutMs: WAIT_MS, what: 'alice logged in after re-login' });
+  assert.deepEqual(calls, [`onLoggedOut ${aliceJid}`, `checkLoginForSpam ${aliceJid}`, `isUserExpired ${aliceJid}`, `onUserLogin ${aliceJid} gateway gw`]);
   calls.length = 0;
   await hub.stop();
   assert.deepEqual(calls, [`onLoggedOut ${aliceJid}`]);

@@ -114,6 +114,7 @@ describe('gateway room history: a MAM query', () => {
     assert.equal(forwarded?.getChild('delay')?.attrs.stamp, '2026-12-07T12:00:00.000Z');
     assert.equal(forwarded?.getChild('message')?.getChildText('body'), '/me waves');
     assert.equal(forwarded?.getChild('message')?.attrs.from, `${ROOM}/carol`);
+    assert.equal(forwarded?.getChild('message')?.attrs.xmlns, 'jabber:client', 'the forwarded message is in jabber:client (XEP-0297), not in the forwarded namespace');
     assert.equal(forwarded?.getChild('message')?.getChildText('unsigned', 'urn:switchboard:unsigned:0'), '{"tag":1}');
     const retraction = mamResult(ROOM, 'alice@example.org/phone', undefined, { ...entry, kind: 'retraction', refers: 's0', body: '' }, {});
     assert.equal(retraction.getChild('result', NS_MAM)?.getChild('forwarded')?.getChild('message')?.getChild('retract')?.attrs.id, 's0');

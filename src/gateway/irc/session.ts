@@ -25,6 +25,7 @@ import { ircToStyling } from './styling.js';
 import { privmsgLines } from './text-lines.js';
 import { WhoSearches, isWhoPattern, whoReplyRealname } from './who.js';
 import { WhoisLookups, whoisProfile, type WhoisUser } from './whois.js';
+import { SendRefusals } from './send-refusals.js';
 
 /** The longest topic sent (leaves room for the prefix the server adds when relaying it). */
 const LINE_BYTES = 400;
@@ -45,6 +46,8 @@ export class IrcSession implements LegacySession {
   #monitorLimit = MAX_WATCHED;
   readonly #queue: OutgoingQueue;
   readonly #whois = new WhoisLookups();
+  /** The server's refusals of messages already written (401, 404...), told to the person. */
+  readonly #refusals = new SendRefusals();
   readonly #who = new WhoSearches();
   /** The `notices` preference: whether NOTICEs are shown. */
   #showNotices: boolean;
@@ -229,6 +232,7 @@ export class IrcSession implements LegacySession {
     // such message once (at most maxQueuedLines messages wait, so the errors are bounded too).
     void this.#queue.enqueue(target, lines).then((written) => {
       if (!written) options.undelivered?.(`the IRC connection dropped before ${lines.length > 1 ? 'all of this message' : 'this message'} was sent; send it again`);
+      else this.#refusals.written(casefold(target, this.#mapping), options.undelivered);
     });
     return undefined; // plain IRC has no message ids
   }
@@ -387,8 +391,17 @@ export class IrcSession implements LegacySession {
         if (line.params[1] !== undefined) this.#who.end(line.params[1]);
         break;
       case '318': // RPL_ENDOFWHOIS
-      case '401': // ERR_NOSUCHNICK
         if (line.params[1] !== undefined) this.#whois.end(casefold(line.params[1], this.#mapping));
+        break;
+      case '401': // ERR_NOSUCHNICK: ends a WHOIS, or refuses a message
+      case '403': // ERR_NOSUCHCHANNEL
+      case '404': // ERR_CANNOTSENDTOCHAN
+      case '442': // ERR_NOTONCHANNEL
+        if (line.params[1] !== undefined) {
+          const target = casefold(line.params[1], this.#mapping);
+          if (line.command === '401') this.#whois.end(target);
+          this.#refusals.refused(line.command, target, line.params.length > 2 ? last : '');
+        }
         break;
       case 'NICK': // the person's own nick changed (their nick command, or the server)
         if (line.nick !== '' && casefold(line.nick, this.#mapping) === casefold(this.#nick, this.#mapping) && isNick(last)) {
@@ -429,6 +442,7 @@ export class IrcSession implements LegacySession {
   }
 
   #stopPolling(): void {
+    this.#refusals.clear();
     this.#whois.cancel();
     this.#who.cancel();
     if (this.#ison !== undefined) clearInterval(this.#ison);

@@ -46,13 +46,13 @@ export function occupantJid(room: string, nick: string): string {
   return `${room}/${clean(nick)}`;
 }
 
-/** An occupant's presence in `room` to `to` (a full JID of the person). */
+/** An occupant's presence in `room` to `to` (a full JID of the person); a kick's reason also in the item (XEP-0045 §8.2). */
 export function occupantPresence(room: string, to: string, participant: RoomParticipant, options: OccupantPresenceOptions = {}): Element {
   const item = xml('item', {
     affiliation: participant.affiliation,
     role: options.unavailable === true ? 'none' : participant.role,
     ...(options.newNick === undefined ? {} : { nick: clean(options.newNick) }),
-  });
+  }, options.status !== undefined && options.codes?.includes(STATUS.kicked) === true ? xml('reason', {}, clean(options.status)) : null);
   return xml('presence', { from: occupantJid(room, participant.nick), to, ...(options.unavailable === true ? { type: 'unavailable' } : {}) },
     options.status === undefined ? null : xml('status', {}, clean(options.status)),
     xml('x', { xmlns: NS.mucUser }, item, ...(options.codes ?? []).map((code) => xml('status', { code }))),

@@ -46,9 +46,17 @@ export function historyMessage(room: string, to: string, entry: ArchivedMessage)
   return message;
 }
 
+/**
+ * The namespace of a forwarded stanza (XEP-0297 §3): without it the inner `<message>` would be in
+ * the `<forwarded/>` element's namespace, which strict clients (slixmpp's XEP-0313 plugin) do not
+ * read as a message.
+ */
+const NS_CLIENT = 'jabber:client';
+
 /** An entry as a MAM result (XEP-0313 §4.2) to `to` for `queryId`, with modules' extra fields. */
 export function mamResult(room: string, to: string, queryId: string | undefined, entry: ArchivedMessage, extra: Readonly<Record<string, unknown>>): Element {
   const inner = archivedMessage(room, undefined, entry);
+  inner.attrs.xmlns = NS_CLIENT;
   const fields = Object.entries(extra);
   if (fields.length > 0) inner.append(xml('unsigned', { xmlns: NS_UNSIGNED }, clean(JSON.stringify(extra))));
   return xml('message', { from: room, to, id: `${entry.stanzaId}.mam` },

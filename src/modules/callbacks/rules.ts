@@ -98,7 +98,7 @@ export const CALLBACK_RULES: { readonly [C in Category]: { readonly [N in Callba
   passwordAuthProvider: {
     authCheckers: { rule: { kind: 'auth-checkers' }, onThrow: 'refuse', calledBy: "gateway registration when the gateway asks for its access password (login type `switchboard.gateway.password`, fields [password]; user = the bare JID; no checker or every one null: the gateway's `accessPassword` decides); HTTP API / web UI login later" },
     check3pidAuth: { rule: FIRST_NOT_NULL, onThrow: 'refuse', calledBy: 'login with an email address', pending: HTTP_LOGIN },
-    onLoggedOut: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'a logged-in gateway session ending (unregister, registration change, shutdown; device id undefined, token empty); HTTP API / web UI logout later' },
+    onLoggedOut: { rule: RUN_ALL, onThrow: 'skip', calledBy: 'a gateway login ending: its connection lost, re-login, unregister, registration change, shutdown (once per onUserLogin; device id undefined, token empty); HTTP API / web UI logout later' },
     getUsernameForRegistration: { rule: FIRST_NOT_NULL, onThrow: 'fail-operation', calledBy: "a new gateway registration, before the legacy network checks it (uiaResults {}, params = the form's non-secret values and jid): the answer replaces the submitted nick" },
     getDisplaynameForRegistration: { rule: FIRST_NOT_NULL, onThrow: 'fail-operation', calledBy: "a new gateway registration, as getUsernameForRegistration: the answer is the person's IRC real name" },
     is3pidAllowed: { rule: FIRST_NOT_TRUE, onThrow: 'refuse', calledBy: 'adding an email address to a gateway account', pending: GATEWAY },
