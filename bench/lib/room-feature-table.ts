@@ -34,7 +34,7 @@ const ROWS: ReadonlyArray<{ feature: string; pick: Pick; checked: string }> = [
     checked: 'behaviour in the run: sam corrects his room message (<replace/>), olive\'s IRC lines; disco#info of the room',
   },
   {
-    feature: 'styling (IRC bold/italics → XMPP)',
+    feature: 'styling (IRC bold/italics → XMPP: XEP-0393 in the body, or XHTML-IM)',
     pick: (o) => (o.styling.body === undefined ? 'no message arrived' : `body ${JSON.stringify(o.styling.body)}${o.styling.xhtml ? ' with XHTML-IM' : ', no XHTML-IM'}`),
     checked: 'behaviour in the run: alice sends \\x02bold\\x02 and \\x1ditalic\\x1d to the channel, what sam gets',
   },
@@ -47,6 +47,11 @@ const ROWS: ReadonlyArray<{ feature: string; pick: Pick; checked: string }> = [
     feature: 'reactions (XEP-0444) XMPP→IRC',
     pick: (o) => quoted(o.reaction),
     checked: 'behaviour in the run: sam reacts 🎉 to his room message, olive\'s IRC lines',
+  },
+  {
+    feature: 'retractions (XEP-0424) XMPP→IRC',
+    pick: (o) => `${quoted(o.retraction.lines)}; ${o.retraction.error === undefined ? 'no error to the sender' : `the sender got an error: ${JSON.stringify(o.retraction.error.slice(0, 120))}`}`,
+    checked: 'behaviour in the run: sam retracts his room message (<retract/>), olive\'s IRC lines and sam\'s stanzas',
   },
   {
     feature: 'MAM (XEP-0313) on the room',

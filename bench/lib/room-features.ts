@@ -1,6 +1,6 @@
 /**
  * The feature table's checks in the run, the same for each gateway: the room's disco#info
- * features, and what the other side gets for a correction, a reaction, a long message (split at
+ * features, and what the other side gets for a correction, a reaction, a retraction, a long message (split at
  * word boundaries or not) and IRC formatting (styling). Each check records what it saw, as text.
  */
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,8 @@ export interface FeatureObservations {
   readonly correction: readonly string[];
   /** The IRC lines olive got for a reaction (XEP-0444) to sam's message. */
   readonly reaction: readonly string[];
+  /** A retraction (XEP-0424) of sam's message: the IRC lines olive got for it, and the error sam got (undefined: none). */
+  readonly retraction: { readonly lines: readonly string[]; readonly error: string | undefined };
   /** A 1,208-character message of 200 words XMPP→IRC: how many lines, and whether every line holds whole words. */
   readonly longMessage: { readonly lines: number; readonly wholeWords: boolean; readonly lengths: readonly number[] };
   /** IRC bold and italics IRC→XMPP: the body sam got, and whether it came with XHTML-IM. */
@@ -53,6 +55,13 @@ export async function observeFeatures(rig: GatewayRig, room: RoomRig, gateway: R
   const longLines = linesWith(room, mark, '').filter((l) => /\bw\d{4}\b/.test(l));
   const wholeWords = longLines.length > 0 && longLines.every((l) => l.split(' ').every((w) => w === tok || /^w\d{4}$/.test(w)));
 
+  const retractMark = room.oliveLines.length;
+  const retractId = `retract-${tok}`;
+  await rig.sam.send(xml('message', { to: gateway.room, type: 'groupchat', id: retractId }, xml('retract', { xmlns: 'urn:xmpp:message-retract:1', id: originalId })));
+  await say(`after retract ${tok}`, `after-${tok}`);
+  await sleep(SETTLE_MS);
+  const retractError = rig.sam.stanzas.find((s) => s.attrs.type === 'error' && s.attrs.id === retractId);
+
   const stylingMark = rig.sam.stanzas.length;
   rig.alice.send(`PRIVMSG ${CHANNEL} :\x02bold${tok}\x02 and \x1ditalic\x1d`);
   await sleep(SETTLE_MS);
@@ -61,6 +70,10 @@ export async function observeFeatures(rig: GatewayRig, room: RoomRig, gateway: R
     discoFeatures,
     correction: linesWith(room, mark, `corrected ${tok}`),
     reaction: linesWith(room, mark, '🎉'),
+    retraction: {
+      lines: linesWith(room, retractMark, tok).filter((l) => !l.includes(`after retract ${tok}`)),
+      error: retractError === undefined ? undefined : (retractError.getChild('error')?.getChildText('text', 'urn:ietf:params:xml:ns:xmpp-stanzas') ?? retractError.getChild('error')?.toString() ?? 'an error'),
+    },
     longMessage: { lines: longLines.length, wholeWords, lengths: longLines.map((l) => Buffer.byteLength(l)) },
     styling: { body: styled?.getChildText('body') ?? undefined, xhtml: styled?.getChild('html', 'http://jabber.org/protocol/xhtml-im') !== undefined },
   };

@@ -12,6 +12,7 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 import { randomUUID } from 'node:crypto';
+import type { AccountVerdict } from '../core/account-hooks.js';
 import type { Logger } from '../core/log.js';
 import type { RoomHooks } from '../core/room-hooks.js';
 import { LegacyRefusal, type RoomEvent, type RoomParticipant } from './api.js';
@@ -19,6 +20,7 @@ import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { KeptRooms } from './kept-rooms.js';
 import { RoomActions } from './room-actions.js';
 import { answerRoomConfig } from './room-config.js';
+import { RoomEdits, roomEditOf } from './room-edits.js';
 import { invitesOf } from './room-invites.js';
 import { privateTarget } from './room-private.js';
 import { MAX_RESOURCES, Room } from './rooms.js';
@@ -87,11 +89,14 @@ export class GroupChats {
   /** The history each waiting resource asked for in its join presence. */
   readonly #asked = new WeakMap<Room, Map<string, HistoryRequest>>();
   readonly #actions: RoomActions;
+  /** Corrections, retractions and reactions (room-edits.ts). */
+  readonly #edits: RoomEdits;
   /** The last message check of each room (checkEventAllowed), so checks finish in order. */
   readonly #checks = new WeakMap<Room, Promise<unknown>>();
 
   constructor(private readonly host: GroupChatHost) {
     this.#actions = new RoomActions(host);
+    this.#edits = new RoomEdits(host);
   }
 
   /** disco#items of the gateway domain for `session`'s person (room-actions.ts). */
@@ -162,6 +167,7 @@ export class GroupChats {
       case 'message': {
         const id = event.legacyId ?? randomUUID();
         this.host.history?.record(session.jid, key, { stanzaId: id, nick: event.nick ?? '', body: event.text, action: event.action });
+        this.#edits.said(room, { stanzaId: id, nick: event.nick ?? '', body: event.text, own: false });
         each((to) => roomMessage(room.jid, to, event.nick, event.action ? `/me ${event.text}` : event.text, id));
         return;
       }
@@ -457,6 +463,8 @@ export class GroupChats {
     }
     if (message.attrs.type !== 'groupchat') return refuse('bad-request', 'send groupchat messages to a room');
     if (room === undefined || !room.resources.has(from) || room.self === undefined) return refuse('not-acceptable', 'you are not in this room; join it first');
+    const edit = roomEditOf(message);
+    if (edit !== undefined) return this.#edits.apply(message, edit, session, room, (text, action) => this.#mayCheck(session, room, text, action));
     const body = message.getChildText('body');
     const subject = message.getChildText('subject');
     if (body === null) {
@@ -474,10 +482,7 @@ export class GroupChats {
       this.host.send(errorReply(message, 'recipient-unavailable', `not delivered: ${reason.slice(0, 300)}`));
     };
     const action = body.startsWith('/me ');
-    // Checked in the order sent: a slow module answer must not let a later message overtake this one.
-    const verdict = (this.#checks.get(room) ?? Promise.resolve()).then(() => this.host.hooks.maySend({ jid: session.jid, nick: room.self?.nick ?? '' }, key, action ? body.slice(4) : body, action));
-    this.#checks.set(room, verdict.catch(() => undefined));
-    const allowed = await verdict;
+    const allowed = await this.#mayCheck(session, room, action ? body.slice(4) : body, action);
     if (!allowed.allowed) return refuse('forbidden', allowed.reason);
     const legacyId = await session.legacy.onRoomText(key, action ? body.slice(4) : body, { action, undelivered });
     // Reflected once to every resource in the room, with the sender's id (XEP-0045 §7.2.2).
@@ -485,9 +490,16 @@ export class GroupChats {
     const id = typeof message.attrs.id === 'string' && message.attrs.id !== '' ? message.attrs.id : stanzaId;
     const self = room.self;
     this.host.history?.record(session.jid, key, { stanzaId, nick: self.nick, body: action ? body.slice(4) : body, action });
+    this.#edits.said(room, { stanzaId, clientId: id, nick: self.nick, body, own: true });
     for (const resource of room.resources) this.host.send(roomMessage(room.jid, resource, self.nick, body, id, stanzaId));
   }
 
+  /** The modules' check of a text the person sends to a room, in the order sent: a slow answer must not let a later message overtake this one. */
+  #mayCheck(session: UserSession, room: Room, text: string, action: boolean): Promise<AccountVerdict> {
+    const verdict = (this.#checks.get(room) ?? Promise.resolve()).then(() => this.host.hooks.maySend({ jid: session.jid, nick: room.self?.nick ?? '' }, room.key, text, action));
+    this.#checks.set(room, verdict.catch(() => undefined));
+    return verdict;
+  }
 
   // --- iq ------------------------------------------------------------------------------------
 

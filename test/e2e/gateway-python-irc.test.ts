@@ -1,7 +1,7 @@
 /**
  * The gateway's one-to-one chat with an independent IRC client on the IRC side: Debian's
  * python3-irc (test/support/python/irc_peer.py) on real ngIRCd, the person on real Prosody. Both
- * ways with /me and a NOTICE, IRC formatting codes that XML cannot carry dropped (the component
+ * ways with /me and a NOTICE, IRC formatting codes that XML cannot carry turned into styling or dropped (the component
  * stream survives them); the contact's presence follows the python client's AWAY and QUIT.
  */
 import { it } from 'node:test';
@@ -47,9 +47,9 @@ it('one-to-one with a python3-irc user: both ways with /me and a notice; presenc
   await alice.waitForStanza(from('/me smiles'), WAIT_MS);
   carol.command({ cmd: 'notice', target: 'alice', text: 'a notice' });
   await alice.waitForStanza(from('a notice'), WAIT_MS);
-  // IRC formatting codes cannot go into XML: they are dropped, and the gateway's stream survives them.
+  // IRC formatting codes cannot go into XML: they become XEP-0393 styling or are dropped, and the gateway's stream survives them.
   carol.command({ cmd: 'privmsg', target: 'alice', text: '\u0002bold\u0002 \u00034red\u0003 \u001ditalic\u001d \u0016x' });
-  await alice.waitForStanza(from('bold 4red italic x'), WAIT_MS);
+  await alice.waitForStanza(from('*bold* red _italic_ x'), WAIT_MS);
   carol.command({ cmd: 'privmsg', target: 'alice', text: 'still here' });
   await alice.waitForStanza(from('still here'), WAIT_MS);
 

@@ -13,7 +13,7 @@ import { readRegistrationSet } from '../../src/gateway/xmpp/register.js';
 import { readCommand } from '../../src/gateway/xmpp/adhoc.js';
 import { contactKeyOf, contactLocalpart } from '../../src/gateway/contacts.js';
 import { SecretBox, SecretBoxError, loadSecretKey } from '../../src/store/secret-box.js';
-import { ircLines, joinedBatches } from '../../src/gateway/irc/lines.js';
+import { joinedBatches } from '../../src/gateway/irc/lines.js';
 
 const FIELDS: readonly FormField[] = [
   { var: 'nick', label: 'Nick', type: 'text-single', required: true },
@@ -111,19 +111,6 @@ describe('secret box', () => {
 });
 
 describe('IRC lines', () => {
-  it('every line fits, has no CR/LF/NUL, and the text is kept (when not cut)', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), fc.integer({ min: 4, max: 50 }), (text, maxBytes) => {
-      const lines = ircLines(text, maxBytes, 1000);
-      for (const line of lines) {
-        assert.ok(Buffer.byteLength(line) <= maxBytes);
-        assert.ok(!/[\r\n\0]/.test(line));
-      }
-      const kept = text.split(/\r\n|\r|\n/).map((l) => l.replace(/\0/g, '')).filter((l) => l.trim() !== '').join('');
-      assert.equal(lines.join(''), kept.replace(/\s+$/, '') === kept ? kept : lines.join(''));
-    }));
-    assert.deepEqual(ircLines('a\nb\nc\nd', 10, 3), ['a', 'b', '[… 2 more lines cut]']);
-  });
-
   it('MONITOR/ISON targets: every batch fits (but a lone long nick), all nicks kept in order, batches full', () => {
     const nick = fc.string({ unit: fc.constantFrom('a', 'Z', '[', 'é'), minLength: 1, maxLength: 40 });
     fc.assert(fc.property(fc.array(nick, { maxLength: 200 }), fc.integer({ min: 10, max: 400 }), (nicks, maxBytes) => {

@@ -15,6 +15,7 @@ import { hatsOf } from './channel-hats.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
 import { applyModes } from './channel-mode-state.js';
 import { ModeAnswers } from './mode-answers.js';
+import { ircPlainText, ircToStyling } from './styling.js';
 
 /** Most channels one session is in. */
 export const MAX_CHANNELS = 50;
@@ -199,7 +200,7 @@ export class IrcChannels {
       case 'TOPIC': {
         const channel = this.#live(p[0] ?? '');
         if (channel === undefined) return;
-        channel.topic = last.slice(0, MAX_TEXT);
+        channel.topic = ircPlainText(last).slice(0, MAX_TEXT);
         channel.topicBy = line.nick;
         return this.host.event(this.#key(p[0] ?? ''), { kind: 'subject', subject: { text: channel.topic, by: line.nick } });
       }
@@ -208,7 +209,7 @@ export class IrcChannels {
         return this.#message(line, p[0] ?? '', p.length > 1 ? last : '');
       case '332': { // RPL_TOPIC <me> <channel> :<topic>
         const channel = this.#channels.get(this.#key(p[1] ?? ''));
-        if (channel !== undefined) channel.topic = last.slice(0, MAX_TEXT);
+        if (channel !== undefined) channel.topic = ircPlainText(last).slice(0, MAX_TEXT);
         return;
       }
       case '324': { // RPL_CHANNELMODEIS <me> <channel> <modes> [params]
@@ -378,6 +379,6 @@ export class IrcChannels {
     const msgid = line.tags?.msgid;
     // A server (a prefix without a nick) speaks as the room itself.
     const nick = line.nick === '' ? undefined : line.nick;
-    this.host.event(this.#key(target), { kind: 'message', nick, text: body, action, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
+    this.host.event(this.#key(target), { kind: 'message', nick, text: ircToStyling(body), action, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
   }
 }

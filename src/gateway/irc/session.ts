@@ -25,12 +25,14 @@ const MODE_ANSWER_MS = 10_000;
 import { InviteLimiter, readInvite } from './invites.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
-import { ircLines, isNick, joinedBatches } from './lines.js';
+import { isNick, joinedBatches } from './lines.js';
+import { ircToStyling } from './styling.js';
+import { privmsgLines } from './text-lines.js';
 import { WhoSearches, isWhoPattern, whoReplyRealname } from './who.js';
 import { WhoisLookups, whoisProfile, type WhoisUser } from './whois.js';
 import { SendRefusals } from './send-refusals.js';
 
-/** Bytes of text per PRIVMSG (leaves room for the prefix the server adds when relaying it). */
+/** The longest topic sent (leaves room for the prefix the server adds when relaying it). */
 const LINE_BYTES = 400;
 /** Bytes of nicks per MONITOR or ISON line (within the 512-byte line with room to spare). */
 const TARGET_BYTES = 400;
@@ -58,6 +60,10 @@ export class IrcSession implements LegacySession {
   #nick = '';
   /** A rename (setName) waiting for the server's NICK or refusal. */
   #renaming: { readonly resolve: () => void; readonly reject: (error: LegacyRefusal) => void } | undefined;
+  /** The person's `user@host` as the server shows it to others (from their own JOIN or 396): the message budget (text-lines.ts). */
+  #userHost: { user: string; host: string } | undefined;
+  /** The server's LINELEN (ISUPPORT), when it gave one. */
+  #lineLength: number | undefined;
   /** The server's CHANTYPES (channel name prefixes). */
   #chantypes = '#&';
   #prefixes: readonly PrefixMode[] = DEFAULT_PREFIXES;
@@ -105,6 +111,9 @@ export class IrcSession implements LegacySession {
     // MONITOR=<n> caps the list (no number: no cap of the server's); ISON covers nobody beyond it.
     this.#monitorLimit = Math.min(MAX_WATCHED, /^\d+$/.test(String(monitor)) ? Number(monitor) : MAX_WATCHED);
     this.#readChannelSupport(network);
+    const lineLength = Number(network.supports('LINELEN'));
+    this.#lineLength = Number.isInteger(lineLength) && lineLength >= 512 && lineLength <= 65_536 ? lineLength : undefined;
+    this.#userHost = undefined;
     client.on('privmsg', (e: IrcMessageEvent) => this.#message(client, e, false));
     client.on('action', (e: IrcMessageEvent) => this.#message(client, e, true));
     client.on('notice', (e: IrcMessageEvent) => {
@@ -262,7 +271,7 @@ export class IrcSession implements LegacySession {
   /** PRIVMSG lines to `target` (a nick or a channel), through its lane of the queue. */
   #privmsg(target: string, text: string, options: TextOptions): string | undefined {
     this.#require();
-    const lines = ircLines(text, LINE_BYTES, MAX_LINES).map((line) => `PRIVMSG ${target} :${options.action ? `\u0001ACTION ${line}\u0001` : line}`);
+    const lines = privmsgLines(text, { nick: this.#nick, ...this.#userHost, target, lineLength: this.#lineLength, action: options.action, maxLines: MAX_LINES });
     if (this.#queue.depth() + lines.length > this.config.maxQueuedLines) throw new LegacyRefusal('too many messages are waiting to be sent to IRC; try again in a moment', 'remote-server-timeout');
     // Lines still queued when the connection drops are dropped with it: the person hears of each
     // such message once (at most maxQueuedLines messages wait, so the errors are bounded too).
@@ -373,7 +382,7 @@ export class IrcSession implements LegacySession {
     if (this.#client !== client || event.from_server === true || event.nick === undefined || event.nick === '') return;
     if (casefold(event.target ?? '', this.#mapping) !== casefold(client.user.nick, this.#mapping)) return; // channels: next issue
     const msgid = event.tags?.msgid;
-    this.events.text(event.nick, event.message ?? '', { action, name: event.nick, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
+    this.events.text(event.nick, ircToStyling(event.message ?? ''), { action, name: event.nick, ...(typeof msgid === 'string' && msgid.length <= 128 ? { legacyId: msgid } : {}) });
   }
 
   #tagmsg(client: Client, event: IrcMessageEvent): void {
@@ -387,6 +396,12 @@ export class IrcSession implements LegacySession {
   #line(line: ParsedLine): void {
     const last = line.params[line.params.length - 1] ?? '';
     switch (line.command) {
+      case 'JOIN': // the person's own JOIN shows their user@host as others see it
+        if (line.nick !== '' && line.ident !== '' && line.hostname !== '' && casefold(line.nick, this.#mapping) === casefold(this.#nick, this.#mapping)) this.#userHost = { user: line.ident, host: line.hostname };
+        break;
+      case '396': // RPL_VISIBLEHOST <me> <host> :is now your displayed host
+        if (this.#userHost !== undefined && line.params[1] !== undefined) this.#userHost = { ...this.#userHost, host: line.params[1] };
+        break;
       case 'INVITE': {
         const invite = readInvite(line, (nick) => casefold(nick, this.#mapping) === casefold(this.#nick, this.#mapping));
         const room = invite === undefined ? undefined : this.roomKey(invite.channel);

@@ -15,22 +15,23 @@ export const NS_UNSIGNED = 'urn:switchboard:unsigned:0';
 
 /** The archived entry as a groupchat message in `room` (bare JID) to `to`, with its stanza id. */
 export function archivedMessage(room: string, to: string | undefined, entry: ArchivedMessage): Element {
-  const children: Element[] = [];
-  switch (entry.kind) {
-    case 'message':
-      children.push(xml('body', {}, clean(entry.action ? `/me ${entry.body}` : entry.body)));
-      break;
-    case 'correction':
-      children.push(xml('body', {}, clean(entry.action ? `/me ${entry.body}` : entry.body)), xml('replace', { xmlns: NS.correct, id: entry.refers }));
-      break;
-    case 'retraction':
-      children.push(xml('retract', { xmlns: NS.retract, id: entry.refers }));
-      break;
-    case 'reaction':
-      children.push(xml('reactions', { xmlns: NS.reactions, id: entry.refers }, entry.body.split('\n').filter((r) => r !== '').map((r) => xml('reaction', {}, clean(r)))));
-  }
+  const children = payloadOf(entry);
   children.push(xml('stanza-id', { xmlns: NS.stableIds, by: room, id: entry.stanzaId }));
   return xml('message', { type: 'groupchat', from: entry.nick === '' ? room : occupantJid(room, entry.nick), ...(to === undefined ? {} : { to }), id: entry.stanzaId }, ...children);
+}
+
+/** The payload of an entry: its body, with `<replace>` for a correction; `<retract>`; `<reactions>`. */
+export function payloadOf(entry: Pick<ArchivedMessage, 'kind' | 'body' | 'action' | 'refers'>): Element[] {
+  switch (entry.kind) {
+    case 'message':
+      return [xml('body', {}, clean(entry.action ? `/me ${entry.body}` : entry.body))];
+    case 'correction':
+      return [xml('body', {}, clean(entry.action ? `/me ${entry.body}` : entry.body)), xml('replace', { xmlns: NS.correct, id: entry.refers })];
+    case 'retraction':
+      return [xml('retract', { xmlns: NS.retract, id: entry.refers })];
+    case 'reaction':
+      return [xml('reactions', { xmlns: NS.reactions, id: entry.refers }, entry.body.split('\n').filter((r) => r !== '').map((r) => xml('reaction', {}, clean(r))))];
+  }
 }
 
 /** XEP-0203 delay of an entry, from the room. */
