@@ -24,6 +24,11 @@ import type { ServerSupport } from './isupport.js';
 
 /** The capabilities that name CHATHISTORY (the draft, and its future final name). */
 export const CHATHISTORY_CAPS = ['draft/chathistory', 'chathistory'] as const;
+/**
+ * Asked for with CHATHISTORY: joins, parts and other events in history come as themselves (and
+ * are skipped), not as messages from a history service (Ergo's `HistServ`: "alice joined the channel").
+ */
+export const EVENT_PLAYBACK_CAP = 'draft/event-playback';
 /** Messages asked for per page (less when the server's CHATHISTORY limit is lower). */
 const PAGE_SIZE = 100;
 /** Most pages read per catch-up: beyond, the summary line says "more than". */
@@ -229,8 +234,10 @@ export class IrcCatchUp {
     const items: HistoryLine[] = [];
     let count = 0;
     for (const line of page.lines) {
-      if ((line.command !== 'PRIVMSG' && line.command !== 'NOTICE') || line.tags['draft/chathistory-context'] !== undefined) continue;
+      // Events (JOIN, PART… with draft/event-playback) count towards the server's limit too.
+      if (line.tags['draft/chathistory-context'] !== undefined || line.command === 'BATCH') continue;
       count += 1;
+      if (line.command !== 'PRIVMSG' && line.command !== 'NOTICE') continue;
       const item = this.item(session, line);
       if (item !== undefined) items.push(item);
     }
