@@ -155,11 +155,10 @@ export class ChannelHistory {
     const found = new Map<string, BackfilledMessage>();
     let top = hole.before === undefined ? undefined : stamp(hole.before.at);
     for (let page = 0; page < MAX_PAGES && found.size < hole.limit; page++) {
-      const { messages, full } = await this.#page(channel, historyRequest(channel, top, hole.after, count), signal);
+      const { messages, full, oldest } = await this.#page(channel, historyRequest(channel, top, hole.after, count), signal);
       for (const message of messages) found.set(message.id, message);
-      const oldest = messages.reduce<BackfilledMessage | undefined>((o, m) => (o === undefined || m.at < o.at ? m : o), undefined);
       if (!full || oldest === undefined) break;
-      const next = byId ? `msgid=${oldest.id}` : stamp(oldest.at);
+      const next = byId && oldest.id !== undefined ? `msgid=${oldest.id}` : stamp(oldest.at);
       if (next === top) break; // no progress: a server repeating its page
       top = next;
     }
@@ -171,8 +170,11 @@ export class ChannelHistory {
       .slice(-hole.limit);
   }
 
-  /** One request and its batch: the channel's messages in it, and whether the page was full. */
-  async #page(channel: string, request: string, signal: AbortSignal): Promise<{ readonly messages: BackfilledMessage[]; readonly full: boolean }> {
+  /**
+   * One request and its batch: the channel's messages in it, whether the page was full, and its
+   * oldest item (a message or an event) with a time, where the next page starts.
+   */
+  async #page(channel: string, request: string, signal: AbortSignal): Promise<{ readonly messages: BackfilledMessage[]; readonly full: boolean; readonly oldest: { readonly id: string | undefined; readonly at: number } | undefined }> {
     signal.throwIfAborted();
     const folded = this.host.fold(channel);
     const answer = this.#batches.expect(channel, MAX_LINES_PER_PAGE);
@@ -183,14 +185,18 @@ export class ChannelHistory {
       const page = await answer;
       const count = Number(request.split(' ').at(-1));
       let items = 0;
+      let oldest: { id: string | undefined; at: number } | undefined;
       const kept: BackfilledMessage[] = [];
       for (const line of page.lines) {
         // Events (JOIN, PART… with draft/event-playback) count towards the server's limit too.
-        if (line.command !== 'BATCH' && line.tags['draft/chathistory-context'] === undefined) items += 1;
+        if (line.command === 'BATCH' || line.tags['draft/chathistory-context'] !== undefined) continue;
+        items += 1;
+        const at = typeof line.tags.time === 'string' ? Date.parse(line.tags.time) : Number.NaN;
+        if (Number.isFinite(at) && (oldest === undefined || at < oldest.at)) oldest = { id: usableId(line.tags.msgid) ? line.tags.msgid : undefined, at };
         const message = historyMessage(line, channel, (name) => this.host.fold(name));
         if (message !== undefined) kept.push(message);
       }
-      return { messages: kept, full: page.overflow || items >= count };
+      return { messages: kept, full: page.overflow || items >= count, oldest };
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
