@@ -57,7 +57,7 @@ void describe('gateway room backfill from CHATHISTORY on Ergo and Prosody', { ti
     const dir = makeTempDir('switchboard-gateway-ergo-');
     const key = randomBytes(32).toString('base64');
     const hubOptions = { xmpp: xmppServer, irc, dir, module: noModule, key, options: { loginIntervalMs: 50, retryInitialMs: 200, history: { maxOnJoin: 20 } } };
-    let hub = await startGatewayHub(t, hubOptions);
+    const hub = await startGatewayHub(t, hubOptions);
     const domain = xmppServer.componentDomain;
     const room = `#lobby@${domain}`;
     const bob: TestXmppClient = await connectXmppClient({ service: `xmpp://${xmppServer.host}:${xmppServer.port}`, domain: xmppServer.domain, username: 'bob', password: 'bobpw', resource: 'laptop' });
@@ -107,7 +107,7 @@ void describe('gateway room backfill from CHATHISTORY on Ergo and Prosody', { ti
     await alice.waitForLine(/^(@\S+ )?:bob!\S+ QUIT/, WAIT_MS);
     const down = [await say(alice, 'while the hub is down 1', 'while the hub is down 1'), await say(alice, 'while the hub is down 2', 'while the hub is down 2')];
     const restarted = bob.stanzas.length;
-    hub = await startGatewayHub(t, hubOptions);
+    await startGatewayHub(t, hubOptions);
     await alice.waitForLine(/^(@\S+ )?:bob!\S+ JOIN :?#lobby/, WAIT_MS);
     await bob.waitForStanza((s) => bob.stanzas.indexOf(s) >= restarted && s.is('message') && s.getChild('subject') !== undefined && (s.attrs.from ?? '').startsWith(room), WAIT_MS);
 
