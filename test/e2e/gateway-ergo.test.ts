@@ -2,7 +2,8 @@
  * The gateway on Ergo (an IRCv3 server: CHATHISTORY, echo-message, message tags, MONITOR) and
  * Prosody, beyond history (gateway-history-ergo.test.ts): one-to-one messages both ways, a
  * channel joined as a room (occupants, subject), room messages and `/me` both ways, a topic set
- * from XMPP by an operator (+o from IRC: a moderator). Skipped (with the reason) without an Ergo binary: ERGO_BIN or /work/peers/bin/ergo.
+ * from XMPP by an operator (+o from IRC: a moderator). Skipped (with the reason) without an
+ * Ergo binary: ERGO_BIN or /work/peers/bin/ergo.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,7 +53,7 @@ void describe('the gateway on Ergo and Prosody', { timeout: 120_000, skip: ergoS
     await bob.send(xml('message', { type: 'groupchat', to: room }, xml('body', {}, 'hello room')));
     await alice.waitForLine(/^(@\S+ )?:bob!\S+ PRIVMSG #lobby :hello room$/, WAIT_MS);
     await bob.send(xml('message', { type: 'groupchat', to: room }, xml('body', {}, '/me waves')));
-    await alice.waitForLine(/^(@\S+ )?:bob!\S+ PRIVMSG #lobby :\u0001ACTION waves\u0001$/, WAIT_MS);
+    await alice.waitForLine(new RegExp('^(@\\S+ )?:bob!\\S+ PRIVMSG #lobby :\u0001ACTION waves\u0001$'), WAIT_MS);
     alice.send('PRIVMSG #lobby :hello bob');
     await bob.waitForStanza((s) => s.is('message') && s.attrs.from === `${room}/alice` && s.getChildText('body') === 'hello bob', WAIT_MS);
     alice.send('PRIVMSG #lobby :\u0001ACTION nods\u0001');
