@@ -53,6 +53,7 @@ void describe('the gateway on Ergo and Prosody', { timeout: 120_000, skip: ergoS
     await bob.send(xml('message', { type: 'groupchat', to: room }, xml('body', {}, 'hello room')));
     await alice.waitForLine(/^(@\S+ )?:bob!\S+ PRIVMSG #lobby :hello room$/, WAIT_MS);
     await bob.send(xml('message', { type: 'groupchat', to: room }, xml('body', {}, '/me waves')));
+    // eslint-disable-next-line no-control-regex -- CTCP is delimited by \x01
     await alice.waitForLine(new RegExp('^(@\\S+ )?:bob!\\S+ PRIVMSG #lobby :\u0001ACTION waves\u0001$'), WAIT_MS);
     alice.send('PRIVMSG #lobby :hello bob');
     await bob.waitForStanza((s) => s.is('message') && s.attrs.from === `${room}/alice` && s.getChildText('body') === 'hello bob', WAIT_MS);
