@@ -30,7 +30,7 @@ export function ergoSkip(): string | false {
   if (ergoBinary() !== undefined) return false;
   const fromEnv = process.env.ERGO_BIN;
   return `no Ergo binary (${fromEnv === undefined || fromEnv === '' ? `ERGO_BIN unset, no ${DEFAULT_BINARY}` : `ERGO_BIN=${fromEnv} does not exist`}): `
-    + 'build it with scripts/ergo.sh (docs/testing.md "Ergo") to run the CHATHISTORY tests against a real server';
+    + 'build it with scripts/ergo.sh (docs/testing.md "Ergo") to run the tests against a real Ergo';
 }
 
 /** Options for {@link startErgo}. */
