@@ -8,7 +8,8 @@
  * (one lane per contact, taking turns), bounded: a message beyond `maxQueuedLines` is refused.
  * The person's own nick is followed: a NICK of theirs (their `nick` command, or the server's
  * doing) is reported as a profile change. Channels are group chats (channels.ts, ADR 0010): joined,
- * left, spoken in and given a topic through the same queue.
+ * left, spoken in and given a topic through the same queue; backfilled from the server's
+ * CHATHISTORY where it keeps one (channel-history.ts, which takes every history line first).
  */
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
