@@ -13,7 +13,7 @@ import type { Logger } from '../../src/core/log.js';
 import { ircConfigSchema } from '../../src/networks/irc/config.js';
 import { xmppConfigSchema } from '../../src/networks/xmpp/config.js';
 import { builtinProtocols } from '../../src/networks/registry.js';
-import { startNgircd, startInspircd, startHybrid, startProsody, startXmppServer, type InspircdOptions, type IrcServer, type XmppServer, type XmppServerKind } from '../support/servers.js';
+import { startNgircd, startInspircd, startHybrid, startErgo, startProsody, startXmppServer, type InspircdOptions, type IrcServer, type XmppServer, type XmppServerKind } from '../support/servers.js';
 import { connectRawIrc, connectXmppClient, xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { captureLog } from '../support/log-capture.js';
 
@@ -45,7 +45,8 @@ export interface BridgeSetup {
 
 /** Starts the servers (not the hub). Call `stop()` in an `after` hook. */
 export async function startBridge(options: {
-  ircServer?: 'ngircd' | 'inspircd' | 'hybrid';
+  /** 'ergo' needs an Ergo binary (ergoSkip() in test/support/ergo-server.ts). */
+  ircServer?: 'ngircd' | 'inspircd' | 'hybrid' | 'ergo';
   /** The XMPP server (default Prosody); the Prosody-only options below need Prosody. */
   xmppServer?: XmppServerKind;
   /** Rooms show occupants' real JIDs to everyone. */
@@ -61,6 +62,7 @@ export async function startBridge(options: {
   const dir = mkdtempSync(join(tmpdir(), 'sb-relay-'));
   const irc = options.ircServer === 'inspircd' ? await startInspircd(options.inspircd)
     : options.ircServer === 'hybrid' ? await startHybrid()
+    : options.ircServer === 'ergo' ? await startErgo()
     : await startNgircd(options.ngircdExtraConfig === undefined ? {} : { extraConfig: options.ngircdExtraConfig });
   let xmpp: XmppServer;
   try {

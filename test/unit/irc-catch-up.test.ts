@@ -245,6 +245,21 @@ void describe('IRC catch-up plan over CHATHISTORY pages', () => {
     assert.equal(rig.out.length, 101);
   });
 
+  void it('pages on below a page holding only events (joins and parts with draft/event-playback count towards the limit)', async () => {
+    const at = (ms: number): string => new Date(ms).toISOString();
+    const answer = (line: string): string[] => {
+      if (line.startsWith('CHATHISTORY LATEST')) {
+        return [`:${SERVER} BATCH +e1 chathistory #chan`, `@batch=e1;msgid=j1;time=${at(NOW - 2000)} :x!u@h JOIN #chan`, `@batch=e1;msgid=j2;time=${at(NOW - 1000)} :x!u@h PART #chan`, `:${SERVER} BATCH -e1`];
+      }
+      if (line === 'CHATHISTORY BEFORE #chan msgid=j1 2') return [`:${SERVER} BATCH +e2 chathistory #chan`, saidLine('#chan', { id: 'm0', time: NOW - 3000, nick: 'al', text: 'older' }, 'e2'), `:${SERVER} BATCH -e2`];
+      return [`:${SERVER} BATCH +e3 chathistory #chan`, `:${SERVER} BATCH -e3`];
+    };
+    const rig = await catchUpRig({ history: [], cursor: { id: 'gone', ts: NOW - 5 * MINUTE }, limit: 2, answer });
+    await rig.catchUp.joined('#chan');
+    assert.deepEqual(rig.out, ['replay older']);
+    assert.equal(rig.sent[1], 'CHATHISTORY BEFORE #chan msgid=j1 2');
+  });
+
   void it('with a cursor history no longer has, reads no further back than 10 minutes before the cursor\'s time', async () => {
     // One message a minute for two hours; the cursor (gone) was 30 minutes ago.
     const said: Said[] = Array.from({ length: 120 }, (_, i) => ({ id: `h${i}`, time: NOW - (120 - i) * MINUTE, nick: 'al', text: `h${i}` }));

@@ -8,6 +8,8 @@
 import { Client, type ConnectOptions, type ParsedLine } from 'irc-framework';
 import { identFromNick, serverConnectOptions } from '../../networks/irc/connect-options.js';
 import { LegacyRefusal } from '../api.js';
+import { withholdHistory } from '../../networks/irc/history-withheld.js';
+import { EVENT_PLAYBACK_CAP, HISTORY_CAPS } from './channel-history.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectionFailure, loginTimeout } from './failure.js';
 import { identifyLine, identifyOutcome } from './nickserv.js';
@@ -63,6 +65,9 @@ function refusalOf(line: ParsedLine, nick: string): LegacyRefusal | undefined {
  */
 export function connectIrc(config: IrcLegacyConfig, login: IrcLogin, signal: AbortSignal): Promise<Client> {
   const client = new Client();
+  // Room backfill reads the channel's history where the server keeps one (channel-history.ts).
+  client.requestCap([...HISTORY_CAPS, EVENT_PLAYBACK_CAP]);
+  withholdHistory(client);
   let refusal: LegacyRefusal | undefined;
   let serverError: string | undefined;
   return new Promise<Client>((resolve, reject) => {

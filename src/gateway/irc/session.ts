@@ -8,14 +8,16 @@
  * (one lane per contact, taking turns), bounded: a message beyond `maxQueuedLines` is refused.
  * The person's own nick is followed: a NICK of theirs (their `nick` command, or the server's
  * doing) is reported as a profile change. Channels are group chats (channels.ts, ADR 0010): joined,
- * left, spoken in and given a topic through the same queue.
+ * left, spoken in and given a topic through the same queue; backfilled from the server's
+ * CHATHISTORY where it keeps one (channel-history.ts, which takes every history line first).
  */
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type ChatState, type ContactProfile, type ContactShow, type LegacySession, type RoomBan, type RoomConfig, type RoomModeration, type RoomRoleChange, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
+import { LegacyRefusal, type BackfilledMessage, type ChatState, type ContactProfile, type ContactShow, type HoleBound, type LegacySession, type RoomBan, type RoomConfig, type RoomModeration, type RoomRoleChange, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
 import { DEFAULT_PREFIXES, isChannelName, roleOf, type PrefixMode } from './channel-modes.js';
 import { IrcChannels } from './channels.js';
+import { ChannelHistory } from './channel-history.js';
 import { moderationLines } from './channel-moderation.js';
 import { roleChangeMode } from './channel-roles.js';
 import { configModes, configOf, isOperator } from './channel-config.js';
@@ -70,6 +72,8 @@ export class IrcSession implements LegacySession {
   #chanmodes: readonly string[] = ['beI', 'k', 'l', 'imnpst'];
   readonly #channels: IrcChannels;
   readonly #invites = new InviteLimiter();
+  /** CHATHISTORY for room backfill (channel-history.ts). */
+  readonly #history: ChannelHistory;
 
   constructor(
     private readonly config: IrcLegacyConfig,
@@ -92,6 +96,13 @@ export class IrcSession implements LegacySession {
       prefixes: () => this.#prefixes,
       chanmodes: () => this.#chanmodes,
       event: (room, event) => this.events.room(room, event),
+    });
+    this.#history = new ChannelHistory({
+      send: (line) => this.#queue.enqueueControl(line),
+      capEnabled: (cap) => this.#client?.network.cap.isEnabled(cap),
+      supports: (name) => (this.#client?.network as unknown as { supports(name: string): unknown } | undefined)?.supports(name),
+      fold: (name) => casefold(name, this.#mapping),
+      nick: () => this.#nick,
     });
   }
 
@@ -125,7 +136,7 @@ export class IrcSession implements LegacySession {
       if (e.type?.toUpperCase() === 'DCC') this.#message(client, { ...e, message: `${e.message ?? ''} (a DCC file offer: the gateway does not take DCC transfers; ask for a link)` }, false);
     });
     client.connection.on('message', (line: ParsedLine) => {
-      if (this.#client !== client) return;
+      if (this.#client !== client || this.#history.take(line)) return; // history is never live
       this.#line(line);
       this.#channels.line(line);
     });
@@ -136,6 +147,7 @@ export class IrcSession implements LegacySession {
       this.#queue.pause();
       this.#queue.discard();
       this.#channels.clear('the IRC connection closed');
+      this.#history.reset();
       if (!this.#loggedOut) this.events.lost(error ? error.message : 'the IRC connection closed', false);
     });
     if (this.#watched.size > 0) this.#watchAll();
@@ -152,6 +164,7 @@ export class IrcSession implements LegacySession {
     this.#queue.pause();
     this.#queue.discard();
     this.#channels.clear('logged out');
+    this.#history.reset();
     const client = this.#client;
     this.#client = undefined;
     if (client === undefined) return;
@@ -185,6 +198,12 @@ export class IrcSession implements LegacySession {
 
   async leaveRoom(room: string): Promise<void> {
     if (this.#client !== undefined) this.#channels.part(room);
+  }
+
+  /** The channel's own history (CHATHISTORY, channel-history.ts) where the server keeps one; [] otherwise. */
+  async backfillRoom(room: string, bounds: { readonly after?: HoleBound; readonly before?: HoleBound; readonly limit: number }, signal: AbortSignal): Promise<readonly BackfilledMessage[]> {
+    if (this.#client === undefined || !this.#channels.has(room)) return [];
+    return this.#history.backfill(room, bounds, signal);
   }
 
   async onRoomText(room: string, text: string, options: TextOptions): Promise<string | undefined> {

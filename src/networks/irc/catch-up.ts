@@ -24,6 +24,11 @@ import type { ServerSupport } from './isupport.js';
 
 /** The capabilities that name CHATHISTORY (the draft, and its future final name). */
 export const CHATHISTORY_CAPS = ['draft/chathistory', 'chathistory'] as const;
+/**
+ * Asked for with CHATHISTORY: joins, parts and other events in history come as themselves (and
+ * are skipped), not as messages from a history service (Ergo's `HistServ`: "alice joined the channel").
+ */
+export const EVENT_PLAYBACK_CAP = 'draft/event-playback';
 /** Messages asked for per page (less when the server's CHATHISTORY limit is lower). */
 const PAGE_SIZE = 100;
 /** Most pages read per catch-up: beyond, the summary line says "more than". */
@@ -195,8 +200,10 @@ export class IrcCatchUp {
         end = 'stopped';
         break;
       }
-      const oldest = page.items[0];
-      if (oldest === undefined || recent.length < page.items.length || page.count < pageSize) {
+      // The next page starts below the oldest item read, a message or an event (events use up pages too).
+      const first = page.items[0];
+      const oldest = first === undefined || (page.oldestEvent !== undefined && page.oldestEvent.stamp < first.stamp) ? page.oldestEvent : first;
+      if (oldest === undefined || recent.length < page.items.length || page.count < pageSize || oldest.stamp < floor) {
         end = 'complete';
         break;
       }
@@ -222,20 +229,28 @@ export class IrcCatchUp {
    * Sends one CHATHISTORY request and waits for its batch: the channel's messages in it that
    * carry a msgid and a time (others are dropped, logged once), and how many messages it held.
    */
-  private async page(session: Session, request: string, limit: number): Promise<{ readonly items: readonly HistoryLine[]; readonly count: number }> {
+  private async page(session: Session, request: string, limit: number): Promise<{ readonly items: readonly HistoryLine[]; readonly count: number; readonly oldestEvent?: { readonly id: string; readonly stamp: number } }> {
     const answer = this.batches.expect(session.channel, MAX_LINES_PER_PAGE);
     if (!(await this.deps.send(`CHATHISTORY ${request}`))) this.batches.cancel(session.folded, new Error('the request could not be sent'));
     const page: HistoryPage = await answer;
     const items: HistoryLine[] = [];
     let count = 0;
+    let oldestEvent: { id: string; stamp: number } | undefined;
     for (const line of page.lines) {
-      if ((line.command !== 'PRIVMSG' && line.command !== 'NOTICE') || line.tags['draft/chathistory-context'] !== undefined) continue;
+      // Events (JOIN, PART… with draft/event-playback) count towards the server's limit too.
+      if (line.tags['draft/chathistory-context'] !== undefined || line.command === 'BATCH') continue;
       count += 1;
+      if (line.command !== 'PRIVMSG' && line.command !== 'NOTICE') {
+        const msgid = line.tags.msgid;
+        const stamp = typeof line.tags.time === 'string' ? Date.parse(line.tags.time) : Number.NaN;
+        if (typeof msgid === 'string' && usableRef(msgid) && Number.isFinite(stamp) && (oldestEvent === undefined || stamp < oldestEvent.stamp)) oldestEvent = { id: msgid, stamp };
+        continue;
+      }
       const item = this.item(session, line);
       if (item !== undefined) items.push(item);
     }
     // A batch beyond the bound counts as a full page: reading goes on (within the page limit).
-    return { items, count: page.overflow ? Math.max(count, limit) : count };
+    return { items, count: page.overflow ? Math.max(count, limit) : count, ...(oldestEvent === undefined ? {} : { oldestEvent }) };
   }
 
   /** A message of the batch as a history item; undefined (logged once) when it cannot be one. */

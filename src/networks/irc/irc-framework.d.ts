@@ -48,6 +48,11 @@ declare module 'irc-framework' {
     raw(line: string): void;
     quit(message?: string): void;
     changeNick(nick: string): void;
+    /**
+     * Adds middleware: `raw.use(fn)` runs `fn` for each received line before the library handles
+     * it; the library handles the line only when `fn` calls `next()`.
+     */
+    use(middleware: (client: Client, raw: { use(fn: (command: string, message: ParsedLine, rawLine: string, client: Client, next: (error?: unknown) => void) => void): void }, parsed: unknown) => void): this;
     readonly connected: boolean;
     user: { nick: string; username: string; host: string };
     network: {
