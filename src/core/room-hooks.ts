@@ -3,7 +3,7 @@
  * may join a room, create it (a join that created the IRC channel), send a message there, invite
  * someone, list a room on the gateway's disco#items, end a room. The hub implements it with the
  * module callbacks (userMayJoinRoom, checkEventAllowed, userMayCreateRoom, onCreateRoom,
- * userMayInvite, userMayPublishRoom, checkCanShutdownRoom); a network without it allows
+ * userMayInvite, userMayPublishRoom, checkCanShutdownRoom, checkVisibilityCanBeModified); a network without it allows
  * everything. `person`: the gateway user (bare JID) and their nick on the legacy network; `room`:
  * the room's legacy id (IRC: the channel name).
  */
@@ -30,6 +30,8 @@ export interface RoomHooks {
   mayPublish(person: RoomActor, room: string): Promise<boolean>;
   /** Before ending `room` (XEP-0045 destroy). */
   mayShutdown(person: RoomActor, room: string): Promise<AccountVerdict>;
+  /** Before the room configuration form makes `room` public (listed) or private (hidden) on the network. */
+  mayChangeVisibility(person: RoomActor, room: string, visibility: 'public' | 'private'): Promise<AccountVerdict>;
 }
 
 const ALLOWED: AccountVerdict = { allowed: true };
@@ -42,4 +44,5 @@ export const ALLOW_ALL_ROOM_HOOKS: RoomHooks = {
   mayInvite: () => Promise.resolve(ALLOWED),
   mayPublish: () => Promise.resolve(true),
   mayShutdown: () => Promise.resolve(ALLOWED),
+  mayChangeVisibility: () => Promise.resolve(ALLOWED),
 };

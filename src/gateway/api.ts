@@ -5,9 +5,9 @@
  * {@link LegacySession} per registered person (BaseSession) with its handlers, contacts named by
  * a legacy id (LegacyContact). The framework knows XMPP and nothing of the legacy protocol.
  */
-import type { BackfilledMessage, HoleBound, RoomEvent, RoomModeration, RoomSnapshot } from './room-api.js';
+import type { BackfilledMessage, HoleBound, RoomBan, RoomConfig, RoomEvent, RoomModeration, RoomRoleChange, RoomSnapshot } from './room-api.js';
 
-export type { BackfilledMessage, HoleBound, RoomAffiliation, RoomEvent, RoomHat, RoomModeration, RoomParticipant, RoomRole, RoomSnapshot, RoomSubject } from './room-api.js';
+export type { BackfilledMessage, HoleBound, RoomAffiliation, RoomBan, RoomConfig, RoomEvent, RoomHat, RoomModeration, RoomParticipant, RoomRole, RoomRoleChange, RoomSnapshot, RoomSubject } from './room-api.js';
 
 /** One field of a data form (XEP-0004) the gateway shows: registration, preferences, search. */
 export interface FormField {
@@ -310,6 +310,22 @@ export interface LegacySession {
    * `refused` room event.
    */
   moderateRoom?(room: string, action: RoomModeration): Promise<void>;
+  /**
+   * Gives or takes a role or affiliation in `room` (room-roles.ts): resolves once the network
+   * did it, rejects with a {@link LegacyRefusal} when the person may not or the network refused
+   * (its words). Nothing to change resolves at once.
+   */
+  changeRoomRole?(room: string, change: RoomRoleChange): Promise<void>;
+  /** The ban list of `room` (bounded by the network), or a {@link LegacyRefusal}. */
+  roomBans?(room: string, signal: AbortSignal): Promise<readonly RoomBan[]>;
+  /** `room`'s configuration (room-config.ts); rejects with a {@link LegacyRefusal} when the person may not see it. */
+  roomConfig?(room: string): Promise<RoomConfig>;
+  /**
+   * Changes what `change` names of `room`'s configuration: resolves once the network did it,
+   * rejects with a {@link LegacyRefusal} (not allowed, a value the network cannot take, the
+   * network's refusal in its words).
+   */
+  configureRoom?(room: string, change: Partial<RoomConfig>): Promise<void>;
   /** Invites `contact` (a contact key) to `room`; a refusal by the network comes later as a `refused` room event. */
   inviteToRoom?(room: string, contact: string, reason: string | undefined): Promise<void>;
   /**

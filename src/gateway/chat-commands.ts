@@ -56,6 +56,10 @@ export class ChatCommands {
         if (!this.host.isLoggedIn(jid)) return `You are not logged in right now (${status}).`;
         if (word === 'sync' || rest[0]?.toLowerCase() === 'sync') return syncNote(await this.host.syncContacts(jid));
         return this.#contacts(jid);
+      case 'leave':
+        if (!user) return NOT_REGISTERED;
+        if (argument === '') return 'Usage: leave <channel> (its name, #lobby, or its room JID)';
+        return this.host.leaveRoom(jid, argument);
       case 'rooms':
         if (!user) return NOT_REGISTERED;
         return roomList(await this.host.rooms(jid));
@@ -95,7 +99,7 @@ export class ChatCommands {
 
   #help(status: string, user: boolean, admin: boolean): string {
     const commands = user
-      ? 'status, contacts, contacts sync, rooms, search <nick>, nick <new name>, prefs, set <preference> <value>, re-login, unregister'
+      ? 'status, contacts, contacts sync, rooms, leave <channel>, search <nick>, nick <new name>, prefs, set <preference> <value>, re-login, unregister'
       : 'register, code <code>, cancel, status';
     const adminCommands = admin ? ' Admin: users, disable <jid>, enable <jid>.' : '';
     return `${this.host.settings.name}. ${status} Commands (also as ad-hoc commands): ${commands}, help.${adminCommands}`;
@@ -140,7 +144,7 @@ export class ChatCommands {
   /** `set <name> <value>`: checked as the Preferences form would check it, then stored. */
   async #set(jid: string, name: string, raw: string): Promise<string> {
     const fields = this.host.settings.preferences;
-    const field = fields.find((f) => f.var === name.toLowerCase() && f.type !== 'fixed');
+    const field = fields.find((f) => f.var.toLowerCase() === name.toLowerCase() && f.type !== 'fixed');
     if (field === undefined) return `Usage: set <preference> <value>; the preferences are ${fields.map((f) => f.var).join(', ') || 'none'} (see "prefs").`;
     const value = field.type === 'boolean' ? BOOLEAN_WORDS[raw.toLowerCase()] : raw;
     if (value === undefined) return `${field.var} must be true or false.`;

@@ -32,6 +32,7 @@ const COMMANDS: readonly CommandSpec[] = [
   { node: 'contacts', name: 'List contacts', access: 'logged-in' },
   { node: 'sync-contacts', name: 'Sync contacts', access: 'logged-in' },
   { node: 'rooms', name: 'List rooms', access: 'user' },
+  { node: 'leave-room', name: 'Leave a room', access: 'user' },
   { node: 'list-users', name: 'List registered users', access: 'admin' },
   { node: 'disable-user', name: 'Disable a user', access: 'admin' },
   { node: 'enable-user', name: 'Enable a disabled user', access: 'admin' },
@@ -104,6 +105,8 @@ export interface CommandHost {
   contacts(jid: string): readonly ContactListing[];
   /** The rooms `jid` is in (kept across restarts), with their JIDs: the bookmarks fallback. */
   rooms(jid: string): Promise<readonly RoomListing[]>;
+  /** `jid` leaves the room `name` for good (the `leave` chat command); answers what was done, in words. */
+  leaveRoom(jid: string, name: string): Promise<string>;
   /** `jid` asks to be known as `name` on the network; a LegacyRefusal says why not. */
   setName(jid: string, name: string): Promise<void>;
   /** Announces `jid`'s contacts again (subscription requests and presences); resolves with how many. */
@@ -175,6 +178,15 @@ export class Commands {
       case 'rooms': {
         const rooms = await this.host.rooms(jid);
         return commandResult(spec.node, randomUUID(), buildResult(ROOM_COLUMNS, rooms.map((r) => ({ ...r })), `${rooms.length} rooms (joined again after a restart)`));
+      }
+      case 'leave-room': {
+        // Leaves for good, whatever the keepRooms preference (room-persistence.ts).
+        const rooms = await this.host.rooms(jid);
+        if (rooms.length === 0 && request.form === undefined) return commandDone(spec.node, randomUUID(), 'You are in no rooms.');
+        const fields: FormField[] = [{ var: 'room', label: 'Room', type: 'list-single', required: true, options: rooms.map((r) => ({ label: `${r.name} (${r.jid})`, value: r.name })) }];
+        const step = this.#formStep(jid, spec.node, request.sessionId, request.form, fields, spec.name, 'The gateway parts the channel and forgets it, from all your devices.');
+        if (step.kind === 'reply') return step.reply;
+        return commandDone(spec.node, step.sessionId, await this.host.leaveRoom(jid, step.values.room ?? ''));
       }
       case 'sync-contacts': {
         const count = await this.host.syncContacts(jid);

@@ -24,6 +24,7 @@ import { Commands, type CommandHost, type FoundContact } from './commands.js';
 import type { DisabledUsers } from './disabled-users.js';
 import type { WatchedContacts } from './watched-contacts.js';
 import type { KeptRooms } from './kept-rooms.js';
+import { keepsRooms, withRoomPreferences } from './room-persistence.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import { listContacts, recentContacts, SyncPacer } from './contact-list.js';
 import { GroupChats } from './group-chats.js';
@@ -118,10 +119,10 @@ export class Gateway {
   constructor(private readonly options: GatewayOptions) {
     const { log, legacy, accounts } = options;
     this.#gate = new AccessGate(options.hooks, options.accessPassword, log);
-    this.#settings = this.#gate.settings(legacy.settings);
+    this.#settings = this.#gate.settings(withRoomPreferences(legacy.settings));
     this.#groups = new GroupChats({
       domain: options.domain, network: options.network, log, enabled: legacy.settings.groups, hooks: options.roomHooks ?? ALLOW_ALL_ROOM_HOOKS, maxBodyChars: options.maxBodyChars, send: (stanza) => this.#send(stanza),
-      kept: options.rooms, present: (resource) => this.#present(resource),
+      kept: options.rooms, present: (resource) => this.#present(resource), keepsRooms: async (jid) => keepsRooms(await accounts.preferences(jid)),
       privateMessage: (message, session, nick) => {
         const canonical = session.legacy.contactKey(nick);
         if (canonical === undefined) return Promise.resolve(this.#send(errorReply(message, 'item-not-found', 'no such person on this network')));
@@ -184,6 +185,10 @@ export class Gateway {
       },
       syncContacts: (jid) => this.#syncContacts(jid),
       rooms: (jid) => this.#groups.kept(jid),
+      leaveRoom: async (jid, name) => {
+        const session = this.#sessions.get(jid);
+        return session?.ready === true ? this.#groups.leave(session, name) : 'You are not logged in right now; try again in a moment.';
+      },
       setName: (jid, name) => this.#setName(jid, name),
       preferences: (jid) => accounts.preferences(jid),
       setPreferences: (jid, values) => this.#setPreferences(jid, values),

@@ -19,6 +19,7 @@ import { LegacyRefusal, type RoomEvent, type RoomParticipant } from './api.js';
 import { contactKeyOf, contactLocalpart } from './contacts.js';
 import type { KeptRooms } from './kept-rooms.js';
 import { RoomActions } from './room-actions.js';
+import { answerRoomConfig } from './room-config.js';
 import { RoomEdits, roomEditOf } from './room-edits.js';
 import { invitesOf } from './room-invites.js';
 import { privateTarget } from './room-private.js';
@@ -76,6 +77,11 @@ export interface GroupChatHost {
    * LegacyRefusal when the network refuses). Absent: a nick change in a room is refused.
    */
   readonly rename?: (jid: string, nick: string) => Promise<void>;
+  /**
+   * Whether the person chose to keep their rooms joined when their last device leaves
+   * (room-persistence.ts); absent: never.
+   */
+  keepsRooms?(jid: string): Promise<boolean>;
 }
 
 export class GroupChats {
@@ -202,7 +208,7 @@ export class GroupChats {
       if (answered.some(([, online]) => online === undefined)) return;
       const resources = answered.filter(([, online]) => online === true).map(([r]) => r);
       if (!session.ready || this.#roomsOf(session).has(entry.room)) return;
-      if (resources.length === 0) {
+      if (resources.length === 0 && !(await this.#persistent(session))) {
         this.host.log.info({ user: session.jid, room: entry.room }, 'gateway: a kept room has none of its devices online; forgotten');
         return this.host.kept.forget(session.jid, entry.room);
       }
@@ -214,7 +220,7 @@ export class GroupChats {
         if (!RETRYABLE.has(condition)) void this.host.kept.forget(session.jid, entry.room);
         // The client thinks it is in the room: out of it, with the network's words.
         this.host.send(occupantPresence(room.jid, to, { nick: entry.nick, role: 'participant', affiliation: 'none' }, { unavailable: true, status: `could not rejoin: ${text} (${condition})`, codes: [STATUS.self, STATUS.shutdown] }));
-      });
+      }, entry.password);
     }));
   }
 
@@ -224,6 +230,31 @@ export class GroupChats {
       const local = contactLocalpart(r.room);
       return local === undefined ? [] : [{ name: r.room, jid: `${local}@${this.host.domain}` }];
     });
+  }
+
+  /**
+   * The person leaves the room `name` (`#lobby` or its JID) for good, from every device, whatever
+   * their `keepRooms` preference (the `leave` chat command): the legacy room is left and forgotten.
+   * Answers what was done, in words.
+   */
+  async leave(session: UserSession, name: string): Promise<string> {
+    const local = name.includes('@') ? name.slice(0, name.lastIndexOf('@')) : name;
+    const key = this.roomKey(session, local) ?? session.legacy.roomKey?.(local);
+    if (key === undefined) return `"${name.slice(0, 80)}" is no room name on this network.`;
+    const room = this.#roomsOf(session).get(key);
+    const kept = (await this.host.kept.load(session.jid)).some((r) => r.room === key);
+    if (room === undefined && !kept) return `You are not in ${key}.`;
+    if (room !== undefined) {
+      this.#roomsOf(session).delete(key);
+      const self = room.self ?? { nick: '', role: 'participant', affiliation: 'none' };
+      for (const resource of [...room.resources, ...room.waiting]) this.host.send(occupantPresence(room.jid, resource, self, { unavailable: true, status: 'you left the room', codes: [STATUS.self] }));
+      room.resources.clear();
+      room.waiting.clear();
+      await session.legacy.leaveRoom?.(key);
+    }
+    await this.host.kept.forget(session.jid, key);
+    this.host.log.info({ user: session.jid, room: key }, 'gateway: left a room (leave command)');
+    return `You left ${room?.name ?? key}.`;
   }
 
   /** The session's legacy connection is gone or closed: the person is out of every room, told so. */
@@ -260,6 +291,9 @@ export class GroupChats {
       const self = room.self ?? { nick: nick ?? '', role: 'participant', affiliation: 'none' };
       this.host.send(occupantPresence(room.jid, from, self, { unavailable: true, codes: [STATUS.self] }));
       if (room.resources.size === 0 && room.waiting.size === 0) {
+        // The "keep my channels joined" preference: the channel stays joined (and archived) without devices.
+        if (room.joined && (await this.#persistent(session))) return this.#keep(session, room);
+        if (room.resources.size > 0 || room.waiting.size > 0 || this.#roomsOf(session).get(key) !== room) return; // a device came back meanwhile
         this.#roomsOf(session).delete(key);
         void this.host.kept.forget(session.jid, key);
         await session.legacy.leaveRoom?.(key);
@@ -350,6 +384,7 @@ export class GroupChats {
         created = true;
       }
       room.fill(snapshot);
+      room.password = password;
     } catch (error) {
       if (rooms.get(key) === room) rooms.delete(key);
       const refusal = error instanceof LegacyRefusal ? error : undefined;
@@ -378,7 +413,12 @@ export class GroupChats {
   /** Stores the room with the person's resources in it (a restart joins it again). */
   #keep(session: UserSession, room: Room): void {
     if (room.self === undefined) return;
-    void this.host.kept.keep(session.jid, { room: room.key, nick: room.self.nick, resources: [...room.resources] });
+    void this.host.kept.keep(session.jid, { room: room.key, nick: room.self.nick, resources: [...room.resources], ...(room.password === undefined ? {} : { password: room.password }) });
+  }
+
+  /** Whether the person keeps their rooms joined without devices (room-persistence.ts); false when it cannot be read. */
+  async #persistent(session: UserSession): Promise<boolean> {
+    return (await this.host.keepsRooms?.(session.jid).catch(() => false)) === true;
   }
 
   /**
@@ -490,7 +530,9 @@ export class GroupChats {
       return this.host.send(errorReply(iq, 'not-acceptable', 'you are not in this room'));
     }
     if (type === 'set' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#actions.moderate(iq, child, session, room, from);
+    if (type === 'get' && nick === undefined && child?.is('query', NS.mucAdmin) === true) return this.#actions.list(iq, child, session, room, from);
     if (type === 'set' && nick === undefined && child?.is('query', NS.mucOwner) === true && child.getChild('destroy') !== undefined) return this.#actions.destroy(iq, child, session, room, from, (gone) => this.#roomsOf(session).delete(gone.key));
+    if (nick === undefined && child?.is('query', NS.mucOwner) === true) return answerRoomConfig(this.host, iq, child, session, room, from);
     return this.host.send(errorReply(iq, 'service-unavailable'));
   }
 

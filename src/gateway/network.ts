@@ -13,7 +13,7 @@ import { RoomHistory } from './room-history.js';
 import type { GatewayConfig } from './config.js';
 import { DisabledUsers } from './disabled-users.js';
 import { WatchedContacts } from './watched-contacts.js';
-import { KeptRooms } from './kept-rooms.js';
+import { KeptRooms, MAX_KEPT_ROOMS } from './kept-rooms.js';
 import { Gateway } from './gateway.js';
 import type { IrcLegacyConfig } from './irc/config.js';
 import { IrcLegacyNetwork } from './irc/legacy.js';
@@ -31,6 +31,8 @@ export class GatewayNetwork implements Network {
   #gateway: Gateway | undefined;
   readonly #config: GatewayConfig;
   readonly #accounts: Accounts;
+  /** Seals the IRC passwords and the kept rooms' keys. */
+  readonly #box: SecretBox;
   readonly #pacer: LoginPacer;
   readonly #endpoint: ComponentEndpoint;
   #link: XmppComponentLink | undefined;
@@ -41,7 +43,8 @@ export class GatewayNetwork implements Network {
   ) {
     if (ctx.accounts === undefined) throw new Error(`${ctx.name}: a gateway needs the hub's storage for its accounts`);
     this.#config = config;
-    this.#accounts = new Accounts(ctx.accounts, new SecretBox(loadSecretKey(config.secretKey)));
+    this.#box = new SecretBox(loadSecretKey(config.secretKey));
+    this.#accounts = new Accounts(ctx.accounts, this.#box);
     this.#pacer = new LoginPacer(config.loginIntervalMs);
     this.#endpoint = {
       domain: config.domain, host: config.host, port: config.port, password: config.password, tls: config.tls,
@@ -87,7 +90,7 @@ export class GatewayNetwork implements Network {
       admins: config.admins,
       disabled: new DisabledUsers(ctx.store),
       watched: new WatchedContacts(ctx.store, ctx.log),
-      rooms: new KeptRooms(ctx.store, ctx.log),
+      rooms: new KeptRooms(ctx.store, ctx.log, MAX_KEPT_ROOMS, this.#box),
       stepTimeoutMs: config.registrationStepTimeoutMs,
       ...(config.accessPassword === undefined ? {} : { accessPassword: config.accessPassword }),
       ...(ctx.roomArchive === undefined ? {} : { history: new RoomHistory(ctx.roomArchive, ctx.log, config.history) }),

@@ -6,11 +6,12 @@
  * the legacy session's `moderateRoom`, `inviteToRoom` and `destroyRoom` do the network's part.
  */
 import xml, { type Element } from '@xmpp/xml';
-import { LegacyRefusal } from './api.js';
+import { LegacyRefusal, type RoomRoleChange } from './api.js';
 import { contactLocalpart } from './contacts.js';
 import type { Logger } from '../core/log.js';
 import type { RoomHooks } from '../core/room-hooks.js';
 import { readAdminRequest } from './room-admin.js';
+import { banList, participantList, readListRequest, readRoleChange } from './room-roles.js';
 import { invitation, readInvite } from './room-invites.js';
 import type { Room } from './rooms.js';
 import type { UserSession } from './session.js';
@@ -18,6 +19,8 @@ import { destroyedPresence } from './xmpp/muc.js';
 import { NS } from './xmpp/namespaces.js';
 import { errorReply, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
 
+/** How long a ban list may take. */
+const BAN_LIST_MS = 10_000;
 /** Most rooms remembered as invited to, per person. */
 const MAX_INVITED = 50;
 
@@ -107,9 +110,14 @@ export class RoomActions {
     return xml('query', { xmlns: NS.discoItems }, ...listed);
   }
 
-  /** A kick or ban from the person (room-admin.ts): answered once the legacy side took it. */
+  /**
+   * A kick or ban (room-admin.ts), or a role or affiliation given (room-roles.ts), from the
+   * person: answered once the legacy side took it (for a role, once the network did it or refused).
+   */
   async moderate(iq: Element, query: Element, session: UserSession, room: Room | undefined, from: string): Promise<void> {
     if (room === undefined || !room.resources.has(from)) return this.host.send(errorReply(iq, 'not-acceptable', 'you are not in this room; join it first'));
+    const change = readRoleChange(query, room.jid, this.host.domain);
+    if (change !== undefined) return this.#changeRole(iq, change, session, room);
     const request = readAdminRequest(query, room.jid, this.host.domain);
     if (!request.ok) return this.host.send(errorReply(iq, request.condition, request.text));
     if (session.legacy.moderateRoom === undefined) return this.host.send(errorReply(iq, 'feature-not-implemented', 'kicks and bans are not supported on this network'));
@@ -121,5 +129,36 @@ export class RoomActions {
     }
     this.host.log.info({ user: session.jid, room: room.key, action: request.action.kind }, 'gateway: a kick or ban was sent');
     this.host.send(iqResult(iq));
+  }
+
+  /** A `muc#admin` get (room-roles.ts): a role or affiliation list from the room, the ban list from the network. */
+  async list(iq: Element, query: Element, session: UserSession, room: Room | undefined, from: string): Promise<void> {
+    if (room === undefined || !room.resources.has(from) || room.self === undefined) return this.host.send(errorReply(iq, 'not-acceptable', 'you are not in this room; join it first'));
+    const asked = readListRequest(query);
+    if (asked === undefined) return this.host.send(errorReply(iq, 'bad-request', 'ask for one role or one affiliation'));
+    if (!('affiliation' in asked) || asked.affiliation !== 'outcast') return this.host.send(iqResult(iq, participantList([room.self, ...room.participants.values()], asked)));
+    if (session.legacy.roomBans === undefined) return this.host.send(errorReply(iq, 'feature-not-implemented', 'ban lists are not supported on this network'));
+    try {
+      this.host.send(iqResult(iq, banList(this.host.domain, await session.legacy.roomBans(room.key, AbortSignal.timeout(BAN_LIST_MS)))));
+    } catch (error) {
+      this.#failed(iq, session, room, error, 'reading a ban list');
+    }
+  }
+
+  async #changeRole(iq: Element, change: RoomRoleChange, session: UserSession, room: Room): Promise<void> {
+    if (session.legacy.changeRoomRole === undefined) return this.host.send(errorReply(iq, 'feature-not-implemented', 'roles are not given from XMPP on this network'));
+    try {
+      await session.legacy.changeRoomRole(room.key, change);
+    } catch (error) {
+      return this.#failed(iq, session, room, error, 'a role change');
+    }
+    this.host.log.info({ user: session.jid, room: room.key, role: change.role, affiliation: change.affiliation }, 'gateway: a role change was done');
+    this.host.send(iqResult(iq));
+  }
+
+  /** Answers `iq` with a refusal's words (or an internal error, logged). */
+  #failed(iq: Element, session: UserSession, room: Room, error: unknown, what: string): void {
+    if (!(error instanceof LegacyRefusal)) this.host.log.warn({ user: session.jid, room: room.key, err: error }, `gateway: ${what} failed`);
+    this.host.send(errorReply(iq, error instanceof LegacyRefusal ? error.condition : 'internal-server-error', error instanceof LegacyRefusal ? error.message : 'internal error'));
   }
 }

@@ -103,3 +103,41 @@ export interface RoomModeration {
   /** Why, shown to them and the room (at most a line). */
   readonly reason?: string;
 }
+
+/**
+ * A role or affiliation a moderator or admin gives (XEP-0045 §8.4-8.6 voice and moderator, §9.3-9.4
+ * membership, §10.6-10.7 admin): exactly one of `role` and `affiliation`. Owner and outcast are
+ * not here (a ban is a {@link RoomModeration}).
+ */
+export interface RoomRoleChange {
+  /** The participant's nick in the room. */
+  readonly nick: string;
+  readonly role?: RoomRole;
+  readonly affiliation?: RoomAffiliation;
+}
+
+/** One entry of a room's ban list (XEP-0045 §9.5): the legacy network's mask and who set it. */
+export interface RoomBan {
+  /** The network's ban mask (IRC: `nick!user@host` with wildcards). */
+  readonly mask: string;
+  readonly by?: string;
+}
+
+/**
+ * A room's configuration as its configuration form shows it (XEP-0045 §10.2, muc#roomconfig;
+ * IRC: the channel modes, irc/channel-config.ts).
+ */
+export interface RoomConfig {
+  /** Occupants may change the subject (IRC: -t). */
+  readonly subjectByAnyone: boolean;
+  /** Only people with voice may speak (IRC: +m). */
+  readonly moderated: boolean;
+  /** Only invited people may join (IRC: +i). */
+  readonly membersOnly: boolean;
+  /** The room password ('' none; IRC: the key, +k). */
+  readonly password: string;
+  /** The most occupants (0: no limit; IRC: +l). */
+  readonly maxUsers: number;
+  /** Listed on the network (IRC: neither +s nor +p). */
+  readonly public: boolean;
+}

@@ -23,6 +23,8 @@ export class Room {
   subject: RoomSubject = { text: '' };
   /** Set once the legacy join answered. */
   joined = false;
+  /** The room password the person joined with (kept sealed for the rejoin, kept-rooms.ts). */
+  password: string | undefined;
 
   constructor(
     /** The legacy room key. */

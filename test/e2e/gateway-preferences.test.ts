@@ -57,7 +57,7 @@ it('the notices preference hides IRC NOTICEs at once, is kept, and runs onAccoun
   const done = await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('command', { xmlns: NS_COMMANDS, node: 'preferences', sessionid: form?.attrs.sessionid, action: 'complete' },
     xml('x', { xmlns: NS_DATA, type: 'submit' }, xml('field', { var: 'notices' }, xml('value', {}, '0'))))), WAIT_MS);
   assert.equal(done.getChild('command')?.getChildText('note'), 'Your preferences are saved.');
-  assert.deepEqual(updates, [{ userId: aliceJid, room: undefined, type: 'switchboard.gateway.preferences', content: { notices: 'false' } }]);
+  assert.deepEqual(updates, [{ userId: aliceJid, room: undefined, type: 'switchboard.gateway.preferences', content: { notices: 'false', keepRooms: 'false' } }]);
 
   // A NOTICE is no longer shown; a PRIVMSG sent after it is.
   carol.send('NOTICE alice :notice two');

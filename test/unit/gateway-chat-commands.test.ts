@@ -46,6 +46,7 @@ function host() {
     enableUser: async (jid, by) => void calls.push(`enable ${jid} by ${by}`),
     contacts: () => [],
     rooms: async (jid) => (jid === USER ? [{ name: '#lobby', jid: '#lobby@gw.example.org' }, { name: '#a b', jid: '#a\\20b@gw.example.org' }] : []),
+    leaveRoom: async (_jid, name) => `You left ${name}.`,
     syncContacts: async () => 0,
     setName: async (jid, name) => void calls.push(`name ${jid} ${name}`),
     search: async () => [],

@@ -7,7 +7,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { silentLogger } from '../../src/core/log.js';
+import { randomBytes } from 'node:crypto';
 import { KeptRooms, MAX_KEPT_RESOURCES, readKeptRoom } from '../../src/gateway/kept-rooms.js';
+import { SecretBox } from '../../src/store/secret-box.js';
 import { MemoryStore } from '../support/memory-store.js';
 
 const room = (key: string, ...resources: string[]): { room: string; nick: string; resources: string[] } => ({ room: key, nick: 'alice', resources });
@@ -53,6 +55,30 @@ describe('kept rooms', () => {
     assert.equal(only?.room, '#ok');
     assert.equal(only?.resources.length, MAX_KEPT_RESOURCES);
     assert.equal(new Set(only?.resources).size, MAX_KEPT_RESOURCES);
+  });
+
+  it('a room password is stored sealed, bound to the person and the room, and opened on load', async () => {
+    const store = new MemoryStore();
+    const box = new SecretBox(randomBytes(32));
+    const kept = new KeptRooms(store, silentLogger(), 10, box);
+    await kept.keep('alice@x', { ...room('#k', 'alice@x/laptop'), password: 'door key' });
+    await kept.keep('alice@x', room('#open', 'alice@x/laptop'));
+    const stored = await store.get<Array<Record<string, unknown>>>('rooms:alice@x');
+    assert.ok(!JSON.stringify(stored).includes('door key'));
+    assert.match(String(stored?.[0]?.sealedKey), /^v1\./);
+    assert.equal(stored?.[1]?.sealedKey, undefined);
+    assert.deepEqual((await kept.load('alice@x')).map((r) => r.password), ['door key', undefined]);
+    // Copied to another person's row or another room, or read with another key: not opened (the room without its key).
+    await store.set('rooms:bob@x', stored);
+    assert.deepEqual((await kept.load('bob@x')).map((r) => r.password), [undefined, undefined]);
+    await store.set('rooms:alice@x', [{ ...stored?.[0], room: '#other' }]);
+    assert.deepEqual((await kept.load('alice@x')).map((r) => r.password), [undefined]);
+    await store.set('rooms:alice@x', stored);
+    assert.deepEqual((await new KeptRooms(store, silentLogger(), 10, new SecretBox(randomBytes(32))).load('alice@x')).map((r) => r.password), [undefined, undefined]);
+    // Without a box the password is not kept at all.
+    const plain = new KeptRooms(new MemoryStore(), silentLogger());
+    await plain.keep('alice@x', { ...room('#k', 'alice@x/laptop'), password: 'door key' });
+    assert.deepEqual(await plain.load('alice@x'), [room('#k', 'alice@x/laptop')]);
   });
 
   it('a store that fails to read is logged and reads as none (the login goes on)', async () => {

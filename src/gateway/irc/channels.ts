@@ -13,6 +13,8 @@ import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
 import { hatsOf } from './channel-hats.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
+import { applyModes } from './channel-mode-state.js';
+import { ModeAnswers } from './mode-answers.js';
 import { ircPlainText, ircToStyling } from './styling.js';
 
 /** Most channels one session is in. */
@@ -65,6 +67,8 @@ interface Channel {
   topicBy: string | undefined;
   /** +m: members with no prefix are visitors. */
   moderated: boolean;
+  /** The channel's own modes (channel-mode-state.ts): letter → parameter. */
+  modes: Map<string, string>;
   /** Set while the JOIN waits for NAMES (or a refusal). */
   pending: { readonly promise: Promise<RoomSnapshot>; readonly resolve: (s: RoomSnapshot) => void; readonly reject: (e: LegacyRefusal) => void } | undefined;
 }
@@ -85,8 +89,20 @@ export interface ChannelHost {
 
 export class IrcChannels {
   readonly #channels = new Map<string, Channel>();
+  /** The server's answers to the MODEs sent from XMPP (mode-answers.ts). */
+  readonly answers = new ModeAnswers();
 
   constructor(private readonly host: ChannelHost) {}
+
+  /** The channel modes of the joined channel `key` (undefined: not in it). */
+  modes(key: string): ReadonlyMap<string, string> | undefined {
+    return this.#live(key)?.modes;
+  }
+
+  /** The prefixes of `nick` in the joined channel `key` (undefined: not in it). */
+  memberPrefixes(key: string, nick: string): ReadonlySet<string> | undefined {
+    return this.#live(key)?.members.get(this.#fold(nick))?.prefixes;
+  }
 
   /** Whether the person is in (or joining) `key`. */
   has(key: string): boolean {
@@ -125,7 +141,7 @@ export class IrcChannels {
       resolve = res;
       reject = rej;
     });
-    const channel: Channel = { name: key, members: new Map(), topic: '', topicBy: undefined, moderated: false, pending: undefined };
+    const channel: Channel = { name: key, members: new Map(), topic: '', topicBy: undefined, moderated: false, modes: new Map(), pending: undefined };
     const onAbort = (): void => {
       if (channel.pending === undefined) return;
       channel.pending = undefined;
@@ -159,6 +175,7 @@ export class IrcChannels {
   clear(reason: string): void {
     for (const channel of this.#channels.values()) channel.pending?.reject(new LegacyRefusal(reason, 'service-unavailable'));
     this.#channels.clear();
+    this.answers.clear(reason);
   }
 
   /** One line the connection received. */
@@ -178,6 +195,7 @@ export class IrcChannels {
       case 'NICK':
         return this.#renamed(line.nick, last);
       case 'MODE':
+        if (line.nick !== '' && this.#isSelf(line.nick)) this.answers.echoed(this.#key(p[0] ?? ''));
         return this.#mode(p[0] ?? '', p[1] ?? '', p.slice(2));
       case 'TOPIC': {
         const channel = this.#live(p[0] ?? '');
@@ -196,7 +214,9 @@ export class IrcChannels {
       }
       case '324': { // RPL_CHANNELMODEIS <me> <channel> <modes> [params]
         const channel = this.#channels.get(this.#key(p[1] ?? ''));
-        if (channel !== undefined) this.#setModerated(this.#key(p[1] ?? ''), channel, (p[2] ?? '').includes('m'));
+        if (channel === undefined) return;
+        channel.modes = applyModes(new Map(), p[2] ?? '', p.slice(3), this.host.prefixes(), this.host.chanmodes());
+        this.#setModerated(this.#key(p[1] ?? ''), channel, (p[2] ?? '').includes('m'));
         return;
       }
       case '333': { // RPL_TOPICWHOTIME <me> <channel> <setter> <time>
@@ -227,10 +247,16 @@ export class IrcChannels {
       }
       case '482': { // ERR_CHANOPRIVSNEEDED <me> <channel> :<text>
         const key = this.#key(p[1] ?? '');
+        if (this.answers.refused(line.command, p, (name) => this.#key(name))) return;
         if (this.#live(key) !== undefined) this.host.event(key, { kind: 'refused', text: `IRC refused: ${last.slice(0, MAX_TEXT)}` });
         return;
       }
+      case '367':
+      case '368':
+        this.answers.banLine(line.command, p, (name) => this.#key(name));
+        return;
       default: {
+        if (this.answers.refused(line.command, p, (name) => this.#key(name))) return;
         const refusal = JOIN_REFUSALS[line.command];
         const channel = refusal === undefined ? undefined : this.#channels.get(this.#key(p[1] ?? ''));
         if (refusal === undefined || channel?.pending === undefined) return;
@@ -322,6 +348,7 @@ export class IrcChannels {
   #mode(name: string, modes: string, args: readonly string[]): void {
     const channel = this.#live(name);
     if (channel === undefined) return;
+    channel.modes = applyModes(channel.modes, modes, args, this.host.prefixes(), this.host.chanmodes());
     const moderated = flagChange(modes, 'm');
     if (moderated !== undefined) this.#setModerated(this.#key(name), channel, moderated);
     const touched = new Map<string, Member>();

@@ -14,11 +14,16 @@
 import type { Client, ParsedLine } from 'irc-framework';
 import { casefold, parseCaseMapping, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { OutgoingQueue } from '../../networks/irc/queue.js';
-import { LegacyRefusal, type BackfilledMessage, type ChatState, type ContactProfile, type ContactShow, type HoleBound, type LegacySession, type RoomModeration, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
+import { LegacyRefusal, type BackfilledMessage, type ChatState, type ContactProfile, type ContactShow, type HoleBound, type LegacySession, type RoomBan, type RoomConfig, type RoomModeration, type RoomRoleChange, type RoomSnapshot, type SearchResult, type SessionEvents, type TextOptions } from '../api.js';
 import { DEFAULT_PREFIXES, isChannelName, roleOf, type PrefixMode } from './channel-modes.js';
 import { IrcChannels } from './channels.js';
 import { ChannelHistory } from './channel-history.js';
 import { moderationLines } from './channel-moderation.js';
+import { roleChangeMode } from './channel-roles.js';
+import { configModes, configOf, isOperator } from './channel-config.js';
+
+/** How long a MODE sent from XMPP may wait for the server's answer. */
+const MODE_ANSWER_MS = 10_000;
 import { InviteLimiter, readInvite } from './invites.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectIrc, type IrcLogin } from './connect.js';
@@ -221,6 +226,46 @@ export class IrcSession implements LegacySession {
     if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
     if (action.kind === 'kick' && !this.#channels.hasMember(room, action.nick)) throw new LegacyRefusal(`${action.nick.slice(0, 40)} is not in ${room}`, 'item-not-found');
     for (const line of moderationLines(room, action, self)) void this.#queue.enqueueControl(line);
+  }
+
+  /** MODE ±v/±h/±o as channel-roles.ts maps the change; answered once the server echoed it or refused it (mode-answers.ts). */
+  async changeRoomRole(room: string, change: RoomRoleChange): Promise<void> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    if (self === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    const target = this.#channels.memberPrefixes(room, change.nick);
+    if (target === undefined) throw new LegacyRefusal(`${change.nick.slice(0, 40)} is not in ${room}`, 'item-not-found');
+    const mode = roleChangeMode(room, change, self, target, this.#prefixes);
+    if (mode === undefined) return;
+    await this.#channels.answers.request(room, () => void this.#queue.enqueueControl(`MODE ${room} ${mode.modes} ${mode.args.join(' ')}`), MODE_ANSWER_MS);
+  }
+
+  /** The channel's ban list (MODE #chan +b, at most MAX_BANS entries). */
+  async roomBans(room: string): Promise<readonly RoomBan[]> {
+    this.#require();
+    if (this.#channels.selfPrefixes(room) === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    return this.#channels.answers.bans(room, () => void this.#queue.enqueueControl(`MODE ${room} +b`), MODE_ANSWER_MS);
+  }
+
+  /** The channel's modes as the room configuration (channel-config.ts); operators only. */
+  async roomConfig(room: string): Promise<RoomConfig> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    const modes = this.#channels.modes(room);
+    if (self === undefined || modes === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    if (!isOperator(self, this.#prefixes)) throw new LegacyRefusal(`only an operator (@) of ${room} may configure it, and you are none`, 'forbidden');
+    return configOf(modes);
+  }
+
+  /** The MODE line(s) for the change (channel-config.ts), each answered once the server echoed or refused it. */
+  async configureRoom(room: string, change: Partial<RoomConfig>): Promise<void> {
+    this.#require();
+    const self = this.#channels.selfPrefixes(room);
+    const modes = this.#channels.modes(room);
+    if (self === undefined || modes === undefined) throw new LegacyRefusal('you are not in this channel; join it first', 'not-acceptable');
+    for (const line of configModes(room, modes, change, self, this.#prefixes)) {
+      await this.#channels.answers.request(room, () => void this.#queue.enqueueControl(`MODE ${room} ${line}`), MODE_ANSWER_MS);
+    }
   }
 
   /** IRC has no destroy: a channel ends when its last member leaves, so an operator alone in it may end it by parting. */

@@ -6,7 +6,9 @@
  * MESSAGE event (a replacement is not applied: the gateway sends what the person wrote or
  * nothing); a created channel by userMayCreateRoom then onCreateRoom (its request: the channel,
  * name = its id, options { gateway: true }); an invitation by userMayInvite; the listing by
- * userMayPublishRoom; a destroy by checkCanShutdownRoom. Each call costs nothing when no module
+ * userMayPublishRoom; a destroy by checkCanShutdownRoom; the configuration form's change of the
+ * room's visibility by checkVisibilityCanBeModified and, when it makes the room public,
+ * userMayPublishRoom. Each call costs nothing when no module
  * registered the callback.
  */
 import { randomUUID } from 'node:crypto';
@@ -57,6 +59,10 @@ export function moduleRoomHooks(callbacks: ModuleCallbacks, network: string): Ro
     },
     async mayShutdown(person, room) {
       return (await callbacks.thirdPartyRules.checkCanShutdownRoom(person.jid, channel(room))) ? ALLOWED : { allowed: false, reason: `ending ${room} is not allowed here` };
+    },
+    async mayChangeVisibility(person, room, visibility) {
+      if (!(await callbacks.thirdPartyRules.checkVisibilityCanBeModified(channel(room), visibility))) return { allowed: false, reason: `making ${room} ${visibility} is not allowed here` };
+      return visibility === 'public' ? verdict(await callbacks.spamChecker.userMayPublishRoom(user(person), channel(room)), `making ${room} public`) : ALLOWED;
     },
   };
 }
