@@ -11,6 +11,7 @@ import { LegacyRefusal } from '../api.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectionFailure, loginTimeout } from './failure.js';
 import { identifyLine, identifyOutcome } from './nickserv.js';
+import { shareCommandTable } from './shared-handlers.js';
 
 /** How a person authenticates to the IRC server. */
 export type IrcAuth = 'none' | 'server-password' | 'sasl' | 'nickserv';
@@ -63,6 +64,7 @@ function refusalOf(line: ParsedLine, nick: string): LegacyRefusal | undefined {
  */
 export function connectIrc(config: IrcLegacyConfig, login: IrcLogin, signal: AbortSignal): Promise<Client> {
   const client = new Client();
+  shareCommandTable(client);
   let refusal: LegacyRefusal | undefined;
   let serverError: string | undefined;
   return new Promise<Client>((resolve, reject) => {
