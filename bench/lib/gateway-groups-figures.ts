@@ -15,7 +15,7 @@ export interface GroupSlot {
   readonly xmppToIrc: PathLatency;
   readonly ircToXmpp: PathLatency;
   readonly burst: BurstResult;
-  /** The same burst right before, through ngIRCd alone (alice → #lobby → olive) and Prosody alone (bob → dave). */
+  /** The same burst right before, through ngIRCd alone (alice → carol private message; not #lobby, whose messages the gateways would relay) and Prosody alone (bob → dave). */
   readonly burstFloor: { readonly irc: BurstResult; readonly xmpp: BurstResult };
   /** CPU time during the burst per 1,000 messages, ms: the gateway process, Prosody, the bench process. */
   readonly burstCpu: { readonly gatewayMsPer1000: number; readonly prosodyMsPer1000: number; readonly clientMsPer1000: number };
@@ -60,7 +60,7 @@ function slotFigures(name: string, label: string, slots: readonly GroupSlot[], c
   figures.push(
     f('burst_msgs_per_s.irc_to_xmpp', `burst of ${burst} room messages IRC→XMPP (history on)`, 'msg/s', (s) => s.burst.messagesPerSecond, t(TARGETS.burst)),
     f('burst_lost.irc_to_xmpp', 'burst IRC→XMPP: lost', 'messages', (s) => s.burst.sent - s.burst.delivered),
-    f('burst_floor_irc_msgs_per_s', `the same burst through ngIRCd alone right before (alice → #lobby → olive)`, 'msg/s', (s) => s.burstFloor.irc.messagesPerSecond),
+    f('burst_floor_irc_msgs_per_s', `the same burst through ngIRCd alone right before (alice → carol private message; not #lobby, whose messages the gateways would relay)`, 'msg/s', (s) => s.burstFloor.irc.messagesPerSecond),
     f('burst_floor_xmpp_msgs_per_s', `the same burst through Prosody alone right before (bob → dave chat)`, 'msg/s', (s) => s.burstFloor.xmpp.messagesPerSecond),
     f('burst_gateway_cpu_ms_per_1000', 'burst IRC→XMPP: the gateway process\'s CPU per 1,000 messages', 'ms', (s) => s.burstCpu.gatewayMsPer1000),
     f('burst_prosody_cpu_ms_per_1000', 'burst IRC→XMPP: Prosody\'s CPU per 1,000 messages', 'ms', (s) => s.burstCpu.prosodyMsPer1000),

@@ -32,8 +32,6 @@ export interface RoomRig {
   xmppToIrc(gateway: RoomGateway): Path;
   /** alice (PRIVMSG #lobby) → room → sam (groupchat from `room/alice`, not delayed). */
   ircToXmpp(gateway: RoomGateway): Path;
-  /** alice → `#lobby` → olive on ngIRCd alone: the IRC half of a room message's floor. */
-  readonly ircChannelFloor: Path;
   /**
    * Once `client`'s stream has been quiet for half a second, sends its join presence to `room/nick` (no history asked) and resolves with the time
    * from sending it to the room's subject (the join's end; from the room or from who set it), and to olive seeing `ircNick` JOIN;
@@ -90,7 +88,7 @@ export async function startRoomRig(rig: GatewayRig, gateways: readonly RoomGatew
       const match = /^(?:@\S+ )?:([^!\s]+)\S* JOIN :?(\S+)/.exec(line);
       if (match && match[2]!.toLowerCase() === CHANNEL) joins.push({ nick: match[1]!.toLowerCase(), at });
     });
-    const byNick = new Map([...gateways.map((g) => [g.nick.toLowerCase(), g.name] as const), ['alice', 'direct'] as const]);
+    const byNick = new Map(gateways.map((g) => [g.nick.toLowerCase(), g.name]));
     olive.onPrivmsg((m) => {
       const name = byNick.get(m.from.toLowerCase());
       if (m.target.toLowerCase() === CHANNEL && name !== undefined) rig.tracker.arrived(`olive@${name}`, m.text, m.at);
@@ -108,7 +106,6 @@ export async function startRoomRig(rig: GatewayRig, gateways: readonly RoomGatew
         for (const text of texts) rig.sam.send(xml('message', { to: g.room, type: 'groupchat' }, xml('body', {}, text))).catch(() => undefined);
       } }),
       ircToXmpp: (g) => ({ key: `irc_to_xmpp.${g.name}`, label: `IRC→XMPP room message through ${g.name}`, receiver: `sam-room@${g.name}`, send: (texts) => rig.alice.send(...texts.map((t) => `PRIVMSG ${CHANNEL} :${t}`)) }),
-      ircChannelFloor: { key: 'irc_channel_floor', label: 'IRC→IRC channel message, ngIRCd alone (floor)', receiver: 'olive@direct', send: (texts) => rig.alice.send(...texts.map((t) => `PRIVMSG ${CHANNEL} :${t}`)) },
       async coldJoin(client, g, ircNick) {
         const occupant = `${g.room}/${g.nick}`;
         const ended = client.waitForStanza((s) => (s.is('message') && (s.attrs.from === g.room || String(s.attrs.from).startsWith(`${g.room}/`)) && s.getChild('subject') !== undefined) || (s.is('presence') && s.attrs.from === occupant && s.attrs.type === 'error'), WAIT_MS);

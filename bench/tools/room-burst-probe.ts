@@ -1,7 +1,7 @@
 /**
  * A quick probe of the IRC→XMPP room burst (not a benchmark: no result file), for profiling
  * issue 18's burst target: one Switchboard hub with history on and sam in `#lobby`, then
- * BURSTS rounds of: the floor bursts (alice → #lobby → olive on ngIRCd alone; bob → dave on
+ * BURSTS rounds of: the floor bursts (alice → carol on ngIRCd alone, not in #lobby; bob → dave on
  * Prosody alone) and the burst through the gateway, each with the hub's and this process's CPU.
  *
  * `node dist/bench/tools/room-burst-probe.js` after `npm run build`; BENCH_PROFILE_DIR=<dir> for
@@ -46,7 +46,7 @@ try {
         console.log(`${label.padEnd(10)} ${r.messagesPerSecond.toFixed(0).padStart(6)} msg/s ${r.delivered}/${r.sent} ooo ${r.outOfOrder} in ${r.durationMs.toFixed(0)} ms; hub CPU ${hubMs.toFixed(0)} ms; Prosody ${prosodyMs.toFixed(0)} ms; ngIRCd ${ircdMs.toFixed(0)} ms; bench CPU ${((used.user + used.system) / 1000).toFixed(0)} ms (${wall.toFixed(0)} ms wall)`);
       };
       for (let i = 0; i < BURSTS; i++) {
-        await measure('irc floor', room.ircChannelFloor);
+        await measure('irc floor', rig.ircToIrc);
         await measure('xmpp floor', rig.xmppToXmpp);
         await measure('gateway', room.ircToXmpp(sb));
       }
