@@ -5,7 +5,7 @@
  * Prosody alone) and the burst through the gateway, each with the hub's and this process's CPU.
  *
  * `node dist/bench/tools/room-burst-probe.js` after `npm run build`; BENCH_PROFILE_DIR=<dir> for
- * the hub's CPU profile, BURST (1000), BURSTS (5).
+ * the hub's CPU profile, BURST (1000), BURSTS (5), CROWD (0: more people logged in, not in the room).
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,17 +17,20 @@ import { burstRun, type Path } from '../lib/traffic.js';
 
 const BURST = Number(process.env.BURST ?? 1000);
 const BURSTS = Number(process.env.BURSTS ?? 5);
+/** More people registered and logged in (not in the room), as in the bench's hub. */
+const CROWD = Number(process.env.CROWD ?? 0);
 const HISTORY = { maxAgeDays: 30, maxMessagesPerRoom: 10_000, onJoin: 20, maxOnJoin: 100, maxPage: 100 };
 
-const rig = await startGatewayRig(0, { prosodyNagle: false });
+const rig = await startGatewayRig(CROWD, { prosodyNagle: false });
 try {
   const sb: RoomGateway = { name: 'switchboard', room: `${CHANNEL}@${rig.xmpp.componentDomain}`, nick: SAM_GATEWAY_NICK };
   const room = await startRoomRig(rig, [sb]);
   try {
     const context = { progress: (m: string) => process.stderr.write(`${m}\n`), quick: true, peers: {}, ...(process.env.BENCH_PROFILE_DIR ? { profileDir: process.env.BENCH_PROFILE_DIR } : {}) };
-    await withHub(rig, [{ jid: `sam@${rig.xmpp.domain}`, nick: SAM_GATEWAY_NICK }], { loginIntervalMs: 1, history: HISTORY }, context, async (hub) => {
+    const users = [{ jid: `sam@${rig.xmpp.domain}`, nick: SAM_GATEWAY_NICK }, ...rig.crowd.map((_, i) => ({ jid: `bib${i}@${rig.xmpp.domain}`, nick: `gw${i}` }))];
+    await withHub(rig, users, { loginIntervalMs: 1, history: HISTORY }, context, async (hub) => {
       await hub.ready(30_000);
-      await hub.loggedIn(1, 30_000);
+      await hub.loggedIn(users.length, 120_000);
       await room.coldJoin(rig.sam, sb, SAM_GATEWAY_NICK);
       const pid = hub.process.pid;
       const measure = async (label: string, path: Path) => {
