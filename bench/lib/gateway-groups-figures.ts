@@ -9,12 +9,25 @@ import type { BurstResult } from './traffic.js';
 
 const KIB = 1024;
 
+/** CPU time during a burst per 1,000 messages, ms: the gateway process, Prosody, the bench process. */
+export interface BurstCpu {
+  readonly gatewayMsPer1000: number;
+  readonly prosodyMsPer1000: number;
+  readonly clientMsPer1000: number;
+}
+
 /** One gateway's slot in one round. */
 export interface GroupSlot {
   readonly coldJoin: { readonly subjectMs: number; readonly ircJoinMs: number; readonly stanzasBefore: number };
   readonly xmppToIrc: PathLatency;
   readonly ircToXmpp: PathLatency;
   readonly burst: BurstResult;
+  /** The same burst right before, through ngIRCd alone (alice → carol private message; not #lobby, whose messages the gateways would relay) and Prosody alone (bob → dave). */
+  readonly burstFloor: { readonly irc: BurstResult; readonly xmpp: BurstResult };
+  /** CPU time during the burst per 1,000 messages, ms: the gateway process, Prosody, the bench process. */
+  readonly burstCpu: BurstCpu;
+  /** The same burst again right after (the process's code then compiled for it). */
+  readonly warmBurst: { readonly burst: BurstResult; readonly burstCpu: BurstCpu };
   /** Per extra user in the room, bytes: gross (login and join) and, for Switchboard, the join alone. */
   readonly memory: { readonly heapPerUser?: number; readonly rssPerUser: number; readonly heapRoomPerUser?: number; readonly rssRoomPerUser?: number };
 }
@@ -56,6 +69,15 @@ function slotFigures(name: string, label: string, slots: readonly GroupSlot[], c
   figures.push(
     f('burst_msgs_per_s.irc_to_xmpp', `burst of ${burst} room messages IRC→XMPP (history on)`, 'msg/s', (s) => s.burst.messagesPerSecond, t(TARGETS.burst)),
     f('burst_lost.irc_to_xmpp', 'burst IRC→XMPP: lost', 'messages', (s) => s.burst.sent - s.burst.delivered),
+    f('burst_floor_irc_msgs_per_s', `the same burst through ngIRCd alone right before (alice → carol private message; not #lobby, whose messages the gateways would relay)`, 'msg/s', (s) => s.burstFloor.irc.messagesPerSecond),
+    f('burst_floor_xmpp_msgs_per_s', `the same burst through Prosody alone right before (bob → dave chat)`, 'msg/s', (s) => s.burstFloor.xmpp.messagesPerSecond),
+    f('burst_gateway_cpu_ms_per_1000', 'burst IRC→XMPP: the gateway process\'s CPU per 1,000 messages', 'ms', (s) => s.burstCpu.gatewayMsPer1000),
+    f('burst_prosody_cpu_ms_per_1000', 'burst IRC→XMPP: Prosody\'s CPU per 1,000 messages', 'ms', (s) => s.burstCpu.prosodyMsPer1000),
+    f('burst_client_cpu_ms_per_1000', 'burst IRC→XMPP: the bench process\'s CPU per 1,000 messages (its clients)', 'ms', (s) => s.burstCpu.clientMsPer1000),
+    f('burst_again_msgs_per_s.irc_to_xmpp', 'the same burst again right after (code compiled for it)', 'msg/s', (s) => s.warmBurst.burst.messagesPerSecond),
+    f('burst_again_lost.irc_to_xmpp', 'burst again: lost', 'messages', (s) => s.warmBurst.burst.sent - s.warmBurst.burst.delivered),
+    f('burst_again_gateway_cpu_ms_per_1000', 'burst again: the gateway process\'s CPU per 1,000 messages', 'ms', (s) => s.warmBurst.burstCpu.gatewayMsPer1000),
+    f('burst_again_prosody_cpu_ms_per_1000', 'burst again: Prosody\'s CPU per 1,000 messages', 'ms', (s) => s.warmBurst.burstCpu.prosodyMsPer1000),
     f('burst_out_of_order.irc_to_xmpp', 'burst IRC→XMPP: out of order', 'messages', (s) => s.burst.outOfOrder),
     f('rss_per_user_kib', `RSS per extra user in one room (${crowd} joined; login included)`, 'KiB', (s) => s.memory.rssPerUser / KIB),
   );

@@ -1,23 +1,24 @@
 /**
  * `HubStore.roomArchive(namespace)`: the gateway's room archive in the `room_archive` table
- * (migration 5). Appends are one multi-row insert per batch (the gateway batches per turn of
- * the event loop), so neither SQLite nor PostgreSQL commits per message; queries are built per
+ * (migration 5). Appends are a few multi-row inserts of fixed shapes per batch (archive-insert.ts;
+ * the gateway batches per turn of the event loop), issued together, so neither SQLite nor
+ * PostgreSQL commits per message; queries are built per
  * call (their bounds vary) and always carry a limit.
  */
 import type { ArchiveQuery, ArchivedKind, ArchivedMessage, RoomArchiveStore } from '../core/room-archive.js';
+import { ArchiveInsert } from './archive-insert.js';
 import { checkText, type StoreConnection } from './connection.js';
 import type { RoomArchiveTable } from './schema.js';
 
 const KINDS: ReadonlySet<string> = new Set(['message', 'correction', 'retraction', 'reaction']);
 
-/** Most rows one insert carries (SQLite binds at most 32,766 parameters: 11 per row). */
-const MAX_ROWS_PER_INSERT = 1000;
-
 export class KyselyRoomArchiveStore implements RoomArchiveStore {
   readonly #namespace: string;
+  readonly #insert: ArchiveInsert;
 
   constructor(private readonly connection: StoreConnection, namespace: string) {
     this.#namespace = checkText('room archive namespace', namespace, { allowEmpty: false });
+    this.#insert = new ArchiveInsert(connection.db);
   }
 
   async append(entries: readonly ArchivedMessage[]): Promise<void> {
@@ -34,11 +35,9 @@ export class KyselyRoomArchiveStore implements RoomArchiveStore {
       action: e.action ? 1 : 0,
       refers: checkText('archive refers', e.refers, { allowEmpty: true }),
     }));
-    for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) {
-      const batch = rows.slice(i, i + MAX_ROWS_PER_INSERT);
-      const query = this.connection.db.insertInto('room_archive').values(batch).onConflict((oc) => oc.doNothing()).compile();
-      await this.connection.write(`roomArchive(${JSON.stringify(this.#namespace)}).append(${batch.length})`, query);
-    }
+    // Every chunk issued at once: on SQLite they join one group commit (sqlite-runner.ts).
+    const what = `roomArchive(${JSON.stringify(this.#namespace)}).append(${rows.length})`;
+    await Promise.all(this.#insert.queries(rows).map((query) => this.connection.write(what, query)));
   }
 
   async query(q: ArchiveQuery): Promise<ArchivedMessage[]> {

@@ -57,7 +57,11 @@ const JOIN_REFUSALS: Readonly<Record<string, { readonly condition: RefusalCondit
 
 interface Member {
   nick: string;
-  readonly prefixes: Set<string>;
+  /**
+   * The prefix symbols held, each once (`@+`; usually ''): a string, not a Set, as every session
+   * keeps one per member of each channel (a Set and its table cost ~150 bytes; ADR 0010 "Burst and memory").
+   */
+  prefixes: string;
 }
 
 interface Channel {
@@ -113,7 +117,7 @@ export class IrcChannels {
   selfPrefixes(key: string): ReadonlySet<string> | undefined {
     const channel = this.#live(key);
     if (channel === undefined) return undefined;
-    return channel.members.get(this.#fold(this.host.nick()))?.prefixes ?? new Set();
+    return new Set(channel.members.get(this.#fold(this.host.nick()))?.prefixes);
   }
 
   /** Whether `nick` is in the joined channel `key`. */
@@ -230,7 +234,7 @@ export class IrcChannels {
         for (const entry of last.split(' ')) {
           if (channel.members.size >= MAX_MEMBERS) break;
           const { prefixes, nick } = namesEntry(entry, this.host.prefixes());
-          if (nick !== '') channel.members.set(this.#fold(nick), { nick, prefixes: new Set(prefixes) });
+          if (nick !== '') channel.members.set(this.#fold(nick), { nick, prefixes: [...new Set(prefixes)].join('') });
         }
         return;
       }
@@ -295,13 +299,13 @@ export class IrcChannels {
     channel.moderated = moderated;
     if (channel.pending !== undefined) return;
     for (const member of channel.members.values()) {
-      if (member.prefixes.size === 0) this.host.event(key, { kind: 'role', participant: this.#participant(member, moderated) });
+      if (member.prefixes === '') this.host.event(key, { kind: 'role', participant: this.#participant(member, moderated) });
     }
   }
 
   #snapshot(channel: Channel): RoomSnapshot {
     const selfKey = this.#fold(this.host.nick());
-    const self = channel.members.get(selfKey) ?? { nick: this.host.nick(), prefixes: new Set<string>() };
+    const self = channel.members.get(selfKey) ?? { nick: this.host.nick(), prefixes: '' };
     const participants = [...channel.members].filter(([key]) => key !== selfKey).map(([, m]) => this.#participant(m, channel.moderated));
     return { name: channel.name, self: this.#participant(self, channel.moderated), participants, subject: { text: channel.topic, ...(channel.topicBy === undefined ? {} : { by: channel.topicBy }) } };
   }
@@ -315,7 +319,7 @@ export class IrcChannels {
       return;
     }
     if (channel.pending !== undefined || channel.members.size >= MAX_MEMBERS) return;
-    const member = { nick, prefixes: new Set<string>() };
+    const member: Member = { nick, prefixes: '' };
     channel.members.set(this.#fold(nick), member);
     this.host.event(key, { kind: 'joined', participant: this.#participant(member, channel.moderated) });
   }
@@ -356,8 +360,8 @@ export class IrcChannels {
       const member = channel.members.get(this.#fold(change.nick));
       if (member === undefined) continue;
       const before = shown(member.prefixes, channel.moderated);
-      if (change.add) member.prefixes.add(change.symbol);
-      else member.prefixes.delete(change.symbol);
+      if (change.add) member.prefixes = member.prefixes.includes(change.symbol) ? member.prefixes : member.prefixes + change.symbol;
+      else member.prefixes = member.prefixes.replace(change.symbol, '');
       if (before !== shown(member.prefixes, channel.moderated)) touched.set(this.#fold(member.nick), member);
       else touched.delete(this.#fold(member.nick));
     }

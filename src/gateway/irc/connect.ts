@@ -13,6 +13,7 @@ import { EVENT_PLAYBACK_CAP, HISTORY_CAPS } from './channel-history.js';
 import type { IrcLegacyConfig } from './config.js';
 import { connectionFailure, loginTimeout } from './failure.js';
 import { identifyLine, identifyOutcome } from './nickserv.js';
+import { shareCommandTable } from './shared-handlers.js';
 
 /** How a person authenticates to the IRC server. */
 export type IrcAuth = 'none' | 'server-password' | 'sasl' | 'nickserv';
@@ -65,6 +66,7 @@ function refusalOf(line: ParsedLine, nick: string): LegacyRefusal | undefined {
  */
 export function connectIrc(config: IrcLegacyConfig, login: IrcLogin, signal: AbortSignal): Promise<Client> {
   const client = new Client();
+  shareCommandTable(client);
   // Room backfill reads the channel's history where the server keeps one (channel-history.ts).
   client.requestCap([...HISTORY_CAPS, EVENT_PLAYBACK_CAP]);
   withholdHistory(client);

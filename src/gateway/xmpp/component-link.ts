@@ -10,6 +10,7 @@ import { createComponentEntity, startComponent, type ComponentEndpoint } from '.
 import { stopEntity } from '../../networks/xmpp/connect-round.js';
 import { stripInvalidXmlCharsInTree } from '../../networks/xmpp/xml-chars.js';
 import type { ComponentLink, LinkEvents } from '../link.js';
+import { WriteBatch } from './write-batch.js';
 
 /** Why the stream closed, in words. */
 function describeReason(reason: unknown): string {
@@ -24,6 +25,11 @@ export class XmppComponentLink implements ComponentLink {
   #closing = false;
   /** Set once the handshake succeeded: a close before that is the connect round's to report. */
   #open = false;
+  /** Stanzas sent in this turn, written together (write-batch.ts). */
+  readonly #batch = new WriteBatch((text) => {
+    if (this.#closing || this.#entity.socket === null) return;
+    this.#entity.write(text).catch(() => undefined);
+  });
 
   private constructor(endpoint: ComponentEndpoint, events: LinkEvents) {
     this.domain = endpoint.domain;
@@ -58,16 +64,20 @@ export class XmppComponentLink implements ComponentLink {
     // Text from the legacy network may hold characters XML cannot carry (IRC colour codes): the
     // server would close the stream on one, so none leaves, whichever code built the stanza.
     stripInvalidXmlCharsInTree(stanza);
-    this.#entity.send(stanza).catch(() => undefined);
+    // Serialized now (as xmpp.js's send does) and written with the turn's other stanzas; not
+    // through xmpp.js's send, whose outgoing middleware (none is used) parses both JIDs of each.
+    this.#batch.add(stanza.toString());
   }
 
   request(iq: Element, timeoutMs: number): Promise<Element> {
     stripInvalidXmlCharsInTree(iq);
+    this.#batch.flush(); // what was sent before the request leaves before it
     return this.#iq.request(iq, timeoutMs);
   }
 
   /** Ends the stream. Never rejects. */
   async close(): Promise<void> {
+    this.#batch.flush();
     this.#closing = true;
     await stopEntity(this.#entity, 2000).catch(() => undefined);
   }

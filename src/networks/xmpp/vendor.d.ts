@@ -82,6 +82,8 @@ declare module '@xmpp/client-core' {
     disconnect(): Promise<unknown>;
     send(element: Element): Promise<void>;
     sendMany(elements: Element[]): Promise<void>;
+    /** Writes raw text to the stream's socket (what `send` does after serializing; rejects while closing). */
+    write(text: string): Promise<void>;
     isSecure(): boolean;
     restart(): Promise<unknown>;
     sendReceive(element: Element, timeout?: number): Promise<Element>;
