@@ -105,7 +105,8 @@ export class IrcChannels {
 
   /** The prefixes of `nick` in the joined channel `key` (undefined: not in it). */
   memberPrefixes(key: string, nick: string): ReadonlySet<string> | undefined {
-    return this.#live(key)?.members.get(this.#fold(nick))?.prefixes;
+    const prefixes = this.#live(key)?.members.get(this.#fold(nick))?.prefixes;
+    return prefixes === undefined ? undefined : new Set(prefixes);
   }
 
   /** Whether the person is in (or joining) `key`. */
