@@ -7,11 +7,8 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineModule } from '../../src/modules/public.js';
-import { startGatewayHub } from './gateway-hub.js';
-import { startNgircd, startProsody } from '../support/servers.js';
-import { connectRawIrc, connectXmppClient, NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
-import { makeTempDir } from '../support/switchboard-process.js';
+import { aliceAndCarol } from './gateway-alice.js';
+import { NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
 
 const WAIT_MS = 15_000;
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -21,20 +18,7 @@ function codes(presence: XmlElement): string[] {
 }
 
 it('a nick change in a room renames the person on IRC and in every room; a taken nick is a conflict', async (t) => {
-  const [xmpp, irc] = await Promise.all([startProsody({ users: [['alice', 'alicepw']] }), startNgircd()]);
-  t.after(() => Promise.all([xmpp.stop(), irc.stop()]));
-  const dir = makeTempDir('switchboard-gateway-');
-  const domain = xmpp.componentDomain;
-  await startGatewayHub(t, { xmpp, irc, dir, module: defineModule({ name: 'none', setup() {} }), options: { loginIntervalMs: 50 } });
-  const carol = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'carol' });
-  t.after(() => carol.close());
-  carol.send('JOIN #lobby');
-  await carol.waitForLine(/ 366 carol #lobby /, WAIT_MS);
-
-  const alice = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw' });
-  t.after(() => alice.close());
-  await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: 'jabber:iq:register' }, xml('nick', {}, 'alice'))), WAIT_MS);
-  await alice.waitForStanza((s) => s.is('presence') && s.attrs.from === domain && s.getChildText('status') === 'Connected as alice', WAIT_MS);
+  const { domain, alice, carol } = await aliceAndCarol(t, WAIT_MS);
   const lobby = `#lobby@${domain}`;
   const other = `#other@${domain}`;
   await alice.joinRoom(lobby, 'alice', WAIT_MS);
