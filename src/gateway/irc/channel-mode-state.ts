@@ -3,7 +3,7 @@
  * and each MODE line (with the server's PREFIX and CHANMODES to know which letters take a
  * parameter), for the room configuration form (channel-config.ts). Bounded per channel.
  */
-import type { PrefixMode } from './channel-modes.js';
+import { modeLetters, type PrefixMode } from './channel-modes.js';
 
 /** Most modes kept per channel (a server announcing more is cut). */
 const MAX_MODES = 64;
@@ -15,22 +15,10 @@ const MAX_MODES = 64;
  */
 export function applyModes(current: ReadonlyMap<string, string>, modes: string, args: readonly string[], prefixes: readonly PrefixMode[], chanmodes: readonly string[]): Map<string, string> {
   const next = new Map(current);
-  const [lists = '', always = '', whenSet = ''] = chanmodes;
-  let add = true;
-  let at = 0;
-  for (const letter of modes) {
-    if (letter === '+' || letter === '-') {
-      add = letter === '+';
-      continue;
-    }
-    if (prefixes.some((p) => p.mode === letter) || lists.includes(letter)) {
-      at++;
-      continue;
-    }
-    let param = '';
-    if (always.includes(letter) || (add && whenSet.includes(letter))) param = (args[at++] ?? '').slice(0, 200);
+  for (const { letter, add, param, prefix, list } of modeLetters(modes, args, prefixes, chanmodes)) {
+    if (prefix !== undefined || list) continue;
     if (!add) next.delete(letter);
-    else if (next.size < MAX_MODES || next.has(letter)) next.set(letter, param);
+    else if (next.size < MAX_MODES || next.has(letter)) next.set(letter, (param ?? '').slice(0, 200));
   }
   return next;
 }

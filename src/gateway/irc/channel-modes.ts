@@ -78,17 +78,27 @@ export interface PrefixChange {
   readonly add: boolean;
 }
 
+/** One letter of a channel MODE line as the server reads it. */
+export interface ModeLetter {
+  readonly letter: string;
+  readonly add: boolean;
+  /** Its parameter, when the letter takes one (a nick for a prefix mode). */
+  readonly param: string | undefined;
+  /** The prefix mode it is, if any. */
+  readonly prefix: PrefixMode | undefined;
+  /** A list mode (CHANMODES group A: bans, exceptions). */
+  readonly list: boolean;
+}
+
 /**
- * The prefix changes of a channel MODE's `modes` and `args` (`+ov-v`, `[alice, bob, carol]`).
- * `chanmodes`: the server's CHANMODES groups A,B,C,D (A and B always take a parameter, C only when
- * set). A letter the server did not announce is taken as parameterless (it cannot shift the
- * parameters of the letters after it further than the server's own reading would). Bounded by the
- * line (at most as many changes as letters).
+ * Walks a channel MODE's `modes` and `args` (`+ov-v`, `[alice, bob, carol]`) letter by letter.
+ * `chanmodes`: the server's CHANMODES groups A,B,C,D (prefix modes, A and B always take a
+ * parameter, C only when set). A letter the server did not announce is taken as parameterless (it
+ * cannot shift the parameters of the letters after it further than the server's own reading
+ * would). Bounded by the line.
  */
-export function prefixChanges(modes: string, args: readonly string[], prefixes: readonly PrefixMode[], chanmodes: readonly string[]): PrefixChange[] {
-  const always = `${chanmodes[0] ?? ''}${chanmodes[1] ?? ''}`;
-  const whenSet = chanmodes[2] ?? '';
-  const out: PrefixChange[] = [];
+export function* modeLetters(modes: string, args: readonly string[], prefixes: readonly PrefixMode[], chanmodes: readonly string[]): Generator<ModeLetter> {
+  const [lists = '', always = '', whenSet = ''] = chanmodes;
   let add = true;
   let next = 0;
   for (const letter of modes) {
@@ -97,12 +107,17 @@ export function prefixChanges(modes: string, args: readonly string[], prefixes: 
       continue;
     }
     const prefix = prefixes.find((p) => p.mode === letter);
-    if (prefix !== undefined) {
-      const nick = args[next++];
-      if (nick !== undefined && nick !== '') out.push({ nick, symbol: prefix.symbol, add });
-    } else if (always.includes(letter) || (add && whenSet.includes(letter))) {
-      next++;
-    }
+    const list = prefix === undefined && lists.includes(letter);
+    const takes = prefix !== undefined || list || always.includes(letter) || (add && whenSet.includes(letter));
+    yield { letter, add, param: takes ? args[next++] : undefined, prefix, list };
+  }
+}
+
+/** The prefix changes of a channel MODE line (see {@link modeLetters}): at most one per letter. */
+export function prefixChanges(modes: string, args: readonly string[], prefixes: readonly PrefixMode[], chanmodes: readonly string[]): PrefixChange[] {
+  const out: PrefixChange[] = [];
+  for (const { prefix, param, add } of modeLetters(modes, args, prefixes, chanmodes)) {
+    if (prefix !== undefined && param !== undefined && param !== '') out.push({ nick: param, symbol: prefix.symbol, add });
   }
   return out;
 }
