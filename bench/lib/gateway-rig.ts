@@ -93,7 +93,7 @@ export async function startGatewayRig(crowd: number, options: GatewayRigOptions 
     stops.push(() => irc.stop());
     await requireIrcPassword(irc);
     const biboumi = biboumiComponent();
-    const xmpp = await startProsody({ users: [['sam', 'pw'], ['bob', 'pw'], ['dave', 'pw']], extraConfig: `${options.prosodyNagle === false ? 'network_settings = { nagle = false }\n' : ''}${biboumi.prosodyConfig}` });
+    const xmpp = await startProsody({ users: [['sam', 'pw'], ['bob', 'pw'], ['dave', 'pw']], noDebugLog: true, extraConfig: `${options.prosodyNagle === false ? 'network_settings = { nagle = false }\n' : ''}${biboumi.prosodyConfig}` });
     stops.push(() => xmpp.stop());
     const tracker = new Tracker();
     const alice = await connectIrcProbe(irc.host, irc.port, 'alice', WAIT_MS, IRC_PASSWORD);

@@ -57,6 +57,8 @@ export interface ProsodyOptions {
   readonly persistentRooms?: boolean;
   /** Rooms show occupants' real JIDs to everyone (non-anonymous rooms). */
   readonly publicJids?: boolean;
+  /** No debug log file (benchmarks). */
+  readonly noDebugLog?: boolean;
 }
 
 interface ProsodyPorts {
@@ -104,6 +106,7 @@ class Prosody extends ServerBase implements XmppServer {
       mucArchive: this.options.mucArchive,
       persistentRooms: this.options.persistentRooms,
       publicJids: this.options.publicJids,
+      noDebugLog: this.options.noDebugLog,
       extraConfig: this.options.extraConfig,
     });
     await writeFile(this.configFile, config);
