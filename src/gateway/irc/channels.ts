@@ -12,6 +12,7 @@ import type { ParsedLine } from 'irc-framework';
 import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
 import { hatsOf } from './channel-hats.js';
+import { pooledMember, pooledName, pooledParticipant, type PooledMember } from './member-pool.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
 import { applyModes } from './channel-mode-state.js';
 import { ModeAnswers } from './mode-answers.js';
@@ -55,14 +56,12 @@ const JOIN_REFUSALS: Readonly<Record<string, { readonly condition: RefusalCondit
   '489': { condition: 'not-authorized', why: 'the channel needs a secure connection' },
 };
 
-interface Member {
-  nick: string;
-  /**
-   * The prefix symbols held, each once (`@+`; usually ''): a string, not a Set, as every session
-   * keeps one per member of each channel (a Set and its table cost ~150 bytes; ADR 0010 "Burst and memory").
-   */
-  prefixes: string;
-}
+/**
+ * A member: the nick and the prefix symbols held, each once (`@+`; usually ''): a string, not a
+ * Set, and shared by all sessions (member-pool.ts), as every session keeps one per member of each
+ * channel (ADR 0010 "Burst and memory"). Immutable: a change puts another in the map.
+ */
+type Member = PooledMember;
 
 interface Channel {
   name: string;
@@ -235,7 +234,7 @@ export class IrcChannels {
         for (const entry of last.split(' ')) {
           if (channel.members.size >= MAX_MEMBERS) break;
           const { prefixes, nick } = namesEntry(entry, this.host.prefixes());
-          if (nick !== '') channel.members.set(this.#fold(nick), { nick, prefixes: [...new Set(prefixes)].join('') });
+          if (nick !== '') channel.members.set(pooledName(this.#fold(nick)), pooledMember(nick, [...new Set(prefixes)].join('')));
         }
         return;
       }
@@ -290,8 +289,7 @@ export class IrcChannels {
   }
 
   #participant(member: Member, moderated: boolean): RoomParticipant {
-    const hats = hatsOf(member.prefixes);
-    return { nick: member.nick, ...roleOf(member.prefixes, moderated), ...(hats.length === 0 ? {} : { hats }) };
+    return pooledParticipant(member, moderated);
   }
 
   /** +m set or unset: the members with no prefix change role (reported once the channel is joined). */
@@ -320,8 +318,8 @@ export class IrcChannels {
       return;
     }
     if (channel.pending !== undefined || channel.members.size >= MAX_MEMBERS) return;
-    const member: Member = { nick, prefixes: '' };
-    channel.members.set(this.#fold(nick), member);
+    const member = pooledMember(nick, '');
+    channel.members.set(pooledName(this.#fold(nick)), member);
     this.host.event(key, { kind: 'joined', participant: this.#participant(member, channel.moderated) });
   }
 
@@ -344,8 +342,7 @@ export class IrcChannels {
       const member = channel.members.get(old);
       if (member === undefined || channel.pending !== undefined) continue;
       channel.members.delete(old);
-      member.nick = to;
-      channel.members.set(this.#fold(to), member);
+      channel.members.set(pooledName(this.#fold(to)), pooledMember(to, member.prefixes));
       this.host.event(key, { kind: 'renamed', nick: from, to });
     }
   }
@@ -358,13 +355,15 @@ export class IrcChannels {
     if (moderated !== undefined) this.#setModerated(this.#key(name), channel, moderated);
     const touched = new Map<string, Member>();
     for (const change of prefixChanges(modes, args, this.host.prefixes(), this.host.chanmodes())) {
-      const member = channel.members.get(this.#fold(change.nick));
-      if (member === undefined) continue;
-      const before = shown(member.prefixes, channel.moderated);
-      if (change.add) member.prefixes = member.prefixes.includes(change.symbol) ? member.prefixes : member.prefixes + change.symbol;
-      else member.prefixes = member.prefixes.replace(change.symbol, '');
-      if (before !== shown(member.prefixes, channel.moderated)) touched.set(this.#fold(member.nick), member);
-      else touched.delete(this.#fold(member.nick));
+      const key = this.#fold(change.nick);
+      const known = channel.members.get(key);
+      if (known === undefined) continue;
+      const before = shown(known.prefixes, channel.moderated);
+      const prefixes = change.add ? (known.prefixes.includes(change.symbol) ? known.prefixes : known.prefixes + change.symbol) : known.prefixes.replace(change.symbol, '');
+      const member = pooledMember(known.nick, prefixes);
+      channel.members.set(pooledName(key), member);
+      if (before !== shown(member.prefixes, channel.moderated)) touched.set(key, member);
+      else touched.delete(key);
     }
     for (const member of touched.values()) this.host.event(this.#key(name), { kind: 'role', participant: this.#participant(member, channel.moderated) });
   }
