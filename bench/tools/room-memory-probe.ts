@@ -36,7 +36,9 @@ try {
     const empty = await withHub(rig, [], { loginIntervalMs: 0, history: HISTORY }, context, async (hub) => {
       await hub.ready(30_000);
       await sleep(2000);
-      return hub.memory(10_000);
+      const memory = await hub.memory(10_000);
+      await snapshot(hub.process.pid);
+      return memory;
     });
     await withHub(rig, users, { loginIntervalMs: 1, history: HISTORY }, context, async (hub) => {
       await hub.ready(30_000);
