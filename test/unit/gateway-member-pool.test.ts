@@ -31,12 +31,13 @@ function session(nick: string) {
 describe('gateway member pool', () => {
   it('gives one frozen object per member and participant, equal to what the prefixes show', () => {
     fc.assert(fc.property(nickArb, prefixesArb, fc.boolean(), (nick, prefixes, moderated) => {
-      const member = pooledMember(nick, prefixes);
-      assert.equal(pooledMember(`${nick}`, `${prefixes}`), member);
-      assert.deepEqual(member, { nick, prefixes });
+      const key = nick.toLowerCase();
+      const member = pooledMember(nick, prefixes, key);
+      assert.equal(pooledMember(`${nick}`, `${prefixes}`, `${key}`), member);
+      assert.deepEqual(member, { nick, key, prefixes });
       assert.ok(Object.isFrozen(member));
       const participant = pooledParticipant(member, moderated);
-      assert.equal(pooledParticipant(pooledMember(nick, prefixes), moderated), participant);
+      assert.equal(pooledParticipant(pooledMember(nick, prefixes, key), moderated), participant);
       const hats = hatsOf(prefixes);
       assert.deepEqual(participant, { nick, ...roleOf(prefixes, moderated), ...(hats.length === 0 ? {} : { hats }) });
       assert.ok(Object.isFrozen(participant));
@@ -45,11 +46,11 @@ describe('gateway member pool', () => {
   });
 
   it('keeps each pool bounded', () => {
-    for (let i = 0; i < MAX_POOLED + 50; i++) pooledParticipant(pooledMember(`bound${i}`, i % 2 === 0 ? '' : '+'), false);
+    for (let i = 0; i < MAX_POOLED + 50; i++) pooledParticipant(pooledMember(`bound${i}`, i % 2 === 0 ? '' : '+', `bound${i}`), false);
     const sizes = poolSizes();
     assert.ok(sizes.members <= MAX_POOLED && sizes.participants <= MAX_POOLED && sizes.names <= MAX_POOLED, JSON.stringify(sizes));
     // An entry made again after it was dropped is equal (only no longer the same object).
-    assert.deepEqual(pooledMember('bound0', ''), { nick: 'bound0', prefixes: '' });
+    assert.deepEqual(pooledMember('bound0', '', 'bound0'), { nick: 'bound0', key: 'bound0', prefixes: '' });
     assert.equal(pooledName('bound1'), 'bound1');
   });
 

@@ -12,6 +12,7 @@ import type { ParsedLine } from 'irc-framework';
 import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
 import { hatsOf } from './channel-hats.js';
+import { KeyedList } from '../keyed-list.js';
 import { pooledMember, pooledName, pooledParticipant, type PooledMember } from './member-pool.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
 import { applyModes } from './channel-mode-state.js';
@@ -65,7 +66,8 @@ type Member = PooledMember;
 
 interface Channel {
   name: string;
-  readonly members: Map<string, Member>;
+  /** By folded nick (a sorted list, not a Map: every session keeps one; keyed-list.ts). */
+  readonly members: KeyedList<Member>;
   topic: string;
   topicBy: string | undefined;
   /** +m: members with no prefix are visitors. */
@@ -145,7 +147,7 @@ export class IrcChannels {
       resolve = res;
       reject = rej;
     });
-    const channel: Channel = { name: key, members: new Map(), topic: '', topicBy: undefined, moderated: false, modes: new Map(), pending: undefined };
+    const channel: Channel = { name: key, members: new KeyedList((m) => m.key), topic: '', topicBy: undefined, moderated: false, modes: new Map(), pending: undefined };
     const onAbort = (): void => {
       if (channel.pending === undefined) return;
       channel.pending = undefined;
@@ -234,7 +236,7 @@ export class IrcChannels {
         for (const entry of last.split(' ')) {
           if (channel.members.size >= MAX_MEMBERS) break;
           const { prefixes, nick } = namesEntry(entry, this.host.prefixes());
-          if (nick !== '') channel.members.set(pooledName(this.#fold(nick)), pooledMember(nick, [...new Set(prefixes)].join('')));
+          if (nick !== '') channel.members.put(this.#member(nick, [...new Set(prefixes)].join('')));
         }
         return;
       }
@@ -288,6 +290,10 @@ export class IrcChannels {
     return this.#fold(nick) === this.#fold(this.host.nick());
   }
 
+  #member(nick: string, prefixes: string): Member {
+    return pooledMember(nick, prefixes, pooledName(this.#fold(nick)));
+  }
+
   #participant(member: Member, moderated: boolean): RoomParticipant {
     return pooledParticipant(member, moderated);
   }
@@ -304,8 +310,8 @@ export class IrcChannels {
 
   #snapshot(channel: Channel): RoomSnapshot {
     const selfKey = this.#fold(this.host.nick());
-    const self = channel.members.get(selfKey) ?? { nick: this.host.nick(), prefixes: '' };
-    const participants = [...channel.members].filter(([key]) => key !== selfKey).map(([, m]) => this.#participant(m, channel.moderated));
+    const self = channel.members.get(selfKey) ?? this.#member(this.host.nick(), '');
+    const participants = channel.members.values().filter((m) => m.key !== selfKey).map((m) => this.#participant(m, channel.moderated));
     return { name: channel.name, self: this.#participant(self, channel.moderated), participants, subject: { text: channel.topic, ...(channel.topicBy === undefined ? {} : { by: channel.topicBy }) } };
   }
 
@@ -318,8 +324,8 @@ export class IrcChannels {
       return;
     }
     if (channel.pending !== undefined || channel.members.size >= MAX_MEMBERS) return;
-    const member = pooledMember(nick, '');
-    channel.members.set(pooledName(this.#fold(nick)), member);
+    const member = this.#member(nick, '');
+    channel.members.put(member);
     this.host.event(key, { kind: 'joined', participant: this.#participant(member, channel.moderated) });
   }
 
@@ -342,7 +348,7 @@ export class IrcChannels {
       const member = channel.members.get(old);
       if (member === undefined || channel.pending !== undefined) continue;
       channel.members.delete(old);
-      channel.members.set(pooledName(this.#fold(to)), pooledMember(to, member.prefixes));
+      channel.members.put(this.#member(to, member.prefixes));
       this.host.event(key, { kind: 'renamed', nick: from, to });
     }
   }
@@ -360,8 +366,8 @@ export class IrcChannels {
       if (known === undefined) continue;
       const before = shown(known.prefixes, channel.moderated);
       const prefixes = change.add ? (known.prefixes.includes(change.symbol) ? known.prefixes : known.prefixes + change.symbol) : known.prefixes.replace(change.symbol, '');
-      const member = pooledMember(known.nick, prefixes);
-      channel.members.set(pooledName(key), member);
+      const member = this.#member(known.nick, prefixes);
+      channel.members.put(member);
       if (before !== shown(member.prefixes, channel.moderated)) touched.set(key, member);
       else touched.delete(key);
     }

@@ -20,6 +20,8 @@ export const MAX_POOLED = 10_000;
 /** A channel member as a session keeps it: immutable, shared (replace it to change it). */
 export interface PooledMember {
   readonly nick: string;
+  /** The nick folded by the network's case mapping (the member's key in a channel). */
+  readonly key: string;
   /** The prefix symbols held, each once (`@+`; usually ''). */
   readonly prefixes: string;
 }
@@ -55,10 +57,10 @@ export function pooledName(name: string): string {
   return names.get(name, () => name);
 }
 
-/** The member `nick` holding `prefixes`, shared. */
-export function pooledMember(nick: string, prefixes: string): PooledMember {
+/** The member `nick` (folded: `key`) holding `prefixes`, shared. */
+export function pooledMember(nick: string, prefixes: string, key: string): PooledMember {
   // Neither a nick nor a prefix symbol has a space.
-  return members.get(`${prefixes} ${nick}`, () => Object.freeze({ nick: pooledName(nick), prefixes }));
+  return members.get(`${prefixes} ${nick} ${key}`, () => Object.freeze({ nick: pooledName(nick), key: pooledName(key), prefixes }));
 }
 
 /** The participant XMPP is shown for `member` (in a +m channel when `moderated`), shared. */
