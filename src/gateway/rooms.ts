@@ -10,6 +10,9 @@ import { KeyedList } from './keyed-list.js';
 
 /** Most participants a room keeps (the legacy side bounds them too). */
 export const MAX_PARTICIPANTS = 5000;
+/** A participant's key (one function for all rooms). */
+const nickOf = (p: RoomParticipant): string => p.nick;
+
 /** Most XMPP resources of one person in one room. */
 export const MAX_RESOURCES = 10;
 
@@ -19,7 +22,7 @@ export class Room {
   /** The resources waiting for the join to finish. */
   readonly waiting = new Set<string>();
   /** The participants by nick (a sorted list, not a Map: every session keeps one; keyed-list.ts). */
-  readonly participants = new KeyedList<RoomParticipant>((p) => p.nick);
+  readonly participants = new KeyedList<RoomParticipant>(nickOf);
   name: string;
   self: RoomParticipant | undefined;
   subject: RoomSubject = { text: '' };

@@ -78,6 +78,9 @@ interface Channel {
   pending: { readonly promise: Promise<RoomSnapshot>; readonly resolve: (s: RoomSnapshot) => void; readonly reject: (e: LegacyRefusal) => void } | undefined;
 }
 
+/** A member's key (one function for all channels). */
+const keyOf = (m: Member): string => m.key;
+
 /** What the channels need from their session. */
 export interface ChannelHost {
   /** Writes a control line (JOIN, PART, TOPIC) through the queue. */
@@ -147,7 +150,7 @@ export class IrcChannels {
       resolve = res;
       reject = rej;
     });
-    const channel: Channel = { name: key, members: new KeyedList((m) => m.key), topic: '', topicBy: undefined, moderated: false, modes: new Map(), pending: undefined };
+    const channel: Channel = { name: key, members: new KeyedList(keyOf), topic: '', topicBy: undefined, moderated: false, modes: new Map(), pending: undefined };
     const onAbort = (): void => {
       if (channel.pending === undefined) return;
       channel.pending = undefined;
