@@ -33,6 +33,7 @@ import type { RoomHistory } from './room-history.js';
 import { historyMessage, historyRequest, type HistoryRequest } from './xmpp/room-archive-stanzas.js';
 import { NS } from './xmpp/namespaces.js';
 import { errorReply, firstChild, iqResult, type ErrorCondition } from './xmpp/stanzas.js';
+import { withTimeoutSignal } from './timeout-signal.js';
 
 /** How long a join may wait for the legacy network. */
 const JOIN_TIMEOUT_MS = 20_000;
@@ -369,10 +370,12 @@ export class GroupChats {
     const joinSeq = this.host.history?.mark();
     let created = false;
     try {
-      if (session.legacy.joinRoom === undefined) throw new LegacyRefusal('group chats are not supported on this network', 'feature-not-implemented');
+      const { legacy } = session;
+      const joinRoom = legacy.joinRoom;
+      if (joinRoom === undefined) throw new LegacyRefusal('group chats are not supported on this network', 'feature-not-implemented');
       const allowed = await this.host.hooks.mayJoin({ jid: session.jid, nick }, key, this.#actions.wasInvited(session, key));
       if (!allowed.allowed) throw new LegacyRefusal(allowed.reason, 'forbidden');
-      const snapshot = await session.legacy.joinRoom(key, nick, AbortSignal.timeout(JOIN_TIMEOUT_MS), password);
+      const snapshot = await withTimeoutSignal(JOIN_TIMEOUT_MS, (signal) => joinRoom.call(legacy, key, nick, signal, password));
       if (rooms.get(key) !== room) return; // every resource left meanwhile (the legacy room was left)
       if (snapshot.created === true) {
         // The join created the room on the network: the modules may still say no (then it is left at once).

@@ -17,6 +17,7 @@ import type { ArchivedMessage } from '../core/room-archive.js';
 import type { LegacySession } from './api.js';
 import type { BackfilledMessage, HoleBound } from './room-api.js';
 import { storable, type RoomHistory } from './room-history.js';
+import { withTimeoutSignal } from './timeout-signal.js';
 
 /** How long one backfill may take (the join's history waits for it). */
 export const BACKFILL_TIMEOUT_MS = 10_000;
@@ -61,11 +62,12 @@ export async function backfillRoom(history: RoomHistory, legacy: LegacySession, 
     const after = boundOf(newestBefore);
     const before = boundOf(firstSince);
     const limit = history.limits.maxMessagesPerRoom;
-    const answer = await legacy.backfillRoom(room, {
+    const backfill = legacy.backfillRoom;
+    const answer = await withTimeoutSignal(BACKFILL_TIMEOUT_MS, (signal) => backfill.call(legacy, room, {
       ...(after === undefined ? {} : { after: { id: after.id, at: after.at } }),
       ...(before === undefined ? {} : { before: { id: before.id, at: before.at } }),
       limit,
-    }, AbortSignal.timeout(BACKFILL_TIMEOUT_MS));
+    }, signal));
     const wanted = (Array.isArray(answer) ? answer : []).filter((m: BackfilledMessage) =>
       typeof m.id === 'string' && storable(m.id) !== '' && m.id.length <= MAX_ID_CHARS && typeof m.text === 'string' && Number.isFinite(m.at) &&
       (after === undefined || m.at >= after.at) && m.at <= (before?.at ?? joinSeq / 1000) && m.id !== after?.id && m.id !== before?.id);

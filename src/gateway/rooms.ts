@@ -6,9 +6,13 @@
  * resources.
  */
 import type { RoomParticipant, RoomSnapshot, RoomSubject } from './api.js';
+import { KeyedList } from './keyed-list.js';
 
 /** Most participants a room keeps (the legacy side bounds them too). */
 export const MAX_PARTICIPANTS = 5000;
+/** A participant's key (one function for all rooms). */
+const nickOf = (p: RoomParticipant): string => p.nick;
+
 /** Most XMPP resources of one person in one room. */
 export const MAX_RESOURCES = 10;
 
@@ -17,7 +21,8 @@ export class Room {
   readonly resources = new Set<string>();
   /** The resources waiting for the join to finish. */
   readonly waiting = new Set<string>();
-  readonly participants = new Map<string, RoomParticipant>();
+  /** The participants by nick (a sorted list, not a Map: every session keeps one; keyed-list.ts). */
+  readonly participants = new KeyedList<RoomParticipant>(nickOf);
   name: string;
   self: RoomParticipant | undefined;
   subject: RoomSubject = { text: '' };
@@ -42,7 +47,7 @@ export class Room {
     this.self = snapshot.self;
     this.subject = snapshot.subject;
     this.participants.clear();
-    for (const p of snapshot.participants.slice(0, MAX_PARTICIPANTS)) this.participants.set(p.nick, p);
+    for (const p of snapshot.participants.slice(0, MAX_PARTICIPANTS)) this.participants.put(p);
   }
 
   /** Whether `nick` is the person's own nick here. */
@@ -57,7 +62,7 @@ export class Room {
       return true;
     }
     if (!this.participants.has(participant.nick) && this.participants.size >= MAX_PARTICIPANTS) return false;
-    this.participants.set(participant.nick, participant);
+    this.participants.put(participant);
     return true;
   }
 
@@ -71,7 +76,7 @@ export class Room {
     if (known === undefined) return undefined;
     this.participants.delete(nick);
     const renamed = { ...known, nick: to };
-    this.participants.set(to, renamed);
+    this.participants.put(renamed);
     return renamed;
   }
 }

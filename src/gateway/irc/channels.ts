@@ -12,6 +12,8 @@ import type { ParsedLine } from 'irc-framework';
 import { casefold, type CaseMapping } from '../../networks/irc/casemapping.js';
 import { LegacyRefusal, type RefusalCondition, type RoomEvent, type RoomParticipant, type RoomSnapshot } from '../api.js';
 import { hatsOf } from './channel-hats.js';
+import { KeyedList } from '../keyed-list.js';
+import { pooledMember, pooledName, pooledParticipant, type PooledMember } from './member-pool.js';
 import { flagChange, namesEntry, prefixChanges, roleOf, type PrefixMode } from './channel-modes.js';
 import { applyModes } from './channel-mode-state.js';
 import { ModeAnswers } from './mode-answers.js';
@@ -55,18 +57,17 @@ const JOIN_REFUSALS: Readonly<Record<string, { readonly condition: RefusalCondit
   '489': { condition: 'not-authorized', why: 'the channel needs a secure connection' },
 };
 
-interface Member {
-  nick: string;
-  /**
-   * The prefix symbols held, each once (`@+`; usually ''): a string, not a Set, as every session
-   * keeps one per member of each channel (a Set and its table cost ~150 bytes; ADR 0010 "Burst and memory").
-   */
-  prefixes: string;
-}
+/**
+ * A member: the nick and the prefix symbols held, each once (`@+`; usually ''): a string, not a
+ * Set, and shared by all sessions (member-pool.ts), as every session keeps one per member of each
+ * channel (ADR 0010 "Burst and memory"). Immutable: a change puts another in the map.
+ */
+type Member = PooledMember;
 
 interface Channel {
   name: string;
-  readonly members: Map<string, Member>;
+  /** By folded nick (a sorted list, not a Map: every session keeps one; keyed-list.ts). */
+  readonly members: KeyedList<Member>;
   topic: string;
   topicBy: string | undefined;
   /** +m: members with no prefix are visitors. */
@@ -76,6 +77,9 @@ interface Channel {
   /** Set while the JOIN waits for NAMES (or a refusal). */
   pending: { readonly promise: Promise<RoomSnapshot>; readonly resolve: (s: RoomSnapshot) => void; readonly reject: (e: LegacyRefusal) => void } | undefined;
 }
+
+/** A member's key (one function for all channels). */
+const keyOf = (m: Member): string => m.key;
 
 /** What the channels need from their session. */
 export interface ChannelHost {
@@ -146,7 +150,7 @@ export class IrcChannels {
       resolve = res;
       reject = rej;
     });
-    const channel: Channel = { name: key, members: new Map(), topic: '', topicBy: undefined, moderated: false, modes: new Map(), pending: undefined };
+    const channel: Channel = { name: key, members: new KeyedList(keyOf), topic: '', topicBy: undefined, moderated: false, modes: new Map(), pending: undefined };
     const onAbort = (): void => {
       if (channel.pending === undefined) return;
       channel.pending = undefined;
@@ -235,7 +239,7 @@ export class IrcChannels {
         for (const entry of last.split(' ')) {
           if (channel.members.size >= MAX_MEMBERS) break;
           const { prefixes, nick } = namesEntry(entry, this.host.prefixes());
-          if (nick !== '') channel.members.set(this.#fold(nick), { nick, prefixes: [...new Set(prefixes)].join('') });
+          if (nick !== '') channel.members.put(this.#member(nick, [...new Set(prefixes)].join('')));
         }
         return;
       }
@@ -289,9 +293,12 @@ export class IrcChannels {
     return this.#fold(nick) === this.#fold(this.host.nick());
   }
 
+  #member(nick: string, prefixes: string): Member {
+    return pooledMember(nick, prefixes, pooledName(this.#fold(nick)));
+  }
+
   #participant(member: Member, moderated: boolean): RoomParticipant {
-    const hats = hatsOf(member.prefixes);
-    return { nick: member.nick, ...roleOf(member.prefixes, moderated), ...(hats.length === 0 ? {} : { hats }) };
+    return pooledParticipant(member, moderated);
   }
 
   /** +m set or unset: the members with no prefix change role (reported once the channel is joined). */
@@ -306,8 +313,8 @@ export class IrcChannels {
 
   #snapshot(channel: Channel): RoomSnapshot {
     const selfKey = this.#fold(this.host.nick());
-    const self = channel.members.get(selfKey) ?? { nick: this.host.nick(), prefixes: '' };
-    const participants = [...channel.members].filter(([key]) => key !== selfKey).map(([, m]) => this.#participant(m, channel.moderated));
+    const self = channel.members.get(selfKey) ?? this.#member(this.host.nick(), '');
+    const participants = channel.members.values().filter((m) => m.key !== selfKey).map((m) => this.#participant(m, channel.moderated));
     return { name: channel.name, self: this.#participant(self, channel.moderated), participants, subject: { text: channel.topic, ...(channel.topicBy === undefined ? {} : { by: channel.topicBy }) } };
   }
 
@@ -320,8 +327,8 @@ export class IrcChannels {
       return;
     }
     if (channel.pending !== undefined || channel.members.size >= MAX_MEMBERS) return;
-    const member: Member = { nick, prefixes: '' };
-    channel.members.set(this.#fold(nick), member);
+    const member = this.#member(nick, '');
+    channel.members.put(member);
     this.host.event(key, { kind: 'joined', participant: this.#participant(member, channel.moderated) });
   }
 
@@ -344,8 +351,7 @@ export class IrcChannels {
       const member = channel.members.get(old);
       if (member === undefined || channel.pending !== undefined) continue;
       channel.members.delete(old);
-      member.nick = to;
-      channel.members.set(this.#fold(to), member);
+      channel.members.put(this.#member(to, member.prefixes));
       this.host.event(key, { kind: 'renamed', nick: from, to });
     }
   }
@@ -358,13 +364,15 @@ export class IrcChannels {
     if (moderated !== undefined) this.#setModerated(this.#key(name), channel, moderated);
     const touched = new Map<string, Member>();
     for (const change of prefixChanges(modes, args, this.host.prefixes(), this.host.chanmodes())) {
-      const member = channel.members.get(this.#fold(change.nick));
-      if (member === undefined) continue;
-      const before = shown(member.prefixes, channel.moderated);
-      if (change.add) member.prefixes = member.prefixes.includes(change.symbol) ? member.prefixes : member.prefixes + change.symbol;
-      else member.prefixes = member.prefixes.replace(change.symbol, '');
-      if (before !== shown(member.prefixes, channel.moderated)) touched.set(this.#fold(member.nick), member);
-      else touched.delete(this.#fold(member.nick));
+      const key = this.#fold(change.nick);
+      const known = channel.members.get(key);
+      if (known === undefined) continue;
+      const before = shown(known.prefixes, channel.moderated);
+      const prefixes = change.add ? (known.prefixes.includes(change.symbol) ? known.prefixes : known.prefixes + change.symbol) : known.prefixes.replace(change.symbol, '');
+      const member = this.#member(known.nick, prefixes);
+      channel.members.put(member);
+      if (before !== shown(member.prefixes, channel.moderated)) touched.set(key, member);
+      else touched.delete(key);
     }
     for (const member of touched.values()) this.host.event(this.#key(name), { kind: 'role', participant: this.#participant(member, channel.moderated) });
   }
