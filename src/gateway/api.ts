@@ -305,6 +305,12 @@ export interface LegacySession {
    */
   backfillRoom?(room: string, bounds: { readonly after?: HoleBound; readonly before?: HoleBound; readonly limit: number }, signal: AbortSignal): Promise<readonly BackfilledMessage[]>;
   /**
+   * Whether `backfillRoom` can answer now (e.g. the IRC server offers CHATHISTORY); absent: it
+   * can. Asked before the archive is read for the hole, so a join on a network without history
+   * costs nothing for it.
+   */
+  canBackfill?(): boolean;
+  /**
    * Kicks or bans a participant of `room` (room-admin.ts): rejects with a {@link LegacyRefusal}
    * (`forbidden`, with why) when the person may not; a later refusal by the network comes as a
    * `refused` room event.

@@ -55,7 +55,7 @@ export function placeInHole(messages: readonly BackfilledMessage[], low: number,
  * throws: a failure is logged and the join goes on. Resolves with the number archived.
  */
 export async function backfillRoom(history: RoomHistory, legacy: LegacySession, owner: string, room: string, joinSeq: number, log: Logger): Promise<number> {
-  if (legacy.backfillRoom === undefined || !history.firstBackfill(owner, room)) return 0;
+  if (legacy.backfillRoom === undefined || legacy.canBackfill?.() === false || !history.firstBackfill(owner, room)) return 0;
   try {
     const [newestBefore] = await history.query({ owner, room, beforeSeq: joinSeq, newestFirst: true, limit: 1 });
     const [firstSince] = await history.query({ owner, room, afterSeq: joinSeq - 1, newestFirst: false, limit: 1 });

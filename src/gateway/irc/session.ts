@@ -201,6 +201,11 @@ export class IrcSession implements LegacySession {
   }
 
   /** The channel's own history (CHATHISTORY, channel-history.ts) where the server keeps one; [] otherwise. */
+  /** Whether the server offers CHATHISTORY (and the caps it needs) on this connection. */
+  canBackfill(): boolean {
+    return this.#client !== undefined && this.#history.available();
+  }
+
   async backfillRoom(room: string, bounds: { readonly after?: HoleBound; readonly before?: HoleBound; readonly limit: number }, signal: AbortSignal): Promise<readonly BackfilledMessage[]> {
     if (this.#client === undefined || !this.#channels.has(room)) return [];
     return this.#history.backfill(room, bounds, signal);
