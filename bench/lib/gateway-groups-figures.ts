@@ -29,7 +29,7 @@ export interface GroupSlot {
   /** The same burst again right after (the process's code then compiled for it). */
   readonly warmBurst: { readonly burst: BurstResult; readonly burstCpu: BurstCpu };
   /** Per extra user in the room, bytes: gross (login and join) and, for Switchboard, the join alone. */
-  readonly memory: { readonly heapPerUser?: number; readonly rssPerUser: number; readonly heapRoomPerUser?: number; readonly rssRoomPerUser?: number };
+  readonly memory: { readonly heapPerUser?: number; readonly rssPerUser: number; readonly heapRoomPerUser?: number; readonly rssRoomPerUser?: number; readonly heapAfterTrafficPerUser?: number };
 }
 
 export interface GroupRound {
@@ -83,8 +83,9 @@ function slotFigures(name: string, label: string, slots: readonly GroupSlot[], c
   );
   if (sb) {
     figures.push(
-      f('heap_per_user_kib', `heap after GC per extra user in one room (${crowd} joined; login included)`, 'KiB', (s) => (s.memory.heapPerUser ?? Number.NaN) / KIB, t(TARGETS.memory)),
+      f('heap_per_user_kib', `heap after GC per extra user in one room (${crowd} joined; its login before traffic + its room part)`, 'KiB', (s) => (s.memory.heapPerUser ?? Number.NaN) / KIB, t(TARGETS.memory)),
       f('heap_room_per_user_kib', 'heap after GC per user for the room alone (joined − logged in)', 'KiB', (s) => (s.memory.heapRoomPerUser ?? Number.NaN) / KIB),
+      f('heap_after_traffic_per_user_kib', 'heap after GC, joined − the hub with no user, ÷ users: also divides among them what the traffic before left in the hub', 'KiB', (s) => (s.memory.heapAfterTrafficPerUser ?? Number.NaN) / KIB),
       f('rss_room_per_user_kib', 'RSS per user for the room alone (joined − logged in)', 'KiB', (s) => (s.memory.rssRoomPerUser ?? Number.NaN) / KIB),
     );
   }
