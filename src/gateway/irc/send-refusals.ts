@@ -1,7 +1,7 @@
 /**
  * The IRC server's refusals of a message already written: ERR_NOSUCHNICK (401) for a nick nobody
  * uses, ERR_NOSUCHCHANNEL (403), ERR_CANNOTSENDTOCHAN (404: moderated, banned, +n) and
- * ERR_NOTONCHANNEL (442) arrive after the PRIVMSG left, naming only the target, one per line.
+ * ERR_NOTONCHANNEL (442) and the others of the relay's list (networks/irc/refused.ts) arrive after the PRIVMSG left, naming only the target, one per line.
  * Plain IRC has no label to tie them to a message and says nothing when a message goes through,
  * but a refusal comes within a round trip: it is taken as the refusal of the LAST message written
  * to that target (within WINDOW_MS), which is reported once (the framework turns that into an
@@ -10,8 +10,10 @@
  * person still hears of it). Bounded: MAX_TARGETS targets.
  */
 
-/** Numerics that refuse a PRIVMSG after it was written, and what they mean in words. */
-const REFUSALS: Readonly<Record<string, string>> = {
+import { isSendRefusalNumeric } from '../../networks/irc/refused.js';
+
+/** What the refusal numerics (the relay's list: networks/irc/refused.ts) mean, in words. */
+const MEANINGS: Readonly<Record<string, string>> = {
   '401': 'nobody is using this nick on IRC',
   '403': 'there is no such channel on IRC',
   '404': 'the IRC channel does not let you send to it',
@@ -45,8 +47,8 @@ export class SendRefusals {
    * it in the window, that message is reported once, with `serverText` quoted. True when it did.
    */
   refused(command: string, target: string, serverText: string): boolean {
-    const meaning = REFUSALS[command];
-    if (meaning === undefined) return false;
+    if (!isSendRefusalNumeric(command)) return false;
+    const meaning = MEANINGS[command] ?? 'the IRC server refused this message';
     const last = this.#last.get(target);
     if (last === undefined) return false;
     if (this.now() - last.at > WINDOW_MS) {

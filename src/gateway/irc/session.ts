@@ -33,6 +33,7 @@ import { privmsgLines } from './text-lines.js';
 import { WhoSearches, isWhoPattern, whoReplyRealname } from './who.js';
 import { WhoisLookups, whoisProfile, type WhoisUser } from './whois.js';
 import { SendRefusals } from './send-refusals.js';
+import { isSendRefusalNumeric } from '../../networks/irc/refused.js';
 
 /** The longest topic sent (leaves room for the prefix the server adds when relaying it). */
 const LINE_BYTES = 400;
@@ -419,6 +420,8 @@ export class IrcSession implements LegacySession {
 
   #line(line: ParsedLine): void {
     const last = line.params[line.params.length - 1] ?? '';
+    // A refusal of a message already written (401, 404...): told on that message (send-refusals.ts).
+    if (isSendRefusalNumeric(line.command) && line.params[1] !== undefined) this.#refusals.refused(line.command, casefold(line.params[1], this.#mapping), line.params.length > 2 ? last : '');
     switch (line.command) {
       case 'JOIN': // the person's own JOIN shows their user@host as others see it
         if (line.nick !== '' && line.ident !== '' && line.hostname !== '' && casefold(line.nick, this.#mapping) === casefold(this.#nick, this.#mapping)) this.#userHost = { user: line.ident, host: line.hostname };
@@ -462,15 +465,8 @@ export class IrcSession implements LegacySession {
       case '318': // RPL_ENDOFWHOIS
         if (line.params[1] !== undefined) this.#whois.end(casefold(line.params[1], this.#mapping));
         break;
-      case '401': // ERR_NOSUCHNICK: ends a WHOIS, or refuses a message
-      case '403': // ERR_NOSUCHCHANNEL
-      case '404': // ERR_CANNOTSENDTOCHAN
-      case '442': // ERR_NOTONCHANNEL
-        if (line.params[1] !== undefined) {
-          const target = casefold(line.params[1], this.#mapping);
-          if (line.command === '401') this.#whois.end(target);
-          this.#refusals.refused(line.command, target, line.params.length > 2 ? last : '');
-        }
+      case '401': // ERR_NOSUCHNICK: ends a WHOIS (and refuses a message: below)
+        if (line.params[1] !== undefined) this.#whois.end(casefold(line.params[1], this.#mapping));
         break;
       case 'NICK': // the person's own nick changed (their nick command, or the server)
         if (line.nick !== '' && casefold(line.nick, this.#mapping) === casefold(this.#nick, this.#mapping) && isNick(last)) {

@@ -22,6 +22,11 @@ const SEND_REFUSAL_NUMERICS: ReadonlySet<string> = new Set([
   '489', // ERR_SECUREONLYCHAN
 ]);
 
+/** Whether `command` is a numeric that refuses a PRIVMSG/NOTICE already written (params[1]: its target). */
+export function isSendRefusalNumeric(command: string): boolean {
+  return SEND_REFUSAL_NUMERICS.has(command);
+}
+
 /** Why a channel refuses our messages. */
 export interface SendRefusal {
   /** The channel as the server named it. */
@@ -37,7 +42,7 @@ export function parseSendRefusal(
   isChannel: (name: string) => boolean,
 ): SendRefusal | undefined {
   const [, channel, reason] = line.params;
-  if (!SEND_REFUSAL_NUMERICS.has(line.command) || channel === undefined || !isChannel(channel)) return undefined;
+  if (!isSendRefusalNumeric(line.command) || channel === undefined || !isChannel(channel)) return undefined;
   return { channel, numeric: line.command, reason: reason ?? line.command };
 }
 
