@@ -23,11 +23,12 @@ const LIFTED_FLOOD = { burst: 100, intervalMs: 0 } as const;
 const FULL_PLAN: SlotPlan = {
   paced: { count: 200, warmup: 50, ratePerSecond: 50, drainMs: 5_000 },
   burst: { count: 1_000, idleMs: 5_000, windowMs: 20_000 },
+  warmupBursts: 3,
   idleMs: 1_000,
   settleMs: 300,
   readyTimeoutMs: 30_000,
 };
-const QUICK_PLAN: SlotPlan = { ...FULL_PLAN, paced: { ...FULL_PLAN.paced, count: 50, warmup: 10 }, burst: { ...FULL_PLAN.burst, count: 200 } };
+const QUICK_PLAN: SlotPlan = { ...FULL_PLAN, paced: { ...FULL_PLAN.paced, count: 50, warmup: 10 }, burst: { ...FULL_PLAN.burst, count: 200 }, warmupBursts: 1 };
 
 /** A bridge under test: its channel pair and how to start a fresh process of it. */
 interface Subject {
@@ -81,7 +82,7 @@ async function bridgeSlot(rig: SideRig, subject: Subject, plan: SlotPlan, contex
 }
 
 function describe(context: BenchContext, name: string, slot: SlotResult): void {
-  const dirs = slot.directions.map((d) => `p50 ${d.paced.p50.toFixed(2)} p99 ${d.paced.p99.toFixed(2)} ms, burst ${d.burst.messagesPerSecond.toFixed(0)} msg/s ${d.burst.delivered}/${d.burst.sent} (${d.burst.outOfOrder} ooo, ${d.burstDuplicates} dup)${d.bridgeCpuSeconds === undefined ? '' : `, cpu ${d.bridgeCpuSeconds.toFixed(2)} s`}, client cpu ${d.clientCpuSeconds.toFixed(2)} s`);
+  const dirs = slot.directions.map((d) => `p50 ${d.paced.p50.toFixed(2)} p99 ${d.paced.p99.toFixed(2)} ms, burst ${d.burst.messagesPerSecond.toFixed(0)} msg/s ${d.burst.delivered}/${d.burst.sent} (${d.burst.outOfOrder} ooo, ${d.burstDuplicates} dup)${d.bridgeCpuSeconds === undefined ? '' : `, cpu ${d.bridgeCpuSeconds.toFixed(2)} s`}, client cpu ${d.clientCpuSeconds.toFixed(2)} s${d.warm ? `; warm: ${d.warm.burst.messagesPerSecond.toFixed(0)} msg/s${d.warm.bridgeCpuSeconds === undefined ? '' : `, cpu ${d.warm.bridgeCpuSeconds.toFixed(2)} s`}` : ''}`);
   const mem = slot.rssIdleBytes === undefined ? '' : `, ready ${slot.readyMs!.toFixed(0)} ms, RSS ${(slot.rssIdleBytes / 2 ** 20).toFixed(1)} / ${(slot.rssPeakBytes! / 2 ** 20).toFixed(1)} MiB`;
   context.progress(`${name}: ${dirs.join(' | ')}${mem}`);
 }
@@ -98,7 +99,7 @@ const benchmark: Benchmark = {
     try {
       const rounds: Round[] = [];
       for (let round = 0; round < repeats; round++) {
-        const floor = await measureSlot(rig.tracker, [rig.ircToIrc, rig.xmppToXmpp], plan);
+        const floor = await measureSlot(rig.tracker, [rig.ircToIrc, rig.xmppToXmpp], { ...plan, warmupBursts: 0 });
         describe(context, `round ${round} floor`, floor);
         const bridges: Record<string, SlotResult> = {};
         for (const subject of subjects) {
@@ -128,6 +129,7 @@ const benchmark: Benchmark = {
           'One ngIRCd and one Prosody on loopback for the whole run; each round measures the floor, then a fresh process of every bridge in turn (own channel pair each), with the same clients (irc probe + @xmpp/client in the benchmark process, apart from every bridge process).',
           'Added latency = the bridge\'s paced p50 (p99) − the same percentile of the floor of that round; the floor of a bridged message is one ngIRCd hop plus one Prosody hop: the percentiles of the sums of every pair of an IRC→IRC and an XMPP→XMPP latency.',
           'CPU per 1,000 messages: the bridge process\'s CPU time (all threads, /proc/<pid>/task/*/schedstat) from the burst\'s first send until 300 ms after its last arrival, minus its idle use over 1 s after ready, ÷ delivered × 1,000.',
+          `Two bursts are measured per direction and bridge: the first burst of the fresh process (after the paced messages; the *_first_burst ratios and cpu_s_per_1000) and, after ${FULL_PLAN.warmupBursts} more unmeasured bursts each way, a warm one (cpu_s_per_1000_warm, burst_msg_per_s_warm; the CPU and throughput ratios with the issue's targets). Every bridge gets the same sequence. Why: Switchboard runs on V8, whose optimising compiler compiles the hot code during the first few thousand messages on background threads (about 100 functions during the first burst, still ~40 in the third: node --trace-opt), so a fresh process's first 1,000 messages cost it about 1.5-2 × what the same messages cost once compiled (bench/results/hot-path.md, 2026-12-08); a hub runs for weeks, so the steady state is what a message costs it. The first-burst figures stay reported beside. Peak RSS (rss_peak_mib, the target) is read after the first bursts, as before; rss_peak_after_warm_mib after all of them.`,
           'RSS idle: VmRSS 1 s after ready. Peak: VmHWM after both bursts (the lifetime peak, start-up included; the start-up peak alone is VmHWM 1 s after ready). Ready: spawn until a probe crossed IRC→XMPP and then one XMPP→IRC (probes every 100 ms).',
           'The bench client is not the limit when its CPU ÷ burst wall time stays well under 1 (one core) and the floor bursts are faster than the bridged ones.',
           'Switchboard: flood { burst: 100, intervalMs: 0 }, http: false, SQLite, log level info, PLAIN on plaintext loopback. Matterbridge: MessageDelay = 1, MessageQueue = 10000, NoTLS (bench/lib/matterbridge.ts). Ratios Switchboard ÷ peer: CPU, bursts, memory and ready per round, then the median; added latency on all rounds\' messages pooled (600 per direction), one value, not given when the peer\'s added latency is ≤ 0 (within the floor\'s noise).',

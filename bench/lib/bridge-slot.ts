@@ -13,6 +13,13 @@ import { burstRun, pacedRun, probeUntilArrival, type BurstResult, type PacedResu
 export interface SlotPlan {
   readonly paced: { readonly count: number; readonly warmup: number; readonly ratePerSecond: number; readonly drainMs: number };
   readonly burst: { readonly count: number; readonly idleMs: number; readonly windowMs: number };
+  /**
+   * After the first (measured) bursts: this many unmeasured bursts per direction, then one more
+   * measured burst per direction — the bridge's steady state, once a JIT-compiled bridge has
+   * compiled its hot code (a bridge process runs for weeks; its first thousand messages are
+   * not what a message costs it). 0: no warm measurement.
+   */
+  readonly warmupBursts: number;
   /** Idle time after ready, over which the bridge's idle CPU use is measured. */
   readonly idleMs: number;
   /** Wait after a burst's last arrival before the bridge's CPU time is read (work after delivery counts). */
@@ -29,7 +36,12 @@ export interface DirectionResult {
   readonly bridgeCpuSeconds?: number;
   /** This process's (the bench client's) CPU time from the burst's first send to its last arrival, in seconds. */
   readonly clientCpuSeconds: number;
+  /** The burst measured after `warmupBursts` unmeasured ones (absent when none are planned). */
+  readonly warm?: BurstMeasure;
 }
+
+/** One measured burst of a direction. */
+export type BurstMeasure = Omit<DirectionResult, 'paced' | 'warm'>;
 
 export interface SlotResult {
   /** Spawn until a probe crossed IRC→XMPP and then one XMPP→IRC, in ms. */
@@ -37,10 +49,12 @@ export interface SlotResult {
   readonly rssIdleBytes?: number;
   /** The process's peak RSS (VmHWM) at that moment: what start-up took at most. */
   readonly rssStartPeakBytes?: number;
-  /** The process's peak RSS (VmHWM) after the bursts (start-up included). */
+  /** The process's peak RSS (VmHWM) after the first 1,000-message burst of each direction (start-up included). */
   readonly rssPeakBytes?: number;
-  /** VmRSS after the bursts (and their settle time). */
+  /** VmRSS after the first bursts (and their settle time). */
   readonly rssAfterBurstsBytes?: number;
+  /** The process's peak RSS (VmHWM) at the end, after the warm-up and warm bursts too. */
+  readonly rssPeakAfterWarmBytes?: number;
   readonly directions: readonly DirectionResult[];
 }
 
@@ -62,7 +76,7 @@ function clientCpuNs(): number {
   return (usage.user + usage.system) * 1000;
 }
 
-async function measureBurst(tracker: Tracker, path: Path, plan: SlotPlan, pid: number | undefined, idleNsPerMs: number): Promise<Omit<DirectionResult, 'paced'>> {
+async function measureBurst(tracker: Tracker, path: Path, plan: SlotPlan, pid: number | undefined, idleNsPerMs: number): Promise<BurstMeasure> {
   const duplicatesBefore = tracker.duplicates;
   const bridgeBefore = pid === undefined ? 0 : processCpuNs(pid);
   const clientBefore = clientCpuNs();
@@ -106,8 +120,17 @@ export async function measureSlot(tracker: Tracker, paths: readonly Path[], plan
   for (const [i, path] of paths.entries()) {
     directions.push({ paced: paced[i]!, ...(await measureBurst(tracker, path, plan, bridge?.pid, idleNsPerMs)) });
   }
+  const afterFirstBursts = bridge ? { rssPeakBytes: procStatusBytes(bridge.pid, 'VmHWM'), rssAfterBurstsBytes: procStatusBytes(bridge.pid, 'VmRSS') } : {};
+  if (plan.warmupBursts > 0) {
+    for (let n = 0; n < plan.warmupBursts; n++) {
+      for (const path of paths) await burstRun(tracker, path, plan.burst.count, plan.burst.idleMs, plan.burst.windowMs);
+    }
+    for (const [i, path] of paths.entries()) {
+      directions[i] = { ...directions[i]!, warm: await measureBurst(tracker, path, plan, bridge?.pid, idleNsPerMs) };
+    }
+  }
   return {
     directions,
-    ...(bridge ? { readyMs, rssIdleBytes, rssStartPeakBytes, rssPeakBytes: procStatusBytes(bridge.pid, 'VmHWM'), rssAfterBurstsBytes: procStatusBytes(bridge.pid, 'VmRSS') } : {}),
+    ...(bridge ? { readyMs, rssIdleBytes, rssStartPeakBytes, ...afterFirstBursts, rssPeakAfterWarmBytes: procStatusBytes(bridge.pid, 'VmHWM') } : {}),
   };
 }
