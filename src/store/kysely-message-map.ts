@@ -15,22 +15,28 @@ export class KyselyMessageMapStore implements MessageMapStore {
     this.queries = new MessageMapQueries(connection.db);
   }
 
-  async recordSent(mapping: SentMessage): Promise<void> {
-    const source = checkLocation('source', mapping.source);
-    const target = checkLocation('target', mapping.target);
-    if (mapping.author !== undefined) checkText('messages.recordSent: author', mapping.author, { allowEmpty: true });
-    const row: MessageMapRow = {
-      source_network: source.network,
-      source_channel: source.channel,
-      source_message_id: source.messageId,
-      target_network: target.network,
-      target_channel: target.channel,
-      target_message_id: target.messageId,
-      is_primary: mapping.primary ? 1 : 0,
-      source_author: mapping.author ?? '',
-      created_at: this.connection.now(),
-    };
-    await this.connection.write('messages.recordSent', this.queries.record.bind(row));
+  /** Issued at once, without an `async` wrapper: the relay calls it for every delivery. */
+  recordSent(mapping: SentMessage): Promise<void> {
+    let row: MessageMapRow;
+    try {
+      const source = checkLocation('source', mapping.source);
+      const target = checkLocation('target', mapping.target);
+      if (mapping.author !== undefined) checkText('messages.recordSent: author', mapping.author, { allowEmpty: true });
+      row = {
+        source_network: source.network,
+        source_channel: source.channel,
+        source_message_id: source.messageId,
+        target_network: target.network,
+        target_channel: target.channel,
+        target_message_id: target.messageId,
+        is_primary: mapping.primary ? 1 : 0,
+        source_author: mapping.author ?? '',
+        created_at: this.connection.now(),
+      };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.connection.write('messages.recordSent', this.queries.record.bind(row)) as Promise<unknown> as Promise<void>;
   }
 
   async findTargets(network: string, messageId: string): Promise<MessageMapping[]> {

@@ -37,22 +37,33 @@ export class KyselyQueueStore implements QueueStore {
     return rows.map((row) => this.#entry<T>(row));
   }
 
-  async append(queue: string, seq: number, value: unknown): Promise<void> {
-    checkText('queue name', queue, { allowEmpty: false });
-    checkSeq(seq);
-    const json = toJson(() => this.#describe('append', queue, seq), value);
-    const createdAt = this.connection.now();
-    await this.connection.write(() => this.#describe('append', queue, seq), this.queries.append.bind({ namespace: this.#namespace, queue, seq, value: json, createdAt }), this.#valueId(queue, seq));
+  /** Issued at once, without an `async` wrapper: the relay calls it for every delivery. */
+  append(queue: string, seq: number, value: unknown): Promise<void> {
+    let query;
+    try {
+      checkText('queue name', queue, { allowEmpty: false });
+      checkSeq(seq);
+      const json = toJson(() => this.#describe('append', queue, seq), value);
+      query = this.queries.append.bind({ namespace: this.#namespace, queue, seq, value: json, createdAt: this.connection.now() });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.connection.write(() => this.#describe('append', queue, seq), query, this.#valueId(queue, seq)) as Promise<unknown> as Promise<void>;
   }
 
   /** An entry whose append has not run yet is withdrawn instead: neither write happens. */
-  async remove(queue: string, seq: number): Promise<boolean> {
-    checkText('queue name', queue, { allowEmpty: false });
-    checkSeq(seq);
-    if (this.connection.withdraw(this.#valueId(queue, seq))) return true;
-    const removed = await this.connection.write(() => this.#describe('remove', queue, seq), this.queries.remove.bind({ namespace: this.#namespace, queue, seq }));
-    this.json.rewritten(this.#valueId(queue, seq));
-    return removed > 0;
+  remove(queue: string, seq: number): Promise<boolean> {
+    let query;
+    try {
+      checkText('queue name', queue, { allowEmpty: false });
+      checkSeq(seq);
+      if (this.connection.withdraw(this.#valueId(queue, seq))) return Promise.resolve(true);
+      query = this.queries.remove.bind({ namespace: this.#namespace, queue, seq });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.json.rewrittenLazy(() => this.#valueId(queue, seq));
+    return this.connection.write(() => this.#describe('remove', queue, seq), query).then(isPositive);
   }
 
   #entry<T>(row: { queue: string; seq: number; value: string }): QueuedEntry<T> {
@@ -67,6 +78,10 @@ export class KyselyQueueStore implements QueueStore {
   #valueId(queue: string, seq: number): string {
     return `queue\0${this.#namespace}\0${queue}\0${seq}`;
   }
+}
+
+function isPositive(count: number): boolean {
+  return count > 0;
 }
 
 function checkSeq(seq: number): void {
