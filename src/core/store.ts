@@ -10,6 +10,12 @@ export interface KeyValueStore {
   delete(key: string): Promise<boolean>;
   /** Keys in this namespace starting with `prefix`, sorted. */
   keys(prefix?: string): Promise<string[]>;
+  /**
+   * Removes the entries whose key starts with `prefix` and that were last set before `before`
+   * (ms since the epoch, the store's clock); returns how many. For pruning by age without a
+   * time index of one's own.
+   */
+  deleteOlderThan(prefix: string, before: number): Promise<number>;
 }
 
 /** One entry of a durable queue (see {@link QueueStore}). */
