@@ -256,11 +256,16 @@ export class Deliverer {
   }
 
   /** Records every id a send of `job` returned (the first one primary), with the source's author, all issued at once. */
-  private async record({ source, target, author }: MessageJob, ids: readonly string[]): Promise<void> {
-    await Promise.all(ids.map((messageId, index) =>
-      this.options.api.messages.recordSent({
-        source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0, ...(author === undefined ? {} : { author }),
-      })));
+  private record(job: MessageJob, ids: readonly string[]): Promise<void> {
+    // Nearly every send gets one id: its write, without a Promise.all around it.
+    if (ids.length === 1) return this.recordOne(job, ids[0]!, 0);
+    return Promise.all(ids.map((messageId, index) => this.recordOne(job, messageId, index))).then(() => undefined);
+  }
+
+  private recordOne({ source, target, author }: MessageJob, messageId: string, index: number): Promise<void> {
+    return this.options.api.messages.recordSent({
+      source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0, author,
+    });
   }
 }
 

@@ -71,7 +71,7 @@ export class Relay {
       channelsWith: (network, nick) => this.channelsWith(network, nick),
       fromBurst: (network, ts) => this.fromBurst(network, ts),
       mayRelay: (channel, user) => this.mayRelay(channel, user),
-      push: (job) => void this.queues.get(channelKey(job.target))?.push(job),
+      push: (job) => this.queues.get(channelKey(job.target))?.add(job),
     });
     this.authority = new Authority({ messages: api.messages, isModerator: (channel, user) => api.network(channel.network)?.isModerator(channel, user) });
     for (const network of api.networks()) this.bursting.add(network.name);
@@ -220,7 +220,7 @@ export class Relay {
             if (!(await this.mayRelay(source, person))) continue;
             if (joins) {
               const message = describe(source, person, [{ type: 'text', text: 'joined' }], Date.now(), `present:${person.id}`);
-              void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'join' } }, nativeOnly: true });
+              this.queues.get(channelKey(target))?.add({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'join' } }, nativeOnly: true });
             }
             // Also without joins: the user of their own gets them when their first message brings it.
             this.pushPrefixes(bridge, source, sourceHandle, person, target, false);
@@ -303,7 +303,7 @@ export class Relay {
     const modes = this.prefixModesIn(bridge, source, handle, person, target);
     if (modes.length === 0 && !always) return;
     const message = describe(source, person, [{ type: 'text', text: modes.length > 0 ? `+${modes.join('')}` : 'no prefix modes' }], Date.now(), `prefix:${person.id}`);
-    void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'prefix', modes } }, nativeOnly: true });
+    this.queues.get(channelKey(target))?.add({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'prefix', modes } }, nativeOnly: true });
   }
 
   /** Forgets the quotes of messages older than `olderThanMs` (with the message map); returns how many. */
@@ -415,7 +415,7 @@ export class Relay {
     const message = describe(channel, user, reason ? [{ type: 'text', text: reason }] : [], ts, `leave:${ts}`);
     for (const target of bridge.channels) {
       if (channelKey(target) === channelKey(channel) || this.api.network(target.network)?.capabilities.puppets !== true) continue;
-      void this.queues.get(channelKey(target))?.push({ op: 'leave', bridge: bridge.name, target, message, quit, ...(renamed ? { renamed } : {}) });
+      this.queues.get(channelKey(target))?.add({ op: 'leave', bridge: bridge.name, target, message, quit, ...(renamed ? { renamed } : {}) });
     }
   }
 
@@ -443,7 +443,7 @@ export class Relay {
       const rewritten = answer instanceof Promise ? await answer : answer;
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
-      void this.queues.get(channelKey(target))?.push(job);
+      this.queues.get(channelKey(target))?.add(job);
     }
   }
 
