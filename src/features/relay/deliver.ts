@@ -4,7 +4,7 @@
  * network has written it out, and records what was sent.
  */
 import { plainText } from '../../core/richtext-ops.js';
-import type { Message } from '../../core/message.js';
+import type { Attachment, Message } from '../../core/message.js';
 import type { ChannelRef } from '../../core/refs.js';
 import { hash } from 'node:crypto';
 import { SendRefusedError, type OutgoingMessage, type SendResult } from '../../core/network.js';
@@ -71,6 +71,12 @@ function asAuthor(handle: NetworkHandle, options: DeliveryOptions, message: Mess
   if (!showsPeople(handle, options)) return { options, asUser: {} };
   return { options: { ...options, identity: '', actionIdentity: '' }, asUser: { asUser: message.author } };
 }
+
+/** No attachments, split (shared: never changed). */
+const NO_ATTACHMENTS: { readonly native: readonly Attachment[]; readonly links: readonly Attachment[] } = Object.freeze({ native: [], links: [] });
+
+/** `T` with its fields writable, to build one in steps. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
   return inChannel({ network: a.network, channel: a.id, messageId: '' }, b);
@@ -151,22 +157,29 @@ export class Deliverer {
       if (copy) replyTo = copy.messageId;
       else rendered = replyFallbackBody(job.message, protocol, job.reply.quote, options, look);
     }
-    const fetching = handle.capabilities.attachments && job.message.attachments.length > 0;
-    const budget = fetching ? this.options.fetches.budgetFor(job.source) : undefined;
+    const attachments = job.message.attachments;
+    const budget = handle.capabilities.attachments && attachments.length > 0 ? this.options.fetches.budgetFor(job.source) : undefined;
+    // Most messages have no attachment: no split, and the rendered body as it is.
     const { native, links } = budget
-      ? await this.options.fetches.prepare(budget, job.message.attachments, options.maxFileBytes)
-      : splitAttachments(job.message.attachments, 'links only');
+      ? await this.options.fetches.prepare(budget, attachments, options.maxFileBytes)
+      : attachments.length === 0 ? NO_ATTACHMENTS : splitAttachments(attachments, 'links only');
     const bare = job.message.body.length === 0;
-    const body = [...rendered.body, ...links.map((a, i) => ({ type: 'text' as const, text: `${i === 0 && bare ? '' : '\n'}${a.name}: ${a.url}` }))];
-    const outgoing: OutgoingMessage = {
+    const body = links.length === 0
+      ? rendered.body
+      : [...rendered.body, ...links.map((a, i) => ({ type: 'text' as const, text: `${i === 0 && bare ? '' : '\n'}${a.name}: ${a.url}` }))];
+    // Built in one object (no spreads of optional parts): one allocation per message.
+    const outgoing: Writable<OutgoingMessage> = {
       target: { channel: job.target },
       kind: job.message.kind === 'action' ? 'action' : job.message.kind,
       attribution: rendered.attribution,
       body,
-      ...(native.length > 0 ? { attachments: native, egress: budget } : {}),
-      ...(replyTo === undefined ? {} : { replyTo }),
-      ...asUser,
     };
+    if (native.length > 0) {
+      outgoing.attachments = native;
+      outgoing.egress = budget;
+    }
+    if (replyTo !== undefined) outgoing.replyTo = replyTo;
+    if (asUser.asUser !== undefined) outgoing.asUser = asUser.asUser;
     const sent = await this.send(handle, outgoing, job);
     // Recorded once confirmed: a map entry means "arrived" to a restarted relay.
     const recorded = sent.confirmed === undefined

@@ -38,6 +38,8 @@ type JobTemplate = RelayJob extends infer J ? (J extends RelayJob ? Omit<J, 'tar
 
 export class Relay {
   private readonly bridgeOf = new Map<string, RelayBridge>();
+  /** See `keyOf`. */
+  private readonly bridgeChannelKeys = new WeakMap<ChannelRef, string>();
   private readonly queues = new Map<string, TargetQueue>();
   private readonly excerpts: Excerpts;
   private readonly deliverer: Deliverer;
@@ -347,7 +349,8 @@ export class Relay {
     const attachments = message.attachments.length === 0 ? message.attachments : await this.fetches.check(source, message.attachments);
     if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
-    await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, author, message: relayed, ...(reply ? { reply } : {}) });
+    const template: JobTemplate = reply ? { op: 'message', source, author, message: relayed, reply } : { op: 'message', source, author, message: relayed };
+    await this.fanOut(channel, bridge, 'messages', relayed, template);
     this.rememberExcerpt(source, message);
   }
 
@@ -435,7 +438,8 @@ export class Relay {
   ): Promise<void> {
     const fromKey = channelKey(from);
     for (const target of bridge.channels) {
-      if (channelKey(target) === fromKey) continue;
+      const targetKey = this.keyOf(target);
+      if (targetKey === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
       if (!options.events[kind] || !wanted(options, target)) continue;
       const answer = operationsOf(this.api).relay.beforeSend(message, target);
@@ -443,11 +447,18 @@ export class Relay {
       const rewritten = answer instanceof Promise ? await answer : answer;
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
-      this.queues.get(channelKey(target))?.add(job);
+      this.queues.get(targetKey)?.add(job);
     }
   }
 
   // --- helpers ------------------------------------------------------------------------------
+
+  /** `channelKey` of a bridge's channel, kept (the same objects for every message relayed to it). */
+  private keyOf(channel: ChannelRef): string {
+    let key = this.bridgeChannelKeys.get(channel);
+    if (key === undefined) this.bridgeChannelKeys.set(channel, (key = channelKey(channel)));
+    return key;
+  }
 
   /** Keeps the quote of `message` (in memory at once, stored with the next commit; a failure is logged once). */
   private rememberExcerpt(where: MessageLocation, message: Message): void {
