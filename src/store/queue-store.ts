@@ -2,10 +2,10 @@
  * `Store.queues(namespace)`: durable first-in-first-out queues in the `queue_entries` table.
  */
 import { StoreError } from './errors.js';
-import { checkText, type StoreConnection } from './connection.js';
+import { checkText, type StoreConnection, type StoreWriteDone } from './connection.js';
 import { toJson, type StoredJson } from './json-values.js';
 import type { QueueQueries } from './queue-queries.js';
-import type { QueuedEntry, QueueStore } from '../core/store.js';
+import type { QueuedEntry, QueueStore, WriteCallback } from '../core/store.js';
 
 export class KyselyQueueStore implements QueueStore {
   readonly #namespace: string;
@@ -37,8 +37,16 @@ export class KyselyQueueStore implements QueueStore {
     return rows.map((row) => this.#entry<T>(row));
   }
 
-  /** Issued at once, without an `async` wrapper: the relay calls it for every delivery. */
   append(queue: string, seq: number, value: unknown): Promise<void> {
+    return new Promise((resolve, reject) => this.appendThen(queue, seq, value, (error) => (error === undefined ? resolve() : reject(error))));
+  }
+
+  /** An entry whose append has not run yet is withdrawn instead: neither write happens. */
+  remove(queue: string, seq: number): Promise<boolean> {
+    return new Promise((resolve, reject) => this.#remove(queue, seq, (error, changes) => (error === undefined ? resolve(changes > 0) : reject(error))));
+  }
+
+  appendThen(queue: string, seq: number, value: unknown, done: WriteCallback): void {
     let query;
     try {
       checkText('queue name', queue, { allowEmpty: false });
@@ -46,24 +54,33 @@ export class KyselyQueueStore implements QueueStore {
       const json = toJson(() => this.#describe('append', queue, seq), value);
       query = this.queries.append.bind({ namespace: this.#namespace, queue, seq, value: json, createdAt: this.connection.now() });
     } catch (error) {
-      return Promise.reject(error);
+      queueMicrotask(() => done(error as Error));
+      return;
     }
-    return this.connection.write(() => this.#describe('append', queue, seq), query, this.#valueId(queue, seq)) as Promise<unknown> as Promise<void>;
+    this.connection.post(() => this.#describe('append', queue, seq), query, this.#valueId(queue, seq), done);
   }
 
-  /** An entry whose append has not run yet is withdrawn instead: neither write happens. */
-  remove(queue: string, seq: number): Promise<boolean> {
+  removeThen(queue: string, seq: number, done: WriteCallback): void {
+    this.#remove(queue, seq, done);
+  }
+
+  /** Removes (or withdraws) the entry; `done` gets the rows removed (1 for a withdrawn one). */
+  #remove(queue: string, seq: number, done: StoreWriteDone): void {
     let query;
     try {
       checkText('queue name', queue, { allowEmpty: false });
       checkSeq(seq);
-      if (this.connection.withdraw(this.#valueId(queue, seq))) return Promise.resolve(true);
+      if (this.connection.withdraw(this.#valueId(queue, seq))) {
+        done(undefined, 1);
+        return;
+      }
       query = this.queries.remove.bind({ namespace: this.#namespace, queue, seq });
     } catch (error) {
-      return Promise.reject(error);
+      queueMicrotask(() => done(error as StoreError, 0));
+      return;
     }
     this.json.rewrittenLazy(() => this.#valueId(queue, seq));
-    return this.connection.write(() => this.#describe('remove', queue, seq), query).then(isPositive);
+    this.connection.post(() => this.#describe('remove', queue, seq), query, undefined, done);
   }
 
   #entry<T>(row: { queue: string; seq: number; value: string }): QueuedEntry<T> {
@@ -78,10 +95,6 @@ export class KyselyQueueStore implements QueueStore {
   #valueId(queue: string, seq: number): string {
     return `queue\0${this.#namespace}\0${queue}\0${seq}`;
   }
-}
-
-function isPositive(count: number): boolean {
-  return count > 0;
 }
 
 function checkSeq(seq: number): void {

@@ -208,7 +208,8 @@ export class TargetQueue {
     this.seq += 1;
     const entry: Entry = { seq: this.seq, job, recovered: false, uncertain: false, state: 'waiting', sends: 0, unwritten: true };
     this.entries.push(entry);
-    if (this.deps.storeBeforeSend(job)) storedPromise(entry);
+    // The worker waits for it before sending (see `storeBeforeSend`): made now, before it can look.
+    if (this.deps.storeBeforeSend(job)) void storedPromise(entry);
     if (this.pushed.length === 0) process.nextTick(this.writePushedNow);
     this.pushed.push(entry);
     this.kick();
@@ -225,8 +226,8 @@ export class TargetQueue {
         continue;
       }
       entry.unwritten = false;
-      this.deps.store.append(this.name, entry.seq, entry.job).then(entry.settle, (error: unknown) => {
-        this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error);
+      this.deps.store.appendThen(this.name, entry.seq, entry.job, (error) => {
+        if (error !== undefined) this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error);
         entry.settle?.();
       });
     }
@@ -429,8 +430,8 @@ export class TargetQueue {
     recorded?.then(undefined, this.recordFailed);
     // Never stored (a join shown natively, delivered within its turn): nothing to delete.
     if (!written) return;
-    this.deps.store.remove(this.name, entry.seq).then(undefined, (error: unknown) => {
-      this.deps.log.error({ target: this.target, seq: entry.seq, err: error }, 'relay delivery sent, but its queue entry could not be removed; it may be sent again after a restart');
+    this.deps.store.removeThen(this.name, entry.seq, (error) => {
+      if (error !== undefined) this.deps.log.error({ target: this.target, seq: entry.seq, err: error }, 'relay delivery sent, but its queue entry could not be removed; it may be sent again after a restart');
     });
   }
 
