@@ -325,18 +325,20 @@ export class Relay {
     if (!channel) return this.privates.received(event.network, message);
     const bridge = this.bridgeOf.get(channelKey(channel));
     if (!bridge) return;
-    if (plainText(message.body).trim() === this.config.statusCommand) {
+    // The plain text once: for the status command and the quote kept of the message.
+    const text = plainText(message.body);
+    if (text.trim() === this.config.statusCommand) {
       await this.answerStatus(channel, bridge);
       return;
     }
     if (this.isBot(channel, message.author) || this.echoes.isEcho(event.network, message.id)) return;
     const may = this.mayRelay(channel, message.author);
     if (may !== true && !(await may)) return;
-    await this.relayMessage(channel, bridge, message);
+    await this.relayMessage(channel, bridge, message, text);
   }
 
   /** Relays `message` (said in `channel`) as a new message, remembering its author and quote. */
-  private async relayMessage(channel: ChannelRef, bridge: RelayBridge, message: Message): Promise<void> {
+  private async relayMessage(channel: ChannelRef, bridge: RelayBridge, message: Message, text = plainText(message.body)): Promise<void> {
     const source = location(channel, message.id);
     const author = this.authority.remember(source, message.author);
     let reply: { original: MessageLocation; quote?: Excerpt } | undefined;
@@ -347,11 +349,11 @@ export class Relay {
     }
     // Most messages have no attachment: nothing to check, and no wait before they go out.
     const attachments = message.attachments.length === 0 ? message.attachments : await this.fetches.check(source, message.attachments);
-    if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
+    if (attachments.length === 0 && message.attachments.length > 0 && text.trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
     const template: JobTemplate = reply ? { op: 'message', source, author, message: relayed, reply } : { op: 'message', source, author, message: relayed };
     await this.fanOut(channel, bridge, 'messages', relayed, template);
-    this.rememberExcerpt(source, message);
+    this.rememberExcerpt(source, message, text);
   }
 
   private async onEdit(event: HubEvent<'EDIT'>): Promise<void> {
@@ -365,7 +367,7 @@ export class Relay {
       return;
     }
     await this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off');
-    this.rememberExcerpt(original, message);
+    this.rememberExcerpt(original, message, plainText(message.body));
   }
 
   private async onDelete(event: HubEvent<'DELETE'>): Promise<void> {
@@ -460,9 +462,9 @@ export class Relay {
     return key;
   }
 
-  /** Keeps the quote of `message` (in memory at once, stored with the next commit; a failure is logged once). */
-  private rememberExcerpt(where: MessageLocation, message: Message): void {
-    this.excerpts.remember(where, excerptOf(message)).catch((error: unknown) => {
+  /** Keeps the quote of `message` (its plain text `text`; in memory at once, stored with the next commit; a failure is logged once). */
+  private rememberExcerpt(where: MessageLocation, message: Message, text: string): void {
+    this.excerpts.remember(where, { nick: message.author.nick ?? message.author.id, text: quoteStart(text) }).catch((error: unknown) => {
       if (this.quoteFailureLogged) return;
       this.quoteFailureLogged = true;
       this.api.log.warn({ err: error, message: where }, 'relay: could not store a quote; fallbacks may lack it after a restart');
@@ -572,10 +574,6 @@ export class Relay {
 
 function location(channel: ChannelRef, messageId: string): MessageLocation {
   return { network: channel.network, channel: channel.id, messageId };
-}
-
-function excerptOf(message: Message): Excerpt {
-  return { nick: message.author.nick ?? message.author.id, text: quoteStart(plainText(message.body)) };
 }
 
 /** A correction turned into a message of its own (it keeps its id, drops `editOf`). */
