@@ -101,7 +101,11 @@ function storeError(what: Described, error: unknown): StoreError {
  * Checks a string that becomes a key in the database: PostgreSQL cannot store NUL, and a lone
  * UTF-16 surrogate cannot be encoded as UTF-8, so both are refused up front in every dialect.
  */
-export function checkText(what: string, value: unknown, options: { allowEmpty: boolean }): string {
+/** `checkText` options, shared (no object per call on the hot path). */
+export const NOT_EMPTY = { allowEmpty: false } as const;
+export const MAY_BE_EMPTY = { allowEmpty: true } as const;
+
+export function checkText(what: string, value: unknown, options: { readonly allowEmpty: boolean }): string {
   if (typeof value !== 'string') throw new StoreError(`${what} must be a string, got ${typeof value}`);
   if (!options.allowEmpty && value === '') throw new StoreError(`${what} must not be empty`);
   if (value.includes('\0')) throw new StoreError(`${what} must not contain NUL characters: ${JSON.stringify(value)}`);

@@ -1,7 +1,7 @@
 /**
  * `Store.kv(namespace)`: JSON values under string keys, one namespace per module or network.
  */
-import { checkText, type StoreConnection } from './connection.js';
+import { MAY_BE_EMPTY, NOT_EMPTY, checkText, type StoreConnection } from './connection.js';
 import { StoreError } from './errors.js';
 import { toJson, type StoredJson } from './json-values.js';
 import type { KvQueries } from './kv-queries.js';
@@ -16,11 +16,11 @@ export class KyselyKeyValueStore implements KeyValueStore {
     namespace: string,
     private readonly json: StoredJson,
   ) {
-    this.#namespace = checkText('kv namespace', namespace, { allowEmpty: false });
+    this.#namespace = checkText('kv namespace', namespace, NOT_EMPTY);
   }
 
   async get<T = unknown>(key: string): Promise<T | undefined> {
-    checkText('kv key', key, { allowEmpty: true });
+    checkText('kv key', key, MAY_BE_EMPTY);
     const [row] = await this.connection.read(() => this.#describe('get', key), this.queries.get.bind({ namespace: this.#namespace, key }));
     if (!row) return undefined;
     return this.json.parse<T>(row.value, this.#valueId(key), { namespace: this.#namespace, key });
@@ -30,7 +30,7 @@ export class KyselyKeyValueStore implements KeyValueStore {
   set(key: string, value: unknown): Promise<void> {
     let query;
     try {
-      checkText('kv key', key, { allowEmpty: true });
+      checkText('kv key', key, MAY_BE_EMPTY);
       const json = toJson(() => this.#describe('set', key), value);
       query = this.queries.set.bind({ namespace: this.#namespace, key, value: json, updatedAt: this.connection.now() });
     } catch (error) {
@@ -41,14 +41,14 @@ export class KyselyKeyValueStore implements KeyValueStore {
   }
 
   async delete(key: string): Promise<boolean> {
-    checkText('kv key', key, { allowEmpty: true });
+    checkText('kv key', key, MAY_BE_EMPTY);
     const deleted = await this.connection.write(() => this.#describe('delete', key), this.queries.delete.bind({ namespace: this.#namespace, key }));
     this.json.rewritten(this.#valueId(key));
     return deleted > 0;
   }
 
   async keys(prefix = ''): Promise<string[]> {
-    checkText('kv key prefix', prefix, { allowEmpty: true });
+    checkText('kv key prefix', prefix, MAY_BE_EMPTY);
     const namespace = this.#namespace;
     const query = prefix === ''
       ? this.queries.keys.bind({ namespace })
@@ -58,7 +58,7 @@ export class KyselyKeyValueStore implements KeyValueStore {
   }
 
   async deleteOlderThan(prefix: string, before: number): Promise<number> {
-    checkText('kv key prefix', prefix, { allowEmpty: true });
+    checkText('kv key prefix', prefix, MAY_BE_EMPTY);
     if (!Number.isFinite(before)) throw new StoreError(`kv deleteOlderThan: before must be a number of milliseconds, got ${before}`);
     const namespace = this.#namespace;
     const query = this.queries.deleteOlderThan.bind({ namespace, prefix, prefixLength: [...prefix].length, before });

@@ -2,7 +2,7 @@
  * `Store.queues(namespace)`: durable first-in-first-out queues in the `queue_entries` table.
  */
 import { StoreError } from './errors.js';
-import { checkText, type StoreConnection, type StoreWriteDone } from './connection.js';
+import { NOT_EMPTY, checkText, type StoreConnection, type StoreWriteDone } from './connection.js';
 import { toJson, type StoredJson } from './json-values.js';
 import type { QueueQueries } from './queue-queries.js';
 import type { QueuedEntry, QueueStore, WriteCallback } from '../core/store.js';
@@ -16,7 +16,7 @@ export class KyselyQueueStore implements QueueStore {
     namespace: string,
     private readonly json: StoredJson,
   ) {
-    this.#namespace = checkText('queues namespace', namespace, { allowEmpty: false });
+    this.#namespace = checkText('queues namespace', namespace, NOT_EMPTY);
   }
 
   async all<T = unknown>(): Promise<Map<string, Array<QueuedEntry<T>>>> {
@@ -32,7 +32,7 @@ export class KyselyQueueStore implements QueueStore {
   }
 
   async entries<T = unknown>(queue: string): Promise<Array<QueuedEntry<T>>> {
-    checkText('queue name', queue, { allowEmpty: false });
+    checkText('queue name', queue, NOT_EMPTY);
     const rows = await this.connection.read(() => this.#describe('entries', queue), this.queries.entries.bind({ namespace: this.#namespace, queue }));
     return rows.map((row) => this.#entry<T>(row));
   }
@@ -49,7 +49,7 @@ export class KyselyQueueStore implements QueueStore {
   appendThen(queue: string, seq: number, value: unknown, done: WriteCallback): void {
     let query;
     try {
-      checkText('queue name', queue, { allowEmpty: false });
+      checkText('queue name', queue, NOT_EMPTY);
       checkSeq(seq);
       const json = toJson(() => this.#describe('append', queue, seq), value);
       query = this.queries.append.bind({ namespace: this.#namespace, queue, seq, value: json, createdAt: this.connection.now() });
@@ -68,7 +68,7 @@ export class KyselyQueueStore implements QueueStore {
   #remove(queue: string, seq: number, done: StoreWriteDone): void {
     let query;
     try {
-      checkText('queue name', queue, { allowEmpty: false });
+      checkText('queue name', queue, NOT_EMPTY);
       checkSeq(seq);
       if (this.connection.withdraw(this.#valueId(queue, seq))) {
         done(undefined, 1);

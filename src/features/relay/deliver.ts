@@ -188,7 +188,7 @@ export class Deliverer {
     // The queue handles the outcome; this only keeps a failure from counting as unhandled meanwhile.
     recorded.catch(() => undefined);
     this.options.pending.add(job.source, job.target.network, sent.ids, recorded);
-    return { ...optionalConfirmation(sent), recorded };
+    return sent.confirmed === undefined ? { recorded } : { confirmed: permanentRefusals(sent.confirmed), recorded };
   }
 
   private async edit(handle: NetworkHandle, job: EditJob, options: DeliveryOptions): Promise<Delivery | void> {
@@ -254,9 +254,13 @@ export class Deliverer {
     const late = job.message.delayed === true
       ? markDelayed(outgoing, job.message.ts, handle.capabilities.delayMarks === true, this.options.optionsFor(job.bridge, job.target, job.message.author.network))
       : outgoing;
+    // Every caller hands over an object of its own (and markDelayed a copy): completed in place, not copied.
+    const message = late as Writable<OutgoingMessage>;
+    message.id = deliveryId(job);
+    message.relayed = true;
     let result;
     try {
-      result = await handle.send({ ...late, id: deliveryId(job), relayed: true });
+      result = await handle.send(message);
     } catch (error) {
       if (error instanceof SendRefusedError) throw new PermanentDeliveryError(error.message, { cause: error });
       throw error;
@@ -287,12 +291,16 @@ export class Deliverer {
  * the target is permanent.
  */
 function optionalConfirmation(sent: SendResult): Delivery {
-  if (sent.confirmed === undefined) return {};
-  const confirmed = sent.confirmed.catch((error: unknown) => {
+  return sent.confirmed === undefined ? {} : { confirmed: permanentRefusals(sent.confirmed) };
+}
+
+/** `confirmed` with a refusal by the target made permanent (and a rejection not counted as unhandled meanwhile). */
+function permanentRefusals(confirmed: Promise<void>): Promise<void> {
+  const result = confirmed.catch((error: unknown) => {
     throw error instanceof SendRefusedError ? new PermanentDeliveryError(error.message, { cause: error }) : error;
   });
-  confirmed.catch(() => undefined);
-  return { confirmed };
+  result.catch(() => undefined);
+  return result;
 }
 
 /**
