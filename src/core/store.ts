@@ -10,7 +10,16 @@ export interface KeyValueStore {
   delete(key: string): Promise<boolean>;
   /** Keys in this namespace starting with `prefix`, sorted. */
   keys(prefix?: string): Promise<string[]>;
+  /**
+   * Removes the entries whose key starts with `prefix` and that were last set before `before`
+   * (ms since the epoch, the store's clock); returns how many. For pruning by age without a
+   * time index of one's own.
+   */
+  deleteOlderThan(prefix: string, before: number): Promise<number>;
 }
+
+/** Called once a write issued without a promise has been committed (`error` undefined) or failed. */
+export type WriteCallback = (error: Error | undefined) => void;
 
 /** One entry of a durable queue (see {@link QueueStore}). */
 export interface QueuedEntry<T = unknown> {
@@ -40,6 +49,17 @@ export interface QueueStore {
    * committed yet may never be written (as if both were committed together).
    */
   remove(queue: string, seq: number): Promise<boolean>;
+  /**
+   * `append` without a promise, for a caller that does not wait for it (the relay, once per
+   * delivery): `done` is called once, when the entry is committed or the write failed (a
+   * refused name, seq or value too, never synchronously). Same order as every other write.
+   */
+  appendThen(queue: string, seq: number, value: unknown, done: WriteCallback): void;
+  /**
+   * `remove` without a promise (see `appendThen`); `done` is called at once when the removal
+   * withdrew an entry whose append had not run yet.
+   */
+  removeThen(queue: string, seq: number, done: WriteCallback): void;
 }
 
 /** The hub's storage: opened once at start, closed at shutdown. */

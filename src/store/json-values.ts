@@ -46,4 +46,12 @@ export class StoredJson {
   rewritten(id: string): void {
     this.#reported.delete(id);
   }
+
+  /**
+   * `rewritten` for the id `id()` makes, which is made only when some damage was reported (a
+   * write on the hot path builds no id string).
+   */
+  rewrittenLazy(id: () => string): void {
+    if (this.#reported.size > 0) this.#reported.delete(id());
+  }
 }

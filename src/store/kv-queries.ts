@@ -12,6 +12,7 @@ export class KvQueries {
   readonly delete: QueryTemplate<{ namespace: string; key: string }>;
   readonly keys: QueryTemplate<{ namespace: string }, { key: string }>;
   readonly keysWithPrefix: QueryTemplate<{ namespace: string; prefix: string; prefixLength: number }, { key: string }>;
+  readonly deleteOlderThan: QueryTemplate<{ namespace: string; prefix: string; prefixLength: number; before: number }>;
 
   constructor(db: Kysely<Database>) {
     this.get = new QueryTemplate(db, ['namespace', 'key'], (q, a) =>
@@ -35,5 +36,13 @@ export class KvQueries {
         .where('key', '>=', a.prefix)
         .where((eb) => eb(eb.fn('substr', ['key', eb.val(1), eb.val(a.prefixLength)]), '=', a.prefix))
         .orderBy('key'));
+    // The index on (namespace, updated_at) narrows to the old entries; the prefix test as above.
+    this.deleteOlderThan = new QueryTemplate(db, ['namespace', 'prefix', 'prefixLength', 'before'], (q, a) =>
+      q
+        .deleteFrom('kv')
+        .where('namespace', '=', a.namespace)
+        .where('updated_at', '<', a.before)
+        .where('key', '>=', a.prefix)
+        .where((eb) => eb(eb.fn('substr', ['key', eb.val(1), eb.val(a.prefixLength)]), '=', a.prefix)));
   }
 }

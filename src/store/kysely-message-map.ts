@@ -3,7 +3,7 @@
  */
 import type { Selectable } from 'kysely';
 import { StoreError } from './errors.js';
-import { checkText, type StoreConnection } from './connection.js';
+import { MAY_BE_EMPTY, NOT_EMPTY, checkText, type StoreConnection } from './connection.js';
 import type { MessageCopy, MessageLocation, MessageMapStore, MessageMapping, SentMessage } from './message-map.js';
 import type { MessageMapTable } from './schema.js';
 import { MessageMapQueries, type MessageMapRow } from './message-map-queries.js';
@@ -15,34 +15,40 @@ export class KyselyMessageMapStore implements MessageMapStore {
     this.queries = new MessageMapQueries(connection.db);
   }
 
-  async recordSent(mapping: SentMessage): Promise<void> {
-    const source = checkLocation('source', mapping.source);
-    const target = checkLocation('target', mapping.target);
-    if (mapping.author !== undefined) checkText('messages.recordSent: author', mapping.author, { allowEmpty: true });
-    const row: MessageMapRow = {
-      source_network: source.network,
-      source_channel: source.channel,
-      source_message_id: source.messageId,
-      target_network: target.network,
-      target_channel: target.channel,
-      target_message_id: target.messageId,
-      is_primary: mapping.primary ? 1 : 0,
-      source_author: mapping.author ?? '',
-      created_at: this.connection.now(),
-    };
-    await this.connection.write('messages.recordSent', this.queries.record.bind(row));
+  /** Issued at once, without an `async` wrapper: the relay calls it for every delivery. */
+  recordSent(mapping: SentMessage): Promise<void> {
+    let row: MessageMapRow;
+    try {
+      const source = checkLocation('source', mapping.source);
+      const target = checkLocation('target', mapping.target);
+      if (mapping.author !== undefined) checkText('messages.recordSent: author', mapping.author, MAY_BE_EMPTY);
+      row = {
+        source_network: source.network,
+        source_channel: source.channel,
+        source_message_id: source.messageId,
+        target_network: target.network,
+        target_channel: target.channel,
+        target_message_id: target.messageId,
+        is_primary: mapping.primary ? 1 : 0,
+        source_author: mapping.author ?? '',
+        created_at: this.connection.now(),
+      };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.connection.write('messages.recordSent', this.queries.record.bind(row)) as Promise<unknown> as Promise<void>;
   }
 
   async findTargets(network: string, messageId: string): Promise<MessageMapping[]> {
-    checkText('network', network, { allowEmpty: false });
-    checkText('message id', messageId, { allowEmpty: false });
+    checkText('network', network, NOT_EMPTY);
+    checkText('message id', messageId, NOT_EMPTY);
     const rows = await this.connection.read('messages.findTargets', this.queries.findTargets.bind({ network, messageId }));
     return rows.map(toMapping);
   }
 
   async findSource(network: string, messageId: string): Promise<MessageMapping | undefined> {
-    checkText('network', network, { allowEmpty: false });
-    checkText('message id', messageId, { allowEmpty: false });
+    checkText('network', network, NOT_EMPTY);
+    checkText('message id', messageId, NOT_EMPTY);
     const [row] = await this.connection.read('messages.findSource', this.queries.findSource.bind({ network, messageId }));
     return row && toMapping(row);
   }
@@ -78,11 +84,18 @@ function checkAge(what: string, name: string, ms: number): void {
   if (!Number.isFinite(ms) || ms < 0) throw new StoreError(`${what}: ${name} must be a non-negative number of milliseconds, got ${ms}`);
 }
 
-function checkLocation(role: string, location: MessageLocation): MessageLocation {
+/** The names of a location's fields in errors, made once (not per record). */
+const LOCATION_FIELDS = {
+  source: { network: 'messages.recordSent: source.network', channel: 'messages.recordSent: source.channel', messageId: 'messages.recordSent: source.messageId' },
+  target: { network: 'messages.recordSent: target.network', channel: 'messages.recordSent: target.channel', messageId: 'messages.recordSent: target.messageId' },
+} as const;
+
+function checkLocation(role: 'source' | 'target', location: MessageLocation): MessageLocation {
   if (typeof location !== 'object' || location === null) throw new StoreError(`messages.recordSent: ${role} is missing`);
-  checkText(`messages.recordSent: ${role}.network`, location.network, { allowEmpty: false });
-  checkText(`messages.recordSent: ${role}.channel`, location.channel, { allowEmpty: true });
-  checkText(`messages.recordSent: ${role}.messageId`, location.messageId, { allowEmpty: false });
+  const fields = LOCATION_FIELDS[role];
+  checkText(fields.network, location.network, NOT_EMPTY);
+  checkText(fields.channel, location.channel, MAY_BE_EMPTY);
+  checkText(fields.messageId, location.messageId, NOT_EMPTY);
   return location;
 }
 

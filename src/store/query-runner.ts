@@ -13,6 +13,12 @@
 import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
+/**
+ * Called once a write issued with `QueryRunner.post` has run: `error` undefined and the rows
+ * it changed once it is committed (0 when it was withdrawn), or the error it failed with.
+ */
+export type WriteDone = (error: unknown, changes: number) => void;
+
 export interface QueryRunner {
   /** Runs a query that changes nothing and returns its rows. */
   read<R>(query: CompiledQuery<R>): Promise<readonly R[]>;
@@ -21,6 +27,12 @@ export interface QueryRunner {
    * number of rows it changed.
    */
   write(query: CompiledQuery, key?: string): Promise<number>;
+  /**
+   * `write` without a promise, for writes nobody awaits (the relay's queue entries and quotes):
+   * `done` is called once, when the write is committed or failed (never synchronously). Same
+   * order, grouping and withdrawal as `write`.
+   */
+  post(query: CompiledQuery, key: string | undefined, done: WriteDone): void;
   /**
    * Withdraws the write issued with `key` when it has not run yet: it never runs, and its
    * promise resolves with 0 rows. False when there is no such write waiting (it ran, or the
@@ -52,6 +64,10 @@ export class KyselyQueryRunner implements QueryRunner {
     const result = this.lastWrite.then(() => this.db.executeQuery(query)).then(affectedRows);
     this.lastWrite = result.catch(() => undefined);
     return result;
+  }
+
+  post(query: CompiledQuery, _key: string | undefined, done: WriteDone): void {
+    this.write(query).then((changes) => done(undefined, changes), (error: unknown) => done(error, 0));
   }
 
   async close(): Promise<void> {

@@ -38,8 +38,14 @@ export class QueryTemplate<A extends TemplateArgs, R = unknown> {
 
   /** The compiled query with `args` in place. */
   bind(args: A): CompiledQuery<R> {
-    const constants = this.#compiled.parameters;
-    const parameters = this.#slots.map((name, index) => (name === undefined ? constants[index] : args[name]));
-    return { ...this.#compiled, parameters };
+    const compiled = this.#compiled;
+    const slots = this.#slots;
+    const parameters: unknown[] = new Array(slots.length);
+    for (let index = 0; index < slots.length; index++) {
+      const name = slots[index];
+      parameters[index] = name === undefined ? compiled.parameters[index] : args[name];
+    }
+    // The same shape every time (no spread): one small object per query run.
+    return { query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters };
   }
 }

@@ -2,10 +2,10 @@
  * `Store.queues(namespace)`: durable first-in-first-out queues in the `queue_entries` table.
  */
 import { StoreError } from './errors.js';
-import { checkText, type StoreConnection } from './connection.js';
+import { NOT_EMPTY, checkText, type StoreConnection, type StoreWriteDone } from './connection.js';
 import { toJson, type StoredJson } from './json-values.js';
 import type { QueueQueries } from './queue-queries.js';
-import type { QueuedEntry, QueueStore } from '../core/store.js';
+import type { QueuedEntry, QueueStore, WriteCallback } from '../core/store.js';
 
 export class KyselyQueueStore implements QueueStore {
   readonly #namespace: string;
@@ -16,7 +16,7 @@ export class KyselyQueueStore implements QueueStore {
     namespace: string,
     private readonly json: StoredJson,
   ) {
-    this.#namespace = checkText('queues namespace', namespace, { allowEmpty: false });
+    this.#namespace = checkText('queues namespace', namespace, NOT_EMPTY);
   }
 
   async all<T = unknown>(): Promise<Map<string, Array<QueuedEntry<T>>>> {
@@ -32,27 +32,55 @@ export class KyselyQueueStore implements QueueStore {
   }
 
   async entries<T = unknown>(queue: string): Promise<Array<QueuedEntry<T>>> {
-    checkText('queue name', queue, { allowEmpty: false });
+    checkText('queue name', queue, NOT_EMPTY);
     const rows = await this.connection.read(() => this.#describe('entries', queue), this.queries.entries.bind({ namespace: this.#namespace, queue }));
     return rows.map((row) => this.#entry<T>(row));
   }
 
-  async append(queue: string, seq: number, value: unknown): Promise<void> {
-    checkText('queue name', queue, { allowEmpty: false });
-    checkSeq(seq);
-    const json = toJson(() => this.#describe('append', queue, seq), value);
-    const createdAt = this.connection.now();
-    await this.connection.write(() => this.#describe('append', queue, seq), this.queries.append.bind({ namespace: this.#namespace, queue, seq, value: json, createdAt }), this.#valueId(queue, seq));
+  append(queue: string, seq: number, value: unknown): Promise<void> {
+    return new Promise((resolve, reject) => this.appendThen(queue, seq, value, (error) => (error === undefined ? resolve() : reject(error))));
   }
 
   /** An entry whose append has not run yet is withdrawn instead: neither write happens. */
-  async remove(queue: string, seq: number): Promise<boolean> {
-    checkText('queue name', queue, { allowEmpty: false });
-    checkSeq(seq);
-    if (this.connection.withdraw(this.#valueId(queue, seq))) return true;
-    const removed = await this.connection.write(() => this.#describe('remove', queue, seq), this.queries.remove.bind({ namespace: this.#namespace, queue, seq }));
-    this.json.rewritten(this.#valueId(queue, seq));
-    return removed > 0;
+  remove(queue: string, seq: number): Promise<boolean> {
+    return new Promise((resolve, reject) => this.#remove(queue, seq, (error, changes) => (error === undefined ? resolve(changes > 0) : reject(error))));
+  }
+
+  appendThen(queue: string, seq: number, value: unknown, done: WriteCallback): void {
+    let query;
+    try {
+      checkText('queue name', queue, NOT_EMPTY);
+      checkSeq(seq);
+      const json = toJson(() => this.#describe('append', queue, seq), value);
+      query = this.queries.append.bind({ namespace: this.#namespace, queue, seq, value: json, createdAt: this.connection.now() });
+    } catch (error) {
+      queueMicrotask(() => done(error as Error));
+      return;
+    }
+    this.connection.post(() => this.#describe('append', queue, seq), query, this.#valueId(queue, seq), done);
+  }
+
+  removeThen(queue: string, seq: number, done: WriteCallback): void {
+    this.#remove(queue, seq, done);
+  }
+
+  /** Removes (or withdraws) the entry; `done` gets the rows removed (1 for a withdrawn one). */
+  #remove(queue: string, seq: number, done: StoreWriteDone): void {
+    let query;
+    try {
+      checkText('queue name', queue, NOT_EMPTY);
+      checkSeq(seq);
+      if (this.connection.withdraw(this.#valueId(queue, seq))) {
+        done(undefined, 1);
+        return;
+      }
+      query = this.queries.remove.bind({ namespace: this.#namespace, queue, seq });
+    } catch (error) {
+      queueMicrotask(() => done(error as StoreError, 0));
+      return;
+    }
+    this.json.rewrittenLazy(() => this.#valueId(queue, seq));
+    this.connection.post(() => this.#describe('remove', queue, seq), query, undefined, done);
   }
 
   #entry<T>(row: { queue: string; seq: number; value: string }): QueuedEntry<T> {

@@ -3,8 +3,8 @@
  *
  * Reads run at once on prepared statements that are kept. Writes are *group committed*: every
  * write made in one turn of the event loop joins one transaction, committed on the next
- * `setImmediate`; each write's promise settles only after that commit, so a caller that awaited
- * a write knows it is on disk (WAL, synchronous=NORMAL: survives a process kill). A SQLite
+ * `setImmediate`; each write's promise (or `post` callback) settles only after that commit, so a
+ * caller that awaited a write knows it is on disk (WAL, synchronous=NORMAL: survives a process kill). A SQLite
  * commit costs far more than a small insert, so a busy hub pays for one commit per turn
  * instead of one per write.
  *
@@ -18,19 +18,21 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery } from 'kysely';
-import type { QueryRunner } from './query-runner.js';
+import type { QueryRunner, WriteDone } from './query-runner.js';
 import { StoreError } from './errors.js';
 import type { StatementCache } from './statement-cache.js';
 
+/** A write waiting for its group: one object per write, no promise (see `post`). */
 interface PendingWrite {
-  readonly sql: string;
-  readonly parameters: readonly unknown[];
-  readonly resolve: (changes: number) => void;
-  readonly reject: (error: unknown) => void;
+  readonly query: CompiledQuery;
+  readonly done: WriteDone;
   /** Its key, when it may be withdrawn. */
   readonly key: string | undefined;
-  /** Withdrawn before it ran: skipped (its promise has resolved with 0). */
+  /** Withdrawn before it ran: skipped (`done` was called with 0). */
   withdrawn: boolean;
+  /** Set while its group runs: the rows it changed, or what it failed with. */
+  changes: number;
+  error: unknown;
 }
 
 /** Most writes in one transaction; more wait for the next one (keeps a turn's pause short). */
@@ -42,6 +44,11 @@ export class SqliteQueryRunner implements QueryRunner {
   private readonly keyed = new Map<string, PendingWrite>();
   private scheduled = false;
   private closed = false;
+  private readonly commitNext = (): void => {
+    this.scheduled = false;
+    this.commitGroup();
+    if (this.pending.length > 0) this.schedule();
+  };
 
   constructor(private readonly database: BetterSqlite3.Database, private readonly statements: StatementCache) {}
 
@@ -54,22 +61,32 @@ export class SqliteQueryRunner implements QueryRunner {
   }
 
   write(query: CompiledQuery, key?: string): Promise<number> {
-    if (this.closed) return Promise.reject(new StoreError('the store is closed'));
     return new Promise((resolve, reject) => {
-      const write: PendingWrite = { sql: query.sql, parameters: query.parameters, resolve, reject, key, withdrawn: false };
-      this.pending.push(write);
-      if (key !== undefined) this.keyed.set(key, write);
-      this.schedule();
+      this.post(query, key, (error, changes) => (error === undefined ? resolve(changes) : reject(error)));
     });
   }
 
-  /** Withdraws a waiting write by its key (QueryRunner.withdraw): it is skipped when its group runs. */
+  post(query: CompiledQuery, key: string | undefined, done: WriteDone): void {
+    if (this.closed) {
+      queueMicrotask(() => done(new StoreError('the store is closed'), 0));
+      return;
+    }
+    const write: PendingWrite = { query, done, key, withdrawn: false, changes: 0, error: undefined };
+    this.pending.push(write);
+    if (key !== undefined) this.keyed.set(key, write);
+    this.schedule();
+  }
+
+  /**
+   * Withdraws a waiting write by its key (QueryRunner.withdraw): it is skipped when its group
+   * runs, and its `done` is called at once with 0 rows.
+   */
   withdraw(key: string): boolean {
     const write = this.keyed.get(key);
     if (write === undefined) return false;
     this.keyed.delete(key);
     write.withdrawn = true;
-    write.resolve(0);
+    settle(write, undefined, 0);
     return true;
   }
 
@@ -82,14 +99,10 @@ export class SqliteQueryRunner implements QueryRunner {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.commitGroup();
-      if (this.pending.length > 0) this.schedule();
-    });
+    setImmediate(this.commitNext);
   }
 
-  /** Runs up to MAX_GROUP waiting writes in one transaction and settles their promises. */
+  /** Runs up to MAX_GROUP waiting writes in one transaction and reports each one's outcome. */
   private commitGroup(): void {
     const taken = this.pending.length <= MAX_GROUP ? this.pending : this.pending.slice(0, MAX_GROUP);
     this.pending = this.pending.length <= MAX_GROUP ? [] : this.pending.slice(MAX_GROUP);
@@ -100,23 +113,22 @@ export class SqliteQueryRunner implements QueryRunner {
       group.push(write);
     }
     if (group.length === 0) return;
-    const outcomes: Array<{ changes: number } | { error: unknown }> = [];
     try {
       this.database.exec('BEGIN IMMEDIATE');
     } catch (error) {
-      for (const write of group) write.reject(error);
+      for (const write of group) settle(write, error, 0);
       return;
     }
     for (const write of group) {
       try {
-        outcomes.push({ changes: this.statements.prepare(write.sql).run(write.parameters).changes });
+        write.changes = this.statements.prepare(write.query.sql).run(write.query.parameters).changes;
       } catch (error) {
         if (!this.database.inTransaction) {
           // Some errors (disk full, I/O) roll back the whole transaction: the group failed.
-          for (const failed of group) failed.reject(error);
+          for (const failed of group) settle(failed, error, 0);
           return;
         }
-        outcomes.push({ error });
+        write.error = error ?? new StoreError('the statement failed');
       }
     }
     try {
@@ -127,13 +139,23 @@ export class SqliteQueryRunner implements QueryRunner {
       } catch {
         // The connection is in trouble; the writes fail with the commit's error either way.
       }
-      for (const write of group) write.reject(error);
+      for (const write of group) settle(write, error, 0);
       return;
     }
-    group.forEach((write, index) => {
-      const outcome = outcomes[index]!;
-      if ('error' in outcome) write.reject(outcome.error);
-      else write.resolve(outcome.changes);
+    for (const write of group) settle(write, write.error, write.changes);
+  }
+}
+
+/**
+ * Calls a write's `done`; one that throws cannot keep the others of its group from theirs (it
+ * is rethrown on its own, as an uncaught error, as a throwing promise callback would be).
+ */
+function settle(write: PendingWrite, error: unknown, changes: number): void {
+  try {
+    write.done(error, changes);
+  } catch (thrown) {
+    queueMicrotask(() => {
+      throw thrown;
     });
   }
 }

@@ -197,6 +197,24 @@ export function describeStoreContract(name: string, newDatabase: NewDatabase): v
         assert.deepEqual(await kv.keys(''), await kv.keys());
       });
 
+      it('removes the entries of a prefix last set before a time, and only those (deleteOlderThan)', async () => {
+        let clock = 1_000;
+        const store = await open(await newDatabase(), { now: () => clock });
+        const kv = store.kv('ages');
+        const other = store.kv('ages2');
+        for (const key of ['q/old', 'q/edited', 'q%old', 'Q/old', 'qold']) await kv.set(key, key);
+        await other.set('q/old', 'other namespace');
+        clock = 2_000;
+        await kv.set('q/edited', 'set again');
+        await kv.set('q/new', 'new');
+        assert.equal(await kv.deleteOlderThan('q/', 1_500), 1, 'q/old only: the prefix is literal and case-sensitive');
+        assert.deepEqual(await kv.keys(), ['Q/old', 'q%old', 'q/edited', 'q/new', 'qold']);
+        assert.equal(await other.get('q/old'), 'other namespace');
+        assert.equal(await kv.deleteOlderThan('q/', 2_000), 0, 'strictly before');
+        assert.equal(await kv.deleteOlderThan('', 2_001), 5);
+        assert.deepEqual(await kv.keys(), []);
+      });
+
       it('behaves like an in-memory map under any sequence of operations (property)', async () => {
         const store = await open(await newDatabase());
         let run = 0;

@@ -99,6 +99,35 @@ export function describeQueueContract(name: string, newDatabase: NewDatabase): v
       assert.deepEqual(await queues.entries('q'), [{ seq: 1, value: 'old' }]);
     });
 
+    it('appendThen and removeThen (no promise) report each outcome once, never synchronously for an append, in the order of every other write', async () => {
+      const store = await open(await newDatabase());
+      const queues = store.queues('callbacks');
+      const outcomes: string[] = [];
+      const report = (what: string) => (error: Error | undefined): void => {
+        outcomes.push(error === undefined ? `${what} ok` : `${what} failed: ${error instanceof StoreError ? error.message : String(error)}`);
+      };
+      queues.appendThen('q', 1, 'one', report('first'));
+      queues.appendThen('q', 1, 'again', report('duplicate'));
+      queues.appendThen('q', 2, undefined, report('undefined'));
+      queues.appendThen('', 3, 'x', report('no name'));
+      assert.equal(outcomes.length, 0, 'nothing reported before the writes ran');
+      await queues.append('q', 3, 'three');
+      queues.removeThen('q', 3, report('removal'));
+      await queues.append('q', 4, 'four');
+      assert.equal(outcomes.length, 5, outcomes.join('; '));
+      const only = (what: string): string => {
+        const found = outcomes.filter((o) => o.startsWith(`${what} `));
+        assert.equal(found.length, 1, `${what}: reported once`);
+        return found[0]!;
+      };
+      assert.equal(only('first'), 'first ok');
+      assert.match(only('duplicate'), /^duplicate failed: queues\("callbacks"\)\.append\("q", 1\) failed/);
+      assert.match(only('undefined'), /failed: .*cannot be stored as JSON/);
+      assert.match(only('no name'), /failed: queue name must not be empty/);
+      assert.equal(only('removal'), 'removal ok');
+      assert.deepEqual(await queues.entries('q'), [{ seq: 1, value: 'one' }, { seq: 4, value: 'four' }]);
+    });
+
     it('reads a damaged entry as undefined in its place, logging it once with context', async () => {
       const damage: Migration = {
         version: migrations.length + 1,

@@ -148,7 +148,7 @@ void describe('XMPP hop marker and delivery ids', () => {
     const inbound = new Inbound({
       ctx: {
         name: 'jabber', log: silentLogger(),
-        store: { get: async () => undefined, set: async () => undefined, delete: async () => false, keys: async () => [] },
+        store: { get: async () => undefined, set: async () => undefined, delete: async () => false, keys: async () => [], deleteOlderThan: async () => 0 },
         wantedChannels: () => [], emit: (e) => events.push(e), connectionLost: () => undefined,
       },
       rooms: new Map([['room@conf.test', room]]), ids: new MessageIds(), reactions: new ReactionSets(),

@@ -160,7 +160,7 @@ void describe('XMPP inbound: stanza-ids and the body cap', () => {
     const inbound = new Inbound({
       ctx: {
         name: 'jabber', log: silentLogger(),
-        store: { get: async () => undefined, set: async () => undefined, delete: async () => false, keys: async () => [] },
+        store: { get: async () => undefined, set: async () => undefined, delete: async () => false, keys: async () => [], deleteOlderThan: async () => 0 },
         wantedChannels: () => [], emit: (e) => events.push(e), connectionLost: () => undefined,
       },
       rooms: new Map([[ROOM, room]]), ids: new MessageIds(), reactions: new ReactionSets(),

@@ -96,7 +96,9 @@ describe('relay target queue', () => {
     const calls: string[] = [];
     const spy: QueueStore = { ...store, all: () => store.all(), entries: (q) => store.entries(q),
       append: (q, seq, value) => { calls.push(`append ${seq}`); return store.append(q, seq, value); },
-      remove: (q, seq) => { calls.push(`remove ${seq}`); return store.remove(q, seq); } };
+      remove: (q, seq) => { calls.push(`remove ${seq}`); return store.remove(q, seq); },
+      appendThen: (q, seq, value, done) => { calls.push(`append ${seq}`); store.appendThen(q, seq, value, done); },
+      removeThen: (q, seq, done) => { calls.push(`remove ${seq}`); store.removeThen(q, seq, done); } };
     let slow: (() => void) | undefined;
     const h = harness(spy, { deliver: async (j) => {
       if (numberOf(j) === 3) await new Promise<void>((resolve) => (slow = resolve));
@@ -404,9 +406,13 @@ describe('relay target queue', () => {
     await withStore(async (store) => {
       const appends: Array<() => void> = [];
       const slow: QueueStore = { ...store, all: () => store.all(), entries: (q) => store.entries(q), remove: (q, seq) => store.remove(q, seq),
+        removeThen: (q, seq, done) => store.removeThen(q, seq, done),
         append: async (q, seq, value) => {
           await new Promise<void>((resolve) => appends.push(resolve));
           await store.append(q, seq, value);
+        },
+        appendThen: (q, seq, value, done) => {
+          appends.push(() => store.appendThen(q, seq, value, done));
         } };
       const h = harness(slow, { storeBeforeSend: () => storeBeforeSend });
       const queue = new TargetQueue(target, h.deps);

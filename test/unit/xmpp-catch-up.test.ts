@@ -103,6 +103,7 @@ function memoryStore(): KeyValueStore & { writes: Array<[string, unknown]>; fail
     },
     delete: async (key: string) => values.delete(key),
     keys: async () => [...values.keys()].sort(),
+    deleteOlderThan: async () => 0,
   };
   return store;
 }

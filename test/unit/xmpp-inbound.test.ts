@@ -26,7 +26,7 @@ function setup() {
     ctx: {
       name: 'jabber',
       log: silentLogger(),
-      store: { get: async () => undefined, set: async () => undefined, delete: async () => false, keys: async () => [] },
+      store: { get: async () => undefined, set: async () => undefined, delete: async () => false, keys: async () => [], deleteOlderThan: async () => 0 },
       wantedChannels: () => [],
       emit: (e) => events.push(e),
       connectionLost: () => undefined,

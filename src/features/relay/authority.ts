@@ -67,6 +67,7 @@ export class Authority {
   }
 }
 
+/** An in-memory key: network names never contain NUL (config names), so the first NUL ends the network. */
 function locationKey(location: MessageLocation): string {
-  return JSON.stringify([location.network, location.messageId]);
+  return `${location.network}\u0000${location.messageId}`;
 }

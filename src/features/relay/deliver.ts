@@ -4,7 +4,7 @@
  * network has written it out, and records what was sent.
  */
 import { plainText } from '../../core/richtext-ops.js';
-import type { Message } from '../../core/message.js';
+import type { Attachment, Message } from '../../core/message.js';
 import type { ChannelRef } from '../../core/refs.js';
 import { hash } from 'node:crypto';
 import { SendRefusedError, type OutgoingMessage, type SendResult } from '../../core/network.js';
@@ -71,6 +71,12 @@ function asAuthor(handle: NetworkHandle, options: DeliveryOptions, message: Mess
   if (!showsPeople(handle, options)) return { options, asUser: {} };
   return { options: { ...options, identity: '', actionIdentity: '' }, asUser: { asUser: message.author } };
 }
+
+/** No attachments, split (shared: never changed). */
+const NO_ATTACHMENTS: { readonly native: readonly Attachment[]; readonly links: readonly Attachment[] } = Object.freeze({ native: [], links: [] });
+
+/** `T` with its fields writable, to build one in steps. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
   return inChannel({ network: a.network, channel: a.id, messageId: '' }, b);
@@ -151,22 +157,29 @@ export class Deliverer {
       if (copy) replyTo = copy.messageId;
       else rendered = replyFallbackBody(job.message, protocol, job.reply.quote, options, look);
     }
-    const fetching = handle.capabilities.attachments && job.message.attachments.length > 0;
-    const budget = fetching ? this.options.fetches.budgetFor(job.source) : undefined;
+    const attachments = job.message.attachments;
+    const budget = handle.capabilities.attachments && attachments.length > 0 ? this.options.fetches.budgetFor(job.source) : undefined;
+    // Most messages have no attachment: no split, and the rendered body as it is.
     const { native, links } = budget
-      ? await this.options.fetches.prepare(budget, job.message.attachments, options.maxFileBytes)
-      : splitAttachments(job.message.attachments, 'links only');
+      ? await this.options.fetches.prepare(budget, attachments, options.maxFileBytes)
+      : attachments.length === 0 ? NO_ATTACHMENTS : splitAttachments(attachments, 'links only');
     const bare = job.message.body.length === 0;
-    const body = [...rendered.body, ...links.map((a, i) => ({ type: 'text' as const, text: `${i === 0 && bare ? '' : '\n'}${a.name}: ${a.url}` }))];
-    const outgoing: OutgoingMessage = {
+    const body = links.length === 0
+      ? rendered.body
+      : [...rendered.body, ...links.map((a, i) => ({ type: 'text' as const, text: `${i === 0 && bare ? '' : '\n'}${a.name}: ${a.url}` }))];
+    // Built in one object (no spreads of optional parts): one allocation per message.
+    const outgoing: Writable<OutgoingMessage> = {
       target: { channel: job.target },
       kind: job.message.kind === 'action' ? 'action' : job.message.kind,
       attribution: rendered.attribution,
       body,
-      ...(native.length > 0 ? { attachments: native, egress: budget } : {}),
-      ...(replyTo === undefined ? {} : { replyTo }),
-      ...asUser,
     };
+    if (native.length > 0) {
+      outgoing.attachments = native;
+      outgoing.egress = budget;
+    }
+    if (replyTo !== undefined) outgoing.replyTo = replyTo;
+    if (asUser.asUser !== undefined) outgoing.asUser = asUser.asUser;
     const sent = await this.send(handle, outgoing, job);
     // Recorded once confirmed: a map entry means "arrived" to a restarted relay.
     const recorded = sent.confirmed === undefined
@@ -175,7 +188,7 @@ export class Deliverer {
     // The queue handles the outcome; this only keeps a failure from counting as unhandled meanwhile.
     recorded.catch(() => undefined);
     this.options.pending.add(job.source, job.target.network, sent.ids, recorded);
-    return { ...optionalConfirmation(sent), recorded };
+    return sent.confirmed === undefined ? { recorded } : { confirmed: permanentRefusals(sent.confirmed), recorded };
   }
 
   private async edit(handle: NetworkHandle, job: EditJob, options: DeliveryOptions): Promise<Delivery | void> {
@@ -241,9 +254,13 @@ export class Deliverer {
     const late = job.message.delayed === true
       ? markDelayed(outgoing, job.message.ts, handle.capabilities.delayMarks === true, this.options.optionsFor(job.bridge, job.target, job.message.author.network))
       : outgoing;
+    // Every caller hands over an object of its own (and markDelayed a copy): completed in place, not copied.
+    const message = late as Writable<OutgoingMessage>;
+    message.id = deliveryId(job);
+    message.relayed = true;
     let result;
     try {
-      result = await handle.send({ ...late, id: deliveryId(job), relayed: true });
+      result = await handle.send(message);
     } catch (error) {
       if (error instanceof SendRefusedError) throw new PermanentDeliveryError(error.message, { cause: error });
       throw error;
@@ -256,11 +273,16 @@ export class Deliverer {
   }
 
   /** Records every id a send of `job` returned (the first one primary), with the source's author, all issued at once. */
-  private async record({ source, target, author }: MessageJob, ids: readonly string[]): Promise<void> {
-    await Promise.all(ids.map((messageId, index) =>
-      this.options.api.messages.recordSent({
-        source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0, ...(author === undefined ? {} : { author }),
-      })));
+  private record(job: MessageJob, ids: readonly string[]): Promise<void> {
+    // Nearly every send gets one id: its write, without a Promise.all around it.
+    if (ids.length === 1) return this.recordOne(job, ids[0]!, 0);
+    return Promise.all(ids.map((messageId, index) => this.recordOne(job, messageId, index))).then(() => undefined);
+  }
+
+  private recordOne({ source, target, author }: MessageJob, messageId: string, index: number): Promise<void> {
+    return this.options.api.messages.recordSent({
+      source, target: { network: target.network, channel: target.id, messageId }, primary: index === 0, author,
+    });
   }
 }
 
@@ -269,12 +291,16 @@ export class Deliverer {
  * the target is permanent.
  */
 function optionalConfirmation(sent: SendResult): Delivery {
-  if (sent.confirmed === undefined) return {};
-  const confirmed = sent.confirmed.catch((error: unknown) => {
+  return sent.confirmed === undefined ? {} : { confirmed: permanentRefusals(sent.confirmed) };
+}
+
+/** `confirmed` with a refusal by the target made permanent (and a rejection not counted as unhandled meanwhile). */
+function permanentRefusals(confirmed: Promise<void>): Promise<void> {
+  const result = confirmed.catch((error: unknown) => {
     throw error instanceof SendRefusedError ? new PermanentDeliveryError(error.message, { cause: error }) : error;
   });
-  confirmed.catch(() => undefined);
-  return { confirmed };
+  result.catch(() => undefined);
+  return result;
 }
 
 /**

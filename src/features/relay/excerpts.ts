@@ -4,8 +4,10 @@
  * (`retentionDays`); the most recent ones are also cached in memory.
  *
  * Storage keys (the relay's namespace): `excerpt/<network>/<message id>` holds the excerpt and
- * when it was taken; `excerpt-at/<15-digit ms>/<network>/<message id>` orders them by time for
- * pruning (an edit adds an entry and leaves the earlier one, which pruning skips over).
+ * when it was taken; one write per message. Pruning removes the entries last set before the
+ * cutoff (`KeyValueStore.deleteOlderThan`, by the store's own time of each write), so an edit,
+ * which sets the entry again, keeps it for another retention period. Builds before schema version
+ * 6 also wrote a time index (`excerpt-at/<15-digit ms>/…`): its entries are pruned by age the same way.
  */
 import type { MessageLocation } from '../../store/message-map.js';
 import type { KeyValueStore } from '../../core/store.js';
@@ -18,13 +20,14 @@ interface StoredExcerpt extends Excerpt {
   readonly at: number;
 }
 
-const BY_TIME = 'excerpt-at/';
-const TIME_DIGITS = 15;
+const PREFIX = 'excerpt/';
+/** The time index older versions wrote beside each excerpt (pruned by age, never written). */
+const OLD_TIME_INDEX = 'excerpt-at/';
 
 const id = (where: Where): string => `${encodeURIComponent(where.network)}/${encodeURIComponent(where.messageId)}`;
 
 export class Excerpts {
-  private readonly cache = new Map<string, Excerpt>();
+  private readonly cache = new Map<string, StoredExcerpt>();
 
   constructor(
     private readonly store: KeyValueStore,
@@ -34,52 +37,39 @@ export class Excerpts {
 
   /**
    * Keeps (or replaces, after an edit) the excerpt of the message at `where`. It is in the
-   * memory cache at once; the promise settles once it is stored. No read first: an edit leaves
-   * the earlier time index entry behind, and `prune` tells such stale entries apart.
+   * memory cache at once; the promise settles once it is stored. No read first: the entry is
+   * set, whether or not there was one.
    */
-  async remember(where: Where, excerpt: Excerpt): Promise<void> {
+  remember(where: Where, excerpt: Excerpt): Promise<void> {
     const key = id(where);
-    const at = this.now();
-    this.cacheSet(key, excerpt);
-    // Issued together, so that storage can commit them at once.
-    await Promise.all([
-      this.store.set(`excerpt/${key}`, { nick: excerpt.nick, text: excerpt.text, at } satisfies StoredExcerpt),
-      this.store.set(timeKey(at, key), 1),
-    ]);
+    const stored: StoredExcerpt = { nick: excerpt.nick, text: excerpt.text, at: this.now() };
+    this.cacheSet(key, stored);
+    return this.store.set(PREFIX + key, stored);
   }
 
   /** The excerpt of the message at `where`, when it is known. */
   async get(where: Where): Promise<Excerpt | undefined> {
     const key = id(where);
     const cached = this.cache.get(key);
-    if (cached) return cached;
-    const stored = await this.store.get<StoredExcerpt>(`excerpt/${key}`);
+    if (cached) return { nick: cached.nick, text: cached.text };
+    const stored = await this.store.get<StoredExcerpt>(PREFIX + key);
     if (!stored) return undefined;
-    const excerpt = { nick: stored.nick, text: stored.text };
-    this.cacheSet(key, excerpt);
-    return excerpt;
+    this.cacheSet(key, { nick: stored.nick, text: stored.text, at: stored.at });
+    return { nick: stored.nick, text: stored.text };
   }
 
-  /** Forgets excerpts taken more than `olderThanMs` ago; returns how many. */
+  /** Forgets excerpts taken (or last edited) more than `olderThanMs` ago; returns how many. */
   async prune(olderThanMs: number): Promise<number> {
     const cutoff = this.now() - olderThanMs;
-    let removed = 0;
-    for (const indexKey of await this.store.keys(BY_TIME)) {
-      const rest = indexKey.slice(BY_TIME.length);
-      if (Number(rest.slice(0, TIME_DIGITS)) >= cutoff) break;
-      const key = rest.slice(TIME_DIGITS + 1);
-      await this.store.delete(indexKey);
-      // An entry left behind by an edit points at an excerpt taken later: that one stays.
-      const stored = await this.store.get<StoredExcerpt>(`excerpt/${key}`);
-      if (!stored || stored.at >= cutoff) continue;
-      await this.store.delete(`excerpt/${key}`);
-      this.cache.delete(key);
-      removed += 1;
+    for (const [key, cached] of this.cache) {
+      if (cached.at < cutoff) this.cache.delete(key);
     }
+    const removed = await this.store.deleteOlderThan(PREFIX, cutoff);
+    await this.store.deleteOlderThan(OLD_TIME_INDEX, cutoff);
     return removed;
   }
 
-  private cacheSet(key: string, excerpt: Excerpt): void {
+  private cacheSet(key: string, excerpt: StoredExcerpt): void {
     this.cache.delete(key);
     this.cache.set(key, excerpt);
     if (this.cache.size > this.cacheSize) {
@@ -87,8 +77,4 @@ export class Excerpts {
       if (oldest !== undefined) this.cache.delete(oldest);
     }
   }
-}
-
-function timeKey(at: number, key: string): string {
-  return `${BY_TIME}${String(at).padStart(TIME_DIGITS, '0')}/${key}`;
 }

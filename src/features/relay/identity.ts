@@ -69,15 +69,40 @@ export function renderIdentity(template: string, values: IdentityValues, colourN
     if (last?.type === 'text') nodes[nodes.length - 1] = { type: 'text', text: last.text + text };
     else nodes.push({ type: 'text', text });
   };
-  let at = 0;
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    pushText(template.slice(at, match.index));
-    const key = match[1] as keyof IdentityValues;
+  for (const part of templateParts(template)) {
+    if (typeof part === 'string') {
+      pushText(part);
+      continue;
+    }
+    const key = part.key;
     const value = CHOSEN_BY_USERS.has(key) && values[key] !== '' ? safeName(values[key], template) || UNNAMED : values[key];
     if (key === 'nick' && colourNick) nodes.push({ type: 'colour', fg: nickColour(values.nick), children: [{ type: 'text', text: value }] });
     else pushText(value);
+  }
+  return nodes;
+}
+
+/** A template cut at its placeholders: literal text, and the placeholders' keys. */
+type TemplatePart = string | { readonly key: keyof IdentityValues };
+
+/** Templates already cut (they come from the configuration: few); emptied when full. */
+const cutTemplates = new Map<string, readonly TemplatePart[]>();
+const MAX_CUT_TEMPLATES = 256;
+
+/** `template` cut at its placeholders, kept: the template is not parsed again for every message. */
+function templateParts(template: string): readonly TemplatePart[] {
+  let parts = cutTemplates.get(template);
+  if (parts !== undefined) return parts;
+  const cut: TemplatePart[] = [];
+  let at = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (match.index > at) cut.push(template.slice(at, match.index));
+    cut.push({ key: match[1] as keyof IdentityValues });
     at = match.index + match[0].length;
   }
-  pushText(template.slice(at));
-  return nodes;
+  if (at < template.length) cut.push(template.slice(at));
+  parts = cut;
+  if (cutTemplates.size >= MAX_CUT_TEMPLATES) cutTemplates.clear();
+  cutTemplates.set(template, parts);
+  return parts;
 }

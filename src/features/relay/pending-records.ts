@@ -13,39 +13,52 @@ const WAIT_MS = 10_000;
 const key = (network: string, messageId: string): string => `${network}\u0000${messageId}`;
 
 export class PendingRecords {
-  /** Records under way, by source message and by the id of each copy. */
-  private readonly pending = new Map<string, Set<Promise<unknown>>>();
+  /**
+   * Records under way, by source message and by the id of each copy: the one promise (nearly
+   * always one per key), or a set of them when there are several.
+   */
+  private readonly pending = new Map<string, Promise<unknown> | Set<Promise<unknown>>>();
 
   /**
    * Notes that the copies `copyIds` on `network` of the source message `source` are recorded
    * when `recorded` settles (either way).
    */
   add(source: { readonly network: string; readonly messageId: string }, network: string, copyIds: readonly string[], recorded: Promise<unknown>): void {
-    const keys = [key(source.network, source.messageId), ...copyIds.map((id) => key(network, id))];
-    for (const k of keys) {
-      const set = this.pending.get(k) ?? new Set();
-      set.add(recorded);
-      this.pending.set(k, set);
-    }
+    const keys: string[] = [key(source.network, source.messageId)];
+    for (const id of copyIds) keys.push(key(network, id));
+    for (const k of keys) this.note(k, recorded);
     const done = (): void => {
-      for (const k of keys) {
-        const set = this.pending.get(k);
-        set?.delete(recorded);
-        if (set?.size === 0) this.pending.delete(k);
-      }
+      for (const k of keys) this.forget(k, recorded);
     };
     recorded.then(done, done);
   }
 
   /** Resolves once the records under way for message `messageId` on `network` (as source or copy) are settled. */
   async settled(network: string, messageId: string): Promise<void> {
-    const set = this.pending.get(key(network, messageId));
-    if (set === undefined) return;
-    await raceDeadline(Promise.allSettled([...set]), WAIT_MS, undefined);
+    const under = this.pending.get(key(network, messageId));
+    if (under === undefined) return;
+    await raceDeadline(Promise.allSettled(under instanceof Set ? [...under] : [under]), WAIT_MS, undefined);
   }
 
   /** Records under way (a gauge for tests and status). */
   get size(): number {
     return this.pending.size;
+  }
+
+  private note(k: string, recorded: Promise<unknown>): void {
+    const under = this.pending.get(k);
+    if (under === undefined) this.pending.set(k, recorded);
+    else if (under instanceof Set) under.add(recorded);
+    else if (under !== recorded) this.pending.set(k, new Set([under, recorded]));
+  }
+
+  private forget(k: string, recorded: Promise<unknown>): void {
+    const under = this.pending.get(k);
+    if (under === recorded) {
+      this.pending.delete(k);
+    } else if (under instanceof Set) {
+      under.delete(recorded);
+      if (under.size === 0) this.pending.delete(k);
+    }
   }
 }

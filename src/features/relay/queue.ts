@@ -82,8 +82,15 @@ interface Entry {
   sends: number;
   /** Sends of this entry whose confirmation could not come. */
   unconfirmed?: number;
-  /** Settles once the job is stored (pushed in this run, until then): see `storeBeforeSend`. */
+  /**
+   * Settles once the job is stored (pushed in this run, until then): see `storeBeforeSend`. Made
+   * only when something waits for it (`push`'s caller, or `storeBeforeSend`).
+   */
   stored?: Promise<void>;
+  /** Settles `stored` (set with it). */
+  settle?: () => void;
+  /** The worker looked at `stored` (and waited for it if it had to). */
+  storeChecked?: boolean;
   /** Pushed in this run and not handed to storage yet (see `push`): it is written at the end of the turn's work unless done by then. */
   unwritten?: boolean;
 }
@@ -127,7 +134,14 @@ export class TargetQueue {
   private recordFailureLogged = false;
   private readonly storageFailuresLogged = new Set<string>();
   /** Jobs pushed in this turn, to be written together once the turn's work is done (`writePushed`). */
-  private pushed: Array<{ readonly entry: Entry; readonly settle: () => void }> = [];
+  private pushed: Entry[] = [];
+  private readonly writePushedNow = (): void => this.writePushed();
+  /** Logs (once) that a delivery's message ids could not be recorded. */
+  private readonly recordFailed = (error: unknown): void => {
+    if (this.recordFailureLogged) return;
+    this.recordFailureLogged = true;
+    this.deps.log.warn({ target: this.target, err: error }, 'relay delivery sent, but its message ids could not be stored; edits and replies to it will use fallbacks');
+  };
 
   constructor(readonly target: ChannelRef, private readonly deps: TargetQueueDeps) {
     this.name = queueName(target);
@@ -166,7 +180,22 @@ export class TargetQueue {
    * which is what its write and its removal committed together would leave.
    */
   push(job: RelayJob): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    const entry = this.enqueue(job);
+    if (entry === undefined || entry instanceof Promise) return entry ?? Promise.resolve();
+    return storedPromise(entry);
+  }
+
+  /**
+   * `push` for a caller that does not wait for the job to be stored (the relay's fan-out): no
+   * promise is made for it unless `storeBeforeSend` needs one.
+   */
+  add(job: RelayJob): void {
+    void this.enqueue(job);
+  }
+
+  /** Puts `job` in line (see `push`): its entry, or the refusal's record when the queue is full. */
+  private enqueue(job: RelayJob): Entry | Promise<void> | undefined {
+    if (this.stopped) return undefined;
     if (this.entries.length >= this.deps.maxSize) {
       if (!this.overflowLogged) {
         this.overflowLogged = true;
@@ -177,31 +206,30 @@ export class TargetQueue {
     }
     this.overflowLogged = false;
     this.seq += 1;
-    const seq = this.seq;
-    const entry: Entry = { seq, job, recovered: false, uncertain: false, state: 'waiting', sends: 0, unwritten: true };
+    const entry: Entry = { seq: this.seq, job, recovered: false, uncertain: false, state: 'waiting', sends: 0, unwritten: true };
     this.entries.push(entry);
-    let settle!: () => void;
-    const stored = new Promise<void>((resolve) => (settle = resolve));
-    entry.stored = stored;
-    if (this.pushed.length === 0) process.nextTick(() => this.writePushed());
-    this.pushed.push({ entry, settle });
+    // The worker waits for it before sending (see `storeBeforeSend`): made now, before it can look.
+    if (this.deps.storeBeforeSend(job)) void storedPromise(entry);
+    if (this.pushed.length === 0) process.nextTick(this.writePushedNow);
+    this.pushed.push(entry);
     this.kick();
-    return stored;
+    return entry;
   }
 
   /** Writes the jobs pushed in this turn that are not done yet, in order (see `push`). */
   private writePushed(): void {
     const pushed = this.pushed;
     this.pushed = [];
-    for (const { entry, settle } of pushed) {
+    for (const entry of pushed) {
       if (!entry.unwritten) {
-        settle();
+        entry.settle?.();
         continue;
       }
       entry.unwritten = false;
-      void this.deps.store.append(this.name, entry.seq, entry.job)
-        .catch((error: unknown) => this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error))
-        .then(settle);
+      this.deps.store.appendThen(this.name, entry.seq, entry.job, (error) => {
+        if (error !== undefined) this.storageFailed('could not store a delivery; it is sent in this run but would not be resumed after a restart', error);
+        entry.settle?.();
+      });
     }
   }
 
@@ -259,9 +287,9 @@ export class TargetQueue {
         await this.checkUncertain();
         continue; // look again: the check may have found it, and the line may have moved meanwhile
       }
-      if (entry.stored !== undefined) {
+      if (entry.stored !== undefined && entry.storeChecked !== true) {
         const stored = entry.stored;
-        entry.stored = undefined;
+        entry.storeChecked = true;
         if (this.deps.storeBeforeSend(entry.job)) {
           // Only what is accepted (stored) goes out: a crash then never leaves a delivered message
           // unaccepted, which a catch-up from the source's history would relay again. The jobs
@@ -386,7 +414,7 @@ export class TargetQueue {
     while (this.entries[0]?.state === 'done') {
       const entry = this.entries.shift()!;
       if (this.sentCount > 0) this.sentCount -= 1;
-      void this.remove(entry, entry.recorded);
+      this.remove(entry, entry.recorded);
     }
     this.wake();
   }
@@ -395,19 +423,16 @@ export class TargetQueue {
    * Deletes the stored job (nothing to delete for one never written: see `push`), together with
    * what its delivery records; logs (once) what failed.
    */
-  private async remove(entry: Entry, recorded: Promise<void> | undefined): Promise<void> {
+  private remove(entry: Entry, recorded: Promise<void> | undefined): void {
     const written = entry.unwritten !== true;
     entry.unwritten = false;
-    // Never stored and nothing recorded (a join shown natively, delivered within its turn): nothing to wait for.
-    if (!written && recorded === undefined) return;
-    const [record, removal] = await Promise.allSettled([recorded, written ? this.deps.store.remove(this.name, entry.seq) : undefined]);
-    if (record.status === 'rejected' && !this.recordFailureLogged) {
-      this.recordFailureLogged = true;
-      this.deps.log.warn({ target: this.target, err: record.reason }, 'relay delivery sent, but its message ids could not be stored; edits and replies to it will use fallbacks');
-    }
-    if (removal.status === 'rejected') {
-      this.deps.log.error({ target: this.target, seq: entry.seq, err: removal.reason }, 'relay delivery sent, but its queue entry could not be removed; it may be sent again after a restart');
-    }
+    // Not awaited together: each outcome is only logged.
+    recorded?.then(undefined, this.recordFailed);
+    // Never stored (a join shown natively, delivered within its turn): nothing to delete.
+    if (!written) return;
+    this.deps.store.removeThen(this.name, entry.seq, (error) => {
+      if (error !== undefined) this.deps.log.error({ target: this.target, seq: entry.seq, err: error }, 'relay delivery sent, but its queue entry could not be removed; it may be sent again after a restart');
+    });
   }
 
   /** One delivery attempt: sent, skipped (delivered earlier, or failed for good) or 'retry'. */
@@ -439,4 +464,13 @@ export class TargetQueue {
       };
     });
   }
+}
+
+/** The promise that settles once `entry` is stored, made on first use (see `Entry.stored`). */
+function storedPromise(entry: Entry): Promise<void> {
+  if (entry.stored === undefined) {
+    if (!entry.unwritten && entry.settle === undefined) return Promise.resolve();
+    entry.stored = new Promise<void>((resolve) => (entry.settle = resolve));
+  }
+  return entry.stored;
 }

@@ -38,6 +38,8 @@ type JobTemplate = RelayJob extends infer J ? (J extends RelayJob ? Omit<J, 'tar
 
 export class Relay {
   private readonly bridgeOf = new Map<string, RelayBridge>();
+  /** See `keyOf`. */
+  private readonly bridgeChannelKeys = new WeakMap<ChannelRef, string>();
   private readonly queues = new Map<string, TargetQueue>();
   private readonly excerpts: Excerpts;
   private readonly deliverer: Deliverer;
@@ -71,7 +73,7 @@ export class Relay {
       channelsWith: (network, nick) => this.channelsWith(network, nick),
       fromBurst: (network, ts) => this.fromBurst(network, ts),
       mayRelay: (channel, user) => this.mayRelay(channel, user),
-      push: (job) => void this.queues.get(channelKey(job.target))?.push(job),
+      push: (job) => this.queues.get(channelKey(job.target))?.add(job),
     });
     this.authority = new Authority({ messages: api.messages, isModerator: (channel, user) => api.network(channel.network)?.isModerator(channel, user) });
     for (const network of api.networks()) this.bursting.add(network.name);
@@ -220,7 +222,7 @@ export class Relay {
             if (!(await this.mayRelay(source, person))) continue;
             if (joins) {
               const message = describe(source, person, [{ type: 'text', text: 'joined' }], Date.now(), `present:${person.id}`);
-              void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'join' } }, nativeOnly: true });
+              this.queues.get(channelKey(target))?.add({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'join' } }, nativeOnly: true });
             }
             // Also without joins: the user of their own gets them when their first message brings it.
             this.pushPrefixes(bridge, source, sourceHandle, person, target, false);
@@ -303,7 +305,7 @@ export class Relay {
     const modes = this.prefixModesIn(bridge, source, handle, person, target);
     if (modes.length === 0 && !always) return;
     const message = describe(source, person, [{ type: 'text', text: modes.length > 0 ? `+${modes.join('')}` : 'no prefix modes' }], Date.now(), `prefix:${person.id}`);
-    void this.queues.get(channelKey(target))?.push({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'prefix', modes } }, nativeOnly: true });
+    this.queues.get(channelKey(target))?.add({ op: 'notice', bridge: bridge.name, target, message, native: { actor: person, change: { kind: 'prefix', modes } }, nativeOnly: true });
   }
 
   /** Forgets the quotes of messages older than `olderThanMs` (with the message map); returns how many. */
@@ -323,18 +325,20 @@ export class Relay {
     if (!channel) return this.privates.received(event.network, message);
     const bridge = this.bridgeOf.get(channelKey(channel));
     if (!bridge) return;
-    if (plainText(message.body).trim() === this.config.statusCommand) {
+    // The plain text once: for the status command and the quote kept of the message.
+    const text = plainText(message.body);
+    if (text.trim() === this.config.statusCommand) {
       await this.answerStatus(channel, bridge);
       return;
     }
     if (this.isBot(channel, message.author) || this.echoes.isEcho(event.network, message.id)) return;
     const may = this.mayRelay(channel, message.author);
     if (may !== true && !(await may)) return;
-    await this.relayMessage(channel, bridge, message);
+    await this.relayMessage(channel, bridge, message, text);
   }
 
   /** Relays `message` (said in `channel`) as a new message, remembering its author and quote. */
-  private async relayMessage(channel: ChannelRef, bridge: RelayBridge, message: Message): Promise<void> {
+  private async relayMessage(channel: ChannelRef, bridge: RelayBridge, message: Message, text = plainText(message.body)): Promise<void> {
     const source = location(channel, message.id);
     const author = this.authority.remember(source, message.author);
     let reply: { original: MessageLocation; quote?: Excerpt } | undefined;
@@ -345,10 +349,11 @@ export class Relay {
     }
     // Most messages have no attachment: nothing to check, and no wait before they go out.
     const attachments = message.attachments.length === 0 ? message.attachments : await this.fetches.check(source, message.attachments);
-    if (attachments.length === 0 && message.attachments.length > 0 && plainText(message.body).trim() === '') return;
+    if (attachments.length === 0 && message.attachments.length > 0 && text.trim() === '') return;
     const relayed: Message = attachments === message.attachments ? message : { ...message, attachments };
-    await this.fanOut(channel, bridge, 'messages', relayed, { op: 'message', source, author, message: relayed, ...(reply ? { reply } : {}) });
-    this.rememberExcerpt(source, message);
+    const template: JobTemplate = reply ? { op: 'message', source, author, message: relayed, reply } : { op: 'message', source, author, message: relayed };
+    await this.fanOut(channel, bridge, 'messages', relayed, template);
+    this.rememberExcerpt(source, message, text);
   }
 
   private async onEdit(event: HubEvent<'EDIT'>): Promise<void> {
@@ -362,7 +367,7 @@ export class Relay {
       return;
     }
     await this.fanOut(channel, bridge, 'messages', message, { op: 'edit', original, message }, (o) => o.edits !== 'off');
-    this.rememberExcerpt(original, message);
+    this.rememberExcerpt(original, message, plainText(message.body));
   }
 
   private async onDelete(event: HubEvent<'DELETE'>): Promise<void> {
@@ -415,7 +420,7 @@ export class Relay {
     const message = describe(channel, user, reason ? [{ type: 'text', text: reason }] : [], ts, `leave:${ts}`);
     for (const target of bridge.channels) {
       if (channelKey(target) === channelKey(channel) || this.api.network(target.network)?.capabilities.puppets !== true) continue;
-      void this.queues.get(channelKey(target))?.push({ op: 'leave', bridge: bridge.name, target, message, quit, ...(renamed ? { renamed } : {}) });
+      this.queues.get(channelKey(target))?.add({ op: 'leave', bridge: bridge.name, target, message, quit, ...(renamed ? { renamed } : {}) });
     }
   }
 
@@ -435,7 +440,8 @@ export class Relay {
   ): Promise<void> {
     const fromKey = channelKey(from);
     for (const target of bridge.channels) {
-      if (channelKey(target) === fromKey) continue;
+      const targetKey = this.keyOf(target);
+      if (targetKey === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
       if (!options.events[kind] || !wanted(options, target)) continue;
       const answer = operationsOf(this.api).relay.beforeSend(message, target);
@@ -443,15 +449,22 @@ export class Relay {
       const rewritten = answer instanceof Promise ? await answer : answer;
       if (rewritten === null) continue;
       const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
-      void this.queues.get(channelKey(target))?.push(job);
+      this.queues.get(targetKey)?.add(job);
     }
   }
 
   // --- helpers ------------------------------------------------------------------------------
 
-  /** Keeps the quote of `message` (in memory at once, stored with the next commit; a failure is logged once). */
-  private rememberExcerpt(where: MessageLocation, message: Message): void {
-    this.excerpts.remember(where, excerptOf(message)).catch((error: unknown) => {
+  /** `channelKey` of a bridge's channel, kept (the same objects for every message relayed to it). */
+  private keyOf(channel: ChannelRef): string {
+    let key = this.bridgeChannelKeys.get(channel);
+    if (key === undefined) this.bridgeChannelKeys.set(channel, (key = channelKey(channel)));
+    return key;
+  }
+
+  /** Keeps the quote of `message` (its plain text `text`; in memory at once, stored with the next commit; a failure is logged once). */
+  private rememberExcerpt(where: MessageLocation, message: Message, text: string): void {
+    this.excerpts.remember(where, { nick: message.author.nick ?? message.author.id, text: quoteStart(text) }).catch((error: unknown) => {
       if (this.quoteFailureLogged) return;
       this.quoteFailureLogged = true;
       this.api.log.warn({ err: error, message: where }, 'relay: could not store a quote; fallbacks may lack it after a restart');
@@ -561,10 +574,6 @@ export class Relay {
 
 function location(channel: ChannelRef, messageId: string): MessageLocation {
   return { network: channel.network, channel: channel.id, messageId };
-}
-
-function excerptOf(message: Message): Excerpt {
-  return { nick: message.author.nick ?? message.author.id, text: quoteStart(plainText(message.body)) };
 }
 
 /** A correction turned into a message of its own (it keeps its id, drops `editOf`). */
