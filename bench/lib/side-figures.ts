@@ -63,6 +63,8 @@ interface Quantity {
   readonly label: string;
   readonly unit: string;
   readonly pick: Pick;
+  /** A figure of the warm burst: left out when a round has none (a plan without warm-up). */
+  readonly warm?: true;
 }
 
 const perThousand = (d: BurstMeasure) => ((d.bridgeCpuSeconds ?? NaN) / Math.max(1, d.burst.delivered)) * 1000;
@@ -82,11 +84,11 @@ const BRIDGE_QUANTITIES: readonly Quantity[] = [
   { key: 'burst_duplicated', label: 'burst duplicated (first burst)', unit: 'messages', pick: (d) => d.burstDuplicates },
   { key: 'burst_out_of_order', label: 'burst out of order (first burst)', unit: 'messages', pick: (d) => d.burst.outOfOrder },
   { key: 'client_cpu_share', label: 'bench client CPU ÷ burst wall time (1 = one core busy)', unit: '', pick: clientShare },
-  { key: 'cpu_s_per_1000_warm', label: 'bridge CPU s per 1,000 messages, warm (the burst after the warm-up bursts, idle use subtracted)', unit: 's', pick: (d) => perThousand(warm(d)) },
-  { key: 'burst_msg_per_s_warm', label: 'burst msg/s, warm', unit: 'msg/s', pick: (d) => warm(d).burst.messagesPerSecond },
-  { key: 'burst_delivered_warm', label: 'burst delivered, warm', unit: 'messages', pick: (d) => warm(d).burst.delivered },
-  { key: 'burst_duplicated_warm', label: 'burst duplicated, warm', unit: 'messages', pick: (d) => warm(d).burstDuplicates },
-  { key: 'burst_out_of_order_warm', label: 'burst out of order, warm', unit: 'messages', pick: (d) => warm(d).burst.outOfOrder },
+  { key: 'cpu_s_per_1000_warm', label: 'bridge CPU s per 1,000 messages, warm (the burst after the warm-up bursts, idle use subtracted)', unit: 's', pick: (d) => perThousand(warm(d)), warm: true },
+  { key: 'burst_msg_per_s_warm', label: 'burst msg/s, warm', unit: 'msg/s', pick: (d) => warm(d).burst.messagesPerSecond, warm: true },
+  { key: 'burst_delivered_warm', label: 'burst delivered, warm', unit: 'messages', pick: (d) => warm(d).burst.delivered, warm: true },
+  { key: 'burst_duplicated_warm', label: 'burst duplicated, warm', unit: 'messages', pick: (d) => warm(d).burstDuplicates, warm: true },
+  { key: 'burst_out_of_order_warm', label: 'burst out of order, warm', unit: 'messages', pick: (d) => warm(d).burst.outOfOrder, warm: true },
 ];
 
 function slotFigure(rounds: readonly Round[], bridge: string, key: string, label: string, unit: string, pick: (slot: SlotResult) => number, target?: Target): Figure {
@@ -120,6 +122,7 @@ export function bridgeFigures(rounds: readonly Round[], bridge: string, bridgeLa
   const out: Figure[] = [];
   for (const [i, dir] of DIRECTIONS.entries()) {
     for (const q of BRIDGE_QUANTITIES) {
+      if (q.warm && rounds.some((r) => !r.bridges[bridge]!.directions[i]!.warm)) continue;
       const target = isSwitchboard ? zeroTarget(q.key) : undefined;
       out.push(figure({ key: `${q.key}.${dir.key}.${bridge}`, label: `${q.label}, ${dir.label} through ${bridgeLabel}`, unit: q.unit, ...(target ? { target } : {}) }, rounds.map((r) => q.pick(r.bridges[bridge]!.directions[i]!, r))));
     }
@@ -137,9 +140,11 @@ export function bridgeFigures(rounds: readonly Round[], bridge: string, bridgeLa
     slotFigure(rounds, bridge, 'rss_peak_mib', `peak RSS (VmHWM) after the 1,000-message bursts, ${bridgeLabel}`, 'MiB', (s) => mib(s.rssPeakBytes), isSwitchboard ? { op: '<=', value: 80 } : undefined),
     slotFigure(rounds, bridge, 'rss_start_peak_mib', `peak RSS (VmHWM) 1 s after ready, before any burst (start-up's peak), ${bridgeLabel}`, 'MiB', (s) => mib(s.rssStartPeakBytes)),
     slotFigure(rounds, bridge, 'rss_after_bursts_mib', `RSS (VmRSS) right after the first bursts, ${bridgeLabel}`, 'MiB', (s) => mib(s.rssAfterBurstsBytes)),
-    slotFigure(rounds, bridge, 'rss_peak_after_warm_mib', `peak RSS (VmHWM) at the end, after the warm-up and warm bursts too, ${bridgeLabel}`, 'MiB', (s) => mib(s.rssPeakAfterWarmBytes)),
     slotFigure(rounds, bridge, 'ready_ms', `ready (spawn until a probe crossed both ways), ${bridgeLabel}`, 'ms', (s) => s.readyMs ?? NaN),
   );
+  if (rounds.every((r) => r.bridges[bridge]!.rssPeakAfterWarmBytes !== undefined)) {
+    out.push(slotFigure(rounds, bridge, 'rss_peak_after_warm_mib', `peak RSS (VmHWM) at the end, after the warm-up and warm bursts too, ${bridgeLabel}`, 'MiB', (s) => mib(s.rssPeakAfterWarmBytes)));
+  }
   return out;
 }
 

@@ -15,13 +15,15 @@ function paced(latencies: number[]): PacedResult {
   return { count: latencies.length, p50: sorted[Math.floor(sorted.length / 2)]!, p95: sorted.at(-1)!, p99: sorted.at(-1)!, max: sorted.at(-1)!, sent: latencies.length, delivered: latencies.length, outOfOrder: 0, latencies };
 }
 
+/** A direction's result; the warm burst (when `cpuSeconds` is given) costs half the first one and is twice as fast. */
 function direction(latency: number, messagesPerSecond: number, cpuSeconds?: number): DirectionResult {
+  const burst = (rate: number) => ({ sent: 1000, delivered: 1000, outOfOrder: 0, messagesPerSecond: rate, durationMs: 1000, cutOff: false });
   return {
     paced: paced([latency, latency, latency]),
-    burst: { sent: 1000, delivered: 1000, outOfOrder: 0, messagesPerSecond, durationMs: 1000, cutOff: false },
+    burst: burst(messagesPerSecond),
     burstDuplicates: 0,
     clientCpuSeconds: 0.1,
-    ...(cpuSeconds === undefined ? {} : { bridgeCpuSeconds: cpuSeconds }),
+    ...(cpuSeconds === undefined ? {} : { bridgeCpuSeconds: cpuSeconds, warm: { burst: burst(2 * messagesPerSecond), burstDuplicates: 0, clientCpuSeconds: 0.1, bridgeCpuSeconds: cpuSeconds / 2 } }),
   };
 }
 
@@ -46,6 +48,8 @@ describe('side-by-side figures', () => {
     const value = (key: string) => figures.find((f) => f.key === key)!.value;
     assert.equal(value('added_p50_ms.irc_to_xmpp.switchboard'), 2);
     assert.equal(value('cpu_s_per_1000.xmpp_to_irc.switchboard'), 0.5);
+    assert.equal(value('cpu_s_per_1000_warm.xmpp_to_irc.switchboard'), 0.25);
+    assert.equal(value('burst_msg_per_s_warm.irc_to_xmpp.switchboard'), 2000);
     assert.equal(value('rss_idle_mib.switchboard'), 50);
     assert.equal(figures.find((f) => f.key === 'rss_idle_mib.switchboard')!.met, true);
     assert.equal(figures.find((f) => f.key === 'rss_peak_mib.switchboard')!.met, false);
@@ -57,9 +61,28 @@ describe('side-by-side figures', () => {
     assert.equal(ratio('added_p50.irc_to_xmpp').value, 0.5);
     assert.equal(ratio('added_p50.irc_to_xmpp').met, true);
     assert.equal(ratio('cpu_per_message.xmpp_to_irc').value, 0.5);
+    assert.equal(ratio('cpu_per_message_first_burst.xmpp_to_irc').value, 0.5);
     assert.equal(ratio('burst_msg_per_s.irc_to_xmpp').value, 2);
     assert.equal(ratio('burst_msg_per_s.irc_to_xmpp').met, true);
     assert.equal(unavailable.length, 0);
+  });
+
+  it('takes the CPU target on the warm burst and reports the first burst beside it, without a target', () => {
+    const ours = bridge(1.5, 1000, 0.5, 50);
+    const warmer: SlotResult = { ...ours, directions: ours.directions.map((d) => ({ ...d, warm: { ...d.warm!, bridgeCpuSeconds: 0.1 } })) };
+    const { figures } = ratioFigures([round(warmer, bridge(2, 500, 0.6, 30))], 'matterbridge', 'Matterbridge');
+    const ratio = (key: string) => figures.find((f) => f.key === `ratio_${key}.switchboard_over_matterbridge`)!;
+    assert.ok(Math.abs(ratio('cpu_per_message.irc_to_xmpp').value - 0.1 / 0.3) < 1e-9);
+    assert.equal(ratio('cpu_per_message.irc_to_xmpp').met, true);
+    assert.ok(Math.abs(ratio('cpu_per_message_first_burst.irc_to_xmpp').value - 0.5 / 0.6) < 1e-9);
+    assert.equal(ratio('cpu_per_message_first_burst.irc_to_xmpp').target, undefined);
+  });
+
+  it('leaves the warm figures out when the plan had no warm-up', () => {
+    const cold = (slot: SlotResult): SlotResult => ({ ...slot, directions: slot.directions.map(({ warm: _warm, ...d }) => d) });
+    const figures = bridgeFigures([round(cold(bridge(3, 1000, 0.5, 50)), bridge(2, 500, 1, 30))], 'switchboard', 'Switchboard', true);
+    assert.ok(figures.some((f) => f.key === 'cpu_s_per_1000.irc_to_xmpp.switchboard'));
+    assert.ok(!figures.some((f) => f.key.includes('_warm')));
   });
 
   it('lists a ratio over a peer that added nothing as unavailable instead of infinite', () => {
