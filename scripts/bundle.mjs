@@ -19,9 +19,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * (irc-framework's, for non-UTF-8 IRC encodings) is ~490 KB of mostly code-page tables that
  * iconv-lite itself loads only for an encoding in use; bundled, all of it was one source string
  * kept in the heap and scanned at every start (about 0.8 MiB of idle RSS,
- * bench/results/memory.md).
+ * bench/results/memory.md). light-my-request is Fastify's `inject()`, which the hub never calls.
  */
-const FROM_DEPENDENT = [['irc-framework', 'iconv-lite']];
+const FROM_DEPENDENT = [['irc-framework', 'iconv-lite'], ['fastify', 'light-my-request']];
 
 /** @type {import('esbuild').Plugin} */
 const loadFromDependent = {
@@ -57,7 +57,9 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   // Native addons and optional peers are loaded from node_modules as they are.
-  external: ['better-sqlite3', 'pg-native', 'pino-pretty'],
+  // Fastify's schema compilers (Ajv, fast-json-stringify: ~310 KB) are loaded by src/http/server.ts
+  // only for a route with a schema, which none has: left in node_modules (dependencies of ours).
+  external: ['better-sqlite3', 'pg-native', 'pino-pretty', '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'],
   plugins: [loadFromDependent],
   // CommonJS dependencies (irc-framework, pino, ...) call require(): give each chunk one.
   banner: { js: "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);" },
