@@ -16,10 +16,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Dependencies of dependencies that stay in node_modules, loaded at run time from the package that
  * depends on them (so they resolve wherever npm put them): `[dependent, dependency]`. iconv-lite
- * (irc-framework's, for non-UTF-8 IRC encodings) is ~490 KB of mostly code-page tables that
- * iconv-lite itself loads only for an encoding in use; bundled, all of it was one source string
- * kept in the heap and scanned at every start (about 0.8 MiB of idle RSS,
- * bench/results/memory.md). light-my-request is Fastify's `inject()`, which the hub never calls.
+ * (required by irc-framework's own transport, for non-UTF-8 IRC encodings; the hub uses its own
+ * transport, src/networks/irc/transport.ts) is ~490 KB of mostly code-page tables that iconv-lite
+ * itself loads only for an encoding in use; bundled, all of it was one source string kept in the
+ * heap and scanned at every start (about 0.8 MiB of idle RSS, bench/results/memory.md).
+ * light-my-request is Fastify's `inject()`, which the hub never calls.
  */
 const FROM_DEPENDENT = [['irc-framework', 'iconv-lite'], ['fastify', 'light-my-request']];
 
