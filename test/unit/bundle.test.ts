@@ -88,6 +88,20 @@ describe('bundled build', () => {
     assert.ok(packagesLoadedBy(outputOf('store/sqlite.js')).includes('better-sqlite3'));
   });
 
+  void it('code the hub never runs at idle is not in any chunk (its source would sit in the heap): iconv-lite, Fastify\'s schema compilers, light-my-request', () => {
+    const bundled = new Set<string>();
+    for (const [, output] of outputs) {
+      for (const input of Object.keys(output.inputs)) {
+        const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+        if (match) bundled.add(match[1] as string);
+      }
+    }
+    assert.ok(bundled.has('irc-framework') && bundled.has('fastify'), `the probe sees bundled packages: ${[...bundled].join(', ')}`);
+    // (fast-json-stringify's small serializer runtime is bundled: Fastify's error replies use it.)
+    const found = ['iconv-lite', '@fastify/ajv-compiler', 'ajv', '@fastify/fast-json-stringify-compiler', 'light-my-request'].filter((name) => bundled.has(name));
+    assert.deepEqual(found, []);
+  });
+
   void it('the package\'s public API and the command line are separate entry points of the same build', () => {
     assert.ok(outputOf('index.js').endsWith('bundle/index.js'));
     assert.ok(outputOf('cli/main.js').endsWith('bundle/cli/main.js'));

@@ -95,6 +95,12 @@ describe('lazy loading', () => {
     assert.ok(!xmpp.own.includes('networks/xmpp/upload.js'), 'networks/xmpp/adapter.js loads HTTP File Upload');
   });
 
+  void it('the egress client loads node:http and node:https (request.js) with its first request only', async () => {
+    const egress = await loadedBy('net/egress/index.js');
+    assert.ok(egress.own.includes('net/egress/client.js'), `the probe sees our files: ${egress.own.join(', ')}`);
+    assert.ok(!egress.own.includes('net/egress/request.js'), 'net/egress/index.js loads request.js (node:http, node:https)');
+  });
+
   void it('the probe does see an adapter when one is imported (the test can fail)', async () => {
     const loaded = await packagesLoadedBy('networks/irc/adapter.js');
     assert.ok(loaded.includes('irc-framework'), loaded.join(', '));

@@ -197,6 +197,16 @@ void describe('ReactionSets', () => {
   });
 });
 
+void describe('MessageIds bound', () => {
+  void it('keeps at most its limit of keys: the least recently recorded message is forgotten first', () => {
+    const ids = new MessageIds(8); // a message with a sender id and a stanza-id takes four keys
+    for (const n of [1, 2, 3]) ids.record(ROOM, 'al@x', { senderId: `o${n}`, stanzaId: `s${n}` });
+    assert.deepEqual([1, 2, 3].map((n) => ids.correctedHubId(ROOM, 'al@x', `o${n}`) === `s${n}`), [false, true, true]);
+    assert.equal(ids.forCorrection(ROOM, 's1'), 's1', 'nor is its sender id known by its hub id');
+    assert.equal(ids.forCorrection(ROOM, 's3'), 'o3');
+  });
+});
+
 void describe('ReactionSets bound', () => {
   void it('forgets the least recently used sets past its limit', () => {
     const sets = new ReactionSets(2);

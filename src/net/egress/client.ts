@@ -10,7 +10,7 @@ import { EgressBudget } from './budget.js';
 import type { EgressConfig } from './config.js';
 import type { Egress, EgressRequestOptions, EgressResponse } from '../../core/egress.js';
 import { abortedFetchError, EgressError } from './errors.js';
-import { exchange, type ExchangeResponse } from './request.js';
+import type { ExchangeResponse } from './request.js';
 import { checkTarget, systemResolver, type Resolver } from './resolve.js';
 
 /** Statuses whose Location is followed. */
@@ -55,6 +55,8 @@ export class EgressClient implements Egress {
     let method: string = options.method ?? 'GET';
     let body = options.body;
     let headers: Readonly<Record<string, string>> = options.headers ?? {};
+    // node:http and node:https load with the first request: a hub that fetches nothing never loads them.
+    const { exchange } = await import('./request.js');
     for (let hops = 0; ; hops++) {
       if (signal.aborted) throw abortedFetchError(signal);
       const target = await untilAborted(checkTarget(current, this.allow, this.resolve), signal);

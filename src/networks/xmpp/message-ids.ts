@@ -53,7 +53,9 @@ export class MessageIds {
 
   /** @param limit - keys kept (each message takes up to four: hub id, stanza-id, sender id, latest sender id). */
   constructor(limit = 40_000) {
-    this.records = new LRUCache({ max: limit });
+    // Bounded by count through `maxSize` rather than `max`: with `max`, lru-cache allocates all
+    // `limit` slots up front (~0.9 MB at 40,000), which an idle or quiet hub never fills.
+    this.records = new LRUCache({ maxSize: limit, sizeCalculation: () => 1 });
   }
 
   /**

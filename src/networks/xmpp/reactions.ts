@@ -14,7 +14,8 @@ export class ReactionSets {
   private readonly sets: LRUCache<string, ReadonlySet<string>>;
 
   constructor(limit = 20_000) {
-    this.sets = new LRUCache({ max: limit });
+    // Bounded by count through `maxSize`: `max` would allocate all `limit` slots up front (message-ids.ts).
+    this.sets = new LRUCache({ maxSize: limit, sizeCalculation: () => 1 });
   }
 
   /** The user's current reactions to a message. */
