@@ -51,11 +51,11 @@ export function buildChatMessage(spec: ChatMessageSpec): Element {
     spec.replaceId !== undefined && xml('replace', { xmlns: NS.correct, id: clean(spec.replaceId) }),
     spec.reply !== undefined &&
       xml('reply', { xmlns: NS.reply, id: clean(spec.reply.id), to: spec.reply.to === undefined ? undefined : clean(spec.reply.to) }),
-    (spec.links ?? []).map((link) =>
+    spec.links?.map((link) =>
       xml('x', { xmlns: NS.oob }, xml('url', {}, clean(link.url)), link.desc === undefined ? null : xml('desc', {}, clean(link.desc))),
     ),
     spec.mucPrivate === true && xml('x', { xmlns: NS.mucUser }),
-    spec.relayed === true && xml('relayed', { xmlns: NS.relay }),
+    spec.relayed === true && element('relayed', { xmlns: NS.relay }),
     spec.sentAt !== undefined && Number.isFinite(spec.sentAt) && xml('delay', { xmlns: NS.delay, stamp: new Date(spec.sentAt).toISOString() }),
   );
 }
