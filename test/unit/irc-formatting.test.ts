@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { RichText } from '../../src/core/richtext.js';
-import { parseIrcFormatting } from '../../src/networks/irc/format-parse.js';
+import { parseIrcFormatting, parseIrcRuns, parseIrcRunsByChar } from '../../src/networks/irc/format-parse.js';
 import { renderIrcLine } from '../../src/networks/irc/format-render.js';
-import { ircNormalForm } from '../../src/networks/irc/runs.js';
+import { ircNormalForm, PLAIN_STYLE, runsToRichText } from '../../src/networks/irc/runs.js';
 import { MIRC_PALETTE, mircCodeToHex, nearestMircCode } from '../../src/networks/irc/colours.js';
 import { richTextArbitrary } from './arbitraries.js';
 
@@ -58,6 +58,20 @@ describe('mIRC formatting: parse', () => {
 
   it('snaps hex colours (^D) to the palette', () => {
     assert.deepEqual(parseIrcFormatting('\x04fe0101x'), [{ type: 'colour', fg: '#ff0000', children: [{ type: 'text', text: 'x' }] }]);
+  });
+
+  it('property: text without control characters takes the shortcut and gives what the full parse gives', () => {
+    fc.assert(
+      fc.property(fc.oneof(ircTextArbitrary, fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary', maxLength: 20 })), (line) => {
+        assert.deepEqual(parseIrcRuns(line), parseIrcRunsByChar(line));
+      }),
+      { numRuns: 1000 },
+    );
+    assert.deepEqual(parseIrcFormatting('plain words'), [{ type: 'text', text: 'plain words' }]);
+    assert.deepEqual(parseIrcFormatting(''), []);
+    // One plain run, split or not, is one text node (the grouping's shortcut).
+    assert.deepEqual(runsToRichText([{ text: 'a', style: PLAIN_STYLE }, { text: 'b', style: PLAIN_STYLE }]), [{ type: 'text', text: 'ab' }]);
+    assert.deepEqual(runsToRichText([{ text: 'a', style: { ...PLAIN_STYLE, mono: true } }]), [{ type: 'code', text: 'a' }]);
   });
 
   it('is stable: rendering what was parsed parses to the same tree', () => {

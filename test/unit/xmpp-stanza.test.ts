@@ -89,6 +89,46 @@ void describe('stanza building', () => {
     );
   });
 
+  void it('property: a chat message is the element xml() builds, serialised the same, for any spec', () => {
+    // The builder makes its common elements directly (no attribute copies); the reference is xml() throughout.
+    const reference = (spec: Parameters<typeof buildChatMessage>[0]): string => {
+      const id = stripInvalidXmlChars(spec.id);
+      return xml(
+        'message',
+        { to: stripInvalidXmlChars(spec.to), type: spec.type, id },
+        xml('body', {}, stripInvalidXmlChars(spec.body)),
+        xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id }),
+        spec.replaceId !== undefined && xml('replace', { xmlns: 'urn:xmpp:message-correct:0', id: stripInvalidXmlChars(spec.replaceId) }),
+        spec.reply !== undefined && xml('reply', { xmlns: 'urn:xmpp:reply:0', id: stripInvalidXmlChars(spec.reply.id), to: spec.reply.to === undefined ? undefined : stripInvalidXmlChars(spec.reply.to) }),
+        (spec.links ?? []).map((link) => xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, stripInvalidXmlChars(link.url)), link.desc === undefined ? null : xml('desc', {}, stripInvalidXmlChars(link.desc)))),
+        spec.mucPrivate === true && xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }),
+        spec.relayed === true && xml('relayed', { xmlns: 'urn:switchboard:relay:0' }),
+        spec.sentAt !== undefined && Number.isFinite(spec.sentAt) && xml('delay', { xmlns: 'urn:xmpp:delay', stamp: new Date(spec.sentAt).toISOString() }),
+      ).toString();
+    };
+    const text = fc.oneof(fc.constant(''), chatStringArbitrary(), fc.string());
+    fc.assert(
+      fc.property(
+        fc.record({
+          to: text, type: fc.constantFrom('groupchat' as const, 'chat' as const), id: text, body: text,
+          replaceId: fc.option(text, { nil: undefined }),
+          reply: fc.option(fc.record({ id: text, to: fc.option(text, { nil: undefined }) }), { nil: undefined }),
+          links: fc.option(fc.array(fc.record({ url: text, desc: fc.option(text, { nil: undefined }) }), { maxLength: 2 }), { nil: undefined }),
+          mucPrivate: fc.option(fc.boolean(), { nil: undefined }),
+          relayed: fc.option(fc.boolean(), { nil: undefined }),
+          sentAt: fc.option(fc.integer({ min: 0, max: 4_000_000_000_000 }), { nil: undefined }),
+        }),
+        (spec) => {
+          const noUndefined = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as unknown as Parameters<typeof buildChatMessage>[0];
+          const built = buildChatMessage(noUndefined);
+          assert.equal(built.toString(), reference(noUndefined));
+          for (const child of built.children) if (typeof child !== 'string') assert.equal(child.parent, built);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   void it('marks private messages to room occupants', () => {
     assert.equal(
       buildChatMessage({ to: 'r@c/al', type: 'chat', id: 'p', body: 'psst', mucPrivate: true }).toString(),

@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Parser } from '@xmpp/xml';
+import { Parser, type Element } from '@xmpp/xml';
 import { SlicedParser } from '../../src/networks/xmpp/sliced-parser.js';
 import { StreamSlicer } from '../../src/networks/xmpp/stream-slicer.js';
 
@@ -52,6 +52,23 @@ describe('XMPP stream slicer', () => {
       }
       assert.equal(actual.length, stanzas.filter((s) => s !== ' ').length);
     }), { numRuns: 500 });
+  });
+
+  it("builds the library's tree: attributes, parents and inherited namespaces", () => {
+    const elements: Element[] = [];
+    const sliced = new SlicedParser();
+    sliced.on('element', (el: Element) => elements.push(el));
+    sliced.write(`${HEADER}<message id='m1' type='groupchat'><body>hi &amp; bye</body><x xmlns='a' v='1'><y/></x></message>`);
+    const [message] = elements;
+    assert.ok(message !== undefined);
+    assert.deepEqual(message.attrs, { id: 'm1', type: 'groupchat' });
+    const body = message.getChild('body');
+    assert.equal(body?.parent, message);
+    assert.equal(body?.text(), 'hi & bye');
+    assert.equal(body?.getNS(), 'jabber:client');
+    const y = message.getChild('x', 'a')?.getChild('y');
+    assert.equal(y?.getNS(), 'a');
+    assert.equal(message.parent?.name, 'stream:stream');
   });
 
   it('holds back an open text or tag, never a complete stanza', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { RichNode, RichText } from '../../src/core/richtext.js';
 import { richTextArbitrary } from './arbitraries.js';
-import { parseStyling } from '../../src/networks/xmpp/styling-parse.js';
+import { parseStyling, parseStylingFull } from '../../src/networks/xmpp/styling-parse.js';
 import { plainText, renderStyling } from '../../src/networks/xmpp/styling-render.js';
 
 void describe('XEP-0393 styling', () => {
@@ -81,6 +81,12 @@ void describe('XEP-0393 styling', () => {
   const styledCharacters = fc.string({
     unit: fc.constantFrom('*', '_', '~', '`', '```', '\n', ' ', '\t', 'a', 'b', '>', 'é', '😀'),
     maxLength: 40,
+  });
+
+  void it('property: a body without directives takes the shortcut and gives what the full parse gives', () => {
+    const body = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.array(fc.constantFrom('a', ' ', '\n', '>', '`', '*', '_', '~', '```'), { maxLength: 12 }).map((p) => p.join('')));
+    fc.assert(fc.property(body, (text) => assert.deepEqual(parseStyling(text), parseStylingFull(text))), { numRuns: 1000 });
+    assert.deepEqual(parseStyling('plain\n> quoted'), [{ type: 'text', text: 'plain\n> quoted' }]);
   });
 
   void it('property: rendering a parse gives back the original text', () => {

@@ -41,6 +41,7 @@ import { RefusalWatch } from './refusal-watch.js';
 import { attemptConnection } from './registration.js';
 import { CHATHISTORY_CAPS, EVENT_PLAYBACK_CAP, IrcCatchUp } from './catch-up.js';
 import { withholdHistory } from './history-withheld.js';
+import { withholdMessages } from './unhandled-messages.js';
 import { RoomCursors } from '../catch-up/cursors.js';
 import { LogOnce } from '../log-once.js';
 import type { IrcLine } from './inbound.js';
@@ -168,6 +169,7 @@ export class IrcNetwork implements Network {
     const client = new Client();
     guardHandlers(client, this.ctx.log);
     if (this.catchUp) client.requestCap([...CHATHISTORY_CAPS, EVENT_PLAYBACK_CAP]);
+    withholdMessages(client);
     withholdHistory(client);
     this.client = client;
     const mapper = this.createMapper();

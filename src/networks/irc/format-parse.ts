@@ -81,8 +81,21 @@ function effectiveStyle(state: ParseState): RunStyle {
   return withColours(state.style, state.style.bg ?? DEFAULT_BG, state.style.fg ?? DEFAULT_FG);
 }
 
-/** Parses one IRC message text into styled runs. */
+/** Any formatting code or other control character (tab included: it takes the general path). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * Parses one IRC message text into styled runs. Text without any control character (most
+ * messages) is one plain run, as the character-by-character parse would give, without it.
+ */
 export function parseIrcRuns(line: string): StyledRun[] {
+  if (!CONTROL.test(line)) return line === '' ? [] : [{ text: line, style: PLAIN_STYLE }];
+  return parseIrcRunsByChar(line);
+}
+
+/** The general parse of `parseIrcRuns`: formatting codes applied character by character. */
+export function parseIrcRunsByChar(line: string): StyledRun[] {
   const runs: StyledRun[] = [];
   const state: ParseState = { style: PLAIN_STYLE, reverse: false };
   let text = '';

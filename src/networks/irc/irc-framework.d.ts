@@ -53,6 +53,8 @@ declare module 'irc-framework' {
      * it; the library handles the line only when `fn` calls `next()`.
      */
     use(middleware: (client: Client, raw: { use(fn: (command: string, message: ParsedLine, rawLine: string, client: Client, next: (error?: unknown) => void) => void): void }, parsed: unknown) => void): this;
+    /** Restarts the ping-timeout timer (the library does it for every line it handles). */
+    resetPingTimeoutTimer(): void;
     readonly connected: boolean;
     user: { nick: string; username: string; host: string };
     network: {

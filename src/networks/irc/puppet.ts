@@ -5,6 +5,7 @@
  * queue. It emits no events: the bot's connection sees everything, and drops what puppets do.
  */
 import { guardHandlers } from './handler-guard.js';
+import { withholdMessages } from './unhandled-messages.js';
 import { Client, type ParsedLine } from 'irc-framework';
 import type { Logger } from '../../core/log.js';
 import type { IrcConfig } from './config.js';
@@ -55,6 +56,7 @@ export class Puppet {
 
   constructor(private readonly options: PuppetOptions) {
     guardHandlers(this.client, options.log);
+    withholdMessages(this.client);
     this.nick = options.nickFor(0, false);
     this.queue = new OutgoingQueue(options.config.flood, (line) => this.write(line));
     this.ready = this.connect();

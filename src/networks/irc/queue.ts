@@ -146,6 +146,12 @@ export class OutgoingQueue {
 
   /** Queues lines under a key; the promise resolves when they were all written (false if dropped). */
   enqueue(key: string, lines: readonly string[]): Promise<boolean> {
+    if (lines.length === 1) {
+      // One line (most messages): its own promise, without the gathering below.
+      const result = new Promise<boolean>((done) => this.messages.push(key, { key, line: lines[0] as string, cost: 1, done }));
+      this.pump();
+      return result;
+    }
     const results = lines.map((line) => new Promise<boolean>((done) => this.messages.push(key, { key, line, cost: 1, done })));
     this.pump();
     return Promise.all(results).then((written) => written.every(Boolean));

@@ -191,7 +191,11 @@ function group(runs: readonly StyledRun[], depth: number): RichNode[] {
  * stretch of consecutive runs that share it. This is the normal form parsing produces.
  */
 export function runsToRichText(runs: readonly StyledRun[]): RichText {
-  return group(mergeRuns(runs), 0);
+  const merged = mergeRuns(runs);
+  // One plain run (most messages): what the grouping below gives for it, without its arrays.
+  const only = merged.length === 1 ? merged[0] : undefined;
+  if (only !== undefined && sameStyle(only.style, PLAIN_STYLE)) return [{ type: 'text', text: only.text }];
+  return group(merged, 0);
 }
 
 /**

@@ -37,6 +37,9 @@ const MAX_BATCH_CHARS = 16 * 1024;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Nothing pending (shared: never written to). */
+const EMPTY = Buffer.alloc(0);
+
 /** Decodes one received line: UTF-8 if valid, else latin-1 (every byte maps to a character). */
 function decodeLine(bytes: Buffer): { text: string; fallback: boolean } {
   try {
@@ -119,8 +122,9 @@ export class IrcTransport extends EventEmitter {
   lastError: Error | undefined;
 
   private onData(data: Buffer): void {
-    const { lines, rest } = takeLines(Buffer.concat([this.pending, data]));
-    this.pending = rest.length > MAX_INCOMING_LINE_BYTES ? Buffer.alloc(0) : Buffer.from(rest);
+    // Most reads end on a line end with nothing pending: then the read itself is split, no copy.
+    const { lines, rest } = takeLines(this.pending.length === 0 ? data : Buffer.concat([this.pending, data]));
+    this.pending = rest.length === 0 || rest.length > MAX_INCOMING_LINE_BYTES ? EMPTY : Buffer.from(rest);
     if (rest.length > MAX_INCOMING_LINE_BYTES) this.emit('debug', `dropped ${rest.length} bytes without a line end`);
     for (const bytes of lines) {
       const { text, fallback } = decodeLine(bytes);

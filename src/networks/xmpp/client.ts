@@ -14,7 +14,7 @@ import TlsSocket from '@xmpp/tls/lib/Socket.js';
 import { parse as parseJid } from '@xmpp/jid';
 import xml from '@xmpp/xml';
 import { addTransports, tlsOptions, unbracket } from './transports.js';
-import middlewareFactory from '@xmpp/middleware';
+import { leanMiddleware } from './lean-middleware.js';
 import streamFeaturesFactory from '@xmpp/stream-features';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
 import iqCalleeFactory from '@xmpp/iq/callee.js';
@@ -85,7 +85,7 @@ export function createXmppClient(config: XmppConfig): XmppClient {
   const entity = new Client({ service: config.service ?? `xmpp://${domain}:${DEFAULT_CLIENT_PORT}`, domain, timeout: 10_000 });
   addTransports(entity, { tls });
 
-  const middleware = middlewareFactory({ entity });
+  const middleware = leanMiddleware({ entity });
   const streamFeatures = streamFeaturesFactory({ middleware });
   const iqCaller = iqCallerFactory({ middleware, entity });
   const iqCallee = iqCalleeFactory({ middleware, entity });

@@ -17,7 +17,7 @@ import { capText } from '../../core/body-cap.js';
 import { optional, type MucRoom, type Occupant, type RoomChange } from './muc-room.js';
 import type { ReactionSets } from './reactions.js';
 import { contactRef, occupantRef, presenceState } from './refs.js';
-import { groupchatIds, parseContactPresence, parseMessage, parseMucPresence, type ParsedMessage } from './stanza-parse.js';
+import { child, groupchatIds, parseContactPresence, parseMessage, parseMucPresence, type ParsedMessage } from './stanza-parse.js';
 import { parseStyling } from './styling-parse.js';
 import type { LogOnce } from '../log-once.js';
 import type { Confirmations } from './confirmations.js';
@@ -145,7 +145,7 @@ export class Inbound {
    * messages coming back are confirmed at once all the same: a send must not wait for it.
    */
   private held(el: Element): boolean {
-    if (el.attrs.type !== 'groupchat' || el.getChild('subject') !== undefined) return false;
+    if (el.attrs.type !== 'groupchat' || child(el, 'subject') !== undefined) return false;
     const from = typeof el.attrs.from === 'string' ? el.attrs.from : '';
     const room = this.deps.rooms.get(bareJid(from));
     if (room?.held === undefined || !room.joined || !room.historyDone) return false;
@@ -167,7 +167,7 @@ export class Inbound {
    * this way, so this is half of a busy room's inbound traffic.
    */
   private ownEcho(el: Element): boolean {
-    if (el.attrs.type !== 'groupchat' || el.getChild('subject') !== undefined) return false;
+    if (el.attrs.type !== 'groupchat' || child(el, 'subject') !== undefined) return false;
     const from = typeof el.attrs.from === 'string' ? el.attrs.from : '';
     const room = this.deps.rooms.get(bareJid(from));
     if (room === undefined || !room.joined || !room.historyDone || !this.isOurs(room, resourceOf(from))) return false;

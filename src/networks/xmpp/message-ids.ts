@@ -35,9 +35,9 @@ interface IdRecord {
   /** Who chose `senderId`. */
   readonly sender: string;
   /** The sender's id (`id` attribute / origin-id). */
-  readonly senderId?: string;
+  readonly senderId: string | undefined;
   /** The room's (or server's) stanza-id. */
-  readonly stanzaId?: string;
+  readonly stanzaId: string | undefined;
 }
 
 type KeyKind = 'hub' | 'room' | 'sender' | 'latest';
@@ -67,7 +67,7 @@ export class MessageIds {
   record(scope: string, sender: string, received: { senderId?: string; stanzaId?: string }): string | undefined {
     const own = sender === OWN_SENDER;
     // Kept for long: copied out of the stream data they were read from (own-string.ts).
-    const ids = { ...optionalOwn('senderId', received.senderId), ...optionalOwn('stanzaId', received.stanzaId) };
+    const ids = { senderId: ownOptional(received.senderId), stanzaId: ownOptional(received.stanzaId) };
     sender = ownString(sender);
     const byStanza = ids.stanzaId === undefined ? undefined : this.records.get(key(scope, 'room', ids.stanzaId));
     // A sender's id finds an earlier record only for our own messages (the echo of a send) or
@@ -80,7 +80,7 @@ export class MessageIds {
     const stanzaId = ids.stanzaId ?? previous?.stanzaId;
     const hubId = previous?.hubId ?? stanzaId ?? (senderId === undefined ? undefined : own ? senderId : senderScopedId(sender, senderId));
     if (hubId === undefined) return undefined;
-    const record: IdRecord = { hubId, sender, ...(senderId === undefined ? {} : { senderId }), ...(stanzaId === undefined ? {} : { stanzaId }) };
+    const record: IdRecord = { hubId, sender, senderId, stanzaId };
     this.records.set(key(scope, 'hub', hubId), record);
     if (stanzaId !== undefined) this.records.set(key(scope, 'room', stanzaId), record);
     if (senderId !== undefined) {
@@ -137,7 +137,7 @@ export class MessageIds {
   }
 }
 
-/** `{ [name]: ownString(value) }`, or `{}` when absent. */
-function optionalOwn<K extends string>(name: K, value: string | undefined): { [P in K]?: string } {
-  return (value === undefined ? {} : { [name]: ownString(value) }) as { [P in K]?: string };
+/** `ownString(value)`, or undefined when absent. */
+function ownOptional(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : ownString(value);
 }

@@ -236,7 +236,10 @@ function occupantOf(room: string, p: MucPresence): Occupant {
   };
 }
 
-/** `{ [name]: value }` when value is defined, else `{}`: keeps optional fields absent. */
+/** What `optional` gives for an absent value: one shared empty object (for spreading; frozen). */
+const ABSENT = Object.freeze({});
+
+/** `{ [name]: value }` when value is defined, else `{}` (shared, frozen): keeps optional fields absent when spread. */
 export function optional<K extends string, V>(name: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [name]: value }) as { [P in K]?: V };
+  return (value === undefined ? ABSENT : { [name]: value }) as { [P in K]?: V };
 }

@@ -101,7 +101,7 @@ export class Outbound {
    */
   async send(message: OutgoingMessage, client: StanzaClient = this.deps.client()): Promise<SendResult> {
     const address = this.addressOf(message.target);
-    const rendered = renderStyling([...(message.attribution ?? []), ...message.body]);
+    const rendered = renderStyling(message.attribution === undefined ? message.body : [...message.attribution, ...message.body]);
     const body = message.kind === 'action' ? `/me ${rendered}` : rendered;
     const attachments = message.attachments ?? [];
     const { ids } = this.deps;
@@ -127,7 +127,9 @@ export class Outbound {
         if (url !== undefined) sent.push(await this.sendMessage(client, address, stanzaId(sent.length), echoes, { ...marker, body: url, links: [{ url, desc: attachment.name }] }));
       }
     }
-    return echoes.length === 0 ? { ids: sent } : { ids: sent, confirmed: allSettledOk(echoes) };
+    if (echoes.length === 0) return { ids: sent };
+    // One echo (a message without files): its wait already never rejects unhandled (Confirmations.expect).
+    return { ids: sent, confirmed: echoes.length === 1 ? (echoes[0] as Promise<void>) : allSettledOk(echoes) };
   }
 
   /** Sends one message; one to a room adds the wait for its echo to `echoes`. */

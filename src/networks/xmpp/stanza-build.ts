@@ -3,7 +3,7 @@
  * and attribute value goes through `stripInvalidXmlChars`, and @xmpp/xml escapes markup, so
  * nothing relayed can leave the element it was put in.
  */
-import xml, { type Element } from '@xmpp/xml';
+import xml, { Element, type XmlChild } from '@xmpp/xml';
 import { NS } from './namespaces.js';
 import { stripInvalidXmlChars as clean } from './xml-chars.js';
 
@@ -44,21 +44,47 @@ export interface ChatMessageSpec {
 /** Builds a message with body, origin-id, and the correction/reply/OOB/hop-marker elements asked for. */
 export function buildChatMessage(spec: ChatMessageSpec): Element {
   const id = clean(spec.id);
-  return xml(
-    'message',
-    { to: clean(spec.to), type: spec.type, id },
-    xml('body', {}, clean(spec.body)),
-    xml('origin-id', { xmlns: NS.sid, id }),
+  return withChildren(
+    element('message', { to: clean(spec.to), type: spec.type, id }),
+    element('body', {}, clean(spec.body)),
+    element('origin-id', { xmlns: NS.sid, id }),
     spec.replaceId !== undefined && xml('replace', { xmlns: NS.correct, id: clean(spec.replaceId) }),
     spec.reply !== undefined &&
       xml('reply', { xmlns: NS.reply, id: clean(spec.reply.id), to: spec.reply.to === undefined ? undefined : clean(spec.reply.to) }),
-    (spec.links ?? []).map((link) =>
+    spec.links?.map((link) =>
       xml('x', { xmlns: NS.oob }, xml('url', {}, clean(link.url)), link.desc === undefined ? null : xml('desc', {}, clean(link.desc))),
     ),
     spec.mucPrivate === true && xml('x', { xmlns: NS.mucUser }),
-    spec.relayed === true && xml('relayed', { xmlns: NS.relay }),
+    spec.relayed === true && element('relayed', { xmlns: NS.relay }),
     spec.sentAt !== undefined && Number.isFinite(spec.sentAt) && xml('delay', { xmlns: NS.delay, stamp: new Date(spec.sentAt).toISOString() }),
   );
+}
+
+/**
+ * An element as `xml(name, attrs, text)` makes it, for attributes that are all strings: without
+ * the walk over the attributes' entries and the second copy of them `xml()` makes (the message
+ * every relayed message becomes is built with it). An empty text adds no child, as with `xml()`.
+ */
+function element(name: string, attrs: Record<string, string>, text?: string): Element {
+  const el = new Element(name);
+  el.attrs = attrs;
+  if (text !== undefined && text !== '') el.children.push(text);
+  return el;
+}
+
+/** Appends `children` to `el` as `xml(name, attrs, ...children)` would (false, null and '' left out, arrays flattened). */
+function withChildren(el: Element, ...children: XmlChild[]): Element {
+  for (const child of children) {
+    if (Array.isArray(child)) withChildren(el, ...(child as XmlChild[]));
+    else if (typeof child === 'string') {
+      if (child !== '') el.children.push(child);
+    } else if (child !== null && child !== undefined && child !== false) {
+      const node = child as Element;
+      el.children.push(node);
+      node.parent = el;
+    }
+  }
+  return el;
 }
 
 /** Text clients without retraction support show instead. */

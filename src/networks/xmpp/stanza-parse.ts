@@ -48,6 +48,20 @@ export interface ParsedMessage {
   readonly relayed?: true;
 }
 
+/**
+ * The first child element of `el` named `name` (in namespace `ns` when given): what ltx's
+ * `getChild` returns, without the array of all matches it builds first (a parsed message is
+ * asked for some twenty children).
+ */
+export function child(el: Element, name: string, ns?: string): Element | undefined {
+  const { children } = el;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (typeof c === 'object' && c.is(name, ns)) return c;
+  }
+  return undefined;
+}
+
 const attr = (el: Element | undefined, name: string): string | undefined => {
   const value = el?.attrs[name];
   return value === undefined || value === '' ? undefined : value;
@@ -56,7 +70,12 @@ const attr = (el: Element | undefined, name: string): string | undefined => {
 /** The XEP-0359 stanza-id added by the room (groupchat) or our server (others). */
 function stanzaIdElement(el: Element, type: string, from: string, to: string): Element | undefined {
   const by = type === 'groupchat' ? bareJid(from) : bareJid(to);
-  return el.getChildren('stanza-id', NS.sid).find((s) => bareJid(s.attrs.by ?? '') === by);
+  const { children } = el;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i];
+    if (typeof c === 'object' && c.is('stanza-id', NS.sid) && bareJid(c.attrs.by ?? '') === by) return c;
+  }
+  return undefined;
 }
 
 /**
@@ -67,7 +86,7 @@ export function groupchatIds(el: Element): { readonly id?: string; readonly orig
   const from = attr(el, 'from') ?? '';
   return omitUndefined({
     id: attr(el, 'id'),
-    originId: attr(el.getChild('origin-id', NS.sid), 'id'),
+    originId: attr(child(el, 'origin-id', NS.sid), 'id'),
     stanzaId: attr(stanzaIdElement(el, 'groupchat', from, ''), 'id'),
   });
 }
@@ -80,10 +99,10 @@ export function parseMessage(el: Element): ParsedMessage | undefined {
   const type = attr(el, 'type') ?? 'normal';
   const to = attr(el, 'to') ?? '';
   const stanzaId = stanzaIdElement(el, type, from, to);
-  const subject = el.getChild('subject');
-  const bodyEl = el.getChild('body');
-  const reply = el.getChild('reply', NS.reply);
-  const reactions = el.getChild('reactions', NS.reactions);
+  const subject = child(el, 'subject');
+  const bodyEl = child(el, 'body');
+  const reply = child(el, 'reply', NS.reply);
+  const reactions = child(el, 'reactions', NS.reactions);
   const reactionsId = attr(reactions, 'id');
   const replyId = attr(reply, 'id');
   return omitUndefined({
@@ -91,32 +110,32 @@ export function parseMessage(el: Element): ParsedMessage | undefined {
     from,
     to,
     id: attr(el, 'id'),
-    originId: attr(el.getChild('origin-id', NS.sid), 'id'),
+    originId: attr(child(el, 'origin-id', NS.sid), 'id'),
     stanzaId: attr(stanzaId, 'id'),
     body: bodyEl === undefined ? undefined : stripFallbacks(bodyEl.text(), el),
-    unstyled: el.getChild('unstyled', NS.styling) !== undefined,
-    delayed: el.getChild('delay', NS.delay) !== undefined,
-    sentAt: delayStamp(el.getChild('delay', NS.delay)),
+    unstyled: child(el, 'unstyled', NS.styling) !== undefined,
+    delayed: child(el, 'delay', NS.delay) !== undefined,
+    sentAt: delayStamp(child(el, 'delay', NS.delay)),
     subject: subject === undefined ? undefined : subject.text(),
-    replaceId: attr(el.getChild('replace', NS.correct), 'id'),
+    replaceId: attr(child(el, 'replace', NS.correct), 'id'),
     retractId: retractionTarget(el),
     reactions: reactionsId === undefined ? undefined : { id: reactionsId, emojis: uniqueReactions(reactions) },
     reply: replyId === undefined ? undefined : omitUndefined({ id: replyId, to: attr(reply, 'to') }),
-    chatState: CHAT_STATES.find((state) => el.getChild(state, NS.chatStates) !== undefined),
+    chatState: CHAT_STATES.find((state) => child(el, state, NS.chatStates) !== undefined),
     links: el.getChildren('x', NS.oob).flatMap((x) => oobLink(x)),
     error: type === 'error' ? errorCondition(el) : undefined,
     invite: inviteOf(el, from),
-    relayed: el.getChild('relayed', NS.relay) === undefined ? undefined : (true as const),
+    relayed: child(el, 'relayed', NS.relay) === undefined ? undefined : (true as const),
   });
 }
 
 function inviteOf(el: Element, from: string): ParsedMessage['invite'] {
-  const mediated = el.getChild('x', NS.mucUser)?.getChild('invite');
+  const mediated = child(el, 'x', NS.mucUser)?.getChild('invite');
   const inviter = attr(mediated, 'from');
   if (mediated !== undefined && inviter !== undefined) {
     return omitUndefined({ room: bareJid(from), from: inviter, reason: mediated.getChildText('reason') || undefined });
   }
-  const direct = el.getChild('x', NS.conference);
+  const direct = child(el, 'x', NS.conference);
   const room = attr(direct, 'jid');
   if (room === undefined) return undefined;
   return omitUndefined({ room: bareJid(room), from, reason: attr(direct, 'reason') });
@@ -131,9 +150,9 @@ export function delayStamp(delay: Element | undefined): number | undefined {
 }
 
 function retractionTarget(el: Element): string | undefined {
-  const current = attr(el.getChild('retract', NS.retract), 'id');
+  const current = attr(child(el, 'retract', NS.retract), 'id');
   if (current !== undefined) return current;
-  const applyTo = el.getChild('apply-to', NS.fasten);
+  const applyTo = child(el, 'apply-to', NS.fasten);
   return applyTo?.getChild('retract', NS.retractLegacy) ? attr(applyTo, 'id') : undefined;
 }
 
@@ -190,7 +209,7 @@ function stripFallbacks(body: string, el: Element): string {
 }
 
 function errorCondition(el: Element): string {
-  const error = el.getChild('error');
+  const error = child(el, 'error');
   const condition = error?.getChildElements().find((c) => c.getNS() === NS.stanzas && c.name !== 'text');
   return condition?.name ?? 'undefined-condition';
 }
@@ -227,7 +246,7 @@ export function parseMucPresence(el: Element): MucPresence | undefined {
   if (el.name !== 'presence') return undefined;
   const from = attr(el, 'from');
   const type = attr(el, 'type') ?? 'available';
-  const x = el.getChild('x', NS.mucUser);
+  const x = child(el, 'x', NS.mucUser);
   // Errors (a taken nick, a wrong password) carry no muc#user data: the caller matches the room.
   if (from === undefined || (x === undefined && type !== 'error')) return undefined;
   if (type !== 'available' && type !== 'unavailable' && type !== 'error') return undefined;
@@ -242,7 +261,7 @@ export function parseMucPresence(el: Element): MucPresence | undefined {
     affiliation: attr(item, 'affiliation'),
     role: attr(item, 'role'),
     realJid: attr(item, 'jid'),
-    occupantId: attr(el.getChild('occupant-id', NS.occupantId), 'id'),
+    occupantId: attr(child(el, 'occupant-id', NS.occupantId), 'id'),
     newNick: attr(item, 'nick'),
     actor: attr(item?.getChild('actor'), 'nick'),
     reason: item?.getChildText('reason') ?? undefined,
@@ -264,7 +283,7 @@ export interface ContactPresence {
 /** Parses a plain presence; undefined for MUC presences and ones without a sender. */
 export function parseContactPresence(el: Element): ContactPresence | undefined {
   const from = attr(el, 'from');
-  if (el.name !== 'presence' || from === undefined || el.getChild('x', NS.mucUser) !== undefined) return undefined;
+  if (el.name !== 'presence' || from === undefined || child(el, 'x', NS.mucUser) !== undefined) return undefined;
   return omitUndefined({
     from,
     type: attr(el, 'type') ?? 'available',
@@ -281,5 +300,9 @@ function showOf(el: Element): string | undefined {
 
 /** Drops keys whose value is undefined, so results compare cleanly and survive JSON. */
 function omitUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const kept: Record<string, unknown> = {};
+  const all = value as Record<string, unknown>;
+  // Plain object literals only (no inherited keys); no entry arrays made.
+  for (const key in all) if (all[key] !== undefined) kept[key] = all[key];
+  return kept as T;
 }

@@ -17,6 +17,9 @@
 
 type ScanState = 'text' | 'tag' | 'quote';
 
+/** What ends a tag or starts a quoted value in it. */
+const TAG_CHARS: readonly string[] = ['>', '"', "'"];
+
 export class StreamSlicer {
   private held: string[] = [];
   private state: ScanState = 'text';
@@ -27,7 +30,7 @@ export class StreamSlicer {
     let tagEnd = -1;
     let tagStart = -1;
     let at = 0;
-    const tagChars = new NextOf(chunk, ['>', '"', "'"]);
+    const tagChars = new NextOf(chunk, TAG_CHARS);
     while (at < chunk.length) {
       if (this.state === 'text') {
         const lt = chunk.indexOf('<', at);
@@ -60,8 +63,9 @@ export class StreamSlicer {
       this.held.push(chunk);
       return '';
     }
-    const ready = this.held.join('') + chunk.slice(0, cut);
-    this.held = cut < chunk.length ? [chunk.slice(cut)] : [];
+    const ready = this.held.length === 0 ? chunk.slice(0, cut) : this.held.join('') + chunk.slice(0, cut);
+    if (cut < chunk.length) this.held = [chunk.slice(cut)];
+    else if (this.held.length > 0) this.held = [];
     return ready;
   }
 
@@ -87,14 +91,14 @@ class NextOf {
   /** The index of the first of the characters at or after `from`, or -1. */
   from(from: number): number {
     let first = -1;
-    this.chars.forEach((char, i) => {
+    for (let i = 0; i < this.chars.length; i++) {
       let index = this.found[i] as number;
       if (index !== -1 && index < from) {
-        index = this.text.indexOf(char, from);
+        index = this.text.indexOf(this.chars[i] as string, from);
         this.found[i] = index;
       }
       if (index !== -1 && (first === -1 || index < first)) first = index;
-    });
+    }
     return first;
   }
 }

@@ -34,8 +34,20 @@ const isSpace = (ch: string | undefined): boolean => {
   return code < 128 ? code === 32 || (code >= 9 && code <= 13) : /\s/.test(ch);
 };
 
-/** Parses an XEP-0393 styled message body. */
+/** Any directive character, fences included (they start with a backtick). */
+const ANY_DIRECTIVE = /[*_~`]/;
+
+/**
+ * Parses an XEP-0393 styled message body. A body without any directive character (most
+ * messages) is one text node, as the full parse gives, without its per-line work.
+ */
 export function parseStyling(body: string): RichText {
+  if (!ANY_DIRECTIVE.test(body)) return body === '' ? [] : [{ type: 'text', text: body }];
+  return parseStylingFull(body);
+}
+
+/** The full parse of `parseStyling`: fenced blocks, then spans line by line. */
+export function parseStylingFull(body: string): RichText {
   const lines = body.split('\n');
   const out = new NodeList();
   let i = 0;

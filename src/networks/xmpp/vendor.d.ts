@@ -28,6 +28,12 @@ declare module '@xmpp/xml' {
 
   /** The XML stream parser (ltx underneath): emits `start`, `element`, `end` and `error`. */
   export class Parser extends EventEmitter {
+    /** The stream's root element (`<stream:stream>`), once opened. */
+    protected root: Element | null;
+    /** The element being parsed (the root between stanzas). */
+    protected cursor: Element | null;
+    /** ltx's `startElement`: `attrs` is a new object for every tag. */
+    protected onStartElement(name: string, attrs: Record<string, string>): void;
     write(data: string): void;
     end(data?: string): void;
   }
