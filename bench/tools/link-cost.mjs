@@ -13,6 +13,7 @@
 //     message, and inside the hub the µs from the socket read that brought each message to the
 //     socket write that relays it (p25/p50/p75; this file, preloaded into the hub, times them).
 //
+// With LINK_COST_GC_LOG=<file> the hub's --trace-gc lines are written there (people only).
 // With LINK_COST_ALLOC=<file.heapprofile> (and `node --experimental-websocket` on Node 20) the
 // hub's allocations during the same window are sampled through the inspector, objects collected
 // since included, and the total and the functions that allocated most are printed. Compare
@@ -120,6 +121,7 @@ async function people(rig, count, shape, { processCpuNs, residentBytes, dist }) 
     const allocation = await alloc?.stop();
     await sleep(300);
     const after = gcTotals(rig.hub.output());
+    if (process.env.LINK_COST_GC_LOG) writeFileSync(process.env.LINK_COST_GC_LOG, rig.hub.output().split('\n').filter((l) => /Scavenge|Mark-Compact/.test(l)).join('\n'));
     return {
       what: 'people', shape, count, seen, introducedMs: Math.round(lastAt - start), hubCpuS: round(cpuNs / 1e9, 3), ircdCpuS,
       scavenges: after.scavenges - before.scavenges, markCompacts: after.markCompacts - before.markCompacts,

@@ -28,9 +28,22 @@ import { Authority, authorKey } from './authority.js';
 import { Reactors } from './reactors.js';
 import { PersonStates } from './person-states.js';
 
+/** Keys of the channel refs seen (a bridge's own, an event's for all its people), made once per ref. */
+const channelKeys = new WeakMap<ChannelRef, string>();
+
 /** The key of a channel: network and case-folded id. */
 function channelKey(channel: ChannelRef): string {
-  return `${channel.network}\u0000${channel.id.toLowerCase()}`;
+  let key = channelKeys.get(channel);
+  if (key === undefined) {
+    key = `${channel.network}\u0000${channel.id.toLowerCase()}`;
+    channelKeys.set(channel, key);
+  }
+  return key;
+}
+
+/** fanOut's default: every target that takes the event. */
+function everyTarget(): boolean {
+  return true;
 }
 
 /** A job without its target (filled in per target). */
@@ -288,9 +301,15 @@ export class Relay {
     const bridge = this.bridgeOf.get(channelKey(channel));
     const handle = this.api.network(channel.network);
     if (!bridge || !handle || this.isBot(channel, person) || handle.puppetOf(person) !== undefined) return undefined;
-    const targets = bridge.channels.filter((t) => t.network !== channel.network && this.api.network(t.network)?.puppetChange);
-    // Nothing to carry (someone without prefix modes joining): no need to ask whether they may be relayed.
-    if (!always && !targets.some((target) => this.prefixModesIn(bridge, channel, handle, person, target).length > 0)) return undefined;
+    const targets: ChannelRef[] = [];
+    let anyModes = always;
+    for (const target of bridge.channels) {
+      if (target.network === channel.network || !this.api.network(target.network)?.puppetChange) continue;
+      targets.push(target);
+      // Nothing to carry (someone without prefix modes joining): no need to ask whether they may be relayed.
+      anyModes ||= this.prefixModesIn(bridge, channel, handle, person, target).length > 0;
+    }
+    if (!anyModes) return undefined;
     const carry = (): void => {
       for (const target of targets) this.pushPrefixes(bridge, channel, handle, person, target, always);
     };
@@ -408,16 +427,23 @@ export class Relay {
    */
   private notice(
     channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number,
-    native?: NoticeJob['native'], toTarget: (target: ChannelRef) => boolean = () => true,
+    native?: NoticeJob['native'], toTarget?: (target: ChannelRef) => boolean,
   ): Promise<void> | undefined {
     const bridge = this.bridgeOf.get(channelKey(channel));
     if (!bridge || this.fromBurst(channel.network, ts)) return undefined;
-    const fanOut = (): Promise<void> | undefined => {
-      const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
-      return this.fanOut(channel, bridge, kind, message, { op: 'notice', message, ...(native ? { native } : {}) }, (_, target) => toTarget(target));
-    };
     const may = this.mayRelay(channel, user);
-    return may === true ? fanOut() : may.then((allowed) => (allowed ? fanOut() : undefined));
+    if (may === true) return this.fanOutNotice(channel, bridge, kind, user, what, ts, native, toTarget);
+    return may.then((allowed) => (allowed ? this.fanOutNotice(channel, bridge, kind, user, what, ts, native, toTarget) : undefined));
+  }
+
+  /** The jobs of a notice (see `notice`), once its user may be relayed. */
+  private fanOutNotice(
+    channel: ChannelRef, bridge: RelayBridge, kind: keyof RelayEvents, user: UserRef, what: string, ts: number,
+    native: NoticeJob['native'] | undefined, toTarget: ((target: ChannelRef) => boolean) | undefined,
+  ): Promise<void> | undefined {
+    const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
+    const template: JobTemplate = native ? { op: 'notice', message, native } : { op: 'notice', message };
+    return this.fanOut(channel, bridge, kind, message, template, toTarget ? (_, target) => toTarget(target) : everyTarget);
   }
 
   /**
@@ -448,7 +474,7 @@ export class Relay {
     kind: keyof RelayEvents,
     message: Message,
     template: JobTemplate,
-    wanted: (options: DeliveryOptions, target: ChannelRef) => boolean = () => true,
+    wanted: (options: DeliveryOptions, target: ChannelRef) => boolean = everyTarget,
     first = 0,
   ): Promise<void> | undefined {
     const fromKey = channelKey(from);
