@@ -25,9 +25,24 @@ export function ngircdServerSection(block: LoadServerBlock): string {
 `;
 }
 
+/**
+ * How the load server brings its people (all written at once; the ircd sets the pace):
+ * - `live`: as people arrive one after another on a network already linked: per batch of 50,
+ *   their NICK lines and then their NJOIN, so that joins follow the introductions closely;
+ * - `netjoin`: as a server that (re)links brings its users: every NICK first, then the NJOIN
+ *   lines (RFC 2813's burst order), so that no one joins before all are introduced.
+ */
+export type IntroductionShape = 'live' | 'netjoin';
+
+/** People per NJOIN line (and per batch in the `live` shape). */
+const PER_NJOIN = 50;
+
 export interface LoadServer {
-  /** Introduces users `<prefix>0` … `<prefix>(count-1)` and puts them all in `channel` (one NJOIN per 50). */
-  introduce(prefix: string, count: number, channel: string): void;
+  /**
+   * Introduces users `<prefix>0` … `<prefix>(count-1)` and puts them all in `channel` (one NJOIN
+   * per 50), in `shape`'s order (a netjoin unless told).
+   */
+  introduce(prefix: string, count: number, channel: string, shape?: IntroductionShape): void;
   /** Each of the users says `text(i)` in `channel`. */
   speak(prefix: string, count: number, channel: string, text: (index: number) => string): void;
   close(): Promise<void>;
@@ -71,14 +86,17 @@ export async function linkLoadServer(host: string, port: number, block: LoadServ
   burstDone = undefined;
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   return {
-    introduce(prefix, count, channel) {
-      const lines: string[] = [];
-      for (let i = 0; i < count; i++) lines.push(`:${block.name} NICK ${prefix}${i} 1 u${i} 10.0.0.1 1 + :load user ${i}`);
-      for (let i = 0; i < count; i += 50) {
-        const nicks = Array.from({ length: Math.min(50, count - i) }, (_, k) => `${prefix}${i + k}`);
-        lines.push(`:${block.name} NJOIN ${channel} :${nicks.join(',')}`);
+    introduce(prefix, count, channel, shape = 'netjoin') {
+      const nicks: string[] = [];
+      const joins: string[] = [];
+      for (let first = 0; first < count; first += PER_NJOIN) {
+        const batch = Array.from({ length: Math.min(PER_NJOIN, count - first) }, (_, k) => first + k);
+        for (const i of batch) nicks.push(`:${block.name} NICK ${prefix}${i} 1 u${i} 10.0.0.1 1 + :load user ${i}`);
+        joins.push(`:${block.name} NJOIN ${channel} :${batch.map((i) => `${prefix}${i}`).join(',')}`);
+        // Live: this batch's NJOIN right after its NICKs.
+        if (shape === 'live') nicks.push(joins.pop()!);
       }
-      socket.write(lines.map((l) => `${l}\r\n`).join(''));
+      socket.write([...nicks, ...joins].map((l) => `${l}\r\n`).join(''));
     },
     speak(prefix, count, channel, text) {
       const lines: string[] = [];

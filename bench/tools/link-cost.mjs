@@ -1,9 +1,10 @@
 // What the hub spends on the server-link benchmark's two hardest figures (issue 15), measured
 // in CPU and allocation rather than wall-clock time, so that runs on a shared machine compare:
 //
-//   npm run build && node bench/tools/link-cost.mjs people [count]
+//   npm run build && node bench/tools/link-cost.mjs people [count] [live|netjoin]
 //     the people figure's rig (two ngIRCd, the load server): `count` people (10,000) join on
-//     east and are introduced on west; the hub's CPU seconds (all threads, /proc schedstat) from
+//     east, as they arrive live (per 50: NICKs, then their NJOIN; the default) or as a netjoin
+//     (all NICKs, then the NJOINs), and are introduced on west; the hub's CPU seconds (all threads, /proc schedstat) from
 //     the first line to the last JOIN seen on west (and the two ngIRCd's), its scavenges and GC
 //     pause ms (--trace-gc), its RSS peak.
 //   npm run build && node bench/tools/link-cost.mjs messages [count]
@@ -12,6 +13,7 @@
 //     message, and inside the hub the µs from the socket read that brought each message to the
 //     socket write that relays it (p25/p50/p75; this file, preloaded into the hub, times them).
 //
+// With LINK_COST_GC_LOG=<file> the hub's --trace-gc lines are written there (people only).
 // With LINK_COST_ALLOC=<file.heapprofile> (and `node --experimental-websocket` on Node 20) the
 // hub's allocations during the same window are sampled through the inspector, objects collected
 // since included, and the total and the functions that allocated most are printed. Compare
@@ -25,7 +27,7 @@ import { clearInterval } from 'node:timers';
 const isHub = process.argv.some((arg) => arg.endsWith('switchboard.js'));
 
 if (isHub) timeReadToWrite();
-else await main(process.argv[2], process.argv[3]);
+else await main(process.argv[2], process.argv[3], process.argv[4]);
 
 /** In the hub: µs from a read carrying a benchmark PRIVMSG to the write relaying it, written at exit. */
 function timeReadToWrite() {
@@ -55,9 +57,10 @@ function timeReadToWrite() {
   process.on('exit', () => writeFileSync(out, JSON.stringify(spans)));
 }
 
-async function main(what, countText) {
-  if (what !== 'people' && what !== 'messages') {
-    console.error('usage: node bench/tools/link-cost.mjs people|messages [count]');
+async function main(what, countText, shapeText) {
+  const shape = shapeText ?? 'live';
+  if ((what !== 'people' && what !== 'messages') || (shape !== 'live' && shape !== 'netjoin')) {
+    console.error('usage: node bench/tools/link-cost.mjs people [count] [live|netjoin] | messages [count]');
     process.exit(2);
   }
   const count = Number(countText ?? (what === 'people' ? 10_000 : 1_000));
@@ -76,7 +79,7 @@ async function main(what, countText) {
   const rig = await startLinkRig({ context, west, maxVirtualClients: count + 100 });
   let result;
   try {
-    result = what === 'people' ? await people(rig, count, { processCpuNs, residentBytes, dist }) : await messages(rig, count, { processCpuNs, dist });
+    result = what === 'people' ? await people(rig, count, shape, { processCpuNs, residentBytes, dist }) : await messages(rig, count, { processCpuNs, dist });
   } finally {
     await rig.stop();
   }
@@ -89,7 +92,7 @@ async function main(what, countText) {
 }
 
 /** The people figure's window: the hub's CPU, GC and RSS while it introduces `count` people. */
-async function people(rig, count, { processCpuNs, residentBytes, dist }) {
+async function people(rig, count, shape, { processCpuNs, residentBytes, dist }) {
   const { linkLoadServer } = await import(`${dist}load-server.js`);
   const load = await linkLoadServer(rig.east.host, rig.east.port, rig.loadBlock, 20_000);
   try {
@@ -110,7 +113,7 @@ async function people(rig, count, { processCpuNs, residentBytes, dist }) {
     let rssPeak = residentBytes(rig.hub.pid);
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, residentBytes(rig.hub.pid))), 20);
     const start = performance.now();
-    load.introduce('p', count, '#lobby');
+    load.introduce('p', count, '#lobby', shape);
     while (seen < count && performance.now() - lastAt < 5_000) await sleep(50);
     clearInterval(sampler);
     const cpuNs = processCpuNs(rig.hub.pid) - cpu;
@@ -118,8 +121,9 @@ async function people(rig, count, { processCpuNs, residentBytes, dist }) {
     const allocation = await alloc?.stop();
     await sleep(300);
     const after = gcTotals(rig.hub.output());
+    if (process.env.LINK_COST_GC_LOG) writeFileSync(process.env.LINK_COST_GC_LOG, rig.hub.output().split('\n').filter((l) => /Scavenge|Mark-Compact/.test(l)).join('\n'));
     return {
-      what: 'people', count, seen, introducedMs: Math.round(lastAt - start), hubCpuS: round(cpuNs / 1e9, 3), ircdCpuS,
+      what: 'people', shape, count, seen, introducedMs: Math.round(lastAt - start), hubCpuS: round(cpuNs / 1e9, 3), ircdCpuS,
       scavenges: after.scavenges - before.scavenges, markCompacts: after.markCompacts - before.markCompacts,
       gcPauseMs: Math.round(after.pauseMs - before.pauseMs), rssPeakMiB: Math.round(rssPeak / 2 ** 20), ...(allocation ? { allocation } : {}),
     };

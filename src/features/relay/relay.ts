@@ -28,9 +28,22 @@ import { Authority, authorKey } from './authority.js';
 import { Reactors } from './reactors.js';
 import { PersonStates } from './person-states.js';
 
+/** Keys of the channel refs seen (a bridge's own, an event's for all its people), made once per ref. */
+const channelKeys = new WeakMap<ChannelRef, string>();
+
 /** The key of a channel: network and case-folded id. */
 function channelKey(channel: ChannelRef): string {
-  return `${channel.network}\u0000${channel.id.toLowerCase()}`;
+  let key = channelKeys.get(channel);
+  if (key === undefined) {
+    key = `${channel.network}\u0000${channel.id.toLowerCase()}`;
+    channelKeys.set(channel, key);
+  }
+  return key;
+}
+
+/** fanOut's default: every target that takes the event. */
+function everyTarget(): boolean {
+  return true;
 }
 
 /** A job without its target (filled in per target). */
@@ -38,8 +51,6 @@ type JobTemplate = RelayJob extends infer J ? (J extends RelayJob ? Omit<J, 'tar
 
 export class Relay {
   private readonly bridgeOf = new Map<string, RelayBridge>();
-  /** See `keyOf`. */
-  private readonly bridgeChannelKeys = new WeakMap<ChannelRef, string>();
   private readonly queues = new Map<string, TargetQueue>();
   private readonly excerpts: Excerpts;
   private readonly deliverer: Deliverer;
@@ -145,9 +156,12 @@ export class Relay {
     api.on('AWAY', (event) => this.personStates.away(event));
     api.on('TYPING', (event) => this.personStates.typing(event));
     api.on('JOIN', async (event) => {
+      // A join of many people (a netjoin: 50 per NJOIN) waits only where a module answers late.
       for (const user of event.args.users) {
-        await this.notice(event.args.channel, 'joins', user, 'joined', event.ts, { actor: user, change: { kind: 'join' } });
-        if (!this.fromBurst(event.network, event.ts)) await this.carryPrefixes(event.args.channel, user, false);
+        const noticed = this.notice(event.args.channel, 'joins', user, 'joined', event.ts, { actor: user, change: { kind: 'join' } });
+        if (noticed) await noticed;
+        const carried = this.fromBurst(event.network, event.ts) ? undefined : this.carryPrefixes(event.args.channel, user, false);
+        if (carried) await carried;
       }
     });
     api.on('PART', async (event) => {
@@ -283,15 +297,31 @@ export class Relay {
    * Carries `person`'s standing in `channel` (their own room) to their users of their own in the
    * bridge's other channels (`always`: also when they have none, to take prefix modes away).
    */
-  private async carryPrefixes(channel: ChannelRef, person: UserRef, always: boolean): Promise<void> {
+  private carryPrefixes(channel: ChannelRef, person: UserRef, always: boolean): Promise<void> | undefined {
     const bridge = this.bridgeOf.get(channelKey(channel));
     const handle = this.api.network(channel.network);
-    if (!bridge || !handle || this.isBot(channel, person) || handle.puppetOf(person) !== undefined) return;
-    const targets = bridge.channels.filter((t) => t.network !== channel.network && this.api.network(t.network)?.puppetChange);
-    // Nothing to carry (someone without prefix modes joining): no need to ask whether they may be relayed.
-    if (!always && !targets.some((target) => this.prefixModesIn(bridge, channel, handle, person, target).length > 0)) return;
-    if (!(await this.mayRelay(channel, person))) return;
-    for (const target of targets) this.pushPrefixes(bridge, channel, handle, person, target, always);
+    if (!bridge || !handle || this.isBot(channel, person) || handle.puppetOf(person) !== undefined) return undefined;
+    const targets: ChannelRef[] = [];
+    let anyModes = always;
+    for (const target of bridge.channels) {
+      if (target.network === channel.network || !this.api.network(target.network)?.puppetChange) continue;
+      targets.push(target);
+      // Nothing to carry (someone without prefix modes joining): no need to ask whether they may be relayed.
+      anyModes ||= this.prefixModesIn(bridge, channel, handle, person, target).length > 0;
+    }
+    if (!anyModes) return undefined;
+    const carry = (): void => {
+      for (const target of targets) this.pushPrefixes(bridge, channel, handle, person, target, always);
+    };
+    // Returns a promise only when a module answers userMayRelay late.
+    const may = this.mayRelay(channel, person);
+    if (may !== true) {
+      return may.then((allowed) => {
+        if (allowed) carry();
+      });
+    }
+    carry();
+    return undefined;
   }
 
   /** The prefix modes `person` of `source` should hold in `target` (bridge options applied). */
@@ -395,18 +425,28 @@ export class Relay {
 
   /**
    * Relays an event as a notice; `native` is how a target with puppets shows it instead
-   * (Network.puppetChange), and `toTarget` leaves targets out.
+   * (Network.puppetChange), and `toTarget` leaves targets out. Returns a promise only when a
+   * module answers late (userMayRelay, beforeSend): otherwise every job is in line on return.
    */
-  private async notice(
+  private notice(
     channel: ChannelRef, kind: keyof RelayEvents, user: UserRef, what: string, ts: number,
-    native?: NoticeJob['native'], toTarget: (target: ChannelRef) => boolean = () => true,
-  ): Promise<void> {
+    native?: NoticeJob['native'], toTarget?: (target: ChannelRef) => boolean,
+  ): Promise<void> | undefined {
     const bridge = this.bridgeOf.get(channelKey(channel));
-    if (!bridge || this.fromBurst(channel.network, ts)) return;
+    if (!bridge || this.fromBurst(channel.network, ts)) return undefined;
     const may = this.mayRelay(channel, user);
-    if (may !== true && !(await may)) return;
+    if (may === true) return this.fanOutNotice(channel, bridge, kind, user, what, ts, native, toTarget);
+    return may.then((allowed) => (allowed ? this.fanOutNotice(channel, bridge, kind, user, what, ts, native, toTarget) : undefined));
+  }
+
+  /** The jobs of a notice (see `notice`), once its user may be relayed. */
+  private fanOutNotice(
+    channel: ChannelRef, bridge: RelayBridge, kind: keyof RelayEvents, user: UserRef, what: string, ts: number,
+    native: NoticeJob['native'] | undefined, toTarget: ((target: ChannelRef) => boolean) | undefined,
+  ): Promise<void> | undefined {
     const message = describe(channel, user, [{ type: 'text', text: what }], ts, `${kind}:${ts}`);
-    await this.fanOut(channel, bridge, kind, message, { op: 'notice', message, ...(native ? { native } : {}) }, (_, target) => toTarget(target));
+    const template: JobTemplate = native ? { op: 'notice', message, native } : { op: 'notice', message };
+    return this.fanOut(channel, bridge, kind, message, template, toTarget ? (_, target) => toTarget(target) : everyTarget);
   }
 
   /**
@@ -426,41 +466,49 @@ export class Relay {
 
   /**
    * Queues the job for every other channel of the bridge that takes `kind`, after beforeSend.
-   * Resolves once every job is in line, without waiting for storage to commit them: the next
-   * event of the channel goes on meanwhile, and storage commits the jobs of many events at once
-   * (TargetQueue.push).
+   * Every job is in line on return, and the result is undefined, unless a module's beforeSend
+   * answers with a promise: then the result resolves once they are (from `first` on, the
+   * bridge's channels in order). Storage commits are not waited for: the next event of the
+   * channel goes on meanwhile, and storage commits the jobs of many events at once (TargetQueue.push).
    */
-  private async fanOut(
+  private fanOut(
     from: ChannelRef,
     bridge: RelayBridge,
     kind: keyof RelayEvents,
     message: Message,
     template: JobTemplate,
-    wanted: (options: DeliveryOptions, target: ChannelRef) => boolean = () => true,
-  ): Promise<void> {
+    wanted: (options: DeliveryOptions, target: ChannelRef) => boolean = everyTarget,
+    first = 0,
+  ): Promise<void> | undefined {
     const fromKey = channelKey(from);
-    for (const target of bridge.channels) {
-      const targetKey = this.keyOf(target);
+    const targets = bridge.channels;
+    for (let i = first; i < targets.length; i++) {
+      const target = targets[i]!;
+      const targetKey = channelKey(target); // made once per ref (features/access/keys.ts)
       if (targetKey === fromKey) continue;
       const options = bridge.optionsFor(target.network, from.network);
       if (!options.events[kind] || !wanted(options, target)) continue;
       const answer = operationsOf(this.api).relay.beforeSend(message, target);
       // The relay's own rules answer at once: no wait unless a module's beforeSend is async.
-      const rewritten = answer instanceof Promise ? await answer : answer;
-      if (rewritten === null) continue;
-      const job = { ...template, bridge: bridge.name, target, message: rewritten } as RelayJob;
-      this.queues.get(targetKey)?.add(job);
+      if (answer instanceof Promise) {
+        return answer.then((rewritten) => {
+          this.queueJob(bridge, target, targetKey, template, rewritten);
+          return this.fanOut(from, bridge, kind, message, template, wanted, i + 1);
+        });
+      }
+      this.queueJob(bridge, target, targetKey, template, answer);
     }
+    return undefined;
+  }
+
+  /** Puts the job of `template` for `target` in line (nothing when beforeSend dropped the message). */
+  private queueJob(bridge: RelayBridge, target: ChannelRef, targetKey: string, template: JobTemplate, message: Message | null): void {
+    if (message === null) return;
+    const job = { ...template, bridge: bridge.name, target, message } as RelayJob;
+    this.queues.get(targetKey)?.add(job);
   }
 
   // --- helpers ------------------------------------------------------------------------------
-
-  /** `channelKey` of a bridge's channel, kept (the same objects for every message relayed to it). */
-  private keyOf(channel: ChannelRef): string {
-    let key = this.bridgeChannelKeys.get(channel);
-    if (key === undefined) this.bridgeChannelKeys.set(channel, (key = channelKey(channel)));
-    return key;
-  }
 
   /** Keeps the quote of `message` (its plain text `text`; in memory at once, stored with the next commit; a failure is logged once). */
   private rememberExcerpt(where: MessageLocation, message: Message, text: string): void {

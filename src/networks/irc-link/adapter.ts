@@ -729,7 +729,7 @@ export class IrcLinkNetwork implements Network {
     if (!state) return undefined;
     const member = this.link.userByNick(user.nick ?? user.id);
     const modes = member && state.members.get(member.uid);
-    return modes !== undefined && ['h', 'o', 'a', 'q'].some((mode) => modes.has(mode));
+    return modes !== undefined && isOperator(modes);
   }
 
   /** Half-operators and above are `op`, voiced members `voice`; undefined for someone not in the channel. */
@@ -738,9 +738,19 @@ export class IrcLinkNetwork implements Network {
     const member = state && this.link.userByNick(user.nick ?? user.id);
     const modes = member && state.members.get(member.uid);
     if (!modes) return undefined;
-    if (['h', 'o', 'a', 'q'].some((mode) => modes.has(mode))) return 'op';
+    if (isOperator(modes)) return 'op';
     return modes.has('v') ? 'voice' : 'none';
   }
+}
+
+/** The prefix modes of half-operators and above. */
+const OPERATOR_MODES = ['h', 'o', 'a', 'q'] as const;
+
+/** true when a member's prefix modes make them a half-operator or above (asked for every join the relay carries). */
+function isOperator(modes: ReadonlySet<string>): boolean {
+  if (modes.size === 0) return false;
+  for (const mode of OPERATOR_MODES) if (modes.has(mode)) return true;
+  return false;
 }
 
 /** `+o-v+b` for a list of changes (the sign repeated only where it changes). */

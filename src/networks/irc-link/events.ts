@@ -36,14 +36,16 @@ export class LinkEvents {
 
   /** The UserRef of a user on the link. */
   userRef(user: Pick<LinkUser, 'nick' | 'ident' | 'host' | 'realName' | 'account'>): UserRef {
-    return {
+    // Built field by field (one per person of a netjoin; remote people's refs are kept by the relay's targets).
+    const ref: { -readonly [K in keyof UserRef]: UserRef[K] } = {
       network: this.network,
       id: this.options.state().support.fold(user.nick),
       nick: user.nick,
       host: `${user.ident}@${user.host}`,
-      ...(user.realName ? { displayName: user.realName } : {}),
-      ...(user.account ? { account: user.account } : {}),
     };
+    if (user.realName) ref.displayName = user.realName;
+    if (user.account) ref.account = user.account;
+    return ref;
   }
 
   /** The ChannelRef of a channel name. */

@@ -86,12 +86,9 @@ function checkMiddle(part: string): void {
 export function buildLine(source: string, command: string, middle: readonly string[], trailing?: string): string {
   checkMiddle(source);
   checkMiddle(command);
-  let line = `:${source} ${command}`;
-  for (const part of middle) {
-    checkMiddle(part);
-    line += ` ${part}`;
-  }
-  if (trailing === undefined) return line;
-  if (/[\r\n\0]/.test(trailing)) throw new Error('a trailing parameter may not hold CR, LF or NUL');
-  return `${line} :${trailing}`;
+  for (const part of middle) checkMiddle(part);
+  if (trailing !== undefined && /[\r\n\0]/.test(trailing)) throw new Error('a trailing parameter may not hold CR, LF or NUL');
+  // One string built at once (a line per introduced client in a burst: no string per part).
+  const start = middle.length === 0 ? `:${source} ${command}` : `:${source} ${command} ${middle.join(' ')}`;
+  return trailing === undefined ? start : `${start} :${trailing}`;
 }

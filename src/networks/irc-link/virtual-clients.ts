@@ -30,10 +30,20 @@ export function identFor(remote: UserRef): string {
   return (remote.nick ?? remote.id).normalize('NFKD').replace(/[^A-Za-z0-9]/g, '').slice(0, 10) || 'remote';
 }
 
+/** Hosts by network and server name (a few per process): made once, not for every client. */
+const hosts = new Map<string, string>();
+const HOSTS_MAX = 256;
+
 /** A host naming the person's network under our server name (`jabber.bridge.example`), at most 63 characters. */
 export function hostFor(remote: UserRef, serverName: string): string {
+  const key = `${remote.network}\u0000${serverName}`;
+  const known = hosts.get(key);
+  if (known !== undefined) return known;
   const label = remote.network.normalize('NFKD').replace(/[^A-Za-z0-9-]/g, '').replace(/^-+|-+$/g, '').slice(0, 20) || 'remote';
-  return `${label}.${serverName}`.slice(0, 63).replace(/[.-]+$/, '');
+  const host = `${label}.${serverName}`.slice(0, 63).replace(/[.-]+$/, '');
+  if (hosts.size >= HOSTS_MAX) hosts.clear();
+  hosts.set(key, host);
+  return host;
 }
 
 /** A real name: the person's display name or nick, without control characters. */

@@ -50,19 +50,39 @@ export function isValidNick(nick: string, maxLength: number, keep = ''): boolean
   return [...nick].every((c) => VALID_CHAR.test(c) || keep.includes(c));
 }
 
+/** The made-safe parts of a template around `{nick}`, for one network (see templateParts). */
+interface TemplateParts {
+  readonly prefix: string;
+  readonly after: string;
+}
+
+/** Templates × networks seen (a few per process): each is rendered once, not for every nick. */
+const partsCache = new Map<string, TemplateParts>();
+const PARTS_CACHE_MAX = 256;
+
+/** What comes before and after the nick in `template` filled in for `network`, made nick-safe. */
+function templateParts(template: string, network: string, keep: string): TemplateParts {
+  const key = `${template}\u0000${network}\u0000${keep}`;
+  const cached = partsCache.get(key);
+  if (cached) return cached;
+  const marker = '\u0000';
+  // The template with the nick left as a marker, so the nick alone can be shortened.
+  const rendered = template.replace(PLACEHOLDER, (_m, name: string) => (name === 'nick' ? marker : sanitizeNickPart(network, keep)));
+  const [before = '', ...rest] = rendered.split(marker);
+  const parts = { prefix: sanitizeNickPart(before, keep), after: sanitizeNickPart(rest.join(''), keep) };
+  if (partsCache.size >= PARTS_CACHE_MAX) partsCache.clear();
+  partsCache.set(key, parts);
+  return parts;
+}
+
 /**
  * The nick for a puppet on attempt `attempt` (0 = the plain template). Always valid for
  * `maxLength` (NICKLEN, at least 1); different attempts give different nicks.
  */
 export function puppetNick(template: string, values: PuppetNickValues, maxLength: number, attempt = 0, keep = ''): string {
   const max = Math.max(1, maxLength);
-  const marker = '\u0000';
-  // The template with the nick left as a marker, so the nick alone can be shortened.
-  const rendered = template.replace(PLACEHOLDER, (_m, key: string) => (key === 'nick' ? marker : sanitizeNickPart(values.network, keep)));
-  const [before = '', ...rest] = rendered.split(marker);
-  const after = rest.join('');
-  const prefix = sanitizeNickPart(before, keep);
-  const suffix = attempt > 0 ? `|${attempt}${sanitizeNickPart(after, keep)}` : sanitizeNickPart(after, keep);
+  const { prefix, after } = templateParts(template, values.network, keep);
+  const suffix = attempt > 0 ? `|${attempt}${after}` : after;
   let nick = sanitizeNickPart(values.nick, keep) || 'user';
   const room = max - prefix.length - suffix.length;
   nick = nick.slice(0, Math.max(1, room));
