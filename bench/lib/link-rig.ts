@@ -28,6 +28,8 @@ export interface LinkRigOptions {
   readonly west: WestIrcd;
   /** The hub's cap on virtual clients per link. */
   readonly maxVirtualClients: number;
+  /** The relay's bound per target queue (its default when absent). */
+  readonly maxQueuePerTarget?: number;
 }
 
 export interface LinkRig {
@@ -62,7 +64,7 @@ function linkNetwork(ircd: WestIrcd | 'ngircd', server: IrcServer, maxVirtualCli
  * first reconnect delay (the default 60 s would make restarts in quick succession back off,
  * as they should in production).
  */
-function hubConfig(west: IrcServer, westIrcd: WestIrcd, east: IrcServer, maxVirtualClients: number): string {
+function hubConfig(west: IrcServer, westIrcd: WestIrcd, east: IrcServer, maxVirtualClients: number, maxQueuePerTarget?: number): string {
   return `storage:
   path: ./switchboard.db
 http: false
@@ -79,7 +81,7 @@ bridges:
     events: { joins: true, parts: true, quits: true }
 modules:
   - module: relay
-`;
+${maxQueuePerTarget === undefined ? '' : `    config: { maxQueuePerTarget: ${maxQueuePerTarget} }\n`}`;
 }
 
 /** Starts both ircds, the hub and the clients; on failure stops what was started. */
@@ -98,7 +100,7 @@ export async function startLinkRig(options: LinkRigOptions): Promise<LinkRig> {
     stops.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
     const hub = startSwitchboardProcess({
       dir,
-      config: hubConfig(west, options.west, east, options.maxVirtualClients),
+      config: hubConfig(west, options.west, east, options.maxVirtualClients, options.maxQueuePerTarget),
       ...(options.context.profileDir ? { profileDir: options.context.profileDir } : {}),
     });
     stops.push(() => hub.stop());

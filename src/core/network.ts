@@ -339,6 +339,9 @@ export interface Network {
  *   their own that is in the channel (an XMPP puppet's presence), and remembered for when one joins.
  * - `typing`: they are typing (`composing`), paused, or done (`active`) in the channel (XEP-0085
  *   states). Shown only by a user of their own already in the channel; never introduces one.
+ * - `leave`: they parted or quit. The relay's leave job, queued right after, makes their user of
+ *   their own leave (`Network.leave`); true here means the network shows the departure that way
+ *   (they have a user of their own in the channel), so no notice is sent. Never introduces one.
  */
 export type PuppetChange =
   | { readonly kind: 'join' }
@@ -347,7 +350,8 @@ export type PuppetChange =
   | { readonly kind: 'topic'; readonly text: string }
   | { readonly kind: 'kick'; readonly target: UserRef; readonly reason: string }
   | { readonly kind: 'away'; readonly text: string }
-  | { readonly kind: 'typing'; readonly state: TypingState };
+  | { readonly kind: 'typing'; readonly state: TypingState }
+  | { readonly kind: 'leave' };
 
 /** A chat state (XEP-0085), as the TYPING event carries it. */
 export type TypingState = TypingArgs['state'];

@@ -79,4 +79,16 @@ describe('relay through a server link: native membership events', { timeout: 120
     assert.equal(alice.lines.filter((l) => /NOTICE #lobby :.*was kicked/.test(l)).length, 0);
     await erin.close();
   });
+
+  it("a departure is the virtual client's PART or QUIT, with no notice from the service client", async () => {
+    const gina = await setup.xmppUser('gina', 'gina');
+    await alice.waitForLine(/^:gina\|jabber!\S+ JOIN/i, WAIT_MS);
+    await gina.send(xml('presence', { to: `${setup.room}/gina`, type: 'unavailable' }, xml('status', {}, 'see you')));
+    assert.match(await alice.waitForLine(/^:gina\|jabber!\S+ (PART|QUIT) /, WAIT_MS), /see you/);
+    // The hub relays in order: a line after the departure shows whether a notice came before it.
+    await bob.sayInRoom(setup.room, 'after gina left');
+    await alice.waitForLine(/PRIVMSG #lobby :after gina left$/, WAIT_MS);
+    assert.equal(alice.lines.filter((l) => /NOTICE #lobby :.*gina.*(left|quit)/.test(l)).length, 0, alice.lines.join('\n'));
+    await gina.close();
+  });
 });

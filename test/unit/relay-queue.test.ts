@@ -372,6 +372,27 @@ describe('relay target queue', () => {
     await queue.stop();
   }));
 
+  it('takes leave jobs beyond maxSize (up to twice it): refusing one would leave a user behind', () => withStore(async (store) => {
+    const logged: string[] = [];
+    const log = { ...silentLogger(), error: (_o: unknown, m?: string) => { logged.push(String(m)); } } as unknown as TargetQueueDeps['log'];
+    const h = harness(store, { maxSize: 3, log });
+    h.up = false;
+    const queue = new TargetQueue(target, h.deps);
+    await queue.load();
+    const leave = (n: number): RelayJob => ({ op: 'leave', bridge: 'lobby', target, quit: true, message: { ...job(n).message, kind: 'notice' } });
+    for (let i = 0; i < 4; i++) await queue.push(job(i));
+    for (let i = 10; i < 15; i++) await queue.push(leave(i));
+    await queue.push(job(20));
+    assert.equal(queue.depth, 6, 'three jobs, then three leaves up to twice maxSize');
+    assert.deepEqual(h.failed.map(([n]) => n), [3, 13, 14, 20]);
+    assert.equal(logged.filter((m) => m.includes('queue full')).length, 1, 'logged once for the whole overflow');
+    h.up = true;
+    queue.wake();
+    await until('every job delivered', () => h.delivered.length === 6);
+    assert.deepEqual(h.delivered, [0, 1, 2, 10, 11, 12]);
+    await queue.stop();
+  }));
+
   it('delivers, in order, the jobs an older version queued in the key-value table (migration 0003)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-relay-upgrade-'));
     const config = { kind: 'sqlite' as const, path: join(dir, 'switchboard.db') };

@@ -21,7 +21,12 @@ export interface TargetQueueDeps {
   /** The relay's queues; this target's is the one named {@link queueName}. */
   readonly store: QueueStore;
   readonly log: Logger;
-  /** Most jobs kept; further ones are refused (recorded as failed). */
+  /**
+   * Most jobs kept; further ones are refused (recorded as failed). Leave jobs (a person's user of
+   * their own leaving, `op: 'leave'`) may use as many again: refusing one would leave that user
+   * behind on the target network (a netsplit of 10,000 people queues 10,000 of them besides their
+   * quit notices), and their number follows the people who left, not what anyone says.
+   */
   readonly maxSize: number;
   /** true while the target's network is connected. */
   isUp(): boolean;
@@ -196,15 +201,17 @@ export class TargetQueue {
   /** Puts `job` in line (see `push`): its entry, or the refusal's record when the queue is full. */
   private enqueue(job: RelayJob): Entry | Promise<void> | undefined {
     if (this.stopped) return undefined;
-    if (this.entries.length >= this.deps.maxSize) {
+    const limit = job.op === 'leave' ? 2 * this.deps.maxSize : this.deps.maxSize;
+    if (this.entries.length >= limit) {
       if (!this.overflowLogged) {
         this.overflowLogged = true;
         this.deps.log.error({ target: this.target, maxSize: this.deps.maxSize }, 'relay queue full: further messages for this target are recorded as failed');
       }
-      return this.deps.failed(job, `queue full (${this.deps.maxSize} waiting)`)
+      return this.deps.failed(job, `queue full (${limit} waiting)`)
         .catch((error: unknown) => this.storageFailed('could not record a refused delivery', error));
     }
-    this.overflowLogged = false;
+    // Logged once per overflow: again only after the queue has drained to half its size.
+    if (this.entries.length < this.deps.maxSize / 2) this.overflowLogged = false;
     this.seq += 1;
     const entry: Entry = { seq: this.seq, job, recovered: false, uncertain: false, state: 'waiting', sends: 0, unwritten: true };
     this.entries.push(entry);

@@ -165,12 +165,12 @@ export class Relay {
       }
     });
     api.on('PART', async (event) => {
-      await this.notice(event.args.channel, 'parts', event.args.user, withReason('left', event.args.reason), event.ts);
+      await this.notice(event.args.channel, 'parts', event.args.user, withReason('left', event.args.reason), event.ts, leaving(event.args.user));
       this.left(event.args.channel, event.args.user, event.args.reason, false, event.ts);
     });
     api.on('QUIT', async (event) => {
       for (const channel of event.args.channels) {
-        await this.notice(channel, 'quits', event.args.user, withReason('quit', event.args.reason), event.ts);
+        await this.notice(channel, 'quits', event.args.user, withReason('quit', event.args.reason), event.ts, leaving(event.args.user));
         this.left(channel, event.args.user, event.args.reason, true, event.ts);
       }
     });
@@ -259,7 +259,7 @@ export class Relay {
       if (!this.bridgeOf.has(channelKey(channel))) continue;
       for (const nick of nicks) {
         const user = byNick.get(nick.toLowerCase()) ?? { network: event.network, id: nick, nick };
-        await this.notice(channel, 'quits', user, withReason('quit', reason), event.ts);
+        await this.notice(channel, 'quits', user, withReason('quit', reason), event.ts, leaving(user));
         this.left(channel, user, reason, true, event.ts);
       }
     }
@@ -630,6 +630,15 @@ function asNewMessage(message: Message): Message {
   delete copy.editOf;
   return copy as Message;
 }
+
+/**
+ * How a part or quit is shown where the person has a user of their own: that user leaves (the
+ * leave job queued after the notice), so the notice goes only where they have none.
+ */
+function leaving(user: UserRef): NoticeJob['native'] {
+  return { actor: user, change: LEAVE };
+}
+const LEAVE = { kind: 'leave' } as const;
 
 function withReason(what: string, reason: string): string {
   return reason.trim() === '' ? what : `${what} (${reason})`;

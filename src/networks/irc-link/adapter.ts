@@ -491,6 +491,13 @@ export class IrcLinkNetwork implements Network {
     this.link.applyChannelModes(state.name, changes);
   }
 
+  /** Whether `remote` has a virtual client in channel `name` (one that a leave will part or quit). */
+  private virtualIn(remote: UserRef, name: string): boolean {
+    const uid = this.virtuals.uidOf(remote);
+    const user = uid === undefined ? undefined : this.link.user(uid);
+    return user?.channels.has(this.link.support.fold(name)) === true;
+  }
+
   /**
    * The virtual client of `remote`, introduced on first use with a tagged nick (PyLink's
    * `nick|net`), shortened to the ircd's NICKLEN so that the tag survives. Undefined when
@@ -563,6 +570,8 @@ export class IrcLinkNetwork implements Network {
       if (user) this.applyPrefixes(user, remote, name, before);
       return true;
     }
+    // The leave job that follows parts or quits their virtual client: nothing to send here.
+    if (change.kind === 'leave') return this.virtualIn(remote, name);
     const actor = this.virtualFor(remote);
     if (!actor) return false;
     this.joinOwn(actor, name);
