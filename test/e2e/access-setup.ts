@@ -17,6 +17,7 @@ import { connectRawIrc, connectXmppClient, type RawIrcClient, type TestXmppClien
 import { captureLog, type CapturedLog } from '../support/log-capture.js';
 import { freePorts, LOOPBACK } from '../support/ports.js';
 import type { Knobs } from './access-fixtures.js';
+import { escapeRegExp as escape } from '../support/regexp.js';
 
 export const WAIT_MS = 10_000;
 export const BOT_PASSWORD = 'botpass';
@@ -114,12 +115,11 @@ export async function joinIrc(client: RawIrcClient, channel: string): Promise<vo
   await client.waitForLine(new RegExp(`^:${client.nick}!\\S+ JOIN :?${escape(channel)}\\b`, 'i'), WAIT_MS);
 }
 
-/** A regular expression for `text` taken literally. */
-export function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** The log lines with message `msg`. */
 export function logged(captured: CapturedLog, msg: string): Array<Record<string, unknown>> {
   return captured.lines.filter((l) => l.msg === msg);
 }
+
+/** A regular expression for `text` taken literally (the tests that use this setup import it from here). */
+export { escape };

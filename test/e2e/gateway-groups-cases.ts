@@ -16,6 +16,7 @@ import { startNgircd, startXmppServer, xmppServerLabel, type XmppServerKind } fr
 import { connectRawIrc, connectXmppClient, NS_MUC, NS_MUC_USER, xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 import { startGatewayHub } from './gateway-hub.js';
+import { ircPeopleIn } from './gateway-irc-channel.js';
 
 const WAIT_MS = 15_000;
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -51,12 +52,7 @@ export function describeGroupChats(kind: XmppServerKind): void {
       const irc_ = (nick: string): Promise<RawIrcClient> => connectRawIrc({ host: irc.host, port: irc.port, nick });
 
       // The channel on IRC: carol (op, the first in), dave (voiced), a topic, +t.
-      const [carol, dave] = await Promise.all([irc_('carol'), irc_('dave')]);
-      t.after(() => Promise.all([carol.close(), dave.close()]));
-      carol.send('JOIN #lobby');
-      await carol.waitForLine(/ 366 carol #lobby /, WAIT_MS);
-      dave.send('JOIN #lobby');
-      await carol.waitForLine(/^:dave!\S+ JOIN :?#lobby$/, WAIT_MS);
+      const [carol, dave] = await ircPeopleIn(t, irc, '#lobby', ['carol', 'dave'], WAIT_MS);
       carol.send('MODE #lobby +tv dave');
       carol.send('TOPIC #lobby :Welcome to the lobby');
       await dave.waitForLine(/ TOPIC #lobby :Welcome to the lobby$/, WAIT_MS);

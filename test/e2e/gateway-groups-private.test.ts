@@ -10,9 +10,10 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/public.js';
 import { startNgircd, startProsody } from '../support/servers.js';
-import { connectRawIrc, connectXmppClient, xml, type XmlElement } from '../support/clients.js';
+import { connectXmppClient, xml, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 import { startGatewayHub } from './gateway-hub.js';
+import { ircPeopleIn } from './gateway-irc-channel.js';
 
 const WAIT_MS = 15_000;
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -32,12 +33,7 @@ it('private messages through a room go to the IRC user; answers come from the co
   const room = `#lobby@${domain}`;
   const alice = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw', resource: 'laptop' });
   t.after(() => alice.close());
-  const [carol, dave] = await Promise.all([connectRawIrc({ host: irc.host, port: irc.port, nick: 'carol' }), connectRawIrc({ host: irc.host, port: irc.port, nick: 'dave' })]);
-  t.after(() => Promise.all([carol.close(), dave.close()]));
-  carol.send('JOIN #lobby');
-  await carol.waitForLine(/ 366 carol #lobby /, WAIT_MS);
-  dave.send('JOIN #lobby');
-  await carol.waitForLine(/^:dave!\S+ JOIN :?#lobby$/, WAIT_MS);
+  const [carol, dave] = await ircPeopleIn(t, irc, '#lobby', ['carol', 'dave'], WAIT_MS);
 
   await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: 'jabber:iq:register' },
     xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, xml('field', { var: 'nick' }, xml('value', {}, 'alice')), xml('field', { var: 'auth' }, xml('value', {}, 'none'))))), WAIT_MS);

@@ -9,14 +9,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { silentLogger } from '../../src/core/log.js';
-import { openStore } from '../../src/store/open.js';
 import { defineModule } from '../../src/modules/public.js';
 import { startNgircd, startXmppServer, xmppServerLabel, type XmppServerKind } from '../support/servers.js';
-import { connectRawIrc, connectXmppClient, NS_MUC_USER, xml, type RawIrcClient, type TestXmppClient, type XmlElement } from '../support/clients.js';
+import { connectRawIrc, connectXmppClient, NS_MUC_USER, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
-import { startGatewayHub } from './gateway-hub.js';
+import { startGatewayHub, storedRooms } from './gateway-hub.js';
+import { ircPeopleIn } from './gateway-irc-channel.js';
 
 const WAIT_MS = 15_000;
 
@@ -24,17 +22,6 @@ const noModule = defineModule({ name: 'no-callbacks', setup: () => undefined });
 
 function codesOf(presence: XmlElement): string[] {
   return (presence.getChild('x', NS_MUC_USER)?.getChildren('status') ?? []).map((s) => String(s.attrs.code));
-}
-
-/** The rooms kept in the test's database (the hub must be stopped). */
-async function storedRooms(dir: string): Promise<unknown> {
-  const store = await openStore({ kind: 'sqlite', path: join(dir, 'switchboard.db') }, silentLogger());
-  try {
-    const kv = store.kv('network:gw');
-    return Object.fromEntries(await Promise.all((await kv.keys('rooms:')).map(async (k) => [k, await kv.get(k)] as const)));
-  } finally {
-    await store.close();
-  }
 }
 
 /** The rejoin cases on one XMPP server. */
@@ -54,10 +41,7 @@ export function describeRoomRejoin(kind: XmppServerKind): void {
         connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw', resource });
       const laptop = await connect('laptop');
       t.after(() => laptop.close());
-      const carol: RawIrcClient = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'carol' });
-      t.after(() => carol.close());
-      carol.send('JOIN #lobby');
-      await carol.waitForLine(/ 366 carol #lobby /, WAIT_MS);
+      const [carol] = await ircPeopleIn(t, irc, '#lobby', ['carol'], WAIT_MS);
       carol.send('TOPIC #lobby :kept');
       carol.send('JOIN #gone');
       await carol.waitForLine(/ 366 carol #gone /, WAIT_MS);

@@ -11,10 +11,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/public.js';
 import { startNgircd, startXmppServer } from '../support/servers.js';
-import { connectRawIrc, connectXmppClient, NS_MUC, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
+import { connectXmppClient, NS_MUC, xml, type TestXmppClient, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 import { startGatewayHub } from './gateway-hub.js';
 import { connected, startStepsGateway } from './gateway-steps-setup.js';
+import { ircPeopleIn } from './gateway-irc-channel.js';
 
 const WAIT_MS = 15_000;
 const NS_MAM = 'urn:xmpp:mam:2';
@@ -53,10 +54,7 @@ void describe('gateway room history on Prosody and ngIRCd', { timeout: 120_000 }
       connectXmppClient({ service: `xmpp://${xmppServer.host}:${xmppServer.port}`, domain: xmppServer.domain, username: 'alice', password: 'alicepw', resource });
     const laptop = await connect('laptop');
     t.after(() => laptop.close());
-    const carol = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'carol' });
-    t.after(() => carol.close());
-    carol.send('JOIN #lobby');
-    await carol.waitForLine(/ 366 carol #lobby /, WAIT_MS);
+    const [carol] = await ircPeopleIn(t, irc, '#lobby', ['carol'], WAIT_MS);
     carol.send('TOPIC #lobby :the topic');
     await carol.waitForLine(/ TOPIC #lobby :the topic$/, WAIT_MS);
 

@@ -10,6 +10,7 @@ import { Hub } from '../../src/app/hub.js';
 import { allProtocols } from '../../src/app/protocols.js';
 import { gatewayConfigSchema } from '../../src/gateway/config.js';
 import { silentLogger } from '../../src/core/log.js';
+import { openStore } from '../../src/store/open.js';
 import type { ModuleDefinition } from '../../src/modules/public.js';
 import type { IrcServer, XmppServer } from '../support/servers.js';
 import { hubBase } from '../support/hub-config.js';
@@ -47,4 +48,15 @@ export async function startGatewayHub(t: TestContext, setup: {
   t.after(() => hub.stop());
   await hub.ready;
   return hub;
+}
+
+/** The rooms kept in the test's database (`gw`'s key-value entries `rooms:…`; the hub must be stopped). */
+export async function storedRooms(dir: string): Promise<unknown> {
+  const store = await openStore({ kind: 'sqlite', path: join(dir, 'switchboard.db') }, silentLogger());
+  try {
+    const kv = store.kv('network:gw');
+    return Object.fromEntries(await Promise.all((await kv.keys('rooms:')).map(async (k) => [k, await kv.get(k)] as const)));
+  } finally {
+    await store.close();
+  }
 }

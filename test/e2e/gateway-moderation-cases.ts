@@ -11,9 +11,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/public.js';
 import { startNgircd, startXmppServer, xmppServerLabel, type XmppServerKind } from '../support/servers.js';
-import { connectRawIrc, connectXmppClient, NS_MUC_USER, xml, type RawIrcClient, type XmlElement } from '../support/clients.js';
+import { connectXmppClient, NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 import { startGatewayHub } from './gateway-hub.js';
+import { ircPeopleIn } from './gateway-irc-channel.js';
 
 const WAIT_MS = 15_000;
 const NS_MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
@@ -35,15 +36,7 @@ export function describeModeration(kind: XmppServerKind): void {
       const room = `#lobby@${domain}`;
       const alice = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw', resource: 'laptop' });
       t.after(() => alice.close());
-      const irc_ = (nick: string): Promise<RawIrcClient> => connectRawIrc({ host: irc.host, port: irc.port, nick });
-      const [carol, dave, erin] = await Promise.all([irc_('carol'), irc_('dave'), irc_('erin')]);
-      t.after(() => Promise.all([carol.close(), dave.close(), erin.close()]));
-      carol.send('JOIN #lobby');
-      await carol.waitForLine(/ 366 carol #lobby /, WAIT_MS);
-      dave.send('JOIN #lobby');
-      erin.send('JOIN #lobby');
-      await carol.waitForLine(/^:dave!\S+ JOIN :?#lobby$/, WAIT_MS);
-      await carol.waitForLine(/^:erin!\S+ JOIN :?#lobby$/, WAIT_MS);
+      const [carol, dave, erin] = await ircPeopleIn(t, irc, '#lobby', ['carol', 'dave', 'erin'], WAIT_MS);
 
       await alice.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: 'jabber:iq:register' },
         xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, xml('field', { var: 'nick' }, xml('value', {}, 'alice')), xml('field', { var: 'auth' }, xml('value', {}, 'none'))))), WAIT_MS);

@@ -11,9 +11,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Codes, defineModule, NOT_SPAM } from '../../src/modules/public.js';
 import { startNgircd, startXmppServer, xmppServerLabel, type XmppServerKind } from '../support/servers.js';
-import { connectRawIrc, connectXmppClient, NS_MUC_USER, xml, type RawIrcClient, type XmlElement } from '../support/clients.js';
+import { connectXmppClient, NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 import { startGatewayHub } from './gateway-hub.js';
+import { ircPeopleIn } from './gateway-irc-channel.js';
 
 const WAIT_MS = 15_000;
 const NS_MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
@@ -57,13 +58,7 @@ export function describeRoomRoles(kind: XmppServerKind): void {
       const room = `#lobby@${domain}`;
       const alice = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw', resource: 'laptop' });
       t.after(() => alice.close());
-      const irc_ = (nick: string): Promise<RawIrcClient> => connectRawIrc({ host: irc.host, port: irc.port, nick });
-      const [carol, dave] = await Promise.all([irc_('carol'), irc_('dave')]);
-      t.after(() => Promise.all([carol.close(), dave.close()]));
-      carol.send('JOIN #lobby');
-      await carol.waitForLine(/ 366 carol #lobby /, WAIT_MS);
-      dave.send('JOIN #lobby');
-      await carol.waitForLine(/^:dave!\S+ JOIN :?#lobby$/, WAIT_MS);
+      const [carol] = await ircPeopleIn(t, irc, '#lobby', ['carol', 'dave'], WAIT_MS);
       carol.send('MODE #lobby +b spam!*@*');
       await carol.waitForLine(/MODE #lobby \+b spam!\*@\*/, WAIT_MS);
 

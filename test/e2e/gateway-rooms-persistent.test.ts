@@ -12,14 +12,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { silentLogger } from '../../src/core/log.js';
-import { openStore } from '../../src/store/open.js';
 import { defineModule } from '../../src/modules/public.js';
 import { startNgircd, startXmppServer } from '../support/servers.js';
-import { connectRawIrc, connectXmppClient, NS_MUC, NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
+import { connectXmppClient, NS_MUC, NS_MUC_USER, xml, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
-import { startGatewayHub } from './gateway-hub.js';
+import { startGatewayHub, storedRooms } from './gateway-hub.js';
 import { adhoc, NS_DATA } from './gateway-steps-setup.js';
+import { ircPeopleIn } from './gateway-irc-channel.js';
 
 const WAIT_MS = 15_000;
 const NS_DELAY = 'urn:xmpp:delay';
@@ -29,17 +28,6 @@ const noModule = defineModule({ name: 'no-callbacks', setup: () => undefined });
 
 function isSelf(s: XmlElement): boolean {
   return (s.getChild('x', NS_MUC_USER)?.getChildren('status') ?? []).some((c) => c.attrs.code === '110');
-}
-
-/** The rooms kept in the test's database (the hub must be stopped). */
-async function storedRooms(dir: string): Promise<unknown> {
-  const store = await openStore({ kind: 'sqlite', path: join(dir, 'switchboard.db') }, silentLogger());
-  try {
-    const kv = store.kv('network:gw');
-    return Object.fromEntries(await Promise.all((await kv.keys('rooms:')).map(async (k) => [k, await kv.get(k)] as const)));
-  } finally {
-    await store.close();
-  }
 }
 
 void describe('gateway persistent rooms and stored channel keys on Prosody and ngIRCd', { timeout: 120_000 }, () => {
@@ -54,10 +42,7 @@ void describe('gateway persistent rooms and stored channel keys on Prosody and n
     const vault = `#vault@${domain}`;
     const laptop = await connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw', resource: 'laptop' });
     t.after(() => laptop.close());
-    const carol = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'carol' });
-    t.after(() => carol.close());
-    carol.send('JOIN #lobby');
-    await carol.waitForLine(/ 366 carol #lobby /, WAIT_MS);
+    const [carol] = await ircPeopleIn(t, irc, '#lobby', ['carol'], WAIT_MS);
     carol.send('JOIN #vault');
     await carol.waitForLine(/ 366 carol #vault /, WAIT_MS);
     carol.send(`MODE #vault +k ${KEY}`);

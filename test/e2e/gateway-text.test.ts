@@ -13,9 +13,10 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/public.js';
 import { startNgircd, startProsody } from '../support/servers.js';
-import { connectRawIrc, connectXmppClient, xml, type XmlElement } from '../support/clients.js';
+import { connectXmppClient, xml, type XmlElement } from '../support/clients.js';
 import { makeTempDir } from '../support/switchboard-process.js';
 import { startGatewayHub } from './gateway-hub.js';
+import { ircPeopleIn } from './gateway-irc-channel.js';
 
 const WAIT_MS = 15_000;
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
@@ -43,10 +44,7 @@ it('styling both ways, word-boundary splitting, and corrections, reactions and r
   const connect = (resource: string) => connectXmppClient({ service: `xmpp://${xmpp.host}:${xmpp.port}`, domain: xmpp.domain, username: 'alice', password: 'alicepw', resource });
   const laptop = await connect('laptop');
   t.after(() => laptop.close());
-  const carol = await connectRawIrc({ host: irc.host, port: irc.port, nick: 'carol' });
-  t.after(() => carol.close());
-  carol.send('JOIN #lobby');
-  await carol.waitForLine(/ 366 carol #lobby /, WAIT_MS);
+  const [carol] = await ircPeopleIn(t, irc, '#lobby', ['carol'], WAIT_MS);
 
   await laptop.xmpp.iqCaller.request(xml('iq', { type: 'set', to: domain }, xml('query', { xmlns: 'jabber:iq:register' },
     xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, xml('field', { var: 'nick' }, xml('value', {}, 'alice')), xml('field', { var: 'auth' }, xml('value', {}, 'none'))))), WAIT_MS);

@@ -11,6 +11,7 @@ import { channelRef, LINK_NETWORK, makeLink, remote, type Link, type LinkIrcd } 
 import type { RawIrcClient } from '../support/clients.js';
 import { waitFor } from '../support/wait.js';
 import { rawInChannel, WAIT_MS } from './irc-test-bot.js';
+import { escapeRegExp as escaped } from '../support/regexp.js';
 
 export { WAIT_MS };
 
@@ -34,10 +35,6 @@ export interface LinkIrcdTraits {
 /** A link event of one command. */
 export type LinkEvent<C extends AnyEventInput['command']> = Extract<AnyEventInput, { command: C }>;
 
-/** Escapes `text` for a RegExp. */
-function escaped(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 /** Helpers bound to one ircd's traits. */
 function on(traits: LinkIrcdTraits) {

@@ -17,6 +17,7 @@ import { linkOptions } from '../support/link-network.js';
 import { ircLinkConfigSchema } from '../../src/networks/irc-link/config.js';
 import { startBridge, bodyOf, WAIT_MS, IRC_CHANNEL, XMPP_BOT_NICK, type BridgeSetup } from './relay-setup.js';
 import { leafBlock, linkLeaf } from './ngircd-leaf-peer.js';
+import { escapeRegExp as escape } from '../support/regexp.js';
 
 const MUC_ADMIN = 'http://jabber.org/protocol/muc#admin';
 type Ircd = 'ngircd' | 'inspircd';
@@ -25,7 +26,6 @@ type Ircd = 'ngircd' | 'inspircd';
 const SEP = (ircd: Ircd): string => (ircd === 'ngircd' ? '\\|' : '/');
 /** A line from `nick`'s virtual client (InspIRCd may put message tags first). */
 const VIRTUAL = (ircd: Ircd, nick: string) => new RegExp(`^(@\\S+ )?:${nick}${SEP(ircd)}jabber!\\S+ `);
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A second server on the ircd, driven by the test: it sends an SVSNICK for a virtual client,

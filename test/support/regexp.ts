@@ -1,0 +1,4 @@
+/** A regular expression source for `text` taken literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
