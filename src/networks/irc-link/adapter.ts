@@ -491,11 +491,15 @@ export class IrcLinkNetwork implements Network {
     this.link.applyChannelModes(state.name, changes);
   }
 
+  /** The virtual client `remote` has on the link now, if any (never introduces one). */
+  private virtualOf(remote: UserRef): LinkUser | undefined {
+    const uid = this.virtuals.uidOf(remote);
+    return uid === undefined ? undefined : this.link.user(uid);
+  }
+
   /** Whether `remote` has a virtual client in channel `name` (one that a leave will part or quit). */
   private virtualIn(remote: UserRef, name: string): boolean {
-    const uid = this.virtuals.uidOf(remote);
-    const user = uid === undefined ? undefined : this.link.user(uid);
-    return user?.channels.has(this.link.support.fold(name)) === true;
+    return this.virtualOf(remote)?.channels.has(this.link.support.fold(name)) === true;
   }
 
   /**
@@ -531,8 +535,7 @@ export class IrcLinkNetwork implements Network {
     const folded = this.link.support.fold(channel.name ?? channel.id);
     if (quit) this.prefixes.forget(remote);
     else this.prefixes.forget(remote, folded);
-    const uid = this.virtuals.uidOf(remote);
-    const user = uid === undefined ? undefined : this.link.user(uid);
+    const user = this.virtualOf(remote);
     if (!user || !this.server || this.state !== 'connected') return;
     const text = stripControls(reason);
     if ([...user.channels].every((c) => c === folded)) {
@@ -565,8 +568,7 @@ export class IrcLinkNetwork implements Network {
       const folded = this.link.support.fold(name);
       const before = this.prefixes.get(remote, folded);
       this.prefixes.set(remote, folded, change.modes.filter((m) => /^[A-Za-z]$/.test(m)));
-      const uid = this.virtuals.uidOf(remote);
-      const user = uid === undefined ? undefined : this.link.user(uid);
+      const user = this.virtualOf(remote);
       if (user) this.applyPrefixes(user, remote, name, before);
       return true;
     }
@@ -654,8 +656,7 @@ export class IrcLinkNetwork implements Network {
    * gives the new name (NICK, not a quit and a new client) and answers for `renamed` from now on.
    */
   private renameVirtual(before: UserRef, renamed: UserRef): boolean {
-    const uid = this.virtuals.uidOf(before);
-    const user = uid === undefined ? undefined : this.link.user(uid);
+    const user = this.virtualOf(before);
     const server = this.server;
     if (!user || !server) return false;
     const nick = this.tagNick(renamed, (n) => this.link.nickInUse(n) && this.link.userByNick(n)?.uid !== user.uid);
